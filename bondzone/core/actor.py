@@ -1,0 +1,49 @@
+"""Who is acting: the user with their role, enterprise and zone, resolved once per request."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .domain.errors import Forbidden, problem
+from .domain.roles import Role, allowed
+
+
+@dataclass(frozen=True)
+class Actor:
+    user_id: int | None
+    username: str
+    role: Role | None
+    enterprise_id: int | None = None
+    zone_id: int | None = None
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == Role.PLATFORM_ADMIN
+
+    def can(self, action: str) -> bool:
+        return allowed(self.role, action)
+
+    def require(self, action: str) -> None:
+        if not self.can(action):
+            raise Forbidden(problem("", "forbidden_action", action=action, role=str(self.role)))
+
+
+ANONYMOUS = Actor(user_id=None, username="anonymous", role=None)
+
+
+def actor_of(user) -> Actor:
+    if user is None or not getattr(user, "is_authenticated", False):
+        return ANONYMOUS
+    cached = getattr(user, "_bondzone_actor", None)
+    if cached is not None:
+        return cached
+    from .models import Profile
+
+    profile = Profile.objects.filter(user_id=user.pk).first()
+    if profile is None:
+        role = Role.PLATFORM_ADMIN if user.is_superuser else None
+        actor = Actor(user.pk, user.get_username(), role)
+    else:
+        actor = Actor(user.pk, user.get_username(), Role(profile.role), profile.enterprise_id, profile.zone_id)
+    user._bondzone_actor = actor
+    return actor

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "bondzone.core"
+    label = "core"
+    verbose_name = _("Core")
+
+    def ready(self):
+        from . import scopes  # noqa: F401  registers scoping rules

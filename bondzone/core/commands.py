@@ -1,0 +1,46 @@
+"""Base for CLI commands that act as a user through the services (same rules as the web)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+
+from django.contrib.auth import get_user_model
+from django.utils import translation
+from django.core.management.base import BaseCommand, CommandError
+
+from .actor import Actor, actor_of
+from .context import set_request_id
+from .domain.errors import DomainError
+from .messages import render
+
+
+class ServiceCommand(BaseCommand):
+    requires_user = True
+
+    def add_arguments(self, parser):
+        if self.requires_user:
+            parser.add_argument("--user", required=True, help="user name to act as (permissions apply)")
+
+    def actor(self, username: str) -> Actor:
+        user = get_user_model().objects.filter(username=username, is_active=True).first()
+        if user is None:
+            raise CommandError(f"No active user named {username!r}.")
+        return actor_of(user)
+
+    def execute(self, *args, **options):
+        set_request_id(None)
+        language = os.environ.get("BONDZONE_LANGUAGE")  # messages in zh-hans unless asked otherwise
+        with translation.override(language) if language else contextlib.nullcontext():
+            try:
+                return super().execute(*args, **options)
+            except DomainError as exc:
+                text = " ".join(f"{p.field + ': ' if p.field else ''}{render(p)}" for p in exc.problems)
+                raise CommandError(text) from None
+
+    def handle(self, *args, **options):
+        actor = self.actor(options["user"]) if self.requires_user else None
+        return self.run(actor, **options)
+
+    def run(self, actor: Actor | None, **options):  # pragma: no cover - abstract
+        raise NotImplementedError

@@ -1,0 +1,137 @@
+"""The small common core: zones, enterprises, users' roles, audit events, idempotency records."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .domain.roles import Role
+
+
+ROLE_LABELS = {
+    Role.ENTERPRISE.value: _("enterprise"),
+    Role.CUSTOMS.value: _("customs"),
+    Role.ZONE_ADMIN.value: _("zone administration"),
+    Role.TAX.value: _("tax bureau"),
+    Role.MARKET.value: _("market supervision"),
+    Role.COMMERCE.value: _("commerce bureau"),
+    Role.PLATFORM_ADMIN.value: _("platform admin"),
+}
+
+
+class Zone(models.Model):
+    """A comprehensive bonded zone (综合保税区)."""
+
+    code = models.CharField(_("code"), max_length=16, unique=True)
+    name_zh = models.CharField(_("Chinese name"), max_length=100)
+    name_en = models.CharField(_("English name"), max_length=100)
+    customs_office_code = models.CharField(_("customs office code"), max_length=4, blank=True)
+    approved_on = models.DateField(_("approved on"), null=True, blank=True)
+    planned_area_km2 = models.DecimalField(_("planned area (km²)"), max_digits=8, decimal_places=3, null=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("zone")
+
+    def __str__(self):
+        return self.name_zh
+
+
+class Enterprise(models.Model):
+    """An enterprise registered in a zone (区内企业)."""
+
+    name = models.CharField(_("name"), max_length=200)
+    name_en = models.CharField(_("English name"), max_length=200, blank=True)
+    credit_code = models.CharField(_("unified social credit code"), max_length=18, unique=True)
+    customs_code = models.CharField(_("customs registration code"), max_length=10, unique=True)
+    zone = models.ForeignKey(Zone, on_delete=models.PROTECT, related_name="enterprises", verbose_name=_("zone"))
+    business_type = models.CharField(_("business type"), max_length=50, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("enterprise")
+
+    def __str__(self):
+        return self.name
+
+
+class Profile(models.Model):
+    """A user's role and, for enterprise users, the enterprise they act for."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="profile")
+    role = models.CharField(_("role"), max_length=20, choices=list(ROLE_LABELS.items()))
+    enterprise = models.ForeignKey(Enterprise, null=True, blank=True, on_delete=models.PROTECT)
+    zone = models.ForeignKey(
+        Zone, null=True, blank=True, on_delete=models.PROTECT, help_text=_("limits customs and zone staff")
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                name="enterprise_role_has_enterprise",
+                condition=~models.Q(role="enterprise") | models.Q(enterprise__isnull=False),
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} ({self.role})"
+
+
+class AuditEvent(models.Model):
+    """Who changed what, written by the service that made the change, in the same transaction."""
+
+    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    actor_name = models.CharField(max_length=150)
+    role = models.CharField(max_length=20)
+    enterprise = models.ForeignKey(Enterprise, null=True, on_delete=models.SET_NULL, related_name="+")
+    zone = models.ForeignKey(Zone, null=True, on_delete=models.SET_NULL, related_name="+")
+    request_id = models.CharField(max_length=64, db_index=True)
+    action = models.CharField(max_length=64, db_index=True)
+    object_type = models.CharField(max_length=64)
+    object_id = models.CharField(max_length=64)
+    before = models.JSONField(null=True)
+    after = models.JSONField(null=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+
+class IdempotencyRecord(models.Model):
+    """First result of a write made under an Idempotency-Key (TigerBeetle's `exists` semantics)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    key = models.CharField(max_length=200)
+    operation = models.CharField(max_length=64)
+    payload_hash = models.CharField(max_length=64)
+    payload = models.JSONField()
+    result = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_per_user")]
+
+
+class ApiToken(models.Model):
+    """A bearer token for ERP integrations; only its SHA-256 is stored."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100)
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True)
+
+    @staticmethod
+    def digest_of(raw: str) -> str:
+        return hashlib.sha256(raw.encode()).hexdigest()
+
+    @classmethod
+    def issue(cls, user, name: str) -> tuple["ApiToken", str]:
+        raw = "bz_" + secrets.token_urlsafe(32)
+        return cls.objects.create(user=user, name=name, digest=cls.digest_of(raw)), raw

@@ -1,0 +1,239 @@
+"""REST endpoints of the policy task ledger (/api/v1/governance/): thin wrappers over selectors and services."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from ninja import File, Form, Header, Router, Status
+from ninja.files import UploadedFile
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from bondzone.core.http import actor
+
+from . import exports, selectors, services
+from .schemas import (
+    AnnualListDetailOut, AnnualListIn, AnnualListOut, DecideIn, DecisionIn, DecisionOut, EscalateIn, ExtensionIn,
+    ExtensionOut, ImportOut, IssueIn, IssueOut, MeetingIn, MeetingOut, MemberIn, PublicTaskOut, ReminderRunIn,
+    ReminderRunOut, ReportOut, ReviewIn, ReviseIn, TaskDetailOut, TaskIn, TaskOut, TaskPatch, UnitIn, UnitOut,
+    WeightsIn,
+)
+
+router = Router(tags=["governance"])
+
+
+# ---------------------------------------------------------------- units
+@router.get("/units", response=list[UnitOut], summary="Responsible units")
+@paginate(LimitOffsetPagination)
+def list_units(request: HttpRequest, kind: str = "", q: str = ""):
+    return selectors.units(actor(request), kind=kind, q=q)
+
+
+@router.post("/units", response={201: UnitOut}, summary="Add a unit (ledger office)")
+def create_unit(request: HttpRequest, payload: UnitIn):
+    return Status(201, services.create_unit(actor=actor(request), **payload.dict()))
+
+
+@router.post("/units/{unit_id}/members", response={201: dict}, summary="Link a user to a unit (ledger office)")
+def add_member(request: HttpRequest, unit_id: int, payload: MemberIn):
+    m = services.add_member(actor=actor(request), unit_id=unit_id, **payload.dict())
+    return Status(201, {"id": m.pk, "unit_id": m.unit_id, "user_id": m.user_id, "is_leader": m.is_leader})
+
+
+# ---------------------------------------------------------------- tasks
+@router.get("/tasks", response=list[TaskOut], summary="Tasks of the ledger")
+@paginate(LimitOffsetPagination)
+def list_tasks(request: HttpRequest, parent_id: int | None = None, unit_id: int | None = None, year: int | None = None,
+               status: str = "", q: str = ""):
+    qs = selectors.tasks(actor(request)).prefetch_related("co_units", "zones").order_by("id")
+    if parent_id:
+        qs = qs.filter(parent_id=parent_id)
+    if unit_id:
+        qs = qs.filter(lead_unit_id=unit_id)
+    if year:
+        qs = qs.filter(year=year)
+    if status:
+        qs = qs.filter(status=status)
+    if q:
+        qs = qs.filter(title__icontains=q)
+    return qs
+
+
+@router.post("/tasks", response={201: TaskDetailOut}, summary="Add a task (ledger office)")
+def create_task(request: HttpRequest, payload: TaskIn):
+    data = payload.dict()
+    for optional in ("progress", "due_in_workdays"):
+        if data.get(optional) is None:
+            data.pop(optional)
+    return Status(201, _detail(request, services.create_task(actor=actor(request), data=data)))
+
+
+def _detail(request, task):
+    task.light = selectors.task_light(task)
+    return task
+
+
+@router.get("/tasks/{task_id}", response=TaskDetailOut, summary="One task")
+def get_task(request: HttpRequest, task_id: int):
+    return _detail(request, selectors.task(actor(request), task_id))
+
+
+@router.patch("/tasks/{task_id}", response=TaskDetailOut, summary="Change a task (ledger office)")
+def update_task(request: HttpRequest, task_id: int, payload: TaskPatch):
+    data = payload.dict(exclude_unset=True)
+    return _detail(request, services.update_task(actor=actor(request), task_id=task_id, data=data))
+
+
+@router.put("/tasks/{task_id}/weights", response=TaskDetailOut, summary="Set roll-up mode and children's weights")
+def set_weights(request: HttpRequest, task_id: int, payload: WeightsIn):
+    t = services.set_weights(actor=actor(request), task_id=task_id, mode=payload.mode, weights=payload.weights)
+    return _detail(request, t)
+
+
+@router.get("/tasks/{task_id}/reports", response=list[ReportOut], summary="Progress reports of a task")
+@paginate(LimitOffsetPagination)
+def list_reports(request: HttpRequest, task_id: int):
+    selectors.task(actor(request), task_id)
+    return selectors.reports(actor(request), task_id=task_id).prefetch_related("evidence")
+
+
+@router.post("/tasks/{task_id}/reports", response={201: ReportOut},
+             summary="Report progress for a period, with evidence files (multipart)")
+def submit_report(request: HttpRequest, task_id: int, period: str = Form(...), text: str = Form(...),
+                  progress: str = Form(...), unit_id: int | None = Form(None), problems: str = Form(""),
+                  help_needed: str = Form(""), files: list[UploadedFile] = File(None),
+                  idempotency_key: str | None = Header(None, alias="Idempotency-Key",
+                                                       description="optional; a retry with the same key is safe")):
+    r = services.submit_report(actor=actor(request), task_id=task_id, unit_id=unit_id, period=period, text=text,
+                               progress=progress, problems_text=problems, help_needed=help_needed, files=files or [],
+                               idempotency_key=idempotency_key)
+    return Status(201, r)
+
+
+@router.get("/reports", response=list[ReportOut], summary="Progress reports (e.g. the review queue: status=submitted)")
+@paginate(LimitOffsetPagination)
+def list_all_reports(request: HttpRequest, status: str = "", unit_id: int | None = None):
+    return selectors.reports(actor(request), status=status, unit_id=unit_id).prefetch_related("evidence")
+
+
+@router.get("/extensions", response=list[ExtensionOut], summary="Extension requests (status=pending for the queue)")
+@paginate(LimitOffsetPagination)
+def list_extensions(request: HttpRequest, status: str = ""):
+    return selectors.extensions(actor(request), status=status)
+
+
+@router.post("/reports/{report_id}/review", response=ReportOut, summary="Accept or return a report (ledger office)")
+def review_report(request: HttpRequest, report_id: int, payload: ReviewIn):
+    return services.review_report(actor=actor(request), report_id=report_id, decision=payload.decision,
+                                  reason=payload.reason)
+
+
+@router.post("/tasks/{task_id}/extensions", response={201: ExtensionOut}, summary="Request an extension")
+def request_extension(request: HttpRequest, task_id: int, payload: ExtensionIn):
+    return Status(201, services.request_extension(actor=actor(request), task_id=task_id, unit_id=payload.unit_id,
+                                                  new_due=payload.new_due, reason=payload.reason))
+
+
+@router.post("/extensions/{extension_id}/decide", response=ExtensionOut, summary="Approve or reject an extension")
+def decide_extension(request: HttpRequest, extension_id: int, payload: DecideIn):
+    return services.decide_extension(actor=actor(request), extension_id=extension_id, approve=payload.approve,
+                                     note=payload.note)
+
+
+# ---------------------------------------------------------------- export / import
+@router.get("/export", summary="Export the ledger (csv, xlsx, json)")
+def export_ledger(request: HttpRequest, format: str = "csv"):
+    body = exports.export_ledger(actor(request), fmt=format)
+    response = HttpResponse(body, content_type=exports.FORMATS[format])
+    response["Content-Disposition"] = f'attachment; filename="ledger.{format}"'
+    return response
+
+
+@router.post("/import", response=ImportOut, summary="Re-import an edited export (id-keyed)")
+def import_ledger(request: HttpRequest, file: UploadedFile = File(...), format: str = Form("")):
+    fmt = (format or exports.guess_format(file.name or "")).lower()
+    return exports.import_ledger(actor=actor(request), stream=file.file, fmt=fmt)
+
+
+# ---------------------------------------------------------------- annual lists
+@router.get("/annual-lists", response=list[AnnualListOut], summary="Annual key-project and policy lists")
+@paginate(LimitOffsetPagination)
+def list_annual_lists(request: HttpRequest, year: int | None = None, kind: str = ""):
+    return selectors.annual_lists(actor(request), year=year, kind=kind)
+
+
+@router.post("/annual-lists", response={201: AnnualListDetailOut}, summary="Create a year's list; items spawn tasks")
+def create_annual_list(request: HttpRequest, payload: AnnualListIn):
+    data = payload.dict()
+    return Status(201, services.create_annual_list(actor=actor(request), **data))
+
+
+@router.get("/annual-lists/{annual_list_id}", response=AnnualListDetailOut, summary="One list with its items")
+def get_annual_list(request: HttpRequest, annual_list_id: int):
+    return selectors.annual_list(actor(request), annual_list_id)
+
+
+@router.post("/annual-lists/{annual_list_id}/revise", response={201: AnnualListDetailOut},
+             summary="New version of a list (kept items keep their tasks)")
+def revise_annual_list(request: HttpRequest, annual_list_id: int, payload: ReviseIn):
+    data = payload.dict()
+    return Status(201, services.revise_annual_list(actor=actor(request), annual_list_id=annual_list_id, **data))
+
+
+@router.post("/annual-lists/{annual_list_id}/carry-over", response={201: AnnualListDetailOut},
+             summary="Next year's list from the open items")
+def carry_over(request: HttpRequest, annual_list_id: int):
+    return Status(201, services.carry_over(actor=actor(request), annual_list_id=annual_list_id))
+
+
+# ---------------------------------------------------------------- joint meetings and issues
+@router.get("/meetings", response=list[MeetingOut], summary="Joint meetings")
+@paginate(LimitOffsetPagination)
+def list_meetings(request: HttpRequest):
+    return selectors.meetings(actor(request))
+
+
+@router.post("/meetings", response={201: MeetingOut}, summary="Record a joint meeting (ledger office)")
+def create_meeting(request: HttpRequest, payload: MeetingIn):
+    return Status(201, services.create_meeting(actor=actor(request), **payload.dict()))
+
+
+@router.get("/issues", response=list[IssueOut], summary="Difficult issues (难点问题)")
+@paginate(LimitOffsetPagination)
+def list_issues(request: HttpRequest, status: str = "", level: str = ""):
+    return selectors.issues(actor(request), status=status, level=level)
+
+
+@router.post("/issues", response={201: IssueOut}, summary="Raise an issue")
+def raise_issue(request: HttpRequest, payload: IssueIn):
+    return Status(201, services.raise_issue(actor=actor(request), **payload.dict()))
+
+
+@router.get("/issues/{issue_id}", response=IssueOut, summary="One issue")
+def get_issue(request: HttpRequest, issue_id: int):
+    return selectors.issue(actor(request), issue_id)
+
+
+@router.post("/issues/{issue_id}/escalate", response=IssueOut, summary="Escalate an issue one or more levels")
+def escalate_issue(request: HttpRequest, issue_id: int, payload: EscalateIn):
+    return services.escalate_issue(actor=actor(request), issue_id=issue_id, **payload.dict())
+
+
+@router.post("/issues/{issue_id}/decisions", response={201: DecisionOut}, summary="Record a decision (creates a task)")
+def add_decision(request: HttpRequest, issue_id: int, payload: DecisionIn):
+    return Status(201, services.add_decision(actor=actor(request), issue_id=issue_id, **payload.dict()))
+
+
+@router.post("/issues/{issue_id}/close", response=IssueOut, summary="Close an issue (all its tasks closed)")
+def close_issue(request: HttpRequest, issue_id: int):
+    return services.close_issue(actor=actor(request), issue_id=issue_id)
+
+
+# ---------------------------------------------------------------- jobs and the public view
+@router.post("/reminders/run", response=ReminderRunOut, summary="Run the reminder job for a day (idempotent)")
+def run_reminders(request: HttpRequest, payload: ReminderRunIn):
+    return services.run_reminders(actor=actor(request), today=payload.date, rules=selectors.light_rules())
+
+
+@router.get("/public/tasks", response=list[PublicTaskOut], auth=None, summary="Published tasks (no login)")
+@paginate(LimitOffsetPagination)
+def public_tasks(request: HttpRequest):
+    return [r.task for r in selectors.public_tasks()]

@@ -1,0 +1,133 @@
+"""The ledger as CSV / XLSX / JSON (tablib), and its id-keyed re-import (Decidim-style round trip):
+only the editable columns change; every row is checked first and nothing is written if any is bad."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import IO
+
+import tablib
+from django.db import transaction
+from django.utils import timezone
+
+from bondzone.core import audit
+from bondzone.core.actor import Actor
+from bondzone.core.domain.errors import DomainError, Problem, problem
+from bondzone.core.scoping import restrict
+
+from . import selectors, services
+from .domain import tree
+from .models import Task
+
+FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "json": "application/json",
+}
+HEADERS = ["id", "parent_id", "code", "title", "lead_unit", "co_units", "zones", "year", "start_date", "due_date",
+           "status", "progress", "progress_mode", "weight", "published", "light"]
+EDITABLE = ["title", "start_date", "due_date", "status", "progress", "weight", "published"]
+
+
+def _render(ds: tablib.Dataset, fmt: str) -> bytes:
+    if fmt not in FORMATS:
+        raise DomainError(problem("format", "unknown_format", value=fmt))
+    out = ds.export(fmt)
+    return out.encode("utf-8-sig" if fmt == "csv" else "utf-8") if isinstance(out, str) else out
+
+
+def export_ledger(actor: Actor, *, fmt: str, today: date | None = None) -> bytes:
+    actor.require("governance.export")
+    ds = tablib.Dataset(headers=HEADERS)
+    for r in selectors.ledger(actor, today=today):
+        t = r.task
+        ds.append([t.pk, t.parent_id or "", t.code, t.title, t.lead_unit.name if t.lead_unit else "",
+                   "、".join(r.co_units), ",".join(r.zones), t.year or "",
+                   t.start_date.isoformat() if t.start_date else "", t.due_date.isoformat() if t.due_date else "",
+                   t.status, str(t.progress), t.progress_mode, "" if t.weight is None else str(t.weight),
+                   "1" if t.published else "0", r.light])
+    return _render(ds, fmt)
+
+
+def guess_format(name: str) -> str:
+    return name.rsplit(".", 1)[-1].lower() if "." in name else "csv"
+
+
+def _read(stream: IO[bytes], fmt: str) -> tablib.Dataset:
+    if fmt not in FORMATS:
+        raise DomainError(problem("format", "unknown_format", value=fmt))
+    raw = stream.read()
+    try:
+        if fmt == "xlsx":
+            return tablib.Dataset().load(raw, format="xlsx")
+        return tablib.Dataset().load(raw.decode("utf-8-sig"), format=fmt)
+    except Exception as exc:  # any parser failure is the file's fault
+        raise DomainError(problem("file", "file_unreadable", format=fmt, reason=str(exc)[:200])) from None
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if hasattr(value, "date") and callable(value.date):
+        value = value.date()
+    return value.isoformat() if isinstance(value, date) else str(value).strip()
+
+
+def import_ledger(*, actor: Actor, stream: IO[bytes], fmt: str) -> dict:
+    actor.require("governance.manage")
+    ds = _read(stream, fmt)
+    headers = [str(h or "").strip() for h in (ds.headers or [])]
+    if not ds.height:
+        raise DomainError(problem("file", "file_empty"))
+    if "id" not in headers:
+        raise DomainError(problem("file", "missing_columns", columns="id"))
+    cols = [c for c in EDITABLE if c in headers]
+    visible = {t.pk: t for t in restrict(Task, actor).filter(
+        pk__in=[int(r) for r in ds["id" if "id" in ds.headers else headers[0]] if str(r).strip().isdigit()])}
+    problems: list[Problem] = []
+    changes: dict[int, dict] = {}
+    for n, row in enumerate(ds.dict, start=2):
+        row = {str(k or "").strip(): v for k, v in row.items()}
+        raw_id = _cell(row.get("id"))
+        task = visible.get(int(raw_id)) if raw_id.isdigit() else None
+        if task is None:
+            problems.append(problem("", "row", row=n, field="id", inner_code="unknown_column_id",
+                                    inner_params={"id": raw_id}))
+            continue
+        data = {}
+        for c in cols:
+            v = _cell(row.get(c))
+            if c == "published":
+                data[c] = v.lower() in ("1", "true", "yes", "是")
+            else:
+                data[c] = v if v != "" or c in ("weight", "start_date", "due_date") else getattr(task, c)
+        clean, ps, _ = services._validate_task(data, task)
+        for p in ps:
+            problems.append(problem("", "row", row=n, field=p.field, inner_code=p.code, inner_params=p.params))
+        diff = {k: v for k, v in clean.items() if getattr(task, k) != v}
+        if "progress" in diff and task.progress_mode != tree.Mode.MANUAL and Task.objects.filter(parent=task).exists():
+            problems.append(problem("", "row", row=n, field="progress", inner_code="progress_computed",
+                                    inner_params={"mode": task.progress_mode}))
+        if diff:
+            changes[task.pk] = diff
+    # weights of weighted parents must still sum to 100 after all rows apply
+    by_parent: dict[int, dict[int, object]] = {}
+    for tid, diff in changes.items():
+        if "weight" in diff and visible[tid].parent_id:
+            by_parent.setdefault(visible[tid].parent_id, {})[tid] = diff["weight"]
+    for parent_id, changed in by_parent.items():
+        for p in services._sibling_weights_problems(parent_id, changed):
+            problems.append(problem("", "row", row="*", field=f"weight (parent {parent_id})", inner_code=p.code,
+                                    inner_params=p.params))
+    if problems:
+        raise DomainError(problems)
+    with transaction.atomic(durable=True):
+        for tid, diff in changes.items():
+            task = Task.objects.select_for_update().get(pk=tid)
+            before = services.task_snapshot(task)
+            for k, v in diff.items():
+                setattr(task, k, v)
+            task.save()
+            audit.record(actor, "task.import", task, before=before, after=services.task_snapshot(task))
+        services.recompute_up(list(changes))
+    return {"rows": ds.height, "changed": len(changes), "at": timezone.now().isoformat()}

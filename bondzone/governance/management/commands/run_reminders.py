@@ -1,0 +1,27 @@
+import json
+from datetime import date
+
+from django.core.management.base import CommandError
+from django.utils import timezone
+
+from bondzone.core.commands import ServiceCommand
+from bondzone.governance import selectors, services
+
+
+class Command(ServiceCommand):
+    help = "Issue near-due, overdue, escalation and report-due reminders for a day (safe to run twice)."
+    requires_user = False
+
+    def add_arguments(self, parser):
+        parser.add_argument("--date", default=None, help="YYYY-MM-DD (default: today)")
+        parser.add_argument("--user", default=None, help="user to act as (default: the system scheduler)")
+
+    def run(self, actor, **o):
+        try:
+            today = date.fromisoformat(o["date"]) if o["date"] else timezone.localdate()
+        except ValueError:
+            raise CommandError(f"--date {o['date']!r} is not YYYY-MM-DD.") from None
+        actor = self.actor(o["user"]) if o["user"] else services.SYSTEM
+        result = services.run_reminders(actor=actor, today=today, rules=selectors.light_rules())
+        self.stdout.write(json.dumps(result, ensure_ascii=False))
+        return None

@@ -1,0 +1,924 @@
+"""Writes of the policy task ledger. Each service checks the actor's permission, validates with the
+pure rules in domain/, writes in one durable transaction and records an audit row in it."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from bondzone.core import audit, idempotency
+from bondzone.core.actor import Actor
+from bondzone.core.domain.errors import Conflict, DomainError, Problem, problem
+from bondzone.core.domain.roles import Role
+from bondzone.core.models import Zone
+from bondzone.core.scoping import get_scoped, restrict
+
+from .domain import seed as seed_rules
+from .domain import tree
+from .domain.calendar import add_working_days
+from .domain.lights import LightRules
+from .domain.schedule import Cadence, TaskClock, reminders_for, valid_period
+from .models import (
+    CLOSED_STATUSES, LEVEL_ORDER, AnnualList, Decision, Escalation, Evidence, ExtensionRequest, ExtensionStatus,
+    Issue, IssueStatus, JointMeeting, Level, ListItem, ListKind, Policy, ProgressReport, Reminder, ReportStatus,
+    Task, TaskSource, TaskStatus, Unit, UnitKind, UnitMember,
+)
+
+SYSTEM = Actor(user_id=None, username="system", role=Role.PLATFORM_ADMIN)
+MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
+EVIDENCE_TYPES = ("pdf", "ofd", "jpg", "jpeg", "png", "gif", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "txt", "csv",
+                  "zip")
+TASK_FIELDS = ("title", "text", "code", "parent_id", "lead_unit_id", "co_unit_ids", "zone_ids", "year",
+               "start_date", "due_date", "status", "progress", "progress_mode", "weight", "cadence", "published",
+               "public_summary", "position", "due_in_workdays")
+
+
+# ---------------------------------------------------------------- snapshots and small parsers
+def task_snapshot(t: Task) -> dict:
+    return {
+        "code": t.code, "title": t.title, "parent": t.parent_id, "lead_unit": t.lead_unit_id,
+        "start_date": t.start_date.isoformat() if t.start_date else None,
+        "due_date": t.due_date.isoformat() if t.due_date else None, "status": t.status,
+        "progress": str(t.progress), "progress_mode": t.progress_mode,
+        "weight": None if t.weight is None else str(t.weight), "published": t.published,
+    }
+
+
+def _decimal(value: Any, field: str, problems: list[Problem]) -> Decimal | None:
+    if value is None or value == "":
+        return None
+    try:
+        d = Decimal(str(value).strip())
+        if not d.is_finite():
+            raise InvalidOperation
+        return d
+    except (InvalidOperation, ValueError):
+        problems.append(problem(field, "not_a_number", value=value))
+        return None
+
+
+def _date(value: Any, field: str, problems: list[Problem]) -> date | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError:
+        problems.append(problem(field, "bad_date", value=value))
+        return None
+
+
+def _text(value: Any, field: str, max_len: int, problems: list[Problem], required: bool = False) -> str:
+    value = (value or "").strip() if isinstance(value, str) or value is None else str(value)
+    if required and not value:
+        problems.append(problem(field, "required"))
+    elif len(value) > max_len:
+        problems.append(problem(field, "too_long", max=max_len))
+    return value
+
+
+def _choice(value: Any, field: str, choices: list[str], problems: list[Problem]) -> str | None:
+    if value not in choices:
+        problems.append(problem(field, "bad_choice", value=value, choices=", ".join(choices)))
+        return None
+    return value
+
+
+def _units(ids, field: str, problems: list[Problem]) -> list[Unit]:
+    ids = [i for i in (ids or []) if i not in (None, "")]
+    found = {u.pk: u for u in Unit.objects.filter(pk__in=[i for i in ids if str(i).isdigit()])}
+    out = []
+    for i in ids:
+        u = found.get(int(i)) if str(i).isdigit() else None
+        if u is None:
+            problems.append(problem(field, "not_found", model="unit", id=str(i)))
+        else:
+            out.append(u)
+    return out
+
+
+def _zones(refs, problems: list[Problem]) -> list[Zone]:
+    out = []
+    for ref in refs or []:
+        z = Zone.objects.filter(pk=ref).first() if str(ref).isdigit() else Zone.objects.filter(code=ref).first()
+        if z is None:
+            problems.append(problem("zone_ids", "not_found", model="zone", id=str(ref)))
+        else:
+            out.append(z)
+    return out
+
+
+def _one_unit(ref: Any, field: str, problems: list[Problem]) -> Unit | None:
+    if ref in (None, ""):
+        return None
+    found = _units([ref], field, problems)
+    return found[0] if found else None
+
+
+def _one_zone(ref: Any, field: str, problems: list[Problem]) -> Zone | None:
+    if ref in (None, ""):
+        return None
+    z = Zone.objects.filter(pk=ref).first() if str(ref).isdigit() else Zone.objects.filter(code=ref).first()
+    if z is None:
+        problems.append(problem(field, "not_found", model="zone", id=str(ref)))
+    return z
+
+
+def parent_map(policy_id: int | None = None) -> dict[int, int | None]:
+    return dict(Task.objects.values_list("pk", "parent_id"))
+
+
+# ---------------------------------------------------------------- roll-up
+def recompute_up(task_ids) -> None:
+    """Recompute the stored progress of the given tasks and all their ancestors (inside a transaction)."""
+    pending = [t for t in dict.fromkeys(task_ids) if t is not None]
+    seen: set[int] = set()
+    while pending:
+        tid = pending.pop(0)
+        if tid in seen:
+            continue
+        seen.add(tid)
+        # lock the parent before reading its children: a concurrent roll-up of a sibling waits, then
+        # reads this transaction's committed child values (no lost update of the parent's progress)
+        row = Task.objects.select_for_update().filter(pk=tid).values("progress_mode", "progress", "parent_id").first()
+        if row is None:
+            continue
+        kids = [(p, w) for p, w in Task.objects.filter(parent_id=tid).values_list("progress", "weight")]
+        if row["progress_mode"] != tree.Mode.MANUAL and kids:
+            new = tree.combine(row["progress_mode"], row["progress"], kids)
+            if new != row["progress"]:
+                Task.objects.filter(pk=tid).update(progress=new, updated_at=timezone.now())
+        if row["parent_id"] is not None:
+            pending.append(row["parent_id"])
+
+
+# ---------------------------------------------------------------- units
+def create_unit(*, actor: Actor, name: str, kind: str = UnitKind.OTHER, name_en: str = "", short_name: str = "",
+                parent_id: int | None = None, zone_id: int | None = None) -> Unit:
+    actor.require("governance.manage")
+    problems: list[Problem] = []
+    name = _text(name, "name", 100, problems, required=True)
+    _choice(kind, "kind", list(UnitKind.values), problems)
+    if name and Unit.objects.filter(name=name).exists():
+        problems.append(problem("name", "duplicate_value", value=name))
+    parent = _one_unit(parent_id, "parent_id", problems)
+    zone = _one_zone(zone_id, "zone_id", problems)
+    if problems:
+        raise DomainError(problems)
+    with transaction.atomic(durable=True):
+        unit = Unit.objects.create(name=name, kind=kind, name_en=(name_en or "")[:200],
+                                   short_name=(short_name or "")[:40], parent=parent, zone=zone)
+        audit.record(actor, "unit.create", unit, after={"name": name, "kind": kind})
+    return unit
+
+
+def add_member(*, actor: Actor, unit_id: int, user_id: int, is_leader: bool = False) -> UnitMember:
+    actor.require("governance.manage")
+    unit = get_scoped(Unit, actor, unit_id)
+    with transaction.atomic(durable=True):
+        member, _ = UnitMember.objects.update_or_create(user_id=user_id, unit=unit, defaults={"is_leader": is_leader})
+        audit.record(actor, "unit.add_member", member, after={"unit": unit.pk, "user": user_id, "leader": is_leader})
+    return member
+
+
+# ---------------------------------------------------------------- the seed policy
+def load_policy(*, actor: Actor, text: str, published: bool = True) -> dict:
+    """Create the policy, its units and its task tree from the text; loading it again changes nothing."""
+    actor.require("governance.manage")
+    parsed = seed_rules.parse_policy(text)
+    summary = {"code": parsed.code, "measures": len(parsed.measures), "tasks": len(parsed.tasks),
+               "units": len(parsed.units), "responsibility_lines": seed_rules.count_responsibility_lines(text)}
+    if not parsed.measures or not parsed.code:
+        raise DomainError(problem("text", "policy_parse_failed"))
+    existing = Policy.objects.filter(code=parsed.code).first()
+    if existing is not None:
+        return {**summary, "policy_id": existing.pk, "created": False}
+    zones = {z.code: z for z in Zone.objects.all()}
+    with transaction.atomic(durable=True):
+        policy = Policy.objects.create(code=parsed.code, title=parsed.title[:200], issuer=parsed.issuer[:100],
+                                       issued_on=parsed.issued_on, text=text, published=published)
+        units = {}
+        for name in parsed.units:
+            units[name], _ = Unit.objects.get_or_create(name=name, defaults={"kind": seed_rules.unit_kind(name)})
+        by_code: dict[str, Task] = {}
+        year = parsed.issued_on.year if parsed.issued_on else None
+        for pt in parsed.tasks:
+            task = Task.objects.create(
+                policy=policy, parent=by_code.get(pt.parent_code) if pt.parent_code else None, position=pt.position,
+                code=pt.code, title=pt.title[:200], text=pt.text, source=TaskSource.POLICY,
+                lead_unit=units[pt.units[0]] if pt.units else None, year=year, published=published,
+                start_date=parsed.issued_on,
+                progress_mode=tree.Mode.MANUAL if pt.level == "measure" else tree.Mode.AVERAGE,
+            )
+            if len(pt.units) > 1:
+                task.co_units.set([units[u] for u in pt.units[1:]])
+            if pt.zones:
+                task.zones.set([zones[c] for c in pt.zones if c in zones])
+            by_code[pt.code] = task
+        audit.record(actor, "policy.load", policy, after={**summary, "policy": policy.code})
+    return {**summary, "policy_id": policy.pk, "created": True}
+
+
+# ---------------------------------------------------------------- tasks
+def _validate_task(data: dict, current: Task | None) -> tuple[dict, list[Problem], dict]:
+    """Clean the given fields of a task; returns (clean values, problems, relations)."""
+    problems: list[Problem] = []
+    clean: dict[str, Any] = {}
+    rel: dict[str, Any] = {}
+    unknown = set(data) - set(TASK_FIELDS)
+    for f in sorted(unknown):
+        problems.append(problem(f, "invalid", message=f"unknown field {f}"))
+    if "title" in data or current is None:
+        clean["title"] = _text(data.get("title"), "title", 200, problems, required=True)
+    if "text" in data:
+        clean["text"] = _text(data.get("text"), "text", 20000, problems)
+    if "code" in data:
+        clean["code"] = _text(data.get("code"), "code", 40, problems)
+    if "public_summary" in data:
+        clean["public_summary"] = _text(data.get("public_summary"), "public_summary", 5000, problems)
+    for f in ("start_date", "due_date"):
+        if f in data:
+            clean[f] = _date(data[f], f, problems)
+    if "year" in data:
+        y = data["year"]
+        if y not in (None, "") and not (str(y).isdigit() and 2000 <= int(y) <= 2100):
+            problems.append(problem("year", "not_an_integer", value=y))
+        else:
+            clean["year"] = int(y) if y not in (None, "") else None
+    if "position" in data:
+        clean["position"] = int(data["position"] or 0) if str(data["position"] or 0).isdigit() else 0
+    if "status" in data:
+        clean["status"] = _choice(data["status"], "status", list(TaskStatus.values), problems)
+    if "progress_mode" in data:
+        clean["progress_mode"] = _choice(data["progress_mode"], "progress_mode", [m.value for m in tree.Mode], problems)
+    if "cadence" in data:
+        clean["cadence"] = _choice(data["cadence"], "cadence", [c.value for c in Cadence], problems)
+    if "published" in data:
+        clean["published"] = bool(data["published"])
+    if "progress" in data:
+        p = _decimal(data["progress"], "progress", problems)
+        if p is not None:
+            problems += tree.check_progress(p)
+            clean["progress"] = p
+    if "weight" in data:
+        w = _decimal(data["weight"], "weight", problems)
+        if w is not None and not (Decimal(0) <= w <= tree.HUNDRED):
+            problems.append(problem("weight", "weight_out_of_range", value=w))
+        clean["weight"] = w
+    if data.get("due_in_workdays") not in (None, ""):
+        n = data["due_in_workdays"]
+        if not str(n).isdigit() or not (1 <= int(n) <= 1000):
+            problems.append(problem("due_in_workdays", "not_an_integer", value=n))
+        elif clean.get("due_date"):
+            problems.append(problem("due_date", "decision_due_or_days"))
+        else:  # a deadline in working days from the start (or today), holidays and 调休 counted
+            base = clean.get("start_date") or (current.start_date if current else None) or timezone.localdate()
+            clean["due_date"] = add_working_days(base, int(n))
+    start = clean.get("start_date", current.start_date if current else None)
+    due = clean.get("due_date", current.due_date if current else None)
+    if start and due and due < start:
+        problems.append(problem("due_date", "end_before_start", start=start, end=due))
+    if "parent_id" in data:
+        pid = data["parent_id"]
+        if pid in (None, ""):
+            clean["parent_id"] = None
+        elif not (str(pid).isdigit() and Task.objects.filter(pk=pid).exists()):
+            problems.append(problem("parent_id", "not_found", model="task", id=str(pid)))
+        else:
+            clean["parent_id"] = int(pid)
+            problems += tree.check_parent(current.pk if current else None, int(pid), parent_map())
+    if "lead_unit_id" in data:
+        rel["lead_unit"] = _one_unit(data["lead_unit_id"], "lead_unit_id", problems)
+    if "co_unit_ids" in data:
+        lead_id = rel["lead_unit"].pk if rel.get("lead_unit") else (current.lead_unit_id if current else None)
+        rel["co_units"] = [u for u in dict.fromkeys(_units(data["co_unit_ids"], "co_unit_ids", problems))
+                           if u.pk != lead_id]  # the lead unit is not also its own co-unit
+    if "zone_ids" in data:
+        rel["zones"] = _zones(data["zone_ids"], problems)
+    return clean, problems, rel
+
+
+def _sibling_weights_problems(parent_id: int | None, changed: dict[int, Decimal | None]) -> list[Problem]:
+    """Weights of a weighted parent's children after a change must still sum to 100."""
+    if parent_id is None:
+        return []
+    parent = Task.objects.filter(pk=parent_id).values("progress_mode").first()
+    if parent is None or parent["progress_mode"] != tree.Mode.WEIGHTED:
+        return []
+    weights = dict(Task.objects.filter(parent_id=parent_id).values_list("pk", "weight"))
+    weights.update(changed)
+    return tree.check_weights(tree.Mode.WEIGHTED, weights, field="weight")
+
+
+def create_task(*, actor: Actor, data: dict) -> Task:
+    actor.require("governance.manage")
+    clean, problems, rel = _validate_task(data, None)
+    parent_id = clean.get("parent_id")
+    if not problems:
+        problems += _sibling_weights_problems(parent_id, {-1: clean.get("weight")})
+    if problems:
+        raise DomainError(problems)
+    with transaction.atomic(durable=True):
+        if "position" not in clean:
+            clean["position"] = (Task.objects.filter(parent_id=parent_id).aggregate(m=Max("position"))["m"] or 0) + 1
+        if clean.get("progress") is None:
+            clean.pop("progress", None)
+        task = Task.objects.create(source=TaskSource.MANUAL, lead_unit=rel.get("lead_unit"), **clean)
+        if rel.get("co_units"):
+            task.co_units.set(rel["co_units"])
+        if rel.get("zones"):
+            task.zones.set(rel["zones"])
+        recompute_up([task.pk])
+        task.refresh_from_db()
+        audit.record(actor, "task.create", task, after=task_snapshot(task))
+    return task
+
+
+def update_task(*, actor: Actor, task_id: int, data: dict) -> Task:
+    actor.require("governance.manage")
+    task = get_scoped(Task, actor, task_id, action="change")
+    clean, problems, rel = _validate_task(data, task)
+    if not problems and ("weight" in clean or "parent_id" in clean):
+        new_parent = clean.get("parent_id", task.parent_id)
+        problems += _sibling_weights_problems(new_parent, {task.pk: clean.get("weight", task.weight)})
+        if new_parent != task.parent_id:
+            others = dict(Task.objects.filter(parent_id=task.parent_id).exclude(pk=task.pk).values_list("pk", "weight"))
+            if task.parent_id and Task.objects.filter(pk=task.parent_id, progress_mode=tree.Mode.WEIGHTED).exists() \
+                    and others:
+                problems += tree.check_weights(tree.Mode.WEIGHTED, others, field="parent_id")
+    if not problems and clean.get("progress_mode") == tree.Mode.WEIGHTED:
+        kids = dict(Task.objects.filter(parent_id=task.pk).values_list("pk", "weight"))
+        problems += tree.check_weights(tree.Mode.WEIGHTED, kids)
+    if problems:
+        raise DomainError(problems)
+    with transaction.atomic(durable=True):
+        task = Task.objects.select_for_update().get(pk=task.pk)
+        before = task_snapshot(task)
+        old_parent = task.parent_id
+        for k, v in clean.items():
+            setattr(task, k, v)
+        if "lead_unit" in rel:
+            task.lead_unit = rel["lead_unit"]
+        task.save()
+        if "co_units" in rel:
+            task.co_units.set(rel["co_units"])
+        if "zones" in rel:
+            task.zones.set(rel["zones"])
+        recompute_up([task.pk, old_parent])
+        task.refresh_from_db()
+        audit.record(actor, "task.update", task, before=before, after=task_snapshot(task))
+    return task
+
+
+def set_weights(*, actor: Actor, task_id: int, mode: str, weights: dict) -> Task:
+    """Switch how a task rolls up and set its children's weights in one step."""
+    actor.require("governance.manage")
+    task = get_scoped(Task, actor, task_id, action="change")
+    problems: list[Problem] = []
+    _choice(mode, "mode", [m.value for m in tree.Mode], problems)
+    children = dict(Task.objects.filter(parent_id=task.pk).values_list("pk", "weight"))
+    parsed: dict[int, Decimal | None] = dict(children)
+    for key, raw in (weights or {}).items():
+        cid = int(key) if str(key).isdigit() else None
+        if cid not in children:
+            problems.append(problem(f"weights.{key}", "not_found", model="task", id=str(key)))
+            continue
+        parsed[cid] = _decimal(raw, f"weights.{key}", problems)
+    if not problems:
+        problems += tree.check_weights(mode, parsed)
+    if problems:
+        raise DomainError(problems)
+    with transaction.atomic(durable=True):
+        task = Task.objects.select_for_update().get(pk=task.pk)
+        before = {"mode": task.progress_mode, "weights": {str(k): str(v) for k, v in children.items()}}
+        for cid, w in parsed.items():
+            if w != children[cid]:
+                Task.objects.filter(pk=cid).update(weight=w)
+        task.progress_mode = mode
+        task.save(update_fields=["progress_mode", "updated_at"])
+        recompute_up([task.pk])
+        task.refresh_from_db()
+        audit.record(actor, "task.set_weights", task, before=before,
+                     after={"mode": mode, "weights": {str(k): str(v) for k, v in parsed.items()},
+                            "progress": str(task.progress)})
+    return task
+
+
+# ---------------------------------------------------------------- progress reports
+def _member_unit(actor: Actor, unit_id: Any, problems: list[Problem]) -> Unit | None:
+    unit = Unit.objects.filter(pk=unit_id).first() if str(unit_id).isdigit() else None
+    if unit is None:
+        problems.append(problem("unit_id", "not_found", model="unit", id=str(unit_id)))
+        return None
+    if not actor.is_admin and not UnitMember.objects.filter(user_id=actor.user_id, unit=unit).exists():
+        problems.append(problem("unit_id", "not_a_member", unit=unit.name))
+        return None
+    return unit
+
+
+def default_unit(actor: Actor) -> Unit | None:
+    m = UnitMember.objects.filter(user_id=actor.user_id).select_related("unit").order_by("-is_leader", "id").first()
+    return m.unit if m else None
+
+
+def _task_of_unit(task: Task, unit: Unit) -> bool:
+    return task.lead_unit_id == unit.pk or task.co_units.filter(pk=unit.pk).exists()
+
+
+def _digest(f) -> str:
+    digest = hashlib.sha256()
+    for chunk in f.chunks():
+        digest.update(chunk)
+    f.seek(0)
+    return digest.hexdigest()
+
+
+def submit_report(*, actor: Actor, task_id: int, unit_id: int | None, period: str, text: str, progress: Any,
+                  problems_text: str = "", help_needed: str = "", files: list | None = None,
+                  today: date | None = None, idempotency_key: str | None = None) -> ProgressReport:
+    """A unit's report for a period with evidence files. With an Idempotency-Key a retry returns the first
+    report (same payload, file digests included) instead of a second one."""
+    actor.require("governance.report")
+    files = list(files or [])
+    digests = [_digest(f) for f in files]
+
+    def do() -> dict:
+        task = get_scoped(Task, actor, task_id)
+        problems: list[Problem] = []
+        if unit_id in (None, ""):
+            unit = default_unit(actor)
+            if unit is None:
+                problems.append(problem("unit_id", "required"))
+        else:
+            unit = _member_unit(actor, unit_id, problems)
+        if unit is not None and not _task_of_unit(task, unit):
+            problems.append(problem("task_id", "task_not_of_unit", task=task.code or task.pk, unit=unit.name))
+        clean_period = (period or "").strip()
+        if not valid_period(clean_period):
+            problems.append(problem("period", "bad_period", value=clean_period))
+        clean_text = _text(text, "text", 10000, problems, required=True)
+        value = _decimal(progress, "progress", problems)
+        if value is None and not any(p.field == "progress" for p in problems):
+            problems.append(problem("progress", "required"))
+        elif value is not None:
+            problems += tree.check_progress(value)
+        if task.closed:
+            problems.append(problem("task_id", "task_closed", task=task.code or task.pk))
+        if task.progress_mode != tree.Mode.MANUAL and task.children.exists():
+            problems.append(problem("task_id", "progress_computed", mode=task.progress_mode))
+        if unit is not None and ProgressReport.objects.filter(task=task, unit=unit, period=clean_period).exclude(
+                status=ReportStatus.RETURNED).exists():
+            problems.append(problem("period", "report_exists", period=clean_period, unit=unit.name))
+        for i, f in enumerate(files):
+            if f.size > MAX_EVIDENCE_BYTES:
+                problems.append(problem(f"files[{i}]", "file_too_large", name=f.name,
+                                        max=MAX_EVIDENCE_BYTES // 2**20))
+            if (f.name or "").rsplit(".", 1)[-1].lower() not in EVIDENCE_TYPES or "." not in (f.name or ""):
+                problems.append(problem(f"files[{i}]", "file_type_not_allowed", name=f.name,
+                                        types=", ".join(EVIDENCE_TYPES)))
+        if problems:
+            raise DomainError(problems)
+        report = ProgressReport.objects.create(
+            task=task, unit=unit, period=clean_period, text=clean_text, progress=value,
+            problems=(problems_text or "")[:5000], help_needed=(help_needed or "")[:5000],
+            submitted_by_id=actor.user_id,
+        )
+        names = []
+        for f, sha in zip(files, digests, strict=True):
+            ev = Evidence(report=report, name=f.name[:200], size=f.size, sha256=sha)
+            ev.file.save(f.name, f, save=False)
+            ev.save()
+            names.append({"name": ev.name, "sha256": ev.sha256})
+        audit.record(actor, "report.submit", report, after={"task": task.pk, "unit": unit.pk,
+                                                             "period": clean_period, "progress": str(value),
+                                                             "evidence": names})
+        return {"report_id": report.pk}
+
+    if idempotency_key:
+        payload = {"task_id": task_id, "unit_id": unit_id, "period": period, "text": text, "progress": str(progress),
+                   "problems": problems_text, "help_needed": help_needed,
+                   "files": [{"name": f.name, "sha256": d} for f, d in zip(files, digests, strict=True)]}
+        result, _ = idempotency.run(actor, idempotency_key, "report.submit", payload, do)
+    else:
+        with transaction.atomic(durable=True):
+            result = do()
+    return ProgressReport.objects.get(pk=result["report_id"])
+
+
+def review_report(*, actor: Actor, report_id: int, decision: str, reason: str = "") -> ProgressReport:
+    """Accept (the task takes the reported progress) or return with a reason (退办)."""
+    actor.require("governance.review")
+    problems: list[Problem] = []
+    _choice(decision, "decision", ["accept", "return"], problems)
+    reason = _text(reason, "reason", 500, problems)
+    if decision == "return" and not reason:
+        problems.append(problem("reason", "reason_required"))
+    report = get_scoped(ProgressReport, actor, report_id, action="change")
+    if report.status != ReportStatus.SUBMITTED:
+        problems.append(problem("status", "report_wrong_state", state=report.status))
+    if problems:
+        raise DomainError(problems)
+    with transaction.atomic(durable=True):
+        report = ProgressReport.objects.select_for_update().get(pk=report.pk)
+        if report.status != ReportStatus.SUBMITTED:
+            raise Conflict(problem("status", "report_wrong_state", state=report.status))
+        report.status = ReportStatus.ACCEPTED if decision == "accept" else ReportStatus.RETURNED
+        report.return_reason = reason if decision == "return" else ""
+        report.reviewed_by_id, report.reviewed_at = actor.user_id, timezone.now()
+        report.save(update_fields=["status", "return_reason", "reviewed_by", "reviewed_at"])
+        if decision == "accept":
+            task = Task.objects.select_for_update().get(pk=report.task_id)
+            before = task_snapshot(task)
+            task.progress = report.progress
+            if task.status not in CLOSED_STATUSES:
+                task.status = TaskStatus.COMPLETED if report.progress == tree.HUNDRED else TaskStatus.IN_PROGRESS
+            task.save(update_fields=["progress", "status", "updated_at"])
+            recompute_up([task.parent_id])
+            audit.record(actor, "task.progress", task, before=before, after=task_snapshot(task))
+        audit.record(actor, f"report.{decision}", report, after={"status": report.status, "reason": reason})
+    return report
+
+
+# ---------------------------------------------------------------- extensions
+def request_extension(*, actor: Actor, task_id: int, unit_id: int | None, new_due: Any, reason: str,
+                      today: date | None = None) -> ExtensionRequest:
+    actor.require("governance.report")
+    today = today or timezone.localdate()
+    task = get_scoped(Task, actor, task_id)
+    problems: list[Problem] = []
+    unit = default_unit(actor) if unit_id in (None, "") else _member_unit(actor, unit_id, problems)
+    if unit is None and not problems:
+        problems.append(problem("unit_id", "required"))
+    if unit is not None and not _task_of_unit(task, unit):
+        problems.append(problem("task_id", "task_not_of_unit", task=task.code or task.pk, unit=unit.name))
+    reason = _text(reason, "reason", 2000, problems, required=True)
+    new = _date(new_due, "new_due", problems)
+    if new is None and not any(p.field == "new_due" for p in problems):
+        problems.append(problem("new_due", "required"))
+    if task.due_date is None:
+        problems.append(problem("task_id", "task_has_no_due"))
+    else:
+        if today >= task.due_date:
+            problems.append(problem("new_due", "extension_after_due", due=task.due_date))
+        if new is not None and new <= task.due_date:
+            problems.append(problem("new_due", "extension_not_later", new=new, old=task.due_date))
+    if task.closed:
+        problems.append(problem("task_id", "task_closed", task=task.code or task.pk))
+    if ExtensionRequest.objects.filter(task=task, status=ExtensionStatus.PENDING).exists():
+        problems.append(problem("task_id", "extension_pending"))
+    if problems:
+        raise DomainError(problems)
+    with transaction.atomic(durable=True):
+        ext = ExtensionRequest.objects.create(task=task, unit=unit, reason=reason, old_due=task.due_date, new_due=new,
+                                              requested_by_id=actor.user_id)
+        audit.record(actor, "extension.request", ext, after={"task": task.pk, "old_due": str(ext.old_due),
+                                                              "new_due": str(new), "reason": reason})
+    return ext
+
+
+def decide_extension(*, actor: Actor, extension_id: int, approve: bool, note: str = "") -> ExtensionRequest:
+    actor.require("governance.review")
+    problems: list[Problem] = []
+    note = _text(note, "note", 500, problems)
+    ext = get_scoped(ExtensionRequest, actor, extension_id, action="change")
+    if ext.status != ExtensionStatus.PENDING:
+        problems.append(problem("status", "extension_wrong_state", state=ext.status))
+    if not approve and not note:
+        problems.append(problem("note", "reason_required"))
+    if problems:
+        raise DomainError(problems)
+    with transaction.atomic(durable=True):
+        ext = ExtensionRequest.objects.select_for_update().get(pk=ext.pk)
+        if ext.status != ExtensionStatus.PENDING:
+            raise Conflict(problem("status", "extension_wrong_state", state=ext.status))
+        ext.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REJECTED
+        ext.decision_note, ext.decided_by_id, ext.decided_at = note, actor.user_id, timezone.now()
+        ext.save(update_fields=["status", "decision_note", "decided_by", "decided_at"])
+        if approve:
+            task = Task.objects.select_for_update().get(pk=ext.task_id)
+            before = task_snapshot(task)
+            task.due_date = ext.new_due
+            task.save(update_fields=["due_date", "updated_at"])
+            audit.record(actor, "task.extend", task, before=before, after=task_snapshot(task))
+        audit.record(actor, "extension.approve" if approve else "extension.reject", ext,
+                     after={"status": ext.status, "note": note})
+    return ext
+
+
+# ---------------------------------------------------------------- annual lists
+def _list_root(kind: str, year: int) -> Task:
+    code = f"{year}-{'XM' if kind == ListKind.PROJECTS else 'ZC'}"
+    root = Task.objects.filter(code=code, source=TaskSource.ANNUAL_LIST, parent__isnull=True).first()
+    if root is None:
+        title = f"{year}年度综合保税区发展{'重点项目' if kind == ListKind.PROJECTS else '政策'}清单"
+        root = Task.objects.create(code=code, title=title, source=TaskSource.ANNUAL_LIST, year=year,
+                                   progress_mode=tree.Mode.AVERAGE, start_date=date(year, 1, 1),
+                                   due_date=date(year, 12, 31), position=year)
+    return root
+
+
+def _clean_items(items: list[dict], problems: list[Problem], year: int) -> list[dict]:
+    out = []
+    for i, raw in enumerate(items or []):
+        p: list[Problem] = []
+        f = f"items[{i}]"
+        item = {
+            "name": _text(raw.get("name"), f"{f}.name", 200, p, required=True),
+            "investment": _decimal(raw.get("investment"), f"{f}.investment", p),
+            "planned_start": _date(raw.get("planned_start"), f"{f}.planned_start", p),
+            "planned_end": _date(raw.get("planned_end"), f"{f}.planned_end", p),
+            "lead_unit": _one_unit(raw.get("lead_unit_id"), f"{f}.lead_unit_id", p),
+            "zone": _one_zone(raw.get("zone"), f"{f}.zone", p),
+        }
+        if item["investment"] is not None and item["investment"] < 0:
+            p.append(problem(f"{f}.investment", "amount_negative", value=item["investment"]))
+        s, e = item["planned_start"], item["planned_end"]
+        if s and e and e < s:
+            p.append(problem(f"{f}.planned_end", "end_before_start", start=s, end=e))
+        problems += p
+        out.append(item)
+    return out
+
+
+def _spawn_item(annual: AnnualList, root: Task, item: dict, position: int) -> ListItem:
+    task = Task.objects.create(
+        parent=root, position=position, code=f"{root.code}-{position}", title=item["name"],
+        source=TaskSource.ANNUAL_LIST, lead_unit=item["lead_unit"], year=annual.year,
+        start_date=item["planned_start"] or date(annual.year, 1, 1),
+        due_date=item["planned_end"] or date(annual.year, 12, 31), published=annual.published,
+    )
+    if item["zone"] is not None:
+        task.zones.set([item["zone"]])
+    return ListItem.objects.create(annual_list=annual, position=position, name=item["name"], zone=item["zone"],
+                                   lead_unit=item["lead_unit"], investment=item["investment"],
+                                   planned_start=item["planned_start"], planned_end=item["planned_end"], task=task)
+
+
+def create_annual_list(*, actor: Actor, kind: str, year: int, items: list[dict], title: str = "",
+                       published: bool = False) -> AnnualList:
+    """Version 1 of a year's list (or the next version if one exists): every item spawns a tracked task."""
+    actor.require("governance.manage")
+    problems: list[Problem] = []
+    _choice(kind, "kind", list(ListKind.values), problems)
+    if not (isinstance(year, int) and 2000 <= year <= 2100):
+        problems.append(problem("year", "not_an_integer", value=year))
+        year = 2000
+    clean = _clean_items(items, problems, year)
+    if problems:
+        raise DomainError(problems)
+    with transaction.atomic(durable=True):
+        version = (AnnualList.objects.filter(kind=kind, year=year).aggregate(m=Max("version"))["m"] or 0) + 1
+        annual = AnnualList.objects.create(kind=kind, year=year, version=version, title=title[:200],
+                                           published=published)
+        root = _list_root(kind, year)
+        start = Task.objects.filter(parent=root).aggregate(m=Max("position"))["m"] or 0
+        for i, item in enumerate(clean, start=start + 1):
+            _spawn_item(annual, root, item, i)
+        recompute_up([root.pk])
+        audit.record(actor, "annual_list.create", annual, after={"kind": kind, "year": year, "version": version,
+                                                                  "items": len(clean)})
+    return annual
+
+
+def revise_annual_list(*, actor: Actor, annual_list_id: int, add: list[dict] | None = None,
+                       drop_item_ids: list[int] | None = None, published: bool | None = None) -> AnnualList:
+    """A new version of the list: kept items carry over (same task, so their history stays)."""
+    actor.require("governance.manage")
+    old = get_scoped(AnnualList, actor, annual_list_id)
+    problems: list[Problem] = []
+    clean = _clean_items(add or [], problems, old.year)
+    drop = set(drop_item_ids or [])
+    unknown = drop - set(old.items.values_list("pk", flat=True))
+    for i in sorted(unknown):
+        problems.append(problem("drop_item_ids", "not_found", model="list item", id=str(i)))
+    latest = AnnualList.objects.filter(kind=old.kind, year=old.year).aggregate(m=Max("version"))["m"]
+    if latest != old.version:
+        problems.append(problem("annual_list_id", "duplicate_version", version=old.version + 1))
+    if problems:
+        raise DomainError(problems)
+    with transaction.atomic(durable=True):
+        new = AnnualList.objects.create(kind=old.kind, year=old.year, version=old.version + 1, title=old.title,
+                                        published=old.published if published is None else published)
+        for it in old.items.exclude(pk__in=drop).order_by("position", "id"):
+            ListItem.objects.create(annual_list=new, position=it.position, name=it.name, zone=it.zone,
+                                    lead_unit=it.lead_unit, investment=it.investment, planned_start=it.planned_start,
+                                    planned_end=it.planned_end, task=it.task, carried_from=it)
+        root = _list_root(old.kind, old.year)
+        start = Task.objects.filter(parent=root).aggregate(m=Max("position"))["m"] or 0
+        for i, item in enumerate(clean, start=start + 1):
+            _spawn_item(new, root, item, i)
+        recompute_up([root.pk])
+        audit.record(actor, "annual_list.revise", new, after={"from_version": old.version, "version": new.version,
+                                                               "dropped": sorted(drop), "added": len(clean)})
+    return new
+
+
+def carry_over(*, actor: Actor, annual_list_id: int, published: bool = False) -> AnnualList:
+    """Next year's list from this one's open items; each keeps its task (and so its reports)."""
+    actor.require("governance.manage")
+    old = get_scoped(AnnualList, actor, annual_list_id)
+    year = old.year + 1
+    with transaction.atomic(durable=True):
+        version = (AnnualList.objects.filter(kind=old.kind, year=year).aggregate(m=Max("version"))["m"] or 0) + 1
+        new = AnnualList.objects.create(kind=old.kind, year=year, version=version, title=old.title,
+                                        published=published)
+        moved = []
+        for it in old.items.select_related("task").exclude(task__status__in=CLOSED_STATUSES).order_by("position"):
+            ListItem.objects.create(annual_list=new, position=it.position, name=it.name, zone=it.zone,
+                                    lead_unit=it.lead_unit, investment=it.investment, planned_start=it.planned_start,
+                                    planned_end=it.planned_end, task=it.task, carried_from=it)
+            moved.append(it.task_id)
+        audit.record(actor, "annual_list.carry_over", new, after={"from": old.pk, "year": year, "tasks": moved})
+    return new
+
+
+# ---------------------------------------------------------------- joint meetings and issues
+def create_meeting(*, actor: Actor, number: str, held_on: Any, title: str, level: str = Level.CITY,
+                   convenor: str = "", minutes: str = "", attendee_ids: list | None = None) -> JointMeeting:
+    actor.require("governance.manage")
+    problems: list[Problem] = []
+    number = _text(number, "number", 40, problems, required=True)
+    title = _text(title, "title", 200, problems, required=True)
+    held = _date(held_on, "held_on", problems)
+    if held is None and not any(p.field == "held_on" for p in problems):
+        problems.append(problem("held_on", "required"))
+    _choice(level, "level", LEVEL_ORDER, problems)
+    attendees = _units(attendee_ids, "attendee_ids", problems)
+    if number and JointMeeting.objects.filter(number=number).exists():
+        problems.append(problem("number", "duplicate_value", value=number))
+    if problems:
+        raise DomainError(problems)
+    with transaction.atomic(durable=True):
+        m = JointMeeting.objects.create(number=number, held_on=held, title=title, level=level,
+                                        convenor=(convenor or "")[:100], minutes=minutes or "")
+        m.attendees.set(attendees)
+        audit.record(actor, "meeting.create", m, after={"number": number, "held_on": str(held), "level": level})
+    return m
+
+
+def raise_issue(*, actor: Actor, title: str, description: str = "", zone_id: Any = None,
+                unit_id: Any = None) -> Issue:
+    actor.require("governance.raise_issue")
+    problems: list[Problem] = []
+    title = _text(title, "title", 200, problems, required=True)
+    zone = _one_zone(zone_id, "zone_id", problems)
+    if zone is None and actor.zone_id is not None:
+        zone = Zone.objects.get(pk=actor.zone_id)
+    if zone is not None and actor.zone_id is not None and zone.pk != actor.zone_id:
+        problems.append(problem("zone_id", "not_found", model="zone", id=str(zone_id)))
+    if unit_id not in (None, ""):
+        unit = (_one_unit(unit_id, "unit_id", problems) if actor.can("governance.manage")
+                else _member_unit(actor, unit_id, problems))
+    else:
+        unit = default_unit(actor)
+    if problems:
+        raise DomainError(problems)
+    with transaction.atomic(durable=True):
+        issue = Issue.objects.create(title=title, description=description or "", zone=zone, raised_by=unit)
+        audit.record(actor, "issue.raise", issue, after={"title": title, "zone": zone.pk if zone else None,
+                                                          "unit": unit.pk if unit else None})
+    return issue
+
+
+def escalate_issue(*, actor: Actor, issue_id: int, to_level: str, reason: str, meeting_id: Any = None) -> Issue:
+    """Move an issue up one or more levels (never down); a joint meeting may take it on its agenda."""
+    actor.require("governance.escalate")
+    issue = get_scoped(Issue, actor, issue_id, action="change")
+    problems: list[Problem] = []
+    _choice(to_level, "to_level", LEVEL_ORDER, problems)
+    reason = _text(reason, "reason", 2000, problems, required=True)
+    if issue.status == IssueStatus.CLOSED:
+        problems.append(problem("issue_id", "issue_closed"))
+    if to_level in LEVEL_ORDER and LEVEL_ORDER.index(to_level) <= LEVEL_ORDER.index(issue.level):
+        problems.append(problem("to_level", "level_not_higher", level=issue.level, value=to_level))
+    if to_level in (Level.CITY, Level.NATIONAL) and not actor.can("governance.manage"):
+        # zone staff hand issues to the district; the ledger office takes them further
+        problems.append(problem("to_level", "forbidden_action", action="governance.manage", role=str(actor.role)))
+    meeting = None
+    if meeting_id not in (None, ""):
+        meeting = JointMeeting.objects.filter(pk=meeting_id).first() if str(meeting_id).isdigit() else None
+        if meeting is None:
+            problems.append(problem("meeting_id", "not_found", model="joint meeting", id=str(meeting_id)))
+    if problems:
+        raise DomainError(problems)
+    with transaction.atomic(durable=True):
+        issue = Issue.objects.select_for_update().get(pk=issue.pk)
+        before = {"level": issue.level, "meeting": issue.meeting_id}
+        Escalation.objects.create(issue=issue, from_level=issue.level, to_level=to_level, reason=reason,
+                                  by_id=actor.user_id)
+        issue.level = to_level
+        if meeting is not None:
+            issue.meeting = meeting
+        issue.save(update_fields=["level", "meeting"])
+        audit.record(actor, "issue.escalate", issue, before=before,
+                     after={"level": to_level, "meeting": issue.meeting_id, "reason": reason})
+    return issue
+
+
+def add_decision(*, actor: Actor, issue_id: int, text: str, lead_unit_id: Any, meeting_id: Any = None,
+                 co_unit_ids: list | None = None, due_date: Any = None, due_in_workdays: Any = None,
+                 today: date | None = None) -> Decision:
+    """议定事项: creates a tracked task for the lead unit, due on a date or after N working days."""
+    actor.require("governance.manage")
+    today = today or timezone.localdate()
+    issue = get_scoped(Issue, actor, issue_id, action="change")
+    problems: list[Problem] = []
+    text = _text(text, "text", 2000, problems, required=True)
+    lead = _one_unit(lead_unit_id, "lead_unit_id", problems)
+    if lead is None and not problems:
+        problems.append(problem("lead_unit_id", "required"))
+    co = _units(co_unit_ids, "co_unit_ids", problems)
+    due = _date(due_date, "due_date", problems)
+    if (due is None) == (due_in_workdays in (None, "")) and not problems:
+        problems.append(problem("due_date", "decision_due_or_days"))
+    if due_in_workdays not in (None, ""):
+        if not str(due_in_workdays).isdigit() or not (1 <= int(due_in_workdays) <= 1000):
+            problems.append(problem("due_in_workdays", "not_an_integer", value=due_in_workdays))
+        else:
+            due = add_working_days(today, int(due_in_workdays))
+    if due is not None and due < today:
+        problems.append(problem("due_date", "end_before_start", start=today, end=due))
+    if issue.status == IssueStatus.CLOSED:
+        problems.append(problem("issue_id", "issue_closed"))
+    meeting = issue.meeting
+    if meeting_id not in (None, ""):
+        meeting = JointMeeting.objects.filter(pk=meeting_id).first() if str(meeting_id).isdigit() else None
+        if meeting is None:
+            problems.append(problem("meeting_id", "not_found", model="joint meeting", id=str(meeting_id)))
+    if problems:
+        raise DomainError(problems)
+    with transaction.atomic(durable=True):
+        n = Decision.objects.filter(issue=issue).count() + 1
+        prefix = meeting.number if meeting else f"ISSUE{issue.pk}"
+        task = Task.objects.create(code=f"{prefix}-{issue.pk}.{n}"[:40], title=text[:200], text=text,
+                                   source=TaskSource.DECISION, lead_unit=lead, start_date=today, due_date=due,
+                                   year=today.year, cadence=Cadence.MONTHLY, position=issue.pk * 100 + n)
+        task.co_units.set(co)
+        if issue.zone_id:
+            task.zones.set([issue.zone_id])
+        decision = Decision.objects.create(issue=issue, meeting=meeting, text=text, task=task)
+        audit.record(actor, "issue.decide", decision, after={"issue": issue.pk, "task": task.pk, "due": str(due)})
+    return decision
+
+
+def close_issue(*, actor: Actor, issue_id: int) -> Issue:
+    """An issue closes only when it has decisions and every decision's task is closed."""
+    actor.require("governance.manage")
+    issue = get_scoped(Issue, actor, issue_id, action="change")
+    problems: list[Problem] = []
+    if issue.status == IssueStatus.CLOSED:
+        problems.append(problem("issue_id", "issue_closed"))
+    decisions = list(issue.decisions.select_related("task"))
+    if not decisions:
+        problems.append(problem("issue_id", "issue_no_decisions"))
+    still_open = [d.task.code for d in decisions if not d.task.closed]
+    if still_open:
+        problems.append(problem("issue_id", "issue_tasks_open", tasks=", ".join(still_open)))
+    if problems:
+        raise DomainError(problems)
+    with transaction.atomic(durable=True):
+        issue.status, issue.closed_at = IssueStatus.CLOSED, timezone.now()
+        issue.save(update_fields=["status", "closed_at"])
+        audit.record(actor, "issue.close", issue, after={"status": issue.status})
+    return issue
+
+
+# ---------------------------------------------------------------- reminders (scheduled job)
+def run_reminders(*, actor: Actor, today: date, rules: LightRules = LightRules()) -> dict:
+    """Issue the reminders owed on `today`. Safe to run twice: (task, kind, period) is unique, so a rerun
+    (or a concurrent run) creates nothing new."""
+    actor.require("governance.run_reminders")
+    reported: dict[int, set[str]] = {}
+    for tid, period in ProgressReport.objects.exclude(status=ReportStatus.RETURNED).values_list("task_id", "period"):
+        reported.setdefault(tid, set()).add(period)
+    wanted: list[Reminder] = []
+    rows = Task.objects.exclude(status__in=CLOSED_STATUSES).exclude(lead_unit__isnull=True).values_list(
+        "pk", "due_date", "cadence", "lead_unit_id")
+    for tid, due, cadence, unit_id in rows.iterator(chunk_size=2000):
+        clock = TaskClock(tid, due, False, cadence, frozenset(reported.get(tid, ())))
+        for kind, period in reminders_for(clock, today, rules):
+            wanted.append(Reminder(task_id=tid, kind=kind, period=period, unit_id=unit_id, run_date=today))
+    with transaction.atomic(durable=True):
+        existing = set(Reminder.objects.filter(task_id__in={r.task_id for r in wanted}).values_list(
+            "task_id", "kind", "period"))
+        new = [r for r in wanted if (r.task_id, r.kind, r.period) not in existing]
+        Reminder.objects.bulk_create(new, batch_size=1000, ignore_conflicts=True)
+        counts: dict[str, int] = {}
+        for r in new:
+            counts[r.kind] = counts.get(r.kind, 0) + 1
+        audit.record(actor, "reminders.run", object_type="governance.reminder", object_id=today.isoformat(),
+                     after={"date": today.isoformat(), "created": counts, "owed": len(wanted),
+                            "rules": {k: str(v) for k, v in asdict(rules).items()}})
+    return {"date": today.isoformat(), "owed": len(wanted), "created": len(new), "by_kind": counts}
+
+
+def visible_task_ids(actor: Actor) -> set[int]:
+    return set(restrict(Task, actor).values_list("pk", flat=True))

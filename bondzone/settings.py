@@ -1,0 +1,154 @@
+"""Settings, configured by environment variables (see docs/configuration.md).
+
+BONDZONE_DATABASE_URL   database URL; default: SQLite file bondzone.sqlite3 at the repository root
+BONDZONE_SECRET_KEY     secret key; a development key is used when unset and DEBUG is on
+BONDZONE_DEBUG          "1" to enable debug mode (default "0")
+BONDZONE_ALLOWED_HOSTS  comma-separated host names (default "localhost,127.0.0.1,[::1]")
+BONDZONE_TIME_ZONE      default "Asia/Shanghai"
+"""
+
+import os
+import warnings
+from pathlib import Path
+
+import dj_database_url
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent
+REPO_DIR = BASE_DIR.parent
+
+
+def _env_bool(name: str, default: str = "0") -> bool:
+    return os.environ.get(name, default).strip().lower() in {"1", "true", "yes", "on"}
+
+
+DEBUG = _env_bool("BONDZONE_DEBUG")
+SECRET_KEY = os.environ.get("BONDZONE_SECRET_KEY") or (
+    "dev-insecure-bondzone-key-do-not-use-in-production-0123456789abcdef"
+)
+ALLOWED_HOSTS = [
+    h.strip()
+    for h in os.environ.get("BONDZONE_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver").split(",")
+    if h.strip()
+]
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "ninja",
+    "bondzone.core",
+    "bondzone.supervision",
+    "bondzone.sharing",
+    "bondzone.governance",
+    "bondzone.evaluation",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "bondzone.core.middleware.RequestContextMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "bondzone.urls"
+WSGI_APPLICATION = "bondzone.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "bondzone.core.context_processors.actor",
+            ],
+        },
+    },
+]
+
+DEFAULT_DB_URL = f"sqlite:///{REPO_DIR / 'bondzone.sqlite3'}"
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("BONDZONE_DATABASE_URL", DEFAULT_DB_URL), conn_max_age=0
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # IMMEDIATE takes the write lock at BEGIN, so two writers never fail on a lock upgrade;
+    # WAL lets readers run beside the one writer.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 30,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+    }
+if os.environ.get("BONDZONE_TEST_DB_NAME"):
+    # lets several test runs share one PostgreSQL server without clashing
+    DATABASES["default"]["TEST"] = {"NAME": os.environ["BONDZONE_TEST_DB_NAME"]}
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+]
+PASSWORD_HASHERS = (
+    ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    if _env_bool("BONDZONE_FAST_PASSWORDS")
+    else ["django.contrib.auth.hashers.PBKDF2PasswordHasher"]
+)
+
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "login"
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = os.environ.get("BONDZONE_TIME_ZONE", "Asia/Shanghai")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+# WhiteNoise serves from the app directories (WHITENOISE_USE_FINDERS); collectstatic is optional, so
+# its warning about a missing STATIC_ROOT is noise.
+warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
+STATIC_ROOT = REPO_DIR / "staticfiles"
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+if not DEBUG and _env_bool("BONDZONE_HTTPS"):
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = True
+    SECURE_HSTS_SECONDS = 31536000
+
+NINJA_PAGINATION_PER_PAGE = 50
+NINJA_PAGINATION_MAX_LIMIT = 500
+
+BONDZONE_SEED_POLICY = REPO_DIR / "bondzone" / "governance" / "seeds" / "jingzhengfa-2021-33.txt"
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("BONDZONE_LOG_LEVEL", "WARNING")},
+}
+
+PAGE_SIZE = 50
+APP_NAME = _("BondZone")

@@ -1,0 +1,153 @@
+"""REST endpoints of the account book: thin wrappers over selectors and services."""
+
+from datetime import date
+
+from django.http import HttpRequest, HttpResponse
+from ninja import File, Form, Header, Router, Status
+from ninja.files import UploadedFile
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from bondzone.core.http import actor
+
+from . import exports, imports, selectors, services
+from .schemas import (
+    AccountOut, ApproveIn, BookIn, BookOut, ImportOut, ItemIn, ItemOut, ListDetailOut, ListIn, ListOut,
+    MovementsOut, RejectIn, ReverseIn, StockAsOfOut,
+)
+
+router = Router(tags=["supervision"])
+IdemKey = Header(None, alias="Idempotency-Key", description="Client-chosen key; a retry with the same key is safe")
+
+
+@router.get("/books", response=list[BookOut], summary="List account books")
+@paginate(LimitOffsetPagination)
+def list_books(request: HttpRequest, enterprise_id: int | None = None, q: str = ""):
+    return selectors.books(actor(request), enterprise_id=enterprise_id, q=q)
+
+
+@router.post("/books", response={201: BookOut}, summary="Register an account book (customs)")
+def create_book(request: HttpRequest, payload: BookIn):
+    return Status(201, services.create_book(actor=actor(request), **payload.dict()))
+
+
+@router.get("/books/{book_id}", response=BookOut, summary="One account book")
+def get_book(request: HttpRequest, book_id: int):
+    return selectors.book(actor(request), book_id)
+
+
+@router.get("/books/{book_id}/items", response=list[ItemOut], summary="Items of a book")
+@paginate(LimitOffsetPagination)
+def list_items(request: HttpRequest, book_id: int, q: str = ""):
+    selectors.book(actor(request), book_id)
+    return selectors.items(actor(request), book_id, q=q)
+
+
+@router.post("/books/{book_id}/items", response={201: ItemOut}, summary="Add an item record to a book (customs)")
+def add_item(request: HttpRequest, book_id: int, payload: ItemIn):
+    return Status(201, services.add_item(actor=actor(request), book_id=book_id, data=payload.dict()))
+
+
+@router.get("/books/{book_id}/stock", response=list[StockAsOfOut], summary="Stock of a book as of a date")
+def stock_as_of(request: HttpRequest, book_id: int, as_of: date | None = None):
+    from django.utils import timezone
+
+    rows = selectors.stock_as_of(actor(request), book_id, as_of or timezone.localdate())
+    return [
+        StockAsOfOut(account_id=r["account_id"], item_no=r["account__item__item_no"], name=r["account__item__name_zh"],
+                     goods_status=r["account__goods_status"], unit=r["account__unit"], quantity=r["quantity"])
+        for r in rows
+    ]
+
+
+@router.get("/accounts", response=list[AccountOut], summary="Stock accounts (balances)")
+@paginate(LimitOffsetPagination)
+def list_accounts(request: HttpRequest, book_id: int | None = None, item_id: int | None = None,
+                  goods_status: str = "", nonzero: bool = False):
+    return selectors.accounts(actor(request), book_id=book_id, item_id=item_id, goods_status=goods_status,
+                              nonzero=nonzero)
+
+
+@router.get("/accounts/{account_id}/movements", response=MovementsOut, summary="Movements with running balance")
+def account_movements(request: HttpRequest, account_id: int, offset: int = 0, limit: int = 50,
+                      date_from: date | None = None, date_to: date | None = None):
+    limit = max(1, min(limit, 500))
+    acc, rows, total, opening = selectors.movements(actor(request), account_id, offset=max(offset, 0), limit=limit,
+                                                    date_from=date_from, date_to=date_to)
+    return {"account": acc, "opening_balance": opening, "count": total, "items": [r.__dict__ for r in rows]}
+
+
+@router.get("/lists", response=list[ListOut], summary="Verification lists")
+@paginate(LimitOffsetPagination)
+def list_lists(request: HttpRequest, status: str = "", book_id: int | None = None, direction: str = "",
+               q: str = "", date_from: date | None = None, date_to: date | None = None):
+    return selectors.lists(actor(request), status=status, book_id=book_id, direction=direction, q=q,
+                           date_from=date_from, date_to=date_to)
+
+
+@router.post("/lists", response={201: ListDetailOut}, summary="Create a draft verification list")
+def create_list(request: HttpRequest, payload: ListIn, idempotency_key: str | None = IdemKey):
+    data = payload.dict()
+    book_id = data.pop("book_id")
+    vlist = services.create_list(actor=actor(request), book_id=book_id, data=data, idempotency_key=idempotency_key)
+    return Status(201, vlist)
+
+
+@router.post("/lists/import", response={201: ImportOut}, summary="Import lists from CSV, XLSX or JSON")
+def import_lists(request: HttpRequest, book_id: int = Form(...), file: UploadedFile = File(...),
+                 format: str = Form(""), idempotency_key: str | None = IdemKey):
+    fmt = (format or imports.guess_format(file.name or "")).lower()
+    ids = imports.import_lists(actor=actor(request), book_id=book_id, stream=file.file, fmt=fmt,
+                               idempotency_key=idempotency_key)
+    return Status(201, {"list_ids": ids})
+
+
+@router.get("/lists/{list_id}", response=ListDetailOut, summary="One verification list with its lines")
+def get_list(request: HttpRequest, list_id: int):
+    return selectors.list_detail(actor(request), list_id)
+
+
+@router.delete("/lists/{list_id}", response={204: None}, summary="Delete a draft list")
+def delete_list(request: HttpRequest, list_id: int):
+    services.delete_list(actor=actor(request), list_id=list_id)
+    return Status(204, None)
+
+
+@router.post("/lists/{list_id}/submit", response=ListOut, summary="Submit a draft list to customs")
+def submit_list(request: HttpRequest, list_id: int, idempotency_key: str | None = IdemKey):
+    return services.submit_list(actor=actor(request), list_id=list_id, idempotency_key=idempotency_key)
+
+
+@router.post("/lists/{list_id}/approve", response=ListOut, summary="Approve and post a list (customs)")
+def approve_list(request: HttpRequest, list_id: int, payload: ApproveIn | None = None,
+                 idempotency_key: str | None = IdemKey):
+    return services.approve_list(actor=actor(request), list_id=list_id, idempotency_key=idempotency_key,
+                                 effective_date=payload.effective_date if payload else None)
+
+
+@router.post("/lists/{list_id}/reject", response=ListOut, summary="Reject a submitted list (customs)")
+def reject_list(request: HttpRequest, list_id: int, payload: RejectIn):
+    return services.reject_list(actor=actor(request), list_id=list_id, reason=payload.reason)
+
+
+@router.post("/lists/{list_id}/reverse", response={201: ListOut}, summary="Reverse an approved list by a counter-list")
+def reverse_list(request: HttpRequest, list_id: int, payload: ReverseIn, idempotency_key: str | None = IdemKey):
+    return Status(201, services.reverse_list(actor=actor(request), list_id=list_id, reason=payload.reason,
+                                      idempotency_key=idempotency_key, effective_date=payload.effective_date))
+
+
+def _download(body: bytes, fmt: str, name: str) -> HttpResponse:
+    response = HttpResponse(body, content_type=exports.FORMATS[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+@router.get("/exports/balances", summary="Export balances (csv, xlsx, json)")
+def export_balances(request: HttpRequest, book_id: int | None = None, format: str = "csv"):
+    return _download(exports.balances(actor(request), book_id=book_id, fmt=format), format, "balances")
+
+
+@router.get("/exports/movements", summary="Export movements (csv, xlsx, json)")
+def export_movements(request: HttpRequest, book_id: int | None = None, date_from: date | None = None,
+                     date_to: date | None = None, format: str = "csv"):
+    body = exports.movements(actor(request), book_id=book_id, date_from=date_from, date_to=date_to, fmt=format)
+    return _download(body, format, "movements")

@@ -1,0 +1,1 @@
+"""Pure rules of the account book: codes, validation, posting. No Django (import-linter contract)."""

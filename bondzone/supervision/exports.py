@@ -1,0 +1,55 @@
+"""Exports of balances and movements as CSV, XLSX or JSON (tablib), through the scoped selectors."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import tablib
+
+from bondzone.core.actor import Actor
+from bondzone.core.domain.errors import DomainError, problem
+from bondzone.core.scoping import restrict
+
+from . import selectors
+from .models import StockEntry
+
+FORMATS = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "json": "application/json",
+}
+
+
+def _render(ds: tablib.Dataset, fmt: str) -> bytes:
+    if fmt not in FORMATS:
+        raise DomainError(problem("format", "unknown_format", value=fmt))
+    out = ds.export(fmt)
+    return out.encode("utf-8-sig" if fmt == "csv" else "utf-8") if isinstance(out, str) else out
+
+
+def balances(actor: Actor, *, book_id: int | None, fmt: str) -> bytes:
+    actor.require("supervision.export")
+    ds = tablib.Dataset(headers=["book", "item_no", "part_no", "hs_code", "name", "goods_status", "unit",
+                                 "posted", "reserved", "available"])
+    for a in selectors.accounts(actor, book_id=book_id).order_by("book__number", "item__item_no", "goods_status"):
+        ds.append([a.book.number, a.item.item_no, a.item.part_no, a.item.hs_code, a.item.name_zh, a.goods_status,
+                   a.unit, str(a.posted), str(a.reserved), str(a.available)])
+    return _render(ds, fmt)
+
+
+def movements(actor: Actor, *, book_id: int | None, date_from: date | None, date_to: date | None, fmt: str) -> bytes:
+    actor.require("supervision.export")
+    qs = restrict(StockEntry, actor)
+    if book_id:
+        qs = qs.filter(account__book_id=book_id)
+    if date_from:
+        qs = qs.filter(effective_date__gte=date_from)
+    if date_to:
+        qs = qs.filter(effective_date__lte=date_to)
+    ds = tablib.Dataset(headers=["entry", "date", "book", "list", "line", "item_no", "goods_status", "unit", "delta"])
+    for row in qs.order_by("effective_date", "id").values_list(
+        "id", "effective_date", "account__book__number", "line__vlist__number", "line__seq",
+        "account__item__item_no", "account__goods_status", "account__unit", "posted_delta",
+    ).iterator(chunk_size=2000):
+        ds.append([row[0], row[1].isoformat(), row[2], row[3], row[4], row[5], row[6], row[7], str(row[8])])
+    return _render(ds, fmt)

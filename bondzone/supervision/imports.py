@@ -1,0 +1,146 @@
+"""Import verification lists from what an enterprise's ERP exports: CSV, XLSX or JSON.
+
+One row per list line; rows with the same `inner_no` (企业内部清单编号) form one list, whose header
+columns come from its first row. All or nothing: every bad row is reported as
+"row N, field: message" and nothing is written. Files are read as streams (csv, openpyxl
+read-only), so a 100,000-line file does not sit in memory twice.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+from collections.abc import Iterator
+from typing import BinaryIO
+
+from bondzone.core import idempotency
+from bondzone.core.actor import Actor
+from bondzone.core.domain.errors import DomainError, Problem, problem
+from bondzone.core.scoping import get_scoped
+
+from .domain.validation import MAX_LINES, validate_header, validate_line
+from .models import AccountBook
+from .services import book_info, insert_list, items_of
+
+HEADER_COLUMNS = ("direction", "trade_mode", "list_type", "item_kind", "declaration_no", "remarks")
+LINE_COLUMNS = ("item_no", "quantity", "unit", "value", "currency", "goods_status")
+REQUIRED = ("inner_no", "direction", "trade_mode", "item_no", "quantity", "unit")
+MAX_PROBLEMS = 1000
+
+
+def _rows_csv(stream: BinaryIO) -> Iterator[dict]:
+    text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
+    yield from csv.DictReader(text)
+
+
+def _rows_xlsx(stream: BinaryIO) -> Iterator[dict]:
+    from openpyxl import load_workbook
+
+    wb = load_workbook(stream, read_only=True, data_only=True)
+    try:
+        rows = wb.worksheets[0].iter_rows(values_only=True)
+        header = [str(c).strip() if c is not None else "" for c in next(rows, [])]
+        for values in rows:
+            if values is None or all(v is None or v == "" for v in values):
+                continue
+            yield {h: ("" if v is None else v) for h, v in zip(header, values, strict=False) if h}
+    finally:
+        wb.close()
+
+
+def _rows_json(stream: BinaryIO) -> Iterator[dict]:
+    data = json.load(stream)
+    if isinstance(data, dict):
+        data = data.get("rows", data.get("lines"))
+    if not isinstance(data, list):
+        raise ValueError("expected a list of row objects (or {\"rows\": [...]})")
+    for row in data:
+        if not isinstance(row, dict):
+            raise ValueError("every row must be an object")
+        yield row
+
+
+READERS = {"csv": _rows_csv, "xlsx": _rows_xlsx, "json": _rows_json}
+
+
+def guess_format(filename: str) -> str:
+    return filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+
+
+def _row_problem(row_no: int, p: Problem) -> Problem:
+    return problem(f"row {row_no}", "row", row=row_no, field=p.field, inner_code=p.code, inner_params=p.params)
+
+
+def parse(book: AccountBook, stream: BinaryIO, fmt: str):
+    """Validate every row; return [(header, lines)] per list, or raise DomainError with every bad row."""
+    if fmt not in READERS:
+        raise DomainError(problem("format", "unknown_format", value=fmt))
+    info = book_info(book)
+    items, _ = items_of(book)
+    groups: dict[str, dict] = {}
+    problems: list[Problem] = []
+    row_no = 1  # header row is row 1 for csv/xlsx; json rows count from 2 the same way
+    total = 0
+    try:
+        for raw in READERS[fmt](stream):
+            row_no += 1
+            row = {str(k).strip(): v for k, v in raw.items() if k is not None}
+            if row_no == 2:
+                missing = [c for c in REQUIRED if c not in row]
+                if missing:
+                    raise DomainError(problem("file", "missing_columns", columns=", ".join(missing)))
+            inner_no = str(row.get("inner_no") or "").strip()
+            if not inner_no:
+                problems.append(_row_problem(row_no, problem("inner_no", "required")))
+                continue
+            group = groups.get(inner_no)
+            if group is None:
+                header, header_problems = validate_header({**row, "inner_no": inner_no}, info)
+                problems += [_row_problem(row_no, p) for p in header_problems]
+                group = groups[inner_no] = {"header": header, "first_row": row_no, "first": row, "lines": []}
+            else:
+                for col in HEADER_COLUMNS:
+                    if str(row.get(col) or "").strip() != str(group["first"].get(col) or "").strip():
+                        problems.append(_row_problem(row_no, problem(
+                            col, "header_differs", first=group["first_row"], list=inner_no)))
+            seq = len(group["lines"]) + 1
+            kind = group["header"].item_kind if group["header"] else None
+            line, line_problems = validate_line(row, seq, items, info, kind, "")
+            problems += [_row_problem(row_no, p) for p in line_problems]
+            if line is not None:
+                group["lines"].append(line)
+            total += 1
+            if len(problems) >= MAX_PROBLEMS:
+                break
+    except DomainError:
+        raise
+    except (ValueError, UnicodeDecodeError, csv.Error, KeyError, OSError) as exc:
+        raise DomainError(problem("file", "file_unreadable", format=fmt, reason=str(exc)[:200])) from None
+    except Exception as exc:  # openpyxl raises its own zoo of errors on a corrupt file
+        raise DomainError(problem("file", "file_unreadable", format=fmt, reason=type(exc).__name__)) from None
+    if total == 0 and not problems:
+        raise DomainError(problem("file", "file_empty"))
+    for inner_no, g in groups.items():
+        if len(g["lines"]) > MAX_LINES:
+            problems.append(problem(f"inner_no {inner_no}", "too_many_lines", max=MAX_LINES, count=len(g["lines"])))
+    if problems:
+        raise DomainError(problems)
+    return [(g["header"], g["lines"]) for g in groups.values()]
+
+
+def import_lists(*, actor: Actor, book_id: int, stream: BinaryIO, fmt: str, idempotency_key: str | None) -> list[int]:
+    """Create one draft list per inner_no; returns their ids. All or nothing."""
+    actor.require("supervision.add_list")
+    data = stream.read()
+    payload = {"book_id": book_id, "format": fmt, "sha256": hashlib.sha256(data).hexdigest()}
+
+    def do() -> dict:
+        book = get_scoped(AccountBook.objects.select_related("zone"), actor, book_id, action="change")
+        parsed = parse(book, io.BytesIO(data), fmt)
+        _, item_ids = items_of(book)
+        return {"list_ids": [insert_list(actor, book, h, lines, item_ids).pk for h, lines in parsed]}
+
+    result, _ = idempotency.run(actor, idempotency_key, "list.import", payload, do)
+    return result["list_ids"]

@@ -1,0 +1,22 @@
+import sys
+
+from bondzone.core.commands import ServiceCommand
+from bondzone.supervision import exports
+
+
+class Command(ServiceCommand):
+    help = "Export stock balances (csv, xlsx or json) to a file or standard output."
+
+    def add_arguments(self, parser):
+        super().add_arguments(parser)
+        parser.add_argument("--book", type=int, default=None)
+        parser.add_argument("--format", default="csv", choices=sorted(exports.FORMATS))
+        parser.add_argument("--output", "-o", default="-")
+
+    def run(self, actor, **o):
+        body = exports.balances(actor, book_id=o["book"], fmt=o["format"])
+        if o["output"] == "-":
+            sys.stdout.buffer.write(body)
+        else:
+            with open(o["output"], "wb") as fh:
+                fh.write(body)

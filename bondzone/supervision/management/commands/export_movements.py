@@ -1,0 +1,26 @@
+import sys
+from datetime import date
+
+from bondzone.core.commands import ServiceCommand
+from bondzone.supervision import exports
+
+
+class Command(ServiceCommand):
+    help = "Export ledger movements (csv, xlsx or json) to a file or standard output."
+
+    def add_arguments(self, parser):
+        super().add_arguments(parser)
+        parser.add_argument("--book", type=int, default=None)
+        parser.add_argument("--from", dest="date_from", type=date.fromisoformat, default=None)
+        parser.add_argument("--to", dest="date_to", type=date.fromisoformat, default=None)
+        parser.add_argument("--format", default="csv", choices=sorted(exports.FORMATS))
+        parser.add_argument("--output", "-o", default="-")
+
+    def run(self, actor, **o):
+        body = exports.movements(actor, book_id=o["book"], date_from=o["date_from"], date_to=o["date_to"],
+                                 fmt=o["format"])
+        if o["output"] == "-":
+            sys.stdout.buffer.write(body)
+        else:
+            with open(o["output"], "wb") as fh:
+                fh.write(body)

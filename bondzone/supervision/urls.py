@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import views
+
+app_name = "supervision"
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("books/", views.book_list, name="books"),
+    path("books/<int:book_id>/", views.book_detail, name="book"),
+    path("books/<int:book_id>/stock/", views.stock_as_of, name="stock-as-of"),
+    path("accounts/<int:account_id>/", views.account_movements, name="account"),
+    path("lists/", views.list_index, name="lists"),
+    path("lists/new/", views.list_create, name="list-create"),
+    path("lists/new/line/", views.list_line_row, name="list-line-row"),
+    path("lists/import/", views.list_import, name="list-import"),
+    path("lists/<int:list_id>/", views.list_detail, name="list"),
+    path("lists/<int:list_id>/<str:action>/", views.list_action, name="list-action"),
+    path("queue/", views.queue, name="queue"),
+]

@@ -1,0 +1,242 @@
+"""Pages of the account book. Thin: parse the request, call one selector or service, render."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib import messages
+from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from bondzone.core.domain.errors import DomainError, problem
+from bondzone.core.web import page, actor, errors_of, new_idempotency_key, page_of
+
+from . import imports, selectors, services
+from .domain.codes import LIST_TYPES, TRADE_MODES, UNITS, CURRENCIES, GoodsStatus, ListStatus
+
+LINE_FIELDS = ("item_no", "quantity", "unit", "value", "currency", "goods_status")
+
+
+def _date(raw: str | None) -> date | None:
+    try:
+        return date.fromisoformat(raw) if raw else None
+    except ValueError:
+        return None
+
+
+@page
+def dashboard(request):
+    a = actor(request)
+    if not a.can("supervision.view_book"):
+        return redirect("sharing:audit")
+    data = selectors.dashboard(a)
+    statuses = [s.value for s in GoodsStatus]
+    rows = [
+        {"book": b, "cells": [data["totals"].get((b.pk, s), {}).get("accounts", 0) for s in statuses]}
+        for b in data["books"]
+    ]
+    return render(request, "supervision/dashboard.html", {**data, "rows": rows, "statuses": statuses})
+
+
+@page
+def book_list(request):
+    qs = selectors.books(actor(request), q=request.GET.get("q", "").strip())
+    page, prefix = page_of(request, qs)
+    return render(request, "supervision/book_list.html", {"page": page, "querystring_prefix": prefix})
+
+
+@page
+def book_detail(request, book_id: int):
+    a = actor(request)
+    book = selectors.book(a, book_id)
+    status = request.GET.get("goods_status", "")
+    qs = selectors.accounts(a, book_id=book.pk, goods_status=status).order_by("item__item_no", "goods_status", "unit")
+    page, prefix = page_of(request, qs)
+    return render(request, "supervision/book_detail.html", {
+        "book": book, "page": page, "querystring_prefix": prefix, "split": selectors.stock_by_status(a, book.pk),
+        "statuses": [s.value for s in GoodsStatus], "status": status,
+        "items": selectors.items(a, book.pk)[:200],
+    })
+
+
+@page
+def stock_as_of(request, book_id: int):
+    a = actor(request)
+    book = selectors.book(a, book_id)
+    as_of = _date(request.GET.get("as_of")) or timezone.localdate()
+    rows = selectors.stock_as_of(a, book.pk, as_of)
+    return render(request, "supervision/stock_as_of.html", {"book": book, "as_of": as_of, "rows": rows})
+
+
+@page
+def account_movements(request, account_id: int):
+    a = actor(request)
+    try:
+        page_no = max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        page_no = 1
+    per = 50
+    date_from, date_to = _date(request.GET.get("date_from")), _date(request.GET.get("date_to"))
+    acc, rows, total, opening = selectors.movements(a, account_id, offset=(page_no - 1) * per, limit=per,
+                                                    date_from=date_from, date_to=date_to)
+    pages = max(1, (total + per - 1) // per)
+    return render(request, "supervision/account.html", {
+        "account": acc, "rows": rows, "total": total, "opening": opening, "page_no": page_no, "pages": pages,
+        "date_from": date_from, "date_to": date_to,
+    })
+
+
+@page
+def list_index(request):
+    a = actor(request)
+    f = {
+        "status": request.GET.get("status", ""), "direction": request.GET.get("direction", ""),
+        "q": request.GET.get("q", "").strip(),
+    }
+    book_id = request.GET.get("book_id")
+    qs = selectors.lists(a, book_id=int(book_id) if (book_id or "").isdigit() else None, **f)
+    page, prefix = page_of(request, qs)
+    return render(request, "supervision/list_index.html", {
+        "page": page, "querystring_prefix": prefix, "f": f, "statuses": [s.value for s in ListStatus],
+    })
+
+
+@page
+def queue(request):
+    a = actor(request)
+    a.require("supervision.approve_list")
+    qs = selectors.lists(a, status=ListStatus.SUBMITTED.value).order_by("submitted_at", "id")
+    page, prefix = page_of(request, qs)
+    return render(request, "supervision/queue.html", {"page": page, "querystring_prefix": prefix,
+                                                      "idempotency_key": new_idempotency_key()})
+
+
+def _form_context(a, data=None, errors=None):
+    return {
+        "books": selectors.books(a).filter(active=True),
+        "trade_modes": TRADE_MODES.values(), "list_types": LIST_TYPES.items(), "units": UNITS.values(),
+        "currencies": CURRENCIES.items(), "statuses": [s.value for s in GoodsStatus],
+        "data": data or {"lines": [{}]}, "errors": errors or [], "idempotency_key": new_idempotency_key(),
+    }
+
+
+def _lines_from_post(post) -> list[dict]:
+    columns = {f: post.getlist(f"line-{f}") for f in LINE_FIELDS}
+    count = max((len(v) for v in columns.values()), default=0)
+    lines = []
+    for i in range(count):
+        line = {f: (columns[f][i] if i < len(columns[f]) else "") for f in LINE_FIELDS}
+        if any(str(v).strip() for k, v in line.items() if k not in ("currency", "goods_status", "unit")):
+            lines.append(line)
+    return lines
+
+
+@page
+def list_create(request):
+    a = actor(request)
+    a.require("supervision.add_list")
+    if request.method != "POST":
+        return render(request, "supervision/list_form.html", _form_context(a))
+    post = request.POST
+    data = {k: post.get(k, "").strip() for k in ("direction", "trade_mode", "list_type", "declaration_no",
+                                                 "inner_no", "remarks")}
+    data["lines"] = _lines_from_post(post)
+    book_id = post.get("book_id", "")
+    try:
+        vlist = services.create_list(actor=a, book_id=int(book_id) if book_id.isdigit() else 0, data=data,
+                                     idempotency_key=post.get("idempotency_key"))
+    except DomainError as exc:
+        ctx = _form_context(a, {**data, "book_id": book_id, "lines": data["lines"] or [{}]}, errors_of(exc))
+        ctx["idempotency_key"] = post.get("idempotency_key") or ctx["idempotency_key"]
+        return render(request, "supervision/list_form.html", ctx, status=400)
+    messages.success(request, _("List %(number)s saved as a draft.") % {"number": vlist.number})
+    return redirect("supervision:list", list_id=vlist.pk)
+
+
+@page
+def list_line_row(request):
+    """htmx partial: one more empty line row for the list form."""
+    a = actor(request)
+    a.require("supervision.add_list")
+    return render(request, "supervision/_line_row.html", {"line": {}, **_form_context(a)})
+
+
+@page
+def list_import(request):
+    a = actor(request)
+    a.require("supervision.add_list")
+    ctx = {"books": selectors.books(a).filter(active=True), "idempotency_key": new_idempotency_key(), "errors": []}
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        book_id = request.POST.get("book_id", "")
+        try:
+            if upload is None:
+                raise DomainError(problem("file", "required"))
+            fmt = request.POST.get("format") or imports.guess_format(upload.name)
+            ids = imports.import_lists(actor=a, book_id=int(book_id) if book_id.isdigit() else 0, stream=upload,
+                                       fmt=fmt, idempotency_key=request.POST.get("idempotency_key"))
+        except DomainError as exc:
+            ctx["errors"] = errors_of(exc)
+            return render(request, "supervision/list_import.html", ctx, status=400)
+        messages.success(request, _("Imported %(n)s list(s) as drafts.") % {"n": len(ids)})
+        return redirect("supervision:lists")
+    return render(request, "supervision/list_import.html", ctx)
+
+
+@page
+def list_detail(request, list_id: int):
+    a = actor(request)
+    vlist = selectors.list_detail(a, list_id)
+    lines = selectors.list_lines(vlist)
+    page, prefix = page_of(request, lines, per_page=100)
+    return render(request, "supervision/list_detail.html", {
+        "vlist": vlist, "page": page, "querystring_prefix": prefix, "idempotency_key": new_idempotency_key(),
+        "can": {k: a.can(f"supervision.{k}_list") for k in ("submit", "approve", "reject", "reverse", "delete")},
+        "today": timezone.localdate(),
+    })
+
+
+ACTIONS = {
+    "submit": lambda a, pk, p: services.submit_list(actor=a, list_id=pk, idempotency_key=p.get("idempotency_key")),
+    "approve": lambda a, pk, p: services.approve_list(actor=a, list_id=pk, idempotency_key=p.get("idempotency_key"),
+                                                      effective_date=_date(p.get("effective_date"))),
+    "reject": lambda a, pk, p: services.reject_list(actor=a, list_id=pk, reason=p.get("reason", "")),
+    "reverse": lambda a, pk, p: services.reverse_list(actor=a, list_id=pk, reason=p.get("reason", ""),
+                                                      idempotency_key=p.get("idempotency_key"),
+                                                      effective_date=_date(p.get("effective_date"))),
+    "delete": lambda a, pk, p: services.delete_list(actor=a, list_id=pk),
+}
+
+DONE = {
+    "submit": gettext_lazy("Submitted to customs."), "approve": gettext_lazy("Approved and posted to the book."),
+    "reject": gettext_lazy("Rejected."), "reverse": gettext_lazy("Reversed by a counter-list."),
+    "delete": gettext_lazy("Draft deleted."),
+}
+
+
+@page
+def list_action(request, list_id: int, action: str):
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if action not in ACTIONS:
+        raise Http404
+    a = actor(request)
+    try:
+        result = ACTIONS[action](a, list_id, request.POST)
+    except DomainError as exc:
+        if exc.status in (403, 404):
+            raise
+        for e in errors_of(exc):
+            messages.error(request, e["message"])
+        return redirect("supervision:list", list_id=list_id)
+    messages.success(request, str(DONE[action]))
+    if action == "delete":
+        return redirect("supervision:lists")
+    if action == "reverse":
+        return redirect("supervision:list", list_id=result.pk)
+    if action in ("approve", "reject") and request.POST.get("next") == "queue":
+        return redirect("supervision:queue")
+    return redirect("supervision:list", list_id=list_id)

@@ -1,0 +1,14 @@
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+
+from .api import api
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", api.urls),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("", include("bondzone.core.urls")),
+    path("supervision/", include("bondzone.supervision.urls")),
+    path("sharing/", include("bondzone.sharing.urls")),
+    path("governance/", include("bondzone.governance.urls")),
+]

@@ -1,0 +1,106 @@
+"""In a real browser, in both languages: an enterprise declares a list and submits it, customs
+approves it, and the book's stock changes. Bad input shows a field error and creates nothing."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from bondzone.supervision.models import StockAccount, VerificationList
+
+from ..conftest import PASSWORD
+
+pytestmark = pytest.mark.e2e
+
+TEXT = {
+    "zh-hans": {"approve": "审核通过并核扣", "submit": "向海关申报", "new": "新建核注清单", "approved": "审核通过"},
+    "en": {"approve": "Approve and post", "submit": "Submit to customs", "new": "New verification list",
+           "approved": "approved"},
+}
+
+
+def choose_language(page: Page, base: str, language: str) -> None:
+    page.goto(f"{base}/login/")
+    current = page.locator("select[name=language]").input_value()
+    if current != language:
+        with page.expect_navigation():
+            page.select_option("select[name=language]", language)
+
+
+def log_in(page: Page, base: str, username: str) -> None:
+    page.goto(f"{base}/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", PASSWORD)
+    with page.expect_navigation():
+        page.click("button[type=submit]")
+
+
+def log_out(page: Page) -> None:
+    with page.expect_navigation():
+        page.click("header form[action$='/logout/'] button")
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_declare_approve_and_see_stock(page: Page, live_server, e2e_world, language):
+    base, t = live_server.url, TEXT[language]
+    choose_language(page, base, language)
+    log_in(page, base, "ent_a")
+
+    page.goto(f"{base}/supervision/lists/new/")
+    expect(page.locator("h1")).to_have_text(t["new"])
+    page.select_option("#direction", "I")
+    page.select_option("#trade_mode", "5034")
+    page.fill("input[name=line-item_no]", "1")
+    page.fill("input[name=line-quantity]", "10")
+    page.select_option("select[name=line-unit]", "007")
+    page.fill("input[name=line-value]", "1000")
+    with page.expect_navigation():
+        page.click("[data-testid=save-list]")
+    number = page.locator("[data-testid=list-number]").inner_text()
+    expect(page.locator("[data-testid=submit-list]")).to_have_text(t["submit"])
+    with page.expect_navigation():
+        page.click("[data-testid=submit-list]")
+    log_out(page)
+
+    log_in(page, base, "customs")
+    page.goto(f"{base}/supervision/queue/")
+    with page.expect_navigation():
+        page.click(f"text={number}")
+    expect(page.locator("[data-testid=approve-list]")).to_have_text(t["approve"])
+    with page.expect_navigation():
+        page.click("[data-testid=approve-list]")
+    expect(page.locator("[data-testid=list-status]")).to_have_text(t["approved"])
+
+    book = e2e_world.book_a
+    page.goto(f"{base}/supervision/books/{book.pk}/")
+    cell = page.locator("tr[data-item='1'][data-status='bonded'] [data-testid=posted]")
+    expect(cell).to_have_text("10")
+    assert StockAccount.objects.get(book=book, item__item_no=1, goods_status="bonded").posted == 10
+    assert VerificationList.objects.get(number=number).status == "approved"
+
+
+@pytest.mark.parametrize("language, message", [("zh-hans", "数量必须大于零"), ("en", "greater than zero")])
+def test_bad_quantity_shows_field_error_and_creates_nothing(page: Page, live_server, e2e_world, language, message):
+    base = live_server.url
+    choose_language(page, base, language)
+    log_in(page, base, "ent_a")
+    page.goto(f"{base}/supervision/lists/new/")
+    page.fill("input[name=line-item_no]", "1")
+    page.fill("input[name=line-quantity]", "-5")
+    page.select_option("select[name=line-unit]", "007")
+    with page.expect_navigation():
+        page.click("[data-testid=save-list]")
+    errors = page.locator("[data-testid=errors]")
+    expect(errors).to_contain_text("lines[1].quantity")
+    expect(errors).to_contain_text(message)
+    assert VerificationList.objects.count() == 0
+
+
+def test_htmx_add_line_button(page: Page, live_server, e2e_world):
+    base = live_server.url
+    log_in(page, base, "ent_a")
+    page.goto(f"{base}/supervision/lists/new/")
+    rows = page.locator("#lines tr.line-row")
+    expect(rows).to_have_count(1)
+    page.click("button[hx-get]")
+    expect(rows).to_have_count(2)

@@ -1,0 +1,171 @@
+"""Permission matrix of the governance pages and API (read by tests/permissions/test_matrix.py).
+
+Fixture objects: target A is a task of zone A's administration (zone_a is a member, customs a co-unit
+member) with a report, evidence, a pending extension, a published annual list and an issue raised in
+zone A; target B belongs to a unit nobody in the world is a member of, with an unpublished list and an
+issue in zone B. `expected()` computes every answer from the visibility table below."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from bondzone.governance import services
+
+from ..permissions.matrix import OK_WRITE, Rule
+
+MANAGERS = {"admin", "commerce"}
+STAFF = {"admin", "customs", "customs_a", "zone_a", "tax", "market", "commerce"}
+EVERYONE = STAFF | {"ent_a", "ent_b"}
+VISIBLE = {
+    ("task", "A"): MANAGERS | {"zone_a", "customs"},
+    ("task", "B"): MANAGERS,
+    ("report", "A"): MANAGERS | {"zone_a"},
+    ("report", "B"): MANAGERS,
+    ("extension", "A"): MANAGERS | {"zone_a"},
+    ("extension", "B"): MANAGERS,
+    ("evidence", "A"): MANAGERS | {"zone_a"},
+    ("evidence", "B"): MANAGERS,
+    ("unit", "A"): EVERYONE,
+    ("unit", "B"): EVERYONE,
+    ("annual_list", "A"): EVERYONE,
+    ("annual_list", "B"): STAFF,
+    ("issue", "A"): MANAGERS | {"zone_a", "customs_a"},
+    ("issue", "B"): MANAGERS,
+}
+ROLE_OF = {"admin": "platform_admin", "customs": "customs", "customs_a": "customs", "zone_a": "zone_admin",
+           "tax": "tax", "market": "market", "commerce": "commerce", "ent_a": "enterprise", "ent_b": "enterprise"}
+
+
+def can(username: str, action: str) -> bool:
+    from bondzone.core.domain.roles import PERMISSIONS, Role
+
+    return Role(ROLE_OF[username]) in PERMISSIONS[action]
+
+
+# label -> (kind, action, object, ok) ; kind: "page" (login redirect) or "api" (401); ok for allowed users
+SPEC: dict[str, tuple] = {
+    "governance:index": ("page", None, None, {200, 302}),
+    "governance:print": ("page", "governance.view_ledger", None, {200}),
+    "governance:export": ("page", "governance.export", None, {200}),
+    "governance:import": ("page", "governance.manage", None, {200}),
+    "governance:public": ("public", None, None, {200}),
+    "governance:leadership": ("page", "governance.view_ledger", None, {200}),
+    "governance:my-unit": ("page", None, None, {302}),
+    "governance:unit": ("page", "governance.view_ledger", "unit", {200}),
+    "governance:task": ("page", None, "task", {200}),
+    "governance:task-edit": ("page-obj-first", "governance.manage", "task", {302}),
+    "governance:task-weights": ("page-obj-first", "governance.manage", "task", {302}),
+    "governance:task-add-child": ("page-obj-first", "governance.manage", "task", {302}),
+    "governance:issue-create": ("page", "governance.raise_issue", None, {302}),
+    "governance:report-create": ("page", "governance.report", "task", {302}),
+    "governance:extension-create": ("page", "governance.report", "task", {302}),
+    "governance:report-review": ("page-obj-first", "governance.review", "report", {302}),
+    "governance:extension-decide": ("page-obj-first", "governance.review", "extension", {302}),
+    "governance:evidence": ("page", None, "evidence", {200}),
+    "governance:lists": ("page", None, None, {200}),
+    "governance:list": ("page", None, "annual_list", {200}),
+    "governance:issues": ("page", "governance.view_ledger", None, {200}),
+    "governance:issue": ("page", None, "issue", {200}),
+    "governance:issue-action": ("page", None, "issue", {404}),  # the shared fixture fills action=approve
+    "GET /api/v1/governance/units": ("api", None, None, {200}),
+    "POST /api/v1/governance/units": ("api-body", None, None, {400}),
+    "POST /api/v1/governance/units/{unit_id}/members": ("api-body", None, None, {400}),
+    "GET /api/v1/governance/tasks": ("api", None, None, {200}),
+    "POST /api/v1/governance/tasks": ("api-body", None, None, {400}),
+    "GET /api/v1/governance/tasks/{task_id}": ("api", None, "task", {200}),
+    "PATCH /api/v1/governance/tasks/{task_id}": ("api-body", None, None, {400}),
+    "PUT /api/v1/governance/tasks/{task_id}/weights": ("api-body", None, None, {400}),
+    "GET /api/v1/governance/tasks/{task_id}/reports": ("api", None, "task", {200}),
+    "POST /api/v1/governance/tasks/{task_id}/reports": ("api-body", None, None, {400}),
+    "GET /api/v1/governance/reports": ("api", None, None, {200}),
+    "GET /api/v1/governance/extensions": ("api", None, None, {200}),
+    "POST /api/v1/governance/reports/{report_id}/review": ("api-body", None, None, {400}),
+    "POST /api/v1/governance/tasks/{task_id}/extensions": ("api-body", None, None, {400}),
+    "POST /api/v1/governance/extensions/{extension_id}/decide": ("api-body", None, None, {400}),
+    "GET /api/v1/governance/export": ("api", "governance.export", None, {200}),
+    "POST /api/v1/governance/import": ("api-body", None, None, {400}),
+    "GET /api/v1/governance/annual-lists": ("api", None, None, {200}),
+    "POST /api/v1/governance/annual-lists": ("api-body", None, None, {400}),
+    "GET /api/v1/governance/annual-lists/{annual_list_id}": ("api", None, "annual_list", {200}),
+    "POST /api/v1/governance/annual-lists/{annual_list_id}/revise": ("api-body", None, None, {400}),
+    "POST /api/v1/governance/annual-lists/{annual_list_id}/carry-over": ("api", "governance.manage", "annual_list",
+                                                                         {201}),
+    "GET /api/v1/governance/meetings": ("api", None, None, {200}),
+    "POST /api/v1/governance/meetings": ("api-body", None, None, {400}),
+    "GET /api/v1/governance/issues": ("api", None, None, {200}),
+    "POST /api/v1/governance/issues": ("api-body", None, None, {400}),
+    "GET /api/v1/governance/issues/{issue_id}": ("api", None, "issue", {200}),
+    "POST /api/v1/governance/issues/{issue_id}/escalate": ("api-body", None, None, {400}),
+    "POST /api/v1/governance/issues/{issue_id}/decisions": ("api-body", None, None, {400}),
+    "POST /api/v1/governance/issues/{issue_id}/close": ("api", "governance.manage", "issue", {400}),
+    "POST /api/v1/governance/reminders/run": ("api-body", None, None, {400}),
+    "GET /api/v1/governance/public/tasks": ("public", None, None, {200}),
+}
+
+
+def _rule(label: str, spec: tuple) -> Rule:
+    method = label.split(" ")[0] if " " in label else "GET"
+    if label.startswith("governance:") and label.split(":")[1] in (
+            "report-create", "extension-create", "report-review", "extension-decide", "issue-action", "task-edit",
+            "task-weights", "task-add-child", "issue-create"):
+        method = "POST"
+    kind, action, obj, ok = spec
+    return Rule("public" if kind == "public" else ("object" if obj else "list"), action=action, object=obj,
+                ok=frozenset(ok | OK_WRITE if method != "GET" else ok), method=method)
+
+
+PAGES = {k: _rule(k, v) for k, v in SPEC.items() if k.startswith("governance:")}
+API = {k: _rule(k, v) for k, v in SPEC.items() if not k.startswith("governance:")}
+
+
+def expected(label, rule, username, target, world, want):
+    spec = SPEC.get(label)
+    if spec is None:
+        return want
+    kind, action, obj, ok = spec
+    if kind == "public":
+        return set(ok)
+    if username is None:
+        return {302} if kind.startswith("page") else {401}
+    if kind == "api-body":
+        return set(ok)  # the empty body fails validation before any rule runs (own tests cover the rules)
+    visible = obj is None or username in VISIBLE[(obj, target)]
+    if kind == "page-obj-first":  # the view loads the object first, then the service checks the action
+        if not visible:
+            return {404}
+        return set(ok) if can(username, action) else {403}
+    if action and not can(username, action):
+        return {403}
+    if not visible:
+        return {404}
+    if label == "governance:index" and username in ("ent_a", "ent_b"):
+        return {302}
+    if label in ("governance:report-create", "governance:extension-create"):
+        return {302}
+    return set(ok)
+
+
+def objects(world) -> dict:
+    from .conftest import build_gov
+
+    g = build_gov(world)
+    commerce, admin, zone = world.actor("commerce"), world.actor("admin"), world.actor("zone_a")
+    due = (timezone.localdate() + timedelta(days=60)).isoformat()
+    later = (timezone.localdate() + timedelta(days=120)).isoformat()
+    out = {}
+    for target, task, unit, actor, zone_ref in (("A", g.measure, g.zone_unit, zone, world.zone_a.pk),
+                                                ("B", g.other_task, g.other, admin, world.zone_b.pk)):
+        services.update_task(actor=commerce, task_id=task.pk, data={"start_date": None, "due_date": due})
+        report = services.submit_report(actor=actor, task_id=task.pk, unit_id=unit.pk, period="2025Q4", text="t",
+                                        progress="10", files=[SimpleUploadedFile(f"{target}.txt", b"x")])
+        ext = services.request_extension(actor=actor, task_id=task.pk, unit_id=unit.pk, new_due=later, reason="r")
+        lst = services.create_annual_list(actor=commerce, kind="projects", year=2030 + (target == "B"),
+                                          items=[{"name": f"item {target}"}], published=target == "A")
+        issue = services.raise_issue(actor=zone if target == "A" else commerce, title=f"issue {target}",
+                                     zone_id=zone_ref)
+        out[target] = {"task": task, "report": report, "extension": ext, "evidence": report.evidence.get(),
+                       "unit": unit, "annual_list": lst, "issue": issue}
+    return out

@@ -1,0 +1,89 @@
+"""What every role may do on every endpoint. The matrix test walks the URL resolver and the OpenAPI
+document and fails on any page or operation that has no entry here (or in another app's matrix)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Rule:
+    """How an endpoint answers.
+
+    kind:  "public"  anyone, logged in or not, gets `ok`
+           "list"    any logged-in user gets `ok` (rows are scoped, never refused)
+           "action"  needs permission `action`; else 403
+           "object"  reads an object of enterprise A or B; invisible → 404
+           "write"   needs `action` (else 403) and, if `object` is set, visibility of that object (else 404)
+    """
+
+    kind: str
+    action: str | None = None
+    object: str | None = None  # which fixture object the path or body refers to
+    ok: frozenset[int] = field(default_factory=lambda: frozenset({200}))
+    method: str = "GET"
+    body: str | None = None  # name of a body builder in test_matrix.BODIES
+    anonymous: int | None = None  # override the anonymous answer
+
+
+OK_WRITE = frozenset({200, 201, 204, 302, 400, 409})
+
+# Page URL names (Django resolver) -> rule. Path parameters are filled from the fixture objects.
+PAGES: dict[str, Rule] = {
+    "home": Rule("list", ok=frozenset({302})),
+    "login": Rule("public", ok=frozenset({200, 302})),
+    "logout": Rule("public", method="POST", ok=frozenset({302})),
+    "set_language": Rule("public", method="POST", ok=frozenset({302})),
+    "javascript-catalog": Rule("public"),
+    "supervision:dashboard": Rule("list", ok=frozenset({200, 302})),
+    "supervision:books": Rule("list"),
+    "supervision:book": Rule("object", object="book"),
+    "supervision:stock-as-of": Rule("object", object="book"),
+    "supervision:account": Rule("object", object="account"),
+    "supervision:lists": Rule("list"),
+    "supervision:list-create": Rule("action", action="supervision.add_list"),
+    "supervision:list-line-row": Rule("action", action="supervision.add_list"),
+    "supervision:list-import": Rule("action", action="supervision.add_list"),
+    "supervision:list": Rule("object", object="list"),
+    "supervision:list-action": Rule("write", action="supervision.approve_list", object="list", method="POST",
+                                    ok=OK_WRITE),
+    "supervision:queue": Rule("action", action="supervision.approve_list"),
+    "sharing:audit": Rule("action", action="core.view_audit"),
+}
+
+# "METHOD /api/v1/path/{param}" -> rule
+API: dict[str, Rule] = {
+    "GET /api/v1/me": Rule("list"),
+    "GET /api/v1/zones": Rule("list"),
+    "GET /api/v1/enterprises": Rule("list"),
+    "GET /api/v1/enterprises/{enterprise_id}": Rule("object", object="enterprise", action="core.view_enterprise"),
+    "POST /api/v1/enterprises": Rule("write", action="core.add_enterprise", ok=OK_WRITE, body="enterprise"),
+    "GET /api/v1/books": Rule("list"),
+    "POST /api/v1/books": Rule("write", action="supervision.add_book", ok=OK_WRITE, body="book"),
+    "GET /api/v1/books/{book_id}": Rule("object", object="book"),
+    "GET /api/v1/books/{book_id}/items": Rule("object", object="book"),
+    "POST /api/v1/books/{book_id}/items": Rule("write", action="supervision.add_item", object="book", ok=OK_WRITE,
+                                               body="item"),
+    "GET /api/v1/books/{book_id}/stock": Rule("object", object="book"),
+    "GET /api/v1/accounts": Rule("list"),
+    "GET /api/v1/accounts/{account_id}/movements": Rule("object", object="account"),
+    "GET /api/v1/lists": Rule("list"),
+    "POST /api/v1/lists": Rule("write", action="supervision.add_list", object="book", ok=OK_WRITE, body="list"),
+    "POST /api/v1/lists/import": Rule("write", action="supervision.add_list", object="book", ok=OK_WRITE,
+                                      body="import"),
+    "GET /api/v1/lists/{list_id}": Rule("object", object="list"),
+    "DELETE /api/v1/lists/{list_id}": Rule("write", action="supervision.delete_list", object="list", ok=OK_WRITE),
+    "POST /api/v1/lists/{list_id}/submit": Rule("write", action="supervision.submit_list", object="list", ok=OK_WRITE),
+    "POST /api/v1/lists/{list_id}/approve": Rule("write", action="supervision.approve_list", object="list",
+                                                 ok=OK_WRITE),
+    "POST /api/v1/lists/{list_id}/reject": Rule("write", action="supervision.reject_list", object="list",
+                                                ok=OK_WRITE, body="reason"),
+    "POST /api/v1/lists/{list_id}/reverse": Rule("write", action="supervision.reverse_list", object="list",
+                                                 ok=OK_WRITE, body="reason"),
+    "GET /api/v1/exports/balances": Rule("action", action="supervision.export"),
+    "GET /api/v1/exports/movements": Rule("action", action="supervision.export"),
+    "GET /api/v1/audit-events": Rule("action", action="core.view_audit"),
+}
+
+# The API's own documentation pages are public.
+PUBLIC_API_DOC_NAMES = {"api:openapi-json", "api:openapi-view"}

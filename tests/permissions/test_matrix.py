@@ -1,0 +1,269 @@
+"""Every page and every API operation, for every role and two enterprises (A in zone TZ, B in zone DX).
+
+Fails when an endpoint has no entry in a matrix (tests/permissions/matrix.py or an app's
+tests/<app>/matrix.py), so a new endpoint cannot ship without its permission rule."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import pkgutil
+import uuid
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from bondzone.api import api
+from bondzone.core.actor import actor_of
+from bondzone.core.models import AuditEvent, Enterprise
+from bondzone.supervision.models import AccountBook, BookItem, StockAccount, StockEntry, VerificationList
+
+from ..conftest import PASSWORD, post_list
+from . import matrix as base_matrix
+
+USERS = ["admin", "customs", "customs_a", "zone_a", "tax", "market", "commerce", "ent_a", "ent_b"]
+
+# Who sees the objects of enterprise A (zone TZ) and B (zone DX), written out by hand as the spec.
+VISIBLE = {
+    ("supervision", "A"): {"admin", "customs", "customs_a", "zone_a", "tax", "ent_a"},
+    ("supervision", "B"): {"admin", "customs", "tax", "ent_b"},
+    ("core", "A"): {"admin", "customs", "customs_a", "zone_a", "tax", "market", "commerce", "ent_a"},
+    ("core", "B"): {"admin", "customs", "tax", "market", "commerce", "ent_b"},
+}
+OBJECT_DOMAIN = {"enterprise": "core", "book": "supervision", "account": "supervision", "list": "supervision"}
+
+
+def all_matrices():
+    """The base matrix plus every tests/<app>/matrix.py."""
+    import tests
+
+    pages, apis, extras = dict(base_matrix.PAGES), dict(base_matrix.API), []
+    for mod in pkgutil.iter_modules(tests.__path__):
+        if mod.ispkg and mod.name != "permissions":
+            try:
+                m = importlib.import_module(f"tests.{mod.name}.matrix")
+            except ModuleNotFoundError:
+                continue
+            pages.update(getattr(m, "PAGES", {}))
+            apis.update(getattr(m, "API", {}))
+            extras.append(m)
+    return pages, apis, extras
+
+
+def page_patterns():
+    """(qualified name, parameter names) for every named page URL, API routes excluded."""
+    out = {}
+
+    def walk(patterns, ns, prefix):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                sub_ns = ns + [p.namespace] if p.namespace else ns
+                walk(p.url_patterns, sub_ns, prefix + str(p.pattern))
+            elif isinstance(p, URLPattern) and p.name:
+                name = ":".join(ns + [p.name])
+                route = prefix + str(p.pattern)
+                if route.startswith("api/v1/") and name not in base_matrix.PUBLIC_API_DOC_NAMES:
+                    continue
+                out[name] = list(p.pattern.converters) if hasattr(p.pattern, "converters") else []
+
+    walk(get_resolver().url_patterns, [], "")
+    return out
+
+
+def api_operations():
+    schema = api.get_openapi_schema()
+    return {f"{method.upper()} {path}" for path, ops in schema["paths"].items() for method in ops}
+
+
+def test_every_endpoint_has_a_rule():
+    pages, apis, _ = all_matrices()
+    missing_pages = sorted(set(page_patterns()) - set(pages) - base_matrix.PUBLIC_API_DOC_NAMES)
+    missing_api = sorted(api_operations() - set(apis))
+    assert missing_pages == [], f"pages without a permission rule: {missing_pages}"
+    assert missing_api == [], f"API operations without a permission rule: {missing_api}"
+    assert not (set(apis) - api_operations()), "rules for operations that no longer exist"
+
+
+@pytest.fixture
+def objects(world):
+    """For each enterprise: its enterprise row, book, an account and an approved inbound list whose
+    reversal would overdraw (so a permitted reverse answers 400 and writes nothing)."""
+    out = {}
+    for target, user, book, ent in (("A", "ent_a", world.book_a, world.ent_a), ("B", "ent_b", world.book_b, world.ent_b)):
+        vlist = post_list(world, direction="I", lines=[(1, "5")], book=book, enterprise_user=user)
+        post_list(world, direction="E", lines=[(1, "5")], book=book, enterprise_user=user)
+        out[target] = {"enterprise": ent, "book": book, "list": vlist,
+                       "account": StockAccount.objects.get(book=book, item__item_no=1)}
+    return out
+
+
+def snapshot():
+    return tuple(m.objects.count() for m in (Enterprise, AccountBook, BookItem, VerificationList, StockEntry,
+                                             AuditEvent))
+
+
+BODIES = {
+    "enterprise": lambda w, o: {"name": "X", "credit_code": "bad", "customs_code": "bad", "zone_id": w.zone_a.pk},
+    "book": lambda w, o: {"enterprise_id": o["enterprise"].pk, "number": "T0000W999999", "kind": "T",
+                          "valid_from": "2025-01-01", "valid_until": "2024-01-01"},
+    "item": lambda w, o: {"item_no": 1, "hs_code": "8471300001", "name_zh": "x", "declared_unit": "007",
+                          "legal_unit": "007"},
+    "list": lambda w, o: {"book_id": o["book"].pk, "direction": "I", "trade_mode": "5034",
+                          "lines": [{"item_no": 1, "quantity": "-1", "unit": "007"}]},
+    "reason": lambda w, o: {"reason": "x"},
+}
+
+
+def expected(rule, username, target, world) -> set[int]:
+    if username is None:
+        if rule.kind == "public":
+            return set(rule.ok)
+        return {rule.anonymous} if rule.anonymous else ({401} if rule.api else {302})
+    actor = world.actor(username)
+    if rule.kind in ("public", "list"):
+        return set(rule.ok)
+    if rule.kind in ("action", "write") and rule.action and not actor.can(rule.action):
+        return {403}
+    if rule.object and username not in VISIBLE[(OBJECT_DOMAIN.get(rule.object, "supervision"), target)]:
+        return {404}
+    return set(rule.ok)
+
+
+def request(client, rule, path, body, is_api):
+    headers = {"HTTP_IDEMPOTENCY_KEY": uuid.uuid4().hex}
+    method = rule.method
+    if body == "import":
+        return client.post(path, {"book_id": body_obj["book"].pk, "file": SimpleUploadedFile("x.csv", b"\xff\xfe")},
+                           **headers)
+    if method == "GET":
+        return client.get(path)
+    if is_api:
+        data = json.dumps(body) if body is not None else None
+        return client.generic(method, path, data or "", content_type="application/json", **headers)
+    return client.post(path, {"idempotency_key": headers["HTTP_IDEMPOTENCY_KEY"], **(body or {})}, **headers)
+
+
+body_obj = {}
+
+
+def _clients(world):
+    clients = {None: Client()}
+    for name in USERS:
+        c = Client()
+        assert c.login(username=name, password=PASSWORD)
+        clients[name] = c
+    return clients
+
+
+def _check(clients, world, objs, label, rule, build_path, is_api, extras):
+    failures = []
+    rule = _with_api_flag(rule, is_api)
+    targets = ["A", "B"] if rule.object else ["A"]
+    for target in targets:
+        o = objs[target]
+        body_obj.clear()
+        body_obj.update(o)
+        body = BODIES[rule.body](world, o) if rule.body and rule.body in BODIES else None
+        if rule.body == "import":
+            body = "import"
+        path = build_path(o)
+        for username in [None, *USERS]:
+            want = expected(rule, username, target, world)
+            for extra in extras:
+                hook = getattr(extra, "expected", None)
+                if hook:
+                    want = hook(label, rule, username, target, world, want)
+            before = snapshot()
+            response = request(clients[username], rule, path, body, is_api)
+            if response.status_code not in want:
+                failures.append(f"{label} [{target}] as {username}: {response.status_code}, want {sorted(want)}")
+            if rule.method != "GET" and response.status_code in (401, 403, 404) and snapshot() != before:
+                failures.append(f"{label} [{target}] as {username}: refused but wrote something")
+    return failures
+
+
+class _ApiRule:
+    def __init__(self, rule, is_api):
+        self._rule, self.api = rule, is_api
+
+    def __getattr__(self, name):
+        return getattr(self._rule, name)
+
+
+def _with_api_flag(rule, is_api):
+    return _ApiRule(rule, is_api)
+
+
+def _page_path(name, params, o):
+    values = {"book_id": o["book"].pk, "account_id": o["account"].pk, "list_id": o["list"].pk, "action": "approve"}
+    for extra_key, extra_val in o.items():
+        values.setdefault(f"{extra_key}_id", getattr(extra_val, "pk", extra_val))
+    return reverse(name, kwargs={p: values[p] for p in params})
+
+
+def _api_path(op, o):
+    path = op.split(" ", 1)[1]
+    values = {"enterprise_id": o["enterprise"].pk, "book_id": o["book"].pk, "account_id": o["account"].pk,
+              "list_id": o["list"].pk}
+    for extra_key, extra_val in o.items():
+        values.setdefault(f"{extra_key}_id", getattr(extra_val, "pk", extra_val))
+    for k, v in values.items():
+        path = path.replace("{" + k + "}", str(v))
+    return path
+
+
+def _add_app_objects(world, objects, extras):
+    """Apps' matrices may add their own fixture objects for targets A and B."""
+    for extra in extras:
+        if hasattr(extra, "objects"):
+            for target, objs in extra.objects(world).items():
+                objects[target].update(objs)
+
+
+def test_pages_answer_every_role_as_the_matrix_says(world, objects):
+    pages, _, extras = all_matrices()
+    _add_app_objects(world, objects, extras)
+    clients = _clients(world)
+    failures = []
+    for name, params in sorted(page_patterns().items()):
+        if name in base_matrix.PUBLIC_API_DOC_NAMES:
+            rule = base_matrix.Rule("public")
+        elif name not in pages:
+            continue  # reported by test_every_endpoint_has_a_rule
+        else:
+            rule = pages[name]
+        failures += _check(clients, world, objects, name, rule, lambda o, n=name, p=params: _page_path(n, p, o),
+                           False, extras)
+        if name == "logout":
+            clients = _clients(world)  # everyone was just logged out
+    assert failures == [], "\n".join(failures)
+
+
+def test_api_answers_every_role_as_the_matrix_says(world, objects):
+    _, apis, extras = all_matrices()
+    _add_app_objects(world, objects, extras)
+    clients = _clients(world)
+    failures = []
+    for op in sorted(api_operations() & set(apis)):
+        rule = base_matrix.Rule(**{**apis[op].__dict__, "method": op.split(" ")[0]})
+        failures += _check(clients, world, objects, op, rule, lambda o, op=op: _api_path(op, o), True, extras)
+    assert failures == [], "\n".join(failures)
+
+
+def test_enterprise_lists_never_show_another_enterprise(world, objects):
+    for username, own, other in (("ent_a", objects["A"], objects["B"]), ("ent_b", objects["B"], objects["A"])):
+        c = Client()
+        c.login(username=username, password=PASSWORD)
+        for path, pk in (("/api/v1/books", own["book"].pk), ("/api/v1/lists", own["list"].pk),
+                         ("/api/v1/accounts", own["account"].pk), ("/api/v1/enterprises", own["enterprise"].pk)):
+            ids = {row["id"] for row in c.get(path + "?limit=500").json()["items"]}
+            assert pk in ids
+            other_pk = other[{"books": "book", "lists": "list", "accounts": "account", "enterprises": "enterprise"}[
+                path.rsplit("/", 1)[1]]].pk
+            assert other_pk not in ids, (username, path)
+        body = c.get("/api/v1/exports/balances?format=json").content.decode()
+        assert other["book"].number not in body and own["book"].number in body
+        audit = c.get("/api/v1/audit-events?limit=500").json()["items"]
+        assert audit and all(e["enterprise_id"] == own["enterprise"].pk for e in audit)
