@@ -74,23 +74,32 @@ def _retryable(exc: OperationalError) -> bool:
     return getattr(exc.__cause__, "sqlstate", None) in RETRYABLE_SQLSTATES
 
 
-def run(actor: Actor, key: str | None, operation: str, payload: Any, fn: Callable[[], dict]) -> tuple[dict, bool]:
+def run(
+    actor: Actor, key: str | None, operation: str, payload: Any, fn: Callable[[], dict], *, expected: dict | None = None
+) -> tuple[dict, bool]:
     """Run `fn` once per (user, key) in one durable transaction; returns (result, replayed).
+
+    `expected`: the result `fn` is known to return when it succeeds (e.g. {"list_id": 7, "status":
+    "approved"}); the record is then claimed with it and needs no second write, unless `fn` returns
+    something else (then the record is updated as usual). If `fn` raises, the transaction — record
+    included — rolls back either way.
 
     A transaction the database aborted as a deadlock or serialization failure is retried whole, so
     such an error never reaches the user (locks are taken in a fixed order, so this should be rare)."""
     key = check_key(key)
     canon = canonical(payload)
+    digest = payload_hash(canon)  # computed before the transaction: SQLite holds its write lock inside
     for attempt in range(ATTEMPTS):
         try:
-            return _run_once(actor, key, operation, canon, fn)
+            return _run_once(actor, key, operation, canon, fn, digest=digest, expected=expected)
         except OperationalError as exc:
             if not _retryable(exc) or attempt == ATTEMPTS - 1:
                 raise
     raise AssertionError("unreachable")
 
 
-def _claim(user_id: int | None, key: str, operation: str, canon: Any) -> int | None:
+def _claim(user_id: int | None, key: str, operation: str, canon: Any, *, digest: str | None = None,
+           result: dict | None = None) -> int | None:
     """Insert the record unless the key is taken; returns its id, or None when it exists already.
 
     ON CONFLICT DO NOTHING waits for a concurrent transaction holding the same key and then yields
@@ -101,9 +110,9 @@ def _claim(user_id: int | None, key: str, operation: str, canon: Any) -> int | N
             "INSERT INTO core_idempotencyrecord (user_id, key, operation, payload_hash, payload, result, created_at) "
             "VALUES (%s, %s, %s, %s, %s, %s, %s) ON CONFLICT (user_id, key) DO NOTHING RETURNING id",
             [
-                user_id, key, operation, payload_hash(canon),
+                user_id, key, operation, digest or payload_hash(canon),
                 field("payload").get_db_prep_value(canon, connection),
-                field("result").get_db_prep_value({}, connection),
+                field("result").get_db_prep_value({} if result is None else result, connection),
                 connection.ops.adapt_datetimefield_value(timezone.now()),
             ],
         )
@@ -111,12 +120,16 @@ def _claim(user_id: int | None, key: str, operation: str, canon: Any) -> int | N
     return row[0] if row else None
 
 
-def _run_once(actor: Actor, key: str, operation: str, canon: Any, fn: Callable[[], dict]) -> tuple[dict, bool]:
+def _run_once(
+    actor: Actor, key: str, operation: str, canon: Any, fn: Callable[[], dict], *, digest: str | None = None,
+    expected: dict | None = None,
+) -> tuple[dict, bool]:
     with transaction.atomic(durable=True):
-        record_id = _claim(actor.user_id, key, operation, canon)
+        record_id = _claim(actor.user_id, key, operation, canon, digest=digest, result=expected)
         if record_id is None:
             existing = IdempotencyRecord.objects.get(user_id=actor.user_id, key=key)
             return _replay(existing, operation, canon), True
         result = fn()
-        IdempotencyRecord.objects.filter(pk=record_id).update(result=result)
+        if expected is None or result != expected:
+            IdempotencyRecord.objects.filter(pk=record_id).update(result=result)
         return result, False

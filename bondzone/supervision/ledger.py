@@ -1,16 +1,20 @@
 """Posting to the account book in the database: the one place that writes balances and entries.
 
 Called inside a service's transaction. Accounts are locked in sorted key order (a deterministic lock
-order, so concurrent postings cannot deadlock): by one SELECT … FOR UPDATE per chunk when they all exist,
-else created-or-locked by one upsert per chunk; the pure
-domain check decides; balances move by one set-based UPDATE per chunk and entries are inserted in
-bulk. The CHECK constraint on the balance row is the last line of defence.
+order, so concurrent postings cannot deadlock). `post_list` (approval, reversal) reads a list's lines
+joined to their accounts and locks those accounts in one statement when they all exist; otherwise
+(`post`, `lock_accounts`) they are locked by one SELECT … FOR UPDATE per chunk when they all exist, else
+created-or-locked by one upsert per chunk, in the same key order. The rule of `domain.posting` decides
+(on integer units, `net_if_covered`; `check` names the short lines); balances move by one set-based UPDATE
+per chunk and entries are inserted in bulk. The CHECK constraint on the balance row is the last line of
+defence.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date
 from decimal import Decimal
 
@@ -20,7 +24,7 @@ from django.utils import timezone
 from bondzone.core.domain.errors import DomainError
 from bondzone.core.domain.quantity import from_units, to_units
 
-from .domain.posting import AccountKey, Balance, Movement, check
+from .domain.posting import AccountKey, Balance, Movement, check, net_if_covered
 
 CHUNK = 400  # rows per statement: keeps SQLite under its bound-parameter limit
 
@@ -138,6 +142,84 @@ def post(*, book_id: int, enterprise_id: int, zone_id: int, moves: list[LineMove
     deltas = sorted(
         (locked[(by_item_no[k.item_no], k.status, k.unit)][0], to_units(d)) for k, d in net.items() if d
     )
+    entries = [(locked[(m.item_id, m.status, m.unit)][0], m.line_id, to_units(m.delta)) for m in moves]
+    _write(deltas, entries, effective_date)
+    return len(moves)
+
+
+@lru_cache(maxsize=4)
+def _lines_with_locked_accounts_sql(vendor: str) -> str:
+    """A list's lines, each with its account's id and balance; on PostgreSQL the accounts are locked in
+    key order (the order of lock_accounts, so both paths take row locks in one global order).
+
+    PostgreSQL: the NOT EXISTS guard (uncorrelated, evaluated once) makes the statement return and lock
+    nothing unless every line's account exists, like the COUNT guard of lock_accounts; a list that opens
+    an account then falls back to lock_accounts, which locks and creates in the same key order.
+    SQLite has no row locks (the IMMEDIATE transaction holds the write lock), so a LEFT JOIN is enough:
+    a line without an account comes back with a NULL id and the list takes the same fallback."""
+    select = "SELECT l.id, l.seq, l.item_id, l.goods_status, l.unit, l.quantity, a.id, a.posted, a.reserved "
+    lines = "FROM supervision_verificationlistline l "
+    on = (f"{ACCOUNT_TABLE} a ON a.book_id = %s AND a.item_id = l.item_id AND a.goods_status = l.goods_status "
+          "AND a.unit = l.unit ")
+    if vendor != "postgresql":
+        return select + lines + "LEFT JOIN " + on + "WHERE l.vlist_id = %s ORDER BY l.seq"
+    return (
+        select + lines + "JOIN " + on
+        + "WHERE l.vlist_id = %s AND NOT EXISTS ("
+        "  SELECT 1 FROM supervision_verificationlistline m WHERE m.vlist_id = %s AND NOT EXISTS ("
+        f"    SELECT 1 FROM {ACCOUNT_TABLE} b WHERE b.book_id = %s AND b.item_id = m.item_id"
+        "     AND b.goods_status = m.goods_status AND b.unit = m.unit)) "
+        # lock order = Python's sorted(keys), as in lock_accounts
+        'ORDER BY a.item_id, a.goods_status COLLATE "C", a.unit COLLATE "C" FOR UPDATE OF a'
+    )
+
+
+def post_list(*, list_id: int, book_id: int, enterprise_id: int, zone_id: int, sign: int, effective_date: date) -> int:
+    """Post every line of a list (sign +1 in, -1 out) all-or-nothing; raises DomainError naming every short
+    line. Returns the entry count.
+
+    Every posting after an account's first: ONE statement reads the lines with their accounts and locks
+    the accounts in key order; the check runs on integer units (domain.posting.net_if_covered, the same
+    rule as domain.posting.check, which is run to name the short lines when there are any); then one
+    UPDATE of the balances and one INSERT of the entries. A list that opens an account goes through
+    list_moves + post (upsert of the missing accounts, same lock order)."""
+    with connection.cursor() as cur:
+        params = [book_id, list_id, list_id, book_id] if connection.vendor == "postgresql" else [book_id, list_id]
+        cur.execute(_lines_with_locked_accounts_sql(connection.vendor), params)
+        rows = cur.fetchall()
+    if not rows or any(r[6] is None for r in rows):  # an account to open (or no line at all)
+        return post(book_id=book_id, enterprise_id=enterprise_id, zone_id=zone_id,
+                    moves=list_moves(list_id, sign), effective_date=effective_date)
+    rows.sort(key=lambda r: r[1])  # line order, for the check
+    available = {r[6]: int(r[7]) - int(r[8]) for r in rows}
+    moves = [(r[6], sign * int(r[5])) for r in rows]
+    net = net_if_covered(moves, available)
+    if net is None:
+        _refuse_short_lines(rows, sign)
+    _write(sorted((acc_id, d) for acc_id, d in net.items() if d),
+           [(r[6], r[0], d) for r, (_, d) in zip(rows, moves, strict=True)], effective_date)
+    return len(rows)
+
+
+def _refuse_short_lines(rows: list[tuple], sign: int) -> None:
+    """Some line overdraws: the pure check (on Decimals) names every short line (by item number, which
+    only this path needs)."""
+    with connection.cursor() as cur:
+        item_ids = sorted({r[2] for r in rows})
+        cur.execute(f"SELECT id, item_no FROM supervision_bookitem WHERE id IN ({', '.join(['%s'] * len(item_ids))})",
+                    item_ids)
+        item_no = dict(cur.fetchall())
+    keys = {r[6]: AccountKey(item_no[r[2]], r[3], r[4]) for r in rows}
+    balances = {keys[r[6]]: Balance(from_units(int(r[7])), from_units(int(r[8]))) for r in rows}
+    _, problems = check([Movement(r[1], keys[r[6]], from_units(sign * int(r[5]))) for r in rows], balances)
+    if not problems:
+        raise AssertionError("net_if_covered and check disagree")
+    raise DomainError(problems)
+
+
+def _write(deltas: list[tuple[int, int]], entries: list[tuple[int, int, int]], effective_date: date) -> None:
+    """Move the balances (account id, units; ids sorted) by one set-based UPDATE per chunk and insert the
+    entries (account id, line id, units) by one multi-row INSERT per chunk."""
     recorded_at = connection.ops.adapt_datetimefield_value(timezone.now())
     effective = connection.ops.adapt_datefield_value(effective_date)
     with connection.cursor() as cur:
@@ -153,16 +235,13 @@ def post(*, book_id: int, enterprise_id: int, zone_id: int, moves: list[LineMove
             )
             if cur.rowcount != len(chunk):
                 raise RuntimeError("balance rows changed under a lock")
-        rows = [
-            (locked[(m.item_id, m.status, m.unit)][0], m.line_id, to_units(m.delta), 0, effective, recorded_at)
-            for m in moves
-        ]
-        for chunk in _chunks(rows):
-            values = ", ".join(["(%s, %s, %s, %s, %s, %s)"] * len(chunk))
-            params = [v for row in chunk for v in row]
+        for chunk in _chunks(entries):
+            values = ", ".join(["(%s, %s, %s, 0, %s, %s)"] * len(chunk))
+            params = []
+            for acc_id, line_id, d in chunk:
+                params += [acc_id, line_id, d, effective, recorded_at]
             cur.execute(
                 f"INSERT INTO {ENTRY_TABLE} (account_id, line_id, posted_delta, reserved_delta, effective_date, recorded_at) "
                 f"VALUES {values}",
                 params,
             )
-    return len(moves)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from bondzone.core import audit, idempotency
@@ -15,7 +15,7 @@ from bondzone.core.domain.errors import DomainError, problem
 from bondzone.core.models import Enterprise
 from bondzone.core.scoping import get_scoped
 
-from . import ledger
+from . import ledger, selectors
 from .domain.codes import BookKind, Direction, ListStatus
 from .domain.validation import BookInfo, ItemInfo, validate_item, validate_list
 from .models import AccountBook, BookItem, VerificationList, VerificationListLine
@@ -162,11 +162,8 @@ def _require_state(vlist: VerificationList, expected: ListStatus) -> None:
                                   expected=expected.value))
 
 
-def _moves(vlist: VerificationList, sign: int) -> list[ledger.LineMove]:
-    return ledger.list_moves(vlist.pk, sign)
-
-
-def _check_posting_date(book: AccountBook, effective_date: date) -> None:
+def _check_posting_date(book: BookInfo, effective_date: date, last: date | None) -> None:
+    """`last`: the book's last posting date (ledger.last_posting_date), read inside the transaction."""
     today = timezone.localdate()
     if effective_date > today:
         raise DomainError(problem("effective_date", "date_in_future", value=effective_date))
@@ -175,7 +172,6 @@ def _check_posting_date(book: AccountBook, effective_date: date) -> None:
                                   start=book.valid_from, end=book.valid_until))
     if not book.active:
         raise DomainError(problem("book", "book_not_active", book=book.number))
-    last = ledger.last_posting_date(book.pk)
     if last and effective_date < last:
         # Back-dating behind the book's last posting would rewrite history others already read.
         raise DomainError(problem("effective_date", "posting_before_last", value=effective_date, last=last))
@@ -201,32 +197,52 @@ def submit_list(*, actor: Actor, list_id: int, idempotency_key: str | None) -> V
 def approve_list(
     *, actor: Actor, list_id: int, idempotency_key: str | None, effective_date: date | None = None
 ) -> VerificationList:
-    """Customs approval: posts every line in one transaction, or refuses the whole list."""
+    """Customs approval: posts every line in one transaction, or refuses the whole list.
+
+    In the transaction: the idempotency record (claimed with the expected result, so a success needs no
+    second write to it); one statement that locks the list (scoped to the actor) and reads its book and
+    the book's last posting date; the date checks; the list's new status and the audit row; then the
+    posting itself (ledger.post_list), last, so the account rows stay locked for as short a time as
+    possible. A refusal anywhere rolls all of it back."""
     actor.require("supervision.approve_list")
     payload = {"list_id": list_id, "effective_date": effective_date.isoformat() if effective_date else None}
 
     def do() -> dict:
-        vlist = _locked_list(actor, list_id)
+        vlist, book, last = selectors.lock_list_for_posting(actor, list_id)
         _require_state(vlist, ListStatus.SUBMITTED)
         when = effective_date or timezone.localdate()
-        _check_posting_date(vlist.book, when)
+        _check_posting_date(book, when, last)
         before = list_snapshot(vlist)
-        ledger.post(book_id=vlist.book_id, enterprise_id=vlist.enterprise_id, zone_id=vlist.zone_id,
-                    moves=_moves(vlist, Direction(vlist.direction).sign), effective_date=when)
         vlist.status = ListStatus.APPROVED.value
         vlist.decided_at = timezone.now()
         vlist.decided_by_id = actor.user_id
         vlist.effective_date = when
-        vlist.save(update_fields=["status", "decided_at", "decided_by", "effective_date"])
+        _save_decision(vlist)
         audit.record(actor, "list.approve", vlist, before=before, after=list_snapshot(vlist))
+        ledger.post_list(list_id=vlist.pk, book_id=vlist.book_id, enterprise_id=vlist.enterprise_id,
+                         zone_id=vlist.zone_id, sign=Direction(vlist.direction).sign, effective_date=when)
         approved.append(vlist)
         return {"list_id": vlist.pk, "status": vlist.status}
 
     approved: list[VerificationList] = []
-    _, replayed = idempotency.run(actor, idempotency_key, "list.approve", payload, do)
+    _, replayed = idempotency.run(actor, idempotency_key, "list.approve", payload, do,
+                                  expected={"list_id": list_id, "status": ListStatus.APPROVED.value})
     if replayed or not approved:
         return VerificationList.objects.get(pk=list_id)
     return approved[-1]  # the row as this committed transaction left it: no second read
+
+
+def _save_decision(vlist: VerificationList) -> None:
+    """UPDATE of the approval columns of a list row the caller holds locked (no ORM save machinery)."""
+    with connection.cursor() as cur:
+        cur.execute(
+            "UPDATE supervision_verificationlist SET status = %s, decided_at = %s, decided_by_id = %s, "
+            "effective_date = %s WHERE id = %s",
+            [vlist.status, connection.ops.adapt_datetimefield_value(vlist.decided_at), vlist.decided_by_id,
+             connection.ops.adapt_datefield_value(vlist.effective_date), vlist.pk],
+        )
+        if cur.rowcount != 1:
+            raise RuntimeError("locked list row vanished")
 
 
 def reject_list(*, actor: Actor, list_id: int, reason: str) -> VerificationList:
@@ -280,7 +296,7 @@ def reverse_list(
         if existing is not None:
             raise DomainError(problem("list", "list_already_reversed", list=original.number, by=existing.number))
         when = effective_date or timezone.localdate()
-        _check_posting_date(original.book, when)
+        _check_posting_date(book_info(original.book), when, ledger.last_posting_date(original.book_id))
         direction = Direction(original.direction).opposite()
         counter = VerificationList.objects.create(
             number="tmp-" + uuid.uuid4().hex[:16], book=original.book, enterprise_id=original.enterprise_id,
@@ -303,8 +319,8 @@ def reverse_list(
             ],
             batch_size=2000,
         )
-        ledger.post(book_id=counter.book_id, enterprise_id=counter.enterprise_id, zone_id=counter.zone_id,
-                    moves=_moves(counter, direction.sign), effective_date=when)
+        ledger.post_list(list_id=counter.pk, book_id=counter.book_id, enterprise_id=counter.enterprise_id,
+                         zone_id=counter.zone_id, sign=direction.sign, effective_date=when)
         audit.record(actor, "list.reverse", original, after={"counter_list": counter.number, "reason": reason})
         audit.record(actor, "list.create", counter, after=list_snapshot(counter))
         return {"list_id": counter.pk, "status": counter.status}

@@ -3,9 +3,10 @@
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from bondzone.core.domain.quantity import check_quantity, from_units, parse_decimal, to_units
-from bondzone.supervision.domain.posting import AccountKey, Balance, Movement, apply, check
+from bondzone.supervision.domain.posting import AccountKey, Balance, Movement, apply, check, net_if_covered
 from bondzone.supervision.domain.validation import BookInfo, ItemInfo, validate_item, validate_list
 from datetime import date
 
@@ -112,3 +113,25 @@ def test_bad_headers(header, field, code):
 def test_item_hs_code_must_be_ten_digits(hs):
     _, problems = validate_item({"item_no": 1, "hs_code": hs, "name_zh": "x", "declared_unit": "007", "legal_unit": "007"})
     assert "bad_hs_code" in [p.code for p in problems]
+
+
+# The ledger decides the common case with net_if_covered on integer units and runs check only to name
+# short lines: the two must agree on every input.
+_keys = st.sampled_from([K1, K2, AccountKey(3, "non_bonded", "007")])
+
+
+@given(
+    moves=st.lists(st.tuples(_keys, st.integers(-50, 50).filter(bool)), max_size=12),
+    posted=st.dictionaries(_keys, st.integers(0, 60)),
+    reserved_share=st.integers(0, 100),
+)
+@settings(max_examples=300, deadline=None)
+def test_net_if_covered_agrees_with_check(moves, posted, reserved_share):
+    reserved = {k: p * reserved_share // 100 for k, p in posted.items()}
+    net, problems = check([Movement(i + 1, k, Decimal(d)) for i, (k, d) in enumerate(moves)],
+                          {k: Balance(Decimal(p), Decimal(reserved[k])) for k, p in posted.items()})
+    fast = net_if_covered(moves, {k: p - reserved[k] for k, p in posted.items()})
+    if problems:
+        assert fast is None
+    else:
+        assert fast == {k: int(d) for k, d in net.items()}

@@ -7,7 +7,7 @@ whole: every line that would take an account below zero is reported with its sho
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -85,3 +85,21 @@ def apply(balances: Mapping[AccountKey, Balance], net: Mapping[AccountKey, Decim
         old = out.get(key, Balance())
         out[key] = Balance(old.posted + delta, old.reserved)
     return out
+
+
+def net_if_covered(moves: Iterable[tuple[Hashable, int]], available: Mapping[Hashable, int]) -> dict[Hashable, int] | None:
+    """`check` for the common case, on exact integers: (account, signed delta) pairs in line order and
+    the available quantity per account (any exact numbers, e.g. integer units). Returns the net delta
+    per account when no line overdraws its account, else None — then `check` names every short line.
+
+    Same rule as `check` (lines in order, a decrement may not take the running available below zero),
+    so when this returns a dict, `check` returns the same net and no problem."""
+    running = dict(available)
+    net: dict[Hashable, int] = {}
+    for key, delta in moves:
+        after = running.get(key, 0) + delta
+        if delta < 0 and after < 0:
+            return None
+        running[key] = after
+        net[key] = net.get(key, 0) + delta
+    return net
