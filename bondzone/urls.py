@@ -11,4 +11,5 @@ urlpatterns = [
     path("supervision/", include("bondzone.supervision.urls")),
     path("sharing/", include("bondzone.sharing.urls")),
     path("governance/", include("bondzone.governance.urls")),
+    path("evaluation/", include("bondzone.evaluation.urls")),
 ]

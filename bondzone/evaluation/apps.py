@@ -10,4 +10,4 @@ class EvaluationConfig(AppConfig):
     verbose_name = _("Zone evaluation")
 
     def ready(self):
-        from . import scopes  # noqa: F401
+        from . import permissions, scopes  # noqa: F401

@@ -5,4 +5,22 @@ from . import views
 app_name = "evaluation"
 urlpatterns = [
     path("", views.index, name="index"),
+    path("public/", views.public, name="public"),
+    path("runs/new", views.run_create, name="run-create"),
+    path("runs/<int:run_id>/", views.run_detail, name="run"),
+    path("runs/<int:run_id>/zones/<int:zone_id>/", views.run_zone, name="run-zone"),
+    path("runs/<int:run_id>/reproduce", views.run_reproduce, name="run-reproduce"),
+    path("runs/<int:run_id>/publish", views.run_publish, name="run-publish"),
+    path("runs/<int:run_id>/export", views.run_export, name="run-export"),
+    path("frameworks/", views.frameworks, name="frameworks"),
+    path("frameworks/<int:framework_id>/", views.framework, name="framework"),
+    path("frameworks/<int:framework_id>/clone", views.framework_clone, name="framework-clone"),
+    path("frameworks/<int:framework_id>/weights", views.framework_weights, name="framework-weights"),
+    path("values/", views.values, name="values"),
+    path("values/new", views.value_create, name="value-create"),
+    path("values/import", views.values_import, name="values-import"),
+    path("values/compute", views.values_compute, name="values-compute"),
+    path("zones/", views.zones, name="zones"),
+    path("zones/<int:zone_id>/", views.zone, name="zone"),
+    path("zones/<int:zone_id>/areas", views.zone_area, name="zone-area"),
 ]

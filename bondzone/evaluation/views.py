@@ -1,7 +1,333 @@
-from django.contrib.auth.decorators import login_required
+"""Pages of the zone evaluation. Thin: parse the request, call one selector or service, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
 from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from bondzone.core.domain.errors import DomainError, problem
+from bondzone.core.web import actor, errors_of, new_idempotency_key, page, page_of
+
+from . import exports, selectors, services
+from .models import Region, Source
 
 
-@login_required
+def _int(raw) -> int | None:
+    raw = (raw or "").strip()
+    return int(raw) if raw.isdigit() else None
+
+
+def _flash(request, exc: DomainError) -> None:
+    for e in errors_of(exc):
+        messages.error(request, f"{e['field']}: {e['message']}" if e["field"] else e["message"])
+
+
+def _name(node: dict) -> str:
+    return node["name_zh"] if (get_language() or "").startswith("zh") else (node["name_en"] or node["name_zh"])
+
+
+# ---------------------------------------------------------------- runs and rankings
+@page
 def index(request):
-    return HttpResponse("evaluation: under construction")
+    a = actor(request)
+    if not a.can("evaluation.view"):
+        return redirect("evaluation:public")
+    runs, prefix = page_of(request, selectors.runs(a, year=_int(request.GET.get("year"))))
+    return render(request, "evaluation/index.html", {
+        "runs": runs, "prefix": prefix, "frameworks": selectors.frameworks(a), "can_manage": a.can("evaluation.manage"),
+        "key": new_idempotency_key(), "f": request.GET})
+
+
+@page
+@require_POST
+def run_create(request):
+    a = actor(request)
+    try:
+        run = services.create_run(actor=a, framework_id=request.POST.get("framework"), year=request.POST.get("year"),
+                                  draws=request.POST.get("draws") or 1000, seed=request.POST.get("seed") or 0,
+                                  label=request.POST.get("label", ""),
+                                  idempotency_key=request.POST.get("idempotency_key"))
+    except DomainError as exc:
+        if exc.status in (403, 404):
+            raise
+        _flash(request, exc)
+        return redirect("evaluation:index")
+    messages.success(request, _("Evaluation run %(run)s finished: %(n)s zones.") % {"run": run.pk, "n": run.zone_count})
+    return redirect("evaluation:run", run.pk)
+
+
+def _ranking_context(request, a, run) -> dict:
+    region = request.GET.get("region", "")
+    region = region if region in Region.values else ""
+    klass = request.GET.get("class", "").strip()[:4]
+    rows, prefix = page_of(request, selectors.ranking(a, run, region=region, klass=klass,
+                                                      q=request.GET.get("q", "").strip()))
+    cats = selectors.categories_of(run)
+    whiskers = [{"zone": r.zone.name_zh, "rank": r.rank_regional if region else r.rank_national,
+                 "median": float(r.mc_median), "p05": float(r.mc_p05), "p95": float(r.mc_p95)}
+                for r in rows if r.mc_median is not None]
+    heat = selectors.heatmap(a, run, region=region)
+    cat_scores = selectors.category_scores(a, run, [r.zone_id for r in rows])
+    for r in rows:
+        r.cat_scores = cat_scores.get(r.zone_id, {})
+    labels = {"interval": _("5–95% interval"), "median": _("median rank"), "rank": _("rank")}
+    return {"run": run, "rows": rows, "prefix": prefix, "region": region, "klass": klass, "regions": Region.choices,
+            "categories": [{"code": c["code"], "name": _name(c), "weight": c["weight"]} for c in cats],
+            "charts": {"whiskers": whiskers, "heat": heat, "regional": bool(region), "labels": labels},
+            "f": request.GET}
+
+
+@page
+def run_detail(request, run_id: int):
+    a = actor(request)
+    run = selectors.run(a, run_id)
+    ctx = _ranking_context(request, a, run)
+    ctx.update({"exit_watch": selectors.exit_watch_zones(a, run), "can_manage": a.can("evaluation.manage"),
+                "bands": run.params.get("class_bands", [])})
+    return render(request, "evaluation/run.html", ctx)
+
+
+@page
+def run_zone(request, run_id: int, zone_id: int):
+    a = actor(request)
+    run = selectors.run(a, run_id)
+    result, scores = selectors.zone_scores(a, run, zone_id)
+    cats, inds = selectors.categories_of(run), selectors.indicators_of(run)
+    best, worst = selectors.strengths_weaknesses(scores, [n["code"] for n in inds])
+    nodes = selectors.nodes_of(run)
+    medians = selectors.category_medians(a, run)
+    rows = []
+    for c in cats:
+        s = scores.get(c["code"])
+        rows.append({"node": c, "name": _name(c), "score": s, "depth": 0})
+        for n in inds:
+            if n["parent"] == c["code"]:
+                rows.append({"node": n, "name": _name(n), "score": scores.get(n["code"]), "depth": 1})
+    radar = {"indicators": [{"name": _name(c), "max": 100} for c in cats],
+             "zone": [float(scores[c["code"]].score) if c["code"] in scores else 0 for c in cats],
+             "median": [float(medians.get(c["code"], 0)) for c in cats],
+             "trend": selectors.trend(a, result.zone, run),
+             "labels": {"zone": result.zone.name_zh, "median": _("national median"), "rank": _("national rank"),
+                        "score": _("score")}}
+    return render(request, "evaluation/zone_result.html", {
+        "run": run, "result": result, "rows": rows, "radar": radar,
+        "strengths": [(s, _name(nodes[s.code])) for s in best], "weaknesses": [(s, _name(nodes[s.code])) for s in worst]})
+
+
+@page
+@require_POST
+def run_reproduce(request, run_id: int):
+    a = actor(request)
+    same, got = services.reproduce_run(actor=a, run_id=run_id)
+    if same:
+        messages.success(request, _("Re-run from the frozen inputs: identical result (hash %(h)s).") % {"h": got[:12]})
+    else:
+        messages.error(request, _("Re-run from the frozen inputs gave a different result (hash %(h)s).") % {"h": got[:12]})
+    return redirect("evaluation:run", run_id)
+
+
+@page
+@require_POST
+def run_publish(request, run_id: int):
+    a = actor(request)
+    run = selectors.run(a, run_id)
+    services.publish_run(actor=a, run_id=run.pk, public=request.POST.get("public") == "1")
+    return redirect("evaluation:run", run.pk)
+
+
+@page
+def run_export(request, run_id: int):
+    a = actor(request)
+    run = selectors.run(a, run_id)
+    fmt = request.GET.get("format", "csv")
+    try:
+        body = exports.export_ranking(a, run, fmt=fmt)
+    except DomainError as exc:
+        return HttpResponse("; ".join(e["message"] for e in errors_of(exc)), status=400,
+                            content_type="text/plain; charset=utf-8")
+    response = HttpResponse(body, content_type=exports.FORMATS[fmt])
+    response["Content-Disposition"] = f'attachment; filename="ranking-{run.pk}.{fmt}"'
+    return response
+
+
+@page(login=False)
+def public(request):
+    a = actor(request)
+    run = selectors.runs(a).filter(public=True).order_by("-year", "-id").first()
+    ctx = {"run": run}
+    if run is not None:
+        ctx.update(_ranking_context(request, a, run))
+    return render(request, "evaluation/public.html", ctx)
+
+
+# ---------------------------------------------------------------- frameworks
+@page
+def frameworks(request):
+    a = actor(request)
+    return render(request, "evaluation/frameworks.html", {"frameworks": selectors.frameworks(a),
+                                                          "can_manage": a.can("evaluation.manage")})
+
+
+@page
+def framework(request, framework_id: int):
+    a = actor(request)
+    f = selectors.framework(a, framework_id)
+    rows = selectors.framework_tree(f)
+    return render(request, "evaluation/framework.html", {
+        "framework": f, "rows": rows, "can_edit": a.can("evaluation.manage") and not f.locked,
+        "can_manage": a.can("evaluation.manage")})
+
+
+@page
+@require_POST
+def framework_clone(request, framework_id: int):
+    a = actor(request)
+    selectors.framework(a, framework_id)
+    try:
+        f = services.clone_framework(actor=a, framework_id=framework_id, code=request.POST.get("code", ""),
+                                     name=request.POST.get("name", ""))
+    except DomainError as exc:
+        if exc.status in (403, 404):
+            raise
+        _flash(request, exc)
+        return redirect("evaluation:framework", framework_id)
+    messages.success(request, _("Framework %(code)s created; edit it below.") % {"code": f.code})
+    return redirect("evaluation:framework", f.pk)
+
+
+@page
+@require_POST
+def framework_weights(request, framework_id: int):
+    a = actor(request)
+    selectors.framework(a, framework_id)
+    weights = {k[2:]: v for k, v in request.POST.items() if k.startswith("w_")}
+    try:
+        services.set_weights(actor=a, framework_id=framework_id, weights=weights)
+        settings_data = {k: request.POST[k] for k in ("aggregation", "impute") if request.POST.get(k)}
+        if settings_data:
+            services.update_settings(actor=a, framework_id=framework_id, data=settings_data)
+    except DomainError as exc:
+        if exc.status in (403, 404):
+            raise
+        _flash(request, exc)
+    else:
+        messages.success(request, _("Weights saved."))
+    return redirect("evaluation:framework", framework_id)
+
+
+# ---------------------------------------------------------------- base data values
+@page
+def values(request):
+    a = actor(request)
+    a.require("evaluation.view")
+    f = request.GET
+    qs = selectors.values(a, zone_id=_int(f.get("zone")), series=f.get("series", ""), year=_int(f.get("year")),
+                          source=f.get("source", ""), current_only=f.get("all") != "1")
+    rows, prefix = page_of(request, qs)
+    writable = selectors.zones(a)
+    if a.role == "zone_admin":
+        writable = writable.filter(zone_id=a.zone_id)
+    return render(request, "evaluation/values.html", {
+        "rows": rows, "prefix": prefix, "f": f, "series": selectors.series_choices(), "sources": Source.choices,
+        "zones": writable.filter(synthetic=False) if a.role == "zone_admin" else writable.order_by("synthetic", "code")[:400],
+        "can_enter": a.can("evaluation.enter_values"), "can_manage": a.can("evaluation.manage")})
+
+
+@page
+@require_POST
+def value_create(request):
+    a = actor(request)
+    data = {k: request.POST.get(k, "") for k in ("series", "year", "value", "unit", "note")}
+    try:
+        v = services.record_value(actor=a, zone_id=_int(request.POST.get("zone")) or 0, data=data)
+    except DomainError as exc:
+        if exc.status in (403, 404):
+            raise
+        _flash(request, exc)
+    else:
+        messages.success(request, _("Saved as revision %(rev)s.") % {"rev": v.revision})
+    return redirect("evaluation:values")
+
+
+@page
+def values_import(request):
+    a = actor(request)
+    a.require("evaluation.enter_values")
+    errors = []
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        try:
+            if upload is None:
+                raise DomainError(problem("file", "required"))
+            rows = exports.read_rows(upload.file, exports.guess_format(upload.name or ""))
+            stored = services.import_values(actor=a, rows=rows)
+        except DomainError as exc:
+            if exc.status in (403, 404):
+                raise
+            errors = errors_of(exc)
+        else:
+            messages.success(request, _("%(n)s values imported.") % {"n": len(stored)})
+            return redirect("evaluation:values")
+    return render(request, "evaluation/import.html", {"errors": errors}, status=400 if errors else 200)
+
+
+@page
+@require_POST
+def values_compute(request):
+    a = actor(request)
+    try:
+        stored = services.compute_platform_values(actor=a, year=request.POST.get("year"))
+    except DomainError as exc:
+        if exc.status in (403, 404):
+            raise
+        _flash(request, exc)
+    else:
+        messages.success(request, _("%(n)s values computed from the account books.") % {"n": len(stored)})
+    return redirect("evaluation:values")
+
+
+# ---------------------------------------------------------------- zones
+@page
+def zones(request):
+    a = actor(request)
+    f = request.GET
+    synthetic = {"1": True, "0": False}.get(f.get("synthetic", ""))
+    region = f.get("region", "")
+    rows, prefix = page_of(request, selectors.zones(a, q=f.get("q", "").strip(),
+                                                    region=region if region in Region.values else "",
+                                                    synthetic=synthetic))
+    return render(request, "evaluation/zones.html", {"rows": rows, "prefix": prefix, "f": f,
+                                                     "regions": Region.choices})
+
+
+@page
+def zone(request, zone_id: int):
+    a = actor(request)
+    z = selectors.zone(a, zone_id)
+    can_enter = a.can("evaluation.enter_values") and (a.role != "zone_admin" or z.zone_id == a.zone_id)
+    results = selectors.restrict(selectors.ZoneResult, a).filter(zone=z).select_related("run", "run__framework")
+    return render(request, "evaluation/zone.html", {
+        "zone": z, "areas": selectors.areas(a, z) if a.can("evaluation.view") else [], "can_enter": can_enter,
+        "results": results.order_by("-run__year", "-run_id")[:20]})
+
+
+@page
+@require_POST
+def zone_area(request, zone_id: int):
+    a = actor(request)
+    selectors.zone(a, zone_id)
+    p = request.POST
+    try:
+        services.set_area(actor=a, zone_id=zone_id, year=p.get("year"), planned=p.get("planned_km2"),
+                          accepted=p.get("accepted_km2"), fenced=p.get("fenced_km2"), developed=p.get("developed_km2"))
+    except DomainError as exc:
+        if exc.status in (403, 404):
+            raise
+        _flash(request, exc)
+    else:
+        messages.success(request, _("Areas saved."))
+    return redirect("evaluation:zone", zone_id)

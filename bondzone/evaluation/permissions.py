@@ -1,0 +1,45 @@
+"""Actions of the zone evaluation and who may attempt them (data-level rules are in scopes.py),
+plus the problem codes this app adds to the message catalogue."""
+
+import re
+
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from bondzone.core.domain.roles import Role, register
+from bondzone.core.messages import MESSAGES
+
+from .domain.framework import MESSAGES as DOMAIN_MESSAGES
+
+STAFF = {Role.CUSTOMS, Role.ZONE_ADMIN, Role.TAX, Role.MARKET, Role.COMMERCE, Role.PLATFORM_ADMIN}
+MANAGERS = {Role.COMMERCE, Role.PLATFORM_ADMIN}  # 市商务局 / 两区办 runs the evaluation
+
+register("evaluation.view", STAFF)  # rankings, frameworks, values (enterprises see public runs only)
+register("evaluation.manage", MANAGERS)  # frameworks (clone, edit), runs, publishing, zones and areas
+register("evaluation.enter_values", {Role.ZONE_ADMIN, Role.COMMERCE, Role.PLATFORM_ADMIN})  # zone admins: own zone
+
+class _Bilingual:
+    """A template of the pure domain's catalogue (English and Chinese with {param} placeholders) in
+    the %-style core.messages.render expects, in the active language."""
+
+    def __init__(self, en: str, zh: str):
+        self.en, self.zh = en, zh
+
+    def __str__(self) -> str:
+        text = self.zh if (get_language() or "").startswith("zh") else self.en
+        return re.sub(r"\{(\w+)\}", r"%(\1)s", text.replace("%", "%%"))
+
+
+MESSAGES.update({code: _Bilingual(en, zh) for code, (en, zh) in DOMAIN_MESSAGES.items()})
+MESSAGES.update({
+    "framework_locked": _("Framework %(code)s has evaluation runs and is locked; clone it to change it."),
+    "no_such_series": _("Unknown data series “%(value)s”."),
+    "wrong_value_unit": _("Series %(series)s is measured in %(expected)s, not %(value)s."),
+    "zone_not_yours": _("You may enter values only for your own zone."),
+    "year_out_of_range": _("Year %(value)s is outside %(min)s–%(max)s."),
+    "no_zones_to_evaluate": _("No zone takes part in data year %(year)s."),
+    "area_order": _("The accepted, closed-fence and developed areas cannot exceed the planned area."),
+    "run_not_reproduced": _("Re-running gave a different result (hash %(got)s, stored %(want)s)."),
+    "unknown_indicator": _("Framework %(framework)s has no indicator %(value)s."),
+    "no_rated_zones": _("No zone of data year %(year)s has enough data to be rated."),
+})

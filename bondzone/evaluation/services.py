@@ -1,0 +1,609 @@
+"""Writes of the zone evaluation. Each service checks the actor's permission, validates with the pure
+rules in domain/, writes in one durable transaction and records an audit row in it.
+
+An evaluation run is frozen: the framework snapshot, the parameters and every input value (with its
+revision) are stored with the run, and `reproduce_run` recomputes from them and compares hashes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Max, Sum
+
+from bondzone.core import audit, idempotency
+from bondzone.core.actor import Actor
+from bondzone.core.domain.errors import Conflict, DomainError, Forbidden, Problem, problem
+from bondzone.core.domain.roles import Role
+from bondzone.core.scoping import get_scoped
+
+from .domain import framework as fw
+from .domain import tradestats
+from .domain.derive import derive_values
+from .domain.engine import Params, ZoneInput, evaluate, validate_params
+from .domain.series import SERIES
+from .domain.uncertainty import rank_intervals
+from .models import (
+    EvalZone, EvaluationRun, Framework, Indicator, NodeScore, SeriesValue, Source, ZoneArea, ZoneResult,
+)
+
+SYSTEM = Actor(user_id=None, username="system", role=Role.PLATFORM_ADMIN)  # demo loader and commands
+MIN_YEAR, MAX_YEAR = 2000, 2100
+MAX_DRAWS = 5000
+DEFAULT_BANDS = [["A", "20"], ["B", "70"], ["C", "100"]]
+# series derived from the zone's areas when no value was entered for them
+AREA_SERIES = {
+    "approved_area_accepted_rate": lambda a: a.accepted_km2 / a.planned_km2 * 100,
+    "fence_developed_rate": lambda a: (a.developed_km2 / a.fenced_km2 * 100) if a.fenced_km2 else None,
+}
+NODE_FIELDS = ("code", "parent", "kind", "name_zh", "name_en", "weight", "direction", "unit", "formula", "series",
+               "normalisation", "goal_low", "goal_high", "points", "cap", "weight_assumed")
+
+
+# ---------------------------------------------------------------- small parsers
+def _decimal(value: Any, field: str, problems: list[Problem], *, required: bool = False) -> Decimal | None:
+    if value is None or value == "":
+        if required:
+            problems.append(problem(field, "required"))
+        return None
+    try:
+        d = Decimal(str(value).strip())
+        if not d.is_finite():
+            raise InvalidOperation
+        return d
+    except (InvalidOperation, ValueError):
+        problems.append(problem(field, "not_a_number", value=value))
+        return None
+
+
+def _year(value: Any, field: str, problems: list[Problem]) -> int | None:
+    try:
+        year = int(str(value).strip())
+    except (TypeError, ValueError):
+        problems.append(problem(field, "not_an_integer", value=value))
+        return None
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        problems.append(problem(field, "year_out_of_range", value=year, min=MIN_YEAR, max=MAX_YEAR))
+        return None
+    return year
+
+
+def _raise(problems: list[Problem]) -> None:
+    if problems:
+        raise DomainError(problems)
+
+
+# ---------------------------------------------------------------- frameworks
+def to_domain(framework: Framework, weights: dict[str, Decimal] | None = None) -> fw.Framework:
+    """The pure framework of a stored one (optionally with some weights replaced, for validation)."""
+    nodes = []
+    for i in framework.indicators.all().order_by("position", "id"):
+        nodes.append(_node_of(i, weights))
+    return fw.Framework(code=framework.code, name=framework.name, nodes=tuple(nodes))
+
+
+def _node_of(i: Indicator, weights: dict[str, Decimal] | None = None) -> fw.Node:
+    return fw.Node(
+        code=i.code, parent=i.parent_code or None, kind=fw.Kind(i.kind), name_zh=i.name_zh, name_en=i.name_en,
+        weight=(weights or {}).get(i.code, i.weight), direction=i.direction, unit=i.unit,
+        formula=fw.Formula(i.formula), series=i.series, normalisation=fw.Normalisation(i.normalisation),
+        goal_low=i.goal_low, goal_high=i.goal_high, points=i.points, cap=i.cap, weight_assumed=i.weight_assumed)
+
+
+def node_to_json(n: fw.Node) -> dict:
+    out = {}
+    for f in NODE_FIELDS:
+        v = getattr(n, f)
+        out[f] = str(v) if isinstance(v, Decimal) else (v.value if hasattr(v, "value") else v)
+    return out
+
+
+def node_from_json(d: dict) -> fw.Node:
+    dec = lambda v: None if v is None else Decimal(v)  # noqa: E731
+    return fw.Node(code=d["code"], parent=d["parent"], kind=fw.Kind(d["kind"]), name_zh=d["name_zh"],
+                   name_en=d["name_en"], weight=Decimal(d["weight"]), direction=int(d["direction"]), unit=d["unit"],
+                   formula=fw.Formula(d["formula"]), series=d["series"],
+                   normalisation=fw.Normalisation(d["normalisation"]), goal_low=dec(d["goal_low"]),
+                   goal_high=dec(d["goal_high"]), points=dec(d["points"]), cap=dec(d["cap"]),
+                   weight_assumed=bool(d["weight_assumed"]))
+
+
+def _bands_of(raw: Any, problems: list[Problem]) -> list[list[str]]:
+    try:
+        bands = [[str(name).strip(), Decimal(str(share))] for name, share in raw]
+        shares = [s for _, s in bands]
+        ok = (bands and all(n for n, _ in bands) and shares[-1] == 100 and all(s > 0 for s in shares)
+              and all(a < b for a, b in zip(shares, shares[1:])) and len({n for n, _ in bands}) == len(bands))
+    except (TypeError, ValueError, InvalidOperation):
+        ok = False
+    if not ok:
+        problems.append(problem("class_bands", "bad_class_bands", value=json.dumps(raw, default=str,
+                                                                                     ensure_ascii=False)))
+        return []
+    return [[n, str(s)] for n, s in bands]
+
+
+def install_framework(actor: Actor | None, definition: fw.Framework, *, name: str | None = None,
+                      based_on: Framework | None = None, description: str = "") -> Framework:
+    """Store a pure framework (the shipped GACC 2020 one, or a clone). Refused whole if it is invalid."""
+    _raise(fw.validate(definition))
+    with transaction.atomic():
+        f = Framework.objects.create(code=definition.code, name=name or definition.name, based_on=based_on,
+                                     description=description, class_bands=DEFAULT_BANDS,
+                                     created_by_id=actor.user_id if actor else None)
+        Indicator.objects.bulk_create([
+            Indicator(framework=f, code=n.code, parent_code=n.parent or "", kind=n.kind.value, name_zh=n.name_zh,
+                      name_en=n.name_en, weight=n.weight, weight_assumed=n.weight_assumed, direction=n.direction,
+                      unit=n.unit, formula=n.formula.value, series=n.series, normalisation=n.normalisation.value,
+                      goal_low=n.goal_low, goal_high=n.goal_high, points=n.points, cap=n.cap, position=pos)
+            for pos, n in enumerate(definition.nodes)])
+        if actor is not None:
+            audit.record(actor, "evaluation.framework_installed", f, after={"code": f.code, "nodes": len(definition.nodes)})
+    return f
+
+
+def clone_framework(*, actor: Actor, framework_id: int, code: str, name: str) -> Framework:
+    actor.require("evaluation.manage")
+    source = get_scoped(Framework, actor, framework_id)
+    problems: list[Problem] = []
+    code, name = (code or "").strip(), (name or "").strip()
+    if not code:
+        problems.append(problem("code", "required"))
+    elif len(code) > 40:
+        problems.append(problem("code", "too_long", max=40))
+    elif Framework.objects.filter(code=code).exists():
+        problems.append(problem("code", "duplicate_value", value=code))
+    if not name:
+        problems.append(problem("name", "required"))
+    _raise(problems)
+    definition = to_domain(source)
+    clone = fw.Framework(code=code, name=name, nodes=definition.nodes)
+    with transaction.atomic():
+        f = install_framework(None, clone, based_on=source, description=source.description)
+        f.aggregation, f.impute, f.class_bands = source.aggregation, source.impute, source.class_bands
+        f.save(update_fields=["aggregation", "impute", "class_bands"])
+        audit.record(actor, "evaluation.framework_cloned", f, after={"code": code, "from": source.code})
+    return f
+
+
+def _editable(actor: Actor, framework_id: int) -> Framework:
+    actor.require("evaluation.manage")
+    f = get_scoped(Framework, actor, framework_id)
+    if f.locked:
+        raise Conflict(problem("framework", "framework_locked", code=f.code))
+    return f
+
+
+def set_weights(*, actor: Actor, framework_id: int, weights: dict[str, Any]) -> Framework:
+    """Change several weights at once (one weight alone can never keep the sums right)."""
+    f = _editable(actor, framework_id)
+    problems: list[Problem] = []
+    known = set(f.indicators.values_list("code", flat=True))
+    parsed: dict[str, Decimal] = {}
+    for code, raw in (weights or {}).items():
+        if code not in known:
+            problems.append(problem(f"weights.{code}", "unknown_indicator", framework=f.code, value=code))
+            continue
+        d = _decimal(raw, f"weights.{code}", problems, required=True)
+        if d is not None:
+            parsed[code] = d
+    if not parsed and not problems:
+        problems.append(problem("weights", "required"))
+    _raise(problems)
+    _raise(fw.validate(to_domain(f, parsed)))
+    with transaction.atomic():
+        before = {c: str(w) for c, w in f.indicators.filter(code__in=parsed).values_list("code", "weight")}
+        for i in f.indicators.select_for_update().filter(code__in=parsed):
+            i.weight = parsed[i.code]
+            i.weight_assumed = True  # an administrator's weight is, by definition, not the published one
+            i.save(update_fields=["weight", "weight_assumed"])
+        audit.record(actor, "evaluation.weights_changed", f, before=before,
+                     after={c: str(w) for c, w in parsed.items()})
+    return f
+
+
+INDICATOR_EDITABLE = ("name_zh", "name_en", "direction", "unit", "normalisation", "goal_low", "goal_high", "points",
+                      "cap")
+
+
+def update_indicator(*, actor: Actor, framework_id: int, code: str, data: dict) -> Indicator:
+    f = _editable(actor, framework_id)
+    try:
+        ind = f.indicators.get(code=code)
+    except Indicator.DoesNotExist:
+        raise DomainError(problem("code", "unknown_indicator", framework=f.code, value=code)) from None
+    problems: list[Problem] = []
+    changes: dict[str, Any] = {}
+    for key, raw in (data or {}).items():
+        if key not in INDICATOR_EDITABLE or raw is None:
+            continue
+        if key in ("goal_low", "goal_high", "points", "cap"):
+            changes[key] = _decimal(raw, key, problems)
+        elif key == "direction":
+            try:
+                changes[key] = int(raw)
+            except (TypeError, ValueError):
+                problems.append(problem(key, "not_an_integer", value=raw))
+        elif key == "normalisation":
+            if raw not in {n.value for n in fw.Normalisation}:
+                problems.append(problem(key, "bad_choice", value=raw,
+                                        choices=", ".join(n.value for n in fw.Normalisation)))
+            changes[key] = raw
+        else:
+            changes[key] = str(raw).strip()[:150]
+    _raise(problems)
+    before = node_to_json(_node_of(ind))
+    for k, v in changes.items():
+        setattr(ind, k, v)
+    nodes = tuple(_node_of(ind) if n.code == code else n for n in to_domain(f).nodes)
+    _raise(fw.validate(fw.Framework(code=f.code, name=f.name, nodes=nodes)))
+    with transaction.atomic():
+        ind.save()
+        audit.record(actor, "evaluation.indicator_changed", ind, before=before, after=node_to_json(_node_of(ind)))
+    return ind
+
+
+def update_settings(*, actor: Actor, framework_id: int, data: dict) -> Framework:
+    f = _editable(actor, framework_id)
+    problems: list[Problem] = []
+    fields: dict[str, Any] = {}
+    if data.get("aggregation") is not None:
+        if data["aggregation"] not in ("arithmetic", "geometric"):
+            problems.append(problem("aggregation", "bad_choice", value=data["aggregation"],
+                                    choices="arithmetic, geometric"))
+        fields["aggregation"] = data["aggregation"]
+    if data.get("impute") is not None:
+        if data["impute"] not in ("median", "zero"):
+            problems.append(problem("impute", "bad_choice", value=data["impute"], choices="median, zero"))
+        fields["impute"] = data["impute"]
+    if data.get("class_bands") is not None:
+        fields["class_bands"] = _bands_of(data["class_bands"], problems)
+    if data.get("name"):
+        fields["name"] = str(data["name"]).strip()[:200]
+    _raise(problems)
+    with transaction.atomic():
+        before = {k: getattr(f, k) for k in fields}
+        for k, v in fields.items():
+            setattr(f, k, v)
+        f.save(update_fields=list(fields) or None)
+        audit.record(actor, "evaluation.framework_settings", f, before=before, after=fields)
+    return f
+
+
+# ---------------------------------------------------------------- zones and areas
+def _writable_zone(actor: Actor, zone_id: Any) -> EvalZone:
+    """A zone the actor may enter data for: zone administrations only their own platform zone."""
+    actor.require("evaluation.enter_values")
+    zone = get_scoped(EvalZone, actor, zone_id)
+    if actor.role == Role.ZONE_ADMIN and (zone.zone_id is None or zone.zone_id != actor.zone_id):
+        raise Forbidden(problem("zone", "zone_not_yours"))
+    return zone
+
+
+def set_area(*, actor: Actor, zone_id: int, year: Any, planned: Any, accepted: Any, fenced: Any,
+             developed: Any) -> ZoneArea:
+    zone = _writable_zone(actor, zone_id)
+    problems: list[Problem] = []
+    y = _year(year, "year", problems)
+    vals = {k: _decimal(v, k, problems, required=True) for k, v in
+            (("planned_km2", planned), ("accepted_km2", accepted), ("fenced_km2", fenced),
+             ("developed_km2", developed))}
+    if not problems:
+        if vals["planned_km2"] <= 0:
+            problems.append(problem("planned_km2", "amount_negative", value=vals["planned_km2"]))
+        for k in ("accepted_km2", "fenced_km2", "developed_km2"):
+            if vals[k] < 0:
+                problems.append(problem(k, "amount_negative", value=vals[k]))
+        if any(vals[k] > vals["planned_km2"] for k in ("accepted_km2", "fenced_km2", "developed_km2")):
+            problems.append(problem("planned_km2", "area_order"))
+    _raise(problems)
+    with transaction.atomic():
+        old = ZoneArea.objects.select_for_update().filter(zone=zone, year=y).first()
+        before = None if old is None else {k: str(getattr(old, k)) for k in vals}
+        area, _ = ZoneArea.objects.update_or_create(zone=zone, year=y, defaults=vals)
+        audit.record(actor, "evaluation.area_set", area, object_type="evaluation.zonearea", before=before,
+                     after={k: str(v) for k, v in vals.items()}, zone_id=zone.zone_id)
+    return area
+
+
+# ---------------------------------------------------------------- base data values
+def _check_value(zone: EvalZone, row: dict, prefix: str, problems: list[Problem]) -> dict | None:
+    series = str(row.get("series") or "").strip()
+    spec = SERIES.get(series)
+    if spec is None:
+        problems.append(problem(prefix + "series", "no_such_series", value=series))
+    year = _year(row.get("year"), prefix + "year", problems)
+    value = _decimal(row.get("value"), prefix + "value", problems, required=True)
+    unit = str(row.get("unit") or "").strip()
+    if spec is not None and unit != spec.unit:
+        problems.append(problem(prefix + "unit", "wrong_value_unit", series=series, expected=spec.unit,
+                                value=unit or "—"))
+    if value is not None and abs(value) >= Decimal("1e15"):
+        problems.append(problem(prefix + "value", "amount_too_large", value=value))
+    note = str(row.get("note") or "").strip()
+    if len(note) > 300:
+        problems.append(problem(prefix + "note", "too_long", max=300))
+    if problems:
+        return None
+    return {"zone": zone, "series": series, "year": year, "value": value, "unit": unit, "note": note}
+
+
+def _store_values(actor: Actor, rows: list[dict], source: str) -> list[SeriesValue]:
+    """New revisions for each (zone, series, year); the caller holds the transaction."""
+    keys = {(r["zone"].pk, r["series"], r["year"]) for r in rows}
+    zone_ids = {k[0] for k in keys}
+    latest = {}
+    for zid, s, y, rev in (SeriesValue.objects.select_for_update()
+                           .filter(zone_id__in=zone_ids, series__in={k[1] for k in keys}, year__in={k[2] for k in keys})
+                           .values("zone_id", "series", "year").annotate(rev=Max("revision"))
+                           .values_list("zone_id", "series", "year", "rev")):
+        latest[(zid, s, y)] = rev
+    objs = []
+    for r in rows:
+        k = (r["zone"].pk, r["series"], r["year"])
+        latest[k] = latest.get(k, 0) + 1
+        objs.append(SeriesValue(zone=r["zone"], series=r["series"], year=r["year"], value=r["value"], unit=r["unit"],
+                                note=r["note"], source=source, revision=latest[k], entered_by_id=actor.user_id))
+    return SeriesValue.objects.bulk_create(objs)
+
+
+def record_value(*, actor: Actor, zone_id: Any, data: dict) -> SeriesValue:
+    zone = _writable_zone(actor, zone_id)
+    problems: list[Problem] = []
+    row = _check_value(zone, data, "", problems)
+    _raise(problems)
+    with transaction.atomic():
+        (v,) = _store_values(actor, [row], Source.ENTERED)
+        audit.record(actor, "evaluation.value_recorded", v, zone_id=zone.zone_id,
+                     after={"zone": zone.code, "series": v.series, "year": v.year, "value": str(v.value),
+                            "revision": v.revision})
+    return v
+
+
+def import_values(*, actor: Actor, rows: list[dict]) -> list[SeriesValue]:
+    """All-or-nothing import of rows {zone, series, year, value, unit, note}; every bad row is reported
+    as "row N, field: message" (row 1 is the header) and nothing is written."""
+    actor.require("evaluation.enter_values")
+    if not rows:
+        raise DomainError(problem("file", "file_empty"))
+    zones = {z.code: z for z in EvalZone.objects.filter(code__in={str(r.get("zone") or "").strip() for r in rows})}
+    problems: list[Problem] = []
+    good = []
+    for n, raw in enumerate(rows, start=2):
+        row_problems: list[Problem] = []
+        code = str(raw.get("zone") or "").strip()
+        zone = zones.get(code)
+        if zone is None:
+            row_problems.append(problem("zone", "not_found", model="zone", id=code or "—"))
+        elif actor.role == Role.ZONE_ADMIN and zone.zone_id != actor.zone_id:
+            row_problems.append(problem("zone", "zone_not_yours"))
+        else:
+            row = _check_value(zone, raw, "", row_problems)
+            if row:
+                good.append(row)
+        problems += [problem("", "row", row=n, field=p.field, inner_code=p.code, inner_params=p.params)
+                     for p in row_problems]
+    _raise(problems)
+    with transaction.atomic():
+        stored = _store_values(actor, good, Source.IMPORTED)
+        audit.record(actor, "evaluation.values_imported", object_type="evaluation.seriesvalue", object_id="",
+                     after={"rows": len(stored)})
+    return stored
+
+
+def platform_figures(zone: EvalZone, year: int) -> dict[str, tuple[Decimal, str]]:
+    """Series computed from the account books of a platform zone for a calendar year: trade by trade
+    mode from approved lists that were not reversed (counter-lists excluded), and active enterprises
+    (with at least one such list). Returns {series: (value, provenance)}."""
+    from bondzone.supervision.models import VerificationList, VerificationListLine
+
+    lists = (VerificationList.objects.filter(zone_id=zone.zone_id, status="approved", effective_date__year=year,
+                                             reverses__isnull=True, reversed_by__isnull=True))
+    rows = (VerificationListLine.objects.filter(vlist__in=lists)
+            .values("vlist__trade_mode", "currency").annotate(total=Sum("value")))
+    fx = {k: Decimal(str(v)) for k, v in getattr(settings, "BONDZONE_FX_RATES", tradestats.DEFAULT_FX).items()}
+    trade = tradestats.trade_series(
+        [tradestats.TradeRow(r["vlist__trade_mode"], r["currency"], r["total"] or Decimal(0)) for r in rows], fx)
+    n_lists = lists.count()
+    active = lists.values("enterprise_id").distinct().count()
+    note = f"{n_lists} approved lists, {year}"
+    out = {s: (v, note) for s, v in trade.items()}
+    out["active_enterprises"] = (Decimal(active), note)
+    return out
+
+
+def compute_platform_values(*, actor: Actor, year: Any) -> list[SeriesValue]:
+    """Record the platform-computed series of every zone run on the platform, as new revisions."""
+    actor.require("evaluation.manage")
+    problems: list[Problem] = []
+    y = _year(year, "year", problems)
+    _raise(problems)
+    rows = []
+    for zone in EvalZone.objects.filter(zone__isnull=False).order_by("code"):
+        for series, (value, note) in platform_figures(zone, y).items():
+            rows.append({"zone": zone, "series": series, "year": y, "value": value, "unit": SERIES[series].unit,
+                         "note": note})
+    with transaction.atomic():
+        stored = _store_values(actor, rows, Source.COMPUTED)
+        audit.record(actor, "evaluation.values_computed", object_type="evaluation.seriesvalue", object_id="",
+                     after={"year": y, "rows": len(stored)})
+    return stored
+
+
+# ---------------------------------------------------------------- runs
+def _current_values(year: int, zone_ids) -> dict[tuple[int, str, int], SeriesValue]:
+    latest = {}
+    for v in (SeriesValue.objects.filter(year__in=(year, year - 1), zone_id__in=zone_ids)
+              .order_by("zone_id", "series", "year", "revision")):
+        latest[(v.zone_id, v.series, v.year)] = v  # ordered by revision: the last one wins
+    return latest
+
+
+def gather_inputs(framework: Framework, year: int) -> dict:
+    """Everything a run needs, as plain JSON: the zones taking part, their areas and the newest
+    revision of every value for the year and the year before."""
+    zones = [z for z in EvalZone.objects.order_by("code") if z.takes_part(year)]
+    if not zones:
+        raise DomainError(problem("year", "no_zones_to_evaluate", year=year))
+    ids = [z.pk for z in zones]
+    areas = {a.zone_id: a for a in ZoneArea.objects.filter(zone_id__in=ids, year=year)}
+    values = _current_values(year, ids)
+    zone_rows, value_rows = [], []
+    for z in zones:
+        a = areas.get(z.pk)
+        zone_rows.append({"id": z.pk, "code": z.code, "region": z.region, "synthetic": z.synthetic,
+                          "area_km2": str(a.accepted_km2 or a.planned_km2) if a else None})
+        for series, rule in AREA_SERIES.items():
+            if a is not None and (z.pk, series, year) not in values and series in SERIES:
+                derived = rule(a)
+                if derived is not None:
+                    value_rows.append([z.code, series, year, str(Decimal(derived).quantize(Decimal("0.0001"))), 0])
+    for (zid, series, y), v in values.items():
+        value_rows.append([next(z.code for z in zones if z.pk == zid), series, y, str(v.value), v.revision])
+    value_rows.sort()
+    return {"year": year, "zones": zone_rows, "values": value_rows}
+
+
+def compute(snapshot: list[dict], params_json: dict, inputs: dict, draws: int, seed: int):
+    """Pure recomputation from frozen JSON (used by create_run and reproduce_run)."""
+    definition = fw.Framework(code="run", name="run", nodes=tuple(node_from_json(n) for n in snapshot))
+    year = inputs["year"]
+    codes = [z["code"] for z in inputs["zones"]]
+    current, previous = {}, {}
+    for code, series, y, value, _rev in inputs["values"]:
+        (current if y == year else previous)[(code, series)] = Decimal(value)
+    areas = {z["code"]: Decimal(z["area_km2"]) for z in inputs["zones"] if z["area_km2"] is not None}
+    values = derive_values(definition, codes, current, previous, areas)
+    zones = [ZoneInput(code=z["code"], region=z["region"]) for z in inputs["zones"]]
+    params = params_from_json(params_json)
+    result = evaluate(definition, zones, values, params)
+    intervals = rank_intervals(definition, zones, values, params, draws=draws, seed=seed) if draws else {}
+    return result, intervals
+
+
+def params_from_json(p: dict) -> Params:
+    return Params(aggregation=p.get("aggregation", "arithmetic"),
+                  class_bands=tuple((n, Decimal(s)) for n, s in p.get("class_bands") or DEFAULT_BANDS),
+                  impute=p.get("impute", "median"))
+
+
+def result_hash(result, intervals) -> str:
+    body = {"zones": {code: _zone_json(z) for code, z in result.zones.items()},
+            "intervals": {c: [str(i.median), str(i.p05), str(i.p95)] for c, i in sorted(intervals.items())}}
+    return hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _zone_json(z) -> dict:
+    return {"base": str(z.base), "adjustment": str(z.adjustment), "overall": str(z.overall),
+            "ranks": [z.rank_national, z.rank_regional, z.class_national, z.class_regional],
+            "categories": {c: [str(s.score), s.rank_national, s.rank_regional] for c, s in sorted(z.categories.items())},
+            "indicators": {c: [str(s.value), s.imputed, str(s.normalised), s.rank_national, s.rank_regional,
+                               str(s.percentile)] for c, s in sorted(z.indicators.items())}}
+
+
+def create_run(*, actor: Actor, framework_id: Any, year: Any, draws: Any = 1000, seed: Any = 0, label: str = "",
+               idempotency_key: str | None = None) -> EvaluationRun:
+    actor.require("evaluation.manage")
+    framework = get_scoped(Framework, actor, framework_id)
+    problems: list[Problem] = []
+    y = _year(year, "year", problems)
+    try:
+        n_draws = int(draws)
+        if not 0 <= n_draws <= MAX_DRAWS:
+            problems.append(problem("draws", "draws_out_of_range", min=0, max=MAX_DRAWS))
+    except (TypeError, ValueError):
+        problems.append(problem("draws", "not_an_integer", value=draws))
+        n_draws = 0
+    try:
+        n_seed = int(seed)
+    except (TypeError, ValueError):
+        problems.append(problem("seed", "not_an_integer", value=seed))
+        n_seed = 0
+    label = (label or "").strip()[:200]
+    _raise(problems)
+    definition = to_domain(framework)
+    params_json = {"aggregation": framework.aggregation, "impute": framework.impute,
+                   "class_bands": framework.class_bands or DEFAULT_BANDS}
+    _raise(fw.validate(definition) + validate_params(params_from_json(params_json)))
+
+    def work() -> dict:
+        run = _create_run(actor, framework, definition, params_json, y, n_draws, n_seed, label)
+        return {"id": run.pk}
+
+    if idempotency_key:
+        payload = {"framework_id": framework.pk, "year": y, "draws": n_draws, "seed": n_seed, "label": label}
+        result, _ = idempotency.run(actor, idempotency_key, "evaluation.create_run", payload, work)
+        return EvaluationRun.objects.get(pk=result["id"])
+    with transaction.atomic():
+        return EvaluationRun.objects.get(pk=work()["id"])
+
+
+def _create_run(actor, framework, definition, params_json, year, draws, seed, label) -> EvaluationRun:
+    started = time.perf_counter()
+    inputs = gather_inputs(framework, year)
+    snapshot = [node_to_json(n) for n in definition.nodes]
+    result, intervals = compute(snapshot, params_json, inputs, draws, seed)
+    if not result.zones:
+        raise DomainError(problem("year", "no_rated_zones", year=year))
+    run = EvaluationRun.objects.create(
+        framework=framework, year=year, label=label, params=params_json, framework_snapshot=snapshot, inputs=inputs,
+        draws=draws, seed=seed, result_hash=result_hash(result, intervals), zone_count=len(result.zones),
+        synthetic=any(z["synthetic"] for z in inputs["zones"]), created_by_id=actor.user_id)
+    zone_ids = {z["code"]: z["id"] for z in inputs["zones"]}
+    _store_results(run, result, intervals, zone_ids)
+    run.duration_ms = int((time.perf_counter() - started) * 1000)
+    run.save(update_fields=["duration_ms"])
+    audit.record(actor, "evaluation.run_created", run,
+                 after={"framework": framework.code, "year": year, "zones": run.zone_count, "draws": draws,
+                        "seed": seed, "hash": run.result_hash})
+    return run
+
+
+def _store_results(run, result, intervals, zone_ids) -> None:
+    results, scores = [], []
+    for code, z in result.zones.items():
+        iv = intervals.get(code)
+        results.append(ZoneResult(
+            run=run, zone_id=zone_ids[code], region=z.region, base=z.base, adjustment=z.adjustment, overall=z.overall,
+            rank_national=z.rank_national, rank_regional=z.rank_regional, class_national=z.class_national,
+            class_regional=z.class_regional, mc_median=iv.median if iv else None, mc_p05=iv.p05 if iv else None,
+            mc_p95=iv.p95 if iv else None))
+        for c, s in z.categories.items():
+            scores.append(NodeScore(run=run, zone_id=zone_ids[code], code=c, value=None, score=s.score,
+                                    rank_national=s.rank_national, rank_regional=s.rank_regional, percentile=None))
+        for c, s in z.indicators.items():
+            scores.append(NodeScore(run=run, zone_id=zone_ids[code], code=c, value=s.value, imputed=s.imputed,
+                                    score=s.normalised, rank_national=s.rank_national,
+                                    rank_regional=s.rank_regional, percentile=s.percentile))
+    ZoneResult.objects.bulk_create(results, batch_size=500)
+    NodeScore.objects.bulk_create(scores, batch_size=2000)
+
+
+def reproduce_run(*, actor: Actor, run_id: Any) -> tuple[bool, str]:
+    """Recompute a run from its frozen inputs; (same?, new hash). Writes only an audit row."""
+    actor.require("evaluation.view")
+    run = get_scoped(EvaluationRun, actor, run_id)
+    result, intervals = compute(run.framework_snapshot, run.params, run.inputs, run.draws, run.seed)
+    got = result_hash(result, intervals)
+    with transaction.atomic():
+        audit.record(actor, "evaluation.run_reproduced", run, after={"hash": got, "same": got == run.result_hash})
+    return got == run.result_hash, got
+
+
+def publish_run(*, actor: Actor, run_id: Any, public: bool) -> EvaluationRun:
+    actor.require("evaluation.manage")
+    run = get_scoped(EvaluationRun, actor, run_id)
+    with transaction.atomic():
+        before = run.public
+        run.public = bool(public)
+        run.save(update_fields=["public"])
+        audit.record(actor, "evaluation.run_published" if public else "evaluation.run_unpublished", run,
+                     before={"public": before}, after={"public": run.public})
+    return run
+
