@@ -41,5 +41,6 @@ MESSAGES.update({
     "area_order": _("The accepted, closed-fence and developed areas cannot exceed the planned area."),
     "run_not_reproduced": _("Re-running gave a different result (hash %(got)s, stored %(want)s)."),
     "unknown_indicator": _("Framework %(framework)s has no indicator %(value)s."),
+    "no_fx_rate": _("No exchange rate for currency %(currency)s; set BONDZONE_FX_RATES."),
     "no_rated_zones": _("No zone of data year %(year)s has enough data to be rated."),
 })

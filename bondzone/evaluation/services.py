@@ -408,6 +408,9 @@ def platform_figures(zone: EvalZone, year: int) -> dict[str, tuple[Decimal, str]
     rows = (VerificationListLine.objects.filter(vlist__in=lists)
             .values("vlist__trade_mode", "currency").annotate(total=Sum("value")))
     fx = {k: Decimal(str(v)) for k, v in getattr(settings, "BONDZONE_FX_RATES", tradestats.DEFAULT_FX).items()}
+    missing = sorted({r["currency"] for r in rows} - set(fx))
+    if missing:
+        raise DomainError(problem("year", "no_fx_rate", currency=", ".join(missing)))
     trade = tradestats.trade_series(
         [tradestats.TradeRow(r["vlist__trade_mode"], r["currency"], r["total"] or Decimal(0)) for r in rows], fx)
     n_lists = lists.count()

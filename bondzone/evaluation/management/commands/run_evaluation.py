@@ -1,0 +1,45 @@
+import json
+
+from django.core.management.base import CommandError
+
+from bondzone.core.commands import ServiceCommand
+from bondzone.evaluation import selectors, services
+
+
+class Command(ServiceCommand):
+    help = ("Run a zone evaluation for a data year (freezing its inputs) and print a JSON summary; "
+            "or, with --verify RUN, re-run a stored run from its frozen inputs and fail if the result differs.")
+
+    def add_arguments(self, parser):
+        super().add_arguments(parser)
+        parser.add_argument("--framework", default="gacc-2020", help="framework code (default gacc-2020)")
+        parser.add_argument("--year", help="data year to evaluate")
+        parser.add_argument("--draws", default="1000", help="Monte Carlo draws (0 to skip; default 1000)")
+        parser.add_argument("--seed", default="0", help="Monte Carlo seed (default 0)")
+        parser.add_argument("--label", default="")
+        parser.add_argument("--publish", action="store_true", help="make the run public")
+        parser.add_argument("--verify", metavar="RUN", help="re-run stored run RUN and compare")
+
+    def run(self, actor, **o):
+        if o["verify"]:
+            same, got = services.reproduce_run(actor=actor, run_id=o["verify"])
+            run = selectors.run(actor, o["verify"])
+            self.stdout.write(json.dumps({"run": run.pk, "identical": same, "hash": got, "stored": run.result_hash}))
+            if not same:
+                raise CommandError(f"Run {run.pk} re-ran to a different result (hash {got[:12]}, stored "
+                                   f"{run.result_hash[:12]}).")
+            return
+        if not o["year"]:
+            raise CommandError("Give --year (the data year to evaluate) or --verify RUN.")
+        framework = selectors.frameworks(actor).filter(code=o["framework"]).first()
+        if framework is None:
+            raise CommandError(f"There is no framework with code {o['framework']!r}.")
+        run = services.create_run(actor=actor, framework_id=framework.pk, year=o["year"], draws=o["draws"],
+                                  seed=o["seed"], label=o["label"])
+        if o["publish"]:
+            run = services.publish_run(actor=actor, run_id=run.pk, public=True)
+        top = [{"rank": r.rank_national, "zone": r.zone.code, "overall": str(r.overall), "class": r.class_national}
+               for r in selectors.ranking(actor, run)[:5]]
+        self.stdout.write(json.dumps({"run": run.pk, "year": run.year, "zones": run.zone_count,
+                                      "draws": run.draws, "hash": run.result_hash, "duration_ms": run.duration_ms,
+                                      "public": run.public, "top": top}, ensure_ascii=False))
