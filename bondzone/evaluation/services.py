@@ -198,13 +198,15 @@ def set_weights(*, actor: Actor, framework_id: int, weights: dict[str, Any]) -> 
     _raise(problems)
     _raise(fw.validate(to_domain(f, parsed)))
     with transaction.atomic():
-        before = {c: str(w) for c, w in f.indicators.filter(code__in=parsed).values_list("code", "weight")}
-        for i in f.indicators.select_for_update().filter(code__in=parsed):
-            i.weight = parsed[i.code]
+        current = dict(f.indicators.select_for_update().filter(code__in=parsed).values_list("code", "weight"))
+        changed = {c: w for c, w in parsed.items() if w != current[c]}
+        for i in f.indicators.filter(code__in=changed):
+            i.weight = changed[i.code]
             i.weight_assumed = True  # an administrator's weight is, by definition, not the published one
             i.save(update_fields=["weight", "weight_assumed"])
-        audit.record(actor, "evaluation.weights_changed", f, before=before,
-                     after={c: str(w) for c, w in parsed.items()})
+        if changed:
+            audit.record(actor, "evaluation.weights_changed", f, before={c: str(current[c]) for c in changed},
+                         after={c: str(w) for c, w in changed.items()})
     return f
 
 
@@ -273,6 +275,15 @@ def update_settings(*, actor: Actor, framework_id: int, data: dict) -> Framework
             setattr(f, k, v)
         f.save(update_fields=list(fields) or None)
         audit.record(actor, "evaluation.framework_settings", f, before=before, after=fields)
+    return f
+
+
+def edit_framework(*, actor: Actor, framework_id: int, weights: dict[str, Any], settings: dict) -> Framework:
+    """The framework page's one form: weights and settings together, all or nothing."""
+    with transaction.atomic():
+        f = set_weights(actor=actor, framework_id=framework_id, weights=weights)
+        if settings:
+            f = update_settings(actor=actor, framework_id=framework_id, data=settings)
     return f
 
 
@@ -440,11 +451,13 @@ def compute_platform_values(*, actor: Actor, year: Any) -> list[SeriesValue]:
 
 
 # ---------------------------------------------------------------- runs
-def _current_values(year: int, zone_ids) -> dict[tuple[int, str, int], SeriesValue]:
+def _current_values(year: int, zone_ids) -> dict[tuple[int, str, int], tuple[Decimal, int]]:
+    """{(zone id, series, year): (value, revision)} of the newest revision, for the year and the one before."""
     latest = {}
-    for v in (SeriesValue.objects.filter(year__in=(year, year - 1), zone_id__in=zone_ids)
-              .order_by("zone_id", "series", "year", "revision")):
-        latest[(v.zone_id, v.series, v.year)] = v  # ordered by revision: the last one wins
+    for zid, series, y, value, rev in (SeriesValue.objects.filter(year__in=(year, year - 1), zone_id__in=zone_ids)
+                                       .order_by("zone_id", "series", "year", "revision")
+                                       .values_list("zone_id", "series", "year", "value", "revision")):
+        latest[(zid, series, y)] = (value, rev)  # ordered by revision: the last one wins
     return latest
 
 
@@ -467,8 +480,9 @@ def gather_inputs(framework: Framework, year: int) -> dict:
                 derived = rule(a)
                 if derived is not None:
                     value_rows.append([z.code, series, year, str(Decimal(derived).quantize(Decimal("0.0001"))), 0])
-    for (zid, series, y), v in values.items():
-        value_rows.append([next(z.code for z in zones if z.pk == zid), series, y, str(v.value), v.revision])
+    code_of = {z.pk: z.code for z in zones}
+    for (zid, series, y), (value, rev) in values.items():
+        value_rows.append([code_of[zid], series, y, str(value), rev])
     value_rows.sort()
     return {"year": year, "zones": zone_rows, "values": value_rows}
 

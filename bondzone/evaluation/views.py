@@ -206,10 +206,10 @@ def framework_weights(request, framework_id: int):
     selectors.framework(a, framework_id)
     weights = {k[2:]: v for k, v in request.POST.items() if k.startswith("w_")}
     try:
-        services.set_weights(actor=a, framework_id=framework_id, weights=weights)
         settings_data = {k: request.POST[k] for k in ("aggregation", "impute") if request.POST.get(k)}
-        if settings_data:
-            services.update_settings(actor=a, framework_id=framework_id, data=settings_data)
+        if request.POST.get("class_bands", "").strip():
+            settings_data["class_bands"] = _bands_from_text(request.POST["class_bands"])
+        services.edit_framework(actor=a, framework_id=framework_id, weights=weights, settings=settings_data)
     except DomainError as exc:
         if exc.status in (403, 404):
             raise
@@ -217,6 +217,14 @@ def framework_weights(request, framework_id: int):
     else:
         messages.success(request, _("Weights saved."))
     return redirect("evaluation:framework", framework_id)
+
+
+def _bands_from_text(text: str):
+    """"A:20, B:70, C:100" -> [["A", "20"], …]; anything else is passed on for the service to refuse."""
+    try:
+        return [[name.strip(), share.strip()] for name, share in (part.split(":") for part in text.split(","))]
+    except ValueError:
+        return text
 
 
 # ---------------------------------------------------------------- base data values
