@@ -11,6 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bondzone.core.models import Zone
 
@@ -170,9 +171,9 @@ class Task(models.Model):
 
 
 class ReportStatus(models.TextChoices):
-    SUBMITTED = "submitted", _("submitted")
-    ACCEPTED = "accepted", _("accepted")
-    RETURNED = "returned", _("returned")
+    SUBMITTED = "submitted", pgettext_lazy("progress report", "submitted")  # not supervision's 已申报
+    ACCEPTED = "accepted", pgettext_lazy("progress report", "accepted")
+    RETURNED = "returned", pgettext_lazy("progress report", "returned")
 
 
 class ProgressReport(models.Model):
