@@ -101,8 +101,10 @@ def record_value(request: HttpRequest, payload: ValueIn):
 @router.post("/values/import", response={201: ImportOut},
              summary="Import values from CSV / XLSX / JSON (zone, series, year, value, unit, note); all or nothing")
 def import_values(request: HttpRequest, file: File[UploadedFile]):
+    a = actor(request)
+    a.require("evaluation.enter_values")  # before reading (and reporting on) the file, as the page does
     rows = exports.read_rows(file.file, exports.guess_format(file.name or ""))
-    return Status(201, {"rows": len(services.import_values(actor=actor(request), rows=rows))})
+    return Status(201, {"rows": len(services.import_values(actor=a, rows=rows))})
 
 
 @router.post("/values/compute", response={201: ImportOut},

@@ -176,7 +176,7 @@ def _editable(actor: Actor, framework_id: int) -> Framework:
     actor.require("evaluation.manage")
     f = get_scoped(Framework, actor, framework_id)
     if f.locked:
-        raise Conflict(problem("framework", "framework_locked", code=f.code))
+        raise Conflict(fw.prob("framework", "framework_locked", code=f.code))  # prob: `code` may be a parameter
     return f
 
 
@@ -318,8 +318,9 @@ def set_area(*, actor: Actor, zone_id: int, year: Any, planned: Any, accepted: A
         old = ZoneArea.objects.select_for_update().filter(zone=zone, year=y).first()
         before = None if old is None else {k: str(getattr(old, k)) for k in vals}
         area, _ = ZoneArea.objects.update_or_create(zone=zone, year=y, defaults=vals)
-        audit.record(actor, "evaluation.area_set", area, object_type="evaluation.zonearea", before=before,
-                     after={k: str(v) for k, v in vals.items()}, zone_id=zone.zone_id)
+        # no obj: audit would take the row's zone_id (an EvalZone id) for the platform zone
+        audit.record(actor, "evaluation.area_set", object_type="evaluation.zonearea", object_id=area.pk,
+                     before=before, after={k: str(v) for k, v in vals.items()}, zone_id=zone.zone_id)
     return area
 
 
@@ -371,7 +372,8 @@ def record_value(*, actor: Actor, zone_id: Any, data: dict) -> SeriesValue:
     _raise(problems)
     with transaction.atomic():
         (v,) = _store_values(actor, [row], Source.ENTERED)
-        audit.record(actor, "evaluation.value_recorded", v, zone_id=zone.zone_id,
+        audit.record(actor, "evaluation.value_recorded", object_type="evaluation.seriesvalue", object_id=v.pk,
+                     zone_id=zone.zone_id,  # not from v: its zone_id is an EvalZone id
                      after={"zone": zone.code, "series": v.series, "year": v.year, "value": str(v.value),
                             "revision": v.revision})
     return v

@@ -74,6 +74,7 @@ def _ranking_context(request, a, run) -> dict:
     cat_scores = selectors.category_scores(a, run, [r.zone_id for r in rows])
     for r in rows:
         r.cat_scores = cat_scores.get(r.zone_id, {})
+    # xgettext:no-python-format
     labels = {"interval": _("5–95% interval"), "median": _("median rank"), "rank": _("rank")}
     return {"run": run, "rows": rows, "prefix": prefix, "region": region, "klass": klass, "regions": Region.choices,
             "categories": [{"code": c["code"], "name": _name(c), "weight": c["weight"]} for c in cats],
@@ -156,7 +157,7 @@ def run_export(request, run_id: int):
 
 @page(login=False)
 def public(request):
-    a = actor(request)
+    a = selectors.PUBLIC  # not the visitor: anonymous visitors would see no run at all
     run = selectors.runs(a).filter(public=True).order_by("-year", "-id").first()
     ctx = {"run": run}
     if run is not None:

@@ -99,9 +99,11 @@ def objects(world):
     return out
 
 
-def snapshot():
-    return tuple(m.objects.count() for m in (Enterprise, AccountBook, BookItem, VerificationList, StockEntry,
+def snapshot(extras=()):
+    """Row counts of the shared tables, plus whatever each app's matrix adds with its own snapshot()."""
+    base = tuple(m.objects.count() for m in (Enterprise, AccountBook, BookItem, VerificationList, StockEntry,
                                              AuditEvent))
+    return (base, *(extra.snapshot() for extra in extras if hasattr(extra, "snapshot")))
 
 
 BODIES = {
@@ -165,7 +167,10 @@ def _check(clients, world, objs, label, rule, build_path, is_api, extras):
         o = objs[target]
         body_obj.clear()
         body_obj.update(o)
-        body = BODIES[rule.body](world, o) if rule.body and rule.body in BODIES else None
+        builders = dict(BODIES)
+        for extra in extras:
+            builders.update(getattr(extra, "BODIES", {}))  # an app's matrix may bring its own bodies
+        body = builders[rule.body](world, o) if rule.body and rule.body in builders else None
         if rule.body == "import":
             body = "import"
         path = build_path(o)
@@ -175,12 +180,16 @@ def _check(clients, world, objs, label, rule, build_path, is_api, extras):
                 hook = getattr(extra, "expected", None)
                 if hook:
                     want = hook(label, rule, username, target, world, want)
-            before = snapshot()
+            before = snapshot(extras) if rule.method != "GET" else None
             response = request(clients[username], rule, path, body, is_api)
             if response.status_code not in want:
                 failures.append(f"{label} [{target}] as {username}: {response.status_code}, want {sorted(want)}")
-            if rule.method != "GET" and response.status_code in (401, 403, 404) and snapshot() != before:
-                failures.append(f"{label} [{target}] as {username}: refused but wrote something")
+            # refused or bad input (4xx) writes nothing; so does any request an app's matrix lists in
+            # NO_WRITES (its body is bad, even where a page answers with a redirect and a flashed error)
+            must_not_write = response.status_code in (400, 401, 403, 404, 409) or any(
+                label in getattr(extra, "NO_WRITES", ()) for extra in extras)
+            if rule.method != "GET" and must_not_write and snapshot(extras) != before:
+                failures.append(f"{label} [{target}] as {username}: {response.status_code} but wrote something")
     return failures
 
 
@@ -209,6 +218,8 @@ def _api_path(op, o):
               "list_id": o["list"].pk}
     for extra_key, extra_val in o.items():
         values.setdefault(f"{extra_key}_id", getattr(extra_val, "pk", extra_val))
+        if isinstance(extra_val, str):  # a plain path parameter, e.g. {code}
+            values.setdefault(extra_key, extra_val)
     for k, v in values.items():
         path = path.replace("{" + k + "}", str(v))
     return path
