@@ -350,8 +350,11 @@ def _store_values(actor: Actor, rows: list[dict], source: str) -> list[SeriesVal
     """New revisions for each (zone, series, year); the caller holds the transaction."""
     keys = {(r["zone"].pk, r["series"], r["year"]) for r in rows}
     zone_ids = {k[0] for k in keys}
+    # writers of a zone's values queue on the zone row (in id order, so two imports cannot deadlock);
+    # then the newest revisions cannot change under us
+    list(EvalZone.objects.select_for_update().filter(pk__in=zone_ids).order_by("pk").values_list("pk", flat=True))
     latest = {}
-    for zid, s, y, rev in (SeriesValue.objects.select_for_update()
+    for zid, s, y, rev in (SeriesValue.objects
                            .filter(zone_id__in=zone_ids, series__in={k[1] for k in keys}, year__in={k[2] for k in keys})
                            .values("zone_id", "series", "year").annotate(rev=Max("revision"))
                            .values_list("zone_id", "series", "year", "rev")):
