@@ -269,11 +269,13 @@ def update_settings(*, actor: Actor, framework_id: int, data: dict) -> Framework
     if data.get("name"):
         fields["name"] = str(data["name"]).strip()[:200]
     _raise(problems)
+    if not fields:
+        return f
     with transaction.atomic():
         before = {k: getattr(f, k) for k in fields}
         for k, v in fields.items():
             setattr(f, k, v)
-        f.save(update_fields=list(fields) or None)
+        f.save(update_fields=list(fields))
         audit.record(actor, "evaluation.framework_settings", f, before=before, after=fields)
     return f
 
@@ -318,6 +320,7 @@ def set_area(*, actor: Actor, zone_id: int, year: Any, planned: Any, accepted: A
         old = ZoneArea.objects.select_for_update().filter(zone=zone, year=y).first()
         before = None if old is None else {k: str(getattr(old, k)) for k in vals}
         area, _ = ZoneArea.objects.update_or_create(zone=zone, year=y, defaults=vals)
+        area.refresh_from_db()  # answer with the stored (quantized) figures
         # no obj: audit would take the row's zone_id (an EvalZone id) for the platform zone
         audit.record(actor, "evaluation.area_set", object_type="evaluation.zonearea", object_id=area.pk,
                      before=before, after={k: str(v) for k, v in vals.items()}, zone_id=zone.zone_id)

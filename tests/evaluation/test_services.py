@@ -508,3 +508,13 @@ def test_audit_rows_of_values_and_areas_name_the_platform_zone_or_none(ev):
     assert events[f"evaluation.area_set:{a.pk}"].object_type == "evaluation.zonearea"
     assert events[f"evaluation.value_recorded:{linked.pk}"].zone_id == ev.world.zone_b.pk
     assert events[f"evaluation.value_recorded:{linked.pk}"].object_type == "evaluation.seriesvalue"
+
+
+def test_empty_settings_change_write_nothing_and_areas_answer_as_stored(ev):
+    commerce = ev.actor("commerce")
+    audits = AuditEvent.objects.count()
+    services.update_settings(actor=commerce, framework_id=ev.gacc.pk, data={})
+    assert AuditEvent.objects.count() == audits
+    area = services.set_area(actor=commerce, zone_id=ev.zone_a.pk, year=2030, planned="3.25", accepted="3",
+                             fenced="3.25", developed="1")
+    assert str(area.planned_km2) == "3.2500"
