@@ -8,8 +8,7 @@ from decimal import Decimal
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from bondzone.core.actor import Actor
-from bondzone.core.domain.roles import Role
+from bondzone.core.actor import PUBLIC_READER, Actor
 from bondzone.core.scoping import get_scoped, restrict
 
 from .domain.exitwatch import exit_watch
@@ -17,9 +16,7 @@ from .domain.series import SERIES
 from .models import EvalZone, EvaluationRun, Framework, Indicator, NodeScore, SeriesValue, ZoneArea, ZoneResult
 
 
-# The public ranking page reads as the public would, logged in or not: public runs only (an anonymous
-# actor sees nothing at all through restrict()). The same reader as governance's public view.
-PUBLIC = Actor(user_id=None, username="public", role=Role.ENTERPRISE)
+PUBLIC = PUBLIC_READER  # the public ranking page: public runs only, logged in or not
 
 
 def zones(actor: Actor, *, q: str = "", region: str = "", synthetic: bool | None = None) -> QuerySet:

@@ -11,8 +11,7 @@ from django.conf import settings
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
-from bondzone.core.actor import Actor
-from bondzone.core.domain.roles import Role
+from bondzone.core.actor import PUBLIC_READER, Actor
 from bondzone.core.scoping import get_scoped, restrict
 
 from .domain.lights import Light, LightRules, light
@@ -23,8 +22,7 @@ from .models import (
     UnitMember,
 )
 
-# Anonymous visitors of the public view read as an enterprise user would: published rows only.
-PUBLIC = Actor(user_id=None, username="public", role=Role.ENTERPRISE)
+PUBLIC = PUBLIC_READER
 SOURCE_RANK = {TaskSource.POLICY: 0, TaskSource.ANNUAL_LIST: 1, TaskSource.DECISION: 2, TaskSource.MANUAL: 3}
 
 
