@@ -16,6 +16,8 @@ urlpatterns = [
     path("frameworks/<int:framework_id>/", views.framework, name="framework"),
     path("frameworks/<int:framework_id>/clone", views.framework_clone, name="framework-clone"),
     path("frameworks/<int:framework_id>/weights", views.framework_weights, name="framework-weights"),
+    path("frameworks/<int:framework_id>/indicators/<int:indicator_id>/", views.framework_indicator,
+         name="framework-indicator"),
     path("values/", views.values, name="values"),
     path("values/new", views.value_create, name="value-create"),
     path("values/import", views.values_import, name="values-import"),

@@ -13,6 +13,7 @@ from bondzone.core.domain.errors import DomainError, problem
 from bondzone.core.web import actor, errors_of, new_idempotency_key, page, page_of
 
 from . import exports, selectors, services
+from .domain.framework import Normalisation
 from .models import Region, Source
 
 
@@ -218,6 +219,31 @@ def framework_weights(request, framework_id: int):
     else:
         messages.success(request, _("Weights saved."))
     return redirect("evaluation:framework", framework_id)
+
+
+INDICATOR_FORM_FIELDS = ("name_zh", "name_en", "direction", "normalisation", "goal_low", "goal_high", "points", "cap")
+
+
+@page
+def framework_indicator(request, framework_id: int, indicator_id: int):
+    """Edit one node of an unlocked framework (names, direction, normalisation, goalposts, points / cap)."""
+    a = actor(request)
+    f = selectors.framework(a, framework_id)
+    a.require("evaluation.manage")
+    node = selectors.indicator(a, f, indicator_id)
+    if request.method == "POST":
+        data = {k: request.POST[k] for k in INDICATOR_FORM_FIELDS if k in request.POST}
+        try:
+            services.update_indicator(actor=a, framework_id=f.pk, code=node.code, data=data)
+        except DomainError as exc:
+            if exc.status in (403, 404):
+                raise
+            _flash(request, exc)
+            return redirect("evaluation:framework-indicator", f.pk, node.pk)
+        messages.success(request, _("%(code)s saved.") % {"code": node.code})
+        return redirect("evaluation:framework", f.pk)
+    return render(request, "evaluation/indicator.html", {
+        "framework": f, "node": node, "can_edit": not f.locked, "normalisations": Normalisation})
 
 
 def _bands_from_text(text: str):

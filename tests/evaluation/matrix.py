@@ -57,6 +57,7 @@ SPEC: dict[str, tuple] = {
     "evaluation:framework": ("page", None, "framework", "object", {200}, None),
     "evaluation:framework-clone": ("page", MANAGE, "framework", "object", {302}, "evaluation.clone"),
     "evaluation:framework-weights": ("page", MANAGE, "framework", "object", {302}, "evaluation.weights-page"),
+    "evaluation:framework-indicator": ("page", MANAGE, "framework", "object", {302}, "evaluation.indicator-page"),
     "evaluation:values": ("page", VIEW, None, "action", {200}, None),
     "evaluation:value-create": ("page", ENTER, "zone", "action", {302}, "evaluation.value-page"),
     "evaluation:values-import": ("page", ENTER, None, "action", {400}, "import"),
@@ -168,6 +169,7 @@ BODIES = {
     "evaluation.weights-page": lambda w, o: {"w_S": "55"},
     "evaluation.settings": lambda w, o: {"aggregation": "median"},
     "evaluation.indicator": lambda w, o: {"normalisation": "bogus"},
+    "evaluation.indicator-page": lambda w, o: {"name_zh": "x", "normalisation": "bogus"},
     # an unknown series
     "evaluation.value": lambda w, o: {"zone_id": _zone(o), "series": "no_such", "year": 2025, "value": "1",
                                       "unit": "亿元"},
@@ -193,5 +195,7 @@ def objects(world) -> dict:
                                      name="editable clone")
     public_run = make_run(ev, seed=1, public=True, label="public run")
     private_run = make_run(ev, seed=2, label="internal run")
-    return {"A": {"zone": ev.zone_a, "framework": clone, "run": public_run, "code": "S01"},
-            "B": {"zone": ev.zone_b, "framework": ev.gacc, "run": private_run, "code": "S01"}}
+    return {"A": {"zone": ev.zone_a, "framework": clone, "run": public_run, "code": "S01",
+                  "indicator": clone.indicators.get(code="S01")},
+            "B": {"zone": ev.zone_b, "framework": ev.gacc, "run": private_run, "code": "S01",
+                  "indicator": ev.gacc.indicators.get(code="S01")}}

@@ -352,3 +352,41 @@ def test_publish_reproduce_and_export_from_the_run_page(ev):
     assert client_for("tax").get(f"/evaluation/runs/{run.pk}/export?format=xlsx").content[:2] == b"PK"
     r = client_for("tax").get(f"/evaluation/runs/{run.pk}/export?format=doc", **EN)
     assert r.status_code == 400 and "doc" in r.content.decode()
+
+
+def test_indicator_form_edits_one_node_and_refuses_bad_input(ev):
+    c = client_for("commerce")
+    node = Indicator.objects.get(framework=ev.gacc, code="S01")
+    url = f"/evaluation/frameworks/{ev.gacc.pk}/indicators/{node.pk}/"
+    assert 'data-testid="indicator-form"' in html(c.get(url, **EN))
+    assert f'href="{url}"' in html(c.get(f"/evaluation/frameworks/{ev.gacc.pk}/", **EN))
+
+    before = snapshot()  # goalposts normalisation without goalposts
+    r = c.post(url, {"name_zh": "进出口总值", "direction": "1", "normalisation": "goalposts", "goal_low": "",
+                     "goal_high": ""}, follow=True, **EN)
+    assert r.redirect_chain == [(url, 302)] and any("goalpost" in m for m in flashes(r))
+    assert snapshot() == before
+
+    r = c.post(url, {"name_zh": "进出口总值（亿元）", "name_en": "Trade", "direction": "-1",
+                     "normalisation": "goalposts", "goal_low": "0", "goal_high": "5000"}, follow=True, **EN)
+    assert flashes(r) == ["S01 saved."]
+    node.refresh_from_db()
+    assert (node.name_zh, node.direction, node.normalisation, node.goal_low, node.goal_high) == (
+        "进出口总值（亿元）", -1, "goalposts", Decimal("0"), Decimal("5000"))
+    assert node.weight == 5  # weights are not this form's business
+
+    aux = Indicator.objects.get(framework=ev.gacc, code="AUX5")
+    before = snapshot()
+    r = c.post(f"/evaluation/frameworks/{ev.gacc.pk}/indicators/{aux.pk}/",
+               {"name_zh": aux.name_zh, "points": "-1", "cap": "5"}, follow=True, **EN)
+    assert len(flashes(r)) == 1 and snapshot() == before
+    aux_after = Indicator.objects.get(pk=aux.pk)
+    assert (aux_after.points, aux_after.cap) == (aux.points, aux.cap)
+
+    make_run(ev)  # now locked: the page says so and a post is refused
+    assert 'data-testid="framework-locked"' in html(c.get(url, **EN))
+    before = snapshot()
+    r = c.post(url, {"name_zh": "x"}, follow=True, **EN)
+    assert any("locked" in m for m in flashes(r)) and snapshot() == before
+    assert Indicator.objects.get(pk=node.pk).name_zh == "进出口总值（亿元）"
+    assert client_for("zone_a").get(url).status_code == 403
