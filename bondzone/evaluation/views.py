@@ -68,7 +68,8 @@ def _ranking_context(request, a, run) -> dict:
     rows, prefix = page_of(request, selectors.ranking(a, run, region=region, klass=klass,
                                                       q=request.GET.get("q", "").strip()))
     cats = selectors.categories_of(run)
-    whiskers = [{"zone": r.zone.name_zh, "rank": r.rank_regional if region else r.rank_national,
+    # the intervals are of national ranks, so the dot beside them is the national rank on every board
+    whiskers = [{"zone": r.zone.name_zh, "rank": r.rank_national,
                  "median": float(r.mc_median), "p05": float(r.mc_p05), "p95": float(r.mc_p95)}
                 for r in rows if r.mc_median is not None]
     heat = selectors.heatmap(a, run, region=region)
@@ -76,7 +77,7 @@ def _ranking_context(request, a, run) -> dict:
     for r in rows:
         r.cat_scores = cat_scores.get(r.zone_id, {})
     # xgettext:no-python-format
-    labels = {"interval": _("5–95% interval"), "median": _("median rank"), "rank": _("rank")}
+    labels = {"interval": _("5–95% interval"), "median": _("median rank"), "rank": _("national rank")}
     return {"run": run, "rows": rows, "prefix": prefix, "region": region, "klass": klass, "regions": Region.choices,
             "categories": [{"code": c["code"], "name": _name(c), "weight": c["weight"]} for c in cats],
             "charts": {"whiskers": whiskers, "heat": heat, "regional": bool(region), "labels": labels},
