@@ -12,7 +12,7 @@ from bondzone.core.http import actor
 from . import exports, selectors, services
 from .schemas import (
     AreaIn, AreaOut, CloneIn, ComputeIn, FrameworkDetailOut, FrameworkOut, ImportOut, IndicatorOut, IndicatorPatch,
-    PublishIn, ReproduceOut, RunIn, RunOut, SettingsIn, ValueIn, ValueOut, WeightsIn, ZoneDetailOut, ZoneOut,
+    PublishIn, ReproduceOut, RunIn, RunOut, SettingsIn, ValueIn, ValueOut, WeightsIn, ZoneDetailOut, ZoneIn, ZoneOut,
     ZoneResultOut,
 )
 
@@ -30,6 +30,16 @@ def _framework_detail(f):
 @paginate(LimitOffsetPagination)
 def list_zones(request: HttpRequest, q: str = "", region: str = "", synthetic: bool | None = None):
     return selectors.zones(actor(request), q=q, region=region, synthetic=synthetic)
+
+
+@router.post("/zones", response={201: ZoneOut}, summary="Add an evaluated zone")
+def create_zone(request: HttpRequest, payload: ZoneIn):
+    return Status(201, services.save_zone(actor=actor(request), data=payload.dict(exclude_unset=True)))
+
+
+@router.patch("/zones/{zone_id}", response=ZoneOut, summary="Change an evaluated zone (dates, region, platform link …)")
+def update_zone(request: HttpRequest, zone_id: int, payload: ZoneIn):
+    return services.save_zone(actor=actor(request), zone_id=zone_id, data=payload.dict(exclude_unset=True))
 
 
 @router.get("/zones/{zone_id}/areas", response=list[AreaOut], summary="Areas of a zone per year")

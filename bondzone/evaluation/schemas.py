@@ -19,6 +19,22 @@ class ZoneOut(Schema):
     synthetic: bool
 
 
+class ZoneIn(Schema):
+    """Every field optional on PATCH; code, name_zh and region required on POST. Dates YYYY-MM-DD;
+    platform_zone: the code of the platform zone ("" for none); evaluated_from: "" for not yet."""
+
+    code: str | None = None
+    name_zh: str | None = None
+    name_en: str | None = None
+    kind: str | None = None
+    region: str | None = None
+    province: str | None = None
+    platform_zone: str | None = None
+    approved_on: str | None = None
+    accepted_on: str | None = None
+    evaluated_from: str | None = None
+
+
 class AreaIn(Schema):
     year: int
     planned_km2: str

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -21,6 +22,7 @@ from bondzone.core import audit, idempotency
 from bondzone.core.actor import Actor
 from bondzone.core.domain.errors import Conflict, DomainError, Forbidden, Problem, problem
 from bondzone.core.domain.roles import Role
+from bondzone.core.models import Zone
 from bondzone.core.scoping import get_scoped
 
 from .domain import framework as fw
@@ -29,8 +31,10 @@ from .domain.derive import derive_values
 from .domain.engine import Params, ZoneInput, evaluate, validate_params
 from .domain.series import SERIES
 from .domain.uncertainty import rank_intervals
+from .domain.zones import check_dates
 from .models import (
-    EvalZone, EvaluationRun, Framework, Indicator, NodeScore, SeriesValue, Source, ZoneArea, ZoneResult,
+    EvalZone, EvaluationRun, Framework, Indicator, NodeScore, Region, SeriesValue, Source, ZoneArea, ZoneKind,
+    ZoneResult,
 )
 
 SYSTEM = Actor(user_id=None, username="system", role=Role.PLATFORM_ADMIN)  # demo loader and commands
@@ -296,6 +300,81 @@ def _writable_zone(actor: Actor, zone_id: Any) -> EvalZone:
     zone = get_scoped(EvalZone, actor, zone_id)
     if actor.role == Role.ZONE_ADMIN and (zone.zone_id is None or zone.zone_id != actor.zone_id):
         raise Forbidden(problem("zone", "zone_not_yours"))
+    return zone
+
+
+ZONE_FIELDS = ("code", "name_zh", "name_en", "kind", "region", "province", "platform_zone", "approved_on",
+               "accepted_on", "evaluated_from")
+
+
+def _date(value: Any, field: str, problems: list[Problem]) -> date | None:
+    if value is None or str(value).strip() == "":
+        return None
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError:
+        problems.append(problem(field, "bad_date", value=value))
+        return None
+
+
+def save_zone(*, actor: Actor, data: dict, zone_id: Any = None) -> EvalZone:
+    """Create an evaluated zone, or change one (only the fields given). `platform_zone` is the code of the
+    platform's own zone it is (empty: none); `evaluated_from` empty means not evaluated yet."""
+    actor.require("evaluation.manage")
+    zone = get_scoped(EvalZone, actor, zone_id) if zone_id is not None else None
+    data = {k: v for k, v in (data or {}).items() if k in ZONE_FIELDS and v is not None}
+    if zone is None:
+        data = {"name_en": "", "kind": ZoneKind.CBZ, "province": "", **data}
+    problems: list[Problem] = []
+    clean: dict[str, Any] = {}
+    for field, limit in (("code", 16), ("name_zh", 100), ("name_en", 100), ("province", 20)):
+        if field in data:
+            text = str(data[field]).strip()
+            if not text and field in ("code", "name_zh"):
+                problems.append(problem(field, "required"))
+            elif len(text) > limit:
+                problems.append(problem(field, "too_long", max=limit))
+            clean[field] = text
+    if zone is None:
+        for field in ("code", "name_zh", "region"):
+            if field not in data:
+                problems.append(problem(field, "required"))
+    if clean.get("code") and EvalZone.objects.filter(code=clean["code"]).exclude(pk=getattr(zone, "pk", None)).exists():
+        problems.append(problem("code", "duplicate_value", value=clean["code"]))
+    for field, choices in (("kind", ZoneKind.values), ("region", Region.values)):
+        if field in data:
+            if data[field] not in choices:
+                problems.append(problem(field, "bad_choice", value=data[field], choices=", ".join(choices)))
+            clean[field] = data[field]
+    if "platform_zone" in data:
+        code = str(data["platform_zone"]).strip()
+        platform = Zone.objects.filter(code=code).first() if code else None
+        if code and platform is None:
+            problems.append(problem("platform_zone", "not_found", model="zone", id=code))
+        elif platform and EvalZone.objects.filter(zone=platform).exclude(pk=getattr(zone, "pk", None)).exists():
+            problems.append(problem("platform_zone", "duplicate_value", value=code))
+        clean["zone"] = platform
+    for field in ("approved_on", "accepted_on"):
+        if field in data:
+            clean[field] = _date(data[field], field, problems)
+    if "evaluated_from" in data:
+        raw = str(data["evaluated_from"]).strip()
+        clean["evaluated_from"] = _year(raw, "evaluated_from", problems) if raw else None
+    _raise(problems)
+    merged = {f: clean.get(f, getattr(zone, f, None)) for f in ("approved_on", "accepted_on", "evaluated_from")}
+    _raise(check_dates(merged["approved_on"], merged["accepted_on"], merged["evaluated_from"]))
+    with transaction.atomic():
+        before = None
+        if zone is None:
+            zone = EvalZone.objects.create(**clean)
+        else:
+            zone = EvalZone.objects.select_for_update().get(pk=zone.pk)
+            before = {k: str(getattr(zone, k)) for k in clean}
+            for k, v in clean.items():
+                setattr(zone, k, v)
+            zone.save()
+        audit.record(actor, "evaluation.zone_created" if before is None else "evaluation.zone_changed", zone,
+                     before=before, after={k: str(v) for k, v in clean.items()})
     return zone
 
 

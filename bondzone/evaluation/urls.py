@@ -23,6 +23,8 @@ urlpatterns = [
     path("values/import", views.values_import, name="values-import"),
     path("values/compute", views.values_compute, name="values-compute"),
     path("zones/", views.zones, name="zones"),
+    path("zones/new", views.zone_create, name="zone-create"),
     path("zones/<int:zone_id>/", views.zone, name="zone"),
+    path("zones/<int:zone_id>/edit", views.zone_edit, name="zone-edit"),
     path("zones/<int:zone_id>/areas", views.zone_area, name="zone-area"),
 ]

@@ -14,7 +14,7 @@ from bondzone.core.web import actor, errors_of, new_idempotency_key, page, page_
 
 from . import exports, selectors, services
 from .domain.framework import Normalisation
-from .models import Region, Source
+from .models import Region, Source, ZoneKind
 
 
 def _int(raw) -> int | None:
@@ -337,7 +337,8 @@ def zones(request):
                                                     region=region if region in Region.values else "",
                                                     synthetic=synthetic))
     return render(request, "evaluation/zones.html", {"rows": rows, "prefix": prefix, "f": f,
-                                                     "regions": Region.choices})
+                                                     "regions": Region.choices, "kinds": ZoneKind.choices,
+                                                     "can_manage": a.can("evaluation.manage")})
 
 
 @page
@@ -348,6 +349,7 @@ def zone(request, zone_id: int):
     results = selectors.restrict(selectors.ZoneResult, a).filter(zone=z).select_related("run", "run__framework")
     return render(request, "evaluation/zone.html", {
         "zone": z, "areas": selectors.areas(a, z) if a.can("evaluation.view") else [], "can_enter": can_enter,
+        "can_manage": a.can("evaluation.manage"), "regions": Region.choices, "kinds": ZoneKind.choices,
         "results": results.order_by("-run__year", "-run_id")[:20]})
 
 
@@ -366,4 +368,37 @@ def zone_area(request, zone_id: int):
         _flash(request, exc)
     else:
         messages.success(request, _("Areas saved."))
+    return redirect("evaluation:zone", zone_id)
+
+
+@page
+@require_POST
+def zone_create(request):
+    a = actor(request)
+    data = {k: request.POST[k] for k in services.ZONE_FIELDS if k in request.POST}
+    try:
+        z = services.save_zone(actor=a, data=data)
+    except DomainError as exc:
+        if exc.status in (403, 404):
+            raise
+        _flash(request, exc)
+        return redirect("evaluation:zones")
+    messages.success(request, _("Zone %(code)s added.") % {"code": z.code})
+    return redirect("evaluation:zone", z.pk)
+
+
+@page
+@require_POST
+def zone_edit(request, zone_id: int):
+    a = actor(request)
+    selectors.zone(a, zone_id)
+    data = {k: request.POST[k] for k in services.ZONE_FIELDS if k in request.POST}
+    try:
+        services.save_zone(actor=a, zone_id=zone_id, data=data)
+    except DomainError as exc:
+        if exc.status in (403, 404):
+            raise
+        _flash(request, exc)
+    else:
+        messages.success(request, _("Zone saved."))
     return redirect("evaluation:zone", zone_id)

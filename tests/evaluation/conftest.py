@@ -97,7 +97,9 @@ def snapshot() -> tuple:
             tuple(Framework.objects.order_by("pk").values_list("aggregation", "impute", "class_bands")),
             tuple(ZoneArea.objects.order_by("pk").values_list("planned_km2", "accepted_km2", "fenced_km2",
                                                              "developed_km2")),
-            tuple(EvaluationRun.objects.order_by("pk").values_list("public", flat=True)))
+            tuple(EvaluationRun.objects.order_by("pk").values_list("public", flat=True)),
+            tuple(EvalZone.objects.order_by("pk").values_list("code", "name_zh", "region", "zone_id", "accepted_on",
+                                                            "evaluated_from")))
 
 
 def post_valued_list(world: World, *, value: str, trade_mode: str = "5034", currency: str = "142",

@@ -65,9 +65,13 @@ SPEC: dict[str, tuple] = {
     "evaluation:zones": ("page", None, None, "action", {200}, None),
     "evaluation:zone": ("page", None, "zone", "object", {200}, None),
     "evaluation:zone-area": ("page", ENTER, "zone", "action", {302}, "evaluation.area"),
+    "evaluation:zone-create": ("page", MANAGE, None, "action", {302}, "evaluation.zone-page"),
+    "evaluation:zone-edit": ("page", MANAGE, "zone", "object", {302}, "evaluation.zone-page"),
     f"GET {P}/zones": ("api", None, None, "action", {200}, None),
     f"GET {P}/zones/{{zone_id}}/areas": ("api", None, "zone", "object", {200}, None),  # enterprises: []
     f"PUT {P}/zones/{{zone_id}}/areas": ("api", ENTER, "zone", "action", {400}, "evaluation.area"),
+    f"POST {P}/zones": ("api", MANAGE, None, "action", {400}, "evaluation.zone"),
+    f"PATCH {P}/zones/{{zone_id}}": ("api", MANAGE, "zone", "action", {400}, "evaluation.zone"),
     f"GET {P}/frameworks": ("api", None, None, "action", {200}, None),
     f"GET {P}/frameworks/{{framework_id}}": ("api", None, "framework", "object", {200}, None),
     f"PATCH {P}/frameworks/{{framework_id}}": ("api", MANAGE, "framework", "action", {"A": {400}, "B": {409}},
@@ -151,7 +155,8 @@ def snapshot() -> tuple:
     return (counts, tuple(EvaluationRun.objects.order_by("pk").values_list("pk", "public")),
             tuple(Indicator.objects.order_by("pk").values_list("weight", "normalisation", "direction")),
             tuple(Framework.objects.order_by("pk").values_list("code", "aggregation", "impute", "class_bands")),
-            tuple(ZoneArea.objects.order_by("pk").values_list("planned_km2", "accepted_km2")))
+            tuple(ZoneArea.objects.order_by("pk").values_list("planned_km2", "accepted_km2")),
+            tuple(EvalZone.objects.order_by("pk").values_list("code", "name_zh", "region", "evaluated_from")))
 
 
 def _zone(o) -> int:
@@ -179,6 +184,9 @@ BODIES = {
     "evaluation.area": lambda w, o: {"year": 2025, "planned_km2": "1", "accepted_km2": "2", "fenced_km2": "1",
                                      "developed_km2": "1"},
     "evaluation.compute": lambda w, o: {"year": 1800},
+    # an empty code and an unknown region board
+    "evaluation.zone": lambda w, o: {"code": "", "name_zh": "x", "region": "nowhere"},
+    "evaluation.zone-page": lambda w, o: {"code": "", "name_zh": "x", "region": "nowhere"},
     # publishing keeps the run as it is (A public, B not), so the matrix's later requests see the same world
     "evaluation.publish": lambda w, o: {"public": o["run"].public},
     "evaluation.publish-page": lambda w, o: {"public": "1"} if o["run"].public else {},

@@ -360,3 +360,20 @@ def test_anonymous_is_refused(ev):
     assert anon.get(f"{API}/zones").status_code == 401
     assert send(anon, "POST", f"{API}/values", {}).status_code == 401
     assert Indicator.objects.filter(framework=ev.gacc).count() == 40
+
+
+def test_zones_are_added_and_changed_over_http(ev):
+    c = client_for("commerce")
+    r = send(c, "POST", f"{API}/zones", {"code": "NEW1", "name_zh": "新区", "region": "central"})
+    assert r.status_code == 201 and r.json()["kind"] == "cbz" and r.json()["evaluated_from"] is None
+    zid = r.json()["id"]
+    r = send(c, "PATCH", f"{API}/zones/{zid}", {"accepted_on": "2024-12-01", "evaluated_from": "2025"})
+    assert r.status_code == 200 and (r.json()["accepted_on"], r.json()["evaluated_from"]) == ("2024-12-01", 2025)
+    before = snapshot()
+    refused(send(c, "PATCH", f"{API}/zones/{zid}", {"evaluated_from": "2024"}), 400,
+            {"evaluated_from": "evaluated_before_a_full_year"}, before)
+    refused(send(c, "POST", f"{API}/zones", {"code": "NEW1", "region": "east"}), 400,
+            {"code": "duplicate_value", "name_zh": "required"}, before)
+    assert send(client_for("zone_a"), "POST", f"{API}/zones", {"code": "X", "name_zh": "x", "region": "east"}
+                ).status_code == 403
+    assert snapshot() == before

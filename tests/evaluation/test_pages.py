@@ -390,3 +390,23 @@ def test_indicator_form_edits_one_node_and_refuses_bad_input(ev):
     assert any("locked" in m for m in flashes(r)) and snapshot() == before
     assert Indicator.objects.get(pk=node.pk).name_zh == "进出口总值（亿元）"
     assert client_for("zone_a").get(url).status_code == 403
+
+
+def test_zone_forms_add_and_edit_zones_for_managers_only(ev):
+    c = client_for("commerce")
+    assert 'data-testid="zone-create-form"' in html(c.get("/evaluation/zones/", **EN))
+    assert 'data-testid="zone-create-form"' not in html(client_for("zone_a").get("/evaluation/zones/", **EN))
+    r = c.post("/evaluation/zones/new", {"code": "BJ-YZ", "name_zh": "北京亦庄综合保税区", "region": "east",
+                                         "kind": "cbz", "approved_on": "2024-09-13", "evaluated_from": ""},
+               follow=True, **EN)
+    z = EvalZone.objects.get(code="BJ-YZ")
+    assert r.redirect_chain == [(f"/evaluation/zones/{z.pk}/", 302)] and flashes(r) == ["Zone BJ-YZ added."]
+    assert "not yet evaluated" in r.content.decode() and 'data-testid="zone-edit-form"' in r.content.decode()
+    before = snapshot()
+    r = c.post(f"/evaluation/zones/{z.pk}/edit", {"accepted_on": "2025-10-01", "evaluated_from": "2025"},
+               follow=True, **ZH)
+    assert len(flashes(r)) == 1 and "2025-10-01" in flashes(r)[0] and snapshot() == before
+    r = c.post(f"/evaluation/zones/{z.pk}/edit", {"accepted_on": "2025-10-01", "evaluated_from": "2026"},
+               follow=True, **EN)
+    assert flashes(r) == ["Zone saved."] and EvalZone.objects.get(pk=z.pk).evaluated_from == 2026
+    assert client_for("zone_a").post(f"/evaluation/zones/{z.pk}/edit", {"name_zh": "x"}).status_code == 403

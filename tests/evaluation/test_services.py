@@ -518,3 +518,42 @@ def test_empty_settings_change_write_nothing_and_areas_answer_as_stored(ev):
     area = services.set_area(actor=commerce, zone_id=ev.zone_a.pk, year=2030, planned="3.25", accepted="3",
                              fenced="3.25", developed="1")
     assert str(area.planned_km2) == "3.2500"
+
+
+def test_managers_add_and_change_zones_and_a_zone_joins_a_full_year_after_acceptance(ev):
+    from datetime import date
+
+    from bondzone.core.models import Zone
+
+    commerce = ev.actor("commerce")
+    platform = Zone.objects.create(code="ZGC", name_zh="中关村综保区")
+    z = services.save_zone(actor=commerce, data={"code": "BJ-ZGC", "name_zh": "中关村综合保税区", "region": "east",
+                                                 "platform_zone": "ZGC", "approved_on": "2023-05-30"})
+    assert (z.kind, z.zone_id, z.evaluated_from, z.approved_on) == ("cbz", platform.pk, None, date(2023, 5, 30))
+    assert AuditEvent.objects.filter(action="evaluation.zone_created", object_id=str(z.pk),
+                                     zone_id=platform.pk).exists()
+    exc = refused(services.save_zone, actor=commerce, zone_id=z.pk,
+                  data={"accepted_on": "2025-06-30", "evaluated_from": "2025"})
+    assert codes(exc) == {"evaluated_from": "evaluated_before_a_full_year"}
+    assert "2026" not in messages(exc, "en")[0] and "2025-06-30" in messages(exc, "zh-hans")[0]
+    z = services.save_zone(actor=commerce, zone_id=z.pk, data={"accepted_on": "2025-06-30", "evaluated_from": "2026"})
+    assert z.takes_part(2026) and not z.takes_part(2025) and z.name_zh == "中关村综合保税区"
+    refused(services.save_zone, Forbidden, actor=ev.actor("zone_a"), zone_id=z.pk, data={"name_zh": "x"})
+
+
+@pytest.mark.parametrize("data, expected", [
+    ({"name_zh": "x", "region": "east"}, {"code": "required"}),
+    ({"code": "EV-TZ", "name_zh": "x", "region": "east"}, {"code": "duplicate_value"}),
+    ({"code": "N1", "name_zh": "", "region": "mars"}, {"name_zh": "required", "region": "bad_choice"}),
+    ({"code": "N1", "name_zh": "x", "region": "east", "kind": "port"}, {"kind": "bad_choice"}),
+    ({"code": "N1", "name_zh": "x", "region": "east", "platform_zone": "NOPE"}, {"platform_zone": "not_found"}),
+    ({"code": "N1", "name_zh": "x", "region": "east", "platform_zone": "TZ"}, {"platform_zone": "duplicate_value"}),
+    ({"code": "N1", "name_zh": "x", "region": "east", "approved_on": "2024-02-30"}, {"approved_on": "bad_date"}),
+    ({"code": "N1", "name_zh": "x", "region": "east", "approved_on": "2024-02-01", "accepted_on": "2023-01-01"},
+     {"accepted_on": "accepted_before_approved"}),
+    ({"code": "N1", "name_zh": "x", "region": "east", "evaluated_from": "19"}, {"evaluated_from": "year_out_of_range"}),
+    ({"code": "N" * 17, "name_zh": "x", "region": "east"}, {"code": "too_long"}),
+])
+def test_bad_zones_are_refused(ev, data, expected):
+    exc = refused(services.save_zone, actor=ev.actor("commerce"), data=data)
+    assert codes(exc) == expected

@@ -163,6 +163,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "draws_out_of_range": ("Monte Carlo draws must be between {min} and {max}.", "蒙特卡洛抽样次数必须在 {min} 到 {max} 之间。"),
     "bad_jitter": ("The weight jitter must be at least 0 and below 1 (got {value}).", "权重扰动幅度必须不小于 0 且小于 1（现为 {value}）。"),
     "no_normalisations": ("Give at least one normalisation to draw from.", "至少需要一种可供抽取的标准化方法。"),
+    # zones (zones.check_dates)
+    "accepted_before_approved": ("The acceptance date {accepted} is before the approval date {approved}.",
+                                 "验收日期 {accepted} 早于批准日期 {approved}。"),
+    "evaluated_before_a_full_year": ("A zone accepted on {accepted} takes part from the next data year on, not {year}.",
+                                     "{accepted} 验收的区域须从下一个完整数据年度起参评，不能从 {year} 年起。"),
     # exit watch, profile
     "must_be_positive": ("{name} must be at least 1 (got {value}).", "{name} 必须不小于 1（现为 {value}）。"),
     "unknown_zone": ("Zone {code} is not in this evaluation result.", "本次评估结果中没有区域 {code}。"),
