@@ -212,6 +212,9 @@ class ZoneResult(models.Model):
     mc_median = models.DecimalField(max_digits=9, decimal_places=2, null=True)
     mc_p05 = models.DecimalField(max_digits=9, decimal_places=2, null=True)
     mc_p95 = models.DecimalField(max_digits=9, decimal_places=2, null=True)
+    mc_regional_median = models.DecimalField(max_digits=9, decimal_places=2, null=True)
+    mc_regional_p05 = models.DecimalField(max_digits=9, decimal_places=2, null=True)
+    mc_regional_p95 = models.DecimalField(max_digits=9, decimal_places=2, null=True)
 
     class Meta:
         ordering = ["run", "rank_national", "zone__code"]

@@ -186,6 +186,9 @@ class ZoneResultOut(Schema):
     mc_median: Decimal | None
     mc_p05: Decimal | None
     mc_p95: Decimal | None
+    mc_regional_median: Decimal | None
+    mc_regional_p05: Decimal | None
+    mc_regional_p95: Decimal | None
 
 
 class ScoreOut(Schema):

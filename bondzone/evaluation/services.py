@@ -599,7 +599,8 @@ def params_from_json(p: dict) -> Params:
 
 def result_hash(result, intervals) -> str:
     body = {"zones": {code: _zone_json(z) for code, z in result.zones.items()},
-            "intervals": {c: [str(i.median), str(i.p05), str(i.p95)] for c, i in sorted(intervals.items())}}
+            "intervals": {c: [str(i.median), str(i.p05), str(i.p95), str(i.regional_median), str(i.regional_p05),
+                              str(i.regional_p95)] for c, i in sorted(intervals.items())}}
     return hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()
 
 
@@ -677,7 +678,8 @@ def _store_results(run, result, intervals, zone_ids) -> None:
             run=run, zone_id=zone_ids[code], region=z.region, base=z.base, adjustment=z.adjustment, overall=z.overall,
             rank_national=z.rank_national, rank_regional=z.rank_regional, class_national=z.class_national,
             class_regional=z.class_regional, mc_median=iv.median if iv else None, mc_p05=iv.p05 if iv else None,
-            mc_p95=iv.p95 if iv else None))
+            mc_p95=iv.p95 if iv else None, mc_regional_median=iv.regional_median if iv else None,
+            mc_regional_p05=iv.regional_p05 if iv else None, mc_regional_p95=iv.regional_p95 if iv else None))
         for c, s in z.categories.items():
             scores.append(NodeScore(run=run, zone_id=zone_ids[code], code=c, value=None, score=s.score,
                                     rank_national=s.rank_national, rank_regional=s.rank_regional, percentile=None))

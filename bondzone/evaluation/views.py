@@ -67,17 +67,21 @@ def _ranking_context(request, a, run) -> dict:
     klass = request.GET.get("class", "").strip()[:4]
     rows, prefix = page_of(request, selectors.ranking(a, run, region=region, klass=klass,
                                                       q=request.GET.get("q", "").strip()))
+    for r in rows:
+        r.iv_median, r.iv_p05, r.iv_p95 = ((r.mc_regional_median, r.mc_regional_p05, r.mc_regional_p95) if region
+                                           else (r.mc_median, r.mc_p05, r.mc_p95))
     cats = selectors.categories_of(run)
-    # the intervals are of national ranks, so the dot beside them is the national rank on every board
-    whiskers = [{"zone": r.zone.name_zh, "rank": r.rank_national,
-                 "median": float(r.mc_median), "p05": float(r.mc_p05), "p95": float(r.mc_p95)}
-                for r in rows if r.mc_median is not None]
+    # on a region board the regional intervals and ranks, else the national ones
+    whiskers = [{"zone": r.zone.name_zh, "rank": r.rank_regional if region else r.rank_national,
+                 "median": float(r.iv_median), "p05": float(r.iv_p05), "p95": float(r.iv_p95)}
+                for r in rows if r.iv_median is not None]
     heat = selectors.heatmap(a, run, region=region)
     cat_scores = selectors.category_scores(a, run, [r.zone_id for r in rows])
     for r in rows:
         r.cat_scores = cat_scores.get(r.zone_id, {})
     # xgettext:no-python-format
-    labels = {"interval": _("5–95% interval"), "median": _("median rank"), "rank": _("national rank")}
+    labels = {"interval": _("5–95% interval"), "median": _("median rank"),
+              "rank": _("regional rank") if region else _("national rank")}
     return {"run": run, "rows": rows, "prefix": prefix, "region": region, "klass": klass, "regions": Region.choices,
             "categories": [{"code": c["code"], "name": _name(c), "weight": c["weight"]} for c in cats],
             "charts": {"whiskers": whiskers, "heat": heat, "regional": bool(region), "labels": labels},

@@ -480,6 +480,11 @@ def test_rank_intervals_are_reproducible_and_ordered(gacc_field):
     assert all(i.p05 <= i.median <= i.p95 for i in a.values())
     assert all(D(1) <= i.p05 and i.p95 <= D(40) for i in a.values())
     assert any(i.p05 < i.p95 for i in a.values())  # weights and methods do move some ranks
+    size = {r: sum(1 for z in zones if z.region == r) for r in {z.region for z in zones}}
+    region = {z.code: z.region for z in zones}
+    for code, i in a.items():  # regional ranks: within the board, never worse than the national ones
+        assert D(1) <= i.regional_p05 <= i.regional_median <= i.regional_p95 <= D(size[region[code]])
+        assert i.regional_median <= i.median
     c = rank_intervals(GACC_2020, zones, values, draws=200, seed=6)
     assert set(c) == set(a)  # a different seed may give different intervals, over the same zones
 
@@ -490,8 +495,8 @@ def test_rank_intervals_collapse_without_jitter(gacc_field, norm):
     point = evaluate(GACC_2020, zones, values, Params(normalisation=norm))
     iv = rank_intervals(GACC_2020, zones, values, draws=50, weight_jitter=D(0), normalisations=(norm,))
     for code, z in point.zones.items():
-        r = D(z.rank_national)
-        assert iv[code] == Interval(r, r, r), code
+        r, g = D(z.rank_national), D(z.rank_regional)
+        assert iv[code] == Interval(r, r, r, g, g, g), code
 
 
 def test_rank_intervals_collapse_on_ties():

@@ -410,3 +410,16 @@ def test_zone_forms_add_and_edit_zones_for_managers_only(ev):
                follow=True, **EN)
     assert flashes(r) == ["Zone saved."] and EvalZone.objects.get(pk=z.pk).evaluated_from == 2026
     assert client_for("zone_a").post(f"/evaluation/zones/{z.pk}/edit", {"name_zh": "x"}).status_code == 403
+
+
+def test_a_region_board_shows_regional_ranks_and_intervals(ev):
+    run = make_run(ev)
+    c = client_for("commerce")
+    body = html(c.get(f"/evaluation/runs/{run.pk}/?region=east", **EN))
+    chart = json.loads(re.search(r'<script id="chart-data" type="application/json">(.*?)</script>', body, re.S).group(1))
+    east = {r.zone.name_zh: r for r in run.results.filter(region="east").select_related("zone")}
+    assert chart["labels"]["rank"] == "regional rank" and len(chart["whiskers"]) == len(east)
+    for w in chart["whiskers"]:
+        r = east[w["zone"]]
+        assert (w["rank"], w["median"], w["p05"], w["p95"]) == (
+            r.rank_regional, float(r.mc_regional_median), float(r.mc_regional_p05), float(r.mc_regional_p95))

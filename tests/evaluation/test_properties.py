@@ -165,6 +165,8 @@ def test_monte_carlo_without_jitter_reproduces_evaluate(field, norm):
     iv = rank_intervals(FRAMEWORK, zones, values, draws=5, weight_jitter=D(0), normalisations=(norm,))
     assert {c: i.median for c, i in iv.items()} == {c: D(z.rank_national) for c, z in point.zones.items()}
     assert all(i.p05 == i.median == i.p95 for i in iv.values())
+    assert {c: i.regional_median for c, i in iv.items()} == {c: D(z.rank_regional) for c, z in point.zones.items()}
+    assert all(i.regional_p05 == i.regional_median == i.regional_p95 for i in iv.values())
 
 
 @SETTINGS

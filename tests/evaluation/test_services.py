@@ -340,6 +340,9 @@ def test_a_run_stores_results_scores_and_a_hash(ev):
     assert [r.rank_national for r in results] == list(range(1, len(results) + 1))
     assert results[0].class_national == "A" and results[-1].class_national == "C"
     assert all(r.mc_median is not None and r.mc_p05 <= r.mc_median <= r.mc_p95 for r in results)
+    board = {region: sum(1 for r in results if r.region == region) for region in {r.region for r in results}}
+    assert all(1 <= r.mc_regional_p05 <= r.mc_regional_median <= r.mc_regional_p95 <= board[r.region]
+               for r in results)
     assert run.synthetic and run.draws == DRAWS and len(run.result_hash) == 64 and run.params["class_bands"]
     framework_codes = {n["code"] for n in run.framework_snapshot if n["kind"] in ("category", "indicator")}
     assert len(framework_codes) == 5 + 27

@@ -5,8 +5,9 @@ Each draw multiplies every category and indicator weight by an independent facto
 [1 − jitter, 1 + jitter], picks one normalisation uniformly from `normalisations` for all indicators
 (None in that tuple = each indicator's own method), aggregates arithmetically (whatever
 `params.aggregation` says), adds the bonus / penalty points and ranks the zones nationally
-(competition ranks on the quantized overall score, as `engine.evaluate` does). The result per zone is the
-median and the 5th / 95th percentile (linear interpolation) of its ranks, to 0.01.
+(competition ranks on the quantized overall score, as `engine.evaluate` does), and within each region
+board. The result per zone is the median and the 5th / 95th percentile (linear interpolation) of its
+national and of its regional ranks, to 0.01.
 
 Random numbers are drawn per weighted node in framework order and per draw, never per zone, from
 numpy's PCG64 seeded with `seed`: the same inputs and seed give the same output, in any zone order.
@@ -33,6 +34,7 @@ from .engine import (
     effective_weights,
     prepare,
     quantize,
+    region_groups,
     score_matrix,
     validate_params,
 )
@@ -45,11 +47,14 @@ DEFAULT_NORMALISATIONS = (Normalisation.MINMAX, Normalisation.ZSCORE, Normalisat
 
 @dataclass(frozen=True)
 class Interval:
-    """National rank over the draws."""
+    """National rank over the draws, and the rank within the zone's region board over the same draws."""
 
     median: Decimal
     p05: Decimal
     p95: Decimal
+    regional_median: Decimal | None = None
+    regional_p05: Decimal | None = None
+    regional_p95: Decimal | None = None
 
 
 def row_ranks(v: np.ndarray) -> np.ndarray:
@@ -119,8 +124,14 @@ def rank_intervals(framework: Framework, zones: Sequence[ZoneInput],
     overall = quantize(np.clip(base, 0.0, 100.0)) + prep.adj_q[None, :]
     ranks = row_ranks(overall)
     p05, med, p95 = np.percentile(ranks, [5, 50, 95], axis=0)
+    regional = np.empty_like(ranks)
+    for idx in region_groups(prep.regions).values():
+        regional[:, idx] = row_ranks(overall[:, idx])
+    r05, rmed, r95 = np.percentile(regional, [5, 50, 95], axis=0)
 
     def dec(x: float) -> Decimal:
         return Decimal(repr(float(x))).quantize(CENT, ROUND_HALF_UP)
 
-    return {code: Interval(median=dec(med[j]), p05=dec(p05[j]), p95=dec(p95[j])) for j, code in enumerate(prep.codes)}
+    return {code: Interval(median=dec(med[j]), p05=dec(p05[j]), p95=dec(p95[j]), regional_median=dec(rmed[j]),
+                           regional_p05=dec(r05[j]), regional_p95=dec(r95[j]))
+            for j, code in enumerate(prep.codes)}
