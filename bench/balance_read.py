@@ -29,7 +29,7 @@ import tempfile
 import time
 from datetime import timedelta
 
-from _common import PG_ADMIN, PG_BENCH, django_setup, log, maxrss_mb, pg_recreate  # noqa: E402,F401
+from _common import django_setup, log, pg_recreate  # noqa: E402
 
 PER_LIST = 1000
 QTY_UNITS = 100_000  # 1.00000 per entry

@@ -28,7 +28,7 @@ import uuid
 from datetime import timedelta
 from pathlib import Path
 
-from _common import PG_ADMIN, PG_BENCH, django_setup, log, maxrss_mb, pg_recreate  # noqa: E402,F401
+from _common import django_setup, log, maxrss_mb, pg_recreate  # noqa: E402
 
 COLUMNS = ["inner_no", "direction", "trade_mode", "list_type", "item_kind", "declaration_no", "remarks",
            "item_no", "quantity", "unit", "value", "currency", "goods_status"]

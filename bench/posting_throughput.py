@@ -41,7 +41,7 @@ import time
 import uuid
 from datetime import date, timedelta
 
-from _common import PG_ADMIN, PG_BENCH, django_setup, log, maxrss_mb, pg_recreate  # noqa: E402,F401
+from _common import PG_ADMIN, PG_BENCH, django_setup, log, pg_recreate  # noqa: E402
 
 SEED_UNITS = 1_000_000
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -20,6 +19,7 @@ from django.db.models import Max, Sum
 
 from bondzone.core import audit, idempotency
 from bondzone.core.actor import Actor
+from bondzone.core.domain.inputs import collect_date, collect_decimal
 from bondzone.core.domain.errors import Conflict, DomainError, Forbidden, Problem, problem
 from bondzone.core.domain.roles import Role
 from bondzone.core.models import Zone
@@ -51,19 +51,6 @@ NODE_FIELDS = ("code", "parent", "kind", "name_zh", "name_en", "weight", "direct
 
 
 # ---------------------------------------------------------------- small parsers
-def _decimal(value: Any, field: str, problems: list[Problem], *, required: bool = False) -> Decimal | None:
-    if value is None or value == "":
-        if required:
-            problems.append(problem(field, "required"))
-        return None
-    try:
-        d = Decimal(str(value).strip())
-        if not d.is_finite():
-            raise InvalidOperation
-        return d
-    except (InvalidOperation, ValueError):
-        problems.append(problem(field, "not_a_number", value=value))
-        return None
 
 
 def _year(value: Any, field: str, problems: list[Problem]) -> int | None:
@@ -194,7 +181,7 @@ def set_weights(*, actor: Actor, framework_id: int, weights: dict[str, Any]) -> 
         if code not in known:
             problems.append(problem(f"weights.{code}", "unknown_indicator", framework=f.code, value=code))
             continue
-        d = _decimal(raw, f"weights.{code}", problems, required=True)
+        d = collect_decimal(raw, f"weights.{code}", problems, required=True)
         if d is not None:
             parsed[code] = d
     if not parsed and not problems:
@@ -230,7 +217,7 @@ def update_indicator(*, actor: Actor, framework_id: int, code: str, data: dict) 
         if key not in INDICATOR_EDITABLE or raw is None:
             continue
         if key in ("goal_low", "goal_high", "points", "cap"):
-            changes[key] = _decimal(raw, key, problems)
+            changes[key] = collect_decimal(raw, key, problems)
         elif key == "direction":
             try:
                 changes[key] = int(raw)
@@ -307,14 +294,6 @@ ZONE_FIELDS = ("code", "name_zh", "name_en", "kind", "region", "province", "plat
                "accepted_on", "evaluated_from")
 
 
-def _date(value: Any, field: str, problems: list[Problem]) -> date | None:
-    if value is None or str(value).strip() == "":
-        return None
-    try:
-        return date.fromisoformat(str(value).strip())
-    except ValueError:
-        problems.append(problem(field, "bad_date", value=value))
-        return None
 
 
 def save_zone(*, actor: Actor, data: dict, zone_id: Any = None) -> EvalZone:
@@ -356,7 +335,7 @@ def save_zone(*, actor: Actor, data: dict, zone_id: Any = None) -> EvalZone:
         clean["zone"] = platform
     for field in ("approved_on", "accepted_on"):
         if field in data:
-            clean[field] = _date(data[field], field, problems)
+            clean[field] = collect_date(data[field], field, problems)
     if "evaluated_from" in data:
         raw = str(data["evaluated_from"]).strip()
         clean["evaluated_from"] = _year(raw, "evaluated_from", problems) if raw else None
@@ -383,7 +362,7 @@ def set_area(*, actor: Actor, zone_id: int, year: Any, planned: Any, accepted: A
     zone = _writable_zone(actor, zone_id)
     problems: list[Problem] = []
     y = _year(year, "year", problems)
-    vals = {k: _decimal(v, k, problems, required=True) for k, v in
+    vals = {k: collect_decimal(v, k, problems, required=True) for k, v in
             (("planned_km2", planned), ("accepted_km2", accepted), ("fenced_km2", fenced),
              ("developed_km2", developed))}
     if not problems:
@@ -413,7 +392,7 @@ def _check_value(zone: EvalZone, row: dict, prefix: str, problems: list[Problem]
     if spec is None:
         problems.append(problem(prefix + "series", "no_such_series", value=series))
     year = _year(row.get("year"), prefix + "year", problems)
-    value = _decimal(row.get("value"), prefix + "value", problems, required=True)
+    value = collect_decimal(row.get("value"), prefix + "value", problems, required=True)
     unit = str(row.get("unit") or "").strip()
     if spec is not None and unit != spec.unit:
         problems.append(problem(prefix + "unit", "wrong_value_unit", series=series, expected=spec.unit,

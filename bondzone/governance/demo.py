@@ -17,7 +17,7 @@ from bondzone.core.models import Zone
 
 from . import services
 from .domain.schedule import period_of
-from .models import Task, Unit, UnitKind, UnitMember
+from .models import Task, Unit, UnitKind
 
 ZONE_UNITS = [
     ("TZ", "北京天竺综合保税区管理委员会", "Tianzhu CBZ Administration"),

@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import asdict
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from bondzone.core import audit, idempotency
 from bondzone.core.actor import Actor
+from bondzone.core.domain.inputs import collect_date, collect_decimal
 from bondzone.core.domain.errors import Conflict, DomainError, Problem, problem
 from bondzone.core.domain.roles import Role
 from bondzone.core.models import Zone
@@ -51,29 +52,8 @@ def task_snapshot(t: Task) -> dict:
     }
 
 
-def _decimal(value: Any, field: str, problems: list[Problem]) -> Decimal | None:
-    if value is None or value == "":
-        return None
-    try:
-        d = Decimal(str(value).strip())
-        if not d.is_finite():
-            raise InvalidOperation
-        return d
-    except (InvalidOperation, ValueError):
-        problems.append(problem(field, "not_a_number", value=value))
-        return None
 
 
-def _date(value: Any, field: str, problems: list[Problem]) -> date | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value).strip())
-    except ValueError:
-        problems.append(problem(field, "bad_date", value=value))
-        return None
 
 
 def _text(value: Any, field: str, max_len: int, problems: list[Problem], required: bool = False) -> str:
@@ -246,7 +226,7 @@ def _validate_task(data: dict, current: Task | None) -> tuple[dict, list[Problem
         clean["public_summary"] = _text(data.get("public_summary"), "public_summary", 5000, problems)
     for f in ("start_date", "due_date"):
         if f in data:
-            clean[f] = _date(data[f], f, problems)
+            clean[f] = collect_date(data[f], f, problems)
     if "year" in data:
         y = data["year"]
         if y not in (None, "") and not (str(y).isdigit() and 2000 <= int(y) <= 2100):
@@ -264,12 +244,12 @@ def _validate_task(data: dict, current: Task | None) -> tuple[dict, list[Problem
     if "published" in data:
         clean["published"] = bool(data["published"])
     if "progress" in data:
-        p = _decimal(data["progress"], "progress", problems)
+        p = collect_decimal(data["progress"], "progress", problems)
         if p is not None:
             problems += tree.check_progress(p)
             clean["progress"] = p
     if "weight" in data:
-        w = _decimal(data["weight"], "weight", problems)
+        w = collect_decimal(data["weight"], "weight", problems)
         if w is not None and not (Decimal(0) <= w <= tree.HUNDRED):
             problems.append(problem("weight", "weight_out_of_range", value=w))
         clean["weight"] = w
@@ -391,7 +371,7 @@ def set_weights(*, actor: Actor, task_id: int, mode: str, weights: dict) -> Task
         if cid not in children:
             problems.append(problem(f"weights.{key}", "not_found", model="task", id=str(key)))
             continue
-        parsed[cid] = _decimal(raw, f"weights.{key}", problems)
+        parsed[cid] = collect_decimal(raw, f"weights.{key}", problems)
     if not problems:
         problems += tree.check_weights(mode, parsed)
     if problems:
@@ -465,7 +445,7 @@ def submit_report(*, actor: Actor, task_id: int, unit_id: int | None, period: st
         if not valid_period(clean_period):
             problems.append(problem("period", "bad_period", value=clean_period))
         clean_text = _text(text, "text", 10000, problems, required=True)
-        value = _decimal(progress, "progress", problems)
+        value = collect_decimal(progress, "progress", problems)
         if value is None and not any(p.field == "progress" for p in problems):
             problems.append(problem("progress", "required"))
         elif value is not None:
@@ -560,7 +540,7 @@ def request_extension(*, actor: Actor, task_id: int, unit_id: int | None, new_du
     if unit is not None and not _task_of_unit(task, unit):
         problems.append(problem("task_id", "task_not_of_unit", task=task.code or task.pk, unit=unit.name))
     reason = _text(reason, "reason", 2000, problems, required=True)
-    new = _date(new_due, "new_due", problems)
+    new = collect_date(new_due, "new_due", problems)
     if new is None and not any(p.field == "new_due" for p in problems):
         problems.append(problem("new_due", "required"))
     if task.due_date is None:
@@ -632,9 +612,9 @@ def _clean_items(items: list[dict], problems: list[Problem], year: int) -> list[
         f = f"items[{i}]"
         item = {
             "name": _text(raw.get("name"), f"{f}.name", 200, p, required=True),
-            "investment": _decimal(raw.get("investment"), f"{f}.investment", p),
-            "planned_start": _date(raw.get("planned_start"), f"{f}.planned_start", p),
-            "planned_end": _date(raw.get("planned_end"), f"{f}.planned_end", p),
+            "investment": collect_decimal(raw.get("investment"), f"{f}.investment", p),
+            "planned_start": collect_date(raw.get("planned_start"), f"{f}.planned_start", p),
+            "planned_end": collect_date(raw.get("planned_end"), f"{f}.planned_end", p),
             "lead_unit": _one_unit(raw.get("lead_unit_id"), f"{f}.lead_unit_id", p),
             "zone": _one_zone(raw.get("zone"), f"{f}.zone", p),
         }
@@ -747,7 +727,7 @@ def create_meeting(*, actor: Actor, number: str, held_on: Any, title: str, level
     problems: list[Problem] = []
     number = _text(number, "number", 40, problems, required=True)
     title = _text(title, "title", 200, problems, required=True)
-    held = _date(held_on, "held_on", problems)
+    held = collect_date(held_on, "held_on", problems)
     if held is None and not any(p.field == "held_on" for p in problems):
         problems.append(problem("held_on", "required"))
     _choice(level, "level", LEVEL_ORDER, problems)
@@ -836,7 +816,7 @@ def add_decision(*, actor: Actor, issue_id: int, text: str, lead_unit_id: Any, m
     if lead is None and not problems:
         problems.append(problem("lead_unit_id", "required"))
     co = _units(co_unit_ids, "co_unit_ids", problems)
-    due = _date(due_date, "due_date", problems)
+    due = collect_date(due_date, "due_date", problems)
     if (due is None) == (due_in_workdays in (None, "")) and not problems:
         problems.append(problem("due_date", "decision_due_or_days"))
     if due_in_workdays not in (None, ""):

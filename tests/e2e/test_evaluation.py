@@ -6,7 +6,6 @@ published ranking."""
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 from importlib import import_module
 

@@ -67,7 +67,7 @@ def test_ledger_report_and_review(page: Page, live_server, gov_world, language):
     log_in(page, base, "commerce")
     page.goto(f"{base}/governance/tasks/{measure.pk}/")
     with page.expect_navigation():
-        page.click(f"button[name=decision][value=accept]")
+        page.click("button[name=decision][value=accept]")
     expect(page.locator(".badge", has_text=t["accepted"])).to_be_visible()
     measure.refresh_from_db()
     assert measure.progress == 40

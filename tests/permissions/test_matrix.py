@@ -16,7 +16,6 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from bondzone.api import api
-from bondzone.core.actor import actor_of
 from bondzone.core.models import AuditEvent, Enterprise
 from bondzone.supervision.models import AccountBook, BookItem, StockAccount, StockEntry, VerificationList
 
