@@ -12,8 +12,8 @@ from bondzone.core.http import actor
 from . import exports, selectors, services
 from .schemas import (
     AreaIn, AreaOut, CloneIn, ComputeIn, FrameworkDetailOut, FrameworkOut, ImportOut, IndicatorOut, IndicatorPatch,
-    PublishIn, ReproduceOut, RunIn, RunOut, SettingsIn, ValueIn, ValueOut, WeightsIn, ZoneDetailOut, ZoneIn, ZoneOut,
-    ZoneResultOut,
+    NodeIn, PublishIn, ReproduceOut, RunIn, RunOut, SettingsIn, ValueIn, ValueOut, WeightsIn, ZoneDetailOut, ZoneIn,
+    ZoneOut, ZoneResultOut,
 )
 
 router = Router(tags=["evaluation"])
@@ -84,6 +84,19 @@ def set_weights(request: HttpRequest, framework_id: int, payload: WeightsIn):
 def update_indicator(request: HttpRequest, framework_id: int, code: str, payload: IndicatorPatch):
     return services.update_indicator(actor=actor(request), framework_id=framework_id, code=code,
                                      data=payload.dict(exclude_none=True))
+
+
+@router.post("/frameworks/{framework_id}/indicators", response={201: IndicatorOut},
+             summary="Add an indicator or bonus / penalty item (weight 0; then set weights)")
+def add_indicator(request: HttpRequest, framework_id: int, payload: NodeIn):
+    return Status(201, services.add_node(actor=actor(request), framework_id=framework_id, data=payload.dict()))
+
+
+@router.delete("/frameworks/{framework_id}/indicators/{code}", response={204: None},
+               summary="Remove a weightless node (a category with its indicators)")
+def remove_indicator(request: HttpRequest, framework_id: int, code: str):
+    services.remove_node(actor=actor(request), framework_id=framework_id, code=code)
+    return Status(204, None)
 
 
 @router.patch("/frameworks/{framework_id}", response=FrameworkDetailOut,

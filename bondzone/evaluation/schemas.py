@@ -108,6 +108,23 @@ class IndicatorPatch(Schema):
     cap: str | None = None
 
 
+class NodeIn(Schema):
+    code: str = Field(max_length=20)
+    kind: str = "indicator"
+    parent: str = ""
+    name_zh: str = Field(max_length=100)
+    name_en: str = ""
+    direction: int = 1
+    unit: str = ""
+    formula: str = "raw"
+    series: str
+    normalisation: str = "minmax"
+    goal_low: str | None = None
+    goal_high: str | None = None
+    points: str | None = None
+    cap: str | None = None
+
+
 class SettingsIn(Schema):
     name: str | None = None
     aggregation: str | None = None

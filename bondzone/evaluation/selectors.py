@@ -50,6 +50,10 @@ def indicator(actor: Actor, framework_obj: Framework, indicator_id) -> Indicator
     return get_scoped(Indicator.objects.filter(framework=framework_obj), actor, indicator_id)
 
 
+def categories(framework_obj: Framework) -> QuerySet:
+    return framework_obj.indicators.filter(kind="category").order_by("position", "id")
+
+
 @dataclass
 class TreeRow:
     node: Indicator

@@ -15,7 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Max, Sum
+from django.db.models import F, Max, Sum
 
 from bondzone.core import audit, idempotency
 from bondzone.core.actor import Actor
@@ -242,6 +242,80 @@ def update_indicator(*, actor: Actor, framework_id: int, code: str, data: dict) 
     return ind
 
 
+NEW_NODE_KINDS = (fw.Kind.INDICATOR.value, fw.Kind.BONUS.value, fw.Kind.PENALTY.value)
+
+
+def add_node(*, actor: Actor, framework_id: int, data: dict) -> Indicator:
+    """Add an indicator (under a category) or a bonus / penalty item to an unlocked framework. It starts with
+    weight 0, so every sum still holds; give it weight afterwards with `set_weights`."""
+    f = _editable(actor, framework_id)
+    data = {k: (v.strip() if isinstance(v, str) else v) for k, v in (data or {}).items()}
+    problems: list[Problem] = []
+    code = str(data.get("code") or "")
+    if not code:
+        problems.append(problem("code", "required"))
+    elif len(code) > 20:
+        problems.append(problem("code", "too_long", max=20))
+    elif f.indicators.filter(code=code).exists():
+        problems.append(problem("code", "duplicate_value", value=code))
+    kind = data.get("kind") or fw.Kind.INDICATOR.value
+    if kind not in NEW_NODE_KINDS:
+        problems.append(problem("kind", "bad_new_kind", value=kind))
+    for field, limit, required in (("name_zh", 100, True), ("name_en", 150, False), ("unit", 20, False)):
+        if required and not data.get(field):
+            problems.append(problem(field, "required"))
+        elif len(str(data.get(field) or "")) > limit:
+            problems.append(problem(field, "too_long", max=limit))
+    try:
+        direction = int(data.get("direction") or 1)
+    except (TypeError, ValueError):
+        problems.append(problem("direction", "not_an_integer", value=data.get("direction")))
+        direction = 1
+    decimals = {k: collect_decimal(data.get(k), k, problems) for k in ("goal_low", "goal_high", "points", "cap")}
+    _raise(problems)
+    formula = data.get("formula") or fw.Formula.RAW.value
+    series = data.get("series") or ""
+    unit = data.get("unit") or (fw.value_unit(SERIES[series].unit, formula) if series in SERIES else "")
+    node = fw.Node(code=code, parent=(data.get("parent") or None) if kind == fw.Kind.INDICATOR else None,
+                   kind=fw.Kind(kind), name_zh=data["name_zh"], name_en=data.get("name_en") or "",
+                   direction=direction, unit=unit, formula=formula, series=series,
+                   normalisation=data.get("normalisation") or fw.Normalisation.MINMAX.value,
+                   weight_assumed=True, **decimals)
+    prefix = f"nodes.{code}."
+    _raise([Problem(p.field.removeprefix(prefix), p.code, p.params)
+            for p in fw.validate(fw.Framework(code=f.code, name=f.name, nodes=(*to_domain(f).nodes, node)))])
+    with transaction.atomic():
+        Framework.objects.select_for_update().get(pk=f.pk)  # one structural change of a framework at a time
+        after = f.indicators.filter(parent_code=node.parent) if node.parent else f.indicators.all()
+        position = (after.aggregate(p=Max("position"))["p"] or 0) + 1
+        f.indicators.filter(position__gte=position).update(position=F("position") + 1)
+        ind = Indicator.objects.create(
+            framework=f, code=code, parent_code=node.parent or "", kind=node.kind.value, name_zh=node.name_zh,
+            name_en=node.name_en, weight=0, weight_assumed=True, direction=direction, unit=unit, formula=formula,
+            series=series, normalisation=node.normalisation, position=position, **decimals)
+        audit.record(actor, "evaluation.node_added", ind, after=node_to_json(node))
+    ind.refresh_from_db()  # decimals as stored (0.0000), like every other read of a node
+    return ind
+
+
+def remove_node(*, actor: Actor, framework_id: int, code: str) -> Framework:
+    """Remove a node of an unlocked framework (a category with its indicators). Only weightless nodes go:
+    the weights are moved to the other nodes first, on purpose, with `set_weights`."""
+    f = _editable(actor, framework_id)
+    removed = list(f.indicators.filter(code=code)) + list(f.indicators.filter(parent_code=code or "-"))
+    if not removed:
+        raise DomainError(problem("code", "unknown_indicator", framework=f.code, value=code))
+    _raise([fw.prob("code", "node_has_weight", code=n.code, value=fw.fmt(n.weight)) for n in removed if n.weight])
+    gone = {n.code for n in removed}
+    rest = tuple(n for n in to_domain(f).nodes if n.code not in gone)
+    _raise(fw.validate(fw.Framework(code=f.code, name=f.name, nodes=rest)))
+    with transaction.atomic():
+        Framework.objects.select_for_update().get(pk=f.pk)
+        f.indicators.filter(pk__in=[n.pk for n in removed]).delete()
+        audit.record(actor, "evaluation.node_removed", f, before={n.code: node_to_json(_node_of(n)) for n in removed})
+    return f
+
+
 def update_settings(*, actor: Actor, framework_id: int, data: dict) -> Framework:
     f = _editable(actor, framework_id)
     problems: list[Problem] = []
@@ -292,8 +366,6 @@ def _writable_zone(actor: Actor, zone_id: Any) -> EvalZone:
 
 ZONE_FIELDS = ("code", "name_zh", "name_en", "kind", "region", "province", "platform_zone", "approved_on",
                "accepted_on", "evaluated_from")
-
-
 
 
 def save_zone(*, actor: Actor, data: dict, zone_id: Any = None) -> EvalZone:

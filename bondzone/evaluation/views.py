@@ -13,7 +13,7 @@ from bondzone.core.domain.errors import DomainError, problem
 from bondzone.core.web import actor, errors_of, new_idempotency_key, page, page_of
 
 from . import exports, selectors, services
-from .domain.framework import Normalisation
+from .domain.framework import Formula, Normalisation
 from .models import Region, Source, ZoneKind
 
 
@@ -249,6 +249,51 @@ def framework_indicator(request, framework_id: int, indicator_id: int):
         return redirect("evaluation:framework", f.pk)
     return render(request, "evaluation/indicator.html", {
         "framework": f, "node": node, "can_edit": not f.locked, "normalisations": Normalisation})
+
+
+NODE_FORM_FIELDS = ("code", "kind", "parent", "name_zh", "name_en", "direction", "unit", "formula", "series",
+                    "normalisation", "goal_low", "goal_high", "points", "cap")
+
+
+@page
+def framework_indicator_add(request, framework_id: int):
+    """Add an indicator or a bonus / penalty item to an unlocked framework (it starts with weight 0)."""
+    a = actor(request)
+    f = selectors.framework(a, framework_id)
+    a.require("evaluation.manage")
+    form = {"kind": "indicator", "direction": "1", "formula": "raw", "normalisation": "minmax"}
+    if request.method == "POST":
+        form = {k: request.POST[k] for k in NODE_FORM_FIELDS if k in request.POST}
+        try:
+            node = services.add_node(actor=a, framework_id=f.pk, data=form)
+        except DomainError as exc:
+            if exc.status in (403, 404):
+                raise
+            _flash(request, exc)
+        else:
+            messages.success(request, _("%(code)s added with weight 0; give it weight below.") % {"code": node.code})
+            return redirect("evaluation:framework", f.pk)
+    return render(request, "evaluation/indicator_add.html", {
+        "framework": f, "can_edit": not f.locked, "form": form, "categories": selectors.categories(f),
+        "series": selectors.series_choices(), "formulas": Formula, "normalisations": Normalisation})
+
+
+@page
+@require_POST
+def framework_indicator_remove(request, framework_id: int, indicator_id: int):
+    a = actor(request)
+    f = selectors.framework(a, framework_id)
+    a.require("evaluation.manage")
+    node = selectors.indicator(a, f, indicator_id)
+    try:
+        services.remove_node(actor=a, framework_id=f.pk, code=node.code)
+    except DomainError as exc:
+        if exc.status in (403, 404):
+            raise
+        _flash(request, exc)
+        return redirect("evaluation:framework-indicator", f.pk, node.pk)
+    messages.success(request, _("%(code)s removed.") % {"code": node.code})
+    return redirect("evaluation:framework", f.pk)
 
 
 def _bands_from_text(text: str):

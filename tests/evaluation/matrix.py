@@ -58,6 +58,9 @@ SPEC: dict[str, tuple] = {
     "evaluation:framework-clone": ("page", MANAGE, "framework", "object", {302}, "evaluation.clone"),
     "evaluation:framework-weights": ("page", MANAGE, "framework", "object", {302}, "evaluation.weights-page"),
     "evaluation:framework-indicator": ("page", MANAGE, "framework", "object", {302}, "evaluation.indicator-page"),
+    # the add form shows the error on the page again, with what was typed (locked B: the same, 200)
+    "evaluation:framework-indicator-add": ("page", MANAGE, "framework", "object", {200}, "evaluation.node-page"),
+    "evaluation:framework-indicator-remove": ("page", MANAGE, "framework", "object", {302}, "evaluation.remove"),
     "evaluation:values": ("page", VIEW, None, "action", {200}, None),
     "evaluation:value-create": ("page", ENTER, "zone", "action", {302}, "evaluation.value-page"),
     "evaluation:values-import": ("page", ENTER, None, "action", {400}, "import"),
@@ -83,6 +86,10 @@ SPEC: dict[str, tuple] = {
     f"PATCH {P}/frameworks/{{framework_id}}/indicators/{{code}}": ("api", MANAGE, "framework", "action",
                                                                      {"A": {400}, "B": {409}},
                                                                      "evaluation.indicator"),
+    f"POST {P}/frameworks/{{framework_id}}/indicators": ("api", MANAGE, "framework", "action",
+                                                         {"A": {400}, "B": {409}}, "evaluation.node"),
+    f"DELETE {P}/frameworks/{{framework_id}}/indicators/{{code}}": ("api", MANAGE, "framework", "action",
+                                                                      {"A": {400}, "B": {409}}, "evaluation.remove"),
     f"GET {P}/values": ("api", None, None, "action", {200}, None),  # enterprises: no rows
     f"POST {P}/values": ("api", ENTER, "zone", "action", {400}, "evaluation.value"),
     f"POST {P}/values/import": ("api", ENTER, None, "action", {400}, "import"),
@@ -175,6 +182,10 @@ BODIES = {
     "evaluation.settings": lambda w, o: {"aggregation": "median"},
     "evaluation.indicator": lambda w, o: {"normalisation": "bogus"},
     "evaluation.indicator-page": lambda w, o: {"name_zh": "x", "normalisation": "bogus"},
+    # a new node reading an unknown series; removing S01, which still carries weight
+    "evaluation.node": lambda w, o: {"code": "S99", "parent": "S", "name_zh": "x", "series": "no_such"},
+    "evaluation.node-page": lambda w, o: {"code": "S99", "parent": "S", "name_zh": "x", "series": "no_such"},
+    "evaluation.remove": lambda w, o: {},
     # an unknown series
     "evaluation.value": lambda w, o: {"zone_id": _zone(o), "series": "no_such", "year": 2025, "value": "1",
                                       "unit": "亿元"},

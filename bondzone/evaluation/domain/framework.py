@@ -48,6 +48,15 @@ class Normalisation(StrEnum):
 ADJUSTMENT_KINDS = (Kind.BONUS, Kind.PENALTY)
 
 
+def value_unit(series_unit: str, formula: Formula) -> str:
+    """The unit of an indicator's value: its series' unit, per km² of it, or % for a growth rate."""
+    if formula == Formula.YOY:
+        return "%"
+    if formula == Formula.PER_KM2:
+        return f"{series_unit}/km²"
+    return series_unit
+
+
 def prob(field: str, code: str, /, **params: object) -> Problem:
     """A Problem whose parameters may include `code` (core's problem() reserves that name)."""
     return Problem(field, code, params)
@@ -146,6 +155,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                         "zero (points {points}, cap {cap}).",
                                         "加减分项 {code} 需要设置大于零的单位分值和封顶分值（单位分值 {points}，封顶 {cap}）。"),
     "empty_category": ("Category {code} has no indicators.", "一级类别 {code} 下没有指标。"),
+    # adding and removing nodes (services.add_node / remove_node)
+    "bad_new_kind": ("A new node is an indicator, a bonus or a penalty item, not “{value}”.",
+                     "新增节点只能是指标、加分项或减分项，不能是“{value}”。"),
+    "node_has_weight": ("{code} still carries weight {value} %: set it to 0 on the framework page (and give its "
+                        "weight to the others) before removing it.",
+                        "{code} 仍有权重 {value}%：请先在指标体系页面将其设为 0（并把权重分给其他节点），再删除。"),
     # parameters of a run (engine.validate_params)
     "bad_aggregation": ("“{value}” is not an aggregation (arithmetic, geometric).",
                         "“{value}”不是有效的合成方法（arithmetic、geometric）。"),
@@ -183,7 +198,8 @@ def _show(d: Decimal | None) -> str:
     return "—" if d is None else str(d)
 
 
-def _fmt(d: Decimal) -> str:
+def fmt(d: Decimal) -> str:
+    """Plain decimal text for messages: 10, not 1E+1; 2.5000 stays as stored."""
     return format(d.normalize(), "f") if d == d.to_integral_value() else format(d, "f")
 
 
@@ -247,7 +263,7 @@ def validate(framework: Framework, series: Mapping[str, Series] | None = None) -
         if not isinstance(n.weight, Decimal) or not n.weight.is_finite():
             problems.append(prob(f"{f}.weight", "bad_weight", code=code, value=str(n.weight)))
         elif n.weight < 0:
-            problems.append(prob(f"{f}.weight", "negative_weight", code=code, value=_fmt(n.weight)))
+            problems.append(prob(f"{f}.weight", "negative_weight", code=code, value=fmt(n.weight)))
 
         if n.kind == Kind.CATEGORY:
             if n.parent is not None:
@@ -271,7 +287,7 @@ def validate(framework: Framework, series: Mapping[str, Series] | None = None) -
             if n.parent is not None:
                 problems.append(prob(f"{f}.parent", "adjustment_with_parent", code=code, parent=n.parent))
             if isinstance(n.weight, Decimal) and n.weight.is_finite() and n.weight > 0:
-                problems.append(prob(f"{f}.weight", "adjustment_with_weight", code=code, value=_fmt(n.weight)))
+                problems.append(prob(f"{f}.weight", "adjustment_with_weight", code=code, value=fmt(n.weight)))
             for attr in ("points", "cap"):  # both required, finite and above zero
                 v = getattr(n, attr)
                 if not (isinstance(v, Decimal) and v.is_finite() and v > 0):
@@ -297,8 +313,8 @@ def check_goalposts(n: Node, field: str | None = None) -> list[Problem]:
     if n.goal_low is None or n.goal_high is None or not (n.goal_low.is_finite() and n.goal_high.is_finite()):
         return [prob(f"{f}.goal_low", "goalposts_missing", code=n.code)]
     if n.goal_low >= n.goal_high:
-        return [prob(f"{f}.goal_high", "goalposts_order", code=n.code, low=_fmt(n.goal_low),
-                        high=_fmt(n.goal_high))]
+        return [prob(f"{f}.goal_high", "goalposts_order", code=n.code, low=fmt(n.goal_low),
+                        high=fmt(n.goal_high))]
     return []
 
 
@@ -312,8 +328,8 @@ def _check_weights(by_code: Mapping[str, Node]) -> list[Problem]:
     if categories and _weights_ok(categories):
         total = sum((c.weight for c in categories), Decimal(0))
         if total != HUNDRED:
-            problems.append(prob("nodes", "weights_do_not_sum", parent="root", expected=_fmt(HUNDRED),
-                                    actual=_fmt(total)))
+            problems.append(prob("nodes", "weights_do_not_sum", parent="root", expected=fmt(HUNDRED),
+                                    actual=fmt(total)))
     for c in categories:
         kids = [n for n in by_code.values() if n.parent == c.code and n.kind == Kind.INDICATOR]
         if not kids or not _weights_ok([c, *kids]):
@@ -321,5 +337,5 @@ def _check_weights(by_code: Mapping[str, Node]) -> list[Problem]:
         total = sum((k.weight for k in kids), Decimal(0))
         if total != c.weight:
             problems.append(prob(f"nodes.{c.code}.weight", "weights_do_not_sum", parent=c.code,
-                                    expected=_fmt(c.weight), actual=_fmt(total)))
+                                    expected=fmt(c.weight), actual=fmt(total)))
     return problems
