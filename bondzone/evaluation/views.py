@@ -17,6 +17,12 @@ from .domain.framework import Formula, Normalisation
 from .models import Region, Source, ZoneKind
 
 
+# lists, not the enum classes: a template calls whatever is callable, and an enum class called with no
+# argument fails, which the template turns into an empty loop
+NORMALISATIONS = [n.value for n in Normalisation]
+FORMULAS = [f.value for f in Formula]
+
+
 def _int(raw) -> int | None:
     raw = (raw or "").strip()
     return int(raw) if raw.isdigit() else None
@@ -248,7 +254,7 @@ def framework_indicator(request, framework_id: int, indicator_id: int):
         messages.success(request, _("%(code)s saved.") % {"code": node.code})
         return redirect("evaluation:framework", f.pk)
     return render(request, "evaluation/indicator.html", {
-        "framework": f, "node": node, "can_edit": not f.locked, "normalisations": Normalisation})
+        "framework": f, "node": node, "can_edit": not f.locked, "normalisations": NORMALISATIONS})
 
 
 NODE_FORM_FIELDS = ("code", "kind", "parent", "name_zh", "name_en", "direction", "unit", "formula", "series",
@@ -275,7 +281,7 @@ def framework_indicator_add(request, framework_id: int):
             return redirect("evaluation:framework", f.pk)
     return render(request, "evaluation/indicator_add.html", {
         "framework": f, "can_edit": not f.locked, "form": form, "categories": selectors.categories(f),
-        "series": selectors.series_choices(), "formulas": Formula, "normalisations": Normalisation})
+        "series": selectors.series_choices(), "formulas": FORMULAS, "normalisations": NORMALISATIONS})
 
 
 @page

@@ -171,6 +171,12 @@ def test_the_add_form_keeps_what_was_typed_on_error_and_the_remove_button_remove
     c = client_for("commerce")
     page = f"/evaluation/frameworks/{ev.gacc.pk}/"
     assert f'href="{page}indicators/new"' in c.get(page, **EN).content.decode()
+    form = c.get(f"{page}indicators/new", **EN).content.decode()
+    for select, values in (("formula", ["raw", "per_km2", "yoy"]),
+                           ("normalisation", ["minmax", "zscore", "goalposts", "rank"]),
+                           ("kind", ["indicator", "bonus", "penalty"]), ("parent", ["", "S", "Q", "L", "R", "I"])):
+        block = form.split(f'name="{select}"')[1].split("</select>")[0]
+        assert re.findall(r'<option value="(\w*)"', block) == values, select
     before = snapshot()
     r = c.post(f"{page}indicators/new", {**NEW, "normalisation": "goalposts"}, **EN)
     body = r.content.decode()

@@ -358,7 +358,11 @@ def test_indicator_form_edits_one_node_and_refuses_bad_input(ev):
     c = client_for("commerce")
     node = Indicator.objects.get(framework=ev.gacc, code="S01")
     url = f"/evaluation/frameworks/{ev.gacc.pk}/indicators/{node.pk}/"
-    assert 'data-testid="indicator-form"' in html(c.get(url, **EN))
+    form = html(c.get(url, **EN))
+    assert 'data-testid="indicator-form"' in form
+    select = form.split('name="normalisation"')[1].split("</select>")[0]
+    options = re.findall(r'<option value="(\w+)" (selected)?', select)
+    assert options == [("minmax", "selected"), ("zscore", ""), ("goalposts", ""), ("rank", "")]
     assert f'href="{url}"' in html(c.get(f"/evaluation/frameworks/{ev.gacc.pk}/", **EN))
 
     before = snapshot()  # goalposts normalisation without goalposts
