@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest
 
@@ -29,6 +30,15 @@ def page_of(request: HttpRequest, qs, per_page: int = PER_PAGE):
 
 def errors_of(exc: DomainError) -> list[dict]:
     return as_dicts(exc.problems)
+
+
+def flash_refusal(request: HttpRequest, exc: DomainError) -> None:
+    """Show a refused form's problems as flashed messages ("field: message") for the page it redirects to.
+    A 403 or 404 is raised on, for `page` to answer with a page of its own."""
+    if exc.status in (403, 404):
+        raise exc
+    for e in errors_of(exc):
+        messages.error(request, f"{e['field']}: {e['message']}" if e["field"] else e["message"])
 
 
 def new_idempotency_key() -> str:

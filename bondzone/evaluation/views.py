@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bondzone.core.domain.errors import DomainError, problem
-from bondzone.core.web import actor, errors_of, new_idempotency_key, page, page_of
+from bondzone.core.web import actor, errors_of, flash_refusal, new_idempotency_key, page, page_of
 
 from . import exports, selectors, services
 from .domain.framework import Formula, Normalisation
@@ -26,11 +26,6 @@ FORMULAS = [f.value for f in Formula]
 def _int(raw) -> int | None:
     raw = (raw or "").strip()
     return int(raw) if raw.isdigit() else None
-
-
-def _flash(request, exc: DomainError) -> None:
-    for e in errors_of(exc):
-        messages.error(request, f"{e['field']}: {e['message']}" if e["field"] else e["message"])
 
 
 def _name(node: dict) -> str:
@@ -59,9 +54,7 @@ def run_create(request):
                                   label=request.POST.get("label", ""),
                                   idempotency_key=request.POST.get("idempotency_key"))
     except DomainError as exc:
-        if exc.status in (403, 404):
-            raise
-        _flash(request, exc)
+        flash_refusal(request, exc)
         return redirect("evaluation:index")
     messages.success(request, _("Evaluation run %(run)s finished: %(n)s zones.") % {"run": run.pk, "n": run.zone_count})
     return redirect("evaluation:run", run.pk)
@@ -204,9 +197,7 @@ def framework_clone(request, framework_id: int):
         f = services.clone_framework(actor=a, framework_id=framework_id, code=request.POST.get("code", ""),
                                      name=request.POST.get("name", ""))
     except DomainError as exc:
-        if exc.status in (403, 404):
-            raise
-        _flash(request, exc)
+        flash_refusal(request, exc)
         return redirect("evaluation:framework", framework_id)
     messages.success(request, _("Framework %(code)s created; edit it below.") % {"code": f.code})
     return redirect("evaluation:framework", f.pk)
@@ -224,9 +215,7 @@ def framework_weights(request, framework_id: int):
             settings_data["class_bands"] = _bands_from_text(request.POST["class_bands"])
         services.edit_framework(actor=a, framework_id=framework_id, weights=weights, settings=settings_data)
     except DomainError as exc:
-        if exc.status in (403, 404):
-            raise
-        _flash(request, exc)
+        flash_refusal(request, exc)
     else:
         messages.success(request, _("Weights saved."))
     return redirect("evaluation:framework", framework_id)
@@ -247,9 +236,7 @@ def framework_indicator(request, framework_id: int, indicator_id: int):
         try:
             services.update_indicator(actor=a, framework_id=f.pk, code=node.code, data=data)
         except DomainError as exc:
-            if exc.status in (403, 404):
-                raise
-            _flash(request, exc)
+            flash_refusal(request, exc)
             return redirect("evaluation:framework-indicator", f.pk, node.pk)
         messages.success(request, _("%(code)s saved.") % {"code": node.code})
         return redirect("evaluation:framework", f.pk)
@@ -273,9 +260,7 @@ def framework_indicator_add(request, framework_id: int):
         try:
             node = services.add_node(actor=a, framework_id=f.pk, data=form)
         except DomainError as exc:
-            if exc.status in (403, 404):
-                raise
-            _flash(request, exc)
+            flash_refusal(request, exc)
         else:
             messages.success(request, _("%(code)s added with weight 0; give it weight below.") % {"code": node.code})
             return redirect("evaluation:framework", f.pk)
@@ -294,9 +279,7 @@ def framework_indicator_remove(request, framework_id: int, indicator_id: int):
     try:
         services.remove_node(actor=a, framework_id=f.pk, code=node.code)
     except DomainError as exc:
-        if exc.status in (403, 404):
-            raise
-        _flash(request, exc)
+        flash_refusal(request, exc)
         return redirect("evaluation:framework-indicator", f.pk, node.pk)
     messages.success(request, _("%(code)s removed.") % {"code": node.code})
     return redirect("evaluation:framework", f.pk)
@@ -336,9 +319,7 @@ def value_create(request):
     try:
         v = services.record_value(actor=a, zone_id=_int(request.POST.get("zone")) or 0, data=data)
     except DomainError as exc:
-        if exc.status in (403, 404):
-            raise
-        _flash(request, exc)
+        flash_refusal(request, exc)
     else:
         messages.success(request, _("Saved as revision %(rev)s.") % {"rev": v.revision})
     return redirect("evaluation:values")
@@ -373,9 +354,7 @@ def values_compute(request):
     try:
         stored = services.compute_platform_values(actor=a, year=request.POST.get("year"))
     except DomainError as exc:
-        if exc.status in (403, 404):
-            raise
-        _flash(request, exc)
+        flash_refusal(request, exc)
     else:
         messages.success(request, _("%(n)s values computed from the account books.") % {"n": len(stored)})
     return redirect("evaluation:values")
@@ -418,9 +397,7 @@ def zone_area(request, zone_id: int):
         services.set_area(actor=a, zone_id=zone_id, year=p.get("year"), planned=p.get("planned_km2"),
                           accepted=p.get("accepted_km2"), fenced=p.get("fenced_km2"), developed=p.get("developed_km2"))
     except DomainError as exc:
-        if exc.status in (403, 404):
-            raise
-        _flash(request, exc)
+        flash_refusal(request, exc)
     else:
         messages.success(request, _("Areas saved."))
     return redirect("evaluation:zone", zone_id)
@@ -434,9 +411,7 @@ def zone_create(request):
     try:
         z = services.save_zone(actor=a, data=data)
     except DomainError as exc:
-        if exc.status in (403, 404):
-            raise
-        _flash(request, exc)
+        flash_refusal(request, exc)
         return redirect("evaluation:zones")
     messages.success(request, _("Zone %(code)s added.") % {"code": z.code})
     return redirect("evaluation:zone", z.pk)
@@ -451,9 +426,7 @@ def zone_edit(request, zone_id: int):
     try:
         services.save_zone(actor=a, zone_id=zone_id, data=data)
     except DomainError as exc:
-        if exc.status in (403, 404):
-            raise
-        _flash(request, exc)
+        flash_refusal(request, exc)
     else:
         messages.success(request, _("Zone saved."))
     return redirect("evaluation:zone", zone_id)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bondzone.core.domain.errors import DomainError, problem
-from bondzone.core.web import page, actor, errors_of, new_idempotency_key
+from bondzone.core.web import actor, errors_of, flash_refusal, new_idempotency_key, page
 
 from . import exports, selectors, services
 from .domain.lights import Light
@@ -20,11 +20,6 @@ from .models import LEVEL_ORDER, Level, TaskStatus
 
 def _int(raw) -> int | None:
     return int(raw) if (raw or "").isdigit() else None
-
-
-def _flash_errors(request, exc: DomainError) -> None:
-    for e in errors_of(exc):
-        messages.error(request, f"{e['field']}: {e['message']}" if e["field"] else e["message"])
 
 
 def _filters(request) -> dict:
@@ -114,9 +109,7 @@ def report_create(request, task_id: int):
                                idempotency_key=request.POST.get("idempotency_key") or None)
         messages.success(request, _("Progress report submitted for review."))
     except DomainError as exc:
-        if exc.status in (403, 404):
-            raise
-        _flash_errors(request, exc)
+        flash_refusal(request, exc)
     return redirect("governance:task", task_id=task_id)
 
 
@@ -138,9 +131,7 @@ def task_edit(request, task_id: int):
         services.update_task(actor=a, task_id=task_id, data=data)
         messages.success(request, _("Saved."))
     except DomainError as exc:
-        if exc.status in (403, 404):
-            raise
-        _flash_errors(request, exc)
+        flash_refusal(request, exc)
     return redirect("governance:task", task_id=task_id)
 
 
@@ -154,9 +145,7 @@ def task_weights(request, task_id: int):
         services.set_weights(actor=a, task_id=task_id, mode=request.POST.get("mode", ""), weights=weights)
         messages.success(request, _("Saved."))
     except DomainError as exc:
-        if exc.status in (403, 404):
-            raise
-        _flash_errors(request, exc)
+        flash_refusal(request, exc)
     return redirect("governance:task", task_id=task_id)
 
 
@@ -173,9 +162,7 @@ def task_add_child(request, task_id: int):
         child = services.create_task(actor=a, data=data)
         messages.success(request, _("Sub-task %(code)s added.") % {"code": child.code or child.pk})
     except DomainError as exc:
-        if exc.status in (403, 404):
-            raise
-        _flash_errors(request, exc)
+        flash_refusal(request, exc)
     return redirect("governance:task", task_id=task_id)
 
 
@@ -189,9 +176,7 @@ def report_review(request, report_id: int):
                                reason=request.POST.get("reason", ""))
         messages.success(request, _("Review saved."))
     except DomainError as exc:
-        if exc.status in (403, 404):
-            raise
-        _flash_errors(request, exc)
+        flash_refusal(request, exc)
     return redirect("governance:task", task_id=r.task_id)
 
 
@@ -204,9 +189,7 @@ def extension_create(request, task_id: int):
                                    new_due=request.POST.get("new_due", ""), reason=request.POST.get("reason", ""))
         messages.success(request, _("Extension requested."))
     except DomainError as exc:
-        if exc.status in (403, 404):
-            raise
-        _flash_errors(request, exc)
+        flash_refusal(request, exc)
     return redirect("governance:task", task_id=task_id)
 
 
@@ -220,9 +203,7 @@ def extension_decide(request, extension_id: int):
                                   note=request.POST.get("note", ""))
         messages.success(request, _("Decision saved."))
     except DomainError as exc:
-        if exc.status in (403, 404):
-            raise
-        _flash_errors(request, exc)
+        flash_refusal(request, exc)
     return redirect("governance:task", task_id=ext.task_id)
 
 
@@ -312,9 +293,7 @@ def issue_create(request):
                                      description=request.POST.get("description", ""),
                                      unit_id=request.POST.get("unit_id") or None)
     except DomainError as exc:
-        if exc.status in (403, 404):
-            raise
-        _flash_errors(request, exc)
+        flash_refusal(request, exc)
         return redirect("governance:issues")
     messages.success(request, _("Issue raised."))
     return redirect("governance:issue", issue_id=issue.pk)
@@ -354,8 +333,6 @@ def issue_action(request, issue_id: int, action: str):
             raise Http404
         messages.success(request, _("Saved."))
     except DomainError as exc:
-        if exc.status in (403, 404):
-            raise
-        _flash_errors(request, exc)
+        flash_refusal(request, exc)
     return redirect("governance:issue", issue_id=issue_id)
 
