@@ -46,6 +46,10 @@ def framework(actor: Actor, framework_id) -> Framework:
     return get_scoped(Framework, actor, framework_id)
 
 
+def framework_by_code(actor: Actor, code: str) -> Framework:
+    return get_scoped(Framework, actor, code, field="code")
+
+
 def indicator(actor: Actor, framework_obj: Framework, indicator_id) -> Indicator:
     return get_scoped(Indicator.objects.filter(framework=framework_obj), actor, indicator_id)
 

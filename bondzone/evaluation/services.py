@@ -75,11 +75,11 @@ def to_domain(framework: Framework, weights: dict[str, Decimal] | None = None) -
     """The pure framework of a stored one (optionally with some weights replaced, for validation)."""
     nodes = []
     for i in framework.indicators.all().order_by("position", "id"):
-        nodes.append(_node_of(i, weights))
+        nodes.append(node_of(i, weights))
     return fw.Framework(code=framework.code, name=framework.name, nodes=tuple(nodes))
 
 
-def _node_of(i: Indicator, weights: dict[str, Decimal] | None = None) -> fw.Node:
+def node_of(i: Indicator, weights: dict[str, Decimal] | None = None) -> fw.Node:
     return fw.Node(
         code=i.code, parent=i.parent_code or None, kind=fw.Kind(i.kind), name_zh=i.name_zh, name_en=i.name_en,
         weight=(weights or {}).get(i.code, i.weight), direction=i.direction, unit=i.unit,
@@ -231,14 +231,14 @@ def update_indicator(*, actor: Actor, framework_id: int, code: str, data: dict) 
         else:
             changes[key] = str(raw).strip()[:150]
     _raise(problems)
-    before = node_to_json(_node_of(ind))
+    before = node_to_json(node_of(ind))
     for k, v in changes.items():
         setattr(ind, k, v)
-    nodes = tuple(_node_of(ind) if n.code == code else n for n in to_domain(f).nodes)
+    nodes = tuple(node_of(ind) if n.code == code else n for n in to_domain(f).nodes)
     _raise(fw.validate(fw.Framework(code=f.code, name=f.name, nodes=nodes)))
     with transaction.atomic():
         ind.save()
-        audit.record(actor, "evaluation.indicator_changed", ind, before=before, after=node_to_json(_node_of(ind)))
+        audit.record(actor, "evaluation.indicator_changed", ind, before=before, after=node_to_json(node_of(ind)))
     return ind
 
 
@@ -312,7 +312,7 @@ def remove_node(*, actor: Actor, framework_id: int, code: str) -> Framework:
     with transaction.atomic():
         Framework.objects.select_for_update().get(pk=f.pk)
         f.indicators.filter(pk__in=[n.pk for n in removed]).delete()
-        audit.record(actor, "evaluation.node_removed", f, before={n.code: node_to_json(_node_of(n)) for n in removed})
+        audit.record(actor, "evaluation.node_removed", f, before={n.code: node_to_json(node_of(n)) for n in removed})
     return f
 
 

@@ -116,3 +116,54 @@ def test_export_ranking_writes_the_ranking(field, tmp_path):
     assert len(lines) == 9 and lines[1].split(",")[2] == summary["top"][0]["zone"]
     with pytest.raises(CommandError):  # not public: an enterprise cannot see it
         run("export_ranking", "--user", "ent_a", "--run", str(summary["run"]))
+
+
+# ---------------------------------------------------------------- evaluation-framework
+def framework_json(*args) -> dict:
+    return json.loads(run("evaluation_framework", "--user", "commerce", *args))
+
+
+def test_framework_command_clones_reweights_adds_and_removes_nodes(world):
+    listed = [json.loads(line) for line in run("evaluation_framework", "--user", "customs", "list").splitlines()]
+    assert [(f["code"], f["nodes"], f["locked"]) for f in listed] == [("gacc-2020", 40, False)]
+    clone = framework_json("clone", "gacc-2020", "mine", "--name", "我的指标体系")
+    assert (clone["code"], clone["name"], len(clone["nodes"])) == ("mine", "我的指标体系", 40)
+    weights = {n["code"]: n["weight"] for n in framework_json("weights", "mine", "S01=6", "S02=4")["nodes"]}
+    assert (weights["S01"], weights["S02"]) == ("6.0000", "4.0000")
+    added = framework_json("add-node", "mine", "S99", "--parent", "S", "--name-zh", "跨境电商进出口值", "--series",
+                           "new_format_trade", "--formula", "yoy", "--normalisation", "goalposts", "--goal-low", "-30",
+                           "--goal-high", "60")
+    s99 = next(n for n in added["nodes"] if n["code"] == "S99")
+    assert (s99["weight"], s99["unit"], s99["goal_low"], s99["parent"]) == ("0.0000", "%", "-30.0000", "S")
+    removed = framework_json("remove-node", "mine", "S99")
+    assert "S99" not in {n["code"] for n in removed["nodes"]}
+    shown = framework_json("show", "gacc-2020")
+    assert {n["code"]: n["weight"] for n in shown["nodes"]}["S01"] == "5.0000"  # the original is untouched
+    assert [e.action for e in AuditEvent.objects.order_by("pk") if e.action.startswith("evaluation.")] == [
+        "evaluation.framework_cloned", "evaluation.weights_changed", "evaluation.node_added",
+        "evaluation.node_removed"]
+
+
+@pytest.mark.parametrize("args, message", [
+    (("weights", "gacc-2020", "S01=6"), "S 下的权重合计为 51，应为 50"),
+    (("weights", "gacc-2020", "S01"), "is not NODE=WEIGHT"),
+    (("remove-node", "gacc-2020", "S01"), "S01 仍有权重 5%"),
+    (("add-node", "gacc-2020", "S99", "--parent", "S", "--name-zh", "x", "--series", "nope"), "未知的数据序列"),
+    (("clone", "gacc-2020", "gacc-2020", "--name", "x"), "gacc-2020"),
+    (("show", "nope"), "nope"),
+])
+def test_framework_command_refuses_bad_input_with_a_sentence_and_writes_nothing(world, args, message):
+    from bondzone.evaluation.models import Framework, Indicator
+
+    before = (list(Indicator.objects.values_list("code", "weight")), Framework.objects.count(),
+              AuditEvent.objects.count())
+    with pytest.raises(CommandError, match=message):
+        run("evaluation_framework", "--user", "commerce", *args)
+    assert (list(Indicator.objects.values_list("code", "weight")), Framework.objects.count(),
+            AuditEvent.objects.count()) == before
+
+
+def test_framework_command_needs_a_manager_to_change_anything(world):
+    with pytest.raises(CommandError, match="evaluation.manage"):
+        run("evaluation_framework", "--user", "tax", "clone", "gacc-2020", "x", "--name", "x")
+    assert json.loads(run("evaluation_framework", "--user", "tax", "show", "gacc-2020"))["code"] == "gacc-2020"

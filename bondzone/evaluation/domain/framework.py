@@ -158,9 +158,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # adding and removing nodes (services.add_node / remove_node)
     "bad_new_kind": ("A new node is an indicator, a bonus or a penalty item, not “{value}”.",
                      "新增节点只能是指标、加分项或减分项，不能是“{value}”。"),
-    "node_has_weight": ("{code} still carries weight {value} %: set it to 0 on the framework page (and give its "
-                        "weight to the others) before removing it.",
-                        "{code} 仍有权重 {value}%：请先在指标体系页面将其设为 0（并把权重分给其他节点），再删除。"),
+    "node_has_weight": ("{code} still carries weight {value} %: set it to 0 first, giving its weight to the "
+                        "others, then remove it.", "{code} 仍有权重 {value}%：请先将其设为 0 并把权重分给其他节点，再删除。"),
     # parameters of a run (engine.validate_params)
     "bad_aggregation": ("“{value}” is not an aggregation (arithmetic, geometric).",
                         "“{value}”不是有效的合成方法（arithmetic、geometric）。"),
