@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import translation
 from django.core.management.base import BaseCommand, CommandError
@@ -30,8 +30,8 @@ class ServiceCommand(BaseCommand):
 
     def execute(self, *args, **options):
         set_request_id(None)
-        language = os.environ.get("BONDZONE_LANGUAGE")  # messages in zh-hans unless asked otherwise
-        with translation.override(language) if language else contextlib.nullcontext():
+        # messages in the site's language (zh-hans) unless asked otherwise, whatever was active before
+        with translation.override(os.environ.get("BONDZONE_LANGUAGE") or settings.LANGUAGE_CODE):
             try:
                 return super().execute(*args, **options)
             except DomainError as exc:

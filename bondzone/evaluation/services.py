@@ -19,8 +19,8 @@ from django.db.models import F, Max, Sum
 
 from bondzone.core import audit, idempotency
 from bondzone.core.actor import Actor
-from bondzone.core.domain.inputs import collect_date, collect_decimal
 from bondzone.core.domain.errors import Conflict, DomainError, Forbidden, Problem, problem
+from bondzone.core.domain.inputs import collect_date, collect_decimal
 from bondzone.core.domain.roles import Role
 from bondzone.core.models import Zone
 from bondzone.core.scoping import get_scoped
@@ -256,8 +256,6 @@ def add_node(*, actor: Actor, framework_id: int, data: dict) -> Indicator:
         problems.append(problem("code", "required"))
     elif len(code) > 20:
         problems.append(problem("code", "too_long", max=20))
-    elif f.indicators.filter(code=code).exists():
-        problems.append(problem("code", "duplicate_value", value=code))
     kind = data.get("kind") or fw.Kind.INDICATOR.value
     if kind not in NEW_NODE_KINDS:
         problems.append(problem("kind", "bad_new_kind", value=kind))
@@ -272,20 +270,22 @@ def add_node(*, actor: Actor, framework_id: int, data: dict) -> Indicator:
         problems.append(problem("direction", "not_an_integer", value=data.get("direction")))
         direction = 1
     decimals = {k: collect_decimal(data.get(k), k, problems) for k in ("goal_low", "goal_high", "points", "cap")}
-    _raise(problems)
     formula = data.get("formula") or fw.Formula.RAW.value
     series = data.get("series") or ""
     unit = data.get("unit") or (fw.value_unit(SERIES[series].unit, formula) if series in SERIES else "")
-    node = fw.Node(code=code, parent=(data.get("parent") or None) if kind == fw.Kind.INDICATOR else None,
-                   kind=fw.Kind(kind), name_zh=data["name_zh"], name_en=data.get("name_en") or "",
-                   direction=direction, unit=unit, formula=formula, series=series,
-                   normalisation=data.get("normalisation") or fw.Normalisation.MINMAX.value,
-                   weight_assumed=True, **decimals)
-    prefix = f"nodes.{code}."
-    _raise([Problem(p.field.removeprefix(prefix), p.code, p.params)
-            for p in fw.validate(fw.Framework(code=f.code, name=f.name, nodes=(*to_domain(f).nodes, node)))])
     with transaction.atomic():
-        Framework.objects.select_for_update().get(pk=f.pk)  # one structural change of a framework at a time
+        _lock_structure(f)
+        if code and f.indicators.filter(code=code).exists():
+            problems.append(problem("code", "duplicate_value", value=code))
+        _raise(problems)
+        node = fw.Node(code=code, parent=(data.get("parent") or None) if kind == fw.Kind.INDICATOR else None,
+                       kind=fw.Kind(kind), name_zh=data["name_zh"], name_en=data.get("name_en") or "",
+                       direction=direction, unit=unit, formula=formula, series=series,
+                       normalisation=data.get("normalisation") or fw.Normalisation.MINMAX.value,
+                       weight_assumed=True, **decimals)
+        prefix = f"nodes.{code}."
+        _raise([Problem(p.field.removeprefix(prefix), p.code, p.params)
+                for p in fw.validate(fw.Framework(code=f.code, name=f.name, nodes=(*to_domain(f).nodes, node)))])
         after = f.indicators.filter(parent_code=node.parent) if node.parent else f.indicators.all()
         position = (after.aggregate(p=Max("position"))["p"] or 0) + 1
         f.indicators.filter(position__gte=position).update(position=F("position") + 1)
@@ -302,18 +302,24 @@ def remove_node(*, actor: Actor, framework_id: int, code: str) -> Framework:
     """Remove a node of an unlocked framework (a category with its indicators). Only weightless nodes go:
     the weights are moved to the other nodes first, on purpose, with `set_weights`."""
     f = _editable(actor, framework_id)
-    removed = list(f.indicators.filter(code=code)) + list(f.indicators.filter(parent_code=code or "-"))
-    if not removed:
-        raise DomainError(problem("code", "unknown_indicator", framework=f.code, value=code))
-    _raise([fw.prob("code", "node_has_weight", code=n.code, value=fw.fmt(n.weight)) for n in removed if n.weight])
-    gone = {n.code for n in removed}
-    rest = tuple(n for n in to_domain(f).nodes if n.code not in gone)
-    _raise(fw.validate(fw.Framework(code=f.code, name=f.name, nodes=rest)))
     with transaction.atomic():
-        Framework.objects.select_for_update().get(pk=f.pk)
+        _lock_structure(f)
+        removed = list(f.indicators.filter(code=code)) + list(f.indicators.filter(parent_code=code or "-"))
+        if not removed:
+            raise DomainError(problem("code", "unknown_indicator", framework=f.code, value=code))
+        _raise([fw.prob("code", "node_has_weight", code=n.code, value=fw.fmt(n.weight))
+                for n in removed if n.weight])
+        gone = {n.code for n in removed}
+        rest = tuple(n for n in to_domain(f).nodes if n.code not in gone)
+        _raise(fw.validate(fw.Framework(code=f.code, name=f.name, nodes=rest)))
         f.indicators.filter(pk__in=[n.pk for n in removed]).delete()
         audit.record(actor, "evaluation.node_removed", f, before={n.code: node_to_json(node_of(n)) for n in removed})
     return f
+
+
+def _lock_structure(f: Framework) -> None:
+    """One change of a framework's nodes at a time: checks (free code, sums) and the write see the same tree."""
+    Framework.objects.select_for_update().filter(pk=f.pk).values_list("pk", flat=True).get()
 
 
 def update_settings(*, actor: Actor, framework_id: int, data: dict) -> Framework:

@@ -15,8 +15,8 @@ from django.utils import timezone
 
 from bondzone.core import audit, idempotency
 from bondzone.core.actor import Actor
-from bondzone.core.domain.inputs import collect_date, collect_decimal
 from bondzone.core.domain.errors import Conflict, DomainError, Problem, problem
+from bondzone.core.domain.inputs import collect_date, collect_decimal
 from bondzone.core.domain.roles import Role
 from bondzone.core.models import Zone
 from bondzone.core.scoping import get_scoped, restrict
