@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 
 from bondzone.core.actor import Actor
+from bondzone.core.domain.errors import DomainError
 from bondzone.evaluation import services
 from bondzone.evaluation.domain.series import SERIES
 from bondzone.evaluation.domain.synthetic import generate_field
@@ -100,6 +101,19 @@ def snapshot() -> tuple:
             tuple(EvaluationRun.objects.order_by("pk").values_list("public", flat=True)),
             tuple(EvalZone.objects.order_by("pk").values_list("code", "name_zh", "region", "zone_id", "accepted_on",
                                                             "evaluated_from")))
+
+
+def refused(fn, exc=DomainError, **kwargs) -> DomainError:
+    """Call a service that must refuse: the error (of type `exc`) is returned, nothing was written."""
+    before = snapshot()
+    with pytest.raises(exc) as info:
+        fn(**kwargs)
+    assert snapshot() == before, "a refused call wrote something"
+    return info.value
+
+
+def codes(exc: DomainError) -> dict[str, str]:
+    return {p.field: p.code for p in exc.problems}
 
 
 def post_valued_list(world: World, *, value: str, trade_mode: str = "5034", currency: str = "142",

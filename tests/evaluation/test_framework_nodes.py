@@ -12,32 +12,20 @@ import pytest
 from django.test import Client
 from django.utils import translation
 
-from bondzone.core.domain.errors import Conflict, DomainError, Forbidden
+from bondzone.core.domain.errors import Conflict, Forbidden
 from bondzone.core.messages import as_dicts
 from bondzone.core.models import AuditEvent
 from bondzone.evaluation import services
 from bondzone.evaluation.models import Indicator, NodeScore
 
 from ..conftest import PASSWORD
-from .conftest import make_run, snapshot
+from .conftest import codes, make_run, refused, snapshot
 
 pytestmark = pytest.mark.django_db
 API = "/api/v1/evaluation"
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
 NEW = {"code": "S99", "kind": "indicator", "parent": "S", "name_zh": "跨境电商进出口值", "name_en": "CBEC trade",
        "series": "new_format_trade", "formula": "per_km2"}
-
-
-def refused(fn, exc=DomainError, **kwargs) -> DomainError:
-    before = snapshot()
-    with pytest.raises(exc) as info:
-        fn(**kwargs)
-    assert snapshot() == before, "a refused call wrote something"
-    return info.value
-
-
-def codes(exc: DomainError) -> dict[str, str]:
-    return {p.field: p.code for p in exc.problems}
 
 
 def order(framework) -> list[str]:

@@ -19,22 +19,9 @@ from bondzone.evaluation.models import (
 from bondzone.supervision import services as sup
 
 from ..conftest import key
-from .conftest import DRAWS, PREVIOUS, YEAR, make_run, post_valued_list, snapshot
+from .conftest import DRAWS, PREVIOUS, YEAR, codes, make_run, post_valued_list, refused
 
 pytestmark = pytest.mark.django_db
-
-
-def refused(fn, exc=DomainError, **kwargs) -> DomainError:
-    """Call a service that must refuse: the error (of type `exc`) is returned, nothing was written."""
-    before = snapshot()
-    with pytest.raises(exc) as info:
-        fn(**kwargs)
-    assert snapshot() == before, "a refused call wrote something"
-    return info.value
-
-
-def codes(exc: DomainError) -> dict[str, str]:
-    return {p.field: p.code for p in exc.problems}
 
 
 def messages(exc: DomainError, lang: str) -> list[str]:
