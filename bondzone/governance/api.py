@@ -43,18 +43,8 @@ def add_member(request: HttpRequest, unit_id: int, payload: MemberIn):
 @paginate(LimitOffsetPagination)
 def list_tasks(request: HttpRequest, parent_id: int | None = None, unit_id: int | None = None, year: int | None = None,
                status: str = "", q: str = ""):
-    qs = selectors.tasks(actor(request)).prefetch_related("co_units", "zones").order_by("id")
-    if parent_id:
-        qs = qs.filter(parent_id=parent_id)
-    if unit_id:
-        qs = qs.filter(lead_unit_id=unit_id)
-    if year:
-        qs = qs.filter(year=year)
-    if status:
-        qs = qs.filter(status=status)
-    if q:
-        qs = qs.filter(title__icontains=q)
-    return qs
+    return (selectors.tasks(actor(request), parent_id=parent_id, unit_id=unit_id, year=year, status=status, q=q)
+            .prefetch_related("co_units", "zones").order_by("id"))
 
 
 @router.post("/tasks", response={201: TaskDetailOut}, summary="Add a task (ledger office)")

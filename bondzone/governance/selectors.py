@@ -54,8 +54,21 @@ class Row:
     zones: list[str] = field(default_factory=list)
 
 
-def tasks(actor: Actor) -> QuerySet[Task]:
-    return restrict(Task, actor)
+def tasks(actor: Actor, *, parent_id: int | None = None, unit_id: int | None = None, year: int | None = None,
+          status: str = "", q: str = "") -> QuerySet[Task]:
+    """Visible tasks as a flat list (the API's); `ledger` gives the tree with lights."""
+    qs = restrict(Task, actor)
+    if parent_id:
+        qs = qs.filter(parent_id=parent_id)
+    if unit_id:
+        qs = qs.filter(lead_unit_id=unit_id)
+    if year:
+        qs = qs.filter(year=year)
+    if status:
+        qs = qs.filter(status=status)
+    if q:
+        qs = qs.filter(title__icontains=q)
+    return qs
 
 
 def task(actor: Actor, task_id: int) -> Task:

@@ -40,6 +40,13 @@ def test_task_tree_weights_and_paginated_list(gov):
     assert r.json()["zone_ids"] == [gov.world.zone_a.pk] and r.json()["light"] in ("green", "yellow", "red")
     r = c.get("/api/v1/governance/tasks?limit=2")
     assert r.status_code == 200 and r.json()["count"] == 4 and len(r.json()["items"]) == 2
+    child = Task.objects.get(title="子任务")
+    for query, expected in ((f"parent_id={gov.measure.pk}", {child.pk}), ("q=子任务", {child.pk}),
+                            (f"unit_id={gov.zone_unit.pk}", set(Task.objects.filter(lead_unit=gov.zone_unit)
+                                                                .values_list("pk", flat=True))),
+                            ("status=nonexistent", set())):
+        r = c.get(f"/api/v1/governance/tasks?limit=500&{query}")
+        assert {t["id"] for t in r.json()["items"]} == expected, query
     r = send(c, "PUT", f"/api/v1/governance/tasks/{root}/weights",
              {"mode": "weighted", "weights": {str(gov.measure.pk): "50", str(gov.other_task.pk): "50"}})
     assert r.status_code == 200 and r.json()["progress_mode"] == "weighted"
