@@ -559,7 +559,8 @@ def platform_figures(zone: EvalZone, year: int) -> dict[str, tuple[Decimal, str]
     from bondzone.supervision.models import VerificationList, VerificationListLine
 
     lists = (VerificationList.objects.filter(zone_id=zone.zone_id, status="approved", effective_date__year=year,
-                                             reverses__isnull=True, reversed_by__isnull=True))
+                                             reverses__isnull=True, reversed_by__isnull=True)
+             .exclude(posting_state="voided"))  # voided before its goods passed: no trade happened
     rows = (VerificationListLine.objects.filter(vlist__in=lists)
             .values("vlist__trade_mode", "currency").annotate(total=Sum("value")))
     fx = {k: Decimal(str(v)) for k, v in getattr(settings, "BONDZONE_FX_RATES", tradestats.DEFAULT_FX).items()}
