@@ -335,14 +335,18 @@ def _end(reservations: list[ReservationRow], amounts: dict[int, int], source: So
             case = " ".join(["WHEN %s THEN %s"] * len(chunk))
             ids = ", ".join(["%s"] * len(chunk))
             params: list = []
-            for col in range(1, 5):
+            for col in range(1, 4):
                 for u in chunk:
                     params += [u[0], u[col]]
+            ended = [u[0] for u in chunk if u[4] is not None]
+            set_ended = ""
+            if ended:  # only rows that end now get a timestamp (an all-NULL CASE has no type on PostgreSQL)
+                set_ended = f", ended_at = CASE WHEN id IN ({', '.join(['%s'] * len(ended))}) THEN %s ELSE ended_at END"
+                params += [*ended, ended_at]
             params += [u[0] for u in chunk]
             cur.execute(
                 f"UPDATE {RESERVATION_TABLE} SET posted = CASE id {case} END, voided = CASE id {case} END, "
-                f"state = CASE id {case} END, ended_at = CASE id {case} END "
-                f"WHERE id IN ({ids}) AND state = 'open'",
+                f"state = CASE id {case} END{set_ended} WHERE id IN ({ids}) AND state = 'open'",
                 params,
             )
             if cur.rowcount != len(chunk):
