@@ -100,8 +100,11 @@ class LedgerMachine(RuleBasedStateMachine):
     @rule(target=submitted, direction=st.sampled_from(["I", "E"]), lines=st.lists(line, min_size=1, max_size=4),
           in_zone=st.booleans())
     def declare(self, direction, lines, in_zone):
-        # list type 6 (区内流转) needs no passage: it posts at approval; an ordinary list reserves
-        data = {"direction": direction, "trade_mode": "5034", "list_type": "6" if in_zone else "0", "lines": [
+        # 9900 其他 moves no goods across a fence and takes every goods status: it posts at approval; a 5034
+        # list (bonded goods crossing the first line) reserves until its goods pass
+        if not in_zone:
+            lines = [(item, "bonded", qty) for item, _, qty in lines]
+        data = {"direction": direction, "trade_mode": "9900" if in_zone else "5034", "lines": [
             {"item_no": i, "quantity": str(q), "unit": UNITS[i], "goods_status": s} for i, s, q in lines]}
         k = key()
         vlist = services.create_list(actor=self.owner, book_id=self.book.pk, data=data, idempotency_key=k)

@@ -191,13 +191,3 @@ def shares(open_: list[OpenReservation], requested: Mapping[int, int] | None,
         problems.append(problem(field, "nothing_reserved"))
     return out, problems
 
-
-# 区内流转 (6), and the consolidated types whose goods passed before the list was filed: 集报 (1), 保税电商 (8)
-_NO_PASSAGE_LIST_TYPES = frozenset({"1", "6", "8"})
-
-
-def needs_passage(header) -> bool:
-    """Whether approval reserves (the goods still cross the fence; their passage posts) or posts at once.
-    `header`: anything with .list_type (a list row, validation.ListHeader). The trade-mode rule table
-    (issue 9, `trademodes`) refines this per trade mode."""
-    return str(header.list_type) not in _NO_PASSAGE_LIST_TYPES

@@ -17,7 +17,7 @@ from bondzone.core.scoping import get_scoped
 
 from .. import ledger, selectors
 from ..domain.codes import Direction, ListStatus, PostingState
-from ..domain.posting import needs_passage
+from ..domain.trade_modes import needs_passage
 from ..domain.validation import BookInfo, validate_list
 from ..models import AccountBook, VerificationList, VerificationListLine
 from .books import book_info, items_of
@@ -137,7 +137,7 @@ def approve_list(
     *, actor: Actor, list_id: int, idempotency_key: str | None, effective_date: date | None = None
 ) -> VerificationList:
     """Customs approval, in one transaction or refused whole: a list whose goods must still cross the
-    fence (domain.posting.needs_passage) RESERVES every line (预核扣; the passage posts), any other
+    fence (domain.trade_modes.needs_passage) RESERVES every line (预核扣; the passage posts), any other
     list posts every line at once.
 
     In the transaction: the idempotency record (claimed with the expected result, so a success needs no
