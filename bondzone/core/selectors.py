@@ -45,7 +45,8 @@ def audit_events(
 
 def calendar_years(actor: Actor) -> QuerySet[CalendarYear]:
     return restrict(CalendarYear, actor).annotate(
-        holidays=Count("days", filter=Q(days__kind="holiday")), workdays=Count("days", filter=Q(days__kind="workday")))
+        holidays=Count("days", filter=Q(days__kind="holiday")), workdays=Count("days", filter=Q(days__kind="workday"))
+    ).order_by("year")  # Meta.ordering does not apply to an aggregated query
 
 
 def calendar_days(actor: Actor, year: int) -> QuerySet[CalendarDay]:

@@ -41,15 +41,18 @@ class CalendarOutOfWindow(DomainError):
 @dataclass(frozen=True)
 class WorkCalendar:
     years: frozenset[int]
-    holidays: tuple[date, ...]  # sorted
-    workdays: tuple[date, ...]  # sorted
+    days_off: tuple[date, ...]  # sorted holidays that fall Monday–Friday (a weekend holiday changes nothing)
+    days_on: tuple[date, ...]  # sorted make-up working days that fall on a Saturday or Sunday
 
     @classmethod
     def build(cls, years: Iterable[int], days: Iterable[tuple[date, str]]) -> WorkCalendar:
-        holidays, workdays = set(), set()
+        off, on = set(), set()
         for day, kind in days:
-            (workdays if kind == DayKind.WORKDAY else holidays).add(day)
-        return cls(frozenset(years), tuple(sorted(holidays)), tuple(sorted(workdays)))
+            if kind == DayKind.WORKDAY and day.weekday() >= 5:
+                on.add(day)
+            elif kind == DayKind.HOLIDAY and day.weekday() < 5:
+                off.add(day)
+        return cls(frozenset(years), tuple(sorted(off)), tuple(sorted(on)))
 
 
 def check_window(day: date, field: str = "date") -> None:
@@ -99,10 +102,14 @@ def _weekdays_through(day: date) -> int:
     return 5 * (n // 7) + min(n % 7, 5)
 
 
-def _count_in(days: tuple[date, ...], start: date, end: date, weekend: bool) -> int:
-    """Exception days in (start, end] falling on a weekend (or on a weekday when weekend is False)."""
-    lo, hi = bisect_right(days, start), bisect_right(days, end)
-    return sum(1 for d in days[lo:hi] if (d.weekday() >= 5) == weekend)
+def _count_in(days: tuple[date, ...], start: date, end: date) -> int:
+    """Days of the sorted tuple in (start, end]."""
+    return bisect_right(days, end) - bisect_right(days, start)
+
+
+def _is_in(days: tuple[date, ...], day: date) -> bool:
+    i = bisect_right(days, day)
+    return bool(i) and days[i - 1] == day
 
 
 def is_workday(cal: WorkCalendar, day: date, field: str = "date") -> bool:
@@ -111,13 +118,7 @@ def is_workday(cal: WorkCalendar, day: date, field: str = "date") -> bool:
 
 
 def _is_workday(cal: WorkCalendar, day: date) -> bool:
-    i = bisect_right(cal.workdays, day)
-    if i and cal.workdays[i - 1] == day:
-        return True
-    if day.weekday() >= 5:
-        return False
-    i = bisect_right(cal.holidays, day)
-    return not (i and cal.holidays[i - 1] == day)
+    return _is_in(cal.days_on, day) if day.weekday() >= 5 else not _is_in(cal.days_off, day)
 
 
 def working_days_between(cal: WorkCalendar, start: date, end: date, field: str = "date") -> int:
@@ -126,8 +127,7 @@ def working_days_between(cal: WorkCalendar, start: date, end: date, field: str =
         return -working_days_between(cal, end, start, field)
     require_years(cal, start, end, field)
     return (_weekdays_through(end) - _weekdays_through(start)
-            - _count_in(cal.holidays, start, end, weekend=False)
-            + _count_in(cal.workdays, start, end, weekend=True))
+            - _count_in(cal.days_off, start, end) + _count_in(cal.days_on, start, end))
 
 
 def working_days_known(cal: WorkCalendar, start: date, end: date, field: str = "date") -> tuple[int, bool]:
