@@ -20,6 +20,7 @@ ROLE_LABELS = {
     Role.MARKET.value: _("market supervision"),
     Role.COMMERCE.value: _("commerce bureau"),
     Role.PLATFORM_ADMIN.value: _("platform admin"),
+    Role.GATE.value: _("gate"),
 }
 
 
