@@ -9,6 +9,7 @@ from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
 from bondzone.core.actor import Actor
+from bondzone.core.models import Zone
 from bondzone.core.scoping import get_scoped, restrict
 
 from .domain.codes import Binding, InspectionState, SlipStatus
@@ -128,3 +129,9 @@ def queue(actor: Actor, *, limit: int = 30) -> dict:
         "passages": list(passages(actor).select_related("gate", "slip", "enterprise")[:limit]),
         "waiting": list(inspections(actor, open_only=True).order_by("selected_at")[:limit]),
     }
+
+
+def zone_settings(actor: Actor, zone_id: int) -> GateSettings:
+    """A zone's settings as the actor may see them (its defaults until customs sets them)."""
+    actor.require("gate.view")
+    return settings_of(get_scoped(Zone, actor, zone_id).pk)

@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('core', '0003_alter_profile_role'),
+        ('core', '0002_choice_labels'),
         ('supervision', '0004_list_posting_date_index'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -48,6 +48,9 @@ def update_settings(*, actor: Actor, zone_id: int, data: dict) -> GateSettings:
     actor.require("gate.manage")
     zone = _own_zone(actor, zone_id)
     problems: list[Problem] = []
+    known = {*PERCENT_FIELDS, *KG_FIELDS, *FLAG_FIELDS, *SET_FIELDS, "slip_valid_hours"}
+    for name in sorted(set(data) - known):
+        problems.append(problem(name, "bad_choice", value=name, choices=", ".join(sorted(known))))
     changes: dict = {}
     for name in PERCENT_FIELDS + KG_FIELDS:
         if name in data:

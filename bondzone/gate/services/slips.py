@@ -128,7 +128,7 @@ def risk_facts(slip: Slip) -> RiskFacts:
     return RiskFacts(
         goods_class=GoodsClass(slip.goods_class),
         # core.Enterprise gains its customs credit class in issue 14; until then no class is known
-        credit_class=getattr(slip.enterprise, "credit_class", None) or None,
+        credit_class=getattr(slip.enterprise, "customs_credit_class", None) or None,
         trade_modes=frozenset(mode for _, mode in lines),
         hs_codes=hs_codes,
         first_time_hs=hs_codes - selectors.hs_codes_passed(slip.enterprise_id, exclude_slip=slip.pk),
