@@ -79,6 +79,7 @@ def _mount_routers():
     from bondzone.core.api import router as core_router
     from bondzone.evaluation.api import router as evaluation_router
     from bondzone.gate.api import router as gate_router
+    from bondzone.processing.api import router as processing_router
     from bondzone.governance.api import router as governance_router
     from bondzone.sharing.api import router as sharing_router
     from bondzone.supervision.api import router as supervision_router
@@ -89,6 +90,7 @@ def _mount_routers():
     api.add_router("/governance", governance_router)
     api.add_router("/evaluation", evaluation_router)
     api.add_router("/gate", gate_router)
+    api.add_router("/processing", processing_router)
 
 
 _mount_routers()

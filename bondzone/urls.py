@@ -13,4 +13,5 @@ urlpatterns = [
     path("governance/", include("bondzone.governance.urls")),
     path("evaluation/", include("bondzone.evaluation.urls")),
     path("gate/", include("bondzone.gate.urls")),
+    path("processing/", include("bondzone.processing.urls")),
 ]

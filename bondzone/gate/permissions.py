@@ -3,7 +3,7 @@ and reason codes this app adds to the message catalogue."""
 
 from django.utils.translation import gettext_lazy as _
 
-from bondzone.core.domain.roles import Role, register
+from bondzone.core.domain.roles import PERMISSIONS, Role, register
 from bondzone.core.messages import MESSAGES
 
 register("gate.view", {Role.ENTERPRISE, Role.CUSTOMS, Role.ZONE_ADMIN, Role.GATE, Role.PLATFORM_ADMIN})
@@ -14,6 +14,10 @@ register("gate.report", {Role.GATE})  # only a gate's own user: the passage is r
 register("gate.inspect", {Role.CUSTOMS, Role.PLATFORM_ADMIN})
 register("gate.watch", {Role.CUSTOMS, Role.ZONE_ADMIN, Role.PLATFORM_ADMIN})  # the officer's live queue
 register("gate.manage", {Role.CUSTOMS, Role.PLATFORM_ADMIN})  # zone gate settings, gates and their tokens
+
+# A gate posts the lists its vehicles carry: it reads its zone's books (scoped by its zone) and passes goods.
+for _action in ("supervision.view_book", "supervision.pass_goods"):
+    register(_action, PERMISSIONS.get(_action, frozenset()) | {Role.GATE})
 
 MESSAGES.update({
     "bad_plate": _("“%(value)s” is not a vehicle plate (province, letter, then 5 or 6 letters or digits)."),
@@ -53,6 +57,7 @@ MESSAGES.update({
     "weight_outside_tolerance": _("Weighbridge %(measured)s kg against %(expected)s kg declared: off by %(error)s kg, allowed %(allowed)s kg."),
     "seal_mismatch": _("Seal %(read)s is not the declared seal %(expected)s."),
     "container_mismatch": _("Containers %(read)s are not the declared %(expected)s."),
+    "posting_refused": _("The account book refused the posting (%(code)s)."),
     "selected_for_inspection": _("Slip %(slip)s is selected for inspection."),
     "risk_credit_class": _("enterprise credit class %(value)s"),
     "risk_trade_mode": _("trade mode %(value)s"),

@@ -1,5 +1,6 @@
 """The gate's one way into the account book: a passage posts the share of each list the vehicle
-carries (reserved at the list's approval → posted), through the supervision ledger's services."""
+carries (reserved at the list's approval → posted), through the supervision ledger's services, inside
+the passage's own transaction."""
 
 from __future__ import annotations
 
@@ -8,24 +9,21 @@ from decimal import Decimal
 
 from bondzone.core.actor import Actor
 from bondzone.supervision import services as ledger
+from bondzone.supervision.domain.posting import SourceRef
 
-from .models import Slip, SlipLine
+from .models import SlipLine
 
 SOURCE_KIND = "passage"
 
 
-def post_passage(*, actor: Actor, passage_id: int, slip: Slip) -> bool:
+def post_passage(*, actor: Actor, passage_id: int, slip_id: int) -> bool:
     """Post every carried share; True when anything was posted. Runs inside the caller's transaction."""
     shares: dict[int, dict[int, Decimal]] = defaultdict(dict)
-    for vlist_id, seq, quantity in SlipLine.objects.filter(slip=slip).values_list("vlist_id", "seq", "quantity"):
+    for vlist_id, seq, quantity in SlipLine.objects.filter(slip_id=slip_id).values_list("vlist_id", "seq", "quantity"):
         shares[vlist_id][seq] = quantity
-    if not shares:
-        return False
-    from bondzone.supervision.domain.posting import SourceRef  # TEMP until the ledger's two-stage posting lands
-
     for vlist_id, by_seq in sorted(shares.items()):
-        ledger.pass_goods(
+        ledger.pass_goods_in_transaction(
             actor=actor, list_id=vlist_id, event_id=f"gate:{passage_id}:{vlist_id}",
-            source=SourceRef(SOURCE_KIND, passage_id), shares=by_seq, idempotency_key=None,
+            source=SourceRef(SOURCE_KIND, passage_id), shares=by_seq,
         )
-    return True
+    return bool(shares)

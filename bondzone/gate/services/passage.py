@@ -124,13 +124,16 @@ def _decide(actor: Actor, gate: Gate, event_id: str, reading: Reading) -> tuple[
 
 def _post(actor: Actor, passage: Passage, slip: Slip, decision: Decision) -> Decision:
     """Post the share of each list this vehicle carries. A refusal of the ledger (the book would go
-    negative, or the reservation is gone) turns the pass into a refusal and posts nothing."""
+    negative, the list was cancelled, its reservation is used up) turns the pass into a refusal; the
+    savepoint drops whatever the ledger had begun, so nothing is posted."""
     try:
         with transaction.atomic():
-            passage.posted = posting.post_passage(actor=actor, passage_id=passage.pk, slip=slip)
+            passage.posted = posting.post_passage(actor=actor, passage_id=passage.pk, slip_id=slip.pk)
     except DomainError as exc:
-        reasons = tuple(Reason("book_would_go_negative", {k: str(v) for k, v in p.params.items()})
-                        for p in exc.problems)
+        reasons = tuple(
+            Reason("book_would_go_negative", {k: str(v) for k, v in p.params.items()})
+            if p.code == "insufficient_stock" else Reason("posting_refused", {"code": p.code, "field": p.field})
+            for p in exc.problems)
         return Decision(Outcome.REFUSE, decision.reasons + reasons, decision.slip_id, decision.slip_number,
                         decision.weight)
     return decision

@@ -1,0 +1,158 @@
+"""Reads of processing trade. Actor-facing reads start from scoping.restrict(); book facts come from the
+supervision selectors; the write-off's movement sums are one GROUP BY over the ledger's entries."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal
+
+from django.db import connection
+from django.db.models import QuerySet
+
+from bondzone.core.actor import Actor
+from bondzone.core.domain.quantity import from_units
+from bondzone.core.scoping import get_scoped, restrict
+from bondzone.supervision import selectors as books
+
+from .domain.bom import Bom as BomRule
+from .domain.bom import BomLine as BomLineRule
+from .domain.bom import BookItemFacts
+from .domain.stocktake import BookBalance
+from .domain.writeoff import Flow, FlowSum, Key
+from .models import Bom, ProductionReport, StockTake, WriteOff
+
+
+def boms(actor: Actor, *, book_id: int | None = None, status: str = "") -> QuerySet[Bom]:
+    qs = restrict(Bom, actor).prefetch_related("lines")
+    if book_id:
+        qs = qs.filter(book_id=book_id)
+    if status:
+        qs = qs.filter(status=status)
+    return qs
+
+
+def bom(actor: Actor, bom_id: int) -> Bom:
+    return get_scoped(Bom.objects.prefetch_related("lines"), actor, bom_id)
+
+
+def reports(actor: Actor, *, book_id: int | None = None) -> QuerySet[ProductionReport]:
+    qs = restrict(ProductionReport, actor).prefetch_related("outputs", "consumption")
+    return qs.filter(book_id=book_id) if book_id else qs
+
+
+def report(actor: Actor, report_id: int) -> ProductionReport:
+    return get_scoped(ProductionReport.objects.prefetch_related("outputs", "consumption"), actor, report_id)
+
+
+def stocktakes(actor: Actor, *, book_id: int | None = None) -> QuerySet[StockTake]:
+    qs = restrict(StockTake, actor)
+    return qs.filter(book_id=book_id) if book_id else qs
+
+
+def stocktake(actor: Actor, stocktake_id: int) -> StockTake:
+    return get_scoped(StockTake.objects.prefetch_related("lines"), actor, stocktake_id)
+
+
+def writeoffs(actor: Actor, *, book_id: int | None = None) -> QuerySet[WriteOff]:
+    qs = restrict(WriteOff, actor)
+    return qs.filter(book_id=book_id) if book_id else qs
+
+
+def writeoff(actor: Actor, writeoff_id: int) -> WriteOff:
+    return get_scoped(WriteOff, actor, writeoff_id)
+
+
+# ---------------------------------------------------------------- facts of the book for the rules
+def item_facts(actor: Actor, book_id: int) -> dict[int, BookItemFacts]:
+    return {i.item_no: BookItemFacts(i.item_no, i.kind, i.declared_unit, i.unit_price)
+            for i in books.items(actor, book_id)}
+
+
+def rule_boms(book_id: int) -> list[BomRule]:
+    """Approved BOMs of a book as the rules see them (system read: a production report needs them all)."""
+    out = []
+    for b in Bom.objects.filter(book_id=book_id, status="approved").prefetch_related("lines"):
+        out.append(BomRule(b.finished_no, b.version, b.valid_from, b.valid_until,
+                           tuple(BomLineRule(ln.material_no, ln.net, ln.loss_pct) for ln in b.lines.all()), True))
+    return out
+
+
+def balances(actor: Actor, book_id: int) -> dict[tuple[int, str], tuple[Decimal, Decimal]]:
+    """(item no, goods status) → (posted, available) over the book's accounts."""
+    out: dict[tuple[int, str], tuple[Decimal, Decimal]] = {}
+    for a in books.accounts(actor, book_id=book_id):
+        posted, available = out.get((a.item.item_no, a.goods_status), (Decimal(0), Decimal(0)))
+        out[(a.item.item_no, a.goods_status)] = (posted + a.posted, available + a.available)
+    return out
+
+
+def book_balances(actor: Actor, book_id: int) -> dict[tuple[int, str], BookBalance]:
+    prices = {i.item_no: i.unit_price for i in books.items(actor, book_id)}
+    out = {key: BookBalance(posted, prices.get(key[0], Decimal(0)))
+           for key, (posted, _) in balances(actor, book_id).items()}
+    for item_no, price in prices.items():  # items with no account yet hold zero
+        out.setdefault((item_no, "bonded"), BookBalance(Decimal(0), price))
+    return out
+
+
+# ---------------------------------------------------------------- the write-off's sums
+_FLOW_SQL = """
+SELECT i.item_no, a.goods_status, e.source_kind, e.posted_delta > 0, SUM(e.posted_delta)
+FROM supervision_stockentry e
+JOIN supervision_stockaccount a ON a.id = e.account_id
+JOIN supervision_bookitem i ON i.id = a.item_id
+WHERE a.book_id = %s AND e.effective_date >= %s AND e.effective_date <= %s AND e.posted_delta <> 0
+GROUP BY i.item_no, a.goods_status, e.source_kind, e.posted_delta > 0
+"""
+_OPENING_SQL = """
+SELECT i.item_no, a.goods_status, SUM(e.posted_delta)
+FROM supervision_stockentry e
+JOIN supervision_stockaccount a ON a.id = e.account_id
+JOIN supervision_bookitem i ON i.id = a.item_id
+WHERE a.book_id = %s AND e.effective_date < %s
+GROUP BY i.item_no, a.goods_status
+"""
+_EXPLAIN_SQL = """
+SELECT DISTINCT i.item_no, a.goods_status, e.source_kind, e.source_id
+FROM supervision_stockentry e
+JOIN supervision_stockaccount a ON a.id = e.account_id
+JOIN supervision_bookitem i ON i.id = a.item_id
+WHERE a.book_id = %s AND e.effective_date >= %s AND e.effective_date <= %s AND e.posted_delta <> 0
+  AND e.source_kind NOT IN ('list', 'passage', 'production')
+"""
+
+
+def _flow(source_kind: str, positive: bool) -> Flow:
+    if source_kind in ("list", "passage"):
+        return Flow.IN if positive else Flow.OUT
+    if source_kind == "production":
+        return Flow.PRODUCED if positive else Flow.CONSUMED
+    return Flow.OTHER
+
+
+def flow_sums(book_id: int, start: date, end: date) -> tuple[dict[Key, Decimal], list[FlowSum]]:
+    """(opening per key, sums per key and flow) of a book's posted movements: two GROUP BY statements.
+
+    A read of the ledger's entries for the book the caller was allowed to see (the service checks the
+    scope first): entries are grouped by their source document kind — lists and passages move goods in
+    and out, production reports consume and produce, anything else explains a difference."""
+    with connection.cursor() as cur:
+        cur.execute(_OPENING_SQL, [book_id, start])
+        opening = {(item_no, status): from_units(int(total)) for item_no, status, total in cur.fetchall()}
+        cur.execute(_FLOW_SQL, [book_id, start, end])
+        sums = [FlowSum((item_no, status), _flow(kind, bool(positive)), from_units(int(total)))
+                for item_no, status, kind, positive, total in cur.fetchall()]
+    return opening, sums
+
+
+def explaining_documents(book_id: int, start: date, end: date, keys: set[Key]) -> dict[Key, list[str]]:
+    out: dict[Key, list[str]] = defaultdict(list)
+    if not keys:
+        return out
+    with connection.cursor() as cur:
+        cur.execute(_EXPLAIN_SQL, [book_id, start, end])
+        for item_no, status, kind, source_id in cur.fetchall():
+            if (item_no, status) in keys:
+                out[(item_no, status)].append(f"{kind}:{source_id}")
+    return out
