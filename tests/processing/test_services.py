@@ -77,8 +77,9 @@ def test_production_that_would_overdraw_is_refused_and_posts_nothing(hbook):
     approved_bom(hbook)
     before = (ProductionReport.objects.count(), stock(hbook, 1), stock(hbook, 10))
     with pytest.raises(DomainError) as exc:
-        produce(hbook, [{"item_no": 10, "quantity": "60"}])  # needs 120 kg of copper, 100 held
-    assert codes(exc) == [("outputs", "consumption_exceeds_stock")]
+        produce(hbook, [{"item_no": 10, "quantity": "60"}])  # 120 kg of copper (100 held), 240 screws (200)
+    assert codes(exc) == [("outputs", "consumption_exceeds_stock")] * 2
+    assert [p.params["item"] for p in exc.value.problems] == [1, 2]
     assert (ProductionReport.objects.count(), stock(hbook, 1), stock(hbook, 10)) == before
 
 
