@@ -16,7 +16,7 @@ register("processing.write_off", {Role.ENTERPRISE, Role.CUSTOMS, Role.PLATFORM_A
 MESSAGES.update({
     "bom_needs_finished_item": _("Item %(item)s is not a finished-goods item of the book."),
     "bom_needs_material": _("Item %(item)s is not a material item of the book."),
-    "loss_rate_out_of_range": _("The loss rate must be at least 0 and below 100 % (got %(value)s)."),
+    "loss_rate_out_of_range": _("The loss rate must be at least 0 and below 100 %% (got %(value)s)."),
     "bom_overlaps": _("Approved version %(version)s of this item is in force over the same dates."),
     "bom_wrong_state": _("This BOM is %(state)s; only a declared BOM can be decided."),
     "no_bom_in_force": _("Item %(item)s has no approved BOM in force on %(date)s."),

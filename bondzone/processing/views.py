@@ -4,7 +4,7 @@ parse the request, call one selector or service, render."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -34,10 +34,12 @@ def index(request):
 
 
 @page
-def book(request, book_id: int):
+def book(request, hbook_id: int):
     a = actor(request)
     a.require("processing.view")
-    bk = books.book(a, book_id)
+    bk = books.book(a, hbook_id)
+    if bk.kind != "H":
+        raise Http404
     return render(request, "processing/book.html", {
         "book": bk, "boms": selectors.boms(a, book_id=bk.pk), "reports": selectors.reports(a, book_id=bk.pk)[:20],
         "stocktakes": selectors.stocktakes(a, book_id=bk.pk)[:20], "writeoffs": selectors.writeoffs(a, book_id=bk.pk)[:20],
@@ -53,18 +55,18 @@ def _post_only(request):
 
 
 @page
-def bom_declare(request, book_id: int):
+def bom_declare(request, hbook_id: int):
     if (refused := _post_only(request)) is not None:
         return refused
     data = {k: request.POST.get(k, "") for k in ("finished_no", "version", "valid_from", "valid_until")}
     data["lines"] = _rows(request.POST, "bom", ("material_no", "net", "loss_pct"))
     try:
-        services.declare_bom(actor=actor(request), book_id=book_id, data=data)
+        services.declare_bom(actor=actor(request), book_id=hbook_id, data=data)
     except DomainError as exc:
         flash_refusal(request, exc)
-        return redirect("processing:book", book_id=book_id)
+        return redirect("processing:book", hbook_id=hbook_id)
     messages.success(request, _("BOM declared; customs will approve it."))
-    return redirect("processing:book", book_id=book_id)
+    return redirect("processing:book", hbook_id=hbook_id)
 
 
 @page
@@ -77,39 +79,39 @@ def bom_decide(request, bom_id: int):
         services.decide_bom(actor=a, bom_id=bom_id, approve=request.POST.get("approve") == "1")
     except DomainError as exc:
         flash_refusal(request, exc)
-        return redirect("processing:book", book_id=b.book_id)
+        return redirect("processing:book", hbook_id=b.book_id)
     messages.success(request, _("BOM decided."))
-    return redirect("processing:book", book_id=b.book_id)
+    return redirect("processing:book", hbook_id=b.book_id)
 
 
 @page
-def production_create(request, book_id: int):
+def production_create(request, hbook_id: int):
     if (refused := _post_only(request)) is not None:
         return refused
     data = {"day": request.POST.get("day", ""), "note": request.POST.get("note", ""),
             "outputs": _rows(request.POST, "out", ("item_no", "kind", "quantity"))}
     try:
-        services.report_production(actor=actor(request), book_id=book_id, data=data,
+        services.report_production(actor=actor(request), book_id=hbook_id, data=data,
                                    idempotency_key=request.POST.get("idempotency_key"))
     except DomainError as exc:
         flash_refusal(request, exc)
-        return redirect("processing:book", book_id=book_id)
+        return redirect("processing:book", hbook_id=hbook_id)
     messages.success(request, _("Production reported and posted to the book."))
-    return redirect("processing:book", book_id=book_id)
+    return redirect("processing:book", hbook_id=hbook_id)
 
 
 @page
-def stocktake_create(request, book_id: int):
+def stocktake_create(request, hbook_id: int):
     if (refused := _post_only(request)) is not None:
         return refused
     data = {"day": request.POST.get("day", ""), "tolerance_pct": request.POST.get("tolerance_pct", ""),
             "counts": _rows(request.POST, "count", ("item_no", "goods_status", "counted"))}
     try:
-        take = services.take_stock(actor=actor(request), book_id=book_id, data=data,
+        take = services.take_stock(actor=actor(request), book_id=hbook_id, data=data,
                                    idempotency_key=request.POST.get("idempotency_key"))
     except DomainError as exc:
         flash_refusal(request, exc)
-        return redirect("processing:book", book_id=book_id)
+        return redirect("processing:book", hbook_id=hbook_id)
     messages.success(request, _("Stock-take recorded."))
     return redirect("processing:stocktake", stocktake_id=take.pk)
 
@@ -121,16 +123,16 @@ def stocktake(request, stocktake_id: int):
 
 
 @page
-def writeoff_create(request, book_id: int):
+def writeoff_create(request, hbook_id: int):
     if (refused := _post_only(request)) is not None:
         return refused
     try:
-        job = services.request_writeoff(actor=actor(request), book_id=book_id,
+        job = services.request_writeoff(actor=actor(request), book_id=hbook_id,
                                         period_start=request.POST.get("period_start"),
                                         period_end=request.POST.get("period_end"))
     except DomainError as exc:
         flash_refusal(request, exc)
-        return redirect("processing:book", book_id=book_id)
+        return redirect("processing:book", hbook_id=hbook_id)
     return redirect("processing:writeoff", writeoff_id=job.pk)
 
 
