@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bondzone.core.fields import QuantityField
 from bondzone.core.models import Enterprise, Zone
@@ -27,11 +28,11 @@ BINDING_LABELS = {
     Binding.ONE_VEHICLE_ONE_LIST.value: _("one vehicle, one list"),
     Binding.ONE_LIST_MANY_VEHICLES.value: _("one list, several vehicles"),
 }
-SLIP_STATUS_LABELS = {
-    SlipStatus.APPLIED.value: _("applied"),
-    SlipStatus.APPROVED.value: _("approved"),
-    SlipStatus.PASSED.value: _("passed"),
-    SlipStatus.CANCELLED.value: _("cancelled"),
+SLIP_STATUS_LABELS = {  # 核放单 stucd: its own words, not the verification list's
+    SlipStatus.APPLIED.value: pgettext_lazy("slip status", "applied"),
+    SlipStatus.APPROVED.value: pgettext_lazy("slip status", "approved"),
+    SlipStatus.PASSED.value: pgettext_lazy("slip status", "passed"),
+    SlipStatus.CANCELLED.value: pgettext_lazy("slip status", "cancelled"),
 }
 GOODS_CLASS_LABELS = {
     GoodsClass.BONDED.value: _("bonded"),

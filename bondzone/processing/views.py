@@ -74,6 +74,7 @@ def bom_decide(request, bom_id: int):
     if (refused := _post_only(request)) is not None:
         return refused
     a = actor(request)
+    a.require("processing.approve_bom")
     b = selectors.bom(a, bom_id)
     try:
         services.decide_bom(actor=a, bom_id=bom_id, approve=request.POST.get("approve") == "1")
