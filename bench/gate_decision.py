@@ -92,7 +92,7 @@ def build(lists: int, per_list: int):
                                                           "declared_unit": "007", "legal_unit": "007"})
 
     def approved_list(direction: str, qty: int):
-        data = {"direction": direction, "trade_mode": "5034", "list_type": "6" if direction == "I" else "0",
+        data = {"direction": direction, "trade_mode": "5034",
                 "lines": [{"item_no": 1, "quantity": str(qty), "unit": "007", "value": "1.00"}]}
         v = ledger.create_list(actor=owner, book_id=book.pk, data=data, idempotency_key=key())
         ledger.submit_list(actor=owner, list_id=v.pk, idempotency_key=key())

@@ -54,6 +54,14 @@ def settings_of(zone_id: int) -> GateSettings:
     return GateSettings.objects.filter(zone_id=zone_id).first() or GateSettings(zone_id=zone_id)
 
 
+def settings_of_gate(gate: Gate) -> GateSettings:
+    """The settings of a gate's zone, read with the gate (`gate_of` joins them)."""
+    try:
+        return gate.zone.gate_settings
+    except GateSettings.DoesNotExist:
+        return GateSettings(zone_id=gate.zone_id)
+
+
 def gate_rules(s: GateSettings) -> GateRules:
     return GateRules(
         weight_tolerance_pct=s.weight_tolerance_pct, weight_tolerance_kg=s.weight_tolerance_kg,
@@ -120,7 +128,7 @@ def gates(actor: Actor) -> QuerySet[Gate]:
 
 def gate_of(actor: Actor) -> Gate | None:
     """The active gate whose user is acting (the gate hardware's own user)."""
-    return Gate.objects.select_related("zone").filter(user_id=actor.user_id, active=True).first()
+    return Gate.objects.select_related("zone__gate_settings").filter(user_id=actor.user_id, active=True).first()
 
 
 def queue(actor: Actor, *, limit: int = 30) -> dict:

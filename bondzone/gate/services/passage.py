@@ -88,14 +88,12 @@ def report_passage(*, actor: Actor, data: dict) -> tuple[dict, bool]:
 
 
 def _decide(actor: Actor, gate: Gate, event_id: str, reading: Reading) -> tuple[dict, bool]:
-    # Lock the plate's slips: passages of one vehicle, and a cancellation racing a passage, queue here.
-    ids = list(Slip.objects.filter(zone_id=gate.zone_id, plate=reading.plate).order_by("-id")
-               .values_list("pk", flat=True)[:CANDIDATES])
-    slips = {s.pk: s for s in Slip.objects.select_for_update().filter(pk__in=ids).select_related("enterprise")}
-    first = Passage.objects.filter(gate=gate, event_id=event_id).values_list("answer", flat=True).first()
-    if first is not None:  # the same event committed while we waited for the locks
-        return first, True
-    settings = selectors.settings_of(gate.zone_id)
+    # Lock the plate's latest slips: passages of one vehicle, and a cancellation racing a passage, queue
+    # here. A duplicate delivery that waited here decides again, finds its insert refused by the unique
+    # (gate, event id) and answers with the first decision (report_passage).
+    slips = {s.pk: s for s in Slip.objects.select_for_update(of=("self",)).select_related("enterprise")
+             .filter(zone_id=gate.zone_id, plate=reading.plate).order_by("-id")[:CANDIDATES]}
+    settings = selectors.settings_of_gate(gate)
     chosen = pick_slip([facts_of(s) for s in slips.values()], reading)
     decision = decide(reading, chosen, selectors.gate_rules(settings))
     slip = slips.get(chosen.slip_id) if chosen else None
