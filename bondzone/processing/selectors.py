@@ -97,30 +97,20 @@ def book_balances(actor: Actor, book_id: int) -> dict[tuple[int, str], BookBalan
 
 
 # ---------------------------------------------------------------- the write-off's sums
-_FLOW_SQL = """
-SELECT i.item_no, a.goods_status, e.source_kind, e.posted_delta > 0, SUM(e.posted_delta)
+_SUMS_SQL = """
+SELECT a.item_id, a.goods_status, e.effective_date < %s, e.source_kind, e.posted_delta > 0, SUM(e.posted_delta),
+       {explain}
 FROM supervision_stockentry e
 JOIN supervision_stockaccount a ON a.id = e.account_id
-JOIN supervision_bookitem i ON i.id = a.item_id
-WHERE a.book_id = %s AND e.effective_date >= %s AND e.effective_date <= %s AND e.posted_delta <> 0
-GROUP BY i.item_no, a.goods_status, e.source_kind, e.posted_delta > 0
+WHERE a.book_id = %s AND e.effective_date <= %s AND e.posted_delta <> 0
+GROUP BY a.item_id, a.goods_status, e.effective_date < %s, e.source_kind, e.posted_delta > 0
 """
-_OPENING_SQL = """
-SELECT i.item_no, a.goods_status, SUM(e.posted_delta)
-FROM supervision_stockentry e
-JOIN supervision_stockaccount a ON a.id = e.account_id
-JOIN supervision_bookitem i ON i.id = a.item_id
-WHERE a.book_id = %s AND e.effective_date < %s
-GROUP BY i.item_no, a.goods_status
-"""
-_EXPLAIN_SQL = """
-SELECT DISTINCT i.item_no, a.goods_status, e.source_kind, e.source_id
-FROM supervision_stockentry e
-JOIN supervision_stockaccount a ON a.id = e.account_id
-JOIN supervision_bookitem i ON i.id = a.item_id
-WHERE a.book_id = %s AND e.effective_date >= %s AND e.effective_date <= %s AND e.posted_delta <> 0
-  AND e.source_kind NOT IN ('list', 'passage', 'production')
-"""
+# the documents of a non-standard group, aggregated in the same scan (one statement, one pass)
+_OTHER = "e.source_kind NOT IN ('list', 'passage', 'production')"
+_EXPLAIN = {
+    "postgresql": f"string_agg(DISTINCT e.source_id::text, ',') FILTER (WHERE {_OTHER})",
+    "sqlite": f"group_concat(DISTINCT e.source_id) FILTER (WHERE {_OTHER})",
+}
 
 
 def _flow(source_kind: str, positive: bool) -> Flow:
@@ -131,28 +121,28 @@ def _flow(source_kind: str, positive: bool) -> Flow:
     return Flow.OTHER
 
 
-def flow_sums(book_id: int, start: date, end: date) -> tuple[dict[Key, Decimal], list[FlowSum]]:
-    """(opening per key, sums per key and flow) of a book's posted movements: two GROUP BY statements.
+def flow_sums(book_id: int, start: date, end: date) -> tuple[dict[Key, Decimal], list[FlowSum], dict[Key, list[str]]]:
+    """(opening per key, sums per key and flow, documents that explain each key's other movements) of a
+    book's posted movements up to `end`: ONE GROUP BY over the ledger's entries (and the book's item numbers).
 
-    A read of the ledger's entries for the book the caller was allowed to see (the service checks the
-    scope first): entries are grouped by their source document kind — lists and passages move goods in
-    and out, production reports consume and produce, anything else explains a difference."""
+    A read of the ledger's entries for a book the caller was allowed to see (the service checks the scope
+    first). Entries are classified by their source document's kind: lists and passages move goods in and
+    out, production reports consume and produce, anything else (stock-take adjustments, status changes)
+    explains a difference."""
+    opening: dict[Key, Decimal] = defaultdict(Decimal)
+    sums: list[FlowSum] = []
+    explaining: dict[Key, list[str]] = defaultdict(list)
+    sql = _SUMS_SQL.format(explain=_EXPLAIN[connection.vendor])
     with connection.cursor() as cur:
-        cur.execute(_OPENING_SQL, [book_id, start])
-        opening = {(item_no, status): from_units(int(total)) for item_no, status, total in cur.fetchall()}
-        cur.execute(_FLOW_SQL, [book_id, start, end])
-        sums = [FlowSum((item_no, status), _flow(kind, bool(positive)), from_units(int(total)))
-                for item_no, status, kind, positive, total in cur.fetchall()]
-    return opening, sums
-
-
-def explaining_documents(book_id: int, start: date, end: date, keys: set[Key]) -> dict[Key, list[str]]:
-    out: dict[Key, list[str]] = defaultdict(list)
-    if not keys:
-        return out
-    with connection.cursor() as cur:
-        cur.execute(_EXPLAIN_SQL, [book_id, start, end])
-        for item_no, status, kind, source_id in cur.fetchall():
-            if (item_no, status) in keys:
-                out[(item_no, status)].append(f"{kind}:{source_id}")
-    return out
+        cur.execute("SELECT id, item_no FROM supervision_bookitem WHERE book_id = %s", [book_id])
+        item_no = dict(cur.fetchall())
+        cur.execute(sql, [start, book_id, end, start])
+        for item_id, status, before, kind, positive, total, documents in cur.fetchall():
+            key, qty = (item_no[item_id], status), from_units(int(total))
+            if before:
+                opening[key] += qty
+                continue
+            sums.append(FlowSum(key, _flow(kind, bool(positive)), qty))
+            if documents:
+                explaining[key] += [f"{kind}:{d}" for d in str(documents).split(",")]
+    return dict(opening), sums, explaining

@@ -63,17 +63,13 @@ def run_writeoff(job_id: int) -> bool:
         return False
     job = WriteOff.objects.get(pk=job_id)
     try:
-        opening, sums = selectors.flow_sums(job.book_id, job.period_start, job.period_end)
-        _progress(job_id, 40)
+        opening, sums, explaining = selectors.flow_sums(job.book_id, job.period_start, job.period_end)
+        _progress(job_id, 50)
         closing = dict(opening)
         for s in sums:
             closing[s.key] = closing.get(s.key, 0) + s.quantity
-        rows = fold(opening, sums, closing)
-        differing = {(r.item_no, r.goods_status) for r in rows if r.difference}
-        explaining = selectors.explaining_documents(job.book_id, job.period_start, job.period_end, differing)
-        for r in rows:
-            if (r.item_no, r.goods_status) in differing:
-                r.explained_by = sorted(set(explaining.get((r.item_no, r.goods_status), ())))
+        rows = fold(opening, sums, closing, explaining)
+        differing = sum(1 for r in rows if r.difference)
         _progress(job_id, 60)
         with transaction.atomic():
             for i in range(0, len(rows), CHUNK):
@@ -84,7 +80,7 @@ def run_writeoff(job_id: int) -> bool:
                                  book_closing=r.book_closing, difference=r.difference, explained_by=r.explained_by)
                     for r in rows[i:i + CHUNK]])
             WriteOff.objects.filter(pk=job_id).update(status="done", progress=100, rows=len(rows),
-                                                      differences=len(differing), finished_at=timezone.now())
+                                                      differences=differing, finished_at=timezone.now())
     except Exception as exc:  # the job's row says what went wrong (the page shows it); the log has the trace
         log.exception("write-off %s failed", job_id)
         WriteOff.objects.filter(pk=job_id).update(status="failed", error=str(exc)[:500], finished_at=timezone.now())
