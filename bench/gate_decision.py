@@ -11,7 +11,7 @@ counted in-process (CaptureQueriesContext) on one more pass of a fresh slip.
 
     .venv/bin/python bench/gate_decision.py --db postgres [--workers 4] [--clients 8]
 
-PostgreSQL: creates and drops the database `bz_gate_bench`; SQLite: a temp file (gunicorn workers then
+PostgreSQL: creates and drops BONDZONE_BENCH_DB (default `bz_gate_bench`); SQLite: a temp file (gunicorn workers then
 queue on SQLite's one writer). The LAST line of output is one JSON object. No assertions on times.
 """
 
@@ -33,37 +33,13 @@ from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
-PG_DB = "bz_gate_bench"
-
-
-def log(*a) -> None:
-    print(*a, flush=True)
-
-
-def pg_recreate(drop_only: bool = False) -> None:
-    import psycopg
-
-    with psycopg.connect(PG_ADMIN, autocommit=True) as c:
-        c.execute(f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)")
-        if not drop_only:
-            c.execute(f"CREATE DATABASE {PG_DB}")
+os.environ.setdefault("BONDZONE_BENCH_DB", "bz_gate_bench")
+from _common import PG_BENCH, django_setup, log, pg_recreate  # noqa: E402
 
 
 def setup_django(db: str, tmp: str) -> str:
-    url = f"postgresql://postgres@127.0.0.1:5432/{PG_DB}" if db == "postgres" else f"sqlite:///{tmp}/bench.sqlite3"
-    if db == "postgres":
-        pg_recreate()
-    os.environ.update(BONDZONE_DATABASE_URL=url, DJANGO_SETTINGS_MODULE="bondzone.settings",
-                      BONDZONE_FAST_PASSWORDS="1")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    return url
+    django_setup(db, tmp)
+    return PG_BENCH if db == "postgres" else os.environ["BONDZONE_DATABASE_URL"]
 
 
 def key() -> str:

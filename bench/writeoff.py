@@ -9,7 +9,7 @@ not what is measured. Rounds alternate floor / write-off; the figures are the be
 
     .venv/bin/python bench/writeoff.py --db postgres [--entries 1000000] [--rounds 3]
 
-PostgreSQL: creates and drops `bz_gate_wo_bench`. The LAST line of output is one JSON object.
+PostgreSQL: creates and drops BONDZONE_BENCH_DB (default `bz_gate_wo_bench`). The LAST line of output is one JSON object.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ import argparse
 import json
 import os
 import platform
-import sys
 import tempfile
 import time
 import tracemalloc
@@ -26,38 +25,11 @@ from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
-PG_DB = "bz_gate_wo_bench"
+os.environ.setdefault("BONDZONE_BENCH_DB", "bz_gate_wo_bench")
+os.environ["BONDZONE_JOBS"] = "worker"
+from _common import django_setup, log, pg_recreate  # noqa: E402
+
 ITEMS = 200
-
-
-def log(*a) -> None:
-    print(*a, flush=True)
-
-
-def pg(sql: str) -> None:
-    import psycopg
-
-    with psycopg.connect(PG_ADMIN, autocommit=True) as c:
-        c.execute(sql)
-
-
-def setup(db: str) -> None:
-    if db == "postgres":
-        pg(f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)")
-        pg(f"CREATE DATABASE {PG_DB}")
-        url = f"postgresql://postgres@127.0.0.1:5432/{PG_DB}"
-    else:
-        url = f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
-    os.environ.update(BONDZONE_DATABASE_URL=url, DJANGO_SETTINGS_MODULE="bondzone.settings",
-                      BONDZONE_FAST_PASSWORDS="1", BONDZONE_JOBS="worker")
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 def build(entries: int, start: date):
@@ -147,7 +119,7 @@ def main() -> None:
     ap.add_argument("--entries", type=int, default=1_000_000)
     ap.add_argument("--rounds", type=int, default=3)
     args = ap.parse_args()
-    setup(args.db)
+    django_setup(args.db, tempfile.mkdtemp())
     start = date.today().replace(month=1, day=1) - timedelta(days=366)
     t0 = time.perf_counter()
     book, owner = build(args.entries, start)
@@ -165,7 +137,7 @@ def main() -> None:
 
     connections.close_all()
     if args.db == "postgres":
-        pg(f"DROP DATABASE IF EXISTS {PG_DB} WITH (FORCE)")
+        pg_recreate(drop_only=True)
     best_floor, best_run = min(floors), min(runs)
     print(json.dumps({
         "bench": "writeoff", "db": args.db, "entries": args.entries, "rows": rows,
