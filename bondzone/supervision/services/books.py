@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from django.db import transaction
 
@@ -24,10 +25,11 @@ def book_info(book: AccountBook) -> BookInfo:
 def items_of(book: AccountBook) -> tuple[dict[int, ItemInfo], dict[int, int]]:
     infos: dict[int, ItemInfo] = {}
     ids: dict[int, int] = {}
-    for pk, item_no, kind, u1, u2, u3 in BookItem.objects.filter(book=book).values_list(
-        "pk", "item_no", "kind", "declared_unit", "legal_unit", "second_unit"
+    for pk, item_no, kind, u1, u2, u3, f2, f3 in BookItem.objects.filter(book=book).values_list(
+        "pk", "item_no", "kind", "declared_unit", "legal_unit", "second_unit", "legal_factor", "second_factor"
     ):
-        infos[item_no] = ItemInfo(item_no, kind, tuple(dict.fromkeys(u for u in (u1, u2, u3) if u)))
+        infos[item_no] = ItemInfo(item_no, kind, tuple(dict.fromkeys(u for u in (u1, u2, u3) if u)),
+                                  u2 if u2 != u1 else "", f2 if u2 != u1 else Decimal(1), u3, f3)
         ids[item_no] = pk
     return infos, ids
 

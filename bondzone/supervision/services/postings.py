@@ -141,7 +141,7 @@ def _pass(actor: Actor, list_id: int, event_id: str, source: SourceRef | None, s
     if vlist.status != ListStatus.APPROVED or vlist.posting_state not in (PostingState.RESERVED,
                                                                           PostingState.PARTIAL):
         state = vlist.get_posting_state_display() if vlist.status == ListStatus.APPROVED else vlist.status
-        raise DomainError(problem("status", "list_not_awaiting_passage", list=vlist.number, state=state))
+        raise DomainError(problem("status", "list_not_awaiting_passage", list=vlist.display_number, state=state))
     when = effective_date or timezone.localdate()
     _check_posting_date(book, when, last)
     reservations = ledger.lock_reservations("list", vlist.pk)
