@@ -123,3 +123,18 @@ def test_port_goods_are_a_status_of_their_own(world):
 def test_item_factor_per_unit():
     item = ItemInfo(1, "I", ("142", "095", "035"), "095", Decimal("0.75"), "035", Decimal("1.2"))
     assert [item.factor(u) for u in ("142", "095", "035", "007")] == [1, Decimal("0.75"), Decimal("1.2"), None]
+
+
+def test_documents_move_the_same_stock_through_the_factors(wine):
+    from bondzone.supervision.domain.posting import Move
+
+    declare(wine, "I", [{"item_no": WINE, "quantity": "4", "unit": "142"}])
+    customs = wine.actor("customs")
+    services.post_document(actor=customs, book_id=wine.book_a.pk, source_kind="stocktake", source_id=1,
+                           moves=[Move(1, WINE, "bonded", Decimal("-1.5"), "095")], event_id=key(), idempotency_key=key())
+    assert stock(wine, WINE).posted == 2 and StockAccount.objects.filter(item__item_no=WINE).count() == 1
+    with pytest.raises(DomainError) as err:  # 1 litre is no whole number of bottles
+        services.post_document(actor=customs, book_id=wine.book_a.pk, source_kind="stocktake", source_id=2,
+                               moves=[Move(1, WINE, "bonded", Decimal("-1"), "095")], event_id=key(),
+                               idempotency_key=key())
+    assert [(p.field, p.code) for p in err.value.problems] == [("moves[1].quantity", "unit_conversion_inexact")]
