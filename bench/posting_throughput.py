@@ -1,31 +1,42 @@
-"""Benchmark: posting 50-line verification lists through the service layer vs a raw-SQL floor.
+"""Benchmark: posting 50-line verification lists through the service layer vs the strongest raw-SQL floor.
 
-Service side: `supervision.services.approve_list` (idempotency.run → lock list → date checks →
-ledger.post → list status → audit row) on lists created and submitted through the services
-beforehand (not timed). Floor side: the same database work without Django — psycopg 3 (PostgreSQL) or
-sqlite3 directly — per list: lock the balance rows in id order (`SELECT … ORDER BY id FOR UPDATE`;
-on SQLite `BEGIN IMMEDIATE` is the lock), one guarded `UPDATE … WHERE id = ? AND posted + ? >= reserved`
-per account (rowcount checked), one multi-row INSERT of the entries, COMMIT. The floor works on the
-SAME tables (supervision_stockaccount / supervision_stockentry, with their indexes, FKs, CHECKs and
-append-only trigger), on a second book with its own accounts and its own pre-created lists, so the two
-sides never touch each other's rows. The floor does not lock or update the list header, write an
-idempotency record or an audit row: it is the ledger's irreducible work.
+Both sides run as --workers (4) forked worker processes with their own connections (the service as it is
+deployed: several worker processes, not threads under one GIL), pulling list ids from one queue; the
+clock runs from a barrier all workers reach after connecting to the last worker's end.
 
-Workload: one book per side with --items (200) items; each account is seeded by one approved inbound
-list (1,000,000 units per item). Each timed list has --lines (50) distinct random items; --outbound
-(0.5) of the lists are outbound with quantities 1..10, the rest inbound 1..100, so nothing can
-overdraw and the lock sets overlap heavily (every list locks 50 of the same 200 rows). Rounds alternate
-floor / service (--rounds 2) so both sides see the same machine load; the figures are sums.
+Service side: `supervision.services.approve_list` and, when the ledger has two-stage posting
+(`services.pass_goods` exists), `services.pass_goods` for the whole list right after (approval reserves,
+the passage posts) — each its own durable transaction with idempotency record and audit row — on 5034
+lists created and submitted through the services beforehand (not timed).
+
+Floor side: the same database work without Django, psycopg 3 or sqlite3 directly, on the SAME tables
+(accounts, reservations, entries, posting events, list rows: their indexes, FKs, CHECKs and the
+append-only trigger), each form on its own book with its own accounts and lists, so no side touches
+another's rows: approval = lock the balance rows in id order, one set-based guarded UPDATE of
+reserved/incoming, the reservations and their entries, the list's status; passage = the posting event,
+lock, one UPDATE of posted/reserved/incoming, end the reservations, their entries, the list's posting
+state. Forms (see the SQL dicts below): PostgreSQL "set" (one set-based statement per step, unnest
+arrays) and "cte" (each transaction as ONE statement); SQLite "set" (json_each; BEGIN IMMEDIATE is the
+lock). The ratio is taken against the fastest form of the run. The floor writes no idempotency record and
+no audit row and knows its lines (read before timing): it is the irreducible work.
+
+Workload: one book per side with --items (200) items; each account is seeded by one inbound list of
+1,000,000 units per item. Each timed list has --lines (50) distinct random items; --outbound (0.5) of the
+lists are outbound with quantities 1..10, the rest inbound 1..100, so nothing can overdraw and the lock
+sets overlap heavily (every list locks 50 of the same 200 rows). Rounds (--rounds 2) run every side once,
+in alternating order, so all see the same machine load; the figures are sums.
 
 Deadlocks: PostgreSQL's pg_stat_database.deadlocks for the bench database (delta over the run), plus
-retries seen by core.idempotency (it retries 40P01/40001 silently) and by the floor.
+retries seen by core.idempotency (it retries 40P01/40001 silently) and by the floor. At the end every
+balance row (posted, reserved, incoming) is checked against the fold of its entries, and no reservation
+may be left open.
 
     .venv/bin/python bench/posting_throughput.py --db postgres [--lists 400] [--workers 4]
     .venv/bin/python bench/posting_throughput.py --db sqlite   [--lists 400] [--workers 4]
 
-PostgreSQL: creates and drops the database `bondzone_bench` (postgres://postgres@127.0.0.1:5432);
-SQLite: a temp file. The LAST line of output is one JSON object. No assertions on times.
-"""
+PostgreSQL: creates and drops the database BONDZONE_BENCH_DB (default `bondzone_bench`) on
+postgres://postgres@127.0.0.1:5432; SQLite: a temp file. The LAST line of output is one JSON object.
+No assertions on times."""
 
 from __future__ import annotations
 
