@@ -116,6 +116,8 @@ _TABLE: list[Rule] = [
 ]
 
 RULES: dict[tuple[str, Direction], Rule] = {(r.code, r.direction): r for r in _TABLE}
+# the modes a zone book's list may carry (the others are known for labels only)
+ZONE_BOOK_MODES: frozenset[str] = frozenset(r.code for r in _TABLE)
 
 # Why each mode exists: the message code (core.messages) every refusal of the mode carries as `rule`.
 REASONS: dict[str, str] = {code: f"trade_mode_use_{code}" for code in TRADE_MODES}
@@ -161,14 +163,13 @@ def check(header: Any, lines: Iterable[Any], book: Any, items: Mapping | None = 
     if mode is None:
         return [problem("trade_mode", "unknown_trade_mode", value=code)]
     base = {"mode": code, "name": mode.name_zh, "rule": REASONS[code]}
-    rows = [r for r in _TABLE if r.code == code]
-    if not rows:
+    if code not in ZONE_BOOK_MODES:
         return [problem("trade_mode", "trade_mode_not_for_zone_book", **base)]
     direction = _direction(header.direction)
     rule = RULES.get((code, direction))
     if rule is None:
         return [problem("direction", "trade_mode_direction", value=direction.value,
-                        allowed=_names(r.direction.value for r in rows), **base)]
+                        allowed=_names(d.value for d in Direction if (code, d) in RULES), **base)]
     problems: list[Problem] = []
     if book.kind not in rule.book_kinds:
         problems.append(problem("trade_mode", "trade_mode_not_for_book", value=code, book_kind=book.kind,
