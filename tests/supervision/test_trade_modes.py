@@ -109,6 +109,7 @@ def test_rule_table(case, book, data, refused):
 PASSAGE = [
     ("5034", "I", "0", True, Crossing.FIRST_LINE),
     ("5034", "E", "6", False, Crossing.IN_ZONE),  # 区内流转 crosses no fence
+    ("5034", "I", "4", False, Crossing.IN_ZONE),  # 简单加工 in a logistics book
     ("5000", "I", "0", True, Crossing.SECOND_LINE),
     ("5000", "E", "1", False, Crossing.SECOND_LINE),  # 集报: the goods passed before the list
     ("1210", "E", "8", False, Crossing.SECOND_LINE),

@@ -23,7 +23,7 @@ class Crossing(StrEnum):
     FIRST_LINE = "first_line"  # 一线: zone ↔ abroad (imports / exports), actual transport mode
     SECOND_LINE = "second_line"  # 二线: zone ↔ 境内区外, transport mode Y (进出区货物)
     INTER_ZONE = "inter_zone"  # 区间: zone ↔ another special area / bonded site, transport mode 9
-    IN_ZONE = "in_zone"  # 区内: between enterprises of the same zone, transport mode 9
+    IN_ZONE = "in_zone"  # 区内: within the zone (区内流转 between its enterprises, 简单加工), transport mode 9
     NONE = "none"  # no goods cross any fence (write-offs, destruction under supervision)
 
 
@@ -122,8 +122,10 @@ ZONE_BOOK_MODES: frozenset[str] = frozenset(r.code for r in _TABLE)
 # Why each mode exists: the message code (core.messages) every refusal of the mode carries as `rule`.
 REASONS: dict[str, str] = {code: f"trade_mode_use_{code}" for code in TRADE_MODES}
 
+# 区内流转 (6) and 简单加工 in a logistics book (4) move goods within the zone, across no fence
+_IN_ZONE_LIST_TYPES = frozenset({"4", "6"})
 # List types whose goods crossed before the list was filed (分送集报 / CBEC retail batches): they post
-# at approval; 区内流转 crosses no fence.
+# at approval.
 _PASSED_BEFORE_LIST = frozenset({"1", "8"})
 
 
@@ -133,7 +135,7 @@ def _direction(value: Any) -> Direction:
 
 def crossing(trade_mode: str, list_type: str = "0", direction: Any = Direction.IN) -> Crossing:
     """Which fence a list's goods cross (for statistics: 一线 = imports/exports, 二线 = 进出区货物)."""
-    if list_type == "6":
+    if list_type in _IN_ZONE_LIST_TYPES:
         return Crossing.IN_ZONE
     rule = RULES.get((trade_mode, _direction(direction)))
     return rule.crossing if rule else Crossing.NONE
