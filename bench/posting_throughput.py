@@ -185,6 +185,10 @@ def floor_jobs(list_ids: list[int]) -> list[tuple]:
     (net posted, reserved, incoming) deltas in stored 10^-5 units, lines as (account id, seq, signed delta))."""
     from bondzone.supervision.models import StockAccount, VerificationList
 
+    from bondzone.supervision.models import VerificationListLine
+
+    # what the book moves: the line's quantity in the item's declared unit where the ledger keeps it apart
+    book_fields = ("book_unit", "book_quantity") if hasattr(VerificationListLine, "book_unit") else ("unit", "quantity")
     jobs = []
     acc = {(a.item_id, a.goods_status, a.unit): a.pk for a in StockAccount.objects.all()}
     for lid in list_ids:
@@ -192,7 +196,7 @@ def floor_jobs(list_ids: list[int]) -> list[tuple]:
         sign = 1 if v.direction == "I" else -1
         lines = [(acc[(item_id, status, unit)], seq, sign * int(quantity * 100000))
                  for seq, item_id, status, unit, quantity
-                 in v.lines.values_list("seq", "item_id", "goods_status", "unit", "quantity")]
+                 in v.lines.values_list("seq", "item_id", "goods_status", *book_fields)]
         deltas: dict[int, list[int]] = {}
         for a, _, d in lines:
             x = deltas.setdefault(a, [0, 0, 0])
