@@ -1,6 +1,8 @@
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
+
+from .types import Id, Pagination, Text, TextOf
 
 from . import selectors, services
 from .http import actor
@@ -29,12 +31,12 @@ class EnterpriseOut(Schema):
 
 
 class EnterpriseIn(Schema):
-    name: str
-    name_en: str = ""
-    credit_code: str
-    customs_code: str
-    zone_id: int
-    business_type: str = ""
+    name: TextOf(Enterprise, "name")
+    name_en: TextOf(Enterprise, "name_en") = ""
+    credit_code: TextOf(Enterprise, "credit_code")
+    customs_code: TextOf(Enterprise, "customs_code")
+    zone_id: Id
+    business_type: TextOf(Enterprise, "business_type") = ""
 
 
 class MeOut(Schema):
@@ -51,19 +53,19 @@ def me(request: HttpRequest):
 
 
 @router.get("/zones", response=list[ZoneOut], summary="List zones")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_zones(request: HttpRequest):
     return selectors.zones(actor(request))
 
 
 @router.get("/enterprises", response=list[EnterpriseOut], summary="List enterprises")
-@paginate(LimitOffsetPagination)
-def list_enterprises(request: HttpRequest, zone_id: int | None = None, q: str = ""):
+@paginate(Pagination)
+def list_enterprises(request: HttpRequest, zone_id: Id | None = None, q: Text(100) = ""):
     return selectors.enterprises(actor(request), zone_id=zone_id, q=q)
 
 
 @router.get("/enterprises/{enterprise_id}", response=EnterpriseOut, summary="One enterprise")
-def get_enterprise(request: HttpRequest, enterprise_id: int):
+def get_enterprise(request: HttpRequest, enterprise_id: Id):
     return get_scoped(Enterprise, actor(request), enterprise_id)
 
 

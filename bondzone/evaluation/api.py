@@ -5,7 +5,9 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from ninja import File, Header, Router, Status
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
+
+from bondzone.core.types import Pagination
 
 from bondzone.core.http import actor
 
@@ -27,7 +29,7 @@ def _framework_detail(f):
 
 # ---------------------------------------------------------------- zones
 @router.get("/zones", response=list[ZoneOut], summary="Evaluated zones")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_zones(request: HttpRequest, q: str = "", region: str = "", synthetic: bool | None = None):
     return selectors.zones(actor(request), q=q, region=region, synthetic=synthetic)
 
@@ -108,7 +110,7 @@ def update_settings(request: HttpRequest, framework_id: int, payload: SettingsIn
 
 # ---------------------------------------------------------------- base data values
 @router.get("/values", response=list[ValueOut], summary="Base data values (newest revisions unless all=true)")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_values(request: HttpRequest, zone_id: int | None = None, series: str = "", year: int | None = None,
                 source: str = "", all: bool = False):
     return selectors.values(actor(request), zone_id=zone_id, series=series, year=year, source=source,
@@ -138,7 +140,7 @@ def compute_values(request: HttpRequest, payload: ComputeIn):
 
 # ---------------------------------------------------------------- runs
 @router.get("/runs", response=list[RunOut], summary="Evaluation runs")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_runs(request: HttpRequest, year: int | None = None, framework_id: int | None = None):
     return selectors.runs(actor(request), year=year, framework_id=framework_id)
 
@@ -154,7 +156,7 @@ def get_run(request: HttpRequest, run_id: int):
 
 
 @router.get("/runs/{run_id}/results", response=list[ZoneResultOut], summary="Ranking of a run")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def run_results(request: HttpRequest, run_id: int, region: str = "", klass: str = "", q: str = ""):
     a = actor(request)
     return selectors.ranking(a, selectors.run(a, run_id), region=region, klass=klass, q=q)

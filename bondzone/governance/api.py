@@ -5,7 +5,9 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from ninja import File, Form, Header, Router, Status
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
+
+from bondzone.core.types import Pagination
 
 from bondzone.core.http import actor
 
@@ -22,7 +24,7 @@ router = Router(tags=["governance"])
 
 # ---------------------------------------------------------------- units
 @router.get("/units", response=list[UnitOut], summary="Responsible units")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_units(request: HttpRequest, kind: str = "", q: str = ""):
     return selectors.units(actor(request), kind=kind, q=q)
 
@@ -40,7 +42,7 @@ def add_member(request: HttpRequest, unit_id: int, payload: MemberIn):
 
 # ---------------------------------------------------------------- tasks
 @router.get("/tasks", response=list[TaskOut], summary="Tasks of the ledger")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_tasks(request: HttpRequest, parent_id: int | None = None, unit_id: int | None = None, year: int | None = None,
                status: str = "", q: str = ""):
     return (selectors.tasks(actor(request), parent_id=parent_id, unit_id=unit_id, year=year, status=status, q=q)
@@ -79,7 +81,7 @@ def set_weights(request: HttpRequest, task_id: int, payload: WeightsIn):
 
 
 @router.get("/tasks/{task_id}/reports", response=list[ReportOut], summary="Progress reports of a task")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_reports(request: HttpRequest, task_id: int):
     selectors.task(actor(request), task_id)
     return selectors.reports(actor(request), task_id=task_id).prefetch_related("evidence")
@@ -99,13 +101,13 @@ def submit_report(request: HttpRequest, task_id: int, period: str = Form(...), t
 
 
 @router.get("/reports", response=list[ReportOut], summary="Progress reports (e.g. the review queue: status=submitted)")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_all_reports(request: HttpRequest, status: str = "", unit_id: int | None = None):
     return selectors.reports(actor(request), status=status, unit_id=unit_id).prefetch_related("evidence")
 
 
 @router.get("/extensions", response=list[ExtensionOut], summary="Extension requests (status=pending for the queue)")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_extensions(request: HttpRequest, status: str = ""):
     return selectors.extensions(actor(request), status=status)
 
@@ -145,7 +147,7 @@ def import_ledger(request: HttpRequest, file: UploadedFile = File(...), format: 
 
 # ---------------------------------------------------------------- annual lists
 @router.get("/annual-lists", response=list[AnnualListOut], summary="Annual key-project and policy lists")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_annual_lists(request: HttpRequest, year: int | None = None, kind: str = ""):
     return selectors.annual_lists(actor(request), year=year, kind=kind)
 
@@ -176,7 +178,7 @@ def carry_over(request: HttpRequest, annual_list_id: int):
 
 # ---------------------------------------------------------------- joint meetings and issues
 @router.get("/meetings", response=list[MeetingOut], summary="Joint meetings")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_meetings(request: HttpRequest):
     return selectors.meetings(actor(request))
 
@@ -187,7 +189,7 @@ def create_meeting(request: HttpRequest, payload: MeetingIn):
 
 
 @router.get("/issues", response=list[IssueOut], summary="Difficult issues (难点问题)")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_issues(request: HttpRequest, status: str = "", level: str = ""):
     return selectors.issues(actor(request), status=status, level=level)
 
@@ -224,6 +226,6 @@ def run_reminders(request: HttpRequest, payload: ReminderRunIn):
 
 
 @router.get("/public/tasks", response=list[PublicTaskOut], auth=None, summary="Published tasks (no login)")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def public_tasks(request: HttpRequest):
     return [r.task for r in selectors.public_tasks()]
