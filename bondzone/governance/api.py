@@ -1,13 +1,11 @@
 """REST endpoints of the policy task ledger (/api/v1/governance/): thin wrappers over selectors and services."""
 
-from __future__ import annotations
-
 from django.http import HttpRequest, HttpResponse
 from ninja import File, Form, Header, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from bondzone.core.types import Pagination
+from bondzone.core.types import Id, Int, Pagination
 
 from bondzone.core.http import actor
 
@@ -35,7 +33,7 @@ def create_unit(request: HttpRequest, payload: UnitIn):
 
 
 @router.post("/units/{unit_id}/members", response={201: dict}, summary="Link a user to a unit (ledger office)")
-def add_member(request: HttpRequest, unit_id: int, payload: MemberIn):
+def add_member(request: HttpRequest, unit_id: Id, payload: MemberIn):
     m = services.add_member(actor=actor(request), unit_id=unit_id, **payload.dict())
     return Status(201, {"id": m.pk, "unit_id": m.unit_id, "user_id": m.user_id, "is_leader": m.is_leader})
 
@@ -43,7 +41,7 @@ def add_member(request: HttpRequest, unit_id: int, payload: MemberIn):
 # ---------------------------------------------------------------- tasks
 @router.get("/tasks", response=list[TaskOut], summary="Tasks of the ledger")
 @paginate(Pagination)
-def list_tasks(request: HttpRequest, parent_id: int | None = None, unit_id: int | None = None, year: int | None = None,
+def list_tasks(request: HttpRequest, parent_id: Id | None = None, unit_id: Id | None = None, year: Int(1900, 2200) | None = None,
                status: str = "", q: str = ""):
     return (selectors.tasks(actor(request), parent_id=parent_id, unit_id=unit_id, year=year, status=status, q=q)
             .prefetch_related("co_units", "zones").order_by("id"))
@@ -64,33 +62,33 @@ def _detail(request, task):
 
 
 @router.get("/tasks/{task_id}", response=TaskDetailOut, summary="One task")
-def get_task(request: HttpRequest, task_id: int):
+def get_task(request: HttpRequest, task_id: Id):
     return _detail(request, selectors.task(actor(request), task_id))
 
 
 @router.patch("/tasks/{task_id}", response=TaskDetailOut, summary="Change a task (ledger office)")
-def update_task(request: HttpRequest, task_id: int, payload: TaskPatch):
+def update_task(request: HttpRequest, task_id: Id, payload: TaskPatch):
     data = payload.dict(exclude_unset=True)
     return _detail(request, services.update_task(actor=actor(request), task_id=task_id, data=data))
 
 
 @router.put("/tasks/{task_id}/weights", response=TaskDetailOut, summary="Set roll-up mode and children's weights")
-def set_weights(request: HttpRequest, task_id: int, payload: WeightsIn):
+def set_weights(request: HttpRequest, task_id: Id, payload: WeightsIn):
     t = services.set_weights(actor=actor(request), task_id=task_id, mode=payload.mode, weights=payload.weights)
     return _detail(request, t)
 
 
 @router.get("/tasks/{task_id}/reports", response=list[ReportOut], summary="Progress reports of a task")
 @paginate(Pagination)
-def list_reports(request: HttpRequest, task_id: int):
+def list_reports(request: HttpRequest, task_id: Id):
     selectors.task(actor(request), task_id)
     return selectors.reports(actor(request), task_id=task_id).prefetch_related("evidence")
 
 
 @router.post("/tasks/{task_id}/reports", response={201: ReportOut},
              summary="Report progress for a period, with evidence files (multipart)")
-def submit_report(request: HttpRequest, task_id: int, period: str = Form(...), text: str = Form(...),
-                  progress: str = Form(...), unit_id: int | None = Form(None), problems: str = Form(""),
+def submit_report(request: HttpRequest, task_id: Id, period: str = Form(...), text: str = Form(...),
+                  progress: str = Form(...), unit_id: Id | None = Form(None), problems: str = Form(""),
                   help_needed: str = Form(""), files: list[UploadedFile] = File(None),
                   idempotency_key: str | None = Header(None, alias="Idempotency-Key",
                                                        description="optional; a retry with the same key is safe")):
@@ -102,7 +100,7 @@ def submit_report(request: HttpRequest, task_id: int, period: str = Form(...), t
 
 @router.get("/reports", response=list[ReportOut], summary="Progress reports (e.g. the review queue: status=submitted)")
 @paginate(Pagination)
-def list_all_reports(request: HttpRequest, status: str = "", unit_id: int | None = None):
+def list_all_reports(request: HttpRequest, status: str = "", unit_id: Id | None = None):
     return selectors.reports(actor(request), status=status, unit_id=unit_id).prefetch_related("evidence")
 
 
@@ -113,19 +111,19 @@ def list_extensions(request: HttpRequest, status: str = ""):
 
 
 @router.post("/reports/{report_id}/review", response=ReportOut, summary="Accept or return a report (ledger office)")
-def review_report(request: HttpRequest, report_id: int, payload: ReviewIn):
+def review_report(request: HttpRequest, report_id: Id, payload: ReviewIn):
     return services.review_report(actor=actor(request), report_id=report_id, decision=payload.decision,
                                   reason=payload.reason)
 
 
 @router.post("/tasks/{task_id}/extensions", response={201: ExtensionOut}, summary="Request an extension")
-def request_extension(request: HttpRequest, task_id: int, payload: ExtensionIn):
+def request_extension(request: HttpRequest, task_id: Id, payload: ExtensionIn):
     return Status(201, services.request_extension(actor=actor(request), task_id=task_id, unit_id=payload.unit_id,
                                                   new_due=payload.new_due, reason=payload.reason))
 
 
 @router.post("/extensions/{extension_id}/decide", response=ExtensionOut, summary="Approve or reject an extension")
-def decide_extension(request: HttpRequest, extension_id: int, payload: DecideIn):
+def decide_extension(request: HttpRequest, extension_id: Id, payload: DecideIn):
     return services.decide_extension(actor=actor(request), extension_id=extension_id, approve=payload.approve,
                                      note=payload.note)
 
@@ -148,7 +146,7 @@ def import_ledger(request: HttpRequest, file: UploadedFile = File(...), format: 
 # ---------------------------------------------------------------- annual lists
 @router.get("/annual-lists", response=list[AnnualListOut], summary="Annual key-project and policy lists")
 @paginate(Pagination)
-def list_annual_lists(request: HttpRequest, year: int | None = None, kind: str = ""):
+def list_annual_lists(request: HttpRequest, year: Int(1900, 2200) | None = None, kind: str = ""):
     return selectors.annual_lists(actor(request), year=year, kind=kind)
 
 
@@ -159,20 +157,20 @@ def create_annual_list(request: HttpRequest, payload: AnnualListIn):
 
 
 @router.get("/annual-lists/{annual_list_id}", response=AnnualListDetailOut, summary="One list with its items")
-def get_annual_list(request: HttpRequest, annual_list_id: int):
+def get_annual_list(request: HttpRequest, annual_list_id: Id):
     return selectors.annual_list(actor(request), annual_list_id)
 
 
 @router.post("/annual-lists/{annual_list_id}/revise", response={201: AnnualListDetailOut},
              summary="New version of a list (kept items keep their tasks)")
-def revise_annual_list(request: HttpRequest, annual_list_id: int, payload: ReviseIn):
+def revise_annual_list(request: HttpRequest, annual_list_id: Id, payload: ReviseIn):
     data = payload.dict()
     return Status(201, services.revise_annual_list(actor=actor(request), annual_list_id=annual_list_id, **data))
 
 
 @router.post("/annual-lists/{annual_list_id}/carry-over", response={201: AnnualListDetailOut},
              summary="Next year's list from the open items")
-def carry_over(request: HttpRequest, annual_list_id: int):
+def carry_over(request: HttpRequest, annual_list_id: Id):
     return Status(201, services.carry_over(actor=actor(request), annual_list_id=annual_list_id))
 
 
@@ -200,22 +198,22 @@ def raise_issue(request: HttpRequest, payload: IssueIn):
 
 
 @router.get("/issues/{issue_id}", response=IssueOut, summary="One issue")
-def get_issue(request: HttpRequest, issue_id: int):
+def get_issue(request: HttpRequest, issue_id: Id):
     return selectors.issue(actor(request), issue_id)
 
 
 @router.post("/issues/{issue_id}/escalate", response=IssueOut, summary="Escalate an issue one or more levels")
-def escalate_issue(request: HttpRequest, issue_id: int, payload: EscalateIn):
+def escalate_issue(request: HttpRequest, issue_id: Id, payload: EscalateIn):
     return services.escalate_issue(actor=actor(request), issue_id=issue_id, **payload.dict())
 
 
 @router.post("/issues/{issue_id}/decisions", response={201: DecisionOut}, summary="Record a decision (creates a task)")
-def add_decision(request: HttpRequest, issue_id: int, payload: DecisionIn):
+def add_decision(request: HttpRequest, issue_id: Id, payload: DecisionIn):
     return Status(201, services.add_decision(actor=actor(request), issue_id=issue_id, **payload.dict()))
 
 
 @router.post("/issues/{issue_id}/close", response=IssueOut, summary="Close an issue (all its tasks closed)")
-def close_issue(request: HttpRequest, issue_id: int):
+def close_issue(request: HttpRequest, issue_id: Id):
     return services.close_issue(actor=actor(request), issue_id=issue_id)
 
 

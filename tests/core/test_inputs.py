@@ -106,9 +106,15 @@ def test_schema_types_read_the_columns():
 
 
 def test_int_of_reads_the_column_range():
-    from bondzone.core.types import int_bounds
+    from bondzone.supervision.models import BookItem
 
-    assert int_bounds(Enterprise, "zone") == inputs.ID_RANGE
+    class ItemNo(Schema):
+        item_no: IntOf(BookItem, "item_no")
+
+    with pytest.raises(DomainError) as exc:
+        parse(ItemNo, {"item_no": 2**31})
+    assert exc.value.problems[0].code == "out_of_range"
+    assert parse(ItemNo, {"item_no": 2**31 - 1}).item_no == 2**31 - 1
 
 
 hostile_text = st.one_of(st.text(), st.text(alphabet=st.sampled_from(["\x00", "\ud800", "\udfff", "²", "a", "é"])))
