@@ -196,8 +196,9 @@ def _shift_years(d: date, years: int) -> date:
 RECORDED = DateWindow("recorded", 30, 1)  # something that happened: posting, declaration, meeting, report
 PLANNED = DateWindow("planned", 30, 30)  # deadlines, due dates, planned starts and ends, extensions
 VALIDITY = DateWindow("validity", 30, 50)  # validity of an account book, a licence
+HISTORICAL = DateWindow("historical", 100, 1)  # founding facts: a zone's approval or acceptance
 QUERY = DateWindow("query", 100, 100)  # filters and as-of dates in searches
-DATE_WINDOWS = {w.name: w for w in (RECORDED, PLANNED, VALIDITY, QUERY)}
+DATE_WINDOWS = {w.name: w for w in (RECORDED, PLANNED, VALIDITY, HISTORICAL, QUERY)}
 
 
 def date_problem(value: date, field: str, window: DateWindow, today: date | None = None) -> Problem | None:
