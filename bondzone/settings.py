@@ -1,7 +1,7 @@
 """Settings, configured by environment variables (see docs/configuration.md).
 
 BONDZONE_DATABASE_URL   database URL; default: SQLite file bondzone.sqlite3 at the repository root
-BONDZONE_SECRET_KEY     secret key; a development key is used when unset and DEBUG is on
+BONDZONE_SECRET_KEY     secret key; required unless DEBUG is on (the server refuses to start without it)
 BONDZONE_DEBUG          "1" to enable debug mode (default "0")
 BONDZONE_ALLOWED_HOSTS  comma-separated host names (default "localhost,127.0.0.1,[::1]")
 BONDZONE_TIME_ZONE      default "Asia/Shanghai"
@@ -23,9 +23,10 @@ def _env_bool(name: str, default: str = "0") -> bool:
 
 
 DEBUG = _env_bool("BONDZONE_DEBUG")
-SECRET_KEY = os.environ.get("BONDZONE_SECRET_KEY") or (
-    "dev-insecure-bondzone-key-do-not-use-in-production-0123456789abcdef"
-)
+# Without BONDZONE_SECRET_KEY and with DEBUG off, the system check bondzone.E001 stops runserver, migrate and
+# every command, and the WSGI application refuses to load (bondzone/wsgi.py); tests run on this key.
+INSECURE_DEV_KEY = "dev-insecure-bondzone-key-do-not-use-in-production-0123456789abcdef"
+SECRET_KEY = os.environ.get("BONDZONE_SECRET_KEY") or INSECURE_DEV_KEY
 ALLOWED_HOSTS = [
     h.strip()
     for h in os.environ.get("BONDZONE_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver").split(",")
@@ -57,6 +58,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "bondzone.core.middleware.RequestContextMiddleware",
     "bondzone.core.middleware.BoundaryMiddleware",
+    "bondzone.core.middleware.SecurityHeadersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -138,6 +140,8 @@ if not DEBUG and _env_bool("BONDZONE_HTTPS"):
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = True
     SECURE_HSTS_SECONDS = 31536000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500

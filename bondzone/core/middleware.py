@@ -63,3 +63,31 @@ class BoundaryMiddleware:
         if isinstance(exc, (IntegrityError, DataError)):
             return refusal_response(request, database_refusal(exc))
         return None
+
+
+CONTENT_SECURITY_POLICY = "; ".join([
+    "default-src 'self'",
+    "script-src 'self'",  # no inline script anywhere: behaviours live in static files (bondzone/ui.js …)
+    "style-src 'self' 'unsafe-inline'",  # style attributes in templates; ECharts and Swagger UI set styles
+    "img-src 'self' data:",
+    "font-src 'self' data:",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+])
+
+
+class SecurityHeadersMiddleware:
+    """Content-Security-Policy on every response, and a Server header that names no software version
+    (a WSGI server adds its own version only when the application sent none)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response["Server"] = "BondZone"
+        return response

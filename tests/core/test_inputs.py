@@ -13,6 +13,7 @@ from ninja import Schema
 from bondzone.core.domain import inputs
 from bondzone.core.domain.errors import DomainError
 from bondzone.core.models import Enterprise, Zone
+from bondzone.supervision.models import BookItem
 from bondzone.core.types import DateIn, DecimalOf, Id, IntOf, TextOf, parse
 
 TODAY = date(2026, 6, 1)
@@ -105,12 +106,11 @@ def test_schema_types_read_the_columns():
     assert ok.zone_id == 7 and ok.area == Decimal("99999.999")
 
 
+class ItemNo(Schema):
+    item_no: IntOf(BookItem, "item_no")
+
+
 def test_int_of_reads_the_column_range():
-    from bondzone.supervision.models import BookItem
-
-    class ItemNo(Schema):
-        item_no: IntOf(BookItem, "item_no")
-
     with pytest.raises(DomainError) as exc:
         parse(ItemNo, {"item_no": 2**31})
     assert exc.value.problems[0].code == "out_of_range"
