@@ -13,7 +13,45 @@ from bondzone.core.http import API_AUTH, BoundaryParser, database_refusal, error
 from bondzone.core.messages import as_dicts
 from bondzone.core.types import problems_of
 
-api = NinjaAPI(
+_ERROR_SCHEMAS = {
+    "FieldError": {"type": "object", "required": ["field", "code", "message"], "properties": {
+        "field": {"type": "string", "description": "the field at fault (\"\" for the request as a whole)"},
+        "code": {"type": "string", "description": "a stable problem code (bondzone/core/messages.py)"},
+        "message": {"type": "string", "description": "the problem in the request's language"}}},
+    "Error": {"type": "object", "required": ["detail", "errors"], "properties": {
+        "detail": {"type": "string"},
+        "errors": {"type": "array", "items": {"$ref": "#/components/schemas/FieldError"}}}},
+}
+_ERROR_RESPONSES = {
+    "400": "Bad input: a field-level problem per bad field; nothing was written",
+    "401": "Not logged in (no session, or no valid bearer token)",
+    "403": "Your role may not do this",
+    "404": "No such object that you may see",
+    "409": "Conflicts with the current state (or an Idempotency-Key reused with another payload)",
+    "413": "The request body is larger than the limit",
+}
+
+
+class BondZoneAPI(NinjaAPI):
+    """The OpenAPI document names the error answers every operation can give (one `Error` schema)."""
+
+    def get_openapi_schema(self, *args, **kwargs):
+        schema = super().get_openapi_schema(*args, **kwargs)
+        schema.setdefault("components", {}).setdefault("schemas", {}).update(_ERROR_SCHEMAS)
+        for operations in schema["paths"].values():
+            for method, op in operations.items():
+                codes = ["400", "404"]
+                if op.get("security"):
+                    codes += ["401", "403"]
+                if method in ("post", "put", "patch", "delete"):
+                    codes += ["409", "413"]
+                for code in codes:
+                    op["responses"].setdefault(code, {"description": _ERROR_RESPONSES[code], "content": {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}})
+        return schema
+
+
+api = BondZoneAPI(
     title="BondZone API",
     version="1",
     description="Comprehensive bonded zone platform: account books, verification lists, governance.",

@@ -11,9 +11,9 @@ from bondzone.core.http import actor
 
 from . import exports, selectors, services
 from .schemas import (
-    AreaIn, AreaOut, CloneIn, ComputeIn, FrameworkDetailOut, FrameworkOut, ImportOut, IndicatorOut, IndicatorPatch,
-    NodeIn, PublishIn, ReproduceOut, RunIn, RunOut, SettingsIn, ValueIn, ValueOut, WeightsIn, ZoneDetailOut, ZoneIn,
-    ZoneOut, ZoneResultOut,
+    AreaIn, AreaOut, CloneIn, ComputeIn, FrameworkDetailOut, FrameworkOut, ValuesImportOut, IndicatorOut, IndicatorPatch,
+    NodeIn, PublishIn, ReproduceOut, RunIn, RunOut, SettingsIn, ValueIn, ValueOut, FrameworkWeightsIn, ZoneDetailOut, EvalZoneIn,
+    EvalZoneOut, ZoneResultOut,
 )
 
 router = Router(tags=["evaluation"])
@@ -26,19 +26,19 @@ def _framework_detail(f):
 
 
 # ---------------------------------------------------------------- zones
-@router.get("/zones", response=list[ZoneOut], summary="Evaluated zones")
+@router.get("/zones", response=list[EvalZoneOut], summary="Evaluated zones")
 @paginate(Pagination)
 def list_zones(request: HttpRequest, q: str = "", region: str = "", synthetic: bool | None = None):
     return selectors.zones(actor(request), q=q, region=region, synthetic=synthetic)
 
 
-@router.post("/zones", response={201: ZoneOut}, summary="Add an evaluated zone")
-def create_zone(request: HttpRequest, payload: ZoneIn):
+@router.post("/zones", response={201: EvalZoneOut}, summary="Add an evaluated zone")
+def create_zone(request: HttpRequest, payload: EvalZoneIn):
     return Status(201, services.save_zone(actor=actor(request), data=payload.dict(exclude_unset=True)))
 
 
-@router.patch("/zones/{zone_id}", response=ZoneOut, summary="Change an evaluated zone (dates, region, platform link …)")
-def update_zone(request: HttpRequest, zone_id: Id, payload: ZoneIn):
+@router.patch("/zones/{zone_id}", response=EvalZoneOut, summary="Change an evaluated zone (dates, region, platform link …)")
+def update_zone(request: HttpRequest, zone_id: Id, payload: EvalZoneIn):
     return services.save_zone(actor=actor(request), zone_id=zone_id, data=payload.dict(exclude_unset=True))
 
 
@@ -75,7 +75,7 @@ def clone_framework(request: HttpRequest, framework_id: Id, payload: CloneIn):
 
 @router.put("/frameworks/{framework_id}/weights", response=FrameworkDetailOut,
             summary="Change weights (every sibling set must still sum to its parent)")
-def set_weights(request: HttpRequest, framework_id: Id, payload: WeightsIn):
+def set_weights(request: HttpRequest, framework_id: Id, payload: FrameworkWeightsIn):
     return _framework_detail(services.set_weights(actor=actor(request), framework_id=framework_id,
                                                   weights=payload.weights))
 
@@ -121,7 +121,7 @@ def record_value(request: HttpRequest, payload: ValueIn):
     return Status(201, services.record_value(actor=actor(request), zone_id=data.pop("zone_id"), data=data))
 
 
-@router.post("/values/import", response={201: ImportOut},
+@router.post("/values/import", response={201: ValuesImportOut},
              summary="Import values from CSV / XLSX / JSON (zone, series, year, value, unit, note); all or nothing")
 def import_values(request: HttpRequest, file: File[UploadedFile]):
     a = actor(request)
@@ -130,7 +130,7 @@ def import_values(request: HttpRequest, file: File[UploadedFile]):
     return Status(201, {"rows": len(services.import_values(actor=a, rows=rows))})
 
 
-@router.post("/values/compute", response={201: ImportOut},
+@router.post("/values/compute", response={201: ValuesImportOut},
              summary="Compute the platform series (trade by trade mode, active enterprises) for a year")
 def compute_values(request: HttpRequest, payload: ComputeIn):
     return Status(201, {"rows": len(services.compute_platform_values(actor=actor(request), year=payload.year))})
@@ -170,7 +170,7 @@ def run_zone(request: HttpRequest, run_id: Id, zone_id: Id):
             "strengths": [s.code for s in best], "weaknesses": [s.code for s in worst]}
 
 
-@router.get("/runs/{run_id}/exit-watch", response=list[ZoneOut],
+@router.get("/runs/{run_id}/exit-watch", response=list[EvalZoneOut],
             summary="Zones in the bottom 5 nationally and regionally two years running")
 def run_exit_watch(request: HttpRequest, run_id: Id):
     a = actor(request)

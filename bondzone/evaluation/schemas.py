@@ -8,7 +8,7 @@ from bondzone.core.types import Id, Int, Text
 
 
 
-class ZoneOut(Schema):
+class EvalZoneOut(Schema):
     id: int
     code: str
     name_zh: str
@@ -23,7 +23,7 @@ class ZoneOut(Schema):
     synthetic: bool
 
 
-class ZoneIn(Schema):
+class EvalZoneIn(Schema):
     """Every field optional on PATCH; code, name_zh and region required on POST. Dates YYYY-MM-DD;
     platform_zone: the code of the platform zone ("" for none); evaluated_from: "" for not yet."""
 
@@ -96,7 +96,7 @@ class CloneIn(Schema):
     name: Text(200)
 
 
-class WeightsIn(Schema):
+class FrameworkWeightsIn(Schema):
     weights: dict[Text(20), Text(40)]
 
 
@@ -163,7 +163,7 @@ class ComputeIn(Schema):
     year: Int()
 
 
-class ImportOut(Schema):
+class ValuesImportOut(Schema):
     rows: int
 
 

@@ -12,9 +12,9 @@ from bondzone.core.http import actor
 from . import exports, selectors, services
 from .schemas import (
     AnnualListDetailOut, AnnualListIn, AnnualListOut, DecideIn, DecisionIn, DecisionOut, EscalateIn, ExtensionIn,
-    ExtensionOut, ImportOut, IssueIn, IssueOut, MeetingIn, MeetingOut, MemberIn, PublicTaskOut, ReminderRunIn,
+    ExtensionOut, LedgerImportOut, IssueIn, IssueOut, MeetingIn, MeetingOut, MemberIn, PublicTaskOut, ReminderRunIn,
     ReminderRunOut, ReportOut, ReviewIn, ReviseIn, TaskDetailOut, TaskIn, TaskOut, TaskPatch, UnitIn, UnitOut,
-    WeightsIn,
+    TaskWeightsIn,
 )
 
 router = Router(tags=["governance"])
@@ -73,7 +73,7 @@ def update_task(request: HttpRequest, task_id: Id, payload: TaskPatch):
 
 
 @router.put("/tasks/{task_id}/weights", response=TaskDetailOut, summary="Set roll-up mode and children's weights")
-def set_weights(request: HttpRequest, task_id: Id, payload: WeightsIn):
+def set_weights(request: HttpRequest, task_id: Id, payload: TaskWeightsIn):
     t = services.set_weights(actor=actor(request), task_id=task_id, mode=payload.mode, weights=payload.weights)
     return _detail(request, t)
 
@@ -137,7 +137,7 @@ def export_ledger(request: HttpRequest, format: str = "csv"):
     return response
 
 
-@router.post("/import", response=ImportOut, summary="Re-import an edited export (id-keyed)")
+@router.post("/import", response=LedgerImportOut, summary="Re-import an edited export (id-keyed)")
 def import_ledger(request: HttpRequest, file: UploadedFile = File(...), format: str = Form("")):
     fmt = (format or exports.guess_format(file.name or "")).lower()
     return exports.import_ledger(actor=actor(request), stream=file.file, fmt=fmt)

@@ -111,7 +111,7 @@ class TaskPatch(Schema):
     public_summary: Text(5000) | None = None
 
 
-class WeightsIn(Schema):
+class TaskWeightsIn(Schema):
     mode: TextOf(Task, "progress_mode")
     weights: dict[Text(20), DecimalOf(Task, "weight") | None] = {}
 
@@ -286,7 +286,7 @@ class DecisionOut(Schema):
     task_id: int
 
 
-class ImportOut(Schema):
+class LedgerImportOut(Schema):
     rows: int
     changed: int
 
