@@ -618,12 +618,14 @@ def _clean_items(items: list[dict], problems: list[Problem], year: int) -> list[
         item = {
             "name": collect_text(raw.get("name"), f"{f}.name", p, max_length=200, required=True),
             "investment": collect_decimal(raw.get("investment"), f"{f}.investment", p, max_digits=16,
-                                          decimal_places=2, lo=Decimal(0)),
+                                          decimal_places=2),
             "planned_start": collect_date(raw.get("planned_start"), f"{f}.planned_start", p, window=PLANNED),
             "planned_end": collect_date(raw.get("planned_end"), f"{f}.planned_end", p, window=PLANNED),
             "lead_unit": _one_unit(raw.get("lead_unit_id"), f"{f}.lead_unit_id", p),
             "zone": _one_zone(raw.get("zone"), f"{f}.zone", p),
         }
+        if item["investment"] is not None and item["investment"] < 0:
+            p.append(problem(f"{f}.investment", "amount_negative", value=item["investment"]))
         # the item's task runs over the year unless the item says otherwise; its end never precedes its start
         s, e = item["planned_start"] or date(year, 1, 1), item["planned_end"] or date(year, 12, 31)
         if e < s:
