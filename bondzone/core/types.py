@@ -39,19 +39,21 @@ def _raise(p: Problem):
     raise PydanticCustomError(p.code, str(render(p)), {k: str(v) for k, v in p.params.items()})
 
 
-def _text_check(max_length: int | None):
-    def check(value: str) -> str:
-        found = inputs.text_problem(value, "", max_length)
+def _refusing(find_problem) -> AfterValidator:
+    """A validator that raises the Problem `find_problem(value)` returns (None: the value is fine)."""
+
+    def check(value):
+        found = find_problem(value)
         if found is not None:
             _raise(found)
         return value
 
-    return check
+    return AfterValidator(check)
 
 
 def Text(max_length: int = inputs.TEXT_FIELD_MAX):  # noqa: N802 - a type factory reads like a type
     """str of at most max_length characters, no NUL, no lone surrogate."""
-    return Annotated[str, AfterValidator(_text_check(max_length)), Field(max_length=max_length)]
+    return Annotated[str, _refusing(lambda v: inputs.text_problem(v, "", max_length)), Field(max_length=max_length)]
 
 
 def _column(model, field_name: str):
@@ -107,20 +109,10 @@ def IntOf(model, field_name: str):  # noqa: N802
 Id = Annotated[int, BeforeValidator(_ascii_int), Field(ge=inputs.ID_RANGE[0], le=inputs.ID_RANGE[1])]
 
 
-def _decimal_check(max_digits, decimal_places, lo, hi):
-    def check(value: Decimal) -> Decimal:
-        found = inputs.decimal_problem(value, "", max_digits, decimal_places, lo, hi)
-        if found is not None:
-            _raise(found)
-        return value
-
-    return check
-
-
 def Dec(max_digits: int | None = None, decimal_places: int | None = None,  # noqa: N802
         lo: Decimal | None = None, hi: Decimal | None = None):
     """A finite Decimal that fits DECIMAL(max_digits, decimal_places) and lies in [lo, hi]."""
-    return Annotated[Decimal, AfterValidator(_decimal_check(max_digits, decimal_places, lo, hi))]
+    return Annotated[Decimal, _refusing(lambda v: inputs.decimal_problem(v, "", max_digits, decimal_places, lo, hi))]
 
 
 def decimal_bounds(model, field_name: str) -> dict:
@@ -134,19 +126,9 @@ def DecimalOf(model, field_name: str):  # noqa: N802
     return Dec(**decimal_bounds(model, field_name))
 
 
-def _date_check(window: inputs.DateWindow):
-    def check(value: date) -> date:
-        found = inputs.date_problem(value, "", window)
-        if found is not None:
-            _raise(found)
-        return value
-
-    return check
-
-
 def DateIn(window: inputs.DateWindow = inputs.PLANNED):  # noqa: N802
     """A date within the window around today (core.domain.inputs.DATE_WINDOWS)."""
-    return Annotated[date, AfterValidator(_date_check(window)), Field(
+    return Annotated[date, _refusing(lambda v: inputs.date_problem(v, "", window)), Field(
         description=f"YYYY-MM-DD, from {window.years_before} years before today to {window.years_after} after")]
 
 

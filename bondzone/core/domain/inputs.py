@@ -96,21 +96,27 @@ def parse_int(value: Any) -> int | None:
     return None
 
 
-def collect_int(value: Any, field: str, problems: list[Problem], *, lo: int = INT[0], hi: int = INT[1],
-                required: bool = False) -> int | None:
+def _collect(value: Any, field: str, problems: list[Problem], required: bool, parse, bad_code: str, check):
+    """Blank: None (or `required`); unparseable: `bad_code`; parsed: the problem `check` finds, or the value."""
     if _blank(value):
         if required:
             problems.append(problem(field, "required"))
         return None
-    n = parse_int(value)
-    if n is None:
-        problems.append(problem(field, "not_an_integer", value=shown(value)))
+    parsed = parse(value)
+    if parsed is None:
+        problems.append(problem(field, bad_code, value=shown(value)))
         return None
-    found = int_problem(n, field, lo, hi)
+    found = check(parsed)
     if found is not None:
         problems.append(found)
         return None
-    return n
+    return parsed
+
+
+def collect_int(value: Any, field: str, problems: list[Problem], *, lo: int = INT[0], hi: int = INT[1],
+                required: bool = False) -> int | None:
+    return _collect(value, field, problems, required, parse_int, "not_an_integer",
+                    lambda n: int_problem(n, field, lo, hi))
 
 
 def as_id(value: Any) -> int | None:
@@ -145,30 +151,24 @@ def decimal_problem(value: Decimal, field: str, max_digits: int | None = None, d
     return None
 
 
-def collect_decimal(value: Any, field: str, problems: list[Problem], *, required: bool = False,
-                    max_digits: int | None = None, decimal_places: int | None = None,
-                    lo: Decimal | None = None, hi: Decimal | None = None) -> Decimal | None:
-    if _blank(value):
-        if required:
-            problems.append(problem(field, "required"))
-        return None
-    if isinstance(value, bool) or isinstance(value, (dict, list, tuple)):
-        problems.append(problem(field, "not_a_number", value=shown(value)))
+def parse_decimal(value: Any) -> Decimal | None:
+    """A Decimal from a number or its text (at most 100 characters); None when it is not one."""
+    if isinstance(value, (bool, dict, list, tuple)):
         return None
     text = str(value).strip()
     if len(text) > 100:
-        problems.append(problem(field, "not_a_number", value=shown(text)))
         return None
     try:
-        d = Decimal(text)
+        return Decimal(text)
     except (InvalidOperation, ValueError):
-        problems.append(problem(field, "not_a_number", value=shown(value)))
         return None
-    found = decimal_problem(d, field, max_digits, decimal_places, lo, hi)
-    if found is not None:
-        problems.append(found)
-        return None
-    return d
+
+
+def collect_decimal(value: Any, field: str, problems: list[Problem], *, required: bool = False,
+                    max_digits: int | None = None, decimal_places: int | None = None,
+                    lo: Decimal | None = None, hi: Decimal | None = None) -> Decimal | None:
+    return _collect(value, field, problems, required, parse_decimal, "not_a_number",
+                    lambda d: decimal_problem(d, field, max_digits, decimal_places, lo, hi))
 
 
 # ---------------------------------------------------------------- dates
@@ -225,16 +225,5 @@ def parse_date(value: Any) -> date | None:
 
 def collect_date(value: Any, field: str, problems: list[Problem], *, window: DateWindow = PLANNED,
                  required: bool = False, today: date | None = None) -> date | None:
-    if _blank(value):
-        if required:
-            problems.append(problem(field, "required"))
-        return None
-    d = parse_date(value)
-    if d is None:
-        problems.append(problem(field, "bad_date", value=shown(value)))
-        return None
-    found = date_problem(d, field, window, today)
-    if found is not None:
-        problems.append(found)
-        return None
-    return d
+    return _collect(value, field, problems, required, parse_date, "bad_date",
+                    lambda d: date_problem(d, field, window, today))
