@@ -9,6 +9,7 @@ BONDZONE_TIME_ZONE      default "Asia/Shanghai"
 
 import os
 import warnings
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -41,6 +42,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "ninja",
+    "axes",
     "bondzone.core",
     "bondzone.supervision",
     "bondzone.sharing",
@@ -61,6 +63,7 @@ MIDDLEWARE = [
     "bondzone.core.middleware.SecurityHeadersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "bondzone.urls"
@@ -102,6 +105,17 @@ if os.environ.get("BONDZONE_TEST_DB_NAME"):
     DATABASES["default"]["TEST"] = {"NAME": os.environ["BONDZONE_TEST_DB_NAME"]}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Log-in throttling (django-axes): after 5 failures for one user name OR from one address, that user name or
+# address is locked out for 15 minutes (answer 429 with a sentence, audit event auth.locked_out).
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = int(os.environ.get("BONDZONE_LOGIN_FAILURES", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("BONDZONE_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_LOCKOUT_CALLABLE = "bondzone.core.views.locked_out"
+AXES_VERBOSE = False
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},

@@ -13,7 +13,9 @@ import uuid
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, given, settings
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
@@ -26,8 +28,19 @@ ROLES = ("ent_a", "customs", "commerce")
 CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance]
 
 
+@pytest.fixture
+def keep_connection():
+    """The real WSGI handler closes the database connection after each request, which would end the test's
+    transaction; Django's test client stops that the same way."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
+
+
 @pytest.mark.fuzz
-def test_no_server_error_and_answers_match_the_schema(world):
+def test_no_server_error_and_answers_match_the_schema(world, keep_connection):
     app = get_wsgi_application()
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
     tokens = {name: ApiToken.issue(world.users[name], "fuzz")[1] for name in ROLES}
