@@ -13,19 +13,25 @@ from ninja.security import HttpBearer, django_auth
 
 from .actor import Actor, actor_of
 from .domain import inputs
-from .domain.errors import Conflict, DomainError, Problem
+from .domain.errors import Conflict, DomainError, Forbidden, Problem
 from .messages import as_dicts
-from .models import ApiToken
+from .models import TOKEN_USE_PRECISION, ApiToken
 
 
 class TokenAuth(HttpBearer):
-    """`Authorization: Bearer bz_…` for ERP integrations (tokens made by `bondzone create-token`)."""
+    """`Authorization: Bearer bz_…` for ERP integrations (tokens made by `bondzone create-token` or on the
+    tokens page); an expired or revoked token is no token (401)."""
 
     def authenticate(self, request: HttpRequest, token: str):
-        found = ApiToken.objects.select_related("user").filter(digest=ApiToken.digest_of(token)).first()
+        now = timezone.now()
+        found = (ApiToken.objects.select_related("user")
+                 .filter(digest=ApiToken.digest_of(token), revoked_at__isnull=True, expires_at__gt=now).first())
         if found is None or not found.user.is_active:
             return None
-        ApiToken.objects.filter(pk=found.pk).update(last_used_at=timezone.now())
+        if found.scope == ApiToken.READ and request.method not in ("GET", "HEAD", "OPTIONS"):
+            raise Forbidden(Problem("", "token_read_only", {"name": found.name}))
+        if found.last_used_at is None or now - found.last_used_at > TOKEN_USE_PRECISION:
+            ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)  # not a write per request
         request.user = found.user
         return found.user
 

@@ -26,6 +26,7 @@ MESSAGES = {
     "bad_request": _("The request could not be read."),
     "integrity_conflict": _("This conflicts with existing data (%(reason)s)."),
     "bad_reference": _("“%(value)s” refers to nothing that exists."),
+    "token_read_only": _("The token “%(name)s” is read-only."),
     "bad_choice": _("“%(value)s” is not one of: %(choices)s."),
     "bad_date": _("“%(value)s” is not a date (YYYY-MM-DD)."),
     "date_in_future": _("Date %(value)s is in the future."),

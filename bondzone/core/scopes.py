@@ -3,7 +3,7 @@
 from django.db.models import Q
 
 from .domain.roles import Role
-from .models import AuditEvent, Enterprise, Zone
+from .models import ApiToken, AuditEvent, Enterprise, Zone
 from .scoping import by_enterprise_or_zone, scope_rule
 
 
@@ -41,3 +41,9 @@ def audit_events(qs, actor, action):
     if actor.role == Role.TAX:
         return qs.filter(enterprise_id__isnull=False)
     return _audit_by_owner(qs, actor, action)
+
+
+@scope_rule(ApiToken)
+def api_tokens(qs, actor, action):
+    """Everyone sees and revokes their own tokens; administrators everyone's."""
+    return qs.filter(user_id=actor.user_id)

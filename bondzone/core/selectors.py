@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 
 from .actor import Actor
-from .models import AuditEvent, Enterprise, Zone
+from .models import ApiToken, AuditEvent, Enterprise, Zone
 from .scoping import restrict
 
 
@@ -38,3 +38,8 @@ def audit_events(
     if enterprise_id:
         qs = qs.filter(enterprise_id=enterprise_id)
     return qs
+
+
+def api_tokens(actor: Actor, *, user_id: int | None = None) -> QuerySet[ApiToken]:
+    qs = restrict(ApiToken, actor).select_related("user")
+    return qs.filter(user_id=user_id) if user_id else qs
