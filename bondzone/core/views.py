@@ -1,21 +1,24 @@
-from django.conf import settings
-from django.contrib.auth import views as auth_views
-from django.dispatch import receiver
-from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
+from datetime import date
 
 from axes.signals import user_locked_out
-
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.dispatch import receiver
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from . import audit, selectors, services
-from .actor import ANONYMOUS
-from .domain.errors import DomainError
-from .models import TOKEN_DAYS, ApiToken
-from .web import actor as web_actor, flash_refusal, page
-
-from .actor import actor_of
+from . import audit, selectors, services, tabular
+from .actor import ANONYMOUS, actor_of
+from .domain import workdays
+from .domain.errors import DomainError, problem
 from .domain.roles import Role
+from .models import DAY_KINDS, TOKEN_DAYS, ApiToken, CalendarYear
+from .scoping import get_scoped
+from .web import actor, flash_refusal, page
 
 
 class LoginView(auth_views.LoginView):
@@ -52,7 +55,7 @@ def audit_lockout(sender, request, username, ip_address, **kwargs):
 @page
 def tokens(request):
     """The user's API tokens: issue (shown once), list, revoke."""
-    a = web_actor(request)
+    a = actor(request)
     new_raw = None
     if request.method == "POST":
         try:
@@ -69,3 +72,108 @@ def tokens(request):
             return redirect("tokens")
     return render(request, "core/tokens.html", {"tokens": selectors.api_tokens(a), "new_raw": new_raw,
                                                 "days": TOKEN_DAYS})
+# ---------------------------------------------------------------- the working-day calendar
+CALENDAR_COLUMNS = ["date", "kind", "name"]
+
+
+def _calendar_refusal(request, exc: DomainError, target):
+    flash_refusal(request, exc)
+    return redirect(target)
+
+
+@page
+def calendar_index(request):
+    a = actor(request)
+    years = list(selectors.calendar_years(a))
+    today = timezone.localdate()
+    return render(request, "core/calendar.html", {
+        "years": years, "can_manage": a.can("core.manage_calendar"), "today": today,
+        "gaps": selectors.calendar_gaps(today, date(today.year + 1, 1, 1)),
+        "first_year": workdays.FIRST_YEAR, "last_year": workdays.LAST_YEAR,
+    })
+
+
+@page
+def calendar_year(request, year: int):
+    a = actor(request)
+    cy = get_scoped(CalendarYear, a, year, field="year")
+    return render(request, "core/calendar_year.html", {
+        "year": cy, "days": selectors.calendar_days(a, year), "can_manage": a.can("core.manage_calendar"),
+        "kinds": DAY_KINDS,
+    })
+
+
+@page
+def calendar_export(request, year: int):
+    a = actor(request)
+    get_scoped(CalendarYear, a, year, field="year")
+    fmt = request.GET.get("format", "csv")
+    body = tabular.write_rows(CALENDAR_COLUMNS, [[d.date.isoformat(), d.kind, d.name]
+                                                 for d in selectors.calendar_days(a, year)], fmt)
+    response = HttpResponse(body, content_type=tabular.FORMATS[fmt])
+    response["Content-Disposition"] = f'attachment; filename="calendar-{year}.{fmt}"'
+    return response
+
+
+@require_POST
+@page
+def calendar_import(request):
+    a = actor(request)
+    a.require("core.manage_calendar")
+    f = request.FILES.get("file")
+    try:
+        if f is None:
+            raise DomainError(problem("file", "required"))
+        rows = tabular.read_rows(f.file, tabular.guess_format(f.name or ""), required=CALENDAR_COLUMNS[:2])
+        result = services.import_calendar(actor=a, rows=rows, note=request.POST.get("note", ""))
+    except DomainError as exc:
+        return _calendar_refusal(request, exc, "calendar")
+    messages.success(request, _("Imported %(days)s days for %(years)s.") % {
+        "days": result["days"], "years": ", ".join(map(str, result["years"]))})
+    return redirect("calendar")
+
+
+@require_POST
+@page
+def calendar_add_year(request):
+    try:
+        cy = services.add_calendar_year(actor=actor(request), year=request.POST.get("year"),
+                                        note=request.POST.get("note", ""))
+    except DomainError as exc:
+        return _calendar_refusal(request, exc, "calendar")
+    return redirect("calendar_year", year=cy.year)
+
+
+@require_POST
+@page
+def calendar_delete_year(request, year: int):
+    try:
+        services.delete_calendar_year(actor=actor(request), year=year)
+    except DomainError as exc:
+        return _calendar_refusal(request, exc, "calendar")
+    messages.success(request, _("Calendar for %(year)s deleted.") % {"year": year})
+    return redirect("calendar")
+
+
+@require_POST
+@page
+def calendar_add_day(request, year: int):
+    a = actor(request)
+    try:
+        services.add_calendar_day(actor=a, year=year, day=request.POST.get("date", ""), kind=request.POST.get("kind", ""),
+                                  name=request.POST.get("name", ""))
+        messages.success(request, _("Saved."))
+    except DomainError as exc:
+        flash_refusal(request, exc)
+    return redirect("calendar_year", year=year)
+
+
+@require_POST
+@page
+def calendar_delete_day(request, year: int, day_id: int):
+    try:
+        services.delete_calendar_day(actor=actor(request), day_id=day_id)
+        messages.success(request, _("Deleted."))
+    except DomainError as exc:
+        flash_refusal(request, exc)
+    return redirect("calendar_year", year=year)

@@ -1,14 +1,10 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import CommandError
 
-from bondzone.core.actor import Actor
+from bondzone.core.actor import SYSTEM
 from bondzone.core.commands import ServiceCommand
-from bondzone.core.domain.roles import Role
 from bondzone.core.models import TOKEN_DAYS, ApiToken
 from bondzone.core.services import issue_token
-
-ADMIN = Actor(user_id=None, username="cli", role=Role.PLATFORM_ADMIN)  # whoever runs the server's CLI
-
 
 class Command(ServiceCommand):
     help = "Issue an API bearer token for a user (printed once; only its hash is kept)."
@@ -24,6 +20,6 @@ class Command(ServiceCommand):
         user = get_user_model().objects.filter(username=o["username"]).first()
         if user is None:
             raise CommandError(f"No user named {o['username']!r}.")
-        _, raw = issue_token(actor=ADMIN, user_id=user.pk, name=o["name"], days=o["days"],
+        _, raw = issue_token(actor=SYSTEM, user_id=user.pk, name=o["name"], days=o["days"],
                              scope=ApiToken.READ if o["read_only"] else ApiToken.WRITE)
         self.stdout.write(raw)

@@ -1,7 +1,7 @@
 from bondzone.core import selectors
+from bondzone.core.actor import SYSTEM
 from bondzone.core.commands import ServiceCommand
 
-from .create_token import ADMIN
 
 
 class Command(ServiceCommand):
@@ -12,7 +12,7 @@ class Command(ServiceCommand):
         parser.add_argument("username", nargs="?", help="only this user's tokens")
 
     def run(self, actor, **o):
-        qs = selectors.api_tokens(ADMIN)
+        qs = selectors.api_tokens(SYSTEM)
         if o["username"]:
             qs = qs.filter(user__username=o["username"])
         for t in qs:

@@ -1,7 +1,7 @@
+from bondzone.core.actor import SYSTEM
 from bondzone.core.commands import ServiceCommand
 from bondzone.core.services import revoke_token
 
-from .create_token import ADMIN
 
 
 class Command(ServiceCommand):
@@ -12,5 +12,5 @@ class Command(ServiceCommand):
         parser.add_argument("token_id")
 
     def run(self, actor, **o):
-        t = revoke_token(actor=ADMIN, token_id=o["token_id"])
+        t = revoke_token(actor=SYSTEM, token_id=o["token_id"])
         self.stdout.write(f"revoked {t.pk} ({t.name}) of {t.user.get_username()}")
