@@ -119,3 +119,11 @@ def test_page_form_with_superscript_ids_and_far_dates(gov):
     assert r.status_code in (200, 302, 400)
     assert snapshot() == before
     assert not Task.objects.filter(title="x").exists()
+
+
+def test_the_governance_export_makes_a_hostile_title_inert(gov):
+    from bondzone.governance import exports, services
+
+    services.update_task(actor=gov.actor("commerce"), task_id=gov.measure.pk, data={"title": "=cmd|' /C calc'!A0"})
+    body = exports.export_ledger(gov.actor("commerce"), fmt="csv").decode("utf-8-sig")
+    assert "'=cmd|' /C calc'!A0" in body and ",=cmd" not in body
