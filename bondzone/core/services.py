@@ -11,7 +11,7 @@ from .actor import Actor
 from .domain import workdays
 from .domain.errors import DomainError, NotFound, problem
 from .domain.identifiers import check_customs_code, normalize_credit_code
-from .domain.inputs import collect_date, collect_int, collect_text
+from .domain.inputs import QUERY, collect_date, collect_int, collect_text
 from .domain.roles import Role
 from .models import CALENDAR_SOURCES, TOKEN_DAYS, ApiToken, CalendarDay, CalendarYear, Enterprise, Profile, Zone
 from .scoping import get_scoped
@@ -122,7 +122,7 @@ def _parse_calendar_rows(rows: list[dict]) -> tuple[dict[int, list[tuple]], list
     problems, by_year, seen = [], {}, {}
     for n, row in enumerate(rows, start=1):
         row_problems: list = []
-        day = collect_date(row.get("date"), "date", row_problems)
+        day = collect_date(row.get("date"), "date", row_problems, window=QUERY)  # the calendar's window applies
         if day is None and not row_problems:
             row_problems.append(problem("date", "required"))
         name = (row.get("name") or "").strip()
@@ -206,7 +206,7 @@ def add_calendar_day(*, actor: Actor, day, kind: str, name: str = "", year: int 
     """One exception day; with `year`, the day must fall in it (the page and API add days to a year)."""
     actor.require("core.manage_calendar")
     problems: list = []
-    parsed_day = collect_date(day, "date", problems)
+    parsed_day = collect_date(day, "date", problems, window=QUERY)  # the calendar's own window applies
     if parsed_day is None and not problems:
         problems.append(problem("date", "required"))
     elif parsed_day is not None and year is not None and parsed_day.year != year:
