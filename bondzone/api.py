@@ -40,11 +40,11 @@ class BondZoneAPI(NinjaAPI):
         schema.setdefault("components", {}).setdefault("schemas", {}).update(_ERROR_SCHEMAS)
         for operations in schema["paths"].values():
             for method, op in operations.items():
-                codes = ["400", "404"]
+                codes = ["400", "404", "409"]  # 409: refused by the current state (a missing calendar year …)
                 if op.get("security"):
                     codes += ["401", "403"]
                 if method in ("post", "put", "patch", "delete"):
-                    codes += ["409", "413"]
+                    codes += ["413"]
                 for code in codes:
                     op["responses"].setdefault(code, {"description": _ERROR_RESPONSES[code], "content": {
                         "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}})

@@ -28,8 +28,8 @@ def test_every_operation_documents_its_error_answers():
     assert {"Error", "FieldError"} <= set(schema["components"]["schemas"])
     for path, operations in schema["paths"].items():
         for method, op in operations.items():
-            assert {"400", "404"} <= set(op["responses"]), (method, path)
+            assert {"400", "404", "409"} <= set(op["responses"]), (method, path)
             if op.get("security"):
                 assert {"401", "403"} <= set(op["responses"]), (method, path)
             if method in ("post", "put", "patch", "delete"):
-                assert "409" in op["responses"], (method, path)
+                assert "413" in op["responses"], (method, path)
