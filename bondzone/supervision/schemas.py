@@ -69,15 +69,21 @@ class AccountOut(Schema):
     posted: Decimal
     reserved: Decimal
     available: Decimal
+    incoming: Decimal
 
 
 class MovementOut(Schema):
     entry_id: int
     effective_date: date
-    list_id: int
-    list_number: str
+    kind: str
+    source_kind: str
+    source_id: int
     line_seq: int
+    list_id: int | None
+    list_number: str
     delta: Decimal
+    reserved_delta: Decimal
+    incoming_delta: Decimal
     balance: Decimal
 
 
@@ -99,11 +105,20 @@ class StockAsOfOut(Schema):
 
 class LineIn(Schema):
     item_no: int
-    quantity: Decimal
+    quantity: Decimal  # 申报数量, in `unit` (any unit of the item; the book converts through its factors)
     unit: str
-    value: Decimal = Decimal(0)
+    legal_quantity: Decimal | None = None  # 法定数量; computed from the item's factor when missing
+    second_quantity: Decimal | None = None  # 第二法定数量
+    unit_price: Decimal | None = None
+    value: Decimal = Decimal(0)  # 总价
     currency: str = "142"
+    origin_country: str = ""
+    destination_country: str = ""
+    levy_mode: str = ""  # 征免方式 1–9
+    gross_weight: Decimal | None = None
+    net_weight: Decimal | None = None
     goods_status: str = "bonded"
+    target_status: str = ""  # a status change line: from goods_status to target_status
 
 
 class ListIn(Schema):
@@ -115,7 +130,29 @@ class ListIn(Schema):
     declaration_no: str = ""
     inner_no: str = ""
     remarks: str = ""
+    related_no: str = ""  # 关联清单编号: the other list of a 区内流转 / 区间流转 pair
     lines: list[LineIn]
+
+
+class ListCorrectIn(Schema):
+    """The whole list again (a draft, or a rejected list being corrected before resubmission)."""
+
+    direction: str
+    trade_mode: str
+    list_type: str = "0"
+    item_kind: str = "I"
+    declaration_no: str = ""
+    inner_no: str = ""
+    remarks: str = ""
+    related_no: str = ""
+    lines: list[LineIn]
+
+
+class ChangeIn(Schema):
+    """变更 of an approved list before posting: any of trade_mode, declaration_no, inner_no, remarks."""
+
+    changes: dict[str, str]
+    reason: str
 
 
 class LineOut(Schema):
@@ -124,14 +161,28 @@ class LineOut(Schema):
     item_no: int = Field(alias="item.item_no")
     quantity: Decimal
     unit: str
+    book_quantity: Decimal
+    book_unit: str
+    legal_quantity: Decimal | None
+    second_quantity: Decimal | None
+    unit_price: Decimal
     value: Decimal
     currency: str
+    origin_country: str
+    destination_country: str
+    levy_mode: str
+    gross_weight: Decimal | None
+    net_weight: Decimal | None
     goods_status: str
+    target_status: str
 
 
 class ListOut(Schema):
     id: int
-    number: str
+    number: str | None  # 清单编号, from approval
+    pre_entry_no: str  # 预录入统一编号, from creation
+    change_count: int
+    related_no: str
     book_id: int
     enterprise_id: int
     direction: str
@@ -142,6 +193,8 @@ class ListOut(Schema):
     inner_no: str
     remarks: str
     status: str
+    posting_state: str
+    changes_status: bool
     line_count: int
     reverses_id: int | None
     created_at: datetime
@@ -175,3 +228,39 @@ class ReverseIn(Schema):
 class ImportOut(Schema):
     list_ids: list[int]
 
+
+
+class PassIn(Schema):
+    """The goods of an approved list passed (all that is still reserved, or `shares`: line -> quantity)."""
+
+    event_id: str = ""  # unique per passage; "" = derived from the Idempotency-Key
+    shares: dict[int, Decimal] | None = None
+    effective_date: date | None = None
+
+
+class PassOut(Schema):
+    list_id: int
+    posted: dict[int, Decimal]
+    complete: bool
+
+
+class CancelIn(Schema):
+    reason: str
+
+
+class ReservationOut(Schema):
+    id: int
+    source_kind: str
+    source_id: int
+    source_line: int
+    account_id: int
+    item_no: int = Field(alias="account.item.item_no")
+    goods_status: str = Field(alias="account.goods_status")
+    unit: str = Field(alias="account.unit")
+    sign: int
+    quantity: Decimal
+    posted: Decimal
+    voided: Decimal
+    state: str
+    created_at: datetime
+    ended_at: datetime | None
