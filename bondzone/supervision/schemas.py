@@ -121,8 +121,9 @@ class LineIn(Schema):
     target_status: str = ""  # a status change line: from goods_status to target_status
 
 
-class ListIn(Schema):
-    book_id: int
+class ListCorrectIn(Schema):
+    """A list's header and lines (a new draft, or a draft / rejected list corrected before resubmission)."""
+
     direction: str
     trade_mode: str
     list_type: str = "0"
@@ -134,18 +135,8 @@ class ListIn(Schema):
     lines: list[LineIn]
 
 
-class ListCorrectIn(Schema):
-    """The whole list again (a draft, or a rejected list being corrected before resubmission)."""
-
-    direction: str
-    trade_mode: str
-    list_type: str = "0"
-    item_kind: str = "I"
-    declaration_no: str = ""
-    inner_no: str = ""
-    remarks: str = ""
-    related_no: str = ""
-    lines: list[LineIn]
+class ListIn(ListCorrectIn):
+    book_id: int
 
 
 class ChangeIn(Schema):
