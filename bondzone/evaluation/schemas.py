@@ -64,6 +64,7 @@ class FrameworkOut(Schema):
     based_on_id: int | None
     aggregation: str
     impute: str
+    min_coverage: Decimal
     class_bands: list
     locked: bool
 
@@ -133,6 +134,7 @@ class SettingsIn(Schema):
     name: Text(200) | None = None
     aggregation: Text(12) | None = None
     impute: Text(8) | None = None
+    min_coverage: Text(40) | None = None
     class_bands: list[list[Text(40)]] | None = None
 
 
