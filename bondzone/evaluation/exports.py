@@ -6,30 +6,20 @@ from typing import IO
 
 import tablib
 
+from bondzone.core import tabular
 from bondzone.core.actor import Actor
 from bondzone.core.domain.errors import DomainError, problem
 
 from . import selectors
 from .models import EvaluationRun
 
-FORMATS = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "json": "application/json",
-}
+FORMATS = tabular.FORMATS
 VALUE_COLUMNS = ["zone", "series", "year", "value", "unit", "note"]
 MAX_IMPORT_BYTES = 20 * 1024 * 1024
 
 
 def guess_format(name: str) -> str:
     return name.rsplit(".", 1)[-1].lower() if "." in name else "csv"
-
-
-def _render(ds: tablib.Dataset, fmt: str) -> bytes:
-    if fmt not in FORMATS:
-        raise DomainError(problem("format", "unknown_format", value=fmt))
-    out = ds.export(fmt)
-    return out.encode("utf-8-sig" if fmt == "csv" else "utf-8") if isinstance(out, str) else out
 
 
 def export_ranking(actor: Actor, run: EvaluationRun, *, fmt: str) -> bytes:
@@ -53,7 +43,7 @@ def export_ranking(actor: Actor, run: EvaluationRun, *, fmt: str) -> bytes:
                    "" if r.mc_p05 is None else str(r.mc_p05), "" if r.mc_p95 is None else str(r.mc_p95),
                    *("" if v is None else str(v) for v in (r.mc_regional_median, r.mc_regional_p05, r.mc_regional_p95)),
                    *[cat_scores.get((r.zone_id, c), "") for c in cats], " ".join(imputed.get(r.zone_id, []))])
-    return _render(ds, fmt)
+    return tabular.render(ds, fmt)
 
 
 def read_rows(stream: IO[bytes], fmt: str) -> list[dict]:
