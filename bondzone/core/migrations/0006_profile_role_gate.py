@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0004_calendar_seed'),
+        ('core', '0005_api_token_expiry_scope_revocation'),
     ]
 
     operations = [
