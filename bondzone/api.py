@@ -79,6 +79,8 @@ def _mount_routers():
     from bondzone.core.api import router as core_router
     from bondzone.evaluation.api import router as evaluation_router
     from bondzone.governance.api import router as governance_router
+    from bondzone.servicedesk.api import open311 as open311_router
+    from bondzone.servicedesk.api import router as servicedesk_router
     from bondzone.sharing.api import router as sharing_router
     from bondzone.supervision.api import router as supervision_router
 
@@ -87,6 +89,8 @@ def _mount_routers():
     api.add_router("/", sharing_router)
     api.add_router("/governance", governance_router)
     api.add_router("/evaluation", evaluation_router)
+    api.add_router("/servicedesk", servicedesk_router)
+    api.add_router("/open311", open311_router)
 
 
 _mount_routers()
