@@ -121,7 +121,7 @@ def dashboard(request):
     if by not in selectors.GROUPS:
         by = "unit"
     rows = selectors.rate_table(a, by=by)
-    months = selectors.rate_table(a, by="month")
+    months = rows if by == "month" else selectors.rate_table(a, by="month")
     chart = {
         "groups": [str(r["group"]) for r in rows],
         "series": {k: [float(r[k]) if r[k] is not None else None for r in rows]
