@@ -178,7 +178,7 @@ def _event(actor: Actor, req: ServiceRequest, step: str, at, *, unit=None, to_un
 
 def _locked(actor: Actor, request_id: int) -> ServiceRequest:
     get_scoped(ServiceRequest, actor, request_id)  # 404 before anything else
-    return ServiceRequest.objects.select_for_update().select_related("category", "lead_unit").get(pk=request_id)
+    return ServiceRequest.objects.select_for_update(of=("self",)).select_related("category", "lead_unit").get(pk=request_id)
 
 
 def _step(actor: Actor, request_id: int, step: Step, action: str, change, *, audit_action: str | None = None):
