@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "bondzone.evaluation",
     "bondzone.gate",
     "bondzone.processing",
+    "bondzone.servicedesk",
 ]
 
 MIDDLEWARE = [

@@ -14,4 +14,5 @@ urlpatterns = [
     path("evaluation/", include("bondzone.evaluation.urls")),
     path("gate/", include("bondzone.gate.urls")),
     path("processing/", include("bondzone.processing.urls")),
+    path("services/", include("bondzone.servicedesk.urls")),
 ]
