@@ -77,6 +77,7 @@ def on_not_found(request, exc):
 
 def _mount_routers():
     from bondzone.core.api import router as core_router
+    from bondzone.duties.api import router as duties_router
     from bondzone.evaluation.api import router as evaluation_router
     from bondzone.governance.api import router as governance_router
     from bondzone.sharing.api import router as sharing_router
@@ -87,6 +88,7 @@ def _mount_routers():
     api.add_router("/", sharing_router)
     api.add_router("/governance", governance_router)
     api.add_router("/evaluation", evaluation_router)
+    api.add_router("/duties", duties_router)
 
 
 _mount_routers()

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "bondzone.sharing",
     "bondzone.governance",
     "bondzone.evaluation",
+    "bondzone.duties",
 ]
 
 MIDDLEWARE = [

@@ -12,4 +12,5 @@ urlpatterns = [
     path("sharing/", include("bondzone.sharing.urls")),
     path("governance/", include("bondzone.governance.urls")),
     path("evaluation/", include("bondzone.evaluation.urls")),
+    path("duties/", include("bondzone.duties.urls")),
 ]
