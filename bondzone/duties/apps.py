@@ -10,4 +10,4 @@ class DutiesConfig(AppConfig):
     verbose_name = _("Duties")
 
     def ready(self):
-        from . import permissions  # noqa: F401
+        from . import permissions, scopes  # noqa: F401

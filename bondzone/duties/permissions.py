@@ -8,6 +8,7 @@ from bondzone.core.messages import MESSAGES
 EVERYONE = set(Role)
 
 register("duties.quote", EVERYONE)  # a quotation computes, it writes nothing
+register("duties.manage_rates", {Role.CUSTOMS, Role.PLATFORM_ADMIN})  # rate tables and exchange rates
 
 MESSAGES.update({
     "rate_negative": _("A rate must not be negative (got %(value)s)."),
@@ -29,5 +30,12 @@ MESSAGES.update({
     "return_back_before_apply": _("The goods cannot be back (%(value)s) before the return was applied for."),
     "return_back_late": _("Returned goods must be back within %(days)s days of release (by %(deadline)s)."),
     "period_reversed": _("The period ends (%(end)s) before it starts (%(start)s)."),
+    "origin_required": _("An agreement rate needs the origin country (ISO code), got “%(value)s”."),
+    "origin_only_for_agreement": _("Only agreement rates carry an origin (got “%(value)s”)."),
+    "rate_missing": _("Give ad_valorem, specific or both."),
+    "vat_is_ad_valorem": _("Import VAT is ad valorem only."),
+    "bad_currency": _("“%(value)s” is not a foreign currency code (three letters, not CNY)."),
+    "fx_not_positive": _("An exchange rate must be greater than zero (got %(value)s)."),
+    "too_many_rows": _("At most %(max)s rows per file (got %(count)s)."),
     "period_overlap": _("%(key)s: a period from %(start)s overlaps the one from %(other_start)s to %(other_end)s."),
 })

@@ -1,21 +1,50 @@
 """Permission matrix of the duties pages and API (read by tests/permissions/test_matrix.py).
 
-A quotation writes nothing and every logged-in role may compute one; the bodies are valid documents, so
-every role gets 200 and the anonymous visitor 401 / a redirect to the login page."""
+A quotation writes nothing and every logged-in role may compute one (valid body: 200). Rate tables and
+exchange rates are reference data every logged-in user reads; only customs and the platform
+administrator change them (`duties.manage_rates`), and the bodies here are bad (an unreadable file, an
+end date before the start), so a permitted user gets 400 (API) or a flashed error and a redirect (page)
+and nothing is written."""
 
 from __future__ import annotations
 
-from ..permissions.matrix import Rule
+from datetime import date
+
+from bondzone.duties.models import ExchangeRate, TaxRate
+
+from ..permissions.matrix import OK_WRITE, Rule
 
 QUOTE = {"lines": [{"hs_code": "8471300000", "quantity": "1", "unit": "001", "customs_value": "1000.00",
                     "tariff": {"ad_valorem": "0.10"}, "vat_rate": "0.13"}]}
 
 PAGES = {
     "duties:quote": Rule("list"),
+    "duties:rates": Rule("list"),
+    "duties:fx": Rule("list"),
+    "duties:rate-end": Rule("write", action="duties.manage_rates", method="POST", ok=OK_WRITE, body="end_rate"),
 }
 API = {
     "POST /api/v1/duties/quote": Rule("list", body="duty_quote"),
+    "GET /api/v1/duties/tax-rates": Rule("list"),
+    "GET /api/v1/duties/exchange-rates": Rule("list"),
+    "POST /api/v1/duties/tax-rates/import": Rule("write", action="duties.manage_rates", ok=OK_WRITE, body="import"),
+    "POST /api/v1/duties/exchange-rates/import": Rule("write", action="duties.manage_rates", ok=OK_WRITE,
+                                                      body="import"),
+    "POST /api/v1/duties/tax-rates/{rate_id}/end": Rule("write", action="duties.manage_rates", ok=OK_WRITE,
+                                                        body="end_rate"),
 }
 BODIES = {
     "duty_quote": lambda w, o: QUOTE,
+    "end_rate": lambda w, o: {"valid_to": "2000-01-01"},
 }
+NO_WRITES = {"duties:rate-end"}
+
+
+def objects(world) -> dict:
+    rate = TaxRate.objects.create(kind="mfn", hs_code="8471300000", ad_valorem="0.05", valid_from=date(2026, 1, 1))
+    return {"A": {"rate": rate}, "B": {"rate": rate}}
+
+
+def snapshot() -> tuple:
+    return (TaxRate.objects.count(), ExchangeRate.objects.count(),
+            tuple(TaxRate.objects.values_list("valid_to", flat=True)))

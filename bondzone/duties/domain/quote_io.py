@@ -48,7 +48,7 @@ class TableRates:
     sources: dict[str, str] = field(default_factory=dict)
 
 
-RateLookup = Callable[[str, date, str], "TableRates | None"]
+RateLookup = Callable[[str, date, str, Decimal, Decimal], "TableRates | None"]
 FxLookup = Callable[[str, date], "FxRate | None"]
 AnnualLookup = Callable[[str, int], Decimal]
 
@@ -141,13 +141,15 @@ def _line(raw: Any, f: str, on: date, rates: RateLookup | None, fx: FxLookup | N
     ct = _rate(raw.get("consumption_tax"), f"{f}.consumption_tax", problems)
     vat_rate = collect_decimal(raw.get("vat_rate"), f"{f}.vat_rate", problems)
     if tariff is None or vat_rate is None:
-        table = rates(hs_code, on, str(raw.get("origin") or "").strip().upper()) if rates and hs_code else None
-        if table is None:
+        origin = str(raw.get("origin") or "").strip().upper()
+        ready = rates and hs_code and value is not None and quantity is not None
+        table = rates(hs_code, on, origin, value, quantity) if ready else None
+        if table is None and (rates is None or ready):
             for name, given in (("tariff", tariff), ("vat_rate", vat_rate)):
                 if given is None and not any(p.field.startswith(f"{f}.{name}") for p in problems[before:]):
                     code = "no_rate_for_code" if rates else "required"
                     problems.append(problem(f"{f}.{name}", code, value=hs_code, date=on))
-        else:
+        elif table is not None:
             sources.update(table.sources)
             tariff = tariff if tariff is not None else table.tariff
             ct = ct if ct is not None or "consumption_tax" in raw else table.consumption_tax
