@@ -76,6 +76,7 @@ def on_not_found(request, exc):
 
 
 def _mount_routers():
+    from bondzone.cbec.api import router as cbec_router
     from bondzone.core.api import router as core_router
     from bondzone.duties.api import router as duties_router
     from bondzone.evaluation.api import router as evaluation_router
@@ -89,6 +90,7 @@ def _mount_routers():
     api.add_router("/governance", governance_router)
     api.add_router("/evaluation", evaluation_router)
     api.add_router("/duties", duties_router)
+    api.add_router("/cbec", cbec_router)
 
 
 _mount_routers()

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "bondzone.governance",
     "bondzone.evaluation",
     "bondzone.duties",
+    "bondzone.cbec",
 ]
 
 MIDDLEWARE = [

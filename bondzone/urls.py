@@ -13,4 +13,5 @@ urlpatterns = [
     path("governance/", include("bondzone.governance.urls")),
     path("evaluation/", include("bondzone.evaluation.urls")),
     path("duties/", include("bondzone.duties.urls")),
+    path("cbec/", include("bondzone.cbec.urls")),
 ]

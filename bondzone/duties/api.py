@@ -13,7 +13,9 @@ from bondzone.core.http import actor
 
 from . import selectors, services
 from .domain.tables import FX_COLUMNS, RATE_COLUMNS
-from .schemas import EndIn, ExchangeRateOut, ImportedOut, TaxRateOut
+from .schemas import (
+    EndIn, ExchangeRateOut, GuaranteeDetailOut, GuaranteeIn, GuaranteeOut, ImportedOut, MoveIn, TaxRateOut,
+)
 
 router = Router(tags=["duties"])
 
@@ -57,3 +59,26 @@ def import_exchange_rates(request: HttpRequest, file: File[UploadedFile]):
     a.require("duties.manage_rates")
     rows = tabular.read_rows(file.file, tabular.guess_format(file.name or ""), FX_COLUMNS[:2] + FX_COLUMNS[3:4])
     return Status(201, {"rows": services.import_exchange_rates(actor=a, rows=rows)})
+
+
+@router.get("/guarantees", response=list[GuaranteeOut], summary="Customs guarantees (amount, used, released, free)")
+@paginate(LimitOffsetPagination)
+def guarantees(request: HttpRequest, enterprise_id: int | None = None):
+    return selectors.guarantees(actor(request), enterprise_id=enterprise_id)
+
+
+@router.post("/guarantees", response={201: GuaranteeOut}, summary="Record a lodged guarantee (customs)")
+def lodge_guarantee(request: HttpRequest, payload: GuaranteeIn):
+    return Status(201, services.lodge_guarantee(actor=actor(request), data=payload.dict()))
+
+
+@router.get("/guarantees/{guarantee_id}", response=GuaranteeDetailOut, summary="One guarantee with its entries")
+def guarantee(request: HttpRequest, guarantee_id: int):
+    g = selectors.guarantee(actor(request), guarantee_id)
+    return {**{k: getattr(g, k) for k in GuaranteeOut.model_fields}, "entries": list(g.entries.all())}
+
+
+@router.post("/guarantees/{guarantee_id}/moves", response=GuaranteeOut,
+             summary="Use (refused when the free amount is short), free a use, or release part of a guarantee")
+def move_guarantee(request: HttpRequest, guarantee_id: int, payload: MoveIn):
+    return services.move_guarantee(actor=actor(request), guarantee_id=guarantee_id, **payload.dict())

@@ -64,3 +64,58 @@ class ExchangeRate(models.Model):
 
     def __str__(self):
         return f"{self.currency} {self.cny}/{self.per} {self.valid_from}"
+
+
+class GuaranteeKind(models.TextChoices):
+    DEPOSIT = "deposit", _("Cash deposit")  # 保证金
+    BANK = "bank", _("Bank guarantee")  # 银行保函
+    GENERAL = "general", _("General guarantee")  # 总担保
+
+
+class Guarantee(models.Model):
+    """A customs guarantee lodged by an enterprise: `amount` of which `used` covers taxes or regimes now
+    and `released` has been given back; the rest is free (database CHECK: never negative)."""
+
+    enterprise = models.ForeignKey("core.Enterprise", on_delete=models.PROTECT)
+    zone = models.ForeignKey("core.Zone", on_delete=models.PROTECT)
+    kind = models.CharField(max_length=10, choices=GuaranteeKind.choices)
+    reference = models.CharField(max_length=60)  # deposit receipt or guarantee letter number
+    amount = models.DecimalField(max_digits=16, decimal_places=2)
+    used = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+    released = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+    valid_to = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise", "reference"], name="guarantee_reference_per_enterprise"),
+            models.CheckConstraint(condition=Q(amount__gt=0, used__gte=0, released__gte=0)
+                                   & Q(amount__gte=models.F("used") + models.F("released")),
+                                   name="guarantee_within_amount"),
+        ]
+
+    def __str__(self):
+        return self.reference
+
+    @property
+    def free(self):
+        return self.amount - self.used - self.released
+
+
+class GuaranteeEntry(models.Model):
+    """Every use, freeing and release of a guarantee, naming what it is for (append-only by the services)."""
+
+    class Kind(models.TextChoices):
+        USE = "use", _("Used")
+        FREE = "free", _("Freed")
+        RELEASE = "release", _("Released")
+
+    guarantee = models.ForeignKey(Guarantee, on_delete=models.PROTECT, related_name="entries")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    amount = models.DecimalField(max_digits=16, decimal_places=2)
+    purpose = models.CharField(max_length=200)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]

@@ -9,6 +9,8 @@ EVERYONE = set(Role)
 
 register("duties.quote", EVERYONE)  # a quotation computes, it writes nothing
 register("duties.manage_rates", {Role.CUSTOMS, Role.PLATFORM_ADMIN})  # rate tables and exchange rates
+register("duties.view_guarantees", {Role.ENTERPRISE, Role.CUSTOMS, Role.TAX, Role.PLATFORM_ADMIN})
+register("duties.manage_guarantees", {Role.CUSTOMS, Role.PLATFORM_ADMIN})  # lodge, use, free, release
 
 MESSAGES.update({
     "rate_negative": _("A rate must not be negative (got %(value)s)."),
@@ -37,5 +39,8 @@ MESSAGES.update({
     "bad_currency": _("“%(value)s” is not a foreign currency code (three letters, not CNY)."),
     "fx_not_positive": _("An exchange rate must be greater than zero (got %(value)s)."),
     "too_many_rows": _("At most %(max)s rows per file (got %(count)s)."),
+    "guarantee_short": _("The guarantee's free amount %(free)s is short of %(needed)s by %(shortfall)s."),
+    "guarantee_not_used": _("Only %(used)s of the guarantee is in use (asked to free %(value)s)."),
+    "amount_not_positive": _("The amount must be greater than zero (got %(value)s)."),
     "period_overlap": _("%(key)s: a period from %(start)s overlaps the one from %(other_start)s to %(other_end)s."),
 })

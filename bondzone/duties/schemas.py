@@ -32,3 +32,39 @@ class ImportedOut(Schema):
 
 class EndIn(Schema):
     valid_to: date
+
+
+class GuaranteeEntryOut(Schema):
+    kind: str
+    amount: Decimal
+    purpose: str
+
+
+class GuaranteeOut(Schema):
+    id: int
+    enterprise_id: int
+    kind: str
+    reference: str
+    amount: Decimal
+    used: Decimal
+    released: Decimal
+    free: Decimal
+    valid_to: date | None
+
+
+class GuaranteeDetailOut(GuaranteeOut):
+    entries: list[GuaranteeEntryOut]
+
+
+class GuaranteeIn(Schema):
+    enterprise_id: int
+    kind: str
+    reference: str
+    amount: Decimal
+    valid_to: date | None = None
+
+
+class MoveIn(Schema):
+    kind: str
+    amount: Decimal
+    purpose: str

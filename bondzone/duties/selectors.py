@@ -15,7 +15,7 @@ from .domain.engine import NO_RATE, Rate
 from .domain.quote_io import TableRates
 from .domain.tables import FxRow, RateRow
 from .domain.tariffs import applicable_tariff
-from .models import ExchangeRate, TaxRate
+from .models import ExchangeRate, Guarantee, TaxRate
 
 
 def _in_force(qs: QuerySet, day: date) -> QuerySet:
@@ -92,3 +92,12 @@ def fx_lookup(actor: Actor):
         return FxRate(r.cny, r.per) if r else None
 
     return lookup
+
+
+def guarantees(actor: Actor, *, enterprise_id=None) -> QuerySet:
+    qs = restrict(Guarantee, actor).select_related("enterprise")
+    return qs.filter(enterprise_id=enterprise_id) if enterprise_id else qs
+
+
+def guarantee(actor: Actor, guarantee_id) -> Guarantee:
+    return get_scoped(Guarantee.objects.prefetch_related("entries"), actor, guarantee_id)

@@ -172,10 +172,10 @@ def check_hs_code(value: str, field: str, problems: list[Problem]) -> None:
 
 def check_line(field: str, problems: list[Problem], *, hs_code: str, quantity: Decimal | None,
                value: Decimal | None, tariff: Rate | None, consumption_tax: Rate | None,
-               vat_rate: Decimal | None) -> None:
+               vat_rate: Decimal | None, value_field: str = "customs_value") -> None:
     """Problems of one line's figures; a figure that is None (missing or unparsable) is skipped."""
     check_hs_code(hs_code, f"{field}.hs_code", problems)
-    for name, amount in (("quantity", quantity), ("customs_value", value)):
+    for name, amount in (("quantity", quantity), (value_field, value)):
         if amount is not None and amount < 0:
             problems.append(problem(f"{field}.{name}", "amount_negative", value=amount))
     if tariff is not None:

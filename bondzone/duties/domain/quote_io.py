@@ -154,8 +154,9 @@ def _line(raw: Any, f: str, on: date, rates: RateLookup | None, fx: FxLookup | N
             tariff = tariff if tariff is not None else table.tariff
             ct = ct if ct is not None or "consumption_tax" in raw else table.consumption_tax
             vat_rate = vat_rate if vat_rate is not None else table.vat_rate
+    value_field = "value" if "value" in raw and "customs_value" not in raw else "customs_value"
     check_line(f, problems, hs_code=hs_code, quantity=quantity, value=value, tariff=tariff, consumption_tax=ct,
-               vat_rate=vat_rate)
+               vat_rate=vat_rate, value_field=value_field)
     if len(problems) > before or tariff is None or vat_rate is None or quantity is None or value is None:
         return None
     return Line(hs_code, quantity, unit, value, tariff, ct or NO_RATE, vat_rate), sources
