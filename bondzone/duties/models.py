@@ -109,7 +109,7 @@ class GuaranteeEntry(models.Model):
     class Kind(models.TextChoices):
         USE = "use", _("Used")
         FREE = "free", _("Freed")
-        RELEASE = "release", _("Released")
+        RELEASE = "release", _("Given back")
 
     guarantee = models.ForeignKey(Guarantee, on_delete=models.PROTECT, related_name="entries")
     kind = models.CharField(max_length=10, choices=Kind.choices)

@@ -35,7 +35,7 @@ class Migration(migrations.Migration):
             name='GuaranteeEntry',
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('use', 'Used'), ('free', 'Freed'), ('release', 'Released')], max_length=10)),
+                ('kind', models.CharField(choices=[('use', 'Used'), ('free', 'Freed'), ('release', 'Given back')], max_length=10)),
                 ('amount', models.DecimalField(decimal_places=2, max_digits=16)),
                 ('purpose', models.CharField(max_length=200)),
                 ('at', models.DateTimeField(auto_now_add=True)),
