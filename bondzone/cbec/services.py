@@ -131,10 +131,10 @@ def record_waybill(*, actor: Actor, order_id: Any, data: Mapping[str, Any]) -> C
 
 
 def _record(actor: Actor, order_id: Any, fields: dict, problems: list[Problem], action: str) -> CbecOrder:
-    if problems:
-        raise DomainError(problems)
     with transaction.atomic(durable=True):
-        order = selectors.order(actor, order_id, for_update=True)
+        order = selectors.order(actor, order_id, for_update=True)  # an order you may not see is 404 first
+        if problems:
+            raise DomainError(problems)
         _state(order, OrderStatus.DECLARED)
         before = {k: str(getattr(order, k)) for k in fields}
         for k, v in fields.items():
@@ -150,10 +150,10 @@ def release(*, actor: Actor, order_id: Any, released_on: Any = None) -> CbecOrde
     actor.require("cbec.release")
     problems: list[Problem] = []
     day = collect_date(released_on, "released_on", problems) or timezone.localdate()
-    if problems:
-        raise DomainError(problems)
     with transaction.atomic(durable=True):
         order = selectors.order(actor, order_id, for_update=True)
+        if problems:
+            raise DomainError(problems)
         _state(order, OrderStatus.DECLARED)
         total = _locked_total(order)
         lines = [{"hs_code": ln.hs_code, "quantity": str(ln.quantity), "unit": ln.unit, "customs_value": str(ln.value)}
@@ -184,10 +184,10 @@ def return_order(*, actor: Actor, order_id: Any, applied_on: Any, back_on: Any =
     if applied is None and not problems:
         problems.append(problem("applied_on", "required"))
     back = collect_date(back_on, "back_on", problems)
-    if problems:
-        raise DomainError(problems)
     with transaction.atomic(durable=True):
         order = selectors.order(actor, order_id, for_update=True)
+        if problems:
+            raise DomainError(problems)
         _state(order, OrderStatus.RELEASED)
         duties.check_cbec_return(released_on=order.released_on, applied_on=applied, back_on=back)
         total = _locked_total(order)

@@ -37,10 +37,10 @@ API = {
     "POST /api/v1/cbec/orders/{order_id}/payment": _write("cbec.declare"),
     "POST /api/v1/cbec/orders/{order_id}/waybill": _write("cbec.declare"),
     "POST /api/v1/cbec/orders/{order_id}/release": _write("cbec.release"),
-    "POST /api/v1/cbec/orders/{order_id}/return": _write("cbec.declare"),
+    "POST /api/v1/cbec/orders/{order_id}/return": _write("cbec.declare", body="return"),  # a declared order
     "GET /api/v1/cbec/positive-list": Rule("list"),
 }
-BODIES = {"empty": lambda w, o: {}}
+BODIES = {"empty": lambda w, o: {}, "return": lambda w, o: {"applied_on": "2026-03-02"}}
 NO_WRITES = {k for k in PAGES if k.startswith("cbec:order-")}
 
 
