@@ -12,7 +12,7 @@ from bondzone.core import tabular
 from bondzone.core.http import actor
 
 from . import selectors, services
-from .domain.tables import FX_COLUMNS, RATE_COLUMNS
+from .domain.tables import FX_REQUIRED, MAX_FILE_BYTES, RATE_REQUIRED
 from .schemas import (
     EndIn, ExchangeRateOut, GuaranteeDetailOut, GuaranteeIn, GuaranteeOut, ImportedOut, MoveIn, TaxRateOut,
 )
@@ -37,7 +37,8 @@ def tax_rates(request: HttpRequest, hs_code: str = "", kind: str = "", on: date 
 def import_tax_rates(request: HttpRequest, file: File[UploadedFile]):
     a = actor(request)
     a.require("duties.manage_rates")
-    rows = tabular.read_rows(file.file, tabular.guess_format(file.name or ""), RATE_COLUMNS[:2] + RATE_COLUMNS[5:6])
+    rows = tabular.read_rows(file.file, tabular.guess_format(file.name or ""), required=RATE_REQUIRED,
+                             max_bytes=MAX_FILE_BYTES)
     return Status(201, {"rows": services.import_tax_rates(actor=a, rows=rows)})
 
 
@@ -57,7 +58,8 @@ def exchange_rates(request: HttpRequest, currency: str = "", on: date | None = N
 def import_exchange_rates(request: HttpRequest, file: File[UploadedFile]):
     a = actor(request)
     a.require("duties.manage_rates")
-    rows = tabular.read_rows(file.file, tabular.guess_format(file.name or ""), FX_COLUMNS[:2] + FX_COLUMNS[3:4])
+    rows = tabular.read_rows(file.file, tabular.guess_format(file.name or ""), required=FX_REQUIRED,
+                             max_bytes=MAX_FILE_BYTES)
     return Status(201, {"rows": services.import_exchange_rates(actor=a, rows=rows)})
 
 

@@ -16,7 +16,7 @@ from bondzone.core.messages import render as render_problem
 from bondzone.core.web import actor, errors_of, flash_refusal, page, page_of
 
 from . import selectors, services
-from .domain.tables import FX_COLUMNS, RATE_COLUMNS
+from .domain.tables import FX_COLUMNS, FX_REQUIRED, MAX_FILE_BYTES, RATE_COLUMNS, RATE_REQUIRED
 from .models import RateKind
 
 EXAMPLE = {"declared_on": "2026-05-12", "lines": [
@@ -50,7 +50,8 @@ def _import(request, service, required, redirect_to):
     try:
         if upload is None:
             raise DomainError(problem("file", "required"))
-        rows = tabular.read_rows(upload.file, tabular.guess_format(upload.name or ""), required)
+        rows = tabular.read_rows(upload.file, tabular.guess_format(upload.name or ""), required=required,
+                                 max_bytes=MAX_FILE_BYTES)
         n = service(actor=actor(request), rows=rows)
     except DomainError as exc:
         flash_refusal(request, exc)
@@ -64,7 +65,7 @@ def tax_rates(request):
     a = actor(request)
     if request.method == "POST":
         a.require("duties.manage_rates")
-        return _import(request, services.import_tax_rates, RATE_COLUMNS[:2] + RATE_COLUMNS[5:6], "duties:rates")
+        return _import(request, services.import_tax_rates, RATE_REQUIRED, "duties:rates")
     f = request.GET
     problems = []
     on = collect_date(f.get("on"), "on", problems)
@@ -92,7 +93,7 @@ def exchange_rates(request):
     a = actor(request)
     if request.method == "POST":
         a.require("duties.manage_rates")
-        return _import(request, services.import_exchange_rates, FX_COLUMNS[:2] + FX_COLUMNS[3:4], "duties:fx")
+        return _import(request, services.import_exchange_rates, FX_REQUIRED, "duties:fx")
     f = request.GET
     problems = []
     on = collect_date(f.get("on"), "on", problems)

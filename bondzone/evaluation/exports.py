@@ -49,4 +49,4 @@ def export_ranking(actor: Actor, run: EvaluationRun, *, fmt: str) -> bytes:
 
 def read_rows(stream: IO[bytes], fmt: str) -> list[dict]:
     """Rows of an uploaded values file as dicts keyed by the header; a bad file is a clear error."""
-    return tabular.read_rows(stream, fmt, VALUE_COLUMNS[:5])
+    return tabular.read_rows(stream, fmt, required=VALUE_COLUMNS[:5], max_bytes=20 * 1024 * 1024)

@@ -24,6 +24,9 @@ RATE_KINDS = ("mfn", "provisional", "agreement", "consumption_tax", "vat")
 TARIFF_KINDS = ("mfn", "provisional", "agreement")
 RATE_COLUMNS = ("kind", "hs_code", "origin", "ad_valorem", "specific", "valid_from", "valid_to", "source")
 FX_COLUMNS = ("currency", "cny", "per", "valid_from", "valid_to", "source")
+RATE_REQUIRED = ["kind", "hs_code", "valid_from"]
+FX_REQUIRED = ["currency", "cny", "valid_from"]
+MAX_FILE_BYTES = 20 * 1024 * 1024  # a whole national tariff as XLSX
 _ORIGIN = re.compile(r"[A-Z]{2,3}")
 _CURRENCY = re.compile(r"[A-Z]{3}")
 

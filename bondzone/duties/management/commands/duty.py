@@ -8,7 +8,7 @@ from bondzone.core import tabular
 from bondzone.core.actor import PUBLIC_READER
 from bondzone.core.commands import ServiceCommand
 from bondzone.duties import selectors, services
-from bondzone.duties.domain.tables import FX_COLUMNS, RATE_COLUMNS
+from bondzone.duties.domain.tables import FX_REQUIRED, MAX_FILE_BYTES, RATE_REQUIRED
 
 
 class Command(ServiceCommand):
@@ -41,10 +41,11 @@ class Command(ServiceCommand):
             if not o.get("user"):
                 raise CommandError("Importing rates needs --user (a customs officer or the platform administrator).")
             rates = action == "import-rates"
-            required = RATE_COLUMNS[:2] + RATE_COLUMNS[5:6] if rates else FX_COLUMNS[:2] + FX_COLUMNS[3:4]
+            required = RATE_REQUIRED if rates else FX_REQUIRED
             try:
                 with open(o["file"], "rb") as fh:
-                    rows = tabular.read_rows(fh, tabular.guess_format(o["file"]), required)
+                    rows = tabular.read_rows(fh, tabular.guess_format(o["file"]), required=required,
+                                             max_bytes=MAX_FILE_BYTES)
             except OSError as exc:
                 raise CommandError(f"Cannot read {o['file']}: {exc.strerror}.") from None
             service = services.import_tax_rates if rates else services.import_exchange_rates
