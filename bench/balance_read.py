@@ -51,11 +51,12 @@ def generate(db: str, book, account_id: int, item_id: int, n: int, user_id: int,
         now = "CURRENT_TIMESTAMP"
         # list headers: numbers BL<tag><i>, effective dates spread over the past year
         cur.execute(
-            prefix + "INSERT INTO supervision_verificationlist (number, book_id, enterprise_id, zone_id, direction, "
-            "trade_mode, list_type, item_kind, declaration_no, inner_no, remarks, status, line_count, created_by_id, "
-            "created_at, submitted_at, decided_at, decided_by_id, effective_date, reject_reason) "
-            f"SELECT 'BL{tag}' || i, %s, %s, %s, 'I', '5034', '0', 'I', '', '', '', 'approved', %s, %s, "
-            f"{now}, {now}, {now}, %s, %s, '' FROM {series_lists}",
+            prefix + "INSERT INTO supervision_verificationlist (number, pre_entry_no, book_id, enterprise_id, zone_id, "
+            "direction, trade_mode, list_type, item_kind, declaration_no, inner_no, remarks, status, posting_state, "
+            "change_count, related_no, changes_status, line_count, created_by_id, created_at, submitted_at, "
+            "decided_at, decided_by_id, effective_date, reject_reason) "
+            f"SELECT 'BL{tag}' || i, 'BL{tag}' || i, %s, %s, %s, 'I', '5034', '0', 'I', '', '', '', 'approved', "
+            f"'posted', 0, '', FALSE, %s, %s, {now}, {now}, {now}, %s, %s, '' FROM {series_lists}",
             [n_lists, book.pk, book.enterprise_id, book.zone_id, PER_LIST, user_id, user_id, book.valid_from]
             if db == "sqlite" else
             [book.pk, book.enterprise_id, book.zone_id, PER_LIST, user_id, user_id, book.valid_from, n_lists],
@@ -64,16 +65,18 @@ def generate(db: str, book, account_id: int, item_id: int, n: int, user_id: int,
         first_list = cur.fetchone()[0]
         div = "/" if db == "sqlite" else "/"
         cur.execute(
-            prefix + "INSERT INTO supervision_verificationlistline (vlist_id, seq, item_id, quantity, unit, value, "
-            "currency, goods_status, reverses_id) "
-            f"SELECT %s + (i - 1) {div} {PER_LIST}, (i - 1) %% {PER_LIST} + 1, %s, {QTY_UNITS}, '007', 1, '142', "
-            f"'bonded', NULL FROM {series_lines}",
+            prefix + "INSERT INTO supervision_verificationlistline (vlist_id, seq, item_id, quantity, unit, "
+            "book_quantity, book_unit, value, currency, goods_status, target_status, unit_price, origin_country, "
+            "destination_country, levy_mode, reverses_id) "
+            f"SELECT %s + (i - 1) {div} {PER_LIST}, (i - 1) %% {PER_LIST} + 1, %s, {QTY_UNITS}, '007', {QTY_UNITS}, "
+            f"'007', 1, '142', 'bonded', '', 0, '', '', '', NULL FROM {series_lines}",
             [n, first_list, item_id] if db == "sqlite" else [first_list, item_id, n],
         )
         cur.execute(
-            "INSERT INTO supervision_stockentry (account_id, line_id, posted_delta, reserved_delta, effective_date, "
-            "recorded_at) "
-            f"SELECT %s, l.id, l.quantity, 0, v.effective_date, {now} FROM supervision_verificationlistline l "
+            "INSERT INTO supervision_stockentry (account_id, kind, source_kind, source_id, source_line, "
+            "posted_delta, reserved_delta, incoming_delta, effective_date, recorded_at) "
+            f"SELECT %s, 'direct', 'list', v.id, l.seq, l.quantity, 0, 0, v.effective_date, {now} "
+            "FROM supervision_verificationlistline l "
             "JOIN supervision_verificationlist v ON v.id = l.vlist_id "
             f"WHERE v.number LIKE 'BL{tag}%%' ORDER BY l.id",
             [account_id],

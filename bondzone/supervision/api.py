@@ -11,7 +11,7 @@ from bondzone.core.http import actor
 
 from . import exports, imports, selectors, services
 from .schemas import (
-    AccountOut, ApproveIn, BookIn, BookOut, CancelIn, ImportOut, ItemIn, ItemOut, ListDetailOut, ListIn, ListOut,
+    AccountOut, ApproveIn, BookIn, BookOut, CancelIn, ChangeIn, ImportOut, ListCorrectIn, ItemIn, ItemOut, ListDetailOut, ListIn, ListOut,
     MovementsOut, PassIn, PassOut, RejectIn, ReservationOut, ReverseIn, StockAsOfOut,
 )
 
@@ -115,6 +115,18 @@ def delete_list(request: HttpRequest, list_id: int):
 @router.post("/lists/{list_id}/submit", response=ListOut, summary="Submit a draft list to customs")
 def submit_list(request: HttpRequest, list_id: int, idempotency_key: str | None = IdemKey):
     return services.submit_list(actor=actor(request), list_id=list_id, idempotency_key=idempotency_key)
+
+
+@router.put("/lists/{list_id}", response=ListDetailOut, summary="Correct a draft or rejected list (back to draft)")
+def correct_list(request: HttpRequest, list_id: int, payload: ListCorrectIn, idempotency_key: str | None = IdemKey):
+    return services.correct_list(actor=actor(request), list_id=list_id, data=payload.dict(),
+                                 idempotency_key=idempotency_key)
+
+
+@router.post("/lists/{list_id}/change", response=ListOut, summary="Change (变更) an approved list before posting")
+def change_list(request: HttpRequest, list_id: int, payload: ChangeIn, idempotency_key: str | None = IdemKey):
+    return services.change_list(actor=actor(request), list_id=list_id, changes=payload.changes,
+                                reason=payload.reason, idempotency_key=idempotency_key)
 
 
 @router.post("/lists/{list_id}/withdraw", response=ListOut, summary="Withdraw a submitted list (back to draft)")

@@ -26,7 +26,9 @@ from .models import AccountBook
 from .services import book_info, insert_list, items_of
 
 HEADER_COLUMNS = ("direction", "trade_mode", "list_type", "item_kind", "declaration_no", "remarks")
-LINE_COLUMNS = ("item_no", "quantity", "unit", "value", "currency", "goods_status")
+LINE_COLUMNS = ("item_no", "quantity", "unit", "legal_quantity", "second_quantity", "unit_price", "value", "currency",
+                "origin_country", "destination_country", "levy_mode", "gross_weight", "net_weight", "goods_status",
+                "target_status")
 REQUIRED = ("inner_no", "direction", "trade_mode", "item_no", "quantity", "unit")
 MAX_PROBLEMS = 1000
 

@@ -34,6 +34,7 @@ from bondzone.core.domain.quantity import from_units, to_units
 
 from .domain.codes import EntryKind, ReservationState
 from .domain.posting import AccountKey, Balance, Movement, SourceRef, check, net_if_covered
+from .domain.posting import list_moves as domain_list_moves
 
 CHUNK = 400  # rows per statement: keeps SQLite under its bound-parameter limit
 
@@ -88,16 +89,20 @@ def last_posting_date(book_id: int) -> date | None:
 
 
 def list_moves(list_id: int, sign: int) -> list[LineMove]:
-    """The signed movements of a list's lines, in line order (one query, no ORM)."""
+    """The signed movements of a list's lines (domain.posting.list_moves: a status change line is two),
+    in line order, in the items' declared units (one query, no ORM)."""
     with connection.cursor() as cur:
         cur.execute(
-            "SELECT l.seq, l.item_id, i.item_no, l.goods_status, l.unit, l.quantity "
+            "SELECT l.seq, l.item_id, i.item_no, l.goods_status, l.book_quantity, l.book_unit, l.target_status "
             "FROM supervision_verificationlistline l JOIN supervision_bookitem i ON i.id = l.item_id "
             "WHERE l.vlist_id = %s ORDER BY l.seq",
             [list_id],
         )
-        return [LineMove(seq, item_id, item_no, status, unit, from_units(int(qty)) * sign)
-                for seq, item_id, item_no, status, unit, qty in cur.fetchall()]
+        rows = cur.fetchall()
+    item_of = {(r[0]): r[1] for r in rows}
+    moves = domain_list_moves(sign, [(seq, item_no, status, from_units(int(qty)), unit, target)
+                                     for seq, _, item_no, status, qty, unit, target in rows])
+    return [LineMove(m.line, item_of[m.line], m.item_no, m.goods_status, m.unit, m.quantity) for m in moves]
 
 
 def _chunks(seq: Sequence, size: int = CHUNK):
@@ -190,10 +195,11 @@ def _lines_with_locked_accounts_sql(vendor: str) -> str:
     an account then falls back to lock_accounts, which locks and creates in the same key order.
     SQLite has no row locks (the IMMEDIATE transaction holds the write lock), so a LEFT JOIN is enough:
     a line without an account comes back with a NULL id and the list takes the same fallback."""
-    select = "SELECT l.id, l.seq, l.item_id, l.goods_status, l.unit, l.quantity, a.id, a.posted, a.reserved "
+    select = ("SELECT l.id, l.seq, l.item_id, l.goods_status, l.book_unit, l.book_quantity, a.id, a.posted, "
+              "a.reserved ")
     lines = "FROM supervision_verificationlistline l "
     on = (f"{ACCOUNT_TABLE} a ON a.book_id = %s AND a.item_id = l.item_id AND a.goods_status = l.goods_status "
-          "AND a.unit = l.unit ")
+          "AND a.unit = l.book_unit ")
     if vendor != "postgresql":
         return select + lines + "LEFT JOIN " + on + "WHERE l.vlist_id = %s ORDER BY l.seq"
     return (
@@ -201,13 +207,13 @@ def _lines_with_locked_accounts_sql(vendor: str) -> str:
         + "WHERE l.vlist_id = %s AND NOT EXISTS ("
         "  SELECT 1 FROM supervision_verificationlistline m WHERE m.vlist_id = %s AND NOT EXISTS ("
         f"    SELECT 1 FROM {ACCOUNT_TABLE} b WHERE b.book_id = %s AND b.item_id = m.item_id"
-        "     AND b.goods_status = m.goods_status AND b.unit = m.unit)) "
+        "     AND b.goods_status = m.goods_status AND b.unit = m.book_unit)) "
         'ORDER BY a.item_id, a.goods_status COLLATE "C", a.unit COLLATE "C" FOR UPDATE OF a'
     )
 
 
 def post_list(*, list_id: int, book_id: int, enterprise_id: int, zone_id: int, sign: int, effective_date: date,
-              reserve: bool = False) -> int:
+              reserve: bool = False, changes_status: bool = False) -> int:
     """Post (or, with `reserve`, reserve) every line of a list (sign +1 in, -1 out) all-or-nothing;
     raises DomainError naming every short line. Returns the entry count.
 
@@ -215,9 +221,13 @@ def post_list(*, list_id: int, book_id: int, enterprise_id: int, zone_id: int, s
     the accounts in key order; the check runs on integer units (domain.posting.net_if_covered, the same
     rule as domain.posting.check, which is run to name the short lines when there are any); then one
     UPDATE of the balances, (reserving) one INSERT of the reservations, and one INSERT of the entries.
-    A list that opens an account goes through list_moves + post_moves (upsert of the missing accounts,
-    same lock order)."""
+    A list that opens an account, or changes goods statuses (a line is two movements), goes through
+    list_moves + post_moves (upsert of the missing accounts, same lock order)."""
     source = SourceRef("list", list_id)
+    if changes_status:
+        return post_moves(book_id=book_id, enterprise_id=enterprise_id, zone_id=zone_id,
+                          moves=list_moves(list_id, sign), source=source, effective_date=effective_date,
+                          reserve=reserve)
     with connection.cursor() as cur:
         params = [book_id, list_id, list_id, book_id] if connection.vendor == "postgresql" else [book_id, list_id]
         cur.execute(_lines_with_locked_accounts_sql(connection.vendor), params)

@@ -127,7 +127,12 @@ class StockAccount(models.Model):
 class VerificationList(models.Model):
     """保税核注清单: header. Lines post to the book when customs approves."""
 
-    number = models.CharField(_("list number"), max_length=20, unique=True)
+    # 清单编号 (bondInvtNo): assigned at approval; 预录入统一编号 (seqNo): assigned at creation
+    number = models.CharField(_("list number"), max_length=20, unique=True, null=True, blank=True)
+    pre_entry_no = models.CharField(_("pre-entry number"), max_length=18, unique=True)
+    change_count = models.PositiveIntegerField(_("change count"), default=0)  # 变更次数 (chgTmsCnt)
+    # 关联清单编号 (rltInvtNo): the other list of a 区内流转 / 区间流转 pair (its list or pre-entry number)
+    related_no = models.CharField(_("related list number"), max_length=20, blank=True)
     book = models.ForeignKey(AccountBook, on_delete=models.PROTECT, related_name="lists")
     enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="lists")
     zone = models.ForeignKey(Zone, on_delete=models.PROTECT, related_name="+")
@@ -135,6 +140,7 @@ class VerificationList(models.Model):
     trade_mode = models.CharField(_("trade mode"), max_length=4)
     list_type = models.CharField(_("list type"), max_length=1, default="0")
     item_kind = models.CharField(max_length=1, default=ItemKind.MATERIAL.value)
+    changes_status = models.BooleanField(_("status change list"), default=False)  # some line has a target status
     declaration_no = models.CharField(_("declaration number"), max_length=18, blank=True)
     inner_no = models.CharField(_("enterprise internal number"), max_length=64, blank=True)
     remarks = models.CharField(_("remarks"), max_length=500, blank=True)
@@ -165,7 +171,12 @@ class VerificationList(models.Model):
         ]
 
     def __str__(self):
-        return self.number
+        return self.display_number
+
+    @property
+    def display_number(self) -> str:
+        """The list number once approved, the pre-entry number before."""
+        return self.number or self.pre_entry_no
 
 
 class VerificationListLine(models.Model):
@@ -177,13 +188,27 @@ class VerificationListLine(models.Model):
     value = models.DecimalField(_("value"), max_digits=18, decimal_places=2, default=0)
     currency = models.CharField(_("currency"), max_length=3, default="142")
     goods_status = models.CharField(_("goods status"), max_length=12, choices=list(GOODS_STATUS_LABELS.items()))
+    # a status change line moves the item from goods_status to target_status (two movements)
+    target_status = models.CharField(_("new goods status"), max_length=12, blank=True,
+                                     choices=list(GOODS_STATUS_LABELS.items()))
+    # what the book moves: the quantity in the item's declared unit (converted through the item's factors)
+    book_quantity = QuantityField(_("book quantity"))
+    book_unit = models.CharField(_("book unit"), max_length=3)
+    legal_quantity = QuantityField(_("legal quantity"), null=True, blank=True)
+    second_quantity = QuantityField(_("second legal quantity"), null=True, blank=True)
+    unit_price = models.DecimalField(_("unit price"), max_digits=18, decimal_places=4, default=0)
+    origin_country = models.CharField(_("origin"), max_length=3, blank=True)
+    destination_country = models.CharField(_("destination"), max_length=3, blank=True)
+    levy_mode = models.CharField(_("levy mode"), max_length=1, blank=True)
+    gross_weight = models.DecimalField(_("gross weight"), max_digits=18, decimal_places=5, null=True, blank=True)
+    net_weight = models.DecimalField(_("net weight"), max_digits=18, decimal_places=5, null=True, blank=True)
     reverses = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by")
 
     class Meta:
         ordering = ["vlist", "seq"]
         constraints = [
             models.UniqueConstraint(fields=["vlist", "seq"], name="line_seq_per_list"),
-            models.CheckConstraint(name="line_quantity_positive", condition=models.Q(quantity__gt=0)),
+            models.CheckConstraint(name="line_quantity_positive", condition=models.Q(quantity__gt=0, book_quantity__gt=0)),
         ]
 
 

@@ -10,6 +10,7 @@ register("supervision.pass_goods", {Role.CUSTOMS, Role.PLATFORM_ADMIN})  # "good
 register("supervision.post_document", {Role.ENTERPRISE, Role.CUSTOMS, Role.PLATFORM_ADMIN})  # production, stock-take
 register("supervision.cancel_list", {Role.ENTERPRISE, Role.CUSTOMS, Role.PLATFORM_ADMIN})  # 删单 before posting
 register("supervision.withdraw_list", {Role.ENTERPRISE, Role.PLATFORM_ADMIN})
+register("supervision.change_list", {Role.ENTERPRISE, Role.PLATFORM_ADMIN})  # 变更 before posting
 
 MESSAGES.update({
     "list_not_awaiting_passage": _("List %(list)s is %(state)s: nothing of it awaits the passage of goods."),
@@ -23,4 +24,19 @@ MESSAGES.update({
     "bad_source_kind": _("A source kind is 1–16 lowercase letters, digits or _ (got “%(value)s”)."),
     "no_moves": _("A posting needs at least one movement."),
     "quantity_zero": _("A movement may not be zero."),
+    "unit_conversion_inexact": _("%(value)s %(unit)s is %(result)s in the item's declared unit %(declared)s, which "
+                                 "does not allow that many decimals."),
+    "no_unit_factor": _("Item %(item)s has no conversion factor for unit %(value)s."),
+    "legal_quantity_off_factor": _("Legal quantity %(value)s %(unit)s does not match the item's factor "
+                                   "(expected %(expected)s, ±%(tolerance)s%%)."),
+    "net_above_gross": _("Net weight %(net)s is above gross weight %(gross)s."),
+    "not_changeable": _("Only these fields can be changed after approval: %(fields)s."),
+    "no_changes": _("Say what changes."),
+    "list_not_changeable": _("List %(list)s cannot be changed: it is %(state)s (reverse it instead)."),
+    "change_would_post": _("Trade mode %(value)s would post the list at once; a change may not do that."),
+    "related_only_for_transfers": _("A related list number is for 区内流转 (list type 6) and 区间流转 (1200) "
+                                    "lists only."),
+    "related_list_missing": _("List %(list)s is one of a pair (related list %(related)s), and its other list "
+                              "cannot be found."),
+    "related_list_not_ready": _("The other list of the pair, %(list)s, is %(state)s; both must be %(expected)s."),
 })

@@ -7,9 +7,10 @@ Invariants (docs/ledger.md):
 4. every reservation ended at most once and its entries fold to it: one reserve entry of its quantity,
    post entries summing to its posted share, void entries to its voided rest (at most one), and it is
    open, posted or voided exactly as those say;
-5. every entry of a list traces to a line of an approved (or, voided, cancelled) list on the same item,
-   goods status and unit, with the sign of the list's direction; a list posted at approval has exactly
-   one direct entry per line, a reserved one exactly one reservation per line of the line's quantity.
+5. every entry of a list traces to a line of an approved (or cancelled) list on the same item, goods
+   status and book unit, with the sign of the list's direction and the line's book quantity (a status
+   change line: out of its status, into its target status); a list posted at approval has exactly one
+   direct entry per line (two for a status change), a reserved one exactly one reservation per line.
 """
 
 from __future__ import annotations
@@ -65,7 +66,8 @@ LEFT JOIN (
 # direct entries and reservations of lists against the lines they name
 _LIST_SOURCES = """
 SELECT 'entry', e.id, e.account_id, l.id, v.status, v.posting_state, v.direction,
-       a.item_id, l.item_id, a.goods_status, l.goods_status, a.unit, l.unit, e.posted_delta, l.quantity
+       a.item_id, l.item_id, a.goods_status, l.goods_status, a.unit, l.book_unit, e.posted_delta, l.book_quantity,
+       l.target_status
 FROM supervision_stockentry e
 JOIN supervision_stockaccount a ON a.id = e.account_id
 LEFT JOIN supervision_verificationlist v ON v.id = e.source_id
@@ -73,7 +75,8 @@ LEFT JOIN supervision_verificationlistline l ON l.vlist_id = e.source_id AND l.s
 WHERE e.source_kind = 'list' AND e.kind = 'direct'
 UNION ALL
 SELECT 'reservation', r.id, r.account_id, l.id, v.status, v.posting_state, v.direction,
-       a.item_id, l.item_id, a.goods_status, l.goods_status, a.unit, l.unit, r.sign * r.quantity, l.quantity
+       a.item_id, l.item_id, a.goods_status, l.goods_status, a.unit, l.book_unit, r.sign * r.quantity, l.book_quantity,
+       l.target_status
 FROM supervision_reservation r
 JOIN supervision_stockaccount a ON a.id = r.account_id
 LEFT JOIN supervision_verificationlist v ON v.id = r.source_id
@@ -82,7 +85,7 @@ WHERE r.source_kind = 'list'
 """
 
 _LINE_COUNTS = """
-SELECT l.id, v.number, v.posting_state,
+SELECT l.id, COALESCE(v.number, v.pre_entry_no), v.posting_state, l.target_status,
        (SELECT COUNT(*) FROM supervision_stockentry e
         WHERE e.source_kind = 'list' AND e.kind = 'direct' AND e.source_id = v.id AND e.source_line = l.seq),
        (SELECT COUNT(*) FROM supervision_reservation r
@@ -115,9 +118,10 @@ def verify() -> tuple[int, int, list[Finding]]:
         for row in cur.fetchall():
             findings += _list_source_findings(row)
         cur.execute(_LINE_COUNTS)
-        for line_id, number, state, direct, reservations in cur.fetchall():
-            # posted at approval: one direct entry per line; reserved at approval: one reservation per line
-            allowed = {(1, 0), (0, 1)} if state == "posted" else {(0, 1)}
+        for line_id, number, state, target, direct, reservations in cur.fetchall():
+            # posted at approval: one direct entry per line (two for a status change); reserved at approval:
+            # one reservation per line
+            allowed = {(2 if target else 1, 0), (0, 1)} if state == "posted" else {(0, 1)}
             if (direct, reservations) not in allowed:
                 findings.append(Finding(None, None, (
                     f"line {line_id} of list {number} ({state}) has {direct} direct entries and "
@@ -151,14 +155,18 @@ def _reservation_findings(row) -> list[Finding]:
 
 def _list_source_findings(row) -> list[Finding]:
     (what, pk, acc_id, line_id, status, state, direction, a_item, l_item, a_status, l_status, a_unit, l_unit,
-     delta, quantity) = row
+     delta, quantity, target) = row
     entry_id = pk if what == "entry" else None
     if line_id is None:
         return [Finding(acc_id, entry_id, f"{what} {pk} on account {acc_id} traces to no list line")]
     if status not in ("approved", "cancelled"):
         return [Finding(acc_id, entry_id, f"{what} {pk} traces to line {line_id} of a list that is {status}")]
     sign = 1 if direction == "I" else -1
-    if (a_item, a_status, a_unit) != (l_item, l_status, l_unit) or int(delta) != sign * int(quantity):
+    if target:  # a status change: out of the line's status, into its target status
+        expected = {l_status: -int(quantity), target: int(quantity)}.get(a_status)
+    else:
+        expected = sign * int(quantity) if a_status == l_status else None
+    if (a_item, a_unit) != (l_item, l_unit) or int(delta) != expected:
         return [Finding(acc_id, entry_id,
                         f"{what} {pk} does not match its line {line_id} (account, status, unit or quantity)")]
     return []

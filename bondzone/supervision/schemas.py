@@ -105,15 +105,25 @@ class StockAsOfOut(Schema):
 
 class LineIn(Schema):
     item_no: int
-    quantity: Decimal
+    quantity: Decimal  # 申报数量, in `unit` (any unit of the item; the book converts through its factors)
     unit: str
-    value: Decimal = Decimal(0)
+    legal_quantity: Decimal | None = None  # 法定数量; computed from the item's factor when missing
+    second_quantity: Decimal | None = None  # 第二法定数量
+    unit_price: Decimal | None = None
+    value: Decimal = Decimal(0)  # 总价
     currency: str = "142"
+    origin_country: str = ""
+    destination_country: str = ""
+    levy_mode: str = ""  # 征免方式 1–9
+    gross_weight: Decimal | None = None
+    net_weight: Decimal | None = None
     goods_status: str = "bonded"
+    target_status: str = ""  # a status change line: from goods_status to target_status
 
 
-class ListIn(Schema):
-    book_id: int
+class ListCorrectIn(Schema):
+    """A list's header and lines (a new draft, or a draft / rejected list corrected before resubmission)."""
+
     direction: str
     trade_mode: str
     list_type: str = "0"
@@ -121,7 +131,19 @@ class ListIn(Schema):
     declaration_no: str = ""
     inner_no: str = ""
     remarks: str = ""
+    related_no: str = ""  # 关联清单编号: the other list of a 区内流转 / 区间流转 pair
     lines: list[LineIn]
+
+
+class ListIn(ListCorrectIn):
+    book_id: int
+
+
+class ChangeIn(Schema):
+    """变更 of an approved list before posting: any of trade_mode, declaration_no, inner_no, remarks."""
+
+    changes: dict[str, str]
+    reason: str
 
 
 class LineOut(Schema):
@@ -130,14 +152,28 @@ class LineOut(Schema):
     item_no: int = Field(alias="item.item_no")
     quantity: Decimal
     unit: str
+    book_quantity: Decimal
+    book_unit: str
+    legal_quantity: Decimal | None
+    second_quantity: Decimal | None
+    unit_price: Decimal
     value: Decimal
     currency: str
+    origin_country: str
+    destination_country: str
+    levy_mode: str
+    gross_weight: Decimal | None
+    net_weight: Decimal | None
     goods_status: str
+    target_status: str
 
 
 class ListOut(Schema):
     id: int
-    number: str
+    number: str | None  # 清单编号, from approval
+    pre_entry_no: str  # 预录入统一编号, from creation
+    change_count: int
+    related_no: str
     book_id: int
     enterprise_id: int
     direction: str
@@ -149,6 +185,7 @@ class ListOut(Schema):
     remarks: str
     status: str
     posting_state: str
+    changes_status: bool
     line_count: int
     reverses_id: int | None
     created_at: datetime

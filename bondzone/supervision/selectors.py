@@ -86,7 +86,8 @@ def lists(
     if direction:
         qs = qs.filter(direction=direction)
     if q:
-        qs = qs.filter(Q(number__icontains=q) | Q(inner_no__icontains=q) | Q(declaration_no__icontains=q))
+        qs = qs.filter(Q(number__icontains=q) | Q(pre_entry_no__icontains=q) | Q(inner_no__icontains=q)
+                       | Q(declaration_no__icontains=q))
     if date_from:
         qs = qs.filter(created_at__date__gte=date_from)
     if date_to:

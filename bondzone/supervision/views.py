@@ -17,7 +17,7 @@ from bondzone.core.web import page, actor, errors_of, new_idempotency_key, page_
 from . import imports, selectors, services
 from .domain.codes import LIST_TYPES, TRADE_MODES, UNITS, CURRENCIES, GoodsStatus, ListStatus
 
-LINE_FIELDS = ("item_no", "quantity", "unit", "value", "currency", "goods_status")
+LINE_FIELDS = ("item_no", "quantity", "unit", "legal_quantity", "value", "currency", "goods_status", "target_status")
 
 
 def _date(raw: str | None) -> date | None:
@@ -129,7 +129,7 @@ def _lines_from_post(post) -> list[dict]:
     lines = []
     for i in range(count):
         line = {f: (columns[f][i] if i < len(columns[f]) else "") for f in LINE_FIELDS}
-        if any(str(v).strip() for k, v in line.items() if k not in ("currency", "goods_status", "unit")):
+        if any(str(v).strip() for k, v in line.items() if k not in ("currency", "goods_status", "unit", "target_status")):
             lines.append(line)
     return lines
 
@@ -141,7 +141,7 @@ def list_create(request):
     if request.method != "POST":
         return render(request, "supervision/list_form.html", _form_context(a))
     post = request.POST
-    data = {k: post.get(k, "").strip() for k in ("direction", "trade_mode", "list_type", "declaration_no",
+    data = {k: post.get(k, "").strip() for k in ("direction", "trade_mode", "list_type", "related_no", "declaration_no",
                                                  "inner_no", "remarks")}
     data["lines"] = _lines_from_post(post)
     book_id = post.get("book_id", "")
@@ -152,7 +152,7 @@ def list_create(request):
         ctx = _form_context(a, {**data, "book_id": book_id, "lines": data["lines"] or [{}]}, errors_of(exc))
         ctx["idempotency_key"] = post.get("idempotency_key") or ctx["idempotency_key"]
         return render(request, "supervision/list_form.html", ctx, status=400)
-    messages.success(request, _("List %(number)s saved as a draft.") % {"number": vlist.number})
+    messages.success(request, _("List %(number)s saved as a draft.") % {"number": vlist.display_number})
     return redirect("supervision:list", list_id=vlist.pk)
 
 

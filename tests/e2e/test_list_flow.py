@@ -83,7 +83,7 @@ def test_declare_approve_and_see_stock(page: Page, live_server, e2e_world, langu
     cell = page.locator("tr[data-item='1'][data-status='bonded'] [data-testid=posted]")
     expect(cell).to_have_text("10")
     assert StockAccount.objects.get(book=book, item__item_no=1, goods_status="bonded").posted == 10
-    assert VerificationList.objects.get(number=number).status == "approved"
+    assert VerificationList.objects.get(pre_entry_no=number).status == "approved"  # the list number came at approval
 
 
 @pytest.mark.parametrize("language, message", [("zh-hans", "数量必须大于零"), ("en", "greater than zero")])

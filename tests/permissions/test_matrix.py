@@ -115,6 +115,9 @@ BODIES = {
                           "lines": [{"item_no": 1, "quantity": "-1", "unit": "007"}]},
     "reason": lambda w, o: {"reason": "x"},
     "pass": lambda w, o: {},
+    "correct": lambda w, o: {"direction": "I", "trade_mode": "5034",
+                             "lines": [{"item_no": 1, "quantity": "-1", "unit": "007"}]},
+    "change": lambda w, o: {"changes": {"remarks": "x"}, "reason": "x"},
 }
 
 

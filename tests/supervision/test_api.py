@@ -43,10 +43,12 @@ def test_full_flow_over_the_api(world):
     r = post(ent, "/api/v1/lists", good_list(world))
     assert r.status_code == 201, r.content
     list_id = r.json()["id"]
-    assert r.json()["number"].startswith("QD0110") and r.json()["lines"][0]["quantity"] == "10"
+    assert r.json()["number"] is None and r.json()["lines"][0]["quantity"] == "10"
+    assert r.json()["pre_entry_no"].startswith("0110") and len(r.json()["pre_entry_no"]) == 18
     assert post(ent, f"/api/v1/lists/{list_id}/submit", {}).json()["status"] == "submitted"
     r = post(customs, f"/api/v1/lists/{list_id}/approve", {})
     assert r.status_code == 200 and r.json()["status"] == "approved" and r.json()["posting_state"] == "reserved"
+    assert r.json()["number"].startswith("QD0110") and len(r.json()["number"]) == 18  # 清单编号 at approval
     accounts = ent.get(f"/api/v1/accounts?book_id={world.book_a.pk}").json()
     assert accounts["count"] == 1 and (accounts["items"][0]["posted"], accounts["items"][0]["incoming"]) == ("0", "10")
     assert post(ent, f"/api/v1/lists/{list_id}/pass", {}).status_code == 403  # customs (or the gate) only

@@ -94,7 +94,7 @@ def test_enterprise_creates_and_submits_a_list_on_the_pages(world):
     assert r.status_code == 302
     assert VerificationList.objects.get().status == "submitted"
     queue = client_for("customs").get("/supervision/queue/")
-    assert vlist.number in queue.content.decode()
+    assert vlist.display_number in queue.content.decode()
 
 
 def test_bad_form_input_shows_errors_and_writes_nothing(world):

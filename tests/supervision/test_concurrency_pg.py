@@ -24,36 +24,15 @@ THREADS = 8
 LISTS_PER_THREAD = 12
 
 
-def test_concurrent_postings_keep_the_book_consistent(ledger_triggers):
-    if connection.vendor != "postgresql":
-        pytest.skip("row locking is exercised on PostgreSQL (SQLite serialises writers)")
-    world = build_world()
-    post_list(world, direction="I", lines=[(1, "40"), (2, "40")])
-    owner, customs = world.actor("ent_a"), world.actor("customs")
+def run_together(work, timeout: float) -> None:
+    """Run work(rng) in THREADS threads released at once (one connection each); no error may escape."""
     unexpected: list[BaseException] = []
-    refused = [0]
-    lock = threading.Lock()
     start = threading.Barrier(THREADS)
 
     def worker(seed: int):
-        rng = random.Random(seed)
         try:
             start.wait()
-            for _ in range(LISTS_PER_THREAD):
-                direction = rng.choice("EEI")
-                items = rng.sample([1, 2], k=rng.randint(1, 2))
-                data = {"direction": direction, "trade_mode": "5034", "lines": [
-                    {"item_no": i, "quantity": str(rng.randint(1, 4)), "unit": {1: "007", 2: "035"}[i]} for i in items]}
-                vlist = services.create_list(actor=owner, book_id=world.book_a.pk, data=data, idempotency_key=key())
-                services.submit_list(actor=owner, list_id=vlist.pk, idempotency_key=key())
-                k = key()
-                try:
-                    services.approve_list(actor=customs, list_id=vlist.pk, idempotency_key=k)
-                    services.approve_list(actor=customs, list_id=vlist.pk, idempotency_key=k)  # a retry
-                except DomainError as exc:
-                    assert {p.code for p in exc.problems} == {"insufficient_stock"}, exc
-                    with lock:
-                        refused[0] += 1
+            work(random.Random(seed))
         except BaseException as exc:  # noqa: BLE001 - collected and asserted below
             unexpected.append(exc)
         finally:
@@ -63,9 +42,38 @@ def test_concurrent_postings_keep_the_book_consistent(ledger_triggers):
     for t in threads:
         t.start()
     for t in threads:
-        t.join(timeout=120)
+        t.join(timeout=timeout)
     assert not any(t.is_alive() for t in threads)
     assert unexpected == []
+
+
+def test_concurrent_postings_keep_the_book_consistent(ledger_triggers):
+    if connection.vendor != "postgresql":
+        pytest.skip("row locking is exercised on PostgreSQL (SQLite serialises writers)")
+    world = build_world()
+    post_list(world, direction="I", lines=[(1, "40"), (2, "40")])
+    owner, customs = world.actor("ent_a"), world.actor("customs")
+    refused = [0]
+    lock = threading.Lock()
+
+    def work(rng: random.Random):
+        for _ in range(LISTS_PER_THREAD):
+            direction = rng.choice("EEI")
+            items = rng.sample([1, 2], k=rng.randint(1, 2))
+            data = {"direction": direction, "trade_mode": "5034", "lines": [
+                {"item_no": i, "quantity": str(rng.randint(1, 4)), "unit": {1: "007", 2: "035"}[i]} for i in items]}
+            vlist = services.create_list(actor=owner, book_id=world.book_a.pk, data=data, idempotency_key=key())
+            services.submit_list(actor=owner, list_id=vlist.pk, idempotency_key=key())
+            k = key()
+            try:
+                services.approve_list(actor=customs, list_id=vlist.pk, idempotency_key=k)
+                services.approve_list(actor=customs, list_id=vlist.pk, idempotency_key=k)  # a retry
+            except DomainError as exc:
+                assert {p.code for p in exc.problems} == {"insufficient_stock"}, exc
+                with lock:
+                    refused[0] += 1
+
+    run_together(work, timeout=120)
     for acc in StockAccount.objects.all():
         assert acc.posted >= 0
     approved_lines = sum(v.line_count for v in VerificationList.objects.filter(status="approved"))
@@ -99,48 +107,33 @@ def test_passages_race_cancellations_and_reversals(ledger_triggers):
         services.submit_list(actor=owner, list_id=v.pk, idempotency_key=key())
         services.approve_list(actor=customs, list_id=v.pk, idempotency_key=key())
         ids.append(v.pk)
-    unexpected: list[BaseException] = []
     outcomes: dict[str, int] = {}
     lock = threading.Lock()
-    start = threading.Barrier(THREADS)
 
-    def worker(seed: int):
-        rng = random.Random(seed)
+    def work(rng: random.Random):
         order = ids[:]
         rng.shuffle(order)
-        try:
-            start.wait()
-            for list_id in order:
-                action = rng.choice(["pass", "share", "cancel", "reverse"])
-                try:
-                    if action == "pass":
-                        services.pass_goods(actor=customs, list_id=list_id, event_id=key(), idempotency_key=key())
-                    elif action == "share":
-                        services.pass_goods(actor=customs, list_id=list_id, event_id=key(), shares={1: "1"},
-                                            idempotency_key=key())
-                    elif action == "cancel":
-                        services.cancel_list(actor=owner, list_id=list_id, reason="race", idempotency_key=key())
-                    else:
-                        services.reverse_list(actor=customs, list_id=list_id, reason="race", idempotency_key=key())
-                    code = action
-                except DomainError as exc:
-                    codes = {p.code for p in exc.problems}
-                    assert codes <= RACE_OUTCOMES, exc
-                    code = sorted(codes)[0]
-                with lock:
-                    outcomes[code] = outcomes.get(code, 0) + 1
-        except BaseException as exc:  # noqa: BLE001 - collected and asserted below
-            unexpected.append(exc)
-        finally:
-            connections.close_all()
+        for list_id in order:
+            action = rng.choice(["pass", "share", "cancel", "reverse"])
+            try:
+                if action == "pass":
+                    services.pass_goods(actor=customs, list_id=list_id, event_id=key(), idempotency_key=key())
+                elif action == "share":
+                    services.pass_goods(actor=customs, list_id=list_id, event_id=key(), shares={1: "1"},
+                                        idempotency_key=key())
+                elif action == "cancel":
+                    services.cancel_list(actor=owner, list_id=list_id, reason="race", idempotency_key=key())
+                else:
+                    services.reverse_list(actor=customs, list_id=list_id, reason="race", idempotency_key=key())
+                code = action
+            except DomainError as exc:
+                codes = {p.code for p in exc.problems}
+                assert codes <= RACE_OUTCOMES, exc
+                code = sorted(codes)[0]
+            with lock:
+                outcomes[code] = outcomes.get(code, 0) + 1
 
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(THREADS)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=180)
-    assert not any(t.is_alive() for t in threads)
-    assert unexpected == []
+    run_together(work, timeout=180)
     assert verify()[2] == []  # balances fold, every reservation ended at most once and folds
     for acc in StockAccount.objects.all():
         assert acc.posted >= acc.reserved >= 0 and acc.incoming >= 0

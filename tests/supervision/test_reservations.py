@@ -28,10 +28,10 @@ def account(world, item_no, status="bonded"):
     return StockAccount.objects.get(book=world.book_a, item__item_no=item_no, goods_status=status)
 
 
-def submitted(world, direction, lines, list_type="0", status="bonded"):
+def submitted(world, direction, lines, list_type="0", status="bonded", trade_mode="5034"):
     owner = world.actor("ent_a")
     v = services.create_list(actor=owner, book_id=world.book_a.pk, idempotency_key=key(), data={
-        "direction": direction, "trade_mode": "5034", "list_type": list_type,
+        "direction": direction, "trade_mode": trade_mode, "list_type": list_type,
         "lines": [{"item_no": i, "quantity": q, "unit": UNITS[i], "goods_status": status} for i, q in lines]})
     services.submit_list(actor=owner, list_id=v.pk, idempotency_key=key())
     return v
@@ -121,9 +121,9 @@ def test_passage_refusals_name_the_rule_and_write_nothing(world):
     assert writes() == before
 
 
-def test_in_zone_transfer_posts_at_approval(world):
+def test_a_list_moving_no_goods_across_the_fence_posts_at_approval(world):
     post_list(world, direction="I", lines=[(1, "10")])
-    v = approve(world, submitted(world, "E", [(1, "4")], list_type="6"))
+    v = approve(world, submitted(world, "E", [(1, "4")], trade_mode="9900"))  # 其他: no fence crossed
     acc = account(world, 1)
     assert v.posting_state == "posted" and (acc.posted, acc.reserved) == (6, 0)
     assert not Reservation.objects.filter(source_id=v.pk).exists()

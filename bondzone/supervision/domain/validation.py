@@ -9,7 +9,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from bondzone.core.domain.errors import Problem, problem
@@ -19,6 +19,10 @@ from . import trade_modes
 from .codes import COUNTRIES, CURRENCIES, LIST_TYPES, TRADE_MODES, UNITS, BookKind, Direction, GoodsStatus, ItemKind
 
 MAX_LINES = 100_000
+# A line's legal (and second legal) quantity may differ from its quantity × the item's factor by at most this
+# share of the expected value (our assumption: weighed legal units such as kg vary per consignment).
+LEGAL_TOLERANCE = Decimal("0.05")
+LEVY_MODES = ("1", "2", "3", "4", "5", "6", "7", "8", "9")  # 征免方式 (domain-customs.md §2.5)
 _HS = re.compile(r"^\d{10}$")
 _DIGITS = re.compile(r"^\d+$")
 
@@ -30,6 +34,20 @@ class ItemInfo:
     item_no: int
     kind: str
     units: tuple[str, ...]  # declared unit first, then legal units
+    legal_unit: str = ""
+    legal_factor: Decimal = Decimal(1)  # legal quantity per declared unit
+    second_unit: str = ""
+    second_factor: Decimal | None = None  # second legal quantity per declared unit
+
+    def factor(self, unit: str) -> Decimal | None:
+        """Quantity in `unit` per one declared unit (the unit the book keeps the item's stock in)."""
+        if unit == self.units[0]:
+            return Decimal(1)
+        if unit == self.legal_unit:
+            return self.legal_factor
+        if unit == self.second_unit:
+            return self.second_factor
+        return None
 
 
 @dataclass(frozen=True)
@@ -50,17 +68,34 @@ class ListHeader:
     declaration_no: str
     inner_no: str
     remarks: str
+    related_no: str = ""  # 关联清单编号: the other list of a 区内流转 (type 6) / 区间流转 (1200) pair
+
+
+# a pair of lists (one out, one in, linked by 关联清单编号) moves goods between two books
+PAIRED_LIST_TYPES = frozenset({"6"})
+PAIRED_TRADE_MODES = frozenset({"1200"})
 
 
 @dataclass(frozen=True)
 class ListLine:
     seq: int
     item_no: int
-    quantity: Decimal
+    quantity: Decimal  # 申报数量, in the declared `unit` of the line
     unit: str
-    value: Decimal
+    value: Decimal  # 总价
     currency: str
     goods_status: str
+    book_quantity: Decimal | None = None  # the quantity in the item's declared unit: what the book moves
+    book_unit: str = ""
+    legal_quantity: Decimal | None = None  # 法定数量 (LawfQty)
+    second_quantity: Decimal | None = None  # 第二法定数量 (SecdLawfQty)
+    unit_price: Decimal = Decimal(0)
+    origin_country: str = ""
+    destination_country: str = ""
+    levy_mode: str = ""
+    gross_weight: Decimal | None = None
+    net_weight: Decimal | None = None
+    target_status: str = ""  # a status change line (bonded → duty-paid …): two movements of one item
 
 
 def _text(data: Mapping[str, Any], name: str, max_len: int, problems: list[Problem], prefix: str = "") -> str:
@@ -99,11 +134,15 @@ def validate_header(data: Mapping[str, Any], book: BookInfo) -> tuple[ListHeader
         problems.append(problem("declaration_no", "bad_code", value=declaration_no, length=18))
     inner_no = _text(data, "inner_no", 64, problems)
     remarks = _text(data, "remarks", 500, problems)
+    related_no = _text(data, "related_no", 20, problems).upper()
+    if related_no and list_type not in PAIRED_LIST_TYPES and trade_mode not in PAIRED_TRADE_MODES:
+        problems.append(problem("related_no", "related_only_for_transfers", value=related_no))
     if not book.active:
         problems.append(problem("book", "book_not_active", book=book.number))
     if problems:
         return None, problems
-    return ListHeader(Direction(direction), trade_mode, list_type, item_kind, declaration_no, inner_no, remarks), []
+    return ListHeader(Direction(direction), trade_mode, list_type, item_kind, declaration_no, inner_no, remarks,
+                      related_no), []
 
 
 def validate_line(
@@ -155,9 +194,95 @@ def validate_line(
         problems.append(problem(prefix + "currency", "bad_choice", value=currency, choices=", ".join(CURRENCIES)))
     status = str(data.get("goods_status") or GoodsStatus.BONDED.value).strip()
     _choice(status, [s.value for s in GoodsStatus], prefix + "goods_status", problems)
+    target = str(data.get("target_status") or "").strip()
+    if target:
+        _choice(target, [s.value for s in GoodsStatus if s.value != status], prefix + "target_status", problems)
+    extra = _line_details(data, prefix, problems)
     if problems:
         return None, problems
-    return ListLine(seq, item_no, quantity, unit, value, currency, status), []
+    book_quantity, legal, second = _quantities(data, item, quantity, unit, prefix, problems)
+    if problems:
+        return None, problems
+    return ListLine(seq, item_no, quantity, unit, value, currency, status, book_quantity, item.units[0], legal,
+                    second, target_status=target, **extra), []
+
+
+def _optional_decimal(data: Mapping[str, Any], name: str, prefix: str, problems: list[Problem]) -> Decimal | None:
+    raw = data.get(name)
+    if raw in (None, ""):
+        return None
+    value, p = parse_decimal(raw, prefix + name)
+    if p:
+        problems.append(p)
+    return value
+
+
+def _line_details(data: Mapping[str, Any], prefix: str, problems: list[Problem]) -> dict:
+    """Unit price, countries, levy mode and weights of a line (INV101 body fields, §2.5)."""
+    out: dict[str, Any] = {}
+    price = _optional_decimal(data, "unit_price", prefix, problems)
+    if price is not None:
+        problems += check_money(price, prefix + "unit_price", places=4)
+    out["unit_price"] = price or Decimal(0)
+    for name in ("origin_country", "destination_country"):
+        out[name] = str(data.get(name) or "").strip()
+        if out[name] and out[name] not in COUNTRIES:
+            problems.append(problem(prefix + name, "bad_choice", value=out[name], choices=", ".join(COUNTRIES)))
+    out["levy_mode"] = str(data.get("levy_mode") or "").strip()
+    if out["levy_mode"]:
+        _choice(out["levy_mode"], LEVY_MODES, prefix + "levy_mode", problems)
+    for name in ("gross_weight", "net_weight"):
+        out[name] = _optional_decimal(data, name, prefix, problems)
+        if out[name] is not None:
+            problems += check_money(out[name], prefix + name, places=5)
+    if out["gross_weight"] is not None and out["net_weight"] is not None and out["net_weight"] > out["gross_weight"]:
+        problems.append(problem(prefix + "net_weight", "net_above_gross", net=str(out["net_weight"]),
+                                gross=str(out["gross_weight"])))
+    return out
+
+
+def _quantities(data: Mapping[str, Any], item: ItemInfo, quantity: Decimal, unit: str, prefix: str,
+                problems: list[Problem]) -> tuple[Decimal, Decimal | None, Decimal | None]:
+    """The line's quantity in the item's declared unit (through the item's factors; it must be exact in
+    that unit's scale) and its legal / second legal quantities: given ones must agree with the factor
+    within LEGAL_TOLERANCE, missing ones are computed."""
+    declared = item.units[0]
+    factor = item.factor(unit)
+    if not factor:
+        problems.append(problem(prefix + "unit", "no_unit_factor", value=unit, item=item.item_no))
+        return quantity, None, None
+    book_quantity = quantity / factor
+    scale = UNITS[declared].scale if declared in UNITS else 5
+    if book_quantity != book_quantity.quantize(Decimal(1).scaleb(-scale), rounding=ROUND_HALF_UP):
+        problems.append(problem(prefix + "quantity", "unit_conversion_inexact", value=str(quantity), unit=unit,
+                                declared=declared, result=str(book_quantity.normalize())))
+        return quantity, None, None
+    book_quantity = book_quantity.quantize(Decimal(1).scaleb(-scale)).normalize()
+    legal = _legal(data, "legal_quantity", item.legal_unit, item.legal_factor, book_quantity, prefix, problems)
+    second = (_legal(data, "second_quantity", item.second_unit, item.second_factor, book_quantity, prefix, problems)
+              if item.second_unit and item.second_factor else None)
+    return book_quantity, legal, second
+
+
+def _legal(data: Mapping[str, Any], name: str, unit: str, factor: Decimal, book_quantity: Decimal, prefix: str,
+           problems: list[Problem]) -> Decimal | None:
+    if not unit:
+        return None
+    scale = UNITS[unit].scale if unit in UNITS else 5
+    expected = book_quantity * factor
+    given = _optional_decimal(data, name, prefix, problems)
+    if given is None:
+        return max(expected.quantize(Decimal(1).scaleb(-scale), rounding=ROUND_HALF_UP), Decimal(1).scaleb(-scale))
+    ps = check_quantity(given, scale, prefix + name)
+    if ps:
+        problems += ps
+        return None
+    if abs(given - expected) > expected * LEGAL_TOLERANCE:
+        problems.append(problem(prefix + name, "legal_quantity_off_factor", value=str(given),
+                                expected=str(expected.normalize()), unit=unit,
+                                tolerance=f"{LEGAL_TOLERANCE * 100:g}"))
+        return None
+    return given
 
 
 def validate_list(

@@ -4,8 +4,8 @@ writes its audit row. Other apps call these names only (`bondzone.supervision.se
 
 from .books import add_item, book_info, create_book, items_of
 from .lists import (
-    approve_list, cancel_list, create_list, delete_list, insert_list, list_snapshot, reject_list, reverse_list,
-    submit_list, withdraw_list,
+    approve_list, cancel_list, change_list, correct_list, create_list, delete_list, insert_list, list_snapshot,
+    reject_list, reverse_list, submit_list, withdraw_list,
 )
 from .postings import (
     PassageResult, PostingResult, pass_goods, pass_goods_in_transaction, post_document,
@@ -13,7 +13,8 @@ from .postings import (
 )
 
 __all__ = [
-    "PassageResult", "PostingResult", "add_item", "approve_list", "book_info", "cancel_list", "create_book",
+    "PassageResult", "PostingResult", "add_item", "approve_list", "book_info", "cancel_list", "change_list",
+    "correct_list", "create_book",
     "create_list", "delete_list", "insert_list", "items_of", "list_snapshot", "pass_goods",
     "pass_goods_in_transaction", "post_document", "post_document_in_transaction", "post_reserved",
     "reject_list", "reverse_list", "submit_list", "void_reservations", "withdraw_list",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from decimal import Decimal
 
 from django.db import transaction
 
@@ -21,14 +22,21 @@ def book_info(book: AccountBook) -> BookInfo:
     return BookInfo(book.number, book.kind, book.valid_from, book.valid_until, book.active)
 
 
+def item_info(item_no: int, kind: str, declared: str, legal: str, legal_factor, second: str, second_factor) -> ItemInfo:
+    """What validation needs of a book item: its units (declared first) and factors (per declared unit)."""
+    return ItemInfo(item_no, kind, tuple(dict.fromkeys(u for u in (declared, legal, second) if u)),
+                    legal if legal != declared else "", legal_factor if legal != declared else Decimal(1), second,
+                    second_factor)
+
+
 def items_of(book: AccountBook) -> tuple[dict[int, ItemInfo], dict[int, int]]:
     infos: dict[int, ItemInfo] = {}
     ids: dict[int, int] = {}
-    for pk, item_no, kind, u1, u2, u3 in BookItem.objects.filter(book=book).values_list(
-        "pk", "item_no", "kind", "declared_unit", "legal_unit", "second_unit"
+    for pk, *fields in BookItem.objects.filter(book=book).values_list(
+        "pk", "item_no", "kind", "declared_unit", "legal_unit", "legal_factor", "second_unit", "second_factor"
     ):
-        infos[item_no] = ItemInfo(item_no, kind, tuple(dict.fromkeys(u for u in (u1, u2, u3) if u)))
-        ids[item_no] = pk
+        infos[fields[0]] = item_info(*fields)
+        ids[fields[0]] = pk
     return infos, ids
 
 

@@ -5,30 +5,45 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from decimal import Decimal
 
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from bondzone.core import audit, idempotency
 from bondzone.core.actor import Actor
 from bondzone.core.domain.errors import DomainError, problem
 from bondzone.core.domain.quantity import from_units
-from bondzone.core.scoping import get_scoped
+from bondzone.core.scoping import get_scoped, restrict
 
 from .. import ledger, selectors
 from ..domain.codes import Direction, ListStatus, PostingState
+from ..domain import trade_modes
 from ..domain.trade_modes import needs_passage
-from ..domain.validation import BookInfo, validate_list
+from ..domain.validation import PAIRED_LIST_TYPES, PAIRED_TRADE_MODES, BookInfo, validate_header, validate_list
 from ..models import AccountBook, VerificationList, VerificationListLine
 from .books import book_info, items_of
 
 DEFAULT_OFFICE = "0100"
 
 
+def pre_entry_number(office: str, vlist: VerificationList) -> str:
+    """预录入统一编号, at creation: office (4) + year (4) + I/E + serial (9) = 18 characters."""
+    return f"{office}{timezone.localdate():%Y}{vlist.direction}{vlist.pk:09d}"
+
+
+def list_number(vlist: VerificationList) -> str:
+    """清单编号, at approval: QD + office (4) + yy + I/E + serial (9) (domain-customs.md §2.4)."""
+    return f"QD{vlist.pre_entry_no[:4]}{timezone.localdate():%y}{vlist.direction}{vlist.pk:09d}"
+
+
 # ---------------------------------------------------------------- snapshots for the audit trail
 def list_snapshot(v: VerificationList) -> dict:
     return {
         "number": v.number,
+        "pre_entry_no": v.pre_entry_no,
+        "change_count": v.change_count,
         "book": v.book_id,
         "direction": v.direction,
         "trade_mode": v.trade_mode,
@@ -45,26 +60,40 @@ def list_snapshot(v: VerificationList) -> dict:
 def insert_list(actor: Actor, book: AccountBook, header, lines, item_ids: dict[int, int]) -> VerificationList:
     """Insert a validated draft list and its lines (inside the caller's transaction)."""
     vlist = VerificationList.objects.create(
-        number="tmp-" + uuid.uuid4().hex[:16], book=book, enterprise_id=book.enterprise_id, zone_id=book.zone_id,
-        direction=header.direction.value, trade_mode=header.trade_mode, list_type=header.list_type,
-        item_kind=header.item_kind, declaration_no=header.declaration_no, inner_no=header.inner_no,
-        remarks=header.remarks, line_count=len(lines), created_by_id=actor.user_id,
+        pre_entry_no="t-" + uuid.uuid4().hex[:16], book=book, enterprise_id=book.enterprise_id, zone_id=book.zone_id,
+        created_by_id=actor.user_id, **_header_fields(header, lines),
     )
-    office = book.zone.customs_office_code or DEFAULT_OFFICE
-    vlist.number = f"QD{office}{timezone.localdate():%y}{header.direction.value}{vlist.pk:09d}"
-    vlist.save(update_fields=["number"])
+    vlist.pre_entry_no = pre_entry_number(book.zone.customs_office_code or DEFAULT_OFFICE, vlist)
+    vlist.save(update_fields=["pre_entry_no"])
+    _insert_lines(vlist, lines, item_ids)
+    audit.record(actor, "list.create", vlist, after=list_snapshot(vlist))
+    return vlist
+
+
+def _header_fields(header, lines) -> dict:
+    return {
+        "direction": header.direction.value, "trade_mode": header.trade_mode, "list_type": header.list_type,
+        "item_kind": header.item_kind, "declaration_no": header.declaration_no, "inner_no": header.inner_no,
+        "remarks": header.remarks, "related_no": header.related_no, "line_count": len(lines),
+        "changes_status": any(ln.target_status for ln in lines),
+    }
+
+
+def _insert_lines(vlist: VerificationList, lines, item_ids: dict[int, int]) -> None:
     for start in range(0, len(lines), 2000):
         VerificationListLine.objects.bulk_create(
             [
                 VerificationListLine(
                     vlist=vlist, seq=ln.seq, item_id=item_ids[ln.item_no], quantity=ln.quantity, unit=ln.unit,
-                    value=ln.value, currency=ln.currency, goods_status=ln.goods_status,
+                    value=ln.value, currency=ln.currency, goods_status=ln.goods_status, target_status=ln.target_status,
+                    book_quantity=ln.book_quantity, book_unit=ln.book_unit, legal_quantity=ln.legal_quantity,
+                    second_quantity=ln.second_quantity, unit_price=ln.unit_price, origin_country=ln.origin_country,
+                    destination_country=ln.destination_country, levy_mode=ln.levy_mode,
+                    gross_weight=ln.gross_weight, net_weight=ln.net_weight,
                 )
                 for ln in lines[start : start + 2000]
             ]
         )
-    audit.record(actor, "list.create", vlist, after=list_snapshot(vlist))
-    return vlist
 
 
 def _new_list(actor: Actor, book: AccountBook, data: dict) -> VerificationList:
@@ -97,7 +126,7 @@ def _locked_list(actor: Actor, list_id: int) -> VerificationList:
 
 def _require_state(vlist: VerificationList, expected: ListStatus) -> None:
     if vlist.status != expected.value:
-        raise DomainError(problem("status", "list_wrong_state", list=vlist.number, state=vlist.status,
+        raise DomainError(problem("status", "list_wrong_state", list=vlist.display_number, state=vlist.status,
                                   expected=expected.value))
 
 
@@ -152,19 +181,9 @@ def approve_list(
         vlist, book, last = selectors.lock_list_for_posting(actor, list_id)
         _require_state(vlist, ListStatus.SUBMITTED)
         when = effective_date or timezone.localdate()
-        _check_posting_date(book, when, last)
-        before = list_snapshot(vlist)
-        vlist.status = ListStatus.APPROVED.value
-        vlist.decided_at = timezone.now()
-        vlist.decided_by_id = actor.user_id
-        vlist.effective_date = when
-        reserve = needs_passage(vlist)
-        vlist.posting_state = (PostingState.RESERVED if reserve else PostingState.POSTED).value
-        _save_decision(vlist)
-        audit.record(actor, "list.approve", vlist, before=before, after=list_snapshot(vlist))
-        ledger.post_list(list_id=vlist.pk, book_id=vlist.book_id, enterprise_id=vlist.enterprise_id,
-                         zone_id=vlist.zone_id, sign=Direction(vlist.direction).sign, effective_date=when,
-                         reserve=reserve)
+        partner = _partner(actor, vlist, ListStatus.SUBMITTED)
+        for v, b, last_date in ((vlist, book, last), *([partner] if partner else [])):
+            _approve_one(actor, v, b, last_date, when)
         approved.append(vlist)
         return {"list_id": vlist.pk, "status": vlist.status}
 
@@ -176,14 +195,60 @@ def approve_list(
     return approved[-1]  # the row as this committed transaction left it: no second read
 
 
+def _approve_one(actor: Actor, vlist: VerificationList, book: BookInfo, last: date | None, when: date) -> None:
+    _check_posting_date(book, when, last)
+    before = list_snapshot(vlist)
+    vlist.status = ListStatus.APPROVED.value
+    vlist.decided_at = timezone.now()
+    vlist.decided_by_id = actor.user_id
+    vlist.effective_date = when
+    vlist.number = list_number(vlist)
+    reserve = needs_passage(vlist) and not vlist.changes_status  # a status change moves no goods
+    vlist.posting_state = (PostingState.RESERVED if reserve else PostingState.POSTED).value
+    _save_decision(vlist)
+    audit.record(actor, "list.approve", vlist, before=before, after=list_snapshot(vlist))
+    ledger.post_list(list_id=vlist.pk, book_id=vlist.book_id, enterprise_id=vlist.enterprise_id,
+                     zone_id=vlist.zone_id, sign=Direction(vlist.direction).sign, effective_date=when,
+                     reserve=reserve, changes_status=vlist.changes_status)
+
+
+def _is_paired(vlist: VerificationList) -> bool:
+    return vlist.list_type in PAIRED_LIST_TYPES or vlist.trade_mode in PAIRED_TRADE_MODES
+
+
+def _partner(actor: Actor, vlist: VerificationList, expected: ListStatus):
+    """The other list of a 区内流转 / 区间流转 pair (linked by 关联清单编号: the later list names the earlier
+    one), locked with its book and last posting date — the two post together or not at all. None for a
+    list that is not of a paired kind; refused when the partner is missing or not in `expected` state."""
+    if not _is_paired(vlist):
+        return None
+    if vlist.related_no:
+        match = Q(pre_entry_no=vlist.related_no) | Q(number=vlist.related_no)
+    else:
+        match = Q(related_no=vlist.pre_entry_no) | (Q(related_no=vlist.number) if vlist.number else Q(pk__in=[]))
+    partner_id = (restrict(VerificationList, actor, "change").filter(match).exclude(pk=vlist.pk)
+                  .filter(reverses__isnull=True)
+                  .exclude(status__in=[ListStatus.REJECTED.value, ListStatus.CANCELLED.value])
+                  .values_list("pk", flat=True).first())
+    if partner_id is None:
+        raise DomainError(problem("related_no", "related_list_missing", list=vlist.display_number,
+                                  related=vlist.related_no or "—"))
+    partner, book, last = selectors.lock_list_for_posting(actor, partner_id)
+    if partner.status != expected or partner.direction == vlist.direction:
+        raise DomainError(problem("related_no", "related_list_not_ready", list=partner.display_number,
+                                  state=partner.status, expected=expected.value))
+    return partner, book, last
+
+
 def _save_decision(vlist: VerificationList) -> None:
     """UPDATE of the approval columns of a list row the caller holds locked (no ORM save machinery)."""
     with connection.cursor() as cur:
         cur.execute(
             "UPDATE supervision_verificationlist SET status = %s, decided_at = %s, decided_by_id = %s, "
-            "effective_date = %s, posting_state = %s WHERE id = %s",
+            "effective_date = %s, posting_state = %s, number = %s WHERE id = %s",
             [vlist.status, connection.ops.adapt_datetimefield_value(vlist.decided_at), vlist.decided_by_id,
-             connection.ops.adapt_datefield_value(vlist.effective_date), vlist.posting_state, vlist.pk],
+             connection.ops.adapt_datefield_value(vlist.effective_date), vlist.posting_state, vlist.number,
+             vlist.pk],
         )
         if cur.rowcount != 1:
             raise RuntimeError("locked list row vanished")
@@ -230,6 +295,80 @@ def withdraw_list(*, actor: Actor, list_id: int) -> VerificationList:
     return vlist
 
 
+def correct_list(*, actor: Actor, list_id: int, data: dict, idempotency_key: str | None) -> VerificationList:
+    """Replace the header and lines of a draft or rejected list (a rejected one becomes a draft again, to
+    resubmit); validated as a new list would be."""
+    actor.require("supervision.add_list")
+    payload = {"list_id": list_id, **data}
+
+    def do() -> dict:
+        vlist = _locked_list(actor, list_id)
+        if vlist.status not in (ListStatus.DRAFT, ListStatus.REJECTED):
+            raise DomainError(problem("status", "list_wrong_state", list=vlist.display_number, state=vlist.status,
+                                      expected=f"{ListStatus.DRAFT.value} / {ListStatus.REJECTED.value}"))
+        infos, ids = items_of(vlist.book)
+        validated, problems = validate_list(data, book_info(vlist.book), infos)
+        if problems:
+            raise DomainError(problems)
+        header, lines = validated
+        before = list_snapshot(vlist)
+        for name, value in _header_fields(header, lines).items():
+            setattr(vlist, name, value)
+        vlist.status, vlist.reject_reason = ListStatus.DRAFT.value, ""
+        vlist.save()
+        vlist.lines.all().delete()
+        _insert_lines(vlist, lines, ids)
+        audit.record(actor, "list.correct", vlist, before=before, after=list_snapshot(vlist))
+        return {"list_id": vlist.pk, "status": vlist.status}
+
+    idempotency.run(actor, idempotency_key, "list.correct", payload, do)
+    return VerificationList.objects.get(pk=list_id)
+
+
+CHANGEABLE = ("trade_mode", "declaration_no", "inner_no", "remarks")  # 变更: no quantity, item or direction
+
+
+def change_list(*, actor: Actor, list_id: int, changes: dict, reason: str, idempotency_key: str | None) -> VerificationList:
+    """变更 of an approved list before anything of it is posted: header fields that move no quantity
+    (trade mode, declaration number, internal number, remarks); the change count goes up by one. The new
+    trade mode must take the list as it is and keep it awaiting the passage of its goods."""
+    actor.require("supervision.change_list")
+    reason = _reason(reason)
+    unknown = sorted(set(changes) - set(CHANGEABLE))
+    if unknown or not changes:
+        raise DomainError([problem(name, "not_changeable", fields=", ".join(CHANGEABLE)) for name in unknown]
+                          or [problem("changes", "no_changes")])
+    payload = {"list_id": list_id, "changes": changes, "reason": reason}
+
+    def do() -> dict:
+        vlist = _locked_list(actor, list_id)
+        _require_state(vlist, ListStatus.APPROVED)
+        if vlist.posting_state != PostingState.RESERVED:
+            raise DomainError(problem("status", "list_not_changeable", list=vlist.display_number,
+                                      state=vlist.get_posting_state_display()))
+        current = {name: getattr(vlist, name) for name in CHANGEABLE}
+        merged = {**current, **changes, "direction": vlist.direction, "list_type": vlist.list_type,
+                  "item_kind": vlist.item_kind, "related_no": vlist.related_no}
+        header, problems = validate_header(merged, book_info(vlist.book))
+        if header is not None:
+            problems += trade_modes.check(header, list(vlist.lines.all()), vlist.book)
+            if not problems and not needs_passage(header):
+                problems.append(problem("trade_mode", "change_would_post", value=header.trade_mode))
+        if problems:
+            raise DomainError(problems)
+        before = list_snapshot(vlist)
+        for name in CHANGEABLE:
+            setattr(vlist, name, getattr(header, name))
+        vlist.change_count += 1
+        vlist.save(update_fields=[*CHANGEABLE, "change_count"])
+        audit.record(actor, "list.change", vlist, before={**before, **current},
+                     after={**list_snapshot(vlist), **{n: getattr(vlist, n) for n in CHANGEABLE}, "reason": reason})
+        return {"list_id": vlist.pk, "status": vlist.status}
+
+    idempotency.run(actor, idempotency_key, "list.change", payload, do)
+    return VerificationList.objects.get(pk=list_id)
+
+
 def cancel_list(*, actor: Actor, list_id: int, reason: str, idempotency_key: str | None) -> VerificationList:
     """删单: delete an approved list before anything of it is posted; its reservations are voided."""
     actor.require("supervision.cancel_list")
@@ -239,19 +378,25 @@ def cancel_list(*, actor: Actor, list_id: int, reason: str, idempotency_key: str
     def do() -> dict:
         vlist = _locked_list(actor, list_id)
         _require_state(vlist, ListStatus.APPROVED)
-        if vlist.posting_state != PostingState.RESERVED:
-            raise DomainError(problem("status", "list_not_cancellable", list=vlist.number,
-                                      state=vlist.get_posting_state_display()))
-        before = list_snapshot(vlist)
-        ledger.void(ledger.lock_reservations("list", vlist.pk), None, timezone.localdate())
-        vlist.status = ListStatus.CANCELLED.value
-        vlist.posting_state = PostingState.VOIDED.value
-        vlist.save(update_fields=["status", "posting_state"])
-        audit.record(actor, "list.cancel", vlist, before=before, after={**list_snapshot(vlist), "reason": reason})
+        partner = _partner(actor, vlist, ListStatus.APPROVED)
+        for v in (vlist, *([partner[0]] if partner else [])):  # a pair is deleted together
+            _cancel_one(actor, v, reason)
         return {"list_id": vlist.pk, "status": vlist.status}
 
     idempotency.run(actor, idempotency_key, "list.cancel", payload, do)
     return VerificationList.objects.get(pk=list_id)
+
+
+def _cancel_one(actor: Actor, vlist: VerificationList, reason: str) -> None:
+    if vlist.posting_state != PostingState.RESERVED:
+        raise DomainError(problem("status", "list_not_cancellable", list=vlist.display_number,
+                                  state=vlist.get_posting_state_display()))
+    before = list_snapshot(vlist)
+    ledger.void(ledger.lock_reservations("list", vlist.pk), None, timezone.localdate())
+    vlist.status = ListStatus.CANCELLED.value
+    vlist.posting_state = PostingState.VOIDED.value
+    vlist.save(update_fields=["status", "posting_state"])
+    audit.record(actor, "list.cancel", vlist, before=before, after={**list_snapshot(vlist), "reason": reason})
 
 
 def _reason(reason: str) -> str:
@@ -277,35 +422,60 @@ def reverse_list(
     def do() -> dict:
         original = _locked_list(actor, list_id)
         _require_state(original, ListStatus.APPROVED)
-        if original.reverses_id is not None:
-            raise DomainError(problem("list", "cannot_reverse_reversal"))
-        existing = VerificationList.objects.filter(reverses=original).first()
-        if existing is not None:
-            raise DomainError(problem("list", "list_already_reversed", list=original.number, by=existing.number))
-        if original.posting_state == PostingState.VOIDED:
-            raise DomainError(problem("list", "list_already_voided", list=original.number))
         when = effective_date or timezone.localdate()
-        _check_posting_date(book_info(original.book), when, ledger.last_posting_date(original.book_id))
-        reservations = ledger.lock_reservations("list", original.pk)
-        ledger.void(reservations, None, when)
-        posted = {r.line: from_units(r.posted) for r in reservations}
-        originals = [ln for ln in original.lines.order_by("seq")
-                     if not reservations or posted.get(ln.seq)]
-        if reservations:
-            before = list_snapshot(original)
-            original.posting_state = PostingState.VOIDED.value
-            original.save(update_fields=["posting_state"])
-            audit.record(actor, "list.void", original, before=before, after={**list_snapshot(original),
-                                                                             "reason": reason})
-        if not originals:
-            return {"list_id": original.pk, "status": original.status}
-        counter = _counter_list(actor, original, originals, posted if reservations else {}, reason, when)
-        audit.record(actor, "list.reverse", original, after={"counter_list": counter.number, "reason": reason})
-        audit.record(actor, "list.create", counter, after=list_snapshot(counter))
-        return {"list_id": counter.pk, "status": counter.status}
+        partner = _partner(actor, original, ListStatus.APPROVED) if original.reverses_id is None else None
+        result = _reverse_one(actor, original, reason, when)
+        if partner:  # a pair is undone together
+            _reverse_one(actor, partner[0], reason, when)
+        return result
 
     result, _ = idempotency.run(actor, idempotency_key, "list.reverse", payload, do)
     return VerificationList.objects.get(pk=result["list_id"])
+
+
+def _reverse_one(actor: Actor, original: VerificationList, reason: str, when: date) -> dict:
+    if original.reverses_id is not None:
+        raise DomainError(problem("list", "cannot_reverse_reversal"))
+    existing = VerificationList.objects.filter(reverses=original).first()
+    if existing is not None:
+        raise DomainError(problem("list", "list_already_reversed", list=original.display_number,
+                                  by=existing.display_number))
+    if original.posting_state == PostingState.VOIDED:
+        raise DomainError(problem("list", "list_already_voided", list=original.display_number))
+    _check_posting_date(book_info(original.book), when, ledger.last_posting_date(original.book_id))
+    reservations = ledger.lock_reservations("list", original.pk)
+    ledger.void(reservations, None, when)
+    posted = {r.line: from_units(r.posted) for r in reservations}
+    originals = [ln for ln in original.lines.order_by("seq") if not reservations or posted.get(ln.seq)]
+    if reservations:
+        before = list_snapshot(original)
+        original.posting_state = PostingState.VOIDED.value
+        original.save(update_fields=["posting_state"])
+        audit.record(actor, "list.void", original, before=before, after={**list_snapshot(original), "reason": reason})
+    if not originals:
+        return {"list_id": original.pk, "status": original.status}
+    counter = _counter_list(actor, original, originals, posted if reservations else {}, reason, when)
+    audit.record(actor, "list.reverse", original, after={"counter_list": counter.display_number, "reason": reason})
+    audit.record(actor, "list.create", counter, after=list_snapshot(counter))
+    return {"list_id": counter.pk, "status": counter.status}
+
+
+def _counter_line(counter: VerificationList, ln: VerificationListLine, share) -> VerificationListLine:
+    """The line undoing `ln`: all of it, or (`share`, in the book unit) the part of it that was posted."""
+    same = share is None or share == ln.book_quantity
+    ratio = 1 if same else share / ln.book_quantity
+    return VerificationListLine(
+        vlist=counter, seq=ln.seq, item_id=ln.item_id, quantity=ln.quantity if same else share,
+        unit=ln.unit if same else ln.book_unit, book_quantity=ln.book_quantity if same else share,
+        book_unit=ln.book_unit, value=ln.value if same else (ln.value * ratio).quantize(Decimal("0.01")),
+        currency=ln.currency,
+        # a status change is undone by the change back
+        goods_status=ln.target_status or ln.goods_status, target_status=ln.goods_status if ln.target_status else "",
+        legal_quantity=ln.legal_quantity if same else None, second_quantity=ln.second_quantity if same else None,
+        unit_price=ln.unit_price, origin_country=ln.origin_country, destination_country=ln.destination_country,
+        levy_mode=ln.levy_mode, gross_weight=ln.gross_weight if same else None,
+        net_weight=ln.net_weight if same else None, reverses=ln,
+    )
 
 
 def _counter_list(actor: Actor, original: VerificationList, lines: list[VerificationListLine],
@@ -315,25 +485,25 @@ def _counter_list(actor: Actor, original: VerificationList, lines: list[Verifica
     direction = Direction(original.direction).opposite()
     now = timezone.now()
     counter = VerificationList.objects.create(
-        number="tmp-" + uuid.uuid4().hex[:16], book=original.book, enterprise_id=original.enterprise_id,
+        pre_entry_no="t-" + uuid.uuid4().hex[:16], book=original.book, enterprise_id=original.enterprise_id,
         zone_id=original.zone_id, direction=direction.value, trade_mode=original.trade_mode,
         list_type=original.list_type, item_kind=original.item_kind, inner_no=original.inner_no,
+        changes_status=original.changes_status,
         remarks=reason[:500], status=ListStatus.APPROVED.value, posting_state=PostingState.POSTED.value,
         reverses=original, line_count=len(lines), created_by_id=actor.user_id, submitted_at=now,
         decided_at=now, decided_by_id=actor.user_id, effective_date=when,
     )
-    office = original.book.zone.customs_office_code or DEFAULT_OFFICE
-    counter.number = f"QD{office}{timezone.localdate():%y}{direction.value}{counter.pk:09d}"
-    counter.save(update_fields=["number"])
+    counter.pre_entry_no = pre_entry_number(original.pre_entry_no[:4], counter)
+    counter.number = list_number(counter)
+    counter.save(update_fields=["pre_entry_no", "number"])
     VerificationListLine.objects.bulk_create(
         [
-            VerificationListLine(vlist=counter, seq=ln.seq, item_id=ln.item_id, quantity=posted.get(ln.seq, ln.quantity),
-                                 unit=ln.unit, value=ln.value, currency=ln.currency,
-                                 goods_status=ln.goods_status, reverses=ln)
+            _counter_line(counter, ln, posted.get(ln.seq))
             for ln in lines
         ],
         batch_size=2000,
     )
     ledger.post_list(list_id=counter.pk, book_id=counter.book_id, enterprise_id=counter.enterprise_id,
-                     zone_id=counter.zone_id, sign=direction.sign, effective_date=when)
+                     zone_id=counter.zone_id, sign=direction.sign, effective_date=when,
+                     changes_status=counter.changes_status)
     return counter

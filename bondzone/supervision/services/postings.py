@@ -18,7 +18,7 @@ from django.utils import timezone
 from bondzone.core import audit, idempotency
 from bondzone.core.actor import Actor
 from bondzone.core.domain.errors import DomainError, Problem, problem
-from bondzone.core.domain.quantity import check_quantity, from_units, parse_decimal, to_units
+from bondzone.core.domain.quantity import check_quantity, decimal_places, from_units, parse_decimal, to_units
 from bondzone.core.scoping import get_scoped
 
 from .. import ledger, selectors
@@ -26,7 +26,7 @@ from ..domain.codes import UNITS, GoodsStatus, ListStatus, PostingState
 from ..domain.posting import Move, OpenReservation, SourceRef, shares as decide_shares
 from ..domain.validation import BookInfo
 from ..models import AccountBook, BookItem
-from .books import book_info
+from .books import book_info, item_info
 from .lists import _check_posting_date, list_snapshot
 
 _SOURCE_KIND = re.compile(r"^[a-z][a-z0-9_]{0,15}$")
@@ -141,7 +141,7 @@ def _pass(actor: Actor, list_id: int, event_id: str, source: SourceRef | None, s
     if vlist.status != ListStatus.APPROVED or vlist.posting_state not in (PostingState.RESERVED,
                                                                           PostingState.PARTIAL):
         state = vlist.get_posting_state_display() if vlist.status == ListStatus.APPROVED else vlist.status
-        raise DomainError(problem("status", "list_not_awaiting_passage", list=vlist.number, state=state))
+        raise DomainError(problem("status", "list_not_awaiting_passage", list=vlist.display_number, state=state))
     when = effective_date or timezone.localdate()
     _check_posting_date(book, when, last)
     reservations = ledger.lock_reservations("list", vlist.pk)
@@ -217,7 +217,9 @@ def _ledger_moves(book: AccountBook, moves: list[Move]) -> list[ledger.LineMove]
             problems.append(problem(f"{field}.item_no", "unknown_item", value=m.item_no, book=book.number))
             continue
         unit = m.unit or item.declared_unit
-        if unit not in item.units:
+        factor = item_info(item.item_no, item.kind, item.declared_unit, item.legal_unit, item.legal_factor,
+                           item.second_unit, item.second_factor).factor(unit)
+        if not factor:
             problems.append(problem(f"{field}.unit", "wrong_unit", value=unit, item=m.item_no,
                                     allowed=", ".join(item.units)))
             continue
@@ -235,7 +237,15 @@ def _ledger_moves(book: AccountBook, moves: list[Move]) -> list[ledger.LineMove]
         if ps:
             problems += ps
             continue
-        out.append(ledger.LineMove(m.line, item.pk, item.item_no, m.goods_status, unit, m.quantity))
+        # one stock per item and status, in the declared unit: convert through the item's factor, exactly
+        book_quantity = m.quantity / factor
+        scale = UNITS[item.declared_unit].scale if item.declared_unit in UNITS else 5
+        if decimal_places(book_quantity) > scale:
+            problems.append(problem(f"{field}.quantity", "unit_conversion_inexact", value=str(m.quantity), unit=unit,
+                                    declared=item.declared_unit, result=str(book_quantity.normalize())))
+            continue
+        out.append(ledger.LineMove(m.line, item.pk, item.item_no, m.goods_status, item.declared_unit,
+                                   book_quantity.normalize()))
     if problems:
         raise DomainError(problems)
     return out

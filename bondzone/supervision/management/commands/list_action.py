@@ -59,4 +59,4 @@ class Command(ServiceCommand):
             services.delete_list(actor=actor, list_id=pk)
             self.stdout.write(f"Deleted draft list {pk}.")
             return
-        self.stdout.write(f"List {v.pk} {v.number}: {v.status}" + (f" ({v.posting_state})" if v.posting_state else ""))
+        self.stdout.write(f"List {v.pk} {v.display_number}: {v.status}" + (f" ({v.posting_state})" if v.posting_state else ""))
