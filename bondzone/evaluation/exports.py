@@ -31,19 +31,21 @@ def export_ranking(actor: Actor, run: EvaluationRun, *, fmt: str) -> bytes:
     cats = [c["code"] for c in selectors.categories_of(run)]
     ds = tablib.Dataset(headers=["rank_national", "rank_regional", "zone", "name", "region", "synthetic", "overall",
                                  "base", "adjustment", "class_national", "class_regional", "mc_median", "mc_p05",
-                                 "mc_p95", "mc_regional_median", "mc_regional_p05", "mc_regional_p95", *cats])
+                                 "mc_p95", "mc_regional_median", "mc_regional_p05", "mc_regional_p95", *cats,
+                                 "imputed"])
     rows = list(selectors.ranking(actor, run))
     cat_scores: dict[tuple[int, str], str] = {}
     for zid, code, score in (selectors.restrict(selectors.NodeScore, actor)
                              .filter(run=run, code__in=cats).values_list("zone_id", "code", "score")):
         cat_scores[(zid, code)] = str(score)
+    imputed = selectors.imputed_codes(actor, run)
     for r in rows:
         ds.append([r.rank_national, r.rank_regional, r.zone.code, r.zone.name_zh, r.region,
                    "1" if r.zone.synthetic else "0", str(r.overall), str(r.base), str(r.adjustment), r.class_national,
                    r.class_regional, "" if r.mc_median is None else str(r.mc_median),
                    "" if r.mc_p05 is None else str(r.mc_p05), "" if r.mc_p95 is None else str(r.mc_p95),
                    *("" if v is None else str(v) for v in (r.mc_regional_median, r.mc_regional_p05, r.mc_regional_p95)),
-                   *[cat_scores.get((r.zone_id, c), "") for c in cats]])
+                   *[cat_scores.get((r.zone_id, c), "") for c in cats], " ".join(imputed.get(r.zone_id, []))])
     return _render(ds, fmt)
 
 

@@ -7,6 +7,8 @@ The rules (derivation, normalisation, aggregation, ranks, classes, Monte Carlo, 
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -83,6 +85,16 @@ class ZoneArea(models.Model):
         ]
 
 
+IMPUTE_CHOICES = [
+    ("worst", _("lowest score of the reporting zones")), ("median", _("median of the other zones")),
+    ("mean", _("mean of the other zones")), ("region_median", _("median of the zone's region board")),
+    ("zero", _("score zero")),
+]
+# Assumed (GACC publishes no rule): the JRC practice of a data-availability threshold of about two thirds
+# (e.g. the Global Innovation Index), so no zone is scored on a few surviving indicators.
+DEFAULT_MIN_COVERAGE = Decimal("66.6667")
+
+
 class Framework(models.Model):
     """A versioned indicator framework (指标体系). A framework used by a run is locked; clone it to edit."""
 
@@ -93,8 +105,10 @@ class Framework(models.Model):
     aggregation = models.CharField(_("aggregation"), max_length=12, default="arithmetic",
                                    choices=[("arithmetic", _("weighted arithmetic mean")),
                                             ("geometric", _("weighted geometric mean"))])
-    impute = models.CharField(_("missing values"), max_length=8, default="median",
-                              choices=[("median", _("median of the other zones")), ("zero", _("score zero"))])
+    impute = models.CharField(_("missing values"), max_length=16, default="worst", choices=IMPUTE_CHOICES)
+    min_coverage = models.DecimalField(
+        _("minimum data coverage (%)"), max_digits=7, decimal_places=4, default=DEFAULT_MIN_COVERAGE,
+        help_text=_("a zone reporting a smaller share of the indicators is not rated"))
     class_bands = models.JSONField(_("class bands"), default=list,
                                    help_text=_("[[class, cumulative top share %], …], the last share is 100"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,

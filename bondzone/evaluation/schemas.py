@@ -60,6 +60,7 @@ class FrameworkOut(Schema):
     based_on_id: int | None
     aggregation: str
     impute: str
+    min_coverage: Decimal
     class_bands: list
     locked: bool
 
@@ -129,6 +130,7 @@ class SettingsIn(Schema):
     name: str | None = None
     aggregation: str | None = None
     impute: str | None = None
+    min_coverage: str | None = None
     class_bands: list[list[str]] | None = None
 
 

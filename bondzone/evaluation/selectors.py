@@ -133,6 +133,17 @@ def ranking(actor: Actor, run_obj: EvaluationRun, *, region: str = "", klass: st
     return qs
 
 
+def imputed_codes(actor: Actor, run_obj: EvaluationRun, zone_ids: list[int] | None = None) -> dict[int, list[str]]:
+    """{zone id: indicator codes whose value was imputed} for a run (framework order of the codes as stored)."""
+    qs = restrict(NodeScore, actor).filter(run=run_obj, imputed=True)
+    if zone_ids is not None:
+        qs = qs.filter(zone_id__in=zone_ids)
+    out: dict[int, list[str]] = {}
+    for zid, code in qs.order_by("zone_id", "id").values_list("zone_id", "code"):
+        out.setdefault(zid, []).append(code)
+    return out
+
+
 def nodes_of(run_obj: EvaluationRun) -> dict[str, dict]:
     """The run's frozen framework nodes by code (the framework may have changed since)."""
     return {n["code"]: n for n in run_obj.framework_snapshot}

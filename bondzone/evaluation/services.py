@@ -28,7 +28,7 @@ from bondzone.core.scoping import get_scoped
 from .domain import framework as fw
 from .domain import tradestats
 from .domain.derive import derive_values
-from .domain.engine import Params, ZoneInput, evaluate, validate_params
+from .domain.engine import IMPUTES, Params, ZoneInput, evaluate, validate_params
 from .domain.series import SERIES
 from .domain.uncertainty import rank_intervals
 from .domain.zones import check_dates
@@ -158,7 +158,8 @@ def clone_framework(*, actor: Actor, framework_id: int, code: str, name: str) ->
     with transaction.atomic():
         f = install_framework(None, clone, based_on=source, description=source.description)
         f.aggregation, f.impute, f.class_bands = source.aggregation, source.impute, source.class_bands
-        f.save(update_fields=["aggregation", "impute", "class_bands"])
+        f.min_coverage = source.min_coverage
+        f.save(update_fields=["aggregation", "impute", "class_bands", "min_coverage"])
         audit.record(actor, "evaluation.framework_cloned", f, after={"code": code, "from": source.code})
     return f
 
@@ -332,9 +333,15 @@ def update_settings(*, actor: Actor, framework_id: int, data: dict) -> Framework
                                     choices="arithmetic, geometric"))
         fields["aggregation"] = data["aggregation"]
     if data.get("impute") is not None:
-        if data["impute"] not in ("median", "zero"):
-            problems.append(problem("impute", "bad_choice", value=data["impute"], choices="median, zero"))
+        if data["impute"] not in IMPUTES:
+            problems.append(problem("impute", "bad_choice", value=data["impute"], choices=", ".join(IMPUTES)))
         fields["impute"] = data["impute"]
+    if data.get("min_coverage") not in (None, ""):
+        cover = collect_decimal(data["min_coverage"], "min_coverage", problems)
+        if cover is not None and not (Decimal(0) <= cover <= Decimal(100)):
+            problems.append(fw.prob("min_coverage", "bad_min_coverage", value=str(cover)))
+        elif cover is not None:
+            fields["min_coverage"] = cover.quantize(Decimal("0.0001"))
     if data.get("class_bands") is not None:
         fields["class_bands"] = _bands_of(data["class_bands"], problems)
     if data.get("name"):
@@ -347,7 +354,11 @@ def update_settings(*, actor: Actor, framework_id: int, data: dict) -> Framework
         for k, v in fields.items():
             setattr(f, k, v)
         f.save(update_fields=list(fields))
-        audit.record(actor, "evaluation.framework_settings", f, before=before, after=fields)
+
+        def plain(d: dict) -> dict:
+            return {k: str(v) if isinstance(v, Decimal) else v for k, v in d.items()}
+
+        audit.record(actor, "evaluation.framework_settings", f, before=plain(before), after=plain(fields))
     return f
 
 
@@ -646,7 +657,7 @@ def compute(snapshot: list[dict], params_json: dict, inputs: dict, draws: int, s
 def params_from_json(p: dict) -> Params:
     return Params(aggregation=p.get("aggregation", "arithmetic"),
                   class_bands=tuple((n, Decimal(s)) for n, s in p.get("class_bands") or DEFAULT_BANDS),
-                  impute=p.get("impute", "median"))
+                  impute=p.get("impute", "median"), min_coverage=Decimal(p.get("min_coverage", "0")))
 
 
 def result_hash(result, intervals) -> str:
@@ -686,7 +697,7 @@ def create_run(*, actor: Actor, framework_id: Any, year: Any, draws: Any = 1000,
     _raise(problems)
     definition = to_domain(framework)
     params_json = {"aggregation": framework.aggregation, "impute": framework.impute,
-                   "class_bands": framework.class_bands or DEFAULT_BANDS}
+                   "class_bands": framework.class_bands or DEFAULT_BANDS, "min_coverage": str(framework.min_coverage)}
     _raise(fw.validate(definition) + validate_params(params_from_json(params_json)))
 
     def work() -> dict:

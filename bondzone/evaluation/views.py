@@ -14,7 +14,7 @@ from bondzone.core.web import actor, errors_of, flash_refusal, new_idempotency_k
 
 from . import exports, selectors, services
 from .domain.framework import Formula, Normalisation
-from .models import Region, Source, ZoneKind
+from .models import IMPUTE_CHOICES, Region, Source, ZoneKind
 
 
 # lists, not the enum classes: a template calls whatever is callable, and an enum class called with no
@@ -76,8 +76,10 @@ def _ranking_context(request, a, run) -> dict:
                 for r in rows if r.iv_median is not None]
     heat = selectors.heatmap(a, run, region=region)
     cat_scores = selectors.category_scores(a, run, [r.zone_id for r in rows])
+    imputed = selectors.imputed_codes(a, run, [r.zone_id for r in rows])
     for r in rows:
         r.cat_scores = cat_scores.get(r.zone_id, {})
+        r.imputed = imputed.get(r.zone_id, [])
     # xgettext:no-python-format
     labels = {"interval": _("5–95% interval"), "median": _("median rank"),
               "rank": _("regional rank") if region else _("national rank")}
@@ -185,7 +187,7 @@ def framework(request, framework_id: int):
     rows = selectors.framework_tree(f)
     return render(request, "evaluation/framework.html", {
         "framework": f, "rows": rows, "can_edit": a.can("evaluation.manage") and not f.locked,
-        "can_manage": a.can("evaluation.manage")})
+        "can_manage": a.can("evaluation.manage"), "impute_choices": IMPUTE_CHOICES})
 
 
 @page
@@ -210,7 +212,7 @@ def framework_weights(request, framework_id: int):
     selectors.framework(a, framework_id)
     weights = {k[2:]: v for k, v in request.POST.items() if k.startswith("w_")}
     try:
-        settings_data = {k: request.POST[k] for k in ("aggregation", "impute") if request.POST.get(k)}
+        settings_data = {k: request.POST[k] for k in ("aggregation", "impute", "min_coverage") if request.POST.get(k)}
         if request.POST.get("class_bands", "").strip():
             settings_data["class_bands"] = _bands_from_text(request.POST["class_bands"])
         services.edit_framework(actor=a, framework_id=framework_id, weights=weights, settings=settings_data)

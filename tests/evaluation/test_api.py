@@ -321,7 +321,7 @@ def test_export_csv_xlsx_and_json(ev):
     assert f'filename="ranking-{run.pk}.csv"' in r["Content-Disposition"]
     rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
     assert rows[0][:4] == ["rank_national", "rank_regional", "zone", "name"]
-    assert rows[0][-5:] == ["S", "Q", "L", "R", "I"]  # the category scores
+    assert rows[0][-6:] == ["S", "Q", "L", "R", "I", "imputed"]  # the category scores, the imputed cells
     assert len(rows) == 1 + len(ev.zones) and "EV-TZ" in {row[2] for row in rows[1:]}
     assert [int(row[0]) for row in rows[1:]] == list(range(1, len(ev.zones) + 1))
     r = c.get(f"{API}/runs/{run.pk}/export?format=xlsx")

@@ -389,7 +389,7 @@ def test_every_problem_code_has_english_and_chinese_messages():
 # --------------------------------------------------------------------------- parameters
 def test_validate_params():
     assert validate_params(Params(), GACC_2020) == []
-    assert codes(validate_params(Params(aggregation="median", impute="mean"))) == ["bad_aggregation", "bad_impute"]
+    assert codes(validate_params(Params(aggregation="median", impute="em"))) == ["bad_aggregation", "bad_impute"]
     for bands in [(("A", D(20)), ("B", D(90))), (("A", D(50)), ("B", D(20)), ("C", D(100))),
                   (("A", D(20)), ("A", D(100))), (), (("", D(100)),)]:
         assert codes(validate_params(Params(class_bands=bands))) == ["bad_class_bands"], bands

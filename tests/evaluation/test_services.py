@@ -82,7 +82,7 @@ def test_bad_class_bands_are_refused(ev, bands):
 def test_bad_settings_and_indicator_edits_are_refused(ev):
     commerce = ev.actor("commerce")
     err = refused(services.update_settings, actor=commerce, framework_id=ev.gacc.pk,
-                  data={"aggregation": "median", "impute": "mean"})
+                  data={"aggregation": "median", "impute": "em"})
     assert codes(err) == {"aggregation": "bad_choice", "impute": "bad_choice"}
     err = refused(services.update_indicator, actor=commerce, framework_id=ev.gacc.pk, code="S01",
                   data={"normalisation": "bogus", "direction": "up"})

@@ -24,10 +24,13 @@ Normalisation (0–100, direction −1 flips), computed over the *reported* valu
   a lone reporter would hand its non-reporting peers 100 through median imputation.) Goalposts are
   absolute and do not special-case it.
 
-Missing values (`Params.impute`): "median" gives the zone the median of the other zones' normalised
-  scores on that indicator (value shown = median of the reported values; flagged imputed); "zero" gives
-  it a normalised score of 0 (value None; flagged imputed). Imputation never changes the scores of the
-  zones that reported.
+Missing values (`Params.impute`, the options of the JRC/COINr imputation step): "worst" gives the zone the
+  lowest normalised score any reporting zone got on that indicator, so withholding a figure never beats
+  reporting it (the default of new frameworks); "median" / "mean" the median / mean of the reporting zones'
+  scores (value shown = median of the reported values for "median"); "region_median" the median within the
+  zone's region board (the national median when nobody in the region reported); "zero" a score of 0. Every
+  imputed cell is flagged. Imputation never changes the scores of the zones that reported. With
+  `Params.min_coverage` (a framework setting) a zone reporting fewer indicators is not rated at all.
 
 Aggregation. Category score = weighted mean of its indicators' normalised scores, weights renormalised
   within the category (all-zero weights → equal weights). Base = Σ category weight × category score ÷ Σ
@@ -68,7 +71,7 @@ FOUR_PLACES = Decimal("0.0001")
 SCALE = 10_000  # scores are kept as integers of 0.0001 for ranking and output
 CONSTANT = 50.0  # normalised score of every zone on a constant indicator (minmax, zscore, rank)
 AGGREGATIONS = ("arithmetic", "geometric")
-IMPUTES = ("median", "zero")
+IMPUTES = ("worst", "median", "mean", "region_median", "zero")
 
 
 @dataclass(frozen=True)
@@ -82,7 +85,7 @@ class Params:
     aggregation: str = "arithmetic"  # or "geometric"
     # (label, cumulative top share %), the last share is 100
     class_bands: tuple[tuple[str, Decimal], ...] = (("A", Decimal(20)), ("B", Decimal(70)), ("C", Decimal(100)))
-    impute: str = "median"  # or "zero"
+    impute: str = "median"  # one of IMPUTES
     normalisation: Normalisation | None = None  # override every indicator's own method
     weights: Mapping[str, Decimal] | None = None  # override node weights (what-if)
     geometric_floor: Decimal = Decimal(1)  # geometric aggregation: scores below count as this (0 < floor ≤ 100)
@@ -345,8 +348,28 @@ def score_matrix(prep: Prepared, method: str | None, impute: str) -> tuple[np.nd
         s = normalise(prep.x[i, obs], m, node.direction, low, high)
         scores[i, obs] = s
         if not obs.all():
-            scores[i, ~obs] = float(np.median(s)) if impute == "median" else 0.0
+            scores[i, ~obs] = _imputed(prep, i, s, impute)
     return scores, imputed
+
+
+def _imputed(prep: Prepared, i: int, reported: np.ndarray, impute: str) -> np.ndarray | float:
+    """Scores for the zones missing indicator i, given the reporting zones' scores (in zone order)."""
+    if impute == "worst":
+        return float(reported.min())
+    if impute == "mean":
+        return math.fsum(reported.tolist()) / len(reported)
+    if impute == "zero":
+        return 0.0
+    if impute == "region_median":
+        obs = prep.observed[i]
+        regions = np.array(prep.regions)
+        national = float(np.median(reported))
+        out = []
+        for j in np.nonzero(~obs)[0]:
+            peers = reported[regions[obs] == regions[j]]
+            out.append(float(np.median(peers)) if len(peers) else national)
+        return np.array(out)
+    return float(np.median(reported))
 
 
 # --------------------------------------------------------------------------- weights and aggregation

@@ -163,7 +163,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # parameters of a run (engine.validate_params)
     "bad_aggregation": ("“{value}” is not an aggregation (arithmetic, geometric).",
                         "“{value}”不是有效的合成方法（arithmetic、geometric）。"),
-    "bad_impute": ("“{value}” is not a rule for missing values (median, zero).", "“{value}”不是有效的缺失值规则（median、zero）。"),
+    "bad_impute": ("“{value}” is not a rule for missing values (worst, median, mean, region_median, zero).",
+                   "“{value}”不是有效的缺失值规则（worst、median、mean、region_median、zero）。"),
     "bad_class_bands": ("Class bands must have distinct names and growing cumulative shares ending at 100 "
                         "(got {value}).", "分类档次须名称不重复、累计比例递增且最后为 100（现为 {value}）。"),
     "unknown_weight_node": ("A weight is given for {code}, which is not a category or indicator of the framework.",

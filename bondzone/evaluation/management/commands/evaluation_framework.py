@@ -69,4 +69,5 @@ def _assignments(items: list[str]) -> dict[str, str]:
 def _as_json(f) -> dict:
     nodes = [services.node_to_json(services.node_of(i)) for i in f.indicators.all().order_by("position", "id")]
     return {"code": f.code, "name": f.name, "locked": f.locked, "aggregation": f.aggregation, "impute": f.impute,
+            "min_coverage": str(f.min_coverage),
             "class_bands": f.class_bands, "nodes": nodes}
