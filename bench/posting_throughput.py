@@ -1,31 +1,42 @@
-"""Benchmark: posting 50-line verification lists through the service layer vs a raw-SQL floor.
+"""Benchmark: posting 50-line verification lists through the service layer vs the strongest raw-SQL floor.
 
-Service side: `supervision.services.approve_list` (idempotency.run → lock list → date checks →
-ledger.post → list status → audit row) on lists created and submitted through the services
-beforehand (not timed). Floor side: the same database work without Django — psycopg 3 (PostgreSQL) or
-sqlite3 directly — per list: lock the balance rows in id order (`SELECT … ORDER BY id FOR UPDATE`;
-on SQLite `BEGIN IMMEDIATE` is the lock), one guarded `UPDATE … WHERE id = ? AND posted + ? >= reserved`
-per account (rowcount checked), one multi-row INSERT of the entries, COMMIT. The floor works on the
-SAME tables (supervision_stockaccount / supervision_stockentry, with their indexes, FKs, CHECKs and
-append-only trigger), on a second book with its own accounts and its own pre-created lists, so the two
-sides never touch each other's rows. The floor does not lock or update the list header, write an
-idempotency record or an audit row: it is the ledger's irreducible work.
+Both sides run as --workers (4) forked worker processes with their own connections (the service as it is
+deployed: several worker processes, not threads under one GIL), pulling list ids from one queue; the
+clock runs from a barrier all workers reach after connecting to the last worker's end.
 
-Workload: one book per side with --items (200) items; each account is seeded by one approved inbound
-list (1,000,000 units per item). Each timed list has --lines (50) distinct random items; --outbound
-(0.5) of the lists are outbound with quantities 1..10, the rest inbound 1..100, so nothing can
-overdraw and the lock sets overlap heavily (every list locks 50 of the same 200 rows). Rounds alternate
-floor / service (--rounds 2) so both sides see the same machine load; the figures are sums.
+Service side: `supervision.services.approve_list` and, when the ledger has two-stage posting
+(`services.pass_goods` exists), `services.pass_goods` for the whole list right after (approval reserves,
+the passage posts) — each its own durable transaction with idempotency record and audit row — on 5034
+lists created and submitted through the services beforehand (not timed).
+
+Floor side: the same database work without Django, psycopg 3 or sqlite3 directly, on the SAME tables
+(accounts, reservations, entries, posting events, list rows: their indexes, FKs, CHECKs and the
+append-only trigger), each form on its own book with its own accounts and lists, so no side touches
+another's rows: approval = lock the balance rows in id order, one set-based guarded UPDATE of
+reserved/incoming, the reservations and their entries, the list's status; passage = the posting event,
+lock, one UPDATE of posted/reserved/incoming, end the reservations, their entries, the list's posting
+state. Forms (see the SQL dicts below): PostgreSQL "set" (one set-based statement per step, unnest
+arrays) and "cte" (each transaction as ONE statement); SQLite "set" (json_each; BEGIN IMMEDIATE is the
+lock). The ratio is taken against the fastest form of the run. The floor writes no idempotency record and
+no audit row and knows its lines (read before timing): it is the irreducible work.
+
+Workload: one book per side with --items (200) items; each account is seeded by one inbound list of
+1,000,000 units per item. Each timed list has --lines (50) distinct random items; --outbound (0.5) of the
+lists are outbound with quantities 1..10, the rest inbound 1..100, so nothing can overdraw and the lock
+sets overlap heavily (every list locks 50 of the same 200 rows). Rounds (--rounds 2) run every side once,
+in alternating order, so all see the same machine load; the figures are sums.
 
 Deadlocks: PostgreSQL's pg_stat_database.deadlocks for the bench database (delta over the run), plus
-retries seen by core.idempotency (it retries 40P01/40001 silently) and by the floor.
+retries seen by core.idempotency (it retries 40P01/40001 silently) and by the floor. At the end every
+balance row (posted, reserved, incoming) is checked against the fold of its entries, and no reservation
+may be left open.
 
     .venv/bin/python bench/posting_throughput.py --db postgres [--lists 400] [--workers 4]
     .venv/bin/python bench/posting_throughput.py --db sqlite   [--lists 400] [--workers 4]
 
-PostgreSQL: creates and drops the database `bondzone_bench` (postgres://postgres@127.0.0.1:5432);
-SQLite: a temp file. The LAST line of output is one JSON object. No assertions on times.
-"""
+PostgreSQL: creates and drops the database BONDZONE_BENCH_DB (default `bondzone_bench`) on
+postgres://postgres@127.0.0.1:5432; SQLite: a temp file. The LAST line of output is one JSON object.
+No assertions on times."""
 
 from __future__ import annotations
 
@@ -170,115 +181,233 @@ def run_service(customs, list_ids: list[int], workers: int, two_stage: bool) -> 
 
 # ------------------------------------------------------------------ floor side
 def floor_jobs(list_ids: list[int]) -> list[tuple]:
-    """Per list, read before timing (the floor knows its lines): (list id, account ids sorted, net delta per
-    account, and per line: account id, line id, signed delta), quantities in the stored 10^-5 units."""
+    """Per list, read before timing (the floor knows its lines): (list id, accounts sorted by id with their
+    (net posted, reserved, incoming) deltas in stored 10^-5 units, lines as (account id, seq, signed delta))."""
     from bondzone.supervision.models import StockAccount, VerificationList
 
+    from bondzone.supervision.models import VerificationListLine
+
+    # what the book moves: the line's quantity in the item's declared unit where the ledger keeps it apart
+    book_fields = ("book_unit", "book_quantity") if hasattr(VerificationListLine, "book_unit") else ("unit", "quantity")
     jobs = []
     acc = {(a.item_id, a.goods_status, a.unit): a.pk for a in StockAccount.objects.all()}
     for lid in list_ids:
         v = VerificationList.objects.get(pk=lid)
         sign = 1 if v.direction == "I" else -1
-        lines = [(acc[(item_id, status, unit)], line_id, sign * int(quantity * 100000))
-                 for line_id, item_id, status, unit, quantity
-                 in v.lines.values_list("pk", "item_id", "goods_status", "unit", "quantity")]
-        net: dict[int, int] = {}
+        lines = [(acc[(item_id, status, unit)], seq, sign * int(quantity * 100000))
+                 for seq, item_id, status, unit, quantity
+                 in v.lines.values_list("seq", "item_id", "goods_status", *book_fields)]
+        deltas: dict[int, list[int]] = {}
         for a, _, d in lines:
-            net[a] = net.get(a, 0) + d
-        ids = sorted(net)
-        jobs.append((lid, ids, [net[a] for a in ids], lines))
+            x = deltas.setdefault(a, [0, 0, 0])
+            x[0] += d
+            x[1] += -d if d < 0 else 0
+            x[2] += d if d > 0 else 0
+        ids = sorted(deltas)
+        jobs.append((lid, ids, [deltas[a] for a in ids], lines))
     return jobs
 
 
-# PostgreSQL, form "set": lock the balance rows in id order, one set-based guarded UPDATE, one INSERT … SELECT
-# of the entries, the list's status; BEGIN … COMMIT (6 round trips).
-PG_LOCK = "SELECT id FROM supervision_stockaccount WHERE id = ANY(%s) ORDER BY id FOR UPDATE"
-PG_UPDATE = ("UPDATE supervision_stockaccount a SET posted = a.posted + u.d "
-             "FROM unnest(%s::bigint[], %s::bigint[]) AS u(id, d) WHERE a.id = u.id AND a.posted + u.d >= a.reserved")
-PG_ENTRIES = ("INSERT INTO supervision_stockentry (account_id, line_id, posted_delta, reserved_delta, effective_date, "
-              "recorded_at) SELECT u.a, u.l, u.d, 0, %s, now() "
-              "FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[]) AS u(a, l, d)")
-PG_LIST = ("UPDATE supervision_verificationlist SET status = 'approved', decided_at = now(), effective_date = %s "
-           "WHERE id = %s AND status = 'submitted'")
-# form "cte": the same work as ONE statement (lock in id order, guarded update, list status, entries) between
-# BEGIN and COMMIT; the entries are inserted only if every account passed its guard and the list was found.
-PG_ONE = """
-WITH locked AS (SELECT id FROM supervision_stockaccount WHERE id = ANY(%(ids)s) ORDER BY id FOR UPDATE),
-upd AS (UPDATE supervision_stockaccount a SET posted = a.posted + u.d
-        FROM unnest(%(ids)s::bigint[], %(net)s::bigint[]) AS u(id, d), locked
-        WHERE a.id = u.id AND locked.id = a.id AND a.posted + u.d >= a.reserved RETURNING a.id),
-lst AS (UPDATE supervision_verificationlist SET status = 'approved', decided_at = now(), effective_date = %(day)s
-        WHERE id = %(list)s AND status = 'submitted' RETURNING id)
-INSERT INTO supervision_stockentry (account_id, line_id, posted_delta, reserved_delta, effective_date, recorded_at)
-SELECT u.a, u.l, u.d, 0, %(day)s, now() FROM unnest(%(a)s::bigint[], %(l)s::bigint[], %(d)s::bigint[]) AS u(a, l, d)
-WHERE (SELECT count(*) FROM upd) = %(n)s AND EXISTS (SELECT 1 FROM lst)
-"""
-# SQLite (no row locks: BEGIN IMMEDIATE takes the write lock), form "set": set-based guarded UPDATE … FROM
-# json_each, INSERT … SELECT FROM json_each, the list's status. Form "many": executemany of one guarded
-# UPDATE per account (sqlite3 loops in C over one prepared statement), one multi-row INSERT, the list.
-SQ_UPDATE = ("UPDATE supervision_stockaccount AS a SET posted = a.posted + v.d FROM (SELECT "
-             "json_extract(value, '$[0]') AS id, json_extract(value, '$[1]') AS d FROM json_each(?)) AS v "
-             "WHERE a.id = v.id AND a.posted + v.d >= a.reserved")
-SQ_ENTRIES = ("INSERT INTO supervision_stockentry (account_id, line_id, posted_delta, reserved_delta, effective_date, "
-              "recorded_at) SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), "
-              "json_extract(value, '$[2]'), 0, ?, ? FROM json_each(?)")
-SQ_UPDATE_ONE = "UPDATE supervision_stockaccount SET posted = posted + ? WHERE id = ? AND posted + ? >= reserved"
-SQ_LIST = ("UPDATE supervision_verificationlist SET status = 'approved', decided_at = ?, effective_date = ? "
-           "WHERE id = ? AND status = 'submitted'")
+# The floor does what any ledger must do per list, on the ledger's own tables (with their indexes, FKs,
+# CHECKs and the append-only trigger), and nothing else: no idempotency record, no audit row, no ORM.
+# Direct posting (a list that needs no passage): lock the balance rows in id order, guarded set-based
+# UPDATE, entries, the list's status. Two-stage (the goods pass the gate): approval = lock, guarded
+# UPDATE of reserved / incoming, one reservation and one entry per line, the list's status; passage =
+# the posting event row, lock, UPDATE posted / reserved / incoming, end the reservations, entries, the
+# list's posting state. Forms: PostgreSQL "set" (one set-based statement per step, unnest arrays) and "cte"
+# (each transaction's steps as ONE statement); SQLite "set" (json_each; BEGIN IMMEDIATE is the lock).
+ENTRY_COLS = ("account_id, kind, source_kind, source_id, source_line, reservation_id, posted_delta, "
+              "reserved_delta, incoming_delta, effective_date, recorded_at")
+PG = {
+    "lock": "SELECT id FROM supervision_stockaccount WHERE id = ANY(%(ids)s) ORDER BY id FOR UPDATE",
+    "direct": "UPDATE supervision_stockaccount a SET posted = a.posted + u.p "
+              "FROM unnest(%(ids)s::bigint[], %(p)s::bigint[]) AS u(id, p) "
+              "WHERE a.id = u.id AND a.posted + u.p >= a.reserved",
+    "direct_entries": f"INSERT INTO supervision_stockentry ({ENTRY_COLS}) SELECT u.a, 'direct', 'list', %(list)s, "
+                      "u.l, NULL, u.d, 0, 0, %(day)s, now() "
+                      "FROM unnest(%(a)s::bigint[], %(l)s::bigint[], %(d)s::bigint[]) AS u(a, l, d)",
+    "approve": "UPDATE supervision_verificationlist SET status = 'approved', posting_state = %(state)s, "
+               "decided_at = now(), effective_date = %(day)s WHERE id = %(list)s AND status = 'submitted'",
+    "reserve": "UPDATE supervision_stockaccount a SET reserved = a.reserved + u.r, incoming = a.incoming + u.i "
+               "FROM unnest(%(ids)s::bigint[], %(r)s::bigint[], %(i)s::bigint[]) AS u(id, r, i) "
+               "WHERE a.id = u.id AND a.posted - a.reserved >= u.r",
+    "reservations": "WITH res AS (INSERT INTO supervision_reservation (account_id, source_kind, source_id, "
+                    "source_line, sign, quantity, posted, voided, state, created_at) "
+                    "SELECT u.a, 'list', %(list)s, u.l, sign(u.d), abs(u.d), 0, 0, 'open', now() "
+                    "FROM unnest(%(a)s::bigint[], %(l)s::bigint[], %(d)s::bigint[]) AS u(a, l, d) "
+                    "RETURNING id, account_id, source_line, sign, quantity) "
+                    f"INSERT INTO supervision_stockentry ({ENTRY_COLS}) SELECT account_id, 'reserve', 'list', "
+                    "%(list)s, source_line, id, 0, CASE WHEN sign < 0 THEN quantity ELSE 0 END, "
+                    "CASE WHEN sign > 0 THEN quantity ELSE 0 END, %(day)s, now() FROM res",
+    "event": "INSERT INTO supervision_postingevent (event_id, source_kind, source_id, recorded_at) "
+             "VALUES (%(event)s, 'list', %(list)s, now()) RETURNING id",
+    "post": "UPDATE supervision_stockaccount a SET posted = a.posted + u.p, reserved = a.reserved - u.r, "
+            "incoming = a.incoming - u.i "
+            "FROM unnest(%(ids)s::bigint[], %(p)s::bigint[], %(r)s::bigint[], %(i)s::bigint[]) AS u(id, p, r, i) "
+            "WHERE a.id = u.id",
+    "end": "WITH res AS (UPDATE supervision_reservation SET posted = quantity, state = 'posted', ended_at = now() "
+           "WHERE source_kind = 'list' AND source_id = %(list)s AND state = 'open' "
+           "RETURNING id, account_id, source_line, sign, quantity) "
+           f"INSERT INTO supervision_stockentry ({ENTRY_COLS}) SELECT account_id, 'post', 'passage', %(ev)s, "
+           "source_line, id, sign * quantity, CASE WHEN sign < 0 THEN -quantity ELSE 0 END, "
+           "CASE WHEN sign > 0 THEN -quantity ELSE 0 END, %(day)s, now() FROM res",
+    "posted": "UPDATE supervision_verificationlist SET posting_state = 'posted' "
+              "WHERE id = %(list)s AND posting_state = 'reserved'",
+}
+_LOCKED = "locked AS (SELECT id FROM supervision_stockaccount WHERE id = ANY(%(ids)s) ORDER BY id FOR UPDATE)"
+PG_CTE = {
+    "direct": f"WITH {_LOCKED}, "
+              "upd AS (UPDATE supervision_stockaccount a SET posted = a.posted + u.p "
+              "  FROM unnest(%(ids)s::bigint[], %(p)s::bigint[]) AS u(id, p), locked "
+              "  WHERE a.id = u.id AND locked.id = a.id AND a.posted + u.p >= a.reserved RETURNING a.id), "
+              "lst AS (UPDATE supervision_verificationlist SET status = 'approved', posting_state = 'posted', "
+              "  decided_at = now(), effective_date = %(day)s WHERE id = %(list)s AND status = 'submitted' RETURNING id) "
+              f"INSERT INTO supervision_stockentry ({ENTRY_COLS}) SELECT u.a, 'direct', 'list', %(list)s, u.l, NULL, "
+              "u.d, 0, 0, %(day)s, now() FROM unnest(%(a)s::bigint[], %(l)s::bigint[], %(d)s::bigint[]) AS u(a, l, d) "
+              "WHERE (SELECT count(*) FROM upd) = %(n)s AND EXISTS (SELECT 1 FROM lst)",
+    "reserve": f"WITH {_LOCKED}, "
+               "upd AS (UPDATE supervision_stockaccount a SET reserved = a.reserved + u.r, incoming = a.incoming + u.i "
+               "  FROM unnest(%(ids)s::bigint[], %(r)s::bigint[], %(i)s::bigint[]) AS u(id, r, i), locked "
+               "  WHERE a.id = u.id AND locked.id = a.id AND a.posted - a.reserved >= u.r RETURNING a.id), "
+               "lst AS (UPDATE supervision_verificationlist SET status = 'approved', posting_state = 'reserved', "
+               "  decided_at = now(), effective_date = %(day)s WHERE id = %(list)s AND status = 'submitted' RETURNING id), "
+               "res AS (INSERT INTO supervision_reservation (account_id, source_kind, source_id, source_line, sign, "
+               "  quantity, posted, voided, state, created_at) "
+               "  SELECT u.a, 'list', %(list)s, u.l, sign(u.d), abs(u.d), 0, 0, 'open', now() "
+               "  FROM unnest(%(a)s::bigint[], %(l)s::bigint[], %(d)s::bigint[]) AS u(a, l, d) "
+               "  WHERE (SELECT count(*) FROM upd) = %(n)s AND EXISTS (SELECT 1 FROM lst) "
+               "  RETURNING id, account_id, source_line, sign, quantity) "
+               f"INSERT INTO supervision_stockentry ({ENTRY_COLS}) SELECT account_id, 'reserve', 'list', %(list)s, "
+               "source_line, id, 0, CASE WHEN sign < 0 THEN quantity ELSE 0 END, "
+               "CASE WHEN sign > 0 THEN quantity ELSE 0 END, %(day)s, now() FROM res",
+    "post": "WITH ev AS (INSERT INTO supervision_postingevent (event_id, source_kind, source_id, recorded_at) "
+            "  VALUES (%(event)s, 'list', %(list)s, now()) RETURNING id), "
+            f"{_LOCKED}, "
+            "upd AS (UPDATE supervision_stockaccount a SET posted = a.posted + u.p, reserved = a.reserved - u.r, "
+            "  incoming = a.incoming - u.i "
+            "  FROM unnest(%(ids)s::bigint[], %(p)s::bigint[], %(r)s::bigint[], %(i)s::bigint[]) AS u(id, p, r, i), "
+            "  locked WHERE a.id = u.id AND locked.id = a.id RETURNING a.id), "
+            "res AS (UPDATE supervision_reservation SET posted = quantity, state = 'posted', ended_at = now() "
+            "  WHERE source_kind = 'list' AND source_id = %(list)s AND state = 'open' "
+            "  RETURNING id, account_id, source_line, sign, quantity), "
+            "lst AS (UPDATE supervision_verificationlist SET posting_state = 'posted' "
+            "  WHERE id = %(list)s AND posting_state = 'reserved' RETURNING id) "
+            f"INSERT INTO supervision_stockentry ({ENTRY_COLS}) SELECT res.account_id, 'post', 'passage', ev.id, "
+            "res.source_line, res.id, res.sign * res.quantity, CASE WHEN res.sign < 0 THEN -res.quantity ELSE 0 END, "
+            "CASE WHEN res.sign > 0 THEN -res.quantity ELSE 0 END, %(day)s, now() FROM res, ev "
+            "WHERE (SELECT count(*) FROM upd) = %(n)s AND EXISTS (SELECT 1 FROM lst)",
+}
+_J = "json_extract(value, '$[{}]')"
+SQ = {
+    "direct": f"UPDATE supervision_stockaccount AS a SET posted = a.posted + v.p FROM (SELECT {_J.format(0)} AS id, "
+              f"{_J.format(1)} AS p FROM json_each(:acc)) AS v WHERE a.id = v.id AND a.posted + v.p >= a.reserved",
+    "direct_entries": f"INSERT INTO supervision_stockentry ({ENTRY_COLS}) SELECT {_J.format(0)}, 'direct', 'list', "
+                      f":list, {_J.format(1)}, NULL, {_J.format(2)}, 0, 0, :day, :now FROM json_each(:lines)",
+    "approve": "UPDATE supervision_verificationlist SET status = 'approved', posting_state = :state, decided_at = :now, "
+               "effective_date = :day WHERE id = :list AND status = 'submitted'",
+    "reserve": f"UPDATE supervision_stockaccount AS a SET reserved = a.reserved + v.r, incoming = a.incoming + v.i "
+               f"FROM (SELECT {_J.format(0)} AS id, {_J.format(2)} AS r, {_J.format(3)} AS i FROM json_each(:acc)) AS v "
+               "WHERE a.id = v.id AND a.posted - a.reserved >= v.r",
+    "reservations": "INSERT INTO supervision_reservation (account_id, source_kind, source_id, source_line, sign, "
+                    f"quantity, posted, voided, state, created_at) SELECT {_J.format(0)}, 'list', :list, {_J.format(1)}, "
+                    f"CASE WHEN {_J.format(2)} < 0 THEN -1 ELSE 1 END, abs({_J.format(2)}), 0, 0, 'open', :now "
+                    "FROM json_each(:lines)",
+    "reserve_entries": f"INSERT INTO supervision_stockentry ({ENTRY_COLS}) SELECT account_id, 'reserve', 'list', "
+                       ":list, source_line, id, 0, CASE WHEN sign < 0 THEN quantity ELSE 0 END, "
+                       "CASE WHEN sign > 0 THEN quantity ELSE 0 END, :day, :now FROM supervision_reservation "
+                       "WHERE source_kind = 'list' AND source_id = :list",
+    "event": "INSERT INTO supervision_postingevent (event_id, source_kind, source_id, recorded_at) "
+             "VALUES (:event, 'list', :list, :now)",
+    "post": f"UPDATE supervision_stockaccount AS a SET posted = a.posted + v.p, reserved = a.reserved - v.r, "
+            f"incoming = a.incoming - v.i FROM (SELECT {_J.format(0)} AS id, {_J.format(1)} AS p, {_J.format(2)} AS r, "
+            f"{_J.format(3)} AS i FROM json_each(:acc)) AS v WHERE a.id = v.id",
+    "post_entries": f"INSERT INTO supervision_stockentry ({ENTRY_COLS}) SELECT account_id, 'post', 'passage', :ev, "
+                    "source_line, id, sign * quantity, CASE WHEN sign < 0 THEN -quantity ELSE 0 END, "
+                    "CASE WHEN sign > 0 THEN -quantity ELSE 0 END, :day, :now FROM supervision_reservation "
+                    "WHERE source_kind = 'list' AND source_id = :list AND state = 'open'",
+    "end": "UPDATE supervision_reservation SET posted = quantity, state = 'posted', ended_at = :now "
+           "WHERE source_kind = 'list' AND source_id = :list AND state = 'open'",
+    "posted": "UPDATE supervision_verificationlist SET posting_state = 'posted' "
+              "WHERE id = :list AND posting_state = 'reserved'",
+}
 
 
 class Refused(Exception):
     pass
 
 
-def _post_pg(conn, form: str, job, day) -> None:
-    lid, ids, net, lines = job
-    a, ln, d = (list(c) for c in zip(*lines))
+def _expect(cur, n: int, what: str) -> None:
+    if cur.rowcount != n:
+        raise Refused(f"{what}: {cur.rowcount}/{n} rows")
+
+
+def _params(job, day) -> dict:
+    lid, ids, deltas, lines = job
+    a, ln, d = (list(c) for c in zip(*lines, strict=True))
+    p, r, i = (list(c) for c in zip(*deltas, strict=True))
+    return {"list": lid, "ids": ids, "p": p, "r": r, "i": i, "a": a, "l": ln, "d": d, "n": len(ids), "day": day,
+            "event": uuid.uuid4().hex}
+
+
+def _post_pg(conn, form: str, job, day, two_stage: bool) -> None:
+    x = _params(job, day)
+    n_lines = len(x["a"])
+    if form == "cte":
+        with conn.transaction():
+            cur = conn.execute(PG_CTE["reserve" if two_stage else "direct"], x)
+            _expect(cur, n_lines, "reserve" if two_stage else "post")
+        if two_stage:
+            with conn.transaction():
+                _expect(conn.execute(PG_CTE["post"], x), n_lines, "passage")
+        return
     with conn.transaction():
         cur = conn.cursor()
-        if form == "cte":
-            cur.execute(PG_ONE, {"ids": ids, "net": net, "day": day, "list": lid, "a": a, "l": ln, "d": d,
-                                 "n": len(ids)})
-            if cur.rowcount != len(lines):
-                raise Refused(f"list {lid}: {cur.rowcount}/{len(lines)} entries")
-            return
-        cur.execute(PG_LOCK, (ids,))
-        cur.execute(PG_UPDATE, (ids, net))
-        if cur.rowcount != len(ids):
-            raise Refused(f"list {lid}: guard refused ({cur.rowcount}/{len(ids)})")
-        cur.execute(PG_ENTRIES, (day, a, ln, d))
-        cur.execute(PG_LIST, (day, lid))
-        if cur.rowcount != 1:
-            raise Refused(f"list {lid} not submitted")
-
-
-def _post_sqlite(conn, form: str, job, day) -> None:
-    lid, ids, net, lines = job
-    now = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime())
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        if form == "set":
-            cur = conn.execute(SQ_UPDATE, (json.dumps(list(zip(ids, net))),))
-            if cur.rowcount != len(ids):
-                raise Refused(f"list {lid}: guard refused ({cur.rowcount}/{len(ids)})")
-            conn.execute(SQ_ENTRIES, (day, now, json.dumps(lines)))
+        cur.execute(PG["lock"], x)
+        if two_stage:
+            _expect(cur.execute(PG["reserve"], x), x["n"], "reserve guard")
+            _expect(cur.execute(PG["reservations"], x), n_lines, "reservations")
         else:
-            cur = conn.executemany(SQ_UPDATE_ONE, [(n, i, n) for i, n in zip(ids, net)])
-            if cur.rowcount != len(ids):
-                raise Refused(f"list {lid}: guard refused ({cur.rowcount}/{len(ids)})")
-            values = ", ".join(["(?, ?, ?, 0, ?, ?)"] * len(lines))
-            conn.execute("INSERT INTO supervision_stockentry (account_id, line_id, posted_delta, reserved_delta, "
-                         f"effective_date, recorded_at) VALUES {values}",
-                         [v for a, ln, d in lines for v in (a, ln, d, day, now)])
-        if conn.execute(SQ_LIST, (now, day, lid)).rowcount != 1:
-            raise Refused(f"list {lid} not submitted")
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
+            _expect(cur.execute(PG["direct"], x), x["n"], "guard")
+            _expect(cur.execute(PG["direct_entries"], x), n_lines, "entries")
+        _expect(cur.execute(PG["approve"], {**x, "state": "reserved" if two_stage else "posted"}), 1, "list")
+    if two_stage:
+        with conn.transaction():
+            cur = conn.cursor()
+            x["ev"] = cur.execute(PG["event"], x).fetchone()[0]
+            cur.execute(PG["lock"], x)
+            _expect(cur.execute(PG["post"], x), x["n"], "post")
+            _expect(cur.execute(PG["end"], x), n_lines, "reservations ended")
+            _expect(cur.execute(PG["posted"], x), 1, "list")
 
 
-def _floor_worker(q, out, barrier, db: str, form: str, sqlite_path: str | None) -> None:
+def _post_sqlite(conn, form: str, job, day, two_stage: bool) -> None:
+    lid, ids, deltas, lines = job
+    x = {"list": lid, "day": day, "now": time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime()),
+         "acc": json.dumps([[a, *d] for a, d in zip(ids, deltas, strict=True)]), "lines": json.dumps(lines),
+         "event": uuid.uuid4().hex, "state": "reserved" if two_stage else "posted"}
+
+    def tx(steps) -> None:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for name, n in steps:
+                cur = conn.execute(SQ[name], x)
+                if name == "event":
+                    x["ev"] = cur.lastrowid
+                elif n is not None:
+                    _expect(cur, n, name)
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+
+    if not two_stage:
+        tx([("direct", len(ids)), ("direct_entries", len(lines)), ("approve", 1)])
+        return
+    tx([("reserve", len(ids)), ("reservations", len(lines)), ("reserve_entries", len(lines)), ("approve", 1)])
+    tx([("event", None), ("post", len(ids)), ("post_entries", len(lines)), ("end", len(lines)), ("posted", 1)])
+
+
+def _floor_worker(q, out, barrier, db: str, form: str, sqlite_path: str | None, two_stage: bool) -> None:
     counts = {"retries": 0, "done": 0, "errors": []}
     if db == "postgres":
         import psycopg
@@ -298,7 +427,7 @@ def _floor_worker(q, out, barrier, db: str, form: str, sqlite_path: str | None) 
     for job in iter(q.get, None):
         for _attempt in range(3):
             try:
-                post(conn, form, job, day)
+                post(conn, form, job, day, two_stage)
                 counts["done"] += 1
                 break
             except retryable:
@@ -310,8 +439,8 @@ def _floor_worker(q, out, barrier, db: str, form: str, sqlite_path: str | None) 
     out.put(counts)
 
 
-def run_floor(db: str, form: str, sqlite_path: str | None, jobs, workers: int) -> dict:
-    return _run_workers(_floor_worker, jobs, workers, db, form, sqlite_path)
+def run_floor(db: str, form: str, sqlite_path: str | None, jobs, workers: int, two_stage: bool) -> dict:
+    return _run_workers(_floor_worker, jobs, workers, db, form, sqlite_path, two_stage)
 
 
 def pg_deadlocks() -> int:
@@ -323,24 +452,29 @@ def pg_deadlocks() -> int:
 
 
 def check_invariants() -> dict:
-    """Every balance row equals the fold of its entries; none is negative."""
+    """Every balance row (posted, reserved, incoming) equals the fold of its entries; none is negative; every
+    reservation of the run has ended."""
     from django.db import connection
 
     with connection.cursor() as cur:
         cur.execute(
             "SELECT COUNT(*) FROM supervision_stockaccount a LEFT JOIN ("
-            "  SELECT account_id, SUM(posted_delta) s FROM supervision_stockentry GROUP BY account_id) e "
-            "ON e.account_id = a.id WHERE a.posted <> COALESCE(e.s, 0)"
+            "  SELECT account_id, SUM(posted_delta) p, SUM(reserved_delta) r, SUM(incoming_delta) i "
+            "  FROM supervision_stockentry GROUP BY account_id) e ON e.account_id = a.id "
+            "WHERE a.posted <> COALESCE(e.p, 0) OR a.reserved <> COALESCE(e.r, 0) OR a.incoming <> COALESCE(e.i, 0)"
         )
         mismatched = cur.fetchone()[0]
         cur.execute("SELECT COUNT(*) FROM supervision_stockaccount WHERE posted < reserved OR posted < 0")
         negative = cur.fetchone()[0]
         cur.execute("SELECT COUNT(*) FROM supervision_stockentry")
         entries = cur.fetchone()[0]
-    return {"balance_rows_not_equal_fold": mismatched, "negative_balances": negative, "entries": entries}
+        cur.execute("SELECT COUNT(*) FROM supervision_reservation WHERE state = 'open'")
+        open_reservations = cur.fetchone()[0]
+    return {"balance_rows_not_equal_fold": mismatched, "negative_balances": negative, "entries": entries,
+            "open_reservations": open_reservations}
 
 
-FLOOR_FORMS = {"postgres": ("set", "cte"), "sqlite": ("set", "many")}
+FLOOR_FORMS = {"postgres": ("set", "cte"), "sqlite": ("set",)}
 
 
 def main() -> None:
@@ -395,7 +529,7 @@ def main() -> None:
             if side == "service":
                 res = run_service(customs, svc_ids[sl], args.workers, two_stage)
             else:
-                res = run_floor(args.db, side, sqlite_path, jobs[side][sl], args.workers)
+                res = run_floor(args.db, side, sqlite_path, jobs[side][sl], args.workers, two_stage)
             sides[side].append(res)
             rates.append(f"{side} {len(svc_ids[sl]) * args.lines / res['seconds']:,.0f}")
         log(f"round {r + 1} (lines/s): " + ", ".join(rates))

@@ -1,56 +1,89 @@
 """The REST API root: /api/v1/ (OpenAPI document at /api/v1/openapi.json, docs at /api/v1/docs)."""
 
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, RequestDataTooBig
+from django.db import DataError, IntegrityError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from bondzone.core.domain.errors import DomainError, Problem
-from bondzone.core.http import API_AUTH, error_body
+from bondzone.core.http import API_AUTH, BoundaryParser, database_refusal, error_body
 from bondzone.core.messages import as_dicts
+from bondzone.core.types import problems_of
 
-api = NinjaAPI(
+_ERROR_SCHEMAS = {
+    "FieldError": {"type": "object", "required": ["field", "code", "message"], "properties": {
+        "field": {"type": "string", "description": "the field at fault (\"\" for the request as a whole)"},
+        "code": {"type": "string", "description": "a stable problem code (bondzone/core/messages.py)"},
+        "message": {"type": "string", "description": "the problem in the request's language"}}},
+    "Error": {"type": "object", "required": ["detail", "errors"], "properties": {
+        "detail": {"type": "string"},
+        "errors": {"type": "array", "items": {"$ref": "#/components/schemas/FieldError"}}}},
+}
+_ERROR_RESPONSES = {
+    "400": "Bad input: a field-level problem per bad field; nothing was written",
+    "401": "Not logged in (no session, or no valid bearer token)",
+    "403": "Your role may not do this",
+    "404": "No such object that you may see",
+    "409": "Conflicts with the current state (or an Idempotency-Key reused with another payload)",
+    "413": "The request body is larger than the limit",
+}
+
+
+class BondZoneAPI(NinjaAPI):
+    """The OpenAPI document names the error answers every operation can give (one `Error` schema)."""
+
+    def get_openapi_schema(self, *args, **kwargs):
+        schema = super().get_openapi_schema(*args, **kwargs)
+        schema.setdefault("components", {}).setdefault("schemas", {}).update(_ERROR_SCHEMAS)
+        for operations in schema["paths"].values():
+            for method, op in operations.items():
+                codes = ["400", "404", "409"]  # 409: refused by the current state (a missing calendar year …)
+                if op.get("security"):
+                    codes += ["401", "403"]
+                if method in ("post", "put", "patch", "delete"):
+                    codes += ["413"]
+                for code in codes:
+                    op["responses"].setdefault(code, {"description": _ERROR_RESPONSES[code], "content": {
+                        "application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}})
+        return schema
+
+
+api = BondZoneAPI(
     title="BondZone API",
     version="1",
     description="Comprehensive bonded zone platform: account books, verification lists, governance.",
     auth=API_AUTH,
     urls_namespace="api",
+    parser=BoundaryParser(),
 )
-
-_PYDANTIC_CODES = {
-    "missing": "required",
-    "decimal_parsing": "not_a_number",
-    "decimal_type": "not_a_number",
-    "float_parsing": "not_a_number",
-    "int_parsing": "not_an_integer",
-    "int_type": "not_an_integer",
-    "string_too_long": "too_long",
-    "date_from_datetime_parsing": "bad_date",
-    "date_parsing": "bad_date",
-    "date_type": "bad_date",
-}
-
-
-def _field_path(loc) -> str:
-    parts = [p for p in loc if p not in ("body", "payload", "query", "path", "form", "file", "header")]
-    out = ""
-    for part in parts:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
-
 
 @api.exception_handler(ValidationError)
 def on_validation_error(request, exc: ValidationError):
-    problems = []
-    for err in exc.errors:
-        code = _PYDANTIC_CODES.get(err.get("type", ""), "invalid")
-        value = err.get("input")
-        params = {"message": err.get("msg", ""), "value": "" if isinstance(value, dict) else value}
-        if code == "too_long":
-            params["max"] = (err.get("ctx") or {}).get("max_length", "")
-        problems.append(Problem(_field_path(err.get("loc", ())), code, params))
-    return api.create_response(request, error_body(DomainError(problems)), status=400)
+    return api.create_response(request, error_body(DomainError(problems_of(exc.errors))), status=400)
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc: HttpError):
+    cause = exc.__cause__
+    if isinstance(cause, DomainError):  # refused by BoundaryParser while ninja read the body
+        return api.create_response(request, error_body(cause), status=cause.status)
+    return api.create_response(request, {"detail": str(exc), "errors": []}, status=exc.status_code)
+
+
+@api.exception_handler(RequestDataTooBig)
+def on_too_big(request, exc):
+    p = Problem("", "request_too_large", {"max": settings.DATA_UPLOAD_MAX_MEMORY_SIZE})
+    return api.create_response(request, error_body(DomainError(p)), status=413)
+
+
+@api.exception_handler(IntegrityError)
+@api.exception_handler(DataError)
+def on_database_refusal(request, exc):
+    err = database_refusal(exc)
+    return api.create_response(request, error_body(err), status=err.status)
 
 
 @api.exception_handler(DomainError)
@@ -80,6 +113,8 @@ def _mount_routers():
     from bondzone.core.api import router as core_router
     from bondzone.duties.api import router as duties_router
     from bondzone.evaluation.api import router as evaluation_router
+    from bondzone.gate.api import router as gate_router
+    from bondzone.processing.api import router as processing_router
     from bondzone.governance.api import router as governance_router
     from bondzone.sharing.api import router as sharing_router
     from bondzone.supervision.api import router as supervision_router
@@ -91,6 +126,8 @@ def _mount_routers():
     api.add_router("/evaluation", evaluation_router)
     api.add_router("/duties", duties_router)
     api.add_router("/cbec", cbec_router)
+    api.add_router("/gate", gate_router)
+    api.add_router("/processing", processing_router)
 
 
 _mount_routers()

@@ -1,7 +1,7 @@
 """Settings, configured by environment variables (see docs/configuration.md).
 
 BONDZONE_DATABASE_URL   database URL; default: SQLite file bondzone.sqlite3 at the repository root
-BONDZONE_SECRET_KEY     secret key; a development key is used when unset and DEBUG is on
+BONDZONE_SECRET_KEY     secret key; required unless DEBUG is on (the server refuses to start without it)
 BONDZONE_DEBUG          "1" to enable debug mode (default "0")
 BONDZONE_ALLOWED_HOSTS  comma-separated host names (default "localhost,127.0.0.1,[::1]")
 BONDZONE_TIME_ZONE      default "Asia/Shanghai"
@@ -9,6 +9,7 @@ BONDZONE_TIME_ZONE      default "Asia/Shanghai"
 
 import os
 import warnings
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -23,9 +24,10 @@ def _env_bool(name: str, default: str = "0") -> bool:
 
 
 DEBUG = _env_bool("BONDZONE_DEBUG")
-SECRET_KEY = os.environ.get("BONDZONE_SECRET_KEY") or (
-    "dev-insecure-bondzone-key-do-not-use-in-production-0123456789abcdef"
-)
+# Without BONDZONE_SECRET_KEY and with DEBUG off, the system check bondzone.E001 stops runserver, migrate and
+# every command, and the WSGI application refuses to load (bondzone/wsgi.py); tests run on this key.
+INSECURE_DEV_KEY = "dev-insecure-bondzone-key-do-not-use-in-production-0123456789abcdef"
+SECRET_KEY = os.environ.get("BONDZONE_SECRET_KEY") or INSECURE_DEV_KEY
 ALLOWED_HOSTS = [
     h.strip()
     for h in os.environ.get("BONDZONE_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver").split(",")
@@ -40,6 +42,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "ninja",
+    "axes",
     "bondzone.core",
     "bondzone.supervision",
     "bondzone.sharing",
@@ -47,6 +50,8 @@ INSTALLED_APPS = [
     "bondzone.evaluation",
     "bondzone.duties",
     "bondzone.cbec",
+    "bondzone.gate",
+    "bondzone.processing",
 ]
 
 MIDDLEWARE = [
@@ -58,8 +63,11 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "bondzone.core.middleware.RequestContextMiddleware",
+    "bondzone.core.middleware.BoundaryMiddleware",
+    "bondzone.core.middleware.SecurityHeadersMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "bondzone.urls"
@@ -102,6 +110,17 @@ if os.environ.get("BONDZONE_TEST_DB_NAME"):
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Log-in throttling (django-axes): after 5 failures for one user name OR from one address, that user name or
+# address is locked out for 15 minutes (answer 429 with a sentence, audit event auth.locked_out).
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = int(os.environ.get("BONDZONE_LOGIN_FAILURES", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("BONDZONE_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_HTTP_RESPONSE_CODE = 429
+AXES_LOCKOUT_CALLABLE = "bondzone.core.views.locked_out"
+AXES_VERBOSE = False
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
 ]
@@ -139,6 +158,8 @@ if not DEBUG and _env_bool("BONDZONE_HTTPS"):
     CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = True
     SECURE_HSTS_SECONDS = 31536000
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500

@@ -14,4 +14,6 @@ urlpatterns = [
     path("evaluation/", include("bondzone.evaluation.urls")),
     path("duties/", include("bondzone.duties.urls")),
     path("cbec/", include("bondzone.cbec.urls")),
+    path("gate/", include("bondzone.gate.urls")),
+    path("processing/", include("bondzone.processing.urls")),
 ]

@@ -3,7 +3,9 @@ from datetime import date
 from django.http import HttpRequest
 from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
+
+from .types import Id, Int, Pagination, Text, TextOf
 
 from . import selectors, services, tabular
 from .domain import workdays
@@ -33,12 +35,12 @@ class EnterpriseOut(Schema):
 
 
 class EnterpriseIn(Schema):
-    name: str
-    name_en: str = ""
-    credit_code: str
-    customs_code: str
-    zone_id: int
-    business_type: str = ""
+    name: TextOf(Enterprise, "name")
+    name_en: TextOf(Enterprise, "name_en") = ""
+    credit_code: TextOf(Enterprise, "credit_code")
+    customs_code: TextOf(Enterprise, "customs_code")
+    zone_id: Id
+    business_type: TextOf(Enterprise, "business_type") = ""
 
 
 class MeOut(Schema):
@@ -55,19 +57,19 @@ def me(request: HttpRequest):
 
 
 @router.get("/zones", response=list[ZoneOut], summary="List zones")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_zones(request: HttpRequest):
     return selectors.zones(actor(request))
 
 
 @router.get("/enterprises", response=list[EnterpriseOut], summary="List enterprises")
-@paginate(LimitOffsetPagination)
-def list_enterprises(request: HttpRequest, zone_id: int | None = None, q: str = ""):
+@paginate(Pagination)
+def list_enterprises(request: HttpRequest, zone_id: Id | None = None, q: Text(100) = ""):
     return selectors.enterprises(actor(request), zone_id=zone_id, q=q)
 
 
 @router.get("/enterprises/{enterprise_id}", response=EnterpriseOut, summary="One enterprise")
-def get_enterprise(request: HttpRequest, enterprise_id: int):
+def get_enterprise(request: HttpRequest, enterprise_id: Id):
     return get_scoped(Enterprise, actor(request), enterprise_id)
 
 
@@ -130,7 +132,7 @@ def calendar_years(request: HttpRequest):
 
 
 @router.get("/calendar/years/{year}", response=CalendarYearDetail, summary="One calendar year with its days")
-def calendar_year(request: HttpRequest, year: int):
+def calendar_year(request: HttpRequest, year: Int()):
     return _year_out(actor(request), year)
 
 
@@ -142,13 +144,13 @@ def calendar_add_year(request: HttpRequest, payload: CalendarYearIn):
 
 
 @router.delete("/calendar/years/{year}", response={204: None}, summary="Delete a calendar year")
-def calendar_delete_year(request: HttpRequest, year: int):
+def calendar_delete_year(request: HttpRequest, year: Int()):
     services.delete_calendar_year(actor=actor(request), year=year)
     return Status(204, None)
 
 
 @router.post("/calendar/years/{year}/days", response={201: CalendarDayOut}, summary="Add a holiday or make-up day")
-def calendar_add_day(request: HttpRequest, year: int, payload: CalendarDayIn):
+def calendar_add_day(request: HttpRequest, year: Int(), payload: CalendarDayIn):
     a = actor(request)
     get_scoped(CalendarYear, a, year, field="year")
     return Status(201, services.add_calendar_day(actor=a, year=year, day=payload.date, kind=payload.kind,
@@ -156,7 +158,7 @@ def calendar_add_day(request: HttpRequest, year: int, payload: CalendarDayIn):
 
 
 @router.delete("/calendar/days/{day_id}", response={204: None}, summary="Delete a calendar day")
-def calendar_delete_day(request: HttpRequest, day_id: int):
+def calendar_delete_day(request: HttpRequest, day_id: Id):
     services.delete_calendar_day(actor=actor(request), day_id=day_id)
     return Status(204, None)
 
@@ -180,7 +182,7 @@ def calendar_working_days(request: HttpRequest, start: date, end: date):
 
 @router.get("/calendar/add-working-days", response=WorkingDaysOut,
             summary="The n-th working day after start (before it when n < 0); 409 when a year has no calendar")
-def calendar_add_working_days(request: HttpRequest, start: date, n: int):
+def calendar_add_working_days(request: HttpRequest, start: date, n: Int()):
     actor(request)
     end = workdays.add_working_days(selectors.work_calendar(), start, n, field="n")
     return {"start": start, "end": end, "working_days": n}

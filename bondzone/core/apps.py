@@ -8,4 +8,4 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
-        from . import scopes  # noqa: F401  registers scoping rules
+        from . import checks, scopes  # noqa: F401  registers system checks and scoping rules

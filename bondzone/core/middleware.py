@@ -1,6 +1,15 @@
 import re
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from django.db import DataError, IntegrityError
+from django.http import JsonResponse
+from django.shortcuts import render
+
 from .context import reset_request_id, set_request_id
+from .domain.errors import DomainError, Problem
+from .http import database_refusal, error_body, hostile_query
+from .messages import as_dicts
 
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
 
@@ -23,3 +32,62 @@ class RequestContextMiddleware:
             return response
         finally:
             reset_request_id(token)
+
+
+def refusal_response(request, exc: DomainError):
+    """A refusal outside any view: JSON on the API, a page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(error_body(exc), status=exc.status)
+    return render(request, "core/refused.html", {"errors": as_dicts(exc.problems)}, status=exc.status)
+
+
+class BoundaryMiddleware:
+    """Refuses query strings and form fields that no column can store (NUL, lone surrogates) and bodies
+    over DATA_UPLOAD_MAX_MEMORY_SIZE on every path; turns a database IntegrityError/DataError a page view
+    did not foresee into a 4xx (the API does the same in bondzone/api.py)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            found = hostile_query(request)
+        except RequestDataTooBig:
+            limit = {"max": settings.DATA_UPLOAD_MAX_MEMORY_SIZE}
+            return refusal_response(request, DomainError(Problem("", "request_too_large", limit)))
+        if found is not None:
+            return refusal_response(request, DomainError(found))
+        return self.get_response(request)
+
+    def process_exception(self, request, exc):
+        if isinstance(exc, (IntegrityError, DataError)):
+            return refusal_response(request, database_refusal(exc))
+        return None
+
+
+CONTENT_SECURITY_POLICY = "; ".join([
+    "default-src 'self'",
+    "script-src 'self'",  # no inline script anywhere: behaviours live in static files (bondzone/ui.js …)
+    "style-src 'self' 'unsafe-inline'",  # style attributes in templates; ECharts and Swagger UI set styles
+    "img-src 'self' data:",
+    "font-src 'self' data:",
+    "connect-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+])
+
+
+class SecurityHeadersMiddleware:
+    """Content-Security-Policy on every response, and a Server header that names no software version
+    (a WSGI server adds its own version only when the application sent none)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response["Server"] = "BondZone"
+        return response

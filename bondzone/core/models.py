@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .domain.roles import Role
@@ -20,6 +22,7 @@ ROLE_LABELS = {
     Role.MARKET.value: _("market supervision"),
     Role.COMMERCE.value: _("commerce bureau"),
     Role.PLATFORM_ADMIN.value: _("platform admin"),
+    Role.GATE.value: _("gate"),
 }
 
 
@@ -118,23 +121,48 @@ class IdempotencyRecord(models.Model):
         constraints = [models.UniqueConstraint(fields=["user", "key"], name="idempotency_key_per_user")]
 
 
+def default_token_expiry():
+    return timezone.now() + timedelta(days=TOKEN_DAYS)
+
+
+TOKEN_DAYS = 90  # a token's default life
+TOKEN_USE_PRECISION = timedelta(minutes=5)  # last_used_at is written at most this often
+
+
 class ApiToken(models.Model):
-    """A bearer token for ERP integrations; only its SHA-256 is stored."""
+    """A bearer token for ERP integrations; only its SHA-256 is stored. It expires, can be revoked, and a
+    read-only token may only read (GET) whatever its user's role may read."""
+
+    READ = "read"
+    WRITE = "write"
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
     name = models.CharField(max_length=100)
     digest = models.CharField(max_length=64, unique=True)
+    scope = models.CharField(max_length=5, choices=[(READ, _("read only")), (WRITE, _("read and write"))],
+                             default=WRITE)
     created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(default=default_token_expiry)
+    revoked_at = models.DateTimeField(null=True, blank=True)
     last_used_at = models.DateTimeField(null=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
 
     @staticmethod
     def digest_of(raw: str) -> str:
         return hashlib.sha256(raw.encode()).hexdigest()
 
     @classmethod
-    def issue(cls, user, name: str) -> tuple["ApiToken", str]:
+    def issue(cls, user, name: str, *, days: int = TOKEN_DAYS, scope: str = WRITE) -> tuple["ApiToken", str]:
         raw = "bz_" + secrets.token_urlsafe(32)
-        return cls.objects.create(user=user, name=name, digest=cls.digest_of(raw)), raw
+        token = cls.objects.create(user=user, name=name, digest=cls.digest_of(raw), scope=scope,
+                                   expires_at=timezone.now() + timedelta(days=days))
+        return token, raw
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None and self.expires_at > timezone.now()
 
 
 CALENDAR_SOURCES = [

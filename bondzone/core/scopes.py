@@ -3,7 +3,7 @@
 from django.db.models import Q
 
 from .domain.roles import Role
-from .models import AuditEvent, CalendarDay, CalendarYear, Enterprise, Zone
+from .models import ApiToken, AuditEvent, CalendarDay, CalendarYear, Enterprise, Zone
 from .scoping import by_enterprise_or_zone, scope_rule
 
 
@@ -32,15 +32,28 @@ def enterprises(qs, actor, action):
 
 
 _audit_by_owner = by_enterprise_or_zone("enterprise_id", "zone_id")
+REGISTRY = Enterprise._meta.label_lower
 
 
 @scope_rule(AuditEvent)
 def audit_events(qs, actor, action):
     if actor.role == Role.ENTERPRISE:
         return qs.filter(enterprise_id=actor.enterprise_id)
-    if actor.role == Role.COMMERCE:  # the commerce bureau runs the policy ledger and the evaluation
-        return qs.filter(Q(enterprise_id__isnull=False) | Q(object_type__startswith="governance.")
+    # Bureaus see the events of what they may read, and nothing else (fail closed): market supervision the
+    # enterprise registry; commerce the registry, the policy ledger and the evaluation; tax, which reads
+    # books and lists (docs/authorization.md), every enterprise's events. Neither market nor commerce
+    # receives a book's or a list's details through the audit trail.
+    if actor.role == Role.MARKET:
+        return qs.filter(object_type=REGISTRY)
+    if actor.role == Role.COMMERCE:
+        return qs.filter(Q(object_type=REGISTRY) | Q(object_type__startswith="governance.")
                          | Q(object_type__startswith="evaluation."))
-    if actor.role in (Role.TAX, Role.MARKET):
+    if actor.role == Role.TAX:
         return qs.filter(enterprise_id__isnull=False)
     return _audit_by_owner(qs, actor, action)
+
+
+@scope_rule(ApiToken)
+def api_tokens(qs, actor, action):
+    """Everyone sees and revokes their own tokens; administrators everyone's."""
+    return qs.filter(user_id=actor.user_id)

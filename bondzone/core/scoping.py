@@ -12,6 +12,7 @@ from django.db.models import Model, Q, QuerySet
 
 from .actor import Actor
 from .domain.errors import NotFound, problem
+from .domain.inputs import as_id, shown
 from .domain.roles import Role
 
 Rule = Callable[[QuerySet, Actor, str], QuerySet]
@@ -47,6 +48,8 @@ def restrict(source: QuerySet | type[Model], actor: Actor, action: str = "view")
 def get_scoped(source: QuerySet | type[Model], actor: Actor, pk, action: str = "view", field: str = "pk"):
     """One object the actor may see, else NotFound (never 403: existence is not leaked)."""
     qs = restrict(source, actor, action)
+    if field == "pk" and as_id(pk) is None:  # "²", 2**64: no row can have it, and the database would overflow
+        raise NotFound(problem("id", "not_found", model=qs.model._meta.verbose_name, id=shown(pk)))
     try:
         return qs.get(**{field: pk})
     except (qs.model.DoesNotExist, ValueError, TypeError):

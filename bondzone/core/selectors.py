@@ -8,7 +8,7 @@ from django.db.models import Count, Max, Q, QuerySet
 
 from .actor import Actor
 from .domain.workdays import WorkCalendar, missing_years
-from .models import AuditEvent, CalendarDay, CalendarYear, Enterprise, Zone
+from .models import ApiToken, AuditEvent, CalendarDay, CalendarYear, Enterprise, Zone
 from .scoping import restrict
 
 
@@ -43,6 +43,9 @@ def audit_events(
     return qs
 
 
+def api_tokens(actor: Actor, *, user_id: int | None = None) -> QuerySet[ApiToken]:
+    qs = restrict(ApiToken, actor).select_related("user")
+    return qs.filter(user_id=user_id) if user_id else qs
 def calendar_years(actor: Actor) -> QuerySet[CalendarYear]:
     return restrict(CalendarYear, actor).annotate(
         holidays=Count("days", filter=Q(days__kind="holiday")), workdays=Count("days", filter=Q(days__kind="workday"))

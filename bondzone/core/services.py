@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
 from . import audit
 from .actor import Actor
 from .domain import workdays
-from .domain.errors import DomainError, problem
+from .domain.errors import DomainError, NotFound, problem
 from .domain.identifiers import check_customs_code, normalize_credit_code
-from .domain.inputs import collect_date
+from .domain.inputs import QUERY, collect_date, collect_int, collect_text
 from .domain.roles import Role
-from .models import CALENDAR_SOURCES, CalendarDay, CalendarYear, Enterprise, Profile, Zone
+from .models import CALENDAR_SOURCES, TOKEN_DAYS, ApiToken, CalendarDay, CalendarYear, Enterprise, Profile, Zone
 from .scoping import get_scoped
 
 
@@ -77,6 +78,40 @@ def create_user(
     return user
 
 
+MAX_TOKEN_DAYS = 366
+
+
+def issue_token(*, actor: Actor, name: str, days: int | str = TOKEN_DAYS, scope: str = ApiToken.WRITE,
+                user_id: int | None = None) -> tuple[ApiToken, str]:
+    """A new bearer token for the actor (an administrator: for any user); the raw token is returned once."""
+    problems: list = []
+    name = collect_text(name, "name", problems, max_length=100, required=True)
+    days = collect_int(days, "days", problems, lo=1, hi=MAX_TOKEN_DAYS, required=True)
+    if scope not in (ApiToken.READ, ApiToken.WRITE):
+        problems.append(problem("scope", "bad_choice", value=scope, choices="read, write"))
+    if user_id not in (None, actor.user_id) and not actor.is_admin:
+        raise NotFound(problem("user_id", "not_found", model="user", id=user_id))
+    user = get_user_model().objects.filter(pk=user_id or actor.user_id, is_active=True).first()
+    if user is None:
+        problems.append(problem("user_id", "not_found", model="user", id=user_id or actor.user_id))
+    if problems:
+        raise DomainError(problems)
+    with transaction.atomic(durable=True):
+        token, raw = ApiToken.issue(user, name, days=days, scope=scope)
+        audit.record(actor, "token.issue", token, after={"user": user.get_username(), "name": name, "scope": scope,
+                                                         "expires_at": token.expires_at.isoformat()})
+    return token, raw
+
+
+def revoke_token(*, actor: Actor, token_id: int) -> ApiToken:
+    """Revoke one of the actor's tokens (an administrator: anyone's); it stops working at once."""
+    with transaction.atomic(durable=True):
+        token = get_scoped(ApiToken.objects.select_for_update(), actor, token_id)
+        if token.revoked_at is None:
+            token.revoked_at = timezone.now()
+            token.save(update_fields=["revoked_at"])
+            audit.record(actor, "token.revoke", token, after={"user": token.user_id, "name": token.name})
+    return token
 def _calendar_snapshot(year: CalendarYear) -> dict:
     return {"year": year.year, "source": year.source, "note": year.note,
             "days": [[d.date.isoformat(), d.kind, d.name] for d in year.days.order_by("date")]}
@@ -87,7 +122,7 @@ def _parse_calendar_rows(rows: list[dict]) -> tuple[dict[int, list[tuple]], list
     problems, by_year, seen = [], {}, {}
     for n, row in enumerate(rows, start=1):
         row_problems: list = []
-        day = collect_date(row.get("date"), "date", row_problems)
+        day = collect_date(row.get("date"), "date", row_problems, window=QUERY)  # the calendar's window applies
         if day is None and not row_problems:
             row_problems.append(problem("date", "required"))
         name = (row.get("name") or "").strip()
@@ -171,7 +206,7 @@ def add_calendar_day(*, actor: Actor, day, kind: str, name: str = "", year: int 
     """One exception day; with `year`, the day must fall in it (the page and API add days to a year)."""
     actor.require("core.manage_calendar")
     problems: list = []
-    parsed_day = collect_date(day, "date", problems)
+    parsed_day = collect_date(day, "date", problems, window=QUERY)  # the calendar's own window applies
     if parsed_day is None and not problems:
         problems.append(problem("date", "required"))
     elif parsed_day is not None and year is not None and parsed_day.year != year:

@@ -1,4 +1,5 @@
-"""Reading an uploaded table (CSV / XLSX / JSON, via tablib) into rows keyed by lower-case header names."""
+"""Tables in and out (CSV / XLSX / JSON, via tablib): uploaded tables read into rows keyed by lower-case
+header names; exports rendered with no cell a spreadsheet would run as a formula."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import IO
 import tablib
 
 from .domain.errors import DomainError, problem
+from .domain.inputs import parse_decimal
 
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
@@ -50,8 +52,27 @@ def read_rows(stream: IO[bytes], fmt: str, *, required: list[str], max_bytes: in
     return rows
 
 
-def write_rows(headers: list[str], rows: list[list], fmt: str) -> bytes:
+# A cell starting with one of these is a formula to Excel / LibreOffice (OWASP "CSV injection").
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert(value):
+    """The cell as text a spreadsheet shows rather than runs: a leading apostrophe before formula-like text;
+    numbers (also negative ones, as text) stay as they are."""
+    if isinstance(value, str) and value.startswith(FORMULA_START) and parse_decimal(value) is None:
+        return "'" + value
+    return value
+
+
+def render(ds: tablib.Dataset, fmt: str) -> bytes:
+    """An export as bytes (CSV with a BOM for Excel); CSV and XLSX cells made inert."""
     if fmt not in FORMATS:
         raise DomainError(problem("format", "unknown_format", value=fmt))
-    out = tablib.Dataset(*rows, headers=headers).export(fmt)
+    if fmt in ("csv", "xlsx"):
+        ds = tablib.Dataset(*[[inert(v) for v in row] for row in ds], headers=ds.headers)
+    out = ds.export(fmt)
     return out.encode("utf-8-sig" if fmt == "csv" else "utf-8") if isinstance(out, str) else out
+
+
+def write_rows(headers: list[str], rows: list[list], fmt: str) -> bytes:
+    return render(tablib.Dataset(*rows, headers=headers), fmt)

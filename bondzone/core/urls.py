@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("tokens/", views.tokens, name="tokens"),
     path("calendar/", views.calendar_index, name="calendar"),
     path("calendar/import/", views.calendar_import, name="calendar_import"),
     path("calendar/add-year/", views.calendar_add_year, name="calendar_add_year"),

@@ -1,19 +1,22 @@
 from datetime import date
 
+from axes.signals import user_locked_out
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.dispatch import receiver
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from . import selectors, services, tabular
-from .actor import actor_of
+from . import audit, selectors, services, tabular
+from .actor import ANONYMOUS, actor_of
 from .domain import workdays
 from .domain.errors import DomainError, problem
 from .domain.roles import Role
-from .models import DAY_KINDS, CalendarYear
+from .models import DAY_KINDS, TOKEN_DAYS, ApiToken, CalendarYear
 from .scoping import get_scoped
 from .web import actor, flash_refusal, page
 
@@ -34,6 +37,41 @@ def home(request):
     return redirect("supervision:dashboard")
 
 
+def locked_out(request, original_response=None, credentials=None):
+    """django-axes' answer once a user name or an address has failed too often: the log-in page again,
+    with a sentence saying why and for how long (429)."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    message = _("Too many failed log-ins for this user name or from this address. Try again in %(minutes)s "
+                "minutes.") % {"minutes": minutes}
+    return render(request, "core/login.html", {"locked_out": message}, status=429)
+
+
+@receiver(user_locked_out)
+def audit_lockout(sender, request, username, ip_address, **kwargs):
+    audit.record(ANONYMOUS, "auth.locked_out", object_type="auth.user", object_id=(username or "")[:64],
+                 after={"username": (username or "")[:150], "ip_address": ip_address})
+
+
+@page
+def tokens(request):
+    """The user's API tokens: issue (shown once), list, revoke."""
+    a = actor(request)
+    new_raw = None
+    if request.method == "POST":
+        try:
+            if "revoke" in request.POST:
+                services.revoke_token(actor=a, token_id=request.POST["revoke"])
+                messages.success(request, _("Token revoked."))
+            else:
+                _token, new_raw = services.issue_token(
+                    actor=a, name=request.POST.get("name", ""), days=request.POST.get("days", TOKEN_DAYS),
+                    scope=ApiToken.READ if request.POST.get("read_only") else ApiToken.WRITE)
+        except DomainError as exc:
+            flash_refusal(request, exc)
+        if new_raw is None:
+            return redirect("tokens")
+    return render(request, "core/tokens.html", {"tokens": selectors.api_tokens(a), "new_raw": new_raw,
+                                                "days": TOKEN_DAYS})
 # ---------------------------------------------------------------- the working-day calendar
 CALENDAR_COLUMNS = ["date", "kind", "name"]
 

@@ -1,19 +1,19 @@
 """REST endpoints of the zone evaluation (/api/v1/evaluation/): thin wrappers over selectors and services."""
 
-from __future__ import annotations
-
 from django.http import HttpRequest, HttpResponse
 from ninja import File, Header, Router, Status
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
+
+from bondzone.core.types import Id, Int, Pagination
 
 from bondzone.core.http import actor
 
 from . import exports, selectors, services
 from .schemas import (
-    AreaIn, AreaOut, CloneIn, ComputeIn, FrameworkDetailOut, FrameworkOut, ImportOut, IndicatorOut, IndicatorPatch,
-    NodeIn, PublishIn, ReproduceOut, RunIn, RunOut, SettingsIn, ValueIn, ValueOut, WeightsIn, ZoneDetailOut, ZoneIn,
-    ZoneOut, ZoneResultOut,
+    AreaIn, AreaOut, CloneIn, ComputeIn, FrameworkDetailOut, FrameworkOut, ValuesImportOut, IndicatorOut, IndicatorPatch,
+    NodeIn, PublishIn, ReproduceOut, RunIn, RunOut, SettingsIn, ValueIn, ValueOut, FrameworkWeightsIn, ZoneDetailOut, EvalZoneIn,
+    EvalZoneOut, ZoneResultOut,
 )
 
 router = Router(tags=["evaluation"])
@@ -26,30 +26,30 @@ def _framework_detail(f):
 
 
 # ---------------------------------------------------------------- zones
-@router.get("/zones", response=list[ZoneOut], summary="Evaluated zones")
-@paginate(LimitOffsetPagination)
+@router.get("/zones", response=list[EvalZoneOut], summary="Evaluated zones")
+@paginate(Pagination)
 def list_zones(request: HttpRequest, q: str = "", region: str = "", synthetic: bool | None = None):
     return selectors.zones(actor(request), q=q, region=region, synthetic=synthetic)
 
 
-@router.post("/zones", response={201: ZoneOut}, summary="Add an evaluated zone")
-def create_zone(request: HttpRequest, payload: ZoneIn):
+@router.post("/zones", response={201: EvalZoneOut}, summary="Add an evaluated zone")
+def create_zone(request: HttpRequest, payload: EvalZoneIn):
     return Status(201, services.save_zone(actor=actor(request), data=payload.dict(exclude_unset=True)))
 
 
-@router.patch("/zones/{zone_id}", response=ZoneOut, summary="Change an evaluated zone (dates, region, platform link …)")
-def update_zone(request: HttpRequest, zone_id: int, payload: ZoneIn):
+@router.patch("/zones/{zone_id}", response=EvalZoneOut, summary="Change an evaluated zone (dates, region, platform link …)")
+def update_zone(request: HttpRequest, zone_id: Id, payload: EvalZoneIn):
     return services.save_zone(actor=actor(request), zone_id=zone_id, data=payload.dict(exclude_unset=True))
 
 
 @router.get("/zones/{zone_id}/areas", response=list[AreaOut], summary="Areas of a zone per year")
-def list_areas(request: HttpRequest, zone_id: int):
+def list_areas(request: HttpRequest, zone_id: Id):
     a = actor(request)
     return selectors.areas(a, selectors.zone(a, zone_id))
 
 
 @router.put("/zones/{zone_id}/areas", response=AreaOut, summary="Set a zone's areas for a year")
-def set_area(request: HttpRequest, zone_id: int, payload: AreaIn):
+def set_area(request: HttpRequest, zone_id: Id, payload: AreaIn):
     return services.set_area(actor=actor(request), zone_id=zone_id, year=payload.year, planned=payload.planned_km2,
                              accepted=payload.accepted_km2, fenced=payload.fenced_km2,
                              developed=payload.developed_km2)
@@ -62,12 +62,12 @@ def list_frameworks(request: HttpRequest):
 
 
 @router.get("/frameworks/{framework_id}", response=FrameworkDetailOut, summary="A framework with its indicator tree")
-def get_framework(request: HttpRequest, framework_id: int):
+def get_framework(request: HttpRequest, framework_id: Id):
     return _framework_detail(selectors.framework(actor(request), framework_id))
 
 
 @router.post("/frameworks/{framework_id}/clone", response={201: FrameworkDetailOut}, summary="Clone a framework")
-def clone_framework(request: HttpRequest, framework_id: int, payload: CloneIn):
+def clone_framework(request: HttpRequest, framework_id: Id, payload: CloneIn):
     f = services.clone_framework(actor=actor(request), framework_id=framework_id, code=payload.code,
                                  name=payload.name)
     return Status(201, _framework_detail(f))
@@ -75,41 +75,41 @@ def clone_framework(request: HttpRequest, framework_id: int, payload: CloneIn):
 
 @router.put("/frameworks/{framework_id}/weights", response=FrameworkDetailOut,
             summary="Change weights (every sibling set must still sum to its parent)")
-def set_weights(request: HttpRequest, framework_id: int, payload: WeightsIn):
+def set_weights(request: HttpRequest, framework_id: Id, payload: FrameworkWeightsIn):
     return _framework_detail(services.set_weights(actor=actor(request), framework_id=framework_id,
                                                   weights=payload.weights))
 
 
 @router.patch("/frameworks/{framework_id}/indicators/{code}", response=IndicatorOut, summary="Change an indicator")
-def update_indicator(request: HttpRequest, framework_id: int, code: str, payload: IndicatorPatch):
+def update_indicator(request: HttpRequest, framework_id: Id, code: str, payload: IndicatorPatch):
     return services.update_indicator(actor=actor(request), framework_id=framework_id, code=code,
                                      data=payload.dict(exclude_none=True))
 
 
 @router.post("/frameworks/{framework_id}/indicators", response={201: IndicatorOut},
              summary="Add an indicator or bonus / penalty item (weight 0; then set weights)")
-def add_indicator(request: HttpRequest, framework_id: int, payload: NodeIn):
+def add_indicator(request: HttpRequest, framework_id: Id, payload: NodeIn):
     return Status(201, services.add_node(actor=actor(request), framework_id=framework_id, data=payload.dict()))
 
 
 @router.delete("/frameworks/{framework_id}/indicators/{code}", response={204: None},
                summary="Remove a weightless node (a category with its indicators)")
-def remove_indicator(request: HttpRequest, framework_id: int, code: str):
+def remove_indicator(request: HttpRequest, framework_id: Id, code: str):
     services.remove_node(actor=actor(request), framework_id=framework_id, code=code)
     return Status(204, None)
 
 
 @router.patch("/frameworks/{framework_id}", response=FrameworkDetailOut,
               summary="Change aggregation, missing-value rule or class bands")
-def update_settings(request: HttpRequest, framework_id: int, payload: SettingsIn):
+def update_settings(request: HttpRequest, framework_id: Id, payload: SettingsIn):
     return _framework_detail(services.update_settings(actor=actor(request), framework_id=framework_id,
                                                       data=payload.dict(exclude_none=True)))
 
 
 # ---------------------------------------------------------------- base data values
 @router.get("/values", response=list[ValueOut], summary="Base data values (newest revisions unless all=true)")
-@paginate(LimitOffsetPagination)
-def list_values(request: HttpRequest, zone_id: int | None = None, series: str = "", year: int | None = None,
+@paginate(Pagination)
+def list_values(request: HttpRequest, zone_id: Id | None = None, series: str = "", year: Int(1900, 2200) | None = None,
                 source: str = "", all: bool = False):
     return selectors.values(actor(request), zone_id=zone_id, series=series, year=year, source=source,
                             current_only=not all)
@@ -121,7 +121,7 @@ def record_value(request: HttpRequest, payload: ValueIn):
     return Status(201, services.record_value(actor=actor(request), zone_id=data.pop("zone_id"), data=data))
 
 
-@router.post("/values/import", response={201: ImportOut},
+@router.post("/values/import", response={201: ValuesImportOut},
              summary="Import values from CSV / XLSX / JSON (zone, series, year, value, unit, note); all or nothing")
 def import_values(request: HttpRequest, file: File[UploadedFile]):
     a = actor(request)
@@ -130,7 +130,7 @@ def import_values(request: HttpRequest, file: File[UploadedFile]):
     return Status(201, {"rows": len(services.import_values(actor=a, rows=rows))})
 
 
-@router.post("/values/compute", response={201: ImportOut},
+@router.post("/values/compute", response={201: ValuesImportOut},
              summary="Compute the platform series (trade by trade mode, active enterprises) for a year")
 def compute_values(request: HttpRequest, payload: ComputeIn):
     return Status(201, {"rows": len(services.compute_platform_values(actor=actor(request), year=payload.year))})
@@ -138,8 +138,8 @@ def compute_values(request: HttpRequest, payload: ComputeIn):
 
 # ---------------------------------------------------------------- runs
 @router.get("/runs", response=list[RunOut], summary="Evaluation runs")
-@paginate(LimitOffsetPagination)
-def list_runs(request: HttpRequest, year: int | None = None, framework_id: int | None = None):
+@paginate(Pagination)
+def list_runs(request: HttpRequest, year: Int(1900, 2200) | None = None, framework_id: Id | None = None):
     return selectors.runs(actor(request), year=year, framework_id=framework_id)
 
 
@@ -149,19 +149,19 @@ def create_run(request: HttpRequest, payload: RunIn, idempotency_key: str | None
 
 
 @router.get("/runs/{run_id}", response=RunOut, summary="One run")
-def get_run(request: HttpRequest, run_id: int):
+def get_run(request: HttpRequest, run_id: Id):
     return selectors.run(actor(request), run_id)
 
 
 @router.get("/runs/{run_id}/results", response=list[ZoneResultOut], summary="Ranking of a run")
-@paginate(LimitOffsetPagination)
-def run_results(request: HttpRequest, run_id: int, region: str = "", klass: str = "", q: str = ""):
+@paginate(Pagination)
+def run_results(request: HttpRequest, run_id: Id, region: str = "", klass: str = "", q: str = ""):
     a = actor(request)
     return selectors.ranking(a, selectors.run(a, run_id), region=region, klass=klass, q=q)
 
 
 @router.get("/runs/{run_id}/zones/{zone_id}", response=ZoneDetailOut, summary="A zone's scores in a run")
-def run_zone(request: HttpRequest, run_id: int, zone_id: int):
+def run_zone(request: HttpRequest, run_id: Id, zone_id: Id):
     a = actor(request)
     r = selectors.run(a, run_id)
     result, scores = selectors.zone_scores(a, r, zone_id)
@@ -170,15 +170,15 @@ def run_zone(request: HttpRequest, run_id: int, zone_id: int):
             "strengths": [s.code for s in best], "weaknesses": [s.code for s in worst]}
 
 
-@router.get("/runs/{run_id}/exit-watch", response=list[ZoneOut],
+@router.get("/runs/{run_id}/exit-watch", response=list[EvalZoneOut],
             summary="Zones in the bottom 5 nationally and regionally two years running")
-def run_exit_watch(request: HttpRequest, run_id: int):
+def run_exit_watch(request: HttpRequest, run_id: Id):
     a = actor(request)
     return selectors.exit_watch_zones(a, selectors.run(a, run_id))
 
 
 @router.get("/runs/{run_id}/export", summary="Ranking as CSV / XLSX / JSON")
-def export_run(request: HttpRequest, run_id: int, format: str = "csv"):
+def export_run(request: HttpRequest, run_id: Id, format: str = "csv"):
     a = actor(request)
     body = exports.export_ranking(a, selectors.run(a, run_id), fmt=format)
     response = HttpResponse(body, content_type=exports.FORMATS[format])
@@ -187,12 +187,12 @@ def export_run(request: HttpRequest, run_id: int, format: str = "csv"):
 
 
 @router.post("/runs/{run_id}/reproduce", response=ReproduceOut, summary="Re-run from the frozen inputs and compare")
-def reproduce_run(request: HttpRequest, run_id: int):
+def reproduce_run(request: HttpRequest, run_id: Id):
     a = actor(request)
     same, got = services.reproduce_run(actor=a, run_id=run_id)
     return {"same": same, "stored_hash": selectors.run(a, run_id).result_hash, "recomputed_hash": got}
 
 
 @router.post("/runs/{run_id}/publish", response=RunOut, summary="Publish or withdraw a run")
-def publish_run(request: HttpRequest, run_id: int, payload: PublishIn):
+def publish_run(request: HttpRequest, run_id: Id, payload: PublishIn):
     return services.publish_run(actor=actor(request), run_id=run_id, public=payload.public)

@@ -18,13 +18,6 @@ VALUE_COLUMNS = ["zone", "series", "year", "value", "unit", "note"]
 guess_format = tabular.guess_format
 
 
-def _render(ds: tablib.Dataset, fmt: str) -> bytes:
-    if fmt not in FORMATS:
-        raise DomainError(problem("format", "unknown_format", value=fmt))
-    out = ds.export(fmt)
-    return out.encode("utf-8-sig" if fmt == "csv" else "utf-8") if isinstance(out, str) else out
-
-
 def export_ranking(actor: Actor, run: EvaluationRun, *, fmt: str) -> bytes:
     if fmt not in FORMATS:
         raise DomainError(problem("format", "unknown_format", value=fmt))
@@ -46,7 +39,7 @@ def export_ranking(actor: Actor, run: EvaluationRun, *, fmt: str) -> bytes:
                    "" if r.mc_p05 is None else str(r.mc_p05), "" if r.mc_p95 is None else str(r.mc_p95),
                    *("" if v is None else str(v) for v in (r.mc_regional_median, r.mc_regional_p05, r.mc_regional_p95)),
                    *[cat_scores.get((r.zone_id, c), "") for c in cats], " ".join(imputed.get(r.zone_id, []))])
-    return _render(ds, fmt)
+    return tabular.render(ds, fmt)
 
 
 def read_rows(stream: IO[bytes], fmt: str) -> list[dict]:

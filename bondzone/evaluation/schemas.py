@@ -3,8 +3,12 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
+from bondzone.core.domain.inputs import BIGINT
+from bondzone.core.types import Id, Int, Text
 
-class ZoneOut(Schema):
+
+
+class EvalZoneOut(Schema):
     id: int
     code: str
     name_zh: str
@@ -19,28 +23,28 @@ class ZoneOut(Schema):
     synthetic: bool
 
 
-class ZoneIn(Schema):
+class EvalZoneIn(Schema):
     """Every field optional on PATCH; code, name_zh and region required on POST. Dates YYYY-MM-DD;
     platform_zone: the code of the platform zone ("" for none); evaluated_from: "" for not yet."""
 
-    code: str | None = None
-    name_zh: str | None = None
-    name_en: str | None = None
-    kind: str | None = None
-    region: str | None = None
-    province: str | None = None
-    platform_zone: str | None = None
-    approved_on: str | None = None
-    accepted_on: str | None = None
+    code: Text(16) | None = None
+    name_zh: Text(100) | None = None
+    name_en: Text(100) | None = None
+    kind: Text(12) | None = None
+    region: Text(16) | None = None
+    province: Text(20) | None = None
+    platform_zone: Text(16) | None = None
+    approved_on: Text(10) | None = None
+    accepted_on: Text(10) | None = None
     evaluated_from: str | None = None
 
 
 class AreaIn(Schema):
-    year: int
-    planned_km2: str
-    accepted_km2: str
-    fenced_km2: str
-    developed_km2: str
+    year: Int()
+    planned_km2: Text(40)
+    accepted_km2: Text(40)
+    fenced_km2: Text(40)
+    developed_km2: Text(40)
 
 
 class AreaOut(Schema):
@@ -89,58 +93,58 @@ class FrameworkDetailOut(FrameworkOut):
 
 
 class CloneIn(Schema):
-    code: str = Field(max_length=40)
-    name: str = Field(max_length=200)
+    code: Text(40)
+    name: Text(200)
 
 
-class WeightsIn(Schema):
-    weights: dict[str, str]
+class FrameworkWeightsIn(Schema):
+    weights: dict[Text(20), Text(40)]
 
 
 class IndicatorPatch(Schema):
-    name_zh: str | None = None
-    name_en: str | None = None
-    direction: int | None = None
-    unit: str | None = None
-    normalisation: str | None = None
-    goal_low: str | None = None
-    goal_high: str | None = None
-    points: str | None = None
-    cap: str | None = None
+    name_zh: Text(100) | None = None
+    name_en: Text(150) | None = None
+    direction: Int(-1, 1) | None = None
+    unit: Text(20) | None = None
+    normalisation: Text(10) | None = None
+    goal_low: Text(40) | None = None
+    goal_high: Text(40) | None = None
+    points: Text(40) | None = None
+    cap: Text(40) | None = None
 
 
 class NodeIn(Schema):
-    code: str = Field(max_length=20)
-    kind: str = "indicator"
-    parent: str = ""
-    name_zh: str = Field(max_length=100)
-    name_en: str = ""
-    direction: int = 1
-    unit: str = ""
-    formula: str = "raw"
-    series: str
-    normalisation: str = "minmax"
-    goal_low: str | None = None
-    goal_high: str | None = None
-    points: str | None = None
-    cap: str | None = None
+    code: Text(20)
+    kind: Text(10) = "indicator"
+    parent: Text(20) = ""
+    name_zh: Text(100)
+    name_en: Text(150) = ""
+    direction: Int(-1, 1) = 1
+    unit: Text(20) = ""
+    formula: Text(10) = "raw"
+    series: Text(40)
+    normalisation: Text(10) = "minmax"
+    goal_low: Text(40) | None = None
+    goal_high: Text(40) | None = None
+    points: Text(40) | None = None
+    cap: Text(40) | None = None
 
 
 class SettingsIn(Schema):
-    name: str | None = None
-    aggregation: str | None = None
-    impute: str | None = None
-    min_coverage: str | None = None
-    class_bands: list[list[str]] | None = None
+    name: Text(200) | None = None
+    aggregation: Text(12) | None = None
+    impute: Text(8) | None = None
+    min_coverage: Text(40) | None = None
+    class_bands: list[list[Text(40)]] | None = None
 
 
 class ValueIn(Schema):
-    zone_id: int
-    series: str
-    year: int
-    value: str
-    unit: str
-    note: str = ""
+    zone_id: Id
+    series: Text(40)
+    year: Int()
+    value: Text(60)
+    unit: Text(20)
+    note: Text(300) = ""
 
 
 class ValueOut(Schema):
@@ -158,19 +162,19 @@ class ValueOut(Schema):
 
 
 class ComputeIn(Schema):
-    year: int
+    year: Int()
 
 
-class ImportOut(Schema):
+class ValuesImportOut(Schema):
     rows: int
 
 
 class RunIn(Schema):
-    framework_id: int
-    year: int
-    draws: int = 1000
-    seed: int = 0
-    label: str = ""
+    framework_id: Id
+    year: Int()
+    draws: Int() = 1000
+    seed: Int(*BIGINT) = 0
+    label: Text(200) = ""
 
 
 class RunOut(Schema):

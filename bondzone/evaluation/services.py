@@ -20,7 +20,9 @@ from django.db.models import F, Max
 from bondzone.core import audit, idempotency
 from bondzone.core.actor import Actor
 from bondzone.core.domain.errors import Conflict, DomainError, Forbidden, Problem, problem
-from bondzone.core.domain.inputs import collect_date, collect_decimal
+from bondzone.core.domain.inputs import (
+    BIGINT, HISTORICAL, SMALLINT, collect_date, collect_decimal, collect_int, collect_text, parse_int, shown,
+)
 from bondzone.core.domain.roles import Role
 from bondzone.core.models import Zone
 from bondzone.core.scoping import get_scoped
@@ -54,15 +56,20 @@ NODE_FIELDS = ("code", "parent", "kind", "name_zh", "name_en", "weight", "direct
 
 
 def _year(value: Any, field: str, problems: list[Problem]) -> int | None:
-    try:
-        year = int(str(value).strip())
-    except (TypeError, ValueError):
-        problems.append(problem(field, "not_an_integer", value=value))
+    year = parse_int(value)
+    if year is None:
+        problems.append(problem(field, "not_an_integer", value=shown(value)))
         return None
     if not MIN_YEAR <= year <= MAX_YEAR:
         problems.append(problem(field, "year_out_of_range", value=year, min=MIN_YEAR, max=MAX_YEAR))
         return None
     return year
+
+
+def _digits(column: str) -> dict:
+    """max_digits / decimal_places of an Indicator decimal column, for collect_decimal."""
+    f = Indicator._meta.get_field(column)
+    return {"max_digits": f.max_digits, "decimal_places": f.decimal_places}
 
 
 def _raise(problems: list[Problem]) -> None:
@@ -143,12 +150,9 @@ def clone_framework(*, actor: Actor, framework_id: int, code: str, name: str) ->
     actor.require("evaluation.manage")
     source = get_scoped(Framework, actor, framework_id)
     problems: list[Problem] = []
-    code, name = (code or "").strip(), (name or "").strip()
-    if not code:
-        problems.append(problem("code", "required"))
-    elif len(code) > 40:
-        problems.append(problem("code", "too_long", max=40))
-    elif Framework.objects.filter(code=code).exists():
+    code = collect_text(code, "code", problems, max_length=40, required=True)
+    name = collect_text(name, "name", problems, max_length=200)
+    if code and Framework.objects.filter(code=code).exists():
         problems.append(problem("code", "duplicate_value", value=code))
     if not name:
         problems.append(problem("name", "required"))
@@ -182,7 +186,7 @@ def set_weights(*, actor: Actor, framework_id: int, weights: dict[str, Any]) -> 
         if code not in known:
             problems.append(problem(f"weights.{code}", "unknown_indicator", framework=f.code, value=code))
             continue
-        d = collect_decimal(raw, f"weights.{code}", problems, required=True)
+        d = collect_decimal(raw, f"weights.{code}", problems, required=True, **_digits("weight"))
         if d is not None:
             parsed[code] = d
     if not parsed and not problems:
@@ -218,19 +222,16 @@ def update_indicator(*, actor: Actor, framework_id: int, code: str, data: dict) 
         if key not in INDICATOR_EDITABLE or raw is None:
             continue
         if key in ("goal_low", "goal_high", "points", "cap"):
-            changes[key] = collect_decimal(raw, key, problems)
+            changes[key] = collect_decimal(raw, key, problems, **_digits(key))
         elif key == "direction":
-            try:
-                changes[key] = int(raw)
-            except (TypeError, ValueError):
-                problems.append(problem(key, "not_an_integer", value=raw))
+            changes[key] = collect_int(raw, key, problems, lo=SMALLINT[0], hi=SMALLINT[1])
         elif key == "normalisation":
             if raw not in {n.value for n in fw.Normalisation}:
                 problems.append(problem(key, "bad_choice", value=raw,
                                         choices=", ".join(n.value for n in fw.Normalisation)))
             changes[key] = raw
         else:
-            changes[key] = str(raw).strip()[:150]
+            changes[key] = collect_text(raw, key, problems, max_length=Indicator._meta.get_field(key).max_length)
     _raise(problems)
     before = node_to_json(node_of(ind))
     for k, v in changes.items():
@@ -252,25 +253,17 @@ def add_node(*, actor: Actor, framework_id: int, data: dict) -> Indicator:
     f = _editable(actor, framework_id)
     data = {k: (v.strip() if isinstance(v, str) else v) for k, v in (data or {}).items()}
     problems: list[Problem] = []
-    code = str(data.get("code") or "")
-    if not code:
-        problems.append(problem("code", "required"))
-    elif len(code) > 20:
-        problems.append(problem("code", "too_long", max=20))
+    code = collect_text(data.get("code"), "code", problems, max_length=20, required=True)
     kind = data.get("kind") or fw.Kind.INDICATOR.value
     if kind not in NEW_NODE_KINDS:
         problems.append(problem("kind", "bad_new_kind", value=kind))
-    for field, limit, required in (("name_zh", 100, True), ("name_en", 150, False), ("unit", 20, False)):
-        if required and not data.get(field):
-            problems.append(problem(field, "required"))
-        elif len(str(data.get(field) or "")) > limit:
-            problems.append(problem(field, "too_long", max=limit))
-    try:
-        direction = int(data.get("direction") or 1)
-    except (TypeError, ValueError):
-        problems.append(problem("direction", "not_an_integer", value=data.get("direction")))
-        direction = 1
-    decimals = {k: collect_decimal(data.get(k), k, problems) for k in ("goal_low", "goal_high", "points", "cap")}
+    for field, required in (("name_zh", True), ("name_en", False), ("unit", False), ("parent", False),
+                            ("series", False)):
+        limit = Indicator._meta.get_field("parent_code" if field == "parent" else field).max_length
+        data[field] = collect_text(data.get(field), field, problems, max_length=limit, required=required)
+    direction = collect_int(data.get("direction"), "direction", problems, lo=SMALLINT[0], hi=SMALLINT[1]) or 1
+    decimals = {k: collect_decimal(data.get(k), k, problems, **_digits(k)) for k in ("goal_low", "goal_high", "points",
+                                                                                      "cap")}
     formula = data.get("formula") or fw.Formula.RAW.value
     series = data.get("series") or ""
     unit = data.get("unit") or (fw.value_unit(SERIES[series].unit, formula) if series in SERIES else "")
@@ -345,7 +338,7 @@ def update_settings(*, actor: Actor, framework_id: int, data: dict) -> Framework
     if data.get("class_bands") is not None:
         fields["class_bands"] = _bands_of(data["class_bands"], problems)
     if data.get("name"):
-        fields["name"] = str(data["name"]).strip()[:200]
+        fields["name"] = collect_text(data["name"], "name", problems, max_length=200)
     _raise(problems)
     if not fields:
         return f
@@ -395,14 +388,10 @@ def save_zone(*, actor: Actor, data: dict, zone_id: Any = None) -> EvalZone:
         data = {"name_en": "", "kind": ZoneKind.CBZ, "province": "", **data}
     problems: list[Problem] = []
     clean: dict[str, Any] = {}
-    for field, limit in (("code", 16), ("name_zh", 100), ("name_en", 100), ("province", 20)):
+    for field in ("code", "name_zh", "name_en", "province"):
         if field in data:
-            text = str(data[field]).strip()
-            if not text and field in ("code", "name_zh"):
-                problems.append(problem(field, "required"))
-            elif len(text) > limit:
-                problems.append(problem(field, "too_long", max=limit))
-            clean[field] = text
+            clean[field] = collect_text(data[field], field, problems, required=field in ("code", "name_zh"),
+                                        max_length=EvalZone._meta.get_field(field).max_length)
     if zone is None:
         for field in ("code", "name_zh", "region"):
             if field not in data:
@@ -415,7 +404,7 @@ def save_zone(*, actor: Actor, data: dict, zone_id: Any = None) -> EvalZone:
                 problems.append(problem(field, "bad_choice", value=data[field], choices=", ".join(choices)))
             clean[field] = data[field]
     if "platform_zone" in data:
-        code = str(data["platform_zone"]).strip()
+        code = collect_text(data["platform_zone"], "platform_zone", problems, max_length=16)
         platform = Zone.objects.filter(code=code).first() if code else None
         if code and platform is None:
             problems.append(problem("platform_zone", "not_found", model="zone", id=code))
@@ -424,7 +413,7 @@ def save_zone(*, actor: Actor, data: dict, zone_id: Any = None) -> EvalZone:
         clean["zone"] = platform
     for field in ("approved_on", "accepted_on"):
         if field in data:
-            clean[field] = collect_date(data[field], field, problems)
+            clean[field] = collect_date(data[field], field, problems, window=HISTORICAL)
     if "evaluated_from" in data:
         raw = str(data["evaluated_from"]).strip()
         clean["evaluated_from"] = _year(raw, "evaluated_from", problems) if raw else None
@@ -451,7 +440,7 @@ def set_area(*, actor: Actor, zone_id: int, year: Any, planned: Any, accepted: A
     zone = _writable_zone(actor, zone_id)
     problems: list[Problem] = []
     y = _year(year, "year", problems)
-    vals = {k: collect_decimal(v, k, problems, required=True) for k, v in
+    vals = {k: collect_decimal(v, k, problems, required=True, max_digits=9, decimal_places=4) for k, v in
             (("planned_km2", planned), ("accepted_km2", accepted), ("fenced_km2", fenced),
              ("developed_km2", developed))}
     if not problems:
@@ -481,16 +470,14 @@ def _check_value(zone: EvalZone, row: dict, prefix: str, problems: list[Problem]
     if spec is None:
         problems.append(problem(prefix + "series", "no_such_series", value=series))
     year = _year(row.get("year"), prefix + "year", problems)
-    value = collect_decimal(row.get("value"), prefix + "value", problems, required=True)
+    value = collect_decimal(row.get("value"), prefix + "value", problems, required=True, decimal_places=4)
     unit = str(row.get("unit") or "").strip()
     if spec is not None and unit != spec.unit:
         problems.append(problem(prefix + "unit", "wrong_value_unit", series=series, expected=spec.unit,
                                 value=unit or "—"))
     if value is not None and abs(value) >= Decimal("1e15"):
         problems.append(problem(prefix + "value", "amount_too_large", value=value))
-    note = str(row.get("note") or "").strip()
-    if len(note) > 300:
-        problems.append(problem(prefix + "note", "too_long", max=300))
+    note = collect_text(row.get("note"), prefix + "note", problems, max_length=300)
     if problems:
         return None
     return {"zone": zone, "series": series, "year": year, "value": value, "unit": unit, "note": note}
@@ -681,19 +668,11 @@ def create_run(*, actor: Actor, framework_id: Any, year: Any, draws: Any = 1000,
     framework = get_scoped(Framework, actor, framework_id)
     problems: list[Problem] = []
     y = _year(year, "year", problems)
-    try:
-        n_draws = int(draws)
-        if not 0 <= n_draws <= MAX_DRAWS:
-            problems.append(problem("draws", "draws_out_of_range", min=0, max=MAX_DRAWS))
-    except (TypeError, ValueError):
-        problems.append(problem("draws", "not_an_integer", value=draws))
-        n_draws = 0
-    try:
-        n_seed = int(seed)
-    except (TypeError, ValueError):
-        problems.append(problem("seed", "not_an_integer", value=seed))
-        n_seed = 0
-    label = (label or "").strip()[:200]
+    n_draws = collect_int(draws, "draws", problems, required=True) or 0
+    if not 0 <= n_draws <= MAX_DRAWS:
+        problems.append(problem("draws", "draws_out_of_range", min=0, max=MAX_DRAWS))
+    n_seed = collect_int(seed, "seed", problems, lo=BIGINT[0], hi=BIGINT[1]) or 0
+    label = collect_text(label, "label", problems, max_length=200)
     _raise(problems)
     definition = to_domain(framework)
     params_json = {"aggregation": framework.aggregation, "impute": framework.impute,

@@ -9,6 +9,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from bondzone.core.domain.inputs import as_id
 from bondzone.core.domain.errors import DomainError, problem
 from bondzone.core.web import actor, errors_of, flash_refusal, new_idempotency_key, page, page_of
 
@@ -23,11 +24,6 @@ NORMALISATIONS = [n.value for n in Normalisation]
 FORMULAS = [f.value for f in Formula]
 
 
-def _int(raw) -> int | None:
-    raw = (raw or "").strip()
-    return int(raw) if raw.isdigit() else None
-
-
 def _name(node: dict) -> str:
     return node["name_zh"] if (get_language() or "").startswith("zh") else (node["name_en"] or node["name_zh"])
 
@@ -38,7 +34,7 @@ def index(request):
     a = actor(request)
     if not a.can("evaluation.view"):
         return redirect("evaluation:public")
-    runs, prefix = page_of(request, selectors.runs(a, year=_int(request.GET.get("year"))))
+    runs, prefix = page_of(request, selectors.runs(a, year=as_id(request.GET.get("year"))))
     return render(request, "evaluation/index.html", {
         "runs": runs, "prefix": prefix, "frameworks": selectors.frameworks(a), "can_manage": a.can("evaluation.manage"),
         "key": new_idempotency_key(), "f": request.GET})
@@ -301,7 +297,7 @@ def values(request):
     a = actor(request)
     a.require("evaluation.view")
     f = request.GET
-    qs = selectors.values(a, zone_id=_int(f.get("zone")), series=f.get("series", ""), year=_int(f.get("year")),
+    qs = selectors.values(a, zone_id=as_id(f.get("zone")), series=f.get("series", ""), year=as_id(f.get("year")),
                           source=f.get("source", ""), current_only=f.get("all") != "1")
     rows, prefix = page_of(request, qs)
     writable = selectors.zones(a)
@@ -319,7 +315,7 @@ def value_create(request):
     a = actor(request)
     data = {k: request.POST.get(k, "") for k in ("series", "year", "value", "unit", "note")}
     try:
-        v = services.record_value(actor=a, zone_id=_int(request.POST.get("zone")) or 0, data=data)
+        v = services.record_value(actor=a, zone_id=as_id(request.POST.get("zone")) or 0, data=data)
     except DomainError as exc:
         flash_refusal(request, exc)
     else:

@@ -1,20 +1,20 @@
 """REST endpoints of the policy task ledger (/api/v1/governance/): thin wrappers over selectors and services."""
 
-from __future__ import annotations
-
 from django.http import HttpRequest, HttpResponse
 from ninja import File, Form, Header, Router, Status
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
+
+from bondzone.core.types import Id, Int, Pagination
 
 from bondzone.core.http import actor
 
 from . import exports, selectors, services
 from .schemas import (
     AnnualListDetailOut, AnnualListIn, AnnualListOut, DecideIn, DecisionIn, DecisionOut, EscalateIn, ExtensionIn,
-    ExtensionOut, ImportOut, IssueIn, IssueOut, MeetingIn, MeetingOut, MemberIn, PublicTaskOut, ReminderRunIn,
+    ExtensionOut, LedgerImportOut, IssueIn, IssueOut, MeetingIn, MeetingOut, MemberIn, PublicTaskOut, ReminderRunIn,
     ReminderRunOut, ReportOut, ReviewIn, ReviseIn, TaskDetailOut, TaskIn, TaskOut, TaskPatch, UnitIn, UnitOut,
-    WeightsIn,
+    TaskWeightsIn,
 )
 
 router = Router(tags=["governance"])
@@ -22,7 +22,7 @@ router = Router(tags=["governance"])
 
 # ---------------------------------------------------------------- units
 @router.get("/units", response=list[UnitOut], summary="Responsible units")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_units(request: HttpRequest, kind: str = "", q: str = ""):
     return selectors.units(actor(request), kind=kind, q=q)
 
@@ -33,15 +33,15 @@ def create_unit(request: HttpRequest, payload: UnitIn):
 
 
 @router.post("/units/{unit_id}/members", response={201: dict}, summary="Link a user to a unit (ledger office)")
-def add_member(request: HttpRequest, unit_id: int, payload: MemberIn):
+def add_member(request: HttpRequest, unit_id: Id, payload: MemberIn):
     m = services.add_member(actor=actor(request), unit_id=unit_id, **payload.dict())
     return Status(201, {"id": m.pk, "unit_id": m.unit_id, "user_id": m.user_id, "is_leader": m.is_leader})
 
 
 # ---------------------------------------------------------------- tasks
 @router.get("/tasks", response=list[TaskOut], summary="Tasks of the ledger")
-@paginate(LimitOffsetPagination)
-def list_tasks(request: HttpRequest, parent_id: int | None = None, unit_id: int | None = None, year: int | None = None,
+@paginate(Pagination)
+def list_tasks(request: HttpRequest, parent_id: Id | None = None, unit_id: Id | None = None, year: Int(1900, 2200) | None = None,
                status: str = "", q: str = ""):
     return (selectors.tasks(actor(request), parent_id=parent_id, unit_id=unit_id, year=year, status=status, q=q)
             .prefetch_related("co_units", "zones").order_by("id"))
@@ -62,33 +62,33 @@ def _detail(request, task):
 
 
 @router.get("/tasks/{task_id}", response=TaskDetailOut, summary="One task")
-def get_task(request: HttpRequest, task_id: int):
+def get_task(request: HttpRequest, task_id: Id):
     return _detail(request, selectors.task(actor(request), task_id))
 
 
 @router.patch("/tasks/{task_id}", response=TaskDetailOut, summary="Change a task (ledger office)")
-def update_task(request: HttpRequest, task_id: int, payload: TaskPatch):
+def update_task(request: HttpRequest, task_id: Id, payload: TaskPatch):
     data = payload.dict(exclude_unset=True)
     return _detail(request, services.update_task(actor=actor(request), task_id=task_id, data=data))
 
 
 @router.put("/tasks/{task_id}/weights", response=TaskDetailOut, summary="Set roll-up mode and children's weights")
-def set_weights(request: HttpRequest, task_id: int, payload: WeightsIn):
+def set_weights(request: HttpRequest, task_id: Id, payload: TaskWeightsIn):
     t = services.set_weights(actor=actor(request), task_id=task_id, mode=payload.mode, weights=payload.weights)
     return _detail(request, t)
 
 
 @router.get("/tasks/{task_id}/reports", response=list[ReportOut], summary="Progress reports of a task")
-@paginate(LimitOffsetPagination)
-def list_reports(request: HttpRequest, task_id: int):
+@paginate(Pagination)
+def list_reports(request: HttpRequest, task_id: Id):
     selectors.task(actor(request), task_id)
     return selectors.reports(actor(request), task_id=task_id).prefetch_related("evidence")
 
 
 @router.post("/tasks/{task_id}/reports", response={201: ReportOut},
              summary="Report progress for a period, with evidence files (multipart)")
-def submit_report(request: HttpRequest, task_id: int, period: str = Form(...), text: str = Form(...),
-                  progress: str = Form(...), unit_id: int | None = Form(None), problems: str = Form(""),
+def submit_report(request: HttpRequest, task_id: Id, period: str = Form(...), text: str = Form(...),
+                  progress: str = Form(...), unit_id: Id | None = Form(None), problems: str = Form(""),
                   help_needed: str = Form(""), files: list[UploadedFile] = File(None),
                   idempotency_key: str | None = Header(None, alias="Idempotency-Key",
                                                        description="optional; a retry with the same key is safe")):
@@ -99,31 +99,31 @@ def submit_report(request: HttpRequest, task_id: int, period: str = Form(...), t
 
 
 @router.get("/reports", response=list[ReportOut], summary="Progress reports (e.g. the review queue: status=submitted)")
-@paginate(LimitOffsetPagination)
-def list_all_reports(request: HttpRequest, status: str = "", unit_id: int | None = None):
+@paginate(Pagination)
+def list_all_reports(request: HttpRequest, status: str = "", unit_id: Id | None = None):
     return selectors.reports(actor(request), status=status, unit_id=unit_id).prefetch_related("evidence")
 
 
 @router.get("/extensions", response=list[ExtensionOut], summary="Extension requests (status=pending for the queue)")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_extensions(request: HttpRequest, status: str = ""):
     return selectors.extensions(actor(request), status=status)
 
 
 @router.post("/reports/{report_id}/review", response=ReportOut, summary="Accept or return a report (ledger office)")
-def review_report(request: HttpRequest, report_id: int, payload: ReviewIn):
+def review_report(request: HttpRequest, report_id: Id, payload: ReviewIn):
     return services.review_report(actor=actor(request), report_id=report_id, decision=payload.decision,
                                   reason=payload.reason)
 
 
 @router.post("/tasks/{task_id}/extensions", response={201: ExtensionOut}, summary="Request an extension")
-def request_extension(request: HttpRequest, task_id: int, payload: ExtensionIn):
+def request_extension(request: HttpRequest, task_id: Id, payload: ExtensionIn):
     return Status(201, services.request_extension(actor=actor(request), task_id=task_id, unit_id=payload.unit_id,
                                                   new_due=payload.new_due, reason=payload.reason))
 
 
 @router.post("/extensions/{extension_id}/decide", response=ExtensionOut, summary="Approve or reject an extension")
-def decide_extension(request: HttpRequest, extension_id: int, payload: DecideIn):
+def decide_extension(request: HttpRequest, extension_id: Id, payload: DecideIn):
     return services.decide_extension(actor=actor(request), extension_id=extension_id, approve=payload.approve,
                                      note=payload.note)
 
@@ -137,7 +137,7 @@ def export_ledger(request: HttpRequest, format: str = "csv"):
     return response
 
 
-@router.post("/import", response=ImportOut, summary="Re-import an edited export (id-keyed)")
+@router.post("/import", response=LedgerImportOut, summary="Re-import an edited export (id-keyed)")
 def import_ledger(request: HttpRequest, file: UploadedFile = File(...), format: str = Form("")):
     fmt = (format or exports.guess_format(file.name or "")).lower()
     return exports.import_ledger(actor=actor(request), stream=file.file, fmt=fmt)
@@ -145,8 +145,8 @@ def import_ledger(request: HttpRequest, file: UploadedFile = File(...), format: 
 
 # ---------------------------------------------------------------- annual lists
 @router.get("/annual-lists", response=list[AnnualListOut], summary="Annual key-project and policy lists")
-@paginate(LimitOffsetPagination)
-def list_annual_lists(request: HttpRequest, year: int | None = None, kind: str = ""):
+@paginate(Pagination)
+def list_annual_lists(request: HttpRequest, year: Int(1900, 2200) | None = None, kind: str = ""):
     return selectors.annual_lists(actor(request), year=year, kind=kind)
 
 
@@ -157,26 +157,26 @@ def create_annual_list(request: HttpRequest, payload: AnnualListIn):
 
 
 @router.get("/annual-lists/{annual_list_id}", response=AnnualListDetailOut, summary="One list with its items")
-def get_annual_list(request: HttpRequest, annual_list_id: int):
+def get_annual_list(request: HttpRequest, annual_list_id: Id):
     return selectors.annual_list(actor(request), annual_list_id)
 
 
 @router.post("/annual-lists/{annual_list_id}/revise", response={201: AnnualListDetailOut},
              summary="New version of a list (kept items keep their tasks)")
-def revise_annual_list(request: HttpRequest, annual_list_id: int, payload: ReviseIn):
+def revise_annual_list(request: HttpRequest, annual_list_id: Id, payload: ReviseIn):
     data = payload.dict()
     return Status(201, services.revise_annual_list(actor=actor(request), annual_list_id=annual_list_id, **data))
 
 
 @router.post("/annual-lists/{annual_list_id}/carry-over", response={201: AnnualListDetailOut},
              summary="Next year's list from the open items")
-def carry_over(request: HttpRequest, annual_list_id: int):
+def carry_over(request: HttpRequest, annual_list_id: Id):
     return Status(201, services.carry_over(actor=actor(request), annual_list_id=annual_list_id))
 
 
 # ---------------------------------------------------------------- joint meetings and issues
 @router.get("/meetings", response=list[MeetingOut], summary="Joint meetings")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_meetings(request: HttpRequest):
     return selectors.meetings(actor(request))
 
@@ -187,7 +187,7 @@ def create_meeting(request: HttpRequest, payload: MeetingIn):
 
 
 @router.get("/issues", response=list[IssueOut], summary="Difficult issues (难点问题)")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_issues(request: HttpRequest, status: str = "", level: str = ""):
     return selectors.issues(actor(request), status=status, level=level)
 
@@ -198,22 +198,22 @@ def raise_issue(request: HttpRequest, payload: IssueIn):
 
 
 @router.get("/issues/{issue_id}", response=IssueOut, summary="One issue")
-def get_issue(request: HttpRequest, issue_id: int):
+def get_issue(request: HttpRequest, issue_id: Id):
     return selectors.issue(actor(request), issue_id)
 
 
 @router.post("/issues/{issue_id}/escalate", response=IssueOut, summary="Escalate an issue one or more levels")
-def escalate_issue(request: HttpRequest, issue_id: int, payload: EscalateIn):
+def escalate_issue(request: HttpRequest, issue_id: Id, payload: EscalateIn):
     return services.escalate_issue(actor=actor(request), issue_id=issue_id, **payload.dict())
 
 
 @router.post("/issues/{issue_id}/decisions", response={201: DecisionOut}, summary="Record a decision (creates a task)")
-def add_decision(request: HttpRequest, issue_id: int, payload: DecisionIn):
+def add_decision(request: HttpRequest, issue_id: Id, payload: DecisionIn):
     return Status(201, services.add_decision(actor=actor(request), issue_id=issue_id, **payload.dict()))
 
 
 @router.post("/issues/{issue_id}/close", response=IssueOut, summary="Close an issue (all its tasks closed)")
-def close_issue(request: HttpRequest, issue_id: int):
+def close_issue(request: HttpRequest, issue_id: Id):
     return services.close_issue(actor=actor(request), issue_id=issue_id)
 
 
@@ -224,6 +224,6 @@ def run_reminders(request: HttpRequest, payload: ReminderRunIn):
 
 
 @router.get("/public/tasks", response=list[PublicTaskOut], auth=None, summary="Published tasks (no login)")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def public_tasks(request: HttpRequest):
     return [r.task for r in selectors.public_tasks()]

@@ -10,6 +10,7 @@ import tablib
 from django.db import transaction
 from django.utils import timezone
 
+from bondzone.core import tabular
 from bondzone.core import audit
 from bondzone.core.actor import Actor
 from bondzone.core.domain.errors import DomainError, Problem, problem
@@ -19,21 +20,10 @@ from . import selectors, services
 from .domain import tree
 from .models import Task
 
-FORMATS = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "json": "application/json",
-}
+FORMATS = tabular.FORMATS
 HEADERS = ["id", "parent_id", "code", "title", "lead_unit", "co_units", "zones", "year", "start_date", "due_date",
            "status", "progress", "progress_mode", "weight", "published", "light"]
 EDITABLE = ["title", "start_date", "due_date", "status", "progress", "weight", "published"]
-
-
-def _render(ds: tablib.Dataset, fmt: str) -> bytes:
-    if fmt not in FORMATS:
-        raise DomainError(problem("format", "unknown_format", value=fmt))
-    out = ds.export(fmt)
-    return out.encode("utf-8-sig" if fmt == "csv" else "utf-8") if isinstance(out, str) else out
 
 
 def export_ledger(actor: Actor, *, fmt: str, today: date | None = None) -> bytes:
@@ -46,7 +36,7 @@ def export_ledger(actor: Actor, *, fmt: str, today: date | None = None) -> bytes
                    t.start_date.isoformat() if t.start_date else "", t.due_date.isoformat() if t.due_date else "",
                    t.status, str(t.progress), t.progress_mode, "" if t.weight is None else str(t.weight),
                    "1" if t.published else "0", r.light])
-    return _render(ds, fmt)
+    return tabular.render(ds, fmt)
 
 
 def guess_format(name: str) -> str:

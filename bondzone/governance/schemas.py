@@ -1,7 +1,13 @@
 from datetime import date, datetime
 from decimal import Decimal
 
-from ninja import Field, Schema
+from ninja import Schema
+
+from bondzone.core.domain.inputs import PLANNED, RECORDED
+from bondzone.core.types import DateIn, DecimalOf, Id, Int, Text, TextOf
+
+from .models import AnnualList, ExtensionRequest, Issue, JointMeeting, ListItem, ProgressReport, Task, Unit
+from .services import MAX_WORKDAYS
 
 
 class UnitOut(Schema):
@@ -15,16 +21,16 @@ class UnitOut(Schema):
 
 
 class UnitIn(Schema):
-    name: str = Field(max_length=100)
-    kind: str = "other"
-    name_en: str = ""
-    short_name: str = ""
-    parent_id: int | None = None
-    zone_id: int | None = None
+    name: TextOf(Unit, "name")
+    kind: TextOf(Unit, "kind") = "other"
+    name_en: TextOf(Unit, "name_en") = ""
+    short_name: TextOf(Unit, "short_name") = ""
+    parent_id: Id | None = None
+    zone_id: Id | None = None
 
 
 class MemberIn(Schema):
-    user_id: int
+    user_id: Id
     is_leader: bool = False
 
 
@@ -64,50 +70,50 @@ class TaskDetailOut(TaskOut):
 
 
 class TaskIn(Schema):
-    title: str = Field(max_length=200)
-    parent_id: int | None = None
-    code: str = ""
-    text: str = ""
-    lead_unit_id: int | None = None
-    co_unit_ids: list[int] = []
-    zone_ids: list[str] = []
-    year: int | None = None
-    start_date: date | None = None
-    due_date: date | None = None
-    due_in_workdays: int | None = None
-    status: str = "planned"
-    progress: Decimal | None = None
-    progress_mode: str = "manual"
-    weight: Decimal | None = None
-    cadence: str = "quarterly"
+    title: TextOf(Task, "title")
+    parent_id: Id | None = None
+    code: TextOf(Task, "code") = ""
+    text: TextOf(Task, "text") = ""
+    lead_unit_id: Id | None = None
+    co_unit_ids: list[Id] = []
+    zone_ids: list[Text(16)] = []
+    year: Int(2000, 2100) | None = None
+    start_date: DateIn(PLANNED) | None = None
+    due_date: DateIn(PLANNED) | None = None
+    due_in_workdays: Int(1, MAX_WORKDAYS) | None = None
+    status: TextOf(Task, "status") = "planned"
+    progress: DecimalOf(Task, "progress") | None = None
+    progress_mode: TextOf(Task, "progress_mode") = "manual"
+    weight: DecimalOf(Task, "weight") | None = None
+    cadence: TextOf(Task, "cadence") = "quarterly"
     published: bool = False
-    public_summary: str = ""
+    public_summary: Text(5000) = ""
 
 
 class TaskPatch(Schema):
-    title: str | None = None
-    parent_id: int | None = None
-    code: str | None = None
-    text: str | None = None
-    lead_unit_id: int | None = None
-    co_unit_ids: list[int] | None = None
-    zone_ids: list[str] | None = None
-    year: int | None = None
-    start_date: date | None = None
-    due_date: date | None = None
-    due_in_workdays: int | None = None
-    status: str | None = None
-    progress: Decimal | None = None
-    progress_mode: str | None = None
-    weight: Decimal | None = None
-    cadence: str | None = None
+    title: TextOf(Task, "title") | None = None
+    parent_id: Id | None = None
+    code: TextOf(Task, "code") | None = None
+    text: TextOf(Task, "text") | None = None
+    lead_unit_id: Id | None = None
+    co_unit_ids: list[Id] | None = None
+    zone_ids: list[Text(16)] | None = None
+    year: Int(2000, 2100) | None = None
+    start_date: DateIn(PLANNED) | None = None
+    due_date: DateIn(PLANNED) | None = None
+    due_in_workdays: Int(1, MAX_WORKDAYS) | None = None
+    status: TextOf(Task, "status") | None = None
+    progress: DecimalOf(Task, "progress") | None = None
+    progress_mode: TextOf(Task, "progress_mode") | None = None
+    weight: DecimalOf(Task, "weight") | None = None
+    cadence: TextOf(Task, "cadence") | None = None
     published: bool | None = None
-    public_summary: str | None = None
+    public_summary: Text(5000) | None = None
 
 
-class WeightsIn(Schema):
-    mode: str
-    weights: dict[str, Decimal | None] = {}
+class TaskWeightsIn(Schema):
+    mode: TextOf(Task, "progress_mode")
+    weights: dict[Text(20), DecimalOf(Task, "weight") | None] = {}
 
 
 class EvidenceOut(Schema):
@@ -138,14 +144,14 @@ class ReportOut(Schema):
 
 
 class ReviewIn(Schema):
-    decision: str
-    reason: str = ""
+    decision: Text(20)
+    reason: TextOf(ProgressReport, "return_reason") = ""
 
 
 class ExtensionIn(Schema):
-    new_due: date
-    reason: str
-    unit_id: int | None = None
+    new_due: DateIn(PLANNED)
+    reason: Text(2000)
+    unit_id: Id | None = None
 
 
 class ExtensionOut(Schema):
@@ -163,29 +169,29 @@ class ExtensionOut(Schema):
 
 class DecideIn(Schema):
     approve: bool
-    note: str = ""
+    note: TextOf(ExtensionRequest, "decision_note") = ""
 
 
 class ListItemIn(Schema):
-    name: str
-    zone: str | None = None
-    lead_unit_id: int | None = None
-    investment: Decimal | None = None
-    planned_start: date | None = None
-    planned_end: date | None = None
+    name: TextOf(ListItem, "name")
+    zone: Text(16) | None = None
+    lead_unit_id: Id | None = None
+    investment: DecimalOf(ListItem, "investment") | None = None
+    planned_start: DateIn(PLANNED) | None = None
+    planned_end: DateIn(PLANNED) | None = None
 
 
 class AnnualListIn(Schema):
-    kind: str
-    year: int
-    title: str = ""
+    kind: TextOf(AnnualList, "kind")
+    year: Int(2000, 2100)
+    title: TextOf(AnnualList, "title") = ""
     published: bool = False
     items: list[ListItemIn] = []
 
 
 class ReviseIn(Schema):
     add: list[ListItemIn] = []
-    drop_item_ids: list[int] = []
+    drop_item_ids: list[Id] = []
     published: bool | None = None
 
 
@@ -219,13 +225,13 @@ class AnnualListDetailOut(AnnualListOut):
 
 
 class MeetingIn(Schema):
-    number: str = Field(max_length=40)
-    held_on: date
-    title: str
-    level: str = "city"
-    convenor: str = ""
-    minutes: str = ""
-    attendee_ids: list[int] = []
+    number: TextOf(JointMeeting, "number")
+    held_on: DateIn(RECORDED)
+    title: TextOf(JointMeeting, "title")
+    level: TextOf(JointMeeting, "level") = "city"
+    convenor: TextOf(JointMeeting, "convenor") = ""
+    minutes: TextOf(JointMeeting, "minutes") = ""
+    attendee_ids: list[Id] = []
 
 
 class MeetingOut(Schema):
@@ -238,10 +244,10 @@ class MeetingOut(Schema):
 
 
 class IssueIn(Schema):
-    title: str
-    description: str = ""
-    zone_id: str | None = None
-    unit_id: int | None = None
+    title: TextOf(Issue, "title")
+    description: TextOf(Issue, "description") = ""
+    zone_id: Text(16) | None = None
+    unit_id: Id | None = None
 
 
 class IssueOut(Schema):
@@ -258,18 +264,18 @@ class IssueOut(Schema):
 
 
 class EscalateIn(Schema):
-    to_level: str
-    reason: str
-    meeting_id: int | None = None
+    to_level: TextOf(Issue, "level")
+    reason: Text(2000)
+    meeting_id: Id | None = None
 
 
 class DecisionIn(Schema):
-    text: str
-    lead_unit_id: int
-    co_unit_ids: list[int] = []
-    meeting_id: int | None = None
-    due_date: date | None = None
-    due_in_workdays: int | None = None
+    text: Text(2000)
+    lead_unit_id: Id
+    co_unit_ids: list[Id] = []
+    meeting_id: Id | None = None
+    due_date: DateIn(PLANNED) | None = None
+    due_in_workdays: Int(1, MAX_WORKDAYS) | None = None
 
 
 class DecisionOut(Schema):
@@ -280,13 +286,13 @@ class DecisionOut(Schema):
     task_id: int
 
 
-class ImportOut(Schema):
+class LedgerImportOut(Schema):
     rows: int
     changed: int
 
 
 class ReminderRunIn(Schema):
-    date: date
+    date: DateIn(RECORDED)
 
 
 class ReminderRunOut(Schema):

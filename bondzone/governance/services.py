@@ -9,6 +9,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -17,7 +18,9 @@ from bondzone.core import audit, idempotency
 from bondzone.core.actor import SYSTEM as SYSTEM  # re-exported: commands and the demo act as it
 from bondzone.core.actor import Actor
 from bondzone.core.domain.errors import Conflict, DomainError, Problem, problem
-from bondzone.core.domain.inputs import collect_date, collect_decimal
+from bondzone.core.domain.inputs import (
+    INT, PLANNED, RECORDED, as_id, collect_date, collect_decimal, collect_id, collect_int, collect_text, shown,
+)
 from bondzone.core.domain.workdays import CalendarMissing, CalendarOutOfWindow, add_working_days
 from bondzone.core.models import Zone
 from bondzone.core.selectors import work_calendar
@@ -34,6 +37,8 @@ from .models import (
 )
 
 MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
+MAX_WORKDAYS = 1000  # a deadline given in working days: at most about four years ahead
+PERCENT_DIGITS = {"max_digits": 5, "decimal_places": 2}  # progress and weight columns
 EVIDENCE_TYPES = ("pdf", "ofd", "jpg", "jpeg", "png", "gif", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "txt", "csv",
                   "zip")
 TASK_FIELDS = ("title", "text", "code", "parent_id", "lead_unit_id", "co_unit_ids", "zone_ids", "year",
@@ -56,15 +61,6 @@ def task_snapshot(t: Task) -> dict:
 
 
 
-def _text(value: Any, field: str, max_len: int, problems: list[Problem], required: bool = False) -> str:
-    value = (value or "").strip() if isinstance(value, str) or value is None else str(value)
-    if required and not value:
-        problems.append(problem(field, "required"))
-    elif len(value) > max_len:
-        problems.append(problem(field, "too_long", max=max_len))
-    return value
-
-
 def _choice(value: Any, field: str, choices: list[str], problems: list[Problem]) -> str | None:
     if value not in choices:
         problems.append(problem(field, "bad_choice", value=value, choices=", ".join(choices)))
@@ -74,23 +70,29 @@ def _choice(value: Any, field: str, choices: list[str], problems: list[Problem])
 
 def _units(ids, field: str, problems: list[Problem]) -> list[Unit]:
     ids = [i for i in (ids or []) if i not in (None, "")]
-    found = {u.pk: u for u in Unit.objects.filter(pk__in=[i for i in ids if str(i).isdigit()])}
+    found = {u.pk: u for u in Unit.objects.filter(pk__in=[as_id(i) for i in ids if as_id(i)])}
     out = []
     for i in ids:
-        u = found.get(int(i)) if str(i).isdigit() else None
+        u = found.get(as_id(i))
         if u is None:
-            problems.append(problem(field, "not_found", model="unit", id=str(i)))
+            problems.append(problem(field, "not_found", model="unit", id=shown(i)))
         else:
             out.append(u)
     return out
 
 
+def _zone_by_id_or_code(ref: Any) -> Zone | None:
+    if as_id(ref) is not None:
+        return Zone.objects.filter(pk=as_id(ref)).first()
+    return Zone.objects.filter(code=ref).first() if isinstance(ref, str) and len(ref) <= 16 else None
+
+
 def _zones(refs, problems: list[Problem]) -> list[Zone]:
     out = []
     for ref in refs or []:
-        z = Zone.objects.filter(pk=ref).first() if str(ref).isdigit() else Zone.objects.filter(code=ref).first()
+        z = _zone_by_id_or_code(ref)
         if z is None:
-            problems.append(problem("zone_ids", "not_found", model="zone", id=str(ref)))
+            problems.append(problem("zone_ids", "not_found", model="zone", id=shown(ref)))
         else:
             out.append(z)
     return out
@@ -106,9 +108,9 @@ def _one_unit(ref: Any, field: str, problems: list[Problem]) -> Unit | None:
 def _one_zone(ref: Any, field: str, problems: list[Problem]) -> Zone | None:
     if ref in (None, ""):
         return None
-    z = Zone.objects.filter(pk=ref).first() if str(ref).isdigit() else Zone.objects.filter(code=ref).first()
+    z = _zone_by_id_or_code(ref)
     if z is None:
-        problems.append(problem(field, "not_found", model="zone", id=str(ref)))
+        problems.append(problem(field, "not_found", model="zone", id=shown(ref)))
     return z
 
 
@@ -145,7 +147,7 @@ def create_unit(*, actor: Actor, name: str, kind: str = UnitKind.OTHER, name_en:
                 parent_id: int | None = None, zone_id: int | None = None) -> Unit:
     actor.require("governance.manage")
     problems: list[Problem] = []
-    name = _text(name, "name", 100, problems, required=True)
+    name = collect_text(name, "name", problems, max_length=100, required=True)
     _choice(kind, "kind", list(UnitKind.values), problems)
     if name and Unit.objects.filter(name=name).exists():
         problems.append(problem("name", "duplicate_value", value=name))
@@ -163,6 +165,13 @@ def create_unit(*, actor: Actor, name: str, kind: str = UnitKind.OTHER, name_en:
 def add_member(*, actor: Actor, unit_id: int, user_id: int, is_leader: bool = False) -> UnitMember:
     actor.require("governance.manage")
     unit = get_scoped(Unit, actor, unit_id)
+    problems: list[Problem] = []
+    user_pk = collect_id(user_id, "user_id", problems, required=True)
+    if user_pk is not None and not get_user_model().objects.filter(pk=user_pk).exists():
+        problems.append(problem("user_id", "not_found", model="user", id=user_pk))
+    if problems:
+        raise DomainError(problems)
+    user_id = user_pk
     with transaction.atomic(durable=True):
         member, _ = UnitMember.objects.update_or_create(user_id=user_id, unit=unit, defaults={"is_leader": is_leader})
         audit.record(actor, "unit.add_member", member, after={"unit": unit.pk, "user": user_id, "leader": is_leader})
@@ -217,24 +226,20 @@ def _validate_task(data: dict, current: Task | None) -> tuple[dict, list[Problem
     for f in sorted(unknown):
         problems.append(problem(f, "invalid", message=f"unknown field {f}"))
     if "title" in data or current is None:
-        clean["title"] = _text(data.get("title"), "title", 200, problems, required=True)
+        clean["title"] = collect_text(data.get("title"), "title", problems, max_length=200, required=True)
     if "text" in data:
-        clean["text"] = _text(data.get("text"), "text", 20000, problems)
+        clean["text"] = collect_text(data.get("text"), "text", problems, max_length=20000)
     if "code" in data:
-        clean["code"] = _text(data.get("code"), "code", 40, problems)
+        clean["code"] = collect_text(data.get("code"), "code", problems, max_length=40)
     if "public_summary" in data:
-        clean["public_summary"] = _text(data.get("public_summary"), "public_summary", 5000, problems)
+        clean["public_summary"] = collect_text(data.get("public_summary"), "public_summary", problems, max_length=5000)
     for f in ("start_date", "due_date"):
         if f in data:
-            clean[f] = collect_date(data[f], f, problems)
+            clean[f] = collect_date(data[f], f, problems, window=PLANNED)
     if "year" in data:
-        y = data["year"]
-        if y not in (None, "") and not (str(y).isdigit() and 2000 <= int(y) <= 2100):
-            problems.append(problem("year", "not_an_integer", value=y))
-        else:
-            clean["year"] = int(y) if y not in (None, "") else None
+        clean["year"] = collect_int(data["year"], "year", problems, lo=2000, hi=2100)
     if "position" in data:
-        clean["position"] = int(data["position"] or 0) if str(data["position"] or 0).isdigit() else 0
+        clean["position"] = collect_int(data["position"], "position", problems, lo=0, hi=INT[1]) or 0
     if "status" in data:
         clean["status"] = _choice(data["status"], "status", list(TaskStatus.values), problems)
     if "progress_mode" in data:
@@ -244,24 +249,24 @@ def _validate_task(data: dict, current: Task | None) -> tuple[dict, list[Problem
     if "published" in data:
         clean["published"] = bool(data["published"])
     if "progress" in data:
-        p = collect_decimal(data["progress"], "progress", problems)
+        p = collect_decimal(data["progress"], "progress", problems, **PERCENT_DIGITS)
         if p is not None:
             problems += tree.check_progress(p)
             clean["progress"] = p
     if "weight" in data:
-        w = collect_decimal(data["weight"], "weight", problems)
+        w = collect_decimal(data["weight"], "weight", problems, **PERCENT_DIGITS)
         if w is not None and not (Decimal(0) <= w <= tree.HUNDRED):
             problems.append(problem("weight", "weight_out_of_range", value=w))
         clean["weight"] = w
     if data.get("due_in_workdays") not in (None, ""):
-        n = data["due_in_workdays"]
-        if not str(n).isdigit() or not (1 <= int(n) <= 1000):
-            problems.append(problem("due_in_workdays", "not_an_integer", value=n))
+        n = collect_int(data["due_in_workdays"], "due_in_workdays", problems, lo=1, hi=MAX_WORKDAYS)
+        if n is None:
+            pass
         elif clean.get("due_date"):
             problems.append(problem("due_date", "decision_due_or_days"))
         else:  # a deadline in working days from the start (or today), holidays and 调休 counted
             base = clean.get("start_date") or (current.start_date if current else None) or timezone.localdate()
-            clean["due_date"] = _due_in_workdays(base, int(n), problems)
+            clean["due_date"] = _due_in_workdays(base, n, problems)
     start = clean.get("start_date", current.start_date if current else None)
     due = clean.get("due_date", current.due_date if current else None)
     if start and due and due < start:
@@ -270,11 +275,11 @@ def _validate_task(data: dict, current: Task | None) -> tuple[dict, list[Problem
         pid = data["parent_id"]
         if pid in (None, ""):
             clean["parent_id"] = None
-        elif not (str(pid).isdigit() and Task.objects.filter(pk=pid).exists()):
-            problems.append(problem("parent_id", "not_found", model="task", id=str(pid)))
+        elif not (as_id(pid) and Task.objects.filter(pk=as_id(pid)).exists()):
+            problems.append(problem("parent_id", "not_found", model="task", id=shown(pid)))
         else:
-            clean["parent_id"] = int(pid)
-            problems += tree.check_parent(current.pk if current else None, int(pid), parent_map())
+            clean["parent_id"] = as_id(pid)
+            problems += tree.check_parent(current.pk if current else None, as_id(pid), parent_map())
     if "lead_unit_id" in data:
         rel["lead_unit"] = _one_unit(data["lead_unit_id"], "lead_unit_id", problems)
     if "co_unit_ids" in data:
@@ -367,11 +372,11 @@ def set_weights(*, actor: Actor, task_id: int, mode: str, weights: dict) -> Task
     children = dict(Task.objects.filter(parent_id=task.pk).values_list("pk", "weight"))
     parsed: dict[int, Decimal | None] = dict(children)
     for key, raw in (weights or {}).items():
-        cid = int(key) if str(key).isdigit() else None
+        cid = as_id(key)
         if cid not in children:
-            problems.append(problem(f"weights.{key}", "not_found", model="task", id=str(key)))
+            problems.append(problem(f"weights.{key}", "not_found", model="task", id=shown(key)))
             continue
-        parsed[cid] = collect_decimal(raw, f"weights.{key}", problems)
+        parsed[cid] = collect_decimal(raw, f"weights.{key}", problems, **PERCENT_DIGITS)
     if not problems:
         problems += tree.check_weights(mode, parsed)
     if problems:
@@ -394,9 +399,9 @@ def set_weights(*, actor: Actor, task_id: int, mode: str, weights: dict) -> Task
 
 # ---------------------------------------------------------------- progress reports
 def _member_unit(actor: Actor, unit_id: Any, problems: list[Problem]) -> Unit | None:
-    unit = Unit.objects.filter(pk=unit_id).first() if str(unit_id).isdigit() else None
+    unit = Unit.objects.filter(pk=as_id(unit_id)).first() if as_id(unit_id) else None
     if unit is None:
-        problems.append(problem("unit_id", "not_found", model="unit", id=str(unit_id)))
+        problems.append(problem("unit_id", "not_found", model="unit", id=shown(unit_id)))
         return None
     if not actor.is_admin and not UnitMember.objects.filter(user_id=actor.user_id, unit=unit).exists():
         problems.append(problem("unit_id", "not_a_member", unit=unit.name))
@@ -444,8 +449,8 @@ def submit_report(*, actor: Actor, task_id: int, unit_id: int | None, period: st
         clean_period = (period or "").strip()
         if not valid_period(clean_period):
             problems.append(problem("period", "bad_period", value=clean_period))
-        clean_text = _text(text, "text", 10000, problems, required=True)
-        value = collect_decimal(progress, "progress", problems)
+        clean_text = collect_text(text, "text", problems, max_length=10000, required=True)
+        value = collect_decimal(progress, "progress", problems, **PERCENT_DIGITS)
         if value is None and not any(p.field == "progress" for p in problems):
             problems.append(problem("progress", "required"))
         elif value is not None:
@@ -498,7 +503,7 @@ def review_report(*, actor: Actor, report_id: int, decision: str, reason: str = 
     actor.require("governance.review")
     problems: list[Problem] = []
     _choice(decision, "decision", ["accept", "return"], problems)
-    reason = _text(reason, "reason", 500, problems)
+    reason = collect_text(reason, "reason", problems, max_length=500)
     if decision == "return" and not reason:
         problems.append(problem("reason", "reason_required"))
     report = get_scoped(ProgressReport, actor, report_id, action="change")
@@ -539,8 +544,8 @@ def request_extension(*, actor: Actor, task_id: int, unit_id: int | None, new_du
         problems.append(problem("unit_id", "required"))
     if unit is not None and not _task_of_unit(task, unit):
         problems.append(problem("task_id", "task_not_of_unit", task=task.code or task.pk, unit=unit.name))
-    reason = _text(reason, "reason", 2000, problems, required=True)
-    new = collect_date(new_due, "new_due", problems)
+    reason = collect_text(reason, "reason", problems, max_length=2000, required=True)
+    new = collect_date(new_due, "new_due", problems, window=PLANNED)
     if new is None and not any(p.field == "new_due" for p in problems):
         problems.append(problem("new_due", "required"))
     if task.due_date is None:
@@ -567,7 +572,7 @@ def request_extension(*, actor: Actor, task_id: int, unit_id: int | None, new_du
 def decide_extension(*, actor: Actor, extension_id: int, approve: bool, note: str = "") -> ExtensionRequest:
     actor.require("governance.review")
     problems: list[Problem] = []
-    note = _text(note, "note", 500, problems)
+    note = collect_text(note, "note", problems, max_length=500)
     ext = get_scoped(ExtensionRequest, actor, extension_id, action="change")
     if ext.status != ExtensionStatus.PENDING:
         problems.append(problem("status", "extension_wrong_state", state=ext.status))
@@ -611,18 +616,21 @@ def _clean_items(items: list[dict], problems: list[Problem], year: int) -> list[
         p: list[Problem] = []
         f = f"items[{i}]"
         item = {
-            "name": _text(raw.get("name"), f"{f}.name", 200, p, required=True),
-            "investment": collect_decimal(raw.get("investment"), f"{f}.investment", p),
-            "planned_start": collect_date(raw.get("planned_start"), f"{f}.planned_start", p),
-            "planned_end": collect_date(raw.get("planned_end"), f"{f}.planned_end", p),
+            "name": collect_text(raw.get("name"), f"{f}.name", p, max_length=200, required=True),
+            "investment": collect_decimal(raw.get("investment"), f"{f}.investment", p, max_digits=16,
+                                          decimal_places=2),
+            "planned_start": collect_date(raw.get("planned_start"), f"{f}.planned_start", p, window=PLANNED),
+            "planned_end": collect_date(raw.get("planned_end"), f"{f}.planned_end", p, window=PLANNED),
             "lead_unit": _one_unit(raw.get("lead_unit_id"), f"{f}.lead_unit_id", p),
             "zone": _one_zone(raw.get("zone"), f"{f}.zone", p),
         }
         if item["investment"] is not None and item["investment"] < 0:
             p.append(problem(f"{f}.investment", "amount_negative", value=item["investment"]))
-        s, e = item["planned_start"], item["planned_end"]
-        if s and e and e < s:
-            p.append(problem(f"{f}.planned_end", "end_before_start", start=s, end=e))
+        # the item's task runs over the year unless the item says otherwise; its end never precedes its start
+        s, e = item["planned_start"] or date(year, 1, 1), item["planned_end"] or date(year, 12, 31)
+        if e < s:
+            bad = "planned_end" if item["planned_end"] else "planned_start"
+            p.append(problem(f"{f}.{bad}", "end_before_start", start=s, end=e))
         problems += p
         out.append(item)
     return out
@@ -648,15 +656,14 @@ def create_annual_list(*, actor: Actor, kind: str, year: int, items: list[dict],
     actor.require("governance.manage")
     problems: list[Problem] = []
     _choice(kind, "kind", list(ListKind.values), problems)
-    if not (isinstance(year, int) and 2000 <= year <= 2100):
-        problems.append(problem("year", "not_an_integer", value=year))
-        year = 2000
+    year = collect_int(year, "year", problems, lo=2000, hi=2100, required=True) or 2000
+    title = collect_text(title, "title", problems, max_length=200)
     clean = _clean_items(items, problems, year)
     if problems:
         raise DomainError(problems)
     with transaction.atomic(durable=True):
         version = (AnnualList.objects.filter(kind=kind, year=year).aggregate(m=Max("version"))["m"] or 0) + 1
-        annual = AnnualList.objects.create(kind=kind, year=year, version=version, title=title[:200],
+        annual = AnnualList.objects.create(kind=kind, year=year, version=version, title=title,
                                            published=published)
         root = _list_root(kind, year)
         start = Task.objects.filter(parent=root).aggregate(m=Max("position"))["m"] or 0
@@ -678,7 +685,7 @@ def revise_annual_list(*, actor: Actor, annual_list_id: int, add: list[dict] | N
     drop = set(drop_item_ids or [])
     unknown = drop - set(old.items.values_list("pk", flat=True))
     for i in sorted(unknown):
-        problems.append(problem("drop_item_ids", "not_found", model="list item", id=str(i)))
+        problems.append(problem("drop_item_ids", "not_found", model="list item", id=shown(i)))
     latest = AnnualList.objects.filter(kind=old.kind, year=old.year).aggregate(m=Max("version"))["m"]
     if latest != old.version:
         problems.append(problem("annual_list_id", "duplicate_version", version=old.version + 1))
@@ -725,11 +732,11 @@ def create_meeting(*, actor: Actor, number: str, held_on: Any, title: str, level
                    convenor: str = "", minutes: str = "", attendee_ids: list | None = None) -> JointMeeting:
     actor.require("governance.manage")
     problems: list[Problem] = []
-    number = _text(number, "number", 40, problems, required=True)
-    title = _text(title, "title", 200, problems, required=True)
-    held = collect_date(held_on, "held_on", problems)
-    if held is None and not any(p.field == "held_on" for p in problems):
-        problems.append(problem("held_on", "required"))
+    number = collect_text(number, "number", problems, max_length=40, required=True)
+    title = collect_text(title, "title", problems, max_length=200, required=True)
+    held = collect_date(held_on, "held_on", problems, window=RECORDED, required=True)
+    convenor = collect_text(convenor, "convenor", problems, max_length=100)
+    minutes = collect_text(minutes, "minutes", problems)
     _choice(level, "level", LEVEL_ORDER, problems)
     attendees = _units(attendee_ids, "attendee_ids", problems)
     if number and JointMeeting.objects.filter(number=number).exists():
@@ -738,7 +745,7 @@ def create_meeting(*, actor: Actor, number: str, held_on: Any, title: str, level
         raise DomainError(problems)
     with transaction.atomic(durable=True):
         m = JointMeeting.objects.create(number=number, held_on=held, title=title, level=level,
-                                        convenor=(convenor or "")[:100], minutes=minutes or "")
+                                        convenor=convenor, minutes=minutes)
         m.attendees.set(attendees)
         audit.record(actor, "meeting.create", m, after={"number": number, "held_on": str(held), "level": level})
     return m
@@ -748,12 +755,13 @@ def raise_issue(*, actor: Actor, title: str, description: str = "", zone_id: Any
                 unit_id: Any = None) -> Issue:
     actor.require("governance.raise_issue")
     problems: list[Problem] = []
-    title = _text(title, "title", 200, problems, required=True)
+    title = collect_text(title, "title", problems, max_length=200, required=True)
+    description = collect_text(description, "description", problems)
     zone = _one_zone(zone_id, "zone_id", problems)
     if zone is None and actor.zone_id is not None:
         zone = Zone.objects.get(pk=actor.zone_id)
     if zone is not None and actor.zone_id is not None and zone.pk != actor.zone_id:
-        problems.append(problem("zone_id", "not_found", model="zone", id=str(zone_id)))
+        problems.append(problem("zone_id", "not_found", model="zone", id=shown(zone_id)))
     if unit_id not in (None, ""):
         unit = (_one_unit(unit_id, "unit_id", problems) if actor.can("governance.manage")
                 else _member_unit(actor, unit_id, problems))
@@ -762,7 +770,7 @@ def raise_issue(*, actor: Actor, title: str, description: str = "", zone_id: Any
     if problems:
         raise DomainError(problems)
     with transaction.atomic(durable=True):
-        issue = Issue.objects.create(title=title, description=description or "", zone=zone, raised_by=unit)
+        issue = Issue.objects.create(title=title, description=description, zone=zone, raised_by=unit)
         audit.record(actor, "issue.raise", issue, after={"title": title, "zone": zone.pk if zone else None,
                                                           "unit": unit.pk if unit else None})
     return issue
@@ -774,7 +782,7 @@ def escalate_issue(*, actor: Actor, issue_id: int, to_level: str, reason: str, m
     issue = get_scoped(Issue, actor, issue_id, action="change")
     problems: list[Problem] = []
     _choice(to_level, "to_level", LEVEL_ORDER, problems)
-    reason = _text(reason, "reason", 2000, problems, required=True)
+    reason = collect_text(reason, "reason", problems, max_length=2000, required=True)
     if issue.status == IssueStatus.CLOSED:
         problems.append(problem("issue_id", "issue_closed"))
     if to_level in LEVEL_ORDER and LEVEL_ORDER.index(to_level) <= LEVEL_ORDER.index(issue.level):
@@ -784,9 +792,9 @@ def escalate_issue(*, actor: Actor, issue_id: int, to_level: str, reason: str, m
         problems.append(problem("to_level", "forbidden_action", action="governance.manage", role=str(actor.role)))
     meeting = None
     if meeting_id not in (None, ""):
-        meeting = JointMeeting.objects.filter(pk=meeting_id).first() if str(meeting_id).isdigit() else None
+        meeting = JointMeeting.objects.filter(pk=as_id(meeting_id)).first() if as_id(meeting_id) else None
         if meeting is None:
-            problems.append(problem("meeting_id", "not_found", model="joint meeting", id=str(meeting_id)))
+            problems.append(problem("meeting_id", "not_found", model="joint meeting", id=shown(meeting_id)))
     if problems:
         raise DomainError(problems)
     with transaction.atomic(durable=True):
@@ -811,28 +819,26 @@ def add_decision(*, actor: Actor, issue_id: int, text: str, lead_unit_id: Any, m
     today = today or timezone.localdate()
     issue = get_scoped(Issue, actor, issue_id, action="change")
     problems: list[Problem] = []
-    text = _text(text, "text", 2000, problems, required=True)
+    text = collect_text(text, "text", problems, max_length=2000, required=True)
     lead = _one_unit(lead_unit_id, "lead_unit_id", problems)
     if lead is None and not problems:
         problems.append(problem("lead_unit_id", "required"))
     co = _units(co_unit_ids, "co_unit_ids", problems)
-    due = collect_date(due_date, "due_date", problems)
+    due = collect_date(due_date, "due_date", problems, window=PLANNED)
     if (due is None) == (due_in_workdays in (None, "")) and not problems:
         problems.append(problem("due_date", "decision_due_or_days"))
-    if due_in_workdays not in (None, ""):
-        if not str(due_in_workdays).isdigit() or not (1 <= int(due_in_workdays) <= 1000):
-            problems.append(problem("due_in_workdays", "not_an_integer", value=due_in_workdays))
-        else:
-            due = _due_in_workdays(today, int(due_in_workdays), problems)
+    workdays = collect_int(due_in_workdays, "due_in_workdays", problems, lo=1, hi=MAX_WORKDAYS)
+    if workdays is not None:
+        due = _due_in_workdays(today, workdays, problems)
     if due is not None and due < today:
         problems.append(problem("due_date", "end_before_start", start=today, end=due))
     if issue.status == IssueStatus.CLOSED:
         problems.append(problem("issue_id", "issue_closed"))
     meeting = issue.meeting
     if meeting_id not in (None, ""):
-        meeting = JointMeeting.objects.filter(pk=meeting_id).first() if str(meeting_id).isdigit() else None
+        meeting = JointMeeting.objects.filter(pk=as_id(meeting_id)).first() if as_id(meeting_id) else None
         if meeting is None:
-            problems.append(problem("meeting_id", "not_found", model="joint meeting", id=str(meeting_id)))
+            problems.append(problem("meeting_id", "not_found", model="joint meeting", id=shown(meeting_id)))
     if problems:
         raise DomainError(problems)
     with transaction.atomic(durable=True):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from bondzone.core.selectors import work_calendar
 from django.views.decorators.http import require_POST
 
+from bondzone.core.domain.inputs import as_id
 from bondzone.core.domain.errors import DomainError, problem
 from bondzone.core.web import actor, errors_of, flash_refusal, new_idempotency_key, page
 
@@ -24,13 +25,9 @@ LIGHT_NAMES = {Light.GREEN: gettext_lazy("green"), Light.YELLOW: gettext_lazy("y
                Light.NO_DEADLINE: gettext_lazy("No deadline"), Light.NO_CALENDAR: gettext_lazy("No working-day calendar")}
 
 
-def _int(raw) -> int | None:
-    return int(raw) if (raw or "").isdigit() else None
-
-
 def _filters(request) -> dict:
-    return {"unit_id": _int(request.GET.get("unit")), "zone_id": _int(request.GET.get("zone")),
-            "year": _int(request.GET.get("year")), "light_filter": request.GET.get("light", ""),
+    return {"unit_id": as_id(request.GET.get("unit")), "zone_id": as_id(request.GET.get("zone")),
+            "year": as_id(request.GET.get("year")), "light_filter": request.GET.get("light", ""),
             "q": request.GET.get("q", "").strip(), "status": request.GET.get("status", "")}
 
 

@@ -2,7 +2,9 @@ from datetime import datetime
 
 from django.http import HttpRequest
 from ninja import Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
+
+from bondzone.core.types import Pagination
 
 from bondzone.core import selectors
 from bondzone.core.http import actor
@@ -25,7 +27,7 @@ class AuditEventOut(Schema):
 
 
 @router.get("/audit-events", response=list[AuditEventOut], summary="Audit trail (scoped to your role)")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_audit_events(request: HttpRequest, action: str = "", object_type: str = "", object_id: str = "",
                       request_id: str = ""):
     a = actor(request)

@@ -5,7 +5,9 @@ from datetime import date
 from django.http import HttpRequest, HttpResponse
 from ninja import File, Form, Header, Router, Status
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
+
+from bondzone.core.types import Pagination
 
 from bondzone.core.http import actor
 
@@ -20,7 +22,7 @@ IdemKey = Header(None, alias="Idempotency-Key", description="Client-chosen key; 
 
 
 @router.get("/books", response=list[BookOut], summary="List account books")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_books(request: HttpRequest, enterprise_id: int | None = None, q: str = ""):
     return selectors.books(actor(request), enterprise_id=enterprise_id, q=q)
 
@@ -36,7 +38,7 @@ def get_book(request: HttpRequest, book_id: int):
 
 
 @router.get("/books/{book_id}/items", response=list[ItemOut], summary="Items of a book")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_items(request: HttpRequest, book_id: int, q: str = ""):
     selectors.book(actor(request), book_id)
     return selectors.items(actor(request), book_id, q=q)
@@ -60,7 +62,7 @@ def stock_as_of(request: HttpRequest, book_id: int, as_of: date | None = None):
 
 
 @router.get("/accounts", response=list[AccountOut], summary="Stock accounts (balances)")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_accounts(request: HttpRequest, book_id: int | None = None, item_id: int | None = None,
                   goods_status: str = "", nonzero: bool = False):
     return selectors.accounts(actor(request), book_id=book_id, item_id=item_id, goods_status=goods_status,
@@ -77,7 +79,7 @@ def account_movements(request: HttpRequest, account_id: int, offset: int = 0, li
 
 
 @router.get("/lists", response=list[ListOut], summary="Verification lists")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_lists(request: HttpRequest, status: str = "", book_id: int | None = None, direction: str = "",
                q: str = "", date_from: date | None = None, date_to: date | None = None):
     return selectors.lists(actor(request), status=status, book_id=book_id, direction=direction, q=q,
@@ -148,7 +150,7 @@ def cancel_list(request: HttpRequest, list_id: int, payload: CancelIn, idempoten
 
 
 @router.get("/lists/{list_id}/reservations", response=list[ReservationOut], summary="Reservations of a list")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_reservations(request: HttpRequest, list_id: int):
     a = actor(request)
     selectors.list_detail(a, list_id)

@@ -6,25 +6,14 @@ from datetime import date
 
 import tablib
 
+from bondzone.core import tabular
 from bondzone.core.actor import Actor
-from bondzone.core.domain.errors import DomainError, problem
 from bondzone.core.scoping import restrict
 
 from . import selectors
 from .models import StockEntry
 
-FORMATS = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "json": "application/json",
-}
-
-
-def _render(ds: tablib.Dataset, fmt: str) -> bytes:
-    if fmt not in FORMATS:
-        raise DomainError(problem("format", "unknown_format", value=fmt))
-    out = ds.export(fmt)
-    return out.encode("utf-8-sig" if fmt == "csv" else "utf-8") if isinstance(out, str) else out
+FORMATS = tabular.FORMATS
 
 
 def balances(actor: Actor, *, book_id: int | None, fmt: str) -> bytes:
@@ -34,7 +23,7 @@ def balances(actor: Actor, *, book_id: int | None, fmt: str) -> bytes:
     for a in selectors.accounts(actor, book_id=book_id).order_by("book__number", "item__item_no", "goods_status"):
         ds.append([a.book.number, a.item.item_no, a.item.part_no, a.item.hs_code, a.item.name_zh, a.goods_status,
                    a.unit, str(a.posted), str(a.reserved), str(a.available), str(a.incoming)])
-    return _render(ds, fmt)
+    return tabular.render(ds, fmt)
 
 
 def movements(actor: Actor, *, book_id: int | None, date_from: date | None, date_to: date | None, fmt: str) -> bytes:
@@ -54,4 +43,4 @@ def movements(actor: Actor, *, book_id: int | None, date_from: date | None, date
         "incoming_delta",
     ).iterator(chunk_size=2000):
         ds.append([*row[:1], row[1].isoformat(), *row[2:10], *(str(q) for q in row[10:])])
-    return _render(ds, fmt)
+    return tabular.render(ds, fmt)

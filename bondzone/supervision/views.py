@@ -15,6 +15,7 @@ from bondzone.core.domain.errors import DomainError, problem
 from bondzone.core.web import page, actor, errors_of, new_idempotency_key, page_of
 
 from . import imports, selectors, services
+from .domain import trade_modes
 from .domain.codes import LIST_TYPES, TRADE_MODES, UNITS, CURRENCIES, GoodsStatus, ListStatus
 
 LINE_FIELDS = ("item_no", "quantity", "unit", "legal_quantity", "value", "currency", "goods_status", "target_status")
@@ -117,7 +118,8 @@ def queue(request):
 def _form_context(a, data=None, errors=None):
     return {
         "books": selectors.books(a).filter(active=True),
-        "trade_modes": TRADE_MODES.values(), "list_types": LIST_TYPES.items(), "units": UNITS.values(),
+        "trade_modes": [m for m in TRADE_MODES.values() if m.code in trade_modes.ZONE_BOOK_MODES],
+        "list_types": LIST_TYPES.items(), "units": UNITS.values(),
         "currencies": CURRENCIES.items(), "statuses": [s.value for s in GoodsStatus],
         "data": data or {"lines": [{}]}, "errors": errors or [], "idempotency_key": new_idempotency_key(),
     }

@@ -109,6 +109,7 @@ def test_rule_table(case, book, data, refused):
 PASSAGE = [
     ("5034", "I", "0", True, Crossing.FIRST_LINE),
     ("5034", "E", "6", False, Crossing.IN_ZONE),  # 区内流转 crosses no fence
+    ("5034", "I", "4", False, Crossing.IN_ZONE),  # 简单加工 in a logistics book
     ("5000", "I", "0", True, Crossing.SECOND_LINE),
     ("5000", "E", "1", False, Crossing.SECOND_LINE),  # 集报: the goods passed before the list
     ("1210", "E", "8", False, Crossing.SECOND_LINE),
@@ -244,3 +245,11 @@ def test_demo_data_follows_the_rules(db):
     assert not any(v.trade_mode == "5100" and v.item_kind == "I" for v in lists)
     assert {v.trade_mode for v in lists if v.book.kind == "H" and v.direction == "E"} <= {"0664", "5000"}
     assert any(v.trade_mode == "5000" and v.direction == "I" for v in lists)  # domestic goods do come in
+
+
+def test_the_list_form_offers_only_modes_a_zone_book_takes(world):
+    c = Client()
+    assert c.login(username="ent_a", password=PASSWORD)
+    html = c.get("/supervision/lists/new/").content.decode()
+    assert 'value="5034"' in html and 'value="5335"' in html
+    assert 'value="0110"' not in html and 'value="9800"' not in html

@@ -1,44 +1,229 @@
-"""Optional form and payload fields parsed into plain values, collecting problems instead of raising.
+"""Input at the boundary: the checks every entry point (API schema, page form, importer, CLI) applies to
+text, whole numbers, ids, decimals and dates, as pure functions.
 
-Services of several parts read the same kinds of loose input (a text box, a JSON value, a CSV cell):
-an empty value means "not given", anything else must parse or it becomes a field-level problem.
+Two shapes of the same rules:
+- `*_problem(...)` returns the one Problem a value has (or None): the API's schema types
+  (bondzone.core.types) raise it as a validation error;
+- `collect_*(value, field, problems, ...)` parses loose input (a form box, a JSON value, a CSV cell):
+  an empty value means "not given", anything else must parse and fit, or it becomes a field-level problem
+  appended to `problems` instead of raising.
+
+The bounds are those of the database columns (so a value that passes is never refused by the database)
+and, for dates, a window around today per kind of date (DATE_WINDOWS, documented in docs/security.md).
 """
 
 from __future__ import annotations
 
-from datetime import date
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from .errors import Problem, problem
+
+# Ranges of the database's integer columns (identical on SQLite and PostgreSQL).
+SMALLINT = (-(2**15), 2**15 - 1)
+INT = (-(2**31), 2**31 - 1)
+BIGINT = (-(2**63), 2**63 - 1)
+ID_RANGE = (1, 2**63 - 1)  # BigAutoField primary keys
+TEXT_FIELD_MAX = 20000  # unbounded TextField columns still get a limit at the boundary
+
+_ASCII_INT = re.compile(r"[+-]?[0-9]+")
 
 
 def _blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and value.strip() == "")
 
 
-def collect_decimal(value: Any, field: str, problems: list[Problem], *, required: bool = False) -> Decimal | None:
+def shown(value: Any, limit: int = 80) -> str:
+    """The bad value as it may be echoed in a message: bounded, printable."""
+    text = value if isinstance(value, str) else repr(value)
+    text = text.encode("utf-8", "backslashreplace").decode("utf-8").replace("\x00", "\\x00")
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+# ---------------------------------------------------------------- text
+def text_problem(value: str, field: str, max_length: int | None) -> Problem | None:
+    """A NUL character, a lone surrogate (valid JSON "\\ud800", not encodable) or too many characters."""
+    if "\x00" in value:
+        return problem(field, "nul_character")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return problem(field, "bad_unicode")
+    if max_length is not None and len(value) > max_length:
+        return problem(field, "too_long", max=max_length, length=len(value))
+    return None
+
+
+def collect_text(value: Any, field: str, problems: list[Problem], *, max_length: int | None = TEXT_FIELD_MAX,
+                 required: bool = False, strip: bool = True) -> str:
+    """Text of at most `max_length` characters ("" when not given)."""
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        if isinstance(value, (dict, list, tuple, set, bytes)):
+            problems.append(problem(field, "not_text"))
+            return ""
+        value = str(value)
+    if strip:
+        value = value.strip()
+    found = text_problem(value, field, max_length)
+    if found is not None:
+        problems.append(found)
+        return ""
+    if required and not value:
+        problems.append(problem(field, "required"))
+    return value
+
+
+# ---------------------------------------------------------------- integers and ids
+def int_problem(value: int, field: str, lo: int, hi: int) -> Problem | None:
+    if not lo <= value <= hi:
+        return problem(field, "out_of_range", value=value, min=lo, max=hi)
+    return None
+
+
+def parse_int(value: Any) -> int | None:
+    """An int from an int or a string of ASCII digits (not '²' or '٣', which pass str.isdigit()); else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and _ASCII_INT.fullmatch(value.strip()) and len(value.strip()) <= 40:
+        return int(value.strip())
+    return None
+
+
+def _collect(value: Any, field: str, problems: list[Problem], required: bool, parse, bad_code: str, check):
+    """Blank: None (or `required`); unparseable: `bad_code`; parsed: the problem `check` finds, or the value."""
     if _blank(value):
         if required:
             problems.append(problem(field, "required"))
         return None
+    parsed = parse(value)
+    if parsed is None:
+        problems.append(problem(field, bad_code, value=shown(value)))
+        return None
+    found = check(parsed)
+    if found is not None:
+        problems.append(found)
+        return None
+    return parsed
+
+
+def collect_int(value: Any, field: str, problems: list[Problem], *, lo: int = INT[0], hi: int = INT[1],
+                required: bool = False) -> int | None:
+    return _collect(value, field, problems, required, parse_int, "not_an_integer",
+                    lambda n: int_problem(n, field, lo, hi))
+
+
+def as_id(value: Any) -> int | None:
+    """A primary key from user input, or None when it cannot be one (then nothing can match it)."""
+    n = parse_int(value)
+    return n if n is not None and ID_RANGE[0] <= n <= ID_RANGE[1] else None
+
+
+def collect_id(value: Any, field: str, problems: list[Problem], *, required: bool = False) -> int | None:
+    return collect_int(value, field, problems, lo=ID_RANGE[0], hi=ID_RANGE[1], required=required)
+
+
+# ---------------------------------------------------------------- decimals
+def decimal_problem(value: Decimal, field: str, max_digits: int | None = None, decimal_places: int | None = None,
+                    lo: Decimal | None = None, hi: Decimal | None = None) -> Problem | None:
+    """A finite decimal that fits a DECIMAL(max_digits, decimal_places) column and lies in [lo, hi]."""
+    if not value.is_finite():
+        return problem(field, "not_a_number", value=shown(str(value)))
+    if max_digits is not None and abs(value) >= Decimal(10) ** (max_digits - (decimal_places or 0)):
+        return problem(field, "decimal_too_large", value=shown(str(value)), digits=max_digits - (decimal_places or 0))
+    if decimal_places is not None and value.as_tuple().exponent < -decimal_places:
+        try:
+            exact = value == value.quantize(Decimal(1).scaleb(-decimal_places))
+        except InvalidOperation:
+            exact = False
+        if not exact:
+            return problem(field, "too_many_decimals", value=shown(str(value)), scale=decimal_places)
+    if lo is not None and value < lo:
+        return problem(field, "out_of_range", value=shown(str(value)), min=lo, max="" if hi is None else hi)
+    if hi is not None and value > hi:
+        return problem(field, "out_of_range", value=shown(str(value)), min="" if lo is None else lo, max=hi)
+    return None
+
+
+def parse_decimal(value: Any) -> Decimal | None:
+    """A Decimal from a number or its text (at most 100 characters); None when it is not one."""
+    if isinstance(value, (bool, dict, list, tuple)):
+        return None
+    text = str(value).strip()
+    if len(text) > 100:
+        return None
     try:
-        d = Decimal(str(value).strip())
-        if not d.is_finite():
-            raise InvalidOperation
-        return d
+        return Decimal(text)
     except (InvalidOperation, ValueError):
-        problems.append(problem(field, "not_a_number", value=value))
         return None
 
 
-def collect_date(value: Any, field: str, problems: list[Problem]) -> date | None:
-    if _blank(value):
-        return None
+def collect_decimal(value: Any, field: str, problems: list[Problem], *, required: bool = False,
+                    max_digits: int | None = None, decimal_places: int | None = None,
+                    lo: Decimal | None = None, hi: Decimal | None = None) -> Decimal | None:
+    return _collect(value, field, problems, required, parse_decimal, "not_a_number",
+                    lambda d: decimal_problem(d, field, max_digits, decimal_places, lo, hi))
+
+
+# ---------------------------------------------------------------- dates
+@dataclass(frozen=True)
+class DateWindow:
+    """Dates a kind of field accepts: from `years_before` years before today to `years_after` after it."""
+
+    name: str
+    years_before: int
+    years_after: int
+
+    def bounds(self, today: date | None = None) -> tuple[date, date]:
+        today = today or date.today()
+        return _shift_years(today, -self.years_before), _shift_years(today, self.years_after)
+
+
+def _shift_years(d: date, years: int) -> date:
+    try:
+        return d.replace(year=d.year + years)
+    except ValueError:  # 29 February
+        return d.replace(year=d.year + years, day=28)
+
+
+# Per kind of date field (docs/security.md, "Date windows"):
+RECORDED = DateWindow("recorded", 30, 1)  # something that happened: posting, declaration, meeting, report
+PLANNED = DateWindow("planned", 30, 30)  # deadlines, due dates, planned starts and ends, extensions
+VALIDITY = DateWindow("validity", 30, 50)  # validity of an account book, a licence
+HISTORICAL = DateWindow("historical", 100, 1)  # founding facts: a zone's approval or acceptance
+QUERY = DateWindow("query", 100, 100)  # filters and as-of dates in searches
+DATE_WINDOWS = {w.name: w for w in (RECORDED, PLANNED, VALIDITY, HISTORICAL, QUERY)}
+
+
+def date_problem(value: date, field: str, window: DateWindow, today: date | None = None) -> Problem | None:
+    earliest, latest = window.bounds(today)
+    if not earliest <= value <= latest:
+        return problem(field, "date_out_of_window", value=value.isoformat(), earliest=earliest.isoformat(),
+                       latest=latest.isoformat())
+    return None
+
+
+def parse_date(value: Any) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
     if isinstance(value, date):
         return value
-    try:
-        return date.fromisoformat(str(value).strip())
-    except ValueError:
-        problems.append(problem(field, "bad_date", value=value))
+    text = str(value).strip()
+    if len(text) != 10:  # YYYY-MM-DD only (fromisoformat also takes 20240101 and week dates)
         return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def collect_date(value: Any, field: str, problems: list[Problem], *, window: DateWindow = PLANNED,
+                 required: bool = False, today: date | None = None) -> date | None:
+    return _collect(value, field, problems, required, parse_date, "bad_date",
+                    lambda d: date_problem(d, field, window, today))

@@ -17,6 +17,7 @@ class Role(StrEnum):
     MARKET = "market"  # 市场监管: the enterprise registry
     COMMERCE = "commerce"  # 市商务局 / 两区办: policy tasks and evaluation
     PLATFORM_ADMIN = "platform_admin"  # runs the platform: everything
+    GATE = "gate"  # 卡口 hardware: one user per gate, reports vehicles through the gate API only
 
 
 ALL_ROLES = tuple(Role)

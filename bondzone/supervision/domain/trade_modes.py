@@ -23,7 +23,7 @@ class Crossing(StrEnum):
     FIRST_LINE = "first_line"  # 一线: zone ↔ abroad (imports / exports), actual transport mode
     SECOND_LINE = "second_line"  # 二线: zone ↔ 境内区外, transport mode Y (进出区货物)
     INTER_ZONE = "inter_zone"  # 区间: zone ↔ another special area / bonded site, transport mode 9
-    IN_ZONE = "in_zone"  # 区内: between enterprises of the same zone, transport mode 9
+    IN_ZONE = "in_zone"  # 区内: within the zone (区内流转 between its enterprises, 简单加工), transport mode 9
     NONE = "none"  # no goods cross any fence (write-offs, destruction under supervision)
 
 
@@ -116,12 +116,16 @@ _TABLE: list[Rule] = [
 ]
 
 RULES: dict[tuple[str, Direction], Rule] = {(r.code, r.direction): r for r in _TABLE}
+# the modes a zone book's list may carry (the others are known for labels only)
+ZONE_BOOK_MODES: frozenset[str] = frozenset(r.code for r in _TABLE)
 
 # Why each mode exists: the message code (core.messages) every refusal of the mode carries as `rule`.
 REASONS: dict[str, str] = {code: f"trade_mode_use_{code}" for code in TRADE_MODES}
 
+# 区内流转 (6) and 简单加工 in a logistics book (4) move goods within the zone, across no fence
+_IN_ZONE_LIST_TYPES = frozenset({"4", "6"})
 # List types whose goods crossed before the list was filed (分送集报 / CBEC retail batches): they post
-# at approval; 区内流转 crosses no fence.
+# at approval.
 _PASSED_BEFORE_LIST = frozenset({"1", "8"})
 
 
@@ -131,7 +135,7 @@ def _direction(value: Any) -> Direction:
 
 def crossing(trade_mode: str, list_type: str = "0", direction: Any = Direction.IN) -> Crossing:
     """Which fence a list's goods cross (for statistics: 一线 = imports/exports, 二线 = 进出区货物)."""
-    if list_type == "6":
+    if list_type in _IN_ZONE_LIST_TYPES:
         return Crossing.IN_ZONE
     rule = RULES.get((trade_mode, _direction(direction)))
     return rule.crossing if rule else Crossing.NONE
@@ -161,14 +165,13 @@ def check(header: Any, lines: Iterable[Any], book: Any, items: Mapping | None = 
     if mode is None:
         return [problem("trade_mode", "unknown_trade_mode", value=code)]
     base = {"mode": code, "name": mode.name_zh, "rule": REASONS[code]}
-    rows = [r for r in _TABLE if r.code == code]
-    if not rows:
+    if code not in ZONE_BOOK_MODES:
         return [problem("trade_mode", "trade_mode_not_for_zone_book", **base)]
     direction = _direction(header.direction)
     rule = RULES.get((code, direction))
     if rule is None:
         return [problem("direction", "trade_mode_direction", value=direction.value,
-                        allowed=_names(r.direction.value for r in rows), **base)]
+                        allowed=_names(d.value for d in Direction if (code, d) in RULES), **base)]
     problems: list[Problem] = []
     if book.kind not in rule.book_kinds:
         problems.append(problem("trade_mode", "trade_mode_not_for_book", value=code, book_kind=book.kind,

@@ -1,19 +1,25 @@
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
-from bondzone.core.models import ApiToken
+from bondzone.core.actor import SYSTEM
+from bondzone.core.commands import ServiceCommand
+from bondzone.core.models import TOKEN_DAYS, ApiToken
+from bondzone.core.services import issue_token
 
-
-class Command(BaseCommand):
+class Command(ServiceCommand):
     help = "Issue an API bearer token for a user (printed once; only its hash is kept)."
+    requires_user = False
 
     def add_arguments(self, parser):
         parser.add_argument("username")
         parser.add_argument("--name", default="cli")
+        parser.add_argument("--days", type=int, default=TOKEN_DAYS, help=f"life in days (default {TOKEN_DAYS})")
+        parser.add_argument("--read-only", action="store_true", help="the token may only read (GET)")
 
-    def handle(self, *args, **o):
+    def run(self, actor, **o):
         user = get_user_model().objects.filter(username=o["username"]).first()
         if user is None:
             raise CommandError(f"No user named {o['username']!r}.")
-        _, raw = ApiToken.issue(user, o["name"])
+        _, raw = issue_token(actor=SYSTEM, user_id=user.pk, name=o["name"], days=o["days"],
+                             scope=ApiToken.READ if o["read_only"] else ApiToken.WRITE)
         self.stdout.write(raw)

@@ -1,0 +1,222 @@
+"""Benchmark: the gate decision (POST /api/v1/gate/events) under 8 concurrent clients against the
+production server (gunicorn, several worker processes) beside a trivial endpoint of the same server
+(GET /api/v1/me with the same bearer token: authentication + one profile read), in the same run.
+
+Workload: one zone with one gate; --lists outbound verification lists (one line each) approved, so their
+goods are reserved; each list carries --slips-per-list 一票多车 slips of quantity 1, approved. Every
+timed gate event is a new event id for a plate whose slip is approved: the decision locks the plate's
+slips, decides, records the passage and posts its share through the ledger (reserved → posted) in one
+transaction. Rounds alternate trivial / gate so both see the same machine load. Queries per decision are
+counted in-process (CaptureQueriesContext) on one more pass of a fresh slip.
+
+    .venv/bin/python bench/gate_decision.py --db postgres [--workers 4] [--clients 8]
+
+PostgreSQL: creates and drops BONDZONE_BENCH_DB (default `bz_gate_bench`); SQLite: a temp file (gunicorn workers then
+queue on SQLite's one writer). The LAST line of output is one JSON object. No assertions on times.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from datetime import timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+os.environ.setdefault("BONDZONE_BENCH_DB", "bz_gate_bench")
+from _common import PG_BENCH, django_setup, log, pg_recreate  # noqa: E402
+
+
+def setup_django(db: str, tmp: str) -> str:
+    django_setup(db, tmp)
+    return PG_BENCH if db == "postgres" else os.environ["BONDZONE_DATABASE_URL"]
+
+
+def key() -> str:
+    return uuid.uuid4().hex
+
+
+def build(lists: int, per_list: int):
+    """Zone, enterprise, T book with one item, outbound lists reserved, 一票多车 slips approved."""
+    from django.utils import timezone
+
+    from bondzone.core.actor import actor_of
+    from bondzone.core.domain.roles import Role
+    from bondzone.core.models import Enterprise, Zone
+    from bondzone.core.services import create_user
+    from bondzone.gate import services as gate
+    from bondzone.supervision import services as ledger
+
+    zone = Zone.objects.create(code="TZ", name_zh="天竺综保区", name_en="Tianzhu", customs_office_code="0110")
+    ent = Enterprise.objects.create(name="企业甲", credit_code="91110000600037341L", customs_code="1101960001", zone=zone)
+    owner = actor_of(create_user(username="ent", password="x", role=Role.ENTERPRISE, enterprise=ent))
+    customs = actor_of(create_user(username="customs", password="x", role=Role.CUSTOMS))
+    today = timezone.localdate()
+    book = ledger.create_book(actor=customs, enterprise_id=ent.pk, number="T0110W000001", kind="T",
+                              valid_from=today - timedelta(days=30), valid_until=today + timedelta(days=365))
+    ledger.add_item(actor=customs, book_id=book.pk, data={"item_no": 1, "hs_code": "8471300001", "name_zh": "商品",
+                                                          "declared_unit": "007", "legal_unit": "007"})
+
+    def approved_list(direction: str, qty: int):
+        data = {"direction": direction, "trade_mode": "5034",
+                "lines": [{"item_no": 1, "quantity": str(qty), "unit": "007", "value": "1.00"}]}
+        v = ledger.create_list(actor=owner, book_id=book.pk, data=data, idempotency_key=key())
+        ledger.submit_list(actor=owner, list_id=v.pk, idempotency_key=key())
+        v = ledger.approve_list(actor=customs, list_id=v.pk, idempotency_key=key())
+        if v.posting_state not in ("posted",) and direction == "I":
+            ledger.pass_goods(actor=customs, list_id=v.pk, event_id=key(), idempotency_key=key())
+        return v
+
+    approved_list("I", lists * per_list * 2)
+    gate_row = gate.create_gate(actor=customs, zone_id=zone.pk, code="G1", name="bench gate")
+    token = gate.issue_gate_token(actor=customs, gate_id=gate_row.pk)
+    plates = []
+    n = 0
+    for _ in range(lists):
+        v = approved_list("E", per_list)
+        for _ in range(per_list):
+            n += 1
+            plate = f"京A{n:05d}"
+            slip = gate.apply_slip(actor=owner, data={
+                "slip_type": "3", "binding": "3", "direction": "E", "plate": plate, "vehicle_wt": "8000",
+                "total_gross_wt": "10", "lists": [v.pk], "lines": [{"seq": 1, "quantity": "1"}]},
+                idempotency_key=key())
+            gate.approve_slip(actor=customs, slip_id=slip.pk, idempotency_key=key(), draw=None)
+            plates.append(plate)
+    return token, plates, gate_row
+
+
+def percentile(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+def hammer(port: int, token: str, requests: list[tuple[str, str, bytes | None]], clients: int) -> tuple[list[float], int]:
+    """Send the requests from `clients` threads (new connection each: gunicorn's sync workers close them)."""
+    lock = threading.Lock()
+    todo = list(requests)
+    times: list[float] = []
+    errors = [0]
+
+    def worker():
+        while True:
+            with lock:
+                if not todo:
+                    return
+                method, path, body = todo.pop()
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+            t0 = time.perf_counter()
+            conn.request(method, path, body=body, headers=headers)
+            response = conn.getresponse()
+            response.read()
+            elapsed = time.perf_counter() - t0
+            conn.close()
+            with lock:
+                times.append(elapsed * 1000)
+                if response.status != 200:
+                    errors[0] += 1
+
+    threads = [threading.Thread(target=worker) for _ in range(clients)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return times, errors[0]
+
+
+def queries_per_decision(gate_row, plate: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from bondzone.core.actor import actor_of
+    from bondzone.gate import services as gate
+
+    with CaptureQueriesContext(connection) as ctx:
+        answer, _ = gate.report_passage(actor=actor_of(gate_row.user), data={
+            "event_id": key(), "plate": plate, "direction": "E", "weighbridge_kg": "8010"})
+    assert answer["outcome"] == "pass", answer
+    return len(ctx.captured_queries)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--db", choices=["postgres", "sqlite"], default="postgres")
+    ap.add_argument("--lists", type=int, default=20)
+    ap.add_argument("--slips-per-list", type=int, default=41)
+    ap.add_argument("--workers", type=int, default=4)
+    ap.add_argument("--clients", type=int, default=8)
+    ap.add_argument("--rounds", type=int, default=2)
+    ap.add_argument("--port", type=int, default=8137)
+    args = ap.parse_args()
+    tmp = tempfile.mkdtemp()
+    url = setup_django(args.db, tmp)
+    log(f"building {args.lists} lists × {args.slips_per_list} slips …")
+    token, plates, gate_row = build(args.lists, args.slips_per_list)
+    spare = plates.pop()  # for the in-process query count
+    env = {**os.environ, "BONDZONE_DATABASE_URL": url, "BONDZONE_DEBUG": "0", "BONDZONE_ALLOWED_HOSTS": "127.0.0.1",
+           "BONDZONE_SECRET_KEY": "bench-" + key()}
+    server = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "bondzone.wsgi", "-w", str(args.workers),
+                               "-b", f"127.0.0.1:{args.port}", "--log-level", "warning"], cwd=ROOT, env=env)
+    try:
+        for _ in range(100):
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", args.port, timeout=2)
+                conn.request("GET", "/api/v1/me", headers={"Authorization": f"Bearer {token}"})
+                if conn.getresponse().status == 200:
+                    break
+            except OSError:
+                time.sleep(0.2)
+        warm = [("GET", "/api/v1/me", None)] * (args.clients * 4)
+        hammer(args.port, token, warm, args.clients)
+        per_round = len(plates) // args.rounds
+        trivial_ms, gate_ms, errors = [], [], 0
+        for r in range(args.rounds):
+            batch = plates[r * per_round:(r + 1) * per_round]
+            t, e = hammer(args.port, token, [("GET", "/api/v1/me", None)] * len(batch), args.clients)
+            trivial_ms += t
+            errors += e
+            events = [("POST", "/api/v1/gate/events", json.dumps({
+                "event_id": key(), "plate": p, "direction": "E", "weighbridge_kg": "8010"}).encode()) for p in batch]
+            t, e = hammer(args.port, token, events, args.clients)
+            gate_ms += t
+            errors += e
+            log(f"round {r + 1}: trivial p99 {percentile(trivial_ms, 99):.1f} ms, gate p99 {percentile(gate_ms, 99):.1f} ms")
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    from bondzone.gate.models import Passage
+
+    passed = Passage.objects.filter(outcome="pass", posted=True).count()
+    queries = queries_per_decision(gate_row, spare)
+    from django.db import connections
+
+    connections.close_all()
+    if args.db == "postgres":
+        pg_recreate(drop_only=True)
+
+    def summary(ms):
+        return {"n": len(ms), "p50_ms": round(percentile(ms, 50), 2), "p95_ms": round(percentile(ms, 95), 2),
+                "p99_ms": round(percentile(ms, 99), 2), "mean_ms": round(statistics.fmean(ms), 2)}
+
+    gate_s, trivial_s = summary(gate_ms), summary(trivial_ms)
+    print(json.dumps({
+        "bench": "gate_decision", "db": args.db, "workers": args.workers, "clients": args.clients,
+        "machine": f"{platform.machine()} {os.cpu_count()} cpu", "gate": gate_s, "trivial": trivial_s,
+        "p99_ratio": round(gate_s["p99_ms"] / trivial_s["p99_ms"], 2), "p50_ratio": round(gate_s["p50_ms"] / trivial_s["p50_ms"], 2),
+        "queries_per_decision": queries, "passages_posted": passed, "http_errors": errors,
+    }))
+
+
+if __name__ == "__main__":
+    main()

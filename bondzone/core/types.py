@@ -1,0 +1,202 @@
+"""Schema types that validate at the boundary (django-ninja / pydantic), built on core.domain.inputs.
+
+    from bondzone.core.types import Id, Text, TextOf, IntOf, DecimalOf, DateIn, Pagination, parse
+    from bondzone.core.domain.inputs import PLANNED
+
+    class ThingIn(Schema):
+        name: TextOf(Thing, "name")              # max length read from the model column; no NUL, no lone surrogate
+        note: Text(2000) = ""
+        zone_id: Id                              # 1 … 2**63-1, ASCII digits only
+        count: IntOf(Thing, "count")             # the column's integer range (and its Min/MaxValueValidators)
+        share: DecimalOf(Thing, "share")         # the column's max_digits / decimal_places
+        due: DateIn(PLANNED)                     # within the window around today
+
+A failing value becomes a 400 with `errors: [{field, code, message}]` (bondzone/api.py). Page forms, the
+CLI and importers validate a mapping with the same schema through `parse(ThingIn, data)` (a DomainError
+with field-level problems) or call the `collect_*` functions of core.domain.inputs directly.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Annotated, Any
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from ninja import Field
+from ninja.pagination import LimitOffsetPagination
+from pydantic import AfterValidator, BeforeValidator
+from pydantic import ValidationError as PydanticValidationError
+from pydantic_core import PydanticCustomError
+
+from .domain import inputs
+from .domain.errors import DomainError, Problem
+from .messages import MESSAGES, render
+
+
+def _raise(p: Problem):
+    # the problem code becomes the pydantic error type; its params the context (see problems_of)
+    raise PydanticCustomError(p.code, str(render(p)), {k: str(v) for k, v in p.params.items()})
+
+
+def _refusing(find_problem) -> AfterValidator:
+    """A validator that raises the Problem `find_problem(value)` returns (None: the value is fine)."""
+
+    def check(value):
+        found = find_problem(value)
+        if found is not None:
+            _raise(found)
+        return value
+
+    return AfterValidator(check)
+
+
+def Text(max_length: int = inputs.TEXT_FIELD_MAX):  # noqa: N802 - a type factory reads like a type
+    """str of at most max_length characters, no NUL, no lone surrogate."""
+    return Annotated[str, _refusing(lambda v: inputs.text_problem(v, "", max_length)), Field(max_length=max_length)]
+
+
+def _column(model, field_name: str):
+    return model._meta.get_field(field_name)
+
+
+def TextOf(model, field_name: str):  # noqa: N802
+    """Text bounded by the model column's max_length (TextField: inputs.TEXT_FIELD_MAX)."""
+    return Text(_column(model, field_name).max_length or inputs.TEXT_FIELD_MAX)
+
+
+def _ascii_int(value: Any) -> Any:
+    if isinstance(value, str):
+        n = inputs.parse_int(value)
+        if n is None:
+            _raise(Problem("", "not_an_integer", {"value": inputs.shown(value)}))
+        return n
+    return value
+
+
+def Int(lo: int = inputs.INT[0], hi: int = inputs.INT[1]):  # noqa: N802
+    return Annotated[int, BeforeValidator(_ascii_int), Field(ge=lo, le=hi)]
+
+
+_INT_RANGES = {
+    "SmallIntegerField": inputs.SMALLINT, "PositiveSmallIntegerField": (0, inputs.SMALLINT[1]),
+    "IntegerField": inputs.INT, "PositiveIntegerField": (0, inputs.INT[1]),
+    "BigIntegerField": inputs.BIGINT, "PositiveBigIntegerField": (0, inputs.BIGINT[1]),
+    "AutoField": (1, inputs.INT[1]), "BigAutoField": inputs.ID_RANGE, "ForeignKey": inputs.ID_RANGE,
+}
+
+
+def _validator_bounds(column, lo, hi):
+    for v in column.validators:
+        if isinstance(v, MinValueValidator) and not callable(v.limit_value):
+            lo = max(lo, v.limit_value) if lo is not None else v.limit_value
+        elif isinstance(v, MaxValueValidator) and not callable(v.limit_value):
+            hi = min(hi, v.limit_value) if hi is not None else v.limit_value
+    return lo, hi
+
+
+def int_bounds(model, field_name: str) -> tuple[int, int]:
+    column = _column(model, field_name)
+    lo, hi = _INT_RANGES.get(column.get_internal_type(), inputs.INT)
+    return _validator_bounds(column, lo, hi)
+
+
+def IntOf(model, field_name: str):  # noqa: N802
+    """int within the column's range and its Min/MaxValueValidators."""
+    return Int(*int_bounds(model, field_name))
+
+
+Id = Annotated[int, BeforeValidator(_ascii_int), Field(ge=inputs.ID_RANGE[0], le=inputs.ID_RANGE[1])]
+
+
+def Dec(max_digits: int | None = None, decimal_places: int | None = None,  # noqa: N802
+        lo: Decimal | None = None, hi: Decimal | None = None):
+    """A finite Decimal that fits DECIMAL(max_digits, decimal_places) and lies in [lo, hi]."""
+    return Annotated[Decimal, _refusing(lambda v: inputs.decimal_problem(v, "", max_digits, decimal_places, lo, hi))]
+
+
+def decimal_bounds(model, field_name: str) -> dict:
+    column = _column(model, field_name)
+    lo, hi = _validator_bounds(column, None, None)
+    return {"max_digits": column.max_digits, "decimal_places": column.decimal_places, "lo": lo, "hi": hi}
+
+
+def DecimalOf(model, field_name: str):  # noqa: N802
+    """Decimal within the column's digits (and its Min/MaxValueValidators)."""
+    return Dec(**decimal_bounds(model, field_name))
+
+
+def DateIn(window: inputs.DateWindow = inputs.PLANNED):  # noqa: N802
+    """A date within the window around today (core.domain.inputs.DATE_WINDOWS)."""
+    return Annotated[date, _refusing(lambda v: inputs.date_problem(v, "", window)), Field(
+        description=f"YYYY-MM-DD, from {window.years_before} years before today to {window.years_after} after")]
+
+
+class Pagination(LimitOffsetPagination):
+    """limit/offset with an upper bound on offset (an offset past the int range is a 400, not a 500)."""
+
+    class Input(LimitOffsetPagination.Input):
+        offset: int = Field(0, ge=0, le=inputs.INT[1])
+
+
+# ---------------------------------------------------------------- pydantic errors → problems
+_PYDANTIC_CODES = {
+    "missing": "required",
+    "decimal_parsing": "not_a_number",
+    "decimal_type": "not_a_number",
+    "finite_number": "not_a_number",
+    "float_parsing": "not_a_number",
+    "int_parsing": "not_an_integer",
+    "int_type": "not_an_integer",
+    "int_from_float": "not_an_integer",
+    "int_parsing_size": "out_of_range",
+    "string_too_long": "too_long",
+    "string_type": "not_text",
+    "string_unicode": "bad_unicode",
+    "date_from_datetime_parsing": "bad_date",
+    "date_from_datetime_inexact": "bad_date",
+    "date_parsing": "bad_date",
+    "date_type": "bad_date",
+    "greater_than_equal": "out_of_range",
+    "less_than_equal": "out_of_range",
+    "greater_than": "out_of_range",
+    "less_than": "out_of_range",
+}
+
+
+def field_path(loc) -> str:
+    parts = [p for p in loc if p not in ("body", "payload", "query", "path", "form", "file", "header", "filters")]
+    out = ""
+    for part in parts:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def problems_of(errors) -> list[Problem]:
+    """pydantic error dicts (ninja's ValidationError.errors or pydantic's .errors()) as problems."""
+    problems = []
+    for err in errors:
+        kind = err.get("type", "")
+        ctx = err.get("ctx") or {}
+        value = err.get("input")
+        shown = "" if isinstance(value, (dict, list)) else inputs.shown(value)
+        if kind in MESSAGES and kind not in _PYDANTIC_CODES:  # raised by our own types: code + params as is
+            code, params = kind, {"value": shown, **ctx}
+        else:
+            code = _PYDANTIC_CODES.get(kind, "invalid")
+            params = {"message": err.get("msg", ""), "value": shown}
+            if code == "too_long":
+                params["max"] = ctx.get("max_length", "")
+            elif code == "out_of_range":
+                params["min"] = ctx.get("ge", ctx.get("gt", ""))
+                params["max"] = ctx.get("le", ctx.get("lt", ""))
+        problems.append(Problem(field_path(err.get("loc", ())), code, params))
+    return problems
+
+
+def parse(schema, data: Any):
+    """Validate a mapping (form data, a CSV row, CLI options) with an API schema; DomainError if bad."""
+    try:
+        return schema.model_validate(data)
+    except PydanticValidationError as exc:
+        raise DomainError(problems_of(exc.errors())) from None

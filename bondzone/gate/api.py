@@ -1,0 +1,105 @@
+"""REST endpoints of the gate: slips for enterprises and customs, the gate hardware's event endpoint
+(authenticated as the gate's own user), inspection results and zone settings."""
+
+from django.http import HttpRequest
+from ninja import Header, Router, Status
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from bondzone.core.domain.errors import Problem
+from bondzone.core.http import actor
+from bondzone.core.messages import render
+
+from . import selectors, services
+from .schemas import (
+    GateAnswerOut, GateEventIn, GateIn, GateOut, InspectionIn, PassageOut, ReasonIn, SettingsIn, SettingsOut,
+    SlipDetailOut, SlipIn, SlipOut, TokenOut,
+)
+
+router = Router(tags=["gate"])
+IdemKey = Header(None, alias="Idempotency-Key", description="Client-chosen key; a retry with the same key is safe")
+
+
+def with_messages(answer: dict, replayed: bool) -> dict:
+    """The stored answer (codes) plus each reason rendered in the request's language."""
+    reasons = [{**r, "message": render(Problem("", r["code"], r["params"]))} for r in answer["reasons"]]
+    return {**answer, "reasons": reasons, "replayed": replayed}
+
+
+def slip_detail(slip) -> dict:
+    return {**SlipOut.from_orm(slip).dict(), "lists": [v.pk for v in selectors.slip_lists(slip)],
+            "lines": list(selectors.slip_lines(slip))}
+
+
+@router.get("/slips", response=list[SlipOut], summary="Release slips (核放单)")
+@paginate(LimitOffsetPagination)
+def list_slips(request: HttpRequest, status: str = "", direction: str = "", inspection: str = "", q: str = ""):
+    return selectors.slips(actor(request), status=status, direction=direction, inspection=inspection, q=q)
+
+
+@router.post("/slips", response={201: SlipDetailOut}, summary="Apply for a release slip (enterprise)")
+def apply_slip(request: HttpRequest, payload: SlipIn, idempotency_key: str | None = IdemKey):
+    data = payload.dict()
+    enterprise_id = data.pop("enterprise_id")
+    slip = services.apply_slip(actor=actor(request), enterprise_id=enterprise_id, data=data,
+                               idempotency_key=idempotency_key)
+    return Status(201, slip_detail(slip))
+
+
+@router.get("/slips/{slip_id}", response=SlipDetailOut, summary="One release slip with its lists and lines")
+def get_slip(request: HttpRequest, slip_id: int):
+    return slip_detail(selectors.slip(actor(request), slip_id))
+
+
+@router.post("/slips/{slip_id}/approve", response=SlipOut, summary="Approve a slip (customs); may select it for inspection")
+def approve_slip(request: HttpRequest, slip_id: int, idempotency_key: str | None = IdemKey):
+    return services.approve_slip(actor=actor(request), slip_id=slip_id, idempotency_key=idempotency_key)
+
+
+@router.post("/slips/{slip_id}/cancel", response=SlipOut, summary="Cancel (作废) a slip before it passes")
+def cancel_slip(request: HttpRequest, slip_id: int, payload: ReasonIn):
+    return services.cancel_slip(actor=actor(request), slip_id=slip_id, reason=payload.reason)
+
+
+@router.post("/slips/{slip_id}/inspection", response=SlipOut, summary="Record an inspection result (customs)")
+def record_inspection(request: HttpRequest, slip_id: int, payload: InspectionIn):
+    data = payload.dict()
+    return services.record_inspection(actor=actor(request), slip_id=slip_id, **data)
+
+
+@router.post("/events", response=GateAnswerOut, summary="A vehicle at the gate: pass, hold or refuse (gate users)")
+def gate_event(request: HttpRequest, payload: GateEventIn):
+    answer, replayed = services.report_passage(actor=actor(request), data=payload.dict())
+    return with_messages(answer, replayed)
+
+
+@router.get("/passages", response=list[PassageOut], summary="Gate events and their decisions")
+@paginate(LimitOffsetPagination)
+def list_passages(request: HttpRequest, outcome: str = "", gate_id: int | None = None, plate: str = ""):
+    return selectors.passages(actor(request), outcome=outcome, gate_id=gate_id, plate=plate)
+
+
+@router.get("/settings/{zone_id}", response=SettingsOut, summary="A zone's gate settings")
+def get_settings(request: HttpRequest, zone_id: int):
+    return selectors.zone_settings(actor(request), zone_id)
+
+
+@router.patch("/settings/{zone_id}", response=SettingsOut, summary="Change a zone's gate settings (customs)")
+def update_settings(request: HttpRequest, zone_id: int, payload: SettingsIn):
+    data = payload.dict(exclude_none=True)
+    return services.update_settings(actor=actor(request), zone_id=zone_id, data=data)
+
+
+@router.get("/gates", response=list[GateOut], summary="Gates")
+@paginate(LimitOffsetPagination)
+def list_gates(request: HttpRequest):
+    return selectors.gates(actor(request))
+
+
+@router.post("/gates", response={201: GateOut}, summary="Register a gate and its user (customs)")
+def create_gate(request: HttpRequest, payload: GateIn):
+    return Status(201, services.create_gate(actor=actor(request), **payload.dict()))
+
+
+@router.post("/gates/{gate_id}/token", response={201: TokenOut}, summary="Issue a bearer token for a gate's hardware")
+def issue_token(request: HttpRequest, gate_id: int):
+    return Status(201, {"token": services.issue_gate_token(actor=actor(request), gate_id=gate_id)})

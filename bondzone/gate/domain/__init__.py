@@ -1,0 +1,1 @@
+"""Pure rules of the gate (卡口): slip types, binding, the gate decision, inspection selection."""

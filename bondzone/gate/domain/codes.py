@@ -1,0 +1,67 @@
+"""Codes of release slips (核放单, SAS121) as domain-customs.md §3.1 gives them."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class SlipType(StrEnum):
+    """passportTypecd."""
+
+    ENTER_FIRST = "1"  # 先入区后报关: enters on a bill of lading, the list follows
+    FIRST_LINE = "2"  # 一线一体化进出区
+    SECOND_LINE = "3"  # 二线进出区
+    NON_DECLARED = "4"  # 非报关进出区
+    GATE_REGISTERED = "5"  # 卡口登记货物
+    EMPTY = "6"  # 空车进出区
+
+
+class Binding(StrEnum):
+    """bindTypecd."""
+
+    ONE_VEHICLE_MANY_LISTS = "1"  # 一车多票
+    ONE_VEHICLE_ONE_LIST = "2"  # 一车一票
+    ONE_LIST_MANY_VEHICLES = "3"  # 一票多车
+
+
+class SlipStatus(StrEnum):
+    """stucd, single-gate mode: 0 applied, 1 approved, 2 passed, 6 cancelled (expired is a date, not a state)."""
+
+    APPLIED = "applied"
+    APPROVED = "approved"
+    PASSED = "passed"
+    CANCELLED = "cancelled"
+
+
+class GoodsClass(StrEnum):
+    """保税与非保税货物分类管理: what the vehicle carries decides how strict the gate is."""
+
+    BONDED = "bonded"
+    NON_BONDED = "non_bonded"
+    DUTY_PAID = "duty_paid"
+    EMPTY = "empty"
+
+
+class Outcome(StrEnum):
+    PASS = "pass"
+    HOLD = "hold"  # hold for inspection / manual check (转岗)
+    REFUSE = "refuse"
+
+
+class InspectionState(StrEnum):
+    NOT_SELECTED = "not_selected"
+    PENDING = "pending"  # selected, not yet inspected
+    RELEASED = "released"  # inspected; conforms or discrepancies accepted: released
+    REFUSED = "refused"  # inspected; refused
+
+
+class InspectionResult(StrEnum):
+    CONFORMS = "conforms"
+    DISCREPANCY = "discrepancy"
+
+
+# Which slip types link verification lists (§3.2): 一线/二线 always; 非报关 may (a 非报关 list posts when
+# its goods pass the gate); 先入区后报关 links a bill of lading instead (the list follows after entry);
+# 卡口登记 and 空车 link nothing.
+LISTS_REQUIRED = frozenset({SlipType.FIRST_LINE, SlipType.SECOND_LINE})
+LISTS_ALLOWED = LISTS_REQUIRED | {SlipType.NON_DECLARED}

@@ -1,0 +1,40 @@
+from django.core.management.base import CommandError
+
+from bondzone.core.commands import ServiceCommand
+from bondzone.gate import services
+
+
+class Command(ServiceCommand):
+    help = "Gates of a zone: create a gate (and its user), issue its token, change the zone's gate settings."
+
+    def add_arguments(self, parser):
+        super().add_arguments(parser)
+        parser.add_argument("action", choices=["create", "token", "settings"])
+        parser.add_argument("--zone", type=int, help="zone id (create, settings)")
+        parser.add_argument("--gate", type=int, help="gate id (token)")
+        parser.add_argument("--code", default="")
+        parser.add_argument("--name", default="")
+        parser.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE",
+                            help="settings: e.g. --set weight_tolerance_pct=2 --set random_rate_pct=5")
+
+    def run(self, actor, **o):
+        if o["action"] == "token":
+            if not o["gate"]:
+                raise CommandError("--gate is required.")
+            self.stdout.write(services.issue_gate_token(actor=actor, gate_id=o["gate"]))
+            return
+        if not o["zone"]:
+            raise CommandError("--zone is required.")
+        if o["action"] == "create":
+            gate = services.create_gate(actor=actor, zone_id=o["zone"], code=o["code"], name=o["name"])
+            self.stdout.write(f"Gate {gate.pk} {gate.code}, user {gate.user.username}")
+            return
+        data = {}
+        for pair in o["set"]:
+            name, sep, value = pair.partition("=")
+            if not sep:
+                raise CommandError(f"{pair!r} is not FIELD=VALUE.")
+            data[name.strip()] = value.strip()
+        s = services.update_settings(actor=actor, zone_id=o["zone"], data=data)
+        self.stdout.write(f"Zone {s.zone_id}: tolerance {s.weight_tolerance_pct} % / {s.weight_tolerance_kg} kg, "
+                          f"random inspection {s.random_rate_pct} %")

@@ -1,0 +1,45 @@
+import json
+
+from django.core.management.base import CommandError
+
+from bondzone.core.commands import ServiceCommand
+from bondzone.core.web import new_idempotency_key
+from bondzone.gate import services
+
+
+class Command(ServiceCommand):
+    help = "Release slips (核放单): apply (from a JSON file or '-' for stdin), approve, cancel or inspect."
+
+    def add_arguments(self, parser):
+        super().add_arguments(parser)
+        parser.add_argument("action", choices=["apply", "approve", "cancel", "inspect"])
+        parser.add_argument("target", help="apply: JSON file of the slip; otherwise the slip id")
+        parser.add_argument("--reason", default="", help="cancel: why")
+        parser.add_argument("--result", default="conforms", choices=["conforms", "discrepancy"], help="inspect")
+        parser.add_argument("--refuse", action="store_true", help="inspect: refuse instead of releasing")
+        parser.add_argument("--idempotency-key", default="")
+
+    def run(self, actor, **o):
+        key = o["idempotency_key"] or new_idempotency_key()
+        if o["action"] == "apply":
+            try:
+                with (open(0) if o["target"] == "-" else open(o["target"], encoding="utf-8")) as fh:
+                    data = json.load(fh)
+            except (OSError, ValueError) as exc:
+                raise CommandError(f"Cannot read the slip from {o['target']!r}: {exc}") from None
+            if not isinstance(data, dict):
+                raise CommandError("The slip file must hold one JSON object.")
+            slip = services.apply_slip(actor=actor, enterprise_id=data.pop("enterprise_id", None), data=data,
+                                       idempotency_key=key)
+        else:
+            try:
+                pk = int(o["target"])
+            except ValueError:
+                raise CommandError(f"{o['target']!r} is not a slip id.") from None
+            if o["action"] == "approve":
+                slip = services.approve_slip(actor=actor, slip_id=pk, idempotency_key=key)
+            elif o["action"] == "cancel":
+                slip = services.cancel_slip(actor=actor, slip_id=pk, reason=o["reason"])
+            else:
+                slip = services.record_inspection(actor=actor, slip_id=pk, result=o["result"], release=not o["refuse"])
+        self.stdout.write(f"Slip {slip.pk} {slip.number}: {slip.status} (inspection: {slip.inspection})")

@@ -1,0 +1,68 @@
+"""Actions of the gate and who may attempt them (data-level rules are in scopes.py), plus the problem
+and reason codes this app adds to the message catalogue."""
+
+from django.utils.translation import gettext_lazy as _
+
+from bondzone.core.domain.roles import PERMISSIONS, Role, register
+from bondzone.core.messages import MESSAGES
+
+register("gate.view", {Role.ENTERPRISE, Role.CUSTOMS, Role.ZONE_ADMIN, Role.GATE, Role.PLATFORM_ADMIN})
+register("gate.apply_slip", {Role.ENTERPRISE, Role.PLATFORM_ADMIN})
+register("gate.cancel_slip", {Role.ENTERPRISE, Role.CUSTOMS, Role.PLATFORM_ADMIN})
+register("gate.approve_slip", {Role.CUSTOMS, Role.PLATFORM_ADMIN})
+register("gate.report", {Role.GATE})  # only a gate's own user: the passage is recorded against its gate
+register("gate.inspect", {Role.CUSTOMS, Role.PLATFORM_ADMIN})
+register("gate.watch", {Role.CUSTOMS, Role.ZONE_ADMIN, Role.PLATFORM_ADMIN})  # the officer's live queue
+register("gate.manage", {Role.CUSTOMS, Role.PLATFORM_ADMIN})  # zone gate settings, gates and their tokens
+
+# A gate posts the lists its vehicles carry: it reads its zone's books (scoped by its zone) and passes goods.
+for _action in ("supervision.view_book", "supervision.pass_goods"):
+    register(_action, PERMISSIONS.get(_action, frozenset()) | {Role.GATE})
+
+MESSAGES.update({
+    "bad_plate": _("“%(value)s” is not a vehicle plate (province, letter, then 5 or 6 letters or digits)."),
+    "bad_ic_card": _("“%(value)s” is not an IC card number (4–32 letters or digits)."),
+    "bad_container": _("“%(value)s” is not a container number (ISO 6346: 4 letters, 7 digits with check digit)."),
+    "weight_not_positive": _("Weight must be greater than zero (got %(value)s)."),
+    "weight_too_large": _("Weight %(value)s kg is more than %(max)s kg."),
+    "empty_vehicle_has_goods": _("An empty vehicle declares no goods weight (got %(value)s)."),
+    "slip_needs_lists": _("A slip of type %(type)s carries verification lists; name at least one."),
+    "slip_takes_no_lists": _("A slip of type %(type)s carries no verification list."),
+    "slip_needs_lines": _("One list on several vehicles: give the quantity of each line this vehicle carries."),
+    "list_other_zone": _("List %(list)s belongs to another zone."),
+    "list_not_approved": _("List %(list)s is not approved."),
+    "list_direction_differs": _("List %(list)s goes the other way (%(direction)s)."),
+    "list_already_on_slip": _("List %(list)s is already on another slip (a list and vehicles are never many-to-many)."),
+    "binding_one_list": _("This binding takes exactly one list (got %(count)s)."),
+    "binding_many_lists": _("One vehicle with several lists needs at least two lists (got %(count)s)."),
+    "binding_whole_lists": _("Whole-list bindings carry every line; quantities per line are for one list on several vehicles."),
+    "unknown_list_line": _("List %(list)s has no line %(value)s."),
+    "slip_exceeds_list": _("Line %(line)s: %(value)s is more than is left of list %(list)s for slips (%(remaining)s)."),
+    "slip_wrong_state": _("Slip %(slip)s is %(state)s; this needs it to be %(expected)s."),
+    "not_a_gate": _("This user is not the user of an active gate."),
+    "event_id_required": _("Every gate event needs an event id."),
+    "inspection_not_pending": _("Slip %(slip)s has no inspection waiting for a result."),
+    "discrepancy_needs_lines": _("A discrepancy result names at least one line with the quantity found."),
+    "rate_out_of_range": _("%(value)s is not between 0 and 100."),
+    # gate decision reasons (also shown on the officer's screen)
+    "unknown_plate": _("No slip for plate %(plate)s."),
+    "slip_wrong_direction": _("Slip %(slip)s is for the other direction (%(direction)s)."),
+    "slip_not_approved": _("Slip %(slip)s is not approved."),
+    "slip_cancelled": _("Slip %(slip)s was cancelled."),
+    "slip_expired": _("Slip %(slip)s expired at %(valid_until)s."),
+    "slip_used": _("Slip %(slip)s has already been used."),
+    "ic_card_mismatch": _("IC card %(read)s is not the card of slip %(slip)s (%(expected)s)."),
+    "inspection_refused": _("Slip %(slip)s was refused at inspection."),
+    "book_would_go_negative": _("Item %(item)s (%(status)s, %(unit)s) would go below zero: available %(available)s, required %(required)s."),
+    "weight_outside_tolerance": _("Weighbridge %(measured)s kg against %(expected)s kg declared: off by %(error)s kg, allowed %(allowed)s kg."),
+    "seal_mismatch": _("Seal %(read)s is not the declared seal %(expected)s."),
+    "container_mismatch": _("Containers %(read)s are not the declared %(expected)s."),
+    "posting_refused": _("The account book refused the posting (%(code)s)."),
+    "selected_for_inspection": _("Slip %(slip)s is selected for inspection."),
+    "risk_credit_class": _("enterprise credit class %(value)s"),
+    "risk_trade_mode": _("trade mode %(value)s"),
+    "risk_hs_chapter": _("HS chapter %(value)s"),
+    "risk_first_time_goods": _("goods moved for the first time: %(value)s"),
+    "risk_random": _("random selection (%(rate)s %%)"),
+    "risk_gate_hold": _("held at the gate: %(value)s"),
+})

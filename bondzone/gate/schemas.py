@@ -1,0 +1,171 @@
+from datetime import datetime
+from decimal import Decimal
+
+from ninja import Field, Schema
+
+
+class SlipLineIn(Schema):
+    seq: int
+    quantity: Decimal
+
+
+class SlipIn(Schema):
+    enterprise_id: int | None = Field(None, description="platform admin only; enterprise users apply for their own")
+    slip_type: str = Field(max_length=1, description="1 先入区后报关, 2 一线, 3 二线, 4 非报关, 5 卡口登记, 6 空车")
+    binding: str = Field("2", max_length=1, description="1 一车多票, 2 一车一票, 3 一票多车")
+    direction: str = Field(max_length=1, description="I into the zone, E out of it")
+    plate: str = Field(max_length=20)
+    ic_card: str = Field("", max_length=40)
+    vehicle_wt: Decimal
+    frame_wt: Decimal | None = None
+    container_wt: Decimal | None = None
+    total_gross_wt: Decimal | None = None
+    containers: list[str] = []
+    seal: str = Field("", max_length=40)
+    bill_of_lading: str = Field("", max_length=80)
+    goods_class: str = Field("", max_length=12, description="for slips without lists: bonded, non_bonded, duty_paid")
+    lists: list[int] = []
+    lines: list[SlipLineIn] = Field([], description="一票多车 only: the share of each list line on this vehicle")
+
+
+class SlipLineOut(Schema):
+    list_id: int = Field(alias="vlist_id")
+    seq: int
+    quantity: Decimal
+
+
+class SlipOut(Schema):
+    id: int
+    number: str
+    zone_id: int
+    enterprise_id: int
+    slip_type: str
+    binding: str
+    direction: str
+    status: str
+    goods_class: str
+    plate: str
+    ic_card: str
+    vehicle_wt: Decimal
+    frame_wt: Decimal
+    container_wt: Decimal
+    total_gross_wt: Decimal
+    containers: list[str]
+    seal: str
+    bill_of_lading: str
+    valid_until: datetime | None
+    inspection: str
+    created_at: datetime
+    approved_at: datetime | None
+    passed_at: datetime | None
+    cancel_reason: str
+
+
+class SlipDetailOut(SlipOut):
+    lists: list[int]
+    lines: list[SlipLineOut]
+
+
+class ReasonIn(Schema):
+    reason: str = Field(max_length=500)
+
+
+class DiscrepancyIn(Schema):
+    seq: int
+    found: Decimal
+
+
+class InspectionIn(Schema):
+    result: str = Field(max_length=12, description="conforms or discrepancy")
+    release: bool
+    note: str = Field("", max_length=500)
+    discrepancies: list[DiscrepancyIn] = []
+
+
+class GateEventIn(Schema):
+    event_id: str = Field(max_length=64, description="unique per gate; a repeated event gets the first answer")
+    plate: str = Field(max_length=20)
+    direction: str = Field(max_length=1)
+    weighbridge_kg: Decimal
+    ic_card: str = Field("", max_length=40)
+    containers: list[str] = []
+    seal: str = Field("", max_length=40)
+
+
+class ReasonOut(Schema):
+    code: str
+    params: dict[str, str]
+    message: str
+
+
+class GateAnswerOut(Schema):
+    outcome: str = Field(description="pass, hold or refuse")
+    reasons: list[ReasonOut]
+    slip: str | None
+    weight: dict[str, str] | None = None
+    event_id: str
+    gate: str
+    passage: int
+    posted: bool
+    replayed: bool
+
+
+class PassageOut(Schema):
+    id: int
+    gate_id: int
+    event_id: str
+    slip_id: int | None
+    plate: str
+    direction: str
+    weighbridge_kg: Decimal
+    outcome: str
+    recorded_at: datetime
+    posted: bool
+
+
+class SettingsIn(Schema):
+    weight_tolerance_pct: Decimal | None = None
+    weight_tolerance_kg: Decimal | None = None
+    empty_tolerance_kg: Decimal | None = None
+    weigh_non_bonded: bool | None = None
+    check_seal_non_bonded: bool | None = None
+    slip_valid_hours: int | None = None
+    random_rate_pct: Decimal | None = None
+    risk_credit_classes: str | None = Field(None, max_length=100)
+    risk_trade_modes: str | None = Field(None, max_length=200)
+    risk_hs_chapters: str | None = Field(None, max_length=200)
+    inspect_first_time_goods: bool | None = None
+
+
+class SettingsOut(Schema):
+    zone_id: int
+    weight_tolerance_pct: Decimal
+    weight_tolerance_kg: Decimal
+    empty_tolerance_kg: Decimal
+    weigh_non_bonded: bool
+    check_seal_non_bonded: bool
+    slip_valid_hours: int
+    random_rate_pct: Decimal
+    risk_credit_classes: str
+    risk_trade_modes: str
+    risk_hs_chapters: str
+    inspect_first_time_goods: bool
+
+
+class GateIn(Schema):
+    zone_id: int
+    code: str = Field(max_length=16)
+    name: str = Field(max_length=100)
+
+
+class GateOut(Schema):
+    id: int
+    zone_id: int
+    code: str
+    name: str
+    username: str = Field(alias="user.username")
+    active: bool
+
+
+class TokenOut(Schema):
+    token: str

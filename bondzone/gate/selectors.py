@@ -1,0 +1,145 @@
+"""Reads of the gate. Every actor-facing query starts from scoping.restrict(); the few system reads
+(capacity of lists, settings, first-time goods) serve the services' rules and say so."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db.models import Q, QuerySet, Sum
+from django.utils import timezone
+
+from bondzone.core.actor import Actor
+from bondzone.core.models import Zone
+from bondzone.core.scoping import get_scoped, restrict
+
+from .domain.codes import Binding, InspectionState, SlipStatus
+from .domain.decision import GateRules
+from .domain.inspection import RiskRules, parse_set
+from .models import Gate, GateSettings, Inspection, Passage, Slip, SlipLine
+
+
+def live_slips_q(prefix: str = "") -> Q:
+    """Slips that hold their quantities: passed, or applied/approved and not expired."""
+    p = prefix
+    return Q(**{f"{p}status": SlipStatus.PASSED.value}) | (
+        Q(**{f"{p}status__in": [SlipStatus.APPLIED.value, SlipStatus.APPROVED.value]})
+        & (Q(**{f"{p}valid_until__isnull": True}) | Q(**{f"{p}valid_until__gt": timezone.now()}))
+    )
+
+
+# ---------------------------------------------------------------- system reads for the rules
+def quantities_on_live_slips(list_ids: list[int]) -> dict[int, Decimal]:
+    """list line id → quantity already on live slips (金关二期 passportUsedQty)."""
+    rows = (SlipLine.objects.filter(live_slips_q("slip__"), vlist_id__in=list_ids)
+            .values("list_line_id").annotate(total=Sum("quantity")))
+    return {r["list_line_id"]: r["total"] for r in rows}
+
+
+def lists_on_whole_slips(list_ids: list[int]) -> set[int]:
+    whole = [Binding.ONE_VEHICLE_ONE_LIST.value, Binding.ONE_VEHICLE_MANY_LISTS.value]
+    return set(Slip.objects.filter(live_slips_q(), binding__in=whole, links__vlist_id__in=list_ids)
+               .values_list("links__vlist_id", flat=True))
+
+
+def hs_codes_passed(enterprise_id: int, *, exclude_slip: int | None = None) -> frozenset[str]:
+    """HS codes of goods this enterprise has already moved through a gate (for first-time goods)."""
+    qs = SlipLine.objects.filter(slip__enterprise_id=enterprise_id, slip__status=SlipStatus.PASSED.value)
+    if exclude_slip:
+        qs = qs.exclude(slip_id=exclude_slip)
+    return frozenset(qs.values_list("list_line__item__hs_code", flat=True).distinct())
+
+
+def settings_of(zone_id: int) -> GateSettings:
+    """The zone's settings row, or the defaults (unsaved) when customs has not set any."""
+    return GateSettings.objects.filter(zone_id=zone_id).first() or GateSettings(zone_id=zone_id)
+
+
+def settings_of_gate(gate: Gate) -> GateSettings:
+    """The settings of a gate's zone, read with the gate (`gate_of` joins them)."""
+    try:
+        return gate.zone.gate_settings
+    except GateSettings.DoesNotExist:
+        return GateSettings(zone_id=gate.zone_id)
+
+
+def gate_rules(s: GateSettings) -> GateRules:
+    return GateRules(
+        weight_tolerance_pct=s.weight_tolerance_pct, weight_tolerance_kg=s.weight_tolerance_kg,
+        empty_tolerance_kg=s.empty_tolerance_kg, weigh_non_bonded=s.weigh_non_bonded,
+        check_seal_non_bonded=s.check_seal_non_bonded,
+    )
+
+
+def risk_rules(s: GateSettings) -> RiskRules:
+    return RiskRules(
+        random_rate_pct=s.random_rate_pct, credit_classes=parse_set(s.risk_credit_classes),
+        trade_modes=parse_set(s.risk_trade_modes, 4), hs_chapters=parse_set(s.risk_hs_chapters, 2),
+        first_time_goods=s.inspect_first_time_goods,
+    )
+
+
+# ---------------------------------------------------------------- scoped reads
+def slips(actor: Actor, *, status: str = "", direction: str = "", q: str = "", inspection: str = "") -> QuerySet[Slip]:
+    qs = restrict(Slip, actor).select_related("enterprise")
+    if status:
+        qs = qs.filter(status=status)
+    if direction:
+        qs = qs.filter(direction=direction)
+    if inspection:
+        qs = qs.filter(inspection=inspection)
+    if q:
+        qs = qs.filter(Q(number__icontains=q) | Q(plate__icontains=q.upper()))
+    return qs
+
+
+def slip(actor: Actor, slip_id: int) -> Slip:
+    return get_scoped(Slip.objects.select_related("enterprise", "zone", "created_by", "approved_by"), actor, slip_id)
+
+
+def slip_lines(s: Slip) -> QuerySet[SlipLine]:
+    return s.lines.select_related("vlist", "list_line__item").order_by("vlist_id", "seq")
+
+
+def slip_lists(s: Slip):
+    return [link.vlist for link in s.links.select_related("vlist").order_by("vlist_id")]
+
+
+def passages(actor: Actor, *, outcome: str = "", gate_id: int | None = None, plate: str = "") -> QuerySet[Passage]:
+    qs = restrict(Passage, actor).select_related("gate", "slip")
+    if outcome:
+        qs = qs.filter(outcome=outcome)
+    if gate_id:
+        qs = qs.filter(gate_id=gate_id)
+    if plate:
+        qs = qs.filter(plate__icontains=plate.upper())
+    return qs
+
+
+def inspections(actor: Actor, *, open_only: bool = False) -> QuerySet[Inspection]:
+    qs = restrict(Inspection, actor).select_related("slip", "enterprise")
+    if open_only:
+        qs = qs.filter(slip__inspection=InspectionState.PENDING.value)
+    return qs
+
+
+def gates(actor: Actor) -> QuerySet[Gate]:
+    return restrict(Gate, actor).select_related("zone", "user")
+
+
+def gate_of(actor: Actor) -> Gate | None:
+    """The active gate whose user is acting (the gate hardware's own user)."""
+    return Gate.objects.select_related("zone__gate_settings").filter(user_id=actor.user_id, active=True).first()
+
+
+def queue(actor: Actor, *, limit: int = 30) -> dict:
+    """The officer's screen: the latest gate events and the vehicles waiting for inspection."""
+    return {
+        "passages": list(passages(actor).select_related("gate", "slip", "enterprise")[:limit]),
+        "waiting": list(inspections(actor, open_only=True).order_by("selected_at")[:limit]),
+    }
+
+
+def zone_settings(actor: Actor, zone_id: int) -> GateSettings:
+    """A zone's settings as the actor may see them (its defaults until customs sets them)."""
+    actor.require("gate.view")
+    return settings_of(get_scoped(Zone, actor, zone_id).pk)

@@ -1,0 +1,148 @@
+"""The gate's report of one vehicle (过卡): decide, and on pass post the carried share of each list and
+record the passage, in one transaction. (gate, event id) is unique: a retried event gets the first answer
+and never posts twice."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from bondzone.core import audit
+from bondzone.core.actor import Actor
+from bondzone.core.domain.errors import DomainError, Forbidden, Problem, problem
+from bondzone.core.domain.inputs import collect_decimal
+
+from .. import posting, selectors
+from ..domain.codes import GoodsClass, InspectionState, Outcome, SlipStatus, SlipType
+from ..domain.decision import Decision, Reading, Reason, SlipFacts, decide, pick_slip
+from ..domain.slips import MAX_WEIGHT_KG, normal_plate, plate_problem
+from ..models import Gate, Inspection, Passage, Slip
+
+CANDIDATES = 20  # a plate's latest slips considered at the gate
+
+
+def parse_reading(data: dict, now: datetime) -> tuple[str, Reading]:
+    """The gate's raw report → (event id, Reading); every bad field named, nothing written."""
+    problems: list[Problem] = []
+    event_id = str(data.get("event_id") or "").strip()
+    if not event_id:
+        problems.append(problem("event_id", "event_id_required"))
+    elif len(event_id) > 64:
+        problems.append(problem("event_id", "too_long", max=64))
+    issue = plate_problem(data.get("plate"))
+    if issue:
+        problems.append(issue)
+    direction = str(data.get("direction") or "").strip().upper()
+    if direction not in ("I", "E"):
+        problems.append(problem("direction", "bad_choice", value=direction, choices="I, E"))
+    weight = collect_decimal(data.get("weighbridge_kg"), "weighbridge_kg", problems, required=True)
+    if weight is not None and not (0 < weight <= MAX_WEIGHT_KG):
+        problems.append(problem("weighbridge_kg", "weight_not_positive" if weight <= 0 else "weight_too_large",
+                                value=weight, max=MAX_WEIGHT_KG))
+    raw_containers = data.get("containers") or []
+    if isinstance(raw_containers, str):
+        raw_containers = raw_containers.split(",")
+    containers = tuple(sorted({str(c).replace(" ", "").upper() for c in raw_containers if str(c).strip()}))
+    seal = str(data.get("seal") or "").strip().upper()
+    ic_card = str(data.get("ic_card") or "").strip().upper()
+    for name, value in (("seal", seal), ("ic_card", ic_card)):
+        if len(value) > 32:
+            problems.append(problem(name, "too_long", max=32))
+    if problems:
+        raise DomainError(problems)
+    return event_id, Reading(plate=normal_plate(data.get("plate")), direction=direction, weighbridge_kg=weight,
+                             at=now, ic_card=ic_card, containers=containers, seal=seal)
+
+
+def facts_of(s: Slip) -> SlipFacts:
+    return SlipFacts(
+        slip_id=s.pk, number=s.number, slip_type=SlipType(s.slip_type), direction=s.direction,
+        status=SlipStatus(s.status), valid_until=s.valid_until or s.created_at, plate=s.plate,
+        goods_class=GoodsClass(s.goods_class), vehicle_wt=s.vehicle_wt, frame_wt=s.frame_wt,
+        container_wt=s.container_wt, total_gross_wt=s.total_gross_wt, ic_card=s.ic_card,
+        containers=tuple(s.containers), seal=s.seal, inspection=InspectionState(s.inspection),
+    )
+
+
+def report_passage(*, actor: Actor, data: dict) -> tuple[dict, bool]:
+    """One gate event → (answer, replayed). Only a gate's own user reports, for its own gate."""
+    actor.require("gate.report")
+    gate = selectors.gate_of(actor)
+    if gate is None:
+        raise Forbidden(problem("", "not_a_gate"))
+    event_id, reading = parse_reading(data, timezone.now())
+    first = Passage.objects.filter(gate=gate, event_id=event_id).values_list("answer", flat=True).first()
+    if first is not None:
+        return first, True
+    try:
+        with transaction.atomic(durable=True):
+            return _decide(actor, gate, event_id, reading)
+    except IntegrityError:
+        # a concurrent delivery of the same event committed first: answer as it did
+        first = Passage.objects.filter(gate=gate, event_id=event_id).values_list("answer", flat=True).first()
+        if first is None:
+            raise
+        return first, True
+
+
+def _decide(actor: Actor, gate: Gate, event_id: str, reading: Reading) -> tuple[dict, bool]:
+    # Lock the plate's latest slips: passages of one vehicle, and a cancellation racing a passage, queue
+    # here. A duplicate delivery that waited here decides again, finds its insert refused by the unique
+    # (gate, event id) and answers with the first decision (report_passage).
+    slips = {s.pk: s for s in Slip.objects.select_for_update(of=("self",)).select_related("enterprise")
+             .filter(zone_id=gate.zone_id, plate=reading.plate).order_by("-id")[:CANDIDATES]}
+    settings = selectors.settings_of_gate(gate)
+    chosen = pick_slip([facts_of(s) for s in slips.values()], reading)
+    decision = decide(reading, chosen, selectors.gate_rules(settings))
+    slip = slips.get(chosen.slip_id) if chosen else None
+    passage = Passage.objects.create(
+        gate=gate, zone_id=gate.zone_id, event_id=event_id, slip=slip,
+        enterprise_id=slip.enterprise_id if slip else None, plate=reading.plate, direction=reading.direction,
+        weighbridge_kg=reading.weighbridge_kg, ic_card=reading.ic_card, containers=list(reading.containers),
+        seal=reading.seal, read_at=reading.at, outcome=decision.outcome.value, answer={},
+    )
+    if decision.outcome is Outcome.PASS and slip is not None:
+        decision = _post(actor, passage, slip, decision)
+    if decision.outcome is Outcome.PASS and slip is not None:
+        slip.status, slip.passed_at = SlipStatus.PASSED.value, timezone.now()
+        slip.save(update_fields=["status", "passed_at"])
+    elif decision.outcome is Outcome.HOLD and slip is not None and slip.inspection == InspectionState.NOT_SELECTED:
+        _hold_for_inspection(slip, decision)
+    answer = {**decision.as_dict(), "event_id": event_id, "gate": gate.code, "passage": passage.pk,
+              "posted": passage.posted}
+    passage.outcome, passage.answer = decision.outcome.value, answer
+    passage.save(update_fields=["outcome", "answer", "posted"])
+    audit.record(actor, f"gate.{decision.outcome.value}", passage, enterprise_id=passage.enterprise_id,
+                 zone_id=gate.zone_id, after={"slip": decision.slip_number, "plate": reading.plate,
+                                              "reasons": [r.code for r in decision.reasons]})
+    return answer, False
+
+
+def _post(actor: Actor, passage: Passage, slip: Slip, decision: Decision) -> Decision:
+    """Post the share of each list this vehicle carries. A refusal of the ledger (the book would go
+    negative, the list was cancelled, its reservation is used up) turns the pass into a refusal; the
+    savepoint drops whatever the ledger had begun, so nothing is posted."""
+    try:
+        with transaction.atomic():
+            passage.posted = posting.post_passage(actor=actor, passage_id=passage.pk, slip_id=slip.pk)
+    except DomainError as exc:
+        reasons = tuple(
+            Reason("book_would_go_negative", {k: str(v) for k, v in p.params.items()})
+            if p.code == "insufficient_stock" else Reason("posting_refused", {"code": p.code, "field": p.field})
+            for p in exc.problems)
+        return Decision(Outcome.REFUSE, decision.reasons + reasons, decision.slip_id, decision.slip_number,
+                        decision.weight)
+    return decision
+
+
+def _hold_for_inspection(slip: Slip, decision: Decision) -> None:
+    """A vehicle held at the gate goes to inspection once; its release there is final (一次查验)."""
+    codes = ",".join(r.code for r in decision.reasons)
+    Inspection.objects.create(slip=slip, zone_id=slip.zone_id, enterprise_id=slip.enterprise_id,
+                              reasons=[Reason("risk_gate_hold", {"value": codes}).as_dict()])
+    slip.inspection = InspectionState.PENDING.value
+    slip.save(update_fields=["inspection"])
+
+

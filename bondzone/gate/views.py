@@ -1,0 +1,147 @@
+"""Pages of the gate: slips (apply, approve, cancel, inspect), the officer's live screen and the zone's
+settings. Thin: parse the request, call one selector or service, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from bondzone.core.domain.errors import DomainError
+from bondzone.core.web import actor, errors_of, flash_refusal, new_idempotency_key, page, page_of
+
+from . import selectors, services
+from .domain.codes import InspectionState, SlipStatus, SlipType
+from .models import BINDING_LABELS, GOODS_CLASS_LABELS, SLIP_TYPE_LABELS
+
+SLIP_FIELDS = ("slip_type", "binding", "direction", "plate", "ic_card", "vehicle_wt", "frame_wt", "container_wt",
+               "total_gross_wt", "containers", "seal", "bill_of_lading", "goods_class", "lists")
+
+
+@page
+def slip_index(request):
+    a = actor(request)
+    a.require("gate.view")
+    f = {k: request.GET.get(k, "").strip() for k in ("status", "direction", "inspection", "q")}
+    page_obj, prefix = page_of(request, selectors.slips(a, **f))
+    return render(request, "gate/slip_index.html", {
+        "page": page_obj, "querystring_prefix": prefix, "f": f, "statuses": [s.value for s in SlipStatus],
+        "inspections": [s.value for s in InspectionState], "can_apply": a.can("gate.apply_slip"),
+    })
+
+
+def _form_context(a, data=None, errors=None, key=None):
+    return {
+        "data": data or {"binding": "2", "direction": "I", "slip_type": SlipType.SECOND_LINE.value},
+        "errors": errors or [], "idempotency_key": key or new_idempotency_key(),
+        "slip_types": SLIP_TYPE_LABELS.items(), "bindings": BINDING_LABELS.items(),
+        "goods_classes": [(k, v) for k, v in GOODS_CLASS_LABELS.items() if k != "empty"],
+    }
+
+
+def _lines_from_post(post) -> list[dict]:
+    seqs, quantities = post.getlist("line-seq"), post.getlist("line-quantity")
+    return [{"seq": s, "quantity": q} for s, q in zip(seqs, quantities, strict=False) if s.strip() or q.strip()]
+
+
+@page
+def slip_create(request):
+    a = actor(request)
+    a.require("gate.apply_slip")
+    if request.method != "POST":
+        return render(request, "gate/slip_form.html", _form_context(a))
+    data = {k: request.POST.get(k, "").strip() for k in SLIP_FIELDS}
+    data["lines"] = _lines_from_post(request.POST)
+    key = request.POST.get("idempotency_key")
+    try:
+        slip = services.apply_slip(actor=a, enterprise_id=None, data=data, idempotency_key=key)
+    except DomainError as exc:
+        if exc.status in (403, 404):
+            raise
+        return render(request, "gate/slip_form.html", _form_context(a, data, errors_of(exc), key), status=400)
+    messages.success(request, _("Slip %(number)s applied for.") % {"number": slip.number})
+    return redirect("gate:slip", slip_id=slip.pk)
+
+
+@page
+def slip_detail(request, slip_id: int):
+    a = actor(request)
+    slip = selectors.slip(a, slip_id)
+    return render(request, "gate/slip_detail.html", {
+        "slip": slip, "lists": selectors.slip_lists(slip), "lines": selectors.slip_lines(slip),
+        "passages": selectors.passages(a).filter(slip=slip)[:50],
+        "inspection": getattr(slip, "inspection_record", None),
+        "can": {k: a.can(f"gate.{k}") for k in ("approve_slip", "cancel_slip", "inspect")},
+        "idempotency_key": new_idempotency_key(),
+    })
+
+
+def _inspect(a, pk, p):
+    seqs, found = p.getlist("disc-seq"), p.getlist("disc-found")
+    rows = [{"seq": s, "found": f} for s, f in zip(seqs, found, strict=False) if s.strip() or f.strip()]
+    return services.record_inspection(actor=a, slip_id=pk, result=p.get("result", ""),
+                                      release=p.get("release") == "1", note=p.get("note", ""), discrepancies=rows)
+
+
+ACTIONS = {
+    "approve": lambda a, pk, p: services.approve_slip(actor=a, slip_id=pk, idempotency_key=p.get("idempotency_key")),
+    "cancel": lambda a, pk, p: services.cancel_slip(actor=a, slip_id=pk, reason=p.get("reason", "")),
+    "inspect": _inspect,
+}
+
+
+@page
+def slip_action(request, slip_id: int, action: str):
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if action not in ACTIONS:
+        raise Http404
+    try:
+        ACTIONS[action](actor(request), slip_id, request.POST)
+    except DomainError as exc:
+        flash_refusal(request, exc)
+        return redirect("gate:slip", slip_id=slip_id)
+    messages.success(request, {"approve": _("Approved."), "cancel": _("Cancelled."),
+                               "inspect": _("Inspection result recorded.")}[action])
+    if request.POST.get("next") == "screen":
+        return redirect("gate:screen")
+    return redirect("gate:slip", slip_id=slip_id)
+
+
+@page
+def screen(request):
+    """The gate officer's screen: large, for a tablet; the queue refreshes itself (htmx)."""
+    a = actor(request)
+    a.require("gate.watch")
+    return render(request, "gate/screen.html", {**selectors.queue(a), "can_inspect": a.can("gate.inspect"),
+                                                "idempotency_key": new_idempotency_key()})
+
+
+@page
+def screen_feed(request):
+    a = actor(request)
+    a.require("gate.watch")
+    return render(request, "gate/_screen_feed.html", {**selectors.queue(a), "can_inspect": a.can("gate.inspect")})
+
+
+@page
+def zone_settings(request, zone_id: int):
+    a = actor(request)
+    current = selectors.zone_settings(a, zone_id)
+    if request.method == "POST":
+        a.require("gate.manage")
+        names = ("weight_tolerance_pct", "weight_tolerance_kg", "empty_tolerance_kg", "slip_valid_hours",
+                 "random_rate_pct", "risk_credit_classes", "risk_trade_modes", "risk_hs_chapters")
+        data = {k: request.POST.get(k, "") for k in names}
+        for flag in ("weigh_non_bonded", "check_seal_non_bonded", "inspect_first_time_goods"):
+            data[flag] = request.POST.get(flag, "")
+        try:
+            services.update_settings(actor=a, zone_id=zone_id, data=data)
+        except DomainError as exc:
+            flash_refusal(request, exc)
+            return redirect("gate:settings", zone_id=zone_id)
+        messages.success(request, _("Gate settings saved."))
+        return redirect("gate:settings", zone_id=zone_id)
+    return render(request, "gate/settings.html", {"s": current, "zone_id": zone_id, "can_manage": a.can("gate.manage"),
+                                                  "gates": selectors.gates(a).filter(zone_id=zone_id)})

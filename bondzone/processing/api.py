@@ -1,0 +1,77 @@
+"""REST endpoints of processing trade: BOMs, production reports, stock-takes and write-offs."""
+
+from django.http import HttpRequest, HttpResponse
+from ninja import Header, Router, Status
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from bondzone.core.http import actor
+
+from . import exports, selectors, services
+from .schemas import BomIn, BomOut, DecisionIn, ProductionIn, ProductionOut, StockTakeIn, StockTakeOut, WriteOffIn, WriteOffOut
+
+router = Router(tags=["processing"])
+IdemKey = Header(None, alias="Idempotency-Key", description="Client-chosen key; a retry with the same key is safe")
+
+
+@router.get("/books/{book_id}/boms", response=list[BomOut], summary="BOMs (单耗) of an H book")
+@paginate(LimitOffsetPagination)
+def list_boms(request: HttpRequest, book_id: int, status: str = ""):
+    return selectors.boms(actor(request), book_id=book_id, status=status)
+
+
+@router.post("/books/{book_id}/boms", response={201: BomOut}, summary="Declare a BOM version (enterprise)")
+def declare_bom(request: HttpRequest, book_id: int, payload: BomIn):
+    b = services.declare_bom(actor=actor(request), book_id=book_id, data=payload.dict())
+    return Status(201, selectors.bom(actor(request), b.pk))
+
+
+@router.post("/boms/{bom_id}/decision", response=BomOut, summary="Approve or reject a declared BOM (customs)")
+def decide_bom(request: HttpRequest, bom_id: int, payload: DecisionIn):
+    services.decide_bom(actor=actor(request), bom_id=bom_id, approve=payload.approve)
+    return selectors.bom(actor(request), bom_id)
+
+
+@router.get("/production", response=list[ProductionOut], summary="Production reports")
+@paginate(LimitOffsetPagination)
+def list_reports(request: HttpRequest, book_id: int | None = None):
+    return selectors.reports(actor(request), book_id=book_id)
+
+
+@router.post("/production", response={201: ProductionOut},
+             summary="Report production: consumes materials through the BOM, books the outputs")
+def report_production(request: HttpRequest, payload: ProductionIn, idempotency_key: str | None = IdemKey):
+    data = payload.dict()
+    book_id = data.pop("book_id")
+    r = services.report_production(actor=actor(request), book_id=book_id, data=data, idempotency_key=idempotency_key)
+    return Status(201, selectors.report(actor(request), r.pk))
+
+
+@router.post("/stocktakes", response={201: StockTakeOut}, summary="Record a stock-take (盘点)")
+def take_stock(request: HttpRequest, payload: StockTakeIn, idempotency_key: str | None = IdemKey):
+    data = payload.dict()
+    book_id = data.pop("book_id")
+    t = services.take_stock(actor=actor(request), book_id=book_id, data=data, idempotency_key=idempotency_key)
+    return Status(201, selectors.stocktake(actor(request), t.pk))
+
+
+@router.get("/stocktakes/{stocktake_id}", response=StockTakeOut, summary="One stock-take")
+def get_stocktake(request: HttpRequest, stocktake_id: int):
+    return selectors.stocktake(actor(request), stocktake_id)
+
+
+@router.post("/writeoffs", response={201: WriteOffOut}, summary="Start a period write-off (background job)")
+def request_writeoff(request: HttpRequest, payload: WriteOffIn):
+    return Status(201, services.request_writeoff(actor=actor(request), **payload.dict()))
+
+
+@router.get("/writeoffs/{writeoff_id}", response=WriteOffOut, summary="A write-off and its progress")
+def get_writeoff(request: HttpRequest, writeoff_id: int):
+    return selectors.writeoff(actor(request), writeoff_id)
+
+
+@router.get("/writeoffs/{writeoff_id}/xlsx", summary="A finished write-off as XLSX")
+def writeoff_xlsx(request: HttpRequest, writeoff_id: int):
+    name, body = exports.writeoff_xlsx(actor(request), writeoff_id)
+    response = HttpResponse(body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

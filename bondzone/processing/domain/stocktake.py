@@ -1,0 +1,94 @@
+"""Stock-taking (盘点): counted quantities against the book, per item and goods status, with the value of
+each difference. Differences within the tolerance are adjusted by one adjustment document; beyond it they
+open a case for customs (shortages are taxed unless explained as reasonable loss, §1.2)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from bondzone.core.domain.errors import Problem, problem
+from bondzone.core.domain.inputs import collect_decimal
+
+from .bom import SCALE
+
+STATUSES = ("bonded", "non_bonded", "duty_paid")
+
+
+@dataclass(frozen=True)
+class BookBalance:
+    quantity: Decimal
+    unit_price: Decimal
+
+
+@dataclass(frozen=True)
+class CountRow:
+    item_no: int
+    goods_status: str
+    book: Decimal
+    counted: Decimal
+    unit_price: Decimal
+
+    @property
+    def difference(self) -> Decimal:
+        return self.counted - self.book
+
+    @property
+    def value(self) -> Decimal:
+        return (self.difference * self.unit_price).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class Assessment:
+    rows: tuple[CountRow, ...]
+    adjust: tuple[CountRow, ...]  # non-zero differences within tolerance
+    case: tuple[CountRow, ...]  # differences beyond tolerance: for customs
+
+
+def within(row: CountRow, tolerance_pct: Decimal) -> bool:
+    if row.book == 0:
+        return row.difference == 0
+    return abs(row.difference) <= abs(row.book) * tolerance_pct / 100
+
+
+def assess(raw_counts, book: Mapping[tuple[int, str], BookBalance], tolerance_pct: Decimal
+           ) -> tuple[Assessment | None, list[Problem]]:
+    """A count for an item (and status) the book does not hold is refused, not guessed."""
+    problems: list[Problem] = []
+    rows: list[CountRow] = []
+    seen: set[tuple[int, str]] = set()
+    if not raw_counts:
+        problems.append(problem("counts", "no_lines"))
+    for n, raw in enumerate(raw_counts or []):
+        raw = raw or {}
+        name = f"counts[{n}]"
+        item = collect_decimal(raw.get("item_no"), f"{name}.item_no", problems, required=True)
+        counted = collect_decimal(raw.get("counted"), f"{name}.counted", problems, required=True)
+        status = str(raw.get("goods_status") or "bonded")
+        if status not in STATUSES:
+            problems.append(problem(f"{name}.goods_status", "bad_choice", value=status, choices=", ".join(STATUSES)))
+            continue
+        if item is None or counted is None:
+            continue
+        key = (int(item), status) if item == item.to_integral_value() else None
+        if key is None or key not in book:
+            problems.append(problem(f"{name}.item_no", "count_not_in_book", item=item, status=status))
+            continue
+        if key in seen:
+            problems.append(problem(f"{name}.item_no", "duplicate_value", value=f"{key[0]} {status}"))
+            continue
+        seen.add(key)
+        if counted < 0:
+            problems.append(problem(f"{name}.counted", "amount_negative", value=counted))
+            continue
+        if counted != counted.quantize(SCALE):
+            problems.append(problem(f"{name}.counted", "too_many_decimals", value=counted, scale=5))
+            continue
+        balance = book[key]
+        rows.append(CountRow(key[0], status, balance.quantity, counted, balance.unit_price))
+    if problems:
+        return None, problems
+    changed = [r for r in rows if r.difference]
+    return Assessment(tuple(rows), tuple(r for r in changed if within(r, tolerance_pct)),
+                      tuple(r for r in changed if not within(r, tolerance_pct))), []

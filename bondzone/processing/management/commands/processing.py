@@ -1,0 +1,64 @@
+import json
+
+from django.core.management.base import CommandError
+
+from bondzone.core.commands import ServiceCommand
+from bondzone.core.web import new_idempotency_key
+from bondzone.processing import services
+
+
+class Command(ServiceCommand):
+    help = ("Processing trade of an H book: declare-bom FILE, approve-bom ID, reject-bom ID, produce FILE, "
+            "stocktake FILE, write-off START END (JSON files or '-' for stdin).")
+
+    def add_arguments(self, parser):
+        super().add_arguments(parser)
+        parser.add_argument("action", choices=["declare-bom", "approve-bom", "reject-bom", "produce", "stocktake",
+                                               "write-off"])
+        parser.add_argument("args", nargs="*")
+        parser.add_argument("--book", type=int, help="book id (declare-bom, produce, stocktake, write-off)")
+        parser.add_argument("--idempotency-key", default="")
+
+    def _json(self, args) -> dict:
+        if len(args) != 1:
+            raise CommandError("Give one JSON file (or '-').")
+        try:
+            with (open(0) if args[0] == "-" else open(args[0], encoding="utf-8")) as fh:
+                data = json.load(fh)
+        except (OSError, ValueError) as exc:
+            raise CommandError(f"Cannot read {args[0]!r}: {exc}") from None
+        if not isinstance(data, dict):
+            raise CommandError("The file must hold one JSON object.")
+        return data
+
+    def _book(self, o) -> int:
+        if not o["book"]:
+            raise CommandError("--book is required.")
+        return o["book"]
+
+    def run(self, actor, **o):
+        action, args, key = o["action"], o["args"], o["idempotency_key"] or new_idempotency_key()
+        if action in ("approve-bom", "reject-bom"):
+            if len(args) != 1 or not args[0].isdigit():
+                raise CommandError("Give the BOM id.")
+            b = services.decide_bom(actor=actor, bom_id=int(args[0]), approve=action == "approve-bom")
+            self.stdout.write(f"BOM {b.pk} {b.finished_no}/{b.version}: {b.status}")
+        elif action == "declare-bom":
+            b = services.declare_bom(actor=actor, book_id=self._book(o), data=self._json(args))
+            self.stdout.write(f"BOM {b.pk} {b.finished_no}/{b.version}: {b.status}")
+        elif action == "produce":
+            r = services.report_production(actor=actor, book_id=self._book(o), data=self._json(args),
+                                           idempotency_key=key)
+            consumed = ", ".join(f"{c.material_no}: {c.quantity}" for c in r.consumption.all())
+            self.stdout.write(f"Production report {r.pk} posted; consumed {consumed}")
+        elif action == "stocktake":
+            t = services.take_stock(actor=actor, book_id=self._book(o), data=self._json(args), idempotency_key=key)
+            self.stdout.write(f"Stock-take {t.pk}: adjusted {t.adjusted}, case for customs {t.case_open}")
+        else:
+            if len(args) != 2:
+                raise CommandError("Give the period: START END (YYYY-MM-DD).")
+            job = services.request_writeoff(actor=actor, book_id=self._book(o), period_start=args[0],
+                                            period_end=args[1], background=False)
+            services.run_writeoff(job.pk)
+            job.refresh_from_db()
+            self.stdout.write(f"Write-off {job.pk}: {job.status}, {job.rows} rows, {job.differences} differences")

@@ -1,0 +1,10 @@
+from bondzone.core.commands import ServiceCommand
+from bondzone.processing import services
+
+
+class Command(ServiceCommand):
+    help = "Run queued background jobs (period write-offs); for BONDZONE_JOBS=worker, a cron or a timer."
+    requires_user = False
+
+    def run(self, actor, **o):
+        self.stdout.write(f"{services.run_queued()} job(s) run.")

@@ -1,0 +1,29 @@
+"""Actions of processing trade and who may attempt them (data-level rules are in scopes.py), plus the
+problem codes this app adds to the message catalogue."""
+
+from django.utils.translation import gettext_lazy as _
+
+from bondzone.core.domain.roles import Role, register
+from bondzone.core.messages import MESSAGES
+
+register("processing.view", {Role.ENTERPRISE, Role.CUSTOMS, Role.ZONE_ADMIN, Role.TAX, Role.PLATFORM_ADMIN})
+register("processing.declare_bom", {Role.ENTERPRISE, Role.PLATFORM_ADMIN})
+register("processing.approve_bom", {Role.CUSTOMS, Role.PLATFORM_ADMIN})
+register("processing.report_production", {Role.ENTERPRISE, Role.PLATFORM_ADMIN})
+register("processing.stocktake", {Role.ENTERPRISE, Role.CUSTOMS, Role.PLATFORM_ADMIN})
+register("processing.write_off", {Role.ENTERPRISE, Role.CUSTOMS, Role.PLATFORM_ADMIN})
+
+MESSAGES.update({
+    "bom_needs_finished_item": _("Item %(item)s is not a finished-goods item of the book."),
+    "bom_needs_material": _("Item %(item)s is not a material item of the book."),
+    "loss_rate_out_of_range": _("The loss rate must be at least 0 and below 100 %% (got %(value)s)."),
+    "bom_overlaps": _("Approved version %(version)s of this item is in force over the same dates."),
+    "bom_wrong_state": _("This BOM is %(state)s; only a declared BOM can be decided."),
+    "no_bom_in_force": _("Item %(item)s has no approved BOM in force on %(date)s."),
+    "consumption_exceeds_stock": _(
+        "Material %(item)s: the report consumes %(required)s but the book holds %(available)s (short by %(shortfall)s)."),
+    "count_not_in_book": _("Item %(item)s (%(status)s) is not in the book."),
+    "book_not_processing": _("Book %(book)s is not a processing (H) book."),
+    "writeoff_not_done": _("The write-off is %(state)s; it can be exported once it is done."),
+    "period_too_long": _("A write-off period is at most %(max)s days."),
+})

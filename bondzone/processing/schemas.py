@@ -1,0 +1,126 @@
+from datetime import date, datetime
+from decimal import Decimal
+
+from ninja import Field, Schema
+
+
+class BomLineIn(Schema):
+    material_no: int
+    net: Decimal
+    loss_pct: Decimal = Decimal(0)
+
+
+class BomIn(Schema):
+    finished_no: int
+    version: str = Field(max_length=16)
+    valid_from: date
+    valid_until: date | None = None
+    lines: list[BomLineIn]
+
+
+class BomLineOut(Schema):
+    material_no: int
+    net: Decimal
+    loss_pct: Decimal
+
+
+class BomOut(Schema):
+    id: int
+    book_id: int
+    finished_no: int
+    version: str
+    valid_from: date
+    valid_until: date | None
+    status: str
+    lines: list[BomLineOut]
+
+
+class DecisionIn(Schema):
+    approve: bool
+
+
+class OutputIn(Schema):
+    item_no: int
+    quantity: Decimal
+    kind: str = Field("finished", max_length=12, description="finished, defective, scrap or by_product")
+
+
+class ProductionIn(Schema):
+    book_id: int
+    day: date | None = None
+    note: str = Field("", max_length=500)
+    outputs: list[OutputIn]
+
+
+class OutputOut(Schema):
+    line: int
+    item_no: int
+    kind: str
+    quantity: Decimal
+    bom_version: str
+
+
+class ConsumptionOut(Schema):
+    material_no: int
+    quantity: Decimal
+
+
+class ProductionOut(Schema):
+    id: int
+    book_id: int
+    day: date
+    note: str
+    outputs: list[OutputOut]
+    consumption: list[ConsumptionOut]
+
+
+class CountIn(Schema):
+    item_no: int
+    goods_status: str = Field("bonded", max_length=12)
+    counted: Decimal
+
+
+class StockTakeIn(Schema):
+    book_id: int
+    day: date | None = None
+    tolerance_pct: Decimal | None = None
+    counts: list[CountIn]
+
+
+class StockTakeLineOut(Schema):
+    item_no: int
+    goods_status: str
+    book_quantity: Decimal
+    counted: Decimal
+    value: Decimal
+    disposition: str
+
+
+class StockTakeOut(Schema):
+    id: int
+    book_id: int
+    day: date
+    tolerance_pct: Decimal
+    adjusted: bool
+    case_open: bool
+    lines: list[StockTakeLineOut]
+
+
+class WriteOffIn(Schema):
+    book_id: int
+    period_start: date
+    period_end: date
+
+
+class WriteOffOut(Schema):
+    id: int
+    book_id: int
+    period_start: date
+    period_end: date
+    status: str
+    progress: int
+    rows: int
+    differences: int
+    error: str
+    requested_at: datetime
+    finished_at: datetime | None

@@ -1,0 +1,148 @@
+"""Reads of processing trade. Actor-facing reads start from scoping.restrict(); book facts come from the
+supervision selectors; the write-off's movement sums are one GROUP BY over the ledger's entries."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal
+
+from django.db import connection
+from django.db.models import QuerySet
+
+from bondzone.core.actor import Actor
+from bondzone.core.domain.quantity import from_units
+from bondzone.core.scoping import get_scoped, restrict
+from bondzone.supervision import selectors as books
+
+from .domain.bom import Bom as BomRule
+from .domain.bom import BomLine as BomLineRule
+from .domain.bom import BookItemFacts
+from .domain.stocktake import BookBalance
+from .domain.writeoff import Flow, FlowSum, Key
+from .models import Bom, ProductionReport, StockTake, WriteOff
+
+
+def boms(actor: Actor, *, book_id: int | None = None, status: str = "") -> QuerySet[Bom]:
+    qs = restrict(Bom, actor).prefetch_related("lines")
+    if book_id:
+        qs = qs.filter(book_id=book_id)
+    if status:
+        qs = qs.filter(status=status)
+    return qs
+
+
+def bom(actor: Actor, bom_id: int) -> Bom:
+    return get_scoped(Bom.objects.prefetch_related("lines"), actor, bom_id)
+
+
+def reports(actor: Actor, *, book_id: int | None = None) -> QuerySet[ProductionReport]:
+    qs = restrict(ProductionReport, actor).prefetch_related("outputs", "consumption")
+    return qs.filter(book_id=book_id) if book_id else qs
+
+
+def report(actor: Actor, report_id: int) -> ProductionReport:
+    return get_scoped(ProductionReport.objects.prefetch_related("outputs", "consumption"), actor, report_id)
+
+
+def stocktakes(actor: Actor, *, book_id: int | None = None) -> QuerySet[StockTake]:
+    qs = restrict(StockTake, actor)
+    return qs.filter(book_id=book_id) if book_id else qs
+
+
+def stocktake(actor: Actor, stocktake_id: int) -> StockTake:
+    return get_scoped(StockTake.objects.prefetch_related("lines"), actor, stocktake_id)
+
+
+def writeoffs(actor: Actor, *, book_id: int | None = None) -> QuerySet[WriteOff]:
+    qs = restrict(WriteOff, actor)
+    return qs.filter(book_id=book_id) if book_id else qs
+
+
+def writeoff(actor: Actor, writeoff_id: int) -> WriteOff:
+    return get_scoped(WriteOff, actor, writeoff_id)
+
+
+# ---------------------------------------------------------------- facts of the book for the rules
+def item_facts(actor: Actor, book_id: int) -> dict[int, BookItemFacts]:
+    return {i.item_no: BookItemFacts(i.item_no, i.kind, i.declared_unit, i.unit_price)
+            for i in books.items(actor, book_id)}
+
+
+def rule_boms(book_id: int) -> list[BomRule]:
+    """Approved BOMs of a book as the rules see them (system read: a production report needs them all)."""
+    out = []
+    for b in Bom.objects.filter(book_id=book_id, status="approved").prefetch_related("lines"):
+        out.append(BomRule(b.finished_no, b.version, b.valid_from, b.valid_until,
+                           tuple(BomLineRule(ln.material_no, ln.net, ln.loss_pct) for ln in b.lines.all()), True))
+    return out
+
+
+def balances(actor: Actor, book_id: int) -> dict[tuple[int, str], tuple[Decimal, Decimal]]:
+    """(item no, goods status) → (posted, available) over the book's accounts."""
+    out: dict[tuple[int, str], tuple[Decimal, Decimal]] = {}
+    for a in books.accounts(actor, book_id=book_id):
+        posted, available = out.get((a.item.item_no, a.goods_status), (Decimal(0), Decimal(0)))
+        out[(a.item.item_no, a.goods_status)] = (posted + a.posted, available + a.available)
+    return out
+
+
+def book_balances(actor: Actor, book_id: int) -> dict[tuple[int, str], BookBalance]:
+    prices = {i.item_no: i.unit_price for i in books.items(actor, book_id)}
+    out = {key: BookBalance(posted, prices.get(key[0], Decimal(0)))
+           for key, (posted, _) in balances(actor, book_id).items()}
+    for item_no, price in prices.items():  # items with no account yet hold zero
+        out.setdefault((item_no, "bonded"), BookBalance(Decimal(0), price))
+    return out
+
+
+# ---------------------------------------------------------------- the write-off's sums
+_SUMS_SQL = """
+SELECT a.item_id, a.goods_status, e.effective_date < %s, e.source_kind, e.posted_delta > 0, SUM(e.posted_delta),
+       {explain}
+FROM supervision_stockentry e
+JOIN supervision_stockaccount a ON a.id = e.account_id
+WHERE a.book_id = %s AND e.effective_date <= %s AND e.posted_delta <> 0
+GROUP BY a.item_id, a.goods_status, e.effective_date < %s, e.source_kind, e.posted_delta > 0
+"""
+# the documents of a non-standard group, aggregated in the same scan (one statement, one pass)
+_OTHER = "e.source_kind NOT IN ('list', 'passage', 'production')"
+_EXPLAIN = {
+    "postgresql": f"string_agg(DISTINCT e.source_id::text, ',') FILTER (WHERE {_OTHER})",
+    "sqlite": f"group_concat(DISTINCT e.source_id) FILTER (WHERE {_OTHER})",
+}
+
+
+def _flow(source_kind: str, positive: bool) -> Flow:
+    if source_kind in ("list", "passage"):
+        return Flow.IN if positive else Flow.OUT
+    if source_kind == "production":
+        return Flow.PRODUCED if positive else Flow.CONSUMED
+    return Flow.OTHER
+
+
+def flow_sums(book_id: int, start: date, end: date) -> tuple[dict[Key, Decimal], list[FlowSum], dict[Key, list[str]]]:
+    """(opening per key, sums per key and flow, documents that explain each key's other movements) of a
+    book's posted movements up to `end`: ONE GROUP BY over the ledger's entries (and the book's item numbers).
+
+    A read of the ledger's entries for a book the caller was allowed to see (the service checks the scope
+    first). Entries are classified by their source document's kind: lists and passages move goods in and
+    out, production reports consume and produce, anything else (stock-take adjustments, status changes)
+    explains a difference."""
+    opening: dict[Key, Decimal] = defaultdict(Decimal)
+    sums: list[FlowSum] = []
+    explaining: dict[Key, list[str]] = defaultdict(list)
+    sql = _SUMS_SQL.format(explain=_EXPLAIN[connection.vendor])
+    with connection.cursor() as cur:
+        cur.execute("SELECT id, item_no FROM supervision_bookitem WHERE book_id = %s", [book_id])
+        item_no = dict(cur.fetchall())
+        cur.execute(sql, [start, book_id, end, start])
+        for item_id, status, before, kind, positive, total, documents in cur.fetchall():
+            key, qty = (item_no[item_id], status), from_units(int(total))
+            if before:
+                opening[key] += qty
+                continue
+            sums.append(FlowSum(key, _flow(kind, bool(positive)), qty))
+            if documents:
+                explaining[key] += [f"{kind}:{d}" for d in str(documents).split(",")]
+    return dict(opening), sums, explaining

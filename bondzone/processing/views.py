@@ -1,0 +1,161 @@
+"""Pages of processing trade: an H book's BOMs, production reports, stock-takes and write-offs. Thin:
+parse the request, call one selector or service, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from bondzone.core.domain.errors import DomainError
+from bondzone.core.web import actor, flash_refusal, new_idempotency_key, page
+from bondzone.supervision import selectors as books
+
+from . import exports, selectors, services
+from .domain.production import OutputKind
+from .models import OUTPUT_LABELS
+
+
+def _rows(post, prefix: str, fields: tuple[str, ...]) -> list[dict]:
+    columns = {f: post.getlist(f"{prefix}-{f}") for f in fields}
+    count = max((len(v) for v in columns.values()), default=0)
+    rows = [{f: (columns[f][i] if i < len(columns[f]) else "").strip() for f in fields} for i in range(count)]
+    return [r for r in rows if any(v for k, v in r.items() if k not in ("kind", "goods_status"))]
+
+
+@page
+def index(request):
+    a = actor(request)
+    a.require("processing.view")
+    return render(request, "processing/index.html", {
+        "books": books.books(a).filter(kind="H"), "writeoffs": selectors.writeoffs(a).select_related("book")[:20],
+    })
+
+
+@page
+def book(request, hbook_id: int):
+    a = actor(request)
+    a.require("processing.view")
+    bk = books.book(a, hbook_id)
+    if bk.kind != "H":
+        raise Http404
+    return render(request, "processing/book.html", {
+        "book": bk, "boms": selectors.boms(a, book_id=bk.pk), "reports": selectors.reports(a, book_id=bk.pk)[:20],
+        "stocktakes": selectors.stocktakes(a, book_id=bk.pk)[:20], "writeoffs": selectors.writeoffs(a, book_id=bk.pk)[:20],
+        "items": books.items(a, bk.pk), "kinds": [(k.value, OUTPUT_LABELS[k.value]) for k in OutputKind],
+        "can": {k: a.can(f"processing.{k}") for k in ("declare_bom", "approve_bom", "report_production", "stocktake",
+                                                      "write_off")},
+        "idempotency_key": new_idempotency_key(),
+    })
+
+
+def _post_only(request):
+    return None if request.method == "POST" else HttpResponseNotAllowed(["POST"])
+
+
+@page
+def bom_declare(request, hbook_id: int):
+    if (refused := _post_only(request)) is not None:
+        return refused
+    data = {k: request.POST.get(k, "") for k in ("finished_no", "version", "valid_from", "valid_until")}
+    data["lines"] = _rows(request.POST, "bom", ("material_no", "net", "loss_pct"))
+    try:
+        services.declare_bom(actor=actor(request), book_id=hbook_id, data=data)
+    except DomainError as exc:
+        flash_refusal(request, exc)
+        return redirect("processing:book", hbook_id=hbook_id)
+    messages.success(request, _("BOM declared; customs will approve it."))
+    return redirect("processing:book", hbook_id=hbook_id)
+
+
+@page
+def bom_decide(request, bom_id: int):
+    if (refused := _post_only(request)) is not None:
+        return refused
+    a = actor(request)
+    a.require("processing.approve_bom")
+    b = selectors.bom(a, bom_id)
+    try:
+        services.decide_bom(actor=a, bom_id=bom_id, approve=request.POST.get("approve") == "1")
+    except DomainError as exc:
+        flash_refusal(request, exc)
+        return redirect("processing:book", hbook_id=b.book_id)
+    messages.success(request, _("BOM decided."))
+    return redirect("processing:book", hbook_id=b.book_id)
+
+
+@page
+def production_create(request, hbook_id: int):
+    if (refused := _post_only(request)) is not None:
+        return refused
+    data = {"day": request.POST.get("day", ""), "note": request.POST.get("note", ""),
+            "outputs": _rows(request.POST, "out", ("item_no", "kind", "quantity"))}
+    try:
+        services.report_production(actor=actor(request), book_id=hbook_id, data=data,
+                                   idempotency_key=request.POST.get("idempotency_key"))
+    except DomainError as exc:
+        flash_refusal(request, exc)
+        return redirect("processing:book", hbook_id=hbook_id)
+    messages.success(request, _("Production reported and posted to the book."))
+    return redirect("processing:book", hbook_id=hbook_id)
+
+
+@page
+def stocktake_create(request, hbook_id: int):
+    if (refused := _post_only(request)) is not None:
+        return refused
+    data = {"day": request.POST.get("day", ""), "tolerance_pct": request.POST.get("tolerance_pct", ""),
+            "counts": _rows(request.POST, "count", ("item_no", "goods_status", "counted"))}
+    try:
+        take = services.take_stock(actor=actor(request), book_id=hbook_id, data=data,
+                                   idempotency_key=request.POST.get("idempotency_key"))
+    except DomainError as exc:
+        flash_refusal(request, exc)
+        return redirect("processing:book", hbook_id=hbook_id)
+    messages.success(request, _("Stock-take recorded."))
+    return redirect("processing:stocktake", stocktake_id=take.pk)
+
+
+@page
+def stocktake(request, stocktake_id: int):
+    take = selectors.stocktake(actor(request), stocktake_id)
+    return render(request, "processing/stocktake.html", {"take": take, "lines": take.lines.all()})
+
+
+@page
+def writeoff_create(request, hbook_id: int):
+    if (refused := _post_only(request)) is not None:
+        return refused
+    try:
+        job = services.request_writeoff(actor=actor(request), book_id=hbook_id,
+                                        period_start=request.POST.get("period_start"),
+                                        period_end=request.POST.get("period_end"))
+    except DomainError as exc:
+        flash_refusal(request, exc)
+        return redirect("processing:book", hbook_id=hbook_id)
+    return redirect("processing:writeoff", writeoff_id=job.pk)
+
+
+@page
+def writeoff(request, writeoff_id: int):
+    job = selectors.writeoff(actor(request), writeoff_id)
+    lines = job.lines.all() if job.status == "done" else []
+    return render(request, "processing/writeoff.html", {"job": job, "lines": lines})
+
+
+@page
+def writeoff_progress(request, writeoff_id: int):
+    job = selectors.writeoff(actor(request), writeoff_id)
+    response = render(request, "processing/_writeoff_progress.html", {"job": job})
+    if job.status in ("done", "failed"):
+        response["HX-Refresh"] = "true"  # reload the page once: the rows appear
+    return response
+
+
+@page
+def writeoff_xlsx(request, writeoff_id: int):
+    name, body = exports.writeoff_xlsx(actor(request), writeoff_id)
+    response = HttpResponse(body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

@@ -1,0 +1,30 @@
+"""Exports never hand a spreadsheet a formula: text starting with = + - @ (or a tab / carriage return) is
+made inert in CSV and XLSX; numbers, negative ones included, stay numbers."""
+
+from __future__ import annotations
+
+import io
+
+import openpyxl
+import pytest
+import tablib
+
+from bondzone.core import tabular
+
+
+@pytest.mark.parametrize("value, shown", [
+    ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"), ("+1+cmd|' /C calc'!A0", "'+1+cmd|' /C calc'!A0"),
+    ("-2+3", "'-2+3"), ("@SUM(A1)", "'@SUM(A1)"), ("\t=1", "'\t=1"),
+    ("-5.25", "-5.25"), ("+7", "+7"), ("plain", "plain"), (12, 12),
+])
+def test_cells_are_inert(value, shown):
+    assert tabular.inert(value) == shown
+
+
+def test_csv_and_xlsx_exports_carry_no_formula_but_json_keeps_the_value():
+    ds = tablib.Dataset(["=1+1", "-3"], headers=["title", "delta"])
+    assert "'=1+1" in tabular.render(ds, "csv").decode("utf-8-sig")
+    sheet = openpyxl.load_workbook(io.BytesIO(tabular.render(ds, "xlsx"))).worksheets[0]
+    assert sheet["A2"].value == "'=1+1" and sheet["A2"].data_type == "s" and sheet["B2"].value == "-3"
+    assert b'"=1+1"' in tabular.render(ds, "json")
+

@@ -1,0 +1,84 @@
+"""API tokens: they expire, can be listed and revoked (CLI and page), a read-only token only reads, and
+last_used_at is not written on every request."""
+
+from __future__ import annotations
+
+import io
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+from django.utils import timezone
+
+from bondzone.core.models import ApiToken, AuditEvent
+
+from ..conftest import PASSWORD
+
+
+def bearer(raw: str) -> dict:
+    return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+
+
+def test_expired_and_revoked_tokens_are_no_tokens(world):
+    token, raw = ApiToken.issue(world.users["ent_a"], "erp")
+    c = Client()
+    assert c.get("/api/v1/me", **bearer(raw)).status_code == 200
+    ApiToken.objects.filter(pk=token.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+    assert c.get("/api/v1/me", **bearer(raw)).status_code == 401
+    token, raw = ApiToken.issue(world.users["ent_a"], "erp2")
+    ApiToken.objects.filter(pk=token.pk).update(revoked_at=timezone.now())
+    assert c.get("/api/v1/me", **bearer(raw)).status_code == 401
+
+
+def test_a_read_only_token_reads_but_never_writes(world):
+    _, raw = ApiToken.issue(world.users["market"], "ro", scope=ApiToken.READ)
+    c = Client()
+    assert c.get("/api/v1/enterprises", **bearer(raw)).status_code == 200
+    r = c.post("/api/v1/enterprises", {"name": "x"}, content_type="application/json", **bearer(raw))
+    assert r.status_code == 403 and r.json()["errors"][0]["code"] == "token_read_only"
+
+
+def test_last_used_is_written_once_per_interval(world):
+    token, raw = ApiToken.issue(world.users["ent_a"], "erp")
+    c = Client()
+    c.get("/api/v1/me", **bearer(raw))
+    first = ApiToken.objects.get(pk=token.pk).last_used_at
+    c.get("/api/v1/me", **bearer(raw))
+    assert first is not None and ApiToken.objects.get(pk=token.pk).last_used_at == first
+
+
+def test_cli_issues_lists_and_revokes(world):
+    out = io.StringIO()
+    call_command("create_token", "ent_a", "--name", "erp", "--days", "7", "--read-only", stdout=out)
+    raw = out.getvalue().strip()
+    token = ApiToken.objects.get(digest=ApiToken.digest_of(raw))
+    assert token.scope == ApiToken.READ and (token.expires_at - timezone.now()).days in (6, 7)
+    listing = io.StringIO()
+    call_command("list_tokens", "ent_a", stdout=listing)
+    assert f"{token.pk}\tent_a\terp\tread" in listing.getvalue() and raw not in listing.getvalue()
+    call_command("revoke_token", str(token.pk), stdout=io.StringIO())
+    assert ApiToken.objects.get(pk=token.pk).revoked_at is not None
+    assert AuditEvent.objects.filter(action__in=("token.issue", "token.revoke")).count() == 2
+
+
+def test_page_issues_once_and_revokes_only_your_own(world):
+    c = Client()
+    assert c.login(username="ent_a", password=PASSWORD)
+    r = c.post("/tokens/", {"name": "erp", "days": "30"})
+    assert r.status_code == 200 and b'data-testid="new-token"' in r.content
+    mine = ApiToken.objects.get(user=world.users["ent_a"])
+    assert b"bz_" not in c.get("/tokens/").content  # the raw token is never shown again
+    theirs, _ = ApiToken.issue(world.users["ent_b"], "other")
+    assert c.post("/tokens/", {"revoke": theirs.pk}).status_code == 404
+    assert c.post("/tokens/", {"revoke": mine.pk}).status_code == 302
+    assert ApiToken.objects.get(pk=mine.pk).revoked_at is not None
+    assert ApiToken.objects.get(pk=theirs.pk).revoked_at is None
+
+
+@pytest.mark.parametrize("days", ["0", "367", "²"])
+def test_page_refuses_bad_lifetimes(world, days):
+    c = Client()
+    assert c.login(username="ent_a", password=PASSWORD)
+    assert c.post("/tokens/", {"name": "erp", "days": days}).status_code == 302
+    assert not ApiToken.objects.exists()

@@ -1,0 +1,111 @@
+"""Permission matrix of the gate pages and API (read by tests/permissions/test_matrix.py).
+
+Fixture objects: target A is an applied slip of enterprise A (zone TZ) and zone TZ's gate; target B the
+same for enterprise B (zone DX). No matrix user is a gate user, so the gate event endpoint is 403 for all."""
+
+from __future__ import annotations
+
+from ..permissions.matrix import OK_WRITE, Rule
+
+EVERYONE = {"admin", "customs", "customs_a", "zone_a", "tax", "market", "commerce", "ent_a", "ent_b"}
+VISIBLE = {
+    ("slip", "A"): {"admin", "customs", "customs_a", "zone_a", "ent_a"},
+    ("slip", "B"): {"admin", "customs", "ent_b"},
+    ("gate", "A"): {"admin", "customs", "customs_a", "zone_a", "ent_a"},
+    ("gate", "B"): {"admin", "customs", "ent_b"},
+    ("zone", "A"): EVERYONE,
+    ("zone", "B"): EVERYONE,
+    ("zone-write", "A"): EVERYONE,
+    ("zone-write", "B"): EVERYONE - {"customs_a", "zone_a"},
+}
+ROLE_OF = {"admin": "platform_admin", "customs": "customs", "customs_a": "customs", "zone_a": "zone_admin",
+           "tax": "tax", "market": "market", "commerce": "commerce", "ent_a": "enterprise", "ent_b": "enterprise"}
+
+# label -> (kind, action, object, ok): kind "page"/"api" (login redirect / 401 for the anonymous),
+# "list" (any logged-in user, rows scoped)
+SPEC: dict[str, tuple] = {
+    "gate:slips": ("page", "gate.view", None, {200}),
+    "gate:slip-create": ("page", "gate.apply_slip", None, {200}),
+    "gate:slip": ("page", None, "slip", {200}),
+    "gate:slip-action": ("page", "gate.approve_slip", "slip", {302}),
+    "gate:screen": ("page", "gate.watch", None, {200}),
+    "gate:screen-feed": ("page", "gate.watch", None, {200}),
+    "gate:settings": ("page", "gate.view", "zone", {200}),
+    "GET /api/v1/gate/slips": ("list", None, None, {200}),
+    "POST /api/v1/gate/slips": ("api", "gate.apply_slip", None, {400}),
+    "GET /api/v1/gate/slips/{slip_id}": ("api", None, "slip", {200}),
+    "POST /api/v1/gate/slips/{slip_id}/approve": ("api", "gate.approve_slip", "slip", OK_WRITE),
+    "POST /api/v1/gate/slips/{slip_id}/cancel": ("api", "gate.cancel_slip", "slip", OK_WRITE),
+    "POST /api/v1/gate/slips/{slip_id}/inspection": ("api", "gate.inspect", "slip", {400}),
+    "POST /api/v1/gate/events": ("api", "gate.report", None, {200}),
+    "GET /api/v1/gate/passages": ("list", None, None, {200}),
+    "GET /api/v1/gate/settings/{zone_id}": ("api", "gate.view", "zone", {200}),
+    "PATCH /api/v1/gate/settings/{zone_id}": ("api", "gate.manage", "zone-write", {400}),
+    "GET /api/v1/gate/gates": ("list", None, None, {200}),
+    "POST /api/v1/gate/gates": ("api", "gate.manage", None, {400}),
+    "POST /api/v1/gate/gates/{gate_id}/token": ("api", "gate.manage", "gate", {201}),
+}
+BODY_OF = {
+    "POST /api/v1/gate/slips": "gate_slip", "POST /api/v1/gate/slips/{slip_id}/cancel": "reason",
+    "POST /api/v1/gate/slips/{slip_id}/inspection": "gate_inspection", "POST /api/v1/gate/events": "gate_event",
+    "PATCH /api/v1/gate/settings/{zone_id}": "gate_settings", "POST /api/v1/gate/gates": "gate_gate",
+}
+BODIES = {
+    "gate_slip": lambda w, o: {"slip_type": "9", "direction": "I", "plate": "X", "vehicle_wt": "1"},
+    "gate_inspection": lambda w, o: {"result": "conforms", "release": True},
+    "gate_event": lambda w, o: {"event_id": "m1", "plate": "京A12345", "direction": "I", "weighbridge_kg": "1"},
+    "gate_settings": lambda w, o: {"weight_tolerance_pct": "101"},
+    "gate_gate": lambda w, o: {"zone_id": o["zone"].pk, "code": "bad code!", "name": "x"},
+}
+
+
+def can(username: str, action: str) -> bool:
+    from bondzone.core.domain.roles import PERMISSIONS, Role
+
+    return Role(ROLE_OF[username]) in PERMISSIONS[action]
+
+
+def _rule(label: str, spec: tuple) -> Rule:
+    kind, action, obj, ok = spec
+    method = label.split(" ")[0] if " " in label else ("POST" if label == "gate:slip-action" else "GET")
+    return Rule("object" if obj else ("list" if kind == "list" else "action"), action=action,
+                object=obj and obj.replace("-write", ""), ok=frozenset(ok), method=method, body=BODY_OF.get(label))
+
+
+PAGES = {k: _rule(k, v) for k, v in SPEC.items() if k.startswith("gate:")}
+API = {k: _rule(k, v) for k, v in SPEC.items() if not k.startswith("gate:")}
+
+
+def expected(label, rule, username, target, world, want):
+    spec = SPEC.get(label)
+    if spec is None:
+        return want
+    kind, action, obj, ok = spec
+    if username is None:
+        return {302} if label.startswith("gate:") else {401}
+    if action and not can(username, action):
+        return {403}
+    if obj and username not in VISIBLE[(obj, target)]:
+        return {404}
+    return set(ok)
+
+
+def objects(world) -> dict:
+    from bondzone.gate import services
+
+    from ..conftest import key
+
+    customs = world.actor("customs")
+    out = {}
+    for target, user, zone in (("A", "ent_a", world.zone_a), ("B", "ent_b", world.zone_b)):
+        gate = services.create_gate(actor=customs, zone_id=zone.pk, code=f"M{target}", name=f"gate {target}")
+        slip = services.apply_slip(actor=world.actor(user), data={
+            "slip_type": "6", "direction": "I", "plate": "京A12345", "vehicle_wt": "8000"}, idempotency_key=key())
+        out[target] = {"slip": slip, "gate": gate, "zone": zone}
+    return out
+
+
+def snapshot():
+    from bondzone.gate.models import Gate, GateSettings, Inspection, Passage, Slip
+
+    return tuple(m.objects.count() for m in (Slip, Passage, Inspection, GateSettings, Gate))

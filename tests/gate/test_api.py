@@ -1,0 +1,106 @@
+"""The gate over HTTP: an enterprise applies, customs approves, the gate (its own token) reports."""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+from django.test import Client
+
+from bondzone.core.models import AuditEvent, IdempotencyRecord
+from bondzone.gate import services
+from bondzone.gate.models import Passage, Slip
+
+from ..conftest import PASSWORD
+
+
+def client_for(username: str) -> Client:
+    c = Client()
+    assert c.login(username=username, password=PASSWORD)
+    return c
+
+
+def post(c, path, body, **extra):
+    return c.post(path, json.dumps(body), content_type="application/json",
+                  HTTP_IDEMPOTENCY_KEY=uuid.uuid4().hex, **extra)
+
+
+def snapshot():
+    return tuple(m.objects.count() for m in (Slip, Passage, AuditEvent, IdempotencyRecord))
+
+
+def gate_client(gw):
+    token = services.issue_gate_token(actor=gw.actor("customs"), gate_id=gw.gate.pk)
+    return Client(HTTP_AUTHORIZATION=f"Bearer {token}")
+
+
+EMPTY = {"slip_type": "6", "direction": "I", "plate": "京A12345", "vehicle_wt": "8200"}
+
+
+def test_apply_approve_and_pass_over_the_api(gw):
+    ent, customs, gate = client_for("ent_a"), client_for("customs_a"), gate_client(gw)
+    r = post(ent, "/api/v1/gate/slips", EMPTY)
+    assert r.status_code == 201, r.content
+    slip_id = r.json()["id"]
+    assert r.json()["status"] == "applied" and r.json()["lists"] == [] and r.json()["vehicle_wt"] == "8200.000"
+    r = post(customs, f"/api/v1/gate/slips/{slip_id}/approve", {})
+    assert r.status_code == 200 and r.json()["status"] == "approved"
+    event = {"event_id": "cam-1-0001", "plate": "京A12345", "direction": "I", "weighbridge_kg": 8230}
+    r = post(gate, "/api/v1/gate/events", event)
+    assert r.status_code == 200, r.content
+    body = r.json()
+    assert body["outcome"] == "pass" and body["gate"] == "G1" and body["replayed"] is False
+    r = post(gate, "/api/v1/gate/events", event)
+    assert r.json()["replayed"] is True and r.json()["passage"] == body["passage"]
+    assert ent.get(f"/api/v1/gate/slips/{slip_id}").json()["status"] == "passed"
+    assert customs.get("/api/v1/gate/passages").json()["count"] == 1
+
+
+def test_refusal_reasons_carry_codes_and_messages_in_the_language(gw):
+    gate = gate_client(gw)
+    r = post(gate, "/api/v1/gate/events", {"event_id": "e1", "plate": "京B55555", "direction": "E",
+                                            "weighbridge_kg": "1000"}, HTTP_ACCEPT_LANGUAGE="en")
+    reason = r.json()["reasons"][0]
+    assert r.json()["outcome"] == "refuse" and reason["code"] == "unknown_plate"
+    assert reason["message"] == "No slip for plate 京B55555."
+
+
+def test_bad_gate_input_is_400_with_fields_and_writes_nothing(gw):
+    gate = gate_client(gw)
+    before = snapshot()
+    r = post(gate, "/api/v1/gate/events", {"event_id": "e1", "plate": "京B55555", "direction": "E",
+                                            "weighbridge_kg": "heavy"})
+    assert r.status_code == 400 and r.json()["errors"][0]["field"] == "weighbridge_kg"
+    r = post(gate, "/api/v1/gate/events", {"event_id": "e1", "plate": "ABC", "direction": "E", "weighbridge_kg": 5})
+    assert r.status_code == 400 and [e["code"] for e in r.json()["errors"]] == ["bad_plate"]
+    assert snapshot() == before
+
+
+def test_only_the_gate_user_reports_events(gw):
+    r = post(client_for("customs"), "/api/v1/gate/events", {"event_id": "e", "plate": "京A12345", "direction": "I",
+                                                              "weighbridge_kg": 1})
+    assert r.status_code == 403
+    assert post(Client(), "/api/v1/gate/events", {}).status_code == 401
+
+
+def test_bad_slip_input_names_fields(gw):
+    ent = client_for("ent_a")
+    before = snapshot()
+    r = post(ent, "/api/v1/gate/slips", {**EMPTY, "plate": "X1", "vehicle_wt": "-3", "containers": ["ABCD1234567"]})
+    assert r.status_code == 400
+    assert [e["field"] for e in r.json()["errors"]] == ["plate", "vehicle_wt", "containers[0]"]
+    r = post(ent, "/api/v1/gate/slips", {**EMPTY, "vehicle_wt": "abc"})
+    assert r.status_code == 400 and r.json()["errors"][0]["code"] == "not_a_number"
+    assert snapshot() == before
+
+
+def test_settings_read_and_change(gw, world):
+    customs = client_for("customs_a")
+    r = customs.get(f"/api/v1/gate/settings/{world.zone_a.pk}")
+    assert r.status_code == 200 and r.json()["weight_tolerance_pct"] == "3"
+    r = customs.patch(f"/api/v1/gate/settings/{world.zone_a.pk}", json.dumps({"weight_tolerance_pct": "1.5"}),
+                      content_type="application/json")
+    assert r.status_code == 200 and r.json()["weight_tolerance_pct"] == "1.5"
+    r = customs.patch(f"/api/v1/gate/settings/{world.zone_b.pk}", json.dumps({"weight_tolerance_pct": "1.5"}),
+                      content_type="application/json")
+    assert r.status_code == 404

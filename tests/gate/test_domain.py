@@ -1,0 +1,327 @@
+"""The gate's pure rules: slip validation per type and binding, the decision per rule, inspection selection."""
+
+from dataclasses import replace
+from datetime import datetime, timedelta, timezone
+from decimal import Decimal as D
+
+import pytest
+
+from bondzone.gate.domain.codes import Binding, GoodsClass, InspectionState, Outcome, SlipStatus, SlipType
+from bondzone.gate.domain.decision import GateRules, Reading, Shortfall, SlipFacts, decide, pick_slip, weigh
+from bondzone.gate.domain.inspection import RiskFacts, RiskRules, parse_set, select
+from bondzone.gate.domain.slips import LineFacts, ListFacts, normal_plate, plate_problem, validate_slip
+
+NOW = datetime(2026, 11, 28, 10, 0, tzinfo=timezone.utc)
+RULES = GateRules(weight_tolerance_pct=D("3"), weight_tolerance_kg=D("50"), empty_tolerance_kg=D("100"))
+
+# §3.5: 8 200 + 6 500 + 3 800 + 14 600 = 33 100 kg expected
+SLIP = SlipFacts(
+    slip_id=1, number="HF1", slip_type=SlipType.SECOND_LINE, direction="E", status=SlipStatus.APPROVED,
+    valid_until=NOW + timedelta(days=1), plate="京A12345", goods_class=GoodsClass.BONDED,
+    vehicle_wt=D("8200"), frame_wt=D("6500"), container_wt=D("3800"), total_gross_wt=D("14600"),
+    containers=("CSQU3054383",), seal="SEAL01",
+)
+
+
+def reading(**kw):
+    base = dict(plate="京A12345", direction="E", weighbridge_kg=D("33100"), at=NOW, containers=("CSQU3054383",),
+                seal="SEAL01")
+    return Reading(**{**base, **kw})
+
+
+def codes(decision):
+    return [r.code for r in decision.reasons]
+
+
+# ---------------------------------------------------------------- weight (worked example §3.5)
+def test_worked_example_passes_at_3_percent_and_holds_at_1_percent():
+    w = weigh(SLIP, D("33640"), RULES)
+    assert (w.expected_kg, w.error_kg, w.error_pct) == (D("33100"), D("540"), D("1.63"))
+    assert w.goods_measured_kg == D("15140") and w.goods_declared_kg == D("14600")
+    assert decide(reading(weighbridge_kg=D("33640")), SLIP, RULES).outcome is Outcome.PASS
+    strict = replace(RULES, weight_tolerance_pct=D("1"))
+    d = decide(reading(weighbridge_kg=D("33640")), SLIP, strict)
+    assert d.outcome is Outcome.HOLD and codes(d) == ["weight_outside_tolerance"]
+
+
+def test_fixed_band_applies_when_larger_than_percentage():
+    small = replace(SLIP, vehicle_wt=D("1000"), frame_wt=D(0), container_wt=D(0), total_gross_wt=D("500"),
+                    containers=())
+    rules = replace(RULES, weight_tolerance_pct=D("1"), weight_tolerance_kg=D("50"))
+    assert decide(reading(weighbridge_kg=D("1550"), containers=()), small, rules).outcome is Outcome.PASS
+    assert decide(reading(weighbridge_kg=D("1551"), containers=()), small, rules).outcome is Outcome.HOLD
+    assert decide(reading(weighbridge_kg=D("1449"), containers=()), small, rules).outcome is Outcome.HOLD
+
+
+# ---------------------------------------------------------------- refusals
+def test_unknown_plate_refused():
+    d = decide(reading(), None, RULES)
+    assert d.outcome is Outcome.REFUSE and codes(d) == ["unknown_plate"]
+
+
+@pytest.mark.parametrize("status, code", [
+    (SlipStatus.APPLIED, "slip_not_approved"), (SlipStatus.CANCELLED, "slip_cancelled"),
+    (SlipStatus.PASSED, "slip_used"),
+])
+def test_slip_state_refused(status, code):
+    d = decide(reading(), replace(SLIP, status=status), RULES)
+    assert d.outcome is Outcome.REFUSE and codes(d) == [code]
+
+
+def test_expired_slip_refused():
+    d = decide(reading(), replace(SLIP, valid_until=NOW - timedelta(seconds=1)), RULES)
+    assert d.outcome is Outcome.REFUSE and codes(d) == ["slip_expired"]
+
+
+def test_wrong_direction_and_ic_card_refused():
+    d = decide(reading(direction="I"), SLIP, RULES)
+    assert d.outcome is Outcome.REFUSE and "slip_wrong_direction" in codes(d)
+    d = decide(reading(ic_card="IC999"), replace(SLIP, ic_card="IC001"), RULES)
+    assert d.outcome is Outcome.REFUSE and codes(d) == ["ic_card_mismatch"]
+    assert decide(reading(ic_card="IC001"), replace(SLIP, ic_card="IC001"), RULES).outcome is Outcome.PASS
+
+
+def test_book_would_go_negative_refused_with_the_account():
+    short = Shortfall(3, "bonded", "035", D("1.5"), D("2"))
+    d = decide(reading(), SLIP, RULES, (short,))
+    assert d.outcome is Outcome.REFUSE and codes(d) == ["book_would_go_negative"]
+    assert d.reasons[0].params["item"] == 3 and d.as_dict()["reasons"][0]["params"]["available"] == "1.5"
+
+
+def test_refusal_beats_hold_and_lists_every_reason():
+    d = decide(reading(weighbridge_kg=D("50000"), seal="X"), replace(SLIP, status=SlipStatus.PASSED), RULES)
+    assert d.outcome is Outcome.REFUSE
+    assert codes(d) == ["slip_used", "weight_outside_tolerance", "seal_mismatch"]
+
+
+# ---------------------------------------------------------------- holds
+def test_seal_and_container_mismatch_hold():
+    d = decide(reading(seal="OTHER"), SLIP, RULES)
+    assert d.outcome is Outcome.HOLD and codes(d) == ["seal_mismatch"]
+    d = decide(reading(seal=""), SLIP, RULES)
+    assert codes(d) == ["seal_mismatch"]
+    d = decide(reading(containers=("TGHU1234563",)), SLIP, RULES)
+    assert d.outcome is Outcome.HOLD and codes(d) == ["container_mismatch"]
+
+
+def test_selected_for_inspection_holds_until_released_then_not_checked_again():
+    pending = replace(SLIP, inspection=InspectionState.PENDING)
+    assert codes(decide(reading(), pending, RULES)) == ["selected_for_inspection"]
+    released = replace(SLIP, inspection=InspectionState.RELEASED)
+    # one inspection, one release: weight, seal and containers were settled by the inspection
+    d = decide(reading(weighbridge_kg=D("40000"), seal="NEW", containers=()), released, RULES)
+    assert d.outcome is Outcome.PASS and d.reasons == ()
+    refused = replace(SLIP, inspection=InspectionState.REFUSED)
+    assert decide(reading(), refused, RULES).outcome is Outcome.REFUSE
+
+
+# ---------------------------------------------------------------- lighter rules (分类管理)
+def test_empty_vehicle_weighed_against_tare_only():
+    empty = replace(SLIP, slip_type=SlipType.EMPTY, goods_class=GoodsClass.EMPTY, total_gross_wt=D(0),
+                    frame_wt=D(0), container_wt=D(0), containers=(), seal="")
+    assert decide(reading(weighbridge_kg=D("8300"), containers=(), seal=""), empty, RULES).outcome is Outcome.PASS
+    d = decide(reading(weighbridge_kg=D("8301"), containers=(), seal=""), empty, RULES)
+    assert codes(d) == ["weight_outside_tolerance"] and d.weight.allowed_kg == D("100")
+
+
+@pytest.mark.parametrize("goods_class", [GoodsClass.NON_BONDED, GoodsClass.DUTY_PAID])
+def test_non_bonded_and_duty_paid_skip_weight_and_seal_unless_the_zone_asks(goods_class):
+    slip = replace(SLIP, goods_class=goods_class, slip_type=SlipType.GATE_REGISTERED)
+    off = reading(weighbridge_kg=D("40000"), seal="OTHER")
+    assert decide(off, slip, RULES).outcome is Outcome.PASS
+    strict = replace(RULES, weigh_non_bonded=True, check_seal_non_bonded=True)
+    assert codes(decide(off, slip, strict)) == ["weight_outside_tolerance", "seal_mismatch"]
+
+
+def test_clean_pass_reports_weights():
+    d = decide(reading(), SLIP, RULES)
+    assert d.outcome is Outcome.PASS and d.slip_number == "HF1"
+    assert d.as_dict()["weight"]["error_kg"] == "0"
+
+
+# ---------------------------------------------------------------- which slip answers
+def test_pick_prefers_usable_slip_then_the_latest_telling_one():
+    used = replace(SLIP, slip_id=1, status=SlipStatus.PASSED)
+    good = replace(SLIP, slip_id=2)
+    later = replace(SLIP, slip_id=3, valid_until=NOW + timedelta(days=3))
+    other_way = replace(SLIP, slip_id=4, direction="I")
+    assert pick_slip([used, later, good, other_way], reading()).slip_id == 2
+    assert pick_slip([used], reading()).slip_id == 1
+    assert pick_slip([other_way], reading()).slip_id == 4
+    assert pick_slip([replace(SLIP, plate="京B00000")], reading()) is None
+
+
+# ---------------------------------------------------------------- slips: fields, types, binding
+LINE = LineFacts(line_id=11, seq=1, quantity=D("100"), on_live_slips=D(0), goods_status="bonded")
+LIST = ListFacts(list_id=7, number="QD1", zone_id=1, enterprise_id=5, book_id=3, direction="E", approved=True,
+                 on_whole_slip=False, lines=(LINE, replace(LINE, line_id=12, seq=2, quantity=D("5"))))
+LIST2 = replace(LIST, list_id=8, number="QD2", lines=(replace(LINE, line_id=21),))
+
+
+def slip_input(**kw):
+    base = dict(slip_type="3", binding="2", direction="E", plate="京a·12345", vehicle_wt="8200",
+                total_gross_wt="1000", lists=[7])
+    return {**base, **kw}
+
+
+def validate(data, lists=None):
+    return validate_slip(data, zone_id=1, enterprise_id=5, lists={7: LIST, 8: LIST2} if lists is None else lists)
+
+
+def problem_codes(problems):
+    return [(p.field, p.code) for p in problems]
+
+
+def test_one_vehicle_one_list_takes_the_whole_list():
+    draft, problems = validate(slip_input())
+    assert problems == []
+    assert draft.plate == "京A12345" and draft.binding is Binding.ONE_VEHICLE_ONE_LIST
+    assert [(ln.line_id, ln.quantity) for ln in draft.lines] == [(11, D("100")), (12, D("5"))]
+    assert draft.goods_class is GoodsClass.BONDED and draft.expected_total_wt == D("9200")
+
+
+def test_one_vehicle_many_lists_needs_two_whole_lists():
+    draft, problems = validate(slip_input(binding="1", lists=[7, 8]))
+    assert problems == [] and len(draft.lines) == 3
+    _, problems = validate(slip_input(binding="1"))
+    assert problem_codes(problems) == [("lists", "binding_many_lists")]
+    _, problems = validate(slip_input(binding="2", lists=[7, 8]))
+    assert problem_codes(problems) == [("lists", "binding_one_list")]
+    _, problems = validate(slip_input(lines=[{"seq": 1, "quantity": "3"}]))
+    assert problem_codes(problems) == [("lines", "binding_whole_lists")]
+
+
+def test_one_list_many_vehicles_splits_quantities_within_what_is_left():
+    partly = replace(LIST, lines=(replace(LINE, on_live_slips=D("60")), LIST.lines[1]))
+    lines = [{"seq": 1, "quantity": "40"}]
+    draft, problems = validate(slip_input(binding="3", lines=lines), {7: partly})
+    assert problems == [] and [(ln.line_id, ln.quantity) for ln in draft.lines] == [(11, D("40"))]
+    _, problems = validate(slip_input(binding="3", lines=[{"seq": 1, "quantity": "40.001"}]), {7: partly})
+    assert problem_codes(problems) == [("lines[0].quantity", "slip_exceeds_list")]
+    _, problems = validate(slip_input(binding="3", lines=[{"seq": 9, "quantity": "1"}, {"seq": 2, "quantity": "0"}]))
+    assert problem_codes(problems) == [("lines[0].seq", "unknown_list_line"), ("lines[1].quantity", "quantity_not_positive")]
+    _, problems = validate(slip_input(binding="3"))
+    assert problem_codes(problems) == [("lines", "slip_needs_lines")]
+
+
+def test_no_many_to_many_between_vehicles_and_lists():
+    whole = replace(LIST, on_whole_slip=True)
+    _, problems = validate(slip_input(), {7: whole})
+    assert problem_codes(problems) == [("lists", "list_already_on_slip")]
+    _, problems = validate(slip_input(binding="3", lines=[{"seq": 1, "quantity": "1"}]), {7: whole})
+    assert problem_codes(problems) == [("lists", "list_already_on_slip")]
+    split = replace(LIST, lines=(replace(LINE, on_live_slips=D("1")),))
+    _, problems = validate(slip_input(), {7: split})
+    assert problem_codes(problems) == [("lists", "list_already_on_slip")]
+
+
+def test_lists_must_be_approved_same_zone_same_direction_and_the_enterprises():
+    cases = [
+        (replace(LIST, approved=False), "list_not_approved"),
+        (replace(LIST, zone_id=2), "list_other_zone"),
+        (replace(LIST, direction="I"), "list_direction_differs"),
+        (replace(LIST, enterprise_id=6), "not_found"),
+    ]
+    for facts, code in cases:
+        _, problems = validate(slip_input(), {7: facts})
+        assert problem_codes(problems) == [("lists[0]", code)]
+    _, problems = validate(slip_input(lists=[99]))
+    assert problem_codes(problems) == [("lists[0]", "not_found")]
+
+
+@pytest.mark.parametrize("slip_type", ["2", "3"])
+def test_declared_types_need_lists(slip_type):
+    _, problems = validate(slip_input(slip_type=slip_type, lists=[]))
+    assert problem_codes(problems) == [("lists", "slip_needs_lists")]
+
+
+@pytest.mark.parametrize("slip_type", ["1", "5", "6"])
+def test_types_without_lists_refuse_them(slip_type):
+    extra = {"bill_of_lading": "BL1"} if slip_type == "1" else {}
+    if slip_type == "6":
+        extra["total_gross_wt"] = ""
+    _, problems = validate(slip_input(slip_type=slip_type, **extra))
+    assert problem_codes(problems) == [("lists", "slip_takes_no_lists")]
+
+
+def test_enter_first_needs_a_bill_of_lading_and_is_bonded():
+    _, problems = validate(slip_input(slip_type="1", lists=[]))
+    assert problem_codes(problems) == [("bill_of_lading", "required")]
+    draft, problems = validate(slip_input(slip_type="1", lists=[], bill_of_lading="COSU123"))
+    assert problems == [] and draft.goods_class is GoodsClass.BONDED and draft.lines == ()
+
+
+def test_non_declared_may_carry_a_list_or_declare_its_class():
+    draft, problems = validate(slip_input(slip_type="4", lists=[], goods_class="duty_paid"))
+    assert problems == [] and draft.goods_class is GoodsClass.DUTY_PAID
+    draft, problems = validate(slip_input(slip_type="4"))
+    assert problems == [] and draft.goods_class is GoodsClass.BONDED
+    _, problems = validate(slip_input(slip_type="5", lists=[], goods_class="empty"))
+    assert problem_codes(problems) == [("goods_class", "bad_choice")]
+
+
+def test_gate_registered_defaults_to_non_bonded():
+    draft, problems = validate(slip_input(slip_type="5", lists=[]))
+    assert problems == [] and draft.goods_class is GoodsClass.NON_BONDED
+
+
+def test_empty_vehicle_has_no_goods_weight():
+    draft, problems = validate(slip_input(slip_type="6", lists=[], total_gross_wt=""))
+    assert problems == [] and draft.goods_class is GoodsClass.EMPTY and draft.expected_total_wt == D("8200")
+    _, problems = validate(slip_input(slip_type="6", lists=[], total_gross_wt="10"))
+    assert problem_codes(problems) == [("total_gross_wt", "empty_vehicle_has_goods")]
+
+
+def test_bad_fields_each_named():
+    _, problems = validate(slip_input(
+        slip_type="9", binding="x", direction="Q", plate="ABC", ic_card="ic-1", vehicle_wt="heavy",
+        total_gross_wt="-1", containers="CSQU3054384", seal="S" * 33,
+    ))
+    assert problem_codes(problems) == [
+        ("slip_type", "bad_choice"), ("binding", "bad_choice"), ("direction", "bad_choice"), ("plate", "bad_plate"),
+        ("ic_card", "bad_ic_card"), ("vehicle_wt", "not_a_number"), ("total_gross_wt", "weight_not_positive"),
+        ("containers[0]", "bad_container"), ("seal", "too_long"),
+    ]
+
+
+def test_weights_bounded_and_containers_need_their_weight():
+    _, problems = validate(slip_input(vehicle_wt="0", frame_wt="-1", total_gross_wt="300000", containers="CSQU3054383"))
+    assert problem_codes(problems) == [
+        ("vehicle_wt", "weight_not_positive"), ("frame_wt", "amount_negative"),
+        ("total_gross_wt", "weight_too_large"), ("container_wt", "required"),
+    ]
+
+
+@pytest.mark.parametrize("raw, ok", [
+    ("京A12345", True), ("粤B·D12345", True), ("沪c 1234挂", True), ("京A1234", False), ("XA12345", False),
+    ("京AI2345", False), ("", False),
+])
+def test_plate_format(raw, ok):
+    assert (plate_problem(raw) is None) is ok
+    assert normal_plate(" 京a-123 45 ") == "京A12345"
+
+
+# ---------------------------------------------------------------- inspection selection
+FACTS = RiskFacts(goods_class=GoodsClass.BONDED, credit_class="C", trade_modes=frozenset({"5000"}),
+                  hs_codes=frozenset({"8542310000", "3004909099"}), first_time_hs=frozenset())
+
+
+def test_each_risk_rule_selects_with_its_reason():
+    assert select(FACTS, RiskRules(), D("0")) == ()
+    rules = RiskRules(credit_classes=frozenset({"C"}), trade_modes=frozenset({"5000"}),
+                      hs_chapters=frozenset({"30"}), first_time_goods=True)
+    got = [r.code for r in select(replace(FACTS, first_time_hs=frozenset({"3004909099"})), rules, D("99"))]
+    assert got == ["risk_credit_class", "risk_trade_mode", "risk_hs_chapter", "risk_first_time_goods"]
+    assert select(FACTS, replace(rules, credit_classes=frozenset({"D"}), trade_modes=frozenset(),
+                                 hs_chapters=frozenset({"61"})), D("99")) == ()
+
+
+def test_random_rate_selects_below_the_rate_only():
+    rules = RiskRules(random_rate_pct=D("10"))
+    assert [r.code for r in select(FACTS, rules, D("9.99"))] == ["risk_random"]
+    assert select(FACTS, rules, D("10")) == ()
+    assert select(replace(FACTS, goods_class=GoodsClass.EMPTY), RiskRules(random_rate_pct=D("100")), D("0")) == ()
+
+
+def test_parse_set():
+    assert parse_set("61, 62 ;85,,1234", 2) == frozenset({"61", "62", "85"})

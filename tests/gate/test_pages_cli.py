@@ -1,0 +1,105 @@
+"""Gate pages (slips, officer screen, settings) and the CLI, in both languages."""
+
+from __future__ import annotations
+
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import Client
+
+from bondzone.gate.models import GateSettings, Passage, Slip
+
+from ..conftest import PASSWORD
+from .conftest import approved, empty_slip, report
+
+
+def client_for(username: str, lang: str = "zh-hans") -> Client:
+    c = Client(HTTP_ACCEPT_LANGUAGE=lang)
+    assert c.login(username=username, password=PASSWORD)
+    return c
+
+
+def test_enterprise_applies_on_the_page_and_customs_approves(gw):
+    ent = client_for("ent_a", "en")
+    r = ent.get("/gate/slips/new/")
+    assert r.status_code == 200 and b"Apply for a release slip" in r.content
+    r = ent.post("/gate/slips/new/", {**empty_slip(), "idempotency_key": "k1"})
+    slip = Slip.objects.get()
+    assert r.status_code == 302 and r["Location"] == f"/gate/slips/{slip.pk}/"
+    customs = client_for("customs_a")
+    r = customs.post(f"/gate/slips/{slip.pk}/approve/", {"idempotency_key": "k2"})
+    assert r.status_code == 302
+    slip.refresh_from_db()
+    assert slip.status == "approved"
+    page = customs.get(f"/gate/slips/{slip.pk}/").content.decode()
+    assert slip.number in page and "已审批" in page
+
+
+def test_bad_form_renders_again_with_messages_and_writes_nothing(gw):
+    ent = client_for("ent_a", "en")
+    r = ent.post("/gate/slips/new/", {**empty_slip(), "plate": "XYZ", "vehicle_wt": "abc", "idempotency_key": "k"})
+    assert r.status_code == 400
+    body = r.content.decode()
+    assert "plate:" in body and "is not a vehicle plate" in body and "vehicle_wt:" in body
+    assert 'value="XYZ"' in body and Slip.objects.count() == 0
+
+
+def test_officer_screen_shows_the_decision_and_refreshes(gw):
+    approved(gw, empty_slip())
+    report(gw, weighbridge_kg="9500")
+    c = client_for("customs_a", "en")
+    page = c.get("/gate/screen/").content.decode()
+    assert 'hx-trigger="every 3s"' in page and "京A12345" in page and "weight_outside_tolerance" in page
+    feed = c.get("/gate/screen/feed/").content.decode()
+    assert "<html" not in feed and "hold" in feed and "Waiting for inspection" in feed
+    assert client_for("ent_a").get("/gate/screen/").status_code == 403
+
+
+def test_inspection_from_the_screen_releases(gw):
+    slip = approved(gw, empty_slip())
+    report(gw, weighbridge_kg="9500")
+    c = client_for("customs_a")
+    r = c.post(f"/gate/slips/{slip.pk}/inspect/", {"result": "conforms", "release": "1", "next": "screen"})
+    assert r.status_code == 302 and r["Location"] == "/gate/screen/"
+    slip.refresh_from_db()
+    assert slip.inspection == "released"
+    assert report(gw, weighbridge_kg="9500")[0]["outcome"] == "pass"
+
+
+def test_settings_page_saves_and_refuses_bad_values(gw, world):
+    c = client_for("customs_a", "en")
+    url = f"/gate/settings/{world.zone_a.pk}/"
+    assert c.get(url).status_code == 200
+    form = {"weight_tolerance_pct": "2", "weight_tolerance_kg": "40", "empty_tolerance_kg": "80",
+            "slip_valid_hours": "24", "random_rate_pct": "5", "risk_credit_classes": "", "risk_trade_modes": "5000",
+            "risk_hs_chapters": "30", "inspect_first_time_goods": "1"}
+    assert c.post(url, form).status_code == 302
+    s = GateSettings.objects.get(zone=world.zone_a)
+    assert (str(s.weight_tolerance_pct), s.risk_trade_modes, s.inspect_first_time_goods) == ("2.00", "5000", True)
+    r = c.post(url, {**form, "random_rate_pct": "150"}, follow=True)
+    assert "is not between 0 and 100" in r.content.decode()
+    assert str(GateSettings.objects.get(zone=world.zone_a).random_rate_pct) == "5.00"
+
+
+def test_cli_apply_approve_event_and_admin(gw, world, tmp_path):
+    path = tmp_path / "slip.json"
+    path.write_text(json.dumps(empty_slip(plate="京A77777")), encoding="utf-8")
+    out = StringIO()
+    call_command("gate_slip", "apply", str(path), user="ent_a", stdout=out)
+    slip = Slip.objects.get(plate="京A77777")
+    call_command("gate_slip", "approve", str(slip.pk), user="customs", stdout=out)
+    out = StringIO()
+    call_command("gate_event", "京A77777", "I", "8210", event_id="cli-1", user=gw.gate.user.username, stdout=out)
+    assert json.loads(out.getvalue())["outcome"] == "pass"
+    assert Passage.objects.get().event_id == "cli-1"
+    with pytest.raises(CommandError, match="heavy"):
+        call_command("gate_event", "京A77777", "I", "heavy", user=gw.gate.user.username)
+    with pytest.raises(CommandError, match="not FIELD=VALUE"):
+        call_command("gate_admin", "settings", zone=world.zone_a.pk, set=["x"], user="customs")
+    with pytest.raises(CommandError, match="bogus"):
+        call_command("gate_admin", "settings", zone=world.zone_a.pk, set=["bogus=1"], user="customs")
+    out = StringIO()
+    call_command("gate_admin", "create", zone=world.zone_a.pk, code="G2", name="西卡口", user="customs", stdout=out)
+    assert "gate-tz-g2" in out.getvalue()

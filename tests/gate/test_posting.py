@@ -1,0 +1,125 @@
+"""A passage posts the reserved share of each list the vehicle carries, once, through the ledger."""
+
+from decimal import Decimal as D
+
+import pytest
+
+from bondzone.core.domain.errors import DomainError
+from bondzone.gate import services
+from bondzone.gate.models import Passage
+from bondzone.supervision import selectors as books
+from bondzone.supervision import services as ledger
+from bondzone.supervision.models import VerificationList
+
+from ..conftest import key, post_list
+from .conftest import approved, report
+
+
+def account(gw, item_no=1, status="bonded"):
+    return books.accounts(gw.actor("customs"), book_id=gw.world.book_a.pk).get(item__item_no=item_no,
+                                                                                goods_status=status)
+
+
+def outbound(gw, lines):
+    return post_list(gw.world, direction="E", lines=lines, passed=False)
+
+
+def slip_for(vlists, binding="2", plate="京A12345", lines=None):
+    data = {"slip_type": "3", "binding": binding, "direction": "E", "plate": plate, "vehicle_wt": "8000",
+            "total_gross_wt": "500", "lists": [v.pk for v in vlists]}
+    return {**data, "lines": lines} if lines else data
+
+
+@pytest.fixture
+def stocked(gw):
+    post_list(gw.world, direction="I", lines=[(1, "100"), (2, "50")])
+    return gw
+
+
+def test_one_vehicle_one_list_posts_the_whole_reservation(stocked):
+    gw = stocked
+    vlist = outbound(gw, [(1, "30")])
+    assert vlist.posting_state == "reserved" and account(gw).reserved == D("30")
+    approved(gw, slip_for([vlist]))
+    answer, _ = report(gw, direction="E", weighbridge_kg="8500")
+    assert answer["outcome"] == "pass" and answer["posted"] is True
+    acc = account(gw)
+    assert (acc.posted, acc.reserved) == (D("70"), D("0"))
+    assert VerificationList.objects.get(pk=vlist.pk).posting_state == "posted"
+
+
+def test_one_list_many_vehicles_post_their_shares(stocked):
+    gw = stocked
+    vlist = outbound(gw, [(1, "30")])
+    approved(gw, slip_for([vlist], binding="3", lines=[{"seq": 1, "quantity": "10"}]))
+    approved(gw, slip_for([vlist], binding="3", plate="京A22222", lines=[{"seq": 1, "quantity": "20"}]))
+    with pytest.raises(DomainError) as exc:
+        services.apply_slip(actor=gw.actor("ent_a"), idempotency_key=key(), data=slip_for(
+            [vlist], binding="3", plate="京A33333", lines=[{"seq": 1, "quantity": "1"}]))
+    assert [p.code for p in exc.value.problems] == ["slip_exceeds_list"]
+    report(gw, direction="E", weighbridge_kg="8500")
+    assert (account(gw).posted, account(gw).reserved) == (D("90"), D("20"))
+    assert VerificationList.objects.get(pk=vlist.pk).posting_state == "partial"
+    report(gw, plate="京A22222", direction="E", weighbridge_kg="8500")
+    assert (account(gw).posted, account(gw).reserved) == (D("70"), D("0"))
+    assert VerificationList.objects.get(pk=vlist.pk).posting_state == "posted"
+
+
+def test_one_vehicle_many_lists_posts_each(stocked):
+    gw = stocked
+    a, b = outbound(gw, [(1, "5")]), outbound(gw, [(2, "7")])
+    approved(gw, slip_for([a, b], binding="1"))
+    assert report(gw, direction="E", weighbridge_kg="8500")[0]["outcome"] == "pass"
+    assert (account(gw, 1).posted, account(gw, 2).posted) == (D("95"), D("43"))
+
+
+def test_retried_event_never_posts_twice(stocked):
+    gw = stocked
+    vlist = outbound(gw, [(1, "30")])
+    approved(gw, slip_for([vlist]))
+    data = {"event_id": "retry-1", "plate": "京A12345", "direction": "E", "weighbridge_kg": "8500"}
+    first, _ = services.report_passage(actor=gw.gate_actor, data=data)
+    again, replayed = services.report_passage(actor=gw.gate_actor, data=data)
+    assert replayed and again == first and account(gw).posted == D("70")
+
+
+def test_cancelled_list_turns_the_pass_into_a_refusal_and_posts_nothing(stocked):
+    gw = stocked
+    vlist = outbound(gw, [(1, "30")])
+    slip = approved(gw, slip_for([vlist]))
+    ledger.cancel_list(actor=gw.actor("customs"), list_id=vlist.pk, reason="删单", idempotency_key=key())
+    answer, _ = report(gw, direction="E", weighbridge_kg="8500")
+    assert answer["outcome"] == "refuse" and [r["code"] for r in answer["reasons"]] == ["posting_refused"]
+    slip.refresh_from_db()
+    assert slip.status == "approved" and account(gw).posted == D("100")
+    assert not Passage.objects.get().posted
+
+
+def test_held_vehicle_posts_nothing_until_released(stocked):
+    gw = stocked
+    vlist = outbound(gw, [(1, "30")])
+    slip = approved(gw, slip_for([vlist]))
+    assert report(gw, direction="E", weighbridge_kg="12000")[0]["outcome"] == "hold"
+    assert account(gw).posted == D("100")
+    services.record_inspection(actor=gw.actor("customs"), slip_id=slip.pk, result="discrepancy", release=True,
+                               discrepancies=[{"seq": 1, "found": "30"}], note="超重为包装")
+    assert report(gw, direction="E", weighbridge_kg="12000")[0]["outcome"] == "pass"
+    assert account(gw).posted == D("70")
+
+
+def test_first_time_goods_and_trade_mode_select_for_inspection(stocked):
+    gw = stocked
+    services.update_settings(actor=gw.actor("customs"), zone_id=gw.world.zone_a.pk,
+                             data={"inspect_first_time_goods": "1"})
+    vlist = outbound(gw, [(1, "5")])
+    slip = approved(gw, slip_for([vlist]))
+    assert slip.inspection == "pending"
+    assert slip.inspection_record.reasons[0]["code"] == "risk_first_time_goods"
+    services.record_inspection(actor=gw.actor("customs"), slip_id=slip.pk, result="conforms", release=True)
+    report(gw, direction="E", weighbridge_kg="8500")
+    second = outbound(gw, [(1, "5")])
+    again = approved(gw, slip_for([second], plate="京A22222"))
+    assert again.inspection == "not_selected"  # the goods have passed once
+    services.update_settings(actor=gw.actor("customs"), zone_id=gw.world.zone_a.pk, data={"risk_trade_modes": "5034"})
+    third = approved(gw, slip_for([outbound(gw, [(1, "1")])], plate="京A33333"))
+    assert [r["code"] for r in third.inspection_record.reasons] == ["risk_trade_mode"]

@@ -1,0 +1,85 @@
+"""Processing pages and API: declare and approve a BOM, report production, take stock, run a write-off."""
+
+from __future__ import annotations
+
+import json
+import uuid
+
+from django.test import Client
+
+from bondzone.processing import services
+from bondzone.processing.models import Bom, ProductionReport, WriteOff
+
+from ..conftest import PASSWORD
+from .conftest import bom_data
+
+
+def client_for(username: str, lang: str = "zh-hans") -> Client:
+    c = Client(HTTP_ACCEPT_LANGUAGE=lang)
+    assert c.login(username=username, password=PASSWORD)
+    return c
+
+
+def post(c, path, body):
+    return c.post(path, json.dumps(body), content_type="application/json", HTTP_IDEMPOTENCY_KEY=uuid.uuid4().hex)
+
+
+def test_bom_and_production_over_the_api(hbook):
+    ent, customs = client_for("ent_a"), client_for("customs")
+    r = post(ent, f"/api/v1/processing/books/{hbook.book.pk}/boms", bom_data())
+    assert r.status_code == 201, r.content
+    bom_id = r.json()["id"]
+    assert r.json()["lines"][0] == {"material_no": 1, "net": "1.8", "loss_pct": "10.0000"}
+    r = post(customs, f"/api/v1/processing/boms/{bom_id}/decision", {"approve": True})
+    assert r.json()["status"] == "approved"
+    r = post(ent, "/api/v1/processing/production", {"book_id": hbook.book.pk, "outputs": [{"item_no": 10, "quantity": "2"}]})
+    assert r.status_code == 201, r.content
+    assert {c["material_no"]: c["quantity"] for c in r.json()["consumption"]} == {1: "4", 2: "8"}
+
+
+def test_bad_production_and_loss_rate_are_400_with_fields(hbook):
+    ent = client_for("ent_a", "en")
+    r = post(ent, f"/api/v1/processing/books/{hbook.book.pk}/boms",
+             bom_data(lines=[{"material_no": 1, "net": "1", "loss_pct": "-1"}]))
+    assert r.status_code == 400 and r.json()["errors"][0]["field"] == "lines[0].loss_pct"
+    assert "below 100 %" in r.json()["errors"][0]["message"]
+    r = post(ent, "/api/v1/processing/production", {"book_id": hbook.book.pk, "outputs": [{"item_no": 10, "quantity": "x"}]})
+    assert r.status_code == 400
+    assert Bom.objects.count() == 0 and ProductionReport.objects.count() == 0
+
+
+def test_book_page_forms_in_chinese(hbook):
+    ent = client_for("ent_a")
+    page = ent.get(f"/processing/books/{hbook.book.pk}/").content.decode()
+    assert "申报单耗版本" in page and "报告生产" in page
+    r = ent.post(f"/processing/books/{hbook.book.pk}/boms/", {
+        "finished_no": "10", "version": "V1", "valid_from": bom_data()["valid_from"],
+        "bom-material_no": ["1", "2", ""], "bom-net": ["1.8", "4", ""], "bom-loss_pct": ["10", "", ""]}, follow=True)
+    assert "单耗已申报" in r.content.decode() and Bom.objects.get().lines.count() == 2
+    r = ent.post(f"/processing/books/{hbook.book.pk}/boms/", {"finished_no": "10", "version": "V2",
+                                                            "valid_from": "2026-01-01", "bom-material_no": ["1"],
+                                                            "bom-net": ["1"], "bom-loss_pct": ["100"]}, follow=True)
+    assert "损耗率须不小于 0 且小于 100 %" in r.content.decode() and Bom.objects.count() == 1
+
+
+def test_t_book_has_no_processing_page(hbook, world):
+    assert client_for("ent_a").get(f"/processing/books/{world.book_a.pk}/").status_code == 404
+
+
+def test_writeoff_page_shows_progress_then_rows_and_exports(hbook):
+    from django.utils import timezone
+
+    today = timezone.localdate().isoformat()
+    c = client_for("ent_a", "en")
+    r = c.post(f"/processing/books/{hbook.book.pk}/writeoffs/", {"period_start": today, "period_end": today})
+    job = WriteOff.objects.get()
+    assert r.status_code == 302 and r["Location"] == f"/processing/writeoffs/{job.pk}/"
+    page = c.get(r["Location"]).content.decode()
+    assert 'hx-trigger="every 1s"' in page and "queued" in page
+    services.run_writeoff(job.pk)
+    progress = c.get(f"/processing/writeoffs/{job.pk}/progress/")
+    assert progress["HX-Refresh"] == "true"
+    page = c.get(f"/processing/writeoffs/{job.pk}/").content.decode()
+    assert "Export XLSX" in page and "hx-trigger" not in page
+    xlsx = c.get(f"/processing/writeoffs/{job.pk}/xlsx/")
+    assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"

@@ -1,0 +1,154 @@
+"""BOMs, production reports, stock-takes and write-offs through the services, posting through the ledger."""
+
+from datetime import timedelta
+from decimal import Decimal as D
+
+import pytest
+from django.utils import timezone
+
+from bondzone.core.domain.errors import DomainError, Forbidden
+from bondzone.core.models import AuditEvent
+from bondzone.processing import exports, services
+from bondzone.processing.models import ProductionReport, StockTake, WriteOff, WriteOffLine
+from bondzone.supervision import selectors as books
+
+from ..conftest import key
+from .conftest import bom_data
+
+
+def codes(exc):
+    return [(p.field, p.code) for p in exc.value.problems]
+
+
+def stock(h, item_no, status="bonded"):
+    return sum((a.posted for a in books.accounts(h.actor("customs"), book_id=h.book.pk, goods_status=status)
+                if a.item.item_no == item_no), D(0))
+
+
+def approved_bom(h, **kw):
+    b = services.declare_bom(actor=h.actor("ent_a"), book_id=h.book.pk, data=bom_data(**kw))
+    return services.decide_bom(actor=h.actor("customs"), bom_id=b.pk, approve=True)
+
+
+def produce(h, outputs, **kw):
+    return services.report_production(actor=h.actor("ent_a"), book_id=h.book.pk,
+                                      data={"outputs": outputs, **kw}, idempotency_key=key())
+
+
+def test_bom_declared_then_approved_and_overlap_refused(hbook):
+    b = services.declare_bom(actor=hbook.actor("ent_a"), book_id=hbook.book.pk, data=bom_data())
+    assert b.status == "declared" and b.lines.count() == 2
+    with pytest.raises(Forbidden):
+        services.decide_bom(actor=hbook.actor("ent_a"), bom_id=b.pk, approve=True)
+    services.decide_bom(actor=hbook.actor("customs"), bom_id=b.pk, approve=True)
+    other = services.declare_bom(actor=hbook.actor("ent_a"), book_id=hbook.book.pk, data=bom_data(version="V2"))
+    with pytest.raises(DomainError) as exc:
+        services.decide_bom(actor=hbook.actor("customs"), bom_id=other.pk, approve=True)
+    assert codes(exc) == [("valid_from", "bom_overlaps")]
+    with pytest.raises(DomainError) as exc:
+        services.declare_bom(actor=hbook.actor("ent_a"), book_id=hbook.book.pk, data=bom_data())
+    assert codes(exc) == [("version", "duplicate_value")]
+
+
+def test_bom_loss_rate_of_100_is_refused_and_nothing_written(hbook):
+    before = AuditEvent.objects.count()
+    with pytest.raises(DomainError) as exc:
+        services.declare_bom(actor=hbook.actor("ent_a"), book_id=hbook.book.pk,
+                             data=bom_data(lines=[{"material_no": 1, "net": "1", "loss_pct": "100"}]))
+    assert codes(exc) == [("lines[0].loss_pct", "loss_rate_out_of_range")]
+    assert AuditEvent.objects.count() == before
+
+
+def test_bom_needs_an_h_book(hbook, world):
+    with pytest.raises(DomainError) as exc:
+        services.declare_bom(actor=hbook.actor("ent_a"), book_id=world.book_a.pk, data=bom_data())
+    assert codes(exc) == [("book_id", "book_not_processing")]
+
+
+def test_production_consumes_materials_and_books_outputs_in_one_posting(hbook):
+    approved_bom(hbook)
+    report = produce(hbook, [{"item_no": 10, "quantity": "3"}, {"item_no": 10, "kind": "defective", "quantity": "1"},
+                             {"item_no": 11, "kind": "scrap", "quantity": "0.8"}])
+    assert {c.material_no: c.quantity for c in report.consumption.all()} == {1: D("8"), 2: D("16")}
+    assert (stock(hbook, 1), stock(hbook, 2), stock(hbook, 10), stock(hbook, 11)) == (D("92"), D("184"), D("4"), D("0.8"))
+
+
+def test_production_that_would_overdraw_is_refused_and_posts_nothing(hbook):
+    approved_bom(hbook)
+    before = (ProductionReport.objects.count(), stock(hbook, 1), stock(hbook, 10))
+    with pytest.raises(DomainError) as exc:
+        produce(hbook, [{"item_no": 10, "quantity": "60"}])  # 120 kg of copper (100 held), 240 screws (200)
+    assert codes(exc) == [("outputs", "consumption_exceeds_stock")] * 2
+    assert [p.params["item"] for p in exc.value.problems] == [1, 2]
+    assert (ProductionReport.objects.count(), stock(hbook, 1), stock(hbook, 10)) == before
+
+
+def test_production_without_an_approved_bom_is_refused(hbook):
+    services.declare_bom(actor=hbook.actor("ent_a"), book_id=hbook.book.pk, data=bom_data())
+    with pytest.raises(DomainError) as exc:
+        produce(hbook, [{"item_no": 10, "quantity": "1"}])
+    assert codes(exc) == [("outputs[0].item_no", "no_bom_in_force")]
+
+
+def test_stocktake_adjusts_within_tolerance_and_opens_a_case_beyond(hbook):
+    take = services.take_stock(actor=hbook.actor("ent_a"), book_id=hbook.book.pk, idempotency_key=key(), data={
+        "tolerance_pct": "2", "counts": [{"item_no": 1, "counted": "99"}, {"item_no": 2, "counted": "150"}]})
+    assert take.adjusted and take.case_open
+    lines = {ln.item_no: ln for ln in take.lines.all()}
+    assert (lines[1].disposition, lines[1].value) == ("adjust", D("-10.00"))
+    assert (lines[2].disposition, lines[2].value) == ("case", D("-500.00"))
+    assert (stock(hbook, 1), stock(hbook, 2)) == (D("99"), D("200"))
+
+
+def test_count_for_an_item_not_in_the_book_is_refused(hbook):
+    with pytest.raises(DomainError) as exc:
+        services.take_stock(actor=hbook.actor("ent_a"), book_id=hbook.book.pk, idempotency_key=key(),
+                            data={"counts": [{"item_no": 99, "counted": "1"}]})
+    assert codes(exc) == [("counts[0].item_no", "count_not_in_book")]
+    assert StockTake.objects.count() == 0
+
+
+def test_writeoff_balances_the_period_and_flags_adjustments(hbook):
+    approved_bom(hbook)
+    produce(hbook, [{"item_no": 10, "quantity": "5"}])
+    services.take_stock(actor=hbook.actor("ent_a"), book_id=hbook.book.pk, idempotency_key=key(), data={
+        "tolerance_pct": "5", "counts": [{"item_no": 1, "counted": "89"}]})
+    today = timezone.localdate()
+    job = services.request_writeoff(actor=hbook.actor("customs"), book_id=hbook.book.pk,
+                                    period_start=(today - timedelta(days=10)).isoformat(), period_end=today.isoformat())
+    assert job.status == "queued"
+    assert services.run_writeoff(job.pk) is True and services.run_writeoff(job.pk) is False
+    job.refresh_from_db()
+    assert (job.status, job.progress, job.differences) == ("done", 100, 1)
+    rows = {(r.item_no, r.goods_status): r for r in WriteOffLine.objects.filter(writeoff=job)}
+    copper = rows[(1, "bonded")]
+    assert (copper.inward, copper.consumed, copper.computed_closing, copper.book_closing, copper.difference) == (
+        D("100"), D("10"), D("90"), D("89"), D("-1"))
+    take = StockTake.objects.get()
+    assert copper.explained_by == [f"stocktake:{take.pk}"]
+    assert (rows[(10, "bonded")].produced, rows[(10, "bonded")].difference) == (D("5"), D("0"))
+    name, body = exports.writeoff_xlsx(hbook.actor("ent_a"), job.pk)
+    assert name.endswith(".xlsx") and body[:2] == b"PK"
+
+
+def test_writeoff_snapshot_is_immutable(hbook):
+    today = timezone.localdate()
+    job = services.request_writeoff(actor=hbook.actor("ent_a"), book_id=hbook.book.pk, period_start=today.isoformat(),
+                                    period_end=today.isoformat())
+    services.run_writeoff(job.pk)
+    from django.db import DatabaseError, transaction
+
+    with pytest.raises(DatabaseError), transaction.atomic():
+        WriteOffLine.objects.filter(writeoff=job).update(difference=D("1"))
+    with pytest.raises(DatabaseError), transaction.atomic():
+        WriteOff.objects.filter(pk=job.pk).update(rows=0)
+
+
+def test_writeoff_period_is_checked(hbook):
+    with pytest.raises(DomainError) as exc:
+        services.request_writeoff(actor=hbook.actor("ent_a"), book_id=hbook.book.pk, period_start="2026-05-01",
+                                  period_end="2025-01-01")
+    assert codes(exc) == [("period_end", "end_before_start")]
+    with pytest.raises(DomainError) as exc:
+        services.request_writeoff(actor=hbook.actor("ent_a"), book_id=hbook.book.pk, period_start="x", period_end="")
+    assert codes(exc) == [("period_start", "bad_date"), ("period_end", "required")]
