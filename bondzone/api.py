@@ -109,7 +109,9 @@ def on_not_found(request, exc):
 
 
 def _mount_routers():
+    from bondzone.cbec.api import router as cbec_router
     from bondzone.core.api import router as core_router
+    from bondzone.duties.api import router as duties_router
     from bondzone.evaluation.api import router as evaluation_router
     from bondzone.gate.api import router as gate_router
     from bondzone.processing.api import router as processing_router
@@ -124,6 +126,8 @@ def _mount_routers():
     api.add_router("/", sharing_router)
     api.add_router("/governance", governance_router)
     api.add_router("/evaluation", evaluation_router)
+    api.add_router("/duties", duties_router)
+    api.add_router("/cbec", cbec_router)
     api.add_router("/gate", gate_router)
     api.add_router("/processing", processing_router)
     api.add_router("/servicedesk", servicedesk_router)

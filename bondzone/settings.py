@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "bondzone.sharing",
     "bondzone.governance",
     "bondzone.evaluation",
+    "bondzone.duties",
+    "bondzone.cbec",
     "bondzone.gate",
     "bondzone.processing",
     "bondzone.servicedesk",

@@ -12,6 +12,8 @@ urlpatterns = [
     path("sharing/", include("bondzone.sharing.urls")),
     path("governance/", include("bondzone.governance.urls")),
     path("evaluation/", include("bondzone.evaluation.urls")),
+    path("duties/", include("bondzone.duties.urls")),
+    path("cbec/", include("bondzone.cbec.urls")),
     path("gate/", include("bondzone.gate.urls")),
     path("processing/", include("bondzone.processing.urls")),
     path("services/", include("bondzone.servicedesk.urls")),

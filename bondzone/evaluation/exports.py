@@ -15,11 +15,7 @@ from .models import EvaluationRun
 
 FORMATS = tabular.FORMATS
 VALUE_COLUMNS = ["zone", "series", "year", "value", "unit", "note"]
-MAX_IMPORT_BYTES = 20 * 1024 * 1024
-
-
-def guess_format(name: str) -> str:
-    return name.rsplit(".", 1)[-1].lower() if "." in name else "csv"
+guess_format = tabular.guess_format
 
 
 def export_ranking(actor: Actor, run: EvaluationRun, *, fmt: str) -> bytes:
@@ -48,26 +44,4 @@ def export_ranking(actor: Actor, run: EvaluationRun, *, fmt: str) -> bytes:
 
 def read_rows(stream: IO[bytes], fmt: str) -> list[dict]:
     """Rows of an uploaded values file as dicts keyed by the header; a bad file is a clear error."""
-    if fmt not in FORMATS:
-        raise DomainError(problem("format", "unknown_format", value=fmt))
-    raw = stream.read(MAX_IMPORT_BYTES + 1)
-    if len(raw) > MAX_IMPORT_BYTES:
-        raise DomainError(problem("file", "file_too_large", name="file", max=MAX_IMPORT_BYTES // (1024 * 1024)))
-    try:
-        if fmt == "xlsx":
-            ds = tablib.Dataset().load(raw, format="xlsx")
-        else:
-            ds = tablib.Dataset().load(raw.decode("utf-8-sig"), format=fmt)
-    except Exception as exc:  # any parser failure is the file's fault
-        raise DomainError(problem("file", "file_unreadable", format=fmt, reason=str(exc)[:200])) from None
-    headers = [str(h or "").strip().lower() for h in (ds.headers or [])]
-    missing = [c for c in VALUE_COLUMNS[:5] if c not in headers]
-    if missing:
-        raise DomainError(problem("file", "missing_columns", columns=", ".join(missing)))
-    rows = []
-    for row in ds:
-        d = {h: ("" if v is None else str(v).strip()) for h, v in zip(headers, row)}
-        rows.append(d)
-    if not rows:
-        raise DomainError(problem("file", "file_empty"))
-    return rows
+    return tabular.read_rows(stream, fmt, required=VALUE_COLUMNS[:5], max_bytes=20 * 1024 * 1024)

@@ -1,0 +1,68 @@
+"""REST endpoints of cross-border retail (/api/v1/cbec/): thin wrappers over selectors and services."""
+
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import Body, Router, Status
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from bondzone.core.http import actor
+
+from . import selectors, services
+from .domain.records import masked_id
+from .schemas import OrderDetailOut, OrderOut, PositiveOut, ReleaseIn, ReturnIn
+
+router = Router(tags=["cbec"])
+
+
+def _out(order, detail: bool = False) -> dict:
+    out = {k: getattr(order, k) for k in OrderOut.model_fields if k != "buyer_id_masked"}
+    out["buyer_id_masked"] = masked_id(order.buyer_id)
+    if detail:
+        out["lines"] = list(order.lines.all())
+    return out
+
+
+@router.get("/orders", response=list[OrderOut], summary="Cross-border retail orders (buyer ID numbers masked)")
+@paginate(LimitOffsetPagination)
+def list_orders(request: HttpRequest, status: str = "", q: str = ""):
+    return [_out(o) for o in selectors.orders(actor(request), status=status, q=q)]
+
+
+@router.post("/orders", response={201: OrderDetailOut}, summary="Declare an order (positive list, ID number, limits)")
+def declare(request: HttpRequest, payload: dict[str, Any] = Body(...)):
+    return Status(201, _out(services.declare_order(actor=actor(request), data=payload), detail=True))
+
+
+@router.get("/orders/{order_id}", response=OrderDetailOut, summary="One order with its lines")
+def get_order(request: HttpRequest, order_id: int):
+    return _out(selectors.order(actor(request), order_id), detail=True)
+
+
+@router.post("/orders/{order_id}/payment", response=OrderOut, summary="Record the payment (支付单)")
+def payment(request: HttpRequest, order_id: int, payload: dict[str, Any] = Body(...)):
+    return _out(services.record_payment(actor=actor(request), order_id=order_id, data=payload))
+
+
+@router.post("/orders/{order_id}/waybill", response=OrderOut, summary="Record the waybill (运单)")
+def waybill(request: HttpRequest, order_id: int, payload: dict[str, Any] = Body(...)):
+    return _out(services.record_waybill(actor=actor(request), order_id=order_id, data=payload))
+
+
+@router.post("/orders/{order_id}/release", response=OrderOut,
+             summary="Release (customs): the three records must match and the annual total leave room")
+def release(request: HttpRequest, order_id: int, payload: ReleaseIn):
+    return _out(services.release(actor=actor(request), order_id=order_id, released_on=payload.released_on))
+
+
+@router.post("/orders/{order_id}/return", response=OrderOut,
+             summary="Return within 30 / 45 days of release: no tax, annual total restored")
+def return_order(request: HttpRequest, order_id: int, payload: ReturnIn):
+    return _out(services.return_order(actor=actor(request), order_id=order_id, applied_on=payload.applied_on,
+                                      back_on=payload.back_on))
+
+
+@router.get("/positive-list", response=list[PositiveOut], summary="The cross-border retail positive list")
+@paginate(LimitOffsetPagination)
+def positive_list(request: HttpRequest):
+    return selectors.positive_list(actor(request))

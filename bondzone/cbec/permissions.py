@@ -1,0 +1,20 @@
+"""Actions of cross-border retail and who may attempt them, plus the problem codes this app adds."""
+
+from django.utils.translation import gettext_lazy as _
+
+from bondzone.core.domain.roles import Role, register
+from bondzone.core.messages import MESSAGES
+
+register("cbec.view", {Role.ENTERPRISE, Role.CUSTOMS, Role.PLATFORM_ADMIN})
+register("cbec.declare", {Role.ENTERPRISE, Role.PLATFORM_ADMIN})  # orders, payment and waybill records, returns
+register("cbec.manage_list", {Role.PLATFORM_ADMIN})  # the positive list
+register("cbec.release", {Role.CUSTOMS, Role.PLATFORM_ADMIN})  # three-record match and release
+
+MESSAGES.update({
+    "cbec_record_missing": _("The %(record)s record is missing."),
+    "cbec_mismatch": _("Does not match the order: %(value)s, expected %(expected)s."),
+    "cbec_payer_not_buyer": _("The payer must be the buyer (the ID numbers differ)."),
+    "cbec_not_on_positive_list": _("HS code %(value)s is not on the cross-border retail positive list."),
+    "cbec_order_state": _("Order %(order)s is %(state)s; this needs it to be %(expected)s."),
+    "cbec_no_enterprise": _("Name the e-commerce enterprise."),
+})

@@ -1,0 +1,40 @@
+"""Every read of cross-border retail; each starts from core.scoping.restrict(Model, actor)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.db.models import QuerySet
+
+from bondzone.core.actor import Actor
+from bondzone.core.scoping import get_scoped, restrict
+
+from .models import AnnualTotal, CbecOrder, PositiveListEntry
+
+
+def orders(actor: Actor, *, status: str = "", q: str = "") -> QuerySet:
+    qs = restrict(CbecOrder, actor).select_related("enterprise")
+    if status:
+        qs = qs.filter(status=status)
+    if q:
+        qs = qs.filter(order_no__icontains=q)
+    return qs
+
+
+def order(actor: Actor, order_id, *, for_update: bool = False) -> CbecOrder:
+    qs = CbecOrder.objects.select_for_update() if for_update else CbecOrder.objects.all()
+    return get_scoped(qs, actor, order_id)
+
+
+def positive_codes() -> set[str]:
+    return set(PositiveListEntry.objects.values_list("hs_code", flat=True))
+
+
+def positive_list(actor: Actor) -> QuerySet:
+    return restrict(PositiveListEntry, actor)
+
+
+def annual_used(buyer_id: str, year: int) -> Decimal:
+    """A buyer's counted total of a calendar year (released, not returned); used by quotations too."""
+    row = AnnualTotal.objects.filter(buyer_id=buyer_id.upper(), year=year).first()
+    return row.used if row else Decimal("0.00")

@@ -1,0 +1,93 @@
+"""Pages of cross-border retail. Thin: parse the request, call one selector or service, render."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from bondzone.core.domain.errors import DomainError, problem
+from bondzone.core.web import actor, flash_refusal, page, page_of
+
+from . import selectors, services
+from .domain.records import masked_id
+from .models import OrderStatus
+
+EXAMPLE = {"order_no": "ORD-0001", "order_date": "2026-05-12", "buyer_name": "张三", "buyer_id": "11010519491231002X",
+           "lines": [{"hs_code": "1901101000", "name": "婴幼儿配方奶粉", "quantity": "2", "unit": "035",
+                      "value": "600.00"}]}
+
+
+@page
+def orders(request):
+    a = actor(request)
+    a.require("cbec.view")
+    if request.method == "POST":
+        try:
+            try:
+                data = json.loads(request.POST.get("document") or "")
+            except json.JSONDecodeError as exc:
+                raise DomainError(problem("document", "invalid", message=str(exc))) from None
+            if not isinstance(data, dict):
+                raise DomainError(problem("document", "quote_not_object"))
+            order = services.declare_order(actor=a, data=data)
+        except DomainError as exc:
+            flash_refusal(request, exc)
+            return redirect("cbec:orders")
+        messages.success(request, _("Order %(no)s declared.") % {"no": order.order_no})
+        return redirect("cbec:order", order.pk)
+    f = request.GET
+    rows, prefix = page_of(request, selectors.orders(a, status=f.get("status", ""), q=f.get("q", "").strip()))
+    for o in rows:
+        o.buyer_masked = masked_id(o.buyer_id)
+    return render(request, "cbec/orders.html", {
+        "rows": rows, "prefix": prefix, "f": f, "statuses": OrderStatus.choices, "can_declare": a.can("cbec.declare"),
+        "example": json.dumps(EXAMPLE, ensure_ascii=False, indent=1)})
+
+
+@page
+def order(request, order_id: int):
+    a = actor(request)
+    o = selectors.order(a, order_id)
+    return render(request, "cbec/order.html", {
+        "o": o, "buyer_masked": masked_id(o.buyer_id), "lines": o.lines.all(), "can_declare": a.can("cbec.declare"),
+        "can_release": a.can("cbec.release")})
+
+
+def _act(request, order_id: int, call):
+    try:
+        call(actor(request), request.POST)
+    except DomainError as exc:
+        flash_refusal(request, exc)
+    else:
+        messages.success(request, _("Done."))
+    return redirect("cbec:order", order_id)
+
+
+@page
+@require_POST
+def order_payment(request, order_id: int):
+    return _act(request, order_id, lambda a, post: services.record_payment(actor=a, order_id=order_id, data=post.dict()))
+
+
+@page
+@require_POST
+def order_waybill(request, order_id: int):
+    return _act(request, order_id, lambda a, post: services.record_waybill(actor=a, order_id=order_id, data=post.dict()))
+
+
+@page
+@require_POST
+def order_release(request, order_id: int):
+    return _act(request, order_id, lambda a, post: services.release(actor=a, order_id=order_id,
+                                                                     released_on=post.get("released_on")))
+
+
+@page
+@require_POST
+def order_return(request, order_id: int):
+    return _act(request, order_id, lambda a, post: services.return_order(
+        actor=a, order_id=order_id, applied_on=post.get("applied_on"), back_on=post.get("back_on")))

@@ -1,0 +1,75 @@
+"""Demo data: a small sample rate table for the demo books' HS codes and monthly customs exchange rates
+for 2026. ILLUSTRATIVE figures (rounded to plausible values, not the official 2026 tariff): production
+imports the official tables (`bondzone duty import-rates`, `import-fx`)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+from bondzone.core.actor import actor_of
+from bondzone.core.models import Profile
+
+from . import services
+from .models import ExchangeRate, TaxRate
+
+SOURCE = "demo (illustrative)"
+START = date(2026, 1, 1)
+# hs_code, MFN, provisional, agreement (origin, rate), consumption tax (ad valorem, specific), VAT
+SAMPLE = [
+    ("8471300000", "0", None, None, None, "0.13"),
+    ("8517130000", "0", None, None, None, "0.13"),
+    ("3004909099", "0.03", None, None, None, "0.13"),
+    ("9018390000", "0.04", None, None, None, "0.13"),
+    ("2204210000", "0.14", None, ("AU", "0"), ("0.10", None), "0.13"),
+    ("8803300000", "0.01", None, None, None, "0.13"),
+    ("8411910000", "0.03", "0.01", None, None, "0.13"),
+    ("9701100000", "0.06", "0.01", None, None, "0.13"),
+    ("9703000000", "0.08", "0.01", None, None, "0.13"),
+    ("9706000000", "0", None, None, None, "0.13"),
+    ("3304990099", "0.05", "0.01", ("KR", "0.032"), ("0.15", None), "0.13"),
+    ("1901101000", "0.15", "0.05", ("NZ", "0"), None, "0.09"),
+    ("2106909090", "0.10", None, None, None, "0.13"),
+    ("6403990090", "0.10", None, ("VN", "0"), None, "0.13"),
+    ("3002150000", "0.03", None, None, None, "0.13"),
+    ("3822190000", "0.03", None, None, None, "0.13"),
+    ("9027819000", "0.05", None, None, None, "0.13"),
+]
+# currency, CNY per `per` units in January 2026, monthly drift (illustrative)
+FX = [("USD", "7.1200", 1, "0.0050"), ("EUR", "7.7800", 1, "-0.0100"), ("JPY", "4.7600", 100, "0.0200"),
+      ("HKD", "0.9150", 1, "0.0005"), ("GBP", "9.0500", 1, "0.0100")]
+
+
+def _rows():
+    rows = []
+    for hs, mfn, prov, agr, ct, vat in SAMPLE:
+        base = {"hs_code": hs, "valid_from": START.isoformat(), "source": SOURCE}
+        rows.append({**base, "kind": "mfn", "ad_valorem": mfn})
+        if prov is not None:
+            rows.append({**base, "kind": "provisional", "ad_valorem": prov, "valid_to": "2026-12-31"})
+        if agr is not None:
+            rows.append({**base, "kind": "agreement", "origin": agr[0], "ad_valorem": agr[1]})
+        if ct is not None:
+            rows.append({**base, "kind": "consumption_tax", "ad_valorem": ct[0] or "", "specific": ct[1] or ""})
+        rows.append({**base, "kind": "vat", "ad_valorem": vat})
+    return rows
+
+
+def _fx_rows():
+    rows = []
+    for currency, jan, per, drift in FX:
+        for month in range(1, 13):
+            start = date(2026, month, 1)
+            end = (date(2026, month + 1, 1) if month < 12 else date(2027, 1, 1)) - timedelta(days=1)
+            rows.append({"currency": currency, "cny": str(Decimal(jan) + Decimal(drift) * (month - 1)), "per": per,
+                         "valid_from": start.isoformat(), "valid_to": end.isoformat(), "source": SOURCE})
+    return rows
+
+
+def load_demo(rng) -> None:
+    if TaxRate.objects.exists() or ExchangeRate.objects.exists():
+        return
+    admin = Profile.objects.filter(role="platform_admin").select_related("user").first()
+    actor = actor_of(admin.user)
+    services.import_tax_rates(actor=actor, rows=_rows())
+    services.import_exchange_rates(actor=actor, rows=_fx_rows())

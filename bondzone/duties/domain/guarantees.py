@@ -1,0 +1,57 @@
+"""Customs guarantees (海关事务担保: 保证金 deposit, 保函 bank guarantee, 总担保 general guarantee).
+
+A guarantee of `amount` is partly `used` (covering taxes or regimes now) and partly `released` (given
+back to the enterprise); the rest is free. A use larger than the free amount is refused, naming the
+shortfall; freeing a use or releasing more than is there is refused too. Amounts are Decimal to 0.01.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from bondzone.core.domain.errors import Problem, problem
+
+from .engine import ZERO
+
+
+@dataclass(frozen=True)
+class Balance:
+    amount: Decimal
+    used: Decimal
+    released: Decimal
+
+    @property
+    def free(self) -> Decimal:
+        return self.amount - self.used - self.released
+
+
+def positive(value: Decimal, field: str) -> list[Problem]:
+    if value <= ZERO:
+        return [problem(field, "amount_not_positive", value=value)]
+    if value != value.quantize(Decimal("0.01")):
+        return [problem(field, "too_many_decimals", value=value, scale=2)]
+    return []
+
+
+def use(balance: Balance, value: Decimal) -> tuple[Balance | None, list[Problem]]:
+    problems = positive(value, "amount")
+    if not problems and value > balance.free:
+        problems.append(problem("amount", "guarantee_short", needed=value, free=balance.free,
+                                shortfall=value - balance.free))
+    return (None, problems) if problems else (Balance(balance.amount, balance.used + value, balance.released), [])
+
+
+def free_use(balance: Balance, value: Decimal) -> tuple[Balance | None, list[Problem]]:
+    problems = positive(value, "amount")
+    if not problems and value > balance.used:
+        problems.append(problem("amount", "guarantee_not_used", value=value, used=balance.used))
+    return (None, problems) if problems else (Balance(balance.amount, balance.used - value, balance.released), [])
+
+
+def release(balance: Balance, value: Decimal) -> tuple[Balance | None, list[Problem]]:
+    problems = positive(value, "amount")
+    if not problems and value > balance.free:
+        problems.append(problem("amount", "guarantee_short", needed=value, free=balance.free,
+                                shortfall=value - balance.free))
+    return (None, problems) if problems else (Balance(balance.amount, balance.used, balance.released + value), [])

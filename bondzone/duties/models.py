@@ -1,0 +1,121 @@
+"""Tables of the duties part: effective-dated tax rates and customs exchange rates (reference data)."""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class RateKind(models.TextChoices):
+    MFN = "mfn", _("MFN tariff")  # 最惠国税率
+    PROVISIONAL = "provisional", _("Provisional tariff")  # 暂定税率
+    AGREEMENT = "agreement", _("Agreement tariff")  # 协定税率 (with the origin)
+    CONSUMPTION_TAX = "consumption_tax", _("Consumption tax")  # 消费税
+    VAT = "vat", _("Import VAT")  # 进口环节增值税
+
+
+class TaxRate(models.Model):
+    """One rate of one HS code, valid from `valid_from` to `valid_to` inclusive (open-ended if empty).
+    Rows of one (kind, hs_code, origin) never overlap (checked on import)."""
+
+    kind = models.CharField(max_length=20, choices=RateKind.choices)
+    hs_code = models.CharField(max_length=10)
+    origin = models.CharField(max_length=3, blank=True, default="")  # ISO country, agreement rates only
+    ad_valorem = models.DecimalField(max_digits=7, decimal_places=4, null=True, blank=True)  # 0.1300 = 13 %
+    specific = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)  # CNY per unit
+    valid_from = models.DateField()
+    valid_to = models.DateField(null=True, blank=True)
+    source = models.CharField(max_length=200, blank=True, default="")  # e.g. 税委会公告2025年第N号
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["hs_code", "kind", "origin", "valid_from"]
+        indexes = [models.Index(fields=["hs_code", "kind", "valid_from"])]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "hs_code", "origin", "valid_from"], name="one_rate_per_start"),
+            models.CheckConstraint(condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                                   name="rate_period_in_order"),
+            models.CheckConstraint(condition=Q(ad_valorem__isnull=False) | Q(specific__isnull=False),
+                                   name="rate_has_a_figure"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.hs_code} {self.origin} {self.valid_from}"
+
+
+class ExchangeRate(models.Model):
+    """Customs' exchange rate (计征汇率): CNY for `per` units of `currency`, valid over a period (a month)."""
+
+    currency = models.CharField(max_length=3)
+    cny = models.DecimalField(max_digits=14, decimal_places=6)
+    per = models.PositiveIntegerField(default=1)
+    valid_from = models.DateField()
+    valid_to = models.DateField(null=True, blank=True)
+    source = models.CharField(max_length=200, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["currency", "valid_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["currency", "valid_from"], name="one_fx_rate_per_start"),
+            models.CheckConstraint(condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                                   name="fx_period_in_order"),
+            models.CheckConstraint(condition=Q(cny__gt=0), name="fx_rate_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.currency} {self.cny}/{self.per} {self.valid_from}"
+
+
+class GuaranteeKind(models.TextChoices):
+    DEPOSIT = "deposit", _("Cash deposit")  # 保证金
+    BANK = "bank", _("Bank guarantee")  # 银行保函
+    GENERAL = "general", _("General guarantee")  # 总担保
+
+
+class Guarantee(models.Model):
+    """A customs guarantee lodged by an enterprise: `amount` of which `used` covers taxes or regimes now
+    and `released` has been given back; the rest is free (database CHECK: never negative)."""
+
+    enterprise = models.ForeignKey("core.Enterprise", on_delete=models.PROTECT)
+    zone = models.ForeignKey("core.Zone", on_delete=models.PROTECT)
+    kind = models.CharField(max_length=10, choices=GuaranteeKind.choices)
+    reference = models.CharField(max_length=60)  # deposit receipt or guarantee letter number
+    amount = models.DecimalField(max_digits=16, decimal_places=2)
+    used = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+    released = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+    valid_to = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise", "reference"], name="guarantee_reference_per_enterprise"),
+            models.CheckConstraint(condition=Q(amount__gt=0, used__gte=0, released__gte=0)
+                                   & Q(amount__gte=models.F("used") + models.F("released")),
+                                   name="guarantee_within_amount"),
+        ]
+
+    def __str__(self):
+        return self.reference
+
+    @property
+    def free(self):
+        return self.amount - self.used - self.released
+
+
+class GuaranteeEntry(models.Model):
+    """Every use, freeing and release of a guarantee, naming what it is for (append-only by the services)."""
+
+    class Kind(models.TextChoices):
+        USE = "use", _("Used")
+        FREE = "free", _("Freed")
+        RELEASE = "release", _("Given back")
+
+    guarantee = models.ForeignKey(Guarantee, on_delete=models.PROTECT, related_name="entries")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    amount = models.DecimalField(max_digits=16, decimal_places=2)
+    purpose = models.CharField(max_length=200)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]

@@ -1,0 +1,46 @@
+"""Actions of the duties part and who may attempt them, plus the problem codes it adds to the catalogue."""
+
+from django.utils.translation import gettext_lazy as _
+
+from bondzone.core.domain.roles import Role, register
+from bondzone.core.messages import MESSAGES
+
+EVERYONE = set(Role)
+
+register("duties.quote", EVERYONE)  # a quotation computes, it writes nothing
+register("duties.manage_rates", {Role.CUSTOMS, Role.PLATFORM_ADMIN})  # rate tables and exchange rates
+register("duties.view_guarantees", {Role.ENTERPRISE, Role.CUSTOMS, Role.TAX, Role.PLATFORM_ADMIN})
+register("duties.manage_guarantees", {Role.CUSTOMS, Role.PLATFORM_ADMIN})  # lodge, use, free, release
+
+MESSAGES.update({
+    "rate_negative": _("A rate must not be negative (got %(value)s)."),
+    "rate_too_high": _("Rate %(value)s is too high (a fraction: 0.13 means 13 %%; a consumption-tax rate must be below 1)."),
+    "quote_not_object": _("The quotation must be a JSON object with a “lines” list."),
+    "line_not_object": _("Each line must be a JSON object."),
+    "bad_rate_shape": _("A rate is an object with “ad_valorem” and/or “specific” (got %(value)s)."),
+    "bad_id_number": _("“%(value)s” is not a valid resident identity card number (%(reason)s)."),
+    "no_rate_for_code": _("No rate in force for HS code %(value)s on %(date)s: unknown code, or give the rate."),
+    "no_fx_rate_on": _("No exchange rate for %(currency)s on %(date)s."),
+    "cbec_annual_limit": _("Cross-border retail refused: %(value)s would take the buyer's year total from %(used)s "
+                           "past %(limit)s yuan (general trade only)."),
+    "cbec_single_limit": _("Cross-border retail refused: the order of %(value)s exceeds the %(limit)s yuan "
+                           "transaction limit and is not a single item."),
+    "cbec_item_over_annual": _("Cross-border retail refused: a single item of %(value)s is not below the %(limit)s "
+                               "yuan annual limit."),
+    "return_before_release": _("The return date %(value)s is before the release on %(released)s."),
+    "return_apply_late": _("Returns must be applied for within %(days)s days of release (by %(deadline)s)."),
+    "return_back_before_apply": _("The goods cannot be back (%(value)s) before the return was applied for."),
+    "return_back_late": _("Returned goods must be back within %(days)s days of release (by %(deadline)s)."),
+    "period_reversed": _("The period ends (%(end)s) before it starts (%(start)s)."),
+    "origin_required": _("An agreement rate needs the origin country (ISO code), got “%(value)s”."),
+    "origin_only_for_agreement": _("Only agreement rates carry an origin (got “%(value)s”)."),
+    "rate_missing": _("Give ad_valorem, specific or both."),
+    "vat_is_ad_valorem": _("Import VAT is ad valorem only."),
+    "bad_currency": _("“%(value)s” is not a foreign currency code (three letters, not CNY)."),
+    "fx_not_positive": _("An exchange rate must be greater than zero (got %(value)s)."),
+    "too_many_rows": _("At most %(max)s rows per file (got %(count)s)."),
+    "guarantee_short": _("The guarantee's free amount %(free)s is short of %(needed)s by %(shortfall)s."),
+    "guarantee_not_used": _("Only %(used)s of the guarantee is in use (asked to free %(value)s)."),
+    "amount_not_positive": _("The amount must be greater than zero (got %(value)s)."),
+    "period_overlap": _("%(key)s: a period from %(start)s overlaps the one from %(other_start)s to %(other_end)s."),
+})

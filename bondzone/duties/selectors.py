@@ -1,0 +1,103 @@
+"""Every read of the duties part; each starts from core.scoping.restrict(Model, actor)."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Q, QuerySet
+
+from bondzone.core.actor import Actor
+from bondzone.core.scoping import get_scoped, restrict
+
+from .domain.dated import FxRate
+from .domain.engine import NO_RATE, Rate
+from .domain.quote_io import TableRates
+from .domain.tables import FxRow, RateRow
+from .domain.tariffs import applicable_tariff
+from .models import ExchangeRate, Guarantee, TaxRate
+
+
+def _in_force(qs: QuerySet, day: date) -> QuerySet:
+    return qs.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day), valid_from__lte=day)
+
+
+def tax_rates(actor: Actor, *, hs_code: str = "", kind: str = "", on: date | None = None) -> QuerySet:
+    qs = restrict(TaxRate, actor)
+    if hs_code:
+        qs = qs.filter(hs_code__startswith=hs_code)
+    if kind:
+        qs = qs.filter(kind=kind)
+    return _in_force(qs, on) if on else qs
+
+
+def tax_rate_for_update(actor: Actor, rate_id) -> TaxRate:
+    return get_scoped(TaxRate.objects.select_for_update(), actor, rate_id, action="change")
+
+
+def exchange_rates(actor: Actor, *, currency: str = "", on: date | None = None) -> QuerySet:
+    qs = restrict(ExchangeRate, actor)
+    if currency:
+        qs = qs.filter(currency=currency.upper())
+    return _in_force(qs, on) if on else qs
+
+
+def rate_rows(actor: Actor, keys: set[tuple[str, str]]) -> list[RateRow]:
+    """Stored rows of the given (kind, hs_code) pairs, as domain rows (for the overlap check)."""
+    q = Q(pk__in=[])
+    for kind, hs in keys:
+        q |= Q(kind=kind, hs_code=hs)
+    return [_rate_row(r) for r in restrict(TaxRate, actor).filter(q)]
+
+
+def fx_rows(actor: Actor, currencies: set[str]) -> list[FxRow]:
+    return [FxRow(r.currency, FxRate(r.cny, r.per), r.valid_from, r.valid_to, r.source)
+            for r in restrict(ExchangeRate, actor).filter(currency__in=currencies)]
+
+
+def _rate_row(r: TaxRate) -> RateRow:
+    return RateRow(r.kind, r.hs_code, r.origin, Rate(r.ad_valorem, r.specific), r.valid_from, r.valid_to, r.source)
+
+
+def _described(r: TaxRate) -> str:
+    return f"{r.kind} #{r.pk} {r.valid_from}–{r.valid_to or '…'}{' ' + r.source if r.source else ''}"
+
+
+def rate_lookup(actor: Actor):
+    """(hs_code, day, origin, value, quantity) → the rates in force on that day, or None for an unknown code."""
+
+    def lookup(hs_code: str, day: date, origin: str, value: Decimal, quantity: Decimal) -> TableRates | None:
+        rows = {}
+        for r in _in_force(restrict(TaxRate, actor).filter(hs_code=hs_code), day):
+            if r.kind != "agreement" or r.origin == origin:
+                rows[r.kind] = r
+        if "vat" not in rows:
+            return None
+        rate = {k: Rate(r.ad_valorem, r.specific) for k, r in rows.items()}
+        choice = applicable_tariff(mfn=rate.get("mfn"), provisional=rate.get("provisional"),
+                                   agreement=rate.get("agreement"), value=value, quantity=quantity)
+        if choice is None:
+            return None
+        sources = {"tariff": _described(rows[choice.basis.value]), "vat": _described(rows["vat"])}
+        if "consumption_tax" in rows:
+            sources["consumption_tax"] = _described(rows["consumption_tax"])
+        return TableRates(choice.rate, rate.get("consumption_tax", NO_RATE), rows["vat"].ad_valorem, sources)
+
+    return lookup
+
+
+def fx_lookup(actor: Actor):
+    def lookup(currency: str, day: date) -> FxRate | None:
+        r = _in_force(restrict(ExchangeRate, actor).filter(currency=currency), day).first()
+        return FxRate(r.cny, r.per) if r else None
+
+    return lookup
+
+
+def guarantees(actor: Actor, *, enterprise_id=None) -> QuerySet:
+    qs = restrict(Guarantee, actor).select_related("enterprise")
+    return qs.filter(enterprise_id=enterprise_id) if enterprise_id else qs
+
+
+def guarantee(actor: Actor, guarantee_id) -> Guarantee:
+    return get_scoped(Guarantee.objects.prefetch_related("entries"), actor, guarantee_id)

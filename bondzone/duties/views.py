@@ -1,0 +1,103 @@
+"""Pages of the duties part. Thin: parse the request, call one service, render."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from bondzone.core import tabular
+from bondzone.core.domain.errors import DomainError, problem
+from bondzone.core.domain.inputs import collect_date
+from bondzone.core.messages import render as render_problem
+from bondzone.core.web import actor, errors_of, flash_refusal, page, page_of
+
+from . import selectors, services
+from .domain.tables import FX_COLUMNS, FX_REQUIRED, MAX_FILE_BYTES, RATE_COLUMNS, RATE_REQUIRED
+from .models import RateKind
+
+EXAMPLE = {"declared_on": "2026-05-12", "lines": [
+    {"hs_code": "3304100010", "quantity": "100", "unit": "035", "customs_value": "20000.00",
+     "tariff": {"ad_valorem": "0.05"}, "consumption_tax": {"ad_valorem": "0.15"}, "vat_rate": "0.13"}]}
+
+
+@page
+def quote(request):
+    """A quotation: the JSON document of `bondzone duty quote` in, the taxes per line and declaration out."""
+    text = request.POST.get("document") if request.method == "POST" else json.dumps(EXAMPLE, indent=1)
+    result, errors = None, []
+    if request.method == "POST":
+        try:
+            try:
+                document = json.loads(text or "")
+            except json.JSONDecodeError as exc:
+                raise DomainError(problem("document", "invalid", message=str(exc))) from None
+            result = services.quote(actor(request), document)
+        except DomainError as exc:
+            if exc.status == 403:
+                raise
+            errors = errors_of(exc)
+    return render(request, "duties/quote.html", {"document": text, "result": result, "errors": errors},
+                  status=400 if errors else 200)
+
+
+def _import(request, service, required, redirect_to):
+    """A managers' upload on a table page: all or nothing; refused files flash their problems."""
+    upload = request.FILES.get("file")
+    try:
+        if upload is None:
+            raise DomainError(problem("file", "required"))
+        rows = tabular.read_rows(upload.file, tabular.guess_format(upload.name or ""), required=required,
+                                 max_bytes=MAX_FILE_BYTES)
+        n = service(actor=actor(request), rows=rows)
+    except DomainError as exc:
+        flash_refusal(request, exc)
+    else:
+        messages.success(request, _("%(n)s rows imported.") % {"n": n})
+    return redirect(redirect_to)
+
+
+@page
+def tax_rates(request):
+    a = actor(request)
+    if request.method == "POST":
+        a.require("duties.manage_rates")
+        return _import(request, services.import_tax_rates, RATE_REQUIRED, "duties:rates")
+    f = request.GET
+    problems = []
+    on = collect_date(f.get("on"), "on", problems)
+    rows, prefix = page_of(request, selectors.tax_rates(a, hs_code=f.get("hs_code", "").strip(),
+                                                       kind=f.get("kind", ""), on=on))
+    return render(request, "duties/rates.html", {
+        "rows": rows, "prefix": prefix, "f": f, "kinds": RateKind.choices, "columns": RATE_COLUMNS,
+        "can_manage": a.can("duties.manage_rates"), "errors": [str(render_problem(p)) for p in problems]})
+
+
+@page
+@require_POST
+def tax_rate_end(request, rate_id: int):
+    try:
+        services.end_tax_rate(actor=actor(request), rate_id=rate_id, valid_to=request.POST.get("valid_to"))
+    except DomainError as exc:
+        flash_refusal(request, exc)
+    else:
+        messages.success(request, _("Rate ended."))
+    return redirect("duties:rates")
+
+
+@page
+def exchange_rates(request):
+    a = actor(request)
+    if request.method == "POST":
+        a.require("duties.manage_rates")
+        return _import(request, services.import_exchange_rates, FX_REQUIRED, "duties:fx")
+    f = request.GET
+    problems = []
+    on = collect_date(f.get("on"), "on", problems)
+    rows, prefix = page_of(request, selectors.exchange_rates(a, currency=f.get("currency", "").strip(), on=on))
+    return render(request, "duties/fx.html", {
+        "rows": rows, "prefix": prefix, "f": f, "columns": FX_COLUMNS, "can_manage": a.can("duties.manage_rates"),
+        "errors": [str(render_problem(p)) for p in problems]})

@@ -1,0 +1,70 @@
+"""Permission matrix of cross-border retail (read by tests/permissions/test_matrix.py).
+
+Orders carry buyers' ID numbers: the e-commerce enterprise sees its own, customs its zone's (or all);
+zone administration, tax, market and commerce see none (no `cbec.view`). Target A is an order of ent_a
+(zone A), B one of ent_b (zone B). Every write body is bad or incomplete, so a permitted user gets 400 (API)
+or a flashed error and a redirect (page), and nothing is written."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from bondzone.cbec.models import AnnualTotal, CbecOrder, PositiveListEntry
+
+from ..permissions.matrix import OK_WRITE, Rule
+
+
+VISIBLE = {"A": {"admin", "customs", "customs_a", "ent_a"}, "B": {"admin", "customs", "ent_b"}}
+
+
+def _write(action: str, obj: str | None = "order", body: str = "empty") -> Rule:
+    return Rule("write", action=action, object=obj, method="POST", ok=OK_WRITE, body=body)
+
+
+PAGES = {
+    "cbec:orders": Rule("action", action="cbec.view"),
+    "cbec:order": Rule("object", object="order"),
+    "cbec:order-payment": _write("cbec.declare"),
+    "cbec:order-waybill": _write("cbec.declare"),
+    "cbec:order-release": _write("cbec.release"),
+    "cbec:order-return": _write("cbec.declare"),
+}
+API = {
+    "GET /api/v1/cbec/orders": Rule("list"),
+    "POST /api/v1/cbec/orders": _write("cbec.declare", obj=None),
+    "GET /api/v1/cbec/orders/{order_id}": Rule("object", object="order"),
+    "POST /api/v1/cbec/orders/{order_id}/payment": _write("cbec.declare"),
+    "POST /api/v1/cbec/orders/{order_id}/waybill": _write("cbec.declare"),
+    "POST /api/v1/cbec/orders/{order_id}/release": _write("cbec.release"),
+    "POST /api/v1/cbec/orders/{order_id}/return": _write("cbec.declare", body="return"),  # a declared order
+    "GET /api/v1/cbec/positive-list": Rule("list"),
+}
+BODIES = {"empty": lambda w, o: {}, "return": lambda w, o: {"applied_on": "2026-03-02"}}
+NO_WRITES = {k for k in PAGES if k.startswith("cbec:order-")}
+
+
+def expected(label, rule, username, target, world, want):
+    if username is None or rule.object != "order":
+        return want
+    if rule.kind in ("action", "write") and rule.action and not world.actor(username).can(rule.action):
+        return {403}
+    if username not in VISIBLE[target]:
+        return {404}
+    return set(rule.ok)
+
+
+def objects(world) -> dict:
+    PositiveListEntry.objects.get_or_create(hs_code="1901101000", defaults={"name": "infant formula"})
+    out = {}
+    for target, ent in (("A", world.ent_a), ("B", world.ent_b)):
+        order = CbecOrder.objects.create(enterprise=ent, zone_id=ent.zone_id, order_no=f"M-{target}",
+                                         order_date=date(2026, 3, 1), buyer_name="张三", buyer_id="11010519491231002X",
+                                         goods_value=Decimal("100.00"))
+        out[target] = {"order": order}
+    return out
+
+
+def snapshot() -> tuple:
+    return (CbecOrder.objects.count(), AnnualTotal.objects.count(),
+            tuple(CbecOrder.objects.order_by("pk").values_list("status", "payment_no", "waybill_no")))

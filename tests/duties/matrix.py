@@ -1,0 +1,74 @@
+"""Permission matrix of the duties pages and API (read by tests/permissions/test_matrix.py).
+
+A quotation writes nothing and every logged-in role may compute one (valid body: 200). Rate tables and
+exchange rates are reference data every logged-in user reads; only customs and the platform
+administrator change them (`duties.manage_rates`), and the bodies here are bad (an unreadable file, an
+end date before the start), so a permitted user gets 400 (API) or a flashed error and a redirect (page)
+and nothing is written."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from bondzone.duties.models import ExchangeRate, Guarantee, TaxRate
+
+from ..permissions.matrix import OK_WRITE, Rule
+
+QUOTE = {"lines": [{"hs_code": "8471300000", "quantity": "1", "unit": "001", "customs_value": "1000.00",
+                    "tariff": {"ad_valorem": "0.10"}, "vat_rate": "0.13"}]}
+
+PAGES = {
+    "duties:quote": Rule("list"),
+    "duties:rates": Rule("list"),
+    "duties:fx": Rule("list"),
+    "duties:rate-end": Rule("write", action="duties.manage_rates", method="POST", ok=OK_WRITE, body="end_rate"),
+}
+API = {
+    "POST /api/v1/duties/quote": Rule("list", body="duty_quote"),
+    "GET /api/v1/duties/tax-rates": Rule("list"),
+    "GET /api/v1/duties/exchange-rates": Rule("list"),
+    "POST /api/v1/duties/tax-rates/import": Rule("write", action="duties.manage_rates", ok=OK_WRITE, body="import"),
+    "POST /api/v1/duties/exchange-rates/import": Rule("write", action="duties.manage_rates", ok=OK_WRITE,
+                                                      body="import"),
+    "GET /api/v1/duties/guarantees": Rule("list"),
+    "POST /api/v1/duties/guarantees": Rule("write", action="duties.manage_guarantees", ok=OK_WRITE, body="guarantee"),
+    "GET /api/v1/duties/guarantees/{guarantee_id}": Rule("object", object="guarantee"),
+    "POST /api/v1/duties/guarantees/{guarantee_id}/moves": Rule("write", action="duties.manage_guarantees",
+                                                                object="guarantee", ok=OK_WRITE, body="move"),
+    "POST /api/v1/duties/tax-rates/{rate_id}/end": Rule("write", action="duties.manage_rates", ok=OK_WRITE,
+                                                        body="end_rate"),
+}
+BODIES = {
+    "duty_quote": lambda w, o: QUOTE,
+    "end_rate": lambda w, o: {"valid_to": "2000-01-01"},
+    "guarantee": lambda w, o: {"enterprise_id": o["enterprise"].pk, "kind": "cash", "reference": "X", "amount": "1"},
+    "move": lambda w, o: {"kind": "use", "amount": "999999", "purpose": "too much"},
+}
+# guarantees: the enterprise its own, customs of its zone (or all), tax and the platform administrator
+GUARANTEE_VISIBLE = {"A": {"admin", "customs", "customs_a", "tax", "ent_a"}, "B": {"admin", "customs", "tax", "ent_b"}}
+
+
+def expected(label, rule, username, target, world, want):
+    if username is None or rule.object != "guarantee":
+        return want
+    if rule.kind == "write" and not world.actor(username).can(rule.action):
+        return {403}
+    return set(rule.ok) if username in GUARANTEE_VISIBLE[target] else {404}
+NO_WRITES = {"duties:rate-end"}
+
+
+def objects(world) -> dict:
+    rate = TaxRate.objects.create(kind="mfn", hs_code="8471300000", ad_valorem="0.05", valid_from=date(2026, 1, 1))
+    out = {}
+    for target, ent in (("A", world.ent_a), ("B", world.ent_b)):
+        g = Guarantee.objects.create(enterprise=ent, zone_id=ent.zone_id, kind="deposit", reference=f"G-{target}",
+                                     amount=Decimal("100.00"))
+        out[target] = {"rate": rate, "guarantee": g}
+    return out
+
+
+def snapshot() -> tuple:
+    return (TaxRate.objects.count(), ExchangeRate.objects.count(),
+            tuple(TaxRate.objects.values_list("valid_to", flat=True)), Guarantee.objects.count(),
+            tuple(Guarantee.objects.order_by("pk").values_list("used", "released")))

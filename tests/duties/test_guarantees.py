@@ -1,0 +1,63 @@
+"""Guarantees: amount / used / released; a use larger than the free amount is refused with the shortfall."""
+
+from decimal import Decimal as D
+
+import pytest
+
+from bondzone.core.domain.errors import DomainError
+from bondzone.duties import selectors, services
+from bondzone.duties.domain.guarantees import Balance, free_use, release, use
+from bondzone.duties.models import GuaranteeEntry
+from tests.conftest import PASSWORD
+
+
+def test_balance_rules():
+    b = Balance(D("145800.00"), D("0"), D("0"))
+    b, problems = use(b, D("145800.00"))  # 200 handbags × 729.00 (domain notes §7.6)
+    assert problems == [] and b.free == 0
+    assert [p.code for p in use(b, D("0.01"))[1]] == ["guarantee_short"]
+    b, _ = free_use(b, D("36450.00"))  # 50 sold and paid
+    assert (b.used, b.free) == (D("109350.00"), D("36450.00"))
+    assert [p.code for p in free_use(b, D("109350.01"))[1]] == ["guarantee_not_used"]
+    assert [p.code for p in release(b, D("36450.01"))[1]] == ["guarantee_short"]
+    b, _ = release(b, D("36450.00"))
+    assert b.free == 0 and b.released == D("36450.00")
+    assert [p.code for p in use(b, D("0"))[1]] == ["amount_not_positive"]
+    assert [p.code for p in use(b, D("0.001"))[1]] == ["too_many_decimals"]
+
+
+def test_lodge_use_and_refusal_write_nothing(world):
+    customs = world.actor("customs")
+    g = services.lodge_guarantee(actor=customs, data={"enterprise_id": world.ent_a.pk, "kind": "deposit",
+                                                      "reference": "BZJ-1", "amount": "1000.00"})
+    services.move_guarantee(actor=customs, guarantee_id=g.pk, kind="use", amount="600", purpose="exhibition out")
+    with pytest.raises(DomainError) as exc:
+        services.move_guarantee(actor=customs, guarantee_id=g.pk, kind="use", amount="400.01", purpose="repair out")
+    assert exc.value.problems[0].code == "guarantee_short" and exc.value.problems[0].params["shortfall"] == D("0.01")
+    g.refresh_from_db()
+    assert (g.used, g.free, GuaranteeEntry.objects.count()) == (D("600.00"), D("400.00"), 1)
+    with pytest.raises(DomainError) as exc:
+        services.lodge_guarantee(actor=customs, data={"enterprise_id": world.ent_a.pk, "kind": "cash",
+                                                      "reference": "BZJ-1", "amount": "-1"})
+    assert {p.field for p in exc.value.problems} == {"kind", "amount", "reference"}
+    with pytest.raises(DomainError) as exc:
+        services.move_guarantee(actor=world.actor("ent_a"), guarantee_id=g.pk, kind="release", amount="1", purpose="x")
+    assert exc.value.status == 403
+    assert list(selectors.guarantees(world.actor("ent_b"))) == []
+    assert [x.pk for x in selectors.guarantees(world.actor("ent_a"))] == [g.pk]
+
+
+def test_api(world, client):
+    client.login(username="customs", password=PASSWORD)
+    r = client.post("/api/v1/duties/guarantees", {"enterprise_id": world.ent_a.pk, "kind": "bank",
+                                                  "reference": "BH-9", "amount": "5000.00"},
+                    content_type="application/json")
+    assert r.status_code == 201 and r.json()["free"] == "5000.00"
+    gid = r.json()["id"]
+    r = client.post(f"/api/v1/duties/guarantees/{gid}/moves", {"kind": "use", "amount": "6000", "purpose": "R&D"},
+                    content_type="application/json")
+    assert r.status_code == 400 and r.json()["errors"][0]["code"] == "guarantee_short"
+    r = client.post(f"/api/v1/duties/guarantees/{gid}/moves", {"kind": "use", "amount": "4000", "purpose": "R&D"},
+                    content_type="application/json")
+    assert r.json()["free"] == "1000.00"
+    assert client.get(f"/api/v1/duties/guarantees/{gid}").json()["entries"][0]["purpose"] == "R&D"
