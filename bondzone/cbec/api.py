@@ -4,7 +4,9 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Body, Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
+
+from bondzone.core.types import Pagination
 
 from bondzone.core.http import actor
 
@@ -24,7 +26,7 @@ def _out(order, detail: bool = False) -> dict:
 
 
 @router.get("/orders", response=list[OrderOut], summary="Cross-border retail orders (buyer ID numbers masked)")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_orders(request: HttpRequest, status: str = "", q: str = ""):
     return [_out(o) for o in selectors.orders(actor(request), status=status, q=q)]
 
@@ -63,6 +65,6 @@ def return_order(request: HttpRequest, order_id: int, payload: ReturnIn):
 
 
 @router.get("/positive-list", response=list[PositiveOut], summary="The cross-border retail positive list")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def positive_list(request: HttpRequest):
     return selectors.positive_list(actor(request))

@@ -6,7 +6,9 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Body, File, Router, Status
 from ninja.files import UploadedFile
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
+
+from bondzone.core.types import Pagination
 
 from bondzone.core import tabular
 from bondzone.core.http import actor
@@ -26,7 +28,7 @@ def quote(request: HttpRequest, payload: Any = Body(...)):
 
 
 @router.get("/tax-rates", response=list[TaxRateOut], summary="Rate tables (MFN, provisional, agreement, CT, VAT)")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def tax_rates(request: HttpRequest, hs_code: str = "", kind: str = "", on: date | None = None):
     return selectors.tax_rates(actor(request), hs_code=hs_code, kind=kind, on=on)
 
@@ -48,7 +50,7 @@ def end_tax_rate(request: HttpRequest, rate_id: int, payload: EndIn):
 
 
 @router.get("/exchange-rates", response=list[ExchangeRateOut], summary="Customs exchange rates (计征汇率)")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def exchange_rates(request: HttpRequest, currency: str = "", on: date | None = None):
     return selectors.exchange_rates(actor(request), currency=currency, on=on)
 
@@ -64,7 +66,7 @@ def import_exchange_rates(request: HttpRequest, file: File[UploadedFile]):
 
 
 @router.get("/guarantees", response=list[GuaranteeOut], summary="Customs guarantees (amount, used, released, free)")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def guarantees(request: HttpRequest, enterprise_id: int | None = None):
     return selectors.guarantees(actor(request), enterprise_id=enterprise_id)
 

@@ -3,7 +3,9 @@
 
 from django.http import HttpRequest
 from ninja import Header, Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
+
+from bondzone.core.types import Pagination
 
 from bondzone.core.domain.errors import Problem
 from bondzone.core.http import actor
@@ -31,7 +33,7 @@ def slip_detail(slip) -> dict:
 
 
 @router.get("/slips", response=list[SlipOut], summary="Release slips (核放单)")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_slips(request: HttpRequest, status: str = "", direction: str = "", inspection: str = "", q: str = ""):
     return selectors.slips(actor(request), status=status, direction=direction, inspection=inspection, q=q)
 
@@ -73,7 +75,7 @@ def gate_event(request: HttpRequest, payload: GateEventIn):
 
 
 @router.get("/passages", response=list[PassageOut], summary="Gate events and their decisions")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_passages(request: HttpRequest, outcome: str = "", gate_id: int | None = None, plate: str = ""):
     return selectors.passages(actor(request), outcome=outcome, gate_id=gate_id, plate=plate)
 
@@ -90,7 +92,7 @@ def update_settings(request: HttpRequest, zone_id: int, payload: SettingsIn):
 
 
 @router.get("/gates", response=list[GateOut], summary="Gates")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_gates(request: HttpRequest):
     return selectors.gates(actor(request))
 

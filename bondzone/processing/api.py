@@ -2,7 +2,9 @@
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Header, Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
+
+from bondzone.core.types import Pagination
 
 from bondzone.core.http import actor
 
@@ -14,7 +16,7 @@ IdemKey = Header(None, alias="Idempotency-Key", description="Client-chosen key; 
 
 
 @router.get("/books/{book_id}/boms", response=list[BomOut], summary="BOMs (单耗) of an H book")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_boms(request: HttpRequest, book_id: int, status: str = ""):
     return selectors.boms(actor(request), book_id=book_id, status=status)
 
@@ -32,7 +34,7 @@ def decide_bom(request: HttpRequest, bom_id: int, payload: DecisionIn):
 
 
 @router.get("/production", response=list[ProductionOut], summary="Production reports")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_reports(request: HttpRequest, book_id: int | None = None):
     return selectors.reports(actor(request), book_id=book_id)
 
