@@ -109,7 +109,7 @@ def update_enterprise(request: HttpRequest, enterprise_id: int, payload: Enterpr
 
 @router.get("/enterprises/{enterprise_id}/history", response=list[EnterpriseEventOut],
             summary="An enterprise's change history")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def enterprise_history(request: HttpRequest, enterprise_id: int):
     return selectors.enterprise_history(actor(request), enterprise_id)
 

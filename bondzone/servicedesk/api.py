@@ -7,7 +7,9 @@ from datetime import date
 
 from django.http import HttpRequest
 from ninja import Router, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
+
+from bondzone.core.types import Pagination
 
 from bondzone.core.actor import PUBLIC_READER
 from bondzone.core.http import actor
@@ -25,7 +27,7 @@ open311 = Router(tags=["open311"])
 
 # ---------------------------------------------------------------- categories
 @router.get("/categories", response=list[CategoryOut], summary="Request categories (dispatch catalogue)")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_categories(request: HttpRequest, active: bool | None = None):
     return selectors.categories(actor(request), active=active)
 
@@ -46,7 +48,7 @@ def update_category(request: HttpRequest, category_id: int, payload: CategoryPat
 
 # ---------------------------------------------------------------- requests
 @router.get("/requests", response=list[RequestOut], summary="Service requests you may see")
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_requests(request: HttpRequest, status: str = "", unit_id: int | None = None, zone_id: int | None = None,
                   category_id: int | None = None, q: str = "", overdue: bool = False):
     return selectors.requests(actor(request), status=status, unit_id=unit_id, zone_id=zone_id,
