@@ -56,7 +56,7 @@ def test_declare_approve_slip_gate_pass_and_stock(page: Page, live_server, e2e_w
     with page.expect_navigation():
         page.click("[data-testid=approve-list]")
     log_out(page)
-    vlist = VerificationList.objects.get(number=number)
+    vlist = VerificationList.objects.get(pre_entry_no=number)  # the list number (清单编号) is given at approval
     assert vlist.posting_state == "reserved"
 
     log_in(page, base, "ent_a")
