@@ -13,7 +13,7 @@ from bondzone.core.messages import render
 
 from . import selectors, services
 from .schemas import (
-    GateAnswerOut, GateEventIn, GateIn, GateOut, InspectionIn, PassageOut, ReasonIn, SettingsIn, SettingsOut,
+    GateAnswerOut, GateEventIn, GateIn, GateOut, InspectionIn, PassageOut, ReasonIn, GateSettingsIn, GateSettingsOut,
     SlipDetailOut, SlipIn, SlipOut, TokenOut,
 )
 
@@ -80,13 +80,13 @@ def list_passages(request: HttpRequest, outcome: str = "", gate_id: int | None =
     return selectors.passages(actor(request), outcome=outcome, gate_id=gate_id, plate=plate)
 
 
-@router.get("/settings/{zone_id}", response=SettingsOut, summary="A zone's gate settings")
+@router.get("/settings/{zone_id}", response=GateSettingsOut, summary="A zone's gate settings")
 def get_settings(request: HttpRequest, zone_id: int):
     return selectors.zone_settings(actor(request), zone_id)
 
 
-@router.patch("/settings/{zone_id}", response=SettingsOut, summary="Change a zone's gate settings (customs)")
-def update_settings(request: HttpRequest, zone_id: int, payload: SettingsIn):
+@router.patch("/settings/{zone_id}", response=GateSettingsOut, summary="Change a zone's gate settings (customs)")
+def update_settings(request: HttpRequest, zone_id: int, payload: GateSettingsIn):
     data = payload.dict(exclude_none=True)
     return services.update_settings(actor=actor(request), zone_id=zone_id, data=data)
 

@@ -123,7 +123,7 @@ class PassageOut(Schema):
     posted: bool
 
 
-class SettingsIn(Schema):
+class GateSettingsIn(Schema):
     weight_tolerance_pct: Decimal | None = None
     weight_tolerance_kg: Decimal | None = None
     empty_tolerance_kg: Decimal | None = None
@@ -137,7 +137,7 @@ class SettingsIn(Schema):
     inspect_first_time_goods: bool | None = None
 
 
-class SettingsOut(Schema):
+class GateSettingsOut(Schema):
     zone_id: int
     weight_tolerance_pct: Decimal
     weight_tolerance_kg: Decimal

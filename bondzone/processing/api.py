@@ -9,7 +9,7 @@ from bondzone.core.types import Pagination
 from bondzone.core.http import actor
 
 from . import exports, selectors, services
-from .schemas import BomIn, BomOut, DecisionIn, ProductionIn, ProductionOut, StockTakeIn, StockTakeOut, WriteOffIn, WriteOffOut
+from .schemas import BomIn, BomOut, BomDecisionIn, ProductionIn, ProductionOut, StockTakeIn, StockTakeOut, WriteOffIn, WriteOffOut
 
 router = Router(tags=["processing"])
 IdemKey = Header(None, alias="Idempotency-Key", description="Client-chosen key; a retry with the same key is safe")
@@ -28,7 +28,7 @@ def declare_bom(request: HttpRequest, book_id: int, payload: BomIn):
 
 
 @router.post("/boms/{bom_id}/decision", response=BomOut, summary="Approve or reject a declared BOM (customs)")
-def decide_bom(request: HttpRequest, bom_id: int, payload: DecisionIn):
+def decide_bom(request: HttpRequest, bom_id: int, payload: BomDecisionIn):
     services.decide_bom(actor=actor(request), bom_id=bom_id, approve=payload.approve)
     return selectors.bom(actor(request), bom_id)
 

@@ -35,7 +35,7 @@ class BomOut(Schema):
     lines: list[BomLineOut]
 
 
-class DecisionIn(Schema):
+class BomDecisionIn(Schema):
     approve: bool
 
 
