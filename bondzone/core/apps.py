@@ -1,6 +1,10 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+AUDIT_ACTIONS = {
+    "enterprise.create": _("enterprise registered"),
+}
+
 
 class CoreConfig(AppConfig):
     name = "bondzone.core"
@@ -8,4 +12,8 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
-        from . import scopes  # noqa: F401  registers scoping rules
+        from . import labels, scopes  # noqa: F401  scopes registers scoping rules
+        from .models import ROLE_LABELS
+
+        labels.register("role", ROLE_LABELS)
+        labels.register("audit_action", AUDIT_ACTIONS)

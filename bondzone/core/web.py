@@ -52,9 +52,9 @@ def page(fn=None, *, login: bool = True):
 
     from django.contrib.auth.decorators import login_required
     from django.http import Http404
-    from django.shortcuts import render
 
     from .domain.errors import NotFound
+    from .views import forbidden
 
     def decorate(view):
         @wraps(view)
@@ -65,7 +65,7 @@ def page(fn=None, *, login: bool = True):
                 raise Http404 from None
             except DomainError as exc:
                 if exc.status == 403:
-                    return render(request, "core/forbidden.html", {"errors": errors_of(exc)}, status=403)
+                    return forbidden(request, errors=errors_of(exc))
                 raise
 
         return login_required(wrapper) if login else wrapper

@@ -1,6 +1,26 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+AUDIT_ACTIONS = {
+    "evaluation.framework_installed": _("evaluation framework installed"),
+    "evaluation.framework_cloned": _("evaluation framework cloned"),
+    "evaluation.framework_settings": _("evaluation framework settings changed"),
+    "evaluation.weights_changed": _("indicator weights changed"),
+    "evaluation.indicator_changed": _("indicator changed"),
+    "evaluation.node_added": _("indicator added"),
+    "evaluation.node_removed": _("indicator removed"),
+    "evaluation.zone_created": _("evaluated zone added"),
+    "evaluation.zone_changed": _("evaluated zone changed"),
+    "evaluation.area_set": _("zone area set"),
+    "evaluation.value_recorded": _("base data value recorded"),
+    "evaluation.values_imported": _("base data imported"),
+    "evaluation.values_computed": _("base data computed from the account books"),
+    "evaluation.run_created": _("evaluation run"),
+    "evaluation.run_reproduced": _("evaluation run reproduced"),
+    "evaluation.run_published": _("evaluation published"),
+    "evaluation.run_unpublished": _("evaluation withdrawn from the public"),
+}
+
 
 class EvaluationConfig(AppConfig):
     """绩效评估: zone evaluation frameworks, indicator values, runs and rankings (part 4, governance)."""
@@ -10,4 +30,8 @@ class EvaluationConfig(AppConfig):
     verbose_name = _("Zone evaluation")
 
     def ready(self):
+        from bondzone.core import labels
+
         from . import permissions, scopes  # noqa: F401
+
+        labels.register("audit_action", AUDIT_ACTIONS)

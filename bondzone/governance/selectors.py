@@ -75,6 +75,11 @@ def task(actor: Actor, task_id: int) -> Task:
     return get_scoped(Task.objects.select_related("lead_unit", "parent", "policy"), actor, task_id)
 
 
+def can_see_task(actor: Actor, task_id: int) -> bool:
+    """Whether a link to the task would open for this reader (an unpublished parent would be a 404)."""
+    return restrict(Task.objects.all(), actor).filter(pk=task_id).exists()
+
+
 def ledger(actor: Actor, *, unit_id: int | None = None, zone_id: int | None = None, year: int | None = None,
            light_filter: str = "", q: str = "", status: str = "", today: date | None = None,
            base: QuerySet | None = None) -> list[Row]:

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from bondzone.core import labels
 from bondzone.core.domain.errors import DomainError, problem
 from bondzone.core.web import actor, errors_of, flash_refusal, new_idempotency_key, page
 
@@ -87,6 +88,7 @@ def task_detail(request, task_id: int):
     today = timezone.localdate()
     return render(request, "governance/task.html", {
         "task": t, "light": selectors.task_light(t, today), "children": selectors.children(a, t.pk),
+        "parent_visible": t.parent_id is not None and selectors.can_see_task(a, t.parent_id),
         "co_units": list(t.co_units.all()), "zones": list(t.zones.all()),
         "reports": selectors.reports(a, task_id=t.pk).prefetch_related("evidence")[:50],
         "extensions": selectors.extensions(a, task_id=t.pk)[:20], "my_units": selectors.my_units(a),
@@ -241,7 +243,7 @@ def leadership(request):
         "series": {lt: [data["per_unit"][u][lt] for u in data["units"]] for lt in ("green", "yellow", "red")},
         "levels": [str(Level(lv).label) for lv, _ in data["issues_by_level"]],
         "issues": [n for _, n in data["issues_by_level"]],
-        "lights": {lt: str(_(lt)) for lt in ("green", "yellow", "red")},
+        "lights": {lt: labels.name("light", lt) for lt in ("green", "yellow", "red")},
     }
     return render(request, "governance/leadership.html", {**data, "chart": chart})
 
