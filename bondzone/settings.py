@@ -75,6 +75,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "bondzone.core.context_processors.actor",
+                "bondzone.core.context_processors.refused_form",
             ],
         },
     },

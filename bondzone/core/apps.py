@@ -1,8 +1,19 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 AUDIT_ACTIONS = {
     "enterprise.create": _("enterprise registered"),
+}
+
+# Field names that mean the same in every form; a flashed problem is named by these, never by its key.
+FIELDS = {
+    "title": _("Title"), "name": _("Name"), "reason": _("Reason"), "progress": _("Progress"),
+    "period": _("Period"), "due_date": _("Due"), "start_date": _("Start"), "new_due": _("New due date"),
+    "status": _("Status"), "weight": _("Weight"), "file": _("File"), "year": _("Year"),
+    "quantity": _("Quantity"), "text": _("What was done"), "problems": _("Problems"),
+    "help_needed": _("Help needed"), "files": _("Evidence files"), "public_summary": _("Public summary"),
+    "unit_id": pgettext_lazy("organisation", "Unit"),
 }
 
 
@@ -17,3 +28,4 @@ class CoreConfig(AppConfig):
 
         labels.register("role", ROLE_LABELS)
         labels.register("audit_action", AUDIT_ACTIONS)
+        labels.register("field", FIELDS)

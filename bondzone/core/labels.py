@@ -40,14 +40,19 @@ def register(kind: str, names: Mapping[str, Any] | Namer) -> None:
     _KINDS[kind] = lookup
 
 
-def name(kind: str, code: Any) -> str:
-    """The code's name in the active language, or the code itself when it has none."""
+_CODE = object()
+
+
+def name(kind: str, code: Any, default: Any = _CODE) -> str:
+    """The code's name in the active language, or (without a `default`) the code itself when it has none."""
     if code is None or code == "":
         return ""
     code = str(code)
     namer = _KINDS.get(kind)
     found = namer(code) if namer else None
-    return str(found) if found not in (None, "") else code
+    if found not in (None, ""):
+        return str(found)
+    return code if default is _CODE else default
 
 
 def coded(kind: str, code: Any) -> str:

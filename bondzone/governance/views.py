@@ -93,10 +93,25 @@ def task_detail(request, task_id: int):
         "reports": selectors.reports(a, task_id=t.pk).prefetch_related("evidence")[:50],
         "extensions": selectors.extensions(a, task_id=t.pk)[:20], "my_units": selectors.my_units(a),
         "reminders": selectors.reminders(a).filter(task_id=t.pk)[:20], "idempotency_key": new_idempotency_key(),
-        "period": period_of(today, t.cadence), "today": today, "can_review": a.can("governance.review"),
+        **_report_period(a, t, today), "today": today, "can_review": a.can("governance.review"),
+        "start_value": t.start_date.isoformat() if t.start_date else "",
+        "due_value": t.due_date.isoformat() if t.due_date else "",
         "can_manage": a.can("governance.manage"), "statuses": TaskStatus.choices,
         "all_units": selectors.units(a).only("id", "name") if a.can("governance.manage") else [],
     })
+
+
+def _report_period(a, t, today) -> dict:
+    """The period the report form suggests: the current one, unless the reader's unit has reported it
+    already (then the field is left empty and the reported periods are listed)."""
+    current = period_of(today, t.cadence)
+    reported = selectors.reported_periods(a, task_id=t.pk)
+    return {"current_period": current, "period": "" if current in reported else current,
+            "reported_periods": sorted(reported, reverse=True)[:6]}
+
+
+REPORT_FIELDS = ("unit_id", "period", "progress", "text", "problems", "help_needed", "files")
+EXTENSION_FIELDS = ("unit_id", "new_due", "reason")
 
 
 @require_POST
@@ -111,7 +126,7 @@ def report_create(request, task_id: int):
                                idempotency_key=request.POST.get("idempotency_key") or None)
         messages.success(request, _("Progress report submitted for review."))
     except DomainError as exc:
-        flash_refusal(request, exc)
+        flash_refusal(request, exc, form="report", fields=REPORT_FIELDS)
     return redirect("governance:task", task_id=task_id)
 
 
@@ -133,7 +148,7 @@ def task_edit(request, task_id: int):
         services.update_task(actor=a, task_id=task_id, data=data)
         messages.success(request, _("Saved."))
     except DomainError as exc:
-        flash_refusal(request, exc)
+        flash_refusal(request, exc, form="edit", fields=EDITABLE)
     return redirect("governance:task", task_id=task_id)
 
 
@@ -191,7 +206,7 @@ def extension_create(request, task_id: int):
                                    new_due=request.POST.get("new_due", ""), reason=request.POST.get("reason", ""))
         messages.success(request, _("Extension requested."))
     except DomainError as exc:
-        flash_refusal(request, exc)
+        flash_refusal(request, exc, form="extension", fields=EXTENSION_FIELDS)
     return redirect("governance:task", task_id=task_id)
 
 
