@@ -130,3 +130,30 @@ def test_main_pages_have_no_serious_accessibility_violations(page: Page, live_se
         page.goto(base + path)
         found[path] = serious(page)
     assert {p: v for p, v in found.items() if v} == {}
+
+
+ERRORS = {"zh-hans": {"not_a_number": "不是数字", "progress": "进度"},
+          "en": {"not_a_number": "is not a number", "progress": "Progress"}}
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_refused_report_shows_the_error_in_its_field_at_phone_width(page: Page, live_server, gov_world, language):  # noqa: F811
+    base, t = live_server.url, ERRORS[language]
+    page.set_viewport_size(PHONE)
+    choose_language(page, base, language)
+    log_in(page, base, "zone_a")
+    page.goto(f"{base}/governance/tasks/{gov_world.measure.pk}/")
+    page.fill("#report-progress", "七十")
+    page.fill("#report-text", "完成了选址")
+    with page.expect_navigation():
+        page.click("#report-form button[type=submit]")
+    field = page.locator("#report-progress")
+    expect(field).to_have_attribute("aria-invalid", "true")
+    expect(field).to_have_value("七十")
+    expect(field).to_be_focused()
+    error = page.locator("#report-progress-error")
+    expect(error).to_contain_text(t["not_a_number"])
+    assert error.evaluate("e => e.previousElementSibling.id") == "report-progress"
+    expect(page.locator("#report-text")).to_have_value("完成了选址")
+    expect(page.locator(".messages")).not_to_contain_text("progress:")
+    shot(page, f"phone-report-error-{language}")
