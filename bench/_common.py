@@ -1,5 +1,6 @@
-"""What every ledger benchmark shares: a throw-away database (PostgreSQL `bondzone_bench`, created and
-dropped here, or a SQLite file in a temp dir) migrated through Django, and logging."""
+"""What every ledger benchmark shares: a throw-away database (PostgreSQL `bondzone_bench`, or the name in
+BONDZONE_BENCH_DB, created and dropped here, or a SQLite file in a temp dir) migrated through Django, and
+logging."""
 
 from __future__ import annotations
 
@@ -9,7 +10,8 @@ import sys
 from pathlib import Path
 
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
-PG_BENCH = "postgresql://postgres@127.0.0.1:5432/bondzone_bench"
+PG_BENCH_DB = os.environ.get("BONDZONE_BENCH_DB", "bondzone_bench")  # one per person on a shared server
+PG_BENCH = f"postgresql://postgres@127.0.0.1:5432/{PG_BENCH_DB}"
 
 
 def log(*a) -> None:
@@ -24,9 +26,9 @@ def pg_recreate(drop_only: bool = False) -> None:
     import psycopg
 
     with psycopg.connect(PG_ADMIN, autocommit=True) as c:
-        c.execute("DROP DATABASE IF EXISTS bondzone_bench WITH (FORCE)")
+        c.execute(f'DROP DATABASE IF EXISTS "{PG_BENCH_DB}" WITH (FORCE)')
         if not drop_only:
-            c.execute("CREATE DATABASE bondzone_bench")
+            c.execute(f'CREATE DATABASE "{PG_BENCH_DB}"')
 
 
 def django_setup(db: str, tmp: str) -> None:

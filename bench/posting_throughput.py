@@ -31,17 +31,16 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import os
 import platform
-import queue
 import random
 import tempfile
-import threading
 import time
 import uuid
 from datetime import date, timedelta
 
-from _common import PG_ADMIN, PG_BENCH, django_setup, log, pg_recreate  # noqa: E402
+from _common import PG_ADMIN, PG_BENCH, PG_BENCH_DB, django_setup, log, pg_recreate  # noqa: E402
 
 SEED_UNITS = 1_000_000
 
@@ -50,8 +49,8 @@ def key() -> str:
     return uuid.uuid4().hex
 
 
-def build(n_items: int):
-    """Zone, enterprise, an enterprise user, a customs user, two books of n_items items each."""
+def build(n_items: int, n_books: int):
+    """Zone, enterprise, an enterprise user, a customs user, n_books books of n_items items each."""
     from django.utils import timezone
 
     from bondzone.core.actor import actor_of
@@ -66,7 +65,7 @@ def build(n_items: int):
     customs = actor_of(create_user(username="customs", password="bench-pass-1", role=Role.CUSTOMS))
     today = timezone.localdate()
     books = []
-    for number in ("T0110W000001", "T0110W000002"):
+    for number in (f"T0110W{n:06d}" for n in range(1, n_books + 1)):
         book = services.create_book(actor=customs, enterprise_id=ent.pk, number=number, kind="T",
                                     valid_from=today - timedelta(days=400), valid_until=today + timedelta(days=400))
         for item_no in range(1, n_items + 1):
@@ -104,43 +103,75 @@ def gen_specs(rng: random.Random, n: int, n_items: int, n_lines: int, outbound: 
     return specs
 
 
-# ------------------------------------------------------------------ service side
-def run_service(customs, list_ids: list[int], workers: int) -> dict:
-    from django.db import connection
+# ------------------------------------------------------------------ processes
+# Both sides run as forked worker processes (as the service is deployed: several gunicorn / worker
+# processes, each with its own connection). Each worker connects, then waits at a barrier; the clock runs
+# from the barrier to the last worker's end, so process start and connection set-up are not timed.
+CTX = multiprocessing.get_context("fork")
 
+
+def _run_workers(target, work: list, workers: int, *args) -> dict:
+    q = CTX.Queue()
+    for w in work:
+        q.put(w)
+    for _ in range(workers):
+        q.put(None)
+    out = CTX.Queue()
+    barrier = CTX.Barrier(workers + 1)
+    procs = [CTX.Process(target=target, args=(q, out, barrier, *args)) for _ in range(workers)]
+    for p in procs:
+        p.start()
+    barrier.wait()
+    t0 = time.perf_counter()
+    results = [out.get() for _ in procs]
+    seconds = time.perf_counter() - t0
+    for p in procs:
+        p.join()
+    return {"seconds": seconds, "errors": [e for r in results for e in r["errors"]],
+            "retries": sum(r["retries"] for r in results), "done": sum(r["done"] for r in results)}
+
+
+# ------------------------------------------------------------------ service side
+def _service_worker(q, out, barrier, customs, two_stage: bool) -> None:
+    from django.db import OperationalError, connection
+
+    from bondzone.core import idempotency
     from bondzone.supervision import services
 
-    q: queue.Queue = queue.Queue()
-    for lid in list_ids:
-        q.put(lid)
-    errors: list[str] = []
+    counts = {"retries": 0, "done": 0, "errors": []}
+    original_run_once = idempotency._run_once
 
-    def worker() -> None:
+    def counting_run_once(*a, **kw):  # core.idempotency retries deadlocks silently: count them
         try:
-            while True:
-                try:
-                    lid = q.get_nowait()
-                except queue.Empty:
-                    return
-                try:
-                    services.approve_list(actor=customs, list_id=lid, idempotency_key=key())
-                except Exception as exc:  # noqa: BLE001 - counted and reported
-                    errors.append(f"{type(exc).__name__}: {exc}"[:200])
-        finally:
-            connection.close()
+            return original_run_once(*a, **kw)
+        except OperationalError as exc:
+            if idempotency._retryable(exc):
+                counts["retries"] += 1
+            raise
 
-    threads = [threading.Thread(target=worker) for _ in range(workers)]
-    t0 = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return {"seconds": time.perf_counter() - t0, "errors": errors}
+    idempotency._run_once = counting_run_once
+    connection.ensure_connection()
+    barrier.wait()
+    for lid in iter(q.get, None):
+        try:
+            services.approve_list(actor=customs, list_id=lid, idempotency_key=key())
+            if two_stage:
+                services.pass_goods(actor=customs, list_id=lid, event_id=key(), idempotency_key=key())
+            counts["done"] += 1
+        except Exception as exc:  # noqa: BLE001 - counted and reported
+            counts["errors"].append(f"{type(exc).__name__}: {exc}"[:200])
+    connection.close()
+    out.put(counts)
+
+
+def run_service(customs, list_ids: list[int], workers: int, two_stage: bool) -> dict:
+    return _run_workers(_service_worker, list_ids, workers, customs, two_stage)
 
 
 # ------------------------------------------------------------------ floor side
-def floor_jobs(list_ids: list[int]) -> list[list[tuple[int, int, int]]]:
-    """Per list: [(account_id, line_id, signed_units)] read before timing (the floor knows its lines)."""
+def floor_jobs(list_ids: list[int]) -> list[tuple]:
+    """Per list, read before timing (the floor knows its lines): (list id, account ids sorted, net delta per
+    account, and per line: account id, line id, signed delta), quantities in the stored 10^-5 units."""
     from bondzone.supervision.models import StockAccount, VerificationList
 
     jobs = []
@@ -148,117 +179,139 @@ def floor_jobs(list_ids: list[int]) -> list[list[tuple[int, int, int]]]:
     for lid in list_ids:
         v = VerificationList.objects.get(pk=lid)
         sign = 1 if v.direction == "I" else -1
-        rows = []
-        for line_id, item_id, status, unit, quantity in v.lines.values_list("pk", "item_id", "goods_status", "unit",
-                                                                            "quantity"):
-            rows.append((acc[(item_id, status, unit)], line_id, sign * int(quantity * 100000)))
-        jobs.append(rows)
+        lines = [(acc[(item_id, status, unit)], line_id, sign * int(quantity * 100000))
+                 for line_id, item_id, status, unit, quantity
+                 in v.lines.values_list("pk", "item_id", "goods_status", "unit", "quantity")]
+        net: dict[int, int] = {}
+        for a, _, d in lines:
+            net[a] = net.get(a, 0) + d
+        ids = sorted(net)
+        jobs.append((lid, ids, [net[a] for a in ids], lines))
     return jobs
 
 
-def run_floor(db: str, sqlite_path: str | None, jobs, workers: int) -> dict:
-    q: queue.Queue = queue.Queue()
-    for j in jobs:
-        q.put(j)
-    errors: list[str] = []
-    retries = [0]
-    lock = threading.Lock()
-    today = date.today()
+# PostgreSQL, form "set": lock the balance rows in id order, one set-based guarded UPDATE, one INSERT … SELECT
+# of the entries, the list's status; BEGIN … COMMIT (6 round trips).
+PG_LOCK = "SELECT id FROM supervision_stockaccount WHERE id = ANY(%s) ORDER BY id FOR UPDATE"
+PG_UPDATE = ("UPDATE supervision_stockaccount a SET posted = a.posted + u.d "
+             "FROM unnest(%s::bigint[], %s::bigint[]) AS u(id, d) WHERE a.id = u.id AND a.posted + u.d >= a.reserved")
+PG_ENTRIES = ("INSERT INTO supervision_stockentry (account_id, line_id, posted_delta, reserved_delta, effective_date, "
+              "recorded_at) SELECT u.a, u.l, u.d, 0, %s, now() "
+              "FROM unnest(%s::bigint[], %s::bigint[], %s::bigint[]) AS u(a, l, d)")
+PG_LIST = ("UPDATE supervision_verificationlist SET status = 'approved', decided_at = now(), effective_date = %s "
+           "WHERE id = %s AND status = 'submitted'")
+# form "cte": the same work as ONE statement (lock in id order, guarded update, list status, entries) between
+# BEGIN and COMMIT; the entries are inserted only if every account passed its guard and the list was found.
+PG_ONE = """
+WITH locked AS (SELECT id FROM supervision_stockaccount WHERE id = ANY(%(ids)s) ORDER BY id FOR UPDATE),
+upd AS (UPDATE supervision_stockaccount a SET posted = a.posted + u.d
+        FROM unnest(%(ids)s::bigint[], %(net)s::bigint[]) AS u(id, d), locked
+        WHERE a.id = u.id AND locked.id = a.id AND a.posted + u.d >= a.reserved RETURNING a.id),
+lst AS (UPDATE supervision_verificationlist SET status = 'approved', decided_at = now(), effective_date = %(day)s
+        WHERE id = %(list)s AND status = 'submitted' RETURNING id)
+INSERT INTO supervision_stockentry (account_id, line_id, posted_delta, reserved_delta, effective_date, recorded_at)
+SELECT u.a, u.l, u.d, 0, %(day)s, now() FROM unnest(%(a)s::bigint[], %(l)s::bigint[], %(d)s::bigint[]) AS u(a, l, d)
+WHERE (SELECT count(*) FROM upd) = %(n)s AND EXISTS (SELECT 1 FROM lst)
+"""
+# SQLite (no row locks: BEGIN IMMEDIATE takes the write lock), form "set": set-based guarded UPDATE … FROM
+# json_each, INSERT … SELECT FROM json_each, the list's status. Form "many": executemany of one guarded
+# UPDATE per account (sqlite3 loops in C over one prepared statement), one multi-row INSERT, the list.
+SQ_UPDATE = ("UPDATE supervision_stockaccount AS a SET posted = a.posted + v.d FROM (SELECT "
+             "json_extract(value, '$[0]') AS id, json_extract(value, '$[1]') AS d FROM json_each(?)) AS v "
+             "WHERE a.id = v.id AND a.posted + v.d >= a.reserved")
+SQ_ENTRIES = ("INSERT INTO supervision_stockentry (account_id, line_id, posted_delta, reserved_delta, effective_date, "
+              "recorded_at) SELECT json_extract(value, '$[0]'), json_extract(value, '$[1]'), "
+              "json_extract(value, '$[2]'), 0, ?, ? FROM json_each(?)")
+SQ_UPDATE_ONE = "UPDATE supervision_stockaccount SET posted = posted + ? WHERE id = ? AND posted + ? >= reserved"
+SQ_LIST = ("UPDATE supervision_verificationlist SET status = 'approved', decided_at = ?, effective_date = ? "
+           "WHERE id = ? AND status = 'submitted'")
 
-    def post_pg(conn, rows) -> None:
+
+class Refused(Exception):
+    pass
+
+
+def _post_pg(conn, form: str, job, day) -> None:
+    lid, ids, net, lines = job
+    a, ln, d = (list(c) for c in zip(*lines))
+    with conn.transaction():
+        cur = conn.cursor()
+        if form == "cte":
+            cur.execute(PG_ONE, {"ids": ids, "net": net, "day": day, "list": lid, "a": a, "l": ln, "d": d,
+                                 "n": len(ids)})
+            if cur.rowcount != len(lines):
+                raise Refused(f"list {lid}: {cur.rowcount}/{len(lines)} entries")
+            return
+        cur.execute(PG_LOCK, (ids,))
+        cur.execute(PG_UPDATE, (ids, net))
+        if cur.rowcount != len(ids):
+            raise Refused(f"list {lid}: guard refused ({cur.rowcount}/{len(ids)})")
+        cur.execute(PG_ENTRIES, (day, a, ln, d))
+        cur.execute(PG_LIST, (day, lid))
+        if cur.rowcount != 1:
+            raise Refused(f"list {lid} not submitted")
+
+
+def _post_sqlite(conn, form: str, job, day) -> None:
+    lid, ids, net, lines = job
+    now = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime())
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        if form == "set":
+            cur = conn.execute(SQ_UPDATE, (json.dumps(list(zip(ids, net))),))
+            if cur.rowcount != len(ids):
+                raise Refused(f"list {lid}: guard refused ({cur.rowcount}/{len(ids)})")
+            conn.execute(SQ_ENTRIES, (day, now, json.dumps(lines)))
+        else:
+            cur = conn.executemany(SQ_UPDATE_ONE, [(n, i, n) for i, n in zip(ids, net)])
+            if cur.rowcount != len(ids):
+                raise Refused(f"list {lid}: guard refused ({cur.rowcount}/{len(ids)})")
+            values = ", ".join(["(?, ?, ?, 0, ?, ?)"] * len(lines))
+            conn.execute("INSERT INTO supervision_stockentry (account_id, line_id, posted_delta, reserved_delta, "
+                         f"effective_date, recorded_at) VALUES {values}",
+                         [v for a, ln, d in lines for v in (a, ln, d, day, now)])
+        if conn.execute(SQ_LIST, (now, day, lid)).rowcount != 1:
+            raise Refused(f"list {lid} not submitted")
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
+def _floor_worker(q, out, barrier, db: str, form: str, sqlite_path: str | None) -> None:
+    counts = {"retries": 0, "done": 0, "errors": []}
+    if db == "postgres":
         import psycopg
 
-        ids = sorted({a for a, _, _ in rows})
-        deltas: dict[int, int] = {}
-        for a, _, d in rows:
-            deltas[a] = deltas.get(a, 0) + d
-        for attempt in range(3):
+        conn = psycopg.connect(PG_BENCH)
+        day = date.today()
+        post, retryable = _post_pg, (psycopg.errors.DeadlockDetected, psycopg.errors.SerializationFailure)
+    else:
+        import sqlite3
+
+        conn = sqlite3.connect(sqlite_path, timeout=30, isolation_level=None)
+        for pragma in ("journal_mode=WAL", "synchronous=NORMAL", "foreign_keys=ON"):
+            conn.execute(f"PRAGMA {pragma}")
+        day = date.today().isoformat()
+        post, retryable = _post_sqlite, ()
+    barrier.wait()
+    for job in iter(q.get, None):
+        for _attempt in range(3):
             try:
-                with conn.transaction():
-                    cur = conn.cursor()
-                    cur.execute("SELECT id, posted, reserved FROM supervision_stockaccount WHERE id = ANY(%s) "
-                                "ORDER BY id FOR UPDATE", (ids,))
-                    if len(cur.fetchall()) != len(ids):
-                        raise RuntimeError("missing account")
-                    cur.executemany(
-                        "UPDATE supervision_stockaccount SET posted = posted + %s WHERE id = %s AND posted + %s >= reserved",
-                        [(deltas[a], a, deltas[a]) for a in ids],
-                    )
-                    if cur.rowcount != len(ids):
-                        raise RuntimeError(f"guarded update refused ({cur.rowcount}/{len(ids)})")
-                    now = time.time()
-                    values = ", ".join(["(%s, %s, %s, 0, %s, to_timestamp(%s))"] * len(rows))
-                    params = [v for a, line, d in rows for v in (a, line, d, today, now)]
-                    cur.execute("INSERT INTO supervision_stockentry (account_id, line_id, posted_delta, reserved_delta, "
-                                f"effective_date, recorded_at) VALUES {values}", params)
-                return
-            except (psycopg.errors.DeadlockDetected, psycopg.errors.SerializationFailure):
-                with lock:
-                    retries[0] += 1
-        raise RuntimeError("gave up after 3 deadlocks")
+                post(conn, form, job, day)
+                counts["done"] += 1
+                break
+            except retryable:
+                counts["retries"] += 1
+            except Exception as exc:  # noqa: BLE001 - counted and reported
+                counts["errors"].append(f"{type(exc).__name__}: {exc}"[:200])
+                break
+    conn.close()
+    out.put(counts)
 
-    def post_sqlite(conn, rows) -> None:
-        ids = sorted({a for a, _, _ in rows})
-        deltas: dict[int, int] = {}
-        for a, _, d in rows:
-            deltas[a] = deltas.get(a, 0) + d
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            marks = ", ".join("?" * len(ids))
-            got = conn.execute(f"SELECT id, posted, reserved FROM supervision_stockaccount WHERE id IN ({marks}) "
-                               "ORDER BY id", ids).fetchall()
-            if len(got) != len(ids):
-                raise RuntimeError("missing account")
-            cur = conn.executemany(
-                "UPDATE supervision_stockaccount SET posted = posted + ? WHERE id = ? AND posted + ? >= reserved",
-                [(deltas[a], a, deltas[a]) for a in ids],
-            )
-            if cur.rowcount != len(ids):
-                raise RuntimeError(f"guarded update refused ({cur.rowcount}/{len(ids)})")
-            now = time.strftime("%Y-%m-%d %H:%M:%S", time.gmtime())
-            values = ", ".join(["(?, ?, ?, 0, ?, ?)"] * len(rows))
-            params = [v for a, line, d in rows for v in (a, line, d, today.isoformat(), now)]
-            conn.execute("INSERT INTO supervision_stockentry (account_id, line_id, posted_delta, reserved_delta, "
-                         f"effective_date, recorded_at) VALUES {values}", params)
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
 
-    def worker() -> None:
-        if db == "postgres":
-            import psycopg
-
-            conn = psycopg.connect(PG_BENCH, autocommit=True)
-            post = post_pg
-        else:
-            import sqlite3
-
-            conn = sqlite3.connect(sqlite_path, timeout=30, isolation_level=None)
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=NORMAL")
-            conn.execute("PRAGMA foreign_keys=ON")
-            post = post_sqlite
-        try:
-            while True:
-                try:
-                    rows = q.get_nowait()
-                except queue.Empty:
-                    return
-                try:
-                    post(conn, rows)
-                except Exception as exc:  # noqa: BLE001 - counted and reported
-                    errors.append(f"{type(exc).__name__}: {exc}"[:200])
-        finally:
-            conn.close()
-
-    threads = [threading.Thread(target=worker) for _ in range(workers)]
-    t0 = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return {"seconds": time.perf_counter() - t0, "errors": errors, "retries": retries[0]}
+def run_floor(db: str, form: str, sqlite_path: str | None, jobs, workers: int) -> dict:
+    return _run_workers(_floor_worker, jobs, workers, db, form, sqlite_path)
 
 
 def pg_deadlocks() -> int:
@@ -266,7 +319,7 @@ def pg_deadlocks() -> int:
 
     with psycopg.connect(PG_ADMIN, autocommit=True) as c:
         c.execute("SELECT pg_stat_clear_snapshot()")
-        return int(c.execute("SELECT deadlocks FROM pg_stat_database WHERE datname = 'bondzone_bench'").fetchone()[0])
+        return int(c.execute("SELECT deadlocks FROM pg_stat_database WHERE datname = %s", (PG_BENCH_DB,)).fetchone()[0])
 
 
 def check_invariants() -> dict:
@@ -287,13 +340,16 @@ def check_invariants() -> dict:
     return {"balance_rows_not_equal_fold": mismatched, "negative_balances": negative, "entries": entries}
 
 
+FLOOR_FORMS = {"postgres": ("set", "cte"), "sqlite": ("set", "many")}
+
+
 def main() -> None:
     p = argparse.ArgumentParser()
     p.add_argument("--db", choices=["postgres", "sqlite"], default="postgres")
     p.add_argument("--lists", type=int, default=400, help="timed lists per side")
     p.add_argument("--lines", type=int, default=50)
     p.add_argument("--items", type=int, default=200)
-    p.add_argument("--workers", type=int, default=4)
+    p.add_argument("--workers", type=int, default=4, help="processes per side")
     p.add_argument("--rounds", type=int, default=2)
     p.add_argument("--outbound", type=float, default=0.5)
     p.add_argument("--seed", type=int, default=2026)
@@ -302,65 +358,56 @@ def main() -> None:
 
     tmp = tempfile.mkdtemp(prefix="bz-bench-post-")
     django_setup(args.db, tmp)
-    from bondzone.core import idempotency
-    from django.db import OperationalError, connection
+    from django.db import connection
 
-    # Count the deadlocks / serialization failures core.idempotency retries silently.
-    svc_retries = [0]
-    svc_lock = threading.Lock()
-    original_run_once = idempotency._run_once
+    from bondzone.supervision import services
 
-    def counting_run_once(*a, **kw):
-        try:
-            return original_run_once(*a, **kw)
-        except OperationalError as exc:
-            if idempotency._retryable(exc):
-                with svc_lock:
-                    svc_retries[0] += 1
-            raise
-
-    idempotency._run_once = counting_run_once
-
+    forms = FLOOR_FORMS[args.db]
+    two_stage = hasattr(services, "pass_goods")
     rng = random.Random(args.seed)
     t_setup = time.perf_counter()
-    owner, customs, (book_svc, book_raw) = build(args.items)
-    for book in (book_svc, book_raw):  # seed every account so outbound lists never overdraw
-        from bondzone.supervision import services
-
+    owner, customs, books = build(args.items, 1 + len(forms))
+    for book in books:  # seed every account so outbound lists never overdraw
         (seed_id,) = make_lists(owner, book, [("I", [(i, SEED_UNITS) for i in range(1, args.items + 1)])])
         services.approve_list(actor=customs, list_id=seed_id, idempotency_key=key())
-    svc_specs = gen_specs(rng, args.lists, args.items, args.lines, args.outbound)
-    raw_specs = gen_specs(rng, args.lists, args.items, args.lines, args.outbound)
-    svc_ids = make_lists(owner, book_svc, svc_specs)
-    raw_ids = make_lists(owner, book_raw, raw_specs)
-    jobs = floor_jobs(raw_ids)
+        if two_stage:
+            services.pass_goods(actor=customs, list_id=seed_id, event_id=key(), idempotency_key=key())
+    svc_ids = make_lists(owner, books[0], gen_specs(rng, args.lists, args.items, args.lines, args.outbound))
+    floor_ids = {f: make_lists(owner, b, gen_specs(rng, args.lists, args.items, args.lines, args.outbound))
+                 for f, b in zip(forms, books[1:], strict=True)}
+    jobs = {f: floor_jobs(ids) for f, ids in floor_ids.items()}
     if args.db == "postgres":
         with connection.cursor() as cur:
             cur.execute("VACUUM ANALYZE")
     sqlite_path = connection.settings_dict["NAME"] if args.db == "sqlite" else None
-    connection.close()
-    log(f"setup: {time.perf_counter() - t_setup:.1f} s ({args.lists} lists x {args.lines} lines per side)")
+    connection.close()  # the workers are forked: none may inherit an open connection
+    log(f"setup: {time.perf_counter() - t_setup:.1f} s ({args.lists} lists x {args.lines} lines per side, "
+        f"floor forms {', '.join(forms)}, two-stage {two_stage})")
 
     dl0 = pg_deadlocks() if args.db == "postgres" else None
-    svc = {"seconds": 0.0, "errors": []}
-    raw = {"seconds": 0.0, "errors": [], "retries": 0}
+    sides = {"service": [], **{f: [] for f in forms}}
     per = -(-args.lists // args.rounds)
     for r in range(args.rounds):
         sl = slice(r * per, (r + 1) * per)
-        f = run_floor(args.db, sqlite_path, jobs[sl], args.workers)
-        s = run_service(customs, svc_ids[sl], args.workers)
-        n = len(jobs[sl]) * args.lines
-        log(f"round {r + 1}: floor {n / f['seconds']:,.0f} lines/s, service {n / s['seconds']:,.0f} lines/s")
-        for k in ("seconds", "errors"):
-            raw[k] += f[k]
-            svc[k] += s[k]
-        raw["retries"] += f["retries"]
+        order = [*forms, "service"] if r % 2 == 0 else ["service", *reversed(forms)]
+        rates = []
+        for side in order:
+            if side == "service":
+                res = run_service(customs, svc_ids[sl], args.workers, two_stage)
+            else:
+                res = run_floor(args.db, side, sqlite_path, jobs[side][sl], args.workers)
+            sides[side].append(res)
+            rates.append(f"{side} {len(svc_ids[sl]) * args.lines / res['seconds']:,.0f}")
+        log(f"round {r + 1} (lines/s): " + ", ".join(rates))
     time.sleep(0.7)  # let the statistics collector see the last transactions
     dl1 = pg_deadlocks() if args.db == "postgres" else None
 
     lines_total = args.lists * args.lines
-    svc_rate = lines_total / svc["seconds"]
-    raw_rate = lines_total / raw["seconds"]
+    total = {side: {"seconds": sum(x["seconds"] for x in runs), "errors": [e for x in runs for e in x["errors"]],
+                    "retries": sum(x["retries"] for x in runs), "done": sum(x["done"] for x in runs)}
+             for side, runs in sides.items()}
+    rate = {side: lines_total / t["seconds"] for side, t in total.items()}
+    best = max(forms, key=lambda f: rate[f])
     inv = check_invariants()
     from bondzone.supervision.models import VerificationList
 
@@ -373,26 +420,27 @@ def main() -> None:
         "bench": "posting_throughput",
         "db": args.db,
         "db_version": _db_version(args.db),
-        "path": "services.approve_list (idempotency.run -> ledger.post -> audit)",
+        "path": "services.approve_list" + (" + services.pass_goods" if two_stage else "")
+                + f" in {args.workers} worker processes",
         "workers": args.workers,
         "lists_per_side": args.lists,
         "lines_per_list": args.lines,
         "items": args.items,
         "outbound_share": args.outbound,
         "rounds": args.rounds,
-        "service_lines_per_s": round(svc_rate),
-        "floor_lines_per_s": round(raw_rate),
-        "ratio": round(svc_rate / raw_rate, 3),
-        "service_lists_per_s": round(args.lists / svc["seconds"], 1),
-        "floor_lists_per_s": round(args.lists / raw["seconds"], 1),
-        "service_ms_per_list_per_worker": round(svc["seconds"] * 1000 * args.workers / args.lists, 2),
-        "floor_ms_per_list_per_worker": round(raw["seconds"] * 1000 * args.workers / args.lists, 2),
+        "service_lines_per_s": round(rate["service"]),
+        **{f"floor_{f}_lines_per_s": round(rate[f]) for f in forms},
+        "floor": best,
+        "floor_lines_per_s": round(rate[best]),
+        "ratio": round(rate["service"] / rate[best], 3),
+        "service_ms_per_list_per_worker": round(total["service"]["seconds"] * 1000 * args.workers / args.lists, 2),
+        "floor_ms_per_list_per_worker": round(total[best]["seconds"] * 1000 * args.workers / args.lists, 2),
         "pg_deadlocks": (dl1 - dl0) if dl0 is not None else None,
-        "service_retries": svc_retries[0],
-        "floor_retries": raw["retries"],
-        "service_errors": len(svc["errors"]),
-        "floor_errors": len(raw["errors"]),
-        "first_errors": (svc["errors"] + raw["errors"])[:3],
+        "service_retries": total["service"]["retries"],
+        "floor_retries": sum(total[f]["retries"] for f in forms),
+        "service_errors": len(total["service"]["errors"]),
+        "floor_errors": sum(len(total[f]["errors"]) for f in forms),
+        "first_errors": [e for t in total.values() for e in t["errors"]][:3],
         "service_lists_approved": approved,
         **inv,
         "python": platform.python_version(),

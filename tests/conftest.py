@@ -92,7 +92,8 @@ def post_list(world: World, *, direction: str, lines: list[tuple[int, str]], uni
     book = book or world.book_a
     units = unit_of or {1: "007", 2: "035", 3: "011"}
     owner, customs = world.actor(enterprise_user), world.actor("customs")
-    data = {"direction": direction, "trade_mode": "5034",
+    # 5034 (一线) carries bonded goods only; domestic goods come and go across the second line (5000)
+    data = {"direction": direction, "trade_mode": "5034" if status == "bonded" else "5000",
             "lines": [{"item_no": i, "quantity": q, "unit": units[i], "goods_status": status, "value": "1.00"}
                       for i, q in lines]}
     vlist = services.create_list(actor=owner, book_id=book.pk, data=data, idempotency_key=key())

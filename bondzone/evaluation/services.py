@@ -15,7 +15,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Max, Sum
+from django.db.models import F, Max
 
 from bondzone.core import audit, idempotency
 from bondzone.core.actor import Actor
@@ -553,23 +553,18 @@ def import_values(*, actor: Actor, rows: list[dict]) -> list[SeriesValue]:
 
 
 def platform_figures(zone: EvalZone, year: int) -> dict[str, tuple[Decimal, str]]:
-    """Series computed from the account books of a platform zone for a calendar year: trade by trade
-    mode from approved lists that were not reversed (counter-lists excluded), and active enterprises
-    (with at least one such list). Returns {series: (value, provenance)}."""
-    from bondzone.supervision.models import VerificationList, VerificationListLine
+    """Series computed from the account books of a platform zone for a calendar year: trade by zone
+    crossing and trade mode from approved lists that were not reversed (counter-lists excluded), and active
+    enterprises (with at least one such list). Returns {series: (value, provenance)}."""
+    from bondzone.supervision import selectors as supervision
 
-    lists = (VerificationList.objects.filter(zone_id=zone.zone_id, status="approved", effective_date__year=year,
-                                             reverses__isnull=True, reversed_by__isnull=True))
-    rows = (VerificationListLine.objects.filter(vlist__in=lists)
-            .values("vlist__trade_mode", "currency").annotate(total=Sum("value")))
+    totals, n_lists, active = supervision.zone_trade(zone.zone_id, year)
     fx = {k: Decimal(str(v)) for k, v in getattr(settings, "BONDZONE_FX_RATES", tradestats.DEFAULT_FX).items()}
-    missing = sorted({r["currency"] for r in rows} - set(fx))
+    missing = sorted({t.currency for t in totals} - set(fx))
     if missing:
         raise DomainError(problem("year", "no_fx_rate", currency=", ".join(missing)))
     trade = tradestats.trade_series(
-        [tradestats.TradeRow(r["vlist__trade_mode"], r["currency"], r["total"] or Decimal(0)) for r in rows], fx)
-    n_lists = lists.count()
-    active = lists.values("enterprise_id").distinct().count()
+        [tradestats.TradeRow(t.trade_mode, t.currency, t.value, t.crossing) for t in totals], fx)
     note = f"{n_lists} approved lists, {year}"
     out = {s: (v, note) for s, v in trade.items()}
     out["active_enterprises"] = (Decimal(active), note)

@@ -14,33 +14,44 @@ from bondzone.core.web import new_idempotency_key
 from . import services
 from .models import BookItem
 
-# per enterprise key: book kind, trade mode in, trade mode out, items (hs, zh, en, unit, legal unit, price CNY)
+# How goods leave each kind of book (trade mode, list type, share), per the trade-mode rules
+# (domain/trade_modes.py): logistics goods go back abroad under 5034; CBEC retail leaves on consolidated
+# lists (1210, list type 8); a processing book's materials are re-exported (0664) or sold across the second
+# line (5000) — 5100 is for finished goods only.
+OUTBOUND = {
+    "5034": [("5034", "0", 1.0)],
+    "1210": [("1210", "8", 1.0)],
+    "5015": [("0664", "0", 0.75), ("5000", "0", 0.25)],
+}
+DOMESTIC_SHARE = 0.1  # inbound lists that bring domestic goods in across the second line (5000, non-bonded)
+
+# per enterprise key: book kind, first-line trade mode in, items (hs, zh, en, unit, legal unit, price CNY)
 CATALOGUE = {
-    "logistics": ("T", "5034", "5034", [
+    "logistics": ("T", "5034", [
         ("8471300000", "笔记本电脑", "Laptop computer", "001", "001", "5200"),
         ("8517130000", "智能手机", "Smartphone", "001", "001", "3100"),
         ("3004909099", "药品（片剂）", "Medicine (tablets)", "140", "035", "260"),
         ("9018390000", "医用导管", "Medical catheter", "011", "011", "85"),
         ("2204210000", "葡萄酒", "Wine", "142", "095", "180"),
     ]),
-    "aviation": ("H", "5015", "5100", [
+    "aviation": ("H", "5015", [
         ("8803300000", "飞机零件（起落架组件）", "Aircraft part (landing gear assembly)", "011", "011", "86000"),
         ("8411910000", "涡轮发动机叶片", "Turbine engine blade", "011", "011", "12000"),
         ("8803200000", "飞机起落架", "Aircraft undercarriage", "006", "006", "450000"),
         ("7326909000", "金属紧固件", "Metal fastener", "035", "035", "95"),
     ]),
-    "culture": ("T", "5034", "5034", [
+    "culture": ("T", "5034", [
         ("9701100000", "油画", "Oil painting", "011", "011", "850000"),
         ("9703000000", "雕塑", "Sculpture", "011", "011", "420000"),
         ("9706000000", "古董", "Antique", "011", "011", "1200000"),
     ]),
-    "cbec": ("T", "1210", "1210", [
+    "cbec": ("T", "1210", [
         ("3304990099", "护肤品", "Skin-care product", "142", "035", "210"),
         ("1901101000", "婴幼儿配方奶粉", "Infant formula", "140", "035", "260"),
         ("2106909090", "膳食补充剂", "Dietary supplement", "142", "035", "150"),
         ("6403990090", "运动鞋", "Sports shoes", "011", "011", "680"),
     ]),
-    "biomed": ("H", "5015", "5100", [
+    "biomed": ("H", "5015", [
         ("3002150000", "免疫制品（疫苗）", "Immunological product (vaccine)", "012", "035", "95"),
         ("3822190000", "诊断试剂", "Diagnostic reagent", "140", "035", "1800"),
         ("9027819000", "实验分析仪器", "Laboratory analyser", "001", "001", "680000"),
@@ -54,7 +65,7 @@ def load(rng: random.Random, enterprises: dict, today: date, lists_per_enterpris
     start = today - timedelta(days=365)
     totals = {"books": 0, "items": 0, "lists": 0}
     for key, enterprise in enterprises.items():
-        kind, mode_in, mode_out, catalogue = CATALOGUE[key]
+        kind, mode_in, catalogue = CATALOGUE[key]
         owner = actor_of(User.objects.get(username=f"ent_{key}"))
         number = f"{kind}{enterprise.zone.customs_office_code}W{enterprise.pk:06d}"
         book = services.create_book(actor=customs, enterprise_id=enterprise.pk, number=number, kind=kind,
@@ -74,6 +85,14 @@ def load(rng: random.Random, enterprises: dict, today: date, lists_per_enterpris
         for n, day in enumerate(days):
             when = start + timedelta(days=day)
             outgoing = n > 2 and rng.random() < 0.45
+            if outgoing:
+                modes = OUTBOUND[mode_in]
+                trade_mode, list_type, _ = rng.choices(modes, weights=[w for *_, w in modes])[0]
+                status = "bonded"
+            elif rng.random() < DOMESTIC_SHARE:
+                trade_mode, list_type, status = "5000", "0", "non_bonded"
+            else:
+                trade_mode, list_type, status = mode_in, "0", "bonded"
             lines = []
             for it in rng.sample(items, k=rng.randint(1, len(items))):
                 if outgoing:
@@ -81,10 +100,8 @@ def load(rng: random.Random, enterprises: dict, today: date, lists_per_enterpris
                         continue
                     qty = rng.randint(1, max(1, stock[it.item_no] // 2))
                     stock[it.item_no] -= qty
-                    status = "bonded"
                 else:
                     qty = rng.randint(5, 200)
-                    status = "non_bonded" if rng.random() < 0.1 else "bonded"
                     if status == "bonded":
                         stock[it.item_no] += qty
                 lines.append({"item_no": it.item_no, "quantity": str(qty), "unit": it.declared_unit,
@@ -92,9 +109,8 @@ def load(rng: random.Random, enterprises: dict, today: date, lists_per_enterpris
                               "currency": "142", "goods_status": status})
             if not lines:
                 continue
-            data = {"direction": "E" if outgoing else "I", "trade_mode": mode_out if outgoing else mode_in,
-                    "list_type": "8" if key == "cbec" and outgoing else "0", "inner_no": f"{key.upper()}-{when:%Y%m%d}-{n:03d}",
-                    "lines": lines}
+            data = {"direction": "E" if outgoing else "I", "trade_mode": trade_mode, "list_type": list_type,
+                    "item_kind": "I", "inner_no": f"{key.upper()}-{when:%Y%m%d}-{n:03d}", "lines": lines}
             vlist = services.create_list(actor=owner, book_id=book.pk, data=data, idempotency_key=new_idempotency_key())
             services.submit_list(actor=owner, list_id=vlist.pk, idempotency_key=new_idempotency_key())
             services.approve_list(actor=customs, list_id=vlist.pk, idempotency_key=new_idempotency_key(),

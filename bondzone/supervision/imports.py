@@ -20,6 +20,7 @@ from bondzone.core.actor import Actor
 from bondzone.core.domain.errors import DomainError, Problem, problem
 from bondzone.core.scoping import get_scoped
 
+from .domain import trade_modes
 from .domain.validation import MAX_LINES, validate_header, validate_line
 from .models import AccountBook
 from .services import book_info, insert_list, items_of
@@ -99,7 +100,7 @@ def parse(book: AccountBook, stream: BinaryIO, fmt: str):
             if group is None:
                 header, header_problems = validate_header({**row, "inner_no": inner_no}, info)
                 problems += [_row_problem(row_no, p) for p in header_problems]
-                group = groups[inner_no] = {"header": header, "first_row": row_no, "first": row, "lines": []}
+                group = groups[inner_no] = {"header": header, "first_row": row_no, "first": row, "lines": [], "rows": []}
             else:
                 for col in HEADER_COLUMNS:
                     if str(row.get(col) or "").strip() != str(group["first"].get(col) or "").strip():
@@ -111,6 +112,7 @@ def parse(book: AccountBook, stream: BinaryIO, fmt: str):
             problems += [_row_problem(row_no, p) for p in line_problems]
             if line is not None:
                 group["lines"].append(line)
+                group["rows"].append(row_no)
             total += 1
             if len(problems) >= MAX_PROBLEMS:
                 break
@@ -123,6 +125,11 @@ def parse(book: AccountBook, stream: BinaryIO, fmt: str):
     if total == 0 and not problems:
         raise DomainError(problem("file", "file_empty"))
     for inner_no, g in groups.items():
+        if g["header"] is not None:
+            row_of = dict(zip((ln.seq for ln in g["lines"]), g["rows"], strict=True))
+            problems += [_row_problem(row_of.get(p.params.get("line"), g["first_row"]),
+                                      Problem(p.field.split("].")[-1], p.code, p.params))
+                         for p in trade_modes.check(g["header"], g["lines"], info, items)]
         if len(g["lines"]) > MAX_LINES:
             problems.append(problem(f"inner_no {inner_no}", "too_many_lines", max=MAX_LINES, count=len(g["lines"])))
     if problems:

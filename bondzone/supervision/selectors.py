@@ -15,8 +15,9 @@ from bondzone.core.actor import Actor
 from bondzone.core.domain.errors import NotFound, problem
 from bondzone.core.scoping import get_scoped, restrict
 
+from .domain import trade_modes
 from .domain.validation import BookInfo
-from .models import AccountBook, BookItem, StockAccount, StockEntry, VerificationList
+from .models import AccountBook, BookItem, StockAccount, StockEntry, VerificationList, VerificationListLine
 
 
 def books(actor: Actor, *, enterprise_id: int | None = None, q: str = "") -> QuerySet[AccountBook]:
@@ -275,3 +276,27 @@ def lock_list_for_posting(actor: Actor, list_id: int, action: str = "change") ->
 
 
 _LIST_ATTNAMES = [f.attname for f in VerificationList._meta.concrete_fields]
+
+
+@dataclass(frozen=True)
+class TradeTotal:
+    """Sum of the values of approved, unreversed list lines of one kind of zone crossing, trade mode and currency."""
+
+    crossing: str  # domain.trade_modes.Crossing: first_line = imports/exports, second_line = 进出区货物 …
+    trade_mode: str
+    currency: str
+    value: Decimal
+
+
+def zone_trade(zone_id: int, year: int) -> tuple[list[TradeTotal], int, int]:
+    """For statistics (evaluation): the trade totals of a zone's approved lists effective in `year` that were
+    not reversed (counter-lists excluded), the number of those lists and of enterprises that filed them.
+    Not scoped: the figures are aggregates the zone's evaluators may see whatever their role."""
+    lists = VerificationList.objects.filter(zone_id=zone_id, status="approved", effective_date__year=year,
+                                            reverses__isnull=True, reversed_by__isnull=True)
+    rows = (VerificationListLine.objects.filter(vlist__in=lists)
+            .values("vlist__trade_mode", "vlist__list_type", "vlist__direction", "currency")
+            .annotate(total=Sum("value")).order_by())
+    totals = [TradeTotal(trade_modes.crossing(r["vlist__trade_mode"], r["vlist__list_type"], r["vlist__direction"]).value,
+                         r["vlist__trade_mode"], r["currency"], r["total"] or Decimal(0)) for r in rows]
+    return totals, lists.count(), lists.values("enterprise_id").distinct().count()

@@ -117,7 +117,7 @@ def codes(exc: DomainError) -> dict[str, str]:
 
 
 def post_valued_list(world: World, *, value: str, trade_mode: str = "5034", currency: str = "142",
-                     enterprise_user: str = "ent_a", book=None, direction: str = "I"):
+                     enterprise_user: str = "ent_a", book=None, direction: str = "I", goods_status: str = "bonded"):
     """An approved inbound list of one line worth `value` (in `currency`), like tests.conftest.post_list
     but with a value large enough to show in 亿元 and a chosen trade mode."""
     from bondzone.supervision import services as sup
@@ -128,7 +128,7 @@ def post_valued_list(world: World, *, value: str, trade_mode: str = "5034", curr
     owner, customs = world.actor(enterprise_user), world.actor("customs")
     vlist = sup.create_list(actor=owner, book_id=book.pk, idempotency_key=key(), data={
         "direction": direction, "trade_mode": trade_mode,
-        "lines": [{"item_no": 1, "quantity": "5", "unit": "007", "goods_status": "bonded", "value": value,
+        "lines": [{"item_no": 1, "quantity": "5", "unit": "007", "goods_status": goods_status, "value": value,
                    "currency": currency}]})
     sup.submit_list(actor=owner, list_id=vlist.pk, idempotency_key=key())
     return sup.approve_list(actor=customs, list_id=vlist.pk, idempotency_key=key())

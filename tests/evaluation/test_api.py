@@ -241,8 +241,8 @@ def test_values_computed_from_the_platform(ev):
 
     post_valued_list(ev.world, value="250000000")
     r = send(client_for("commerce"), "POST", f"{API}/values/compute", {"year": timezone.localdate().year})
-    # two platform zones × (4 trade series + active enterprises)
-    assert r.status_code == 201 and r.json()["rows"] == 2 * 5
+    # two platform zones × (4 trade series + second-line goods + active enterprises)
+    assert r.status_code == 201 and r.json()["rows"] == 2 * 6
     assert SeriesValue.objects.get(zone=ev.zone_a, series="trade_total", source="computed").value == 2.5
     before = snapshot()
     refused(send(client_for("commerce"), "POST", f"{API}/values/compute", {"year": 1066}), 400,

@@ -311,7 +311,7 @@ def test_import_form_shows_row_errors_with_status_400(ev):
 def test_compute_form(ev):
     c = client_for("commerce")
     r = c.post("/evaluation/values/compute", {"year": YEAR}, follow=True, **EN)
-    assert flashes(r) == ["10 values computed from the account books."]
+    assert flashes(r) == ["12 values computed from the account books."]
     before = snapshot()
     r = c.post("/evaluation/values/compute", {"year": "abc"}, follow=True, **EN)
     assert len(flashes(r)) == 1 and flashes(r)[0].startswith("Year: ") and snapshot() == before

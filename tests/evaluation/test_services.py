@@ -379,7 +379,8 @@ def test_the_idempotency_key_returns_the_same_run(ev):
 def test_platform_values_come_from_approved_unreversed_lists(ev):
     world = ev.world
     post_valued_list(world, value="50000000", trade_mode="5034")  # 0.5 亿元 logistics
-    post_valued_list(world, value="10000000", trade_mode="0110")  # 0.1 亿元 general
+    # domestic goods across the second line (5000, transport mode Y): 进出区货物, not imports
+    post_valued_list(world, value="10000000", trade_mode="5000", goods_status="non_bonded")
     post_valued_list(world, value="1000000", trade_mode="5034", currency="502")  # USD 1 M at 7.10
     reversed_list = post_valued_list(world, value="90000000", trade_mode="5034")
     sup.reverse_list(actor=world.actor("customs"), list_id=reversed_list.pk, reason="wrong", idempotency_key=key())
@@ -392,9 +393,10 @@ def test_platform_values_come_from_approved_unreversed_lists(ev):
     audits = AuditEvent.objects.count()
     stored = services.compute_platform_values(actor=ev.actor("commerce"), year=year)
     got = {(v.zone.code, v.series): v for v in stored}
-    assert got[("EV-TZ", "trade_total")].value == Decimal("0.6710")
+    assert got[("EV-TZ", "trade_total")].value == Decimal("0.5710")
     assert got[("EV-TZ", "trade_logistics")].value == Decimal("0.5710")
-    assert got[("EV-TZ", "trade_general")].value == Decimal("0.1000")
+    assert got[("EV-TZ", "second_line_value")].value == Decimal("0.1000")
+    assert got[("EV-TZ", "trade_general")].value == Decimal("0")  # 0110 is never on a zone book's list
     assert got[("EV-TZ", "trade_processing")].value == Decimal("0")
     assert got[("EV-TZ", "active_enterprises")].value == Decimal("1")
     assert got[("EV-DX", "trade_total")].value == Decimal("0.2000")

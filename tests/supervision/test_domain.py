@@ -96,7 +96,7 @@ def test_bad_lines(line, field, code):
     "header, field, code",
     [
         ({"direction": "X"}, "direction", "bad_choice"),
-        ({"trade_mode": "1234"}, "trade_mode", "unknown_trade_mode"),
+        ({"trade_mode": "0000"}, "trade_mode", "unknown_trade_mode"),
         ({"trade_mode": "5100"}, "trade_mode", "trade_mode_not_for_book"),
         ({"list_type": "2"}, "list_type", "bad_choice"),
         ({"declaration_no": "12345"}, "declaration_no", "bad_code"),

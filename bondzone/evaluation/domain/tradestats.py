@@ -1,5 +1,9 @@
-"""Which platform figures feed which data series: trade value by trade mode (监管方式) from posted
-verification lists, and active enterprises. Pure: the caller supplies the summed rows."""
+"""Which platform figures feed which data series: trade value by zone crossing and trade mode (监管方式)
+from posted verification lists, and active enterprises. Pure: the caller supplies the summed rows.
+
+Only first-line crossings (zone ↔ abroad) are the zone's imports and exports; second-line moves
+(zone ↔ 境内区外, transport mode Y) are 进出区货物 (second_line_value); transfers between zones or within
+the zone and write-offs are neither (docs/domain-customs.md §1.3, §4.2)."""
 
 from __future__ import annotations
 
@@ -10,16 +14,19 @@ from decimal import Decimal
 YI = Decimal(100_000_000)  # 亿元: the series unit for trade values
 FOUR_PLACES = Decimal("0.0001")
 
-# trade mode -> series it counts toward besides trade_total (GACC's 加工贸易 / 物流货物 / 一般贸易 split)
+FIRST_LINE = "first_line"
+SECOND_LINE = "second_line"
+
+# first-line trade mode -> the series it counts toward besides trade_total (GACC's 加工贸易 / 物流货物 split)
 MODE_SERIES: dict[str, str] = {
-    "5000": "trade_processing", "5100": "trade_processing", "5014": "trade_processing",
-    "5015": "trade_processing", "0664": "trade_processing", "0844": "trade_processing",
-    "1371": "trade_processing", "5200": "trade_processing",
-    "5034": "trade_logistics", "1200": "trade_logistics", "1210": "trade_logistics", "4561": "trade_logistics",
+    **dict.fromkeys(("5014", "5015", "0664", "0265", "0864", "0865", "0300", "0700", "4400", "4600", "1371"),
+                    "trade_processing"),
+    **dict.fromkeys(("5034", "1210", "1239", "4561"), "trade_logistics"),
     "0110": "trade_general",
-    "1523": "leasing_trade", "9800": "leasing_trade",
 }
-TRADE_SERIES = ("trade_total", "trade_processing", "trade_logistics", "trade_general")
+# 租赁贸易 is its own indicator, whichever line the leased goods cross
+LEASING_MODES = frozenset({"1500", "1523", "9800"})
+TRADE_SERIES = ("trade_total", "trade_processing", "trade_logistics", "trade_general", "second_line_value")
 
 # Yuan per unit of foreign currency (customs currency codes). The platform keeps list values in the
 # declared currency; a deployment sets its monthly customs rates with BONDZONE_FX_RATES.
@@ -31,11 +38,12 @@ DEFAULT_FX: dict[str, Decimal] = {
 
 @dataclass(frozen=True)
 class TradeRow:
-    """Sum of approved, unreversed line values of one trade mode and currency."""
+    """Sum of approved, unreversed line values of one zone crossing, trade mode and currency."""
 
     trade_mode: str
     currency: str
     value: Decimal
+    crossing: str  # supervision.domain.trade_modes.Crossing value
 
 
 def trade_series(rows: Iterable[TradeRow], fx: Mapping[str, Decimal] = DEFAULT_FX) -> dict[str, Decimal]:
@@ -45,8 +53,13 @@ def trade_series(rows: Iterable[TradeRow], fx: Mapping[str, Decimal] = DEFAULT_F
         if row.currency not in fx:
             raise KeyError(f"no exchange rate for currency {row.currency}")
         amount = row.value * fx[row.currency]
-        yuan["trade_total"] += amount
-        extra = MODE_SERIES.get(row.trade_mode)
-        if extra:
-            yuan[extra] = yuan.get(extra, Decimal(0)) + amount
+        if row.trade_mode in LEASING_MODES:
+            yuan["leasing_trade"] = yuan.get("leasing_trade", Decimal(0)) + amount
+        if row.crossing == FIRST_LINE:
+            yuan["trade_total"] += amount
+            extra = MODE_SERIES.get(row.trade_mode)
+            if extra:
+                yuan[extra] += amount
+        elif row.crossing == SECOND_LINE:
+            yuan["second_line_value"] += amount
     return {s: (v / YI).quantize(FOUR_PLACES) for s, v in yuan.items()}

@@ -48,37 +48,61 @@ class ListStatus(StrEnum):
 
 @dataclass(frozen=True)
 class TradeMode:
+    """A 监管方式 code and its names (GACC 监管方式代码表). What a mode allows on a zone book is in
+    trade_modes.RULES; a code without a rule there is known (for labels) but not used on zone books."""
+
     code: str
     name_zh: str
     name_en: str
-    book_kinds: frozenset[BookKind]
 
-
-_BOTH = frozenset({BookKind.LOGISTICS, BookKind.PROCESSING})
-_H = frozenset({BookKind.PROCESSING})
 
 TRADE_MODES: dict[str, TradeMode] = {
     m.code: m
     for m in [
-        TradeMode("5034", "区内物流货物", "In-zone logistics goods", _BOTH),
-        TradeMode("5000", "料件进出区", "Materials in/out of zone", _BOTH),
-        TradeMode("5100", "成品进出区", "Finished goods in/out of zone", _H),
-        TradeMode("5300", "设备进出区", "Equipment in/out of zone", _BOTH),
-        TradeMode("5335", "境外设备进区", "Equipment from abroad", _BOTH),
-        TradeMode("5361", "区内设备退运", "Equipment returned abroad", _BOTH),
-        TradeMode("5014", "区内来料加工", "In-zone processing, supplied materials", _H),
-        TradeMode("5015", "区内进料加工货物", "In-zone processing, imported materials", _H),
-        TradeMode("5010", "特殊区域研发货物", "R&D goods", _BOTH),
-        TradeMode("5200", "区内边角调出", "Leftovers taken out", _BOTH),
-        TradeMode("1200", "保税间货物", "Goods between bonded sites", _BOTH),
-        TradeMode("1210", "保税电商", "CBEC bonded import", frozenset({BookKind.LOGISTICS})),
-        TradeMode("1371", "保税维修", "Bonded repair", _H),
-        TradeMode("4561", "退运货物", "Returned goods", _BOTH),
-        TradeMode("0110", "一般贸易", "Ordinary trade", _BOTH),
-        TradeMode("0664", "进料料件复出", "Re-export of imported materials", _H),
-        TradeMode("0844", "进料边角料内销", "Leftovers sold domestically", _H),
-        TradeMode("2700", "展览品", "Exhibition goods", _BOTH),
-        TradeMode("9900", "其他", "Other", _BOTH),
+        TradeMode("0110", "一般贸易", "Ordinary trade"),
+        TradeMode("0200", "料件销毁", "Materials destroyed"),
+        TradeMode("0265", "来料料件复出", "Re-export of supplied materials"),
+        TradeMode("0300", "来料料件退换", "Exchange of supplied materials"),
+        TradeMode("0400", "边角料销毁", "Leftovers destroyed"),
+        TradeMode("0444", "保区进料成品", "Bonded-area finished goods (imported materials)"),
+        TradeMode("0445", "保区来料成品", "Bonded-area finished goods (supplied materials)"),
+        TradeMode("0544", "保区进料料件", "Bonded-area materials (imported materials)"),
+        TradeMode("0545", "保区来料料件", "Bonded-area materials (supplied materials)"),
+        TradeMode("0664", "进料料件复出", "Re-export of imported materials"),
+        TradeMode("0700", "进料料件退换", "Exchange of imported materials"),
+        TradeMode("0844", "进料边角料内销", "Leftovers sold domestically (imported materials)"),
+        TradeMode("0845", "来料边角料内销", "Leftovers sold domestically (supplied materials)"),
+        TradeMode("0864", "进料边角料复出", "Leftovers re-exported (imported materials)"),
+        TradeMode("0865", "来料边角料复出", "Leftovers re-exported (supplied materials)"),
+        TradeMode("1200", "保税间货物", "Goods between bonded sites"),
+        TradeMode("1210", "保税电商", "CBEC bonded import"),
+        TradeMode("1233", "保税仓库货物", "Bonded-warehouse goods"),
+        TradeMode("1234", "保税区仓储转口", "Bonded-area storage and entrepôt"),
+        TradeMode("1239", "保税电商A", "CBEC bonded import (non-pilot cities)"),
+        TradeMode("1300", "修理物品", "Repair goods"),
+        TradeMode("1371", "保税维修", "Bonded repair"),
+        TradeMode("1500", "租赁不满一年", "Leasing under one year"),
+        TradeMode("1523", "租赁贸易", "Leasing trade"),
+        TradeMode("2600", "暂时进出货物", "Temporary admission / export"),
+        TradeMode("2700", "展览品", "Exhibition goods"),
+        TradeMode("4400", "来料成品退换", "Exchange of finished goods (supplied materials)"),
+        TradeMode("4561", "退运货物", "Returned goods"),
+        TradeMode("4600", "进料成品退换", "Exchange of finished goods (imported materials)"),
+        TradeMode("5000", "料件进出区", "Materials in/out of zone"),
+        TradeMode("5010", "特殊区域研发货物", "R&D goods"),
+        TradeMode("5014", "区内来料加工", "In-zone processing, supplied materials"),
+        TradeMode("5015", "区内进料加工货物", "In-zone processing, imported materials"),
+        TradeMode("5033", "区内仓储货物", "In-zone storage goods"),
+        TradeMode("5034", "区内物流货物", "In-zone logistics goods"),
+        TradeMode("5100", "成品进出区", "Finished goods in/out of zone"),
+        TradeMode("5200", "区内边角调出", "Leftovers taken out"),
+        TradeMode("5300", "设备进出区", "Equipment in/out of zone"),
+        TradeMode("5335", "境外设备进区", "Equipment from abroad"),
+        TradeMode("5361", "区内设备退运", "Equipment returned abroad"),
+        TradeMode("9610", "电子商务", "Cross-border e-commerce (direct)"),
+        TradeMode("9700", "后续补税", "Later duty assessment"),
+        TradeMode("9800", "租赁征税", "Lease instalment tax"),
+        TradeMode("9900", "其他", "Other"),
     ]
 }
 

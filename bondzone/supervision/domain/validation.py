@@ -15,6 +15,7 @@ from typing import Any
 from bondzone.core.domain.errors import Problem, problem
 from bondzone.core.domain.quantity import check_money, check_quantity, parse_decimal
 
+from . import trade_modes
 from .codes import COUNTRIES, CURRENCIES, LIST_TYPES, TRADE_MODES, UNITS, BookKind, Direction, GoodsStatus, ItemKind
 
 MAX_LINES = 100_000
@@ -87,8 +88,6 @@ def validate_header(data: Mapping[str, Any], book: BookInfo) -> tuple[ListHeader
     trade_mode = str(data.get("trade_mode") or "").strip()
     if trade_mode not in TRADE_MODES:
         problems.append(problem("trade_mode", "unknown_trade_mode", value=trade_mode))
-    elif BookKind(book.kind) not in TRADE_MODES[trade_mode].book_kinds:
-        problems.append(problem("trade_mode", "trade_mode_not_for_book", value=trade_mode, book_kind=book.kind))
     list_type = str(data.get("list_type") if data.get("list_type") not in (None, "") else "0").strip()
     _choice(list_type, LIST_TYPES, "list_type", problems)
     item_kind = str(data.get("item_kind") or ItemKind.MATERIAL.value).strip().upper()
@@ -182,6 +181,8 @@ def validate_list(
         problems += line_problems
         if line is not None:
             lines.append(line)
+    if header is not None:
+        problems += trade_modes.check(header, lines, book, items)
     if problems:
         return None, problems
     return (header, lines), []

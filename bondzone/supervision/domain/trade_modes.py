@@ -1,0 +1,188 @@
+"""What each trade mode (监管方式) allows on a zone account book: a rule table, not scattered ifs.
+
+One row per (trade mode, direction): the book kinds (T/H), item kinds (料件/成品), list types (清单类型)
+and goods statuses it takes, and which fence the goods cross (一线 abroad, 二线 境内区外 with transport
+mode Y, 区间 / 区内 with mode 9, or none). A (mode, direction) without a row is refused, naming the
+mode's use. Sources: docs/domain-customs.md §1.1, §1.3, §2.6, §2.7, §4.1, §4.2 (see docs/glossary.md and
+the issue-9 note for where the table deliberately departs from the research notes).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+from bondzone.core.domain.errors import Problem, problem
+
+from .codes import LIST_TYPES, TRADE_MODES, BookKind, Direction, GoodsStatus, ItemKind
+
+
+class Crossing(StrEnum):
+    FIRST_LINE = "first_line"  # 一线: zone ↔ abroad (imports / exports), actual transport mode
+    SECOND_LINE = "second_line"  # 二线: zone ↔ 境内区外, transport mode Y (进出区货物)
+    INTER_ZONE = "inter_zone"  # 区间: zone ↔ another special area / bonded site, transport mode 9
+    IN_ZONE = "in_zone"  # 区内: between enterprises of the same zone, transport mode 9
+    NONE = "none"  # no goods cross any fence (write-offs, destruction under supervision)
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    direction: Direction
+    book_kinds: frozenset[BookKind]
+    item_kinds: frozenset[ItemKind]
+    list_types: frozenset[str]
+    statuses: frozenset[GoodsStatus]
+    crossing: Crossing
+
+
+I, E = Direction.IN, Direction.OUT
+T_H = frozenset({BookKind.LOGISTICS, BookKind.PROCESSING})
+T_ONLY = frozenset({BookKind.LOGISTICS})
+H_ONLY = frozenset({BookKind.PROCESSING})
+MAT = frozenset({ItemKind.MATERIAL})
+FIN = frozenset({ItemKind.FINISHED})
+ANY_KIND = frozenset(ItemKind)
+B = frozenset({GoodsStatus.BONDED})
+DOMESTIC = frozenset({GoodsStatus.NON_BONDED, GoodsStatus.DUTY_PAID})
+ALL_STATUSES = frozenset(GoodsStatus)
+ORD = frozenset({"0"})
+FIRST_IN = frozenset({"0", "3"})  # 3 先入区后报关 is a 一线 entry form
+SECOND = frozenset({"0", "1"})  # 1 集报 (分送集报) is a 二线 form
+TRANSFER = frozenset({"6"})  # 区内流转
+X1, X2, XZ, X0 = Crossing.FIRST_LINE, Crossing.SECOND_LINE, Crossing.INTER_ZONE, Crossing.NONE
+
+
+def _rows(code: str, *rows: tuple) -> list[Rule]:
+    return [Rule(code, *row) for row in rows]
+
+
+_TABLE: list[Rule] = [
+    # 一线 logistics goods; also 简单加工 (4), 区港联动 (7) and 区内流转 (6) in logistics books
+    *_rows("5034",
+           (I, T_H, MAT, FIRST_IN | {"4", "6", "7"}, B, X1),
+           (E, T_H, MAT, ORD | {"4", "6", "7"}, B, X1)),
+    # 二线 materials: domestic goods come in non-bonded; bonded or domestic goods go out
+    *_rows("5000",
+           (I, T_H, MAT, SECOND | TRANSFER, DOMESTIC, X2),
+           (E, T_H, MAT, SECOND | TRANSFER | {"5"}, ALL_STATUSES, X2)),
+    # 二线 finished goods of a processing book: sale out (incl. 一纳成品内销 9), returns in
+    *_rows("5100",
+           (I, H_ONLY, FIN, SECOND | TRANSFER, DOMESTIC, X2),
+           (E, H_ONLY, FIN, SECOND | TRANSFER | {"5", "9"}, ALL_STATUSES, X2)),
+    *_rows("5300",
+           (I, T_H, MAT, SECOND, DOMESTIC, X2),
+           (E, T_H, MAT, SECOND, ALL_STATUSES, X2)),
+    *_rows("5335", (I, T_H, MAT, FIRST_IN, B, X1)),
+    *_rows("5361", (E, T_H, MAT, ORD, B, X1)),
+    # 一线 processing: materials in, finished goods out (materials leave as 0664/0265, 0844/0845 …)
+    *_rows("5014", (I, H_ONLY, MAT, FIRST_IN, B, X1), (E, H_ONLY, FIN, ORD, B, X1)),
+    *_rows("5015", (I, H_ONLY, MAT, FIRST_IN, B, X1), (E, H_ONLY, FIN, ORD, B, X1)),
+    *_rows("5010", (I, T_H, ANY_KIND, FIRST_IN, B, X1), (E, T_H, ANY_KIND, ORD, B, X1)),
+    *_rows("5200", (E, T_H, MAT, SECOND, frozenset({GoodsStatus.BONDED, GoodsStatus.NON_BONDED}), X2)),
+    *_rows("1200", (I, T_H, ANY_KIND, ORD, B, XZ), (E, T_H, ANY_KIND, ORD, B, XZ)),
+    # CBEC bonded stock: 一线 entry (and returns) bonded only; retail leaves on consolidated lists (8)
+    *_rows("1210", (I, T_ONLY, MAT, FIRST_IN, B, X1), (E, T_ONLY, MAT, frozenset({"8"}), B, X2)),
+    *_rows("1239", (I, T_ONLY, MAT, FIRST_IN, B, X1), (E, T_ONLY, MAT, frozenset({"8"}), B, X2)),
+    *_rows("1371", (I, H_ONLY, ANY_KIND, FIRST_IN, B, X1), (E, H_ONLY, ANY_KIND, ORD, B, X1)),
+    *_rows("1300", (I, T_H, ANY_KIND, ORD, ALL_STATUSES, X1), (E, T_H, ANY_KIND, ORD, ALL_STATUSES, X1)),
+    # 融资租赁: the leased goods leave to the domestic lessee and come back at the lease's end
+    *_rows("1500", (I, T_H, MAT, ORD, B, X2), (E, T_H, MAT, ORD, B, X2)),
+    *_rows("1523", (I, T_H, MAT, ORD, B, X2), (E, T_H, MAT, ORD, B, X2)),
+    *_rows("2600", (I, T_H, MAT, ORD, frozenset({GoodsStatus.BONDED, GoodsStatus.NON_BONDED}), X1),
+           (E, T_H, MAT, ORD, frozenset({GoodsStatus.BONDED, GoodsStatus.NON_BONDED}), X1)),
+    *_rows("2700", (I, T_H, MAT, ORD, frozenset({GoodsStatus.BONDED, GoodsStatus.NON_BONDED}), X1),
+           (E, T_H, MAT, ORD, frozenset({GoodsStatus.BONDED, GoodsStatus.NON_BONDED}), X1)),
+    *_rows("4561", (I, T_H, ANY_KIND, ORD, ALL_STATUSES, X1), (E, T_H, ANY_KIND, ORD, ALL_STATUSES, X1)),
+    # 退换 (exchange): the faulty goods go abroad, their replacement comes back
+    *_rows("0300", (I, H_ONLY, MAT, ORD, B, X1), (E, H_ONLY, MAT, ORD, B, X1)),
+    *_rows("0700", (I, H_ONLY, MAT, ORD, B, X1), (E, H_ONLY, MAT, ORD, B, X1)),
+    *_rows("4400", (I, H_ONLY, FIN, ORD, B, X1), (E, H_ONLY, FIN, ORD, B, X1)),
+    *_rows("4600", (I, H_ONLY, FIN, ORD, B, X1), (E, H_ONLY, FIN, ORD, B, X1)),
+    # materials and leftovers leaving a processing book
+    *_rows("0265", (E, H_ONLY, MAT, ORD, B, X1)),
+    *_rows("0664", (E, H_ONLY, MAT, ORD, B, X1)),
+    *_rows("0864", (E, H_ONLY, MAT, ORD, B, X1)),
+    *_rows("0865", (E, H_ONLY, MAT, ORD, B, X1)),
+    *_rows("0844", (E, H_ONLY, MAT, SECOND, B, X2)),
+    *_rows("0845", (E, H_ONLY, MAT, SECOND, B, X2)),
+    *_rows("0200", (E, H_ONLY, MAT, ORD, B, X0)),
+    *_rows("0400", (E, H_ONLY, MAT, ORD, B, X0)),
+    # 核销 shortage taxed later: writes the missing goods off the processing book, nothing moves
+    *_rows("9700", (E, H_ONLY, ANY_KIND, ORD, B, X0)),
+    *_rows("9900", (I, T_H, ANY_KIND, ORD, ALL_STATUSES, X0), (E, T_H, ANY_KIND, ORD, ALL_STATUSES, X0)),
+]
+
+RULES: dict[tuple[str, Direction], Rule] = {(r.code, r.direction): r for r in _TABLE}
+
+# Why each mode exists: the message code (core.messages) every refusal of the mode carries as `rule`.
+REASONS: dict[str, str] = {code: f"trade_mode_use_{code}" for code in TRADE_MODES}
+
+# List types whose goods crossed before the list was filed (分送集报 / CBEC retail batches): they post
+# at approval; 区内流转 crosses no fence.
+_PASSED_BEFORE_LIST = frozenset({"1", "8"})
+
+
+def _direction(value: Any) -> Direction:
+    return value if isinstance(value, Direction) else Direction(str(value))
+
+
+def crossing(trade_mode: str, list_type: str = "0", direction: Any = Direction.IN) -> Crossing:
+    """Which fence a list's goods cross (for statistics: 一线 = imports/exports, 二线 = 进出区货物)."""
+    if list_type == "6":
+        return Crossing.IN_ZONE
+    rule = RULES.get((trade_mode, _direction(direction)))
+    return rule.crossing if rule else Crossing.NONE
+
+
+def needs_passage(header: Any) -> bool:
+    """True: approval reserves and the goods' passage through the gate posts. False: post at approval."""
+    rule = RULES.get((header.trade_mode, _direction(header.direction)))
+    if rule is None:
+        return True
+    if header.list_type in _PASSED_BEFORE_LIST:
+        return False
+    return crossing(header.trade_mode, header.list_type, rule.direction) not in (Crossing.IN_ZONE, Crossing.NONE)
+
+
+def _names(values: Iterable[str]) -> str:
+    return ", ".join(sorted(str(v) for v in values))
+
+
+def check(header: Any, lines: Iterable[Any], book: Any, items: Mapping | None = None) -> list[Problem]:
+    """Every way the list breaks its trade mode's rule, field by field ([] = allowed).
+
+    header: .trade_mode, .direction, .list_type, .item_kind; lines: .seq, .goods_status; book: .kind.
+    `items` is accepted for the ledger's hook; each line's item kind is already matched to header.item_kind."""
+    code = header.trade_mode
+    mode = TRADE_MODES.get(code)
+    if mode is None:
+        return [problem("trade_mode", "unknown_trade_mode", value=code)]
+    base = {"mode": code, "name": mode.name_zh, "rule": REASONS[code]}
+    rows = [r for r in _TABLE if r.code == code]
+    if not rows:
+        return [problem("trade_mode", "trade_mode_not_for_zone_book", **base)]
+    direction = _direction(header.direction)
+    rule = RULES.get((code, direction))
+    if rule is None:
+        return [problem("direction", "trade_mode_direction", value=direction.value,
+                        allowed=_names(r.direction.value for r in rows), **base)]
+    problems: list[Problem] = []
+    if book.kind not in rule.book_kinds:
+        problems.append(problem("trade_mode", "trade_mode_not_for_book", value=code, book_kind=book.kind,
+                                allowed=_names(k.value for k in rule.book_kinds), **base))
+    if header.item_kind not in rule.item_kinds:
+        problems.append(problem("item_kind", "trade_mode_item_kind", value=header.item_kind,
+                                allowed=_names(k.value for k in rule.item_kinds), **base))
+    if header.list_type not in rule.list_types:
+        problems.append(problem("list_type", "trade_mode_list_type", value=header.list_type,
+                                type_name=LIST_TYPES.get(header.list_type, ("",))[0],
+                                allowed=_names(rule.list_types), **base))
+    for line in lines:
+        if line.goods_status not in rule.statuses:
+            problems.append(problem(f"lines[{line.seq}].goods_status", "trade_mode_goods_status",
+                                    value=line.goods_status, line=line.seq,
+                                    allowed=_names(s.value for s in rule.statuses), **base))
+    return problems
