@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 AUDIT_ACTIONS = {
     "evaluation.framework_installed": _("evaluation framework installed"),
@@ -21,6 +22,21 @@ AUDIT_ACTIONS = {
     "evaluation.run_unpublished": _("evaluation withdrawn from the public"),
 }
 
+# kinds of framework node, formulas and normalisations, in words
+FRAMEWORK_NODE = {
+    "category": pgettext_lazy("framework node", "category"),
+    "indicator": pgettext_lazy("framework node", "indicator"),
+    "bonus": pgettext_lazy("framework node", "bonus"),
+    "penalty": pgettext_lazy("framework node", "penalty"),
+    "raw": pgettext_lazy("framework node", "raw"),
+    "per_km2": pgettext_lazy("framework node", "per_km2"),
+    "yoy": pgettext_lazy("framework node", "yoy"),
+    "minmax": pgettext_lazy("framework node", "minmax"),
+    "zscore": pgettext_lazy("framework node", "zscore"),
+    "goalposts": pgettext_lazy("framework node", "goalposts"),
+    "rank": pgettext_lazy("framework node", "rank"),
+}
+
 
 class EvaluationConfig(AppConfig):
     """绩效评估: zone evaluation frameworks, indicator values, runs and rankings (part 4, governance)."""
@@ -35,3 +51,4 @@ class EvaluationConfig(AppConfig):
         from . import permissions, scopes  # noqa: F401
 
         labels.register("audit_action", AUDIT_ACTIONS)
+        labels.register("framework_node", FRAMEWORK_NODE)

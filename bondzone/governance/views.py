@@ -179,7 +179,7 @@ def task_add_child(request, task_id: int):
         child = services.create_task(actor=a, data=data)
         messages.success(request, _("Sub-task %(code)s added.") % {"code": child.code or child.pk})
     except DomainError as exc:
-        flash_refusal(request, exc)
+        flash_refusal(request, exc, form="child", fields=("title", "lead_unit_id", "start_date", "due_date", "weight"))
     return redirect("governance:task", task_id=task_id)
 
 
@@ -310,7 +310,7 @@ def issue_create(request):
                                      description=request.POST.get("description", ""),
                                      unit_id=request.POST.get("unit_id") or None)
     except DomainError as exc:
-        flash_refusal(request, exc)
+        flash_refusal(request, exc, form="issue", fields=("title", "description", "unit_id"))
         return redirect("governance:issues")
     messages.success(request, _("Issue raised."))
     return redirect("governance:issue", issue_id=issue.pk)

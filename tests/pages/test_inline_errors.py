@@ -73,3 +73,16 @@ def test_field_labels_name_lines_and_hide_unknown_keys():
         assert field_label("no_such_key") == ""
     with translation.override("en"):
         assert field_label("lines[2].quantity") == "item 2 Quantity"
+
+
+def test_issue_and_sub_task_forms_mark_their_fields(world):
+    gov = build_gov(world)
+    c = client_for("commerce")
+    page = text(c.post("/governance/issues/new/", {"title": "", "description": "用地指标不足"}, follow=True))
+    form = form_html(page, "issue-form")
+    assert re.search(r'id="issue-title"[^>]*aria-invalid="true"', form) and 'id="issue-title-error"' in form
+    assert ">用地指标不足</textarea>" in form
+    page = text(c.post(f"/governance/tasks/{gov.measure.pk}/add/", {"title": "新子任务", "weight": "x"}, follow=True))
+    form = form_html(page, "child-form")
+    assert re.search(r'id="child-weight"[^>]*value="x"[^>]*aria-invalid="true"', form)
+    assert 'value="新子任务"' in form

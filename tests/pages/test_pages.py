@@ -144,3 +144,13 @@ def test_a_parent_the_reader_may_not_open_is_text_not_a_link(world):
     assert client_for("ent_a").get(f"/governance/tasks/{gov.measure.parent_id}/").status_code == 404
     manager = text(client_for("commerce").get(f"/governance/tasks/{gov.measure.pk}/"))
     assert f'href="/governance/tasks/{gov.measure.parent_id}/"' in manager
+
+
+def test_task_page_links_to_its_audit_events(world):
+    gov = build_gov(world)
+    c = client_for("commerce")
+    page = text(c.get(f"/governance/tasks/{gov.measure.pk}/"))
+    href = page.split('data-testid="audit-link"', 1)[0].rsplit('href="', 1)[1].split('"', 1)[0].replace("&amp;", "&")
+    assert href == f"/sharing/audit/?object_type=governance.task&object_id={gov.measure.pk}"
+    events = text(c.get(href))
+    assert '<td title="task.create">新建任务</td>' in events and events.count("<tr>") == 2
