@@ -17,6 +17,6 @@ urlpatterns = [
     path("evaluation/", include("bondzone.evaluation.urls")),
 ]
 
-handler403 = "bondzone.core.views.forbidden"
-handler404 = "bondzone.core.views.not_found"
-handler500 = "bondzone.core.views.server_error"
+handler403 = "bondzone.core.error_pages.forbidden"
+handler404 = "bondzone.core.error_pages.not_found"
+handler500 = "bondzone.core.error_pages.server_error"

@@ -96,7 +96,7 @@ def page(fn=None, *, login: bool = True):
     from django.http import Http404
 
     from .domain.errors import NotFound
-    from .views import forbidden
+    from .error_pages import forbidden
 
     def decorate(view):
         @wraps(view)

@@ -32,7 +32,8 @@ PROGRESS_MODES = {"manual": _("manual"), "average": _("average of sub-tasks"),
 CADENCES = {"monthly": _("monthly"), "quarterly": _("quarterly"), "half_yearly": _("half-yearly")}
 REMINDER_KINDS = {"near_due": _("near the due date"), "overdue": _("overdue"),
                   "escalated": _("escalated to the unit's leader"), "report_due": _("progress report due")}
-LIGHTS = {"green": _("On schedule"), "yellow": _("Near due or behind schedule"), "red": _("Overdue")}
+LIGHTS = {"green": _("On schedule"), "yellow": _("Near due or behind schedule"), "red": _("Overdue"),
+          "no_deadline": _("No deadline"), "no_calendar": _("No working-day calendar")}
 
 
 class GovernanceConfig(AppConfig):

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from bondzone.core import labels
+from bondzone.core.selectors import work_calendar
 from bondzone.core.domain.errors import DomainError, problem
 from bondzone.core.web import actor, errors_of, flash_refusal, new_idempotency_key, page
 
@@ -17,7 +18,6 @@ from . import exports, selectors, services
 from .domain.lights import Light
 from .domain.schedule import period_of
 from .models import LEVEL_ORDER, Level, TaskStatus
-
 
 def _int(raw) -> int | None:
     return int(raw) if (raw or "").isdigit() else None
@@ -33,7 +33,8 @@ def _ledger_context(request, a) -> dict:
     from bondzone.core.selectors import zones
 
     rows = selectors.ledger(a, **_filters(request))
-    return {"rows": rows, "counts": selectors.light_counts(rows), "units": selectors.units(a).only("id", "name"),
+    return {"rows": rows, "counts": selectors.light_counts(rows),
+            "gaps": selectors.calendar_gaps_of([r.task for r in rows]), "units": selectors.units(a).only("id", "name"),
             "zones": zones(a), "lights": [lt.value for lt in Light], "statuses": TaskStatus.choices,
             "f": request.GET, "today": timezone.localdate()}
 
@@ -89,6 +90,7 @@ def task_detail(request, task_id: int):
     return render(request, "governance/task.html", {
         "task": t, "light": selectors.task_light(t, today), "children": selectors.children(a, t.pk),
         "parent_visible": t.parent_id is not None and selectors.can_see_task(a, t.parent_id),
+        "gaps": selectors.calendar_gaps_of([t], today),
         "co_units": list(t.co_units.all()), "zones": list(t.zones.all()),
         "reports": selectors.reports(a, task_id=t.pk).prefetch_related("evidence")[:50],
         "extensions": selectors.extensions(a, task_id=t.pk)[:20], "my_units": selectors.my_units(a),
@@ -245,7 +247,8 @@ def unit_dashboard(request, unit_id: int):
     a = actor(request)
     a.require("governance.view_ledger")
     data = selectors.unit_dashboard(a, unit_id)
-    return render(request, "governance/unit.html", {**data, "my_units": selectors.my_units(a)})
+    return render(request, "governance/unit.html", {**data, "my_units": selectors.my_units(a),
+                                                    "gaps": selectors.calendar_gaps_of([r.task for r in data["rows"]])})
 
 
 @page
@@ -255,12 +258,12 @@ def leadership(request):
     data = selectors.leadership(a)
     chart = {
         "units": data["units"],
-        "series": {lt: [data["per_unit"][u][lt] for u in data["units"]] for lt in ("green", "yellow", "red")},
+        "series": {lt.value: [data["per_unit"][u][lt.value] for u in data["units"]] for lt in Light},
         "levels": [str(Level(lv).label) for lv, _ in data["issues_by_level"]],
         "issues": [n for _, n in data["issues_by_level"]],
-        "lights": {lt: labels.name("light", lt) for lt in ("green", "yellow", "red")},
+        "lights": {lt.value: labels.name("light", lt.value) for lt in Light},
     }
-    return render(request, "governance/leadership.html", {**data, "chart": chart})
+    return render(request, "governance/leadership.html", {**data, "chart": chart, "gaps": data["gaps"]})
 
 
 def public(request):
@@ -284,10 +287,11 @@ def list_detail(request, annual_list_id: int):
     a = actor(request)
     lst = selectors.annual_list(a, annual_list_id)
     items = list(selectors.list_items(a, lst.pk))
-    today = timezone.localdate()
+    today, calendar = timezone.localdate(), work_calendar()
     for it in items:
-        it.light = selectors.task_light(it.task, today)
-    return render(request, "governance/list_detail.html", {"list": lst, "items": items})
+        it.light = selectors.task_light(it.task, today, calendar=calendar)
+    return render(request, "governance/list_detail.html", {
+        "list": lst, "items": items, "gaps": selectors.calendar_gaps_of([it.task for it in items], today)})
 
 
 @page

@@ -2,7 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from bondzone.core import selectors
-from bondzone.core.views import forbidden
+from bondzone.core.error_pages import forbidden
 from bondzone.core.web import actor, page_of
 
 

@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import formats, translation
 
 from bondzone.core import labels
-from bondzone.core.views import server_error
+from bondzone.core.error_pages import server_error
 from bondzone.governance.models import AnnualList, Task
 
 from ..conftest import PASSWORD
