@@ -99,8 +99,9 @@ def world(db) -> World:
 
 
 def post_list(world: World, *, direction: str, lines: list[tuple[int, str]], unit_of=None, status: str = "bonded",
-              book=None, when: date | None = None, enterprise_user: str = "ent_a"):
-    """Create, submit and approve a list through the services; returns the approved list."""
+              book=None, when: date | None = None, enterprise_user: str = "ent_a", passed: bool = True):
+    """Create, submit and approve a list through the services, and (`passed`) let its goods pass the gate
+    so everything is posted; returns the list as it is then."""
     from bondzone.supervision import services
 
     book = book or world.book_a
@@ -112,7 +113,12 @@ def post_list(world: World, *, direction: str, lines: list[tuple[int, str]], uni
                       for i, q in lines]}
     vlist = services.create_list(actor=owner, book_id=book.pk, data=data, idempotency_key=key())
     services.submit_list(actor=owner, list_id=vlist.pk, idempotency_key=key())
-    return services.approve_list(actor=customs, list_id=vlist.pk, idempotency_key=key(), effective_date=when)
+    vlist = services.approve_list(actor=customs, list_id=vlist.pk, idempotency_key=key(), effective_date=when)
+    if passed and vlist.posting_state == "reserved":
+        services.pass_goods(actor=customs, list_id=vlist.pk, event_id=key(), effective_date=when,
+                            idempotency_key=key())
+        vlist.refresh_from_db()
+    return vlist
 
 
 @pytest.fixture

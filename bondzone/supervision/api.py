@@ -11,8 +11,8 @@ from bondzone.core.http import actor
 
 from . import exports, imports, selectors, services
 from .schemas import (
-    AccountOut, ApproveIn, BookIn, BookOut, ImportOut, ItemIn, ItemOut, ListDetailOut, ListIn, ListOut,
-    MovementsOut, RejectIn, ReverseIn, StockAsOfOut,
+    AccountOut, ApproveIn, BookIn, BookOut, CancelIn, ImportOut, ItemIn, ItemOut, ListDetailOut, ListIn, ListOut,
+    MovementsOut, PassIn, PassOut, RejectIn, ReservationOut, ReverseIn, StockAsOfOut,
 )
 
 router = Router(tags=["supervision"])
@@ -117,7 +117,34 @@ def submit_list(request: HttpRequest, list_id: int, idempotency_key: str | None 
     return services.submit_list(actor=actor(request), list_id=list_id, idempotency_key=idempotency_key)
 
 
-@router.post("/lists/{list_id}/approve", response=ListOut, summary="Approve and post a list (customs)")
+@router.post("/lists/{list_id}/withdraw", response=ListOut, summary="Withdraw a submitted list (back to draft)")
+def withdraw_list(request: HttpRequest, list_id: int):
+    return services.withdraw_list(actor=actor(request), list_id=list_id)
+
+
+@router.post("/lists/{list_id}/pass", response=PassOut, summary="Goods passed: post the list's reserved shares")
+def pass_goods(request: HttpRequest, list_id: int, payload: PassIn, idempotency_key: str | None = IdemKey):
+    return services.pass_goods(actor=actor(request), list_id=list_id,
+                               event_id=payload.event_id or f"manual:{idempotency_key}", shares=payload.shares,
+                               effective_date=payload.effective_date, idempotency_key=idempotency_key)
+
+
+@router.post("/lists/{list_id}/cancel", response=ListOut, summary="Delete an approved list before posting (删单)")
+def cancel_list(request: HttpRequest, list_id: int, payload: CancelIn, idempotency_key: str | None = IdemKey):
+    return services.cancel_list(actor=actor(request), list_id=list_id, reason=payload.reason,
+                                idempotency_key=idempotency_key)
+
+
+@router.get("/lists/{list_id}/reservations", response=list[ReservationOut], summary="Reservations of a list")
+@paginate(LimitOffsetPagination)
+def list_reservations(request: HttpRequest, list_id: int):
+    a = actor(request)
+    selectors.list_detail(a, list_id)
+    return selectors.reservations(a, list_id=list_id)
+
+
+@router.post("/lists/{list_id}/approve", response=ListOut,
+             summary="Approve a list (customs): reserves until the goods pass, or posts when no passage is needed")
 def approve_list(request: HttpRequest, list_id: int, payload: ApproveIn | None = None,
                  idempotency_key: str | None = IdemKey):
     return services.approve_list(actor=actor(request), list_id=list_id, idempotency_key=idempotency_key,
@@ -129,7 +156,8 @@ def reject_list(request: HttpRequest, list_id: int, payload: RejectIn):
     return services.reject_list(actor=actor(request), list_id=list_id, reason=payload.reason)
 
 
-@router.post("/lists/{list_id}/reverse", response={201: ListOut}, summary="Reverse an approved list by a counter-list")
+@router.post("/lists/{list_id}/reverse", response={201: ListOut},
+             summary="Reverse an approved list: voids what is reserved, counter-posts what is posted")
 def reverse_list(request: HttpRequest, list_id: int, payload: ReverseIn, idempotency_key: str | None = IdemKey):
     return Status(201, services.reverse_list(actor=actor(request), list_id=list_id, reason=payload.reason,
                                       idempotency_key=idempotency_key, effective_date=payload.effective_date))

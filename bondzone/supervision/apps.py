@@ -8,4 +8,4 @@ class SupervisionConfig(AppConfig):
     verbose_name = _("Smart supervision")
 
     def ready(self):
-        from . import scopes  # noqa: F401
+        from . import permissions, scopes  # noqa: F401

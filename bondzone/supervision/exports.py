@@ -30,10 +30,10 @@ def _render(ds: tablib.Dataset, fmt: str) -> bytes:
 def balances(actor: Actor, *, book_id: int | None, fmt: str) -> bytes:
     actor.require("supervision.export")
     ds = tablib.Dataset(headers=["book", "item_no", "part_no", "hs_code", "name", "goods_status", "unit",
-                                 "posted", "reserved", "available"])
+                                 "posted", "reserved", "available", "incoming"])
     for a in selectors.accounts(actor, book_id=book_id).order_by("book__number", "item__item_no", "goods_status"):
         ds.append([a.book.number, a.item.item_no, a.item.part_no, a.item.hs_code, a.item.name_zh, a.goods_status,
-                   a.unit, str(a.posted), str(a.reserved), str(a.available)])
+                   a.unit, str(a.posted), str(a.reserved), str(a.available), str(a.incoming)])
     return _render(ds, fmt)
 
 
@@ -46,10 +46,12 @@ def movements(actor: Actor, *, book_id: int | None, date_from: date | None, date
         qs = qs.filter(effective_date__gte=date_from)
     if date_to:
         qs = qs.filter(effective_date__lte=date_to)
-    ds = tablib.Dataset(headers=["entry", "date", "book", "list", "line", "item_no", "goods_status", "unit", "delta"])
+    ds = tablib.Dataset(headers=["entry", "date", "book", "kind", "source_kind", "source_id", "line", "item_no",
+                                 "goods_status", "unit", "delta", "reserved_delta", "incoming_delta"])
     for row in qs.order_by("effective_date", "id").values_list(
-        "id", "effective_date", "account__book__number", "line__vlist__number", "line__seq",
-        "account__item__item_no", "account__goods_status", "account__unit", "posted_delta",
+        "id", "effective_date", "account__book__number", "kind", "source_kind", "source_id", "source_line",
+        "account__item__item_no", "account__goods_status", "account__unit", "posted_delta", "reserved_delta",
+        "incoming_delta",
     ).iterator(chunk_size=2000):
-        ds.append([row[0], row[1].isoformat(), row[2], row[3], row[4], row[5], row[6], row[7], str(row[8])])
+        ds.append([*row[:1], row[1].isoformat(), *row[2:10], *(str(q) for q in row[10:])])
     return _render(ds, fmt)

@@ -1,22 +1,30 @@
-"""Posting to the account book in the database: the one place that writes balances and entries.
+"""Posting to the account book in the database: the one place that writes balances, entries and
+reservations.
 
-Called inside a service's transaction. Accounts are locked in sorted key order (a deterministic lock
-order, so concurrent postings cannot deadlock). `post_list` (approval, reversal) reads a list's lines
-joined to their accounts and locks those accounts in one statement when they all exist; otherwise
-(`post`, `lock_accounts`) they are locked by one SELECT … FOR UPDATE per chunk when they all exist, else
-created-or-locked by one upsert per chunk, in the same key order. The rule of `domain.posting` decides
-(on integer units, `net_if_covered`; `check` names the short lines); balances move by one set-based UPDATE
-per chunk and entries are inserted in bulk. The CHECK constraint on the balance row is the last line of
-defence.
+Called inside a service's transaction. Lock order, everywhere: the document row (list) the service
+locks, then its reservations (by id), then the accounts in sorted key order (item id, goods status,
+unit), so concurrent postings cannot deadlock.
+
+- `post_list` (approval, reversal) reads a list's lines joined to their accounts and locks those
+  accounts in one statement when they all exist; otherwise (`post_moves`, `lock_accounts`) they are
+  locked by one SELECT … FOR UPDATE per chunk when they all exist, else created-or-locked by one upsert
+  per chunk, in the same key order. With `reserve`, the movements open reservations (预核扣) instead of
+  moving `posted`: outbound ones move `reserved` (unavailable at once), inbound ones `incoming` (never
+  available before they are posted).
+- `post_shares` posts shares of open reservations (a gate passage), `void` ends what is left of them.
+
+The rule of `domain.posting` decides (on integer units: `net_if_covered`, `shares`; `check` names the
+short lines); balances move by one set-based UPDATE per chunk, entries and reservations are inserted
+in bulk. The CHECK constraints on the balance and reservation rows are the last line of defence.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
 from django.db import connection
 from django.utils import timezone
@@ -24,23 +32,46 @@ from django.utils import timezone
 from bondzone.core.domain.errors import DomainError
 from bondzone.core.domain.quantity import from_units, to_units
 
-from .domain.posting import AccountKey, Balance, Movement, check, net_if_covered
+from .domain.codes import EntryKind, ReservationState
+from .domain.posting import AccountKey, Balance, Movement, SourceRef, check, net_if_covered
 
 CHUNK = 400  # rows per statement: keeps SQLite under its bound-parameter limit
 
 ACCOUNT_TABLE = "supervision_stockaccount"
 ENTRY_TABLE = "supervision_stockentry"
+RESERVATION_TABLE = "supervision_reservation"
+EVENT_TABLE = "supervision_postingevent"
 
 
 @dataclass(frozen=True)
 class LineMove:
-    line_id: int
-    line_seq: int
+    line: int  # the source document's line
     item_id: int
     item_no: int
     status: str
     unit: str
     delta: Decimal  # signed
+
+
+@dataclass(frozen=True)
+class ReservationRow:
+    """A reservation as read under lock; quantities in integer units."""
+
+    id: int
+    source_kind: str
+    source_id: int
+    line: int
+    account_id: int
+    book_id: int
+    unit: str
+    sign: int
+    quantity: int
+    posted: int
+    state: str
+
+    @property
+    def remaining(self) -> int:
+        return self.quantity - self.posted if self.state == ReservationState.OPEN else 0
 
 
 def last_posting_date(book_id: int) -> date | None:
@@ -60,18 +91,25 @@ def list_moves(list_id: int, sign: int) -> list[LineMove]:
     """The signed movements of a list's lines, in line order (one query, no ORM)."""
     with connection.cursor() as cur:
         cur.execute(
-            "SELECT l.id, l.seq, l.item_id, i.item_no, l.goods_status, l.unit, l.quantity "
+            "SELECT l.seq, l.item_id, i.item_no, l.goods_status, l.unit, l.quantity "
             "FROM supervision_verificationlistline l JOIN supervision_bookitem i ON i.id = l.item_id "
             "WHERE l.vlist_id = %s ORDER BY l.seq",
             [list_id],
         )
-        return [LineMove(pk, seq, item_id, item_no, status, unit, from_units(int(qty)) * sign)
-                for pk, seq, item_id, item_no, status, unit, qty in cur.fetchall()]
+        return [LineMove(seq, item_id, item_no, status, unit, from_units(int(qty)) * sign)
+                for seq, item_id, item_no, status, unit, qty in cur.fetchall()]
 
 
 def _chunks(seq: Sequence, size: int = CHUNK):
     for i in range(0, len(seq), size):
         yield seq[i : i + size]
+
+
+def _key_order(prefix: str = "") -> str:
+    """Lock order = Python's sorted(keys): code-point order for the strings."""
+    if connection.vendor == "postgresql":
+        return f'ORDER BY {prefix}item_id, {prefix}goods_status COLLATE "C", {prefix}unit COLLATE "C"'
+    return f"ORDER BY {prefix}item_id, {prefix}goods_status, {prefix}unit"
 
 
 def lock_accounts(
@@ -80,6 +118,7 @@ def lock_accounts(
     """Create missing accounts and lock all of them, in key order. Returns key -> (id, posted, reserved) in units."""
     out: dict[tuple[int, str, str], tuple[int, int, int]] = {}
     ordered = sorted(set(keys))
+    lock = " FOR UPDATE" if connection.vendor == "postgresql" else ""
     with connection.cursor() as cur:
         # Fast path (every posting after an account's first): lock the existing rows with a plain
         # SELECT … FOR UPDATE, in the same key order as the upsert below, so both paths take row locks in
@@ -93,11 +132,7 @@ def lock_accounts(
                 f"SELECT id, item_id, goods_status, unit, posted, reserved FROM {ACCOUNT_TABLE} "
                 f"WHERE book_id = %s AND (item_id, goods_status, unit) IN (VALUES {rows}) "
                 f"AND (SELECT COUNT(*) FROM {ACCOUNT_TABLE} WHERE book_id = %s "
-                f"     AND (item_id, goods_status, unit) IN (VALUES {rows})) = %s "
-                + (  # lock order = Python's sorted(keys): code-point order for the strings
-                    'ORDER BY item_id, goods_status COLLATE "C", unit COLLATE "C" FOR UPDATE'
-                    if connection.vendor == "postgresql" else "ORDER BY item_id, goods_status, unit"
-                ),
+                f"     AND (item_id, goods_status, unit) IN (VALUES {rows})) = %s " + _key_order() + lock,
                 [book_id, *keys_params, book_id, *keys_params, len(chunk)],
             )
             found = cur.fetchall()
@@ -108,13 +143,13 @@ def lock_accounts(
         if len(out) == len(ordered):
             return out
         for chunk in _chunks(ordered):
-            values = ", ".join(["(%s, %s, %s, %s, %s, %s, 0, 0)"] * len(chunk))
+            values = ", ".join(["(%s, %s, %s, %s, %s, %s, 0, 0, 0)"] * len(chunk))
             params: list = []
             for item_id, status, unit in chunk:
                 params += [book_id, item_id, status, unit, enterprise_id, zone_id]
             cur.execute(
-                f"INSERT INTO {ACCOUNT_TABLE} (book_id, item_id, goods_status, unit, enterprise_id, zone_id, posted, reserved) "
-                f"VALUES {values} "
+                f"INSERT INTO {ACCOUNT_TABLE} (book_id, item_id, goods_status, unit, enterprise_id, zone_id, "
+                f"posted, reserved, incoming) VALUES {values} "
                 f"ON CONFLICT (book_id, item_id, goods_status, unit) DO UPDATE SET posted = {ACCOUNT_TABLE}.posted "
                 f"RETURNING id, item_id, goods_status, unit, posted, reserved",
                 params,
@@ -124,8 +159,10 @@ def lock_accounts(
     return out
 
 
-def post(*, book_id: int, enterprise_id: int, zone_id: int, moves: list[LineMove], effective_date: date) -> int:
-    """Post signed movements all-or-nothing; raises DomainError naming every short line. Returns entry count."""
+def post_moves(*, book_id: int, enterprise_id: int, zone_id: int, moves: list[LineMove], source: SourceRef,
+               effective_date: date, reserve: bool = False, field: str = "lines") -> int:
+    """Post (or, with `reserve`, reserve) signed movements of one source document all-or-nothing;
+    raises DomainError naming every short line (`field[line].quantity`). Returns the entry count."""
     if not moves:
         return 0
     locked = lock_accounts(book_id, enterprise_id, zone_id, [(m.item_id, m.status, m.unit) for m in moves])
@@ -134,16 +171,12 @@ def post(*, book_id: int, enterprise_id: int, zone_id: int, moves: list[LineMove
         AccountKey(item_no_of[item_id], status, unit): Balance(from_units(posted), from_units(reserved))
         for (item_id, status, unit), (_, posted, reserved) in locked.items()
     }
-    net, problems = check([Movement(m.line_seq, AccountKey(m.item_no, m.status, m.unit), m.delta) for m in moves], balances)
+    _, problems = check([Movement(m.line, AccountKey(m.item_no, m.status, m.unit), m.delta) for m in moves],
+                        balances, reserve=reserve, field=field)
     if problems:
         raise DomainError(problems)
-
-    by_item_no = {m.item_no: m.item_id for m in moves}
-    deltas = sorted(
-        (locked[(by_item_no[k.item_no], k.status, k.unit)][0], to_units(d)) for k, d in net.items() if d
-    )
-    entries = [(locked[(m.item_id, m.status, m.unit)][0], m.line_id, to_units(m.delta)) for m in moves]
-    _write(deltas, entries, effective_date)
+    _write_moves([(locked[(m.item_id, m.status, m.unit)][0], m.line, to_units(m.delta)) for m in moves],
+                 source, effective_date, reserve)
     return len(moves)
 
 
@@ -169,39 +202,41 @@ def _lines_with_locked_accounts_sql(vendor: str) -> str:
         "  SELECT 1 FROM supervision_verificationlistline m WHERE m.vlist_id = %s AND NOT EXISTS ("
         f"    SELECT 1 FROM {ACCOUNT_TABLE} b WHERE b.book_id = %s AND b.item_id = m.item_id"
         "     AND b.goods_status = m.goods_status AND b.unit = m.unit)) "
-        # lock order = Python's sorted(keys), as in lock_accounts
         'ORDER BY a.item_id, a.goods_status COLLATE "C", a.unit COLLATE "C" FOR UPDATE OF a'
     )
 
 
-def post_list(*, list_id: int, book_id: int, enterprise_id: int, zone_id: int, sign: int, effective_date: date) -> int:
-    """Post every line of a list (sign +1 in, -1 out) all-or-nothing; raises DomainError naming every short
-    line. Returns the entry count.
+def post_list(*, list_id: int, book_id: int, enterprise_id: int, zone_id: int, sign: int, effective_date: date,
+              reserve: bool = False) -> int:
+    """Post (or, with `reserve`, reserve) every line of a list (sign +1 in, -1 out) all-or-nothing;
+    raises DomainError naming every short line. Returns the entry count.
 
     Every posting after an account's first: ONE statement reads the lines with their accounts and locks
     the accounts in key order; the check runs on integer units (domain.posting.net_if_covered, the same
     rule as domain.posting.check, which is run to name the short lines when there are any); then one
-    UPDATE of the balances and one INSERT of the entries. A list that opens an account goes through
-    list_moves + post (upsert of the missing accounts, same lock order)."""
+    UPDATE of the balances, (reserving) one INSERT of the reservations, and one INSERT of the entries.
+    A list that opens an account goes through list_moves + post_moves (upsert of the missing accounts,
+    same lock order)."""
+    source = SourceRef("list", list_id)
     with connection.cursor() as cur:
         params = [book_id, list_id, list_id, book_id] if connection.vendor == "postgresql" else [book_id, list_id]
         cur.execute(_lines_with_locked_accounts_sql(connection.vendor), params)
         rows = cur.fetchall()
     if not rows or any(r[6] is None for r in rows):  # an account to open (or no line at all)
-        return post(book_id=book_id, enterprise_id=enterprise_id, zone_id=zone_id,
-                    moves=list_moves(list_id, sign), effective_date=effective_date)
+        return post_moves(book_id=book_id, enterprise_id=enterprise_id, zone_id=zone_id,
+                          moves=list_moves(list_id, sign), source=source, effective_date=effective_date,
+                          reserve=reserve)
     rows.sort(key=lambda r: r[1])  # line order, for the check
     available = {r[6]: int(r[7]) - int(r[8]) for r in rows}
     moves = [(r[6], sign * int(r[5])) for r in rows]
-    net = net_if_covered(moves, available)
-    if net is None:
-        _refuse_short_lines(rows, sign)
-    _write(sorted((acc_id, d) for acc_id, d in net.items() if d),
-           [(r[6], r[0], d) for r, (_, d) in zip(rows, moves, strict=True)], effective_date)
+    if net_if_covered(moves, available, reserve=reserve) is None:
+        _refuse_short_lines(rows, sign, reserve)
+    _write_moves([(r[6], r[1], d) for r, (_, d) in zip(rows, moves, strict=True)], source, effective_date,
+                 reserve)
     return len(rows)
 
 
-def _refuse_short_lines(rows: list[tuple], sign: int) -> None:
+def _refuse_short_lines(rows: list[tuple], sign: int, reserve: bool) -> None:
     """Some line overdraws: the pure check (on Decimals) names every short line (by item number, which
     only this path needs)."""
     with connection.cursor() as cur:
@@ -211,37 +246,200 @@ def _refuse_short_lines(rows: list[tuple], sign: int) -> None:
         item_no = dict(cur.fetchall())
     keys = {r[6]: AccountKey(item_no[r[2]], r[3], r[4]) for r in rows}
     balances = {keys[r[6]]: Balance(from_units(int(r[7])), from_units(int(r[8]))) for r in rows}
-    _, problems = check([Movement(r[1], keys[r[6]], from_units(sign * int(r[5]))) for r in rows], balances)
+    _, problems = check([Movement(r[1], keys[r[6]], from_units(sign * int(r[5]))) for r in rows], balances,
+                        reserve=reserve)
     if not problems:
         raise AssertionError("net_if_covered and check disagree")
     raise DomainError(problems)
 
 
-def _write(deltas: list[tuple[int, int]], entries: list[tuple[int, int, int]], effective_date: date) -> None:
-    """Move the balances (account id, units; ids sorted) by one set-based UPDATE per chunk and insert the
-    entries (account id, line id, units) by one multi-row INSERT per chunk."""
-    recorded_at = connection.ops.adapt_datetimefield_value(timezone.now())
-    effective = connection.ops.adapt_datefield_value(effective_date)
+# ---------------------------------------------------------------- reservations: post shares, void
+def lock_reservations(source_kind: str, source_id: int) -> list[ReservationRow]:
+    """Every reservation of a source document, locked (FOR UPDATE on PostgreSQL), in line order."""
+    lock = " FOR UPDATE" if connection.vendor == "postgresql" else ""
     with connection.cursor() as cur:
-        for chunk in _chunks(deltas):
+        cur.execute(
+            f"SELECT r.id, r.source_line, r.account_id, a.book_id, a.unit, r.sign, r.quantity, r.posted, r.state "
+            f"FROM {RESERVATION_TABLE} r JOIN {ACCOUNT_TABLE} a ON a.id = r.account_id "
+            f"WHERE r.source_kind = %s AND r.source_id = %s ORDER BY r.id" + (" FOR UPDATE OF r" if lock else ""),
+            [source_kind, source_id],
+        )
+        rows = [ReservationRow(pk, source_kind, source_id, line, acc, book, unit, sign, int(q), int(p), state)
+                for pk, line, acc, book, unit, sign, q, p, state in cur.fetchall()]
+    return sorted(rows, key=lambda r: (r.line, r.id))
+
+
+def claim_event(event_id: str, source: SourceRef) -> int | None:
+    """Record a posting event; None when its id was already used (the same passage cannot post twice)."""
+    with connection.cursor() as cur:
+        cur.execute(
+            f"INSERT INTO {EVENT_TABLE} (event_id, source_kind, source_id, recorded_at) VALUES (%s, %s, %s, %s) "
+            "ON CONFLICT (event_id) DO NOTHING RETURNING id",
+            [event_id, source.kind, source.id, connection.ops.adapt_datetimefield_value(timezone.now())],
+        )
+        row = cur.fetchone()
+    return row[0] if row else None
+
+
+def post_shares(reservations: list[ReservationRow], shares: dict[int, int], source: SourceRef,
+                effective_date: date) -> int:
+    """Post `shares` (reservation id -> units, each ≤ what is left, checked by domain.posting.shares) of
+    locked open reservations: outbound ones move reserved → posted out, inbound ones incoming → posted in.
+    A reservation whose last share posts ends `posted`. Entries name `source` (the passage) with the
+    reserved line. Returns the entry count."""
+    return _end(reservations, shares, source, effective_date, void=False)
+
+
+def void(reservations: list[ReservationRow], source: SourceRef | None, effective_date: date) -> int:
+    """Void what is left of every open reservation given (locked): it returns to the account and the
+    reservation ends `voided`. Entries name `source` (default: each reservation's own source line)."""
+    left = {r.id: r.remaining for r in reservations if r.remaining > 0}
+    return _end(reservations, left, source, effective_date, void=True)
+
+
+def _end(reservations: list[ReservationRow], amounts: dict[int, int], source: SourceRef | None,
+         effective_date: date, *, void: bool) -> int:
+    if not amounts:
+        return 0
+    by_id = {r.id: r for r in reservations}
+    chosen = [by_id[i] for i in sorted(amounts)]
+    _lock_account_ids(sorted({r.account_id for r in chosen}))
+    deltas: dict[int, list[int]] = {}
+    entries = []
+    for r in chosen:
+        amount = amounts[r.id]
+        d = deltas.setdefault(r.account_id, [0, 0, 0])
+        posted_delta = 0 if void else r.sign * amount
+        reserved_delta = -amount if r.sign < 0 else 0
+        incoming_delta = -amount if r.sign > 0 else 0
+        d[0] += posted_delta
+        d[1] += reserved_delta
+        d[2] += incoming_delta
+        src = source or SourceRef(r.source_kind, r.source_id)
+        entries.append((r.account_id, EntryKind.VOID.value if void else EntryKind.POST.value, src.kind,
+                        src.id, r.line, r.id, posted_delta, reserved_delta, incoming_delta))
+    now = timezone.now()
+    ended_at = connection.ops.adapt_datetimefield_value(now)
+    updates = []
+    for r in chosen:
+        amount = amounts[r.id]
+        if void:
+            updates.append((r.id, r.posted, amount, ReservationState.VOIDED.value, ended_at))
+        else:
+            done = r.posted + amount == r.quantity
+            updates.append((r.id, r.posted + amount, 0,
+                            ReservationState.POSTED.value if done else ReservationState.OPEN.value,
+                            ended_at if done else None))
+    with connection.cursor() as cur:
+        for chunk in _chunks(updates):
             case = " ".join(["WHEN %s THEN %s"] * len(chunk))
             ids = ", ".join(["%s"] * len(chunk))
             params: list = []
-            for acc_id, d in chunk:
-                params += [acc_id, d]
-            params += [acc_id for acc_id, _ in chunk]
+            for col in range(1, 4):
+                for u in chunk:
+                    params += [u[0], u[col]]
+            ended = [u[0] for u in chunk if u[4] is not None]
+            set_ended = ""
+            if ended:  # only rows that end now get a timestamp (an all-NULL CASE has no type on PostgreSQL)
+                set_ended = f", ended_at = CASE WHEN id IN ({', '.join(['%s'] * len(ended))}) THEN %s ELSE ended_at END"
+                params += [*ended, ended_at]
+            params += [u[0] for u in chunk]
             cur.execute(
-                f"UPDATE {ACCOUNT_TABLE} SET posted = posted + CASE id {case} END WHERE id IN ({ids})", params
+                f"UPDATE {RESERVATION_TABLE} SET posted = CASE id {case} END, voided = CASE id {case} END, "
+                f"state = CASE id {case} END{set_ended} WHERE id IN ({ids}) AND state = 'open'",
+                params,
+            )
+            if cur.rowcount != len(chunk):
+                raise RuntimeError("a reservation ended under a lock")
+    _write(sorted((acc, *d) for acc, d in deltas.items()), entries, effective_date, now)
+    return len(entries)
+
+
+def _lock_account_ids(account_ids: list[int]) -> None:
+    """Lock accounts known by id in the global key order (PostgreSQL; SQLite holds the write lock)."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cur:
+        for chunk in _chunks(account_ids):
+            cur.execute(f"SELECT id FROM {ACCOUNT_TABLE} WHERE id IN ({', '.join(['%s'] * len(chunk))}) "
+                        + _key_order() + " FOR UPDATE", chunk)
+
+
+# ---------------------------------------------------------------- writing
+def _write_moves(moves: list[tuple[int, int, int]], source: SourceRef, effective_date: date, reserve: bool) -> None:
+    """(account id, source line, signed units) per movement of one source document: direct postings move
+    `posted`; reservations move `reserved` (outbound) or `incoming` (inbound) and open one reservation
+    per movement."""
+    deltas: dict[int, list[int]] = {}
+    for acc_id, _, d in moves:
+        if not d:
+            continue
+        acc = deltas.setdefault(acc_id, [0, 0, 0])
+        if not reserve:
+            acc[0] += d
+        elif d < 0:
+            acc[1] -= d
+        else:
+            acc[2] += d
+    now = timezone.now()
+    if not reserve:
+        entries = [(acc_id, EntryKind.DIRECT.value, source.kind, source.id, line, None, d, 0, 0)
+                   for acc_id, line, d in moves]
+    else:
+        ids = _open_reservations(moves, source, now)
+        entries = [(acc_id, EntryKind.RESERVE.value, source.kind, source.id, line, ids[(acc_id, line)],
+                    0, -d if d < 0 else 0, d if d > 0 else 0) for acc_id, line, d in moves]
+    _write(sorted((acc, *d) for acc, d in deltas.items()), entries, effective_date, now)
+
+
+def _open_reservations(moves: list[tuple[int, int, int]], source: SourceRef, now) -> dict[tuple[int, int], int]:
+    created = connection.ops.adapt_datetimefield_value(now)
+    out: dict[tuple[int, int], int] = {}
+    with connection.cursor() as cur:
+        for chunk in _chunks(moves):
+            values = ", ".join(["(%s, %s, %s, %s, %s, %s, 0, 0, 'open', %s)"] * len(chunk))
+            params: list = []
+            for acc_id, line, d in chunk:
+                params += [acc_id, source.kind, source.id, line, 1 if d > 0 else -1, abs(d), created]
+            cur.execute(
+                f"INSERT INTO {RESERVATION_TABLE} (account_id, source_kind, source_id, source_line, sign, quantity, "
+                f"posted, voided, state, created_at) VALUES {values} RETURNING id, account_id, source_line",
+                params,
+            )
+            out.update({(acc_id, line): pk for pk, acc_id, line in cur.fetchall()})
+    return out
+
+
+_ENTRY_COLUMNS = ("account_id, kind, source_kind, source_id, source_line, reservation_id, posted_delta, "
+                  "reserved_delta, incoming_delta, effective_date, recorded_at")
+
+
+def _write(deltas: list[tuple[int, int, int, int]], entries: list[tuple], effective_date: date, now) -> None:
+    """Move the balances ((account id, posted, reserved, incoming) in units; ids sorted) by one set-based
+    UPDATE per chunk and insert the entries ((account id, kind, source kind, source id, source line,
+    reservation id, posted, reserved, incoming)) by one multi-row INSERT per chunk."""
+    recorded_at = connection.ops.adapt_datetimefield_value(now)
+    effective = connection.ops.adapt_datefield_value(effective_date)
+    columns = [(i, name) for i, name in ((1, "posted"), (2, "reserved"), (3, "incoming"))
+               if any(d[i] for d in deltas)]
+    with connection.cursor() as cur:
+        for chunk in _chunks([d for d in deltas if any(d[1:])]):
+            if not columns:
+                break
+            sets, params = [], []
+            for i, name in columns:
+                sets.append(f"{name} = {name} + CASE id {' '.join(['WHEN %s THEN %s'] * len(chunk))} END")
+                for d in chunk:
+                    params += [d[0], d[i]]
+            params += [d[0] for d in chunk]
+            cur.execute(
+                f"UPDATE {ACCOUNT_TABLE} SET {', '.join(sets)} WHERE id IN ({', '.join(['%s'] * len(chunk))})", params
             )
             if cur.rowcount != len(chunk):
                 raise RuntimeError("balance rows changed under a lock")
         for chunk in _chunks(entries):
-            values = ", ".join(["(%s, %s, %s, 0, %s, %s)"] * len(chunk))
+            values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"] * len(chunk))
             params = []
-            for acc_id, line_id, d in chunk:
-                params += [acc_id, line_id, d, effective, recorded_at]
-            cur.execute(
-                f"INSERT INTO {ENTRY_TABLE} (account_id, line_id, posted_delta, reserved_delta, effective_date, recorded_at) "
-                f"VALUES {values}",
-                params,
-            )
+            for row in chunk:
+                params += [*row, effective, recorded_at]
+            cur.execute(f"INSERT INTO {ENTRY_TABLE} ({_ENTRY_COLUMNS}) VALUES {values}", params)

@@ -9,19 +9,34 @@ from django.utils.translation import gettext_lazy as _
 from bondzone.core.fields import QuantityField
 from bondzone.core.models import Enterprise, Zone
 
-from .domain.codes import BookKind, Direction, GoodsStatus, ItemKind, ListStatus
+from .domain.codes import BookKind, Direction, EntryKind, GoodsStatus, ItemKind, ListStatus, PostingState, ReservationState
 
 
 GOODS_STATUS_LABELS = {
     GoodsStatus.BONDED.value: _("bonded"),
     GoodsStatus.NON_BONDED.value: _("non-bonded"),
     GoodsStatus.DUTY_PAID.value: _("duty-paid"),
+    GoodsStatus.PORT.value: _("port goods"),
 }
 LIST_STATUS_LABELS = {
     ListStatus.DRAFT.value: _("draft"),
     ListStatus.SUBMITTED.value: _("submitted"),
     ListStatus.APPROVED.value: _("approved"),
     ListStatus.REJECTED.value: _("rejected"),
+    ListStatus.CANCELLED.value: _("cancelled"),
+}
+POSTING_STATE_LABELS = {
+    PostingState.NONE.value: _("not posted"),
+    PostingState.RESERVED.value: _("reserved (awaiting passage)"),
+    PostingState.PARTIAL.value: _("partly posted"),
+    PostingState.POSTED.value: _("posted"),
+    PostingState.VOIDED.value: _("voided"),
+}
+ENTRY_KIND_LABELS = {
+    EntryKind.DIRECT.value: _("posted"),
+    EntryKind.RESERVE.value: _("reserved"),
+    EntryKind.POST.value: _("passage posted"),
+    EntryKind.VOID.value: _("voided"),
 }
 
 
@@ -90,7 +105,10 @@ class StockAccount(models.Model):
     enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="+")
     zone = models.ForeignKey(Zone, on_delete=models.PROTECT, related_name="+")
     posted = QuantityField(_("posted"), default=0)
+    # 预减 (prevdRedcQty): outbound quantity reserved by approved lists, not available any more
     reserved = QuantityField(_("reserved"), default=0)
+    # 预增 (prevdIncQty): inbound quantity reserved by approved lists, not available before it is posted
+    incoming = QuantityField(_("incoming"), default=0)
 
     class Meta:
         ordering = ["book", "item", "goods_status", "unit"]
@@ -98,6 +116,7 @@ class StockAccount(models.Model):
             models.UniqueConstraint(fields=["book", "item", "goods_status", "unit"], name="one_account_per_key"),
             models.CheckConstraint(name="available_not_negative", condition=models.Q(posted__gte=models.F("reserved"))),
             models.CheckConstraint(name="reserved_not_negative", condition=models.Q(reserved__gte=0)),
+            models.CheckConstraint(name="incoming_not_negative", condition=models.Q(incoming__gte=0)),
         ]
 
     @property
@@ -120,6 +139,9 @@ class VerificationList(models.Model):
     inner_no = models.CharField(_("enterprise internal number"), max_length=64, blank=True)
     remarks = models.CharField(_("remarks"), max_length=500, blank=True)
     status = models.CharField(_("status"), max_length=10, default=ListStatus.DRAFT.value, choices=list(LIST_STATUS_LABELS.items()), db_index=True)
+    # 核扣标记 (vrfdedMarkcd): none → reserved (预核扣) → partial → posted (正式核扣), or voided
+    posting_state = models.CharField(_("posting"), max_length=10, default=PostingState.NONE.value,
+                                     choices=list(POSTING_STATE_LABELS.items()))
     reverses = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversed_by")
     line_count = models.PositiveIntegerField(default=0)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
@@ -165,16 +187,79 @@ class VerificationListLine(models.Model):
         ]
 
 
+class Reservation(models.Model):
+    """A pending movement (预核扣) of one account for one source line: it ends exactly once, posted (in one
+    or several shares) or voided (the rest returns). The CHECKs make a second ending impossible."""
+
+    account = models.ForeignKey(StockAccount, on_delete=models.PROTECT, related_name="reservations")
+    source_kind = models.CharField(max_length=16)
+    source_id = models.BigIntegerField()
+    source_line = models.PositiveIntegerField(default=0)
+    sign = models.SmallIntegerField()  # +1 inbound (incoming), -1 outbound (reserved)
+    quantity = QuantityField()
+    posted = QuantityField(default=0)
+    voided = QuantityField(default=0)
+    state = models.CharField(max_length=8, default=ReservationState.OPEN.value,
+                             choices=[(s.value, s.value) for s in ReservationState])
+    created_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["source_kind", "source_id", "source_line"], name="reservation_source")]
+        constraints = [
+            models.UniqueConstraint(fields=["source_kind", "source_id", "source_line", "account"],
+                                    name="one_reservation_per_source_line"),
+            models.CheckConstraint(name="reservation_sign", condition=models.Q(sign__in=[1, -1])),
+            models.CheckConstraint(name="reservation_quantity_positive", condition=models.Q(quantity__gt=0)),
+            models.CheckConstraint(name="reservation_shares_not_negative",
+                                   condition=models.Q(posted__gte=0, voided__gte=0)),
+            models.CheckConstraint(
+                name="reservation_ends_once",
+                condition=(
+                    models.Q(state=ReservationState.OPEN.value, ended_at__isnull=True, voided=0,
+                             posted__lt=models.F("quantity"))
+                    | models.Q(state=ReservationState.POSTED.value, ended_at__isnull=False, voided=0,
+                               posted=models.F("quantity"))
+                    | models.Q(state=ReservationState.VOIDED.value, ended_at__isnull=False, voided__gt=0,
+                               voided=models.F("quantity") - models.F("posted"))
+                ),
+            ),
+        ]
+
+
+class PostingEvent(models.Model):
+    """One posting event (a gate passage, a production report...): its id is unique ledger-wide, so the
+    same passage can never post twice."""
+
+    event_id = models.CharField(max_length=64, unique=True)
+    source_kind = models.CharField(max_length=16)
+    source_id = models.BigIntegerField()
+    recorded_at = models.DateTimeField()
+
+
 class StockEntry(models.Model):
-    """One append-only movement of one account; UPDATE and DELETE are refused by a trigger."""
+    """One append-only movement of one account; UPDATE and DELETE are refused by a trigger.
+
+    It names its source document generically (kind, id, line: e.g. ("list", 12, 3) for line 3 of list 12,
+    ("passage", 40, 0) for a gate passage) and, for reserve/post/void entries, its reservation."""
 
     account = models.ForeignKey(StockAccount, on_delete=models.PROTECT, related_name="entries")
-    line = models.ForeignKey(VerificationListLine, on_delete=models.PROTECT, related_name="entries")
+    kind = models.CharField(max_length=8, choices=[(k.value, k.value) for k in EntryKind])
+    source_kind = models.CharField(max_length=16)
+    source_id = models.BigIntegerField()
+    source_line = models.PositiveIntegerField(default=0)
+    reservation = models.ForeignKey(Reservation, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="entries")
     posted_delta = QuantityField(default=0)
     reserved_delta = QuantityField(default=0)
+    incoming_delta = QuantityField(default=0)
     effective_date = models.DateField()
     recorded_at = models.DateTimeField()
 
     class Meta:
         ordering = ["account", "effective_date", "id"]
-        indexes = [models.Index(fields=["account", "effective_date", "id"])]
+        indexes = [
+            models.Index(fields=["account", "effective_date", "id"]),
+            models.Index(fields=["source_kind", "source_id", "source_line"], name="entry_source"),
+        ]

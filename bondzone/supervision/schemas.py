@@ -69,15 +69,21 @@ class AccountOut(Schema):
     posted: Decimal
     reserved: Decimal
     available: Decimal
+    incoming: Decimal
 
 
 class MovementOut(Schema):
     entry_id: int
     effective_date: date
-    list_id: int
-    list_number: str
+    kind: str
+    source_kind: str
+    source_id: int
     line_seq: int
+    list_id: int | None
+    list_number: str
     delta: Decimal
+    reserved_delta: Decimal
+    incoming_delta: Decimal
     balance: Decimal
 
 
@@ -142,6 +148,7 @@ class ListOut(Schema):
     inner_no: str
     remarks: str
     status: str
+    posting_state: str
     line_count: int
     reverses_id: int | None
     created_at: datetime
@@ -175,3 +182,39 @@ class ReverseIn(Schema):
 class ImportOut(Schema):
     list_ids: list[int]
 
+
+
+class PassIn(Schema):
+    """The goods of an approved list passed (all that is still reserved, or `shares`: line -> quantity)."""
+
+    event_id: str = ""  # unique per passage; "" = derived from the Idempotency-Key
+    shares: dict[int, Decimal] | None = None
+    effective_date: date | None = None
+
+
+class PassOut(Schema):
+    list_id: int
+    posted: dict[int, Decimal]
+    complete: bool
+
+
+class CancelIn(Schema):
+    reason: str
+
+
+class ReservationOut(Schema):
+    id: int
+    source_kind: str
+    source_id: int
+    source_line: int
+    account_id: int
+    item_no: int = Field(alias="account.item.item_no")
+    goods_status: str = Field(alias="account.goods_status")
+    unit: str = Field(alias="account.unit")
+    sign: int
+    quantity: Decimal
+    posted: Decimal
+    voided: Decimal
+    state: str
+    created_at: datetime
+    ended_at: datetime | None

@@ -17,7 +17,9 @@ from bondzone.core.scoping import get_scoped, restrict
 
 from .domain import trade_modes
 from .domain.validation import BookInfo
-from .models import AccountBook, BookItem, StockAccount, StockEntry, VerificationList, VerificationListLine
+from .models import (
+    AccountBook, BookItem, Reservation, StockAccount, StockEntry, VerificationList, VerificationListLine,
+)
 
 
 def books(actor: Actor, *, enterprise_id: int | None = None, q: str = "") -> QuerySet[AccountBook]:
@@ -107,10 +109,15 @@ def list_lines(vlist: VerificationList):
 class MovementRow:
     entry_id: int
     effective_date: date
-    list_id: int
-    list_number: str
+    kind: str  # direct, reserve, post, void
+    source_kind: str
+    source_id: int
     line_seq: int
-    delta: Decimal
+    list_id: int | None  # the list the entry (or its reservation) comes from, when it is a list
+    list_number: str
+    delta: Decimal  # posted
+    reserved_delta: Decimal
+    incoming_delta: Decimal
     balance: Decimal
 
 
@@ -132,19 +139,40 @@ def movements(
     entries = entries.order_by("effective_date", "id")
     total = entries.count()
     page = list(
-        entries.values_list("id", "effective_date", "line__vlist_id", "line__vlist__number", "line__seq", "posted_delta")[
-            offset : offset + limit
-        ]
+        entries.values_list("id", "effective_date", "kind", "source_kind", "source_id", "source_line", "posted_delta",
+                            "reserved_delta", "incoming_delta", "reservation__source_kind",
+                            "reservation__source_id")[offset : offset + limit]
     )
     if page and offset:
         first_date, first_id = page[0][1], page[0][0]
         before = entries.filter(Q(effective_date__lt=first_date) | Q(effective_date=first_date, id__lt=first_id))
         opening += before.aggregate(s=Sum("posted_delta"))["s"] or Decimal(0)
+    list_of = {e[0]: e[4] if e[3] == "list" else (e[10] if e[9] == "list" else None) for e in page}
+    numbers = dict(VerificationList.objects.filter(pk__in={v for v in list_of.values() if v}).values_list("pk", "number"))
     rows, running = [], opening
-    for entry_id, eff, list_id, number, seq, delta in page:
+    for entry_id, eff, kind, src_kind, src_id, seq, delta, reserved, incoming, _, _ in page:
         running += delta
-        rows.append(MovementRow(entry_id, eff, list_id, number, seq, delta, running))
+        list_id = list_of[entry_id]
+        rows.append(MovementRow(entry_id, eff, kind, src_kind, src_id, seq, list_id, numbers.get(list_id, ""), delta,
+                                reserved, incoming, running))
     return acc, rows, total, opening
+
+
+def reservations(actor: Actor, *, list_id: int | None = None, book_id: int | None = None,
+                 source_kind: str = "", source_id: int | None = None, open_only: bool = False) -> QuerySet[Reservation]:
+    """Reservations (预核扣) the actor may see, oldest first; a list's by `list_id`."""
+    qs = restrict(Reservation, actor).select_related("account", "account__item").order_by("id")
+    if list_id is not None:
+        qs = qs.filter(source_kind="list", source_id=list_id)
+    if source_kind:
+        qs = qs.filter(source_kind=source_kind)
+    if source_id is not None:
+        qs = qs.filter(source_id=source_id)
+    if book_id:
+        qs = qs.filter(account__book_id=book_id)
+    if open_only:
+        qs = qs.filter(state="open")
+    return qs
 
 
 def stock_as_of(actor: Actor, book_id: int, as_of: date) -> list[dict]:
@@ -292,8 +320,9 @@ def zone_trade(zone_id: int, year: int) -> tuple[list[TradeTotal], int, int]:
     """For statistics (evaluation): the trade totals of a zone's approved lists effective in `year` that were
     not reversed (counter-lists excluded), the number of those lists and of enterprises that filed them.
     Not scoped: the figures are aggregates the zone's evaluators may see whatever their role."""
-    lists = VerificationList.objects.filter(zone_id=zone_id, status="approved", effective_date__year=year,
-                                            reverses__isnull=True, reversed_by__isnull=True)
+    lists = (VerificationList.objects.filter(zone_id=zone_id, status="approved", effective_date__year=year,
+                                             reverses__isnull=True, reversed_by__isnull=True)
+             .exclude(posting_state="voided"))  # voided before its goods passed: no trade happened
     rows = (VerificationListLine.objects.filter(vlist__in=lists)
             .values("vlist__trade_mode", "vlist__list_type", "vlist__direction", "currency")
             .annotate(total=Sum("value")).order_by())

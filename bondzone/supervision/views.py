@@ -192,10 +192,13 @@ def list_detail(request, list_id: int):
     vlist = selectors.list_detail(a, list_id)
     lines = selectors.list_lines(vlist)
     page, prefix = page_of(request, lines, per_page=100)
+    can = {k: a.can(f"supervision.{k}_list") for k in ("submit", "approve", "reject", "reverse", "delete",
+                                                           "cancel", "withdraw")}
+    can["pass"] = a.can("supervision.pass_goods")
     return render(request, "supervision/list_detail.html", {
         "vlist": vlist, "page": page, "querystring_prefix": prefix, "idempotency_key": new_idempotency_key(),
-        "can": {k: a.can(f"supervision.{k}_list") for k in ("submit", "approve", "reject", "reverse", "delete")},
-        "today": timezone.localdate(),
+        "can": can, "today": timezone.localdate(),
+        "reservations": list(selectors.reservations(a, list_id=vlist.pk)[:500]),
     })
 
 
@@ -208,10 +211,25 @@ ACTIONS = {
                                                       idempotency_key=p.get("idempotency_key"),
                                                       effective_date=_date(p.get("effective_date"))),
     "delete": lambda a, pk, p: services.delete_list(actor=a, list_id=pk),
+    "withdraw": lambda a, pk, p: services.withdraw_list(actor=a, list_id=pk),
+    "cancel": lambda a, pk, p: services.cancel_list(actor=a, list_id=pk, reason=p.get("reason", ""),
+                                                    idempotency_key=p.get("idempotency_key")),
+    "pass": lambda a, pk, p: services.pass_goods(actor=a, list_id=pk, event_id=f"manual:{p.get('idempotency_key')}",
+                                                 shares=_shares_from_post(p), idempotency_key=p.get("idempotency_key")),
 }
 
+
+def _shares_from_post(post) -> dict | None:
+    """share-<line> fields of the passage form; none filled in = everything still reserved."""
+    shares = {k.removeprefix("share-"): v.strip() for k, v in post.items() if k.startswith("share-") and v.strip()}
+    return shares or None
+
 DONE = {
-    "submit": gettext_lazy("Submitted to customs."), "approve": gettext_lazy("Approved and posted to the book."),
+    "submit": gettext_lazy("Submitted to customs."),
+    "approve": gettext_lazy("Approved: posted to the book, or reserved until the goods pass."),
+    "withdraw": gettext_lazy("Withdrawn: the list is a draft again."),
+    "cancel": gettext_lazy("Approved list deleted; its reservations are voided."),
+    "pass": gettext_lazy("Goods passed: the reserved quantities are posted."),
     "reject": gettext_lazy("Rejected."), "reverse": gettext_lazy("Reversed by a counter-list."),
     "delete": gettext_lazy("Draft deleted."),
 }

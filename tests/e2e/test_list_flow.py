@@ -13,9 +13,11 @@ from ..conftest import PASSWORD
 pytestmark = pytest.mark.e2e
 
 TEXT = {
-    "zh-hans": {"approve": "审核通过并核扣", "submit": "向海关申报", "new": "新建核注清单", "approved": "审核通过"},
-    "en": {"approve": "Approve and post", "submit": "Submit to customs", "new": "New verification list",
-           "approved": "approved"},
+    "zh-hans": {"approve": "审核通过", "submit": "向海关申报", "new": "新建核注清单", "approved": "审核通过",
+                "pass": "货物已过卡", "reserved": "预核扣（待过卡）", "posted": "已核扣"},
+    "en": {"approve": "Approve", "submit": "Submit to customs", "new": "New verification list",
+           "approved": "approved", "pass": "Goods passed", "reserved": "reserved (awaiting passage)",
+           "posted": "posted"},
 }
 
 
@@ -70,6 +72,11 @@ def test_declare_approve_and_see_stock(page: Page, live_server, e2e_world, langu
     with page.expect_navigation():
         page.click("[data-testid=approve-list]")
     expect(page.locator("[data-testid=list-status]")).to_have_text(t["approved"])
+    expect(page.locator("[data-testid=posting-state]")).to_have_text(t["reserved"])
+    expect(page.locator("[data-testid=pass-goods]")).to_have_text(t["pass"])
+    with page.expect_navigation():
+        page.click("[data-testid=pass-goods]")  # until the gate app exists, customs records the passage
+    expect(page.locator("[data-testid=posting-state]")).to_have_text(t["posted"])
 
     book = e2e_world.book_a
     page.goto(f"{base}/supervision/books/{book.pk}/")

@@ -131,4 +131,7 @@ def post_valued_list(world: World, *, value: str, trade_mode: str = "5034", curr
         "lines": [{"item_no": 1, "quantity": "5", "unit": "007", "goods_status": goods_status, "value": value,
                    "currency": currency}]})
     sup.submit_list(actor=owner, list_id=vlist.pk, idempotency_key=key())
-    return sup.approve_list(actor=customs, list_id=vlist.pk, idempotency_key=key())
+    vlist = sup.approve_list(actor=customs, list_id=vlist.pk, idempotency_key=key())
+    if vlist.posting_state == "reserved":  # the goods pass the gate
+        sup.pass_goods(actor=customs, list_id=vlist.pk, event_id=key(), idempotency_key=key())
+    return vlist

@@ -114,6 +114,7 @@ BODIES = {
     "list": lambda w, o: {"book_id": o["book"].pk, "direction": "I", "trade_mode": "5034",
                           "lines": [{"item_no": 1, "quantity": "-1", "unit": "007"}]},
     "reason": lambda w, o: {"reason": "x"},
+    "pass": lambda w, o: {},
 }
 
 

@@ -46,12 +46,22 @@ def test_full_flow_over_the_api(world):
     assert r.json()["number"].startswith("QD0110") and r.json()["lines"][0]["quantity"] == "10"
     assert post(ent, f"/api/v1/lists/{list_id}/submit", {}).json()["status"] == "submitted"
     r = post(customs, f"/api/v1/lists/{list_id}/approve", {})
-    assert r.status_code == 200 and r.json()["status"] == "approved"
+    assert r.status_code == 200 and r.json()["status"] == "approved" and r.json()["posting_state"] == "reserved"
     accounts = ent.get(f"/api/v1/accounts?book_id={world.book_a.pk}").json()
-    assert accounts["count"] == 1 and accounts["items"][0]["posted"] == "10"
+    assert accounts["count"] == 1 and (accounts["items"][0]["posted"], accounts["items"][0]["incoming"]) == ("0", "10")
+    assert post(ent, f"/api/v1/lists/{list_id}/pass", {}).status_code == 403  # customs (or the gate) only
+    r = post(customs, f"/api/v1/lists/{list_id}/pass", {"shares": {"1": "4"}})
+    assert r.status_code == 200 and r.json() == {"list_id": list_id, "posted": {"1": "4"}, "complete": False}
+    r = post(customs, f"/api/v1/lists/{list_id}/pass", {"event_id": "truck-2"})
+    assert r.json() == {"list_id": list_id, "posted": {"1": "6"}, "complete": True}
+    accounts = ent.get(f"/api/v1/accounts?book_id={world.book_a.pk}").json()
+    assert (accounts["items"][0]["posted"], accounts["items"][0]["incoming"]) == ("10", "0")
+    reservations = ent.get(f"/api/v1/lists/{list_id}/reservations").json()["items"]
+    assert [(r["state"], r["quantity"], r["posted"]) for r in reservations] == [("posted", "10", "10")]
     acc_id = accounts["items"][0]["id"]
     mv = ent.get(f"/api/v1/accounts/{acc_id}/movements").json()
-    assert [(m["delta"], m["balance"]) for m in mv["items"]] == [("10", "10")]
+    assert [(m["kind"], m["delta"], m["balance"]) for m in mv["items"]] == [
+        ("reserve", "0", "0"), ("post", "4", "4"), ("post", "6", "10")]
     stock = ent.get(f"/api/v1/books/{world.book_a.pk}/stock").json()
     assert stock[0]["quantity"] == "10"
     r = post(customs, f"/api/v1/lists/{list_id}/reverse", {"reason": "duplicate"})
@@ -280,7 +290,7 @@ def test_exports(world):
     xlsx = ent.get("/api/v1/exports/movements?format=xlsx")
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
     data = json.loads(ent.get("/api/v1/exports/movements?format=json").content)
-    assert sorted(row["delta"] for row in data) == ["0.5", "4"]
+    assert sorted(row["delta"] for row in data if row["kind"] == "post") == ["0.5", "4"]
     assert ent.get("/api/v1/exports/balances?format=pdf").status_code == 400
 
 

@@ -31,6 +31,13 @@ def test_cli_import_submit_approve_and_stock(world, tmp_path: Path):
     list_id = VerificationList.objects.get(inner_no="C-1").pk
     call_command("list_action", "submit", str(list_id), "--user", "ent_a", stdout=out)
     call_command("list_action", "approve", str(list_id), "--user", "customs", stdout=out)
+    assert "(reserved)" in out.getvalue() and StockAccount.objects.get(item__item_no=1).incoming == 7
+    call_command("list_action", "pass", str(list_id), "--share", "1=2", "--user", "customs", stdout=out)
+    assert "line 1: 2" in out.getvalue()
+    with pytest.raises(CommandError, match=r"shares\[1\]"):  # the sentence is in the site's language
+        call_command("list_action", "pass", str(list_id), "--share", "1=6", "--user", "customs")
+    call_command("list_action", "pass", str(list_id), "--user", "customs", stdout=out)
+    assert "line 1: 5; complete" in out.getvalue()
     assert StockAccount.objects.get(item__item_no=1).posted == 7
     out = io.StringIO()
     call_command("stock", "--book", str(world.book_a.pk), "--user", "ent_a", stdout=out)

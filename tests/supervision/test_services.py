@@ -11,7 +11,7 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from bondzone.core.domain.errors import Conflict, DomainError, Forbidden, NotFound
 from bondzone.core.models import AuditEvent, IdempotencyRecord
 from bondzone.supervision import services
-from bondzone.supervision.models import StockAccount, StockEntry, VerificationList
+from bondzone.supervision.models import Reservation, StockAccount, StockEntry, VerificationList
 
 from ..conftest import key, post_list
 
@@ -103,7 +103,9 @@ def test_approval_retry_with_same_key_posts_once(world):
     services.submit_list(actor=owner, list_id=v.pk, idempotency_key=key())
     services.approve_list(actor=customs, list_id=v.pk, idempotency_key="approve-1")
     services.approve_list(actor=customs, list_id=v.pk, idempotency_key="approve-1")
-    assert balance(world, 1) == 3 and StockEntry.objects.count() == 1
+    acc = StockAccount.objects.get(item__item_no=1)  # reserved inbound: incoming, never available yet
+    assert (acc.posted, acc.incoming, acc.available) == (0, 3, 0) and StockEntry.objects.count() == 1
+    assert Reservation.objects.get().quantity == 3
     with pytest.raises(DomainError) as err:  # a new key is a new attempt: the list is no longer submitted
         services.approve_list(actor=customs, list_id=v.pk, idempotency_key="approve-2")
     assert err.value.problems[0].code == "list_wrong_state"
@@ -130,7 +132,7 @@ def test_every_change_is_audited_with_request_id(world):
     actions = list(AuditEvent.objects.filter(object_type="supervision.verificationlist", object_id=str(v.pk))
                    .order_by("id").values_list("action", "role", "actor_name"))
     assert actions == [("list.create", "enterprise", "ent_a"), ("list.submit", "enterprise", "ent_a"),
-                       ("list.approve", "customs", "customs")]
+                       ("list.approve", "customs", "customs"), ("list.pass", "customs", "customs")]
     assert all(AuditEvent.objects.values_list("request_id", flat=True))
     approve = AuditEvent.objects.get(action="list.approve")
     assert approve.before["status"] == "submitted" and approve.after["status"] == "approved"
@@ -138,7 +140,7 @@ def test_every_change_is_audited_with_request_id(world):
 
 def test_entries_are_append_only_in_the_database(world):
     post_list(world, direction="I", lines=[(1, "1")])
-    entry = StockEntry.objects.get()
+    entry = StockEntry.objects.get(kind="post")
     with pytest.raises((IntegrityError, DatabaseError)), transaction.atomic():
         StockEntry.objects.filter(pk=entry.pk).update(posted_delta=Decimal(5))
     with pytest.raises((IntegrityError, DatabaseError)), transaction.atomic():
@@ -199,9 +201,14 @@ def test_stock_as_of_and_movements_running_balance(world):
     as_of = {r["account__item__item_no"]: r["quantity"] for r in selectors.stock_as_of(admin, world.book_a.pk, d2)}
     assert as_of == {1: Decimal(7)}
     acc = StockAccount.objects.get(item__item_no=1)
-    _, rows, total, opening = selectors.movements(admin, acc.pk, offset=1, limit=2)
-    assert total == 3 and opening == Decimal(10)
-    assert [(r.delta, r.balance) for r in rows] == [(Decimal(-3), Decimal(7)), (Decimal(1), Decimal(8))]
+    _, rows, total, opening = selectors.movements(admin, acc.pk)
+    assert total == 6 and opening == 0  # each list: its reservation, then its passage
+    assert [(r.kind, r.delta, r.reserved_delta, r.incoming_delta, r.balance) for r in rows] == [
+        ("reserve", 0, 0, 10, 10 - 10), ("post", 10, 0, -10, 10), ("reserve", 0, 3, 0, 10), ("post", -3, -3, 0, 7),
+        ("reserve", 0, 0, 1, 7), ("post", 1, 0, -1, 8)]
+    _, rows, total, opening = selectors.movements(admin, acc.pk, offset=3, limit=2)
+    assert total == 6 and opening == Decimal(10)
+    assert [(r.delta, r.balance) for r in rows] == [(Decimal(-3), Decimal(7)), (Decimal(0), Decimal(7))]
 
 
 def _submitted(world, direction, lines, book=None, enterprise_user="ent_a", status="bonded"):
@@ -228,7 +235,7 @@ def test_approval_of_a_list_with_existing_and_new_accounts(world):
     post_list(world, direction="I", lines=[(1, "1"), (2, "2"), (1, "3")])  # item 2's account opens here
     post_list(world, direction="E", lines=[(2, "0.5"), (1, "9")])  # all accounts exist: the one-statement path
     assert balance(world, 1) == 0 and balance(world, 2) == Decimal("1.5")
-    assert StockEntry.objects.count() == 6
+    assert StockEntry.objects.filter(kind="post").count() == 6 and StockEntry.objects.count() == 12
 
 
 def test_second_line_on_one_account_is_the_one_refused(world):
@@ -267,8 +274,8 @@ def test_approval_statements(world):
     statements = [q["sql"] for q in ctx.captured_queries if "SAVEPOINT" not in q["sql"] and q["sql"] not in
                   ("BEGIN", "BEGIN IMMEDIATE", "COMMIT")]
     # idempotency claim, list (locked) + book + last date, list update, audit, lines + accounts (locked),
-    # balances, entries
-    assert len(statements) == 7, statements
+    # balances, reservations, entries
+    assert len(statements) == 8, statements
 
 
 def test_idempotency_result_other_than_expected_is_stored(world):

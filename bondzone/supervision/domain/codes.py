@@ -27,6 +27,30 @@ class GoodsStatus(StrEnum):
     BONDED = "bonded"  # 保税
     NON_BONDED = "non_bonded"  # 非保税
     DUTY_PAID = "duty_paid"  # 已完税
+    PORT = "port"  # 口岸货物 (区港联动 / 港区一体: in-transit goods in the zone's port area)
+
+
+class PostingState(StrEnum):
+    """核扣标记 of a list: approval reserves (预核扣) or posts; passages post the reserved shares."""
+
+    NONE = ""  # not approved yet
+    RESERVED = "reserved"  # 预核扣: nothing posted yet
+    PARTIAL = "partial"  # some shares posted, some still reserved
+    POSTED = "posted"  # 正式核扣: everything posted
+    VOIDED = "voided"  # reservations voided (删单, reversal before posting)
+
+
+class ReservationState(StrEnum):
+    OPEN = "open"
+    POSTED = "posted"
+    VOIDED = "voided"
+
+
+class EntryKind(StrEnum):
+    DIRECT = "direct"  # posted at once (no passage needed)
+    RESERVE = "reserve"  # a reservation opens: reserved (outbound) or incoming (inbound) moves
+    POST = "post"  # a share of a reservation is posted
+    VOID = "void"  # what is left of a reservation returns
 
 
 class BookKind(StrEnum):
@@ -44,6 +68,7 @@ class ListStatus(StrEnum):
     SUBMITTED = "submitted"
     APPROVED = "approved"
     REJECTED = "rejected"
+    CANCELLED = "cancelled"  # 删单: deleted after approval, before anything was posted
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,13 @@
-"""How a verification list moves an account book (docs/domain-customs.md §2.7).
+"""How a document moves an account book (docs/domain-customs.md §2.7), as pure functions.
 
-An account is (book item, goods status, unit). A list's direction gives each line's sign; a
-counter-list (reversal) carries the opposite sign. A set of movements is accepted whole or refused
-whole: every line that would take an account below zero is reported with its shortfall.
+An account is (book item, goods status, unit). A document becomes signed movements (`Move`): a list's
+direction gives each line's sign, a counter-list (reversal) carries the opposite sign, a status change
+is two movements of one line. A set of movements is accepted whole or refused whole: every line that
+would take an account below zero is reported with its shortfall.
+
+Two-stage posting (预核扣 → 正式核扣): a reservation holds a movement until the goods pass. Outbound
+reservations make stock unavailable at once; inbound ones never count as available before they are
+posted (`check(..., reserve=True)`). A reservation is posted in shares (`shares`) or voided, once.
 """
 
 from __future__ import annotations
@@ -14,6 +19,48 @@ from decimal import Decimal
 from bondzone.core.domain.errors import Problem, problem
 
 ZERO = Decimal(0)
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    """The document an entry or reservation comes from: kind ("list", "passage", "production",
+    "stocktake", "status"...), its id, and the line within it (0 when the document has none)."""
+
+    kind: str
+    id: int
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Move:
+    """One signed movement a document asks for: + into the book, − out of it. `unit` "" = the item's
+    declared unit."""
+
+    line: int
+    item_no: int
+    goods_status: str
+    quantity: Decimal
+    unit: str = ""
+
+
+def status_change(line: int, item_no: int, quantity: Decimal, unit: str, from_status: str,
+                  to_status: str) -> list[Move]:
+    """A status change (bonded → duty-paid after a domestic sale, non-bonded ↔ bonded through 库门):
+    one line, two movements of the same item."""
+    return [Move(line, item_no, from_status, -quantity, unit), Move(line, item_no, to_status, quantity, unit)]
+
+
+def list_moves(sign: int, lines: Iterable[tuple[int, int, str, Decimal, str, str]]) -> list[Move]:
+    """A verification list's movements: (seq, item_no, goods status, quantity, unit, target status)
+    per line; a line with a target status is a status change (two movements), else one movement with
+    the list's sign."""
+    out: list[Move] = []
+    for seq, item_no, status, qty, unit, target in lines:
+        if target:
+            out += status_change(seq, item_no, qty, unit, status, target)
+        else:
+            out.append(Move(seq, item_no, status, qty * sign, unit))
+    return out
 
 
 @dataclass(frozen=True, order=True)
@@ -45,11 +92,13 @@ def movements(sign: int, lines: Iterable[tuple[int, AccountKey, Decimal]]) -> li
     return [Movement(seq, key, qty * sign) for seq, key, qty in lines]
 
 
-def check(moves: list[Movement], balances: Mapping[AccountKey, Balance]) -> tuple[dict[AccountKey, Decimal], list[Problem]]:
+def check(moves: list[Movement], balances: Mapping[AccountKey, Balance], *, reserve: bool = False,
+          field: str = "lines") -> tuple[dict[AccountKey, Decimal], list[Problem]]:
     """Net delta per account, and a problem for every line that would overdraw its account.
 
     Lines are applied in order, so when two lines draw on one account the second is the one
-    reported short. Reserved quantity is never available.
+    reported short. Reserved quantity is never available. With `reserve`, the movements are
+    reservations: an inbound one adds nothing to what later lines may draw.
     """
     running: dict[AccountKey, Decimal] = {}
     net: dict[AccountKey, Decimal] = {}
@@ -60,7 +109,7 @@ def check(moves: list[Movement], balances: Mapping[AccountKey, Balance]) -> tupl
         if m.delta < 0 and after < 0:
             problems.append(
                 problem(
-                    f"lines[{m.line_seq}].quantity",
+                    f"{field}[{m.line_seq}].quantity",
                     "insufficient_stock",
                     line=m.line_seq,
                     item=m.key.item_no,
@@ -73,7 +122,7 @@ def check(moves: list[Movement], balances: Mapping[AccountKey, Balance]) -> tupl
             )
             # keep checking later lines against what is really there
             continue
-        running[m.key] = after
+        running[m.key] = available if reserve and m.delta > 0 else after
         net[m.key] = net.get(m.key, ZERO) + m.delta
     return net, problems
 
@@ -87,7 +136,8 @@ def apply(balances: Mapping[AccountKey, Balance], net: Mapping[AccountKey, Decim
     return out
 
 
-def net_if_covered(moves: Iterable[tuple[Hashable, int]], available: Mapping[Hashable, int]) -> dict[Hashable, int] | None:
+def net_if_covered(moves: Iterable[tuple[Hashable, int]], available: Mapping[Hashable, int], *,
+                   reserve: bool = False) -> dict[Hashable, int] | None:
     """`check` for the common case, on exact integers: (account, signed delta) pairs in line order and
     the available quantity per account (any exact numbers, e.g. integer units). Returns the net delta
     per account when no line overdraws its account, else None — then `check` names every short line.
@@ -100,6 +150,44 @@ def net_if_covered(moves: Iterable[tuple[Hashable, int]], available: Mapping[Has
         after = running.get(key, 0) + delta
         if delta < 0 and after < 0:
             return None
-        running[key] = after
+        if not (reserve and delta > 0):
+            running[key] = after
         net[key] = net.get(key, 0) + delta
     return net
+
+
+@dataclass(frozen=True)
+class OpenReservation:
+    """What a share decision needs of a reservation (quantities exact, e.g. integer units)."""
+
+    id: int
+    line: int
+    remaining: int
+
+
+def shares(open_: list[OpenReservation], requested: Mapping[int, int] | None,
+           field: str = "shares") -> tuple[dict[int, int], list[Problem]]:
+    """Reservation id -> share to post now. `requested`: line -> quantity (None = everything still
+    reserved). A line with no open reservation, a share of zero or one above what is left is refused,
+    naming the line."""
+    by_line = {r.line: r for r in open_}
+    if requested is None:
+        out = {r.id: r.remaining for r in open_ if r.remaining > 0}
+        return out, ([] if out else [problem(field, "nothing_reserved")])
+    out: dict[int, int] = {}
+    problems: list[Problem] = []
+    for line, qty in sorted(requested.items()):
+        r = by_line.get(line)
+        if r is None:
+            problems.append(problem(f"{field}[{line}]", "nothing_reserved_on_line", line=line))
+        elif qty <= 0:
+            problems.append(problem(f"{field}[{line}]", "quantity_not_positive", value=str(qty)))
+        elif qty > r.remaining:
+            problems.append(problem(f"{field}[{line}]", "share_exceeds_reserved", line=line, share=str(qty),
+                                    remaining=str(r.remaining)))
+        else:
+            out[r.id] = qty
+    if not out and not problems:
+        problems.append(problem(field, "nothing_reserved"))
+    return out, problems
+

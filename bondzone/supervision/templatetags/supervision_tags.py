@@ -4,7 +4,7 @@ from django import template
 from django.utils.translation import get_language
 
 from ..domain.codes import TRADE_MODES, UNITS
-from ..models import GOODS_STATUS_LABELS
+from ..models import ENTRY_KIND_LABELS, GOODS_STATUS_LABELS, POSTING_STATE_LABELS
 
 register = template.Library()
 
@@ -39,3 +39,13 @@ def list_status(value: str) -> str:
     from ..models import LIST_STATUS_LABELS
 
     return str(LIST_STATUS_LABELS.get(value, value))
+
+
+@register.filter
+def entry_kind(value: str) -> str:
+    return str(ENTRY_KIND_LABELS.get(value, value))
+
+
+@register.filter
+def posting_state(value: str) -> str:
+    return str(POSTING_STATE_LABELS.get(value, value))

@@ -8,15 +8,20 @@ from bondzone.supervision import services
 
 
 class Command(ServiceCommand):
-    help = "Act on a verification list: submit, approve, reject, reverse or delete."
+    help = ("Act on a verification list: submit, withdraw, approve, reject, pass (goods passed: post the reserved "
+            "shares), cancel (删单 before posting), reverse or delete.")
 
     def add_arguments(self, parser):
         super().add_arguments(parser)
-        parser.add_argument("action", choices=["submit", "approve", "reject", "reverse", "delete"])
+        parser.add_argument("action", choices=["submit", "withdraw", "approve", "reject", "pass", "cancel", "reverse",
+                                               "delete"])
         parser.add_argument("list_id", type=int)
         parser.add_argument("--reason", default="")
         parser.add_argument("--date", default="", help="posting date YYYY-MM-DD (approve, reverse)")
         parser.add_argument("--idempotency-key", default="")
+        parser.add_argument("--share", action="append", default=[], metavar="LINE=QTY",
+                            help="pass: the quantity of one line passing now (repeat; none = all still reserved)")
+        parser.add_argument("--event-id", default="", help="pass: the passage's event id (default: from the key)")
 
     def run(self, actor, **o):
         try:
@@ -25,8 +30,24 @@ class Command(ServiceCommand):
             raise CommandError(f"--date {o['date']!r} is not a date (YYYY-MM-DD).") from None
         key = o["idempotency_key"] or new_idempotency_key()
         pk, action = o["list_id"], o["action"]
+        if action == "pass":
+            shares = {}
+            for item in o["share"]:
+                line, sep, qty = item.partition("=")
+                if not sep:
+                    raise CommandError(f"--share {item!r} is not LINE=QTY.")
+                shares[line.strip()] = qty.strip()
+            r = services.pass_goods(actor=actor, list_id=pk, event_id=o["event_id"] or f"manual:{key}",
+                                    shares=shares or None, effective_date=when, idempotency_key=key)
+            posted = ", ".join(f"line {line}: {q}" for line, q in sorted(r.posted.items()))
+            self.stdout.write(f"List {pk}: posted {posted}; {'complete' if r.complete else 'still reserved in part'}")
+            return
         if action == "submit":
             v = services.submit_list(actor=actor, list_id=pk, idempotency_key=key)
+        elif action == "withdraw":
+            v = services.withdraw_list(actor=actor, list_id=pk)
+        elif action == "cancel":
+            v = services.cancel_list(actor=actor, list_id=pk, reason=o["reason"], idempotency_key=key)
         elif action == "approve":
             v = services.approve_list(actor=actor, list_id=pk, idempotency_key=key, effective_date=when)
         elif action == "reject":
@@ -38,4 +59,4 @@ class Command(ServiceCommand):
             services.delete_list(actor=actor, list_id=pk)
             self.stdout.write(f"Deleted draft list {pk}.")
             return
-        self.stdout.write(f"List {v.pk} {v.number}: {v.status}")
+        self.stdout.write(f"List {v.pk} {v.number}: {v.status}" + (f" ({v.posting_state})" if v.posting_state else ""))

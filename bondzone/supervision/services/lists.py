@@ -1,5 +1,5 @@
-"""Writes to the account book. Each service checks the actor's permission, owns one durable
-transaction (through core.idempotency for posting writes), and writes its audit row."""
+"""Verification lists (核注清单): create, submit, withdraw, approve (reserve or post), reject, delete a
+draft, cancel an approved list before posting (删单), reverse."""
 
 from __future__ import annotations
 
@@ -12,13 +12,15 @@ from django.utils import timezone
 from bondzone.core import audit, idempotency
 from bondzone.core.actor import Actor
 from bondzone.core.domain.errors import DomainError, problem
-from bondzone.core.models import Enterprise
+from bondzone.core.domain.quantity import from_units
 from bondzone.core.scoping import get_scoped
 
-from . import ledger, selectors
-from .domain.codes import BookKind, Direction, ListStatus
-from .domain.validation import BookInfo, ItemInfo, validate_item, validate_list
-from .models import AccountBook, BookItem, VerificationList, VerificationListLine
+from .. import ledger, selectors
+from ..domain.codes import Direction, ListStatus, PostingState
+from ..domain.trade_modes import needs_passage
+from ..domain.validation import BookInfo, validate_list
+from ..models import AccountBook, VerificationList, VerificationListLine
+from .books import book_info, items_of
 
 DEFAULT_OFFICE = "0100"
 
@@ -32,74 +34,11 @@ def list_snapshot(v: VerificationList) -> dict:
         "trade_mode": v.trade_mode,
         "list_type": v.list_type,
         "status": v.status,
+        "posting_state": v.posting_state,
         "line_count": v.line_count,
         "effective_date": v.effective_date.isoformat() if v.effective_date else None,
         "reverses": v.reverses_id,
     }
-
-
-def book_info(book: AccountBook) -> BookInfo:
-    return BookInfo(book.number, book.kind, book.valid_from, book.valid_until, book.active)
-
-
-def items_of(book: AccountBook) -> tuple[dict[int, ItemInfo], dict[int, int]]:
-    infos: dict[int, ItemInfo] = {}
-    ids: dict[int, int] = {}
-    for pk, item_no, kind, u1, u2, u3 in BookItem.objects.filter(book=book).values_list(
-        "pk", "item_no", "kind", "declared_unit", "legal_unit", "second_unit"
-    ):
-        infos[item_no] = ItemInfo(item_no, kind, tuple(dict.fromkeys(u for u in (u1, u2, u3) if u)))
-        ids[item_no] = pk
-    return infos, ids
-
-
-# ---------------------------------------------------------------- books and items
-def create_book(
-    *, actor: Actor, enterprise_id: int, number: str, kind: str, valid_from: date, valid_until: date
-) -> AccountBook:
-    actor.require("supervision.add_book")
-    problems = []
-    number = (number or "").strip().upper()
-    if not (number and len(number) <= 20 and number.isalnum()):
-        problems.append(problem("number", "bad_code", value=number, length="1–20"))
-    elif AccountBook.objects.filter(number=number).exists():
-        problems.append(problem("number", "duplicate_value", value=number))
-    if kind not in [k.value for k in BookKind]:
-        problems.append(problem("kind", "bad_choice", value=kind, choices="T, H"))
-    elif number and number[0] != kind:
-        problems.append(problem("number", "book_number_prefix", kind=kind))
-    if valid_from and valid_until and valid_until < valid_from:
-        problems.append(problem("valid_until", "end_before_start", start=valid_from, end=valid_until))
-    try:
-        enterprise = get_scoped(Enterprise, actor, enterprise_id)
-    except DomainError:
-        enterprise = None
-        problems.append(problem("enterprise_id", "not_found", model="enterprise", id=str(enterprise_id)))
-    if problems:
-        raise DomainError(problems)
-    with transaction.atomic(durable=True):
-        book = AccountBook.objects.create(
-            number=number, kind=kind, enterprise=enterprise, zone_id=enterprise.zone_id,
-            valid_from=valid_from, valid_until=valid_until,
-        )
-        audit.record(actor, "book.create", book, after={"number": number, "kind": kind,
-                                                          "valid_from": str(valid_from), "valid_until": str(valid_until)})
-    return book
-
-
-def add_item(*, actor: Actor, book_id: int, data: dict) -> BookItem:
-    actor.require("supervision.add_item")
-    book = get_scoped(AccountBook, actor, book_id)
-    clean, problems = validate_item(data)
-    if clean and BookItem.objects.filter(book=book, item_no=clean["item_no"]).exists():
-        problems.append(problem("item_no", "duplicate_item_no", value=clean["item_no"]))
-    if problems:
-        raise DomainError(problems)
-    with transaction.atomic(durable=True):
-        item = BookItem.objects.create(book=book, **{k: v for k, v in clean.items() if v is not None})
-        audit.record(actor, "book_item.create", item, enterprise_id=book.enterprise_id, zone_id=book.zone_id,
-                     after={k: str(v) for k, v in clean.items()})
-    return item
 
 
 # ---------------------------------------------------------------- verification lists
@@ -197,7 +136,9 @@ def submit_list(*, actor: Actor, list_id: int, idempotency_key: str | None) -> V
 def approve_list(
     *, actor: Actor, list_id: int, idempotency_key: str | None, effective_date: date | None = None
 ) -> VerificationList:
-    """Customs approval: posts every line in one transaction, or refuses the whole list.
+    """Customs approval, in one transaction or refused whole: a list whose goods must still cross the
+    fence (domain.trade_modes.needs_passage) RESERVES every line (预核扣; the passage posts), any other
+    list posts every line at once.
 
     In the transaction: the idempotency record (claimed with the expected result, so a success needs no
     second write to it); one statement that locks the list (scoped to the actor) and reads its book and
@@ -217,10 +158,13 @@ def approve_list(
         vlist.decided_at = timezone.now()
         vlist.decided_by_id = actor.user_id
         vlist.effective_date = when
+        reserve = needs_passage(vlist)
+        vlist.posting_state = (PostingState.RESERVED if reserve else PostingState.POSTED).value
         _save_decision(vlist)
         audit.record(actor, "list.approve", vlist, before=before, after=list_snapshot(vlist))
         ledger.post_list(list_id=vlist.pk, book_id=vlist.book_id, enterprise_id=vlist.enterprise_id,
-                         zone_id=vlist.zone_id, sign=Direction(vlist.direction).sign, effective_date=when)
+                         zone_id=vlist.zone_id, sign=Direction(vlist.direction).sign, effective_date=when,
+                         reserve=reserve)
         approved.append(vlist)
         return {"list_id": vlist.pk, "status": vlist.status}
 
@@ -237,9 +181,9 @@ def _save_decision(vlist: VerificationList) -> None:
     with connection.cursor() as cur:
         cur.execute(
             "UPDATE supervision_verificationlist SET status = %s, decided_at = %s, decided_by_id = %s, "
-            "effective_date = %s WHERE id = %s",
+            "effective_date = %s, posting_state = %s WHERE id = %s",
             [vlist.status, connection.ops.adapt_datetimefield_value(vlist.decided_at), vlist.decided_by_id,
-             connection.ops.adapt_datefield_value(vlist.effective_date), vlist.pk],
+             connection.ops.adapt_datefield_value(vlist.effective_date), vlist.posting_state, vlist.pk],
         )
         if cur.rowcount != 1:
             raise RuntimeError("locked list row vanished")
@@ -247,11 +191,7 @@ def _save_decision(vlist: VerificationList) -> None:
 
 def reject_list(*, actor: Actor, list_id: int, reason: str) -> VerificationList:
     actor.require("supervision.reject_list")
-    reason = (reason or "").strip()
-    if not reason:
-        raise DomainError(problem("reason", "reason_required"))
-    if len(reason) > 500:
-        raise DomainError(problem("reason", "too_long", max=500))
+    reason = _reason(reason)
     with transaction.atomic(durable=True):
         vlist = _locked_list(actor, list_id)
         _require_state(vlist, ListStatus.SUBMITTED)
@@ -276,14 +216,61 @@ def delete_list(*, actor: Actor, list_id: int) -> None:
         vlist.delete()
 
 
-def reverse_list(
-    *, actor: Actor, list_id: int, reason: str, idempotency_key: str | None, effective_date: date | None = None
-) -> VerificationList:
-    """Undo an approved list by a counter-list that posts the opposite movements (never an edit)."""
-    actor.require("supervision.reverse_list")
+def withdraw_list(*, actor: Actor, list_id: int) -> VerificationList:
+    """The enterprise takes a submitted list back (it becomes a draft again, to correct and resubmit)."""
+    actor.require("supervision.withdraw_list")
+    with transaction.atomic(durable=True):
+        vlist = _locked_list(actor, list_id)
+        _require_state(vlist, ListStatus.SUBMITTED)
+        before = list_snapshot(vlist)
+        vlist.status = ListStatus.DRAFT.value
+        vlist.submitted_at = None
+        vlist.save(update_fields=["status", "submitted_at"])
+        audit.record(actor, "list.withdraw", vlist, before=before, after=list_snapshot(vlist))
+    return vlist
+
+
+def cancel_list(*, actor: Actor, list_id: int, reason: str, idempotency_key: str | None) -> VerificationList:
+    """删单: delete an approved list before anything of it is posted; its reservations are voided."""
+    actor.require("supervision.cancel_list")
+    reason = _reason(reason)
+    payload = {"list_id": list_id, "reason": reason}
+
+    def do() -> dict:
+        vlist = _locked_list(actor, list_id)
+        _require_state(vlist, ListStatus.APPROVED)
+        if vlist.posting_state != PostingState.RESERVED:
+            raise DomainError(problem("status", "list_not_cancellable", list=vlist.number,
+                                      state=vlist.get_posting_state_display()))
+        before = list_snapshot(vlist)
+        ledger.void(ledger.lock_reservations("list", vlist.pk), None, timezone.localdate())
+        vlist.status = ListStatus.CANCELLED.value
+        vlist.posting_state = PostingState.VOIDED.value
+        vlist.save(update_fields=["status", "posting_state"])
+        audit.record(actor, "list.cancel", vlist, before=before, after={**list_snapshot(vlist), "reason": reason})
+        return {"list_id": vlist.pk, "status": vlist.status}
+
+    idempotency.run(actor, idempotency_key, "list.cancel", payload, do)
+    return VerificationList.objects.get(pk=list_id)
+
+
+def _reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(problem("reason", "reason_required"))
+    if len(reason) > 500:
+        raise DomainError(problem("reason", "too_long", max=500))
+    return reason
+
+
+def reverse_list(
+    *, actor: Actor, list_id: int, reason: str, idempotency_key: str | None, effective_date: date | None = None
+) -> VerificationList:
+    """Undo an approved list, never by an edit: what is still reserved is voided; what is posted is
+    undone by a counter-list that posts the opposite movements at once. Returns the counter-list, or the
+    list itself when nothing of it was posted (then voiding was all there was to do)."""
+    actor.require("supervision.reverse_list")
+    reason = _reason(reason)
     payload = {"list_id": list_id, "reason": reason,
                "effective_date": effective_date.isoformat() if effective_date else None}
 
@@ -295,35 +282,58 @@ def reverse_list(
         existing = VerificationList.objects.filter(reverses=original).first()
         if existing is not None:
             raise DomainError(problem("list", "list_already_reversed", list=original.number, by=existing.number))
+        if original.posting_state == PostingState.VOIDED:
+            raise DomainError(problem("list", "list_already_voided", list=original.number))
         when = effective_date or timezone.localdate()
         _check_posting_date(book_info(original.book), when, ledger.last_posting_date(original.book_id))
-        direction = Direction(original.direction).opposite()
-        counter = VerificationList.objects.create(
-            number="tmp-" + uuid.uuid4().hex[:16], book=original.book, enterprise_id=original.enterprise_id,
-            zone_id=original.zone_id, direction=direction.value, trade_mode=original.trade_mode,
-            list_type=original.list_type, item_kind=original.item_kind, inner_no=original.inner_no,
-            remarks=reason[:500], status=ListStatus.APPROVED.value, reverses=original,
-            line_count=original.line_count, created_by_id=actor.user_id, submitted_at=timezone.now(),
-            decided_at=timezone.now(), decided_by_id=actor.user_id, effective_date=when,
-        )
-        office = original.book.zone.customs_office_code or DEFAULT_OFFICE
-        counter.number = f"QD{office}{timezone.localdate():%y}{direction.value}{counter.pk:09d}"
-        counter.save(update_fields=["number"])
-        originals = list(original.lines.order_by("seq"))
-        VerificationListLine.objects.bulk_create(
-            [
-                VerificationListLine(vlist=counter, seq=ln.seq, item_id=ln.item_id, quantity=ln.quantity,
-                                     unit=ln.unit, value=ln.value, currency=ln.currency,
-                                     goods_status=ln.goods_status, reverses=ln)
-                for ln in originals
-            ],
-            batch_size=2000,
-        )
-        ledger.post_list(list_id=counter.pk, book_id=counter.book_id, enterprise_id=counter.enterprise_id,
-                         zone_id=counter.zone_id, sign=direction.sign, effective_date=when)
+        reservations = ledger.lock_reservations("list", original.pk)
+        ledger.void(reservations, None, when)
+        posted = {r.line: from_units(r.posted) for r in reservations}
+        originals = [ln for ln in original.lines.order_by("seq")
+                     if not reservations or posted.get(ln.seq)]
+        if reservations:
+            before = list_snapshot(original)
+            original.posting_state = PostingState.VOIDED.value
+            original.save(update_fields=["posting_state"])
+            audit.record(actor, "list.void", original, before=before, after={**list_snapshot(original),
+                                                                             "reason": reason})
+        if not originals:
+            return {"list_id": original.pk, "status": original.status}
+        counter = _counter_list(actor, original, originals, posted if reservations else {}, reason, when)
         audit.record(actor, "list.reverse", original, after={"counter_list": counter.number, "reason": reason})
         audit.record(actor, "list.create", counter, after=list_snapshot(counter))
         return {"list_id": counter.pk, "status": counter.status}
 
     result, _ = idempotency.run(actor, idempotency_key, "list.reverse", payload, do)
     return VerificationList.objects.get(pk=result["list_id"])
+
+
+def _counter_list(actor: Actor, original: VerificationList, lines: list[VerificationListLine],
+                  posted: dict, reason: str, when: date) -> VerificationList:
+    """A counter-list of the posted part of `original` (the line quantities, or `posted` shares by line
+    when given), approved and posted at once."""
+    direction = Direction(original.direction).opposite()
+    now = timezone.now()
+    counter = VerificationList.objects.create(
+        number="tmp-" + uuid.uuid4().hex[:16], book=original.book, enterprise_id=original.enterprise_id,
+        zone_id=original.zone_id, direction=direction.value, trade_mode=original.trade_mode,
+        list_type=original.list_type, item_kind=original.item_kind, inner_no=original.inner_no,
+        remarks=reason[:500], status=ListStatus.APPROVED.value, posting_state=PostingState.POSTED.value,
+        reverses=original, line_count=len(lines), created_by_id=actor.user_id, submitted_at=now,
+        decided_at=now, decided_by_id=actor.user_id, effective_date=when,
+    )
+    office = original.book.zone.customs_office_code or DEFAULT_OFFICE
+    counter.number = f"QD{office}{timezone.localdate():%y}{direction.value}{counter.pk:09d}"
+    counter.save(update_fields=["number"])
+    VerificationListLine.objects.bulk_create(
+        [
+            VerificationListLine(vlist=counter, seq=ln.seq, item_id=ln.item_id, quantity=posted.get(ln.seq, ln.quantity),
+                                 unit=ln.unit, value=ln.value, currency=ln.currency,
+                                 goods_status=ln.goods_status, reverses=ln)
+            for ln in lines
+        ],
+        batch_size=2000,
+    )
+    ledger.post_list(list_id=counter.pk, book_id=counter.book_id, enterprise_id=counter.enterprise_id,
+                     zone_id=counter.zone_id, sign=direction.sign, effective_date=when)
+    return counter

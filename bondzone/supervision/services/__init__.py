@@ -1,0 +1,20 @@
+"""Writes to the account book. Each service checks the actor's permission, owns one durable
+transaction (through core.idempotency for posting writes) unless it says `_in_transaction`, and
+writes its audit row. Other apps call these names only (`bondzone.supervision.services.X`)."""
+
+from .books import add_item, book_info, create_book, items_of
+from .lists import (
+    approve_list, cancel_list, create_list, delete_list, insert_list, list_snapshot, reject_list, reverse_list,
+    submit_list, withdraw_list,
+)
+from .postings import (
+    PassageResult, PostingResult, pass_goods, pass_goods_in_transaction, post_document,
+    post_document_in_transaction, post_reserved, void_reservations,
+)
+
+__all__ = [
+    "PassageResult", "PostingResult", "add_item", "approve_list", "book_info", "cancel_list", "create_book",
+    "create_list", "delete_list", "insert_list", "items_of", "list_snapshot", "pass_goods",
+    "pass_goods_in_transaction", "post_document", "post_document_in_transaction", "post_reserved",
+    "reject_list", "reverse_list", "submit_list", "void_reservations", "withdraw_list",
+]
