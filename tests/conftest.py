@@ -44,9 +44,23 @@ class World:
         return actor_of(self.users[name])
 
 
+def ensure_calendar() -> None:
+    """The working-day calendar comes from a data migration; a transactional test's flush empties it, so the
+    next such test puts the same seed back (the migration's own function)."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from bondzone.core.models import CalendarYear
+
+    if not CalendarYear.objects.exists():
+        import_module("bondzone.core.migrations.0004_calendar_seed").seed(apps, None)
+
+
 def build_world() -> World:
     from bondzone.supervision import services
 
+    ensure_calendar()
     zone_a = Zone.objects.create(code="TZ", name_zh="天竺综保区", name_en="Tianzhu", customs_office_code="0110")
     zone_b = Zone.objects.create(code="DX", name_zh="大兴综保区", name_en="Daxing", customs_office_code="0120")
     ent_a = Enterprise.objects.create(name="企业甲", credit_code="91110000600037341L", customs_code="1101960001", zone=zone_a)

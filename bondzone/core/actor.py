@@ -29,6 +29,7 @@ class Actor:
 
 
 ANONYMOUS = Actor(user_id=None, username="anonymous", role=None)
+SYSTEM = Actor(user_id=None, username="system", role=Role.PLATFORM_ADMIN)  # scheduled jobs, migrations, commands
 # Public pages read as an enterprise user with no enterprise would: published rows only, the same for a
 # logged-in user and an anonymous visitor (who would see nothing at all through restrict()).
 PUBLIC_READER = Actor(user_id=None, username="public", role=Role.ENTERPRISE)

@@ -1,13 +1,15 @@
 from datetime import date, datetime
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import File, Form, Router, Schema, Status
+from ninja.files import UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from . import selectors, services
+from . import selectors, services, tabular
+from .domain import workdays
 from .http import actor
 from .scoping import get_scoped
-from .models import Enterprise
+from .models import CalendarYear, Enterprise
 
 router = Router(tags=["core"])
 
@@ -108,3 +110,113 @@ def update_enterprise(request: HttpRequest, enterprise_id: int, payload: Enterpr
 @paginate(LimitOffsetPagination)
 def enterprise_history(request: HttpRequest, enterprise_id: int):
     return selectors.enterprise_history(actor(request), enterprise_id)
+
+
+# ---------------------------------------------------------------- the working-day calendar
+class CalendarDayIn(Schema):
+    date: str
+    kind: str
+    name: str = ""
+
+
+class CalendarDayOut(Schema):
+    id: int
+    date: date
+    kind: str
+    name: str
+
+
+class CalendarYearIn(Schema):
+    year: int
+    note: str = ""
+
+
+class CalendarYearOut(Schema):
+    year: int
+    source: str
+    note: str
+    holidays: int
+    workdays: int
+
+
+class CalendarYearDetail(CalendarYearOut):
+    days: list[CalendarDayOut]
+
+
+class CalendarImportOut(Schema):
+    years: list[int]
+    days: int
+
+
+class WorkingDaysOut(Schema):
+    start: date
+    end: date
+    working_days: int
+
+
+def _year_out(a, year: int) -> dict:
+    cy = get_scoped(selectors.calendar_years(a), a, year, field="year")
+    return {"year": cy.year, "source": cy.source, "note": cy.note, "holidays": cy.holidays, "workdays": cy.workdays,
+            "days": list(selectors.calendar_days(a, year))}
+
+
+@router.get("/calendar/years", response=list[CalendarYearOut], summary="Years of the working-day calendar")
+def calendar_years(request: HttpRequest):
+    return list(selectors.calendar_years(actor(request)))
+
+
+@router.get("/calendar/years/{year}", response=CalendarYearDetail, summary="One calendar year with its days")
+def calendar_year(request: HttpRequest, year: int):
+    return _year_out(actor(request), year)
+
+
+@router.post("/calendar/years", response={201: CalendarYearDetail}, summary="Declare a calendar year kept by hand")
+def calendar_add_year(request: HttpRequest, payload: CalendarYearIn):
+    a = actor(request)
+    cy = services.add_calendar_year(actor=a, year=payload.year, note=payload.note)
+    return Status(201, _year_out(a, cy.year))
+
+
+@router.delete("/calendar/years/{year}", response={204: None}, summary="Delete a calendar year")
+def calendar_delete_year(request: HttpRequest, year: int):
+    services.delete_calendar_year(actor=actor(request), year=year)
+    return Status(204, None)
+
+
+@router.post("/calendar/years/{year}/days", response={201: CalendarDayOut}, summary="Add a holiday or make-up day")
+def calendar_add_day(request: HttpRequest, year: int, payload: CalendarDayIn):
+    a = actor(request)
+    get_scoped(CalendarYear, a, year, field="year")
+    return Status(201, services.add_calendar_day(actor=a, year=year, day=payload.date, kind=payload.kind,
+                                                 name=payload.name))
+
+
+@router.delete("/calendar/days/{day_id}", response={204: None}, summary="Delete a calendar day")
+def calendar_delete_day(request: HttpRequest, day_id: int):
+    services.delete_calendar_day(actor=actor(request), day_id=day_id)
+    return Status(204, None)
+
+
+@router.post("/calendar/import", response=CalendarImportOut,
+             summary="Import the State Council's notice (CSV/XLSX/JSON: date, kind, name); its years are replaced")
+def calendar_import(request: HttpRequest, file: UploadedFile = File(...), note: str = Form("")):
+    a = actor(request)
+    a.require("core.manage_calendar")
+    rows = tabular.read_rows(file.file, tabular.guess_format(file.name or ""), required=["date", "kind"])
+    return services.import_calendar(actor=a, rows=rows, note=note)
+
+
+@router.get("/calendar/working-days", response=WorkingDaysOut,
+            summary="Working days in (start, end]; 409 when a year has no calendar")
+def calendar_working_days(request: HttpRequest, start: date, end: date):
+    actor(request)
+    n = workdays.working_days_between(selectors.work_calendar(), start, end, field="end")
+    return {"start": start, "end": end, "working_days": n}
+
+
+@router.get("/calendar/add-working-days", response=WorkingDaysOut,
+            summary="The n-th working day after start (before it when n < 0); 409 when a year has no calendar")
+def calendar_add_working_days(request: HttpRequest, start: date, n: int):
+    actor(request)
+    end = workdays.add_working_days(selectors.work_calendar(), start, n, field="n")
+    return {"start": start, "end": end, "working_days": n}

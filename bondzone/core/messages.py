@@ -108,6 +108,14 @@ MESSAGES = {
     "row": _("row %(row)s, %(field)s: %(message)s"),
     "invalid": _("%(message)s"),
     "header_differs": _("differs from row %(first)s of list %(list)s."),
+    "calendar_year_missing": _("No working-day calendar for %(years)s: enter or import the State Council's "
+                               "holiday notice for that year first (Calendar page)."),
+    "calendar_out_of_window": _("%(value)s is outside the years a working-day calendar is kept for "
+                                "(%(first)s–%(last)s)."),
+    "calendar_workday_on_weekday": _("%(value)s is a Monday–Friday: only a Saturday or Sunday can be a make-up "
+                                     "working day."),
+    "calendar_day_other_year": _("%(value)s is not in %(year)s."),
+    "calendar_day_twice": _("%(value)s is listed twice (first in row %(first)s)."),
     "book_number_prefix": _("A %(kind)s book number starts with %(kind)s."),
     "posting_before_last": _("%(value)s is before the book's last posting date %(last)s."),
     "end_before_start": _("End date %(end)s is before start date %(start)s."),

@@ -156,3 +156,47 @@ class ApiToken(models.Model):
     def issue(cls, user, name: str) -> tuple["ApiToken", str]:
         raw = "bz_" + secrets.token_urlsafe(32)
         return cls.objects.create(user=user, name=name, digest=cls.digest_of(raw)), raw
+
+
+CALENDAR_SOURCES = [
+    ("library", _("chinesecalendar library")),
+    ("notice", _("State Council notice (imported)")),
+    ("manual", _("entered by hand")),
+]
+DAY_KINDS = [("holiday", _("holiday (day off)")), ("workday", _("make-up working day"))]
+
+
+class CalendarYear(models.Model):
+    """A year of the official working-day calendar (国务院办公厅 annual holiday notice). A year without a
+    row has no calendar: deadlines in it are refused, not counted Monday–Friday."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    source = models.CharField(_("source"), max_length=16, choices=CALENDAR_SOURCES)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["year"]
+        verbose_name = _("calendar year")
+        constraints = [models.CheckConstraint(name="calendar_year_in_window",
+                                              condition=models.Q(year__gte=2000, year__lte=2099))]
+
+    def __str__(self):
+        return str(self.year)
+
+
+class CalendarDay(models.Model):
+    """An exception to Monday–Friday: a holiday (放假) or a make-up working day (调休上班)."""
+
+    calendar_year = models.ForeignKey(CalendarYear, on_delete=models.CASCADE, related_name="days",
+                                      verbose_name=_("year"))
+    date = models.DateField(_("date"), unique=True)
+    kind = models.CharField(_("kind"), max_length=8, choices=DAY_KINDS)
+    name = models.CharField(_("name"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("calendar day")
+
+    def __str__(self):
+        return f"{self.date} {self.kind}"

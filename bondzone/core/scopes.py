@@ -3,12 +3,22 @@
 from django.db.models import Q
 
 from .domain.roles import Role
-from .models import AuditEvent, Enterprise, Zone
+from .models import AuditEvent, CalendarDay, CalendarYear, Enterprise, Zone
 from .scoping import by_enterprise_or_zone, scope_rule
 
 
 @scope_rule(Zone)
 def zones(qs, actor, action):
+    return qs
+
+
+@scope_rule(CalendarYear)
+def calendar_years(qs, actor, action):  # the national calendar: everyone reads it (writes need core.manage_calendar)
+    return qs
+
+
+@scope_rule(CalendarDay)
+def calendar_days(qs, actor, action):
     return qs
 
 

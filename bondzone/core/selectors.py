@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from datetime import date
+
+from django.db.models import Count, Max, Q, QuerySet
 
 from .actor import Actor
-from .models import AuditEvent, Enterprise, Zone
+from .domain.workdays import WorkCalendar, missing_years
+from .models import AuditEvent, CalendarDay, CalendarYear, Enterprise, Zone
 from .scoping import get_scoped, restrict
 
 
@@ -44,3 +47,39 @@ def audit_events(
     if enterprise_id:
         qs = qs.filter(enterprise_id=enterprise_id)
     return qs
+
+
+def calendar_years(actor: Actor) -> QuerySet[CalendarYear]:
+    return restrict(CalendarYear, actor).annotate(
+        holidays=Count("days", filter=Q(days__kind="holiday")), workdays=Count("days", filter=Q(days__kind="workday"))
+    ).order_by("year")  # Meta.ordering does not apply to an aggregated query
+
+
+def calendar_days(actor: Actor, year: int) -> QuerySet[CalendarDay]:
+    return restrict(CalendarDay, actor).filter(calendar_year__year=year)
+
+
+_CALENDARS: dict[tuple, WorkCalendar] = {}
+
+
+def work_calendar() -> WorkCalendar:
+    """The official working-day calendar as kept in the database: reference data, the same for every
+    reader (no scoping). Rebuilt only when a year or day changed (one aggregate query per call), so call it
+    once per request or loop and pass it down."""
+    stamp = tuple(CalendarYear.objects.aggregate(n=Count("id", distinct=True), d=Count("days"),
+                                                 at=Max("updated_at")).values())
+    cal = _CALENDARS.get(stamp)
+    if cal is None:
+        cal = WorkCalendar.build(CalendarYear.objects.values_list("year", flat=True),
+                                 CalendarDay.objects.values_list("date", "kind"))
+        if len(_CALENDARS) > 8:
+            _CALENDARS.clear()
+        _CALENDARS[stamp] = cal
+    return cal
+
+
+def calendar_gaps(*days: date | None, calendar: WorkCalendar | None = None) -> list[int]:
+    """Years among these dates (None ignored) that have no calendar: for the warning on pages that count
+    working days."""
+    cal = calendar or work_calendar()
+    return sorted({y for d in days if d is not None for y in missing_years(cal, d)})

@@ -7,11 +7,12 @@ from django.db import transaction
 
 from . import audit
 from .actor import Actor
+from .domain import workdays
 from .domain.errors import DomainError, problem
 from .domain.identifiers import CustomsCreditClass, check_customs_code, normalize_credit_code
 from .domain.inputs import collect_date
 from .domain.roles import Role
-from .models import Enterprise, Profile, Zone
+from .models import CALENDAR_SOURCES, CalendarDay, CalendarYear, Enterprise, Profile, Zone
 from .scoping import get_scoped
 
 
@@ -145,3 +146,134 @@ def create_user(
         user = User.objects.create_user(username=username, password=password, first_name=first_name)
         Profile.objects.create(user=user, role=role.value, enterprise=enterprise, zone=zone)
     return user
+
+
+def _calendar_snapshot(year: CalendarYear) -> dict:
+    return {"year": year.year, "source": year.source, "note": year.note,
+            "days": [[d.date.isoformat(), d.kind, d.name] for d in year.days.order_by("date")]}
+
+
+def _parse_calendar_rows(rows: list[dict]) -> tuple[dict[int, list[tuple]], list]:
+    """{year: [(date, kind, name)]} from rows with date, kind, name; every bad row reported."""
+    problems, by_year, seen = [], {}, {}
+    for n, row in enumerate(rows, start=1):
+        row_problems: list = []
+        day = collect_date(row.get("date"), "date", row_problems)
+        if day is None and not row_problems:
+            row_problems.append(problem("date", "required"))
+        name = (row.get("name") or "").strip()
+        kind, day_problems = workdays.check_day(day, row.get("kind") or "", name)
+        row_problems += day_problems
+        if day is not None and day in seen:
+            row_problems.append(problem("date", "calendar_day_twice", value=day.isoformat(), first=seen[day]))
+        for p in row_problems:
+            problems.append(problem(f"row {n}", "row", row=n, field=p.field, inner_code=p.code, inner_params=p.params))
+        if not row_problems:
+            seen[day] = n
+            by_year.setdefault(day.year, []).append((day, kind.value, name))
+    return by_year, problems
+
+
+def import_calendar(*, actor: Actor, rows: list[dict], source: str = "notice", note: str = "") -> dict:
+    """Replace whole the calendar years found in `rows` (date, kind, name), all or nothing: the State
+    Council's annual notice as a small file, or the library's years."""
+    actor.require("core.manage_calendar")
+    if source not in dict(CALENDAR_SOURCES):
+        raise DomainError(problem("source", "bad_choice", value=source, choices=", ".join(dict(CALENDAR_SOURCES))))
+    by_year, problems = _parse_calendar_rows(rows)
+    if problems:
+        raise DomainError(problems)
+    if not by_year:
+        raise DomainError(problem("file", "file_empty"))
+    with transaction.atomic(durable=True):
+        for year_no, days in sorted(by_year.items()):
+            year = CalendarYear.objects.select_for_update().filter(year=year_no).first()
+            before = _calendar_snapshot(year) if year else None
+            if year is None:
+                year = CalendarYear(year=year_no)
+            year.source, year.note = source, (note or "").strip()[:300]
+            year.save()
+            year.days.all().delete()
+            CalendarDay.objects.bulk_create(CalendarDay(calendar_year=year, date=d, kind=k, name=nm)
+                                            for d, k, nm in days)
+            audit.record(actor, "calendar.import", year, before=before, after=_calendar_snapshot(year))
+    return {"years": sorted(by_year), "days": sum(len(d) for d in by_year.values())}
+
+
+def import_library_calendar(*, actor: Actor, only_missing: bool = True) -> dict:
+    """The years the installed `chinesecalendar` knows (by default only those the database lacks)."""
+    have = set(CalendarYear.objects.values_list("year", flat=True))
+    rows = [{"date": d, "kind": k, "name": nm} for year, days in workdays.library_days().items()
+            if not (only_missing and year in have) for d, k, nm in days]
+    if not rows:
+        actor.require("core.manage_calendar")
+        return {"years": [], "days": 0}
+    return import_calendar(actor=actor, rows=rows, source="library")
+
+
+def add_calendar_year(*, actor: Actor, year, note: str = "") -> CalendarYear:
+    """Declare a year's calendar kept by hand (its days are then added one by one, or imported)."""
+    actor.require("core.manage_calendar")
+    raw = str(year if year is not None else "").strip()
+    if not raw.isdigit():
+        raise DomainError(problem("year", "not_an_integer", value=raw))
+    year = int(raw)
+    if not workdays.FIRST_YEAR <= year <= workdays.LAST_YEAR:
+        raise DomainError(problem("year", "calendar_out_of_window", value=str(year), first=workdays.FIRST_YEAR,
+                                  last=workdays.LAST_YEAR))
+    if CalendarYear.objects.filter(year=year).exists():
+        raise DomainError(problem("year", "duplicate_value", value=str(year)))
+    with transaction.atomic(durable=True):
+        cy = CalendarYear.objects.create(year=year, source="manual", note=(note or "").strip()[:300])
+        audit.record(actor, "calendar.add_year", cy, after=_calendar_snapshot(cy))
+    return cy
+
+
+def delete_calendar_year(*, actor: Actor, year: int) -> None:
+    actor.require("core.manage_calendar")
+    cy = get_scoped(CalendarYear, actor, year, action="change", field="year")
+    with transaction.atomic(durable=True):
+        before = _calendar_snapshot(cy)
+        audit.record(actor, "calendar.delete_year", cy, before=before)
+        cy.delete()
+
+
+def add_calendar_day(*, actor: Actor, day, kind: str, name: str = "", year: int | None = None) -> CalendarDay:
+    """One exception day; with `year`, the day must fall in it (the page and API add days to a year)."""
+    actor.require("core.manage_calendar")
+    problems: list = []
+    parsed_day = collect_date(day, "date", problems)
+    if parsed_day is None and not problems:
+        problems.append(problem("date", "required"))
+    elif parsed_day is not None and year is not None and parsed_day.year != year:
+        problems.append(problem("date", "calendar_day_other_year", value=parsed_day.isoformat(), year=year))
+    parsed_kind, day_problems = workdays.check_day(parsed_day, kind, name)
+    problems += day_problems
+    year = None
+    cy = None
+    if parsed_day is not None and not problems:
+        cy = CalendarYear.objects.filter(year=parsed_day.year).first()
+        if cy is None:
+            problems.append(problem("date", "calendar_year_missing", years=str(parsed_day.year)))
+        elif CalendarDay.objects.filter(date=parsed_day).exists():
+            problems.append(problem("date", "duplicate_value", value=parsed_day.isoformat()))
+    if problems:
+        raise DomainError(problems)
+    with transaction.atomic(durable=True):
+        before = _calendar_snapshot(cy)
+        entry = CalendarDay.objects.create(calendar_year=cy, date=parsed_day, kind=parsed_kind.value,
+                                           name=(name or "").strip())
+        cy.save()  # updated_at: the cached calendar is rebuilt
+        audit.record(actor, "calendar.add_day", cy, before=before, after=_calendar_snapshot(cy))
+    return entry
+
+
+def delete_calendar_day(*, actor: Actor, day_id: int) -> None:
+    actor.require("core.manage_calendar")
+    entry = get_scoped(CalendarDay, actor, day_id, action="change")
+    year = entry.calendar_year
+    with transaction.atomic(durable=True):
+        before = _calendar_snapshot(year)
+        entry.delete()
+        year.save()
+        audit.record(actor, "calendar.delete_day", year, before=before, after=_calendar_snapshot(year))

@@ -12,9 +12,11 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from bondzone.core.actor import PUBLIC_READER, Actor
+from bondzone.core.domain.workdays import WorkCalendar
 from bondzone.core.scoping import get_scoped, restrict
+from bondzone.core.selectors import calendar_gaps, work_calendar
 
-from .domain.lights import Light, LightRules, light
+from .domain.lights import SEVERITY, Light, LightRules, light
 from .domain.schedule import period_of
 from .models import (
     CLOSED_STATUSES, LEVEL_ORDER, AnnualList, Decision, Escalation, Evidence, ExtensionRequest, ExtensionStatus,
@@ -37,9 +39,10 @@ def light_rules() -> LightRules:
     )
 
 
-def task_light(task: Task, today: date | None = None, rules: LightRules | None = None) -> str:
-    return light(today or timezone.localdate(), due=task.due_date, progress=task.progress, closed=task.closed,
-                 start=task.start_date, rules=rules or light_rules()).value
+def task_light(task: Task, today: date | None = None, rules: LightRules | None = None,
+               calendar: WorkCalendar | None = None) -> str:
+    return light(today or timezone.localdate(), calendar=calendar or work_calendar(), due=task.due_date,
+                 progress=task.progress, closed=task.closed, start=task.start_date, rules=rules or light_rules()).value
 
 
 # ---------------------------------------------------------------- the ledger tree
@@ -106,10 +109,11 @@ def ledger(actor: Actor, *, unit_id: int | None = None, zone_id: int | None = No
         t, depth = stack.pop()
         order.append((t, depth))
         stack.extend((c, depth + 1) for c in reversed(children.get(t.pk, [])))
-    lights = {t.pk: light(today, due=t.due_date, progress=t.progress, closed=t.status in CLOSED_STATUSES,
-                          start=t.start_date, rules=rules).value for t, _ in order}
+    calendar = work_calendar()
+    lights = {t.pk: light(today, calendar=calendar, due=t.due_date, progress=t.progress,
+                          closed=t.status in CLOSED_STATUSES, start=t.start_date, rules=rules).value for t, _ in order}
     # a task with sub-tasks shows the worst light in its subtree (its own deadline included)
-    rank = {Light.GREEN.value: 0, Light.YELLOW.value: 1, Light.RED.value: 2}
+    rank = {k.value: v for k, v in SEVERITY.items()}
     for t, _ in reversed(order):
         parent = t.parent_id
         if parent in lights and rank[lights[t.pk]] > rank[lights[parent]]:
@@ -147,6 +151,13 @@ def ledger(actor: Actor, *, unit_id: int | None = None, zone_id: int | None = No
             [n for _, n in co.get(t.pk, [])], [c for _, c in zones.get(t.pk, [])])
         for t, d in order if keep is None or t.pk in keep
     ]
+
+
+def calendar_gaps_of(tasks: list[Task], today: date | None = None) -> list[int]:
+    """Years without a working-day calendar that the lights of these tasks would need: for the page warning."""
+    today = today or timezone.localdate()
+    spans = [d for t in tasks if not t.closed and t.due_date and t.due_date >= today for d in (t.due_date, t.start_date)]
+    return calendar_gaps(today, *spans) if spans else []
 
 
 def light_counts(rows: list[Row]) -> dict[str, int]:
@@ -316,6 +327,7 @@ def leadership(actor: Actor, today: date | None = None) -> dict:
         "units": units_sorted[:25],
         "per_unit": {n: {lt.value: per_unit[n][lt.value] for lt in Light} for n in units_sorted[:25]},
         "overdue": [r for r in leaves if r.light == Light.RED.value][:50],
+        "gaps": calendar_gaps_of([r.task for r in leaves], today),
         "lists": list_progress,
         "issues_by_level": [(lvl, open_issues.get(lvl, 0)) for lvl in LEVEL_ORDER],
         "pending_reviews": restrict(ProgressReport, actor).filter(status=ReportStatus.SUBMITTED).count(),

@@ -13,17 +13,18 @@ from django.db.models import Max
 from django.utils import timezone
 
 from bondzone.core import audit, idempotency
+from bondzone.core.actor import SYSTEM as SYSTEM  # re-exported: commands and the demo act as it
 from bondzone.core.actor import Actor
 from bondzone.core.domain.errors import Conflict, DomainError, Problem, problem
 from bondzone.core.domain.inputs import collect_date, collect_decimal
-from bondzone.core.domain.roles import Role
+from bondzone.core.domain.workdays import CalendarMissing, CalendarOutOfWindow, add_working_days
 from bondzone.core.files import sha256_of
 from bondzone.core.models import Zone
+from bondzone.core.selectors import work_calendar
 from bondzone.core.scoping import get_scoped, restrict
 
 from .domain import seed as seed_rules
 from .domain import tree
-from .domain.calendar import add_working_days
 from .domain.lights import LightRules
 from .domain.schedule import Cadence, TaskClock, reminders_for, valid_period
 from .models import (
@@ -32,7 +33,6 @@ from .models import (
     Task, TaskSource, TaskStatus, Unit, UnitKind, UnitMember,
 )
 
-SYSTEM = Actor(user_id=None, username="system", role=Role.PLATFORM_ADMIN)
 MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
 EVIDENCE_TYPES = ("pdf", "ofd", "jpg", "jpeg", "png", "gif", "doc", "docx", "xls", "xlsx", "ppt", "pptx", "txt", "csv",
                   "zip")
@@ -261,7 +261,7 @@ def _validate_task(data: dict, current: Task | None) -> tuple[dict, list[Problem
             problems.append(problem("due_date", "decision_due_or_days"))
         else:  # a deadline in working days from the start (or today), holidays and 调休 counted
             base = clean.get("start_date") or (current.start_date if current else None) or timezone.localdate()
-            clean["due_date"] = add_working_days(base, int(n))
+            clean["due_date"] = _due_in_workdays(base, int(n), problems)
     start = clean.get("start_date", current.start_date if current else None)
     due = clean.get("due_date", current.due_date if current else None)
     if start and due and due < start:
@@ -815,7 +815,7 @@ def add_decision(*, actor: Actor, issue_id: int, text: str, lead_unit_id: Any, m
         if not str(due_in_workdays).isdigit() or not (1 <= int(due_in_workdays) <= 1000):
             problems.append(problem("due_in_workdays", "not_an_integer", value=due_in_workdays))
         else:
-            due = add_working_days(today, int(due_in_workdays))
+            due = _due_in_workdays(today, int(due_in_workdays), problems)
     if due is not None and due < today:
         problems.append(problem("due_date", "end_before_start", start=today, end=due))
     if issue.status == IssueStatus.CLOSED:
@@ -863,6 +863,16 @@ def close_issue(*, actor: Actor, issue_id: int) -> Issue:
     return issue
 
 
+def _due_in_workdays(start: date, n: int, problems: list[Problem]) -> date | None:
+    """A deadline n working days after `start` under the official calendar; a year without one is a
+    refusal (a problem on due_in_workdays), never a Monday–Friday count."""
+    try:
+        return add_working_days(work_calendar(), start, n, field="due_in_workdays")
+    except DomainError as exc:
+        problems.extend(exc.problems)
+        return None
+
+
 # ---------------------------------------------------------------- reminders (scheduled job)
 def run_reminders(*, actor: Actor, today: date, rules: LightRules = LightRules()) -> dict:
     """Issue the reminders owed on `today`. Safe to run twice: (task, kind, period) is unique, so a rerun
@@ -874,9 +884,18 @@ def run_reminders(*, actor: Actor, today: date, rules: LightRules = LightRules()
     wanted: list[Reminder] = []
     rows = Task.objects.exclude(status__in=CLOSED_STATUSES).exclude(lead_unit__isnull=True).values_list(
         "pk", "due_date", "cadence", "lead_unit_id")
+    calendar = work_calendar()
+    no_calendar: set[int] = set()  # tasks whose reminders cannot be worked out: a year has no calendar
+    missing: set[str] = set()
     for tid, due, cadence, unit_id in rows.iterator(chunk_size=2000):
         clock = TaskClock(tid, due, False, cadence, frozenset(reported.get(tid, ())))
-        for kind, period in reminders_for(clock, today, rules):
+        try:
+            owed = reminders_for(clock, today, calendar, rules)
+        except (CalendarMissing, CalendarOutOfWindow) as exc:
+            no_calendar.add(tid)
+            missing.update(str(p.params.get("years") or p.params.get("value")) for p in exc.problems)
+            continue
+        for kind, period in owed:
             wanted.append(Reminder(task_id=tid, kind=kind, period=period, unit_id=unit_id, run_date=today))
     with transaction.atomic(durable=True):
         existing = set(Reminder.objects.filter(task_id__in={r.task_id for r in wanted}).values_list(
@@ -888,8 +907,10 @@ def run_reminders(*, actor: Actor, today: date, rules: LightRules = LightRules()
             counts[r.kind] = counts.get(r.kind, 0) + 1
         audit.record(actor, "reminders.run", object_type="governance.reminder", object_id=today.isoformat(),
                      after={"date": today.isoformat(), "created": counts, "owed": len(wanted),
-                            "rules": {k: str(v) for k, v in asdict(rules).items()}})
-    return {"date": today.isoformat(), "owed": len(wanted), "created": len(new), "by_kind": counts}
+                            "rules": {k: str(v) for k, v in asdict(rules).items()},
+                            "no_calendar": {"tasks": len(no_calendar), "years": sorted(missing)}})
+    return {"date": today.isoformat(), "owed": len(wanted), "created": len(new), "by_kind": counts,
+            "no_calendar": len(no_calendar), "missing_years": sorted(missing)}
 
 
 def visible_task_ids(actor: Actor) -> set[int]:

@@ -7,6 +7,9 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from bondzone.core.selectors import work_calendar
 from django.views.decorators.http import require_POST
 
 from bondzone.core.domain.errors import DomainError, problem
@@ -16,6 +19,9 @@ from . import exports, selectors, services
 from .domain.lights import Light
 from .domain.schedule import period_of
 from .models import LEVEL_ORDER, Level, TaskStatus
+
+LIGHT_NAMES = {Light.GREEN: gettext_lazy("green"), Light.YELLOW: gettext_lazy("yellow"), Light.RED: gettext_lazy("red"),
+               Light.NO_DEADLINE: gettext_lazy("No deadline"), Light.NO_CALENDAR: gettext_lazy("No working-day calendar")}
 
 
 def _int(raw) -> int | None:
@@ -32,7 +38,8 @@ def _ledger_context(request, a) -> dict:
     from bondzone.core.selectors import zones
 
     rows = selectors.ledger(a, **_filters(request))
-    return {"rows": rows, "counts": selectors.light_counts(rows), "units": selectors.units(a).only("id", "name"),
+    return {"rows": rows, "counts": selectors.light_counts(rows),
+            "gaps": selectors.calendar_gaps_of([r.task for r in rows]), "units": selectors.units(a).only("id", "name"),
             "zones": zones(a), "lights": [lt.value for lt in Light], "statuses": TaskStatus.choices,
             "f": request.GET, "today": timezone.localdate()}
 
@@ -87,6 +94,7 @@ def task_detail(request, task_id: int):
     today = timezone.localdate()
     return render(request, "governance/task.html", {
         "task": t, "light": selectors.task_light(t, today), "children": selectors.children(a, t.pk),
+        "gaps": selectors.calendar_gaps_of([t], today),
         "co_units": list(t.co_units.all()), "zones": list(t.zones.all()),
         "reports": selectors.reports(a, task_id=t.pk).prefetch_related("evidence")[:50],
         "extensions": selectors.extensions(a, task_id=t.pk)[:20], "my_units": selectors.my_units(a),
@@ -228,7 +236,8 @@ def unit_dashboard(request, unit_id: int):
     a = actor(request)
     a.require("governance.view_ledger")
     data = selectors.unit_dashboard(a, unit_id)
-    return render(request, "governance/unit.html", {**data, "my_units": selectors.my_units(a)})
+    return render(request, "governance/unit.html", {**data, "my_units": selectors.my_units(a),
+                                                    "gaps": selectors.calendar_gaps_of([r.task for r in data["rows"]])})
 
 
 @page
@@ -238,12 +247,12 @@ def leadership(request):
     data = selectors.leadership(a)
     chart = {
         "units": data["units"],
-        "series": {lt: [data["per_unit"][u][lt] for u in data["units"]] for lt in ("green", "yellow", "red")},
+        "series": {lt.value: [data["per_unit"][u][lt.value] for u in data["units"]] for lt in Light},
         "levels": [str(Level(lv).label) for lv, _ in data["issues_by_level"]],
         "issues": [n for _, n in data["issues_by_level"]],
-        "lights": {lt: str(_(lt)) for lt in ("green", "yellow", "red")},
+        "lights": {lt.value: str(LIGHT_NAMES[lt]) for lt in Light},
     }
-    return render(request, "governance/leadership.html", {**data, "chart": chart})
+    return render(request, "governance/leadership.html", {**data, "chart": chart, "gaps": data["gaps"]})
 
 
 def public(request):
@@ -267,10 +276,11 @@ def list_detail(request, annual_list_id: int):
     a = actor(request)
     lst = selectors.annual_list(a, annual_list_id)
     items = list(selectors.list_items(a, lst.pk))
-    today = timezone.localdate()
+    today, calendar = timezone.localdate(), work_calendar()
     for it in items:
-        it.light = selectors.task_light(it.task, today)
-    return render(request, "governance/list_detail.html", {"list": lst, "items": items})
+        it.light = selectors.task_light(it.task, today, calendar=calendar)
+    return render(request, "governance/list_detail.html", {
+        "list": lst, "items": items, "gaps": selectors.calendar_gaps_of([it.task for it in items], today)})
 
 
 @page

@@ -1,21 +1,26 @@
-"""The one place the service desk gets its working-day calendar and office hours from.
-
-Until the database calendar lands in core (see /work/notes/calendar-api.md) this reads governance's
-chinesecalendar-based predicate; switching is an edit of `workday()` only."""
+"""The one place the service desk gets its working-day calendar and office hours from: the official
+calendar kept in the database by core (/work/notes/calendar-api.md). A deadline that falls in a year the
+calendar does not cover is refused with core's CalendarMissing (409, nothing written)."""
 
 from __future__ import annotations
 
-from datetime import datetime, time
+from datetime import date, datetime, time
 
 from django.conf import settings
 from django.utils import timezone
 
-from bondzone.governance.domain.calendar import is_workday
+from bondzone.core import selectors as core_selectors
+from bondzone.core.domain import workdays
 
 from .domain.sla import Clock, IsWorkday, OfficeHours, clock_for
 
 
 def workday() -> IsWorkday:
+    cal = core_selectors.work_calendar()
+
+    def is_workday(day: date) -> bool:
+        return workdays.is_workday(cal, day, field="due_at")
+
     return is_workday
 
 

@@ -25,6 +25,9 @@ TEXT = {
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
 def test_file_sign_reply_rate(page: Page, live_server, e2e_world, language):
+    from ..servicedesk.conftest import cover_next_year
+
+    cover_next_year()
     w, t, base = e2e_world, TEXT[language], live_server.url
     admin = w.actor("admin")
     unit = gov.create_unit(actor=admin, name="北京海关", kind="customs")

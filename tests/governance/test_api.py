@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -182,6 +182,37 @@ def test_due_in_working_days_counts_holidays_and_make_up_days(gov):
     assert r.status_code == 201 and r.json()["due_date"] == "2025-10-11"  # 10-09, 10-10, 10-11 (调休)
     r = send(c, "POST", "/api/v1/governance/tasks", {"title": "x", "due_date": "2025-10-01", "due_in_workdays": 3})
     assert r.status_code == 400 and fields(r) == {"due_date": "decision_due_or_days"}
+
+
+def test_a_deadline_in_a_year_without_calendar_is_refused_and_the_ledger_warns(gov):
+    c = client_for("commerce")
+    n = Task.objects.count()
+    r = send(c, "POST", "/api/v1/governance/tasks", {"title": "跨年", "start_date": "2026-12-28",
+                                                    "due_in_workdays": 5})
+    assert r.status_code == 400 and fields(r) == {"due_in_workdays": "calendar_year_missing"}
+    assert "2027" in r.json()["errors"][0]["message"] and Task.objects.count() == n
+    r = send(c, "POST", "/api/v1/governance/tasks", {"title": "远", "start_date": "0001-01-01", "due_in_workdays": 5})
+    assert r.status_code == 400 and fields(r)["due_in_workdays"] == "calendar_out_of_window"
+    # a task due just after New Year 2027: its light is "no calendar" and the ledger page says which year
+    r = send(c, "POST", "/api/v1/governance/tasks", {"title": "元旦后", "start_date": "2026-12-01",
+                                                    "due_date": "2027-01-06"})
+    assert r.status_code == 201
+    from bondzone.governance import selectors
+
+    task = Task.objects.get(pk=r.json()["id"])
+    assert selectors.task_light(task, today=date(2026, 12, 30)) == "no_calendar"
+    assert selectors.task_light(task, today=date(2027, 1, 7)) == "red"
+    page = c.get(f"/governance/tasks/{task.pk}/").content.decode()
+    assert 'data-testid="calendar-gaps"' in page and "2027" in page
+    # once the 2027 notice is in, the same deadline is worked out
+    from bondzone.core import services as core_services
+
+    core_services.import_calendar(actor=gov.world.actor("admin"), rows=[{"date": "2027-01-01", "kind": "holiday"}])
+    r = send(c, "POST", "/api/v1/governance/tasks", {"title": "跨年", "start_date": "2026-12-28",
+                                                    "due_in_workdays": 5})
+    assert r.status_code == 201 and r.json()["due_date"] == "2027-01-05"  # 29, 30, 31, (1 off), 4, 5
+    assert selectors.task_light(task, today=date(2026, 12, 30)) == "yellow"
+    assert 'data-testid="calendar-gaps"' not in c.get(f"/governance/tasks/{task.pk}/").content.decode()
 
 
 def test_report_retry_with_the_same_idempotency_key_returns_the_first(gov):

@@ -4,13 +4,14 @@ cycles, weights, reporting periods and reminders."""
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal as D
 from pathlib import Path
 
 import pytest
 
-from bondzone.governance.domain import calendar, lights, schedule, seed, tree
+from bondzone.core.domain import workdays
+from bondzone.governance.domain import lights, schedule, seed, tree
 
 SEED = Path(__file__).resolve().parents[2] / "bondzone" / "governance" / "seeds" / "jingzhengfa-2021-33.txt"
 
@@ -122,52 +123,71 @@ def test_weight_checks():
 
 
 # ---------------------------------------------------------------- working days and lights
-def test_working_days_know_national_day_and_make_up_days():
-    assert calendar.is_workday(date(2025, 9, 28))  # Sunday, make-up workday
-    assert calendar.is_workday(date(2025, 10, 11))  # Saturday, make-up workday
-    assert not any(calendar.is_workday(date(2025, 10, d)) for d in range(1, 9))
-    assert calendar.working_days_between(date(2025, 9, 30), date(2025, 10, 9)) == 1
-    assert calendar.working_days_between(date(2025, 9, 27), date(2025, 9, 28)) == 1
-    assert calendar.working_days_between(date(2025, 10, 9), date(2025, 9, 30)) == -1
-    assert calendar.add_working_days(date(2025, 9, 30), 1) == date(2025, 10, 9)
-    assert calendar.add_working_days(date(2025, 10, 10), 1) == date(2025, 10, 11)
-    assert calendar.is_workday(date(2040, 1, 2)) and not calendar.is_workday(date(2040, 1, 7))  # beyond the table
+LIB = workdays.library_days()
+CAL = workdays.WorkCalendar.build(LIB, [(d, k) for days in LIB.values() for d, k, _ in days])
+WEEKDAYS_ONLY = workdays.WorkCalendar.build(LIB, [])  # the same years with no holidays or make-up days
+NO_MAKE_UP = workdays.WorkCalendar.build(LIB, [(d, k) for days in LIB.values() for d, k, _ in days if k == "holiday"])
 
 
 def test_light_yellow_over_the_holiday_where_weekdays_alone_say_green():
     kw = dict(due=date(2025, 10, 9), progress=D(90), start=date(2025, 9, 1))
-    assert lights.light(date(2025, 9, 30), **kw) == lights.Light.YELLOW  # only 10-09 is a working day left
-    assert lights.light(date(2025, 9, 30), workday=calendar.weekdays_only, **kw) == lights.Light.GREEN
+    assert lights.light(date(2025, 9, 30), calendar=CAL, **kw) == lights.Light.YELLOW  # only 10-09 is a working day left
+    assert lights.light(date(2025, 9, 30), calendar=WEEKDAYS_ONLY, **kw) == lights.Light.GREEN
 
 
 def test_light_counts_the_make_up_saturday():
     kw = dict(due=date(2025, 10, 13), progress=D(95), start=date(2025, 9, 1))
-    assert lights.light(date(2025, 10, 8), **kw) == lights.Light.GREEN  # 10-09, 10-10, 10-11 (调休), 10-13
-
-    def without_make_up(d):
-        return d.weekday() < 5 and calendar.is_workday(d)
-
-    assert lights.light(date(2025, 10, 8), workday=without_make_up, **kw) == lights.Light.YELLOW
+    assert lights.light(date(2025, 10, 8), calendar=CAL, **kw) == lights.Light.GREEN  # 10-09, 10-10, 10-11 (调休), 10-13
+    assert lights.light(date(2025, 10, 8), calendar=NO_MAKE_UP, **kw) == lights.Light.YELLOW
 
 
 def test_light_red_when_overdue_green_when_closed_and_thresholds_configurable():
-    assert lights.light(date(2025, 10, 10), due=date(2025, 10, 9), progress=D(99)) == lights.Light.RED
-    assert lights.light(date(2025, 10, 10), due=date(2025, 10, 9), progress=D(0), closed=True) == lights.Light.GREEN
-    assert lights.light(date(2025, 10, 10), due=None, progress=D(0)) == lights.Light.GREEN
-    kw = dict(due=date(2025, 11, 28), progress=D(90), start=date(2025, 11, 3))
+    kw0 = dict(calendar=CAL)
+    assert lights.light(date(2025, 10, 10), due=date(2025, 10, 9), progress=D(99), **kw0) == lights.Light.RED
+    assert lights.light(date(2025, 10, 10), due=date(2025, 10, 9), progress=D(0), closed=True,
+                        **kw0) == lights.Light.GREEN
+    kw = dict(due=date(2025, 11, 28), progress=D(90), start=date(2025, 11, 3), calendar=CAL)
     assert lights.light(date(2025, 11, 21), **kw) == lights.Light.GREEN  # 5 working days left
     assert lights.light(date(2025, 11, 21), rules=lights.LightRules(near_due_workdays=5), **kw) == lights.Light.YELLOW
+
+
+def test_light_on_the_due_day_is_not_red_and_the_day_after_is():
+    kw = dict(due=date(2025, 12, 31), progress=D(50), start=date(2025, 12, 1), calendar=CAL)
+    assert lights.light(date(2025, 12, 31), **kw) == lights.Light.YELLOW  # due today: 0 working days left
+    assert lights.light(date(2026, 1, 1), **kw) == lights.Light.RED  # the day after (a holiday) is overdue
+    assert lights.light(date(2026, 1, 1), **{**kw, "calendar": workdays.WorkCalendar.build([], [])}) \
+        == lights.Light.RED  # overdue needs no calendar
+
+
+def test_light_without_deadline_and_without_calendar():
+    assert lights.light(date(2025, 10, 10), due=None, progress=D(0), calendar=CAL) == lights.Light.NO_DEADLINE
+    assert lights.light(date(2025, 10, 10), due=None, progress=D(0), closed=True, calendar=CAL) == lights.Light.GREEN
+    # 2027 is not in the calendar: a task due then is "no calendar", never a Monday–Friday count
+    kw = dict(due=date(2027, 1, 8), progress=D(10), start=date(2026, 11, 1), calendar=CAL)
+    assert lights.light(date(2026, 12, 30), **kw) == lights.Light.NO_CALENDAR
+    with_2027 = workdays.WorkCalendar.build(list(LIB) + [2027], [(date(2027, 1, 1), "holiday")])
+    assert lights.light(date(2026, 12, 30), **{**kw, "calendar": with_2027}) == lights.Light.YELLOW
+    # far from a due date in an unknown year: the known years alone prove "not near" and, with no start or
+    # progress ahead of the most favourable share, green; behind it, the unknown year decides: no calendar
+    far = dict(due=date(2028, 6, 30), calendar=CAL)
+    assert lights.light(date(2026, 3, 2), progress=D(0), **far) == lights.Light.GREEN
+    assert lights.light(date(2026, 3, 2), progress=D(0), start=date(2026, 1, 5), **far) == lights.Light.NO_CALENDAR
+    assert lights.light(date(2026, 3, 2), progress=D(60), start=date(2026, 1, 5), **far) == lights.Light.GREEN
+    # a start in a year without a calendar: the pro-rata share cannot be worked out either
+    assert lights.light(date(2026, 3, 2), due=date(2026, 12, 1), start=date(2003, 1, 1), progress=D(90),
+                        calendar=CAL) == lights.Light.NO_CALENDAR
 
 
 def test_light_behind_pro_rata():
     start, due = date(2025, 9, 1), date(2025, 12, 31)
     today = date(2025, 11, 3)  # 41 of 83 working days elapsed (National Day holidays not counted)
-    assert lights.expected_progress(today, start, due).quantize(D("0.01")) == D("49.40")
-    assert lights.light(today, due=due, start=start, progress=D(39)) == lights.Light.YELLOW  # < 49.40 − 10
-    assert lights.light(today, due=due, start=start, progress=D(40)) == lights.Light.GREEN
-    assert lights.light(today, due=due, start=start, progress=D(30)) == lights.Light.YELLOW
+    assert lights.expected_progress(CAL, today, start, due).quantize(D("0.01")) == D("49.40")
+    kw = dict(due=due, start=start, calendar=CAL)
+    assert lights.light(today, progress=D(39), **kw) == lights.Light.YELLOW  # < 49.40 − 10
+    assert lights.light(today, progress=D(40), **kw) == lights.Light.GREEN
+    assert lights.light(today, progress=D(30), **kw) == lights.Light.YELLOW
     loose = lights.LightRules(behind_tolerance=D(40))
-    assert lights.light(today, due=due, start=start, progress=D(30), rules=loose) == lights.Light.GREEN
+    assert lights.light(today, progress=D(30), rules=loose, **kw) == lights.Light.GREEN
 
 
 # ---------------------------------------------------------------- periods and reminders
@@ -181,27 +201,18 @@ def test_periods():
 
 def test_reminders_owed():
     clock = schedule.TaskClock(1, date(2025, 10, 9), False, "quarterly")
-    assert ("near_due", "2025-10-09") in schedule.reminders_for(clock, date(2025, 9, 30))
-    assert schedule.reminders_for(clock, date(2025, 10, 10))[:1] == [("overdue", "2025-10-09")]
-    late = schedule.reminders_for(clock, date(2025, 10, 20))
+    assert ("near_due", "2025-10-09") in schedule.reminders_for(clock, date(2025, 9, 30), CAL)
+    assert schedule.reminders_for(clock, date(2025, 10, 10), CAL)[:1] == [("overdue", "2025-10-09")]
+    late = schedule.reminders_for(clock, date(2025, 10, 20), CAL)
     assert ("escalated", "2025-10-09") in late
     # the quarter ends 2025-12-31: a report reminder near the end unless the period was reported
     assert ("report_due", "2025Q4") in schedule.reminders_for(schedule.TaskClock(2, None, False, "quarterly"),
-                                                             date(2025, 12, 29))
+                                                             date(2025, 12, 29), CAL)
     reported = schedule.TaskClock(2, None, False, "quarterly", frozenset({"2025Q4"}))
-    assert schedule.reminders_for(reported, date(2025, 12, 29)) == []
-    assert schedule.reminders_for(schedule.TaskClock(3, date(2025, 1, 1), True, "monthly"), date(2025, 12, 29)) == []
-
-
-def test_fast_working_day_count_matches_day_by_day_count():
-    import random
-
-    rng = random.Random(7)
-
-    def slow(d):
-        return calendar.is_workday(d)
-
-    for _ in range(500):
-        a = date(2019, 1, 1) + timedelta(days=rng.randint(0, 3000))
-        b = a + timedelta(days=rng.randint(-900, 900))
-        assert calendar.working_days_between(a, b) == calendar.working_days_between(a, b, slow)
+    # due in a year without a calendar: far away it owes nothing; near, it is refused, not guessed
+    assert schedule.reminders_for(schedule.TaskClock(4, date(2028, 1, 5), False, "quarterly"), date(2026, 5, 6),
+                                  CAL) == []
+    with pytest.raises(workdays.CalendarMissing):
+        schedule.reminders_for(schedule.TaskClock(4, date(2027, 1, 5), False, "quarterly"), date(2026, 12, 30), CAL)
+    assert schedule.reminders_for(reported, date(2025, 12, 29), CAL) == []
+    assert schedule.reminders_for(schedule.TaskClock(3, date(2025, 1, 1), True, "monthly"), date(2025, 12, 29), CAL) == []

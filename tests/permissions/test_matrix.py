@@ -209,6 +209,8 @@ def _page_path(name, params, o):
     values = {"book_id": o["book"].pk, "account_id": o["account"].pk, "list_id": o["list"].pk, "action": "approve"}
     for extra_key, extra_val in o.items():
         values.setdefault(f"{extra_key}_id", getattr(extra_val, "pk", extra_val))
+        if isinstance(extra_val, str):  # a plain path parameter, e.g. <int:year>
+            values.setdefault(extra_key, extra_val)
     return reverse(name, kwargs={p: values[p] for p in params})
 
 

@@ -27,8 +27,20 @@ class Desk:
         return services.file_request(actor=self.world.actor(user), data=body)
 
 
+def cover_next_year() -> None:
+    """Deadlines of requests filed late in a year fall in the next one: give the test calendar that year
+    (plain Monday–Friday, marked manual) when the seeded calendar stops before it."""
+    from django.utils import timezone
+
+    from bondzone.core.models import CalendarYear
+
+    year = timezone.localdate().year + 1
+    CalendarYear.objects.get_or_create(year=year, defaults={"source": "manual", "note": "tests"})
+
+
 @pytest.fixture
 def desk(world) -> Desk:
+    cover_next_year()
     admin = world.actor("admin")
     customs_unit = gov.create_unit(actor=admin, name="北京海关", kind="customs")
     tax_unit = gov.create_unit(actor=admin, name="市税务局", kind="tax")

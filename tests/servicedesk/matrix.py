@@ -119,6 +119,9 @@ def objects(world) -> dict:
     from bondzone.governance import services as gov
     from bondzone.servicedesk import services
 
+    from .conftest import cover_next_year
+
+    cover_next_year()
     admin = world.actor("admin")
     customs_unit = gov.create_unit(actor=admin, name="matrix customs unit", kind="customs")
     tax_unit = gov.create_unit(actor=admin, name="matrix tax unit", kind="tax")

@@ -30,6 +30,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "core.view_audit": frozenset(
         {Role.CUSTOMS, Role.ZONE_ADMIN, Role.PLATFORM_ADMIN, Role.ENTERPRISE, Role.TAX, Role.MARKET, Role.COMMERCE}
     ),
+    "core.manage_calendar": frozenset({Role.ZONE_ADMIN, Role.PLATFORM_ADMIN}),
     "supervision.view_book": frozenset(
         {Role.ENTERPRISE, Role.CUSTOMS, Role.ZONE_ADMIN, Role.TAX, Role.PLATFORM_ADMIN}
     ),

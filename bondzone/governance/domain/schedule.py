@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
-from .calendar import IsWorkday, is_workday, working_days_between
+from bondzone.core.domain.workdays import WorkCalendar, require_years, working_days_between, working_days_known
+
 from .lights import LightRules
 
 
@@ -62,10 +63,11 @@ class TaskClock:
     reported_periods: frozenset[str] = frozenset()
 
 
-def reminders_for(task: TaskClock, today: date, rules: LightRules = LightRules(),
-                  workday: IsWorkday = is_workday) -> list[tuple[str, str]]:
+def reminders_for(task: TaskClock, today: date, calendar: WorkCalendar,
+                  rules: LightRules = LightRules()) -> list[tuple[str, str]]:
     """(kind, period key) pairs owed today. Keys make each reminder unique: the due date for deadline
-    reminders (an extension gives a new key), the reporting period for report reminders."""
+    reminders (an extension gives a new key), the reporting period for report reminders. Raises
+    CalendarMissing when a span to count falls in a year without a calendar."""
     if task.closed:
         return []
     out: list[tuple[str, str]] = []
@@ -73,12 +75,16 @@ def reminders_for(task: TaskClock, today: date, rules: LightRules = LightRules()
         key = task.due.isoformat()
         if today > task.due:
             out.append((ReminderKind.OVERDUE.value, key))
-            if working_days_between(task.due, today, workday) > rules.escalate_after_workdays:
+            if working_days_between(calendar, task.due, today) > rules.escalate_after_workdays:
                 out.append((ReminderKind.ESCALATED.value, key))
-        elif working_days_between(today, task.due, workday) <= rules.near_due_workdays:
-            out.append((ReminderKind.NEAR_DUE.value, key))
+        else:
+            left, exact = working_days_known(calendar, today, task.due)
+            if left <= rules.near_due_workdays:
+                if not exact:  # near, but a year without a calendar decides how near: refuse
+                    require_years(calendar, today, task.due)
+                out.append((ReminderKind.NEAR_DUE.value, key))
     period = period_of(today, task.cadence)
     end = period_end(period)
-    if period not in task.reported_periods and working_days_between(today, end, workday) <= rules.near_due_workdays:
+    if period not in task.reported_periods and working_days_between(calendar, today, end) <= rules.near_due_workdays:
         out.append((ReminderKind.REPORT_DUE.value, period))
     return out

@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('core', '0003_enterprise_customs_credit_class'),
+        ('core', '0005_enterprise_customs_credit_class'),
         ('governance', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -24,4 +24,7 @@ class Command(ServiceCommand):
         actor = self.actor(o["user"]) if o["user"] else services.SYSTEM
         result = services.run_reminders(actor=actor, today=today, rules=selectors.light_rules())
         self.stdout.write(json.dumps(result, ensure_ascii=False))
+        if result["no_calendar"]:
+            self.stderr.write(f"{result['no_calendar']} tasks got no reminders: no working-day calendar for "
+                              f"{', '.join(result['missing_years'])} (bondzone calendar-import).")
         return None

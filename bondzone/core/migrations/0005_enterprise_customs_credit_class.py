@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0002_choice_labels'),
+        ('core', '0004_calendar_seed'),
     ]
 
     operations = [

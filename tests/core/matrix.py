@@ -1,0 +1,61 @@
+"""Permission matrix of the working-day calendar pages and API (read by tests/permissions/test_matrix.py).
+Everyone logged in reads the calendar; only `core.manage_calendar` (platform admin, zone administration)
+changes it. Fixture: year 2097 with one holiday; a delete succeeds for the first permitted user and is a
+404 for the next (the object is gone)."""
+
+from __future__ import annotations
+
+from ..permissions.matrix import Rule
+
+MANAGE = "core.manage_calendar"
+GONE = frozenset({204, 302, 404})
+
+PAGES = {
+    "calendar": Rule("list"),
+    "calendar_year": Rule("list"),
+    "calendar_export": Rule("list"),
+    "calendar_import": Rule("action", action=MANAGE, method="POST", ok=frozenset({302})),
+    "calendar_add_year": Rule("action", action=MANAGE, method="POST", ok=frozenset({302})),
+    "calendar_add_day": Rule("action", action=MANAGE, method="POST", ok=frozenset({302})),
+    "calendar_delete_year": Rule("action", action=MANAGE, method="POST", ok=GONE),
+    "calendar_delete_day": Rule("action", action=MANAGE, method="POST", ok=GONE),
+}
+# requests the matrix sends without a body: refused or invalid, never a write
+NO_WRITES = ("calendar_import", "calendar_add_year", "calendar_add_day")
+BAD_BODY = frozenset({400})  # validation runs before any rule (the services' own tests cover the rules)
+API = {
+    "GET /api/v1/calendar/years": Rule("list"),
+    "GET /api/v1/calendar/years/{year}": Rule("list"),
+    "POST /api/v1/calendar/years": Rule("list", method="POST", ok=BAD_BODY),
+    "DELETE /api/v1/calendar/years/{year}": Rule("action", action=MANAGE, method="DELETE", ok=GONE),
+    "POST /api/v1/calendar/years/{year}/days": Rule("list", method="POST", ok=BAD_BODY),
+    "DELETE /api/v1/calendar/days/{day_id}": Rule("action", action=MANAGE, method="DELETE", ok=GONE),
+    "POST /api/v1/calendar/import": Rule("list", method="POST", ok=BAD_BODY),
+    "GET /api/v1/calendar/working-days": Rule("list", ok=BAD_BODY),
+    "GET /api/v1/calendar/add-working-days": Rule("list", ok=BAD_BODY),
+}
+
+
+def objects(world) -> dict:
+    from bondzone.core import services
+
+    admin = world.actor("admin")
+    services.add_calendar_year(actor=admin, year=2097)
+    day = services.add_calendar_day(actor=admin, day="2097-01-01", kind="holiday", name="元旦")
+    return {"A": {"year": "2097", "day": day}, "B": {"year": "2097", "day": day}}
+
+
+def snapshot():
+    from bondzone.core.models import CalendarDay, CalendarYear
+
+    return CalendarYear.objects.count(), CalendarDay.objects.count()
+
+
+def expected(label, rule, username, target, world, want):
+    """The delete pages run before the read pages (alphabetical): once the year is gone, reading it is a 404."""
+    from bondzone.core.models import CalendarYear
+
+    if label in ("calendar_year", "calendar_export", "GET /api/v1/calendar/years/{year}") and username is not None \
+            and not CalendarYear.objects.filter(year=2097).exists():
+        return {404}
+    return want
