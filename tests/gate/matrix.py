@@ -55,7 +55,7 @@ BODIES = {
     "gate_inspection": lambda w, o: {"result": "conforms", "release": True},
     "gate_event": lambda w, o: {"event_id": "m1", "plate": "京A12345", "direction": "I", "weighbridge_kg": "1"},
     "gate_settings": lambda w, o: {"weight_tolerance_pct": "101"},
-    "gate_gate": lambda w, o: {"zone_id": o["zone"].pk, "code": "bad code!", "name": "x"},
+    "gate_gate": lambda w, o: {"zone_id": o["gate_zone"].pk, "code": "bad code!", "name": "x"},
 }
 
 
@@ -101,7 +101,7 @@ def objects(world) -> dict:
         gate = services.create_gate(actor=customs, zone_id=zone.pk, code=f"M{target}", name=f"gate {target}")
         slip = services.apply_slip(actor=world.actor(user), data={
             "slip_type": "6", "direction": "I", "plate": "京A12345", "vehicle_wt": "8000"}, idempotency_key=key())
-        out[target] = {"slip": slip, "gate": gate, "zone": zone}
+        out[target] = {"slip": slip, "gate": gate, "gate_zone": zone}
     return out
 
 

@@ -225,6 +225,8 @@ def _api_path(op, o):
         values.setdefault(f"{extra_key}_id", getattr(extra_val, "pk", extra_val))
         if isinstance(extra_val, str):  # a plain path parameter, e.g. {code}
             values.setdefault(extra_key, extra_val)
+    if path.startswith("/api/v1/gate/") and "gate_zone" in o:  # the gate's {zone_id} is a platform zone, not an evaluated one
+        values["zone_id"] = o["gate_zone"].pk
     for k, v in values.items():
         path = path.replace("{" + k + "}", str(v))
     return path
