@@ -208,26 +208,26 @@ def _with_api_flag(rule, is_api):
     return _ApiRule(rule, is_api)
 
 
-def _page_path(name, params, o):
-    values = {"book_id": o["book"].pk, "account_id": o["account"].pk, "list_id": o["list"].pk, "action": "approve"}
+def _path_values(o, gate):
+    values = {"enterprise_id": o["enterprise"].pk, "book_id": o["book"].pk, "account_id": o["account"].pk,
+              "list_id": o["list"].pk}
     for extra_key, extra_val in o.items():
         values.setdefault(f"{extra_key}_id", getattr(extra_val, "pk", extra_val))
-        if isinstance(extra_val, str):  # a plain path parameter, e.g. <int:year>
+        if isinstance(extra_val, str):  # a plain path parameter, e.g. <int:year> or {code}
             values.setdefault(extra_key, extra_val)
+    if gate and "gate_zone" in o:  # the gate's zone is a platform zone, not an evaluated one
+        values["zone_id"] = o["gate_zone"].pk
+    return values
+
+
+def _page_path(name, params, o):
+    values = {"action": "approve", **_path_values(o, gate=name.startswith("gate:"))}
     return reverse(name, kwargs={p: values[p] for p in params})
 
 
 def _api_path(op, o):
     path = op.split(" ", 1)[1]
-    values = {"enterprise_id": o["enterprise"].pk, "book_id": o["book"].pk, "account_id": o["account"].pk,
-              "list_id": o["list"].pk}
-    for extra_key, extra_val in o.items():
-        values.setdefault(f"{extra_key}_id", getattr(extra_val, "pk", extra_val))
-        if isinstance(extra_val, str):  # a plain path parameter, e.g. {code}
-            values.setdefault(extra_key, extra_val)
-    if path.startswith("/api/v1/gate/") and "gate_zone" in o:  # the gate's {zone_id} is a platform zone, not an evaluated one
-        values["zone_id"] = o["gate_zone"].pk
-    for k, v in values.items():
+    for k, v in _path_values(o, gate=path.startswith("/api/v1/gate/")).items():
         path = path.replace("{" + k + "}", str(v))
     return path
 
