@@ -116,6 +116,8 @@ def _mount_routers():
     from bondzone.gate.api import router as gate_router
     from bondzone.processing.api import router as processing_router
     from bondzone.governance.api import router as governance_router
+    from bondzone.servicedesk.api import open311 as open311_router
+    from bondzone.servicedesk.api import router as servicedesk_router
     from bondzone.sharing.api import router as sharing_router
     from bondzone.supervision.api import router as supervision_router
 
@@ -128,6 +130,8 @@ def _mount_routers():
     api.add_router("/cbec", cbec_router)
     api.add_router("/gate", gate_router)
     api.add_router("/processing", processing_router)
+    api.add_router("/servicedesk", servicedesk_router)
+    api.add_router("/open311", open311_router)
 
 
 _mount_routers()

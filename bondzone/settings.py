@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "bondzone.cbec",
     "bondzone.gate",
     "bondzone.processing",
+    "bondzone.servicedesk",
 ]
 
 MIDDLEWARE = [

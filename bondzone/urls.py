@@ -16,4 +16,5 @@ urlpatterns = [
     path("cbec/", include("bondzone.cbec.urls")),
     path("gate/", include("bondzone.gate.urls")),
     path("processing/", include("bondzone.processing.urls")),
+    path("services/", include("bondzone.servicedesk.urls")),
 ]

@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, datetime
 
 from django.http import HttpRequest
 from ninja import File, Form, Router, Schema, Status
@@ -32,6 +32,29 @@ class EnterpriseOut(Schema):
     customs_code: str
     zone_id: int
     business_type: str
+    customs_credit_class: str
+    customs_credit_class_since: date | None
+
+
+class EnterpriseChange(Schema):
+    """Only the fields given are changed; credit class fields need customs, the others the registry."""
+
+    name: str | None = None
+    name_en: str | None = None
+    credit_code: str | None = None
+    customs_code: str | None = None
+    business_type: str | None = None
+    customs_credit_class: str | None = None
+    customs_credit_class_since: str | None = None
+
+
+class EnterpriseEventOut(Schema):
+    at: datetime
+    actor_name: str
+    role: str
+    action: str
+    before: dict | None
+    after: dict | None
 
 
 class EnterpriseIn(Schema):
@@ -76,6 +99,19 @@ def get_enterprise(request: HttpRequest, enterprise_id: Id):
 @router.post("/enterprises", response={201: EnterpriseOut}, summary="Register an enterprise")
 def create_enterprise(request: HttpRequest, payload: EnterpriseIn):
     return Status(201, services.create_enterprise(actor=actor(request), **payload.dict()))
+
+
+@router.patch("/enterprises/{enterprise_id}", response=EnterpriseOut, summary="Change an enterprise's record")
+def update_enterprise(request: HttpRequest, enterprise_id: int, payload: EnterpriseChange):
+    return services.update_enterprise(actor=actor(request), enterprise_id=enterprise_id,
+                                      changes=payload.dict(exclude_unset=True))
+
+
+@router.get("/enterprises/{enterprise_id}/history", response=list[EnterpriseEventOut],
+            summary="An enterprise's change history")
+@paginate(Pagination)
+def enterprise_history(request: HttpRequest, enterprise_id: int):
+    return selectors.enterprise_history(actor(request), enterprise_id)
 
 
 # ---------------------------------------------------------------- the working-day calendar

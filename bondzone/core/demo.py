@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from stdnum.cn import uscc
 
+from .domain.identifiers import CustomsCreditClass
 from .domain.roles import Role
 from .models import Enterprise, Zone
 from .services import create_user
@@ -23,12 +24,17 @@ ZONES = [
 ]
 
 ENTERPRISES = [
-    # key, zone, name, English name, business type
-    ("logistics", "TZ", "北京天竺国际物流有限公司", "Tianzhu International Logistics Co., Ltd.", "bonded logistics"),
-    ("aviation", "TZ", "北京航科航材维修有限公司", "Beijing AeroTech Parts Repair Co., Ltd.", "aviation parts repair"),
-    ("culture", "TZ", "北京国际文化艺术品保税展示有限公司", "Beijing Cultural Goods Bonded Display Co., Ltd.", "cultural goods"),
-    ("cbec", "DX", "北京大兴跨境电商供应链有限公司", "Daxing Cross-border E-commerce Supply Chain Co., Ltd.", "cross-border e-commerce"),
-    ("biomed", "DX", "北京临空生物医药科技有限公司", "Beijing Airside Biomedicine Technology Co., Ltd.", "biomedicine"),
+    # key, zone, name, English name, business type, customs credit class (synthetic)
+    ("logistics", "TZ", "北京天竺国际物流有限公司", "Tianzhu International Logistics Co., Ltd.", "bonded logistics",
+     CustomsCreditClass.ADVANCED_CERTIFIED),
+    ("aviation", "TZ", "北京航科航材维修有限公司", "Beijing AeroTech Parts Repair Co., Ltd.", "aviation parts repair",
+     CustomsCreditClass.CERTIFIED),
+    ("culture", "TZ", "北京国际文化艺术品保税展示有限公司", "Beijing Cultural Goods Bonded Display Co., Ltd.", "cultural goods",
+     CustomsCreditClass.REGULAR),
+    ("cbec", "DX", "北京大兴跨境电商供应链有限公司", "Daxing Cross-border E-commerce Supply Chain Co., Ltd.",
+     "cross-border e-commerce", CustomsCreditClass.DISHONEST),
+    ("biomed", "DX", "北京临空生物医药科技有限公司", "Beijing Airside Biomedicine Technology Co., Ltd.", "biomedicine",
+     CustomsCreditClass.REGULAR),
 ]
 
 
@@ -46,10 +52,11 @@ def load(rng: random.Random) -> dict:
         zones[code] = Zone.objects.create(code=code, name_zh=zh, name_en=en, customs_office_code=office,
                                           approved_on=approved, planned_area_km2=area)
     enterprises = {}
-    for i, (key, zone, name, name_en, btype) in enumerate(ENTERPRISES, start=1):
+    for i, (key, zone, name, name_en, btype, credit_class) in enumerate(ENTERPRISES, start=1):
         enterprises[key] = Enterprise.objects.create(
             name=name, name_en=name_en, credit_code=credit_code(rng), customs_code=f"11{i:02d}96{rng.randint(1000, 9999)}",
-            zone=zones[zone], business_type=btype,
+            zone=zones[zone], business_type=btype, customs_credit_class=credit_class.value,
+            customs_credit_class_since=date(2026, 4, 1),
         )
     users = [
         ("admin", Role.PLATFORM_ADMIN, None, None),

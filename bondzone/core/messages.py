@@ -33,6 +33,7 @@ MESSAGES = {
     "bad_credit_code": _("“%(value)s” is not a valid unified social credit code (%(reason)s)."),
     "bad_customs_code": _("“%(value)s” is not a 10-character customs registration code."),
     "duplicate_value": _("“%(value)s” is already in use."),
+    "unknown_field": _("“%(value)s” cannot be changed here."),
     "forbidden_action": _("Your role (%(role)s) may not do this (%(action)s)."),
     "not_authenticated": _("Log in first."),
     "not_found": _("No %(model)s with id %(id)s that you may see."),

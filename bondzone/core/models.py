@@ -11,6 +11,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .domain.identifiers import CustomsCreditClass
 from .domain.roles import Role
 
 
@@ -23,6 +24,15 @@ ROLE_LABELS = {
     Role.COMMERCE.value: _("commerce bureau"),
     Role.PLATFORM_ADMIN.value: _("platform admin"),
     Role.GATE.value: _("gate"),
+}
+
+
+CREDIT_CLASS_LABELS = {
+    CustomsCreditClass.ADVANCED_CERTIFIED.value: _("advanced certified enterprise (AEO)"),
+    CustomsCreditClass.CERTIFIED.value: _("certified enterprise (AEO)"),
+    CustomsCreditClass.REGULAR.value: _("regular enterprise"),
+    CustomsCreditClass.DISHONEST.value: _("dishonest enterprise"),
+    CustomsCreditClass.SERIOUSLY_DISHONEST.value: _("seriously dishonest enterprise"),
 }
 
 
@@ -53,11 +63,22 @@ class Enterprise(models.Model):
     customs_code = models.CharField(_("customs registration code"), max_length=10, unique=True)
     zone = models.ForeignKey(Zone, on_delete=models.PROTECT, related_name="enterprises", verbose_name=_("zone"))
     business_type = models.CharField(_("business type"), max_length=50, blank=True)
+    customs_credit_class = models.CharField(
+        _("customs credit class"), max_length=20, choices=list(CREDIT_CLASS_LABELS.items()),
+        default=CustomsCreditClass.REGULAR.value,
+    )
+    customs_credit_class_since = models.DateField(_("credit class since"), null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         ordering = ["name"]
         verbose_name = _("enterprise")
+        constraints = [
+            models.CheckConstraint(
+                name="enterprise_credit_class_known",
+                condition=models.Q(customs_credit_class__in=[c.value for c in CustomsCreditClass]),
+            )
+        ]
 
     def __str__(self):
         return self.name

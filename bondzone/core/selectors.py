@@ -9,7 +9,7 @@ from django.db.models import Count, Max, Q, QuerySet
 from .actor import Actor
 from .domain.workdays import WorkCalendar, missing_years
 from .models import ApiToken, AuditEvent, CalendarDay, CalendarYear, Enterprise, Zone
-from .scoping import restrict
+from .scoping import get_scoped, restrict
 
 
 def zones(actor: Actor) -> QuerySet[Zone]:
@@ -23,6 +23,12 @@ def enterprises(actor: Actor, *, zone_id: int | None = None, q: str = "") -> Que
     if q:
         qs = qs.filter(Q(name__icontains=q) | Q(credit_code__icontains=q) | Q(customs_code__icontains=q))
     return qs
+
+
+def enterprise_history(actor: Actor, enterprise_id: int) -> QuerySet[AuditEvent]:
+    """The enterprise's registry changes, newest first: what changed, from what, to what, by whom."""
+    enterprise = get_scoped(Enterprise, actor, enterprise_id)
+    return AuditEvent.objects.filter(object_type=Enterprise._meta.label_lower, object_id=str(enterprise.pk))
 
 
 def audit_events(

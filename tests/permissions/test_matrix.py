@@ -107,6 +107,7 @@ def snapshot(extras=()):
 
 BODIES = {
     "enterprise": lambda w, o: {"name": "X", "credit_code": "bad", "customs_code": "bad", "zone_id": w.zone_a.pk},
+    "credit_class": lambda w, o: {"customs_credit_class": "AAA"},
     "book": lambda w, o: {"enterprise_id": o["enterprise"].pk, "number": "T0000W999999", "kind": "T",
                           "valid_from": "2025-01-01", "valid_until": "2024-01-01"},
     "item": lambda w, o: {"item_no": 1, "hs_code": "8471300001", "name_zh": "x", "declared_unit": "007",

@@ -26,6 +26,8 @@ ALL_ROLES = tuple(Role)
 PERMISSIONS: dict[str, frozenset[Role]] = {
     "core.view_enterprise": frozenset(ALL_ROLES),
     "core.add_enterprise": frozenset({Role.ZONE_ADMIN, Role.MARKET, Role.PLATFORM_ADMIN}),
+    "core.change_enterprise": frozenset({Role.ZONE_ADMIN, Role.MARKET, Role.PLATFORM_ADMIN}),
+    "core.set_credit_class": frozenset({Role.CUSTOMS, Role.PLATFORM_ADMIN}),
     "core.view_audit": frozenset(
         {Role.CUSTOMS, Role.ZONE_ADMIN, Role.PLATFORM_ADMIN, Role.ENTERPRISE, Role.TAX, Role.MARKET, Role.COMMERCE}
     ),

@@ -1,0 +1,211 @@
+"""REST endpoints of the service desk (/api/v1/servicedesk/) and the Open311 GeoReport v2 read API
+(/api/v1/open311/): thin wrappers over selectors and services."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.http import HttpRequest
+from ninja import Router, Status
+from ninja.pagination import paginate
+
+from bondzone.core.types import Pagination
+
+from bondzone.core.actor import PUBLIC_READER
+from bondzone.core.http import actor
+
+from . import selectors, services
+from .domain.lifecycle import OPEN_STATUSES
+from .schemas import (
+    CategoryIn, CategoryOut, CategoryPatch, EventOut, ExtendIn, FeedbackIn, Open311Definition, Open311Request,
+    Open311Service, RateRowOut, ReasonIn, ReminderRunOut, RequestIn, RequestOut, TextIn, UnitStepIn,
+)
+
+router = Router(tags=["servicedesk"])
+open311 = Router(tags=["open311"])
+
+
+# ---------------------------------------------------------------- categories
+@router.get("/categories", response=list[CategoryOut], summary="Request categories (dispatch catalogue)")
+@paginate(Pagination)
+def list_categories(request: HttpRequest, active: bool | None = None):
+    return selectors.categories(actor(request), active=active)
+
+
+@router.post("/categories", response={201: CategoryOut}, summary="Add a category")
+def create_category(request: HttpRequest, payload: CategoryIn):
+    data = payload.dict()
+    if data.get("resolve_within") is None:
+        data.pop("resolve_within")
+    return Status(201, services.create_category(actor=actor(request), data=data))
+
+
+@router.patch("/categories/{category_id}", response=CategoryOut, summary="Change a category or its time limits")
+def update_category(request: HttpRequest, category_id: int, payload: CategoryPatch):
+    return services.update_category(actor=actor(request), category_id=category_id,
+                                    data=payload.dict(exclude_unset=True))
+
+
+# ---------------------------------------------------------------- requests
+@router.get("/requests", response=list[RequestOut], summary="Service requests you may see")
+@paginate(Pagination)
+def list_requests(request: HttpRequest, status: str = "", unit_id: int | None = None, zone_id: int | None = None,
+                  category_id: int | None = None, q: str = "", overdue: bool = False):
+    return selectors.requests(actor(request), status=status, unit_id=unit_id, zone_id=zone_id,
+                              category_id=category_id, q=q, overdue=overdue)
+
+
+@router.post("/requests", response={201: RequestOut}, summary="File a request (enterprise)")
+def file_request(request: HttpRequest, payload: RequestIn):
+    return Status(201, services.file_request(actor=actor(request), data=payload.dict()))
+
+
+@router.get("/requests/{request_id}", response=RequestOut, summary="One request")
+def get_request(request: HttpRequest, request_id: int):
+    return selectors.request(actor(request), request_id)
+
+
+@router.get("/requests/{request_id}/events", response=list[EventOut], summary="Steps of a request")
+def request_events(request: HttpRequest, request_id: int):
+    return list(selectors.events(actor(request), request_id))
+
+
+def _unit_step(name):
+    def call(request: HttpRequest, request_id: int, payload: UnitStepIn):
+        fn = getattr(services, name)
+        kwargs = {"unit_id": payload.unit_id}
+        if name == "transfer":
+            kwargs["reason"] = payload.reason
+        elif name == "dispatch":
+            kwargs["note"] = payload.note
+        return fn(actor=actor(request), request_id=request_id, **kwargs)
+    return call
+
+
+router.post("/requests/{request_id}/dispatch", response=RequestOut, summary="Dispatch to a unit",
+            operation_id="servicedesk_dispatch")(_unit_step("dispatch"))
+router.post("/requests/{request_id}/transfer", response=RequestOut, summary="Transfer to another unit (转办)",
+            operation_id="servicedesk_transfer")(_unit_step("transfer"))
+router.post("/requests/{request_id}/co-units", response=RequestOut, summary="Add a co-handling unit (协办)",
+            operation_id="servicedesk_add_co_unit")(_unit_step("add_co_unit"))
+
+
+@router.post("/requests/{request_id}/return", response=RequestOut, summary="Return to the dispatcher (退单)")
+def return_request(request: HttpRequest, request_id: int, payload: ReasonIn):
+    return services.return_request(actor=actor(request), request_id=request_id, reason=payload.reason)
+
+
+@router.post("/requests/{request_id}/sign", response=RequestOut, summary="Sign for the request (签收)")
+def sign(request: HttpRequest, request_id: int):
+    return services.sign(actor=actor(request), request_id=request_id)
+
+
+@router.post("/requests/{request_id}/start", response=RequestOut, summary="Start work")
+def start(request: HttpRequest, request_id: int, payload: TextIn):
+    return services.start(actor=actor(request), request_id=request_id, note=payload.text)
+
+
+@router.post("/requests/{request_id}/pause", response=RequestOut, summary="Pause the clock")
+def pause(request: HttpRequest, request_id: int, payload: ReasonIn):
+    return services.pause(actor=actor(request), request_id=request_id, reason=payload.reason)
+
+
+@router.post("/requests/{request_id}/resume", response=RequestOut, summary="Resume the clock")
+def resume(request: HttpRequest, request_id: int, payload: TextIn):
+    return services.resume(actor=actor(request), request_id=request_id, note=payload.text)
+
+
+@router.post("/requests/{request_id}/extend", response=RequestOut, summary="Grant more working days")
+def extend(request: HttpRequest, request_id: int, payload: ExtendIn):
+    return services.extend(actor=actor(request), request_id=request_id, workdays=payload.workdays,
+                           reason=payload.reason)
+
+
+@router.post("/requests/{request_id}/notes", response=RequestOut, summary="Internal note")
+def add_note(request: HttpRequest, request_id: int, payload: TextIn):
+    return services.add_note(actor=actor(request), request_id=request_id, text=payload.text)
+
+
+@router.post("/requests/{request_id}/reply", response=RequestOut, summary="Reply to the enterprise")
+def reply(request: HttpRequest, request_id: int, payload: TextIn):
+    return services.reply(actor=actor(request), request_id=request_id, text=payload.text)
+
+
+@router.post("/requests/{request_id}/escalate", response=RequestOut, summary="Escalate to the joint-meeting issues")
+def escalate(request: HttpRequest, request_id: int, payload: ReasonIn):
+    return services.escalate(actor=actor(request), request_id=request_id, reason=payload.reason)
+
+
+@router.post("/requests/{request_id}/feedback", response=RequestOut, summary="Rate the reply (enterprise)")
+def feedback(request: HttpRequest, request_id: int, payload: FeedbackIn):
+    return services.rate(actor=actor(request), request_id=request_id, satisfaction=payload.satisfaction,
+                         solved=payload.solved, comment=payload.comment)
+
+
+@router.post("/requests/{request_id}/callback", response=RequestOut, summary="Record a callback (回访)")
+def callback(request: HttpRequest, request_id: int, payload: FeedbackIn):
+    return services.callback(actor=actor(request), request_id=request_id, satisfaction=payload.satisfaction,
+                             solved=payload.solved, comment=payload.comment)
+
+
+@router.get("/rates", response=list[RateRowOut], summary="Response, solution, satisfaction, on-time rates")
+def rate_table(request: HttpRequest, by: str = "unit", since: date | None = None, until: date | None = None,
+               zone_id: int | None = None):
+    return selectors.rate_table(actor(request), by=by, since=since, until=until, zone_id=zone_id)
+
+
+@router.post("/reminders/run", response=ReminderRunOut, summary="Write the reminders owed now")
+def run_reminders(request: HttpRequest):
+    return services.run_reminders(actor=actor(request))
+
+
+# ---------------------------------------------------------------- Open311 GeoReport v2 (read)
+def _service(c) -> dict:
+    return {"service_code": c.code, "service_name": c.name, "description": c.description,
+            "metadata": bool(c.attributes), "type": "realtime", "keywords": c.keywords, "group": c.group}
+
+
+@open311.get("/services.json", response=list[Open311Service], auth=None, summary="Open311: service list")
+def open311_services(request: HttpRequest):
+    return [_service(c) for c in selectors.categories(PUBLIC_READER, active=True)]
+
+
+@open311.get("/services/{service_code}.json", response=Open311Definition, auth=None,
+             summary="Open311: service definition")
+def open311_definition(request: HttpRequest, service_code: str):
+    c = selectors.category_by_code(PUBLIC_READER, service_code)
+    return {"service_code": c.code, "attributes": [
+        {"variable": True, "code": a["code"], "datatype": a["datatype"], "required": a["required"],
+         "datatype_description": "", "order": a["order"], "description": a["description"],
+         "values": [{"key": v, "name": v} for v in a["values"]]} for a in c.attributes]}
+
+
+def _open311_request(r) -> dict:
+    stamps = [t for t in (r.submitted_at, r.dispatched_at, r.signed_at, r.replied_at, r.closed_at) if t]
+    return {"service_request_id": r.number, "status": "open" if r.status in OPEN_STATUSES else "closed",
+            "status_notes": r.get_status_display(), "service_name": r.category.name, "service_code": r.category.code,
+            "description": r.title, "agency_responsible": r.lead_unit.name if r.lead_unit else "",
+            "service_notice": r.reply, "requested_datetime": r.submitted_at, "updated_datetime": max(stamps),
+            "expected_datetime": r.due_at, "address": r.zone.name_zh, "address_id": r.zone.code, "zipcode": "",
+            "lat": None, "long": None, "media_url": ""}
+
+
+@open311.get("/requests.json", response=list[Open311Request], summary="Open311: requests you may see")
+def open311_requests(request: HttpRequest, service_code: str = "", status: str = "",
+                     start_date: date | None = None, end_date: date | None = None, page: int = 1,
+                     page_size: int = 50):
+    """Newest first; paging as the Open311 paging extension (page, page_size ≤ 1000)."""
+    page, page_size = min(max(page, 1), 10**6), min(max(page_size, 1), 1000)
+    qs = selectors.requests(actor(request), since=start_date, until=end_date)
+    if service_code:
+        qs = qs.filter(category__code__in=service_code.split(","))
+    if status == "open":
+        qs = qs.filter(status__in=[s.value for s in OPEN_STATUSES])
+    elif status == "closed":
+        qs = qs.exclude(status__in=[s.value for s in OPEN_STATUSES])
+    return [_open311_request(r) for r in qs[(page - 1) * page_size:page * page_size]]
+
+
+@open311.get("/requests/{service_request_id}.json", response=list[Open311Request], summary="Open311: one request")
+def open311_request(request: HttpRequest, service_request_id: str):
+    return [_open311_request(selectors.request_by_number(actor(request), service_request_id))]

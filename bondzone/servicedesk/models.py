@@ -1,0 +1,211 @@
+"""Tables of the one-stop enterprise service desk: request categories (派单目录), service requests (诉求),
+their events, pauses and reminders. Constraints only; the rules are in domain/ and services.py."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from bondzone.core.models import Enterprise, Zone
+
+from .domain.lifecycle import Kind, Satisfaction, Status, Step
+from .domain.sla import SlaUnit
+
+KIND_LABELS = {
+    Kind.CONSULTATION.value: _("consultation"),
+    Kind.HELP.value: _("help"),
+    Kind.COMPLAINT.value: _("complaint"),
+    Kind.REPORT.value: _("report"),
+    Kind.SUGGESTION.value: _("suggestion"),
+}
+STATUS_LABELS = {
+    Status.SUBMITTED.value: _("submitted"),
+    Status.DISPATCHED.value: _("dispatched"),
+    Status.SIGNED.value: _("signed"),
+    Status.IN_PROGRESS.value: _("in progress"),
+    Status.REPLIED.value: _("replied"),
+    Status.CLOSED.value: _("closed"),
+}
+SLA_UNIT_LABELS = {
+    SlaUnit.WORKDAYS.value: _("working days"),
+    SlaUnit.WORKHOURS.value: _("working hours"),
+    SlaUnit.HOURS.value: _("hours"),
+}
+SATISFACTION_LABELS = {
+    Satisfaction.SATISFIED.value: _("satisfied"),
+    Satisfaction.BASICALLY.value: _("basically satisfied"),
+    Satisfaction.UNSATISFIED.value: _("unsatisfied"),
+}
+STEP_LABELS = {
+    Step.DISPATCH.value: _("dispatched"),
+    Step.TRANSFER.value: _("transferred"),
+    Step.RETURN.value: _("returned"),
+    Step.SIGN.value: _("signed"),
+    Step.START.value: _("work started"),
+    Step.ADD_CO_UNIT.value: _("co-handling unit added"),
+    Step.EXTEND.value: _("time limit extended"),
+    Step.PAUSE.value: _("clock paused"),
+    Step.RESUME.value: _("clock resumed"),
+    Step.REMIND.value: _("reminder"),
+    Step.ESCALATE.value: _("escalated to the joint meeting"),
+    Step.REPLY.value: _("replied"),
+    Step.FEEDBACK.value: _("rated by the enterprise"),
+    Step.CALLBACK.value: _("callback"),
+    Step.NOTE.value: _("note"),
+    "submit": _("submitted"),
+}
+CHANNELS = {
+    "web": _("web"),
+    "phone": _("phone"),
+    "visit": _("visit"),
+    "hotline": _("12345 transfer"),
+    "meeting": _("meeting"),
+}
+POSITIVE = [MinValueValidator(Decimal("0.01"))]
+
+
+class Category(models.Model):
+    """A kind of request (Open311 "service") with its default responsible unit and time limits."""
+
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    name_en = models.CharField(_("English name"), max_length=200, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    group = models.CharField(_("group"), max_length=100, blank=True)
+    keywords = models.CharField(_("keywords"), max_length=200, blank=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=list(KIND_LABELS.items()), default=Kind.HELP.value)
+    default_unit = models.ForeignKey("governance.Unit", null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="+", verbose_name=_("default responsible unit"))
+    active = models.BooleanField(_("open for new requests"), default=True)
+    attributes = models.JSONField(_("extra fields"), default=list, blank=True)
+    sign_within = models.DecimalField(_("sign within"), max_digits=6, decimal_places=2, default=Decimal(1),
+                                      validators=POSITIVE)
+    sign_unit = models.CharField(max_length=10, choices=list(SLA_UNIT_LABELS.items()), default=SlaUnit.WORKDAYS.value)
+    resolve_within = models.DecimalField(_("reply within"), max_digits=6, decimal_places=2, default=Decimal(7),
+                                         validators=POSITIVE)
+    resolve_unit = models.CharField(max_length=10, choices=list(SLA_UNIT_LABELS.items()),
+                                    default=SlaUnit.WORKDAYS.value)
+
+    class Meta:
+        ordering = ["group", "code"]
+        verbose_name = _("request category")
+        constraints = [
+            models.CheckConstraint(name="sd_category_limits_positive",
+                                   condition=Q(sign_within__gt=0) & Q(resolve_within__gt=0)),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class ServiceRequest(models.Model):
+    """诉求: one enterprise's request, its handling units, its clocks and its outcome."""
+
+    number = models.CharField(_("number"), max_length=20, unique=True)
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="service_requests",
+                                   verbose_name=_("enterprise"))
+    zone = models.ForeignKey(Zone, on_delete=models.PROTECT, related_name="+", verbose_name=_("zone"))
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="requests",
+                                 verbose_name=_("category"))
+    kind = models.CharField(_("kind"), max_length=20, choices=list(KIND_LABELS.items()))
+    channel = models.CharField(_("channel"), max_length=10, choices=list(CHANNELS.items()), default="web")
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"))
+    attributes = models.JSONField(default=dict, blank=True)
+    contact_name = models.CharField(_("contact"), max_length=100, blank=True)
+    contact_phone = models.CharField(_("phone"), max_length=40, blank=True)
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    status = models.CharField(_("status"), max_length=20, choices=list(STATUS_LABELS.items()),
+                              default=Status.SUBMITTED.value, db_index=True)
+    lead_unit = models.ForeignKey("governance.Unit", null=True, blank=True, on_delete=models.PROTECT,
+                                  related_name="+", verbose_name=_("lead unit"))
+    co_units = models.ManyToManyField("governance.Unit", blank=True, related_name="+", verbose_name=_("co-units"))
+
+    submitted_at = models.DateTimeField(_("submitted"), db_index=True)
+    dispatched_at = models.DateTimeField(null=True, blank=True)
+    signed_at = models.DateTimeField(null=True, blank=True)
+    replied_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    sign_due_at = models.DateTimeField(_("sign by"), null=True, blank=True)
+    due_at = models.DateTimeField(_("reply by"), null=True, blank=True, db_index=True)
+    extension_workdays = models.DecimalField(max_digits=6, decimal_places=2, default=Decimal(0))
+    paused_since = models.DateTimeField(null=True, blank=True)
+
+    reply = models.TextField(_("reply"), blank=True)
+    escalated_issue_id = models.PositiveBigIntegerField(null=True, blank=True)  # governance issue (its services)
+
+    # outcome, stored when it happens so the rates are plain aggregates
+    signed_on_time = models.BooleanField(null=True)
+    replied_on_time = models.BooleanField(null=True)
+    handling_days = models.DecimalField(max_digits=8, decimal_places=2, null=True)
+    satisfaction = models.CharField(_("satisfaction"), max_length=12, choices=list(SATISFACTION_LABELS.items()),
+                                    blank=True)
+    solved = models.BooleanField(_("solved"), null=True)
+    feedback_comment = models.TextField(blank=True)
+    feedback_at = models.DateTimeField(null=True, blank=True)
+    feedback_by_callback = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["-submitted_at", "-id"]
+        verbose_name = _("service request")
+        indexes = [models.Index(fields=["lead_unit", "status"]), models.Index(fields=["zone", "submitted_at"])]
+        constraints = [
+            models.CheckConstraint(name="sd_request_status_known",
+                                   condition=Q(status__in=[s.value for s in Status])),
+            models.CheckConstraint(name="sd_request_rated_when_closed",
+                                   condition=~Q(satisfaction="") | ~Q(status=Status.CLOSED.value)),
+        ]
+
+    def __str__(self):
+        return self.number
+
+
+class RequestEvent(models.Model):
+    """Every step of a request, in order: who, which unit, to which unit, why."""
+
+    request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="events")
+    step = models.CharField(max_length=20)
+    at = models.DateTimeField()
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    actor_name = models.CharField(max_length=150)
+    unit = models.ForeignKey("governance.Unit", null=True, on_delete=models.PROTECT, related_name="+")
+    to_unit = models.ForeignKey("governance.Unit", null=True, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(blank=True)
+    internal = models.BooleanField(default=False)  # not shown to the enterprise
+
+    class Meta:
+        ordering = ["at", "id"]
+
+
+class Pause(models.Model):
+    """A stretch when the request's clock stops (waiting for the enterprise's documents, say)."""
+
+    request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="pauses")
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+    reason = models.TextField()
+
+    class Meta:
+        ordering = ["started_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["request"], condition=Q(ended_at__isnull=True), name="sd_one_open_pause"),
+        ]
+
+
+class Reminder(models.Model):
+    """A reminder owed to the handling unit; unique per request and kind, so the job may run twice."""
+
+    request = models.ForeignKey(ServiceRequest, on_delete=models.CASCADE, related_name="reminders")
+    kind = models.CharField(max_length=20)  # sign_overdue, due_soon, overdue
+    unit = models.ForeignKey("governance.Unit", null=True, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["request", "kind"], name="sd_reminder_once")]

@@ -1,0 +1,33 @@
+"""Actions of the service desk and who may attempt them (data-level rules are in scopes.py), plus the
+problem codes this app adds to the message catalogue."""
+
+from django.utils.translation import gettext_lazy as _
+
+from bondzone.core.domain.roles import Role, register
+from bondzone.core.messages import MESSAGES
+
+STAFF = {Role.CUSTOMS, Role.ZONE_ADMIN, Role.TAX, Role.MARKET, Role.COMMERCE, Role.PLATFORM_ADMIN}
+DISPATCHERS = {Role.ZONE_ADMIN, Role.COMMERCE, Role.PLATFORM_ADMIN}  # the zone's service centre, 两区办
+
+register("servicedesk.file", {Role.ENTERPRISE, Role.PLATFORM_ADMIN})  # file a request, rate the reply
+register("servicedesk.dispatch", DISPATCHERS)  # dispatch, transfer, extend, callback, escalate
+register("servicedesk.handle", STAFF)  # sign, return, start, pause, reply — for one's own unit's requests
+register("servicedesk.manage", {Role.COMMERCE, Role.PLATFORM_ADMIN})  # categories and time limits
+register("servicedesk.view_rates", STAFF)
+register("servicedesk.run_reminders", {Role.COMMERCE, Role.PLATFORM_ADMIN})
+
+MESSAGES.update({
+    "request_wrong_state": _("This request is %(state)s; “%(step)s” is not possible now."),
+    "request_paused": _("The request's clock is paused; resume it first."),
+    "request_already_paused": _("The request's clock is already paused."),
+    "request_not_paused": _("The request's clock is not paused."),
+    "category_closed": _("Category %(category)s does not take new requests."),
+    "not_handling_unit": _("You are not a member of the unit handling this request (%(unit)s)."),
+    "same_unit": _("The request is already with %(unit)s."),
+    "attribute_required": _("“%(attribute)s” is required for this category."),
+    "attribute_bad_value": _("“%(value)s” is not an allowed value of “%(attribute)s” (%(allowed)s)."),
+    "attribute_unknown": _("This category has no field “%(attribute)s”."),
+    "bad_attribute_definition": _("Extra field %(index)s: %(reason)s."),
+    "not_own_request": _("Only the enterprise that filed the request may rate it."),
+    "already_escalated": _("This request was already escalated (issue %(issue)s)."),
+})

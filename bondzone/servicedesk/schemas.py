@@ -1,0 +1,201 @@
+"""Schemas of the service-desk API and of its Open311 GeoReport v2 read API."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from ninja import Schema
+
+
+class CategoryIn(Schema):
+    code: str
+    name: str
+    name_en: str = ""
+    description: str = ""
+    group: str = ""
+    kind: str = "help"
+    default_unit_id: int | None = None
+    active: bool = True
+    attributes: list[dict] = []
+    sign_within: str = "1"
+    sign_unit: str = "workdays"
+    resolve_within: str | None = None
+    resolve_unit: str = "workdays"
+
+
+class CategoryPatch(Schema):
+    name: str | None = None
+    name_en: str | None = None
+    description: str | None = None
+    group: str | None = None
+    kind: str | None = None
+    default_unit_id: int | None = None
+    active: bool | None = None
+    attributes: list[dict] | None = None
+    sign_within: str | None = None
+    sign_unit: str | None = None
+    resolve_within: str | None = None
+    resolve_unit: str | None = None
+
+
+class CategoryOut(Schema):
+    id: int
+    code: str
+    name: str
+    name_en: str
+    group: str
+    kind: str
+    default_unit_id: int | None
+    active: bool
+    attributes: list[dict]
+    sign_within: Decimal
+    sign_unit: str
+    resolve_within: Decimal
+    resolve_unit: str
+
+
+class RequestIn(Schema):
+    category_id: int
+    title: str
+    description: str
+    kind: str = ""
+    channel: str = "web"
+    contact_name: str = ""
+    contact_phone: str = ""
+    attributes: dict[str, Any] = {}
+    enterprise_id: int | None = None  # platform admins filing for an enterprise
+
+
+class RequestOut(Schema):
+    id: int
+    number: str
+    enterprise_id: int
+    zone_id: int
+    category_id: int
+    kind: str
+    channel: str
+    title: str
+    description: str
+    attributes: dict
+    status: str
+    lead_unit_id: int | None
+    submitted_at: datetime
+    dispatched_at: datetime | None
+    signed_at: datetime | None
+    replied_at: datetime | None
+    closed_at: datetime | None
+    sign_due_at: datetime | None
+    due_at: datetime | None
+    paused: bool
+    reply: str
+    escalated_issue_id: int | None
+    satisfaction: str
+    solved: bool | None
+    signed_on_time: bool | None
+    replied_on_time: bool | None
+    handling_days: Decimal | None
+
+    @staticmethod
+    def resolve_paused(obj) -> bool:
+        return obj.paused_since is not None
+
+
+class EventOut(Schema):
+    step: str
+    at: datetime
+    actor_name: str
+    unit_id: int | None
+    to_unit_id: int | None
+    text: str
+    internal: bool
+
+
+class UnitStepIn(Schema):
+    unit_id: int | None = None
+    reason: str = ""
+    note: str = ""
+
+
+class ReasonIn(Schema):
+    reason: str = ""
+
+
+class TextIn(Schema):
+    text: str = ""
+
+
+class ExtendIn(Schema):
+    workdays: str
+    reason: str = ""
+
+
+class FeedbackIn(Schema):
+    satisfaction: str
+    solved: bool | None = None
+    comment: str = ""
+
+
+class RateRowOut(Schema):
+    group: str
+    total: int
+    response_rate: Decimal | None
+    solution_rate: Decimal | None
+    satisfaction_rate: Decimal | None
+    on_time_rate: Decimal | None
+    average_days: Decimal | None
+
+
+class ReminderRunOut(Schema):
+    sign_overdue: int
+    overdue: int
+    due_soon: int
+
+
+# --- Open311 GeoReport v2 (field names as the standard spells them) ---------------------------------
+
+class Open311Service(Schema):
+    service_code: str
+    service_name: str
+    description: str
+    metadata: bool
+    type: str
+    keywords: str
+    group: str
+
+
+class Open311Attribute(Schema):
+    variable: bool
+    code: str
+    datatype: str
+    required: bool
+    datatype_description: str
+    order: int
+    description: str
+    values: list[dict]
+
+
+class Open311Definition(Schema):
+    service_code: str
+    attributes: list[Open311Attribute]
+
+
+class Open311Request(Schema):
+    service_request_id: str
+    status: str
+    status_notes: str
+    service_name: str
+    service_code: str
+    description: str
+    agency_responsible: str
+    service_notice: str
+    requested_datetime: datetime
+    updated_datetime: datetime
+    expected_datetime: datetime | None
+    address: str
+    address_id: str
+    zipcode: str
+    lat: float | None
+    long: float | None
+    media_url: str

@@ -1,0 +1,52 @@
+"""Who sees which service-desk rows.
+
+- enterprise users: their own enterprise's requests;
+- the service centre (zone administration): its zone's requests; the commerce bureau: all requests;
+- other staff: the requests their unit (governance UnitMember) leads or co-handles;
+- categories are visible to everyone (the public Open311 list shows the active ones).
+"""
+
+from django.db.models import Q
+
+from bondzone.core.domain.roles import Role
+from bondzone.core.scoping import scope_rule
+
+from .models import Category, Pause, Reminder, RequestEvent, ServiceRequest
+
+
+@scope_rule(Category)
+def categories(qs, actor, action):
+    return qs
+
+
+@scope_rule(ServiceRequest)
+def requests(qs, actor, action):
+    if actor.role == Role.COMMERCE:
+        return qs
+    if actor.role == Role.ENTERPRISE:
+        return qs.filter(enterprise_id=actor.enterprise_id)
+    return qs.filter(pk__in=_visible(actor))
+
+
+def _visible(actor):
+    q = Q(lead_unit__members__user_id=actor.user_id) | Q(co_units__members__user_id=actor.user_id)
+    if actor.role == Role.ZONE_ADMIN and actor.zone_id is not None:
+        q |= Q(zone_id=actor.zone_id)
+    return ServiceRequest.objects.filter(q).values("pk")
+
+
+@scope_rule(RequestEvent)
+def events(qs, actor, action):
+    qs = qs.filter(request__in=requests(ServiceRequest.objects.all(), actor, action))
+    return qs.filter(internal=False) if actor.role == Role.ENTERPRISE else qs
+
+
+@scope_rule(Pause)
+def pauses(qs, actor, action):
+    return qs.filter(request__in=requests(ServiceRequest.objects.all(), actor, action))
+
+
+@scope_rule(Reminder)
+def reminders(qs, actor, action):
+    return qs.none() if actor.role == Role.ENTERPRISE else qs.filter(
+        request__in=requests(ServiceRequest.objects.all(), actor, action))

@@ -1,0 +1,136 @@
+"""Pages of the service desk. Thin: parse the request, call one selector or service, render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from bondzone.core.domain.errors import DomainError
+from bondzone.core.web import actor, flash_refusal, page, page_of
+from bondzone.governance import selectors as governance_selectors
+
+from . import selectors, services
+from .domain.lifecycle import ALLOWED, Satisfaction, Status, Step
+from .models import SATISFACTION_LABELS, STATUS_LABELS, STEP_LABELS
+
+
+def _int(raw) -> int | None:
+    raw = (raw or "").strip()
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 12 else None
+
+
+@page
+def index(request):
+    a = actor(request)
+    f = request.GET
+    qs = selectors.requests(a, status=f.get("status", ""), unit_id=_int(f.get("unit")),
+                            category_id=_int(f.get("category")), q=f.get("q", "").strip()[:100],
+                            overdue=f.get("overdue") == "1")
+    requests_page, query = page_of(request, qs)
+    return render(request, "servicedesk/index.html", {
+        "page": requests_page, "query": query, "f": f, "statuses": list(STATUS_LABELS.items()),
+        "categories": selectors.categories(a), "counts": selectors.status_counts(a), "now": timezone.now(),
+        "can_file": a.can("servicedesk.file"), "can_rates": a.can("servicedesk.view_rates"),
+    })
+
+
+@page
+def create(request):
+    a = actor(request)
+    a.require("servicedesk.file")
+    categories = selectors.categories(a, active=True)
+    if request.method == "POST":
+        data = request.POST.dict()
+        data["attributes"] = {k[5:]: v for k, v in request.POST.items() if k.startswith("attr_")}
+        try:
+            req = services.file_request(actor=a, data=data)
+            messages.success(request, _("Request %(number)s filed.") % {"number": req.number})
+            return redirect("servicedesk:request", request_id=req.pk)
+        except DomainError as exc:
+            flash_refusal(request, exc)
+    return render(request, "servicedesk/create.html", {"categories": categories, "f": request.POST})
+
+
+@page
+def detail(request, request_id: int):
+    a = actor(request)
+    req = selectors.request(a, request_id)
+    steps = {s.value for s in Step if Status(req.status) in ALLOWED[s]}
+    return render(request, "servicedesk/request.html", {
+        "req": req, "events": selectors.events(a, request_id), "steps": steps, "step_labels": STEP_LABELS,
+        "units": governance_selectors.units(a).only("id", "name") if a.can("servicedesk.handle") else [],
+        "satisfactions": [(s.value, SATISFACTION_LABELS[s.value]) for s in Satisfaction],
+        "can_file": a.can("servicedesk.file"), "can_handle": a.can("servicedesk.handle"),
+        "can_dispatch": a.can("servicedesk.dispatch"), "now": timezone.now(),
+    })
+
+
+@require_POST
+@page
+def action(request, request_id: int, action: str):
+    a = actor(request)
+    selectors.request(a, request_id)
+    if action not in services.STEPS:
+        raise Http404
+    try:
+        services.perform(actor=a, request_id=request_id, step=action, params=request.POST)
+        messages.success(request, _("Saved."))
+    except DomainError as exc:
+        flash_refusal(request, exc)
+    return redirect("servicedesk:request", request_id=request_id)
+
+
+@page
+def categories(request):
+    a = actor(request)
+    return render(request, "servicedesk/categories.html", {
+        "categories": selectors.categories(a), "can_manage": a.can("servicedesk.manage"),
+        "units": governance_selectors.units(a).only("id", "name") if a.can("servicedesk.manage") else [],
+    })
+
+
+@require_POST
+@page
+def category_save(request):
+    a = actor(request)
+    a.require("servicedesk.manage")
+    data = {k: v for k, v in request.POST.items() if k != "csrfmiddlewaretoken"}
+    data["active"] = data.get("active") == "on"
+    pk = _int(data.pop("category_id", ""))
+    try:
+        if pk:
+            data.pop("code", None)
+            services.update_category(actor=a, category_id=pk, data=data)
+        else:
+            services.create_category(actor=a, data=data)
+        messages.success(request, _("Saved."))
+    except DomainError as exc:
+        flash_refusal(request, exc)
+    return redirect("servicedesk:categories")
+
+
+@page
+def dashboard(request):
+    a = actor(request)
+    a.require("servicedesk.view_rates")
+    by = request.GET.get("by", "unit")
+    if by not in selectors.GROUPS:
+        by = "unit"
+    rows = selectors.rate_table(a, by=by)
+    months = rows if by == "month" else selectors.rate_table(a, by="month")
+    chart = {
+        "groups": [str(r["group"]) for r in rows],
+        "series": {k: [float(r[k]) if r[k] is not None else None for r in rows]
+                   for k in ("response_rate", "solution_rate", "satisfaction_rate", "on_time_rate")},
+        "months": [str(r["group"]) for r in months],
+        "monthly": {k: [float(r[k]) if r[k] is not None else None for r in months]
+                    for k in ("satisfaction_rate", "on_time_rate")},
+        "labels": {"response_rate": _("response rate"), "solution_rate": _("solution rate"),
+                   "satisfaction_rate": _("satisfaction rate"), "on_time_rate": _("on-time rate")},
+    }
+    return render(request, "servicedesk/dashboard.html", {"rows": rows, "by": by, "chart": chart,
+                                                          "groups": list(selectors.GROUPS)})

@@ -1,0 +1,126 @@
+"""Permission matrix of the service-desk pages, API and Open311 read API (read by
+tests/permissions/test_matrix.py).
+
+Fixture objects: target A is a request of enterprise A (zone A) dispatched to a customs unit whose member is
+customs_a; target B a request of enterprise B (zone B) dispatched to a tax unit whose member is tax."""
+
+from __future__ import annotations
+
+from ..permissions.matrix import OK_WRITE, Rule
+
+VISIBLE = {
+    ("request", "A"): {"admin", "commerce", "zone_a", "customs_a", "ent_a"},
+    ("request", "B"): {"admin", "commerce", "tax", "ent_b"},
+    ("category", "A"): {"admin", "customs", "customs_a", "zone_a", "tax", "market", "commerce", "ent_a", "ent_b"},
+}
+VISIBLE[("category", "B")] = VISIBLE[("category", "A")]
+ROLE_OF = {"admin": "platform_admin", "customs": "customs", "customs_a": "customs", "zone_a": "zone_admin",
+           "tax": "tax", "market": "market", "commerce": "commerce", "ent_a": "enterprise", "ent_b": "enterprise"}
+WRITE = frozenset(OK_WRITE | {403})  # a step the role may attempt can still be refused for this request
+
+
+def can(username: str, action: str) -> bool:
+    from bondzone.core.domain.roles import PERMISSIONS, Role
+
+    return Role(ROLE_OF[username]) in PERMISSIONS[action]
+
+
+# label -> (kind, action, object, ok); kinds: page, api, api-body (the empty body fails validation first), public
+R = "/api/v1/servicedesk/requests/{request_id}"
+SPEC: dict[str, tuple] = {
+    "servicedesk:index": ("page", None, None, {200}),
+    "servicedesk:create": ("page", "servicedesk.file", None, {200}),
+    "servicedesk:request": ("page", None, "request", {200}),
+    "servicedesk:action": ("page", None, "request", {404}),  # the shared fixture fills action=approve
+    "servicedesk:categories": ("page", None, None, {200}),
+    "servicedesk:category-save": ("page", "servicedesk.manage", None, {302}),
+    "servicedesk:rates": ("page", "servicedesk.view_rates", None, {200}),
+    "GET /api/v1/servicedesk/categories": ("api", None, None, {200}),
+    "POST /api/v1/servicedesk/categories": ("api-body", None, None, {400}),
+    "PATCH /api/v1/servicedesk/categories/{category_id}": ("api-body", None, None, {400}),
+    "GET /api/v1/servicedesk/requests": ("api", None, None, {200}),
+    "POST /api/v1/servicedesk/requests": ("api-body", None, None, {400}),
+    f"GET {R}": ("api", None, "request", {200}),
+    f"GET {R}/events": ("api", None, "request", {200}),
+    f"POST {R}/dispatch": ("api-body", None, None, {400}),
+    f"POST {R}/transfer": ("api-body", None, None, {400}),
+    f"POST {R}/co-units": ("api-body", None, None, {400}),
+    f"POST {R}/return": ("api-body", None, None, {400}),
+    f"POST {R}/sign": ("api", "servicedesk.handle", "request", WRITE),
+    f"POST {R}/start": ("api-body", None, None, {400}),
+    f"POST {R}/pause": ("api-body", None, None, {400}),
+    f"POST {R}/resume": ("api-body", None, None, {400}),
+    f"POST {R}/notes": ("api-body", None, None, {400}),
+    f"POST {R}/reply": ("api-body", None, None, {400}),
+    f"POST {R}/extend": ("api-body", None, None, {400}),
+    f"POST {R}/escalate": ("api-body", None, None, {400}),
+    f"POST {R}/feedback": ("api-body", None, None, {400}),
+    f"POST {R}/callback": ("api-body", None, None, {400}),
+    "GET /api/v1/servicedesk/rates": ("api", "servicedesk.view_rates", None, {200}),
+    "POST /api/v1/servicedesk/reminders/run": ("api", "servicedesk.run_reminders", None, {200}),
+    "GET /api/v1/open311/services.json": ("public", None, None, {200}),
+    "GET /api/v1/open311/services/{service_code}.json": ("public", None, None, {200}),
+    "GET /api/v1/open311/requests.json": ("api", None, None, {200}),
+    "GET /api/v1/open311/requests/{service_request_id}.json": ("api", None, "request", {200}),
+}
+
+
+def _rule(label: str, spec: tuple) -> Rule:
+    kind, action, obj, ok = spec
+    method = label.split(" ")[0] if " " in label else "GET"
+    if label in ("servicedesk:action", "servicedesk:category-save"):
+        method = "POST"
+    return Rule("public" if kind == "public" else ("object" if obj else "list"), action=action, object=obj,
+                ok=frozenset(ok), method=method)
+
+
+PAGES = {k: _rule(k, v) for k, v in SPEC.items() if k.startswith("servicedesk:")}
+API = {k: _rule(k, v) for k, v in SPEC.items() if not k.startswith("servicedesk:")}
+
+
+def expected(label, rule, username, target, world, want):
+    spec = SPEC.get(label)
+    if spec is None:
+        return want
+    kind, action, obj, ok = spec
+    if kind == "public":
+        return set(ok)
+    if username is None:
+        return {302} if kind.startswith("page") else {401}
+    if kind == "api-body":
+        return set(ok)
+    visible = obj is None or username in VISIBLE[(obj, target)]
+    if action and not can(username, action):
+        return {403}
+    if not visible:
+        return {404}
+    return set(ok)
+
+
+def objects(world) -> dict:
+    from bondzone.governance import services as gov
+    from bondzone.servicedesk import services
+
+    from .conftest import cover_next_year
+
+    cover_next_year()
+    admin = world.actor("admin")
+    customs_unit = gov.create_unit(actor=admin, name="matrix customs unit", kind="customs")
+    tax_unit = gov.create_unit(actor=admin, name="matrix tax unit", kind="tax")
+    gov.add_member(actor=admin, unit_id=customs_unit.pk, user_id=world.users["customs_a"].pk)
+    gov.add_member(actor=admin, unit_id=tax_unit.pk, user_id=world.users["tax"].pk)
+    out = {}
+    for target, user, unit in (("A", "ent_a", customs_unit), ("B", "ent_b", tax_unit)):
+        category = services.create_category(actor=admin, data={"code": f"matrix-{target}", "name": target,
+                                                               "default_unit_id": unit.pk})
+        req = services.file_request(actor=world.actor(user), data={"category_id": category.pk, "title": "t",
+                                                                   "description": "d"})
+        out[target] = {"request": req, "category": category, "service_code": category.code,
+                       "service_request_id": req.number}
+    return out
+
+
+def snapshot():
+    from bondzone.servicedesk.models import Category, RequestEvent, ServiceRequest
+
+    return (Category.objects.count(), ServiceRequest.objects.count(), RequestEvent.objects.count())
