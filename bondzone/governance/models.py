@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from decimal import Decimal
 
 from django.conf import settings
@@ -13,31 +12,15 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from bondzone.core.files import private_storage
 from bondzone.core.models import Zone
 
 from .domain.schedule import Cadence, ReminderKind
 from .domain.tree import Mode
 
 
-class EvidenceStorage(FileSystemStorage):
-    """Evidence files live under MEDIA_ROOT (default: <repository>/media), read when used (so tests and
-    deployments may point it elsewhere); they are served only through the app's scoped download view."""
-
-    @property
-    def base_location(self):
-        return str(getattr(settings, "MEDIA_ROOT", "") or (settings.REPO_DIR / "media"))
-
-    @property
-    def location(self):
-        return os.path.abspath(self.base_location)
-
-    @property
-    def base_url(self):
-        return None
-
-
 def evidence_storage() -> FileSystemStorage:
-    return EvidenceStorage()
+    return private_storage()
 
 
 PERCENT = [MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))]

@@ -3,7 +3,6 @@ pure rules in domain/, writes in one durable transaction and records an audit ro
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import asdict
 from datetime import date
 from decimal import Decimal
@@ -22,6 +21,7 @@ from bondzone.core.domain.inputs import (
     INT, PLANNED, RECORDED, as_id, collect_date, collect_decimal, collect_id, collect_int, collect_text, shown,
 )
 from bondzone.core.domain.workdays import CalendarMissing, CalendarOutOfWindow, add_working_days
+from bondzone.core.files import sha256_of
 from bondzone.core.models import Zone
 from bondzone.core.selectors import work_calendar
 from bondzone.core.scoping import get_scoped, restrict
@@ -418,14 +418,6 @@ def _task_of_unit(task: Task, unit: Unit) -> bool:
     return task.lead_unit_id == unit.pk or task.co_units.filter(pk=unit.pk).exists()
 
 
-def _digest(f) -> str:
-    digest = hashlib.sha256()
-    for chunk in f.chunks():
-        digest.update(chunk)
-    f.seek(0)
-    return digest.hexdigest()
-
-
 def submit_report(*, actor: Actor, task_id: int, unit_id: int | None, period: str, text: str, progress: Any,
                   problems_text: str = "", help_needed: str = "", files: list | None = None,
                   today: date | None = None, idempotency_key: str | None = None) -> ProgressReport:
@@ -433,7 +425,7 @@ def submit_report(*, actor: Actor, task_id: int, unit_id: int | None, period: st
     report (same payload, file digests included) instead of a second one."""
     actor.require("governance.report")
     files = list(files or [])
-    digests = [_digest(f) for f in files]
+    digests = [sha256_of(f) for f in files]
 
     def do() -> dict:
         task = get_scoped(Task, actor, task_id)

@@ -8,9 +8,8 @@ from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 
-from bondzone.core.actor import actor_of
+from bondzone.core.actor import SYSTEM, actor_of
 from bondzone.governance import selectors as governance_selectors
-from bondzone.governance import services as governance_services
 
 from . import clock, services
 from .domain import sla
@@ -34,7 +33,7 @@ TITLES = {
 
 
 def load_demo(rng: random.Random) -> None:
-    system = governance_services.SYSTEM
+    system = SYSTEM
     users = {u.username: actor_of(u) for u in get_user_model().objects.filter(
         username__in=["customs", "tax", "market", "zone_tz", "ent_logistics", "ent_aviation", "ent_culture"])}
     if "zone_tz" not in users:

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from bondzone.core.files import private_storage
 from bondzone.core.models import Enterprise, Zone
 
 from .domain.lifecycle import Kind, Satisfaction, Status, Step
@@ -209,3 +210,72 @@ class Reminder(models.Model):
     class Meta:
         ordering = ["-created_at", "-id"]
         constraints = [models.UniqueConstraint(fields=["request", "kind"], name="sd_reminder_once")]
+
+
+class RegistrationStatus(models.TextChoices):
+    PENDING = "pending", _("awaiting review")
+    APPROVED = "approved", _("approved")
+    REJECTED = "rejected", _("rejected")
+
+
+class EnterpriseRole(models.TextChoices):
+    DECLARANT = "declarant", _("declarant")
+    MANAGER = "manager", _("manager")
+
+
+class Registration(models.Model):
+    """An enterprise's self-registration (入区企业登记申请), reviewed by its zone's administration; approval
+    creates the core Enterprise and the applicant's user as the enterprise's manager."""
+
+    name = models.CharField(_("name"), max_length=200)
+    name_en = models.CharField(_("English name"), max_length=200, blank=True)
+    credit_code = models.CharField(_("unified social credit code"), max_length=18)
+    customs_code = models.CharField(_("customs registration code"), max_length=10)
+    zone = models.ForeignKey(Zone, on_delete=models.PROTECT, related_name="+", verbose_name=_("zone"))
+    business_type = models.CharField(_("business type"), max_length=50, blank=True)
+    contact_name = models.CharField(_("contact"), max_length=100)
+    contact_phone = models.CharField(_("phone"), max_length=40)
+    username = models.CharField(_("user name"), max_length=150)
+    password_hash = models.CharField(max_length=200)  # the applicant's chosen password, hashed
+    status = models.CharField(_("status"), max_length=10, choices=RegistrationStatus.choices,
+                              default=RegistrationStatus.PENDING)
+    submitted_at = models.DateTimeField(auto_now_add=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    reason = models.TextField(blank=True)
+    enterprise = models.ForeignKey(Enterprise, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["-submitted_at", "-id"]
+        verbose_name = _("registration")
+        constraints = [
+            models.UniqueConstraint(fields=["credit_code"], condition=Q(status="pending"),
+                                    name="sd_one_pending_registration_per_code"),
+        ]
+
+
+def _registration_path(instance, filename):
+    return f"servicedesk/registrations/{instance.registration_id}/{filename}"
+
+
+class RegistrationDocument(models.Model):
+    """A document uploaded with a registration (business licence, lease, …); served only to reviewers."""
+
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE, related_name="documents")
+    file = models.FileField(storage=private_storage, upload_to=_registration_path, max_length=300)
+    name = models.CharField(max_length=200)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+
+
+class EnterpriseMember(models.Model):
+    """A user of an enterprise with one or more roles there (declarant, manager)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enterprise_member")
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.CASCADE, related_name="members")
+    roles = models.JSONField(default=list)
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["enterprise", "user__username"]

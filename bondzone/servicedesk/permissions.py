@@ -15,6 +15,9 @@ register("servicedesk.handle", STAFF)  # sign, return, start, pause, reply — f
 register("servicedesk.manage", {Role.COMMERCE, Role.PLATFORM_ADMIN})  # categories and time limits
 register("servicedesk.view_rates", STAFF)
 register("servicedesk.run_reminders", {Role.COMMERCE, Role.PLATFORM_ADMIN})
+register("servicedesk.review_registration", {Role.ZONE_ADMIN, Role.PLATFORM_ADMIN})
+register("servicedesk.view_registrations", {Role.ZONE_ADMIN, Role.MARKET, Role.PLATFORM_ADMIN})
+register("servicedesk.manage_members", {Role.ENTERPRISE, Role.PLATFORM_ADMIN})  # managers of the enterprise
 
 MESSAGES.update({
     "request_wrong_state": _("This request is %(state)s; “%(step)s” is not possible now."),
@@ -29,5 +32,10 @@ MESSAGES.update({
     "attribute_unknown": _("This category has no field “%(attribute)s”."),
     "bad_attribute_definition": _("Extra field %(index)s: %(reason)s."),
     "not_own_request": _("Only the enterprise that filed the request may rate it."),
+    "registration_decided": _("This registration was already decided (%(state)s)."),
+    "too_many_files": _("At most %(max)s files."),
+    "document_type_not_allowed": _("File %(name)s is not an accepted document type (%(types)s)."),
+    "not_enterprise_manager": _("Only a manager of the enterprise may do this."),
+    "manager_keeps_own_role": _("You cannot take the manager role from yourself."),
     "already_escalated": _("This request was already escalated (issue %(issue)s)."),
 })

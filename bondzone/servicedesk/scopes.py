@@ -11,7 +11,9 @@ from django.db.models import Q
 from bondzone.core.domain.roles import Role
 from bondzone.core.scoping import scope_rule
 
-from .models import Category, Pause, Reminder, RequestEvent, ServiceRequest
+from .models import (
+    Category, EnterpriseMember, Pause, Registration, RegistrationDocument, Reminder, RequestEvent, ServiceRequest,
+)
 
 
 @scope_rule(Category)
@@ -50,3 +52,26 @@ def pauses(qs, actor, action):
 def reminders(qs, actor, action):
     return qs.none() if actor.role == Role.ENTERPRISE else qs.filter(
         request__in=requests(ServiceRequest.objects.all(), actor, action))
+
+
+@scope_rule(Registration)
+def registrations(qs, actor, action):
+    if not actor.can("servicedesk.view_registrations"):
+        return qs.none()
+    if actor.role == Role.ZONE_ADMIN:
+        return qs.filter(zone_id=actor.zone_id) if actor.zone_id is not None else qs
+    return qs if action == "view" else qs.none()  # market supervision reads the applications
+
+
+@scope_rule(RegistrationDocument)
+def registration_documents(qs, actor, action):
+    return qs.filter(registration__in=registrations(Registration.objects.all(), actor, action))
+
+
+@scope_rule(EnterpriseMember)
+def enterprise_members(qs, actor, action):
+    if actor.role == Role.ENTERPRISE:
+        return qs.filter(enterprise_id=actor.enterprise_id)
+    if actor.zone_id is not None:
+        return qs.filter(enterprise__zone_id=actor.zone_id)
+    return qs

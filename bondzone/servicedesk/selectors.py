@@ -13,7 +13,9 @@ from bondzone.core.actor import Actor
 from bondzone.core.scoping import get_scoped, restrict
 
 from .domain.lifecycle import OPEN_STATUSES, Satisfaction, Status, Tally, rates
-from .models import Category, Reminder, RequestEvent, ServiceRequest
+from .models import (
+    Category, EnterpriseMember, Registration, RegistrationDocument, Reminder, RequestEvent, ServiceRequest,
+)
 
 
 def categories(actor: Actor, *, active: bool | None = None) -> QuerySet[Category]:
@@ -115,3 +117,21 @@ def category_by_code(actor: Actor, code: str) -> Category:
 def request_by_number(actor: Actor, number: str) -> ServiceRequest:
     qs = restrict(ServiceRequest, actor).select_related("category", "lead_unit", "zone")
     return get_scoped(qs, actor, number, field="number")
+
+
+def registrations(actor: Actor, *, status: str = "") -> QuerySet[Registration]:
+    qs = restrict(Registration, actor).select_related("zone", "enterprise")
+    return qs.filter(status=status) if status else qs
+
+
+def registration(actor: Actor, registration_id: int) -> Registration:
+    return get_scoped(restrict(Registration, actor).select_related("zone"), actor, registration_id)
+
+
+def registration_document(actor: Actor, document_id: int) -> RegistrationDocument:
+    return get_scoped(RegistrationDocument, actor, document_id)
+
+
+def members(actor: Actor, enterprise_id: int | None = None) -> QuerySet[EnterpriseMember]:
+    qs = restrict(EnterpriseMember, actor).select_related("user", "enterprise")
+    return qs.filter(enterprise_id=enterprise_id) if enterprise_id else qs

@@ -134,3 +134,80 @@ def dashboard(request):
     }
     return render(request, "servicedesk/dashboard.html", {"rows": rows, "by": by, "chart": chart,
                                                           "groups": list(selectors.GROUPS)})
+
+
+@page(login=False)
+def register(request):
+    """Public: an enterprise applies to be registered in a zone."""
+    from bondzone.core.actor import ANONYMOUS
+    from bondzone.core.models import Zone
+
+    if request.method == "POST":
+        try:
+            reg = services.register(actor=ANONYMOUS, data=request.POST.dict(), files=request.FILES.getlist("documents"))
+            return render(request, "servicedesk/registered.html", {"reg": reg})
+        except DomainError as exc:
+            flash_refusal(request, exc)
+    return render(request, "servicedesk/register.html", {"zones": Zone.objects.all(), "f": request.POST})
+
+
+@page
+def registrations(request):
+    a = actor(request)
+    a.require("servicedesk.view_registrations")
+    status = request.GET.get("status", "pending")
+    regs, query = page_of(request, selectors.registrations(a, status=status if status != "all" else ""))
+    return render(request, "servicedesk/registrations.html", {"page": regs, "query": query, "status": status})
+
+
+@page
+def registration(request, registration_id: int):
+    a = actor(request)
+    reg = selectors.registration(a, registration_id)
+    return render(request, "servicedesk/registration.html", {
+        "reg": reg, "documents": reg.documents.all(), "can_review": a.can("servicedesk.review_registration")})
+
+
+@require_POST
+@page
+def registration_review(request, registration_id: int):
+    a = actor(request)
+    selectors.registration(a, registration_id)
+    try:
+        services.review(actor=a, registration_id=registration_id, approve=request.POST.get("decision") == "approve",
+                        reason=request.POST.get("reason", ""))
+        messages.success(request, _("Saved."))
+    except DomainError as exc:
+        flash_refusal(request, exc)
+    return redirect("servicedesk:registration", registration_id=registration_id)
+
+
+@page
+def registration_document(request, document_id: int):
+    from django.http import FileResponse
+
+    doc = selectors.registration_document(actor(request), document_id)
+    return FileResponse(doc.file.open("rb"), as_attachment=True, filename=doc.name)
+
+
+@page
+def members(request):
+    a = actor(request)
+    if request.method == "POST":
+        try:
+            if request.POST.get("member_id"):
+                services.set_roles(actor=a, member_id=_int(request.POST.get("member_id")),
+                                   roles=request.POST.getlist("roles"))
+            else:
+                services.add_member(actor=a, username=request.POST.get("username"),
+                                    password=request.POST.get("password"), roles=request.POST.getlist("roles"),
+                                    first_name=request.POST.get("first_name", ""))
+            messages.success(request, _("Saved."))
+            return redirect("servicedesk:members")
+        except DomainError as exc:
+            flash_refusal(request, exc)
+    from .models import EnterpriseRole
+
+    return render(request, "servicedesk/members.html", {
+        "members": selectors.members(a), "roles": EnterpriseRole.choices,
+        "can_manage": a.can("servicedesk.manage_members")})

@@ -14,6 +14,8 @@ VISIBLE = {
     ("category", "A"): {"admin", "customs", "customs_a", "zone_a", "tax", "market", "commerce", "ent_a", "ent_b"},
 }
 VISIBLE[("category", "B")] = VISIBLE[("category", "A")]
+VISIBLE[("registration", "A")] = VISIBLE[("document", "A")] = {"admin", "zone_a", "market"}
+VISIBLE[("registration", "B")] = VISIBLE[("document", "B")] = {"admin", "market"}
 ROLE_OF = {"admin": "platform_admin", "customs": "customs", "customs_a": "customs", "zone_a": "zone_admin",
            "tax": "tax", "market": "market", "commerce": "commerce", "ent_a": "enterprise", "ent_b": "enterprise"}
 WRITE = frozenset(OK_WRITE | {403})  # a step the role may attempt can still be refused for this request
@@ -35,6 +37,12 @@ SPEC: dict[str, tuple] = {
     "servicedesk:categories": ("page", None, None, {200}),
     "servicedesk:category-save": ("page", "servicedesk.manage", None, {302}),
     "servicedesk:rates": ("page", "servicedesk.view_rates", None, {200}),
+    "servicedesk:register": ("public", None, None, {200}),
+    "servicedesk:registrations": ("page", "servicedesk.view_registrations", None, {200}),
+    "servicedesk:registration": ("page", None, "registration", {200}),
+    "servicedesk:registration-review": ("page-obj-first", "servicedesk.review_registration", "registration", {302}),
+    "servicedesk:document": ("page", None, "document", {200}),
+    "servicedesk:members": ("page", None, None, {200}),
     "GET /api/v1/servicedesk/categories": ("api", None, None, {200}),
     "POST /api/v1/servicedesk/categories": ("api-body", None, None, {400}),
     "PATCH /api/v1/servicedesk/categories/{category_id}": ("api-body", None, None, {400}),
@@ -68,7 +76,7 @@ SPEC: dict[str, tuple] = {
 def _rule(label: str, spec: tuple) -> Rule:
     kind, action, obj, ok = spec
     method = label.split(" ")[0] if " " in label else "GET"
-    if label in ("servicedesk:action", "servicedesk:category-save"):
+    if label in ("servicedesk:action", "servicedesk:category-save", "servicedesk:registration-review"):
         method = "POST"
     return Rule("public" if kind == "public" else ("object" if obj else "list"), action=action, object=obj,
                 ok=frozenset(ok), method=method)
@@ -90,6 +98,10 @@ def expected(label, rule, username, target, world, want):
     if kind == "api-body":
         return set(ok)
     visible = obj is None or username in VISIBLE[(obj, target)]
+    if kind == "page-obj-first":  # the view loads the object first, then the service checks the action
+        if not visible:
+            return {404}
+        return set(ok) if can(username, action) else {403}
     if action and not can(username, action):
         return {403}
     if not visible:
@@ -97,7 +109,13 @@ def expected(label, rule, username, target, world, want):
     return set(ok)
 
 
+CODES = {"A": "91110105MA00BAJ37B", "B": "91110113MA01ABCD1M"}
+
+
 def objects(world) -> dict:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from bondzone.core.actor import ANONYMOUS
     from bondzone.governance import services as gov
     from bondzone.servicedesk import services
 
@@ -115,8 +133,13 @@ def objects(world) -> dict:
                                                                "default_unit_id": unit.pk})
         req = services.file_request(actor=world.actor(user), data={"category_id": category.pk, "title": "t",
                                                                    "description": "d"})
+        zone = world.zone_a if target == "A" else world.zone_b
+        reg = services.register(actor=ANONYMOUS, data={
+            "name": f"申请{target}", "credit_code": CODES[target], "customs_code": f"11059601{target}0",
+            "zone_id": str(zone.pk), "contact_name": "c", "contact_phone": "1", "username": f"applicant_{target}",
+            "password": "a-long-passw0rd"}, files=[SimpleUploadedFile(f"{target}.pdf", b"%PDF")])
         out[target] = {"request": req, "category": category, "service_code": category.code,
-                       "service_request_id": req.number}
+                       "service_request_id": req.number, "registration": reg, "document": reg.documents.get()}
     return out
 
 

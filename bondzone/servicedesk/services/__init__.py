@@ -1,0 +1,15 @@
+"""Writes of the service desk, by subject: categories, requests (and onboarding of enterprises)."""
+
+from .categories import DEFAULT_LIMITS, category_snapshot, create_category, update_category
+from .onboarding import add_member, register, review, set_roles
+from .requests import (
+    STEPS, add_co_unit, add_note, callback, dispatch, escalate, extend, file_request, pause, perform, rate, reply,
+    request_snapshot, resume, return_request, run_reminders, sign, start, transfer,
+)
+
+__all__ = [
+    "DEFAULT_LIMITS", "STEPS", "add_co_unit", "add_note", "callback", "category_snapshot", "create_category",
+    "dispatch", "escalate", "extend", "file_request", "pause", "perform", "rate", "reply", "request_snapshot",
+    "resume", "return_request", "run_reminders", "sign", "start", "transfer", "update_category",
+    "add_member", "register", "review", "set_roles",
+]
