@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('core', '0005_enterprise_customs_credit_class'),
+        ('core', '0007_enterprise_customs_credit_class'),
         ('servicedesk', '0002_default_categories'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
