@@ -18,7 +18,7 @@ from . import selectors, services
 from .domain.lifecycle import OPEN_STATUSES
 from .schemas import (
     CategoryIn, CategoryOut, CategoryPatch, EventOut, ExtendIn, FeedbackIn, Open311Definition, Open311Request,
-    Open311Service, RateRowOut, ReasonIn, ReminderRunOut, RequestIn, RequestOut, TextIn, UnitStepIn,
+    Open311Service, RateRowOut, RequestReasonIn, RequestReminderRunOut, RequestIn, RequestOut, TextIn, UnitStepIn,
 )
 
 router = Router(tags=["servicedesk"])
@@ -91,7 +91,7 @@ router.post("/requests/{request_id}/co-units", response=RequestOut, summary="Add
 
 
 @router.post("/requests/{request_id}/return", response=RequestOut, summary="Return to the dispatcher (退单)")
-def return_request(request: HttpRequest, request_id: int, payload: ReasonIn):
+def return_request(request: HttpRequest, request_id: int, payload: RequestReasonIn):
     return services.return_request(actor=actor(request), request_id=request_id, reason=payload.reason)
 
 
@@ -106,7 +106,7 @@ def start(request: HttpRequest, request_id: int, payload: TextIn):
 
 
 @router.post("/requests/{request_id}/pause", response=RequestOut, summary="Pause the clock")
-def pause(request: HttpRequest, request_id: int, payload: ReasonIn):
+def pause(request: HttpRequest, request_id: int, payload: RequestReasonIn):
     return services.pause(actor=actor(request), request_id=request_id, reason=payload.reason)
 
 
@@ -132,7 +132,7 @@ def reply(request: HttpRequest, request_id: int, payload: TextIn):
 
 
 @router.post("/requests/{request_id}/escalate", response=RequestOut, summary="Escalate to the joint-meeting issues")
-def escalate(request: HttpRequest, request_id: int, payload: ReasonIn):
+def escalate(request: HttpRequest, request_id: int, payload: RequestReasonIn):
     return services.escalate(actor=actor(request), request_id=request_id, reason=payload.reason)
 
 
@@ -154,7 +154,7 @@ def rate_table(request: HttpRequest, by: str = "unit", since: date | None = None
     return selectors.rate_table(actor(request), by=by, since=since, until=until, zone_id=zone_id)
 
 
-@router.post("/reminders/run", response=ReminderRunOut, summary="Write the reminders owed now")
+@router.post("/reminders/run", response=RequestReminderRunOut, summary="Write the reminders owed now")
 def run_reminders(request: HttpRequest):
     return services.run_reminders(actor=actor(request))
 

@@ -118,7 +118,7 @@ class UnitStepIn(Schema):
     note: str = ""
 
 
-class ReasonIn(Schema):
+class RequestReasonIn(Schema):
     reason: str = ""
 
 
@@ -147,7 +147,7 @@ class RateRowOut(Schema):
     average_days: Decimal | None
 
 
-class ReminderRunOut(Schema):
+class RequestReminderRunOut(Schema):
     sign_overdue: int
     overdue: int
     due_soon: int
