@@ -86,6 +86,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "bondzone.core.context_processors.actor",
+                "bondzone.core.context_processors.refused_form",
             ],
         },
     },
@@ -138,6 +139,7 @@ LOGOUT_REDIRECT_URL = "login"
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["bondzone.formats"]
 TIME_ZONE = os.environ.get("BONDZONE_TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
 USE_TZ = True

@@ -1,5 +1,20 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+AUDIT_ACTIONS = {
+    "enterprise.create": _("enterprise registered"),
+}
+
+# Field names that mean the same in every form; a flashed problem is named by these, never by its key.
+FIELDS = {
+    "title": _("Title"), "name": _("Name"), "reason": _("Reason"), "progress": _("Progress"),
+    "period": _("Period"), "due_date": _("Due"), "start_date": _("Start"), "new_due": _("New due date"),
+    "status": _("Status"), "weight": _("Weight"), "file": _("File"), "year": _("Year"),
+    "quantity": _("Quantity"), "text": _("What was done"), "problems": _("Problems"),
+    "help_needed": _("Help needed"), "files": _("Evidence files"), "public_summary": _("Public summary"),
+    "unit_id": pgettext_lazy("organisation", "Unit"),
+}
 
 
 class CoreConfig(AppConfig):
@@ -8,4 +23,9 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self):
-        from . import checks, scopes  # noqa: F401  registers system checks and scoping rules
+        from . import checks, labels, scopes  # noqa: F401  registers system checks and scoping rules
+        from .models import ROLE_LABELS
+
+        labels.register("role", ROLE_LABELS)
+        labels.register("audit_action", AUDIT_ACTIONS)
+        labels.register("field", FIELDS)

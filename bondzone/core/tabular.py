@@ -1,8 +1,12 @@
-"""Tables in and out (CSV / XLSX / JSON, via tablib): uploaded tables read into rows keyed by lower-case
-header names; exports rendered with no cell a spreadsheet would run as a formula."""
+"""The one tabular module: uploaded tables (CSV / XLSX / JSON, via tablib) read into rows keyed by column
+code, and exports written with headings in the reader's language and the column code beside each
+("状态 (status)"), which read back as the code, so an exported file can be imported again in any language; no
+exported cell is one a spreadsheet would run as a formula."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from datetime import date
 from typing import IO
 
@@ -16,6 +20,22 @@ FORMATS = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "json": "application/json",
 }
+
+
+_CODED = re.compile(r"\(([A-Za-z0-9_.]+)\)\s*$")
+
+
+def heading(code: str, names: Mapping[str, object] | None = None) -> str:
+    """A column's heading: its name in the active language with the code beside it, or the bare code."""
+    name = str((names or {}).get(code) or "")
+    return f"{name} ({code})" if name and name != code else code
+
+
+def header_code(text) -> str:
+    """The column code of a heading: "状态 (status)" -> "status"; a bare heading lower-cased."""
+    t = str(text or "").strip()
+    m = _CODED.search(t)
+    return (m.group(1) if m else t).lower()
 
 
 def guess_format(name: str) -> str:
@@ -42,7 +62,7 @@ def read_rows(stream: IO[bytes], fmt: str, *, required: list[str], max_bytes: in
         ds = tablib.Dataset().load(raw if fmt == "xlsx" else raw.decode("utf-8-sig"), format=fmt)
     except Exception as exc:  # any parser failure is the file's fault
         raise DomainError(problem("file", "file_unreadable", format=fmt, reason=str(exc)[:200])) from None
-    headers = [str(h or "").strip().lower() for h in (ds.headers or [])]
+    headers = [header_code(h) for h in (ds.headers or [])]
     missing = [c for c in required if c not in headers]
     if missing:
         raise DomainError(problem("file", "missing_columns", columns=", ".join(missing)))
@@ -64,15 +84,15 @@ def inert(value):
     return value
 
 
-def render(ds: tablib.Dataset, fmt: str) -> bytes:
-    """An export as bytes (CSV with a BOM for Excel); CSV and XLSX cells made inert."""
+def write_rows(headers: list[str], rows: list[list], fmt: str, *, names: Mapping[str, object] | None = None) -> bytes:
+    """A table in `fmt` (CSV with a BOM for Excel); with `names` (code -> name), CSV and XLSX headings are
+    "name (code)" in the active language (JSON keeps the codes: it is read by programs); CSV and XLSX cells
+    made inert."""
     if fmt not in FORMATS:
         raise DomainError(problem("format", "unknown_format", value=fmt))
-    if fmt in ("csv", "xlsx"):
-        ds = tablib.Dataset(*[[inert(v) for v in row] for row in ds], headers=ds.headers)
-    out = ds.export(fmt)
+    if fmt == "json":
+        names = None
+    else:
+        rows = [[inert(v) for v in row] for row in rows]
+    out = tablib.Dataset(*rows, headers=[heading(h, names) for h in headers]).export(fmt)
     return out.encode("utf-8-sig" if fmt == "csv" else "utf-8") if isinstance(out, str) else out
-
-
-def write_rows(headers: list[str], rows: list[list], fmt: str) -> bytes:
-    return render(tablib.Dataset(*rows, headers=headers), fmt)

@@ -27,12 +27,13 @@ class LoginView(auth_views.LoginView):
 
 
 def home(request):
+    """Each role starts where its work is; a visitor who is not logged in gets the public information."""
     if not request.user.is_authenticated:
-        return redirect("login")
+        return render(request, "core/landing.html")
     a = actor_of(request.user)
     if a.role == Role.CUSTOMS:
         return redirect("supervision:queue")
-    if a.role == Role.COMMERCE:
+    if a.role in (Role.COMMERCE, Role.MARKET):
         return redirect("governance:index")
     return redirect("supervision:dashboard")
 

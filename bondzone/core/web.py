@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 
+from . import labels
 from .actor import Actor, actor_of
 from .domain.errors import DomainError
 from .messages import as_dicts
@@ -32,13 +35,52 @@ def errors_of(exc: DomainError) -> list[dict]:
     return as_dicts(exc.problems)
 
 
-def flash_refusal(request: HttpRequest, exc: DomainError) -> None:
-    """Show a refused form's problems as flashed messages ("field: message") for the page it redirects to.
+REFUSED_FORM = "bondzone.refused_form"
+_INDEXED = re.compile(r"^(?P<group>\w+)\[(?P<n>\d+)\]\.?(?P<rest>[\w.]*)$")
+
+
+def field_label(field: str) -> str:
+    """A problem's field in words: "progress" -> 进度, "lines[2].quantity" -> 第 2 项 数量; "" when the field
+    has no name people know (its message is then shown alone, never the key)."""
+    m = _INDEXED.match(field)
+    if m:
+        inner = labels.name("field", m["rest"], default="") if m["rest"] else ""
+        return (_("item %(n)s %(field)s") % {"n": m["n"], "field": inner}).strip()
+    return labels.name("field", field, default="")
+
+
+def input_of(field: str) -> str:
+    """The form input a problem's field belongs to: "files[1]" -> "files"; "lines[2].quantity" stays whole."""
+    m = _INDEXED.match(field)
+    return m["group"] if m and not m["rest"] else field
+
+
+def flash_refusal(request: HttpRequest, exc: DomainError, *, form: str = "", fields: tuple[str, ...] = ()) -> None:
+    """Show a refused form's problems on the page the browser is sent back to. With `form` (a name for the
+    form on that page) and its input `fields`, the problems of those inputs are shown under them with what
+    was typed (core.templatetags.forms reads them back, once); the others are flashed, named in words.
     A 403 or 404 is raised on, for `page` to answer with a page of its own."""
     if exc.status in (403, 404):
         raise exc
+    inline: dict[str, list[str]] = {}
     for e in errors_of(exc):
-        messages.error(request, f"{e['field']}: {e['message']}" if e["field"] else e["message"])
+        name = input_of(e["field"])
+        if form and name in fields:
+            inline.setdefault(name, []).append(e["message"])
+            continue
+        label = field_label(e["field"])
+        messages.error(request, f"{label}: {e['message']}" if label else e["message"])
+    if inline:
+        data = {f: request.POST.getlist(f) if len(request.POST.getlist(f)) > 1 else request.POST.get(f, "")
+                for f in fields if f in request.POST}
+        request.session[REFUSED_FORM] = {"form": form, "errors": inline, "data": data}
+        messages.error(request, _("The form was not saved: correct the marked fields."))
+
+
+def refused_form(request: HttpRequest) -> dict | None:
+    """The refused form's problems and typed values, once (the page after the redirect takes them)."""
+    session = getattr(request, "session", None)
+    return session.pop(REFUSED_FORM, None) if session is not None else None
 
 
 def new_idempotency_key() -> str:
@@ -52,9 +94,9 @@ def page(fn=None, *, login: bool = True):
 
     from django.contrib.auth.decorators import login_required
     from django.http import Http404
-    from django.shortcuts import render
 
     from .domain.errors import NotFound
+    from .error_pages import forbidden
 
     def decorate(view):
         @wraps(view)
@@ -65,7 +107,7 @@ def page(fn=None, *, login: bool = True):
                 raise Http404 from None
             except DomainError as exc:
                 if exc.status == 403:
-                    return render(request, "core/forbidden.html", {"errors": errors_of(exc)}, status=403)
+                    return forbidden(request, errors=errors_of(exc))
                 raise
 
         return login_required(wrapper) if login else wrapper

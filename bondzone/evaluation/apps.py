@@ -1,5 +1,41 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+AUDIT_ACTIONS = {
+    "evaluation.framework_installed": _("evaluation framework installed"),
+    "evaluation.framework_cloned": _("evaluation framework cloned"),
+    "evaluation.framework_settings": _("evaluation framework settings changed"),
+    "evaluation.weights_changed": _("indicator weights changed"),
+    "evaluation.indicator_changed": _("indicator changed"),
+    "evaluation.node_added": _("indicator added"),
+    "evaluation.node_removed": _("indicator removed"),
+    "evaluation.zone_created": _("evaluated zone added"),
+    "evaluation.zone_changed": _("evaluated zone changed"),
+    "evaluation.area_set": _("zone area set"),
+    "evaluation.value_recorded": _("base data value recorded"),
+    "evaluation.values_imported": _("base data imported"),
+    "evaluation.values_computed": _("base data computed from the account books"),
+    "evaluation.run_created": _("evaluation run"),
+    "evaluation.run_reproduced": _("evaluation run reproduced"),
+    "evaluation.run_published": _("evaluation published"),
+    "evaluation.run_unpublished": _("evaluation withdrawn from the public"),
+}
+
+# kinds of framework node, formulas and normalisations, in words
+FRAMEWORK_NODE = {
+    "category": pgettext_lazy("framework node", "category"),
+    "indicator": pgettext_lazy("framework node", "indicator"),
+    "bonus": pgettext_lazy("framework node", "bonus"),
+    "penalty": pgettext_lazy("framework node", "penalty"),
+    "raw": pgettext_lazy("framework node", "raw"),
+    "per_km2": pgettext_lazy("framework node", "per_km2"),
+    "yoy": pgettext_lazy("framework node", "yoy"),
+    "minmax": pgettext_lazy("framework node", "minmax"),
+    "zscore": pgettext_lazy("framework node", "zscore"),
+    "goalposts": pgettext_lazy("framework node", "goalposts"),
+    "rank": pgettext_lazy("framework node", "rank"),
+}
 
 
 class EvaluationConfig(AppConfig):
@@ -10,4 +46,9 @@ class EvaluationConfig(AppConfig):
     verbose_name = _("Zone evaluation")
 
     def ready(self):
+        from bondzone.core import labels
+
         from . import permissions, scopes  # noqa: F401
+
+        labels.register("audit_action", AUDIT_ACTIONS)
+        labels.register("framework_node", FRAMEWORK_NODE)

@@ -6,12 +6,11 @@ from __future__ import annotations
 from datetime import date
 from typing import IO
 
-import tablib
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from bondzone.core import tabular
-from bondzone.core import audit
+from bondzone.core import audit, tabular
 from bondzone.core.actor import Actor
 from bondzone.core.domain.errors import DomainError, Problem, problem
 from bondzone.core.scoping import restrict
@@ -21,64 +20,41 @@ from .domain import tree
 from .models import Task
 
 FORMATS = tabular.FORMATS
+guess_format = tabular.guess_format
 HEADERS = ["id", "parent_id", "code", "title", "lead_unit", "co_units", "zones", "year", "start_date", "due_date",
            "status", "progress", "progress_mode", "weight", "published", "light"]
 EDITABLE = ["title", "start_date", "due_date", "status", "progress", "weight", "published"]
+HEADER_NAMES = {
+    "id": _("id"), "parent_id": _("parent id"), "code": _("Code"), "title": _("Task"),
+    "lead_unit": _("Lead unit"), "co_units": _("Co-units"), "zones": _("Zones"), "year": _("Year"),
+    "start_date": _("Start"), "due_date": _("Due"), "status": _("Status"), "progress": _("Progress"),
+    "progress_mode": _("Roll-up"), "weight": _("Weight"), "published": _("Published"), "light": _("Light"),
+}
 
 
 def export_ledger(actor: Actor, *, fmt: str, today: date | None = None) -> bytes:
     actor.require("governance.export")
-    ds = tablib.Dataset(headers=HEADERS)
+    rows = []
     for r in selectors.ledger(actor, today=today):
         t = r.task
-        ds.append([t.pk, t.parent_id or "", t.code, t.title, t.lead_unit.name if t.lead_unit else "",
-                   "、".join(r.co_units), ",".join(r.zones), t.year or "",
-                   t.start_date.isoformat() if t.start_date else "", t.due_date.isoformat() if t.due_date else "",
-                   t.status, str(t.progress), t.progress_mode, "" if t.weight is None else str(t.weight),
-                   "1" if t.published else "0", r.light])
-    return tabular.render(ds, fmt)
-
-
-def guess_format(name: str) -> str:
-    return name.rsplit(".", 1)[-1].lower() if "." in name else "csv"
-
-
-def _read(stream: IO[bytes], fmt: str) -> tablib.Dataset:
-    if fmt not in FORMATS:
-        raise DomainError(problem("format", "unknown_format", value=fmt))
-    raw = stream.read()
-    try:
-        if fmt == "xlsx":
-            return tablib.Dataset().load(raw, format="xlsx")
-        return tablib.Dataset().load(raw.decode("utf-8-sig"), format=fmt)
-    except Exception as exc:  # any parser failure is the file's fault
-        raise DomainError(problem("file", "file_unreadable", format=fmt, reason=str(exc)[:200])) from None
-
-
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if hasattr(value, "date") and callable(value.date):
-        value = value.date()
-    return value.isoformat() if isinstance(value, date) else str(value).strip()
+        rows.append([t.pk, t.parent_id or "", t.code, t.title, t.lead_unit.name if t.lead_unit else "",
+                     "、".join(r.co_units), ",".join(r.zones), t.year or "",
+                     t.start_date.isoformat() if t.start_date else "", t.due_date.isoformat() if t.due_date else "",
+                     t.status, str(t.progress), t.progress_mode, "" if t.weight is None else str(t.weight),
+                     "1" if t.published else "0", r.light])
+    return tabular.write_rows(HEADERS, rows, fmt, names=HEADER_NAMES)
 
 
 def import_ledger(*, actor: Actor, stream: IO[bytes], fmt: str) -> dict:
     actor.require("governance.manage")
-    ds = _read(stream, fmt)
-    headers = [str(h or "").strip() for h in (ds.headers or [])]
-    if not ds.height:
-        raise DomainError(problem("file", "file_empty"))
-    if "id" not in headers:
-        raise DomainError(problem("file", "missing_columns", columns="id"))
-    cols = [c for c in EDITABLE if c in headers]
+    rows = tabular.read_rows(stream, fmt, required=["id"])
+    cols = [c for c in EDITABLE if c in rows[0]]
     visible = {t.pk: t for t in restrict(Task, actor).filter(
-        pk__in=[int(r) for r in ds["id" if "id" in ds.headers else headers[0]] if str(r).strip().isdigit()])}
+        pk__in=[int(r["id"]) for r in rows if r["id"].isdigit()])}
     problems: list[Problem] = []
     changes: dict[int, dict] = {}
-    for n, row in enumerate(ds.dict, start=2):
-        row = {str(k or "").strip(): v for k, v in row.items()}
-        raw_id = _cell(row.get("id"))
+    for n, row in enumerate(rows, start=2):
+        raw_id = row.get("id", "")
         task = visible.get(int(raw_id)) if raw_id.isdigit() else None
         if task is None:
             problems.append(problem("", "row", row=n, field="id", inner_code="unknown_column_id",
@@ -86,7 +62,7 @@ def import_ledger(*, actor: Actor, stream: IO[bytes], fmt: str) -> dict:
             continue
         data = {}
         for c in cols:
-            v = _cell(row.get(c))
+            v = row.get(c, "")
             if c == "published":
                 data[c] = v.lower() in ("1", "true", "yes", "是")
             else:
@@ -120,4 +96,4 @@ def import_ledger(*, actor: Actor, stream: IO[bytes], fmt: str) -> dict:
             task.save()
             audit.record(actor, "task.import", task, before=before, after=services.task_snapshot(task))
         services.recompute_up(list(changes))
-    return {"rows": ds.height, "changed": len(changes), "at": timezone.now().isoformat()}
+    return {"rows": len(rows), "changed": len(changes), "at": timezone.now().isoformat()}

@@ -78,6 +78,17 @@ def task(actor: Actor, task_id: int) -> Task:
     return get_scoped(Task.objects.select_related("lead_unit", "parent", "policy"), actor, task_id)
 
 
+def reported_periods(actor: Actor, *, task_id: int) -> set[str]:
+    """Periods the reader's units have reported on the task (returned reports do not count)."""
+    return set(ProgressReport.objects.filter(task_id=task_id, unit__in=my_units(actor)).exclude(
+        status=ReportStatus.RETURNED).values_list("period", flat=True))
+
+
+def can_see_task(actor: Actor, task_id: int) -> bool:
+    """Whether a link to the task would open for this reader (an unpublished parent would be a 404)."""
+    return restrict(Task.objects.all(), actor).filter(pk=task_id).exists()
+
+
 def ledger(actor: Actor, *, unit_id: int | None = None, zone_id: int | None = None, year: int | None = None,
            light_filter: str = "", q: str = "", status: str = "", today: date | None = None,
            base: QuerySet | None = None) -> list[Row]:

@@ -7,22 +7,18 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-
-from bondzone.core.selectors import work_calendar
 from django.views.decorators.http import require_POST
 
-from bondzone.core.domain.inputs import as_id
+from bondzone.core import labels
 from bondzone.core.domain.errors import DomainError, problem
+from bondzone.core.domain.inputs import as_id
+from bondzone.core.selectors import work_calendar
 from bondzone.core.web import actor, errors_of, flash_refusal, new_idempotency_key, page
 
 from . import exports, selectors, services
 from .domain.lights import Light
 from .domain.schedule import period_of
 from .models import LEVEL_ORDER, Level, TaskStatus
-
-LIGHT_NAMES = {Light.GREEN: gettext_lazy("green"), Light.YELLOW: gettext_lazy("yellow"), Light.RED: gettext_lazy("red"),
-               Light.NO_DEADLINE: gettext_lazy("No deadline"), Light.NO_CALENDAR: gettext_lazy("No working-day calendar")}
 
 
 def _filters(request) -> dict:
@@ -91,15 +87,31 @@ def task_detail(request, task_id: int):
     today = timezone.localdate()
     return render(request, "governance/task.html", {
         "task": t, "light": selectors.task_light(t, today), "children": selectors.children(a, t.pk),
+        "parent_visible": t.parent_id is not None and selectors.can_see_task(a, t.parent_id),
         "gaps": selectors.calendar_gaps_of([t], today),
         "co_units": list(t.co_units.all()), "zones": list(t.zones.all()),
         "reports": selectors.reports(a, task_id=t.pk).prefetch_related("evidence")[:50],
         "extensions": selectors.extensions(a, task_id=t.pk)[:20], "my_units": selectors.my_units(a),
         "reminders": selectors.reminders(a).filter(task_id=t.pk)[:20], "idempotency_key": new_idempotency_key(),
-        "period": period_of(today, t.cadence), "today": today, "can_review": a.can("governance.review"),
+        **_report_period(a, t, today), "today": today, "can_review": a.can("governance.review"),
+        "start_value": t.start_date.isoformat() if t.start_date else "",
+        "due_value": t.due_date.isoformat() if t.due_date else "",
         "can_manage": a.can("governance.manage"), "statuses": TaskStatus.choices,
         "all_units": selectors.units(a).only("id", "name") if a.can("governance.manage") else [],
     })
+
+
+def _report_period(a, t, today) -> dict:
+    """The period the report form suggests: the current one, unless the reader's unit has reported it
+    already (then the field is left empty and the reported periods are listed)."""
+    current = period_of(today, t.cadence)
+    reported = selectors.reported_periods(a, task_id=t.pk)
+    return {"current_period": current, "period": "" if current in reported else current,
+            "reported_periods": sorted(reported, reverse=True)[:6]}
+
+
+REPORT_FIELDS = ("unit_id", "period", "progress", "text", "problems", "help_needed", "files")
+EXTENSION_FIELDS = ("unit_id", "new_due", "reason")
 
 
 @require_POST
@@ -114,7 +126,7 @@ def report_create(request, task_id: int):
                                idempotency_key=request.POST.get("idempotency_key") or None)
         messages.success(request, _("Progress report submitted for review."))
     except DomainError as exc:
-        flash_refusal(request, exc)
+        flash_refusal(request, exc, form="report", fields=REPORT_FIELDS)
     return redirect("governance:task", task_id=task_id)
 
 
@@ -136,7 +148,7 @@ def task_edit(request, task_id: int):
         services.update_task(actor=a, task_id=task_id, data=data)
         messages.success(request, _("Saved."))
     except DomainError as exc:
-        flash_refusal(request, exc)
+        flash_refusal(request, exc, form="edit", fields=EDITABLE)
     return redirect("governance:task", task_id=task_id)
 
 
@@ -167,7 +179,7 @@ def task_add_child(request, task_id: int):
         child = services.create_task(actor=a, data=data)
         messages.success(request, _("Sub-task %(code)s added.") % {"code": child.code or child.pk})
     except DomainError as exc:
-        flash_refusal(request, exc)
+        flash_refusal(request, exc, form="child", fields=("title", "lead_unit_id", "start_date", "due_date", "weight"))
     return redirect("governance:task", task_id=task_id)
 
 
@@ -194,7 +206,7 @@ def extension_create(request, task_id: int):
                                    new_due=request.POST.get("new_due", ""), reason=request.POST.get("reason", ""))
         messages.success(request, _("Extension requested."))
     except DomainError as exc:
-        flash_refusal(request, exc)
+        flash_refusal(request, exc, form="extension", fields=EXTENSION_FIELDS)
     return redirect("governance:task", task_id=task_id)
 
 
@@ -247,7 +259,7 @@ def leadership(request):
         "series": {lt.value: [data["per_unit"][u][lt.value] for u in data["units"]] for lt in Light},
         "levels": [str(Level(lv).label) for lv, _ in data["issues_by_level"]],
         "issues": [n for _, n in data["issues_by_level"]],
-        "lights": {lt.value: str(LIGHT_NAMES[lt]) for lt in Light},
+        "lights": {lt.value: labels.name("light", lt.value) for lt in Light},
     }
     return render(request, "governance/leadership.html", {**data, "chart": chart, "gaps": data["gaps"]})
 
@@ -300,7 +312,7 @@ def issue_create(request):
                                      description=request.POST.get("description", ""),
                                      unit_id=request.POST.get("unit_id") or None)
     except DomainError as exc:
-        flash_refusal(request, exc)
+        flash_refusal(request, exc, form="issue", fields=("title", "description", "unit_id"))
         return redirect("governance:issues")
     messages.success(request, _("Issue raised."))
     return redirect("governance:issue", issue_id=issue.pk)

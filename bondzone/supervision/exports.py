@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 
-import tablib
-
 from bondzone.core import tabular
 from bondzone.core.actor import Actor
 from bondzone.core.scoping import restrict
@@ -14,16 +12,19 @@ from . import selectors
 from .models import StockEntry
 
 FORMATS = tabular.FORMATS
+BALANCE_COLUMNS = ["book", "item_no", "part_no", "hs_code", "name", "goods_status", "unit", "posted", "reserved",
+                   "available", "incoming"]
+MOVEMENT_COLUMNS = ["entry", "date", "book", "kind", "source_kind", "source_id", "line", "item_no", "goods_status",
+                    "unit", "delta", "reserved_delta", "incoming_delta"]
 
 
 def balances(actor: Actor, *, book_id: int | None, fmt: str) -> bytes:
     actor.require("supervision.export")
-    ds = tablib.Dataset(headers=["book", "item_no", "part_no", "hs_code", "name", "goods_status", "unit",
-                                 "posted", "reserved", "available", "incoming"])
+    rows = []
     for a in selectors.accounts(actor, book_id=book_id).order_by("book__number", "item__item_no", "goods_status"):
-        ds.append([a.book.number, a.item.item_no, a.item.part_no, a.item.hs_code, a.item.name_zh, a.goods_status,
-                   a.unit, str(a.posted), str(a.reserved), str(a.available), str(a.incoming)])
-    return tabular.render(ds, fmt)
+        rows.append([a.book.number, a.item.item_no, a.item.part_no, a.item.hs_code, a.item.name_zh, a.goods_status,
+                     a.unit, str(a.posted), str(a.reserved), str(a.available), str(a.incoming)])
+    return tabular.write_rows(BALANCE_COLUMNS, rows, fmt)
 
 
 def movements(actor: Actor, *, book_id: int | None, date_from: date | None, date_to: date | None, fmt: str) -> bytes:
@@ -35,12 +36,11 @@ def movements(actor: Actor, *, book_id: int | None, date_from: date | None, date
         qs = qs.filter(effective_date__gte=date_from)
     if date_to:
         qs = qs.filter(effective_date__lte=date_to)
-    ds = tablib.Dataset(headers=["entry", "date", "book", "kind", "source_kind", "source_id", "line", "item_no",
-                                 "goods_status", "unit", "delta", "reserved_delta", "incoming_delta"])
+    rows = []
     for row in qs.order_by("effective_date", "id").values_list(
         "id", "effective_date", "account__book__number", "kind", "source_kind", "source_id", "source_line",
         "account__item__item_no", "account__goods_status", "account__unit", "posted_delta", "reserved_delta",
         "incoming_delta",
     ).iterator(chunk_size=2000):
-        ds.append([*row[:1], row[1].isoformat(), *row[2:10], *(str(q) for q in row[10:])])
-    return tabular.render(ds, fmt)
+        rows.append([*row[:1], row[1].isoformat(), *row[2:10], *(str(q) for q in row[10:])])
+    return tabular.write_rows(MOVEMENT_COLUMNS, rows, fmt)

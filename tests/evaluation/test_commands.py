@@ -10,6 +10,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from bondzone.core import tabular
 from bondzone.core.models import AuditEvent
 from bondzone.evaluation.domain.series import SERIES
 from bondzone.evaluation.domain.synthetic import generate_field
@@ -112,7 +113,8 @@ def test_export_ranking_writes_the_ranking(field, tmp_path):
     target = tmp_path / "ranking.csv"
     run("export_ranking", "--user", "commerce", "--run", str(summary["run"]), "-o", str(target))
     lines = target.read_text(encoding="utf-8-sig").splitlines()
-    assert lines[0].startswith("rank_national,rank_regional,zone")
+    codes = [tabular.header_code(h) for h in lines[0].split(",")[:3]]  # "全国排名 (rank_national)", …
+    assert codes == ["rank_national", "rank_regional", "zone"]
     assert len(lines) == 9 and lines[1].split(",")[2] == summary["top"][0]["zone"]
     with pytest.raises(CommandError):  # not public: an enterprise cannot see it
         run("export_ranking", "--user", "ent_a", "--run", str(summary["run"]))

@@ -14,6 +14,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from bondzone.core import tabular
 from bondzone.evaluation import services
 from bondzone.evaluation.models import EvalZone, EvaluationRun, Framework, Indicator, SeriesValue, ZoneArea
 
@@ -202,7 +203,7 @@ def test_run_form_runs_and_a_bad_one_flashes_the_error(ev):
     r = c.post("/evaluation/runs/new", {"framework": ev.gacc.pk, "year": YEAR, "draws": "99999", "seed": "0",
                                         "idempotency_key": key()}, follow=True, **EN)
     assert r.redirect_chain == [("/evaluation/", 302)]
-    assert flashes(r) == ["draws: Monte Carlo draws must be between 0 and 5000."]
+    assert flashes(r) == ["Monte Carlo draws must be between 0 and 5000."]
     r = c.post("/evaluation/runs/new", {"framework": ev.gacc.pk, "year": "1999", "idempotency_key": key()},
                follow=True, **ZH)
     assert len(flashes(r)) == 1 and "1999" in flashes(r)[0]
@@ -226,13 +227,13 @@ def test_weights_form_with_a_bad_sum_flashes_the_error_and_writes_nothing(ev):
     before = snapshot()
     r = c.post(url, weights_form(ev.gacc, S01="6"), follow=True, **EN)
     assert r.redirect_chain == [(f"/evaluation/frameworks/{ev.gacc.pk}/", 302)]
-    assert flashes(r) == ["nodes.S.weight: The weights under S sum to 51; they must sum to 50."]
+    assert flashes(r) == ["The weights under S sum to 51; they must sum to 50."]
     r = c.post(url, weights_form(ev.gacc, S01="6"), follow=True, **ZH)
-    assert flashes(r) == ["nodes.S.weight: S 下的权重合计为 51，应为 50。"]
+    assert flashes(r) == ["S 下的权重合计为 51，应为 50。"]
     # good weights with bad class bands: neither is saved
     r = c.post(url, {**weights_form(ev.gacc, S="45", S01="0", Q="25", Q01="7.5"), "class_bands": "A:30, B"},
                follow=True, **EN)
-    assert len(flashes(r)) == 1 and flashes(r)[0].startswith("class_bands: ")
+    assert len(flashes(r)) == 1 and "class_bands" not in flashes(r)[0]
     assert snapshot() == before
 
 
@@ -280,7 +281,7 @@ def test_value_form(ev):
     assert SeriesValue.objects.get(zone=ev.zone_a, series="revenue", year=YEAR, revision=2).value == 77
     before = snapshot()
     r = c.post("/evaluation/values/new", {**row, "unit": "万元"}, follow=True, **EN)
-    assert flashes(r) == ["unit: Series revenue is measured in 亿元, not 万元."]
+    assert flashes(r) == ["Series revenue is measured in 亿元, not 万元."]
     r = c.post("/evaluation/values/new", {**row, "zone": ev.zone_b.pk}, **EN)
     assert r.status_code == 403 and "only for your own zone" in r.content.decode()
     assert snapshot() == before
@@ -314,7 +315,7 @@ def test_compute_form(ev):
     assert flashes(r) == ["12 values computed from the account books."]
     before = snapshot()
     r = c.post("/evaluation/values/compute", {"year": "abc"}, follow=True, **EN)
-    assert len(flashes(r)) == 1 and flashes(r)[0].startswith("year: ") and snapshot() == before
+    assert len(flashes(r)) == 1 and flashes(r)[0].startswith("Year: ") and snapshot() == before
 
 
 def test_area_form(ev):
@@ -327,7 +328,7 @@ def test_area_form(ev):
     before = snapshot()
     r = c.post(url, {"year": 2026, "planned_km2": "6", "accepted_km2": "7", "fenced_km2": "6", "developed_km2": "2"},
                follow=True, **EN)
-    assert flashes(r) == ["planned_km2: The accepted, closed-fence and developed areas cannot exceed the planned area."]
+    assert flashes(r) == ["The accepted, closed-fence and developed areas cannot exceed the planned area."]
     r = c.post(f"/evaluation/zones/{ev.zone_b.pk}/areas", {"year": 2026, "planned_km2": "6", "accepted_km2": "5",
                                                           "fenced_km2": "6", "developed_km2": "2"})
     assert r.status_code == 403 and snapshot() == before
@@ -348,7 +349,7 @@ def test_publish_reproduce_and_export_from_the_run_page(ev):
     assert "identical" in message and run.result_hash[:12] in message
     r = client_for("tax").get(f"/evaluation/runs/{run.pk}/export?format=csv")
     rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
-    assert r.status_code == 200 and rows[0][2] == "zone" and "EV-TZ" in {row[2] for row in rows[1:]}
+    assert r.status_code == 200 and tabular.header_code(rows[0][2]) == "zone" and "EV-TZ" in {row[2] for row in rows[1:]}
     assert client_for("tax").get(f"/evaluation/runs/{run.pk}/export?format=xlsx").content[:2] == b"PK"
     r = client_for("tax").get(f"/evaluation/runs/{run.pk}/export?format=doc", **EN)
     assert r.status_code == 400 and "doc" in r.content.decode()

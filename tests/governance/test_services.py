@@ -15,6 +15,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
 
+from bondzone.core import tabular
 from bondzone.core.domain.errors import DomainError, Forbidden, NotFound
 from bondzone.core.models import AuditEvent
 from bondzone.governance import exports, selectors, services
@@ -321,7 +322,8 @@ def test_export_then_reimport_by_id(gov):
     commerce = gov.actor("commerce")
     body = exports.export_ledger(commerce, fmt="csv", today=date(2025, 6, 1)).decode("utf-8-sig")
     lines = body.strip().splitlines()
-    assert lines[0].startswith("id,parent_id,code,title") and len(lines) == 4
+    assert [tabular.header_code(h) for h in lines[0].split(",")[:4]] == ["id", "parent_id", "code", "title"]
+    assert len(lines) == 4
     edited = body.replace("实现功能特色", "实现功能特色（修订）").replace(",2025-12-31,planned,0.00,", ",2026-01-31,planned,0.00,", 1)
     result = exports.import_ledger(actor=commerce, stream=io.BytesIO(edited.encode()), fmt="csv")
     assert result["changed"] >= 1

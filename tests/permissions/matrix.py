@@ -30,7 +30,7 @@ OK_WRITE = frozenset({200, 201, 204, 302, 400, 409})
 
 # Page URL names (Django resolver) -> rule. Path parameters are filled from the fixture objects.
 PAGES: dict[str, Rule] = {
-    "home": Rule("list", ok=frozenset({302})),
+    "home": Rule("list", ok=frozenset({302}), anonymous=200),  # a visitor gets the public landing page
     "tokens": Rule("list"),  # each user's own API tokens
     "login": Rule("public", ok=frozenset({200, 302})),
     "logout": Rule("public", method="POST", ok=frozenset({302})),

@@ -1,0 +1,77 @@
+"""One way of naming a coded value in the reader's language.
+
+Each app registers its code lists once (at import, beside the models or rules that define the codes):
+
+    labels.register("goods_status", GOODS_STATUS_LABELS)          # {code: gettext_lazy(...)}
+    labels.register("unit", lambda code: ...)                      # or a function code -> name | None
+
+Pages write `{% load labels %}{{ value|label:"goods_status" }}` (the name) or `{{ value|coded:"unit" }}`
+("007 个"), exports call `labels.name(kind, code)`. An unknown kind or code shows the code itself, so a
+value is never hidden — and a code that shows through is a missing label to add, not an error.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from django.apps import apps
+from django.utils.translation import gettext_lazy as _
+
+Namer = Callable[[str], Any]
+
+_KINDS: dict[str, Namer] = {}
+
+
+def register(kind: str, names: Mapping[str, Any] | Namer) -> None:
+    """Names for the codes of one kind: a mapping code -> (lazy) text, or a function code -> text or None.
+    Registering a kind again adds to it (a mapping) or replaces it (a function)."""
+    if callable(names):
+        _KINDS[kind] = names
+        return
+    previous = _KINDS.get(kind)
+    table = dict(getattr(previous, "table", {}))
+    table.update({str(k): v for k, v in names.items()})
+
+    def lookup(code: str) -> Any:
+        return table.get(code)
+
+    lookup.table = table  # type: ignore[attr-defined]
+    _KINDS[kind] = lookup
+
+
+_CODE = object()
+
+
+def name(kind: str, code: Any, default: Any = _CODE) -> str:
+    """The code's name in the active language, or (without a `default`) the code itself when it has none."""
+    if code is None or code == "":
+        return ""
+    code = str(code)
+    namer = _KINDS.get(kind)
+    found = namer(code) if namer else None
+    if found not in (None, ""):
+        return str(found)
+    return code if default is _CODE else default
+
+
+def coded(kind: str, code: Any) -> str:
+    """"code name" for codes people also know by number (units, trade modes, currencies)."""
+    label = name(kind, code)
+    return label if label == str(code or "") else f"{code} {label}"
+
+
+def choices(kind: str, codes) -> list[tuple[str, str]]:
+    return [(str(c), name(kind, c)) for c in codes]
+
+
+def _object_type(code: str) -> Any:
+    """An audit event's object type ("app_label.model") by the model's verbose name."""
+    try:
+        return apps.get_model(code)._meta.verbose_name
+    except (LookupError, ValueError):
+        return None
+
+
+register("object_type", _object_type)
+register("bool", {"True": _("yes"), "False": _("no"), "1": _("yes"), "0": _("no")})
