@@ -28,6 +28,25 @@ class Rule:
 
 OK_WRITE = frozenset({200, 201, 204, 302, 400, 409})
 
+# The matrix users and their roles (the `world` fixture in tests/conftest.py creates them).
+ROLE_OF = {"admin": "platform_admin", "customs": "customs", "customs_a": "customs", "zone_a": "zone_admin",
+           "tax": "tax", "market": "market", "commerce": "commerce", "ent_a": "enterprise", "ent_b": "enterprise"}
+
+
+def can(username: str, action: str) -> bool:
+    """Whether the matrix user's role holds the permission, read from the platform's role table."""
+    from bondzone.core.domain.roles import PERMISSIONS, Role
+
+    return Role(ROLE_OF[username]) in PERMISSIONS[action]
+
+
+def action_then_object(username: str, action: str | None, visible: bool, ok) -> set[int]:
+    """The answer to a logged-in user of an endpoint that checks the role's permission first, then looks
+    the object up in the user's scope."""
+    if action and not can(username, action):
+        return {403}
+    return set(ok) if visible else {404}
+
 # Page URL names (Django resolver) -> rule. Path parameters are filled from the fixture objects.
 PAGES: dict[str, Rule] = {
     "home": Rule("list", ok=frozenset({302}), anonymous=200),  # a visitor gets the public landing page
