@@ -124,9 +124,8 @@ class StockCheck:
 
 def stock_checks(actor: Actor, list_ids) -> dict[int, StockCheck]:
     """List id -> its stock check, for the lists of `list_ids` (ids, or a values("pk") queryset) the actor
-    may see. Each list is checked alone
-    against its book's available stock (posted − reserved), as its approval would check it now: approving
-    one list can make another one short."""
+    may see. Each list is checked alone against its book's available stock (posted − reserved), as its
+    approval would check it now: approving one list can make another one short."""
     visible = restrict(VerificationList, actor).filter(pk__in=list_ids)
     heads = dict(visible.values_list("pk", "direction").order_by())
     if not heads:
