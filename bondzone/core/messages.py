@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
+from . import labels
 from .domain.errors import Problem
 
 MESSAGES = {
@@ -133,11 +134,19 @@ MESSAGES = {
 }
 
 
+# Problem code -> {parameter: labels kind}: parameters that carry a coded value (a goods status, a unit…),
+# shown by its name in the sentence. Apps add theirs beside their MESSAGES.
+CODED_PARAMS: dict[str, dict[str, str]] = {}
+
+
 def render(p: Problem) -> str:
     template = MESSAGES.get(p.code)
     if template is None:
         return str(p.params.get("message") or p.code)
     params = dict(p.params)
+    for name, kind in CODED_PARAMS.get(p.code, {}).items():
+        if name in params:
+            params[name] = labels.name(kind, params[name])
     if params.get("rule") in MESSAGES:
         params["rule"] = str(MESSAGES[params["rule"]])
     if p.code == "row":

@@ -1,5 +1,25 @@
 from django.apps import AppConfig
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from .domain.codes import CURRENCIES, LIST_TYPES, UNITS
+
+
+def _in_language(zh: str, en: str) -> str:
+    return zh if (get_language() or "").startswith("zh") else en
+
+
+def _named_by(table: dict[str, tuple[str, str]]):
+    """A labels namer for a code table of (Chinese name, English name)."""
+    def name(code: str) -> str | None:
+        return _in_language(*table[code]) if code in table else None
+
+    return name
+
+
+def _unit_name(code: str) -> str | None:
+    unit = UNITS.get(code)
+    return _in_language(unit.name_zh, unit.name_en) if unit else None
 
 
 class SupervisionConfig(AppConfig):
@@ -8,4 +28,13 @@ class SupervisionConfig(AppConfig):
     verbose_name = _("Smart supervision")
 
     def ready(self):
+        from bondzone.core import labels
+
         from . import permissions, scopes  # noqa: F401
+        from .models import GOODS_STATUS_LABELS, LIST_STATUS_LABELS
+
+        labels.register("goods_status", GOODS_STATUS_LABELS)
+        labels.register("list_status", LIST_STATUS_LABELS)
+        labels.register("list_type", _named_by(LIST_TYPES))
+        labels.register("unit", _unit_name)
+        labels.register("currency", _named_by(CURRENCIES))

@@ -4,7 +4,7 @@ the problem codes they add to the message catalogue."""
 from django.utils.translation import gettext_lazy as _
 
 from bondzone.core.domain.roles import Role, register
-from bondzone.core.messages import MESSAGES
+from bondzone.core.messages import CODED_PARAMS, MESSAGES
 
 register("supervision.pass_goods", {Role.CUSTOMS, Role.PLATFORM_ADMIN})  # "goods passed" until the gate app
 register("supervision.post_document", {Role.ENTERPRISE, Role.CUSTOMS, Role.PLATFORM_ADMIN})  # production, stock-take
@@ -39,4 +39,10 @@ MESSAGES.update({
     "related_list_missing": _("List %(list)s is one of a pair (related list %(related)s), and its other list "
                               "cannot be found."),
     "related_list_not_ready": _("The other list of the pair, %(list)s, is %(state)s; both must be %(expected)s."),
+})
+
+CODED_PARAMS.update({
+    "insufficient_stock": {"status": "goods_status", "unit": "unit"},
+    "list_wrong_state": {"state": "list_status", "expected": "list_status"},
+    "related_list_not_ready": {"state": "list_status", "expected": "list_status"},
 })

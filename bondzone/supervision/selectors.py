@@ -9,13 +9,15 @@ from functools import lru_cache
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Min, Q, QuerySet, Sum
 
 from bondzone.core.actor import Actor
 from bondzone.core.domain.errors import NotFound, problem
 from bondzone.core.scoping import get_scoped, restrict
 
 from .domain import trade_modes
+from .domain.codes import Direction, ListStatus
+from .domain.posting import AccountKey, Balance, Draw, Movement, draws, list_moves
 from .domain.validation import BookInfo
 from .models import (
     AccountBook, BookItem, Reservation, StockAccount, StockEntry, VerificationList, VerificationListLine,
@@ -104,6 +106,96 @@ def list_detail(actor: Actor, list_id: int) -> VerificationList:
 
 def list_lines(vlist: VerificationList):
     return vlist.lines.select_related("item").order_by("seq")
+
+
+@dataclass(frozen=True)
+class StockCheck:
+    """A list's outbound lines (and the old status of a status change) against the stock available now."""
+
+    draws: list[Draw]
+
+    @property
+    def short(self) -> bool:
+        return any(d.short for d in self.draws)
+
+    def of_line(self, seq: int) -> list[Draw]:
+        return [d for d in self.draws if d.line_seq == seq]
+
+
+def stock_checks(actor: Actor, list_ids) -> dict[int, StockCheck]:
+    """List id -> its stock check, for the lists of `list_ids` (ids, or a values("pk") queryset) the actor
+    may see. Each list is checked alone against its book's available stock (posted − reserved), as its
+    approval would check it now: approving one list can make another one short."""
+    visible = restrict(VerificationList, actor).filter(pk__in=list_ids)
+    heads = dict(visible.values_list("pk", "direction").order_by())
+    if not heads:
+        return {}
+    line_rows = restrict(VerificationListLine, actor).filter(vlist__in=visible)
+    lines = line_rows.values_list("vlist_id", "vlist__book_id", "seq", "item__item_no", "goods_status",
+                                  "book_quantity", "book_unit", "target_status").order_by("vlist_id", "seq")
+    accounts = (restrict(StockAccount, actor)
+                .filter(book_id__in=visible.values("book_id"), item_id__in=line_rows.values("item_id"))
+                .values_list("book_id", "item__item_no", "goods_status", "unit", "posted", "reserved"))
+    balances: dict[int, dict[AccountKey, Balance]] = {}
+    for book_id, item_no, status, unit, posted, reserved in accounts:
+        balances.setdefault(book_id, {})[AccountKey(item_no, status, unit)] = Balance(posted, reserved)
+    by_list: dict[int, tuple[int, list]] = {}
+    for list_id, book_id, seq, item_no, status, quantity, unit, target in lines:
+        by_list.setdefault(list_id, (book_id, []))[1].append((seq, item_no, status, quantity, unit, target))
+    out = {pk: StockCheck([]) for pk in heads}
+    for list_id, (book_id, rows) in by_list.items():
+        moves = [Movement(m.line, AccountKey(m.item_no, m.goods_status, m.unit), m.quantity)
+                 for m in list_moves(Direction(heads[list_id]).sign, rows)]
+        out[list_id] = StockCheck(draws(moves, balances.get(book_id, {})))
+    return out
+
+
+QUEUE_ORDERS = {
+    "waiting_longest": ("submitted_at", "id"),
+    "waiting_shortest": ("-submitted_at", "-id"),
+    "value_highest": ("-declared_value", "submitted_at", "id"),
+    "value_lowest": ("declared_value", "submitted_at", "id"),
+}
+STOCK_FILTERS = ("short", "ok")
+
+
+def approval_queue(
+    actor: Actor, *, zone_id: int | None = None, enterprise_id: int | None = None, list_type: str = "",
+    stock: str = "", order: str = "",
+) -> QuerySet[VerificationList]:
+    """Submitted lists the actor may see, with their declared value (sum of the lines' values; `currency`
+    is meaningful when `currency_count` is 1). `stock`: "short" = only lists some outbound line of which
+    the available stock does not cover, "ok" = only the others."""
+    qs = lists(actor, status=ListStatus.SUBMITTED.value).select_related("zone")
+    if zone_id:
+        qs = qs.filter(zone_id=zone_id)
+    if enterprise_id:
+        qs = qs.filter(enterprise_id=enterprise_id)
+    if list_type:
+        qs = qs.filter(list_type=list_type)
+    if stock in STOCK_FILTERS:
+        short = [pk for pk, c in stock_checks(actor, qs.values("pk")).items() if c.short]
+        qs = qs.filter(pk__in=short) if stock == "short" else qs.exclude(pk__in=short)
+    return (qs.annotate(declared_value=Sum("lines__value"), currency=Min("lines__currency"),
+                        currency_count=Count("lines__currency", distinct=True))
+            .order_by(*QUEUE_ORDERS.get(order, QUEUE_ORDERS["waiting_longest"])))
+
+
+def queue_choices(actor: Actor) -> dict:
+    """The zones, enterprises and list types among the actor's waiting lists (the queue's filters)."""
+    waiting = lists(actor, status=ListStatus.SUBMITTED.value).order_by()
+    return {
+        "zones": list(waiting.values_list("zone_id", "zone__name_zh").distinct().order_by("zone__name_zh")),
+        "enterprises": list(waiting.values_list("enterprise_id", "enterprise__name").distinct()
+                            .order_by("enterprise__name")),
+        "list_types": sorted(set(waiting.values_list("list_type", flat=True))),
+    }
+
+
+def next_in_queue(actor: Actor) -> int | None:
+    """The list that has waited longest for approval among those the actor may see."""
+    return (lists(actor, status=ListStatus.SUBMITTED.value).order_by(*QUEUE_ORDERS["waiting_longest"])
+            .values_list("pk", flat=True).first())
 
 
 @dataclass(frozen=True)

@@ -16,4 +16,5 @@ urlpatterns = [
     path("lists/<int:list_id>/", views.list_detail, name="list"),
     path("lists/<int:list_id>/<str:action>/", views.list_action, name="list-action"),
     path("queue/", views.queue, name="queue"),
+    path("queue/approve/", views.queue_approve, name="queue-approve"),
 ]

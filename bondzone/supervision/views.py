@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 from django.contrib import messages
-from django.http import Http404, HttpResponseNotAllowed
+from django.http import Http404, HttpResponseNotAllowed, QueryDict
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -105,14 +106,73 @@ def list_index(request):
     })
 
 
+QUEUE_FILTERS = ("zone", "enterprise", "list_type", "stock", "order")
+QUEUE_ORDER_NAMES = {
+    "waiting_longest": gettext_lazy("longest waiting first"), "waiting_shortest": gettext_lazy("shortest waiting first"),
+    "value_highest": gettext_lazy("highest value first"), "value_lowest": gettext_lazy("lowest value first"),
+}
+
+
+def _id(raw: str | None) -> int | None:
+    return int(raw) if (raw or "").isdigit() else None
+
+
+def _queue_filters(params) -> dict:
+    return {k: params.get(k, "").strip() for k in QUEUE_FILTERS}
+
+
+def _queue_querystring(params) -> str:
+    """The queue's filters of a request, to go back to the queue as the officer left it."""
+    kept = QueryDict(mutable=True)
+    kept.update({k: v for k, v in _queue_filters(params).items() if v})
+    return kept.urlencode()
+
+
 @page
 def queue(request):
     a = actor(request)
     a.require("supervision.approve_list")
-    qs = selectors.lists(a, status=ListStatus.SUBMITTED.value).order_by("submitted_at", "id")
+    f = _queue_filters(request.GET)
+    qs = selectors.approval_queue(a, zone_id=_id(f["zone"]), enterprise_id=_id(f["enterprise"]),
+                                  list_type=f["list_type"], stock=f["stock"], order=f["order"])
     page, prefix = page_of(request, qs)
-    return render(request, "supervision/queue.html", {"page": page, "querystring_prefix": prefix,
-                                                      "idempotency_key": new_idempotency_key()})
+    checks = selectors.stock_checks(a, [v.pk for v in page.object_list])
+    return render(request, "supervision/queue.html", {
+        "page": page, "querystring_prefix": prefix, "idempotency_key": new_idempotency_key(), "f": f,
+        "rows": [(v, checks[v.pk]) for v in page.object_list], "choices": selectors.queue_choices(a),
+        "orders": [(k, QUEUE_ORDER_NAMES[k]) for k in selectors.QUEUE_ORDERS], "filters": _queue_querystring(request.GET),
+    })
+
+
+@page
+def queue_approve(request):
+    """Approve the selected lists, each by its own call of the approval service (its own transaction,
+    idempotency record and audit row); a refused list is named with the reasons and nothing of it is written."""
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    a = actor(request)
+    a.require("supervision.approve_list")
+    back = reverse("supervision:queue") + (f"?{q}" if (q := _queue_querystring(request.GET)) else "")
+    ids = sorted({pk for raw in request.POST.getlist("list_id") if (pk := _id(raw))})
+    if not ids:
+        messages.error(request, _("Select the lists to approve."))
+        return redirect(back)
+    key = request.POST.get("idempotency_key", "").strip()
+    numbers = {v.pk: v.display_number for v in selectors.lists(a).filter(pk__in=ids)}
+    approved = []
+    for pk in ids:
+        try:
+            vlist = services.approve_list(actor=a, list_id=pk, idempotency_key=f"{key}:{pk}" if key else None)
+        except DomainError as exc:
+            reasons = " ".join(e["message"] for e in errors_of(exc))
+            messages.error(request, _("%(number)s not approved: %(reasons)s")
+                           % {"number": numbers.get(pk, pk), "reasons": reasons})
+            continue
+        approved.append(vlist.display_number)
+    if approved:
+        messages.success(request, _("Approved %(n)s list(s): %(numbers)s.")
+                         % {"n": len(approved), "numbers": ", ".join(approved)})
+    return redirect(back)
 
 
 def _form_context(a, data=None, errors=None):
@@ -197,8 +257,11 @@ def list_detail(request, list_id: int):
     can = {k: a.can(f"supervision.{k}_list") for k in ("submit", "approve", "reject", "reverse", "delete",
                                                            "cancel", "withdraw")}
     can["pass"] = a.can("supervision.pass_goods")
+    awaiting = vlist.status in (ListStatus.DRAFT, ListStatus.SUBMITTED)  # approval would check the stock
+    check = selectors.stock_checks(a, [vlist.pk])[vlist.pk] if awaiting else None
     return render(request, "supervision/list_detail.html", {
         "vlist": vlist, "page": page, "querystring_prefix": prefix, "idempotency_key": new_idempotency_key(),
+        "check": check, "lines": [(ln, check.of_line(ln.seq) if check else []) for ln in page.object_list],
         "can": can, "today": timezone.localdate(),
         "reservations": list(selectors.reservations(a, list_id=vlist.pk)[:500]),
     })
@@ -257,6 +320,12 @@ def list_action(request, list_id: int, action: str):
         return redirect("supervision:lists")
     if action == "reverse":
         return redirect("supervision:list", list_id=result.pk)
-    if action in ("approve", "reject") and request.POST.get("next") == "queue":
+    if action == "approve" and request.POST.get("next") == "queue":
+        waiting = selectors.next_in_queue(a)
+        if waiting is None:
+            messages.info(request, _("No list is waiting for approval any more."))
+            return redirect("supervision:queue")
+        return redirect("supervision:list", list_id=waiting)
+    if action == "reject" and request.POST.get("next") == "queue":
         return redirect("supervision:queue")
     return redirect("supervision:list", list_id=list_id)

@@ -68,6 +68,8 @@ PAGES: dict[str, Rule] = {
     "supervision:list-action": Rule("write", action="supervision.approve_list", object="list", method="POST",
                                     ok=OK_WRITE),
     "supervision:queue": Rule("action", action="supervision.approve_list"),
+    "supervision:queue-approve": Rule("write", action="supervision.approve_list", method="POST",
+                                      ok=frozenset({302})),
     "sharing:audit": Rule("action", action="core.view_audit"),
 }
 

@@ -127,6 +127,37 @@ def check(moves: list[Movement], balances: Mapping[AccountKey, Balance], *, rese
     return net, problems
 
 
+@dataclass(frozen=True)
+class Draw:
+    """One outbound movement and the quantity its account has for it at that point of the document."""
+
+    line_seq: int
+    key: AccountKey
+    available: Decimal  # after the document's earlier lines
+    required: Decimal
+
+    @property
+    def short(self) -> bool:
+        return self.required > self.available
+
+
+def draws(moves: list[Movement], balances: Mapping[AccountKey, Balance]) -> list[Draw]:
+    """Every decrement of a document with what is available to it, by the rule of `check` (lines in
+    order; a short line takes nothing), so a Draw is short exactly when `check` names its line. No
+    `reserve` flag: only a status change moves both ways, and its increments count as `check` counts them
+    without reservation."""
+    running: dict[AccountKey, Decimal] = {}
+    out: list[Draw] = []
+    for m in moves:
+        available = running.get(m.key, balances.get(m.key, Balance()).available)
+        if m.delta < 0:
+            out.append(Draw(m.line_seq, m.key, available, -m.delta))
+            if available + m.delta < 0:
+                continue
+        running[m.key] = available + m.delta
+    return out
+
+
 def apply(balances: Mapping[AccountKey, Balance], net: Mapping[AccountKey, Decimal]) -> dict[AccountKey, Balance]:
     """New balances after a checked set of net deltas (used by the reference model and reports)."""
     out = dict(balances)

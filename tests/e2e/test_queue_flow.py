@@ -1,0 +1,63 @@
+"""In a real browser: customs works through the approval queue — approve and open the next, then a batch
+approval that asks for confirmation first (ui.js; the CSP allows no inline script)."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from bondzone.supervision import services
+from bondzone.supervision.models import VerificationList
+
+from ..conftest import key
+from .test_list_flow import log_in
+
+pytestmark = pytest.mark.e2e
+
+
+def submitted(world, item_no: int) -> VerificationList:
+    owner = world.actor("ent_a")
+    data = {"direction": "I", "trade_mode": "5034",
+            "lines": [{"item_no": item_no, "quantity": "2", "unit": "007", "goods_status": "bonded", "value": "10"}]}
+    vlist = services.create_list(actor=owner, book_id=world.book_a.pk, data=data, idempotency_key=key())
+    services.submit_list(actor=owner, list_id=vlist.pk, idempotency_key=key())
+    return VerificationList.objects.get(pk=vlist.pk)
+
+
+def test_approve_and_open_the_next_then_batch_approve(page: Page, live_server, e2e_world):
+    base = live_server.url
+    first, second, third, fourth = (submitted(e2e_world, 1) for _ in range(4))
+    log_in(page, base, "customs")
+
+    page.goto(f"{base}/supervision/queue/")
+    expect(page.locator("[data-testid=queue-row]")).to_have_count(4)
+    with page.expect_navigation():
+        page.click(f"text={first.display_number}")
+    with page.expect_navigation():
+        page.click("[data-testid=approve-and-next]")
+    expect(page.locator("[data-testid=list-number]")).to_have_text(second.display_number)
+    assert VerificationList.objects.get(pk=first.pk).status == "approved"
+
+    page.goto(f"{base}/supervision/queue/")
+    page.check(f"input[name=list_id][value='{third.pk}']")
+    page.check(f"input[name=list_id][value='{fourth.pk}']")
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    page.click("[data-testid=approve-selected]")
+    assert len(asked) == 1  # dismissed: the form is not sent, the page and its ticks stay
+    expect(page.locator(f"input[name=list_id][value='{third.pk}']")).to_be_checked()
+    assert VerificationList.objects.get(pk=third.pk).status == "submitted"
+
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
+    with page.expect_navigation():
+        page.click("[data-testid=approve-selected]")
+    assert len(asked) == 2
+    expect(page.locator("[data-testid=queue-row]")).to_have_count(1)
+    assert {v.status for v in VerificationList.objects.filter(pk__in=[third.pk, fourth.pk])} == {"approved"}
+
+    with page.expect_navigation():
+        page.click(f"text={second.display_number}")
+    with page.expect_navigation():
+        page.click("[data-testid=approve-and-next]")
+    expect(page).to_have_url(f"{base}/supervision/queue/")
+    expect(page.locator(".empty")).to_be_visible()
