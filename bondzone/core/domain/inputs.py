@@ -32,7 +32,8 @@ TEXT_FIELD_MAX = 20000  # unbounded TextField columns still get a limit at the b
 _ASCII_INT = re.compile(r"[+-]?[0-9]+")
 
 
-def _blank(value: Any) -> bool:
+def is_blank(value: Any) -> bool:
+    """Not given: None, or text of nothing but spaces."""
     return value is None or (isinstance(value, str) and value.strip() == "")
 
 
@@ -78,6 +79,14 @@ def collect_text(value: Any, field: str, problems: list[Problem], *, max_length:
     return value
 
 
+def code_problem(value: str, field: str, form: re.Pattern, example: str) -> Problem | None:
+    """A code (a book number, a registration number …) that does not have its `form` (a fullmatch, case
+    included: a lowercase number is not silently upper-cased); `example` shows a valid one."""
+    if not form.fullmatch(value):
+        return problem(field, "bad_format", value=shown(value), example=example)
+    return None
+
+
 # ---------------------------------------------------------------- integers and ids
 def int_problem(value: int, field: str, lo: int, hi: int) -> Problem | None:
     if not lo <= value <= hi:
@@ -98,7 +107,7 @@ def parse_int(value: Any) -> int | None:
 
 def _collect(value: Any, field: str, problems: list[Problem], required: bool, parse, bad_code: str, check):
     """Blank: None (or `required`); unparseable: `bad_code`; parsed: the problem `check` finds, or the value."""
-    if _blank(value):
+    if is_blank(value):
         if required:
             problems.append(problem(field, "required"))
         return None
