@@ -3,12 +3,12 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
-from bondzone.core.domain.inputs import VALIDITY
+from bondzone.core.domain.inputs import RECORDED, VALIDITY
 from bondzone.core.types import Code, DateIn, Id, Int, Numbered, TextOf
 
 from .domain.codes import BOOK_NUMBER, BOOK_NUMBER_EXAMPLE
 from .domain.validation import ITEM_NO_RANGE
-from .models import AccountBook, BookItem, VerificationList
+from .models import AccountBook, BookItem, PostingEvent, VerificationList
 
 ItemNo = Int(*ITEM_NO_RANGE)  # 备案序号
 Reason = TextOf(VerificationList, "reject_reason")
@@ -214,7 +214,7 @@ class ListDetailOut(ListOut):
 
 
 class ApproveIn(Schema):
-    effective_date: date | None = None
+    effective_date: DateIn(RECORDED) | None = None
 
 
 class RejectIn(Schema):
@@ -223,7 +223,7 @@ class RejectIn(Schema):
 
 class ReverseIn(Schema):
     reason: Reason
-    effective_date: date | None = None
+    effective_date: DateIn(RECORDED) | None = None
 
 
 class ImportOut(Schema):
@@ -234,9 +234,9 @@ class ImportOut(Schema):
 class PassIn(Schema):
     """The goods of an approved list passed (all that is still reserved, or `shares`: line -> quantity)."""
 
-    event_id: str = ""  # unique per passage; "" = derived from the Idempotency-Key
+    event_id: TextOf(PostingEvent, "event_id") = ""  # unique per passage; "" = derived from the Idempotency-Key
     shares: dict[int, Decimal] | None = None
-    effective_date: date | None = None
+    effective_date: DateIn(RECORDED) | None = None
 
 
 class PassOut(Schema):

@@ -219,3 +219,60 @@ def test_cli_import_refuses_with_a_sentence_naming_the_value(world, tmp_path: Pa
     with pytest.raises(CommandError, match=r"row 2, item_no: .*2147483648"):
         call_command("import_lists", str(f), "--book", str(world.book_a.pk), "--user", "ent_a")
     assert VerificationList.objects.count() == 0
+
+
+# ---------------------------------------------------------------- posting dates and ids on the pages and the API
+def _submitted_list(world):
+    from bondzone.supervision import services
+
+    from ..conftest import key
+
+    owner = world.actor("ent_a")
+    vlist = services.create_list(actor=owner, book_id=world.book_a.pk, idempotency_key=key(), data={
+        "direction": "I", "trade_mode": "5034", "lines": [{"item_no": 1, "quantity": "2", "unit": "007"}]})
+    return services.submit_list(actor=owner, list_id=vlist.pk, idempotency_key=key())
+
+
+@pytest.mark.parametrize("effective_date", ["garbage", "0001-01-01", "2026-13-01"])
+def test_page_approval_refuses_a_bad_posting_date_instead_of_taking_today(world, effective_date):
+    vlist = _submitted_list(world)
+    c = client_for("customs")
+    r = c.post(f"/supervision/lists/{vlist.pk}/approve/", {"idempotency_key": "k-1", "effective_date": effective_date},
+               HTTP_ACCEPT_LANGUAGE="en", follow=True)
+    assert any(effective_date in str(m) for m in r.context["messages"]), list(r.context["messages"])
+    assert VerificationList.objects.get(pk=vlist.pk).status == "submitted"
+
+
+@pytest.mark.parametrize("effective_date", ["0001-01-01", "9999-12-31"])
+def test_api_approval_refuses_a_posting_date_outside_the_window(world, effective_date):
+    vlist = _submitted_list(world)
+    before = snapshot()
+    r = post(client_for("customs"), f"/api/v1/lists/{vlist.pk}/approve", {"effective_date": effective_date},
+             HTTP_ACCEPT_LANGUAGE="en")
+    assert effective_date in refused(r, before, "effective_date", "date_out_of_window")["message"]
+
+
+@pytest.mark.parametrize("query", ["book_id=%C2%B2", "book_id=99999999999999999999999", "page=99999999999999999999"])
+def test_pages_take_odd_numbers_in_the_query_without_failing(world, query):
+    c = client_for("ent_a")
+    assert c.get(f"/supervision/lists/?{query}").status_code == 200
+    account = post_list_account(world)
+    assert c.get(f"/supervision/accounts/{account}/?{query}").status_code == 200
+
+
+def post_list_account(world) -> int:
+    from bondzone.supervision.models import StockAccount
+
+    from ..conftest import post_list
+
+    post_list(world, direction="I", lines=[(1, "2")])
+    return StockAccount.objects.values_list("pk", flat=True).first()
+
+
+@pytest.mark.parametrize("when", ["garbage", "20260101", "0001-01-01"])
+def test_cli_refuses_a_bad_posting_date_with_a_sentence(world, monkeypatch, when):
+    monkeypatch.setenv("BONDZONE_LANGUAGE", "en")
+    vlist = _submitted_list(world)
+    with pytest.raises(CommandError, match=rf"--date: .*{when}"):
+        call_command("list_action", "approve", str(vlist.pk), "--date", when, "--user", "customs")
+    assert VerificationList.objects.get(pk=vlist.pk).status == "submitted"
