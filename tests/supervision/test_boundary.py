@@ -276,3 +276,25 @@ def test_cli_refuses_a_bad_posting_date_with_a_sentence(world, monkeypatch, when
     with pytest.raises(CommandError, match=rf"--date: .*{when}"):
         call_command("list_action", "approve", str(vlist.pk), "--date", when, "--user", "customs")
     assert VerificationList.objects.get(pk=vlist.pk).status == "submitted"
+
+
+@pytest.mark.parametrize("query, field", [
+    ("/api/v1/accounts?book_id=99999999999999999999", "book_id"),
+    ("/api/v1/accounts?item_id=0", "item_id"),
+    ("/api/v1/books?enterprise_id=99999999999999999999", "enterprise_id"),
+    ("/api/v1/lists?book_id=99999999999999999999", "book_id"),
+    ("/api/v1/lists?date_from=0001-01-01", "date_from"),
+    ("/api/v1/books/{book}/stock?as_of=9999-12-31", "as_of"),
+    ("/api/v1/exports/movements?date_to=0001-01-01", "date_to"),
+    ("/api/v1/exports/balances?book_id=99999999999999999999", "book_id"),
+])
+def test_query_parameters_out_of_range_are_a_field_level_400(world, query, field):
+    r = client_for("ent_a").get(query.format(book=world.book_a.pk), HTTP_ACCEPT_LANGUAGE="en")
+    assert r.status_code == 400, r.content
+    assert field in errors(r)
+
+
+def test_movements_offset_past_the_int_range_is_a_400(world):
+    account = post_list_account(world)
+    r = client_for("ent_a").get(f"/api/v1/accounts/{account}/movements?offset=99999999999999999999")
+    assert r.status_code == 400 and "offset" in errors(r)
