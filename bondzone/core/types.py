@@ -67,6 +67,10 @@ def Code(form: re.Pattern, example: str, max_length: int = inputs.TEXT_FIELD_MAX
                      Field(max_length=max_length, description=f"e.g. {example}")]
 
 
+HSCode = Annotated[str, _refusing(lambda v: inputs.hs_code_problem(v, "")),
+                   Field(max_length=10, description="10-digit HS code (商品编码), chapters 01–97 but 77")]
+
+
 def _column(model, field_name: str):
     return model._meta.get_field(field_name)
 

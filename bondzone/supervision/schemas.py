@@ -4,7 +4,7 @@ from decimal import Decimal
 from ninja import Field, Schema
 
 from bondzone.core.domain.inputs import RECORDED, VALIDITY
-from bondzone.core.types import Code, DateIn, Id, Int, Numbered, TextOf
+from bondzone.core.types import Code, DateIn, HSCode, Id, Int, Numbered, TextOf
 
 from .domain.codes import BOOK_NUMBER, BOOK_NUMBER_EXAMPLE
 from .domain.validation import ITEM_NO_RANGE
@@ -54,7 +54,7 @@ class ItemOut(Schema):
 class ItemIn(Schema):
     item_no: ItemNo
     part_no: TextOf(BookItem, "part_no") = ""
-    hs_code: TextOf(BookItem, "hs_code")
+    hs_code: HSCode
     name_zh: TextOf(BookItem, "name_zh")
     name_en: TextOf(BookItem, "name_en") = ""
     spec: TextOf(BookItem, "spec") = ""

@@ -150,6 +150,16 @@ def test_numbered_lists_name_their_items_from_1():
     assert {p.params["value"] for p in exc.value.problems} == {"x", "10"}
 
 
+@pytest.mark.parametrize("value, code", [
+    ("0000000000", "hs_chapter_unknown"), ("7712345678", "hs_chapter_unknown"), ("9812345678", "hs_chapter_unknown"),
+    ("847130000", "bad_hs_code"), ("８４７１３０００００", "bad_hs_code"), ("8471 30000", "bad_hs_code"),
+])
+def test_hs_codes_of_no_chapter_or_form_are_refused(value, code):
+    assert inputs.hs_code_problem(value, "hs_code").code == code
+    assert inputs.hs_code_problem("0101210000", "hs_code") is None
+    assert inputs.hs_code_problem("9706100000", "hs_code") is None
+
+
 hostile_text = st.one_of(st.text(), st.text(alphabet=st.sampled_from(["\x00", "\ud800", "\udfff", "²", "a", "é"])))
 hostile_scalar = st.one_of(
     hostile_text, st.integers(min_value=-(2**80), max_value=2**80), st.floats(allow_nan=True, allow_infinity=True),

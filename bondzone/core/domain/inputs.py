@@ -87,6 +87,20 @@ def code_problem(value: str, field: str, form: re.Pattern, example: str) -> Prob
     return None
 
 
+_HS_CODE = re.compile(r"[0-9]{10}")
+# HS chapters 01–97; chapter 77 is reserved by the Harmonized System for future use
+HS_CHAPTERS = frozenset(f"{n:02d}" for n in range(1, 98) if n != 77)
+
+
+def hs_code_problem(value: str, field: str) -> Problem | None:
+    """A 10-digit 商品编码 (8-digit tariff line + 2 supplementary digits) of an existing HS chapter."""
+    if not _HS_CODE.fullmatch(value):
+        return problem(field, "bad_hs_code", value=shown(value))
+    if value[:2] not in HS_CHAPTERS:
+        return problem(field, "hs_chapter_unknown", value=value, chapter=value[:2])
+    return None
+
+
 # ---------------------------------------------------------------- integers and ids
 def int_problem(value: int, field: str, lo: int, hi: int) -> Problem | None:
     if not lo <= value <= hi:

@@ -24,9 +24,6 @@ MAX_LINES = 100_000
 # share of the expected value (our assumption: weighed legal units such as kg vary per consignment).
 LEGAL_TOLERANCE = Decimal("0.05")
 LEVY_MODES = ("1", "2", "3", "4", "5", "6", "7", "8", "9")  # 征免方式 (domain-customs.md §2.5)
-_HS = re.compile(r"^\d{10}$")
-# HS chapters 01–97; chapter 77 is reserved by the Harmonized System for future use
-HS_CHAPTERS = frozenset(f"{n:02d}" for n in range(1, 98) if n != 77)
 # 备案序号: the item_no column (PositiveIntegerField: up to INT max), numbered from 1
 ITEM_NO_RANGE = (1, inputs.INT[1])
 _DIGITS = re.compile(r"^\d+$")
@@ -116,14 +113,6 @@ def _choice(value: str, choices, field_name: str, problems: list[Problem], code:
     if value not in choices:
         problems.append(problem(field_name, code, value=value, choices=", ".join(sorted(map(str, choices)))))
     return value
-
-
-def check_hs_code(value: str, field_name: str = "hs_code") -> list[Problem]:
-    if not _HS.match(value or ""):
-        return [problem(field_name, "bad_hs_code", value=inputs.shown(value))]
-    if value[:2] not in HS_CHAPTERS:
-        return [problem(field_name, "hs_chapter_unknown", value=value, chapter=value[:2])]
-    return []
 
 
 def validate_header(data: Mapping[str, Any], book: BookInfo) -> tuple[ListHeader | None, list[Problem]]:
@@ -323,7 +312,9 @@ def validate_item(data: Mapping[str, Any]) -> tuple[dict | None, list[Problem]]:
     out: dict[str, Any] = {"item_no": _item_no(data, "item_no", problems)}
     out["part_no"] = _text(data, "part_no", 64, problems)
     out["hs_code"] = _text(data, "hs_code", 10, problems)
-    problems += check_hs_code(out["hs_code"])
+    bad_hs_code = inputs.hs_code_problem(out["hs_code"], "hs_code")
+    if bad_hs_code:
+        problems.append(bad_hs_code)
     out["name_zh"] = _text(data, "name_zh", 200, problems)
     if not out["name_zh"]:
         problems.append(problem("name_zh", "required"))
