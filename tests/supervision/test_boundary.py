@@ -298,3 +298,25 @@ def test_movements_offset_past_the_int_range_is_a_400(world):
     account = post_list_account(world)
     r = client_for("ent_a").get(f"/api/v1/accounts/{account}/movements?offset=99999999999999999999")
     assert r.status_code == 400 and "offset" in errors(r)
+
+
+@pytest.mark.parametrize("field", ["remarks", "inner_no", "declaration_no"])
+def test_import_texts_longer_than_the_column_are_refused_with_its_length(world, field):
+    limit = VerificationList._meta.get_field(field).max_length
+    before = snapshot()
+    r = upload(client_for("ent_a"), world, "l.json", json.dumps([_row(**{field: "9" * (limit + 1)})]).encode(),
+               HTTP_ACCEPT_LANGUAGE="en")
+    assert r.status_code == 400 and snapshot() == before
+    message = r.json()["errors"][0]["message"]
+    assert message.startswith(f"row 2, {field}") and str(limit) in message, message
+
+
+def test_page_form_texts_longer_than_the_column_are_refused(world):
+    limit = VerificationList._meta.get_field("remarks").max_length
+    c = client_for("ent_a")
+    r = c.post("/supervision/lists/new/", {
+        "idempotency_key": "k", "book_id": world.book_a.pk, "direction": "I", "trade_mode": "5034",
+        "remarks": "注" * (limit + 1), "line-item_no": ["1"], "line-quantity": ["1"], "line-unit": ["007"],
+        "line-value": [""], "line-currency": ["142"], "line-goods_status": ["bonded"]}, HTTP_ACCEPT_LANGUAGE="en")
+    assert r.status_code == 400 and f"At most {limit} characters" in r.content.decode()
+    assert VerificationList.objects.count() == 0
