@@ -33,7 +33,19 @@ _ERROR_RESPONSES = {
 
 
 class BondZoneAPI(NinjaAPI):
-    """The OpenAPI document names the error answers every operation can give (one `Error` schema)."""
+    """The OpenAPI document names the error answers every operation can give (one `Error` schema); a
+    validation error keeps the submitted value (ninja drops it), so the message can show it."""
+
+    def validation_error_from_error_contexts(self, error_contexts):
+        errors = []
+        for context in error_contexts:
+            model = context.model
+            for err in context.pydantic_validation_error.errors(include_url=False):
+                err["loc"] = (model.__ninja_param_source__,) + model.__ninja_flatten_map_reverse__.get(err["loc"], err["loc"])
+                if isinstance((err.get("ctx") or {}).get("error"), Exception):
+                    err["ctx"]["error"] = str(err["ctx"]["error"])
+                errors.append(err)
+        return ValidationError(errors)
 
     def get_openapi_schema(self, *args, **kwargs):
         schema = super().get_openapi_schema(*args, **kwargs)

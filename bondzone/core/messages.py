@@ -44,6 +44,8 @@ MESSAGES = {
     "idempotency_payload_differs": _("This Idempotency-Key was already used with a different payload; differs in: %(fields)s."),
     "bad_hs_code": _("HS code “%(value)s” must be exactly 10 digits."),
     "bad_code": _("“%(value)s” must be %(length)s digits."),
+    "bad_format": _("“%(value)s” is not in the required form (for example %(example)s)."),
+    "hs_chapter_unknown": _("HS code “%(value)s”: chapter %(chapter)s does not exist (chapters 01–97; 77 is reserved)."),
     "unknown_trade_mode": _("Unknown trade mode (监管方式) “%(value)s”."),
     "trade_mode_not_for_book": _("Trade mode %(value)s may not be used with a %(book_kind)s book (allowed: %(allowed)s): %(rule)s"),
     "trade_mode_direction": _("Trade mode %(mode)s %(name)s is declared only in direction %(allowed)s, not %(value)s: %(rule)s"),
@@ -128,7 +130,7 @@ MESSAGES = {
                                      "working day."),
     "calendar_day_other_year": _("%(value)s is not in %(year)s."),
     "calendar_day_twice": _("%(value)s is listed twice (first in row %(first)s)."),
-    "book_number_prefix": _("A %(kind)s book number starts with %(kind)s."),
+    "book_number_prefix": _("Book number “%(value)s”: a %(kind)s book number starts with %(kind)s."),
     "posting_before_last": _("%(value)s is before the book's last posting date %(last)s."),
     "end_before_start": _("End date %(end)s is before start date %(start)s."),
 }

@@ -1,6 +1,6 @@
 """Schema types that validate at the boundary (django-ninja / pydantic), built on core.domain.inputs.
 
-    from bondzone.core.types import Id, Text, TextOf, IntOf, DecimalOf, DateIn, Pagination, parse
+    from bondzone.core.types import Id, Text, TextOf, IntOf, DecimalOf, DateIn, Code, Numbered, Pagination, parse
     from bondzone.core.domain.inputs import PLANNED
 
     class ThingIn(Schema):
@@ -10,6 +10,8 @@
         count: IntOf(Thing, "count")             # the column's integer range (and its Min/MaxValueValidators)
         share: DecimalOf(Thing, "share")         # the column's max_digits / decimal_places
         due: DateIn(PLANNED)                     # within the window around today
+        code: Code(re.compile(r"[A-Z][0-9]{4}"), "T0110", 5)  # has the form (fullmatch, case included)
+        lines: Numbered(LineIn)                  # errors name lines[1] for the first line
 
 A failing value becomes a 400 with `errors: [{field, code, message}]` (bondzone/api.py). Page forms, the
 CLI and importers validate a mapping with the same schema through `parse(ThingIn, data)` (a DomainError
@@ -18,6 +20,7 @@ with field-level problems) or call the `collect_*` functions of core.domain.inpu
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
@@ -25,9 +28,9 @@ from typing import Annotated, Any
 from django.core.validators import MaxValueValidator, MinValueValidator
 from ninja import Field
 from ninja.pagination import LimitOffsetPagination
-from pydantic import AfterValidator, BeforeValidator
+from pydantic import AfterValidator, BeforeValidator, WrapValidator
 from pydantic import ValidationError as PydanticValidationError
-from pydantic_core import PydanticCustomError
+from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from .domain import inputs
 from .domain.errors import DomainError, Problem
@@ -56,6 +59,18 @@ def Text(max_length: int = inputs.TEXT_FIELD_MAX):  # noqa: N802 - a type factor
     return Annotated[str, _refusing(lambda v: inputs.text_problem(v, "", max_length)), Field(max_length=max_length)]
 
 
+def Code(form: re.Pattern, example: str, max_length: int = inputs.TEXT_FIELD_MAX):  # noqa: N802
+    """Text that has the form `form` (fullmatch, case included), e.g. an account book number; `example`
+    is a valid one, shown in the refusal."""
+    return Annotated[str, _refusing(lambda v: inputs.text_problem(v, "", max_length)
+                                    or inputs.code_problem(v, "", form, example)),
+                     Field(max_length=max_length, description=f"e.g. {example}")]
+
+
+HSCode = Annotated[str, _refusing(lambda v: inputs.hs_code_problem(v, "")),
+                   Field(max_length=10, description="10-digit HS code (商品编码), chapters 01–97 but 77")]
+
+
 def _column(model, field_name: str):
     return model._meta.get_field(field_name)
 
@@ -75,7 +90,9 @@ def _ascii_int(value: Any) -> Any:
 
 
 def Int(lo: int = inputs.INT[0], hi: int = inputs.INT[1]):  # noqa: N802
-    return Annotated[int, BeforeValidator(_ascii_int), Field(ge=lo, le=hi)]
+    """int in [lo, hi]; a refusal names both bounds (pydantic's ge/le would name only the one crossed)."""
+    return Annotated[int, BeforeValidator(_ascii_int), _refusing(lambda v: inputs.int_problem(v, "", lo, hi)),
+                     Field(json_schema_extra={"minimum": lo, "maximum": hi})]
 
 
 _INT_RANGES = {
@@ -106,7 +123,7 @@ def IntOf(model, field_name: str):  # noqa: N802
     return Int(*int_bounds(model, field_name))
 
 
-Id = Annotated[int, BeforeValidator(_ascii_int), Field(ge=inputs.ID_RANGE[0], le=inputs.ID_RANGE[1])]
+Id = Int(*inputs.ID_RANGE)
 
 
 def Dec(max_digits: int | None = None, decimal_places: int | None = None,  # noqa: N802
@@ -130,6 +147,27 @@ def DateIn(window: inputs.DateWindow = inputs.PLANNED):  # noqa: N802
     """A date within the window around today (core.domain.inputs.DATE_WINDOWS)."""
     return Annotated[date, _refusing(lambda v: inputs.date_problem(v, "", window)), Field(
         description=f"YYYY-MM-DD, from {window.years_before} years before today to {window.years_after} after")]
+
+
+def _numbered_from_1(value, validate):
+    try:
+        return validate(value)
+    except PydanticValidationError as exc:
+        details = []
+        for err in exc.errors(include_url=False):
+            loc = list(err["loc"])
+            if loc and isinstance(loc[0], int):
+                loc[0] += 1
+            template = err["msg"].replace("{", "{{").replace("}", "}}")
+            details.append(InitErrorDetails(type=PydanticCustomError(err["type"], template, err.get("ctx")),
+                                            loc=tuple(loc), input=err.get("input")))
+        raise PydanticValidationError.from_exception_data(exc.title, details) from None
+
+
+def Numbered(item):  # noqa: N802
+    """list[item] whose errors name the items from 1 (`lines[1]` is the first line), as the domain numbers
+    the lines of a document (a list's line 1, an import's row 2)."""
+    return Annotated[list[item], WrapValidator(_numbered_from_1)]
 
 
 class Pagination(LimitOffsetPagination):

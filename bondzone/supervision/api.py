@@ -1,13 +1,12 @@
 """REST endpoints of the account book: thin wrappers over selectors and services."""
 
-from datetime import date
-
 from django.http import HttpRequest, HttpResponse
 from ninja import File, Form, Header, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from bondzone.core.types import Pagination
+from bondzone.core.domain.inputs import INT, QUERY
+from bondzone.core.types import DateIn, Id, Int, Pagination, Text
 
 from bondzone.core.http import actor
 
@@ -23,7 +22,7 @@ IdemKey = Header(None, alias="Idempotency-Key", description="Client-chosen key; 
 
 @router.get("/books", response=list[BookOut], summary="List account books")
 @paginate(Pagination)
-def list_books(request: HttpRequest, enterprise_id: int | None = None, q: str = ""):
+def list_books(request: HttpRequest, enterprise_id: Id | None = None, q: Text(100) = ""):
     return selectors.books(actor(request), enterprise_id=enterprise_id, q=q)
 
 
@@ -39,7 +38,7 @@ def get_book(request: HttpRequest, book_id: int):
 
 @router.get("/books/{book_id}/items", response=list[ItemOut], summary="Items of a book")
 @paginate(Pagination)
-def list_items(request: HttpRequest, book_id: int, q: str = ""):
+def list_items(request: HttpRequest, book_id: int, q: Text(100) = ""):
     selectors.book(actor(request), book_id)
     return selectors.items(actor(request), book_id, q=q)
 
@@ -50,7 +49,7 @@ def add_item(request: HttpRequest, book_id: int, payload: ItemIn):
 
 
 @router.get("/books/{book_id}/stock", response=list[StockAsOfOut], summary="Stock of a book as of a date")
-def stock_as_of(request: HttpRequest, book_id: int, as_of: date | None = None):
+def stock_as_of(request: HttpRequest, book_id: int, as_of: DateIn(QUERY) | None = None):
     from django.utils import timezone
 
     rows = selectors.stock_as_of(actor(request), book_id, as_of or timezone.localdate())
@@ -63,15 +62,15 @@ def stock_as_of(request: HttpRequest, book_id: int, as_of: date | None = None):
 
 @router.get("/accounts", response=list[AccountOut], summary="Stock accounts (balances)")
 @paginate(Pagination)
-def list_accounts(request: HttpRequest, book_id: int | None = None, item_id: int | None = None,
+def list_accounts(request: HttpRequest, book_id: Id | None = None, item_id: Id | None = None,
                   goods_status: str = "", nonzero: bool = False):
     return selectors.accounts(actor(request), book_id=book_id, item_id=item_id, goods_status=goods_status,
                               nonzero=nonzero)
 
 
 @router.get("/accounts/{account_id}/movements", response=MovementsOut, summary="Movements with running balance")
-def account_movements(request: HttpRequest, account_id: int, offset: int = 0, limit: int = 50,
-                      date_from: date | None = None, date_to: date | None = None):
+def account_movements(request: HttpRequest, account_id: int, offset: Int(0, INT[1]) = 0, limit: Int() = 50,
+                      date_from: DateIn(QUERY) | None = None, date_to: DateIn(QUERY) | None = None):
     limit = max(1, min(limit, 500))
     acc, rows, total, opening = selectors.movements(actor(request), account_id, offset=max(offset, 0), limit=limit,
                                                     date_from=date_from, date_to=date_to)
@@ -80,8 +79,8 @@ def account_movements(request: HttpRequest, account_id: int, offset: int = 0, li
 
 @router.get("/lists", response=list[ListOut], summary="Verification lists")
 @paginate(Pagination)
-def list_lists(request: HttpRequest, status: str = "", book_id: int | None = None, direction: str = "",
-               q: str = "", date_from: date | None = None, date_to: date | None = None):
+def list_lists(request: HttpRequest, status: str = "", book_id: Id | None = None, direction: str = "",
+               q: Text(100) = "", date_from: DateIn(QUERY) | None = None, date_to: DateIn(QUERY) | None = None):
     return selectors.lists(actor(request), status=status, book_id=book_id, direction=direction, q=q,
                            date_from=date_from, date_to=date_to)
 
@@ -95,7 +94,7 @@ def create_list(request: HttpRequest, payload: ListIn, idempotency_key: str | No
 
 
 @router.post("/lists/import", response={201: ImportOut}, summary="Import lists from CSV, XLSX or JSON")
-def import_lists(request: HttpRequest, book_id: int = Form(...), file: UploadedFile = File(...),
+def import_lists(request: HttpRequest, book_id: Id = Form(...), file: UploadedFile = File(...),
                  format: str = Form(""), idempotency_key: str | None = IdemKey):
     fmt = (format or imports.guess_format(file.name or "")).lower()
     ids = imports.import_lists(actor=actor(request), book_id=book_id, stream=file.file, fmt=fmt,
@@ -184,12 +183,12 @@ def _download(body: bytes, fmt: str, name: str) -> HttpResponse:
 
 
 @router.get("/exports/balances", summary="Export balances (csv, xlsx, json)")
-def export_balances(request: HttpRequest, book_id: int | None = None, format: str = "csv"):
+def export_balances(request: HttpRequest, book_id: Id | None = None, format: str = "csv"):
     return _download(exports.balances(actor(request), book_id=book_id, fmt=format), format, "balances")
 
 
 @router.get("/exports/movements", summary="Export movements (csv, xlsx, json)")
-def export_movements(request: HttpRequest, book_id: int | None = None, date_from: date | None = None,
-                     date_to: date | None = None, format: str = "csv"):
+def export_movements(request: HttpRequest, book_id: Id | None = None, date_from: DateIn(QUERY) | None = None,
+                     date_to: DateIn(QUERY) | None = None, format: str = "csv"):
     body = exports.movements(actor(request), book_id=book_id, date_from=date_from, date_to=date_to, fmt=format)
     return _download(body, format, "movements")

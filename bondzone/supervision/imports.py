@@ -33,36 +33,40 @@ REQUIRED = ("inner_no", "direction", "trade_mode", "item_no", "quantity", "unit"
 MAX_PROBLEMS = 1000
 
 
-def _rows_csv(stream: BinaryIO) -> Iterator[dict]:
+def _rows_csv(stream: BinaryIO) -> Iterator[tuple[int, dict]]:
     text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
-    yield from csv.DictReader(text)
+    records = csv.reader(text)
+    header = next(records, [])
+    for row_no, values in enumerate(records, start=2):  # a record spanning lines (a quoted newline) is one row
+        if any(v.strip() for v in values):
+            yield row_no, {h: (values[i] if i < len(values) else "") for i, h in enumerate(header)}
 
 
-def _rows_xlsx(stream: BinaryIO) -> Iterator[dict]:
+def _rows_xlsx(stream: BinaryIO) -> Iterator[tuple[int, dict]]:
     from openpyxl import load_workbook
 
     wb = load_workbook(stream, read_only=True, data_only=True)
     try:
         rows = wb.worksheets[0].iter_rows(values_only=True)
         header = [str(c).strip() if c is not None else "" for c in next(rows, [])]
-        for values in rows:
+        for row_no, values in enumerate(rows, start=2):
             if values is None or all(v is None or v == "" for v in values):
                 continue
-            yield {h: ("" if v is None else v) for h, v in zip(header, values, strict=False) if h}
+            yield row_no, {h: ("" if v is None else v) for h, v in zip(header, values, strict=False) if h}
     finally:
         wb.close()
 
 
-def _rows_json(stream: BinaryIO) -> Iterator[dict]:
+def _rows_json(stream: BinaryIO) -> Iterator[tuple[int, dict]]:
     data = json.load(stream)
     if isinstance(data, dict):
         data = data.get("rows", data.get("lines"))
     if not isinstance(data, list):
         raise ValueError("expected a list of row objects (or {\"rows\": [...]})")
-    for row in data:
+    for row_no, row in enumerate(data, start=2):  # numbered as the same rows under a header row in a sheet
         if not isinstance(row, dict):
             raise ValueError("every row must be an object")
-        yield row
+        yield row_no, row
 
 
 READERS = {"csv": _rows_csv, "xlsx": _rows_xlsx, "json": _rows_json}
@@ -84,16 +88,16 @@ def parse(book: AccountBook, stream: BinaryIO, fmt: str):
     items, _ = items_of(book)
     groups: dict[str, dict] = {}
     problems: list[Problem] = []
-    row_no = 1  # header row is row 1 for csv/xlsx; json rows count from 2 the same way
     total = 0
+    columns_checked = False
     try:
-        for raw in READERS[fmt](stream):
-            row_no += 1
+        for row_no, raw in READERS[fmt](stream):
             row = {str(k).strip(): v for k, v in raw.items() if k is not None}
-            if row_no == 2:
+            if not columns_checked:
                 missing = [c for c in REQUIRED if c not in row]
                 if missing:
                     raise DomainError(problem("file", "missing_columns", columns=", ".join(missing)))
+                columns_checked = True
             inner_no = str(row.get("inner_no") or "").strip()
             if not inner_no:
                 problems.append(_row_problem(row_no, problem("inner_no", "required")))

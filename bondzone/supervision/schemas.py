@@ -3,6 +3,16 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
+from bondzone.core.domain.inputs import RECORDED, VALIDITY
+from bondzone.core.types import Code, DateIn, HSCode, Id, Int, Numbered, TextOf
+
+from .domain.codes import BOOK_NUMBER, BOOK_NUMBER_EXAMPLE
+from .domain.validation import ITEM_NO_RANGE
+from .models import AccountBook, BookItem, PostingEvent, VerificationList
+
+ItemNo = Int(*ITEM_NO_RANGE)  # 备案序号
+Reason = TextOf(VerificationList, "reject_reason")
+
 
 class BookOut(Schema):
     id: int
@@ -16,11 +26,11 @@ class BookOut(Schema):
 
 
 class BookIn(Schema):
-    enterprise_id: int
-    number: str = Field(max_length=20)
-    kind: str = Field(max_length=1)
-    valid_from: date
-    valid_until: date
+    enterprise_id: Id
+    number: Code(BOOK_NUMBER, BOOK_NUMBER_EXAMPLE, AccountBook._meta.get_field("number").max_length)
+    kind: TextOf(AccountBook, "kind")
+    valid_from: DateIn(VALIDITY)
+    valid_until: DateIn(VALIDITY)
 
 
 class ItemOut(Schema):
@@ -42,21 +52,21 @@ class ItemOut(Schema):
 
 
 class ItemIn(Schema):
-    item_no: int
-    part_no: str = ""
-    hs_code: str
-    name_zh: str
-    name_en: str = ""
-    spec: str = ""
-    kind: str = "I"
-    declared_unit: str
-    legal_unit: str
+    item_no: ItemNo
+    part_no: TextOf(BookItem, "part_no") = ""
+    hs_code: HSCode
+    name_zh: TextOf(BookItem, "name_zh")
+    name_en: TextOf(BookItem, "name_en") = ""
+    spec: TextOf(BookItem, "spec") = ""
+    kind: TextOf(BookItem, "kind") = "I"
+    declared_unit: TextOf(BookItem, "declared_unit")
+    legal_unit: TextOf(BookItem, "legal_unit")
     legal_factor: Decimal | None = None
-    second_unit: str = ""
+    second_unit: TextOf(BookItem, "second_unit") = ""
     second_factor: Decimal | None = None
-    currency: str = "142"
+    currency: TextOf(BookItem, "currency") = "142"
     unit_price: Decimal = Decimal(0)
-    origin_country: str = ""
+    origin_country: TextOf(BookItem, "origin_country") = ""
 
 
 class AccountOut(Schema):
@@ -104,7 +114,7 @@ class StockAsOfOut(Schema):
 
 
 class LineIn(Schema):
-    item_no: int
+    item_no: ItemNo
     quantity: Decimal  # 申报数量, in `unit` (any unit of the item; the book converts through its factors)
     unit: str
     legal_quantity: Decimal | None = None  # 法定数量; computed from the item's factor when missing
@@ -128,22 +138,22 @@ class ListCorrectIn(Schema):
     trade_mode: str
     list_type: str = "0"
     item_kind: str = "I"
-    declaration_no: str = ""
-    inner_no: str = ""
-    remarks: str = ""
-    related_no: str = ""  # 关联清单编号: the other list of a 区内流转 / 区间流转 pair
-    lines: list[LineIn]
+    declaration_no: TextOf(VerificationList, "declaration_no") = ""
+    inner_no: TextOf(VerificationList, "inner_no") = ""
+    remarks: TextOf(VerificationList, "remarks") = ""
+    related_no: TextOf(VerificationList, "related_no") = ""  # 关联清单编号: the other list of a 区内流转 / 区间流转 pair
+    lines: Numbered(LineIn)
 
 
 class ListIn(ListCorrectIn):
-    book_id: int
+    book_id: Id
 
 
 class ChangeIn(Schema):
     """变更 of an approved list before posting: any of trade_mode, declaration_no, inner_no, remarks."""
 
     changes: dict[str, str]
-    reason: str
+    reason: Reason
 
 
 class LineOut(Schema):
@@ -204,16 +214,16 @@ class ListDetailOut(ListOut):
 
 
 class ApproveIn(Schema):
-    effective_date: date | None = None
+    effective_date: DateIn(RECORDED) | None = None
 
 
 class RejectIn(Schema):
-    reason: str
+    reason: Reason
 
 
 class ReverseIn(Schema):
-    reason: str
-    effective_date: date | None = None
+    reason: Reason
+    effective_date: DateIn(RECORDED) | None = None
 
 
 class ImportOut(Schema):
@@ -224,9 +234,9 @@ class ImportOut(Schema):
 class PassIn(Schema):
     """The goods of an approved list passed (all that is still reserved, or `shares`: line -> quantity)."""
 
-    event_id: str = ""  # unique per passage; "" = derived from the Idempotency-Key
+    event_id: TextOf(PostingEvent, "event_id") = ""  # unique per passage; "" = derived from the Idempotency-Key
     shares: dict[int, Decimal] | None = None
-    effective_date: date | None = None
+    effective_date: DateIn(RECORDED) | None = None
 
 
 class PassOut(Schema):
@@ -236,7 +246,7 @@ class PassOut(Schema):
 
 
 class CancelIn(Schema):
-    reason: str
+    reason: Reason
 
 
 class ReservationOut(Schema):

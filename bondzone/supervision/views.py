@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from bondzone.core.domain import inputs
 from bondzone.core.domain.errors import DomainError, problem
 from bondzone.core.web import page, actor, errors_of, new_idempotency_key, page_of
 
@@ -23,10 +24,17 @@ LINE_FIELDS = ("item_no", "quantity", "unit", "legal_quantity", "value", "curren
 
 
 def _date(raw: str | None) -> date | None:
-    try:
-        return date.fromisoformat(raw) if raw else None
-    except ValueError:
-        return None
+    """A filter date (QUERY window); a malformed one filters nothing."""
+    return inputs.collect_date(raw, "date", [], window=inputs.QUERY)
+
+
+def _posting_date(post) -> date | None:
+    """The posting date of an action form: a malformed date is refused, not replaced by today."""
+    problems = []
+    when = inputs.collect_date(post.get("effective_date"), "effective_date", problems, window=inputs.RECORDED)
+    if problems:
+        raise DomainError(problems)
+    return when
 
 
 @page
@@ -76,11 +84,8 @@ def stock_as_of(request, book_id: int):
 @page
 def account_movements(request, account_id: int):
     a = actor(request)
-    try:
-        page_no = max(1, int(request.GET.get("page", "1")))
-    except ValueError:
-        page_no = 1
     per = 50
+    page_no = inputs.collect_int(request.GET.get("page"), "page", [], lo=1, hi=inputs.INT[1] // per) or 1
     date_from, date_to = _date(request.GET.get("date_from")), _date(request.GET.get("date_to"))
     acc, rows, total, opening = selectors.movements(a, account_id, offset=(page_no - 1) * per, limit=per,
                                                     date_from=date_from, date_to=date_to)
@@ -99,7 +104,7 @@ def list_index(request):
         "q": request.GET.get("q", "").strip(),
     }
     book_id = request.GET.get("book_id")
-    qs = selectors.lists(a, book_id=int(book_id) if (book_id or "").isdigit() else None, **f)
+    qs = selectors.lists(a, book_id=inputs.as_id(book_id), **f)
     page, prefix = page_of(request, qs)
     return render(request, "supervision/list_index.html", {
         "page": page, "querystring_prefix": prefix, "f": f, "statuses": [s.value for s in ListStatus],
@@ -208,7 +213,7 @@ def list_create(request):
     data["lines"] = _lines_from_post(post)
     book_id = post.get("book_id", "")
     try:
-        vlist = services.create_list(actor=a, book_id=int(book_id) if book_id.isdigit() else 0, data=data,
+        vlist = services.create_list(actor=a, book_id=inputs.as_id(book_id) or 0, data=data,
                                      idempotency_key=post.get("idempotency_key"))
     except DomainError as exc:
         ctx = _form_context(a, {**data, "book_id": book_id, "lines": data["lines"] or [{}]}, errors_of(exc))
@@ -238,7 +243,7 @@ def list_import(request):
             if upload is None:
                 raise DomainError(problem("file", "required"))
             fmt = request.POST.get("format") or imports.guess_format(upload.name)
-            ids = imports.import_lists(actor=a, book_id=int(book_id) if book_id.isdigit() else 0, stream=upload,
+            ids = imports.import_lists(actor=a, book_id=inputs.as_id(book_id) or 0, stream=upload,
                                        fmt=fmt, idempotency_key=request.POST.get("idempotency_key"))
         except DomainError as exc:
             ctx["errors"] = errors_of(exc)
@@ -270,11 +275,11 @@ def list_detail(request, list_id: int):
 ACTIONS = {
     "submit": lambda a, pk, p: services.submit_list(actor=a, list_id=pk, idempotency_key=p.get("idempotency_key")),
     "approve": lambda a, pk, p: services.approve_list(actor=a, list_id=pk, idempotency_key=p.get("idempotency_key"),
-                                                      effective_date=_date(p.get("effective_date"))),
+                                                      effective_date=_posting_date(p)),
     "reject": lambda a, pk, p: services.reject_list(actor=a, list_id=pk, reason=p.get("reason", "")),
     "reverse": lambda a, pk, p: services.reverse_list(actor=a, list_id=pk, reason=p.get("reason", ""),
                                                       idempotency_key=p.get("idempotency_key"),
-                                                      effective_date=_date(p.get("effective_date"))),
+                                                      effective_date=_posting_date(p)),
     "delete": lambda a, pk, p: services.delete_list(actor=a, list_id=pk),
     "withdraw": lambda a, pk, p: services.withdraw_list(actor=a, list_id=pk),
     "cancel": lambda a, pk, p: services.cancel_list(actor=a, list_id=pk, reason=p.get("reason", ""),

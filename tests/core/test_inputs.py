@@ -3,6 +3,7 @@ field-level problem, never an exception, and every accepted value fits its colum
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -14,7 +15,7 @@ from bondzone.core.domain import inputs
 from bondzone.core.domain.errors import DomainError
 from bondzone.core.models import Enterprise, Zone
 from bondzone.supervision.models import BookItem
-from bondzone.core.types import DateIn, DecimalOf, Id, IntOf, TextOf, parse
+from bondzone.core.types import Code, DateIn, DecimalOf, Id, Int, IntOf, Numbered, TextOf, parse
 
 TODAY = date(2026, 6, 1)
 
@@ -115,6 +116,48 @@ def test_int_of_reads_the_column_range():
         parse(ItemNo, {"item_no": 2**31})
     assert exc.value.problems[0].code == "out_of_range"
     assert parse(ItemNo, {"item_no": 2**31 - 1}).item_no == 2**31 - 1
+
+
+def test_an_int_refusal_names_both_bounds_and_the_value():
+    with pytest.raises(DomainError) as exc:
+        parse(ItemNo, {"item_no": -5})
+    assert exc.value.problems[0].params == {"value": "-5", "min": "0", "max": str(2**31 - 1)}
+
+
+class Numbers(Schema):
+    code: Code(re.compile(r"[A-Z][0-9]{4}"), "T0110", 5)
+    count: Int(1, 9) = 1
+
+
+class Document(Schema):
+    lines: Numbered(Numbers)
+
+
+@pytest.mark.parametrize("value", ["t0110", "T011", "T01100", "T01 0", "\x00"])
+def test_code_refuses_another_form_and_shows_the_value(value):
+    with pytest.raises(DomainError) as exc:
+        parse(Numbers, {"code": value})
+    assert exc.value.problems[0].field == "code"
+    assert exc.value.problems[0].code in ("bad_format", "too_long", "nul_character")
+    assert parse(Numbers, {"code": "T0110"}).code == "T0110"
+
+
+def test_numbered_lists_name_their_items_from_1():
+    with pytest.raises(DomainError) as exc:
+        parse(Document, {"lines": [{"code": "T0110"}, {"code": "x", "count": 10}]})
+    assert {(p.field, p.code) for p in exc.value.problems} == {("lines[2].code", "bad_format"),
+                                                               ("lines[2].count", "out_of_range")}
+    assert {p.params["value"] for p in exc.value.problems} == {"x", "10"}
+
+
+@pytest.mark.parametrize("value, code", [
+    ("0000000000", "hs_chapter_unknown"), ("7712345678", "hs_chapter_unknown"), ("9812345678", "hs_chapter_unknown"),
+    ("847130000", "bad_hs_code"), ("８４７１３０００００", "bad_hs_code"), ("8471 30000", "bad_hs_code"),
+])
+def test_hs_codes_of_no_chapter_or_form_are_refused(value, code):
+    assert inputs.hs_code_problem(value, "hs_code").code == code
+    assert inputs.hs_code_problem("0101210000", "hs_code") is None
+    assert inputs.hs_code_problem("9706100000", "hs_code") is None
 
 
 hostile_text = st.one_of(st.text(), st.text(alphabet=st.sampled_from(["\x00", "\ud800", "\udfff", "²", "a", "é"])))

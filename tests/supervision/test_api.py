@@ -102,7 +102,7 @@ BAD_LISTS = [
     ("unknown item", {"lines": [{"item_no": 99, "quantity": "1", "unit": "007"}]}, "lines[1].item_no"),
     ("negative quantity", {"lines": [{"item_no": 1, "quantity": "-5", "unit": "007"}]}, "lines[1].quantity"),
     ("zero quantity", {"lines": [{"item_no": 1, "quantity": "0", "unit": "007"}]}, "lines[1].quantity"),
-    ("non-numeric quantity", {"lines": [{"item_no": 1, "quantity": "ten", "unit": "007"}]}, "lines[0].quantity"),
+    ("non-numeric quantity", {"lines": [{"item_no": 1, "quantity": "ten", "unit": "007"}]}, "lines[1].quantity"),
     ("fractional pieces", {"lines": [{"item_no": 1, "quantity": "1.5", "unit": "007"}]}, "lines[1].quantity"),
     ("wrong unit", {"lines": [{"item_no": 1, "quantity": "1", "unit": "035"}]}, "lines[1].unit"),
     ("unknown unit", {"lines": [{"item_no": 1, "quantity": "1", "unit": "XYZ"}]}, "lines[1].unit"),

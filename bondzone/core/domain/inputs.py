@@ -32,7 +32,8 @@ TEXT_FIELD_MAX = 20000  # unbounded TextField columns still get a limit at the b
 _ASCII_INT = re.compile(r"[+-]?[0-9]+")
 
 
-def _blank(value: Any) -> bool:
+def is_blank(value: Any) -> bool:
+    """Not given: None, or text of nothing but spaces."""
     return value is None or (isinstance(value, str) and value.strip() == "")
 
 
@@ -78,6 +79,28 @@ def collect_text(value: Any, field: str, problems: list[Problem], *, max_length:
     return value
 
 
+def code_problem(value: str, field: str, form: re.Pattern, example: str) -> Problem | None:
+    """A code (a book number, a registration number …) that does not have its `form` (a fullmatch, case
+    included: a lowercase number is not silently upper-cased); `example` shows a valid one."""
+    if not form.fullmatch(value):
+        return problem(field, "bad_format", value=shown(value), example=example)
+    return None
+
+
+_HS_CODE = re.compile(r"[0-9]{10}")
+# HS chapters 01–97; chapter 77 is reserved by the Harmonized System for future use
+HS_CHAPTERS = frozenset(f"{n:02d}" for n in range(1, 98) if n != 77)
+
+
+def hs_code_problem(value: str, field: str) -> Problem | None:
+    """A 10-digit 商品编码 (8-digit tariff line + 2 supplementary digits) of an existing HS chapter."""
+    if not _HS_CODE.fullmatch(value):
+        return problem(field, "bad_hs_code", value=shown(value))
+    if value[:2] not in HS_CHAPTERS:
+        return problem(field, "hs_chapter_unknown", value=value, chapter=value[:2])
+    return None
+
+
 # ---------------------------------------------------------------- integers and ids
 def int_problem(value: int, field: str, lo: int, hi: int) -> Problem | None:
     if not lo <= value <= hi:
@@ -98,7 +121,7 @@ def parse_int(value: Any) -> int | None:
 
 def _collect(value: Any, field: str, problems: list[Problem], required: bool, parse, bad_code: str, check):
     """Blank: None (or `required`); unparseable: `bad_code`; parsed: the problem `check` finds, or the value."""
-    if _blank(value):
+    if is_blank(value):
         if required:
             problems.append(problem(field, "required"))
         return None

@@ -7,6 +7,7 @@ the notes give none (marked in docs/glossary.md).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -56,6 +57,12 @@ class EntryKind(StrEnum):
 class BookKind(StrEnum):
     LOGISTICS = "T"  # 物流账册
     PROCESSING = "H"  # 加工账册
+
+
+# 账册编号 (docs/domain-customs.md §2.2, §9.2, structure unconfirmed by GACC): the book type letter, the 4-digit
+# customs district code, then 7 characters: observed T5165W000469 (W + 6 digits) and H22161000002 (7 digits).
+BOOK_NUMBER = re.compile(r"[TH][0-9]{4}[0-9A-Z][0-9]{6}")
+BOOK_NUMBER_EXAMPLE = "T0110W000001"
 
 
 class ItemKind(StrEnum):

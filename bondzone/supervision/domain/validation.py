@@ -12,6 +12,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
+from bondzone.core.domain import inputs
 from bondzone.core.domain.errors import Problem, problem
 from bondzone.core.domain.quantity import check_money, check_quantity, parse_decimal
 
@@ -23,7 +24,8 @@ MAX_LINES = 100_000
 # share of the expected value (our assumption: weighed legal units such as kg vary per consignment).
 LEGAL_TOLERANCE = Decimal("0.05")
 LEVY_MODES = ("1", "2", "3", "4", "5", "6", "7", "8", "9")  # 征免方式 (domain-customs.md §2.5)
-_HS = re.compile(r"^\d{10}$")
+# 备案序号: the item_no column (PositiveIntegerField: up to INT max), numbered from 1
+ITEM_NO_RANGE = (1, inputs.INT[1])
 _DIGITS = re.compile(r"^\d+$")
 
 
@@ -99,21 +101,18 @@ class ListLine:
 
 
 def _text(data: Mapping[str, Any], name: str, max_len: int, problems: list[Problem], prefix: str = "") -> str:
-    raw = data.get(name)
-    value = "" if raw is None else str(raw).strip()
-    if len(value) > max_len:
-        problems.append(problem(prefix + name, "too_long", max=max_len))
-    return value
+    return inputs.collect_text(data.get(name), prefix + name, problems, max_length=max_len)
+
+
+def _item_no(data: Mapping[str, Any], field_name: str, problems: list[Problem]) -> int | None:
+    return inputs.collect_int(data.get("item_no"), field_name, problems, lo=ITEM_NO_RANGE[0], hi=ITEM_NO_RANGE[1],
+                              required=True)
 
 
 def _choice(value: str, choices, field_name: str, problems: list[Problem], code: str = "bad_choice") -> str:
     if value not in choices:
         problems.append(problem(field_name, code, value=value, choices=", ".join(sorted(map(str, choices)))))
     return value
-
-
-def check_hs_code(value: str, field_name: str = "hs_code") -> list[Problem]:
-    return [] if _HS.match(value or "") else [problem(field_name, "bad_hs_code", value=value)]
 
 
 def validate_header(data: Mapping[str, Any], book: BookInfo) -> tuple[ListHeader | None, list[Problem]]:
@@ -150,15 +149,7 @@ def validate_line(
     prefix: str,
 ) -> tuple[ListLine | None, list[Problem]]:
     problems: list[Problem] = []
-    raw_item = data.get("item_no")
-    item_no: int | None = None
-    try:
-        if isinstance(raw_item, bool) or raw_item in (None, ""):
-            raise ValueError
-        item_no = int(str(raw_item).strip())
-    except ValueError:
-        problems.append(problem(prefix + "item_no", "not_an_integer" if raw_item not in (None, "") else "required",
-                                value=str(raw_item)))
+    item_no = _item_no(data, prefix + "item_no", problems)
     item = items.get(item_no) if item_no is not None else None
     if item_no is not None and item is None:
         problems.append(problem(prefix + "item_no", "unknown_item", value=item_no, book=book.number))
@@ -172,10 +163,12 @@ def validate_line(
     elif item is not None and unit not in item.units:
         problems.append(problem(prefix + "unit", "wrong_unit", value=unit, item=item_no, allowed=", ".join(item.units)))
 
-    quantity, p = parse_decimal(data.get("quantity"), prefix + "quantity")
+    quantity, p = None, problem(prefix + "quantity", "required")
+    if not inputs.is_blank(data.get("quantity")):
+        quantity, p = parse_decimal(data.get("quantity"), prefix + "quantity")
     if p:
         problems.append(p)
-    elif quantity is not None:
+    else:
         scale = UNITS[unit].scale if unit in UNITS else 5
         problems += check_quantity(quantity, scale, prefix + "quantity")
 
@@ -316,18 +309,12 @@ def validate_list(
 def validate_item(data: Mapping[str, Any]) -> tuple[dict | None, list[Problem]]:
     """A book item record (底账): the fields of docs/domain-customs.md §2.3 that we keep."""
     problems: list[Problem] = []
-    out: dict[str, Any] = {}
-    raw_no = data.get("item_no")
-    try:
-        out["item_no"] = int(str(raw_no).strip())
-        if out["item_no"] <= 0:
-            raise ValueError
-    except (TypeError, ValueError):
-        problems.append(problem("item_no", "not_an_integer" if raw_no not in (None, "") else "required",
-                                value=str(raw_no)))
+    out: dict[str, Any] = {"item_no": _item_no(data, "item_no", problems)}
     out["part_no"] = _text(data, "part_no", 64, problems)
     out["hs_code"] = _text(data, "hs_code", 10, problems)
-    problems += check_hs_code(out["hs_code"])
+    bad_hs_code = inputs.hs_code_problem(out["hs_code"], "hs_code")
+    if bad_hs_code:
+        problems.append(bad_hs_code)
     out["name_zh"] = _text(data, "name_zh", 200, problems)
     if not out["name_zh"]:
         problems.append(problem("name_zh", "required"))

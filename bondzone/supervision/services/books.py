@@ -9,11 +9,13 @@ from django.db import transaction
 
 from bondzone.core import audit
 from bondzone.core.actor import Actor
+from bondzone.core.domain import inputs
 from bondzone.core.domain.errors import DomainError, problem
+from bondzone.core.domain.inputs import VALIDITY
 from bondzone.core.models import Enterprise
 from bondzone.core.scoping import get_scoped
 
-from ..domain.codes import BookKind
+from ..domain.codes import BOOK_NUMBER, BOOK_NUMBER_EXAMPLE, BookKind
 from ..domain.validation import BookInfo, ItemInfo, validate_item
 from ..models import AccountBook, BookItem
 
@@ -45,16 +47,19 @@ def create_book(
 ) -> AccountBook:
     actor.require("supervision.add_book")
     problems = []
-    number = (number or "").strip().upper()
-    if not (number and len(number) <= 20 and number.isalnum()):
-        problems.append(problem("number", "bad_code", value=number, length="1–20"))
+    number = (number or "").strip()
+    bad_number = inputs.code_problem(number, "number", BOOK_NUMBER, BOOK_NUMBER_EXAMPLE)
+    if bad_number:
+        problems.append(bad_number)
     elif AccountBook.objects.filter(number=number).exists():
         problems.append(problem("number", "duplicate_value", value=number))
     if kind not in [k.value for k in BookKind]:
         problems.append(problem("kind", "bad_choice", value=kind, choices="T, H"))
-    elif number and number[0] != kind:
-        problems.append(problem("number", "book_number_prefix", kind=kind))
-    if valid_from and valid_until and valid_until < valid_from:
+    elif not bad_number and number[0] != kind:
+        problems.append(problem("number", "book_number_prefix", value=number, kind=kind))
+    problems += [p for p in (inputs.date_problem(valid_from, "valid_from", VALIDITY),
+                             inputs.date_problem(valid_until, "valid_until", VALIDITY)) if p]
+    if valid_until < valid_from:
         problems.append(problem("valid_until", "end_before_start", start=valid_from, end=valid_until))
     try:
         enterprise = get_scoped(Enterprise, actor, enterprise_id)

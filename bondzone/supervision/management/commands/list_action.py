@@ -1,8 +1,8 @@
-from datetime import date
-
 from django.core.management.base import CommandError
 
 from bondzone.core.commands import ServiceCommand
+from bondzone.core.domain import inputs
+from bondzone.core.domain.errors import DomainError
 from bondzone.core.web import new_idempotency_key
 from bondzone.supervision import services
 
@@ -24,10 +24,10 @@ class Command(ServiceCommand):
         parser.add_argument("--event-id", default="", help="pass: the passage's event id (default: from the key)")
 
     def run(self, actor, **o):
-        try:
-            when = date.fromisoformat(o["date"]) if o["date"] else None
-        except ValueError:
-            raise CommandError(f"--date {o['date']!r} is not a date (YYYY-MM-DD).") from None
+        problems = []
+        when = inputs.collect_date(o["date"], "--date", problems, window=inputs.RECORDED)
+        if problems:
+            raise DomainError(problems)
         key = o["idempotency_key"] or new_idempotency_key()
         pk, action = o["list_id"], o["action"]
         if action == "pass":
