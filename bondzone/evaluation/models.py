@@ -93,6 +93,10 @@ IMPUTE_CHOICES = [
 # Assumed (GACC publishes no rule): the JRC practice of a data-availability threshold of about two thirds
 # (e.g. the Global Innovation Index), so no zone is scored on a few surviving indicators.
 DEFAULT_MIN_COVERAGE = Decimal("66.6667")
+OUTLIER_CHOICES = [
+    ("winsorise_log", _("winsorise up to 5 points, else log (|skewness| > 2 and kurtosis > 3.5)")),
+    ("none", _("none: values as reported")),
+]
 
 
 class Framework(models.Model):
@@ -109,6 +113,8 @@ class Framework(models.Model):
     min_coverage = models.DecimalField(
         _("minimum data coverage (%)"), max_digits=7, decimal_places=4, default=DEFAULT_MIN_COVERAGE,
         help_text=_("a zone reporting a smaller share of the indicators is not rated"))
+    outliers = models.CharField(_("outlier treatment"), max_length=16, default="winsorise_log",
+                                choices=OUTLIER_CHOICES)
     class_bands = models.JSONField(_("class bands"), default=list,
                                    help_text=_("[[class, cumulative top share %], …], the last share is 100"))
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
@@ -196,6 +202,8 @@ class EvaluationRun(models.Model):
     draws = models.PositiveIntegerField(_("Monte Carlo draws"), default=1000)
     seed = models.BigIntegerField(_("seed"), default=0)
     result_hash = models.CharField(max_length=64)
+    # indicator -> {"method", "points", "skewness", "kurtosis"}: the outliers this run treated
+    treatments = models.JSONField(default=dict)
     zone_count = models.PositiveIntegerField(default=0)
     synthetic = models.BooleanField(_("includes synthetic data"), default=False)
     public = models.BooleanField(_("public"), default=False)

@@ -65,6 +65,7 @@ class FrameworkOut(Schema):
     aggregation: str
     impute: str
     min_coverage: Decimal
+    outliers: str
     class_bands: list
     locked: bool
 
@@ -135,6 +136,7 @@ class SettingsIn(Schema):
     aggregation: Text(12) | None = None
     impute: Text(8) | None = None
     min_coverage: Text(40) | None = None
+    outliers: Text(16) | None = None
     class_bands: list[list[Text(40)]] | None = None
 
 

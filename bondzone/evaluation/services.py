@@ -30,7 +30,7 @@ from bondzone.core.scoping import get_scoped
 from .domain import framework as fw
 from .domain import tradestats
 from .domain.derive import derive_values
-from .domain.engine import IMPUTES, Params, ZoneInput, evaluate, validate_params
+from .domain.engine import IMPUTES, OUTLIER_RULES, Params, ZoneInput, evaluate, validate_params
 from .domain.series import SERIES
 from .domain.uncertainty import rank_intervals
 from .domain.zones import check_dates
@@ -162,8 +162,8 @@ def clone_framework(*, actor: Actor, framework_id: int, code: str, name: str) ->
     with transaction.atomic():
         f = install_framework(None, clone, based_on=source, description=source.description)
         f.aggregation, f.impute, f.class_bands = source.aggregation, source.impute, source.class_bands
-        f.min_coverage = source.min_coverage
-        f.save(update_fields=["aggregation", "impute", "class_bands", "min_coverage"])
+        f.min_coverage, f.outliers = source.min_coverage, source.outliers
+        f.save(update_fields=["aggregation", "impute", "class_bands", "min_coverage", "outliers"])
         audit.record(actor, "evaluation.framework_cloned", f, after={"code": code, "from": source.code})
     return f
 
@@ -329,6 +329,10 @@ def update_settings(*, actor: Actor, framework_id: int, data: dict) -> Framework
         if data["impute"] not in IMPUTES:
             problems.append(problem("impute", "bad_choice", value=data["impute"], choices=", ".join(IMPUTES)))
         fields["impute"] = data["impute"]
+    if data.get("outliers") is not None:
+        if data["outliers"] not in OUTLIER_RULES:
+            problems.append(problem("outliers", "bad_choice", value=data["outliers"], choices=", ".join(OUTLIER_RULES)))
+        fields["outliers"] = data["outliers"]
     if data.get("min_coverage") not in (None, ""):
         cover = collect_decimal(data["min_coverage"], "min_coverage", problems)
         if cover is not None and not (Decimal(0) <= cover <= Decimal(100)):
@@ -644,7 +648,13 @@ def compute(snapshot: list[dict], params_json: dict, inputs: dict, draws: int, s
 def params_from_json(p: dict) -> Params:
     return Params(aggregation=p.get("aggregation", "arithmetic"),
                   class_bands=tuple((n, Decimal(s)) for n, s in p.get("class_bands") or DEFAULT_BANDS),
-                  impute=p.get("impute", "median"), min_coverage=Decimal(p.get("min_coverage", "0")))
+                  impute=p.get("impute", "median"), min_coverage=Decimal(p.get("min_coverage", "0")),
+                  outliers=p.get("outliers", "none"))
+
+
+def treatments_json(result) -> dict:
+    return {code: {"method": t.method, "points": t.points, "skewness": round(t.skewness, 4),
+                   "kurtosis": round(t.kurtosis, 4)} for code, t in result.treatments.items()}
 
 
 def result_hash(result, intervals) -> str:
@@ -676,7 +686,8 @@ def create_run(*, actor: Actor, framework_id: Any, year: Any, draws: Any = 1000,
     _raise(problems)
     definition = to_domain(framework)
     params_json = {"aggregation": framework.aggregation, "impute": framework.impute,
-                   "class_bands": framework.class_bands or DEFAULT_BANDS, "min_coverage": str(framework.min_coverage)}
+                   "class_bands": framework.class_bands or DEFAULT_BANDS, "min_coverage": str(framework.min_coverage),
+                   "outliers": framework.outliers}
     _raise(fw.validate(definition) + validate_params(params_from_json(params_json)))
 
     def work() -> dict:
@@ -701,6 +712,7 @@ def _create_run(actor, framework, definition, params_json, year, draws, seed, la
     run = EvaluationRun.objects.create(
         framework=framework, year=year, label=label, params=params_json, framework_snapshot=snapshot, inputs=inputs,
         draws=draws, seed=seed, result_hash=result_hash(result, intervals), zone_count=len(result.zones),
+        treatments=treatments_json(result),
         synthetic=any(z["synthetic"] for z in inputs["zones"]), created_by_id=actor.user_id)
     zone_ids = {z["code"]: z["id"] for z in inputs["zones"]}
     _store_results(run, result, intervals, zone_ids)

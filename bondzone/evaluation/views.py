@@ -15,7 +15,7 @@ from bondzone.core.web import actor, errors_of, flash_refusal, new_idempotency_k
 
 from . import exports, selectors, services
 from .domain.framework import Formula, Normalisation
-from .models import IMPUTE_CHOICES, Region, Source, ZoneKind
+from .models import IMPUTE_CHOICES, OUTLIER_CHOICES, Region, Source, ZoneKind
 
 
 # lists, not the enum classes: a template calls whatever is callable, and an enum class called with no
@@ -183,7 +183,8 @@ def framework(request, framework_id: int):
     rows = selectors.framework_tree(f)
     return render(request, "evaluation/framework.html", {
         "framework": f, "rows": rows, "can_edit": a.can("evaluation.manage") and not f.locked,
-        "can_manage": a.can("evaluation.manage"), "impute_choices": IMPUTE_CHOICES})
+        "can_manage": a.can("evaluation.manage"), "impute_choices": IMPUTE_CHOICES,
+        "outlier_choices": OUTLIER_CHOICES})
 
 
 @page
@@ -208,7 +209,7 @@ def framework_weights(request, framework_id: int):
     selectors.framework(a, framework_id)
     weights = {k[2:]: v for k, v in request.POST.items() if k.startswith("w_")}
     try:
-        settings_data = {k: request.POST[k] for k in ("aggregation", "impute", "min_coverage") if request.POST.get(k)}
+        settings_data = {k: request.POST[k] for k in ("aggregation", "impute", "min_coverage", "outliers") if request.POST.get(k)}
         if request.POST.get("class_bands", "").strip():
             settings_data["class_bands"] = _bands_from_text(request.POST["class_bands"])
         services.edit_framework(actor=a, framework_id=framework_id, weights=weights, settings=settings_data)

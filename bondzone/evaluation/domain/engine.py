@@ -32,6 +32,10 @@ Missing values (`Params.impute`, the options of the JRC/COINr imputation step): 
   imputed cell is flagged. Imputation never changes the scores of the zones that reported. With
   `Params.min_coverage` (a framework setting) a zone reporting fewer indicators is not rated at all.
 
+Outliers (`Params.outliers`, outliers.py): before normalisation, each indicator whose reported values are
+  heavily skewed is winsorised or log-transformed; the value shown stays the reported one, and the treatment
+  is listed in `EvaluationResult.treatments`. Goalpost indicators are not treated (their goalposts clip).
+
 Aggregation. Category score = weighted mean of its indicators' normalised scores, weights renormalised
   within the category (all-zero weights → equal weights). Base = Σ category weight × category score ÷ Σ
   category weights (so 100 when the weights sum to 100). Computed as one weighted sum over indicators
@@ -65,6 +69,8 @@ import numpy as np
 from bondzone.core.domain.errors import DomainError, Problem
 
 from .framework import Framework, Kind, Node, Normalisation, prob, validate
+from .outliers import RULES as OUTLIER_RULES
+from .outliers import Treatment, treat
 
 HUNDRED = Decimal(100)
 FOUR_PLACES = Decimal("0.0001")
@@ -90,6 +96,7 @@ class Params:
     weights: Mapping[str, Decimal] | None = None  # override node weights (what-if)
     geometric_floor: Decimal = Decimal(1)  # geometric aggregation: scores below count as this (0 < floor ≤ 100)
     min_coverage: Decimal = Decimal(0)  # % of indicators a zone must report to be rated (and at least one)
+    outliers: str = "none"  # one of outliers.RULES
 
 
 @dataclass(frozen=True)
@@ -133,6 +140,7 @@ class EvaluationResult:
     region_counts: dict[str, int]  # sorted by region
     unrated: tuple[str, ...] = ()  # zones without enough data, sorted
     excluded_indicators: tuple[str, ...] = ()  # indicators no rated zone reported, framework order
+    treatments: dict[str, Treatment] = field(default_factory=dict)  # outlying indicators, framework order
 
 
 # --------------------------------------------------------------------------- parameters
@@ -164,6 +172,8 @@ def validate_params(params: Params, framework: Framework | None = None) -> list[
         problems.append(prob("aggregation", "bad_aggregation", value=params.aggregation))
     if params.impute not in IMPUTES:
         problems.append(prob("impute", "bad_impute", value=params.impute))
+    if params.outliers not in OUTLIER_RULES:
+        problems.append(prob("outliers", "bad_outliers", value=params.outliers))
     if not bands_ok(params.class_bands):
         try:
             shown = ", ".join(f"{lb} {s}" for lb, s in params.class_bands)
@@ -217,6 +227,7 @@ class Prepared:
     active: np.ndarray  # (I,) bool: reported by at least one rated zone
     adjustments: list[dict[str, Decimal]]  # per zone: item -> signed points
     adj_q: np.ndarray  # (Z,) int64: adjustment in 0.0001 points
+    treatments: dict[str, Treatment]  # indicator -> outlier treatment applied to x
 
     @property
     def n(self) -> int:
@@ -278,6 +289,13 @@ def prepare(framework: Framework, zones: Sequence[ZoneInput], values: Mapping[tu
         for i, j in zip(*np.nonzero(np.isinf(x))):
             x[i, j], observed[i, j], raw[i][j] = np.nan, False, None
     active = observed.any(axis=1) if n_z else np.zeros(n_ind, bool)
+    treatments: dict[str, Treatment] = {}
+    for i, node in enumerate(indicators):
+        if node.normalisation == Normalisation.GOALPOSTS or params.normalisation == Normalisation.GOALPOSTS:
+            continue
+        x[i, observed[i]], applied = treat(x[i, observed[i]], params.outliers)
+        if applied:
+            treatments[node.code] = applied
 
     adj_nodes = framework.adjustments()
     adjustments: list[dict[str, Decimal]] = []
@@ -294,7 +312,7 @@ def prepare(framework: Framework, zones: Sequence[ZoneInput], values: Mapping[tu
         codes=[z.code for z in rated], regions=[z.region for z in rated], unrated=tuple(unrated),
         coverage=coverage, indicators=indicators, categories=categories,
         cat_of=np.array([cat_index[n.parent] for n in indicators], dtype=np.int64), raw=raw, x=x,
-        observed=observed, active=active, adjustments=adjustments, adj_q=adj_q)
+        observed=observed, active=active, adjustments=adjustments, adj_q=adj_q, treatments=treatments)
 
 
 # --------------------------------------------------------------------------- normalisation
@@ -504,7 +522,7 @@ def evaluate(framework: Framework, zones: Sequence[ZoneInput], values: Mapping[t
     excluded = tuple(n.code for n, a in zip(prep.indicators, prep.active) if not a)
     if n_z == 0:
         return EvaluationResult(zones={}, zone_count=0, region_counts={}, unrated=prep.unrated,
-                                excluded_indicators=excluded)
+                                excluded_indicators=excluded, treatments=prep.treatments)
 
     scores, imputed = score_matrix(prep, params.normalisation, params.impute)
     ind_w, cat_w = base_weights(prep, params)
@@ -560,4 +578,4 @@ def evaluate(framework: Framework, zones: Sequence[ZoneInput], values: Mapping[t
             coverage=prep.coverage[j]))
     results.sort(key=lambda r: (r.rank_national, r.code))
     return EvaluationResult(zones={r.code: r for r in results}, zone_count=n_z, region_counts=region_counts,
-                            unrated=prep.unrated, excluded_indicators=excluded)
+                            unrated=prep.unrated, excluded_indicators=excluded, treatments=prep.treatments)

@@ -165,6 +165,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
                         "“{value}”不是有效的合成方法（arithmetic、geometric）。"),
     "bad_impute": ("“{value}” is not a rule for missing values (worst, median, mean, region_median, zero).",
                    "“{value}”不是有效的缺失值规则（worst、median、mean、region_median、zero）。"),
+    "bad_outliers": ("“{value}” is not an outlier rule (winsorise_log, none).",
+                     "“{value}”不是有效的离群值处理规则（winsorise_log、none）。"),
     "bad_class_bands": ("Class bands must have distinct names and growing cumulative shares ending at 100 "
                         "(got {value}).", "分类档次须名称不重复、累计比例递增且最后为 100（现为 {value}）。"),
     "unknown_weight_node": ("A weight is given for {code}, which is not a category or indicator of the framework.",
