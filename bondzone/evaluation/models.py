@@ -95,6 +95,7 @@ IMPUTE_CHOICES = [
 DEFAULT_MIN_COVERAGE = Decimal("66.6667")
 OUTLIER_CHOICES = [
     ("winsorise_log", _("winsorise up to 5 points, else log (|skewness| > 2 and kurtosis > 3.5)")),
+    ("log", _("log-transform every heavily skewed indicator")),
     ("none", _("none: values as reported")),
 ]
 

@@ -43,4 +43,7 @@ MESSAGES.update({
     "unknown_indicator": _("Framework %(framework)s has no indicator %(value)s."),
     "no_fx_rate": _("No exchange rate for currency %(currency)s; set BONDZONE_FX_RATES."),
     "no_rated_zones": _("No zone of data year %(year)s has enough data to be rated."),
+    "rank_outside_interval": _("%(count)s published ranks lie outside their own 5–95 %% Monte Carlo interval "
+                               "(%(zones)s): the uncertainty analysis does not cover the published method, so "
+                               "this run is not published."),
 })

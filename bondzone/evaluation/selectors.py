@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
 from bondzone.core.actor import PUBLIC_READER, Actor
 from bondzone.core.scoping import get_scoped, restrict
@@ -131,6 +131,15 @@ def ranking(actor: Actor, run_obj: EvaluationRun, *, region: str = "", klass: st
     if q:
         qs = qs.filter(Q(zone__code__icontains=q) | Q(zone__name_zh__icontains=q) | Q(zone__name_en__icontains=q))
     return qs
+
+
+def outside_interval(run_obj: EvaluationRun) -> list[str]:
+    """Codes of the zones whose published national or regional rank lies outside its own Monte Carlo
+    5–95 % interval (a run without draws has no interval: none)."""
+    national = Q(mc_p05__gt=F("rank_national")) | Q(mc_p95__lt=F("rank_national"))
+    regional = Q(mc_regional_p05__gt=F("rank_regional")) | Q(mc_regional_p95__lt=F("rank_regional"))
+    return list(ZoneResult.objects.filter(run=run_obj).filter(national | regional)
+                .order_by("zone__code").values_list("zone__code", flat=True))
 
 
 def imputed_codes(actor: Actor, run_obj: EvaluationRun, zone_ids: list[int] | None = None) -> dict[int, list[str]]:

@@ -27,11 +27,13 @@ from bondzone.core.domain.roles import Role
 from bondzone.core.models import Zone
 from bondzone.core.scoping import get_scoped
 
+from . import selectors
 from .domain import framework as fw
 from .domain import tradestats
 from .domain.derive import derive_values
 from .domain.engine import IMPUTES, OUTLIER_RULES, Params, ZoneInput, evaluate, validate_params
 from .domain.series import SERIES
+from .domain.uncertainty import FACTORS as MC_FACTORS
 from .domain.uncertainty import rank_intervals
 from .domain.zones import check_dates
 from .models import (
@@ -641,8 +643,12 @@ def compute(snapshot: list[dict], params_json: dict, inputs: dict, draws: int, s
     zones = [ZoneInput(code=z["code"], region=z["region"]) for z in inputs["zones"]]
     params = params_from_json(params_json)
     result = evaluate(definition, zones, values, params)
-    intervals = rank_intervals(definition, zones, values, params, draws=draws, seed=seed) if draws else {}
+    factors = MC_FACTORS[params_json.get("mc", 1)]
+    intervals = rank_intervals(definition, zones, values, params, draws=draws, seed=seed, factors=factors) if draws else {}
     return result, intervals
+
+
+MC_VERSION = max(MC_FACTORS)  # what a new run's Monte Carlo varies (uncertainty.FACTORS)
 
 
 def params_from_json(p: dict) -> Params:
@@ -687,7 +693,7 @@ def create_run(*, actor: Actor, framework_id: Any, year: Any, draws: Any = 1000,
     definition = to_domain(framework)
     params_json = {"aggregation": framework.aggregation, "impute": framework.impute,
                    "class_bands": framework.class_bands or DEFAULT_BANDS, "min_coverage": str(framework.min_coverage),
-                   "outliers": framework.outliers}
+                   "outliers": framework.outliers, "mc": MC_VERSION}
     _raise(fw.validate(definition) + validate_params(params_from_json(params_json)))
 
     def work() -> dict:
@@ -759,6 +765,10 @@ def reproduce_run(*, actor: Actor, run_id: Any) -> tuple[bool, str]:
 def publish_run(*, actor: Actor, run_id: Any, public: bool) -> EvaluationRun:
     actor.require("evaluation.manage")
     run = get_scoped(EvaluationRun, actor, run_id)
+    outside = selectors.outside_interval(run) if public else []
+    if outside:
+        raise DomainError(problem("public", "rank_outside_interval", zones=", ".join(outside[:10]),
+                                  count=len(outside)))
     with transaction.atomic():
         before = run.public
         run.public = bool(public)

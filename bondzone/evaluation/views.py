@@ -90,7 +90,8 @@ def run_detail(request, run_id: int):
     a = actor(request)
     run = selectors.run(a, run_id)
     ctx = _ranking_context(request, a, run)
-    ctx.update({"exit_watch": selectors.exit_watch_zones(a, run), "can_manage": a.can("evaluation.manage"),
+    ctx.update({"exit_watch": selectors.exit_watch_zones(a, run), "outside_interval": selectors.outside_interval(run),
+                "can_manage": a.can("evaluation.manage"),
                 "bands": run.params.get("class_bands", [])})
     return render(request, "evaluation/run.html", ctx)
 

@@ -9,6 +9,7 @@ Rule "winsorise_log": winsorise up to `MAX_WINSORISED` points on the skewed side
 the next smallest when negative), re-checking after each; if the indicator is still outlying, the winsorising is undone and the
 values are log-transformed instead: ln(x) when every value is positive, otherwise ln(x − min + 1); a
 negative skew is mirrored first (−ln(max − x + 1)), so the order of the values never changes.
+Rule "log" log-transforms every outlying indicator the same way, without trying to winsorise first.
 Rule "none" leaves every value as reported.
 """
 
@@ -19,7 +20,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-RULES = ("winsorise_log", "none")
+RULES = ("winsorise_log", "log", "none")
+TREATING = ("winsorise_log", "log")  # the rules that treat: the alternatives the Monte Carlo draws from
 SKEW_LIMIT = 2.0
 KURTOSIS_LIMIT = 3.5
 MAX_WINSORISED = 5
@@ -64,7 +66,7 @@ def treat(values: np.ndarray, rule: str) -> tuple[np.ndarray, Treatment | None]:
     skew, kurt = moments(values)
     treated = values.astype(float).copy()
     points = 0
-    while True:
+    while rule == "winsorise_log":
         distinct = np.unique(treated)
         if len(distinct) < 2:
             break

@@ -1,13 +1,21 @@
 """Monte Carlo rank intervals (OECD/JRC Handbook step 8): how much a zone's national rank depends on
-the weights and the normalisation.
+the choices made in building the index.
 
 Each draw multiplies every category and indicator weight by an independent factor, uniform in
-[1 − jitter, 1 + jitter], picks one normalisation uniformly from `normalisations` for all indicators
-(None in that tuple = each indicator's own method), aggregates arithmetically (whatever
-`params.aggregation` says), adds the bonus / penalty points and ranks the zones nationally
-(competition ranks on the quantized overall score, as `engine.evaluate` does), and within each region
-board. The result per zone is the median and the 5th / 95th percentile (linear interpolation) of its
-national and of its regional ranks, to 0.01.
+[1 − jitter, 1 + jitter], picks one normalisation uniformly from `factors.normalisations` for all
+indicators (None = each indicator's own method, the framework's), aggregates, adds the bonus / penalty
+points and ranks the zones nationally (competition ranks on the quantized overall score, as
+`engine.evaluate` does), and within each region board. The result per zone is the median and the 5th /
+95th percentile (linear interpolation) of its national and of its regional ranks, to 0.01.
+
+Which choices vary is `factors` (runs keep the version they were made with, so an old run reproduces):
+  version 1  weights; normalisation among min-max, z-score, rank; always arithmetic
+  version 2  also the framework's own normalisation and its aggregation; the rule for missing values
+             (engine.IMPUTES) per draw, and, when the framework treats outliers, the treatment (winsorise
+             then log, or log only: outliers.TREATING — leaving heavily skewed data untreated is not a
+             plausible alternative once the framework found it skewed); each bonus / penalty item's points
+             by their own factor in [1 − jitter, 1 + jitter] — so the published method is one of the
+             draws and its choices are inside the uncertainty, not beside it
 
 Random numbers are drawn per weighted node in framework order and per draw, never per zone, from
 numpy's PCG64 seeded with `seed`: the same inputs and seed give the same output, in any zone order.
@@ -26,23 +34,45 @@ import numpy as np
 from bondzone.core.domain.errors import DomainError, Problem
 
 from .engine import (
+    IMPUTES,
     Params,
     ZoneInput,
     as_decimal,
     arithmetic,
     base_weights,
     effective_weights,
+    geometric,
     prepare,
+    SCALE,
     quantize,
     region_groups,
     score_matrix,
     validate_params,
 )
 from .framework import Framework, Kind, Normalisation, prob
+from .outliers import TREATING
 
 MAX_DRAWS = 100_000
 CENT = Decimal("0.01")
 DEFAULT_NORMALISATIONS = (Normalisation.MINMAX, Normalisation.ZSCORE, Normalisation.RANK)
+
+
+@dataclass(frozen=True)
+class Factors:
+    """The inputs a draw varies besides the weights (see the module doc)."""
+
+    normalisations: tuple[Normalisation | None, ...] = DEFAULT_NORMALISATIONS
+    own_aggregation: bool = False  # False: every draw aggregates arithmetically
+    imputes: tuple[str, ...] = ()  # () = params.impute in every draw
+    outlier_rules: tuple[str, ...] = ()  # () = params.outliers in every draw; else when params.outliers is one
+    points: bool = False  # vary each bonus / penalty item's points
+
+
+FACTORS = {
+    1: Factors(),
+    2: Factors(normalisations=(None, *DEFAULT_NORMALISATIONS), own_aggregation=True, imputes=IMPUTES,
+               outlier_rules=TREATING, points=True),
+}
 
 
 @dataclass(frozen=True)
@@ -93,13 +123,18 @@ def _check(framework: Framework, params: Params, draws: object, weight_jitter: o
 def rank_intervals(framework: Framework, zones: Sequence[ZoneInput],
                    values: Mapping[tuple[str, str], Decimal | None], params: Params = Params(), draws: int = 1000,
                    seed: int = 0, weight_jitter: Decimal = Decimal("0.2"),
-                   normalisations: Sequence[Normalisation | None] = DEFAULT_NORMALISATIONS) -> dict[str, Interval]:
-    """{zone: Interval} for every rated zone, sorted by code. Raises DomainError on bad input."""
-    normalisations = tuple(normalisations)
+                   normalisations: Sequence[Normalisation | None] = DEFAULT_NORMALISATIONS,
+                   factors: Factors | None = None) -> dict[str, Interval]:
+    """{zone: Interval} for every rated zone, sorted by code. `factors` (default: only the weights and
+    `normalisations` vary) says what else a draw varies. Raises DomainError on bad input."""
+    factors = factors or Factors(normalisations=tuple(normalisations))
+    normalisations = factors.normalisations
     problems = _check(framework, params, draws, weight_jitter, normalisations)
     if problems:
         raise DomainError(problems)
-    prep = prepare(framework, zones, values, params)
+    rules = factors.outlier_rules if params.outliers in factors.outlier_rules else (params.outliers,)
+    preps = [prepare(framework, zones, values, replace(params, outliers=rule)) for rule in rules]
+    prep = preps[0]
     if prep.n == 0:
         return {}
 
@@ -107,21 +142,28 @@ def rank_intervals(framework: Framework, zones: Sequence[ZoneInput],
     weighted = [n for n in framework.nodes if n.kind in (Kind.CATEGORY, Kind.INDICATOR)]
     column = {n.code: c for c, n in enumerate(weighted)}
     rng = np.random.default_rng(seed)
-    factors = rng.uniform(1.0 - jitter, 1.0 + jitter, size=(draws, len(weighted)))
+    weight_factors = rng.uniform(1.0 - jitter, 1.0 + jitter, size=(draws, len(weighted)))
     choice = rng.integers(0, len(normalisations), size=draws)
+    imputes = factors.imputes or (params.impute,)
+    impute_choice = rng.integers(0, len(imputes), size=draws) if factors.imputes else np.zeros(draws, np.int64)
+    rule_choice = rng.integers(0, len(rules), size=draws) if len(rules) > 1 else np.zeros(draws, np.int64)
 
     ind_w0, cat_w0 = base_weights(prep, params)
-    ind_w = ind_w0[None, :] * factors[:, [column[n.code] for n in prep.indicators]]
-    cat_w = cat_w0[None, :] * factors[:, [column[c.code] for c in prep.categories]]
+    ind_w = ind_w0[None, :] * weight_factors[:, [column[n.code] for n in prep.indicators]]
+    cat_w = cat_w0[None, :] * weight_factors[:, [column[c.code] for c in prep.categories]]
     _, eff = effective_weights(prep, ind_w, cat_w)
+    geo = factors.own_aggregation and params.aggregation == "geometric"
+    floor = float(params.geometric_floor)
 
     base = np.zeros((draws, prep.n))
-    for m, method in enumerate(normalisations):
-        rows = np.nonzero(choice == m)[0]
-        if rows.size:
-            scores, _ = score_matrix(prep, method, params.impute)
-            base[rows] = arithmetic(eff[rows], scores)
-    overall = quantize(np.clip(base, 0.0, 100.0)) + prep.adj_q[None, :]
+    for r, rule_prep in enumerate(preps):
+        for m, method in enumerate(normalisations):
+            for k, impute in enumerate(imputes):
+                rows = np.nonzero((choice == m) & (impute_choice == k) & (rule_choice == r))[0]
+                if rows.size:
+                    scores, _ = score_matrix(rule_prep, method, impute)
+                    base[rows] = geometric(eff[rows], scores, floor) if geo else arithmetic(eff[rows], scores)
+    overall = quantize(np.clip(base, 0.0, 100.0)) + _adjustments(prep, draws, jitter, rng, factors.points)
     ranks = row_ranks(overall)
     p05, med, p95 = np.percentile(ranks, [5, 50, 95], axis=0)
     regional = np.empty_like(ranks)
@@ -135,3 +177,13 @@ def rank_intervals(framework: Framework, zones: Sequence[ZoneInput],
     return {code: Interval(median=dec(med[j]), p05=dec(p05[j]), p95=dec(p95[j]), regional_median=dec(rmed[j]),
                            regional_p05=dec(r05[j]), regional_p95=dec(r95[j]))
             for j, code in enumerate(prep.codes)}
+
+
+def _adjustments(prep, draws: int, jitter: float, rng: np.random.Generator, vary: bool) -> np.ndarray:
+    """(draws, Z) bonus − penalty in 0.0001 points: the zones' own, or each item's points times its factor."""
+    if not vary or not prep.adjustments or not prep.adjustments[0]:
+        return np.broadcast_to(prep.adj_q[None, :], (draws, prep.n))
+    items = list(prep.adjustments[0])
+    signed = np.array([[float(a[i]) for i in items] for a in prep.adjustments])  # (Z, items)
+    item_factors = rng.uniform(1.0 - jitter, 1.0 + jitter, size=(draws, len(items)))
+    return np.rint(item_factors @ signed.T * SCALE).astype(np.int64)
