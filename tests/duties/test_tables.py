@@ -31,6 +31,8 @@ FX = [{"currency": "USD", "cny": "7.10", "per": "1", "valid_from": "2026-05-01",
 @pytest.mark.parametrize("row,field,code", [
     (rate("duty", av="0.1"), "kind", "bad_choice"),
     (rate("mfn", hs="33049900", av="0.1"), "hs_code", "bad_hs_code"),
+    (rate("mfn", hs="0000000000", av="0.1"), "hs_code", "hs_chapter_unknown"),
+    (rate("mfn", hs="7700000000", av="0.1"), "hs_code", "hs_chapter_unknown"),  # chapter 77 is reserved
     (rate("agreement", av="0.1"), "origin", "origin_required"),
     (rate("mfn", av="0.1", origin="KR"), "origin", "origin_only_for_agreement"),
     (rate("mfn"), "ad_valorem", "rate_missing"),
@@ -84,7 +86,7 @@ def test_quote_refuses_unknown_code_and_missing_fx(world):
     services.import_tax_rates(actor=world.actor("customs"), rows=COSMETICS)
     with pytest.raises(DomainError) as exc:
         services.quote(world.actor("ent_a"), {"declared_on": "2026-05-12", "lines": [
-            {"hs_code": "9999999999", "quantity": "1", "unit": "035", "customs_value": "10"},
+            {"hs_code": "8471300000", "quantity": "1", "unit": "035", "customs_value": "10"},
             {"hs_code": "3304990099", "quantity": "1", "unit": "035", "value": "10", "currency": "EUR"}]})
     assert [(p.field, p.code) for p in exc.value.problems] == [
         ("lines[0].tariff", "no_rate_for_code"), ("lines[0].vat_rate", "no_rate_for_code"),

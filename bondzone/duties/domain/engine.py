@@ -19,20 +19,19 @@ declaration is summed). Cross-border retail (CBEC) has no threshold; see cbec.py
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
 from bondzone.core.domain.errors import Problem, problem
+from bondzone.core.domain.inputs import hs_code_problem
 
 ZERO = Decimal("0")
 ONE = Decimal("1")
 FEN = Decimal("0.01")
 THRESHOLD = Decimal("50.00")
 
-_HS = re.compile(r"\d{10}")
 
 
 class TaxKind(StrEnum):
@@ -166,8 +165,9 @@ def check_rate(rate: Rate, field: str, problems: list[Problem], *, below_one: bo
 
 
 def check_hs_code(value: str, field: str, problems: list[Problem]) -> None:
-    if not _HS.fullmatch(value or ""):
-        problems.append(problem(field, "bad_hs_code", value=value))
+    found = hs_code_problem(value or "", field)
+    if found:
+        problems.append(found)
 
 
 def check_line(field: str, problems: list[Problem], *, hs_code: str, quantity: Decimal | None,
