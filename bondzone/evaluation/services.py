@@ -29,6 +29,7 @@ from bondzone.core.scoping import get_scoped
 
 from . import selectors
 from .domain import framework as fw
+from .domain.assumptions import Assumption, assumptions_of
 from .domain import tradestats
 from .domain.derive import derive_values
 from .domain.engine import IMPUTES, OUTLIER_RULES, Params, ZoneInput, evaluate, validate_params
@@ -649,6 +650,12 @@ def compute(snapshot: list[dict], params_json: dict, inputs: dict, draws: int, s
 
 
 MC_VERSION = max(MC_FACTORS)  # what a new run's Monte Carlo varies (uncertainty.FACTORS)
+
+
+def run_assumptions(run: EvaluationRun) -> list[Assumption]:
+    """What the run rests on that GACC did not publish, from its frozen framework and parameters."""
+    definition = fw.Framework(code="run", name="run", nodes=tuple(node_from_json(n) for n in run.framework_snapshot))
+    return assumptions_of(definition, params_from_json(run.params))
 
 
 def params_from_json(p: dict) -> Params:

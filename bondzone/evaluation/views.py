@@ -91,6 +91,7 @@ def run_detail(request, run_id: int):
     run = selectors.run(a, run_id)
     ctx = _ranking_context(request, a, run)
     ctx.update({"exit_watch": selectors.exit_watch_zones(a, run), "outside_interval": selectors.outside_interval(run),
+                "assumptions": services.run_assumptions(run),
                 "can_manage": a.can("evaluation.manage"),
                 "bands": run.params.get("class_bands", [])})
     return render(request, "evaluation/run.html", ctx)
@@ -119,7 +120,7 @@ def run_zone(request, run_id: int, zone_id: int):
              "labels": {"zone": result.zone.name_zh, "median": _("national median"), "rank": _("national rank"),
                         "score": _("score")}}
     return render(request, "evaluation/zone_result.html", {
-        "run": run, "result": result, "rows": rows, "radar": radar,
+        "run": run, "result": result, "rows": rows, "radar": radar, "assumptions": services.run_assumptions(run),
         "strengths": [(s, _name(nodes[s.code])) for s in best], "weaknesses": [(s, _name(nodes[s.code])) for s in worst]})
 
 
