@@ -48,7 +48,8 @@ class EvaluationConfig(AppConfig):
     def ready(self):
         from bondzone.core import labels
 
-        from . import permissions, scopes  # noqa: F401
+        from . import models, permissions, scopes  # noqa: F401
 
         labels.register("audit_action", AUDIT_ACTIONS)
         labels.register("framework_node", FRAMEWORK_NODE)
+        labels.register("value_source", {**dict(models.Source.choices), "area": _("derived from the areas")})

@@ -158,6 +158,13 @@ def nodes_of(run_obj: EvaluationRun) -> dict[str, dict]:
     return {n["code"]: n for n in run_obj.framework_snapshot}
 
 
+def value_sources(run_obj: EvaluationRun, zone_code: str) -> dict[str, str]:
+    """{series: how the value the run used came in} for one zone and the run's year (runs made before the
+    source was recorded: empty)."""
+    return {row[1]: row[5] for row in run_obj.inputs.get("values", [])
+            if row[0] == zone_code and row[2] == run_obj.year and len(row) > 5}
+
+
 def categories_of(run_obj: EvaluationRun) -> list[dict]:
     return [n for n in run_obj.framework_snapshot if n["kind"] == "category"]
 

@@ -33,7 +33,7 @@ from .domain.assumptions import Assumption, assumptions_of
 from .domain import tradestats
 from .domain.derive import derive_values
 from .domain.engine import IMPUTES, OUTLIER_RULES, Params, ZoneInput, evaluate, validate_params
-from .domain.series import SERIES
+from .domain.series import ENTRY_PRIORITY, SERIES, counting_revision
 from .domain.uncertainty import FACTORS as MC_FACTORS
 from .domain.uncertainty import rank_intervals
 from .domain.zones import check_dates
@@ -576,33 +576,47 @@ def platform_figures(zone: EvalZone, year: int) -> dict[str, tuple[Decimal, str]
     return out
 
 
+OFFICIAL_SOURCES = [s for s, rank in ENTRY_PRIORITY.items() if rank > ENTRY_PRIORITY[Source.COMPUTED]]
+
+
 def compute_platform_values(*, actor: Actor, year: Any) -> list[SeriesValue]:
     """Record the platform-computed series of every zone run on the platform, as new revisions."""
     actor.require("evaluation.manage")
     problems: list[Problem] = []
     y = _year(year, "year", problems)
     _raise(problems)
-    rows = []
-    for zone in EvalZone.objects.filter(zone__isnull=False).order_by("code"):
+    zones = list(EvalZone.objects.filter(zone__isnull=False).order_by("code"))
+    official = set(SeriesValue.objects.filter(zone__in=zones, year=y, source__in=OFFICIAL_SOURCES)
+                   .values_list("zone_id", "series"))
+    rows, kept_official = [], 0
+    for zone in zones:
         for series, (value, note) in platform_figures(zone, y).items():
+            if (zone.pk, series) in official:  # an official figure stands; the books' figure is not stored
+                kept_official += 1
+                continue
             rows.append({"zone": zone, "series": series, "year": y, "value": value, "unit": SERIES[series].unit,
                          "note": note})
     with transaction.atomic():
         stored = _store_values(actor, rows, Source.COMPUTED)
         audit.record(actor, "evaluation.values_computed", object_type="evaluation.seriesvalue", object_id="",
-                     after={"year": y, "rows": len(stored)})
+                     after={"year": y, "rows": len(stored), "official_kept": kept_official})
     return stored
 
 
 # ---------------------------------------------------------------- runs
-def _current_values(year: int, zone_ids) -> dict[tuple[int, str, int], tuple[Decimal, int]]:
-    """{(zone id, series, year): (value, revision)} of the newest revision, for the year and the one before."""
-    latest = {}
-    for zid, series, y, value, rev in (SeriesValue.objects.filter(year__in=(year, year - 1), zone_id__in=zone_ids)
-                                       .order_by("zone_id", "series", "year", "revision")
-                                       .values_list("zone_id", "series", "year", "value", "revision")):
-        latest[(zid, series, y)] = (value, rev)  # ordered by revision: the last one wins
-    return latest
+def _current_values(year: int, zone_ids) -> dict[tuple[int, str, int], tuple[Decimal, int, str]]:
+    """{(zone id, series, year): (value, revision, source)} of the revision that counts (an official one
+    before a computed one, then the newest: series.counting_revision), for the year and the one before."""
+    revisions: dict[tuple[int, str, int], list] = {}
+    for zid, series, y, value, rev, source in (
+            SeriesValue.objects.filter(year__in=(year, year - 1), zone_id__in=zone_ids)
+            .values_list("zone_id", "series", "year", "value", "revision", "source")):
+        revisions.setdefault((zid, series, y), []).append((rev, source, value))
+    out = {}
+    for key, revs in revisions.items():
+        rev, source, value = counting_revision(revs)
+        out[key] = (value, rev, source)
+    return out
 
 
 def gather_inputs(framework: Framework, year: int) -> dict:
@@ -623,10 +637,11 @@ def gather_inputs(framework: Framework, year: int) -> dict:
             if a is not None and (z.pk, series, year) not in values and series in SERIES:
                 derived = rule(a)
                 if derived is not None:
-                    value_rows.append([z.code, series, year, str(Decimal(derived).quantize(Decimal("0.0001"))), 0])
+                    value_rows.append([z.code, series, year, str(Decimal(derived).quantize(Decimal("0.0001"))), 0,
+                                       "area"])
     code_of = {z.pk: z.code for z in zones}
-    for (zid, series, y), (value, rev) in values.items():
-        value_rows.append([code_of[zid], series, y, str(value), rev])
+    for (zid, series, y), (value, rev, source) in values.items():
+        value_rows.append([code_of[zid], series, y, str(value), rev, source])
     value_rows.sort()
     return {"year": year, "zones": zone_rows, "values": value_rows}
 
@@ -637,7 +652,7 @@ def compute(snapshot: list[dict], params_json: dict, inputs: dict, draws: int, s
     year = inputs["year"]
     codes = [z["code"] for z in inputs["zones"]]
     current, previous = {}, {}
-    for code, series, y, value, _rev in inputs["values"]:
+    for code, series, y, value, *_revision_and_source in inputs["values"]:
         (current if y == year else previous)[(code, series)] = Decimal(value)
     areas = {z["code"]: Decimal(z["area_km2"]) for z in inputs["zones"] if z["area_km2"] is not None}
     values = derive_values(definition, codes, current, previous, areas)

@@ -105,6 +105,7 @@ def run_zone(request, run_id: int, zone_id: int):
     cats, inds = selectors.categories_of(run), selectors.indicators_of(run)
     best, worst = selectors.strengths_weaknesses(scores, [n["code"] for n in inds])
     nodes = selectors.nodes_of(run)
+    sources = selectors.value_sources(run, result.zone.code)
     medians = selectors.category_medians(a, run)
     rows = []
     for c in cats:
@@ -112,7 +113,8 @@ def run_zone(request, run_id: int, zone_id: int):
         rows.append({"node": c, "name": _name(c), "score": s, "depth": 0})
         for n in inds:
             if n["parent"] == c["code"]:
-                rows.append({"node": n, "name": _name(n), "score": scores.get(n["code"]), "depth": 1})
+                rows.append({"node": n, "name": _name(n), "score": scores.get(n["code"]), "depth": 1,
+                             "source": sources.get(n.get("series") or "")})
     radar = {"indicators": [{"name": _name(c), "max": 100} for c in cats],
              "zone": [float(scores[c["code"]].score) if c["code"] in scores else 0 for c in cats],
              "median": [float(medians.get(c["code"], 0)) for c in cats],

@@ -289,7 +289,7 @@ def test_record_value_makes_revisions_and_a_run_uses_the_newest(ev):
     every = selectors.values(commerce, zone_id=ev.zone_a.pk, series="revenue", year=YEAR, current_only=False)
     assert [v.revision for v in every] == [2, 1]
     run = make_run(ev)
-    assert ["EV-TZ", "revenue", YEAR, "250.5000", 2] in run.inputs["values"]
+    assert ["EV-TZ", "revenue", YEAR, "250.5000", 2, "entered"] in run.inputs["values"]
     score = NodeScore.objects.get(run=run, zone=ev.zone_a, code="S05")  # 经营总收入 = revenue
     assert score.value == Decimal("250.5") and not score.imputed
 
@@ -304,8 +304,8 @@ def test_areas_feed_the_area_rates_when_no_value_was_entered(ev):
     assert again.pk == area.pk and ZoneArea.objects.filter(zone=ev.zone_a, year=YEAR).count() == 1
     assert AuditEvent.objects.filter(action="evaluation.area_set").count() == 2
     run = make_run(ev)
-    assert ["EV-TZ", "approved_area_accepted_rate", YEAR, "75.0000", 0] in run.inputs["values"]
-    assert ["EV-TZ", "fence_developed_rate", YEAR, "50.0000", 0] in run.inputs["values"]
+    assert ["EV-TZ", "approved_area_accepted_rate", YEAR, "75.0000", 0, "area"] in run.inputs["values"]
+    assert ["EV-TZ", "fence_developed_rate", YEAR, "50.0000", 0, "area"] in run.inputs["values"]
     assert NodeScore.objects.get(run=run, zone=ev.zone_a, code="L01").value == Decimal("75")
     assert next(z for z in run.inputs["zones"] if z["code"] == "EV-TZ")["area_km2"] == "3.0000"
     # an entered value wins over the areas

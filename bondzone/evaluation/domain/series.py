@@ -12,6 +12,17 @@ from dataclasses import dataclass
 
 SOURCES = ("customs", "safe", "province", "zone_report", "platform", "tax")
 
+# How a stored value came in (SeriesValue.source) and which one counts: an official figure (imported
+# from the statistics or entered by an officer) outranks one computed from the platform's books, which
+# outranks demo data; within one rank the newest revision counts. So a computed value never overrides
+# an official one, whenever it was computed.
+ENTRY_PRIORITY = {"imported": 2, "entered": 2, "computed": 1, "synthetic": 0}
+
+
+def counting_revision(revisions):
+    """The (revision, source, value) that counts among one value's revisions (see ENTRY_PRIORITY)."""
+    return max(revisions, key=lambda r: (ENTRY_PRIORITY.get(r[1], 0), r[0]))
+
 
 @dataclass(frozen=True)
 class Series:
