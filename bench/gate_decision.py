@@ -88,7 +88,7 @@ def build(lists: int, per_list: int):
             n += 1
             plate = f"京A{n:05d}"
             slip = gate.apply_slip(actor=owner, data={
-                "slip_type": "3", "binding": "3", "direction": "E", "plate": plate, "vehicle_wt": "8000",
+                "slip_type": "2", "binding": "3", "direction": "E", "plate": plate, "vehicle_wt": "8000",
                 "total_gross_wt": "10", "lists": [v.pk], "lines": [{"seq": 1, "quantity": "1"}]},
                 idempotency_key=key())
             gate.approve_slip(actor=customs, slip_id=slip.pk, idempotency_key=key(), draw=None)

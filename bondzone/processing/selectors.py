@@ -1,5 +1,5 @@
-"""Reads of processing trade. Actor-facing reads start from scoping.restrict(); book facts come from the
-supervision selectors; the write-off's movement sums are one GROUP BY over the ledger's entries."""
+"""Reads of processing trade. Actor-facing reads start from scoping.restrict(); book facts, and the
+write-off's movement sums (one GROUP BY over the ledger's entries), come from the supervision selectors."""
 
 from __future__ import annotations
 
@@ -7,11 +7,9 @@ from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
-from django.db import connection
 from django.db.models import QuerySet
 
 from bondzone.core.actor import Actor
-from bondzone.core.domain.quantity import from_units
 from bondzone.core.scoping import get_scoped, restrict
 from bondzone.supervision import selectors as books
 
@@ -97,20 +95,9 @@ def book_balances(actor: Actor, book_id: int) -> dict[tuple[int, str], BookBalan
 
 
 # ---------------------------------------------------------------- the write-off's sums
-_SUMS_SQL = """
-SELECT a.item_id, a.goods_status, e.effective_date < %s, e.source_kind, e.posted_delta > 0, SUM(e.posted_delta),
-       {explain}
-FROM supervision_stockentry e
-JOIN supervision_stockaccount a ON a.id = e.account_id
-WHERE a.book_id = %s AND e.effective_date <= %s AND e.posted_delta <> 0
-GROUP BY a.item_id, a.goods_status, e.effective_date < %s, e.source_kind, e.posted_delta > 0
-"""
-# the documents of a non-standard group, aggregated in the same scan (one statement, one pass)
-_OTHER = "e.source_kind NOT IN ('list', 'passage', 'production')"
-_EXPLAIN = {
-    "postgresql": f"string_agg(DISTINCT e.source_id::text, ',') FILTER (WHERE {_OTHER})",
-    "sqlite": f"group_concat(DISTINCT e.source_id) FILTER (WHERE {_OTHER})",
-}
+# lists and passages move goods in and out, production reports consume and produce: routine movements;
+# the documents of any other kind explain a difference
+_ROUTINE_KINDS = ("list", "passage", "production")
 
 
 def _flow(source_kind: str, positive: bool) -> Flow:
@@ -123,26 +110,21 @@ def _flow(source_kind: str, positive: bool) -> Flow:
 
 def flow_sums(book_id: int, start: date, end: date) -> tuple[dict[Key, Decimal], list[FlowSum], dict[Key, list[str]]]:
     """(opening per key, sums per key and flow, documents that explain each key's other movements) of a
-    book's posted movements up to `end`: ONE GROUP BY over the ledger's entries (and the book's item numbers).
+    book's posted movements up to `end`, from the ledger's one GROUP BY over its entries
+    (supervision.selectors.posted_entry_sums).
 
-    A read of the ledger's entries for a book the caller was allowed to see (the service checks the scope
-    first). Entries are classified by their source document's kind: lists and passages move goods in and
-    out, production reports consume and produce, anything else (stock-take adjustments, status changes)
-    explains a difference."""
+    For a book the caller was allowed to see (the service checks the scope first). Entries are classified
+    by their source document's kind: lists and passages move goods in and out, production reports consume
+    and produce, anything else (stock-take adjustments, status changes) explains a difference."""
     opening: dict[Key, Decimal] = defaultdict(Decimal)
     sums: list[FlowSum] = []
     explaining: dict[Key, list[str]] = defaultdict(list)
-    sql = _SUMS_SQL.format(explain=_EXPLAIN[connection.vendor])
-    with connection.cursor() as cur:
-        cur.execute("SELECT id, item_no FROM supervision_bookitem WHERE book_id = %s", [book_id])
-        item_no = dict(cur.fetchall())
-        cur.execute(sql, [start, book_id, end, start])
-        for item_id, status, before, kind, positive, total, documents in cur.fetchall():
-            key, qty = (item_no[item_id], status), from_units(int(total))
-            if before:
-                opening[key] += qty
-                continue
-            sums.append(FlowSum(key, _flow(kind, bool(positive)), qty))
-            if documents:
-                explaining[key] += [f"{kind}:{d}" for d in str(documents).split(",")]
+    for row in books.posted_entry_sums(book_id, start, end, routine_kinds=_ROUTINE_KINDS):
+        key = (row.item_no, row.goods_status)
+        if row.before_start:
+            opening[key] += row.quantity
+            continue
+        sums.append(FlowSum(key, _flow(row.source_kind, row.increase), row.quantity))
+        if row.source_ids:
+            explaining[key] += [f"{row.source_kind}:{d}" for d in row.source_ids]
     return dict(opening), sums, explaining

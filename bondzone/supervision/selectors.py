@@ -13,6 +13,7 @@ from django.db.models import Count, Min, Q, QuerySet, Sum
 
 from bondzone.core.actor import Actor
 from bondzone.core.domain.errors import NotFound, problem
+from bondzone.core.domain.quantity import from_units
 from bondzone.core.scoping import get_scoped, restrict
 
 from .domain import trade_modes
@@ -422,3 +423,49 @@ def zone_trade(zone_id: int, year: int) -> tuple[list[TradeTotal], int, int]:
     totals = [TradeTotal(trade_modes.crossing(r["vlist__trade_mode"], r["vlist__list_type"], r["vlist__direction"]).value,
                          r["vlist__trade_mode"], r["currency"], r["total"] or Decimal(0)) for r in rows]
     return totals, lists.count(), lists.values("enterprise_id").distinct().count()
+
+
+@dataclass(frozen=True)
+class EntrySum:
+    """Posted quantity of one account (item no, goods status) from one kind of source document, one way
+    (increase or decrease), before the period or within it."""
+
+    item_no: int
+    goods_status: str
+    before_start: bool
+    source_kind: str
+    increase: bool
+    quantity: Decimal
+    source_ids: tuple[str, ...]  # the documents, for the source kinds not named routine
+
+
+_ENTRY_SUMS_SQL = """
+SELECT a.item_id, a.goods_status, e.effective_date < %s, e.source_kind, e.posted_delta > 0, SUM(e.posted_delta),
+       {source_ids}
+FROM supervision_stockentry e
+JOIN supervision_stockaccount a ON a.id = e.account_id
+WHERE a.book_id = %s AND e.effective_date <= %s AND e.posted_delta <> 0
+GROUP BY a.item_id, a.goods_status, e.effective_date < %s, e.source_kind, e.posted_delta > 0
+"""
+# the documents of the other source kinds, aggregated in the same scan (one statement, one pass)
+_SOURCE_IDS = {
+    "postgresql": "string_agg(DISTINCT e.source_id::text, ',') FILTER (WHERE {other})",
+    "sqlite": "group_concat(DISTINCT e.source_id) FILTER (WHERE {other})",
+}
+
+
+def posted_entry_sums(book_id: int, start: date, end: date, *, routine_kinds: tuple[str, ...]) -> list[EntrySum]:
+    """A book's posted movements up to `end` summed per account, source kind and sign, split at `start`:
+    ONE GROUP BY over the ledger's entries (and one read of the book's item numbers). The ids of the source
+    documents are gathered for every kind not in `routine_kinds`.
+
+    Not scoped: the caller has checked that the actor may see the book."""
+    other = f"e.source_kind NOT IN ({', '.join(['%s'] * len(routine_kinds))})" if routine_kinds else "TRUE"
+    sql = _ENTRY_SUMS_SQL.format(source_ids=_SOURCE_IDS[connection.vendor].format(other=other))
+    with connection.cursor() as cur:
+        cur.execute("SELECT id, item_no FROM supervision_bookitem WHERE book_id = %s", [book_id])
+        item_no = dict(cur.fetchall())
+        cur.execute(sql, [start, *routine_kinds, book_id, end, start])
+        return [EntrySum(item_no[item_id], status, bool(before), kind, bool(increase), from_units(int(total)),
+                         tuple(str(ids).split(",")) if ids else ())
+                for item_id, status, before, kind, increase, total, ids in cur.fetchall()]

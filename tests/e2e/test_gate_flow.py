@@ -62,7 +62,7 @@ def test_declare_approve_slip_gate_pass_and_stock(page: Page, live_server, e2e_w
     log_in(page, base, "ent_a")
     page.goto(f"{base}/gate/slips/new/")
     expect(page.locator("h1")).to_have_text(t["apply"])
-    page.select_option("#slip_type", "3")
+    page.select_option("#slip_type", "2")
     page.select_option("#binding", "2")
     page.select_option("#direction", "I")
     page.fill("#lists", str(vlist.pk))

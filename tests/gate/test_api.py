@@ -9,9 +9,9 @@ from django.test import Client
 
 from bondzone.core.models import AuditEvent, IdempotencyRecord
 from bondzone.gate import services
-from bondzone.gate.models import Passage, Slip
+from bondzone.gate.models import Passage, Slip, SlipLine, SlipList
 
-from ..conftest import PASSWORD
+from ..conftest import PASSWORD, post_list
 
 
 def client_for(username: str) -> Client:
@@ -26,7 +26,7 @@ def post(c, path, body, **extra):
 
 
 def snapshot():
-    return tuple(m.objects.count() for m in (Slip, Passage, AuditEvent, IdempotencyRecord))
+    return tuple(m.objects.count() for m in (Slip, SlipList, SlipLine, Passage, AuditEvent, IdempotencyRecord))
 
 
 def gate_client(gw):
@@ -104,3 +104,25 @@ def test_settings_read_and_change(gw, world):
     r = customs.patch(f"/api/v1/gate/settings/{world.zone_b.pk}", json.dumps({"weight_tolerance_pct": "1.5"}),
                       content_type="application/json")
     assert r.status_code == 404
+
+
+def test_first_line_list_on_a_second_line_slip_is_400_in_words_and_writes_nothing(gw):
+    post_list(gw.world, direction="I", lines=[(1, "10")])
+    vlist = post_list(gw.world, direction="E", lines=[(1, "4")], passed=False)  # 5034: goods leave abroad
+    ent = client_for("ent_a")
+    second_line = {"slip_type": "3", "binding": "2", "direction": "E", "plate": "京A12345", "vehicle_wt": "8000",
+                   "total_gross_wt": "500", "lists": [vlist.pk]}
+    before = snapshot()
+    r = post(ent, "/api/v1/gate/slips", second_line)
+    assert r.status_code == 400
+    [error] = r.json()["errors"]
+    assert (error["field"], error["code"]) == ("lists[0]", "list_crossing_not_for_slip_type")
+    assert error["message"] == (f"清单 {vlist.number}（监管方式 5034）货物经一线进出（区内 ↔ 境外）："
+                                "应关联类型 2 的核放单，不能关联类型 3 的核放单。")
+    r = post(ent, "/api/v1/gate/slips", second_line, HTTP_ACCEPT_LANGUAGE="en")
+    assert r.json()["errors"][0]["message"] == (
+        f"List {vlist.number} (trade mode 5034) crosses the first line (zone ↔ abroad): it goes on a slip of type 2, "
+        "not 3.")
+    assert snapshot() == before
+    r = post(ent, "/api/v1/gate/slips", {**second_line, "slip_type": "2"})
+    assert r.status_code == 201, r.content

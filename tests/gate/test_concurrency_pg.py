@@ -33,7 +33,7 @@ def test_passages_race_cancellations(ledger_triggers):
     slips = []
     for n in range(SLIPS):
         s = services.apply_slip(actor=owner, idempotency_key=key(), data={
-            "slip_type": "3", "binding": "3", "direction": "E", "plate": f"京A{n:05d}", "vehicle_wt": "8000",
+            "slip_type": "2", "binding": "3", "direction": "E", "plate": f"京A{n:05d}", "vehicle_wt": "8000",
             "total_gross_wt": "10", "lists": [out.pk], "lines": [{"seq": 1, "quantity": "1"}]})
         slips.append(services.approve_slip(actor=customs, slip_id=s.pk, idempotency_key=key(), draw=Decimal(99)))
     gate_actor = actor_of(gate.user)

@@ -9,7 +9,9 @@ import pytest
 from bondzone.gate.domain.codes import Binding, GoodsClass, InspectionState, Outcome, SlipStatus, SlipType
 from bondzone.gate.domain.decision import GateRules, Reading, Shortfall, SlipFacts, decide, pick_slip, weigh
 from bondzone.gate.domain.inspection import RiskFacts, RiskRules, parse_set, select
-from bondzone.gate.domain.slips import LineFacts, ListFacts, normal_plate, plate_problem, validate_slip
+from bondzone.gate.domain.slips import (
+    LineFacts, ListFacts, crossing_problem, normal_plate, plate_problem, validate_slip,
+)
 
 NOW = datetime(2026, 11, 28, 10, 0, tzinfo=timezone.utc)
 RULES = GateRules(weight_tolerance_pct=D("3"), weight_tolerance_kg=D("50"), empty_tolerance_kg=D("100"))
@@ -153,8 +155,9 @@ def test_pick_prefers_usable_slip_then_the_latest_telling_one():
 
 # ---------------------------------------------------------------- slips: fields, types, binding
 LINE = LineFacts(line_id=11, seq=1, quantity=D("100"), on_live_slips=D(0), goods_status="bonded")
-LIST = ListFacts(list_id=7, number="QD1", zone_id=1, enterprise_id=5, book_id=3, direction="E", approved=True,
-                 on_whole_slip=False, lines=(LINE, replace(LINE, line_id=12, seq=2, quantity=D("5"))))
+# a second-line list (5000 out, ordinary list type), as the default slip of type 3 takes
+LIST = ListFacts(list_id=7, number="QD1", zone_id=1, enterprise_id=5, book_id=3, direction="E", trade_mode="5000",
+                 list_type="0", approved=True, on_whole_slip=False, lines=(LINE, replace(LINE, line_id=12, seq=2, quantity=D("5"))))
 LIST2 = replace(LIST, list_id=8, number="QD2", lines=(replace(LINE, line_id=21),))
 
 
@@ -241,6 +244,56 @@ def test_types_without_lists_refuse_them(slip_type):
     if slip_type == "6":
         extra["total_gross_wt"] = ""
     _, problems = validate(slip_input(slip_type=slip_type, **extra))
+    assert problem_codes(problems) == [("lists", "slip_takes_no_lists")]
+
+
+MISFIT, NO_SLIP = "list_crossing_not_for_slip_type", "list_needs_no_slip"
+
+
+@pytest.mark.parametrize("slip_type, trade_mode, list_type, direction, code, allowed", [
+    ("2", "5034", "0", "I", None, None),  # 一线 logistics goods in
+    ("2", "5034", "3", "I", None, None),  # a 先入区后报关 list is a 一线 entry form
+    ("2", "5014", "0", "E", None, None),
+    ("2", "5000", "0", "I", MISFIT, "3, 4"),  # 二线 list on a 一线 slip
+    ("2", "1200", "0", "E", MISFIT, "4"),
+    ("3", "5000", "0", "E", None, None),
+    ("3", "5100", "1", "E", None, None),  # 集报 is a 二线 form
+    ("3", "5034", "0", "E", MISFIT, "2"),  # 一线 list on a 二线 slip
+    ("3", "1210", "0", "I", MISFIT, "2"),
+    ("3", "5300", "0", "I", None, None),
+    ("3", "1200", "0", "I", MISFIT, "4"),  # 区间 goods go on a 非报关 slip
+    ("4", "5000", "0", "I", None, None),
+    ("4", "1200", "0", "I", None, None),
+    ("4", "5034", "0", "I", MISFIT, "2"),
+    ("2", "5034", "6", "I", NO_SLIP, None),  # 区内流转 crosses no fence
+    ("3", "9700", "0", "E", NO_SLIP, None),  # a write-off moves nothing
+    ("1", "5034", "3", "I", MISFIT, "2"),  # 先入区后报关 links a bill of lading, not a list
+    ("5", "5000", "0", "I", MISFIT, "3, 4"),
+    ("6", "5034", "0", "I", MISFIT, "2"),  # an empty vehicle carries no list
+    ("6", "5000", "0", "E", MISFIT, "3, 4"),
+])
+def test_slip_type_must_fit_the_fence_the_lists_goods_cross(slip_type, trade_mode, list_type, direction, code,
+                                                            allowed):
+    facts = replace(LIST, trade_mode=trade_mode, list_type=list_type, direction=direction)
+    found = crossing_problem(SlipType(slip_type), facts, "lists[0]")
+    if code is None:
+        assert found is None
+        return
+    assert (found.field, found.code) == ("lists[0]", code)
+    assert found.params["list"] == "QD1" and found.params["mode"] == trade_mode
+    assert found.params["rule"] == f"list_crossing_{facts.crossing.value}"
+    assert found.params.get("allowed") == allowed
+    assert found.params.get("type") == (slip_type if code == MISFIT else None)
+
+
+def test_binding_refuses_each_list_whose_crossing_does_not_fit_and_nothing_else():
+    first_line = replace(LIST2, trade_mode="5034")
+    _, problems = validate(slip_input(binding="1", lists=[7, 8]), {7: LIST, 8: first_line})
+    assert problem_codes(problems) == [("lists[1]", MISFIT)]
+    draft, problems = validate(slip_input(slip_type="2"), {7: replace(LIST, trade_mode="5034")})
+    assert problems == [] and draft.slip_type is SlipType.FIRST_LINE
+    # a slip type that takes no list says so once, not once more per list
+    _, problems = validate(slip_input(slip_type="6", total_gross_wt=""), {7: first_line, 8: first_line})
     assert problem_codes(problems) == [("lists", "slip_takes_no_lists")]
 
 

@@ -25,7 +25,7 @@ def outbound(gw, lines):
 
 
 def slip_for(vlists, binding="2", plate="京A12345", lines=None):
-    data = {"slip_type": "3", "binding": binding, "direction": "E", "plate": plate, "vehicle_wt": "8000",
+    data = {"slip_type": "2", "binding": binding, "direction": "E", "plate": plate, "vehicle_wt": "8000",
             "total_gross_wt": "500", "lists": [v.pk for v in vlists]}
     return {**data, "lines": lines} if lines else data
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from bondzone.supervision.domain.trade_modes import Crossing
+
 
 class SlipType(StrEnum):
     """passportTypecd."""
@@ -60,8 +62,16 @@ class InspectionResult(StrEnum):
     DISCREPANCY = "discrepancy"
 
 
-# Which slip types link verification lists (§3.2): 一线/二线 always; 非报关 may (a 非报关 list posts when
-# its goods pass the gate); 先入区后报关 links a bill of lading instead (the list follows after entry);
-# 卡口登记 and 空车 link nothing.
+# Which fence the goods of the lists a slip type links cross (§1.3, §3.2): 一线一体化 the first line
+# (zone ↔ abroad), 二线 the second (zone ↔ 境内区外); 非报关 goods cross the second line without a
+# declaration or move to another special area (区间, normally 非报关). 先入区后报关 links a bill of lading
+# instead (the list follows after entry); 卡口登记 and 空车 link nothing. Lists whose goods cross no fence
+# (区内, write-offs) post at approval and go on no slip.
+SLIP_CROSSINGS: dict[SlipType, frozenset[Crossing]] = {
+    SlipType.FIRST_LINE: frozenset({Crossing.FIRST_LINE}),
+    SlipType.SECOND_LINE: frozenset({Crossing.SECOND_LINE}),
+    SlipType.NON_DECLARED: frozenset({Crossing.SECOND_LINE, Crossing.INTER_ZONE}),
+}
+# 一线/二线 always link lists; 非报关 may (a 非报关 list posts when its goods pass the gate).
 LISTS_REQUIRED = frozenset({SlipType.FIRST_LINE, SlipType.SECOND_LINE})
-LISTS_ALLOWED = LISTS_REQUIRED | {SlipType.NON_DECLARED}
+LISTS_ALLOWED = frozenset(SLIP_CROSSINGS)

@@ -14,7 +14,9 @@ from stdnum.exceptions import ValidationError as StdnumError
 from bondzone.core.domain.errors import Problem, problem
 from bondzone.core.domain.inputs import collect_decimal
 
-from .codes import LISTS_ALLOWED, LISTS_REQUIRED, Binding, GoodsClass, SlipType
+from bondzone.supervision.domain.trade_modes import Crossing, crossing
+
+from .codes import LISTS_ALLOWED, LISTS_REQUIRED, SLIP_CROSSINGS, Binding, GoodsClass, SlipType
 
 # Province character, issuing-office letter, then 5 (fuel) or 6 (new energy) letters/digits without I and O;
 # trailer plates end in 挂. Upper-cased before matching.
@@ -54,9 +56,27 @@ class ListFacts:
     enterprise_id: int
     book_id: int
     direction: str
+    trade_mode: str
+    list_type: str
     approved: bool
     on_whole_slip: bool  # bound to a live 一车一票 / 一车多票 slip
     lines: tuple[LineFacts, ...]
+
+    @property
+    def crossing(self) -> Crossing:
+        return crossing(self.trade_mode, self.list_type, self.direction)
+
+
+def crossing_problem(slip_type: SlipType, facts: ListFacts, field_name: str) -> Problem | None:
+    """A list goes only on a slip of a type made for the fence its goods cross (SLIP_CROSSINGS)."""
+    if facts.crossing in SLIP_CROSSINGS.get(slip_type, frozenset()):
+        return None
+    about = {"list": facts.number, "mode": facts.trade_mode, "rule": f"list_crossing_{facts.crossing.value}"}
+    fitting = [t.value for t, crossings in SLIP_CROSSINGS.items() if facts.crossing in crossings]
+    if not fitting:
+        return problem(field_name, "list_needs_no_slip", **about)
+    return problem(field_name, "list_crossing_not_for_slip_type", type=slip_type.value,
+                   allowed=", ".join(fitting), **about)
 
 
 @dataclass(frozen=True)
@@ -179,6 +199,8 @@ def validate_slip(data: dict, *, zone_id: int, enterprise_id: int, lists: dict[i
             problems.append(problem(f"lists[{n}]", "list_not_approved", list=facts.number))
         elif direction in ("I", "E") and facts.direction != direction:
             problems.append(problem(f"lists[{n}]", "list_direction_differs", list=facts.number, direction=facts.direction))
+        elif slip_type in LISTS_ALLOWED and (misfit := crossing_problem(slip_type, facts, f"lists[{n}]")):
+            problems.append(misfit)
         else:
             chosen.append(facts)
     lines: tuple[SlipLineDraft, ...] = ()

@@ -36,8 +36,8 @@ def slip_snapshot(s: Slip) -> dict:
 
 
 def list_facts(actor: Actor, list_ids: list[int]) -> dict[int, ListFacts]:
-    """What the binding rules need of each named list: its header, its lines and how much of each
-    line live slips (not cancelled, not expired unused) already carry."""
+    """What the binding rules need of each named list: its header (with the trade mode and list type that
+    tell which fence its goods cross), its lines and how much of each line live slips (not cancelled, not expired unused) already carry."""
     wanted = [i for i in list_ids if isinstance(i, int)]
     if not wanted:
         return {}
@@ -49,8 +49,11 @@ def list_facts(actor: Actor, list_ids: list[int]) -> dict[int, ListFacts]:
             LineFacts(ln.pk, ln.seq, ln.quantity, on_slips.get(ln.pk, Decimal(0)), ln.goods_status)
             for ln in sorted(v.lines.all(), key=lambda ln: ln.seq)
         )
-        out[v.pk] = ListFacts(v.pk, v.number, v.zone_id, v.enterprise_id, v.book_id, v.direction,
-                              v.status == "approved", v.pk in whole, lines)
+        out[v.pk] = ListFacts(
+            list_id=v.pk, number=v.number, zone_id=v.zone_id, enterprise_id=v.enterprise_id, book_id=v.book_id,
+            direction=v.direction, trade_mode=v.trade_mode, list_type=v.list_type, approved=v.status == "approved",
+            on_whole_slip=v.pk in whole, lines=lines,
+        )
     return out
 
 
