@@ -74,3 +74,11 @@ def test_status():
     assert status(Balance(D("100"), D("40"), D("0")), date(2026, 5, 31), today) == EXPIRED
     assert status(Balance(D("100"), D("40"), D("60")), None, today) == USED_UP
     assert status(Balance(D("100"), D("0"), D("100")), date(2026, 5, 31), today) == GIVEN_BACK
+
+
+def test_lodge_without_an_enterprise_or_with_an_amount_too_large_names_the_fields(world):
+    with pytest.raises(DomainError) as exc:
+        services.lodge_guarantee(actor=world.actor("customs"), data={"kind": "bank", "reference": "BH-1",
+                                                                     "amount": "100000000000000"})
+    assert {(p.field, p.code) for p in exc.value.problems} == {("enterprise_id", "required"),
+                                                               ("amount", "decimal_too_large")}
