@@ -10,4 +10,11 @@ class DutiesConfig(AppConfig):
     verbose_name = _("Duties")
 
     def ready(self):
+        from bondzone.core import labels
+
         from . import permissions, scopes  # noqa: F401
+        from .models import GUARANTEE_STATUS_NAMES, GuaranteeEntry, GuaranteeKind
+
+        labels.register("guarantee_kind", dict(GuaranteeKind.choices))
+        labels.register("guarantee_entry_kind", dict(GuaranteeEntry.Kind.choices))
+        labels.register("guarantee_status", GUARANTEE_STATUS_NAMES)

@@ -2,7 +2,11 @@
 
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from .domain.guarantees import EXPIRED, GIVEN_BACK, IN_FORCE, USED_UP, Balance
+from .domain.guarantees import status as guarantee_status
 
 
 class RateKind(models.TextChoices):
@@ -72,6 +76,11 @@ class GuaranteeKind(models.TextChoices):
     GENERAL = "general", _("General guarantee")  # 总担保
 
 
+GUARANTEE_STATUS_NAMES = {
+    GIVEN_BACK: _("Given back in full"), EXPIRED: _("Expired"), USED_UP: _("Fully used"), IN_FORCE: _("In force"),
+}
+
+
 class Guarantee(models.Model):
     """A customs guarantee lodged by an enterprise: `amount` of which `used` covers taxes or regimes now
     and `released` has been given back; the rest is free (database CHECK: never negative)."""
@@ -101,6 +110,10 @@ class Guarantee(models.Model):
     @property
     def free(self):
         return self.amount - self.used - self.released
+
+    @property
+    def status(self) -> str:
+        return guarantee_status(Balance(self.amount, self.used, self.released), self.valid_to, timezone.localdate())
 
 
 class GuaranteeEntry(models.Model):

@@ -94,9 +94,11 @@ def fx_lookup(actor: Actor):
     return lookup
 
 
-def guarantees(actor: Actor, *, enterprise_id=None) -> QuerySet:
+def guarantees(actor: Actor, *, enterprise_id=None, kind: str = "") -> QuerySet:
     qs = restrict(Guarantee, actor).select_related("enterprise")
-    return qs.filter(enterprise_id=enterprise_id) if enterprise_id else qs
+    if enterprise_id:
+        qs = qs.filter(enterprise_id=enterprise_id)
+    return qs.filter(kind=kind) if kind else qs
 
 
 def guarantee(actor: Actor, guarantee_id) -> Guarantee:

@@ -11,7 +11,7 @@ from django.utils import timezone
 from bondzone.core import audit
 from bondzone.core.actor import Actor
 from bondzone.core.domain.errors import DomainError, Problem, problem
-from bondzone.core.domain.inputs import collect_date, collect_decimal
+from bondzone.core.domain.inputs import collect_date, collect_decimal, collect_id
 from bondzone.core.models import Enterprise
 from bondzone.core.scoping import get_scoped
 
@@ -140,18 +140,20 @@ def lodge_guarantee(*, actor: Actor, data: Mapping[str, Any]) -> Guarantee:
     """Customs records a guarantee an enterprise has lodged (deposit received, guarantee letter accepted)."""
     actor.require("duties.manage_guarantees")
     problems: list[Problem] = []
-    enterprise = get_scoped(Enterprise, actor, data.get("enterprise_id"))
+    enterprise_id = collect_id(data.get("enterprise_id"), "enterprise_id", problems, required=True)
+    enterprise = get_scoped(Enterprise, actor, enterprise_id) if enterprise_id is not None else None
     kind = str(data.get("kind") or "")
     if kind not in GuaranteeKind.values:
         problems.append(problem("kind", "bad_choice", value=kind, choices=", ".join(GuaranteeKind.values)))
     reference = str(data.get("reference") or "").strip()
     if not reference or len(reference) > 60:
         problems.append(problem("reference", "required" if not reference else "too_long", max=60))
-    amount = collect_decimal(data.get("amount"), "amount", problems, required=True)
+    amount = collect_decimal(data.get("amount"), "amount", problems, required=True, max_digits=16,
+                             decimal_places=2)
     if amount is not None:
         problems += guarantee_rules.positive(amount, "amount")
     valid_to = collect_date(data.get("valid_to"), "valid_to", problems)
-    if reference and Guarantee.objects.filter(enterprise=enterprise, reference=reference).exists():
+    if enterprise and reference and Guarantee.objects.filter(enterprise=enterprise, reference=reference).exists():
         problems.append(problem("reference", "duplicate_value", value=reference))
     if problems:
         raise DomainError(problems)
@@ -172,7 +174,7 @@ def move_guarantee(*, actor: Actor, guarantee_id: Any, kind: str, amount: Any, p
     problems: list[Problem] = []
     if kind not in _MOVES:
         problems.append(problem("kind", "bad_choice", value=kind, choices=", ".join(_MOVES)))
-    value = collect_decimal(amount, "amount", problems, required=True)
+    value = collect_decimal(amount, "amount", problems, required=True, max_digits=16, decimal_places=2)
     purpose = str(purpose or "").strip()
     if not purpose or len(purpose) > 200:
         problems.append(problem("purpose", "required" if not purpose else "too_long", max=200))

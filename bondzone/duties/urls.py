@@ -8,4 +8,9 @@ urlpatterns = [
     path("rates/", views.tax_rates, name="rates"),
     path("rates/<int:rate_id>/end", views.tax_rate_end, name="rate-end"),
     path("fx/", views.exchange_rates, name="fx"),
+    path("guarantees/", views.guarantees, name="guarantees"),
+    path("guarantees/export", views.guarantees_export, name="guarantees-export"),
+    path("guarantees/lodge", views.guarantee_lodge, name="guarantee-lodge"),
+    path("guarantees/<int:guarantee_id>/", views.guarantee, name="guarantee"),
+    path("guarantees/<int:guarantee_id>/move", views.guarantee_move, name="guarantee-move"),
 ]

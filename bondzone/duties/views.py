@@ -5,19 +5,21 @@ from __future__ import annotations
 import json
 
 from django.contrib import messages
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from bondzone.core import selectors as core_selectors
 from bondzone.core import tabular
 from bondzone.core.domain.errors import DomainError, problem
-from bondzone.core.domain.inputs import collect_date
+from bondzone.core.domain.inputs import as_id, collect_date
 from bondzone.core.messages import render as render_problem
 from bondzone.core.web import actor, errors_of, flash_refusal, page, page_of
 
-from . import selectors, services
+from . import exports, selectors, services
 from .domain.tables import FX_COLUMNS, FX_REQUIRED, MAX_FILE_BYTES, RATE_COLUMNS, RATE_REQUIRED
-from .models import RateKind
+from .models import GuaranteeEntry, GuaranteeKind, RateKind
 
 EXAMPLE = {"declared_on": "2026-05-12", "lines": [
     {"hs_code": "3304100010", "quantity": "100", "unit": "035", "customs_value": "20000.00",
@@ -101,3 +103,69 @@ def exchange_rates(request):
     return render(request, "duties/fx.html", {
         "rows": rows, "prefix": prefix, "f": f, "columns": FX_COLUMNS, "can_manage": a.can("duties.manage_rates"),
         "errors": [str(render_problem(p)) for p in problems]})
+
+
+LODGE_FIELDS = ("enterprise_id", "kind", "reference", "amount", "valid_to")
+MOVE_FIELDS = ("kind", "amount", "purpose")
+
+
+def _guarantee_filters(request) -> dict:
+    kind = request.GET.get("kind", "")
+    return {"enterprise_id": as_id(request.GET.get("enterprise")), "kind": kind if kind in GuaranteeKind.values else ""}
+
+
+@page
+def guarantees(request):
+    """Guarantees in the reader's scope (an enterprise its own), with the form customs lodges one with."""
+    a = actor(request)
+    rows, prefix = page_of(request, selectors.guarantees(a, **_guarantee_filters(request)))
+    return render(request, "duties/guarantees.html", {
+        "rows": rows, "prefix": prefix, "f": request.GET, "kinds": GuaranteeKind.choices,
+        "enterprises": core_selectors.enterprises(a).order_by("name"), "formats": ("csv", "xlsx"),
+        "can_manage": a.can("duties.manage_guarantees")})
+
+
+@page
+def guarantees_export(request):
+    fmt = request.GET.get("format", "csv")
+    try:
+        body = exports.guarantee_table(actor(request), fmt=fmt, **_guarantee_filters(request))
+    except DomainError as exc:
+        return render(request, "core/refused.html", {"errors": errors_of(exc)}, status=exc.status)
+    response = HttpResponse(body, content_type=tabular.FORMATS[fmt])
+    response["Content-Disposition"] = f'attachment; filename="guarantees.{fmt}"'
+    return response
+
+
+@page
+@require_POST
+def guarantee_lodge(request):
+    try:
+        g = services.lodge_guarantee(actor=actor(request), data={f: request.POST.get(f) for f in LODGE_FIELDS})
+    except DomainError as exc:
+        flash_refusal(request, exc, form="lodge", fields=LODGE_FIELDS)
+        return redirect("duties:guarantees")
+    messages.success(request, _("Guarantee %(reference)s recorded.") % {"reference": g.reference})
+    return redirect("duties:guarantee", guarantee_id=g.pk)
+
+
+@page
+def guarantee(request, guarantee_id: int):
+    a = actor(request)
+    g = selectors.guarantee(a, guarantee_id)
+    return render(request, "duties/guarantee.html", {
+        "g": g, "entries": g.entries.all(), "move_kinds": GuaranteeEntry.Kind.choices,
+        "can_manage": a.can("duties.manage_guarantees")})
+
+
+@page
+@require_POST
+def guarantee_move(request, guarantee_id: int):
+    try:
+        services.move_guarantee(actor=actor(request), guarantee_id=guarantee_id, kind=request.POST.get("kind", ""),
+                                amount=request.POST.get("amount"), purpose=request.POST.get("purpose", ""))
+    except DomainError as exc:
+        flash_refusal(request, exc, form="move", fields=MOVE_FIELDS)
+    else:
+        messages.success(request, _("Recorded."))
+    return redirect("duties:guarantee", guarantee_id=guarantee_id)

@@ -4,7 +4,9 @@ A quotation writes nothing and every logged-in role may compute one (valid body:
 exchange rates are reference data every logged-in user reads; only customs and the platform
 administrator change them (`duties.manage_rates`), and the bodies here are bad (an unreadable file, an
 end date before the start), so a permitted user gets 400 (API) or a flashed error and a redirect (page)
-and nothing is written."""
+and nothing is written. Guarantees: lists are scoped (every logged-in user gets 200, possibly empty), a
+guarantee out of the reader's scope is a 404; customs lodge and move (bad kind, a use beyond the free
+amount: refused, nothing written)."""
 
 from __future__ import annotations
 
@@ -23,6 +25,13 @@ PAGES = {
     "duties:rates": Rule("list"),
     "duties:fx": Rule("list"),
     "duties:rate-end": Rule("write", action="duties.manage_rates", method="POST", ok=OK_WRITE, body="end_rate"),
+    "duties:guarantees": Rule("list"),
+    "duties:guarantees-export": Rule("list"),
+    "duties:guarantee": Rule("object", object="guarantee"),
+    "duties:guarantee-lodge": Rule("write", action="duties.manage_guarantees", method="POST", ok=OK_WRITE,
+                                   body="guarantee"),
+    "duties:guarantee-move": Rule("write", action="duties.manage_guarantees", object="guarantee", method="POST",
+                                  ok=OK_WRITE, body="move"),
 }
 API = {
     "POST /api/v1/duties/quote": Rule("list", body="duty_quote"),
@@ -55,7 +64,7 @@ def expected(label, rule, username, target, world, want):
     if rule.kind == "write" and not world.actor(username).can(rule.action):
         return {403}
     return set(rule.ok) if username in GUARANTEE_VISIBLE[target] else {404}
-NO_WRITES = {"duties:rate-end"}
+NO_WRITES = {"duties:rate-end", "duties:guarantee-lodge", "duties:guarantee-move"}
 
 
 def objects(world) -> dict:

@@ -61,3 +61,24 @@ def test_api(world, client):
                     content_type="application/json")
     assert r.json()["free"] == "1000.00"
     assert client.get(f"/api/v1/duties/guarantees/{gid}").json()["entries"][0]["purpose"] == "R&D"
+
+
+def test_status():
+    from datetime import date
+
+    from bondzone.duties.domain.guarantees import EXPIRED, GIVEN_BACK, IN_FORCE, USED_UP, status
+
+    today = date(2026, 6, 1)
+    assert status(Balance(D("100"), D("40"), D("0")), None, today) == IN_FORCE
+    assert status(Balance(D("100"), D("40"), D("0")), date(2026, 6, 1), today) == IN_FORCE  # valid through that day
+    assert status(Balance(D("100"), D("40"), D("0")), date(2026, 5, 31), today) == EXPIRED
+    assert status(Balance(D("100"), D("40"), D("60")), None, today) == USED_UP
+    assert status(Balance(D("100"), D("0"), D("100")), date(2026, 5, 31), today) == GIVEN_BACK
+
+
+def test_lodge_without_an_enterprise_or_with_an_amount_too_large_names_the_fields(world):
+    with pytest.raises(DomainError) as exc:
+        services.lodge_guarantee(actor=world.actor("customs"), data={"kind": "bank", "reference": "BH-1",
+                                                                     "amount": "100000000000000"})
+    assert {(p.field, p.code) for p in exc.value.problems} == {("enterprise_id", "required"),
+                                                               ("amount", "decimal_too_large")}

@@ -8,6 +8,7 @@ shortfall; freeing a use or releasing more than is there is refused too. Amounts
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 
 from bondzone.core.domain.errors import Problem, problem
@@ -55,3 +56,17 @@ def release(balance: Balance, value: Decimal) -> tuple[Balance | None, list[Prob
         problems.append(problem("amount", "guarantee_short", needed=value, free=balance.free,
                                 shortfall=value - balance.free))
     return (None, problems) if problems else (Balance(balance.amount, balance.used, balance.released + value), [])
+
+
+GIVEN_BACK, EXPIRED, USED_UP, IN_FORCE = "given_back", "expired", "used_up", "in_force"
+
+
+def status(balance: Balance, valid_to: date | None, today: date) -> str:
+    """Where a guarantee stands: all given back, past its validity, nothing free, or in force."""
+    if balance.released == balance.amount:
+        return GIVEN_BACK
+    if valid_to is not None and valid_to < today:
+        return EXPIRED
+    if balance.free == ZERO:
+        return USED_UP
+    return IN_FORCE

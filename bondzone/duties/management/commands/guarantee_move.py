@@ -1,0 +1,24 @@
+from django.core.management.base import CommandError
+
+from bondzone.core.commands import ServiceCommand
+from bondzone.core.domain.inputs import as_id
+from bondzone.duties import services
+
+
+class Command(ServiceCommand):
+    help = "Use part of a guarantee (refused beyond the free amount), free a use, or give part of it back."
+
+    def add_arguments(self, parser):
+        super().add_arguments(parser)
+        parser.add_argument("guarantee", help="the guarantee's id")
+        parser.add_argument("--kind", required=True, help="use, free or release")
+        parser.add_argument("--amount", required=True, help="yuan, e.g. 2500.00")
+        parser.add_argument("--purpose", required=True, help="what it is for (declaration, regime …)")
+
+    def run(self, actor, **o):
+        guarantee_id = as_id(o["guarantee"])
+        if guarantee_id is None:
+            raise CommandError(f"{o['guarantee']!r} is not a guarantee id.")
+        g = services.move_guarantee(actor=actor, guarantee_id=guarantee_id, kind=o["kind"], amount=o["amount"],
+                                    purpose=o["purpose"])
+        self.stdout.write(f"Guarantee {g.pk} {g.reference}: used {g.used}, given back {g.released}, free {g.free}")
