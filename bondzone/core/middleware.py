@@ -43,8 +43,9 @@ def refusal_response(request, exc: DomainError):
 
 class BoundaryMiddleware:
     """Refuses query strings and form fields that no column can store (NUL, lone surrogates) and bodies
-    over DATA_UPLOAD_MAX_MEMORY_SIZE on every path; turns a database IntegrityError/DataError a page view
-    did not foresee into a 4xx (the API does the same in bondzone/api.py)."""
+    over DATA_UPLOAD_MAX_MEMORY_SIZE on every path; turns a refusal (DomainError) or a database
+    IntegrityError/DataError a page view did not foresee into a 4xx page (the API does the same in
+    bondzone/api.py)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -62,6 +63,8 @@ class BoundaryMiddleware:
     def process_exception(self, request, exc):
         if isinstance(exc, (IntegrityError, DataError)):
             return refusal_response(request, database_refusal(exc))
+        if isinstance(exc, DomainError):  # a refusal a page view did not turn into a page itself
+            return refusal_response(request, exc)
         return None
 
 

@@ -152,6 +152,8 @@ def test_pages_list_warn_and_import(world):
     assert "2027-02-06" in c.get("/calendar/2027/").content.decode()
     export = c.get("/calendar/2027/export/?format=csv")
     assert export.status_code == 200 and export.content.decode("utf-8-sig").splitlines()[1] == "2027-01-01,holiday,元旦"
+    unknown = c.get("/calendar/2027/export/?format=pdf")  # a refusal the view leaves to the middleware: a 400 page
+    assert unknown.status_code == 400 and "pdf" in unknown.content.decode()
     r = c.post("/calendar/2027/days/", {"date": "2027-03-01", "kind": "workday"}, follow=True)
     assert "Saturday or Sunday" in r.content.decode() or "周六或周日" in r.content.decode()
     assert client_for("commerce").post("/calendar/2027/delete/").status_code == 403
