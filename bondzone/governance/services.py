@@ -604,7 +604,7 @@ def _list_root(kind: str, year: int) -> Task:
 
 def _clean_items(items: list[dict], problems: list[Problem], year: int) -> list[dict]:
     out = []
-    for i, raw in enumerate(items or []):
+    for i, raw in enumerate(items or [], start=1):
         p: list[Problem] = []
         f = f"items[{i}]"
         item = {
