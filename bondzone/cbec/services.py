@@ -75,7 +75,7 @@ def declare_order(*, actor: Actor, data: Mapping[str, Any]) -> CbecOrder:
         raw_lines = []
     lines = [{k: str((ln or {}).get(k) or "").strip() if isinstance(ln, Mapping) else "" for k in LINE_FIELDS}
              for ln in raw_lines]
-    for i, ln in enumerate(lines):
+    for i, ln in enumerate(lines, start=1):
         if not ln["name"]:
             problems.append(problem(f"lines[{i}].name", "required"))
     problems += off_positive_list([ln["hs_code"] for ln in lines], selectors.positive_codes())

@@ -3,6 +3,8 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
+from bondzone.core.types import Numbered
+
 
 class SlipLineIn(Schema):
     seq: int
@@ -20,12 +22,12 @@ class SlipIn(Schema):
     frame_wt: Decimal | None = None
     container_wt: Decimal | None = None
     total_gross_wt: Decimal | None = None
-    containers: list[str] = []
+    containers: Numbered(str) = []
     seal: str = Field("", max_length=40)
     bill_of_lading: str = Field("", max_length=80)
     goods_class: str = Field("", max_length=12, description="for slips without lists: bonded, non_bonded, duty_paid")
-    lists: list[int] = []
-    lines: list[SlipLineIn] = Field([], description="一票多车 only: the share of each list line on this vehicle")
+    lists: Numbered(int) = []
+    lines: Numbered(SlipLineIn) = Field([], description="一票多车 only: the share of each list line on this vehicle")
 
 
 class SlipLineOut(Schema):
@@ -79,7 +81,7 @@ class InspectionIn(Schema):
     result: str = Field(max_length=12, description="conforms or discrepancy")
     release: bool
     note: str = Field("", max_length=500)
-    discrepancies: list[DiscrepancyIn] = []
+    discrepancies: Numbered(DiscrepancyIn) = []
 
 
 class GateEventIn(Schema):
@@ -88,7 +90,7 @@ class GateEventIn(Schema):
     direction: str = Field(max_length=1)
     weighbridge_kg: Decimal
     ic_card: str = Field("", max_length=40)
-    containers: list[str] = []
+    containers: Numbered(str) = []
     seal: str = Field("", max_length=40)
 
 

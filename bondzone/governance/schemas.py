@@ -4,7 +4,7 @@ from decimal import Decimal
 from ninja import Schema
 
 from bondzone.core.domain.inputs import PLANNED, RECORDED
-from bondzone.core.types import DateIn, DecimalOf, Id, Int, Text, TextOf
+from bondzone.core.types import DateIn, DecimalOf, Id, Int, Numbered, Text, TextOf
 
 from .models import AnnualList, ExtensionRequest, Issue, JointMeeting, ListItem, ProgressReport, Task, Unit
 from .services import MAX_WORKDAYS
@@ -186,11 +186,11 @@ class AnnualListIn(Schema):
     year: Int(2000, 2100)
     title: TextOf(AnnualList, "title") = ""
     published: bool = False
-    items: list[ListItemIn] = []
+    items: Numbered(ListItemIn) = []
 
 
 class ReviseIn(Schema):
-    add: list[ListItemIn] = []
+    add: Numbered(ListItemIn) = []
     drop_item_ids: list[Id] = []
     published: bool | None = None
 

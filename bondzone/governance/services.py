@@ -454,7 +454,7 @@ def submit_report(*, actor: Actor, task_id: int, unit_id: int | None, period: st
         if unit is not None and ProgressReport.objects.filter(task=task, unit=unit, period=clean_period).exclude(
                 status=ReportStatus.RETURNED).exists():
             problems.append(problem("period", "report_exists", period=clean_period, unit=unit.name))
-        for i, f in enumerate(files):
+        for i, f in enumerate(files, start=1):
             if f.size > MAX_EVIDENCE_BYTES:
                 problems.append(problem(f"files[{i}]", "file_too_large", name=f.name,
                                         max=MAX_EVIDENCE_BYTES // 2**20))
@@ -604,7 +604,7 @@ def _list_root(kind: str, year: int) -> Task:
 
 def _clean_items(items: list[dict], problems: list[Problem], year: int) -> list[dict]:
     out = []
-    for i, raw in enumerate(items or []):
+    for i, raw in enumerate(items or [], start=1):
         p: list[Problem] = []
         f = f"items[{i}]"
         item = {

@@ -3,6 +3,8 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
+from bondzone.core.types import Numbered
+
 
 class BomLineIn(Schema):
     material_no: int
@@ -15,7 +17,7 @@ class BomIn(Schema):
     version: str = Field(max_length=16)
     valid_from: date
     valid_until: date | None = None
-    lines: list[BomLineIn]
+    lines: Numbered(BomLineIn)
 
 
 class BomLineOut(Schema):
@@ -49,7 +51,7 @@ class ProductionIn(Schema):
     book_id: int
     day: date | None = None
     note: str = Field("", max_length=500)
-    outputs: list[OutputIn]
+    outputs: Numbered(OutputIn)
 
 
 class OutputOut(Schema):
@@ -84,7 +86,7 @@ class StockTakeIn(Schema):
     book_id: int
     day: date | None = None
     tolerance_pct: Decimal | None = None
-    counts: list[CountIn]
+    counts: Numbered(CountIn)
 
 
 class StockTakeLineOut(Schema):

@@ -65,10 +65,10 @@ def test_single_item_over_5000_full_rates(cbec):
 
 
 @pytest.mark.parametrize("kwargs,expected", [
-    ({"hs": "2204210000"}, [("lines[0].hs_code", "cbec_not_on_positive_list")]),
+    ({"hs": "2204210000"}, [("lines[1].hs_code", "cbec_not_on_positive_list")]),
     ({"buyer": "110105194912310021"}, [("consumer_id", "bad_id_number")]),
     ({"lines": 2, "value": "2800.00"}, [("cbec", "cbec_single_limit")]),
-    ({"value": "-1"}, [("lines[0].value", "amount_negative")]),
+    ({"value": "-1"}, [("lines[1].value", "amount_negative")]),
 ])
 def test_declare_refusals_write_nothing(cbec, kwargs, expected):
     value = kwargs.pop("value", "100.00")
@@ -157,6 +157,17 @@ def test_api_and_pages(cbec, client):
     client.login(username="customs", password=PASSWORD)
     r = client.post(f"/api/v1/cbec/orders/{oid}/release", {}, content_type="application/json")
     assert r.status_code == 400 and r.json()["errors"][0]["field"] == "payment"
+
+
+def test_api_names_a_bad_first_line_line_1(cbec, client):
+    client.login(username="ent_a", password=PASSWORD)
+    good = {"hs_code": MILK, "name": "x", "quantity": "1", "unit": "035", "value": "300"}
+    r = client.post("/api/v1/cbec/orders", {"order_no": "API1", "order_date": "2026-03-01", "buyer_name": "张三",
+                                            "buyer_id": BUYER, "lines": [{**good, "name": ""}, good]},
+                    content_type="application/json")
+    assert r.status_code == 400
+    assert [(e["field"], e["code"]) for e in r.json()["errors"]] == [("lines[1].name", "required")]
+    assert CbecOrder.objects.count() == 0
 
 
 def test_masked_id():

@@ -57,12 +57,12 @@ def test_cli_quote_from_file_cbec(tmp_path):
 @pytest.mark.parametrize("doc,needle", [
     ({**LIPSTICK, "consumer_id": "110105194912310021"}, "consumer_id"),
     ({**LIPSTICK, "annual_used": "25900"}, "26000"),
-    ({"lines": [{**TWO_LINES["lines"][0], "customs_value": "-1"}]}, "lines[0].customs_value"),
-    ({"lines": [{**TWO_LINES["lines"][0], "hs_code": "84713"}]}, "lines[0].hs_code"),
-    ({"lines": [{**TWO_LINES["lines"][0], "tariff": {"rate": "0.1"}}]}, "lines[0].tariff"),
-    ({"lines": [{k: v for k, v in TWO_LINES["lines"][0].items() if k != "vat_rate"}]}, "lines[0].vat_rate"),
+    ({"lines": [{**TWO_LINES["lines"][0], "customs_value": "-1"}]}, "lines[1].customs_value"),
+    ({"lines": [{**TWO_LINES["lines"][0], "hs_code": "84713"}]}, "lines[1].hs_code"),
+    ({"lines": [{**TWO_LINES["lines"][0], "tariff": {"rate": "0.1"}}]}, "lines[1].tariff"),
+    ({"lines": [{k: v for k, v in TWO_LINES["lines"][0].items() if k != "vat_rate"}]}, "lines[1].vat_rate"),
     ({"lines": [{**TWO_LINES["lines"][0], "consumption_tax": {"ad_valorem": "1"}}]}, "consumption_tax.ad_valorem"),
-    ({"lines": [{**TWO_LINES["lines"][0], "value": "10", "currency": "USD"}]}, "lines[0].currency"),
+    ({"lines": [{**TWO_LINES["lines"][0], "value": "10", "currency": "USD"}]}, "lines[1].currency"),
     ({"lines": []}, "lines"),
     ([1, 2], "JSON"),
 ])
@@ -89,7 +89,7 @@ def test_api_quote_and_field_errors(world, client):
     bad = client.post("/api/v1/duties/quote", {"lines": [{**TWO_LINES["lines"][0], "quantity": "x"}]},
                       content_type="application/json")
     assert bad.status_code == 400
-    assert [e["field"] for e in bad.json()["errors"]] == ["lines[0].quantity"]
+    assert [e["field"] for e in bad.json()["errors"]] == ["lines[1].quantity"]
     refused = client.post("/api/v1/duties/quote", {**LIPSTICK, "annual_used": "25900"}, content_type="application/json")
     assert refused.status_code == 400 and refused.json()["errors"][0]["code"] == "cbec_annual_limit"
 

@@ -89,8 +89,8 @@ def test_quote_refuses_unknown_code_and_missing_fx(world):
             {"hs_code": "8471300000", "quantity": "1", "unit": "035", "customs_value": "10"},
             {"hs_code": "3304990099", "quantity": "1", "unit": "035", "value": "10", "currency": "EUR"}]})
     assert [(p.field, p.code) for p in exc.value.problems] == [
-        ("lines[0].tariff", "no_rate_for_code"), ("lines[0].vat_rate", "no_rate_for_code"),
-        ("lines[1].currency", "no_fx_rate_on")]
+        ("lines[1].tariff", "no_rate_for_code"), ("lines[1].vat_rate", "no_rate_for_code"),
+        ("lines[2].currency", "no_fx_rate_on")]
 
 
 def test_overlapping_periods_are_refused_and_nothing_is_written(world):

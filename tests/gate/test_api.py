@@ -88,9 +88,26 @@ def test_bad_slip_input_names_fields(gw):
     before = snapshot()
     r = post(ent, "/api/v1/gate/slips", {**EMPTY, "plate": "X1", "vehicle_wt": "-3", "containers": ["ABCD1234567"]})
     assert r.status_code == 400
-    assert [e["field"] for e in r.json()["errors"]] == ["plate", "vehicle_wt", "containers[0]"]
+    assert [e["field"] for e in r.json()["errors"]] == ["plate", "vehicle_wt", "containers[1]"]
     r = post(ent, "/api/v1/gate/slips", {**EMPTY, "vehicle_wt": "abc"})
     assert r.status_code == 400 and r.json()["errors"][0]["code"] == "not_a_number"
+    assert snapshot() == before
+
+
+def test_a_bad_first_item_is_item_1_in_schema_refusals(gw):
+    ent, customs = client_for("ent_a"), client_for("customs_a")
+    r = post(ent, "/api/v1/gate/slips", EMPTY)
+    assert r.status_code == 201, r.content
+    slip_id = r.json()["id"]
+    before = snapshot()
+    r = post(ent, "/api/v1/gate/slips", {**EMPTY, "lists": ["x", 1], "lines": [{"seq": 1, "quantity": "abc"}]})
+    assert r.status_code == 400
+    assert {(e["field"], e["code"]) for e in r.json()["errors"]} == {("lists[1]", "not_an_integer"),
+                                                                      ("lines[1].quantity", "not_a_number")}
+    r = post(customs, f"/api/v1/gate/slips/{slip_id}/inspection", {
+        "result": "discrepancy", "release": False, "discrepancies": [{"seq": "x", "found": "1"}]})
+    assert r.status_code == 400
+    assert [(e["field"], e["code"]) for e in r.json()["errors"]] == [("discrepancies[1].seq", "not_an_integer")]
     assert snapshot() == before
 
 
@@ -116,7 +133,7 @@ def test_first_line_list_on_a_second_line_slip_is_400_in_words_and_writes_nothin
     r = post(ent, "/api/v1/gate/slips", second_line)
     assert r.status_code == 400
     [error] = r.json()["errors"]
-    assert (error["field"], error["code"]) == ("lists[0]", "list_crossing_not_for_slip_type")
+    assert (error["field"], error["code"]) == ("lists[1]", "list_crossing_not_for_slip_type")
     assert error["message"] == (f"清单 {vlist.number}（监管方式 5034）货物经一线进出（区内 ↔ 境外）："
                                 "应关联类型 2 的核放单，不能关联类型 3 的核放单。")
     r = post(ent, "/api/v1/gate/slips", second_line, HTTP_ACCEPT_LANGUAGE="en")

@@ -200,9 +200,9 @@ def test_one_list_many_vehicles_splits_quantities_within_what_is_left():
     draft, problems = validate(slip_input(binding="3", lines=lines), {7: partly})
     assert problems == [] and [(ln.line_id, ln.quantity) for ln in draft.lines] == [(11, D("40"))]
     _, problems = validate(slip_input(binding="3", lines=[{"seq": 1, "quantity": "40.001"}]), {7: partly})
-    assert problem_codes(problems) == [("lines[0].quantity", "slip_exceeds_list")]
+    assert problem_codes(problems) == [("lines[1].quantity", "slip_exceeds_list")]
     _, problems = validate(slip_input(binding="3", lines=[{"seq": 9, "quantity": "1"}, {"seq": 2, "quantity": "0"}]))
-    assert problem_codes(problems) == [("lines[0].seq", "unknown_list_line"), ("lines[1].quantity", "quantity_not_positive")]
+    assert problem_codes(problems) == [("lines[1].seq", "unknown_list_line"), ("lines[2].quantity", "quantity_not_positive")]
     _, problems = validate(slip_input(binding="3"))
     assert problem_codes(problems) == [("lines", "slip_needs_lines")]
 
@@ -227,9 +227,9 @@ def test_lists_must_be_approved_same_zone_same_direction_and_the_enterprises():
     ]
     for facts, code in cases:
         _, problems = validate(slip_input(), {7: facts})
-        assert problem_codes(problems) == [("lists[0]", code)]
+        assert problem_codes(problems) == [("lists[1]", code)]
     _, problems = validate(slip_input(lists=[99]))
-    assert problem_codes(problems) == [("lists[0]", "not_found")]
+    assert problem_codes(problems) == [("lists[1]", "not_found")]
 
 
 @pytest.mark.parametrize("slip_type", ["2", "3"])
@@ -275,11 +275,11 @@ MISFIT, NO_SLIP = "list_crossing_not_for_slip_type", "list_needs_no_slip"
 def test_slip_type_must_fit_the_fence_the_lists_goods_cross(slip_type, trade_mode, list_type, direction, code,
                                                             allowed):
     facts = replace(LIST, trade_mode=trade_mode, list_type=list_type, direction=direction)
-    found = crossing_problem(SlipType(slip_type), facts, "lists[0]")
+    found = crossing_problem(SlipType(slip_type), facts, "lists[1]")
     if code is None:
         assert found is None
         return
-    assert (found.field, found.code) == ("lists[0]", code)
+    assert (found.field, found.code) == ("lists[1]", code)
     assert found.params["list"] == "QD1" and found.params["mode"] == trade_mode
     assert found.params["rule"] == f"list_crossing_{facts.crossing.value}"
     assert found.params.get("allowed") == allowed
@@ -289,7 +289,7 @@ def test_slip_type_must_fit_the_fence_the_lists_goods_cross(slip_type, trade_mod
 def test_binding_refuses_each_list_whose_crossing_does_not_fit_and_nothing_else():
     first_line = replace(LIST2, trade_mode="5034")
     _, problems = validate(slip_input(binding="1", lists=[7, 8]), {7: LIST, 8: first_line})
-    assert problem_codes(problems) == [("lists[1]", MISFIT)]
+    assert problem_codes(problems) == [("lists[2]", MISFIT)]
     draft, problems = validate(slip_input(slip_type="2"), {7: replace(LIST, trade_mode="5034")})
     assert problems == [] and draft.slip_type is SlipType.FIRST_LINE
     # a slip type that takes no list says so once, not once more per list
@@ -333,7 +333,7 @@ def test_bad_fields_each_named():
     assert problem_codes(problems) == [
         ("slip_type", "bad_choice"), ("binding", "bad_choice"), ("direction", "bad_choice"), ("plate", "bad_plate"),
         ("ic_card", "bad_ic_card"), ("vehicle_wt", "not_a_number"), ("total_gross_wt", "weight_not_positive"),
-        ("containers[0]", "bad_container"), ("seal", "too_long"),
+        ("containers[1]", "bad_container"), ("seal", "too_long"),
     ]
 
 

@@ -83,11 +83,23 @@ def test_annual_list_items_beyond_their_columns(gov):
         {"name": "项目", "investment": "1e20", "planned_start": "2027-01-01", "planned_end": "2026-01-01"},
         {"name": "x" * 201, "planned_start": "9999-01-01"}]})
     assert r.status_code == 400
-    assert fields(r) == {"items[0].investment": "decimal_too_large", "items[1].name": "too_long",
-                         "items[1].planned_start": "date_out_of_window"}
+    assert fields(r) == {"items[1].investment": "decimal_too_large", "items[2].name": "too_long",
+                         "items[2].planned_start": "date_out_of_window"}
     r = send(c, "POST", "/api/v1/governance/annual-lists", {"kind": "projects", "year": 2026, "items": [
         {"name": "项目", "planned_start": "2027-01-01", "planned_end": "2026-01-01"}]})
-    assert r.status_code == 400 and fields(r) == {"items[0].planned_end": "end_before_start"}
+    assert r.status_code == 400 and fields(r) == {"items[1].planned_end": "end_before_start"}
+    assert (snapshot(), AnnualList.objects.count()) == before
+
+
+def test_a_bad_first_list_item_is_item_1_in_schema_and_service_refusals(gov):
+    c = client_for("commerce")
+    before = (snapshot(), AnnualList.objects.count())
+    r = send(c, "POST", "/api/v1/governance/annual-lists", {"kind": "projects", "year": 2026, "items": [
+        {"name": "项目", "lead_unit_id": "abc"}, {"name": "项目二"}]})
+    assert r.status_code == 400 and fields(r) == {"items[1].lead_unit_id": "not_an_integer"}
+    r = send(c, "POST", "/api/v1/governance/annual-lists", {"kind": "projects", "year": 2026, "items": [
+        {"name": "项目", "zone": "NOPE"}, {"name": "项目二"}]})
+    assert r.status_code == 400 and fields(r) == {"items[1].zone": "not_found"}
     assert (snapshot(), AnnualList.objects.count()) == before
 
 

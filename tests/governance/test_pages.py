@@ -222,7 +222,7 @@ def test_unit_dashboard_lists_reports_due_and_evidence_types_are_checked(gov):
         services.submit_report(actor=zone, task_id=gov.measure.pk, unit_id=gov.zone_unit.pk, period=period,
                                text="t", progress="5", files=[SimpleUploadedFile("run.exe", b"MZ")])
     except DomainError as exc:
-        assert [p.code for p in exc.problems] == ["file_type_not_allowed"]
+        assert [(p.field, p.code) for p in exc.problems] == [("files[1]", "file_type_not_allowed")]
     else:
         raise AssertionError("an .exe was accepted as evidence")
     services.submit_report(actor=zone, task_id=gov.measure.pk, unit_id=gov.zone_unit.pk, period=period,

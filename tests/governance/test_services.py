@@ -258,8 +258,8 @@ def test_annual_list_bad_items_write_nothing(gov):
         services.create_annual_list(actor=gov.actor("commerce"), kind="projects", year=2026, items=[
             {"name": "", "investment": "-5", "planned_start": "2026-05-01", "planned_end": "2026-04-01",
              "zone": "XX"}])
-    assert codes(e) == {"items[0].name": "required", "items[0].investment": "amount_negative",
-                        "items[0].planned_end": "end_before_start", "items[0].zone": "not_found"}
+    assert codes(e) == {"items[1].name": "required", "items[1].investment": "amount_negative",
+                        "items[1].planned_end": "end_before_start", "items[1].zone": "not_found"}
     assert snapshot() == before
 
 

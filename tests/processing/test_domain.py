@@ -41,7 +41,7 @@ def test_valid_bom_is_a_declared_draft():
 def test_loss_rate_must_be_at_least_zero_and_below_100(loss):
     _, problems = validate_bom({"finished_no": 10, "version": "V1", "valid_from": "2026-01-01",
                                 "lines": [{"material_no": 1, "net": "1", "loss_pct": loss}]}, ITEMS)
-    assert codes(problems) == [("lines[0].loss_pct", "loss_rate_out_of_range")]
+    assert codes(problems) == [("lines[1].loss_pct", "loss_rate_out_of_range")]
 
 
 def test_bom_problems_are_each_named():
@@ -52,9 +52,9 @@ def test_bom_problems_are_each_named():
                               ITEMS)
     assert codes(problems) == [
         ("finished_no", "bom_needs_finished_item"), ("version", "required"), ("valid_until", "end_before_start"),
-        ("lines[0].material_no", "bom_needs_material"), ("lines[1].material_no", "unknown_item"),
-        ("lines[1].net", "quantity_not_positive"), ("lines[2].net", "too_many_decimals"),
-        ("lines[3].material_no", "duplicate_value"),
+        ("lines[1].material_no", "bom_needs_material"), ("lines[2].material_no", "unknown_item"),
+        ("lines[2].net", "quantity_not_positive"), ("lines[3].net", "too_many_decimals"),
+        ("lines[4].material_no", "duplicate_value"),
     ]
     _, problems = validate_bom({"finished_no": 10, "version": "V1", "valid_from": "x", "lines": []}, ITEMS)
     assert codes(problems) == [("valid_from", "bad_date"), ("lines", "no_lines")]
@@ -88,12 +88,12 @@ def test_production_refuses_more_than_the_book_holds_and_outputs_without_bom():
     assert codes(problems) == [("outputs", "consumption_exceeds_stock")]
     assert problems[0].params == {"item": 1, "required": D("20.00000"), "available": D("5"), "shortfall": D("15.00000")}
     _, problems = plan_production(data, day=date(2025, 3, 1), items=ITEMS, boms=[BOM], available={})
-    assert codes(problems) == [("outputs[0].item_no", "no_bom_in_force")]
+    assert codes(problems) == [("outputs[1].item_no", "no_bom_in_force")]
     _, problems = plan_production({"outputs": [{"item_no": 1, "quantity": "1"}, {"item_no": 10, "quantity": "-1"},
                                                {"item_no": 10, "kind": "waste", "quantity": "1"}]},
                                   day=date(2026, 3, 1), items=ITEMS, boms=[BOM], available={})
-    assert codes(problems) == [("outputs[0].item_no", "bom_needs_finished_item"),
-                               ("outputs[1].quantity", "quantity_not_positive"), ("outputs[2].kind", "bad_choice")]
+    assert codes(problems) == [("outputs[1].item_no", "bom_needs_finished_item"),
+                               ("outputs[2].quantity", "quantity_not_positive"), ("outputs[3].kind", "bad_choice")]
 
 
 BOOK = {(1, "bonded"): BookBalance(D("100"), D("10")), (2, "bonded"): BookBalance(D("50"), D("2")),
@@ -112,8 +112,8 @@ def test_stocktake_splits_adjustments_and_cases_with_values():
 def test_stocktake_refuses_counts_not_in_the_book():
     _, problems = assess([{"item_no": 7, "counted": "1"}, {"item_no": 1, "goods_status": "duty_paid", "counted": "1"},
                           {"item_no": 1, "counted": "-1"}, {"item_no": 2, "counted": "x"}], BOOK, D("2"))
-    assert codes(problems) == [("counts[0].item_no", "count_not_in_book"), ("counts[1].item_no", "count_not_in_book"),
-                               ("counts[2].counted", "amount_negative"), ("counts[3].counted", "not_a_number")]
+    assert codes(problems) == [("counts[1].item_no", "count_not_in_book"), ("counts[2].item_no", "count_not_in_book"),
+                               ("counts[3].counted", "amount_negative"), ("counts[4].counted", "not_a_number")]
 
 
 def test_stock_appearing_where_the_book_holds_none_is_always_a_case():

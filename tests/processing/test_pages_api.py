@@ -41,10 +41,28 @@ def test_bad_production_and_loss_rate_are_400_with_fields(hbook):
     ent = client_for("ent_a", "en")
     r = post(ent, f"/api/v1/processing/books/{hbook.book.pk}/boms",
              bom_data(lines=[{"material_no": 1, "net": "1", "loss_pct": "-1"}]))
-    assert r.status_code == 400 and r.json()["errors"][0]["field"] == "lines[0].loss_pct"
+    assert r.status_code == 400 and r.json()["errors"][0]["field"] == "lines[1].loss_pct"
     assert "below 100 %" in r.json()["errors"][0]["message"]
     r = post(ent, "/api/v1/processing/production", {"book_id": hbook.book.pk, "outputs": [{"item_no": 10, "quantity": "x"}]})
     assert r.status_code == 400
+    assert Bom.objects.count() == 0 and ProductionReport.objects.count() == 0
+
+
+def test_a_bad_first_line_is_line_1_in_schema_refusals(hbook):
+    ent = client_for("ent_a")
+
+    def refused(path, body):
+        r = post(ent, path, body)
+        assert r.status_code == 400, r.content
+        return [(e["field"], e["code"]) for e in r.json()["errors"]]
+
+    lines = bom_data()["lines"]
+    assert refused(f"/api/v1/processing/books/{hbook.book.pk}/boms",
+                   bom_data(lines=[{**lines[0], "net": "x"}, *lines[1:]])) == [("lines[1].net", "not_a_number")]
+    assert refused("/api/v1/processing/production", {"book_id": hbook.book.pk, "outputs": [
+        {"item_no": "x", "quantity": "2"}]}) == [("outputs[1].item_no", "not_an_integer")]
+    assert refused("/api/v1/processing/stocktakes", {"book_id": hbook.book.pk, "counts": [
+        {"item_no": 1, "counted": "x"}]}) == [("counts[1].counted", "not_a_number")]
     assert Bom.objects.count() == 0 and ProductionReport.objects.count() == 0
 
 

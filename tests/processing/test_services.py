@@ -55,7 +55,7 @@ def test_bom_loss_rate_of_100_is_refused_and_nothing_written(hbook):
     with pytest.raises(DomainError) as exc:
         services.declare_bom(actor=hbook.actor("ent_a"), book_id=hbook.book.pk,
                              data=bom_data(lines=[{"material_no": 1, "net": "1", "loss_pct": "100"}]))
-    assert codes(exc) == [("lines[0].loss_pct", "loss_rate_out_of_range")]
+    assert codes(exc) == [("lines[1].loss_pct", "loss_rate_out_of_range")]
     assert AuditEvent.objects.count() == before
 
 
@@ -87,7 +87,7 @@ def test_production_without_an_approved_bom_is_refused(hbook):
     services.declare_bom(actor=hbook.actor("ent_a"), book_id=hbook.book.pk, data=bom_data())
     with pytest.raises(DomainError) as exc:
         produce(hbook, [{"item_no": 10, "quantity": "1"}])
-    assert codes(exc) == [("outputs[0].item_no", "no_bom_in_force")]
+    assert codes(exc) == [("outputs[1].item_no", "no_bom_in_force")]
 
 
 def test_stocktake_adjusts_within_tolerance_and_opens_a_case_beyond(hbook):
@@ -104,7 +104,7 @@ def test_count_for_an_item_not_in_the_book_is_refused(hbook):
     with pytest.raises(DomainError) as exc:
         services.take_stock(actor=hbook.actor("ent_a"), book_id=hbook.book.pk, idempotency_key=key(),
                             data={"counts": [{"item_no": 99, "counted": "1"}]})
-    assert codes(exc) == [("counts[0].item_no", "count_not_in_book")]
+    assert codes(exc) == [("counts[1].item_no", "count_not_in_book")]
     assert StockTake.objects.count() == 0
 
 

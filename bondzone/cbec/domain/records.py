@@ -71,7 +71,7 @@ def match(order: OrderRecord, payment: PaymentRecord | None, waybill: WaybillRec
 
 def off_positive_list(hs_codes: Iterable[str], listed: set[str]) -> list[Problem]:
     return [problem(f"lines[{i}].hs_code", "cbec_not_on_positive_list", value=code)
-            for i, code in enumerate(hs_codes) if code not in listed]
+            for i, code in enumerate(hs_codes, start=1) if code not in listed]
 
 
 def masked_id(id_number: str) -> str:

@@ -91,7 +91,7 @@ def parse(doc: Any, *, today: date, rates: RateLookup | None = None, fx: FxLooku
         problems.append(problem("lines", "too_many_lines", max=MAX_LINES, count=len(raw_lines)))
         raw_lines = []
     lines, sources = [], []
-    for i, raw in enumerate(raw_lines):
+    for i, raw in enumerate(raw_lines, start=1):
         parsed = _line(raw, f"lines[{i}]", on, rates, fx, problems)
         if parsed is not None:
             lines.append(parsed[0])

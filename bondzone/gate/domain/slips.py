@@ -136,7 +136,7 @@ def _containers(raw, problems: list[Problem]) -> tuple[str, ...]:
         return ()
     items = raw.split(",") if isinstance(raw, str) else list(raw)
     out: list[str] = []
-    for i, one in enumerate(items):
+    for i, one in enumerate(items, start=1):
         number = re.sub(r"\s", "", str(one)).upper()
         if not number:
             continue
@@ -189,7 +189,7 @@ def validate_slip(data: dict, *, zone_id: int, enterprise_id: int, lists: dict[i
             problems.append(problem("lists", "slip_needs_lists", type=slip_type.value))
         if slip_type not in LISTS_ALLOWED and list_ids:
             problems.append(problem("lists", "slip_takes_no_lists", type=slip_type.value))
-    for n, list_id in enumerate(list_ids):
+    for n, list_id in enumerate(list_ids, start=1):
         facts = lists.get(list_id)
         if facts is None or facts.enterprise_id != enterprise_id:
             problems.append(problem(f"lists[{n}]", "not_found", model="verification list", id=str(list_id)))
@@ -223,7 +223,7 @@ def _ids(raw, problems: list[Problem]) -> list[int]:
     if raw in (None, ""):
         return []
     out: list[int] = []
-    for n, one in enumerate(raw if isinstance(raw, (list, tuple)) else str(raw).split(",")):
+    for n, one in enumerate(raw if isinstance(raw, (list, tuple)) else str(raw).split(","), start=1):
         try:
             value = int(str(one).strip())
         except ValueError:
@@ -270,7 +270,7 @@ def _split_lines(facts: ListFacts, raw_lines, problems: list[Problem]) -> tuple[
     by_seq = {ln.seq: ln for ln in facts.lines}
     out: list[SlipLineDraft] = []
     seen: set[int] = set()
-    for n, raw in enumerate(raw_lines):
+    for n, raw in enumerate(raw_lines, start=1):
         name = f"lines[{n}]"
         seq_problems: list[Problem] = []
         seq = collect_decimal((raw or {}).get("seq"), f"{name}.seq", seq_problems, required=True)

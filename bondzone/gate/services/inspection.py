@@ -19,7 +19,7 @@ from .slips import slip_snapshot
 
 def _discrepancies(raw, declared: dict[int, object], problems: list[Problem]) -> list[dict]:
     out = []
-    for n, row in enumerate(raw or []):
+    for n, row in enumerate(raw or [], start=1):
         row = row or {}
         seq = collect_decimal(row.get("seq"), f"discrepancies[{n}].seq", problems, required=True)
         found = collect_decimal(row.get("found"), f"discrepancies[{n}].found", problems, required=True)

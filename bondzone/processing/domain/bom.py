@@ -73,7 +73,7 @@ def validate_bom(data: Mapping, items: Mapping[int, BookItemFacts]) -> tuple[Bom
     if not raw_lines:
         problems.append(problem("lines", "no_lines"))
     seen: set[int] = set()
-    for n, raw in enumerate(raw_lines):
+    for n, raw in enumerate(raw_lines, start=1):
         raw = raw or {}
         name = f"lines[{n}]"
         material = _item_no(raw.get("material_no"), f"{name}.material_no", problems)

@@ -63,7 +63,7 @@ def plan_production(data: Mapping, *, day: date, items: Mapping[int, BookItemFac
     raw = data.get("outputs") or []
     if not raw:
         problems.append(problem("outputs", "no_lines"))
-    for n, row in enumerate(raw):
+    for n, row in enumerate(raw, start=1):
         row = row or {}
         name = f"outputs[{n}]"
         try:
@@ -96,7 +96,7 @@ def plan_production(data: Mapping, *, day: date, items: Mapping[int, BookItemFac
                 problems.append(problem(f"{name}.item_no", "no_bom_in_force", item=facts.item_no, date=day))
                 continue
             version = bom.version
-        outputs.append(Output(n + 1, facts.item_no, kind, qty, version))
+        outputs.append(Output(n, facts.item_no, kind, qty, version))
     consumed: dict[int, Decimal] = {}
     for out in outputs:
         if out.kind in CONSUMING:

@@ -60,7 +60,7 @@ def assess(raw_counts, book: Mapping[tuple[int, str], BookBalance], tolerance_pc
     seen: set[tuple[int, str]] = set()
     if not raw_counts:
         problems.append(problem("counts", "no_lines"))
-    for n, raw in enumerate(raw_counts or []):
+    for n, raw in enumerate(raw_counts or [], start=1):
         raw = raw or {}
         name = f"counts[{n}]"
         item = collect_decimal(raw.get("item_no"), f"{name}.item_no", problems, required=True)
