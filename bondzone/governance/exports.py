@@ -25,7 +25,7 @@ HEADERS = ["id", "parent_id", "code", "title", "lead_unit", "co_units", "zones",
            "status", "progress", "progress_mode", "weight", "published", "light"]
 EDITABLE = ["title", "start_date", "due_date", "status", "progress", "weight", "published"]
 HEADER_NAMES = {
-    "id": _("id"), "parent_id": _("parent id"), "code": _("Code"), "title": _("Task"),
+    "parent_id": _("parent id"), "code": _("Code"), "title": _("Task"),
     "lead_unit": _("Lead unit"), "co_units": _("Co-units"), "zones": _("Zones"), "year": _("Year"),
     "start_date": _("Start"), "due_date": _("Due"), "status": _("Status"), "progress": _("Progress"),
     "progress_mode": _("Roll-up"), "weight": _("Weight"), "published": _("Published"), "light": _("Light"),
