@@ -11,6 +11,7 @@ from datetime import date
 from typing import IO
 
 import tablib
+from django.http import HttpResponse
 
 from .domain.errors import DomainError, problem
 from .domain.inputs import parse_decimal
@@ -82,6 +83,13 @@ def inert(value):
     if isinstance(value, str) and value.startswith(FORMULA_START) and parse_decimal(value) is None:
         return "'" + value
     return value
+
+
+def download(body: bytes, fmt: str, stem: str) -> HttpResponse:
+    """An export as a file to save: `stem.fmt` with the format's content type."""
+    response = HttpResponse(body, content_type=FORMATS[fmt])
+    response["Content-Disposition"] = f'attachment; filename="{stem}.{fmt}"'
+    return response
 
 
 def write_rows(headers: list[str], rows: list[list], fmt: str, *, names: Mapping[str, object] | None = None) -> bytes:

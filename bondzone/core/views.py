@@ -5,7 +5,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.dispatch import receiver
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -111,9 +110,7 @@ def calendar_export(request, year: int):
     fmt = request.GET.get("format", "csv")
     body = tabular.write_rows(CALENDAR_COLUMNS, [[d.date.isoformat(), d.kind, d.name]
                                                  for d in selectors.calendar_days(a, year)], fmt)
-    response = HttpResponse(body, content_type=tabular.FORMATS[fmt])
-    response["Content-Disposition"] = f'attachment; filename="calendar-{year}.{fmt}"'
-    return response
+    return tabular.download(body, fmt, f"calendar-{year}")
 
 
 @require_POST

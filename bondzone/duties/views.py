@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 from django.contrib import messages
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -132,9 +131,7 @@ def guarantees_export(request):
         body = exports.guarantee_table(actor(request), fmt=fmt, **_guarantee_filters(request))
     except DomainError as exc:
         return render(request, "core/refused.html", {"errors": errors_of(exc)}, status=exc.status)
-    response = HttpResponse(body, content_type=tabular.FORMATS[fmt])
-    response["Content-Disposition"] = f'attachment; filename="guarantees.{fmt}"'
-    return response
+    return tabular.download(body, fmt, "guarantees")
 
 
 @page

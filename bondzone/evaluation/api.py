@@ -1,10 +1,11 @@
 """REST endpoints of the zone evaluation (/api/v1/evaluation/): thin wrappers over selectors and services."""
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from ninja import File, Header, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
+from bondzone.core import tabular
 from bondzone.core.types import Id, Int, Pagination
 
 from bondzone.core.http import actor
@@ -181,9 +182,7 @@ def run_exit_watch(request: HttpRequest, run_id: Id):
 def export_run(request: HttpRequest, run_id: Id, format: str = "csv"):
     a = actor(request)
     body = exports.export_ranking(a, selectors.run(a, run_id), fmt=format)
-    response = HttpResponse(body, content_type=exports.FORMATS[format])
-    response["Content-Disposition"] = f'attachment; filename="ranking-{run_id}.{format}"'
-    return response
+    return tabular.download(body, format, f"ranking-{run_id}")
 
 
 @router.post("/runs/{run_id}/reproduce", response=ReproduceOut, summary="Re-run from the frozen inputs and compare")

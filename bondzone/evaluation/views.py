@@ -9,6 +9,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from bondzone.core import tabular
 from bondzone.core.domain.inputs import as_id
 from bondzone.core.domain.errors import DomainError, problem
 from bondzone.core.web import actor, errors_of, flash_refusal, new_idempotency_key, page, page_of
@@ -157,9 +158,7 @@ def run_export(request, run_id: int):
     except DomainError as exc:
         return HttpResponse("; ".join(e["message"] for e in errors_of(exc)), status=400,
                             content_type="text/plain; charset=utf-8")
-    response = HttpResponse(body, content_type=exports.FORMATS[fmt])
-    response["Content-Disposition"] = f'attachment; filename="ranking-{run.pk}.{fmt}"'
-    return response
+    return tabular.download(body, fmt, f"ranking-{run.pk}")
 
 
 @page(login=False)

@@ -1,10 +1,11 @@
 """REST endpoints of the policy task ledger (/api/v1/governance/): thin wrappers over selectors and services."""
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from ninja import File, Form, Header, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
+from bondzone.core import tabular
 from bondzone.core.types import Id, Int, Pagination
 
 from bondzone.core.http import actor
@@ -132,9 +133,7 @@ def decide_extension(request: HttpRequest, extension_id: Id, payload: DecideIn):
 @router.get("/export", summary="Export the ledger (csv, xlsx, json)")
 def export_ledger(request: HttpRequest, format: str = "csv"):
     body = exports.export_ledger(actor(request), fmt=format)
-    response = HttpResponse(body, content_type=exports.FORMATS[format])
-    response["Content-Disposition"] = f'attachment; filename="ledger.{format}"'
-    return response
+    return tabular.download(body, format, "ledger")
 
 
 @router.post("/import", response=LedgerImportOut, summary="Re-import an edited export (id-keyed)")

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from bondzone.core import labels
+from bondzone.core import labels, tabular
 from bondzone.core.domain.errors import DomainError, problem
 from bondzone.core.domain.inputs import as_id
 from bondzone.core.selectors import work_calendar
@@ -56,9 +56,7 @@ def print_ledger(request):
 def export_ledger(request):
     fmt = request.GET.get("format", "csv")
     body = exports.export_ledger(actor(request), fmt=fmt)
-    response = HttpResponse(body, content_type=exports.FORMATS[fmt])
-    response["Content-Disposition"] = f'attachment; filename="ledger.{fmt}"'
-    return response
+    return tabular.download(body, fmt, "ledger")
 
 
 @page

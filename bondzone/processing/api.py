@@ -1,9 +1,10 @@
 """REST endpoints of processing trade: BOMs, production reports, stock-takes and write-offs."""
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from ninja import Header, Router, Status
 from ninja.pagination import paginate
 
+from bondzone.core import tabular
 from bondzone.core.types import Pagination
 
 from bondzone.core.http import actor
@@ -74,6 +75,4 @@ def get_writeoff(request: HttpRequest, writeoff_id: int):
 @router.get("/writeoffs/{writeoff_id}/xlsx", summary="A finished write-off as XLSX")
 def writeoff_xlsx(request: HttpRequest, writeoff_id: int):
     name, body = exports.writeoff_xlsx(actor(request), writeoff_id)
-    response = HttpResponse(body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return tabular.download(body, "xlsx", name)

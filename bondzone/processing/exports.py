@@ -33,4 +33,4 @@ def writeoff_xlsx(actor: Actor, writeoff_id: int) -> tuple[str, bytes]:
                       ln.computed_closing, ln.book_closing, ln.difference, " ".join(ln.explained_by)])
     out = BytesIO()
     wb.save(out)
-    return f"writeoff-{job.book.number}-{job.period_start:%Y%m%d}-{job.period_end:%Y%m%d}.xlsx", out.getvalue()
+    return f"writeoff-{job.book.number}-{job.period_start:%Y%m%d}-{job.period_end:%Y%m%d}", out.getvalue()

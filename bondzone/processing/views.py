@@ -4,10 +4,11 @@ parse the request, call one selector or service, render."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from bondzone.core import tabular
 from bondzone.core.domain.errors import DomainError
 from bondzone.core.web import actor, flash_refusal, new_idempotency_key, page
 from bondzone.supervision import selectors as books
@@ -156,6 +157,4 @@ def writeoff_progress(request, writeoff_id: int):
 @page
 def writeoff_xlsx(request, writeoff_id: int):
     name, body = exports.writeoff_xlsx(actor(request), writeoff_id)
-    response = HttpResponse(body, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return tabular.download(body, "xlsx", name)

@@ -1,10 +1,11 @@
 """REST endpoints of the account book: thin wrappers over selectors and services."""
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from ninja import File, Form, Header, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
+from bondzone.core import tabular
 from bondzone.core.domain.inputs import INT, QUERY
 from bondzone.core.types import DateIn, Id, Int, Pagination, Text
 
@@ -176,19 +177,16 @@ def reverse_list(request: HttpRequest, list_id: int, payload: ReverseIn, idempot
                                       idempotency_key=idempotency_key, effective_date=payload.effective_date))
 
 
-def _download(body: bytes, fmt: str, name: str) -> HttpResponse:
-    response = HttpResponse(body, content_type=exports.FORMATS[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    return response
+
 
 
 @router.get("/exports/balances", summary="Export balances (csv, xlsx, json)")
 def export_balances(request: HttpRequest, book_id: Id | None = None, format: str = "csv"):
-    return _download(exports.balances(actor(request), book_id=book_id, fmt=format), format, "balances")
+    return tabular.download(exports.balances(actor(request), book_id=book_id, fmt=format), format, "balances")
 
 
 @router.get("/exports/movements", summary="Export movements (csv, xlsx, json)")
 def export_movements(request: HttpRequest, book_id: Id | None = None, date_from: DateIn(QUERY) | None = None,
                      date_to: DateIn(QUERY) | None = None, format: str = "csv"):
     body = exports.movements(actor(request), book_id=book_id, date_from=date_from, date_to=date_to, fmt=format)
-    return _download(body, format, "movements")
+    return tabular.download(body, format, "movements")
