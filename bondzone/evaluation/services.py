@@ -35,7 +35,7 @@ from .domain.derive import derive_values
 from .domain.engine import IMPUTES, OUTLIER_RULES, Params, ZoneInput, evaluate, validate_params
 from .domain.series import ENTRY_PRIORITY, SERIES, counting_revision
 from .domain.uncertainty import FACTORS as MC_FACTORS
-from .domain.uncertainty import rank_intervals
+from .domain.uncertainty import Sensitivity, rank_intervals, sensitivity_indices
 from .domain.zones import check_dates
 from .models import (
     EvalZone, EvaluationRun, Framework, Indicator, NodeScore, Region, SeriesValue, Source, ZoneArea, ZoneKind,
@@ -646,8 +646,8 @@ def gather_inputs(framework: Framework, year: int) -> dict:
     return {"year": year, "zones": zone_rows, "values": value_rows}
 
 
-def compute(snapshot: list[dict], params_json: dict, inputs: dict, draws: int, seed: int):
-    """Pure recomputation from frozen JSON (used by create_run and reproduce_run)."""
+def _frozen(snapshot: list[dict], params_json: dict, inputs: dict):
+    """The engine's inputs from a run's frozen JSON: framework, zones, indicator values, parameters."""
     definition = fw.Framework(code="run", name="run", nodes=tuple(node_from_json(n) for n in snapshot))
     year = inputs["year"]
     codes = [z["code"] for z in inputs["zones"]]
@@ -657,7 +657,12 @@ def compute(snapshot: list[dict], params_json: dict, inputs: dict, draws: int, s
     areas = {z["code"]: Decimal(z["area_km2"]) for z in inputs["zones"] if z["area_km2"] is not None}
     values = derive_values(definition, codes, current, previous, areas)
     zones = [ZoneInput(code=z["code"], region=z["region"]) for z in inputs["zones"]]
-    params = params_from_json(params_json)
+    return definition, zones, values, params_from_json(params_json)
+
+
+def compute(snapshot: list[dict], params_json: dict, inputs: dict, draws: int, seed: int):
+    """Pure recomputation from frozen JSON (used by create_run and reproduce_run)."""
+    definition, zones, values, params = _frozen(snapshot, params_json, inputs)
     result = evaluate(definition, zones, values, params)
     factors = MC_FACTORS[params_json.get("mc", 1)]
     intervals = rank_intervals(definition, zones, values, params, draws=draws, seed=seed, factors=factors) if draws else {}
@@ -771,6 +776,23 @@ def _store_results(run, result, intervals, zone_ids) -> None:
                                     rank_regional=s.rank_regional, percentile=s.percentile))
     ZoneResult.objects.bulk_create(results, batch_size=500)
     NodeScore.objects.bulk_create(scores, batch_size=2000)
+
+
+MAX_SENSITIVITY_DRAWS = 4096
+
+
+def run_sensitivity(*, actor: Actor, run_id: Any, draws: Any = 512, seed: Any = 0) -> list[Sensitivity]:
+    """First-order and total Sobol indices of the factors the run's Monte Carlo varies, recomputed from its
+    frozen inputs (writes nothing)."""
+    actor.require("evaluation.view")
+    run = get_scoped(EvaluationRun, actor, run_id)
+    problems: list[Problem] = []
+    n_draws = collect_int(draws, "draws", problems, required=True, lo=16, hi=MAX_SENSITIVITY_DRAWS)
+    n_seed = collect_int(seed, "seed", problems, lo=BIGINT[0], hi=BIGINT[1]) or 0
+    _raise(problems)
+    definition, zones, values, params = _frozen(run.framework_snapshot, run.params, run.inputs)
+    return sensitivity_indices(definition, zones, values, params, draws=n_draws, seed=n_seed,
+                               factors=MC_FACTORS[run.params.get("mc", 1)])
 
 
 def reproduce_run(*, actor: Actor, run_id: Any) -> tuple[bool, str]:

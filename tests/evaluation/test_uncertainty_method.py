@@ -4,10 +4,13 @@ published rank outside its own interval is a failed run that cannot be published
 
 from __future__ import annotations
 
+import io
+import json
 from dataclasses import replace
 from decimal import Decimal as D
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.test import Client
 
 from bondzone.evaluation import services
@@ -15,7 +18,13 @@ from bondzone.evaluation.domain import synthetic
 from bondzone.evaluation.domain.derive import derive_values
 from bondzone.evaluation.domain.engine import Params, evaluate
 from bondzone.evaluation.domain.gacc2020 import GACC_2020
-from bondzone.evaluation.domain.uncertainty import DEFAULT_NORMALISATIONS, FACTORS, rank_intervals
+from bondzone.evaluation.domain.uncertainty import (
+    DEFAULT_NORMALISATIONS,
+    FACTORS,
+    Factors,
+    rank_intervals,
+    sensitivity_indices,
+)
 from bondzone.evaluation.models import DEFAULT_MIN_COVERAGE, EvaluationRun, ZoneResult
 
 from ..conftest import PASSWORD
@@ -89,3 +98,31 @@ def test_a_run_with_a_rank_outside_its_interval_is_not_published(ev):
     ZoneResult.objects.filter(pk=first.pk).update(mc_p05=D(first.rank_national), mc_p95=D(first.rank_national))
     services.publish_run(actor=commerce, run_id=run.pk, public=True)
     assert EvaluationRun.objects.get(pk=run.pk).public
+
+
+def test_sobol_indices_of_a_single_factor_take_all_the_variance(demo):
+    zones, values = demo  # only the weights vary: their first-order and total index are both ≈ 1
+    (only,) = sensitivity_indices(GACC_2020, zones, values, SHIPPED, draws=256, factors=Factors(normalisations=(None,)))
+    assert only.factor == "weights" and abs(only.first_order - 1) < D("0.05") and abs(only.total - 1) < D("0.05")
+
+
+def test_sobol_indices_on_the_demo_field_name_the_factors_that_move_ranks(demo):
+    zones, values = demo
+    found = {s.factor: s for s in sensitivity_indices(GACC_2020, zones, values, SHIPPED, draws=256, factors=FACTORS[2])}
+    assert list(found) == ["weights", "normalisation", "impute", "outliers", "points"]
+    # the demo field has no gaps and every skewed indicator is logged under both treatments: no effect
+    assert found["impute"].total == 0 and found["outliers"].total == 0
+    assert found["normalisation"].total > found["weights"].total > found["points"].total > 0
+    for s in found.values():
+        assert s.first_order <= s.total + D("0.05")  # interactions only add
+
+
+def test_the_cli_reports_the_indices_of_a_run_and_refuses_a_bad_sample_size(world):
+    ev = build_field(world)
+    run = services.create_run(actor=ev.actor("commerce"), framework_id=ev.gacc.pk, year=YEAR, draws=0)
+    out = io.StringIO()
+    call_command("evaluation_sensitivity", run=str(run.pk), user="commerce", draws="32", format="json", stdout=out)
+    assert [row["factor"] for row in json.loads(out.getvalue())] == ["weights", "normalisation", "impute",
+                                                                       "outliers", "points"]
+    with pytest.raises(CommandError, match="draws"):
+        call_command("evaluation_sensitivity", run=str(run.pk), user="commerce", draws="5")

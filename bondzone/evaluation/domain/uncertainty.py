@@ -120,6 +120,93 @@ def _check(framework: Framework, params: Params, draws: object, weight_jitter: o
     return problems
 
 
+@dataclass(frozen=True)
+class _Model:
+    """The composite score as a function of one draw's inputs (shared by the intervals and the indices)."""
+
+    preps: list  # engine.Prepared per outlier rule drawn from (the first is the run's own)
+    params: Params
+    factors: Factors
+    imputes: tuple[str, ...]
+    weight_columns: tuple[np.ndarray, np.ndarray]  # columns of the weight factors: indicators, categories
+    n_weighted: int
+    jitter: float
+
+    @property
+    def prep(self):
+        return self.preps[0]
+
+
+@dataclass(frozen=True)
+class _Sample:
+    """Per-draw inputs: weight factors (D, weighted nodes), normalisation / imputation / outlier-rule
+    choices (D,), bonus / penalty point factors (D, items) or None."""
+
+    weights: np.ndarray
+    normalisation: np.ndarray
+    impute: np.ndarray
+    outliers: np.ndarray
+    points: np.ndarray | None
+
+
+def _model(framework: Framework, zones: Sequence[ZoneInput], values: Mapping[tuple[str, str], Decimal | None],
+           params: Params, draws: object, weight_jitter: object, factors: Factors) -> _Model | None:
+    problems = _check(framework, params, draws, weight_jitter, factors.normalisations)
+    if problems:
+        raise DomainError(problems)
+    rules = factors.outlier_rules if params.outliers in factors.outlier_rules else (params.outliers,)
+    preps = [prepare(framework, zones, values, replace(params, outliers=rule)) for rule in rules]
+    if preps[0].n == 0:
+        return None
+    weighted = [n for n in framework.nodes if n.kind in (Kind.CATEGORY, Kind.INDICATOR)]
+    column = {n.code: c for c, n in enumerate(weighted)}
+    columns = (np.array([column[n.code] for n in preps[0].indicators], dtype=np.int64),
+               np.array([column[c.code] for c in preps[0].categories], dtype=np.int64))
+    return _Model(preps=preps, params=params, factors=factors, imputes=factors.imputes or (params.impute,),
+                  weight_columns=columns, n_weighted=len(weighted), jitter=float(as_decimal(weight_jitter)))
+
+
+def _sample(model: _Model, rng: np.random.Generator, draws: int) -> _Sample:
+    j, f = model.jitter, model.factors
+    weights = rng.uniform(1.0 - j, 1.0 + j, size=(draws, model.n_weighted))
+    normalisation = rng.integers(0, len(f.normalisations), size=draws)
+    impute = rng.integers(0, len(model.imputes), size=draws) if f.imputes else np.zeros(draws, np.int64)
+    outliers = rng.integers(0, len(model.preps), size=draws) if len(model.preps) > 1 else np.zeros(draws, np.int64)
+    items = len(model.prep.adjustments[0]) if model.prep.adjustments else 0
+    points = rng.uniform(1.0 - j, 1.0 + j, size=(draws, items)) if f.points and items else None
+    return _Sample(weights, normalisation, impute, outliers, points)
+
+
+def _overall(model: _Model, sample: _Sample) -> np.ndarray:
+    """(D, Z) overall scores in 0.0001 points, as engine.evaluate quantizes them."""
+    prep, params = model.prep, model.params
+    draws = len(sample.normalisation)
+    ind_w0, cat_w0 = base_weights(prep, params)
+    ind_w = ind_w0[None, :] * sample.weights[:, model.weight_columns[0]]
+    cat_w = cat_w0[None, :] * sample.weights[:, model.weight_columns[1]]
+    _, eff = effective_weights(prep, ind_w, cat_w)
+    geo = model.factors.own_aggregation and params.aggregation == "geometric"
+    floor = float(params.geometric_floor)
+    base = np.zeros((draws, prep.n))
+    for r, rule_prep in enumerate(model.preps):
+        for m, method in enumerate(model.factors.normalisations):
+            for k, impute in enumerate(model.imputes):
+                rows = np.nonzero((sample.normalisation == m) & (sample.impute == k) & (sample.outliers == r))[0]
+                if rows.size:
+                    scores, _ = score_matrix(rule_prep, method, impute)
+                    base[rows] = geometric(eff[rows], scores, floor) if geo else arithmetic(eff[rows], scores)
+    return quantize(np.clip(base, 0.0, 100.0)) + _adjustments(prep, draws, sample.points)
+
+
+def _adjustments(prep, draws: int, point_factors: np.ndarray | None) -> np.ndarray:
+    """(draws, Z) bonus − penalty in 0.0001 points: the zones' own, or each item's points times its factor."""
+    if point_factors is None:
+        return np.broadcast_to(prep.adj_q[None, :], (draws, prep.n))
+    items = list(prep.adjustments[0])
+    signed = np.array([[float(a[i]) for i in items] for a in prep.adjustments])  # (Z, items)
+    return np.rint(point_factors @ signed.T * SCALE).astype(np.int64)
+
+
 def rank_intervals(framework: Framework, zones: Sequence[ZoneInput],
                    values: Mapping[tuple[str, str], Decimal | None], params: Params = Params(), draws: int = 1000,
                    seed: int = 0, weight_jitter: Decimal = Decimal("0.2"),
@@ -127,43 +214,12 @@ def rank_intervals(framework: Framework, zones: Sequence[ZoneInput],
                    factors: Factors | None = None) -> dict[str, Interval]:
     """{zone: Interval} for every rated zone, sorted by code. `factors` (default: only the weights and
     `normalisations` vary) says what else a draw varies. Raises DomainError on bad input."""
-    factors = factors or Factors(normalisations=tuple(normalisations))
-    normalisations = factors.normalisations
-    problems = _check(framework, params, draws, weight_jitter, normalisations)
-    if problems:
-        raise DomainError(problems)
-    rules = factors.outlier_rules if params.outliers in factors.outlier_rules else (params.outliers,)
-    preps = [prepare(framework, zones, values, replace(params, outliers=rule)) for rule in rules]
-    prep = preps[0]
-    if prep.n == 0:
+    model = _model(framework, zones, values, params, draws, weight_jitter,
+                   factors or Factors(normalisations=tuple(normalisations)))
+    if model is None:
         return {}
-
-    jitter = float(as_decimal(weight_jitter))
-    weighted = [n for n in framework.nodes if n.kind in (Kind.CATEGORY, Kind.INDICATOR)]
-    column = {n.code: c for c, n in enumerate(weighted)}
-    rng = np.random.default_rng(seed)
-    weight_factors = rng.uniform(1.0 - jitter, 1.0 + jitter, size=(draws, len(weighted)))
-    choice = rng.integers(0, len(normalisations), size=draws)
-    imputes = factors.imputes or (params.impute,)
-    impute_choice = rng.integers(0, len(imputes), size=draws) if factors.imputes else np.zeros(draws, np.int64)
-    rule_choice = rng.integers(0, len(rules), size=draws) if len(rules) > 1 else np.zeros(draws, np.int64)
-
-    ind_w0, cat_w0 = base_weights(prep, params)
-    ind_w = ind_w0[None, :] * weight_factors[:, [column[n.code] for n in prep.indicators]]
-    cat_w = cat_w0[None, :] * weight_factors[:, [column[c.code] for c in prep.categories]]
-    _, eff = effective_weights(prep, ind_w, cat_w)
-    geo = factors.own_aggregation and params.aggregation == "geometric"
-    floor = float(params.geometric_floor)
-
-    base = np.zeros((draws, prep.n))
-    for r, rule_prep in enumerate(preps):
-        for m, method in enumerate(normalisations):
-            for k, impute in enumerate(imputes):
-                rows = np.nonzero((choice == m) & (impute_choice == k) & (rule_choice == r))[0]
-                if rows.size:
-                    scores, _ = score_matrix(rule_prep, method, impute)
-                    base[rows] = geometric(eff[rows], scores, floor) if geo else arithmetic(eff[rows], scores)
-    overall = quantize(np.clip(base, 0.0, 100.0)) + _adjustments(prep, draws, jitter, rng, factors.points)
+    overall = _overall(model, _sample(model, np.random.default_rng(seed), draws))
+    prep = model.prep
     ranks = row_ranks(overall)
     p05, med, p95 = np.percentile(ranks, [5, 50, 95], axis=0)
     regional = np.empty_like(ranks)
@@ -179,11 +235,49 @@ def rank_intervals(framework: Framework, zones: Sequence[ZoneInput],
             for j, code in enumerate(prep.codes)}
 
 
-def _adjustments(prep, draws: int, jitter: float, rng: np.random.Generator, vary: bool) -> np.ndarray:
-    """(draws, Z) bonus − penalty in 0.0001 points: the zones' own, or each item's points times its factor."""
-    if not vary or not prep.adjustments or not prep.adjustments[0]:
-        return np.broadcast_to(prep.adj_q[None, :], (draws, prep.n))
-    items = list(prep.adjustments[0])
-    signed = np.array([[float(a[i]) for i in items] for a in prep.adjustments])  # (Z, items)
-    item_factors = rng.uniform(1.0 - jitter, 1.0 + jitter, size=(draws, len(items)))
-    return np.rint(item_factors @ signed.T * SCALE).astype(np.int64)
+@dataclass(frozen=True)
+class Sensitivity:
+    """Share of the variance of the zones' national ranks due to one input factor: alone (first order)
+    and with all its interactions (total), summed over the zones."""
+
+    factor: str  # one of SENSITIVITY_FACTORS
+    first_order: Decimal
+    total: Decimal
+
+
+SENSITIVITY_FACTORS = ("weights", "normalisation", "impute", "outliers", "points")
+INDEX_PLACES = Decimal("0.001")
+
+
+def sensitivity_indices(framework: Framework, zones: Sequence[ZoneInput],
+                        values: Mapping[tuple[str, str], Decimal | None], params: Params = Params(),
+                        draws: int = 512, seed: int = 0, weight_jitter: Decimal = Decimal("0.2"),
+                        factors: Factors | None = None) -> list[Sensitivity]:
+    """First-order and total Sobol indices of each factor the Monte Carlo varies (the weights and the
+    bonus / penalty points each as one group), by Saltelli's A/B/AB_i design with Saltelli's (2010)
+    first-order and Jansen's total estimator over draws × (factors + 2) evaluations; each index is the
+    zones' summed partial variance of the national rank over their summed rank variance. A factor the
+    Monte Carlo does not vary is left out; without any rank variance every index is 0."""
+    model = _model(framework, zones, values, params, draws, weight_jitter, factors or Factors())
+    if model is None:
+        return []
+    rng = np.random.default_rng(seed)
+    a, b = _sample(model, rng, draws), _sample(model, rng, draws)
+
+    def ranks(sample: _Sample) -> np.ndarray:
+        return row_ranks(_overall(model, sample)).astype(float)
+
+    f_a, f_b = ranks(a), ranks(b)
+    variance = float(np.var(np.concatenate([f_a, f_b]), axis=0).sum())
+    varied = {"weights": model.jitter > 0, "normalisation": len(model.factors.normalisations) > 1,
+              "impute": len(model.imputes) > 1, "outliers": len(model.preps) > 1, "points": a.points is not None}
+    out = []
+    for factor in SENSITIVITY_FACTORS:
+        if not varied[factor]:
+            continue
+        f_ab = ranks(replace(a, **{factor: getattr(b, factor)}))
+        first = float(np.mean(f_b * (f_ab - f_a), axis=0).sum()) / variance if variance else 0.0
+        total = float((0.5 * np.mean((f_a - f_ab) ** 2, axis=0)).sum()) / variance if variance else 0.0
+        out.append(Sensitivity(factor, Decimal(repr(first)).quantize(INDEX_PLACES, ROUND_HALF_UP),
+                               Decimal(repr(total)).quantize(INDEX_PLACES, ROUND_HALF_UP)))
+    return out
