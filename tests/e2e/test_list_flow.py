@@ -69,6 +69,7 @@ def test_declare_approve_and_see_stock(page: Page, live_server, e2e_world, langu
     with page.expect_navigation():
         page.click(f"text={number}")
     expect(page.locator("[data-testid=approve-list]")).to_have_text(t["approve"])
+    page.once("dialog", lambda dialog: dialog.accept())  # the approval asks first
     with page.expect_navigation():
         page.click("[data-testid=approve-list]")
     expect(page.locator("[data-testid=list-status]")).to_have_text(t["approved"])
