@@ -11,16 +11,23 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from bondzone.core.domain import inputs
 from bondzone.core.domain.errors import DomainError, problem
-from bondzone.core.web import page, actor, errors_of, new_idempotency_key, page_of
+from bondzone.core.web import actor, errors_of, field_label, flash_refusal, new_idempotency_key, page, page_of
 
 from . import imports, selectors, services
 from .domain import trade_modes
 from .domain.codes import LIST_TYPES, TRADE_MODES, UNITS, CURRENCIES, GoodsStatus, ListStatus
 
-LINE_FIELDS = ("item_no", "quantity", "unit", "legal_quantity", "value", "currency", "goods_status", "target_status")
+SHOWN_LINE_FIELDS = ("item_no", "quantity", "unit", "legal_quantity", "value", "currency", "goods_status",
+                     "target_status")
+# not inputs of the form: hidden ones, so that an edit keeps what an import or the API gave a line
+HIDDEN_LINE_FIELDS = ("second_quantity", "unit_price", "origin_country", "destination_country", "levy_mode",
+                      "gross_weight", "net_weight")
+LINE_FIELDS = SHOWN_LINE_FIELDS + HIDDEN_LINE_FIELDS
+TYPED_LINE_FIELDS = ("item_no", "quantity", "legal_quantity", "value")  # a row with none of them is an unused row
 
 
 def _date(raw: str | None) -> date | None:
@@ -180,14 +187,42 @@ def queue_approve(request):
     return redirect(back)
 
 
-def _form_context(a, data=None, errors=None):
+HEADER_FIELDS = ("direction", "trade_mode", "list_type", "item_kind", "related_no", "declaration_no", "inner_no",
+                 "remarks")
+FORM = "list"  # the form's name for core.templatetags.forms
+
+
+def _row(line: dict) -> tuple[dict, list[tuple[str, str]]]:
+    """A line of the form and its hidden inputs (every row has them, so the columns of the post stay aligned)."""
+    return line, [(f, line.get(f) or "") for f in HIDDEN_LINE_FIELDS]
+
+
+def _form_context(a, data=None, refusal=None):
+    data = data or {"lines": [{}]}
     return {
         "books": selectors.books(a).filter(active=True),
         "trade_modes": [m for m in TRADE_MODES.values() if m.code in trade_modes.ZONE_BOOK_MODES],
         "list_types": LIST_TYPES.items(), "units": UNITS.values(),
         "currencies": CURRENCIES.items(), "statuses": [s.value for s in GoodsStatus],
-        "data": data or {"lines": [{}]}, "errors": errors or [], "idempotency_key": new_idempotency_key(),
+        "data": data, "rows": [_row(line) for line in data["lines"]], "idempotency_key": new_idempotency_key(),
+        "form": FORM, "refused_form": refusal or {}, "other_errors": (refusal or {}).get("other", []),
     }
+
+
+def _refusal(exc: DomainError, line_count: int) -> dict:
+    """A refused list form for core.templatetags.forms: each problem under the header input or line cell it
+    belongs to ("lines[2].quantity"); the others, named in words, above the form."""
+    inputs_on_form = {"book", *HEADER_FIELDS} | {
+        f"lines[{n}].{f}" for n in range(1, line_count + 1) for f in SHOWN_LINE_FIELDS}
+    inline: dict[str, list[str]] = {}
+    other = []
+    for e in errors_of(exc):
+        if e["field"] in inputs_on_form:
+            inline.setdefault(e["field"], []).append(e["message"])
+            continue
+        label = field_label(e["field"])
+        other.append(f"{label}: {e['message']}" if label else e["message"])
+    return {"form": FORM, "errors": inline, "other": other}
 
 
 def _lines_from_post(post) -> list[dict]:
@@ -196,9 +231,37 @@ def _lines_from_post(post) -> list[dict]:
     lines = []
     for i in range(count):
         line = {f: (columns[f][i] if i < len(columns[f]) else "") for f in LINE_FIELDS}
-        if any(str(v).strip() for k, v in line.items() if k not in ("currency", "goods_status", "unit", "target_status")):
+        if any(line[f].strip() for f in TYPED_LINE_FIELDS):
             lines.append(line)
     return lines
+
+
+def _data_from_post(post) -> dict:
+    data = {k: post.get(k, "").strip() for k in HEADER_FIELDS}
+    data["lines"] = _lines_from_post(post)
+    return data
+
+
+def _data_of(vlist, lines) -> dict:
+    """A saved list as the form (and the create service) take it: every header field and line value as text."""
+    def text(value) -> str:
+        return "" if value is None else str(value)
+
+    data = {f: text(getattr(vlist, f)) for f in HEADER_FIELDS}
+    data["lines"] = [{"item_no": str(ln.item.item_no), **{f: text(getattr(ln, f)) for f in LINE_FIELDS if f != "item_no"}}
+                     for ln in lines]
+    return data
+
+
+def _refused(request, a, exc: DomainError, data: dict, **extra):
+    """The list form again (400) with the problems where they belong and what was typed; nothing was written."""
+    if exc.status in (403, 404):
+        raise exc
+    lines = data["lines"] or [{}]
+    ctx = {**_form_context(a, {**data, "lines": lines}, _refusal(exc, len(data["lines"]))), **extra}
+    ctx["idempotency_key"] = request.POST.get("idempotency_key") or ctx["idempotency_key"]
+    messages.error(request, _("The form was not saved: correct the marked fields."))
+    return render(request, "supervision/list_form.html", ctx, status=400)
 
 
 @page
@@ -207,20 +270,61 @@ def list_create(request):
     a.require("supervision.add_list")
     if request.method != "POST":
         return render(request, "supervision/list_form.html", _form_context(a))
-    post = request.POST
-    data = {k: post.get(k, "").strip() for k in ("direction", "trade_mode", "list_type", "related_no", "declaration_no",
-                                                 "inner_no", "remarks")}
-    data["lines"] = _lines_from_post(post)
-    book_id = post.get("book_id", "")
+    data = _data_from_post(request.POST)
+    book_id = request.POST.get("book_id", "")
     try:
         vlist = services.create_list(actor=a, book_id=inputs.as_id(book_id) or 0, data=data,
-                                     idempotency_key=post.get("idempotency_key"))
+                                     idempotency_key=request.POST.get("idempotency_key"))
     except DomainError as exc:
-        ctx = _form_context(a, {**data, "book_id": book_id, "lines": data["lines"] or [{}]}, errors_of(exc))
-        ctx["idempotency_key"] = post.get("idempotency_key") or ctx["idempotency_key"]
-        return render(request, "supervision/list_form.html", ctx, status=400)
+        return _refused(request, a, exc, {**data, "book_id": book_id})
     messages.success(request, _("List %(number)s saved as a draft.") % {"number": vlist.display_number})
     return redirect("supervision:list", list_id=vlist.pk)
+
+
+EDITABLE = (ListStatus.DRAFT, ListStatus.REJECTED)  # what services.correct_list takes
+
+
+@page
+def list_edit(request, list_id: int):
+    """Change a draft (or a rejected list, which becomes a draft again) through services.correct_list."""
+    a = actor(request)
+    a.require("supervision.add_list")
+    vlist = selectors.list_detail(a, list_id)
+    if vlist.status not in EDITABLE:
+        messages.error(request, _("Only a draft or a rejected list can be edited."))
+        return redirect("supervision:list", list_id=vlist.pk)
+    extra = {"vlist": vlist}
+    if request.method != "POST":
+        data = _data_of(vlist, selectors.list_lines(vlist))
+        return render(request, "supervision/list_form.html", {**_form_context(a, data), **extra})
+    data = _data_from_post(request.POST)
+    try:
+        services.correct_list(actor=a, list_id=vlist.pk, data=data, idempotency_key=request.POST.get("idempotency_key"))
+    except DomainError as exc:
+        return _refused(request, a, exc, data, **extra)
+    messages.success(request, _("List %(number)s saved as a draft.") % {"number": vlist.display_number})
+    return redirect("supervision:list", list_id=vlist.pk)
+
+
+@page
+@require_POST
+def list_copy(request, list_id: int):
+    """A new draft with the header and lines of a draft, through services.create_list (its idempotency and
+    audit row)."""
+    a = actor(request)
+    a.require("supervision.add_list")
+    vlist = selectors.list_detail(a, list_id)
+    try:
+        if vlist.status != ListStatus.DRAFT:
+            raise DomainError(problem("status", "list_wrong_state", list=vlist.display_number, state=vlist.status,
+                                      expected=ListStatus.DRAFT.value))
+        copy = services.create_list(actor=a, book_id=vlist.book_id, data=_data_of(vlist, selectors.list_lines(vlist)),
+                                    idempotency_key=request.POST.get("idempotency_key"))
+    except DomainError as exc:
+        flash_refusal(request, exc)
+        return redirect("supervision:list", list_id=vlist.pk)
+    messages.success(request, _("List %(number)s saved as a draft.") % {"number": copy.display_number})
+    return redirect("supervision:list", list_id=copy.pk)
 
 
 @page
@@ -228,7 +332,8 @@ def list_line_row(request):
     """htmx partial: one more empty line row for the list form."""
     a = actor(request)
     a.require("supervision.add_list")
-    return render(request, "supervision/_line_row.html", {"line": {}, **_form_context(a)})
+    line, hidden = _row({})
+    return render(request, "supervision/_line_row.html", {**_form_context(a), "line": line, "hidden": hidden})
 
 
 @page
@@ -262,10 +367,13 @@ def list_detail(request, list_id: int):
     can = {k: a.can(f"supervision.{k}_list") for k in ("submit", "approve", "reject", "reverse", "delete",
                                                            "cancel", "withdraw")}
     can["pass"] = a.can("supervision.pass_goods")
+    can["edit"] = a.can("supervision.add_list") and vlist.status in EDITABLE
+    can["copy"] = a.can("supervision.add_list") and vlist.status == ListStatus.DRAFT
     awaiting = vlist.status in (ListStatus.DRAFT, ListStatus.SUBMITTED)  # approval would check the stock
     check = selectors.stock_checks(a, [vlist.pk])[vlist.pk] if awaiting else None
     return render(request, "supervision/list_detail.html", {
         "vlist": vlist, "page": page, "querystring_prefix": prefix, "idempotency_key": new_idempotency_key(),
+        "copy_key": new_idempotency_key(),
         "check": check, "lines": [(ln, check.of_line(ln.seq) if check else []) for ln in page.object_list],
         "can": can, "today": timezone.localdate(),
         "reservations": list(selectors.reservations(a, list_id=vlist.pk)[:500]),

@@ -53,6 +53,7 @@ def test_declare_approve_slip_gate_pass_and_stock(page: Page, live_server, e2e_w
     page.goto(f"{base}/supervision/queue/")
     with page.expect_navigation():
         page.click(f"text={number}")
+    page.once("dialog", lambda dialog: dialog.accept())  # the approval asks first
     with page.expect_navigation():
         page.click("[data-testid=approve-list]")
     log_out(page)

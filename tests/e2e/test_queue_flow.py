@@ -33,6 +33,7 @@ def test_approve_and_open_the_next_then_batch_approve(page: Page, live_server, e
     expect(page.locator("[data-testid=queue-row]")).to_have_count(4)
     with page.expect_navigation():
         page.click(f"text={first.display_number}")
+    page.once("dialog", lambda dialog: dialog.accept())  # the approval asks first
     with page.expect_navigation():
         page.click("[data-testid=approve-and-next]")
     expect(page.locator("[data-testid=list-number]")).to_have_text(second.display_number)
@@ -57,6 +58,7 @@ def test_approve_and_open_the_next_then_batch_approve(page: Page, live_server, e
 
     with page.expect_navigation():
         page.click(f"text={second.display_number}")
+    page.once("dialog", lambda dialog: dialog.accept())  # the approval asks first
     with page.expect_navigation():
         page.click("[data-testid=approve-and-next]")
     expect(page).to_have_url(f"{base}/supervision/queue/")

@@ -65,6 +65,10 @@ PAGES: dict[str, Rule] = {
     "supervision:list-line-row": Rule("action", action="supervision.add_list"),
     "supervision:list-import": Rule("action", action="supervision.add_list"),
     "supervision:list": Rule("object", object="list"),
+    # the matrix list is approved: its edit page sends back to the list, its copy is refused with a message
+    "supervision:list-edit": Rule("write", action="supervision.add_list", object="list", ok=frozenset({302})),
+    "supervision:list-copy": Rule("write", action="supervision.add_list", object="list", method="POST",
+                                  ok=frozenset({302})),
     "supervision:list-action": Rule("write", action="supervision.approve_list", object="list", method="POST",
                                     ok=OK_WRITE),
     "supervision:queue": Rule("action", action="supervision.approve_list"),

@@ -6,6 +6,8 @@ has its message under it.
     <input id="report-progress" name="progress" value="{% typed 'report' 'progress' task.progress %}"
            {% invalid 'report' 'progress' %}>
     {% field_errors 'report' 'progress' %}
+
+Rows of a repeated group name their fields as the problems do: {% indexed "lines" forloop.counter "quantity" as f %}.
 """
 
 from django import template
@@ -40,3 +42,9 @@ def field_errors(context, form: str, field: str):
         return ""
     return format_html('<span class="field-error" id="{}-{}-error" data-field="{}">{}</span>', form, field, field,
                        format_html_join(" ", "{}", ((m,) for m in messages)))
+
+
+@register.simple_tag
+def indexed(group: str, n, field: str) -> str:
+    """The problem field of one row of a repeated group: {% indexed "lines" 2 "quantity" %} -> lines[2].quantity."""
+    return f"{group}[{n}].{field}"

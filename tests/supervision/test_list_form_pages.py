@@ -1,0 +1,131 @@
+"""The list form (create and edit) shows a refusal where it belongs; a draft is edited and copied on the pages;
+deleting a draft and approving a list ask first."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from django.test import Client
+
+from bondzone.core.models import AuditEvent
+from bondzone.supervision import services
+from bondzone.supervision.models import VerificationList
+
+from ..conftest import PASSWORD, key
+
+
+def client_for(username: str) -> Client:
+    c = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert c.login(username=username, password=PASSWORD)
+    return c
+
+
+def draft(world, lines=(("1", "3"),), remarks="原备注"):
+    return services.create_list(actor=world.actor("ent_a"), book_id=world.book_a.pk, idempotency_key=key(), data={
+        "direction": "I", "trade_mode": "5034", "remarks": remarks,
+        "lines": [{"item_no": i, "quantity": q, "unit": "007", "value": "10.00", "unit_price": "3.3300",
+                   "origin_country": "502"} for i, q in lines]})
+
+
+def form_post(book_id, lines, **header):
+    return {"idempotency_key": key(), "book_id": book_id, "direction": "I", "trade_mode": "5034", "list_type": "0",
+            **header,
+            "line-item_no": [i for i, _ in lines], "line-quantity": [q for _, q in lines],
+            "line-unit": ["007"] * len(lines), "line-value": ["1"] * len(lines),
+            "line-currency": ["142"] * len(lines), "line-goods_status": ["bonded"] * len(lines)}
+
+
+def row(page: str, n: int) -> str:
+    return page.split('<tr class="line-row">')[n]
+
+
+def cell_of(row_html: str, name: str) -> str:
+    return next(td for td in row_html.split("<td>") if f'name="{name}"' in td)
+
+
+def test_a_refused_line_shows_its_problem_in_its_cell_with_what_was_typed(world):
+    r = client_for("ent_a").post("/supervision/lists/new/",
+                                 form_post(world.book_a.pk, [("1", "3"), ("1", "abc")], remarks="备注一"))
+    page = r.content.decode()
+    assert r.status_code == 400
+    assert not VerificationList.objects.exists()
+    second = cell_of(row(page, 2), "line-quantity")
+    assert re.search(r'name="line-quantity" value="abc"[^>]*aria-invalid="true"', second)
+    assert 'data-field="lines[2].quantity"' in second and "不是数字" in second
+    first = cell_of(row(page, 1), "line-quantity")
+    assert 'value="3"' in first and "aria-invalid" not in first
+    assert re.search(r'id="remarks" name="remarks" value="备注一"', page)
+    assert "lines[2].quantity:" not in page and "未保存：请更正标出的字段。" in page
+
+
+def test_a_problem_with_no_input_of_its_own_is_named_in_words_above_the_form(world):
+    r = client_for("ent_a").post("/supervision/lists/new/", form_post(world.book_a.pk, []))
+    errors = r.content.decode().split('data-testid="errors"', 1)[1].split("</div>", 1)[0]
+    assert r.status_code == 400 and "lines:" not in errors and "<li>" in errors
+
+
+def test_a_draft_is_edited_through_the_correction_service(world):
+    vlist = draft(world)
+    c = client_for("ent_a")
+    form = c.get(f"/supervision/lists/{vlist.pk}/edit/").content.decode()
+    assert 'name="line-origin_country" value="502"' in form and 'value="原备注"' in form and re.search(r'name="line-quantity" value="3(\.0+)?"', form)
+    refused = c.post(f"/supervision/lists/{vlist.pk}/edit/", {**form_post("", [("1", "2"), ("99", "1")]),
+                                                               "remarks": "新备注"})
+    assert refused.status_code == 400
+    assert 'data-field="lines[2].item_no"' in cell_of(row(refused.content.decode(), 2), "line-item_no")
+    assert VerificationList.objects.get(pk=vlist.pk).remarks == "原备注"
+    post = form_post("", [("1", "2")], remarks="新备注")
+    post.update({"line-unit_price": ["3.3300"], "line-origin_country": ["502"]})  # the row's hidden inputs
+    assert c.post(f"/supervision/lists/{vlist.pk}/edit/", post).status_code == 302
+    vlist.refresh_from_db()
+    line = vlist.lines.get()
+    assert (vlist.remarks, line.quantity, line.unit_price, line.origin_country) == ("新备注", 2, Decimal("3.33"), "502")
+    assert AuditEvent.objects.filter(action="list.correct").count() == 1
+
+
+def test_only_a_draft_or_a_rejected_list_has_an_edit_page(world):
+    vlist = draft(world)
+    services.submit_list(actor=world.actor("ent_a"), list_id=vlist.pk, idempotency_key=key())
+    r = client_for("ent_a").get(f"/supervision/lists/{vlist.pk}/edit/")
+    assert r.status_code == 302 and r.url == f"/supervision/lists/{vlist.pk}/"
+
+
+def test_a_draft_is_copied_into_a_new_draft_with_the_same_lines(world):
+    vlist = draft(world, lines=(("1", "3"), ("1", "4")))
+    c = client_for("ent_a")
+    detail = c.get(f"/supervision/lists/{vlist.pk}/").content.decode()
+    assert "复制为新草稿" in detail
+    copy_key = re.search(r'action="/supervision/lists/\d+/copy/">.*?name="idempotency_key" value="(\w+)"',
+                         detail).group(1)
+    r = c.post(f"/supervision/lists/{vlist.pk}/copy/", {"idempotency_key": copy_key})
+    copy = VerificationList.objects.exclude(pk=vlist.pk).get()
+    assert r.status_code == 302 and r.url == f"/supervision/lists/{copy.pk}/"
+    assert (copy.status, copy.book_id, copy.remarks) == ("draft", vlist.book_id, vlist.remarks)
+
+    def lines(v):
+        return [(ln.item_id, ln.quantity, ln.unit, ln.value, ln.unit_price, ln.origin_country) for ln in v.lines.order_by("seq")]
+
+    assert lines(copy) == lines(vlist)
+    assert AuditEvent.objects.filter(action="list.create").count() == 2
+    c.post(f"/supervision/lists/{vlist.pk}/copy/", {"idempotency_key": copy_key})  # the same click again
+    assert VerificationList.objects.count() == 2
+
+
+def test_copy_is_refused_to_another_enterprise_and_to_a_role_that_declares_nothing(world):
+    vlist = draft(world)
+    assert client_for("ent_b").post(f"/supervision/lists/{vlist.pk}/copy/", {"idempotency_key": key()}).status_code == 404
+    assert client_for("customs").post(f"/supervision/lists/{vlist.pk}/copy/", {"idempotency_key": key()}).status_code == 403
+    assert client_for("ent_b").get(f"/supervision/lists/{vlist.pk}/edit/").status_code == 404
+    assert VerificationList.objects.count() == 1
+
+
+def test_deleting_a_draft_and_approving_a_list_ask_first(world):
+    vlist = draft(world)
+    detail = client_for("ent_a").get(f"/supervision/lists/{vlist.pk}/").content.decode()
+    assert re.search(r'data-testid="delete-list" data-confirm="[^"]+"', detail)
+    services.submit_list(actor=world.actor("ent_a"), list_id=vlist.pk, idempotency_key=key())
+    detail = client_for("customs").get(f"/supervision/lists/{vlist.pk}/").content.decode()
+    for testid in ("approve-list", "approve-and-next"):
+        assert re.search(rf'data-testid="{testid}" data-confirm="[^"]*{vlist.display_number}[^"]*"', detail)
+    assert "<script>" not in detail
