@@ -13,7 +13,7 @@ from bondzone.core.http import actor
 from . import exports, selectors, services
 from .schemas import (
     AreaIn, AreaOut, CloneIn, ComputeIn, FrameworkDetailOut, FrameworkOut, ValuesImportOut, IndicatorOut, IndicatorPatch,
-    NodeIn, PublishIn, ReproduceOut, RunIn, RunOut, SettingsIn, ValueIn, ValueOut, FrameworkWeightsIn, ZoneDetailOut, EvalZoneIn,
+    NodeIn, PublishIn, RectificationOut, ReproduceOut, RunIn, RunOut, SettingsIn, ValueIn, ValueOut, FrameworkWeightsIn, ZoneDetailOut, EvalZoneIn,
     EvalZoneOut, ZoneResultOut,
 )
 
@@ -176,6 +176,13 @@ def run_zone(request: HttpRequest, run_id: Id, zone_id: Id):
 def run_exit_watch(request: HttpRequest, run_id: Id):
     a = actor(request)
     return selectors.exit_watch_zones(a, selectors.run(a, run_id))
+
+
+@router.post("/runs/{run_id}/exit-watch/{zone_id}/rectification", response={200: RectificationOut},
+             summary="Open rectification (整改) for a zone on a published run's exit watch: a ledger task and a "
+                     "joint-meeting issue; a second call returns the same ones")
+def open_rectification(request: HttpRequest, run_id: Id, zone_id: Id):
+    return services.open_rectification(actor=actor(request), run_id=run_id, zone_id=zone_id)
 
 
 @router.get("/runs/{run_id}/export", summary="Ranking as CSV / XLSX / JSON")

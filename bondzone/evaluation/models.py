@@ -260,3 +260,21 @@ class NodeScore(models.Model):
     class Meta:
         ordering = ["run", "zone", "code"]
         constraints = [models.UniqueConstraint(fields=["run", "zone", "code"], name="one_score_per_node")]
+
+
+class Rectification(models.Model):
+    """整改 opened for a zone on a run's exit watch: the ledger task and the joint-meeting issue that
+    governance's services created for it. One per run and zone; a row without its task is being opened."""
+
+    run = models.ForeignKey(EvaluationRun, on_delete=models.PROTECT, related_name="rectifications")
+    zone = models.ForeignKey(EvalZone, on_delete=models.PROTECT, related_name="rectifications")
+    task = models.OneToOneField("governance.Task", null=True, on_delete=models.PROTECT, related_name="+")
+    issue = models.OneToOneField("governance.Issue", null=True, on_delete=models.PROTECT, related_name="+")
+    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="+")
+    opened_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["run", "zone"]
+        verbose_name = _("rectification")
+        constraints = [models.UniqueConstraint(fields=["run", "zone"], name="one_rectification_per_run_zone")]

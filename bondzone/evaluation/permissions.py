@@ -16,6 +16,7 @@ MANAGERS = {Role.COMMERCE, Role.PLATFORM_ADMIN}  # 市商务局 / 两区办 runs
 
 register("evaluation.view", STAFF)  # rankings, frameworks, values (enterprises see public runs only)
 register("evaluation.manage", MANAGERS)  # frameworks (clone, edit), runs, publishing, zones and areas
+register("evaluation.rectify", MANAGERS)  # open 整改 (ledger task + joint-meeting issue) for an exit-watch zone
 register("evaluation.enter_values", {Role.ZONE_ADMIN, Role.COMMERCE, Role.PLATFORM_ADMIN})  # zone admins: own zone
 
 class _Bilingual:
@@ -43,6 +44,12 @@ MESSAGES.update({
     "unknown_indicator": _("Framework %(framework)s has no indicator %(value)s."),
     "no_fx_rate": _("No exchange rate for currency %(currency)s; set BONDZONE_FX_RATES."),
     "no_rated_zones": _("No zone of data year %(year)s has enough data to be rated."),
+    "run_not_published": _("Run %(run)s is not published; rectification is opened only from a published run."),
+    "zone_not_on_exit_watch": _("Zone %(zone)s is not on the exit watch of this run."),
+    "zone_without_administration": _("Zone %(zone)s has no zone administration unit in the task ledger; link one "
+                                     "first (governance units, zone field)."),
+    "rectification_in_progress": _("Rectification for zone %(zone)s in this run is being opened; try again "
+                                   "shortly."),
     "rank_outside_interval": _("%(count)s published ranks lie outside their own 5–95 %% Monte Carlo interval "
                                "(%(zones)s): the uncertainty analysis does not cover the published method, so "
                                "this run is not published."),

@@ -239,5 +239,17 @@ class ReproduceOut(Schema):
     recomputed_hash: str
 
 
+class RectificationOut(Schema):
+    id: int
+    run_id: int
+    zone_id: int
+    task_id: int
+    issue_id: int
+    task_title: str = Field(alias="task.title")
+    task_lead_unit_id: int = Field(alias="task.lead_unit_id")
+    task_due_date: date | None = Field(None, alias="task.due_date")
+    opened_at: datetime
+
+
 class PublishIn(Schema):
     public: bool

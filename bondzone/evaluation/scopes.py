@@ -9,7 +9,10 @@
 from bondzone.core.domain.roles import Role
 from bondzone.core.scoping import scope_rule
 
-from .models import EvalZone, EvaluationRun, Framework, Indicator, NodeScore, SeriesValue, ZoneArea, ZoneResult
+from .models import (
+    EvalZone, EvaluationRun, Framework, Indicator, NodeScore, Rectification, SeriesValue, ZoneArea,
+    ZoneResult,
+)
 
 
 @scope_rule(EvalZone)
@@ -54,3 +57,8 @@ def results(qs, actor, action):
 @scope_rule(NodeScore)
 def scores(qs, actor, action):
     return qs.filter(run__public=True) if _public_only(actor) else qs
+
+
+@scope_rule(Rectification)
+def rectifications(qs, actor, action):
+    return qs if actor.can("evaluation.view") else qs.none()

@@ -13,7 +13,9 @@ from bondzone.core.scoping import get_scoped, restrict
 
 from .domain.exitwatch import exit_watch
 from .domain.series import SERIES
-from .models import EvalZone, EvaluationRun, Framework, Indicator, NodeScore, SeriesValue, ZoneArea, ZoneResult
+from .models import (
+    EvalZone, EvaluationRun, Framework, Indicator, NodeScore, Rectification, SeriesValue, ZoneArea, ZoneResult,
+)
 
 
 PUBLIC = PUBLIC_READER  # the public ranking page: public runs only, logged in or not
@@ -255,6 +257,12 @@ def exit_watch_zones(actor: Actor, run_obj: EvaluationRun, *, bottom: int = 5, c
         return []
     codes = exit_watch(maps, bottom=bottom, consecutive=consecutive)
     return list(EvalZone.objects.filter(code__in=codes).order_by("code"))
+
+
+def rectifications_of(actor: Actor, run_obj: EvaluationRun) -> dict[int, Rectification]:
+    """The rectifications opened from this run's exit watch, by evaluated zone id (fully opened ones only)."""
+    return {r.zone_id: r for r in restrict(Rectification, actor).filter(run=run_obj, task__isnull=False,
+                                                                         issue__isnull=False)}
 
 
 def trend(actor: Actor, zone_obj: EvalZone, run_obj: EvaluationRun) -> list[dict]:

@@ -91,9 +91,13 @@ def run_detail(request, run_id: int):
     a = actor(request)
     run = selectors.run(a, run_id)
     ctx = _ranking_context(request, a, run)
-    ctx.update({"exit_watch": selectors.exit_watch_zones(a, run), "outside_interval": selectors.outside_interval(run),
+    watched = selectors.exit_watch_zones(a, run)
+    opened = selectors.rectifications_of(a, run)
+    for z in watched:
+        z.rectification = opened.get(z.pk)
+    ctx.update({"exit_watch": watched, "outside_interval": selectors.outside_interval(run),
                 "assumptions": services.run_assumptions(run),
-                "can_manage": a.can("evaluation.manage"),
+                "can_manage": a.can("evaluation.manage"), "can_rectify": a.can("evaluation.rectify"),
                 "bands": run.params.get("class_bands", [])})
     return render(request, "evaluation/run.html", ctx)
 
@@ -146,6 +150,20 @@ def run_publish(request, run_id: int):
     run = selectors.run(a, run_id)
     services.publish_run(actor=a, run_id=run.pk, public=request.POST.get("public") == "1")
     return redirect("evaluation:run", run.pk)
+
+
+@page
+@require_POST
+def run_rectify(request, run_id: int, zone_id: int):
+    a = actor(request)
+    try:
+        done = services.open_rectification(actor=a, run_id=run_id, zone_id=zone_id)
+    except DomainError as exc:
+        flash_refusal(request, exc)
+        return redirect("evaluation:run", run_id)
+    messages.success(request, _("Rectification opened: ledger task #%(task)s and issue #%(issue)s.")
+                     % {"task": done.task_id, "issue": done.issue_id})
+    return redirect("evaluation:run", run_id)
 
 
 @page

@@ -21,7 +21,7 @@ from .domain.schedule import period_of
 from .models import (
     CLOSED_STATUSES, LEVEL_ORDER, AnnualList, Decision, Escalation, Evidence, ExtensionRequest, ExtensionStatus,
     Issue, IssueStatus, JointMeeting, ListItem, Policy, ProgressReport, Reminder, ReportStatus, Task, TaskSource, Unit,
-    UnitMember,
+    UnitKind, UnitMember,
 )
 
 PUBLIC = PUBLIC_READER
@@ -220,6 +220,11 @@ def units(actor: Actor, *, kind: str = "", q: str = "") -> QuerySet[Unit]:
     if q:
         qs = qs.filter(name__icontains=q)
     return qs
+
+
+def zone_administration(actor: Actor, zone_id: int) -> Unit | None:
+    """The zone administration unit (管委会) linked to a platform zone, if any (the first by name)."""
+    return restrict(Unit, actor).filter(zone_id=zone_id, kind=UnitKind.ZONE_ADMIN).order_by("name").first()
 
 
 def unit(actor: Actor, unit_id: int) -> Unit:

@@ -7,6 +7,7 @@ zone B (DX), the GACC 2020 framework itself (locked: both runs use it) and a *no
 Rules (bondzone/evaluation/permissions.py and scopes.py):
   evaluation.view         all staff; enterprises see zones, frameworks and public runs only
   evaluation.manage       commerce and the platform admin (runs, publishing, frameworks, platform values)
+  evaluation.rectify      commerce and the platform admin (rectification from a published run's exit watch)
   evaluation.enter_values zone_admin, commerce, platform admin; a zone administration only for the
                           evaluated zone linked to its own platform zone
   /evaluation/public/     anyone, logged in or not
@@ -26,6 +27,7 @@ STAFF = {"admin", "customs", "customs_a", "zone_a", "tax", "market", "commerce"}
 ENTERPRISES = {"ent_a", "ent_b"}
 P = "/api/v1/evaluation"  # the API prefix
 VIEW, MANAGE, ENTER = "evaluation.view", "evaluation.manage", "evaluation.enter_values"
+RECTIFY = "evaluation.rectify"
 
 
 
@@ -46,6 +48,7 @@ SPEC: dict[str, tuple] = {
     "evaluation:run-zone": ("page", None, "run", "object", {200}, None),
     "evaluation:run-reproduce": ("page", VIEW, "run", "action", {302}, None),
     "evaluation:run-publish": ("page", MANAGE, "run", "object", {302}, "evaluation.publish-page"),
+    "evaluation:run-rectify": ("page", RECTIFY, "run", "action", {302}, "evaluation.rectify"),
     "evaluation:run-export": ("page", None, "run", "object", {200}, None),
     "evaluation:frameworks": ("page", None, None, "action", {200}, None),
     "evaluation:framework": ("page", None, "framework", "object", {200}, None),
@@ -97,6 +100,9 @@ SPEC: dict[str, tuple] = {
     f"GET {P}/runs/{{run_id}}/export": ("api", None, "run", "object", {200}, None),
     f"POST {P}/runs/{{run_id}}/reproduce": ("api", VIEW, "run", "action", {200}, None),
     f"POST {P}/runs/{{run_id}}/publish": ("api", MANAGE, "run", "action", {200}, "evaluation.publish"),
+    # neither run has an exit watch (one data year), so a permitted user is refused and nothing is written
+    f"POST {P}/runs/{{run_id}}/exit-watch/{{zone_id}}/rectification": ("api", RECTIFY, "run", "action", {400},
+                                                                        "evaluation.rectify"),
 }
 
 # Requests of the matrix that must never write, whatever they answer (their bodies are bad).
@@ -148,11 +154,11 @@ def expected(label, rule, username, target, world, want):
 def snapshot() -> tuple:
     """Row counts of every evaluation table plus the state a bad write could change without adding rows."""
     from bondzone.evaluation.models import (
-        EvalZone, EvaluationRun, Framework, Indicator, NodeScore, SeriesValue, ZoneArea, ZoneResult,
+        EvalZone, EvaluationRun, Framework, Indicator, NodeScore, Rectification, SeriesValue, ZoneArea, ZoneResult,
     )
 
     counts = tuple(m.objects.count() for m in (EvalZone, ZoneArea, Framework, Indicator, SeriesValue,
-                                               EvaluationRun, ZoneResult, NodeScore))
+                                               EvaluationRun, ZoneResult, NodeScore, Rectification))
     return (counts, tuple(EvaluationRun.objects.order_by("pk").values_list("pk", "public")),
             tuple(Indicator.objects.order_by("pk").values_list("weight", "normalisation", "direction")),
             tuple(Framework.objects.order_by("pk").values_list("code", "aggregation", "impute", "class_bands")),
@@ -194,6 +200,7 @@ BODIES = {
     "evaluation.zone-page": lambda w, o: {"code": "", "name_zh": "x", "region": "nowhere"},
     # publishing keeps the run as it is (A public, B not), so the matrix's later requests see the same world
     "evaluation.publish": lambda w, o: {"public": o["run"].public},
+    "evaluation.rectify": lambda w, o: {},
     "evaluation.publish-page": lambda w, o: {"public": "1"} if o["run"].public else {},
 }
 
