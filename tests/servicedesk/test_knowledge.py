@@ -39,6 +39,7 @@ def test_search_finds_by_chinese_and_english_words(desk):
     for q in ("入库申报", "bonded warehouse", "核注清单", "VERIFICATION"):
         rows = ent.get(API, {"q": q}).json()["items"]
         assert [r["id"] for r in rows] == [article.pk], q
+    assert rows[0]["tags"] == ["入库", "bonded", "核注清单"] and rows[0]["category_id"] == desk.category.pk
     assert ent.get(API, {"q": "仓库 refund"}).json()["count"] == 0  # every word must match
     assert ent.get(API, {"category_id": desk.category.pk}).json()["count"] == 1
     assert article.tag_list == ["入库", "bonded", "核注清单"]
