@@ -17,7 +17,7 @@ from bondzone.core.http import actor
 from . import selectors, services
 from .domain.lifecycle import OPEN_STATUSES
 from .schemas import (
-    CategoryIn, CategoryOut, CategoryPatch, EventOut, ExtendIn, FeedbackIn, Open311Definition, Open311Request,
+    ArticleIn, ArticleOut, ArticlePatch, CategoryIn, CategoryOut, CategoryPatch, EventOut, ExtendIn, FeedbackIn, Open311Definition, Open311Request,
     Open311Service, RateRowOut, RequestReasonIn, RequestReminderRunOut, RequestIn, RequestOut, TextIn, UnitStepIn,
 )
 
@@ -44,6 +44,34 @@ def create_category(request: HttpRequest, payload: CategoryIn):
 def update_category(request: HttpRequest, category_id: int, payload: CategoryPatch):
     return services.update_category(actor=actor(request), category_id=category_id,
                                     data=payload.dict(exclude_unset=True))
+
+
+# ---------------------------------------------------------------- knowledge articles
+@router.get("/knowledge", response=list[ArticleOut], summary="Knowledge articles you may read (search, category)")
+@paginate(Pagination)
+def list_articles(request: HttpRequest, q: str = "", category_id: int | None = None):
+    return selectors.articles(actor(request), q=q.strip()[:100], category_id=category_id)
+
+
+@router.get("/knowledge/{article_id}", response=ArticleOut, summary="One knowledge article")
+def get_article(request: HttpRequest, article_id: int):
+    return selectors.article(actor(request), article_id)
+
+
+@router.post("/knowledge", response={201: ArticleOut}, summary="Write a knowledge article (draft unless published)")
+def create_article(request: HttpRequest, payload: ArticleIn):
+    return Status(201, services.create_article(actor=actor(request), data=payload.dict()))
+
+
+@router.patch("/knowledge/{article_id}", response=ArticleOut, summary="Change, publish or unpublish an article")
+def update_article(request: HttpRequest, article_id: int, payload: ArticlePatch):
+    data = payload.dict(exclude_unset=True)
+    published = data.pop("published", None)
+    a = actor(request)
+    article = services.update_article(actor=a, article_id=article_id, data=data)
+    if published is not None:
+        article = services.publish_article(actor=a, article_id=article_id, published=published)
+    return article
 
 
 # ---------------------------------------------------------------- requests

@@ -59,6 +59,7 @@ STEP_LABELS = {
     Step.CALLBACK.value: _("callback"),
     Step.NOTE.value: _("note"),
     "submit": _("submitted"),
+    "article": _("knowledge article linked"),
 }
 CHANNELS = {
     "web": _("web"),
@@ -140,6 +141,8 @@ class ServiceRequest(models.Model):
 
     reply = models.TextField(_("reply"), blank=True)
     escalated_issue_id = models.PositiveBigIntegerField(null=True, blank=True)  # governance issue (its services)
+    article = models.ForeignKey("Article", null=True, blank=True, on_delete=models.SET_NULL, related_name="requests",
+                                verbose_name=_("knowledge article"))
 
     # outcome, stored when it happens so the rates are plain aggregates
     signed_on_time = models.BooleanField(null=True)
@@ -279,3 +282,30 @@ class EnterpriseMember(models.Model):
 
     class Meta:
         ordering = ["enterprise", "user__username"]
+
+
+class Article(models.Model):
+    """A knowledge-base answer (知识库) in Chinese and English, written by the service centre and linked from
+    requests; enterprises read it once published."""
+
+    title = models.CharField(_("title"), max_length=200)
+    title_en = models.CharField(_("English title"), max_length=200, blank=True)
+    body = models.TextField(_("answer"))
+    body_en = models.TextField(_("English answer"), blank=True)
+    category = models.ForeignKey(Category, null=True, blank=True, on_delete=models.PROTECT, related_name="articles",
+                                 verbose_name=_("category"))
+    tags = models.CharField(_("tags"), max_length=200, blank=True)  # comma-separated
+    published = models.BooleanField(_("published"), default=False, db_index=True)
+    updated_at = models.DateTimeField(_("updated"))
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-updated_at", "-id"]
+        verbose_name = _("knowledge article")
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def tag_list(self) -> list[str]:
+        return [t for t in self.tags.split(", ") if t]

@@ -17,6 +17,7 @@ register("servicedesk.view_rates", STAFF)
 register("servicedesk.run_reminders", {Role.COMMERCE, Role.PLATFORM_ADMIN})
 register("servicedesk.review_registration", {Role.ZONE_ADMIN, Role.PLATFORM_ADMIN})
 register("servicedesk.view_registrations", {Role.ZONE_ADMIN, Role.MARKET, Role.PLATFORM_ADMIN})
+register("servicedesk.write_knowledge", {Role.ZONE_ADMIN, Role.PLATFORM_ADMIN})  # knowledge articles, drafts
 register("servicedesk.manage_members", {Role.ENTERPRISE, Role.PLATFORM_ADMIN})  # managers of the enterprise
 
 MESSAGES.update({
@@ -37,5 +38,6 @@ MESSAGES.update({
     "document_type_not_allowed": _("File %(name)s is not an accepted document type (%(types)s)."),
     "not_enterprise_manager": _("Only a manager of the enterprise may do this."),
     "manager_keeps_own_role": _("You cannot take the manager role from yourself."),
+    "article_not_published": _("Only a published knowledge article can be linked."),
     "already_escalated": _("This request was already escalated (issue %(issue)s)."),
 })

@@ -199,3 +199,39 @@ class Open311Request(Schema):
     lat: float | None
     long: float | None
     media_url: str
+
+
+class ArticleIn(Schema):
+    title: str
+    title_en: str = ""
+    body: str
+    body_en: str = ""
+    category_id: int | None = None
+    tags: str = ""
+    published: bool = False
+
+
+class ArticlePatch(Schema):
+    title: str | None = None
+    title_en: str | None = None
+    body: str | None = None
+    body_en: str | None = None
+    category_id: int | None = None
+    tags: str | None = None
+    published: bool | None = None
+
+
+class ArticleOut(Schema):
+    id: int
+    title: str
+    title_en: str
+    body: str
+    body_en: str
+    category_id: int | None
+    tags: list[str]
+    published: bool
+    updated_at: datetime
+
+    @staticmethod
+    def resolve_tags(obj) -> list[str]:
+        return obj.tag_list

@@ -3,7 +3,8 @@
 - enterprise users: their own enterprise's requests;
 - the service centre (zone administration): its zone's requests; the commerce bureau: all requests;
 - other staff: the requests their unit (governance UnitMember) leads or co-handles;
-- categories are visible to everyone (the public Open311 list shows the active ones).
+- categories are visible to everyone (the public Open311 list shows the active ones);
+- knowledge articles: published ones to everyone logged in, drafts only to their writers.
 """
 
 from django.db.models import Q
@@ -12,7 +13,8 @@ from bondzone.core.domain.roles import Role
 from bondzone.core.scoping import scope_rule
 
 from .models import (
-    Category, EnterpriseMember, Pause, Registration, RegistrationDocument, Reminder, RequestEvent, ServiceRequest,
+    Article, Category, EnterpriseMember, Pause, Registration, RegistrationDocument, Reminder, RequestEvent,
+    ServiceRequest,
 )
 
 
@@ -75,3 +77,10 @@ def enterprise_members(qs, actor, action):
     if actor.zone_id is not None:
         return qs.filter(enterprise__zone_id=actor.zone_id)
     return qs
+
+
+@scope_rule(Article)
+def articles(qs, actor, action):
+    if actor.can("servicedesk.write_knowledge"):
+        return qs
+    return qs.filter(published=True) if action == "view" else qs.none()

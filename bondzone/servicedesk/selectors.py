@@ -10,11 +10,12 @@ from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from bondzone.core.actor import Actor
+from bondzone.core.domain.inputs import as_id
 from bondzone.core.scoping import get_scoped, restrict
 
 from .domain.lifecycle import OPEN_STATUSES, Satisfaction, Status, Tally, rates
 from .models import (
-    Category, EnterpriseMember, Registration, RegistrationDocument, Reminder, RequestEvent, ServiceRequest,
+    Article, Category, EnterpriseMember, Registration, RegistrationDocument, Reminder, RequestEvent, ServiceRequest,
 )
 
 
@@ -135,3 +136,23 @@ def registration_document(actor: Actor, document_id: int) -> RegistrationDocumen
 def members(actor: Actor, enterprise_id: int | None = None) -> QuerySet[EnterpriseMember]:
     qs = restrict(EnterpriseMember, actor).select_related("user", "enterprise")
     return qs.filter(enterprise_id=enterprise_id) if enterprise_id else qs
+
+
+def articles(actor: Actor, *, q: str = "", category_id: int | None = None) -> QuerySet[Article]:
+    """Knowledge articles the actor may read; `q` matches titles, answers and tags in either language."""
+    qs = restrict(Article, actor).select_related("category", "updated_by")
+    if category_id:
+        qs = qs.filter(category_id=category_id) if as_id(category_id) is not None else qs.none()
+    for word in q.split():
+        qs = qs.filter(Q(title__icontains=word) | Q(title_en__icontains=word) | Q(body__icontains=word)
+                       | Q(body_en__icontains=word) | Q(tags__icontains=word))
+    return qs
+
+
+def article(actor: Actor, article_id: int) -> Article:
+    return get_scoped(restrict(Article, actor).select_related("category", "updated_by"), actor, article_id)
+
+
+def linked_article(actor: Actor, req: ServiceRequest) -> Article | None:
+    """The article linked to the request, when the actor may read it (a draft stays hidden from enterprises)."""
+    return restrict(Article, actor).filter(pk=req.article_id).first() if req.article_id else None

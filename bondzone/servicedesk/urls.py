@@ -16,5 +16,10 @@ urlpatterns = [
     path("registrations/<int:registration_id>/", views.registration, name="registration"),
     path("registrations/<int:registration_id>/review/", views.registration_review, name="registration-review"),
     path("documents/<int:document_id>/", views.registration_document, name="document"),
+    path("knowledge/", views.knowledge, name="knowledge"),
+    path("knowledge/new/", views.article_new, name="article-new"),
+    path("knowledge/<int:article_id>/", views.article, name="article"),
+    path("knowledge/<int:article_id>/edit/", views.article_edit, name="article-edit"),
+    path("knowledge/<int:article_id>/publish/", views.article_publish, name="article-publish"),
     path("members/", views.members, name="members"),
 ]

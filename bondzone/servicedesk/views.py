@@ -66,6 +66,9 @@ def detail(request, request_id: int):
         "satisfactions": [(s.value, SATISFACTION_LABELS[s.value]) for s in Satisfaction],
         "can_file": a.can("servicedesk.file"), "can_handle": a.can("servicedesk.handle"),
         "can_dispatch": a.can("servicedesk.dispatch"), "now": timezone.now(),
+        "article": selectors.linked_article(a, req),
+        "articles": selectors.articles(a).filter(published=True).select_related(None).only("id", "title")
+        if a.can("servicedesk.handle") else [],
     })
 
 
@@ -211,3 +214,68 @@ def members(request):
     return render(request, "servicedesk/members.html", {
         "members": selectors.members(a), "roles": EnterpriseRole.choices,
         "can_manage": a.can("servicedesk.manage_members")})
+
+
+ARTICLE_FIELDS = ("title", "title_en", "body", "body_en", "category_id", "tags")
+
+
+@page
+def knowledge(request):
+    a = actor(request)
+    q = request.GET.get("q", "").strip()[:100]
+    category_id = _int(request.GET.get("category"))
+    articles, query = page_of(request, selectors.articles(a, q=q, category_id=category_id))
+    return render(request, "servicedesk/knowledge.html", {
+        "page": articles, "query": query, "q": q, "category_id": category_id, "categories": selectors.categories(a),
+        "can_write": a.can("servicedesk.write_knowledge"),
+    })
+
+
+@page
+def article(request, article_id: int):
+    a = actor(request)
+    return render(request, "servicedesk/article.html", {
+        "article": selectors.article(a, article_id), "can_write": a.can("servicedesk.write_knowledge")})
+
+
+def _article_form(request, a, current=None):
+    if request.method == "POST":
+        data = {f: request.POST.get(f, "") for f in ARTICLE_FIELDS}
+        try:
+            if current is None:
+                saved = services.create_article(actor=a, data=data)
+            else:
+                saved = services.update_article(actor=a, article_id=current.pk, data=data)
+            messages.success(request, _("Saved."))
+            return redirect("servicedesk:article", article_id=saved.pk)
+        except DomainError as exc:
+            flash_refusal(request, exc, form="article", fields=ARTICLE_FIELDS)
+            return redirect(request.path)
+    return render(request, "servicedesk/article_form.html", {
+        "article": current, "categories": selectors.categories(a)})
+
+
+@page
+def article_new(request):
+    a = actor(request)
+    a.require("servicedesk.write_knowledge")
+    return _article_form(request, a)
+
+
+@page
+def article_edit(request, article_id: int):
+    a = actor(request)
+    a.require("servicedesk.write_knowledge")
+    return _article_form(request, a, selectors.article(a, article_id))
+
+
+@require_POST
+@page
+def article_publish(request, article_id: int):
+    a = actor(request)
+    a.require("servicedesk.write_knowledge")
+    selectors.article(a, article_id)
+    published = request.POST.get("published") == "1"
+    services.publish_article(actor=a, article_id=article_id, published=published)
+    messages.success(request, _("Published.") if published else _("Taken back to draft."))
+    return redirect("servicedesk:article", article_id=article_id)

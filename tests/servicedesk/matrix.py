@@ -16,6 +16,9 @@ VISIBLE = {
 VISIBLE[("category", "B")] = VISIBLE[("category", "A")]
 VISIBLE[("registration", "A")] = VISIBLE[("document", "A")] = {"admin", "zone_a", "market"}
 VISIBLE[("registration", "B")] = VISIBLE[("document", "B")] = {"admin", "market"}
+# article A is published (every logged-in user reads it), article B a draft (its writers only)
+VISIBLE[("article", "A")] = VISIBLE[("category", "A")]
+VISIBLE[("article", "B")] = {"admin", "zone_a"}
 WRITE = frozenset(OK_WRITE | {403})  # a step the role may attempt can still be refused for this request
 
 
@@ -37,6 +40,15 @@ SPEC: dict[str, tuple] = {
     "servicedesk:registration-review": ("page-obj-first", "servicedesk.review_registration", "registration", {302}),
     "servicedesk:document": ("page", None, "document", {200}),
     "servicedesk:members": ("page", None, None, {200}),
+    "servicedesk:knowledge": ("page", None, None, {200}),
+    "servicedesk:article": ("page", None, "article", {200}),
+    "servicedesk:article-new": ("page", "servicedesk.write_knowledge", None, {200}),
+    "servicedesk:article-edit": ("page", "servicedesk.write_knowledge", "article", {200}),
+    "servicedesk:article-publish": ("page", "servicedesk.write_knowledge", "article", {302}),
+    "GET /api/v1/servicedesk/knowledge": ("api", None, None, {200}),
+    "POST /api/v1/servicedesk/knowledge": ("api-body", None, None, {400}),
+    "GET /api/v1/servicedesk/knowledge/{article_id}": ("api", None, "article", {200}),
+    "PATCH /api/v1/servicedesk/knowledge/{article_id}": ("api-body", None, None, {400}),
     "GET /api/v1/servicedesk/categories": ("api", None, None, {200}),
     "POST /api/v1/servicedesk/categories": ("api-body", None, None, {400}),
     "PATCH /api/v1/servicedesk/categories/{category_id}": ("api-body", None, None, {400}),
@@ -70,7 +82,8 @@ SPEC: dict[str, tuple] = {
 def _rule(label: str, spec: tuple) -> Rule:
     kind, action, obj, ok = spec
     method = label.split(" ")[0] if " " in label else "GET"
-    if label in ("servicedesk:action", "servicedesk:category-save", "servicedesk:registration-review"):
+    if label in ("servicedesk:action", "servicedesk:category-save", "servicedesk:registration-review",
+                 "servicedesk:article-publish"):
         method = "POST"
     return Rule("public" if kind == "public" else ("object" if obj else "list"), action=action, object=obj,
                 ok=frozenset(ok), method=method)
@@ -128,12 +141,15 @@ def objects(world) -> dict:
             "name": f"申请{target}", "credit_code": CODES[target], "customs_code": f"11059601{target}0",
             "zone_id": str(zone.pk), "contact_name": "c", "contact_phone": "1", "username": f"applicant_{target}",
             "password": "a-long-passw0rd"}, files=[SimpleUploadedFile(f"{target}.pdf", b"%PDF")])
-        out[target] = {"request": req, "category": category, "service_code": category.code,
+        article = services.create_article(actor=admin, data={"title": f"文章{target}", "body": "b",
+                                                             "published": target == "A"})
+        out[target] = {"request": req, "category": category, "service_code": category.code, "article": article,
                        "service_request_id": req.number, "registration": reg, "document": reg.documents.get()}
     return out
 
 
 def snapshot():
-    from bondzone.servicedesk.models import Category, RequestEvent, ServiceRequest
+    from bondzone.servicedesk.models import Article, Category, RequestEvent, ServiceRequest
 
-    return (Category.objects.count(), ServiceRequest.objects.count(), RequestEvent.objects.count())
+    return (Category.objects.count(), ServiceRequest.objects.count(), RequestEvent.objects.count(),
+            Article.objects.count())

@@ -1,10 +1,11 @@
-"""Writes of the service desk, by subject: categories, requests (and onboarding of enterprises)."""
+"""Writes of the service desk, by subject: categories, requests, knowledge articles (and onboarding of enterprises)."""
 
 from .categories import DEFAULT_LIMITS, category_snapshot, create_category, update_category
+from .knowledge import article_snapshot, create_article, publish_article, update_article
 from .onboarding import add_member, register, review, set_roles
 from .requests import (
-    STEPS, add_co_unit, add_note, callback, dispatch, escalate, extend, file_request, pause, perform, rate, reply,
-    request_snapshot, resume, return_request, run_reminders, sign, start, transfer,
+    STEPS, add_co_unit, add_note, callback, dispatch, escalate, extend, file_request, link_article, pause, perform,
+    rate, reply, request_snapshot, resume, return_request, run_reminders, sign, start, transfer,
 )
 
 __all__ = [
@@ -12,4 +13,5 @@ __all__ = [
     "dispatch", "escalate", "extend", "file_request", "pause", "perform", "rate", "reply", "request_snapshot",
     "resume", "return_request", "run_reminders", "sign", "start", "transfer", "update_category",
     "add_member", "register", "review", "set_roles",
+    "article_snapshot", "create_article", "link_article", "publish_article", "update_article",
 ]

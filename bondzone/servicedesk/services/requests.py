@@ -14,7 +14,7 @@ from django.utils import timezone
 from bondzone.core import audit
 from bondzone.core.actor import Actor
 from bondzone.core.domain.errors import DomainError, Forbidden, Problem, problem
-from bondzone.core.domain.inputs import collect_decimal
+from bondzone.core.domain.inputs import as_id, collect_decimal
 from bondzone.core.domain.roles import Role
 from bondzone.core.models import Enterprise
 from bondzone.core.scoping import get_scoped
@@ -25,7 +25,7 @@ from .. import clock
 from ..domain import attributes as attribute_rules
 from ..domain import sla
 from ..domain.lifecycle import Kind, Satisfaction, Status, Step, check_step, next_status
-from ..models import CHANNELS, Category, Pause, Reminder, RequestEvent, ServiceRequest
+from ..models import CHANNELS, Article, Category, Pause, Reminder, RequestEvent, ServiceRequest
 from .inputs import choice as _choice
 from .inputs import text as _text
 from .inputs import unit as _unit
@@ -61,7 +61,8 @@ def request_snapshot(r: ServiceRequest) -> dict:
             "due_at": r.due_at.isoformat() if r.due_at else None,
             "sign_due_at": r.sign_due_at.isoformat() if r.sign_due_at else None,
             "paused": r.paused_since is not None, "extension_workdays": str(r.extension_workdays),
-            "satisfaction": r.satisfaction, "solved": r.solved, "escalated_issue": r.escalated_issue_id}
+            "satisfaction": r.satisfaction, "solved": r.solved, "escalated_issue": r.escalated_issue_id,
+            "article": r.article_id}
 
 
 def _event(actor: Actor, req: ServiceRequest, step: str, at, *, unit=None, to_unit=None, text: str = "",
@@ -436,6 +437,28 @@ def run_reminders(*, actor: Actor, now=None) -> dict:
 
 # --- one step by name (pages and the CLI) ------------------------------------------------------------
 
+def link_article(*, actor: Actor, request_id: int, article_id: Any) -> ServiceRequest:
+    """A handling unit points the enterprise to a published knowledge article answering the request."""
+    actor.require("servicedesk.handle")
+    with transaction.atomic(durable=True):
+        req = _locked(actor, request_id)
+        before = request_snapshot(req)
+        problems: list[Problem] = []
+        unit = _handling_unit(actor, req, problems, co=True)
+        article = Article.objects.filter(pk=as_id(article_id)).first()
+        if article is None:
+            problems.append(problem("article_id", "not_found", model="knowledge article", id=str(article_id)[:40]))
+        elif not article.published:
+            problems.append(problem("article_id", "article_not_published"))
+        if problems:
+            raise DomainError(problems)
+        req.article = article
+        req.save(update_fields=["article"])
+        _event(actor, req, "article", timezone.now(), unit=unit, text=article.title)
+        audit.record(actor, "servicedesk.request.article", req, before=before, after=request_snapshot(req))
+    return req
+
+
 STEPS = {
     "dispatch": lambda a, pk, p: dispatch(actor=a, request_id=pk, unit_id=p.get("unit_id"), note=p.get("note", "")),
     "transfer": lambda a, pk, p: transfer(actor=a, request_id=pk, unit_id=p.get("unit_id"), reason=p.get("reason", "")),
@@ -448,6 +471,7 @@ STEPS = {
     "resume": lambda a, pk, p: resume(actor=a, request_id=pk, note=p.get("text", "")),
     "note": lambda a, pk, p: add_note(actor=a, request_id=pk, text=p.get("text", "")),
     "reply": lambda a, pk, p: reply(actor=a, request_id=pk, text=p.get("text", "")),
+    "article": lambda a, pk, p: link_article(actor=a, request_id=pk, article_id=p.get("article_id")),
     "escalate": lambda a, pk, p: escalate(actor=a, request_id=pk, reason=p.get("reason", "")),
     "feedback": lambda a, pk, p: rate(actor=a, request_id=pk, satisfaction=p.get("satisfaction"),
                                    solved=p.get("solved"), comment=p.get("comment", "")),
