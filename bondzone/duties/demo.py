@@ -8,10 +8,17 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from bondzone.core.actor import actor_of
-from bondzone.core.models import Profile
+from bondzone.core.models import Enterprise, Profile
 
 from . import services
-from .models import ExchangeRate, TaxRate
+from .models import ExchangeRate, Guarantee, TaxRate
+
+# (kind, reference, amount, valid to, used for) per demo enterprise, in id order (synthetic)
+GUARANTEES = [
+    ("deposit", "BZJ-2026-001（演示）", "200000.00", None, None),
+    ("bank", "BH-2026-017（演示）", "500000.00", date(2027, 6, 30), ("120000.00", "内销补税担保（演示）")),
+    ("general", "ZDB-2026-003（演示）", "1000000.00", date(2027, 12, 31), None),
+]
 
 SOURCE = "demo (illustrative)"
 START = date(2026, 1, 1)
@@ -73,3 +80,11 @@ def load_demo(rng) -> None:
     actor = actor_of(admin.user)
     services.import_tax_rates(actor=actor, rows=_rows())
     services.import_exchange_rates(actor=actor, rows=_fx_rows())
+    if Guarantee.objects.exists():
+        return
+    for enterprise, (kind, reference, amount, valid_to, use) in zip(Enterprise.objects.order_by("id"), GUARANTEES):
+        g = services.lodge_guarantee(actor=actor, data={"enterprise_id": enterprise.pk, "kind": kind,
+                                                        "reference": reference, "amount": amount,
+                                                        "valid_to": valid_to.isoformat() if valid_to else None})
+        if use:
+            services.move_guarantee(actor=actor, guarantee_id=g.pk, kind="use", amount=use[0], purpose=use[1])

@@ -32,6 +32,25 @@ TITLES = {
 }
 
 
+# (title, English title, answer, category code, tags); all but the last are published (synthetic)
+ARTICLES = [
+    ("境内区外货物进入综保区如何办理退税？", "How is tax refunded on domestic goods entering the zone?",
+     "（演示数据）货物实际入区后，凭出口报关单和增值税专用发票向主管税务机关申报退税。",
+     "tax-refund", "退税, 入区, tax refund"),
+    ("区内企业如何办理保税维修业务备案？", "How does a zone enterprise register for bonded repair?",
+     "（演示数据）向海关提交保税维修业务申请，随附维修合同和工艺说明；海关核准后在账册中设立维修料件和成品。",
+     "customs-clearance", "保税维修, 账册, bonded repair"),
+    ("核注清单被退单后如何修改重报？", "A verification list was rejected: how to correct and resubmit it?",
+     "（演示数据）在清单页面点击“修改”，按退单原因更正表体后重新申报；原预录入编号保留。",
+     "customs-clearance", "核注清单, 退单, verification list"),
+    ("企业经营范围变更需要哪些材料？", "What does a change of business scope require?",
+     "（演示数据）营业执照变更后，在企业服务中提交变更登记并上传新执照；市场监管部门审核。",
+     "registration", "经营范围, 变更, registration"),
+    ("冷库供电保障联系人（草稿）", "Cold-store power supply contacts (draft)",
+     "（演示数据）草稿：待园区物业确认联系人。", "facilities", "冷库, 供电"),
+]
+
+
 def load_demo(rng: random.Random) -> None:
     system = SYSTEM
     users = {u.username: actor_of(u) for u in get_user_model().objects.filter(
@@ -45,8 +64,10 @@ def load_demo(rng: random.Random) -> None:
             "code": code, "name": name, "name_en": en, "kind": kind, "group": "demo", "resolve_within": days,
             "default_unit_id": unit.pk if unit else None, "attributes": attributes})
         categories.append((cat, handler))
+    by_code = {cat.code: cat for cat, _handler in categories}
     enterprises = [users[u] for u in ("ent_logistics", "ent_aviation", "ent_culture") if u in users]
     zone = users["zone_tz"]
+    linked: list = []  # one replied tax-refund request gets the knowledge article that answers it
     for n in range(36):
         cat, handler = categories[n % len(categories)]
         ent = enterprises[n % len(enterprises)]
@@ -77,6 +98,13 @@ def load_demo(rng: random.Random) -> None:
         back = timedelta(days=rng.randint(0, 180))
         late = timedelta(days=12) if n % 7 == 0 else timedelta(days=rng.randint(0, 4), hours=rng.randint(0, 8))
         _shift(req.pk, back, late)
+        if stage == 3 and cat.code == "tax-refund" and not linked:
+            linked.append((req.pk, users[handler]))
+    articles = [services.create_article(actor=zone, data={
+        "title": title, "title_en": title_en, "body": body, "category_id": by_code[code].pk if code in by_code else None,
+        "tags": tags, "published": n < len(ARTICLES) - 1}) for n, (title, title_en, body, code, tags) in enumerate(ARTICLES)]
+    for request_id, handler_actor in linked:
+        services.link_article(actor=handler_actor, request_id=request_id, article_id=articles[0].pk)
 
 
 def _shift(pk: int, back: timedelta, late: timedelta) -> None:
