@@ -40,6 +40,26 @@ def can(username: str, action: str) -> bool:
     return Role(ROLE_OF[username]) in PERMISSIONS[action]
 
 
+def spec_answer(spec: tuple, username: str | None, target: str, visible: dict) -> set[int]:
+    """The answer an app matrix's (kind, action, object, ok) row expects. Kinds: "public"; "page…" (login
+    redirect for the anonymous) or "api…" (401); "api-body" (the test's empty body fails validation before
+    any rule runs); "page-obj-first" (the view loads the object, then the service checks the action);
+    otherwise the action, then the object in scope. `visible` maps (object, target) to the users who see it."""
+    kind, action, obj, ok = spec
+    if kind == "public":
+        return set(ok)
+    if username is None:
+        return {302} if kind.startswith("page") else {401}
+    if kind == "api-body":
+        return set(ok)
+    seen = obj is None or username in visible[(obj, target)]
+    if kind == "page-obj-first":
+        if not seen:
+            return {404}
+        return set(ok) if can(username, action) else {403}
+    return action_then_object(username, action, seen, ok)
+
+
 def action_then_object(username: str, action: str | None, visible: bool, ok) -> set[int]:
     """The answer to a logged-in user of an endpoint that checks the role's permission first, then looks
     the object up in the user's scope."""
