@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import OperationalError, connection, transaction
@@ -66,6 +67,16 @@ def _replay(record: IdempotencyRecord, operation: str, payload: Any) -> dict:
     return record.result
 
 
+@dataclass(frozen=True)
+class Settled:
+    """What `fn` may return when its result is known before its last step: the record is written with
+    `result`, then `last` runs, so the rows `last` locks (a ledger's accounts) are held only for it and
+    the commit."""
+
+    result: dict
+    last: Callable[[], None]
+
+
 RETRYABLE_SQLSTATES = {"40001", "40P01"}  # serialization failure, deadlock detected
 ATTEMPTS = 3
 
@@ -75,7 +86,8 @@ def _retryable(exc: OperationalError) -> bool:
 
 
 def run(
-    actor: Actor, key: str | None, operation: str, payload: Any, fn: Callable[[], dict], *, expected: dict | None = None
+    actor: Actor, key: str | None, operation: str, payload: Any, fn: Callable[[], dict | Settled], *,
+    expected: dict | None = None,
 ) -> tuple[dict, bool]:
     """Run `fn` once per (user, key) in one durable transaction; returns (result, replayed).
 
@@ -121,8 +133,8 @@ def _claim(user_id: int | None, key: str, operation: str, canon: Any, *, digest:
 
 
 def _run_once(
-    actor: Actor, key: str, operation: str, canon: Any, fn: Callable[[], dict], *, digest: str | None = None,
-    expected: dict | None = None,
+    actor: Actor, key: str, operation: str, canon: Any, fn: Callable[[], dict | Settled], *,
+    digest: str | None = None, expected: dict | None = None,
 ) -> tuple[dict, bool]:
     with transaction.atomic(durable=True):
         record_id = _claim(actor.user_id, key, operation, canon, digest=digest, result=expected)
@@ -130,6 +142,14 @@ def _run_once(
             existing = IdempotencyRecord.objects.get(user_id=actor.user_id, key=key)
             return _replay(existing, operation, canon), True
         result = fn()
+        last = None
+        if isinstance(result, Settled):
+            result, last = result.result, result.last
         if expected is None or result != expected:
-            IdempotencyRecord.objects.filter(pk=record_id).update(result=result)
+            with connection.cursor() as cur:
+                cur.execute("UPDATE core_idempotencyrecord SET result = %s WHERE id = %s",
+                            [IdempotencyRecord._meta.get_field("result").get_db_prep_value(result, connection),
+                             record_id])
+        if last is not None:
+            last()
         return result, False

@@ -14,12 +14,13 @@ unit), so concurrent postings cannot deadlock.
 - `post_shares` posts shares of open reservations (a gate passage), `void` ends what is left of them.
 
 The rule of `domain.posting` decides (on integer units: `net_if_covered`, `shares`; `check` names the
-short lines); balances move by one set-based UPDATE per chunk, entries and reservations are inserted
+short lines); balances move by one set-based UPDATE, entries and reservations are inserted
 in bulk. The CHECK constraints on the balance and reservation rows are the last line of defence.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -313,7 +314,6 @@ def _end(reservations: list[ReservationRow], amounts: dict[int, int], source: So
         return 0
     by_id = {r.id: r for r in reservations}
     chosen = [by_id[i] for i in sorted(amounts)]
-    _lock_account_ids(sorted({r.account_id for r in chosen}))
     deltas: dict[int, list[int]] = {}
     entries = []
     for r in chosen:
@@ -340,27 +340,13 @@ def _end(reservations: list[ReservationRow], amounts: dict[int, int], source: So
             updates.append((r.id, r.posted + amount, 0,
                             ReservationState.POSTED.value if done else ReservationState.OPEN.value,
                             ended_at if done else None))
+    table, params = _rows(_RESERVATION_END, updates)
     with connection.cursor() as cur:
-        for chunk in _chunks(updates):
-            case = " ".join(["WHEN %s THEN %s"] * len(chunk))
-            ids = ", ".join(["%s"] * len(chunk))
-            params: list = []
-            for col in range(1, 4):
-                for u in chunk:
-                    params += [u[0], u[col]]
-            ended = [u[0] for u in chunk if u[4] is not None]
-            set_ended = ""
-            if ended:  # only rows that end now get a timestamp (an all-NULL CASE has no type on PostgreSQL)
-                set_ended = f", ended_at = CASE WHEN id IN ({', '.join(['%s'] * len(ended))}) THEN %s ELSE ended_at END"
-                params += [*ended, ended_at]
-            params += [u[0] for u in chunk]
-            cur.execute(
-                f"UPDATE {RESERVATION_TABLE} SET posted = CASE id {case} END, voided = CASE id {case} END, "
-                f"state = CASE id {case} END{set_ended} WHERE id IN ({ids}) AND state = 'open'",
-                params,
-            )
-            if cur.rowcount != len(chunk):
-                raise RuntimeError("a reservation ended under a lock")
+        cur.execute(f"UPDATE {RESERVATION_TABLE} AS r SET posted = u.posted, voided = u.voided, state = u.state, "
+                    f"ended_at = u.ended_at FROM {table} WHERE r.id = u.id AND r.state = 'open'", params)
+        if cur.rowcount != len(updates):
+            raise RuntimeError("a reservation ended under a lock")
+    _lock_account_ids(sorted(deltas))  # the reservations are locked already; the accounts last
     _write(sorted((acc, *d) for acc, d in deltas.items()), entries, effective_date, now)
     return len(entries)
 
@@ -370,9 +356,8 @@ def _lock_account_ids(account_ids: list[int]) -> None:
     if connection.vendor != "postgresql":
         return
     with connection.cursor() as cur:
-        for chunk in _chunks(account_ids):
-            cur.execute(f"SELECT id FROM {ACCOUNT_TABLE} WHERE id IN ({', '.join(['%s'] * len(chunk))}) "
-                        + _key_order() + " FOR UPDATE", chunk)
+        cur.execute(f"SELECT id FROM {ACCOUNT_TABLE} WHERE id = ANY(%s::bigint[]) " + _key_order() + " FOR UPDATE",
+                    [account_ids])
 
 
 # ---------------------------------------------------------------- writing
@@ -403,21 +388,43 @@ def _write_moves(moves: list[tuple[int, int, int]], source: SourceRef, effective
 
 
 def _open_reservations(moves: list[tuple[int, int, int]], source: SourceRef, now) -> dict[tuple[int, int], int]:
-    created = connection.ops.adapt_datetimefield_value(now)
-    out: dict[tuple[int, int], int] = {}
+    table, params = _rows(_RESERVATION_NEW, [(acc_id, line, 1 if d > 0 else -1, abs(d)) for acc_id, line, d in moves])
     with connection.cursor() as cur:
-        for chunk in _chunks(moves):
-            values = ", ".join(["(%s, %s, %s, %s, %s, %s, 0, 0, 'open', %s)"] * len(chunk))
-            params: list = []
-            for acc_id, line, d in chunk:
-                params += [acc_id, source.kind, source.id, line, 1 if d > 0 else -1, abs(d), created]
-            cur.execute(
-                f"INSERT INTO {RESERVATION_TABLE} (account_id, source_kind, source_id, source_line, sign, quantity, "
-                f"posted, voided, state, created_at) VALUES {values} RETURNING id, account_id, source_line",
-                params,
-            )
-            out.update({(acc_id, line): pk for pk, acc_id, line in cur.fetchall()})
-    return out
+        cur.execute(
+            f"INSERT INTO {RESERVATION_TABLE} (account_id, source_kind, source_id, source_line, sign, quantity, "
+            f"posted, voided, state, created_at) SELECT u.account_id, %s, %s, u.line, u.sign, u.quantity, 0, 0, "
+            f"'open', %s FROM {table} RETURNING id, account_id, source_line",
+            [source.kind, source.id, connection.ops.adapt_datetimefield_value(now), *params],
+        )
+        return {(acc_id, line): pk for pk, acc_id, line in cur.fetchall()}
+
+
+# Statements of constant text (one array per column on PostgreSQL, one JSON array of rows on SQLite), so
+# the driver converts and the server parses each once, whatever the number of rows.
+_BALANCE_MOVE = (("id", "bigint"), ("posted", "bigint"), ("reserved", "bigint"), ("incoming", "bigint"))
+_ENTRY_NEW = (("account_id", "bigint"), ("kind", "text"), ("source_kind", "text"), ("source_id", "bigint"),
+              ("source_line", "bigint"), ("reservation_id", "bigint"), ("posted", "bigint"),
+              ("reserved", "bigint"), ("incoming", "bigint"))
+_RESERVATION_NEW = (("account_id", "bigint"), ("line", "bigint"), ("sign", "bigint"), ("quantity", "bigint"))
+_RESERVATION_END = (("id", "bigint"), ("posted", "bigint"), ("voided", "bigint"), ("state", "text"),
+                    ("ended_at", "timestamptz"))
+
+
+@lru_cache(maxsize=16)
+def _rows_sql(vendor: str, columns: tuple[tuple[str, str], ...]) -> str:
+    names = ", ".join(name for name, _ in columns)
+    if vendor == "postgresql":
+        return f"unnest({', '.join(f'%s::{kind}[]' for _, kind in columns)}) AS u({names})"
+    picks = ", ".join(f"json_extract(value, '$[{i}]') AS {name}" for i, (name, _) in enumerate(columns))
+    return f"(SELECT {picks} FROM json_each(%s)) AS u"
+
+
+def _rows(columns: tuple[tuple[str, str], ...], rows: list[tuple]) -> tuple[str, list]:
+    """Rows of parameters as a relation `u` with the given columns, and its parameters."""
+    sql = _rows_sql(connection.vendor, columns)
+    if connection.vendor == "postgresql":
+        return sql, [list(col) for col in zip(*rows, strict=True)] if rows else [[] for _ in columns]
+    return sql, [json.dumps(rows)]
 
 
 _ENTRY_COLUMNS = ("account_id, kind, source_kind, source_id, source_line, reservation_id, posted_delta, "
@@ -426,30 +433,22 @@ _ENTRY_COLUMNS = ("account_id, kind, source_kind, source_id, source_line, reserv
 
 def _write(deltas: list[tuple[int, int, int, int]], entries: list[tuple], effective_date: date, now) -> None:
     """Move the balances ((account id, posted, reserved, incoming) in units; ids sorted) by one set-based
-    UPDATE per chunk and insert the entries ((account id, kind, source kind, source id, source line,
-    reservation id, posted, reserved, incoming)) by one multi-row INSERT per chunk."""
-    recorded_at = connection.ops.adapt_datetimefield_value(now)
-    effective = connection.ops.adapt_datefield_value(effective_date)
-    columns = [(i, name) for i, name in ((1, "posted"), (2, "reserved"), (3, "incoming"))
-               if any(d[i] for d in deltas)]
+    UPDATE and insert the entries ((account id, kind, source kind, source id, source line, reservation id,
+    posted, reserved, incoming)) by one INSERT … SELECT."""
+    moving = [d for d in deltas if any(d[1:])]
     with connection.cursor() as cur:
-        for chunk in _chunks([d for d in deltas if any(d[1:])]):
-            if not columns:
-                break
-            sets, params = [], []
-            for i, name in columns:
-                sets.append(f"{name} = {name} + CASE id {' '.join(['WHEN %s THEN %s'] * len(chunk))} END")
-                for d in chunk:
-                    params += [d[0], d[i]]
-            params += [d[0] for d in chunk]
-            cur.execute(
-                f"UPDATE {ACCOUNT_TABLE} SET {', '.join(sets)} WHERE id IN ({', '.join(['%s'] * len(chunk))})", params
-            )
-            if cur.rowcount != len(chunk):
+        if moving:
+            table, params = _rows(_BALANCE_MOVE, moving)
+            cur.execute(f"UPDATE {ACCOUNT_TABLE} AS a SET posted = a.posted + u.posted, "
+                        f"reserved = a.reserved + u.reserved, incoming = a.incoming + u.incoming "
+                        f"FROM {table} WHERE a.id = u.id", params)
+            if cur.rowcount != len(moving):
                 raise RuntimeError("balance rows changed under a lock")
-        for chunk in _chunks(entries):
-            values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"] * len(chunk))
-            params = []
-            for row in chunk:
-                params += [*row, effective, recorded_at]
-            cur.execute(f"INSERT INTO {ENTRY_TABLE} ({_ENTRY_COLUMNS}) VALUES {values}", params)
+        if entries:
+            table, params = _rows(_ENTRY_NEW, entries)
+            cur.execute(
+                f"INSERT INTO {ENTRY_TABLE} ({_ENTRY_COLUMNS}) SELECT u.account_id, u.kind, u.source_kind, "
+                f"u.source_id, u.source_line, u.reservation_id, u.posted, u.reserved, u.incoming, %s, %s FROM {table}",
+                [connection.ops.adapt_datefield_value(effective_date), connection.ops.adapt_datetimefield_value(now),
+                 *params],
+            )

@@ -254,6 +254,13 @@ def _save_decision(vlist: VerificationList) -> None:
             raise RuntimeError("locked list row vanished")
 
 
+def set_posting_state(vlist: VerificationList) -> None:
+    """UPDATE of the posting state of a list row the caller holds locked."""
+    with connection.cursor() as cur:
+        cur.execute("UPDATE supervision_verificationlist SET posting_state = %s WHERE id = %s",
+                    [vlist.posting_state, vlist.pk])
+
+
 def reject_list(*, actor: Actor, list_id: int, reason: str) -> VerificationList:
     actor.require("supervision.reject_list")
     reason = _reason(reason)
@@ -450,7 +457,7 @@ def _reverse_one(actor: Actor, original: VerificationList, reason: str, when: da
     if reservations:
         before = list_snapshot(original)
         original.posting_state = PostingState.VOIDED.value
-        original.save(update_fields=["posting_state"])
+        set_posting_state(original)
         audit.record(actor, "list.void", original, before=before, after={**list_snapshot(original), "reason": reason})
     if not originals:
         return {"list_id": original.pk, "status": original.status}

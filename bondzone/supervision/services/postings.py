@@ -8,6 +8,7 @@ in the same transaction (the gate records its passage with the posting)."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -27,7 +28,7 @@ from ..domain.posting import Move, OpenReservation, SourceRef, shares as decide_
 from ..domain.validation import BookInfo
 from ..models import AccountBook, BookItem
 from .books import book_info, item_info
-from .lists import _check_posting_date, list_snapshot
+from .lists import _check_posting_date, list_snapshot, set_posting_state
 
 _SOURCE_KIND = re.compile(r"^[a-z][a-z0-9_]{0,15}$")
 MAX_EVENT_ID = 64
@@ -115,9 +116,10 @@ def pass_goods(
                "all": shares is None, "source": [source.kind, source.id, source.line] if source else None,
                "effective_date": effective_date.isoformat() if effective_date else None}
 
-    def do() -> dict:
-        r = _pass(actor, list_id, event_id, source, shares, effective_date)
-        return {"list_id": r.list_id, "posted": {str(k): str(v) for k, v in r.posted.items()}, "complete": r.complete}
+    def do() -> idempotency.Settled:
+        r, post = _prepare_passage(actor, list_id, event_id, source, shares, effective_date)
+        return idempotency.Settled({"list_id": r.list_id, "posted": {str(k): str(v) for k, v in r.posted.items()},
+                                    "complete": r.complete}, post)
 
     result, _ = idempotency.run(actor, idempotency_key, "list.pass", payload, do)
     return PassageResult(result["list_id"], {int(k): Decimal(v) for k, v in result["posted"].items()},
@@ -136,6 +138,16 @@ def pass_goods_in_transaction(
 
 def _pass(actor: Actor, list_id: int, event_id: str, source: SourceRef | None, shares: dict | None,
           effective_date: date | None) -> PassageResult:
+    result, post = _prepare_passage(actor, list_id, event_id, source, shares, effective_date)
+    post()
+    return result
+
+
+def _prepare_passage(actor: Actor, list_id: int, event_id: str, source: SourceRef | None, shares: dict | None,
+                     effective_date: date | None) -> tuple[PassageResult, Callable[[], None]]:
+    """Everything of a passage but the posting itself, which is returned to run last: the list and its
+    reservations are locked, the shares decided, the event claimed, the list's state and the audit row
+    written; the accounts are locked only by the returned step, for it and the commit."""
     event_id = _check_event_id(event_id)
     vlist, book, last = selectors.lock_list_for_posting(actor, list_id)
     if vlist.status != ListStatus.APPROVED or vlist.posting_state not in (PostingState.RESERVED,
@@ -147,16 +159,19 @@ def _pass(actor: Actor, list_id: int, event_id: str, source: SourceRef | None, s
     reservations = ledger.lock_reservations("list", vlist.pk)
     chosen = _decide(reservations, shares)
     event_pk = _claim(event_id, SourceRef("list", vlist.pk))
-    ledger.post_shares(reservations, chosen, source or SourceRef("passage", event_pk), when)
     by_id = {r.id: r for r in reservations}
     complete = all(r.remaining - chosen.get(r.id, 0) == 0 for r in reservations)
     before = list_snapshot(vlist)
     vlist.posting_state = (PostingState.POSTED if complete else PostingState.PARTIAL).value
-    vlist.save(update_fields=["posting_state"])
+    set_posting_state(vlist)
     posted = {by_id[rid].line: from_units(q) for rid, q in chosen.items()}
     audit.record(actor, "list.pass", vlist, before=before, after={
         **list_snapshot(vlist), "event_id": event_id, "posted": {str(k): str(v) for k, v in posted.items()}})
-    return PassageResult(vlist.pk, posted, complete)
+
+    def post() -> None:
+        ledger.post_shares(reservations, chosen, source or SourceRef("passage", event_pk), when)
+
+    return PassageResult(vlist.pk, posted, complete), post
 
 
 # ---------------------------------------------------------------- generic source documents
