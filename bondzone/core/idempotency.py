@@ -28,7 +28,8 @@ def payload_hash(payload: Any) -> str:
 
 
 def differences(old: Any, new: Any, path: str = "") -> list[str]:
-    """Paths (like `lines[2].quantity`) where two JSON payloads differ."""
+    """Paths (like `lines[2].quantity`) where two JSON payloads differ; list items count from 1, as every
+    refusal names them."""
     if isinstance(old, dict) and isinstance(new, dict):
         out: list[str] = []
         for key in sorted(set(old) | set(new)):
@@ -43,7 +44,7 @@ def differences(old: Any, new: Any, path: str = "") -> list[str]:
             return [f"{path} (length {len(old)} → {len(new)})"]
         out = []
         for i, (a, b) in enumerate(zip(old, new, strict=True)):
-            out.extend(differences(a, b, f"{path}[{i}]"))
+            out.extend(differences(a, b, f"{path}[{i + 1}]"))
         return out
     return [] if old == new else [path or "payload"]
 

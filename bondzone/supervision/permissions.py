@@ -11,6 +11,7 @@ register("supervision.post_document", {Role.ENTERPRISE, Role.CUSTOMS, Role.PLATF
 register("supervision.cancel_list", {Role.ENTERPRISE, Role.CUSTOMS, Role.PLATFORM_ADMIN})  # 删单 before posting
 register("supervision.withdraw_list", {Role.ENTERPRISE, Role.PLATFORM_ADMIN})
 register("supervision.change_list", {Role.ENTERPRISE, Role.PLATFORM_ADMIN})  # 变更 before posting
+register("supervision.expire_reservations", {Role.CUSTOMS, Role.PLATFORM_ADMIN})  # the sweep (system actor)
 
 MESSAGES.update({
     "list_not_awaiting_passage": _("List %(list)s is %(state)s: nothing of it awaits the passage of goods."),

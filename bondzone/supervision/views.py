@@ -365,7 +365,7 @@ def list_detail(request, list_id: int):
     lines = selectors.list_lines(vlist)
     page, prefix = page_of(request, lines, per_page=100)
     can = {k: a.can(f"supervision.{k}_list") for k in ("submit", "approve", "reject", "reverse", "delete",
-                                                           "cancel", "withdraw")}
+                                                           "cancel", "withdraw", "change")}
     can["pass"] = a.can("supervision.pass_goods")
     can["edit"] = a.can("supervision.add_list") and vlist.status in EDITABLE
     can["copy"] = a.can("supervision.add_list") and vlist.status == ListStatus.DRAFT
@@ -377,6 +377,7 @@ def list_detail(request, list_id: int):
         "check": check, "lines": [(ln, check.of_line(ln.seq) if check else []) for ln in page.object_list],
         "can": can, "today": timezone.localdate(),
         "reservations": list(selectors.reservations(a, list_id=vlist.pk)[:500]),
+        "trade_modes": [m for m in TRADE_MODES.values() if m.code in trade_modes.ZONE_BOOK_MODES],
     })
 
 
@@ -392,9 +393,22 @@ ACTIONS = {
     "withdraw": lambda a, pk, p: services.withdraw_list(actor=a, list_id=pk),
     "cancel": lambda a, pk, p: services.cancel_list(actor=a, list_id=pk, reason=p.get("reason", ""),
                                                     idempotency_key=p.get("idempotency_key")),
+    "change": lambda a, pk, p: services.change_list(actor=a, list_id=pk, changes=_changes_from_post(a, pk, p),
+                                                    reason=p.get("reason", ""), idempotency_key=p.get("idempotency_key")),
     "pass": lambda a, pk, p: services.pass_goods(actor=a, list_id=pk, event_id=f"manual:{p.get('idempotency_key')}",
                                                  shares=_shares_from_post(p), idempotency_key=p.get("idempotency_key")),
 }
+
+
+def _changes_from_post(a, list_id: int, post) -> dict:
+    """The 变更 form's fields that differ from the list as it stands (the form shows the current values)."""
+    vlist = selectors.list_detail(a, list_id)
+    return {name: post.get(name, "").strip() for name in services.CHANGEABLE
+            if name in post and post.get(name, "").strip() != (getattr(vlist, name) or "")}
+
+
+# the inputs of an action's form on the list page whose refusals are shown under them (the others flash)
+ACTION_FIELDS = {"change": (*services.CHANGEABLE, "reason")}
 
 
 def _shares_from_post(post) -> dict | None:
@@ -408,6 +422,7 @@ DONE = {
     "withdraw": gettext_lazy("Withdrawn: the list is a draft again."),
     "cancel": gettext_lazy("Approved list deleted; its reservations are voided."),
     "pass": gettext_lazy("Goods passed: the reserved quantities are posted."),
+    "change": gettext_lazy("Changed (变更): the change count went up by one."),
     "reject": gettext_lazy("Rejected."), "reverse": gettext_lazy("Reversed by a counter-list."),
     "delete": gettext_lazy("Draft deleted."),
 }
@@ -423,10 +438,7 @@ def list_action(request, list_id: int, action: str):
     try:
         result = ACTIONS[action](a, list_id, request.POST)
     except DomainError as exc:
-        if exc.status in (403, 404):
-            raise
-        for e in errors_of(exc):
-            messages.error(request, e["message"])
+        flash_refusal(request, exc, form=action, fields=ACTION_FIELDS.get(action, ()))
         return redirect("supervision:list", list_id=list_id)
     messages.success(request, str(DONE[action]))
     if action == "delete":

@@ -92,7 +92,7 @@ def test_same_key_other_payload_is_conflict_naming_the_difference(world):
     before = counts()
     with pytest.raises(Conflict) as err:
         services.create_list(actor=owner, book_id=world.book_a.pk, data=changed, idempotency_key="k-2")
-    assert "lines[0].quantity" in err.value.problems[0].params["fields"]
+    assert "lines[1].quantity" in err.value.problems[0].params["fields"]
     assert counts() == before
 
 

@@ -3,8 +3,9 @@ transaction (through core.idempotency for posting writes) unless it says `_in_tr
 writes its audit row. Other apps call these names only (`bondzone.supervision.services.X`)."""
 
 from .books import add_item, book_info, create_book, items_of
+from .expiry import EXPIRY_DAYS, Expired, expire_reservations
 from .lists import (
-    approve_list, cancel_list, change_list, correct_list, create_list, delete_list, insert_list, list_snapshot,
+    CHANGEABLE, approve_list, cancel_list, change_list, correct_list, create_list, delete_list, insert_list, list_snapshot,
     reject_list, reverse_list, submit_list, withdraw_list,
 )
 from .postings import (
@@ -13,7 +14,7 @@ from .postings import (
 )
 
 __all__ = [
-    "PassageResult", "PostingResult", "add_item", "approve_list", "book_info", "cancel_list", "change_list",
+    "CHANGEABLE", "EXPIRY_DAYS", "Expired", "PassageResult", "expire_reservations", "PostingResult", "add_item", "approve_list", "book_info", "cancel_list", "change_list",
     "correct_list", "create_book",
     "create_list", "delete_list", "insert_list", "items_of", "list_snapshot", "pass_goods",
     "pass_goods_in_transaction", "post_document", "post_document_in_transaction", "post_reserved",
