@@ -97,8 +97,14 @@ def _decide(reservations: list[ledger.ReservationRow], shares: dict | None) -> d
     requested, problems = _requested_shares(shares, {r.line: r.unit for r in reservations})
     if problems:
         raise DomainError(problems)
+    if requested is None:  # everything still reserved: the rule runs on the integer units themselves
+        chosen, problems = decide_shares([OpenReservation(r.id, r.line, r.remaining) for r in reservations
+                                          if r.remaining > 0], None)
+        if problems:
+            raise DomainError(problems)
+        return chosen
     open_ = [OpenReservation(r.id, r.line, from_units(r.remaining)) for r in reservations if r.remaining > 0]
-    chosen, problems = decide_shares(open_, requested)
+    chosen, problems = decide_shares(open_, requested)  # quantities, so that refusals name them
     if problems:
         raise DomainError(problems)
     return {rid: to_units(q) for rid, q in chosen.items()}
