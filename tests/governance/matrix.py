@@ -61,37 +61,39 @@ SPEC: dict[str, tuple] = {
     "governance:issue": ("page", None, "issue", {200}),
     "governance:issue-action": ("page", None, "issue", {404}),  # the shared fixture fills action=approve
     "GET /api/v1/governance/units": ("api", None, None, {200}),
-    "POST /api/v1/governance/units": ("api-body", None, None, {400}),
-    "POST /api/v1/governance/units/{unit_id}/members": ("api-body", None, None, {400}),
+    "POST /api/v1/governance/units": ("api", "governance.manage", None, {201}),
+    "POST /api/v1/governance/units/{unit_id}/members": ("api", "governance.manage", "unit", {201, 400}),
     "GET /api/v1/governance/tasks": ("api", None, None, {200}),
-    "POST /api/v1/governance/tasks": ("api-body", None, None, {400}),
+    "POST /api/v1/governance/tasks": ("api", "governance.manage", None, {201}),
     "GET /api/v1/governance/tasks/{task_id}": ("api", None, "task", {200}),
-    "PATCH /api/v1/governance/tasks/{task_id}": ("api-body", None, None, {400}),
-    "PUT /api/v1/governance/tasks/{task_id}/weights": ("api-body", None, None, {400}),
+    "PATCH /api/v1/governance/tasks/{task_id}": ("api", "governance.manage", "task", {200}),
+    "PUT /api/v1/governance/tasks/{task_id}/weights": ("api", "governance.manage", "task", {200}),
     "GET /api/v1/governance/tasks/{task_id}/reports": ("api", None, "task", {200}),
-    "POST /api/v1/governance/tasks/{task_id}/reports": ("api-body", None, None, {400}),
+    "POST /api/v1/governance/tasks/{task_id}/reports": ("api", "governance.report", "task", {201, 400}),
     "GET /api/v1/governance/reports": ("api", None, None, {200}),
     "GET /api/v1/governance/extensions": ("api", None, None, {200}),
-    "POST /api/v1/governance/reports/{report_id}/review": ("api-body", None, None, {400}),
-    "POST /api/v1/governance/tasks/{task_id}/extensions": ("api-body", None, None, {400}),
-    "POST /api/v1/governance/extensions/{extension_id}/decide": ("api-body", None, None, {400}),
+    "POST /api/v1/governance/reports/{report_id}/review": ("api", "governance.review", "report", {200, 400}),
+    "POST /api/v1/governance/tasks/{task_id}/extensions": ("api", "governance.report", "task", {201, 400}),
+    "POST /api/v1/governance/extensions/{extension_id}/decide": ("api", "governance.review", "extension",
+                                                                {200, 400}),
     "GET /api/v1/governance/export": ("api", "governance.export", None, {200}),
-    "POST /api/v1/governance/import": ("api-body", None, None, {400}),
+    "POST /api/v1/governance/import": ("api", "governance.manage", None, {400}),
     "GET /api/v1/governance/annual-lists": ("api", None, None, {200}),
-    "POST /api/v1/governance/annual-lists": ("api-body", None, None, {400}),
+    "POST /api/v1/governance/annual-lists": ("api", "governance.manage", None, {201, 400}),
     "GET /api/v1/governance/annual-lists/{annual_list_id}": ("api", None, "annual_list", {200}),
-    "POST /api/v1/governance/annual-lists/{annual_list_id}/revise": ("api-body", None, None, {400}),
+    "POST /api/v1/governance/annual-lists/{annual_list_id}/revise": ("api", "governance.manage", "annual_list",
+                                                                      {201}),
     "POST /api/v1/governance/annual-lists/{annual_list_id}/carry-over": ("api", "governance.manage", "annual_list",
                                                                          {201}),
     "GET /api/v1/governance/meetings": ("api", None, None, {200}),
-    "POST /api/v1/governance/meetings": ("api-body", None, None, {400}),
+    "POST /api/v1/governance/meetings": ("api", "governance.manage", None, {201, 400}),
     "GET /api/v1/governance/issues": ("api", None, None, {200}),
-    "POST /api/v1/governance/issues": ("api-body", None, None, {400}),
+    "POST /api/v1/governance/issues": ("api", "governance.raise_issue", None, {201}),
     "GET /api/v1/governance/issues/{issue_id}": ("api", None, "issue", {200}),
-    "POST /api/v1/governance/issues/{issue_id}/escalate": ("api-body", None, None, {400}),
-    "POST /api/v1/governance/issues/{issue_id}/decisions": ("api-body", None, None, {400}),
+    "POST /api/v1/governance/issues/{issue_id}/escalate": ("api", "governance.escalate", "issue", {200, 400}),
+    "POST /api/v1/governance/issues/{issue_id}/decisions": ("api", "governance.manage", "issue", {201}),
     "POST /api/v1/governance/issues/{issue_id}/close": ("api", "governance.manage", "issue", {400}),
-    "POST /api/v1/governance/reminders/run": ("api-body", None, None, {400}),
+    "POST /api/v1/governance/reminders/run": ("api", "governance.run_reminders", None, {200}),
     "GET /api/v1/governance/public/tasks": ("public", None, None, {200}),
 }
 
@@ -104,8 +106,41 @@ def _rule(label: str, spec: tuple) -> Rule:
         method = "POST"
     kind, action, obj, ok = spec
     return Rule("public" if kind == "public" else ("object" if obj else "list"), action=action, object=obj,
-                ok=frozenset(ok | OK_WRITE if method != "GET" else ok), method=method)
+                ok=frozenset(ok | OK_WRITE if method != "GET" and label not in BODIES else ok), method=method,
+                body=label if label in BODIES else None)
 
+
+def _today() -> str:
+    return timezone.localdate().isoformat()
+
+
+# Bodies that pass each write's schema, so the answer shows the permission and scope rules (a 400 only
+# where the service refuses a repeat: a second member link, report or review of the same object).
+# "multipart" bodies are sent as form data.
+BODIES = {
+    "POST /api/v1/governance/units": lambda w, o: {"name": "矩阵测试单位"},
+    "POST /api/v1/governance/units/{unit_id}/members": lambda w, o: {"user_id": w.users["tax"].pk},
+    "POST /api/v1/governance/tasks": lambda w, o: {"title": "矩阵测试任务"},
+    "PATCH /api/v1/governance/tasks/{task_id}": lambda w, o: {"title": "矩阵测试任务（改）"},
+    "PUT /api/v1/governance/tasks/{task_id}/weights": lambda w, o: {"mode": "manual", "weights": {}},
+    "POST /api/v1/governance/tasks/{task_id}/reports": lambda w, o: {
+        "multipart": True, "period": "2026Q1", "text": "进展", "progress": "20"},
+    "POST /api/v1/governance/reports/{report_id}/review": lambda w, o: {"decision": "accept"},
+    "POST /api/v1/governance/tasks/{task_id}/extensions": lambda w, o: {
+        "new_due": (timezone.localdate() + timedelta(days=200)).isoformat(), "reason": "矩阵测试"},
+    "POST /api/v1/governance/extensions/{extension_id}/decide": lambda w, o: {"approve": False, "note": "矩阵测试"},
+    "POST /api/v1/governance/import": lambda w, o: {
+        "multipart": True, "file": SimpleUploadedFile("ledger.csv", b"id,title\n999999,x\n"), "format": "csv"},
+    "POST /api/v1/governance/annual-lists": lambda w, o: {"kind": "projects", "year": 2045,
+                                                          "items": [{"name": "矩阵测试项目"}]},
+    "POST /api/v1/governance/annual-lists/{annual_list_id}/revise": lambda w, o: {"add": [{"name": "矩阵测试新增"}]},
+    "POST /api/v1/governance/meetings": lambda w, o: {"number": "矩阵-1", "held_on": _today(), "title": "联席会议"},
+    "POST /api/v1/governance/issues": lambda w, o: {"title": "矩阵测试问题"},
+    "POST /api/v1/governance/issues/{issue_id}/escalate": lambda w, o: {"to_level": "city", "reason": "矩阵测试"},
+    "POST /api/v1/governance/issues/{issue_id}/decisions": lambda w, o: {"text": "矩阵测试决定",
+                                                                        "lead_unit_id": o["unit"].pk},
+    "POST /api/v1/governance/reminders/run": lambda w, o: {"date": _today()},
+}
 
 PAGES = {k: _rule(k, v) for k, v in SPEC.items() if k.startswith("governance:")}
 API = {k: _rule(k, v) for k, v in SPEC.items() if not k.startswith("governance:")}

@@ -145,6 +145,12 @@ def request(client, rule, path, body, is_api):
                            **headers)
     if method == "GET":
         return client.get(path)
+    if is_api and isinstance(body, dict) and body.get("multipart"):  # form fields and files
+        form = {k: v for k, v in body.items() if k != "multipart"}
+        for v in form.values():
+            if hasattr(v, "seek"):
+                v.seek(0)
+        return client.post(path, form, **headers)
     if is_api:
         data = json.dumps(body) if body is not None else None
         return client.generic(method, path, data or "", content_type="application/json", **headers)
