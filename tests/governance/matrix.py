@@ -61,7 +61,7 @@ SPEC: dict[str, tuple] = {
     "governance:issue": ("page", None, "issue", {200}),
     "governance:issue-action": ("page", None, "issue", {404}),  # the shared fixture fills action=approve
     "GET /api/v1/governance/units": ("api", None, None, {200}),
-    "POST /api/v1/governance/units": ("api", "governance.manage", None, {201}),
+    "POST /api/v1/governance/units": ("api", "governance.manage", None, {201, 400}),  # 400: the same name again
     "POST /api/v1/governance/units/{unit_id}/members": ("api", "governance.manage", "unit", {201, 400}),
     "GET /api/v1/governance/tasks": ("api", None, None, {200}),
     "POST /api/v1/governance/tasks": ("api", "governance.manage", None, {201}),
@@ -82,7 +82,7 @@ SPEC: dict[str, tuple] = {
     "POST /api/v1/governance/annual-lists": ("api", "governance.manage", None, {201, 400}),
     "GET /api/v1/governance/annual-lists/{annual_list_id}": ("api", None, "annual_list", {200}),
     "POST /api/v1/governance/annual-lists/{annual_list_id}/revise": ("api", "governance.manage", "annual_list",
-                                                                      {201}),
+                                                                      {201, 400}),  # 400: that version exists
     "POST /api/v1/governance/annual-lists/{annual_list_id}/carry-over": ("api", "governance.manage", "annual_list",
                                                                          {201}),
     "GET /api/v1/governance/meetings": ("api", None, None, {200}),
@@ -137,8 +137,9 @@ BODIES = {
     "POST /api/v1/governance/meetings": lambda w, o: {"number": "矩阵-1", "held_on": _today(), "title": "联席会议"},
     "POST /api/v1/governance/issues": lambda w, o: {"title": "矩阵测试问题"},
     "POST /api/v1/governance/issues/{issue_id}/escalate": lambda w, o: {"to_level": "city", "reason": "矩阵测试"},
-    "POST /api/v1/governance/issues/{issue_id}/decisions": lambda w, o: {"text": "矩阵测试决定",
-                                                                        "lead_unit_id": o["unit"].pk},
+    "POST /api/v1/governance/issues/{issue_id}/decisions": lambda w, o: {
+        "text": "矩阵测试决定", "lead_unit_id": o["unit"].pk,
+        "due_date": (timezone.localdate() + timedelta(days=60)).isoformat()},
     "POST /api/v1/governance/reminders/run": lambda w, o: {"date": _today()},
 }
 
