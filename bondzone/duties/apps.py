@@ -13,7 +13,7 @@ class DutiesConfig(AppConfig):
         from bondzone.core import labels
 
         from . import permissions, scopes  # noqa: F401
-        from .models import GUARANTEE_STATUS_NAMES, GuaranteeEntry, GuaranteeKind, RegimeAlert, RegimeKind, RegimeStatus
+        from .models import GUARANTEE_STATUS_NAMES, GuaranteeEntry, GuaranteeKind, RegimeAlert, RegimeKind, RegimeList, RegimeStatus
 
         labels.register("guarantee_kind", dict(GuaranteeKind.choices))
         labels.register("guarantee_entry_kind", dict(GuaranteeEntry.Kind.choices))
@@ -21,3 +21,4 @@ class DutiesConfig(AppConfig):
         labels.register("regime_kind", dict(RegimeKind.choices))
         labels.register("regime_status", dict(RegimeStatus.choices))
         labels.register("regime_alert_kind", dict(RegimeAlert.Kind.choices))
+        labels.register("regime_list_role", dict(RegimeList.Role.choices))

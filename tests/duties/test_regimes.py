@@ -315,3 +315,45 @@ def test_api(world, rates, client):
     done = client.post(f"{url}/{rid}/close", {"outcome": "returned"}, content_type="application/json",
                        HTTP_IDEMPOTENCY_KEY=key())
     assert done.status_code == 200 and done.json()["status"] == "returned"
+
+
+# --- pages ------------------------------------------------------------------------------------------
+
+
+def test_pages_open_extend_close_with_inline_errors(world, rates, client):
+    from django.urls import reverse
+
+    g = guarantee(world)
+    c = client
+    assert c.login(username="ent_a", password=PASSWORD)
+    assert c.get(reverse("duties:regime-open")).status_code == 200
+    form = {"kind": "display_out", "book_id": world.book_a.pk, "start_date": str(date.today()), "guarantee_id": g.pk,
+            "lines[1].item_id": item(world.book_a).pk, "lines[1].quantity": "-2", "lines[1].customs_value": "3000.00",
+            "idempotency_key": key()}
+    page = c.post(reverse("duties:regime-open"), form, follow=True).content.decode()
+    assert 'id="open-lines[1].quantity-error"' in page and 'value="-2"' in page and Regime.objects.count() == 0
+    r = c.post(reverse("duties:regime-open"), {**form, "lines[1].quantity": "2", "idempotency_key": key()})
+    regime = Regime.objects.get()
+    assert r.status_code == 302 and r["Location"] == reverse("duties:regime", args=[regime.pk])
+    page = c.get(r["Location"]).content.decode()
+    assert '<dd data-testid="duty">729.00</dd>' in page and 'data-testid="extend"' not in page
+    listing = c.get(reverse("duties:regimes") + "?kind=display_out").content.decode()
+    assert regime.number in listing
+    export = c.get(reverse("duties:regimes-export") + "?format=csv").content.decode("utf-8-sig")
+    assert regime.number in export and "出区展示" in export
+    c.logout()
+    assert c.login(username="ent_b", password=PASSWORD)
+    assert c.get(reverse("duties:regime", args=[regime.pk])).status_code == 404
+    assert regime.number not in c.get(reverse("duties:regimes")).content.decode()
+    c.logout()
+    assert c.login(username="customs", password=PASSWORD)
+    page = c.post(reverse("duties:regime-extend", args=[regime.pk]),
+                  {"until": "2099-01-01", "reason": "展期", "idempotency_key": key()}, follow=True).content.decode()
+    assert 'id="extend-until-error"' in page
+    regime.refresh_from_db()
+    assert regime.extensions_used == 0
+    page = c.post(reverse("duties:regime-close", args=[regime.pk]),
+                  {"outcome": "returned", "idempotency_key": key()}, follow=True).content.decode()
+    assert '<dd data-testid="status">' in page
+    regime.refresh_from_db()
+    assert regime.status == "returned"
