@@ -246,12 +246,17 @@ def test_alert_sweep_mails_once_and_flags_overdue(world, rates, settings):
     assert mail.outbox[-1].to == ["a@example.com"] and r.number in mail.outbox[-1].subject
     assert sweep(date(2026, 5, 22))["due_soon"] == 0  # the 10-day alert went out already
     assert sweep(date(2026, 5, 28))["due_soon"] == 1  # 3 days
+    # the tariff rises the day after the deadline: the duty that falls due is at that day's rates
+    TaxRate.objects.filter(kind="mfn", hs_code="8471300001").update(valid_to=date(2026, 5, 31))
+    TaxRate.objects.create(kind="mfn", hs_code="8471300001", ad_valorem="0.20", valid_from=date(2026, 6, 1))
+    assert r.duty_at_risk == D("729.00")
     assert sweep(date(2026, 6, 1)) == {"due_soon": 0, "overdue": 1, "emails": 1}
     assert sorted(mail.outbox[-1].to) == ["a@example.com", "c@example.com"]
-    assert str(r.duty_at_risk) in mail.outbox[-1].body
+    assert "1068.00" in mail.outbox[-1].body  # 3000 × 20 % = 600; (3000 + 600) × 13 % = 468
     assert sweep(date(2026, 6, 2))["overdue"] == 0 and len(mail.outbox) == 3
     r.refresh_from_db()
-    assert (r.status, r.overdue_since) == ("overdue", date(2026, 6, 1))
+    assert (r.status, r.overdue_since, r.duty_at_risk, r.guarantee_used) == ("overdue", date(2026, 6, 1),
+                                                                             D("1068.00"), D("0.00"))
     assert RegimeAlert.objects.filter(regime=r).count() == 3
     assert [a.kind for a in selectors.regime_alerts(world.actor("customs"))][0] == "overdue"
     assert list(selectors.regime_alerts(world.actor("ent_b"))) == []

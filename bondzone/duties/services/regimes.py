@@ -30,13 +30,14 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from bondzone.core import audit, idempotency
-from bondzone.core.actor import Actor
+from bondzone.core.actor import SYSTEM, Actor
 from bondzone.core.domain.errors import DomainError, NotFound, Problem, problem
 from bondzone.core.domain.inputs import collect_date, collect_decimal, collect_id, collect_text
 from bondzone.core.scoping import get_scoped
 from bondzone.supervision import selectors as books
 
 from ..domain import guarantees as guarantee_rules
+from ..domain.dated import RateDateRule, rate_date
 from ..domain import regimes as rules
 from ..models import Guarantee, GuaranteeEntry, Regime, RegimeAlert, RegimeExtension, RegimeLine, RegimeList
 
@@ -329,18 +330,34 @@ def _mail(regime: Regime, kind: str, days: int, to: list[str]) -> bool:
     return True
 
 
-def send_regime_alerts(today: date | None = None, *, actor: Actor | None = None) -> dict[str, int]:
-    """The deadline sweep (run daily): for every live regime (in the actor's scope, or all when run by the
-    system), raise the alert it deserves today — once per threshold and deadline — and e-mail it; a regime
-    past its deadline becomes overdue and is flagged to customs with the duty that would fall due.
-    Returns counts {"due_soon": n, "overdue": n, "emails": n}."""
-    if actor is not None:
-        actor.require("duties.sweep_regimes")
-        from .. import selectors
+def _requote_overdue(actor: Actor, regime: Regime) -> None:
+    """The duty that falls due on an overdue regime, at the rates of the day after the deadline (the
+    engine's REGIME_OVERDUE rate date); kept as it was when no rate is in force on that day."""
+    lines = list(regime.lines.select_related("item"))
+    on = rate_date(RateDateRule.REGIME_OVERDUE, deadline=regime.deadline)
+    try:
+        per_line, total = _duty(actor, on, [{"item_id": ln.item_id, "quantity": ln.quantity,
+                                             "customs_value": ln.customs_value} for ln in lines],
+                                {ln.item_id: ln.item for ln in lines})
+    except DomainError:
+        return
+    for ln, d in zip(lines, per_line, strict=True):
+        if ln.duty != d:
+            ln.duty = d
+            ln.save(update_fields=["duty"])
+    regime.duty_at_risk = total
 
-        qs = selectors.regimes(actor)
-    else:
-        qs = Regime.objects.all()
+
+def send_regime_alerts(today: date | None = None, *, actor: Actor | None = None) -> dict[str, int]:
+    """The deadline sweep (run daily): for every live regime in the actor's scope (all for the system),
+    raise the alert it deserves today — once per threshold and deadline — and e-mail it; a regime past its
+    deadline becomes overdue, its duty is quoted again at the rates of the day after the deadline, and it
+    is flagged to customs (in-app and by mail) with that duty. Returns {"due_soon": n, "overdue": n, "emails": n}."""
+    from .. import selectors
+
+    actor = actor or SYSTEM
+    actor.require("duties.sweep_regimes")
+    qs = selectors.regimes(actor)
     today = today or timezone.localdate()
     counts = {rules.DUE_SOON: 0, rules.OVERDUE_ALERT: 0, "emails": 0}
     for regime_id in list(qs.filter(status__in=rules.LIVE).values_list("pk", flat=True)):
@@ -354,8 +371,11 @@ def send_regime_alerts(today: date | None = None, *, actor: Actor | None = None)
                 continue
             kind, days = due
             if kind == rules.OVERDUE_ALERT and regime.status != rules.OVERDUE:
+                before = regime_snapshot(regime)
+                _requote_overdue(actor, regime)
                 regime.status, regime.overdue_since = rules.OVERDUE, today
-                regime.save(update_fields=["status", "overdue_since"])
+                regime.save(update_fields=["status", "overdue_since", "duty_at_risk"])
+                audit.record(actor, "duties.regime_overdue", regime, before=before, after=regime_snapshot(regime))
             to = _recipients(regime, kind)
             try:
                 with transaction.atomic():
@@ -363,8 +383,7 @@ def send_regime_alerts(today: date | None = None, *, actor: Actor | None = None)
                                                raised_on=today, emailed_to=to)
             except IntegrityError:
                 continue  # raised by an earlier sweep
-            if actor is not None:
-                audit.record(actor, f"duties.regime_alert_{kind}", regime, after={"days": days, "to": len(to)})
+            audit.record(actor, f"duties.regime_alert_{kind}", regime, after={"days": days, "to": len(to)})
             raised = (regime, kind, days, to)
             counts[kind] += 1
         if raised:  # after the commit: a mail never announces a rolled-back alert
