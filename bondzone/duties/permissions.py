@@ -55,6 +55,8 @@ MESSAGES.update({
     "regime_extensions_used": _("The rule allows %(max)s extension(s) and %(used)s have been granted."),
     "regime_extension_not_later": _("The new deadline %(value)s is not after the current one (%(deadline)s)."),
     "regime_extension_too_long": _("The new deadline %(value)s is beyond one extension (at the latest %(latest)s)."),
+    "regime_stock_short": _("Only %(available)s of the item is in the book as bonded stock not already out under a "
+                            "regime (asked %(value)s)."),
     "regime_item_not_in_book": _("Item %(value)s is not an item of this book."),
     "regime_list_not_in_book": _("List %(value)s is not a list of this book that you may see."),
     "regime_guarantee_required": _("This regime needs a guarantee covering the duty that would fall due."),

@@ -20,7 +20,7 @@ from bondzone.duties import selectors, services
 from bondzone.duties.domain import regimes as rules
 from bondzone.duties.models import Guarantee, Regime, RegimeAlert, RegimeKind, TaxRate
 from bondzone.supervision.models import BookItem
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, post_list
 
 TODAY = date(2026, 5, 4)
 
@@ -107,7 +107,8 @@ def test_alert_due_is_the_tightest_reached_threshold(deadline, before, days):
 
 
 @pytest.fixture
-def rates(db):
+def rates(world):
+    post_list(world, direction="I", lines=[(1, "100")])  # 100 of item 1 in book A, bonded
     for n in (1, 2, 3):
         TaxRate.objects.create(kind="mfn", hs_code=f"847130000{n}", ad_valorem="0.10", valid_from=date(2020, 1, 1))
         TaxRate.objects.create(kind="vat", hs_code=f"847130000{n}", ad_valorem="0.13", valid_from=date(2020, 1, 1))
@@ -193,6 +194,22 @@ def test_bad_input_names_the_field_and_writes_nothing(world, rates):
         assert {p.field for p in exc.value.problems} == fields, over
         assert exc.value.status < 500
     assert (Regime.objects.count(), AuditEvent.objects.count()) == before
+
+
+def test_goods_leaving_the_zone_must_be_in_the_book(world, rates):
+    g = guarantee(world, amount="100000.00")
+    open_(world, g=g)  # 2 of the 100 out for display
+    line = {"item_id": item(world.book_a).pk, "quantity": "99", "customs_value": "1.00"}
+    with pytest.raises(DomainError) as exc:
+        open_(world, g=g, lines=[line])
+    p = exc.value.problems[0]
+    assert (p.field, p.code, p.params["available"]) == ("lines[1].quantity", "regime_stock_short", D("98"))
+    assert open_(world, g=g, lines=[{**line, "quantity": "98"}]).status == "open"
+    # item 2 has no stock; a regime inside the zone (bonded R&D) does not take goods out
+    none = {"item_id": item(world.book_a, 2).pk, "quantity": "1", "customs_value": "1.00"}
+    with pytest.raises(DomainError):
+        open_(world, g=g, lines=[none])
+    assert open_(world, kind="bonded_rnd", lines=[none]).kind == "bonded_rnd"
 
 
 def test_extension_after_expiry_refused_and_nothing_written(world, rates):

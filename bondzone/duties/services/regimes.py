@@ -25,7 +25,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -33,6 +33,7 @@ from bondzone.core import audit, idempotency
 from bondzone.core.actor import SYSTEM, Actor
 from bondzone.core.domain.errors import DomainError, NotFound, Problem, problem
 from bondzone.core.domain.inputs import collect_date, collect_decimal, collect_id, collect_text
+from bondzone.core.models import Enterprise
 from bondzone.core.scoping import get_scoped
 from bondzone.supervision import selectors as books
 
@@ -97,6 +98,33 @@ def _check_lists(actor: Actor, book_id: int, ids: list[int], field: str, problem
             problems.append(problem(field, "regime_list_not_in_book", value=pk))
 
 
+def _check_stock(actor: Actor, book_id: int, lines: list[dict], items: dict, problems: list[Problem]) -> None:
+    """Goods that leave the zone under a regime must be in the book: the bonded quantity (posted, less what
+    approved lists have reserved, in the item's declared unit) not already out under another live regime."""
+    wanted: dict[int, Decimal] = {}
+    for ln in lines:
+        if ln["item_id"] in items and ln["quantity"] is not None:
+            wanted[ln["item_id"]] = wanted.get(ln["item_id"], Decimal(0)) + ln["quantity"]
+    if not wanted:
+        return
+    held: dict[int, Decimal] = {}
+    for acc in books.accounts(actor, book_id=book_id, goods_status="bonded").filter(item_id__in=wanted):
+        if acc.unit == items[acc.item_id].declared_unit:
+            held[acc.item_id] = held.get(acc.item_id, Decimal(0)) + acc.posted - acc.reserved
+    out = dict(RegimeLine.objects.filter(
+        item_id__in=wanted, regime__status__in=rules.LIVE,
+        regime__kind__in=[k for k, r in rules.RULES.items() if r.leaves_zone]).values_list("item_id").annotate(
+        n=Sum("quantity")).values_list("item_id", "n"))
+    for n, ln in enumerate(lines, start=1):
+        pk = ln["item_id"]
+        if pk in wanted:
+            free = held.get(pk, Decimal(0)) - out.get(pk, Decimal(0))
+            if wanted[pk] > free:
+                problems.append(problem(f"lines[{n}].quantity", "regime_stock_short", value=wanted[pk],
+                                        available=max(free, Decimal(0))))
+                wanted.pop(pk)
+
+
 def _duty(actor: Actor, start: date, lines: list[dict], items: dict) -> tuple[list[Decimal], Decimal]:
     """The duty engine's quotation of the lines on the start date (rates from the tables)."""
     from . import quote
@@ -151,6 +179,8 @@ def open_regime(*, actor: Actor, data: Mapping[str, Any], idempotency_key: str |
                 book = books.book(actor, book_id)
             except NotFound:
                 problems.append(problem("book_id", "not_found", model="book", id=str(book_id)))
+            else:  # the enterprise row is the lock: its regimes queue here, so two never take the same goods out
+                Enterprise.objects.select_for_update().filter(pk=book.enterprise_id).first()
         items = {}
         if book is not None:
             wanted = {ln["item_id"] for ln in lines if ln["item_id"] is not None}
@@ -159,6 +189,8 @@ def open_regime(*, actor: Actor, data: Mapping[str, Any], idempotency_key: str |
                 if ln["item_id"] is not None and ln["item_id"] not in items:
                     problems.append(problem(f"lines[{n}].item_id", "regime_item_not_in_book", value=ln["item_id"]))
             _check_lists(actor, book.pk, out_lists, "out_lists", problems)
+            if kind in rules.RULES and rules.RULES[kind].leaves_zone:
+                _check_stock(actor, book.pk, lines, items, problems)
         if kind in rules.RULES and start is not None:
             deadline, found = rules.check_opening(kind, start, deadline)
             problems += found
