@@ -379,3 +379,34 @@ def test_pages_open_extend_close_with_inline_errors(world, rates, client):
     assert '<dd data-testid="status">' in page
     regime.refresh_from_db()
     assert regime.status == "returned"
+
+
+@given(st.sampled_from(rules.KINDS), st.dates(min_value=date(2000, 1, 1), max_value=date(2090, 1, 1)),
+       st.integers(0, 800), st.integers(0, 5))
+def test_an_accepted_extension_is_later_and_within_one_extension(kind, deadline, ask, used):
+    until = deadline + timedelta(days=ask)
+    new, problems = rules.check_extension(kind, deadline=deadline, used=used, today=deadline, until=until,
+                                          status="open")
+    r = rules.RULES[kind]
+    if not problems:
+        assert deadline < new == until <= r.extension.after(deadline)
+        assert r.max_extensions is None or used < r.max_extensions
+    else:
+        assert new is None
+
+
+def test_lists_are_linked_by_id_within_the_book(world, rates):
+    from bondzone.duties.models import RegimeList
+    from bondzone.supervision.models import VerificationList
+
+    mine = VerificationList.objects.filter(book=world.book_a).first()
+    theirs = post_list(world, direction="I", lines=[(1, "5")], book=world.book_b, enterprise_user="ent_b")
+    with pytest.raises(DomainError) as exc:
+        open_(world, g=guarantee(world), out_lists=[mine.pk, theirs.pk])
+    assert [(p.field, p.code) for p in exc.value.problems] == [("out_lists", "regime_list_not_in_book")]
+    r = open_(world, g=guarantee(world), out_lists=[mine.pk])
+    back = post_list(world, direction="I", lines=[(1, "1")])
+    services.close_regime(actor=world.actor("customs"), regime_id=r.pk, idempotency_key=key(),
+                          data={"outcome": "returned", "back_lists": f"{back.pk}"})
+    assert sorted(RegimeList.objects.filter(regime=r).values_list("role", "vlist_id")) == [("back", back.pk),
+                                                                                          ("out", mine.pk)]
