@@ -5,6 +5,8 @@ BONDZONE_SECRET_KEY     secret key; required unless DEBUG is on (the server refu
 BONDZONE_DEBUG          "1" to enable debug mode (default "0")
 BONDZONE_ALLOWED_HOSTS  comma-separated host names (default "localhost,127.0.0.1,[::1]")
 BONDZONE_TIME_ZONE      default "Asia/Shanghai"
+BONDZONE_EMAIL_BACKEND, BONDZONE_EMAIL_HOST, BONDZONE_EMAIL_PORT, BONDZONE_MAIL_FROM   outgoing mail (regime alerts)
+BONDZONE_REGIME_ALERT_DAYS   days before a regime's deadline the alerts go out (default: the rule table's, 30,7,1)
 """
 
 import os
@@ -141,6 +143,15 @@ LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 FORMAT_MODULE_PATH = ["bondzone.formats"]
 TIME_ZONE = os.environ.get("BONDZONE_TIME_ZONE", "Asia/Shanghai")
+
+# Outgoing mail (regime deadline alerts): printed to the console unless a backend and host are configured
+EMAIL_BACKEND = os.environ.get("BONDZONE_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("BONDZONE_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("BONDZONE_EMAIL_PORT", "25"))
+DEFAULT_FROM_EMAIL = os.environ.get("BONDZONE_MAIL_FROM", "bondzone@localhost")
+# days before a regime's deadline its alerts go out (a list for every kind, or a dict kind -> list, "*" = the rest)
+# (unset: each kind's days in bondzone.duties.domain.regimes.RULES, 30, 7 and 1 today)
+BONDZONE_REGIME_ALERT_DAYS = [int(d) for d in os.environ.get("BONDZONE_REGIME_ALERT_DAYS", "").split(",") if d.strip()]
 USE_I18N = True
 USE_TZ = True
 

@@ -4,7 +4,7 @@ from datetime import date
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Body, File, Router, Status
+from ninja import Body, File, Header, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
@@ -16,7 +16,8 @@ from bondzone.core.http import actor
 from . import selectors, services
 from .domain.tables import FX_REQUIRED, MAX_FILE_BYTES, RATE_REQUIRED
 from .schemas import (
-    EndIn, ExchangeRateOut, GuaranteeDetailOut, GuaranteeIn, GuaranteeOut, ImportedOut, MoveIn, TaxRateOut,
+    CloseIn, EndIn, ExchangeRateOut, ExtendIn, GuaranteeDetailOut, GuaranteeIn, GuaranteeOut, ImportedOut, MoveIn,
+    RegimeDetailOut, RegimeIn, RegimeOut, TaxRateOut,
 )
 
 router = Router(tags=["duties"])
@@ -86,3 +87,49 @@ def guarantee(request: HttpRequest, guarantee_id: int):
              summary="Use (refused when the free amount is short), free a use, or release part of a guarantee")
 def move_guarantee(request: HttpRequest, guarantee_id: int, payload: MoveIn):
     return services.move_guarantee(actor=actor(request), guarantee_id=guarantee_id, **payload.dict())
+
+
+IdemKey = Header(None, alias="Idempotency-Key", description="Client-chosen key; a retry with the same key is safe")
+
+
+@router.get("/regimes", response=list[RegimeOut], summary="Time-limited regimes (时限监管) in the reader's scope")
+@paginate(Pagination)
+def regimes(request: HttpRequest, kind: str = "", status: str = "", enterprise_id: int | None = None,
+            book_id: int | None = None, due_before: date | None = None, q: str = ""):
+    return selectors.regimes(actor(request), kind=kind, status=status, enterprise_id=enterprise_id, book_id=book_id,
+                             due_before=due_before, q=q)
+
+
+def _detail(r):
+    return {**{k: getattr(r, k) for k in RegimeOut.model_fields}, "lines": list(r.lines.all()),
+            "extensions": list(r.extensions.all()), "alerts": list(r.alerts.all()),
+            "lists": [{"vlist_id": ln.vlist_id, "role": ln.role} for ln in r.list_links.all()]}
+
+
+@router.get("/regimes/{regime_id}", response=RegimeDetailOut, summary="One regime with lines, extensions, lists, alerts")
+def regime(request: HttpRequest, regime_id: int):
+    return _detail(selectors.regime(actor(request), regime_id))
+
+
+@router.post("/regimes", response={201: RegimeDetailOut},
+             summary="Open a regime (the duty at risk is quoted; a guarantee short of it is refused)")
+def open_regime(request: HttpRequest, payload: RegimeIn, idempotency_key: str | None = IdemKey):
+    a = actor(request)
+    r = services.open_regime(actor=a, data=payload.dict(), idempotency_key=idempotency_key)
+    return Status(201, _detail(selectors.regime(a, r.pk)))
+
+
+@router.post("/regimes/{regime_id}/extend", response=RegimeDetailOut,
+             summary="Extend a regime (customs; refused after expiry or beyond the rule)")
+def extend_regime(request: HttpRequest, regime_id: int, payload: ExtendIn, idempotency_key: str | None = IdemKey):
+    a = actor(request)
+    services.extend_regime(actor=a, regime_id=regime_id, data=payload.dict(), idempotency_key=idempotency_key)
+    return _detail(selectors.regime(a, regime_id))
+
+
+@router.post("/regimes/{regime_id}/close", response=RegimeDetailOut,
+             summary="Close a regime: returned or closed (customs); the guarantee part is freed")
+def close_regime(request: HttpRequest, regime_id: int, payload: CloseIn, idempotency_key: str | None = IdemKey):
+    a = actor(request)
+    services.close_regime(actor=a, regime_id=regime_id, data=payload.dict(), idempotency_key=idempotency_key)
+    return _detail(selectors.regime(a, regime_id))

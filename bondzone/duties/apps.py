@@ -13,8 +13,12 @@ class DutiesConfig(AppConfig):
         from bondzone.core import labels
 
         from . import permissions, scopes  # noqa: F401
-        from .models import GUARANTEE_STATUS_NAMES, GuaranteeEntry, GuaranteeKind
+        from .models import GUARANTEE_STATUS_NAMES, GuaranteeEntry, GuaranteeKind, RegimeAlert, RegimeKind, RegimeList, RegimeStatus
 
         labels.register("guarantee_kind", dict(GuaranteeKind.choices))
         labels.register("guarantee_entry_kind", dict(GuaranteeEntry.Kind.choices))
         labels.register("guarantee_status", GUARANTEE_STATUS_NAMES)
+        labels.register("regime_kind", dict(RegimeKind.choices))
+        labels.register("regime_status", dict(RegimeStatus.choices))
+        labels.register("regime_alert_kind", dict(RegimeAlert.Kind.choices))
+        labels.register("regime_list_role", dict(RegimeList.Role.choices))

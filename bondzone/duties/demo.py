@@ -5,13 +5,16 @@ imports the official tables (`bondzone duty import-rates`, `import-fx`)."""
 from __future__ import annotations
 
 from datetime import date, timedelta
+
+from django.utils import timezone
 from decimal import Decimal
 
 from bondzone.core.actor import actor_of
+from bondzone.core.domain.errors import DomainError
 from bondzone.core.models import Enterprise, Profile
 
 from . import services
-from .models import ExchangeRate, Guarantee, TaxRate
+from .models import ExchangeRate, Guarantee, Regime, TaxRate
 
 # (kind, reference, amount, valid to, used for) per demo enterprise, in id order (synthetic)
 GUARANTEES = [
@@ -88,3 +91,43 @@ def load_demo(rng) -> None:
                                                         "valid_to": valid_to.isoformat() if valid_to else None})
         if use:
             services.move_guarantee(actor=actor, guarantee_id=g.pk, kind="use", amount=use[0], purpose=use[1])
+    load_regimes(actor)
+
+
+# (enterprise in id order, kind, HS code of the book item, quantity, customs value, days ago it started,
+#  uses the enterprise's demo guarantee, purpose) — synthetic; the repair is five days from its deadline
+REGIMES = [
+    (0, "display_out", "8471300000", "10", "52000.00", 20, True, "国际消费电子展（演示）"),
+    (1, "repair_out", "8411910000", "2", "24000.00", 55, False, "区外检测维修（演示）"),
+    (2, "relic_entry", "9706000000", "1", "1200000.00", 30, True, "临时进境文物展（演示）"),
+]
+
+
+def load_regimes(actor) -> None:
+    """Three regimes on the demo books, one near its deadline, then the deadline sweep (its in-app alert)."""
+    from bondzone.core.web import new_idempotency_key
+    from bondzone.supervision import selectors as books
+
+    if Regime.objects.exists():
+        return
+    today = timezone.localdate()
+    enterprises = list(Enterprise.objects.order_by("id")[:3])
+    for n, kind, hs, qty, value, ago, guaranteed, purpose in REGIMES:
+        if n >= len(enterprises):
+            continue
+        start = today - timedelta(days=ago)
+        if start < START:  # the sample rate table starts on START
+            continue
+        book = books.books(actor, enterprise_id=enterprises[n].pk).first()
+        item = books.items(actor, book.pk).filter(hs_code=hs).first() if book else None
+        if item is None:
+            continue
+        g = Guarantee.objects.filter(enterprise=enterprises[n]).first() if guaranteed else None
+        try:
+            services.open_regime(actor=actor, idempotency_key=new_idempotency_key(), data={
+                "kind": kind, "book_id": book.pk, "start_date": start.isoformat(), "purpose": purpose,
+                "guarantee_id": g.pk if g else None,
+                "lines": [{"item_id": item.pk, "quantity": qty, "customs_value": value}]})
+        except DomainError:  # the synthetic book has too little of the item on this day: leave that one out
+            continue
+    services.send_regime_alerts(today, actor=actor)

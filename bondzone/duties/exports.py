@@ -27,3 +27,24 @@ def guarantee_table(actor: Actor, *, fmt: str, enterprise_id=None, kind: str = "
              g.valid_to.isoformat() if g.valid_to else ""]
             for g in selectors.guarantees(actor, enterprise_id=enterprise_id, kind=kind)]
     return tabular.write_rows(GUARANTEE_COLUMNS, rows, fmt, names=GUARANTEE_COLUMN_NAMES)
+
+
+REGIME_COLUMNS = ["id", "number", "enterprise", "book", "kind", "start_date", "deadline", "extensions_used", "status",
+                  "duty_at_risk", "guarantee", "guarantee_used", "legal_basis"]
+REGIME_COLUMN_NAMES = {
+    "id": _("id"), "number": _("Number"), "enterprise": _("Enterprise"), "book": _("Book"), "kind": _("Kind"),
+    "start_date": _("Start"), "deadline": _("Deadline"), "extensions_used": _("Extensions"), "status": _("Status"),
+    "duty_at_risk": _("Duty at risk"), "guarantee": _("Guarantee"), "guarantee_used": _("Guarantee used"),
+    "legal_basis": _("Legal basis"),
+}
+
+
+def regime_table(actor: Actor, *, fmt: str, **filters) -> bytes:
+    named = fmt != "json"
+    rows = [[r.pk, r.number, r.enterprise.name, r.book.number,
+             labels.name("regime_kind", r.kind) if named else r.kind, r.start_date.isoformat(),
+             r.deadline.isoformat(), r.extensions_used,
+             labels.name("regime_status", r.status) if named else r.status, str(r.duty_at_risk),
+             r.guarantee.reference if r.guarantee_id else "", str(r.guarantee_used), r.legal_basis]
+            for r in selectors.regimes(actor, **filters)]
+    return tabular.write_rows(REGIME_COLUMNS, rows, fmt, names=REGIME_COLUMN_NAMES)

@@ -1,5 +1,6 @@
 """Tables of the duties part: effective-dated tax rates and customs exchange rates (reference data)."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -132,3 +133,124 @@ class GuaranteeEntry(models.Model):
 
     class Meta:
         ordering = ["at", "id"]
+
+
+class RegimeKind(models.TextChoices):
+    TEMPORARY_ENTRY = "temporary_entry", _("Temporary admission")  # 暂时进出境货物
+    DISPLAY_OUT = "display_out", _("Display or display trade outside the zone")  # 出区展示 / 保税展示交易
+    REPAIR_OUT = "repair_out", _("Testing or repair outside the zone")  # 出区检测 / 维修
+    BONDED_REPAIR = "bonded_repair", _("Bonded repair in the zone")  # 保税维修
+    BONDED_RND = "bonded_rnd", _("Bonded R&D")  # 保税研发
+    RELIC_ENTRY = "relic_entry", _("Cultural relics temporary entry")  # 文物临时进境
+    BONDED_AUCTION = "bonded_auction", _("Bonded auction")  # 保税拍卖
+    LEASE_DELIVERY = "lease_delivery", _("Finance-leasing delivery")  # 融资租赁交付
+
+
+class RegimeStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    OVERDUE = "overdue", _("Overdue")
+    RETURNED = "returned", _("Returned")
+    CLOSED = "closed", _("Closed")
+
+
+class Regime(models.Model):
+    """A time-limited regime (时限监管): goods of a book under a rule with a deadline, its extensions, the
+    guarantee part it uses and the duty that would fall due if the goods do not come back."""
+
+    number = models.CharField(max_length=30, unique=True)
+    enterprise = models.ForeignKey("core.Enterprise", on_delete=models.PROTECT)
+    zone = models.ForeignKey("core.Zone", on_delete=models.PROTECT)
+    book = models.ForeignKey("supervision.AccountBook", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=20, choices=RegimeKind.choices)
+    legal_basis = models.CharField(max_length=500)
+    purpose = models.CharField(max_length=200, blank=True, default="")  # venue, repairer, lessee …
+    start_date = models.DateField()
+    deadline = models.DateField()
+    extensions_used = models.PositiveSmallIntegerField(default=0)
+    status = models.CharField(max_length=10, choices=RegimeStatus.choices, default=RegimeStatus.OPEN)
+    duty_at_risk = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+    guarantee = models.ForeignKey(Guarantee, null=True, blank=True, on_delete=models.PROTECT, related_name="regimes")
+    guarantee_used = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+    overdue_since = models.DateField(null=True, blank=True)  # set by the alert sweep (flagged to customs)
+    closed_on = models.DateField(null=True, blank=True)
+    close_note = models.CharField(max_length=500, blank=True, default="")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["deadline", "id"]
+        indexes = [models.Index(fields=["status", "deadline"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(deadline__gt=models.F("start_date")), name="regime_deadline_after_start"),
+            models.CheckConstraint(condition=Q(duty_at_risk__gte=0, guarantee_used__gte=0), name="regime_amounts_not_negative"),
+        ]
+
+    def __str__(self):
+        return self.number
+
+
+class RegimeLine(models.Model):
+    """A book item and quantity under the regime, with its value and the duty it would bear."""
+
+    regime = models.ForeignKey(Regime, on_delete=models.CASCADE, related_name="lines")
+    seq = models.PositiveIntegerField()
+    item = models.ForeignKey("supervision.BookItem", on_delete=models.PROTECT, related_name="+")
+    quantity = models.DecimalField(max_digits=18, decimal_places=5)
+    customs_value = models.DecimalField(max_digits=16, decimal_places=2)
+    duty = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+
+    class Meta:
+        ordering = ["regime", "seq"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0, customs_value__gte=0), name="regime_line_positive"),
+        ]
+
+
+class RegimeExtension(models.Model):
+    regime = models.ForeignKey(Regime, on_delete=models.CASCADE, related_name="extensions")
+    previous_deadline = models.DateField()
+    new_deadline = models.DateField()
+    reason = models.CharField(max_length=500)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+
+class RegimeList(models.Model):
+    """A verification list (核注清单) the goods of a regime went out or came back on (linked by id)."""
+
+    class Role(models.TextChoices):
+        OUT = "out", _("Out")
+        BACK = "back", _("Back")
+
+    regime = models.ForeignKey(Regime, on_delete=models.CASCADE, related_name="list_links")
+    vlist = models.ForeignKey("supervision.VerificationList", on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(max_length=4, choices=Role.choices)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["regime", "vlist"], name="regime_list_once")]
+
+
+class RegimeAlert(models.Model):
+    """An alert the sweep raised: the deadline is N days away, or it has passed (flagged to customs).
+    One per (regime, kind, days, deadline), so a second sweep on the same day sends nothing twice."""
+
+    class Kind(models.TextChoices):
+        DUE_SOON = "due_soon", _("Deadline near")
+        OVERDUE = "overdue", _("Overdue")
+
+    regime = models.ForeignKey(Regime, on_delete=models.CASCADE, related_name="alerts")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    days_before = models.PositiveSmallIntegerField(default=0)
+    deadline = models.DateField()
+    raised_on = models.DateField()
+    emailed_to = models.JSONField(default=list)
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-raised_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["regime", "kind", "days_before", "deadline"], name="one_alert_per_step"),
+        ]

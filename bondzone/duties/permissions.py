@@ -11,6 +11,11 @@ register("duties.quote", EVERYONE)  # a quotation computes, it writes nothing
 register("duties.manage_rates", {Role.CUSTOMS, Role.PLATFORM_ADMIN})  # rate tables and exchange rates
 register("duties.view_guarantees", {Role.ENTERPRISE, Role.CUSTOMS, Role.TAX, Role.PLATFORM_ADMIN})
 register("duties.manage_guarantees", {Role.CUSTOMS, Role.PLATFORM_ADMIN})  # lodge, use, free, release
+# time-limited regimes: the enterprise opens its own (customs may open for it); customs extends and closes
+register("duties.view_regimes", {Role.ENTERPRISE, Role.CUSTOMS, Role.TAX, Role.PLATFORM_ADMIN})
+register("duties.open_regime", {Role.ENTERPRISE, Role.CUSTOMS, Role.PLATFORM_ADMIN})
+register("duties.decide_regime", {Role.CUSTOMS, Role.PLATFORM_ADMIN})
+register("duties.sweep_regimes", {Role.CUSTOMS, Role.PLATFORM_ADMIN})  # the deadline sweep (alerts, overdue)
 
 MESSAGES.update({
     "rate_negative": _("A rate must not be negative (got %(value)s)."),
@@ -42,5 +47,21 @@ MESSAGES.update({
     "guarantee_short": _("The guarantee's free amount %(free)s is short of %(needed)s by %(shortfall)s."),
     "guarantee_not_used": _("Only %(used)s of the guarantee is in use (asked to free %(value)s)."),
     "amount_not_positive": _("The amount must be greater than zero (got %(value)s)."),
+    "value_negative": _("The value must not be negative (got %(value)s)."),
+    "regime_deadline_beyond_rule": _("The deadline %(value)s is beyond what the rule allows (at the latest %(latest)s)."),
+    "regime_not_open": _("The regime is %(state)s: only an open or overdue regime can be changed."),
+    "regime_extension_after_expiry": _("The regime expired on %(deadline)s: an extension must be asked before the "
+                                       "deadline (today is %(today)s)."),
+    "regime_extensions_used": _("The rule allows %(max)s extension(s) and %(used)s have been granted."),
+    "regime_extension_not_later": _("The new deadline %(value)s is not after the current one (%(deadline)s)."),
+    "regime_extension_too_long": _("The new deadline %(value)s is beyond one extension (at the latest %(latest)s)."),
+    "regime_stock_short": _("Only %(available)s of the item is in the book as bonded stock not already out under a "
+                            "regime (asked %(value)s)."),
+    "regime_item_not_in_book": _("Item %(value)s is not an item of this book."),
+    "regime_list_not_in_book": _("List %(value)s is not a list of this book that you may see."),
+    "regime_guarantee_required": _("This regime needs a guarantee covering the duty that would fall due."),
+    "regime_guarantee_other_enterprise": _("Guarantee %(value)s belongs to another enterprise."),
+    "regime_guarantee_ends_first": _("The guarantee ends on %(valid_to)s, before the deadline %(deadline)s."),
+    "regime_close_date": _("The closing date %(value)s must be between the start %(start)s and today %(today)s."),
     "period_overlap": _("%(key)s: a period from %(start)s overlaps the one from %(other_start)s to %(other_end)s."),
 })

@@ -1,5 +1,6 @@
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from ninja import Schema
 
@@ -68,3 +69,84 @@ class MoveIn(Schema):
     kind: str
     amount: Decimal
     purpose: str
+
+
+class RegimeLineIn(Schema):
+    item_id: Any = None
+    quantity: Any = None
+    customs_value: Any = None
+
+
+class RegimeIn(Schema):
+    kind: str = ""
+    book_id: Any = None
+    start_date: Any = None
+    deadline: Any = None
+    purpose: str = ""
+    lines: list[RegimeLineIn] = []
+    guarantee_id: Any = None
+    out_lists: list[Any] = []
+
+
+class ExtendIn(Schema):
+    until: Any = None
+    reason: str = ""
+
+
+class CloseIn(Schema):
+    outcome: str = ""
+    closed_on: Any = None
+    note: str = ""
+    back_lists: list[Any] = []
+
+
+class RegimeOut(Schema):
+    id: int
+    number: str
+    enterprise_id: int
+    book_id: int
+    kind: str
+    legal_basis: str
+    purpose: str
+    start_date: date
+    deadline: date
+    extensions_used: int
+    status: str
+    duty_at_risk: Decimal
+    guarantee_id: int | None
+    guarantee_used: Decimal
+    overdue_since: date | None
+    closed_on: date | None
+
+
+class RegimeLineOut(Schema):
+    seq: int
+    item_id: int
+    quantity: Decimal
+    customs_value: Decimal
+    duty: Decimal
+
+
+class RegimeExtensionOut(Schema):
+    previous_deadline: date
+    new_deadline: date
+    reason: str
+
+
+class RegimeListOut(Schema):
+    vlist_id: int
+    role: str
+
+
+class RegimeAlertOut(Schema):
+    kind: str
+    days_before: int
+    deadline: date
+    raised_on: date
+
+
+class RegimeDetailOut(RegimeOut):
+    lines: list[RegimeLineOut]
+    extensions: list[RegimeExtensionOut]
+    lists: list[RegimeListOut]
+    alerts: list[RegimeAlertOut]

@@ -3,7 +3,7 @@ guarantees: the enterprise its own, customs (its zone) and the tax bureau all.""
 
 from bondzone.core.scoping import by_enterprise_or_zone, scope_rule
 
-from .models import ExchangeRate, Guarantee, GuaranteeEntry, TaxRate
+from .models import ExchangeRate, Guarantee, GuaranteeEntry, Regime, RegimeAlert, TaxRate
 
 
 @scope_rule(TaxRate)
@@ -19,3 +19,5 @@ def exchange_rates(qs, actor, action):
 scope_rule(Guarantee)(by_enterprise_or_zone("enterprise_id", "zone_id", "duties.view_guarantees"))
 scope_rule(GuaranteeEntry)(by_enterprise_or_zone("guarantee__enterprise_id", "guarantee__zone_id",
                                                  "duties.view_guarantees"))
+scope_rule(Regime)(by_enterprise_or_zone("enterprise_id", "zone_id", "duties.view_regimes"))
+scope_rule(RegimeAlert)(by_enterprise_or_zone("regime__enterprise_id", "regime__zone_id", "duties.view_regimes"))

@@ -6,6 +6,7 @@ from datetime import date
 from decimal import Decimal
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from bondzone.core.actor import Actor
 from bondzone.core.scoping import get_scoped, restrict
@@ -15,7 +16,7 @@ from .domain.engine import NO_RATE, Rate
 from .domain.quote_io import TableRates
 from .domain.tables import FxRow, RateRow
 from .domain.tariffs import applicable_tariff
-from .models import ExchangeRate, Guarantee, TaxRate
+from .models import ExchangeRate, Guarantee, Regime, RegimeAlert, TaxRate
 
 
 def _in_force(qs: QuerySet, day: date) -> QuerySet:
@@ -103,3 +104,33 @@ def guarantees(actor: Actor, *, enterprise_id=None, kind: str = "") -> QuerySet:
 
 def guarantee(actor: Actor, guarantee_id) -> Guarantee:
     return get_scoped(Guarantee.objects.prefetch_related("entries"), actor, guarantee_id)
+
+
+def regimes(actor: Actor, *, enterprise_id=None, kind: str = "", status: str = "", book_id=None,
+            due_before: date | None = None, q: str = "") -> QuerySet:
+    """Regimes in the reader's scope; `status` "overdue" also finds open ones past their deadline."""
+    qs = restrict(Regime, actor).select_related("enterprise", "book", "guarantee")
+    if enterprise_id:
+        qs = qs.filter(enterprise_id=enterprise_id)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if book_id:
+        qs = qs.filter(book_id=book_id)
+    if status == "overdue":
+        qs = qs.filter(Q(status="overdue") | Q(status="open", deadline__lt=timezone.localdate()))
+    elif status:
+        qs = qs.filter(status=status)
+    if due_before:
+        qs = qs.filter(deadline__lte=due_before)
+    if q:
+        qs = qs.filter(Q(number__icontains=q) | Q(purpose__icontains=q) | Q(enterprise__name__icontains=q))
+    return qs
+
+
+def regime(actor: Actor, regime_id) -> Regime:
+    return get_scoped(Regime.objects.select_related("enterprise", "book", "guarantee").prefetch_related(
+        "lines__item", "extensions", "list_links__vlist", "alerts"), actor, regime_id)
+
+
+def regime_alerts(actor: Actor, *, limit: int = 20) -> QuerySet:
+    return restrict(RegimeAlert, actor).select_related("regime")[:limit]

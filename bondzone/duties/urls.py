@@ -13,4 +13,10 @@ urlpatterns = [
     path("guarantees/lodge", views.guarantee_lodge, name="guarantee-lodge"),
     path("guarantees/<int:guarantee_id>/", views.guarantee, name="guarantee"),
     path("guarantees/<int:guarantee_id>/move", views.guarantee_move, name="guarantee-move"),
+    path("regimes/", views.regimes, name="regimes"),
+    path("regimes/export", views.regimes_export, name="regimes-export"),
+    path("regimes/new", views.regime_open, name="regime-open"),
+    path("regimes/<int:regime_id>/", views.regime, name="regime"),
+    path("regimes/<int:regime_id>/extend", views.regime_extend, name="regime-extend"),
+    path("regimes/<int:regime_id>/close", views.regime_close, name="regime-close"),
 ]

@@ -6,6 +6,7 @@ import json
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -14,11 +15,13 @@ from bondzone.core import tabular
 from bondzone.core.domain.errors import DomainError, problem
 from bondzone.core.domain.inputs import as_id, collect_date
 from bondzone.core.messages import render as render_problem
-from bondzone.core.web import actor, errors_of, flash_refusal, page, page_of
+from bondzone.core.web import actor, errors_of, flash_refusal, new_idempotency_key, page, page_of
+from bondzone.supervision import selectors as book_selectors
 
 from . import exports, selectors, services
 from .domain.tables import FX_COLUMNS, FX_REQUIRED, MAX_FILE_BYTES, RATE_COLUMNS, RATE_REQUIRED
-from .models import GuaranteeEntry, GuaranteeKind, RateKind
+from .domain.regimes import RULES, state_on
+from .models import GuaranteeEntry, GuaranteeKind, RateKind, RegimeKind, RegimeStatus
 
 EXAMPLE = {"declared_on": "2026-05-12", "lines": [
     {"hs_code": "3304100010", "quantity": "100", "unit": "035", "customs_value": "20000.00",
@@ -166,3 +169,109 @@ def guarantee_move(request, guarantee_id: int):
     else:
         messages.success(request, _("Recorded."))
     return redirect("duties:guarantee", guarantee_id=guarantee_id)
+
+
+# --- time-limited regimes ---------------------------------------------------------------------------
+
+LINE_ROWS = 3
+LINE_FIELDS = tuple(f"lines[{n}].{f}" for n in range(1, LINE_ROWS + 1) for f in ("item_id", "quantity", "customs_value"))
+OPEN_FIELDS = ("kind", "book_id", "start_date", "deadline", "purpose", "guarantee_id", "out_lists", "lines",
+               *LINE_FIELDS)
+EXTEND_FIELDS = ("until", "reason")
+CLOSE_FIELDS = ("outcome", "closed_on", "note", "back_lists")
+
+
+def _regime_filters(request) -> dict:
+    f = request.GET
+    kind, status = f.get("kind", ""), f.get("status", "")
+    return {"enterprise_id": as_id(f.get("enterprise")), "kind": kind if kind in RegimeKind.values else "",
+            "status": status if status in RegimeStatus.values else "", "q": f.get("q", "").strip()[:60]}
+
+
+@page
+def regimes(request):
+    """Regimes in the reader's scope with filters, the latest alerts, exports and (who may) a link to open one."""
+    a = actor(request)
+    rows, prefix = page_of(request, selectors.regimes(a, **_regime_filters(request)))
+    return render(request, "duties/regimes.html", {
+        "rows": rows, "prefix": prefix, "f": request.GET, "kinds": RegimeKind.choices,
+        "statuses": RegimeStatus.choices, "enterprises": core_selectors.enterprises(a).order_by("name"),
+        "formats": ("csv", "xlsx"), "alerts": selectors.regime_alerts(a, limit=10),
+        "can_open": a.can("duties.open_regime"), "today": timezone.localdate()})
+
+
+@page
+def regimes_export(request):
+    fmt = request.GET.get("format", "csv")
+    try:
+        body = exports.regime_table(actor(request), fmt=fmt, **_regime_filters(request))
+    except DomainError as exc:
+        return render(request, "core/refused.html", {"errors": errors_of(exc)}, status=exc.status)
+    return tabular.download(body, fmt, "regimes")
+
+
+def _open_data(post) -> dict:
+    lines = []
+    for n in range(1, LINE_ROWS + 1):
+        row = {f: post.get(f"lines[{n}].{f}", "").strip() for f in ("item_id", "quantity", "customs_value")}
+        if any(row.values()):
+            lines.append(row)
+    return {"kind": post.get("kind", ""), "book_id": post.get("book_id"), "start_date": post.get("start_date"),
+            "deadline": post.get("deadline") or None, "purpose": post.get("purpose", ""),
+            "guarantee_id": post.get("guarantee_id") or None, "out_lists": post.get("out_lists", ""), "lines": lines}
+
+
+@page
+def regime_open(request):
+    """The form an enterprise (or customs for it) opens a regime with; refused fields are marked inline."""
+    a = actor(request)
+    a.require("duties.open_regime")
+    if request.method == "POST":
+        try:
+            r = services.open_regime(actor=a, data=_open_data(request.POST),
+                                     idempotency_key=request.POST.get("idempotency_key"))
+        except DomainError as exc:
+            flash_refusal(request, exc, form="open", fields=OPEN_FIELDS)
+            return redirect("duties:regime-open")
+        messages.success(request, _("Regime %(number)s opened.") % {"number": r.number})
+        return redirect("duties:regime", regime_id=r.pk)
+    books_qs = list(book_selectors.books(a).order_by("number")[:30])
+    items = [(b, list(book_selectors.items(a, b.pk).order_by("item_no")[:200])) for b in books_qs]
+    return render(request, "duties/regime_open.html", {
+        "kinds": [(k, label, RULES[k]) for k, label in RegimeKind.choices], "books": books_qs,
+        "items": items, "guarantees": selectors.guarantees(a)[:50], "rows": range(1, LINE_ROWS + 1),
+        "idempotency_key": new_idempotency_key(), "today": timezone.localdate()})
+
+
+@page
+def regime(request, regime_id: int):
+    a = actor(request)
+    r = selectors.regime(a, regime_id)
+    return render(request, "duties/regime.html", {
+        "r": r, "rule": RULES[r.kind], "state": state_on(r.status, r.deadline, timezone.localdate()),
+        "can_decide": a.can("duties.decide_regime") and r.status in ("open", "overdue"),
+        "outcomes": [(v, label) for v, label in RegimeStatus.choices if v in ("returned", "closed")],
+        "idempotency_key": new_idempotency_key()})
+
+
+def _regime_write(request, regime_id: int, service, form: str, fields: tuple[str, ...], done: str):
+    try:
+        service(actor=actor(request), regime_id=regime_id, idempotency_key=request.POST.get("idempotency_key"),
+                data={f: request.POST.get(f) or None for f in fields})
+    except DomainError as exc:
+        flash_refusal(request, exc, form=form, fields=fields)
+    else:
+        messages.success(request, done)
+    return redirect("duties:regime", regime_id=regime_id)
+
+
+@page
+@require_POST
+def regime_extend(request, regime_id: int):
+    return _regime_write(request, regime_id, services.extend_regime, "extend", EXTEND_FIELDS, _("Extension recorded."))
+
+
+@page
+@require_POST
+def regime_close(request, regime_id: int):
+    return _regime_write(request, regime_id, services.close_regime, "close", CLOSE_FIELDS, _("Regime closed."))

@@ -6,7 +6,7 @@ import io
 
 from django.core.management import call_command
 
-from bondzone.duties.models import Guarantee
+from bondzone.duties.models import Guarantee, Regime, RegimeAlert
 from bondzone.servicedesk.models import Article, ServiceRequest
 
 from ..conftest import ensure_calendar
@@ -17,9 +17,13 @@ def test_the_demo_fills_every_part_once(ledger_triggers):
     call_command("load_demo", stdout=io.StringIO())
     guarantees = {g.kind: g for g in Guarantee.objects.all()}
     assert sorted(guarantees) == ["bank", "deposit", "general"] and guarantees["bank"].used > 0
+    regimes = {r.kind: r for r in Regime.objects.all()}
+    assert sorted(regimes) == ["display_out", "relic_entry", "repair_out"]
+    assert regimes["display_out"].guarantee_used == regimes["display_out"].duty_at_risk > 0
+    assert RegimeAlert.objects.filter(regime=regimes["repair_out"], kind="due_soon", days_before=7).exists()
     assert Article.objects.filter(published=True).count() == 4 and Article.objects.filter(published=False).count() == 1
     linked = ServiceRequest.objects.exclude(article=None).get()
     assert linked.article.published and linked.category.code == "tax-refund"
     again = io.StringIO()
     call_command("load_demo", stdout=again)
-    assert "already present" in again.getvalue() and Guarantee.objects.count() == 3 and Article.objects.count() == 5
+    assert "already present" in again.getvalue() and Guarantee.objects.count() == 3 and Regime.objects.count() == 3 and Article.objects.count() == 5

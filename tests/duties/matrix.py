@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from bondzone.duties.models import ExchangeRate, Guarantee, TaxRate
+from bondzone.duties.models import ExchangeRate, Guarantee, Regime, RegimeExtension, TaxRate
 
 from ..permissions.matrix import OK_WRITE, Rule
 
@@ -32,6 +32,14 @@ PAGES = {
                                    body="guarantee"),
     "duties:guarantee-move": Rule("write", action="duties.manage_guarantees", object="guarantee", method="POST",
                                   ok=OK_WRITE, body="move"),
+    "duties:regimes": Rule("list"),
+    "duties:regimes-export": Rule("list"),
+    "duties:regime-open": Rule("action", action="duties.open_regime"),
+    "duties:regime": Rule("object", object="regime"),
+    "duties:regime-extend": Rule("write", action="duties.decide_regime", object="regime", method="POST", ok=OK_WRITE,
+                                 body="regime_extend"),
+    "duties:regime-close": Rule("write", action="duties.decide_regime", object="regime", method="POST", ok=OK_WRITE,
+                                body="regime_close"),
 }
 API = {
     "POST /api/v1/duties/quote": Rule("list", body="duty_quote"),
@@ -45,6 +53,13 @@ API = {
     "GET /api/v1/duties/guarantees/{guarantee_id}": Rule("object", object="guarantee"),
     "POST /api/v1/duties/guarantees/{guarantee_id}/moves": Rule("write", action="duties.manage_guarantees",
                                                                 object="guarantee", ok=OK_WRITE, body="move"),
+    "GET /api/v1/duties/regimes": Rule("list"),
+    "GET /api/v1/duties/regimes/{regime_id}": Rule("object", object="regime"),
+    "POST /api/v1/duties/regimes": Rule("write", action="duties.open_regime", ok=OK_WRITE, body="regime"),
+    "POST /api/v1/duties/regimes/{regime_id}/extend": Rule("write", action="duties.decide_regime", object="regime",
+                                                           ok=OK_WRITE, body="regime_extend"),
+    "POST /api/v1/duties/regimes/{regime_id}/close": Rule("write", action="duties.decide_regime", object="regime",
+                                                          ok=OK_WRITE, body="regime_close"),
     "POST /api/v1/duties/tax-rates/{rate_id}/end": Rule("write", action="duties.manage_rates", ok=OK_WRITE,
                                                         body="end_rate"),
 }
@@ -53,18 +68,24 @@ BODIES = {
     "end_rate": lambda w, o: {"valid_to": "2000-01-01"},
     "guarantee": lambda w, o: {"enterprise_id": o["enterprise"].pk, "kind": "cash", "reference": "X", "amount": "1"},
     "move": lambda w, o: {"kind": "use", "amount": "999999", "purpose": "too much"},
+    # bad but well-formed: refused after the regime is looked up (so an unseen regime is a 404)
+    "regime": lambda w, o: {"kind": "display_out", "book_id": o["book"].pk, "start_date": "2026-05-01",
+                            "lines": [{"item_id": 1, "quantity": "-1", "customs_value": "1"}]},
+    "regime_extend": lambda w, o: {"until": "2000-01-02", "reason": "x"},
+    "regime_close": lambda w, o: {"outcome": "returned", "closed_on": "2000-01-02"},
 }
 # guarantees: the enterprise its own, customs of its zone (or all), tax and the platform administrator
 GUARANTEE_VISIBLE = {"A": {"admin", "customs", "customs_a", "tax", "ent_a"}, "B": {"admin", "customs", "tax", "ent_b"}}
 
 
 def expected(label, rule, username, target, world, want):
-    if username is None or rule.object != "guarantee":
+    if username is None or rule.object not in ("guarantee", "regime"):
         return want
     if rule.kind == "write" and not world.actor(username).can(rule.action):
         return {403}
     return set(rule.ok) if username in GUARANTEE_VISIBLE[target] else {404}
-NO_WRITES = {"duties:rate-end", "duties:guarantee-lodge", "duties:guarantee-move"}
+NO_WRITES = {"duties:rate-end", "duties:guarantee-lodge", "duties:guarantee-move", "duties:regime-extend",
+             "duties:regime-close"}
 
 
 def objects(world) -> dict:
@@ -73,11 +94,16 @@ def objects(world) -> dict:
     for target, ent in (("A", world.ent_a), ("B", world.ent_b)):
         g = Guarantee.objects.create(enterprise=ent, zone_id=ent.zone_id, kind="deposit", reference=f"G-{target}",
                                      amount=Decimal("100.00"))
-        out[target] = {"rate": rate, "guarantee": g}
+        book = world.book_a if target == "A" else world.book_b
+        r = Regime.objects.create(number=f"SX-{target}", enterprise=ent, zone_id=ent.zone_id, book=book,
+                                  kind="repair_out", legal_basis="x", start_date=date(2026, 1, 1),
+                                  deadline=date(2026, 3, 2))
+        out[target] = {"rate": rate, "guarantee": g, "regime": r}
     return out
 
 
 def snapshot() -> tuple:
     return (TaxRate.objects.count(), ExchangeRate.objects.count(),
             tuple(TaxRate.objects.values_list("valid_to", flat=True)), Guarantee.objects.count(),
-            tuple(Guarantee.objects.order_by("pk").values_list("used", "released")))
+            tuple(Guarantee.objects.order_by("pk").values_list("used", "released")), Regime.objects.count(),
+            tuple(Regime.objects.order_by("pk").values_list("deadline", "status")), RegimeExtension.objects.count())

@@ -15,11 +15,11 @@ from bondzone.core.domain.inputs import collect_date, collect_decimal, collect_i
 from bondzone.core.models import Enterprise
 from bondzone.core.scoping import get_scoped
 
-from . import selectors
-from .domain import cbec as cbec_rules
-from .domain import guarantees as guarantee_rules
-from .domain import quote_io, tables
-from .models import ExchangeRate, Guarantee, GuaranteeEntry, GuaranteeKind, TaxRate
+from .. import selectors
+from ..domain import cbec as cbec_rules
+from ..domain import guarantees as guarantee_rules
+from ..domain import quote_io, tables
+from ..models import ExchangeRate, Guarantee, GuaranteeEntry, GuaranteeKind, TaxRate
 
 MAX_ROWS = 20000
 
@@ -192,3 +192,12 @@ def move_guarantee(*, actor: Actor, guarantee_id: Any, kind: str, amount: Any, p
         audit.record(actor, f"duties.guarantee_{kind}", g, before=before,
                      after={"used": str(g.used), "released": str(g.released), "purpose": purpose})
     return g
+
+
+from .regimes import alert_days, close_regime, extend_regime, open_regime, send_regime_alerts  # noqa: E402
+
+__all__ = [
+    "alert_days", "cbec_quote", "check_cbec_return", "close_regime", "end_tax_rate", "extend_regime",
+    "import_exchange_rates", "import_tax_rates", "lodge_guarantee", "move_guarantee", "open_regime", "quote",
+    "send_regime_alerts",
+]
