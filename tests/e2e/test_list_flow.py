@@ -38,6 +38,9 @@ def log_in(page: Page, base: str, username: str) -> None:
 
 
 def log_out(page: Page) -> None:
+    toggle = page.locator("[data-menu-toggle]")
+    if toggle.is_visible():  # at phone width the menu (and the logout button in it) is folded
+        toggle.click()
     with page.expect_navigation():
         page.click("header form[action$='/logout/'] button")
 
