@@ -68,3 +68,6 @@ def objects(world) -> dict:
 def snapshot() -> tuple:
     return (CbecOrder.objects.count(), AnnualTotal.objects.count(),
             tuple(CbecOrder.objects.order_by("pk").values_list("status", "payment_no", "waybill_no")))
+
+# collection -> (fixture object, who sees target A's and B's row): checked row by row per role
+COLLECTIONS = {"/api/v1/cbec/orders": ("order", VISIBLE)}

@@ -107,3 +107,7 @@ def snapshot() -> tuple:
             tuple(TaxRate.objects.values_list("valid_to", flat=True)), Guarantee.objects.count(),
             tuple(Guarantee.objects.order_by("pk").values_list("used", "released")), Regime.objects.count(),
             tuple(Regime.objects.order_by("pk").values_list("deadline", "status")), RegimeExtension.objects.count())
+
+# collection -> (fixture object, who sees target A's and B's row): checked row by row per role
+COLLECTIONS = {"/api/v1/duties/guarantees": ("guarantee", GUARANTEE_VISIBLE),
+               "/api/v1/duties/regimes": ("regime", GUARANTEE_VISIBLE)}

@@ -99,3 +99,7 @@ def snapshot():
     from bondzone.gate.models import Gate, GateSettings, Inspection, Passage, Slip
 
     return tuple(m.objects.count() for m in (Slip, Passage, Inspection, GateSettings, Gate))
+
+# collection -> (fixture object, who sees target A's and B's row): checked row by row per role
+COLLECTIONS = {"/api/v1/gate/slips": ("slip", {t: VISIBLE[("slip", t)] for t in "AB"}),
+               "/api/v1/gate/gates": ("gate", {t: VISIBLE[("gate", t)] for t in "AB"})}

@@ -143,6 +143,11 @@ BODIES = {
     "POST /api/v1/governance/reminders/run": lambda w, o: {"date": _today()},
 }
 
+# collection -> (fixture object, who sees target A's and B's row): checked row by row per role
+COLLECTIONS = {f"/api/v1/governance/{path}": (obj, {t: VISIBLE[(obj, t)] for t in "AB"}) for path, obj in (
+    ("tasks", "task"), ("reports", "report"), ("extensions", "extension"), ("annual-lists", "annual_list"),
+    ("issues", "issue"), ("units", "unit"))}
+
 PAGES = {k: _rule(k, v) for k, v in SPEC.items() if k.startswith("governance:")}
 API = {k: _rule(k, v) for k, v in SPEC.items() if not k.startswith("governance:")}
 

@@ -147,3 +147,16 @@ API: dict[str, Rule] = {
 
 # The API's own documentation pages are public.
 PUBLIC_API_DOC_NAMES = {"api:openapi-json", "api:openapi-view"}
+
+# collection -> (fixture object, who sees target A's and B's row), checked row by row per role (apps' matrices
+# add theirs). Who sees what, by hand: enterprises their own; customs and the tax bureau all books; customs and
+# zone staff of zone A (customs_a, zone_a) zone A's; market supervision and commerce enterprises but no books.
+_BOOKS = {"A": {"admin", "customs", "customs_a", "zone_a", "tax", "ent_a"}, "B": {"admin", "customs", "tax", "ent_b"}}
+COLLECTIONS = {
+    "/api/v1/books": ("book", _BOOKS),
+    "/api/v1/lists": ("list", _BOOKS),
+    "/api/v1/accounts": ("account", _BOOKS),
+    "/api/v1/enterprises": ("enterprise", {
+        "A": {"admin", "customs", "customs_a", "zone_a", "tax", "market", "commerce", "ent_a"},
+        "B": {"admin", "customs", "tax", "market", "commerce", "ent_b"}}),
+}

@@ -111,6 +111,10 @@ BODIES = {
     f"POST {R}/callback": lambda w, o: {"satisfaction": "satisfied"},
 }
 
+# collection -> (fixture object, who sees target A's and B's row): checked row by row per role
+COLLECTIONS = {f"/api/v1/servicedesk/{path}": (obj, {t: VISIBLE[(obj, t)] for t in "AB"}) for path, obj in (
+    ("requests", "request"), ("knowledge", "article"), ("categories", "category"))}
+
 PAGES = {k: _rule(k, v) for k, v in SPEC.items() if k.startswith("servicedesk:")}
 API = {k: _rule(k, v) for k, v in SPEC.items() if not k.startswith("servicedesk:")}
 
