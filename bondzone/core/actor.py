@@ -15,13 +15,15 @@ class Actor:
     role: Role | None
     enterprise_id: int | None = None
     zone_id: int | None = None
+    # an API token limited to some actions (ApiToken.actions): only those, of the ones the role holds
+    actions: frozenset[str] | None = None
 
     @property
     def is_admin(self) -> bool:
         return self.role == Role.PLATFORM_ADMIN
 
     def can(self, action: str) -> bool:
-        return allowed(self.role, action)
+        return allowed(self.role, action) and (self.actions is None or action in self.actions)
 
     def require(self, action: str) -> None:
         if not self.can(action):

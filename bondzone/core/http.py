@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import replace
 
 from django.db import DataError
 from django.http import HttpRequest
@@ -33,6 +34,7 @@ class TokenAuth(HttpBearer):
         if found.last_used_at is None or now - found.last_used_at > TOKEN_USE_PRECISION:
             ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)  # not a write per request
         request.user = found.user
+        request.bondzone_token_actions = frozenset(found.actions) if found.actions else None
         return found.user
 
 
@@ -40,7 +42,10 @@ API_AUTH = [TokenAuth(), django_auth]
 
 
 def actor(request: HttpRequest) -> Actor:
-    return actor_of(request.user)
+    """The acting user; through a token limited to some actions, only those."""
+    base = actor_of(request.user)
+    actions = getattr(request, "bondzone_token_actions", None)
+    return base if actions is None else replace(base, actions=actions)
 
 
 def error_body(exc: DomainError) -> dict:

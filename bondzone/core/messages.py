@@ -28,6 +28,8 @@ MESSAGES = {
     "integrity_conflict": _("This conflicts with existing data (%(reason)s)."),
     "bad_reference": _("“%(value)s” refers to nothing that exists."),
     "token_read_only": _("The token “%(name)s” is read-only."),
+    "unknown_action": _("“%(value)s” is not an action of the platform."),
+    "action_not_of_role": _("The role %(role)s does not hold the action “%(value)s”, so its token cannot."),
     "bad_choice": _("“%(value)s” is not one of: %(choices)s."),
     "bad_date": _("“%(value)s” is not a date (YYYY-MM-DD)."),
     "date_in_future": _("Date %(value)s is in the future."),

@@ -152,7 +152,9 @@ TOKEN_USE_PRECISION = timedelta(minutes=5)  # last_used_at is written at most th
 
 class ApiToken(models.Model):
     """A bearer token for ERP integrations; only its SHA-256 is stored. It expires, can be revoked, and a
-    read-only token may only read (GET) whatever its user's role may read."""
+    read-only token may only read (GET) whatever its user's role may read. `actions`, when not empty, are
+    the only permissions the token holds (of its user's role): a gate device's token that may only report
+    passages, an ERP's that may only declare lists."""
 
     READ = "read"
     WRITE = "write"
@@ -162,6 +164,7 @@ class ApiToken(models.Model):
     digest = models.CharField(max_length=64, unique=True)
     scope = models.CharField(max_length=5, choices=[(READ, _("read only")), (WRITE, _("read and write"))],
                              default=WRITE)
+    actions = models.JSONField(_("actions"), default=list, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField(default=default_token_expiry)
     revoked_at = models.DateTimeField(null=True, blank=True)
@@ -175,10 +178,11 @@ class ApiToken(models.Model):
         return hashlib.sha256(raw.encode()).hexdigest()
 
     @classmethod
-    def issue(cls, user, name: str, *, days: int = TOKEN_DAYS, scope: str = WRITE) -> tuple["ApiToken", str]:
+    def issue(cls, user, name: str, *, days: int = TOKEN_DAYS, scope: str = WRITE,
+              actions: list[str] | None = None) -> tuple["ApiToken", str]:
         raw = "bz_" + secrets.token_urlsafe(32)
         token = cls.objects.create(user=user, name=name, digest=cls.digest_of(raw), scope=scope,
-                                   expires_at=timezone.now() + timedelta(days=days))
+                                   actions=sorted(actions or []), expires_at=timezone.now() + timedelta(days=days))
         return token, raw
 
     @property

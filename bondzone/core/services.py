@@ -7,12 +7,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import audit
-from .actor import Actor
+from .actor import Actor, actor_of
 from .domain import workdays
 from .domain.errors import DomainError, NotFound, problem
 from .domain.identifiers import CustomsCreditClass, check_customs_code, normalize_credit_code
 from .domain.inputs import QUERY, collect_date, collect_int, collect_text
-from .domain.roles import Role
+from .domain.roles import PERMISSIONS, Role, allowed
 from .models import CALENDAR_SOURCES, TOKEN_DAYS, ApiToken, CalendarDay, CalendarYear, Enterprise, Profile, Zone
 from .scoping import get_scoped
 
@@ -153,8 +153,9 @@ MAX_TOKEN_DAYS = 366
 
 
 def issue_token(*, actor: Actor, name: str, days: int | str = TOKEN_DAYS, scope: str = ApiToken.WRITE,
-                user_id: int | None = None) -> tuple[ApiToken, str]:
-    """A new bearer token for the actor (an administrator: for any user); the raw token is returned once."""
+                user_id: int | None = None, actions: list[str] | None = None) -> tuple[ApiToken, str]:
+    """A new bearer token for the actor (an administrator: for any user); the raw token is returned once.
+    `actions` limits it to those permissions, each one its user's role holds (none: all of the role's)."""
     problems: list = []
     name = collect_text(name, "name", problems, max_length=100, required=True)
     days = collect_int(days, "days", problems, lo=1, hi=MAX_TOKEN_DAYS, required=True)
@@ -165,11 +166,20 @@ def issue_token(*, actor: Actor, name: str, days: int | str = TOKEN_DAYS, scope:
     user = get_user_model().objects.filter(pk=user_id or actor.user_id, is_active=True).first()
     if user is None:
         problems.append(problem("user_id", "not_found", model="user", id=user_id or actor.user_id))
+    actions = sorted(set(actions or []))
+    if user is not None:
+        role = actor_of(user).role
+        for i, action in enumerate(actions, start=1):
+            if not isinstance(action, str) or action not in PERMISSIONS:
+                problems.append(problem(f"actions[{i}]", "unknown_action", value=str(action)[:80]))
+            elif not allowed(role, action):
+                problems.append(problem(f"actions[{i}]", "action_not_of_role", value=action, role=str(role)))
     if problems:
         raise DomainError(problems)
     with transaction.atomic(durable=True):
-        token, raw = ApiToken.issue(user, name, days=days, scope=scope)
+        token, raw = ApiToken.issue(user, name, days=days, scope=scope, actions=actions)
         audit.record(actor, "token.issue", token, after={"user": user.get_username(), "name": name, "scope": scope,
+                                                         "actions": actions,
                                                          "expires_at": token.expires_at.isoformat()})
     return token, raw
 

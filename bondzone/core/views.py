@@ -14,7 +14,7 @@ from . import audit, selectors, services, tabular
 from .actor import ANONYMOUS, actor_of
 from .domain import workdays
 from .domain.errors import DomainError, problem
-from .domain.roles import Role
+from .domain.roles import Role, role_actions
 from .models import DAY_KINDS, TOKEN_DAYS, ApiToken, CalendarYear
 from .scoping import get_scoped
 from .web import actor, flash_refusal, page
@@ -65,13 +65,14 @@ def tokens(request):
             else:
                 _token, new_raw = services.issue_token(
                     actor=a, name=request.POST.get("name", ""), days=request.POST.get("days", TOKEN_DAYS),
-                    scope=ApiToken.READ if request.POST.get("read_only") else ApiToken.WRITE)
+                    scope=ApiToken.READ if request.POST.get("read_only") else ApiToken.WRITE,
+                    actions=request.POST.getlist("actions"))
         except DomainError as exc:
             flash_refusal(request, exc)
         if new_raw is None:
             return redirect("tokens")
     return render(request, "core/tokens.html", {"tokens": selectors.api_tokens(a), "new_raw": new_raw,
-                                                "days": TOKEN_DAYS})
+                                                "days": TOKEN_DAYS, "role_actions": role_actions(a.role)})
 # ---------------------------------------------------------------- the working-day calendar
 CALENDAR_COLUMNS = ["date", "kind", "name"]
 

@@ -82,3 +82,65 @@ def test_page_refuses_bad_lifetimes(world, days):
     assert c.login(username="ent_a", password=PASSWORD)
     assert c.post("/tokens/", {"name": "erp", "days": days}).status_code == 302
     assert not ApiToken.objects.exists()
+
+
+def test_a_token_limited_to_some_actions_may_do_only_those(world):
+    """A token of an enterprise clerk limited to declaring lists: it declares, it may not submit; the same
+    user's unlimited token (and the user on a page) still may."""
+    import json
+    import uuid
+
+    from bondzone.core.actor import SYSTEM
+    from bondzone.core.services import issue_token
+    from bondzone.supervision.models import VerificationList
+
+    _, limited = issue_token(actor=SYSTEM, user_id=world.users["ent_a"].pk, name="erp-declare",
+                             actions=["supervision.add_list", "supervision.view_book"])
+    _, full = issue_token(actor=SYSTEM, user_id=world.users["ent_a"].pk, name="erp")
+    c = Client()
+
+    def post(path, body, raw):
+        return c.post(path, json.dumps(body), content_type="application/json",
+                      HTTP_IDEMPOTENCY_KEY=uuid.uuid4().hex, **bearer(raw))
+
+    r = post("/api/v1/lists", {"book_id": world.book_a.pk, "direction": "I", "trade_mode": "5034",
+                               "lines": [{"item_no": 1, "quantity": "1", "unit": "007"}]}, limited)
+    assert r.status_code == 201
+    list_id = r.json()["id"]
+    r = post(f"/api/v1/lists/{list_id}/submit", {}, limited)
+    assert r.status_code == 403 and r.json()["errors"][0]["code"] == "forbidden_action"
+    assert VerificationList.objects.get(pk=list_id).status == "draft"
+    assert post(f"/api/v1/lists/{list_id}/submit", {}, full).status_code == 200
+    assert c.get("/api/v1/lists", **bearer(limited)).status_code == 200  # reads stay as the role's
+
+
+@pytest.mark.parametrize("actions, code", [(["supervision.approve_list"], "action_not_of_role"),
+                                           (["no.such_action"], "unknown_action")])
+def test_a_token_cannot_hold_an_action_its_role_lacks(world, actions, code):
+    from bondzone.core.actor import SYSTEM
+    from bondzone.core.domain.errors import DomainError
+    from bondzone.core.services import issue_token
+
+    before = ApiToken.objects.count()
+    with pytest.raises(DomainError) as err:
+        issue_token(actor=SYSTEM, user_id=world.users["ent_a"].pk, name="erp", actions=actions)
+    assert [(p.field, p.code) for p in err.value.problems] == [("actions[1]", code)]
+    assert ApiToken.objects.count() == before
+
+
+def test_create_token_command_and_page_limit_actions(world):
+    out = io.StringIO()
+    call_command("create_token", "ent_a", "--name", "gate-erp", "--action", "supervision.add_list", stdout=out)
+    token = ApiToken.objects.get(name="gate-erp")
+    assert token.actions == ["supervision.add_list"]
+    listing = io.StringIO()
+    call_command("list_tokens", "ent_a", stdout=listing)
+    assert "actions supervision.add_list" in listing.getvalue()
+    with pytest.raises(Exception, match="approve_list"):
+        call_command("create_token", "ent_a", "--action", "supervision.approve_list")
+    c = Client()
+    assert c.login(username="ent_a", password=PASSWORD)
+    page = c.get("/tokens/").content.decode()
+    assert 'name="actions"' in page and "supervision.add_list" in page and "supervision.approve_list" not in page
+    r = c.post("/tokens/", {"name": "page-token", "days": "30", "actions": ["supervision.submit_list"]})
+    assert r.status_code == 200 and ApiToken.objects.get(name="page-token").actions == ["supervision.submit_list"]

@@ -60,3 +60,8 @@ def allowed(role: Role | str | None, action: str) -> bool:
 def register(action: str, roles: set[Role] | frozenset[Role]) -> None:
     """Apps add their own actions at import time (kept beside their services)."""
     PERMISSIONS[action] = frozenset(roles)
+
+
+def role_actions(role: Role | str | None) -> list[str]:
+    """Every action the role holds, sorted (what a token of one of its users may be limited to)."""
+    return sorted(action for action in PERMISSIONS if allowed(role, action))

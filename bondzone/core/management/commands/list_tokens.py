@@ -5,7 +5,7 @@ from bondzone.core.commands import ServiceCommand
 
 
 class Command(ServiceCommand):
-    help = "List API tokens (id, user, name, scope, expires, last used, revoked) — never the tokens themselves."
+    help = "List API tokens (id, user, name, scope, actions, expires, last used, revoked) — never the tokens themselves."
     requires_user = False
 
     def add_arguments(self, parser):
@@ -18,5 +18,6 @@ class Command(ServiceCommand):
         for t in qs:
             used = t.last_used_at.isoformat(timespec="minutes") if t.last_used_at else "-"
             state = f"revoked {t.revoked_at:%Y-%m-%d}" if t.revoked_at else ("active" if t.active else "expired")
-            self.stdout.write(f"{t.pk}\t{t.user.get_username()}\t{t.name}\t{t.scope}\t"
+            actions = ",".join(t.actions) if t.actions else "all"
+            self.stdout.write(f"{t.pk}\t{t.user.get_username()}\t{t.name}\t{t.scope}\tactions {actions}\t"
                               f"expires {t.expires_at:%Y-%m-%d}\tused {used}\t{state}")
