@@ -16,7 +16,7 @@ from bondzone.core.http import actor
 from . import selectors, services
 from .domain.tables import FX_REQUIRED, MAX_FILE_BYTES, RATE_REQUIRED
 from .schemas import (
-    CloseIn, EndIn, ExchangeRateOut, ExtendIn, GuaranteeDetailOut, GuaranteeIn, GuaranteeOut, ImportedOut, MoveIn,
+    CloseIn, EndIn, ExchangeRateOut, RegimeExtendIn, GuaranteeDetailOut, GuaranteeIn, GuaranteeOut, ImportedOut, MoveIn,
     RegimeDetailOut, RegimeIn, RegimeOut, TaxRateOut,
 )
 
@@ -121,7 +121,7 @@ def open_regime(request: HttpRequest, payload: RegimeIn, idempotency_key: str | 
 
 @router.post("/regimes/{regime_id}/extend", response=RegimeDetailOut,
              summary="Extend a regime (customs; refused after expiry or beyond the rule)")
-def extend_regime(request: HttpRequest, regime_id: int, payload: ExtendIn, idempotency_key: str | None = IdemKey):
+def extend_regime(request: HttpRequest, regime_id: int, payload: RegimeExtendIn, idempotency_key: str | None = IdemKey):
     a = actor(request)
     services.extend_regime(actor=a, regime_id=regime_id, data=payload.dict(), idempotency_key=idempotency_key)
     return _detail(selectors.regime(a, regime_id))

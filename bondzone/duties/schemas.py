@@ -88,7 +88,7 @@ class RegimeIn(Schema):
     out_lists: list[Any] = []
 
 
-class ExtendIn(Schema):
+class RegimeExtendIn(Schema):
     until: Any = None
     reason: str = ""
 
