@@ -72,5 +72,5 @@ def test_concurrent_reminder_runs_create_each_reminder_once(ledger_triggers):
         services.update_task(actor=commerce, task_id=t.pk, data={"due_date": "2025-10-09"})
     errors = _run(lambda i: services.run_reminders(actor=commerce, today=date(2025, 9, 30)), 4)
     assert errors == []
-    assert Reminder.objects.filter(kind="near_due").count() == 2
-    assert Reminder.objects.count() == len(set(Reminder.objects.values_list("task_id", "kind", "period")))
+    assert Reminder.objects.filter(kind="near_due").count() == 3  # measure: lead + co-unit; other task: lead
+    assert Reminder.objects.count() == len(set(Reminder.objects.values_list("task_id", "kind", "period", "unit_id")))
