@@ -221,7 +221,7 @@ def test_expansion_refusals(gov):
     with pytest.raises(DomainError) as e:
         services.expand_collectives(actor=commerce, task_id=t.pk)
     assert codes(e) == {"task_id": "expand_weighted"} and Task.objects.count() == before
-    with pytest.raises(CommandError, match="collective"):
+    with pytest.raises(CommandError, match="统称单位"):
         call_command("expand_collectives", "--user", "commerce", "--task", str(gov.measure.pk))
 
 
