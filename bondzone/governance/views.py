@@ -521,7 +521,7 @@ def assessment_rules(request):
                                       weights={k: request.POST.get(k, "") for k in ASSESSMENT_FIELDS})
         messages.success(request, _("Assessment rules for %(year)s saved.") % {"year": year})
     except DomainError as exc:
-        flash_refusal(request, exc, form="rules", fields=ASSESSMENT_FIELDS)
+        flash_refusal(request, exc, form="rules", fields=(*ASSESSMENT_FIELDS, "weights"))
     return redirect(f"{reverse('governance:assessment')}?year={year}")
 
 
