@@ -1136,6 +1136,8 @@ def set_assessment_rules(*, actor: Actor, year: Any, weights: dict) -> Assessmen
         raise DomainError(problems)
     with transaction.atomic(durable=True):
         before, assumed = assessment_weights(y)
+        if not assumed and before == parsed:  # the same weights again: nothing changes, nothing recorded
+            return AssessmentRule.objects.get(year=y)
         rule, _ = AssessmentRule.objects.update_or_create(year=y, defaults={**parsed, "updated_by_id": actor.user_id})
         audit.record(actor, "assessment.rules", rule,
                      before={**{k: str(v) for k, v in before.items()}, "assumed": assumed},

@@ -258,6 +258,7 @@ def unit_dashboard(request, unit_id: int):
     a.require("governance.view_ledger")
     data = selectors.unit_dashboard(a, unit_id)
     return render(request, "governance/unit.html", {**data, "my_units": selectors.my_units(a),
+                                                    "unsigned": selectors.unsigned(a, unit_id=unit_id)[:20],
                                                     "gaps": selectors.calendar_gaps_of([r.task for r in data["rows"]])})
 
 

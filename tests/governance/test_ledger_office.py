@@ -306,6 +306,8 @@ def test_sign_page_and_api(gov):
     html = c.get(f"/governance/tasks/{gov.measure.pk}/").content.decode()
     assert 'id="sign-form"' in html and 'data-testid="not-signed"' in html
     assert f'data-task="{gov.measure.pk}"' in c.get("/governance/unsigned/").content.decode()
+    dashboard = c.get(f"/governance/units/{gov.zone_unit.pk}/").content.decode()
+    assert f'href="/governance/tasks/{gov.measure.pk}/"' in dashboard.split('id="unit-unsigned"')[1].split("</div>")[0]
     r = c.post(f"/governance/tasks/{gov.measure.pk}/sign/", {"unit_id": gov.zone_unit.pk, "next": "unsigned"})
     assert r.status_code == 302 and r["Location"].endswith("/governance/unsigned/")
     html = c.get(f"/governance/tasks/{gov.measure.pk}/").content.decode()
@@ -407,6 +409,8 @@ def test_assessment_scores_units_with_editable_audited_rules(gov):
     assert codes(e) == {"weights": "weights_not_100"}
     services.set_assessment_rules(actor=commerce, year=year,
                                   weights={"timeliness": "20", "quality": "20", "results": "60"})
+    services.set_assessment_rules(actor=commerce, year=year,  # the same again: no second audit row
+                                  weights={"timeliness": "20.00", "quality": "20", "results": "60"})
     ev = AuditEvent.objects.get(action="assessment.rules")
     assert ev.before["assumed"] is True and ev.after == {"timeliness": "20", "quality": "20", "results": "60"}
     a = selectors.assessment(commerce, year)
