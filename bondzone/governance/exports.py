@@ -9,6 +9,7 @@ from typing import IO
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bondzone.core import audit, tabular
 from bondzone.core.actor import Actor
@@ -102,7 +103,7 @@ def import_ledger(*, actor: Actor, stream: IO[bytes], fmt: str) -> dict:
 NOTICE_HEADERS = ["notice", "period", "kind", "task_id", "code", "title", "unit", "due_date", "days_overdue",
                   "report_id", "reason"]
 NOTICE_NAMES = {"notice": _("Notice"), "period": _("Period"), "kind": _("Kind"), "task_id": _("Task id"),
-                "code": _("Code"), "title": _("Task"), "unit": _("Unit"), "due_date": _("Due"),
+                "code": _("Code"), "title": _("Task"), "unit": pgettext_lazy("organisation", "Unit"), "due_date": _("Due"),
                 "days_overdue": _("Days overdue"), "report_id": _("Report id"), "reason": _("Reason returned")}
 
 
@@ -118,7 +119,8 @@ def export_notice(actor: Actor, notice_id: int, *, fmt: str) -> bytes:
 
 ASSESSMENT_HEADERS = ["year", "rank", "unit", "score", "timeliness", "quality", "results", "not_scored", "tasks",
                       "on_time", "late", "reports_reviewed", "weights", "weights_assumed"]
-ASSESSMENT_NAMES = {"year": _("Year"), "rank": _("Rank"), "unit": _("Unit"), "score": _("Score"),
+ASSESSMENT_NAMES = {"year": _("Year"), "rank": _("Rank"), "unit": pgettext_lazy("organisation", "Unit"),
+                    "score": _("Score"),
                     "timeliness": _("Timeliness"), "quality": _("Report quality"), "results": _("Results"),
                     "not_scored": _("Not scored"), "tasks": _("Tasks"), "on_time": _("On time"), "late": _("Late"),
                     "reports_reviewed": _("Reports reviewed"), "weights": _("Weights"),

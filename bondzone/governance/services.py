@@ -1020,6 +1020,8 @@ def expand_collectives(*, actor: Actor, task_id: int) -> dict:
                 title=f"{task.title}（{unit.short_name or unit.name}）"[:200], text=task.text, source=task.source,
                 lead_unit=unit, expanded_from_id=e.collective_id, year=task.year, start_date=task.start_date,
                 due_date=task.due_date, cadence=task.cadence, published=task.published,
+                # each share starts where the whole stood, so the roll-up does not move at expansion
+                progress=task.progress, status=task.status,
                 lead_confirmed_at=timezone.now(), lead_confirmed_by_id=actor.user_id)
             if zones[e.member_id]:
                 child.zones.set([zones[e.member_id]])

@@ -179,6 +179,7 @@ def test_collective_units_expand_into_one_owned_task_each_and_twice_adds_nothing
     coll, b_admin, task = _collective(gov)
     with pytest.raises(Forbidden):
         services.expand_collectives(actor=gov.actor("zone_a"), task_id=task.pk)
+    services.update_task(actor=commerce, task_id=task.pk, data={"progress": "35", "status": "in_progress"})
     result = services.expand_collectives(actor=commerce, task_id=task.pk)
     assert result["created"] == 2
     kids = list(Task.objects.filter(parent=task).order_by("position"))
@@ -186,7 +187,8 @@ def test_collective_units_expand_into_one_owned_task_each_and_twice_adds_nothing
     assert all(k.expanded_from_id == coll.pk and k.due_date == date(2026, 12, 31) for k in kids)
     assert {z.pk for k in kids for z in k.zones.all()} == {gov.world.zone_a.pk, gov.world.zone_b.pk}
     task.refresh_from_db()
-    assert task.progress_mode == "average"
+    assert task.progress_mode == "average" and task.progress == D(35)  # the shares start where the whole stood
+    assert all(k.progress == D(35) and k.status == "in_progress" for k in kids)
     n_audit = audits("task.expand")
     assert services.expand_collectives(actor=commerce, task_id=task.pk)["created"] == 0
     assert Task.objects.filter(parent=task).count() == 2 and audits("task.expand") == n_audit
@@ -453,4 +455,6 @@ def test_assessment_page_and_api_in_both_languages(gov):
     api = client_for("zone_a").get(f"/api/v1/governance/assessment?year={year}").json()
     assert {s["unit_id"] for s in api["scores"]} == {gov.zone_unit.pk, gov.other.pk}
     csv = c.get(f"/governance/assessment/export/?year={year}&format=csv")
+    head = csv.content.decode("utf-8-sig").splitlines()[0]
     assert csv.status_code == 200 and gov.zone_unit.name in csv.content.decode("utf-8-sig")
+    assert "单位 (unit)" in head and "计量单位" not in head  # an organisation, not a unit of measure
