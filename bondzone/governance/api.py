@@ -1,6 +1,7 @@
 """REST endpoints of the policy task ledger (/api/v1/governance/): thin wrappers over selectors and services."""
 
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import File, Form, Header, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
@@ -15,7 +16,8 @@ from .schemas import (
     AnnualListDetailOut, AnnualListIn, AnnualListOut, DecideIn, DecisionIn, DecisionOut, EscalateIn, ExtensionIn,
     ExtensionOut, LedgerImportOut, IssueIn, IssueOut, MeetingIn, MeetingOut, MemberIn, PublicTaskOut, ReminderRunIn,
     ReminderRunOut, ReportOut, ReviewIn, ReviseIn, TaskDetailOut, TaskIn, TaskOut, TaskPatch, UnitIn, UnitOut,
-    TaskWeightsIn,
+    TaskWeightsIn, AcknowledgementOut, AssessmentOut, ExpandOut, LeadIn, NoticeDetailOut, NoticeOut, RulesIn,
+    SignIn, UnsignedOut,
 )
 
 router = Router(tags=["governance"])
@@ -226,3 +228,106 @@ def run_reminders(request: HttpRequest, payload: ReminderRunIn):
 @paginate(Pagination)
 def public_tasks(request: HttpRequest):
     return [r.task for r in selectors.public_tasks()]
+
+
+
+# ---------------------------------------------------------------- lead unit, collective units, 签收
+@router.post("/tasks/{task_id}/lead", response=TaskDetailOut,
+             summary="Confirm the proposed lead unit or name another (ledger office)")
+def confirm_lead(request: HttpRequest, task_id: Id, payload: LeadIn):
+    return _detail(request, services.confirm_lead(actor=actor(request), task_id=task_id, **payload.dict()))
+
+
+@router.post("/tasks/{task_id}/expand", response=ExpandOut,
+             summary="One sub-task per member of the task's collective units (idempotent)")
+def expand_collectives(request: HttpRequest, task_id: Id):
+    return services.expand_collectives(actor=actor(request), task_id=task_id)
+
+
+@router.post("/tasks/{task_id}/sign", response={201: AcknowledgementOut}, summary="签收: acknowledge a task")
+def sign_task(request: HttpRequest, task_id: Id, payload: SignIn):
+    return Status(201, services.sign_task(actor=actor(request), task_id=task_id, unit_id=payload.unit_id))
+
+
+@router.get("/tasks/{task_id}/acknowledgements", response=list[AcknowledgementOut], summary="Who signed, when")
+def acknowledgements(request: HttpRequest, task_id: Id):
+    a = actor(request)
+    selectors.task(a, task_id)
+    return selectors.acknowledgements(a, task_id)
+
+
+@router.get("/unsigned", response=list[UnsignedOut], summary="Open tasks a unit has not signed for")
+@paginate(Pagination)
+def unsigned(request: HttpRequest, unit_id: Id | None = None):
+    a = actor(request)
+    a.require("governance.view_ledger")
+    return [{"task_id": r.task.pk, "code": r.task.code, "title": r.task.title, "unit_id": r.unit.pk,
+             "unit": r.unit.name, "due_date": r.task.due_date} for r in selectors.unsigned(a, unit_id=unit_id)]
+
+
+@router.get("/deadlines/missing", response=list[TaskOut], summary="Open tasks without a deadline (ledger office)")
+@paginate(Pagination)
+def without_deadline(request: HttpRequest):
+    a = actor(request)
+    a.require("governance.manage")
+    return selectors.without_deadline(a).prefetch_related("co_units", "zones")
+
+
+# ---------------------------------------------------------------- 情况通报
+@router.get("/notices", response=list[NoticeOut], summary="Circulated notices (情况通报)")
+@paginate(Pagination)
+def notices(request: HttpRequest):
+    a = actor(request)
+    a.require("governance.view_ledger")
+    return selectors.notices(a)
+
+
+def _notice(a, n, created=False):
+    return {"id": n.pk, "period": n.period, "issued_on": n.issued_on, "title": n.title, "created": created,
+            "items": list(selectors.notice_items(a, n.pk))}
+
+
+@router.post("/notices", response={201: NoticeDetailOut, 200: NoticeDetailOut},
+             summary="Issue this month's notice from the ledger (once a month; again returns it)")
+def issue_notice(request: HttpRequest):
+    a = actor(request)
+    n, created = services.issue_notice(actor=a)
+    return Status(201 if created else 200, _notice(a, n, created))
+
+
+@router.get("/notices/{notice_id}", response=NoticeDetailOut, summary="One notice with its items")
+def get_notice(request: HttpRequest, notice_id: Id):
+    a = actor(request)
+    a.require("governance.view_ledger")
+    return _notice(a, selectors.notice(a, notice_id))
+
+
+@router.get("/notices/{notice_id}/export", summary="A notice as csv, xlsx or json")
+def export_notice(request: HttpRequest, notice_id: Id, format: str = "csv"):
+    return tabular.download(exports.export_notice(actor(request), notice_id, fmt=format), format,
+                            f"notice-{notice_id}")
+
+
+# ---------------------------------------------------------------- 考核
+@router.get("/assessment", response=AssessmentOut, summary="Unit assessment scores of a year")
+def assessment(request: HttpRequest, year: Int(2000, 2100) | None = None):
+    a = selectors.assessment(actor(request), year or timezone.localdate().year)
+    return {"year": a.year, "weights": a.weights, "weights_assumed": a.assumed, "scores": [
+        {"rank": s.rank, "unit_id": u.pk, "unit": u.name, "score": s.score, "timeliness": s.timeliness,
+         "quality": s.quality, "results": s.results, "not_scored": s.missing, "tasks": s.tasks, "on_time": s.on_time,
+         "late": s.late, "reports_reviewed": s.reviewed} for s, u in a.rows]}
+
+
+@router.put("/assessment/rules", response=AssessmentOut, summary="Set a year's assessment weights (ledger office)")
+def set_assessment_rules(request: HttpRequest, payload: RulesIn):
+    data = payload.dict()
+    year = data.pop("year")
+    services.set_assessment_rules(actor=actor(request), year=year, weights=data)
+    return assessment(request, year)
+
+
+@router.get("/assessment/export", summary="Assessment scores as csv, xlsx or json")
+def export_assessment(request: HttpRequest, year: Int(2000, 2100) | None = None, format: str = "csv"):
+    year = year or timezone.localdate().year
+    return tabular.download(exports.export_assessment(actor(request), year, fmt=format), format,
+                            f"assessment-{year}")

@@ -25,6 +25,13 @@ ZONE_UNITS = [
     ("ZGC", "中关村综合保税区管理机构", "Zhongguancun CBZ Administration"),
     ("YZ", "北京亦庄综合保税区管理机构", "Yizhuang CBZ Administration"),
 ]
+# districts where the zones lie, members of the collective unit 综合保税区所在区政府 (亦庄 lies in the
+# Beijing Economic-Technological Development Area, which the policy names on its own)
+DISTRICT_UNITS = [
+    ("TZ", "顺义区人民政府", "Shunyi District Government"),
+    ("DX", "大兴区人民政府", "Daxing District Government"),
+    ("ZGC", "海淀区人民政府", "Haidian District Government"),
+]
 # demo user -> units it reports for (the first is where "My unit" leads)
 MEMBERS = {
     "commerce": ["市商务局", "市“两区”办"],
@@ -46,6 +53,11 @@ def load_demo(rng: random.Random) -> None:
         if code in zones and not Unit.objects.filter(name=name).exists():
             services.create_unit(actor=system, name=name, name_en=en, kind=UnitKind.ZONE_ADMIN,
                                  zone_id=zones[code].pk, parent_id=Unit.objects.get(name="各综合保税区管理机构").pk)
+    districts = Unit.objects.get(name="综合保税区所在区政府")
+    for code, name, en in DISTRICT_UNITS:
+        if code in zones and not Unit.objects.filter(name=name).exists():
+            services.create_unit(actor=system, name=name, name_en=en, kind=UnitKind.DISTRICT, zone_id=zones[code].pk,
+                                 parent_id=districts.pk)
     users = {u.username: u for u in User.objects.filter(username__in=MEMBERS)}
     for username, unit_names in MEMBERS.items():
         if username in users:
@@ -56,6 +68,9 @@ def load_demo(rng: random.Random) -> None:
     # synthetic schedule: measures due between 6 weeks ago and 10 months ahead
     measures = list(Task.objects.filter(source="policy", children__isnull=True).order_by("pk"))
     for t in measures:
+        if t.code == "三(一)":  # a standing arrangement: left without a deadline, on the office's list to set one
+            services.update_task(actor=system, task_id=t.pk, data={"status": "in_progress"})
+            continue
         services.update_task(actor=system, task_id=t.pk, data={
             "start_date": today - timedelta(days=rng.randint(120, 400)),
             "due_date": today + timedelta(days=rng.randint(-40, 300)),
@@ -77,9 +92,17 @@ def load_demo(rng: random.Random) -> None:
     services.set_weights(actor=system, task_id=parent.pk, mode="weighted",
                          weights={str(t.pk): w for t, w in kids})
 
+    # the ledger office confirms some proposed lead units, changes one, and expands the collective ones
+    commerce = actor_of(users["commerce"]) if "commerce" in users else system
+    for code in ("二(三)1", "二(三)3"):
+        services.confirm_lead(actor=commerce, task_id=Task.objects.get(code=code).pk)
+    services.confirm_lead(actor=commerce, task_id=Task.objects.get(code="三(四)").pk,
+                          lead_unit_id=Unit.objects.get(name="市商务局").pk, note="市商务局牵头，管理机构配合。")
+    for code in ("三(二)", "三(三)"):
+        services.expand_collectives(actor=commerce, task_id=Task.objects.get(code=code).pk)
+
     # progress reports by the Tianzhu administration
     zone_tz = actor_of(users["zone_tz"]) if "zone_tz" in users else None
-    commerce = actor_of(users["commerce"]) if "commerce" in users else system
     if zone_tz is not None:
         tz_task = kids[0][0]
         r1 = services.submit_report(
@@ -135,3 +158,10 @@ def load_demo(rng: random.Random) -> None:
     services.add_decision(actor=commerce, issue_id=issue.pk, text="北京海关研究优化疫苗类商品查验模式",
                           lead_unit_id=unit_of["北京海关"], due_in_workdays=10)
     services.run_reminders(actor=system, today=today)
+
+    # 签收 by two units, and this month's 情况通报 (overdue tasks, the returned report)
+    if zone_tz is not None:
+        services.sign_task(actor=zone_tz, task_id=kids[0][0].pk, unit_id=tz_unit.pk)
+    if "customs" in users:
+        services.sign_task(actor=actor_of(users["customs"]), task_id=Task.objects.get(code="二(三)1").pk)
+    services.issue_notice(actor=commerce, today=today)

@@ -9,6 +9,7 @@ from typing import IO
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bondzone.core import audit, tabular
 from bondzone.core.actor import Actor
@@ -21,12 +22,12 @@ from .models import Task
 
 FORMATS = tabular.FORMATS
 guess_format = tabular.guess_format
-HEADERS = ["id", "parent_id", "code", "title", "lead_unit", "co_units", "zones", "year", "start_date", "due_date",
+HEADERS = ["id", "parent_id", "code", "title", "lead_unit", "lead_status", "co_units", "zones", "year", "start_date", "due_date",
            "status", "progress", "progress_mode", "weight", "published", "light"]
 EDITABLE = ["title", "start_date", "due_date", "status", "progress", "weight", "published"]
 HEADER_NAMES = {
     "parent_id": _("parent id"), "code": _("Code"), "title": _("Task"),
-    "lead_unit": _("Lead unit"), "co_units": _("Co-units"), "zones": _("Zones"), "year": _("Year"),
+    "lead_unit": _("Lead unit"), "lead_status": _("Lead unit status"), "co_units": _("Co-units"), "zones": _("Zones"), "year": _("Year"),
     "start_date": _("Start"), "due_date": _("Due"), "status": _("Status"), "progress": _("Progress"),
     "progress_mode": _("Roll-up"), "weight": _("Weight"), "published": _("Published"), "light": _("Light"),
 }
@@ -37,7 +38,7 @@ def export_ledger(actor: Actor, *, fmt: str, today: date | None = None) -> bytes
     rows = []
     for r in selectors.ledger(actor, today=today):
         t = r.task
-        rows.append([t.pk, t.parent_id or "", t.code, t.title, t.lead_unit.name if t.lead_unit else "",
+        rows.append([t.pk, t.parent_id or "", t.code, t.title, t.lead_unit.name if t.lead_unit else "", t.lead_status,
                      "、".join(r.co_units), ",".join(r.zones), t.year or "",
                      t.start_date.isoformat() if t.start_date else "", t.due_date.isoformat() if t.due_date else "",
                      t.status, str(t.progress), t.progress_mode, "" if t.weight is None else str(t.weight),
@@ -97,3 +98,45 @@ def import_ledger(*, actor: Actor, stream: IO[bytes], fmt: str) -> dict:
             audit.record(actor, "task.import", task, before=before, after=services.task_snapshot(task))
         services.recompute_up(list(changes))
     return {"rows": len(rows), "changed": len(changes), "at": timezone.now().isoformat()}
+
+
+NOTICE_HEADERS = ["notice", "period", "kind", "task_id", "code", "title", "unit", "due_date", "days_overdue",
+                  "report_id", "reason"]
+NOTICE_NAMES = {"notice": _("Notice"), "period": _("Period"), "kind": _("Kind"), "task_id": _("Task id"),
+                "code": _("Code"), "title": _("Task"), "unit": pgettext_lazy("organisation", "Unit"), "due_date": _("Due"),
+                "days_overdue": _("Days overdue"), "report_id": _("Report id"), "reason": _("Reason returned")}
+
+
+def export_notice(actor: Actor, notice_id: int, *, fmt: str) -> bytes:
+    """A circulated notice (情况通报) as a table."""
+    actor.require("governance.export")
+    n = selectors.notice(actor, notice_id)
+    rows = [[n.title, n.period, i.kind, i.task_id, i.task.code, i.task.title, i.unit.name if i.unit else "",
+             i.due_date.isoformat() if i.due_date else "", "" if i.days_overdue is None else i.days_overdue,
+             i.report_id or "", i.reason] for i in selectors.notice_items(actor, n.pk)]
+    return tabular.write_rows(NOTICE_HEADERS, rows, fmt, names=NOTICE_NAMES)
+
+
+ASSESSMENT_HEADERS = ["year", "rank", "unit", "score", "timeliness", "quality", "results", "not_scored", "tasks",
+                      "on_time", "late", "reports_reviewed", "weights", "weights_assumed"]
+ASSESSMENT_NAMES = {"year": _("Year"), "rank": _("Rank"), "unit": pgettext_lazy("organisation", "Unit"),
+                    "score": _("Score"),
+                    "timeliness": _("Timeliness"), "quality": _("Report quality"), "results": _("Results"),
+                    "not_scored": _("Not scored"), "tasks": _("Tasks"), "on_time": _("On time"), "late": _("Late"),
+                    "reports_reviewed": _("Reports reviewed"), "weights": _("Weights"),
+                    "weights_assumed": _("Weights assumed")}
+
+
+def export_assessment(actor: Actor, year: int, *, fmt: str, today: date | None = None) -> bytes:
+    """The unit assessment (考核) of a year as a table, with the weights used and whether they are assumed."""
+    actor.require("governance.export")
+    a = selectors.assessment(actor, year, today)
+    weights = " / ".join(f"{k} {v}" for k, v in a.weights.items())
+
+    def cell(v):
+        return "" if v is None else str(v)
+
+    rows = [[year, cell(s.rank), u.name, cell(s.score), cell(s.timeliness), cell(s.quality), cell(s.results),
+             ",".join(s.missing), s.tasks, s.on_time, s.late, s.reviewed, weights, "1" if a.assumed else "0"]
+            for s, u in a.rows]
+    return tabular.write_rows(ASSESSMENT_HEADERS, rows, fmt, names=ASSESSMENT_NAMES)

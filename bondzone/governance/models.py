@@ -127,6 +127,12 @@ class Task(models.Model):
                                default=Cadence.QUARTERLY)
     published = models.BooleanField(_("published"), default=False)
     public_summary = models.TextField(blank=True)
+    # the policy names no lead unit: the first-named unit is a proposal until the ledger office confirms it
+    lead_confirmed_at = models.DateTimeField(null=True, blank=True)
+    lead_confirmed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                          related_name="+")
+    # a sub-task created for one member of a collective unit (各综合保税区管理机构 …) of its parent
+    expanded_from = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -143,6 +149,8 @@ class Task(models.Model):
                                    condition=Q(start_date__isnull=True) | Q(due_date__isnull=True)
                                    | Q(due_date__gte=models.F("start_date"))),
             models.CheckConstraint(name="gov_task_not_own_parent", condition=~Q(parent=models.F("id"))),
+            models.UniqueConstraint(fields=["parent", "expanded_from", "lead_unit"], name="gov_task_expanded_once",
+                                    condition=Q(expanded_from__isnull=False)),
         ]
 
     def __str__(self):
@@ -151,6 +159,26 @@ class Task(models.Model):
     @property
     def closed(self) -> bool:
         return self.status in CLOSED_STATUSES
+
+    @property
+    def lead_status(self) -> str:
+        from .domain.ownership import lead_status
+
+        return lead_status(self.lead_unit_id is not None, self.lead_confirmed_at is not None)
+
+
+class Acknowledgement(models.Model):
+    """签收: a responsible unit acknowledges that it has received a task."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="acknowledgements")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    signed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["signed_at", "id"]
+        verbose_name = _("acknowledgement")
+        constraints = [models.UniqueConstraint(fields=["task", "unit"], name="gov_ack_once")]
 
 
 class ReportStatus(models.TextChoices):
@@ -351,4 +379,56 @@ class Reminder(models.Model):
 
     class Meta:
         ordering = ["-run_date", "-id"]
-        constraints = [models.UniqueConstraint(fields=["task", "kind", "period"], name="gov_reminder_once")]
+        # one per unit: the lead unit and every co-unit are reminded
+        constraints = [models.UniqueConstraint(fields=["task", "kind", "period", "unit"], name="gov_reminder_once_unit")]
+
+
+class NoticeKind(models.TextChoices):
+    OVERDUE = "overdue", _("overdue task")
+    RETURNED = "returned", _("returned report")
+
+
+class Notice(models.Model):
+    """情况通报: a monthly circulated notice of overdue tasks and returned reports, generated from the ledger."""
+
+    period = models.CharField(_("period"), max_length=7, unique=True)
+    issued_on = models.DateField(_("issued on"))
+    title = models.CharField(_("title"), max_length=200)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-period", "-id"]
+        verbose_name = _("notice")
+
+
+class NoticeItem(models.Model):
+    notice = models.ForeignKey(Notice, on_delete=models.CASCADE, related_name="items")
+    kind = models.CharField(max_length=10, choices=NoticeKind.choices)
+    task = models.ForeignKey(Task, on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(Unit, null=True, on_delete=models.PROTECT, related_name="+")
+    due_date = models.DateField(null=True)
+    days_overdue = models.PositiveIntegerField(null=True)
+    report = models.ForeignKey(ProgressReport, null=True, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["kind", "id"]
+
+
+class AssessmentRule(models.Model):
+    """The weights of the unit assessment (考核) for a year; edited by the ledger office, audited."""
+
+    year = models.PositiveIntegerField(unique=True)
+    timeliness = models.DecimalField(max_digits=5, decimal_places=2, validators=PERCENT)
+    quality = models.DecimalField(max_digits=5, decimal_places=2, validators=PERCENT)
+    results = models.DecimalField(max_digits=5, decimal_places=2, validators=PERCENT)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("assessment rule")
+        constraints = [models.CheckConstraint(
+            name="gov_assessment_weights_positive",
+            condition=Q(timeliness__gte=0) & Q(quality__gte=0) & Q(results__gte=0))]

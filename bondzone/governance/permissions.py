@@ -45,5 +45,8 @@ MESSAGES.update({
     "file_too_large": _("File %(name)s is larger than %(max)s MB."),
     "file_type_not_allowed": _("File %(name)s is not an accepted evidence type (%(types)s)."),
     "decision_due_or_days": _("Give either a due date or a number of working days."),
+    "no_collective_unit": _("Task %(task)s names no collective unit (各综合保税区管理机构, 综合保税区所在区政府) to expand."),
+    "collective_without_members": _("The collective units %(units)s have no member units yet: add the districts or zone administrations under them first."),
+    "expand_weighted": _("This task rolls up by weights; new sub-tasks would break them. Switch it to the average first, expand, then set the weights."),
     "report_exists": _("Unit %(unit)s already reported on this task for %(period)s; a new report is possible once that one is returned."),
 })

@@ -6,7 +6,9 @@ from ninja import Schema
 from bondzone.core.domain.inputs import PLANNED, RECORDED
 from bondzone.core.types import DateIn, DecimalOf, Id, Int, Numbered, Text, TextOf
 
-from .models import AnnualList, ExtensionRequest, Issue, JointMeeting, ListItem, ProgressReport, Task, Unit
+from .models import (
+    AnnualList, AssessmentRule, ExtensionRequest, Issue, JointMeeting, ListItem, ProgressReport, Task, Unit,
+)
 from .services import MAX_WORKDAYS
 
 
@@ -53,6 +55,9 @@ class TaskOut(Schema):
     weight: Decimal | None
     cadence: str
     published: bool
+    lead_status: str  # proposed (the policy's first-named unit) | confirmed (by the ledger office) | none
+    lead_confirmed_at: datetime | None
+    expanded_from_id: int | None
 
     @staticmethod
     def resolve_co_unit_ids(obj):
@@ -311,3 +316,107 @@ class PublicTaskOut(Schema):
     due_date: date | None
     status: str
     progress: Decimal
+
+
+class LeadIn(Schema):
+    lead_unit_id: Id | None = None  # none: confirm the proposed unit
+    note: Text(500) = ""
+
+
+class ExpandOut(Schema):
+    task_id: int
+    created: int
+    tasks: list[int]
+
+
+class SignIn(Schema):
+    unit_id: Id | None = None  # none: the reader's unit among the task's units
+
+
+class AcknowledgementOut(Schema):
+    id: int
+    task_id: int
+    unit_id: int
+    unit: str
+    signed_by: str | None
+    signed_at: datetime
+
+    @staticmethod
+    def resolve_unit(obj):
+        return obj.unit.name
+
+    @staticmethod
+    def resolve_signed_by(obj):
+        return obj.signed_by.get_username() if obj.signed_by else None
+
+
+class UnsignedOut(Schema):
+    task_id: int
+    code: str
+    title: str
+    unit_id: int
+    unit: str
+    due_date: date | None
+
+
+class NoticeOut(Schema):
+    id: int
+    period: str
+    issued_on: date
+    title: str
+    overdue: int = 0
+    returned: int = 0
+
+
+class NoticeItemOut(Schema):
+    kind: str
+    task_id: int
+    code: str
+    title: str
+    unit_id: int | None
+    due_date: date | None
+    days_overdue: int | None
+    report_id: int | None
+    reason: str
+
+    @staticmethod
+    def resolve_code(obj):
+        return obj.task.code
+
+    @staticmethod
+    def resolve_title(obj):
+        return obj.task.title
+
+
+class NoticeDetailOut(NoticeOut):
+    created: bool = False
+    items: list[NoticeItemOut]
+
+
+class RulesIn(Schema):
+    year: Int(2000, 2100)
+    timeliness: DecimalOf(AssessmentRule, "timeliness")
+    quality: DecimalOf(AssessmentRule, "quality")
+    results: DecimalOf(AssessmentRule, "results")
+
+
+class ScoreOut(Schema):
+    rank: int | None
+    unit_id: int
+    unit: str
+    score: Decimal | None
+    timeliness: Decimal | None
+    quality: Decimal | None
+    results: Decimal | None
+    not_scored: list[str]
+    tasks: int
+    on_time: int
+    late: int
+    reports_reviewed: int
+
+
+class AssessmentOut(Schema):
+    year: int
+    weights: dict[str, Decimal]
+    weights_assumed: bool
+    scores: list[ScoreOut]

@@ -14,7 +14,7 @@ from bondzone.core.domain.roles import Role
 from bondzone.core.scoping import scope_rule
 
 from .models import (
-    AnnualList, Decision, Escalation, Evidence, ExtensionRequest, Issue, JointMeeting, ListItem, Policy,
+    Acknowledgement, AssessmentRule, Notice, NoticeItem, AnnualList, Decision, Escalation, Evidence, ExtensionRequest, Issue, JointMeeting, ListItem, Policy,
     ProgressReport, Reminder, Task, Unit, UnitMember,
 )
 
@@ -125,3 +125,23 @@ def decisions(qs, actor, action):
     if actor.role == Role.ENTERPRISE:
         return qs.none()
     return qs.filter(issue_q(actor, "issue__"))
+
+
+@scope_rule(Acknowledgement)
+def acknowledgements(qs, actor, action):
+    """Signatures are seen with their task."""
+    if is_manager(actor):
+        return qs
+    if actor.role == Role.ENTERPRISE:
+        return qs.none()
+    return qs.filter(task__in=Task.objects.filter(task_q(actor)).values("pk"))
+
+
+def _staff_only(qs, actor, action):
+    return qs.none() if actor.role == Role.ENTERPRISE else qs
+
+
+# 情况通报 are circulated to every unit; the assessment rules are public to staff
+scope_rule(Notice)(_staff_only)
+scope_rule(NoticeItem)(_staff_only)
+scope_rule(AssessmentRule)(_staff_only)

@@ -16,10 +16,11 @@ from bondzone.core.domain.workdays import WorkCalendar
 from bondzone.core.scoping import get_scoped, restrict
 from bondzone.core.selectors import calendar_gaps, work_calendar
 
+from .domain import assessment as assessment_rules
 from .domain.lights import SEVERITY, Light, LightRules, light
 from .domain.schedule import period_of
 from .models import (
-    CLOSED_STATUSES, LEVEL_ORDER, AnnualList, Decision, Escalation, Evidence, ExtensionRequest, ExtensionStatus,
+    Acknowledgement, AssessmentRule, Notice, NoticeItem, CLOSED_STATUSES, LEVEL_ORDER, AnnualList, Decision, Escalation, Evidence, ExtensionRequest, ExtensionStatus,
     Issue, IssueStatus, JointMeeting, ListItem, Policy, ProgressReport, Reminder, ReportStatus, Task, TaskSource, Unit,
     UnitKind, UnitMember,
 )
@@ -98,8 +99,8 @@ def ledger(actor: Actor, *, unit_id: int | None = None, zone_id: int | None = No
     rules = light_rules()
     qs = restrict(base if base is not None else Task.objects.all(), actor)
     items = list(qs.select_related("lead_unit").only(
-        "id", "parent_id", "position", "code", "title", "source", "lead_unit__name", "lead_unit__id", "year",
-        "start_date", "due_date", "status", "progress", "progress_mode", "weight", "published", "policy_id",
+        "id", "parent_id", "position", "code", "title", "source", "lead_unit__name", "lead_unit__id", "lead_confirmed_at",
+        "year", "start_date", "due_date", "status", "progress", "progress_mode", "weight", "published", "policy_id",
         "public_summary", "cadence"))
     co: dict[int, list[tuple[int, str]]] = defaultdict(list)
     for tid, uid, name in Task.co_units.through.objects.filter(task__in=qs).values_list(
@@ -373,3 +374,109 @@ def open_decision_tasks(actor: Actor, issue_id: int) -> QuerySet[Task]:
 
 
 __all__ = ["Q"]
+
+
+# ---------------------------------------------------------------- 签收
+def is_collective(unit: Unit) -> bool:
+    from .domain.ownership import is_collective as named_collective
+
+    return named_collective(unit.name)
+
+
+def acknowledgements(actor: Actor, task_id: int) -> list[Acknowledgement]:
+    return list(restrict(Acknowledgement, actor).filter(task_id=task_id).select_related("unit", "signed_by"))
+
+
+@dataclass
+class Unsigned:
+    task: Task
+    unit: Unit
+
+
+def unsigned(actor: Actor, *, unit_id: int | None = None) -> list[Unsigned]:
+    """(task, unit) pairs of open tasks whose lead or co-unit has not signed: for the ledger office every
+    unit, for staff their own units only."""
+    qs = restrict(Task, actor).exclude(status__in=CLOSED_STATUSES)
+    pairs: list[tuple[int, int]] = list(qs.exclude(lead_unit__isnull=True).values_list("pk", "lead_unit_id"))
+    pairs += list(Task.co_units.through.objects.filter(task__in=qs).values_list("task_id", "unit_id"))
+    mine = None if actor.can("governance.manage") else set(
+        UnitMember.objects.filter(user_id=actor.user_id).values_list("unit_id", flat=True))
+    signed = set(Acknowledgement.objects.filter(task__in=qs).values_list("task_id", "unit_id"))
+    wanted = [(t, u) for t, u in dict.fromkeys(pairs) if (t, u) not in signed
+              and (mine is None or u in mine) and (unit_id is None or u == unit_id)]
+    tasks_by = Task.objects.in_bulk({t for t, _ in wanted})
+    units_by = Unit.objects.in_bulk({u for _, u in wanted})
+    out = [Unsigned(tasks_by[t], units_by[u]) for t, u in wanted]
+    out.sort(key=lambda r: (r.unit.name, r.task.position, r.task.pk))
+    return out
+
+
+# ---------------------------------------------------------------- tasks to set a deadline for
+def without_deadline(actor: Actor) -> QuerySet[Task]:
+    """Open tasks without sub-tasks and without a due date: the ledger office's list to set one."""
+    return (restrict(Task, actor).exclude(status__in=CLOSED_STATUSES).filter(due_date__isnull=True,
+                                                                             children__isnull=True)
+            .select_related("lead_unit").order_by("code", "pk"))
+
+
+def proposed_leads(actor: Actor) -> QuerySet[Task]:
+    """Tasks whose lead unit is still only the policy's first-named unit."""
+    return (restrict(Task, actor).filter(lead_unit__isnull=False, lead_confirmed_at__isnull=True)
+            .select_related("lead_unit").order_by("code", "pk"))
+
+
+# ---------------------------------------------------------------- 情况通报
+def notices(actor: Actor) -> QuerySet[Notice]:
+    return restrict(Notice, actor).annotate(
+        overdue=Count("items", filter=Q(items__kind="overdue")),
+        returned=Count("items", filter=Q(items__kind="returned")))
+
+
+def notice(actor: Actor, notice_id: int) -> Notice:
+    return get_scoped(Notice, actor, notice_id)
+
+
+def notice_items(actor: Actor, notice_id: int) -> QuerySet[NoticeItem]:
+    return (restrict(NoticeItem, actor).filter(notice_id=notice_id)
+            .select_related("task", "unit", "report").order_by("kind", "-days_overdue", "id"))
+
+
+# ---------------------------------------------------------------- 考核
+@dataclass
+class Assessment:
+    year: int
+    weights: dict
+    assumed: bool
+    rows: list  # (Score, Unit)
+    rule: AssessmentRule | None
+
+
+def assessment(actor: Actor, year: int, today: date | None = None) -> Assessment:
+    """Scores of every unit that leads a task due in the year or reported in it."""
+    actor.require("governance.view_ledger")
+    today = today or timezone.localdate()
+    as_of = min(today, date(year, 12, 31))
+    rule = restrict(AssessmentRule, actor).filter(year=year).first()
+    weights = ({c: getattr(rule, c) for c in assessment_rules.COMPONENTS} if rule
+               else dict(assessment_rules.DEFAULT_WEIGHTS))
+    tasks = list(Task.objects.filter(due_date__year=year, lead_unit__isnull=False, children__isnull=True)
+                 .values_list("pk", "lead_unit_id", "due_date", "status", "progress"))
+    done_on: dict[int, date] = {}
+    for tid, at in ProgressReport.objects.filter(task_id__in=[t[0] for t in tasks], status=ReportStatus.ACCEPTED,
+                                                 progress=Decimal(100), reviewed_at__isnull=False).values_list(
+            "task_id", "reviewed_at"):
+        d = timezone.localtime(at).date()
+        done_on[tid] = min(done_on.get(tid, d), d)
+    facts: dict[int, dict] = defaultdict(lambda: {"tasks": [], "accepted": 0, "returned": 0})
+    for tid, unit_id, due, status, progress in tasks:
+        facts[unit_id]["tasks"].append(assessment_rules.TaskFact(
+            due, status == "completed", status == "cancelled", done_on.get(tid), progress))
+    for unit_id, status, n in (ProgressReport.objects.filter(submitted_at__year=year).exclude(
+            status=ReportStatus.SUBMITTED).order_by().values_list("unit_id", "status").annotate(n=Count("id"))):
+        facts[unit_id]["accepted" if status == ReportStatus.ACCEPTED else "returned"] += n
+    scores = assessment_rules.rank([
+        assessment_rules.score_unit(assessment_rules.UnitFacts(u, f["tasks"], f["accepted"], f["returned"]),
+                                    weights, as_of) for u, f in facts.items()])
+    units_by = restrict(Unit, actor).in_bulk([s.unit_id for s in scores])
+    rows = [(s, units_by[s.unit_id]) for s in scores if s.unit_id in units_by]
+    return Assessment(year, weights, rule is None, rows, rule)

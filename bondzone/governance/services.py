@@ -10,7 +10,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from bondzone.core import audit, idempotency
@@ -26,14 +26,18 @@ from bondzone.core.models import Zone
 from bondzone.core.selectors import work_calendar
 from bondzone.core.scoping import get_scoped, restrict
 
+from .domain import assessment as assessment_rules
+from .domain import notices as notice_rules
+from .domain import ownership
 from .domain import seed as seed_rules
 from .domain import tree
 from .domain.lights import LightRules
 from .domain.schedule import Cadence, TaskClock, reminders_for, valid_period
 from .models import (
-    CLOSED_STATUSES, LEVEL_ORDER, AnnualList, Decision, Escalation, Evidence, ExtensionRequest, ExtensionStatus,
-    Issue, IssueStatus, JointMeeting, Level, ListItem, ListKind, Policy, ProgressReport, Reminder, ReportStatus,
-    Task, TaskSource, TaskStatus, Unit, UnitKind, UnitMember,
+    CLOSED_STATUSES, LEVEL_ORDER, Acknowledgement, AnnualList, AssessmentRule, Decision, Escalation, Evidence,
+    ExtensionRequest, ExtensionStatus, Issue, IssueStatus, JointMeeting, Level, ListItem, ListKind, Notice,
+    NoticeItem, NoticeKind, Policy, ProgressReport, Reminder, ReportStatus, Task, TaskSource, TaskStatus, Unit,
+    UnitKind, UnitMember,
 )
 
 MAX_EVIDENCE_BYTES = 20 * 1024 * 1024
@@ -54,6 +58,7 @@ def task_snapshot(t: Task) -> dict:
         "due_date": t.due_date.isoformat() if t.due_date else None, "status": t.status,
         "progress": str(t.progress), "progress_mode": t.progress_mode,
         "weight": None if t.weight is None else str(t.weight), "published": t.published,
+        "lead_status": t.lead_status,
     }
 
 
@@ -316,7 +321,10 @@ def create_task(*, actor: Actor, data: dict) -> Task:
             clean["position"] = (Task.objects.filter(parent_id=parent_id).aggregate(m=Max("position"))["m"] or 0) + 1
         if clean.get("progress") is None:
             clean.pop("progress", None)
-        task = Task.objects.create(source=TaskSource.MANUAL, lead_unit=rel.get("lead_unit"), **clean)
+        lead = rel.get("lead_unit")  # chosen by the ledger office: confirmed, not a proposal
+        task = Task.objects.create(source=TaskSource.MANUAL, lead_unit=lead, **clean,
+                                   lead_confirmed_at=timezone.now() if lead else None,
+                                   lead_confirmed_by_id=actor.user_id if lead else None)
         if rel.get("co_units"):
             task.co_units.set(rel["co_units"])
         if rel.get("zones"):
@@ -350,8 +358,10 @@ def update_task(*, actor: Actor, task_id: int, data: dict) -> Task:
         old_parent = task.parent_id
         for k, v in clean.items():
             setattr(task, k, v)
-        if "lead_unit" in rel:
-            task.lead_unit = rel["lead_unit"]
+        if "lead_unit" in rel and rel["lead_unit"] != task.lead_unit:
+            task.lead_unit = rel["lead_unit"]  # changed by the ledger office: confirmed
+            task.lead_confirmed_at = timezone.now() if task.lead_unit else None
+            task.lead_confirmed_by_id = actor.user_id if task.lead_unit else None
         task.save()
         if "co_units" in rel:
             task.co_units.set(rel["co_units"])
@@ -632,6 +642,7 @@ def _spawn_item(annual: AnnualList, root: Task, item: dict, position: int) -> Li
     task = Task.objects.create(
         parent=root, position=position, code=f"{root.code}-{position}", title=item["name"],
         source=TaskSource.ANNUAL_LIST, lead_unit=item["lead_unit"], year=annual.year,
+        lead_confirmed_at=timezone.now() if item["lead_unit"] else None,
         start_date=item["planned_start"] or date(annual.year, 1, 1),
         due_date=item["planned_end"] or date(annual.year, 12, 31), published=annual.published,
     )
@@ -838,6 +849,7 @@ def add_decision(*, actor: Actor, issue_id: int, text: str, lead_unit_id: Any, m
         prefix = meeting.number if meeting else f"ISSUE{issue.pk}"
         task = Task.objects.create(code=f"{prefix}-{issue.pk}.{n}"[:40], title=text[:200], text=text,
                                    source=TaskSource.DECISION, lead_unit=lead, start_date=today, due_date=due,
+                                   lead_confirmed_at=timezone.now(), lead_confirmed_by_id=actor.user_id,
                                    year=today.year, cadence=Cadence.MONTHLY, position=issue.pk * 100 + n)
         task.co_units.set(co)
         if issue.zone_id:
@@ -881,8 +893,8 @@ def _due_in_workdays(start: date, n: int, problems: list[Problem]) -> date | Non
 
 # ---------------------------------------------------------------- reminders (scheduled job)
 def run_reminders(*, actor: Actor, today: date, rules: LightRules = LightRules()) -> dict:
-    """Issue the reminders owed on `today`. Safe to run twice: (task, kind, period) is unique, so a rerun
-    (or a concurrent run) creates nothing new."""
+    """Issue the reminders owed on `today`, one to the lead unit and one to each co-unit. Safe to run
+    twice: (task, kind, period, unit) is unique, so a rerun (or a concurrent run) creates nothing new."""
     actor.require("governance.run_reminders")
     reported: dict[int, set[str]] = {}
     for tid, period in ProgressReport.objects.exclude(status=ReportStatus.RETURNED).values_list("task_id", "period"):
@@ -893,6 +905,9 @@ def run_reminders(*, actor: Actor, today: date, rules: LightRules = LightRules()
     calendar = work_calendar()
     no_calendar: set[int] = set()  # tasks whose reminders cannot be worked out: a year has no calendar
     missing: set[str] = set()
+    co_units: dict[int, list[int]] = {}  # reminders reach the co-units too, each its own row
+    for tid, uid in Task.co_units.through.objects.filter(task__in=rows.values("pk")).values_list("task_id", "unit_id"):
+        co_units.setdefault(tid, []).append(uid)
     for tid, due, cadence, unit_id in rows.iterator(chunk_size=2000):
         clock = TaskClock(tid, due, False, cadence, frozenset(reported.get(tid, ())))
         try:
@@ -902,11 +917,14 @@ def run_reminders(*, actor: Actor, today: date, rules: LightRules = LightRules()
             missing.update(str(p.params.get("years") or p.params.get("value")) for p in exc.problems)
             continue
         for kind, period in owed:
-            wanted.append(Reminder(task_id=tid, kind=kind, period=period, unit_id=unit_id, run_date=today))
+            # escalation goes up the lead unit only; the other reminders reach every co-unit too
+            co = [] if kind == "escalated" else sorted(set(co_units.get(tid, [])) - {unit_id})
+            for uid in [unit_id, *co]:
+                wanted.append(Reminder(task_id=tid, kind=kind, period=period, unit_id=uid, run_date=today))
     with transaction.atomic(durable=True):
         existing = set(Reminder.objects.filter(task_id__in={r.task_id for r in wanted}).values_list(
-            "task_id", "kind", "period"))
-        new = [r for r in wanted if (r.task_id, r.kind, r.period) not in existing]
+            "task_id", "kind", "period", "unit_id"))
+        new = [r for r in wanted if (r.task_id, r.kind, r.period, r.unit_id) not in existing]
         Reminder.objects.bulk_create(new, batch_size=1000, ignore_conflicts=True)
         counts: dict[str, int] = {}
         for r in new:
@@ -921,3 +939,209 @@ def run_reminders(*, actor: Actor, today: date, rules: LightRules = LightRules()
 
 def visible_task_ids(actor: Actor) -> set[int]:
     return set(restrict(Task, actor).values_list("pk", flat=True))
+
+
+# ---------------------------------------------------------------- lead unit: a proposal the office confirms
+def confirm_lead(*, actor: Actor, task_id: int, lead_unit_id: Any = None, note: str = "") -> Task:
+    """The ledger office confirms the proposed lead unit (no `lead_unit_id`, or the same one) or names
+    another; the unit it replaces becomes a co-unit. Confirming an already confirmed lead again changes
+    nothing and records nothing."""
+    actor.require("governance.manage")
+    task = get_scoped(Task, actor, task_id, action="change")
+    problems: list[Problem] = []
+    note = collect_text(note, "note", problems, max_length=500)
+    new = _one_unit(lead_unit_id, "lead_unit_id", problems) if lead_unit_id not in (None, "") else task.lead_unit
+    if new is None and not problems:
+        problems.append(problem("lead_unit_id", "required"))
+    if problems:
+        raise DomainError(problems)
+    with transaction.atomic(durable=True):
+        task = Task.objects.select_for_update().get(pk=task.pk)
+        if task.lead_unit_id == new.pk and task.lead_confirmed_at is not None:
+            return task
+        before = {"lead_unit": task.lead_unit_id, "lead_status": task.lead_status}
+        old = task.lead_unit
+        task.lead_unit, task.lead_confirmed_at, task.lead_confirmed_by_id = new, timezone.now(), actor.user_id
+        task.save(update_fields=["lead_unit", "lead_confirmed_at", "lead_confirmed_by", "updated_at"])
+        task.co_units.remove(new)
+        if old is not None and old.pk != new.pk:
+            task.co_units.add(old)
+        audit.record(actor, "task.confirm_lead" if old == new else "task.change_lead", task, before=before,
+                     after={"lead_unit": new.pk, "lead_status": task.lead_status, "note": note})
+    return task
+
+
+# ---------------------------------------------------------------- collective units
+def collective_members() -> dict[int, list[int]]:
+    """Each collective unit (by name) → its member units (units whose parent it is), by name."""
+    collectives = {u.pk for u in Unit.objects.only("id", "name") if ownership.is_collective(u.name)}
+    out: dict[int, list[int]] = {c: [] for c in collectives}
+    for uid, parent in Unit.objects.filter(parent_id__in=collectives).order_by("name").values_list("pk", "parent_id"):
+        out[parent].append(uid)
+    return out
+
+
+def expand_collectives(*, actor: Actor, task_id: int) -> dict:
+    """One sub-task per member of each collective unit the task names (lead or co-unit), so that each
+    district or zone has an owner. Members that already own a sub-task are skipped: expanding twice adds
+    nothing. A weighted parent is refused (new children would break its weights)."""
+    actor.require("governance.manage")
+    task = get_scoped(Task, actor, task_id, action="change")
+    members = collective_members()
+    assigned = [task.lead_unit_id, *task.co_units.order_by("pk").values_list("pk", flat=True)]
+    named = [u for u in assigned if u in members]
+    problems: list[Problem] = []
+    if not named:
+        problems.append(problem("task_id", "no_collective_unit", task=task.code or task.pk))
+    elif not any(members[u] for u in named):
+        problems.append(problem("task_id", "collective_without_members",
+                                units=", ".join(Unit.objects.filter(pk__in=named).values_list("name", flat=True))))
+    if task.closed:
+        problems.append(problem("task_id", "task_closed", task=task.code or task.pk))
+    if problems:
+        raise DomainError(problems)
+    with transaction.atomic(durable=True):
+        task = Task.objects.select_for_update().get(pk=task.pk)
+        existing = set(Task.objects.filter(parent=task).exclude(lead_unit__isnull=True).values_list("lead_unit_id",
+                                                                                                    flat=True))
+        plan = ownership.expansion_plan([u for u in assigned if u is not None], members, existing)
+        if not plan:
+            return {"task_id": task.pk, "created": 0, "tasks": []}
+        if task.progress_mode == tree.Mode.WEIGHTED:
+            raise DomainError(problem("task_id", "expand_weighted"))
+        units = Unit.objects.in_bulk({e.member_id for e in plan})
+        zones = {e.member_id: units[e.member_id].zone_id for e in plan}
+        position = Task.objects.filter(parent=task).aggregate(m=Max("position"))["m"] or 0
+        created = []
+        for i, e in enumerate(plan, start=position + 1):
+            unit = units[e.member_id]
+            child = Task.objects.create(
+                policy=task.policy, parent=task, position=i, code=f"{task.code}-{i}"[:40],
+                title=f"{task.title}（{unit.short_name or unit.name}）"[:200], text=task.text, source=task.source,
+                lead_unit=unit, expanded_from_id=e.collective_id, year=task.year, start_date=task.start_date,
+                due_date=task.due_date, cadence=task.cadence, published=task.published,
+                # each share starts where the whole stood, so the roll-up does not move at expansion
+                progress=task.progress, status=task.status,
+                lead_confirmed_at=timezone.now(), lead_confirmed_by_id=actor.user_id)
+            if zones[e.member_id]:
+                child.zones.set([zones[e.member_id]])
+            created.append(child.pk)
+        if task.progress_mode == tree.Mode.MANUAL:
+            task.progress_mode = tree.Mode.AVERAGE
+            task.save(update_fields=["progress_mode", "updated_at"])
+        recompute_up([task.pk])
+        audit.record(actor, "task.expand", task, after={"created": created, "collectives": sorted(
+            {e.collective_id for e in plan}), "members": [e.member_id for e in plan]})
+    return {"task_id": task.pk, "created": len(created), "tasks": created}
+
+
+def expand_all_collectives(*, actor: Actor) -> dict:
+    """expand_collectives for every open task naming a collective unit with members; idempotent."""
+    actor.require("governance.manage")
+    members = {c for c, m in collective_members().items() if m}
+    ids = sorted(set(Task.objects.exclude(status__in=CLOSED_STATUSES).filter(
+        Q(lead_unit_id__in=members) | Q(co_units__in=members)).exclude(progress_mode=tree.Mode.WEIGHTED)
+        .values_list("pk", flat=True)))
+    total, touched = 0, 0
+    for tid in ids:
+        n = expand_collectives(actor=actor, task_id=tid)["created"]
+        total += n
+        touched += bool(n)
+    return {"tasks_checked": len(ids), "tasks_expanded": touched, "created": total}
+
+
+# ---------------------------------------------------------------- 签收
+def assigned_units(task: Task) -> set[int]:
+    return ({task.lead_unit_id} if task.lead_unit_id else set()) | set(task.co_units.values_list("pk", flat=True))
+
+
+def sign_task(*, actor: Actor, task_id: int, unit_id: Any = None) -> Acknowledgement:
+    """签收: a unit the task is assigned to acknowledges it. Signing again returns the first signature."""
+    actor.require("governance.report")
+    task = get_scoped(Task, actor, task_id)
+    problems: list[Problem] = []
+    if unit_id in (None, ""):
+        mine = set(UnitMember.objects.filter(user_id=actor.user_id).values_list("unit_id", flat=True))
+        candidates = sorted(mine & assigned_units(task))
+        unit = Unit.objects.get(pk=candidates[0]) if candidates else None
+        if unit is None:
+            problems.append(problem("unit_id", "task_not_of_unit", task=task.code or task.pk,
+                                    unit=default_unit(actor).name if default_unit(actor) else "—"))
+    else:
+        unit = _member_unit(actor, unit_id, problems)
+        if unit is not None and unit.pk not in assigned_units(task):
+            problems.append(problem("unit_id", "task_not_of_unit", task=task.code or task.pk, unit=unit.name))
+    if problems:
+        raise DomainError(problems)
+    with transaction.atomic(durable=True):
+        ack, created = Acknowledgement.objects.get_or_create(task=task, unit=unit,
+                                                              defaults={"signed_by_id": actor.user_id})
+        if created:
+            audit.record(actor, "task.sign", ack, after={"task": task.pk, "unit": unit.pk})
+    return ack
+
+
+# ---------------------------------------------------------------- 情况通报
+def issue_notice(*, actor: Actor, today: date | None = None) -> tuple[Notice, bool]:
+    """The month's notice of overdue tasks and returned reports, from the ledger as it stands today. One
+    notice per month: issuing it again returns the first (created False)."""
+    actor.require("governance.manage")
+    today = today or timezone.localdate()
+    period = notice_rules.notice_period(today)
+    existing = Notice.objects.filter(period=period).first()
+    if existing is not None:
+        return existing, False
+    tasks = [notice_rules.OpenTask(pk, unit, due, status in CLOSED_STATUSES) for pk, unit, due, status in
+             Task.objects.filter(due_date__lt=today).exclude(status__in=CLOSED_STATUSES).filter(
+                 children__isnull=True).values_list("pk", "lead_unit_id", "due_date", "status")]
+    reports = [notice_rules.ReportState(pk, t, u, per, st == ReportStatus.RETURNED, at.date())
+               for pk, t, u, per, st, at in ProgressReport.objects.values_list(
+                   "pk", "task_id", "unit_id", "period", "status", "submitted_at")]
+    items = notice_rules.notice_items(today, tasks, reports)
+    due_of = dict(Task.objects.filter(pk__in={i.task_id for i in items}).values_list("pk", "due_date"))
+    reasons = dict(ProgressReport.objects.filter(pk__in={i.report_id for i in items if i.report_id}).values_list(
+        "pk", "return_reason"))
+    with transaction.atomic(durable=True):
+        notice, created = Notice.objects.get_or_create(period=period, defaults={
+            "issued_on": today, "created_by_id": actor.user_id,
+            "title": f"综合保税区建设发展任务落实情况通报（{today.year}年{today.month}月）"})
+        if not created:
+            return notice, False
+        NoticeItem.objects.bulk_create([NoticeItem(
+            notice=notice, kind=NoticeKind(i.kind), task_id=i.task_id, unit_id=i.unit_id, due_date=due_of.get(i.task_id),
+            days_overdue=i.days_overdue, report_id=i.report_id, reason=reasons.get(i.report_id, "")[:500])
+            for i in items])
+        counts = {k: sum(1 for i in items if i.kind == k) for k in NoticeKind.values}
+        audit.record(actor, "notice.issue", notice, after={"period": period, **counts})
+    return notice, True
+
+
+# ---------------------------------------------------------------- 考核 rules
+def assessment_weights(year: int) -> tuple[dict[str, Decimal], bool]:
+    """The year's weights and whether they are the assumed defaults (no rule saved)."""
+    rule = AssessmentRule.objects.filter(year=year).first()
+    if rule is None:
+        return dict(assessment_rules.DEFAULT_WEIGHTS), True
+    return {c: getattr(rule, c) for c in assessment_rules.COMPONENTS}, False
+
+
+def set_assessment_rules(*, actor: Actor, year: Any, weights: dict) -> AssessmentRule:
+    """The ledger office sets the year's weights (they must sum to 100); audited with before/after."""
+    actor.require("governance.manage")
+    problems: list[Problem] = []
+    y = collect_int(year, "year", problems, lo=2000, hi=2100, required=True)
+    parsed = {c: collect_decimal((weights or {}).get(c), c, problems, **PERCENT_DIGITS)
+              for c in assessment_rules.COMPONENTS}
+    if not problems:
+        problems += assessment_rules.check_weights(parsed)
+    if problems:
+        raise DomainError(problems)
+    with transaction.atomic(durable=True):
+        before, assumed = assessment_weights(y)
+        if not assumed and before == parsed:  # the same weights again: nothing changes, nothing recorded
+            return AssessmentRule.objects.get(year=y)
+        rule, _ = AssessmentRule.objects.update_or_create(year=y, defaults={**parsed, "updated_by_id": actor.user_id})
+        audit.record(actor, "assessment.rules", rule,
+                     before={**{k: str(v) for k, v in before.items()}, "assumed": assumed},
+                     after={k: str(v) for k, v in parsed.items()})
+    return rule

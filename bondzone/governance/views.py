@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -96,7 +97,20 @@ def task_detail(request, task_id: int):
         "due_value": t.due_date.isoformat() if t.due_date else "",
         "can_manage": a.can("governance.manage"), "statuses": TaskStatus.choices,
         "all_units": selectors.units(a).only("id", "name") if a.can("governance.manage") else [],
+        **_ownership(a, t),
     })
+
+
+def _ownership(a, t) -> dict:
+    """Lead-unit status, the collective units the task names, and who has signed (签收)."""
+    acks = selectors.acknowledgements(a, t.pk)
+    assigned = ([t.lead_unit] if t.lead_unit else []) + list(t.co_units.all())
+    signed = {k.unit_id for k in acks}
+    mine = {u.pk for u in selectors.my_units(a)}
+    return {"acknowledgements": acks, "not_signed": [u for u in assigned if u.pk not in signed],
+            "sign_units": [u for u in assigned if u.pk in mine and u.pk not in signed] if a.can("governance.report")
+            else [],
+            "collectives": [u for u in assigned if selectors.is_collective(u)]}
 
 
 def _report_period(a, t, today) -> dict:
@@ -244,6 +258,7 @@ def unit_dashboard(request, unit_id: int):
     a.require("governance.view_ledger")
     data = selectors.unit_dashboard(a, unit_id)
     return render(request, "governance/unit.html", {**data, "my_units": selectors.my_units(a),
+                                                    "unsigned": selectors.unsigned(a, unit_id=unit_id)[:20],
                                                     "gaps": selectors.calendar_gaps_of([r.task for r in data["rows"]])})
 
 
@@ -353,3 +368,166 @@ def issue_action(request, issue_id: int, action: str):
         flash_refusal(request, exc)
     return redirect("governance:issue", issue_id=issue_id)
 
+
+
+# ---------------------------------------------------------------- lead unit, collective units, 签收
+@require_POST
+@page
+def task_lead(request, task_id: int):
+    """The ledger office confirms the proposed lead unit or names another."""
+    a = actor(request)
+    selectors.task(a, task_id)
+    try:
+        services.confirm_lead(actor=a, task_id=task_id, lead_unit_id=request.POST.get("lead_unit_id") or None,
+                              note=request.POST.get("note", ""))
+        messages.success(request, _("Lead unit confirmed."))
+    except DomainError as exc:
+        flash_refusal(request, exc, form="lead", fields=("lead_unit_id", "note"))
+    return redirect("governance:task", task_id=task_id)
+
+
+@require_POST
+@page
+def task_expand(request, task_id: int):
+    a = actor(request)
+    selectors.task(a, task_id)
+    try:
+        result = services.expand_collectives(actor=a, task_id=task_id)
+        messages.success(request, _("%(n)s sub-tasks created, one per district or zone.") % {"n": result["created"]})
+    except DomainError as exc:
+        flash_refusal(request, exc)
+    return redirect("governance:task", task_id=task_id)
+
+
+@require_POST
+@page
+def task_sign(request, task_id: int):
+    """签收: the reader's unit acknowledges the task."""
+    a = actor(request)
+    selectors.task(a, task_id)
+    try:
+        services.sign_task(actor=a, task_id=task_id, unit_id=request.POST.get("unit_id") or None)
+        messages.success(request, _("Task signed for."))
+    except DomainError as exc:
+        flash_refusal(request, exc, form="sign", fields=("unit_id",))
+    if request.POST.get("next") == "unsigned":
+        return redirect("governance:unsigned")
+    return redirect("governance:task", task_id=task_id)
+
+
+@page
+def unsigned(request):
+    a = actor(request)
+    a.require("governance.view_ledger")
+    return render(request, "governance/unsigned.html", {
+        "rows": selectors.unsigned(a, unit_id=as_id(request.GET.get("unit"))), "my_units": selectors.my_units(a),
+        "can_manage": a.can("governance.manage"), "units": selectors.units(a).only("id", "name"), "f": request.GET})
+
+
+@page
+def office(request):
+    """The ledger office's worklist: tasks to set a deadline for, proposed lead units to confirm."""
+    a = actor(request)
+    a.require("governance.manage")
+    return render(request, "governance/office.html", {
+        "no_deadline": selectors.without_deadline(a)[:200], "no_deadline_count": selectors.without_deadline(a).count(),
+        "proposed": selectors.proposed_leads(a)[:200], "proposed_count": selectors.proposed_leads(a).count(),
+        "today": timezone.localdate()})
+
+
+@require_POST
+@page
+def task_deadline(request, task_id: int):
+    """Set a deadline from the office's list (date or working days), errors shown under the row."""
+    a = actor(request)
+    selectors.task(a, task_id)
+    a.require("governance.manage")
+    data = {"due_date": request.POST.get("due_date") or None}
+    if request.POST.get("due_in_workdays"):
+        data = {"due_in_workdays": request.POST.get("due_in_workdays")}
+    try:
+        if not any(data.values()):
+            raise DomainError(problem("due_date", "required"))
+        services.update_task(actor=a, task_id=task_id, data=data)
+        messages.success(request, _("Deadline set."))
+    except DomainError as exc:
+        flash_refusal(request, exc, form=f"deadline-{task_id}", fields=("due_date", "due_in_workdays"))
+    return redirect("governance:office")
+
+
+# ---------------------------------------------------------------- 情况通报
+@page
+def notices(request):
+    a = actor(request)
+    a.require("governance.view_ledger")
+    return render(request, "governance/notices.html", {"notices": selectors.notices(a)[:60],
+                                                        "can_manage": a.can("governance.manage")})
+
+
+@require_POST
+@page
+def notice_issue(request):
+    a = actor(request)
+    n, created = services.issue_notice(actor=a)
+    if created:
+        messages.success(request, _("Notice for %(period)s issued.") % {"period": n.period})
+    else:
+        messages.info(request, _("The notice for %(period)s was already issued; here it is.") % {"period": n.period})
+    return redirect("governance:notice", notice_id=n.pk)
+
+
+@page
+def notice_detail(request, notice_id: int):
+    a = actor(request)
+    a.require("governance.view_ledger")
+    n = selectors.notice(a, notice_id)
+    items = list(selectors.notice_items(a, n.pk))
+    return render(request, "governance/notice.html", {
+        "notice": n, "overdue": [i for i in items if i.kind == "overdue"],
+        "returned": [i for i in items if i.kind == "returned"]})
+
+
+@page
+def notice_export(request, notice_id: int):
+    fmt = request.GET.get("format", "csv")
+    return tabular.download(exports.export_notice(actor(request), notice_id, fmt=fmt), fmt, f"notice-{notice_id}")
+
+
+# ---------------------------------------------------------------- 考核
+ASSESSMENT_FIELDS = ("timeliness", "quality", "results")
+
+
+def _year(request) -> int:
+    y = as_id(request.GET.get("year") or request.POST.get("year"))
+    return y if y and 2000 <= y <= 2100 else timezone.localdate().year
+
+
+@page
+def assessment(request):
+    a = actor(request)
+    data = selectors.assessment(a, _year(request))
+    years = list(range(timezone.localdate().year + 1, 2020, -1))
+    return render(request, "governance/assessment.html", {
+        "a": data, "years": years, "can_manage": a.can("governance.manage"),
+        "weights": {k: str(v) for k, v in data.weights.items()}})
+
+
+@require_POST
+@page
+def assessment_rules(request):
+    a = actor(request)
+    year = _year(request)
+    try:
+        services.set_assessment_rules(actor=a, year=year,
+                                      weights={k: request.POST.get(k, "") for k in ASSESSMENT_FIELDS})
+        messages.success(request, _("Assessment rules for %(year)s saved.") % {"year": year})
+    except DomainError as exc:
+        flash_refusal(request, exc, form="rules", fields=(*ASSESSMENT_FIELDS, "weights"))
+    return redirect(f"{reverse('governance:assessment')}?year={year}")
+
+
+@page
+def assessment_export(request):
+    fmt = request.GET.get("format", "csv")
+    year = _year(request)
+    return tabular.download(exports.export_assessment(actor(request), year, fmt=fmt), fmt, f"assessment-{year}")

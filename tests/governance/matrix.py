@@ -34,6 +34,8 @@ VISIBLE = {
     ("annual_list", "B"): STAFF,
     ("issue", "A"): MANAGERS | {"zone_a", "customs_a"},
     ("issue", "B"): MANAGERS,
+    ("notice", "A"): STAFF,
+    ("notice", "B"): STAFF,
 }
 # label -> (kind, action, object, ok) ; kind: "page" (login redirect) or "api" (401); ok for allowed users
 SPEC: dict[str, tuple] = {
@@ -55,6 +57,19 @@ SPEC: dict[str, tuple] = {
     "governance:report-review": ("page-obj-first", "governance.review", "report", {302}),
     "governance:extension-decide": ("page-obj-first", "governance.review", "extension", {302}),
     "governance:evidence": ("page", None, "evidence", {200}),
+    "governance:task-lead": ("page-obj-first", "governance.manage", "task", {302}),
+    "governance:task-expand": ("page-obj-first", "governance.manage", "task", {302}),
+    "governance:task-sign": ("page-obj-first", "governance.report", "task", {302}),
+    "governance:task-deadline": ("page-obj-first", "governance.manage", "task", {302}),
+    "governance:unsigned": ("page", "governance.view_ledger", None, {200}),
+    "governance:office": ("page", "governance.manage", None, {200}),
+    "governance:notices": ("page", "governance.view_ledger", None, {200}),
+    "governance:notice-issue": ("page", "governance.manage", None, {302}),
+    "governance:notice": ("page", "governance.view_ledger", "notice", {200}),
+    "governance:notice-export": ("page", "governance.export", "notice", {200}),
+    "governance:assessment": ("page", "governance.view_ledger", None, {200}),
+    "governance:assessment-rules": ("page", "governance.manage", None, {302}),
+    "governance:assessment-export": ("page", "governance.export", None, {200}),
     "governance:lists": ("page", None, None, {200}),
     "governance:list": ("page", None, "annual_list", {200}),
     "governance:issues": ("page", "governance.view_ledger", None, {200}),
@@ -95,6 +110,19 @@ SPEC: dict[str, tuple] = {
     "POST /api/v1/governance/issues/{issue_id}/close": ("api", "governance.manage", "issue", {400}),
     "POST /api/v1/governance/reminders/run": ("api", "governance.run_reminders", None, {200}),
     "GET /api/v1/governance/public/tasks": ("public", None, None, {200}),
+    "POST /api/v1/governance/tasks/{task_id}/lead": ("api-body", None, None, {400}),
+    "POST /api/v1/governance/tasks/{task_id}/expand": ("api", "governance.manage", "task", {400}),
+    "POST /api/v1/governance/tasks/{task_id}/sign": ("api-body", None, None, {400}),
+    "GET /api/v1/governance/tasks/{task_id}/acknowledgements": ("api", None, "task", {200}),
+    "GET /api/v1/governance/unsigned": ("api", "governance.view_ledger", None, {200}),
+    "GET /api/v1/governance/deadlines/missing": ("api", "governance.manage", None, {200}),
+    "GET /api/v1/governance/notices": ("api", "governance.view_ledger", None, {200}),
+    "POST /api/v1/governance/notices": ("api", "governance.manage", None, {200, 201}),
+    "GET /api/v1/governance/notices/{notice_id}": ("api", "governance.view_ledger", "notice", {200}),
+    "GET /api/v1/governance/notices/{notice_id}/export": ("api", "governance.export", "notice", {200}),
+    "GET /api/v1/governance/assessment": ("api", "governance.view_ledger", None, {200}),
+    "PUT /api/v1/governance/assessment/rules": ("api-body", None, None, {400}),
+    "GET /api/v1/governance/assessment/export": ("api", "governance.export", None, {200}),
 }
 
 
@@ -102,7 +130,8 @@ def _rule(label: str, spec: tuple) -> Rule:
     method = label.split(" ")[0] if " " in label else "GET"
     if label.startswith("governance:") and label.split(":")[1] in (
             "report-create", "extension-create", "report-review", "extension-decide", "issue-action", "task-edit",
-            "task-weights", "task-add-child", "issue-create"):
+            "task-weights", "task-add-child", "issue-create", "task-lead", "task-expand", "task-sign",
+            "task-deadline", "notice-issue", "assessment-rules"):
         method = "POST"
     kind, action, obj, ok = spec
     return Rule("public" if kind == "public" else ("object" if obj else "list"), action=action, object=obj,
@@ -179,6 +208,9 @@ def objects(world) -> dict:
                                           items=[{"name": f"item {target}"}], published=target == "A")
         issue = services.raise_issue(actor=zone if target == "A" else commerce, title=f"issue {target}",
                                      zone_id=zone_ref)
+        # one notice a month: A's this month, B's in an earlier month
+        notice, _ = services.issue_notice(actor=commerce, today=timezone.localdate() - timedelta(
+            days=0 if target == "A" else 40))
         out[target] = {"task": task, "report": report, "extension": ext, "evidence": report.evidence.get(),
-                       "unit": unit, "annual_list": lst, "issue": issue}
+                       "unit": unit, "annual_list": lst, "issue": issue, "notice": notice}
     return out

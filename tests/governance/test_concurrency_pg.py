@@ -72,5 +72,23 @@ def test_concurrent_reminder_runs_create_each_reminder_once(ledger_triggers):
         services.update_task(actor=commerce, task_id=t.pk, data={"due_date": "2025-10-09"})
     errors = _run(lambda i: services.run_reminders(actor=commerce, today=date(2025, 9, 30)), 4)
     assert errors == []
-    assert Reminder.objects.filter(kind="near_due").count() == 2
-    assert Reminder.objects.count() == len(set(Reminder.objects.values_list("task_id", "kind", "period")))
+    assert Reminder.objects.filter(kind="near_due").count() == 3  # measure: lead + co-unit; other task: lead
+    assert Reminder.objects.count() == len(set(Reminder.objects.values_list("task_id", "kind", "period", "unit_id")))
+
+
+def test_concurrent_expansions_and_signatures_create_each_row_once(ledger_triggers):
+    if connection.vendor != "postgresql":
+        pytest.skip("exercised on PostgreSQL")
+    from bondzone.governance.models import Acknowledgement, Unit
+
+    world = build_world()
+    gov = build_gov(world)
+    commerce = world.actor("commerce")
+    coll = Unit.objects.create(name="各综合保税区管理机构", kind="zone_admin")
+    Unit.objects.filter(pk=gov.zone_unit.pk).update(parent=coll)
+    Unit.objects.create(name="B综保区管理机构", kind="zone_admin", zone=world.zone_b, parent=coll)
+    task = services.create_task(actor=commerce, data={"title": "深化体制机制改革", "lead_unit_id": coll.pk})
+    errors = _run(lambda i: services.expand_collectives(actor=commerce, task_id=task.pk), 4)
+    assert errors == [] and Task.objects.filter(parent=task).count() == 2
+    errors = _run(lambda i: services.sign_task(actor=world.actor("zone_a"), task_id=gov.measure.pk), 4)
+    assert errors == [] and Acknowledgement.objects.filter(task=gov.measure).count() == 1

@@ -115,7 +115,10 @@ def test_demo_loads_the_ledger(db):
     rng = random.Random(1)
     core_demo.load(rng)
     demo.load_demo(rng)
-    assert Task.objects.filter(policy__isnull=False).count() == 24  # 2 sections, 5 groups, 17 measures
+    # 2 sections, 5 groups, 17 measures from the text; 三(二) and 三(三) expanded per district / zone
+    assert Task.objects.filter(policy__isnull=False, expanded_from__isnull=True).count() == 24
+    assert Task.objects.filter(parent__code="三(二)", expanded_from__isnull=False).count() == 3
+    assert Task.objects.filter(parent__code="三(三)", expanded_from__isnull=False).count() == 7
     assert Task.objects.get(code="二(一)2").progress_mode == "weighted"
     assert ProgressReport.objects.filter(status="accepted").exists()
     assert ProgressReport.objects.filter(status="returned").exists()

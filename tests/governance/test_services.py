@@ -302,7 +302,10 @@ def test_reminders_are_idempotent(gov):
     commerce = gov.actor("commerce")
     services.update_task(actor=commerce, task_id=gov.measure.pk, data={"due_date": "2025-10-09"})
     first = services.run_reminders(actor=commerce, today=date(2025, 9, 30))
-    assert first["created"] >= 1 and Reminder.objects.filter(task=gov.measure, kind="near_due").count() == 1
+    assert first["created"] >= 1
+    # the lead unit and the co-unit are each reminded once
+    assert set(Reminder.objects.filter(task=gov.measure, kind="near_due").values_list("unit_id", flat=True)) == {
+        gov.zone_unit.pk, gov.customs_unit.pk}
     again = services.run_reminders(actor=commerce, today=date(2025, 9, 30))
     assert again["created"] == 0 and again["owed"] == first["owed"]
     n = Reminder.objects.count()
@@ -310,9 +313,11 @@ def test_reminders_are_idempotent(gov):
     call_command("run_reminders", "--date", "2025-09-30", stdout=out)
     assert '"created": 0' in out.getvalue() and Reminder.objects.count() == n
     later = services.run_reminders(actor=commerce, today=date(2025, 10, 20))
-    assert later["by_kind"].get("overdue") == 1 and later["by_kind"].get("escalated") == 1
+    # overdue: lead and co-unit; the escalation goes up the lead unit only
+    assert later["by_kind"].get("overdue") == 2 and later["by_kind"].get("escalated") == 1
     with pytest.raises(IntegrityError), transaction.atomic():
-        Reminder.objects.create(task=gov.measure, kind="overdue", period="2025-10-09", run_date=date(2025, 10, 21))
+        Reminder.objects.create(task=gov.measure, kind="overdue", period="2025-10-09", unit=gov.zone_unit,
+                                run_date=date(2025, 10, 21))
     with pytest.raises(Forbidden):
         services.run_reminders(actor=gov.actor("zone_a"), today=date(2025, 9, 30))
 

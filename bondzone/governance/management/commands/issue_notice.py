@@ -1,0 +1,33 @@
+import json
+from datetime import date
+
+from django.core.management.base import CommandError
+
+from bondzone.core.commands import ServiceCommand
+from bondzone.governance import exports, services
+
+
+class Command(ServiceCommand):
+    help = "Issue the month's notice (情况通报) of overdue tasks and returned reports; again returns the first."
+
+    def add_arguments(self, parser):
+        super().add_arguments(parser)
+        parser.add_argument("--date", default=None, help="YYYY-MM-DD (default: today)")
+        parser.add_argument("--export", default=None, metavar="FILE", help="also write the notice as .csv/.xlsx")
+
+    def run(self, actor, **o):
+        try:
+            today = date.fromisoformat(o["date"]) if o["date"] else None
+        except ValueError:
+            raise CommandError(f"--date {o['date']!r} is not YYYY-MM-DD.") from None
+        notice, created = services.issue_notice(actor=actor, today=today)
+        counts = {k: notice.items.filter(kind=k).count() for k in ("overdue", "returned")}
+        self.stdout.write(json.dumps({"notice_id": notice.pk, "period": notice.period, "created": created, **counts},
+                                     ensure_ascii=False))
+        if o["export"]:
+            fmt = exports.guess_format(o["export"])
+            try:
+                with open(o["export"], "wb") as fh:
+                    fh.write(exports.export_notice(actor, notice.pk, fmt=fmt))
+            except OSError as exc:
+                raise CommandError(f"Cannot write {o['export']}: {exc.strerror}.") from None
