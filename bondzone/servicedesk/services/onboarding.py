@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from bondzone.sharing import services as sharing_services
 from bondzone.core import audit
 from bondzone.core import services as core_services
 from bondzone.core.actor import Actor
@@ -129,6 +130,7 @@ def review(*, actor: Actor, registration_id: int, approve: bool, reason: str = "
             user.save(update_fields=["password"])
             EnterpriseMember.objects.create(user=user, enterprise=enterprise, roles=[EnterpriseRole.MANAGER.value])
             reg.enterprise = enterprise
+            sharing_services.enterprise_registered(actor, enterprise)  # outbox event, in this transaction
         reg.status = RegistrationStatus.APPROVED if approve else RegistrationStatus.REJECTED
         reg.reviewed_at, reg.reviewed_by_id, reg.reason = timezone.now(), actor.user_id, text
         reg.save()

@@ -11,6 +11,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
+from bondzone.sharing import services as sharing_services
 from bondzone.core import audit
 from bondzone.core.actor import Actor
 from bondzone.core.domain.errors import DomainError, Forbidden, Problem, problem
@@ -398,6 +399,7 @@ def escalate(*, actor: Actor, request_id: int, reason: str) -> ServiceRequest:
         if locked.escalated_issue_id:
             problems.append(problem("", "already_escalated", issue=locked.escalated_issue_id))
         locked.escalated_issue_id = issue.pk
+        sharing_services.request_escalated(actor, locked, issue_id=issue.pk)  # outbox event, same transaction
         return locked.lead_unit, None, text, False
 
     return _step(actor, request_id, Step.ESCALATE, "servicedesk.dispatch", change)

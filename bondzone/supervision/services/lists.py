@@ -11,6 +11,7 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from bondzone.sharing import services as sharing_services
 from bondzone.core import audit, idempotency
 from bondzone.core.actor import Actor
 from bondzone.core.domain.errors import DomainError, problem
@@ -207,6 +208,7 @@ def _approve_one(actor: Actor, vlist: VerificationList, book: BookInfo, last: da
     vlist.posting_state = (PostingState.RESERVED if reserve else PostingState.POSTED).value
     _save_decision(vlist)
     audit.record(actor, "list.approve", vlist, before=before, after=list_snapshot(vlist))
+    sharing_services.list_approved(actor, vlist)  # the outbox event, in this transaction
     ledger.post_list(list_id=vlist.pk, book_id=vlist.book_id, enterprise_id=vlist.enterprise_id,
                      zone_id=vlist.zone_id, sign=Direction(vlist.direction).sign, effective_date=when,
                      reserve=reserve, changes_status=vlist.changes_status)

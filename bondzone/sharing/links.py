@@ -1,0 +1,41 @@
+"""Where an audit event's object can be opened: object type -> (URL name, its id parameter). An object
+type without a page here is shown without a link (the reader may still filter the trail by it)."""
+
+from __future__ import annotations
+
+from django.urls import NoReverseMatch, reverse
+
+OBJECT_PAGES: dict[str, tuple[str, str]] = {
+    "supervision.verificationlist": ("supervision:list", "list_id"),
+    "supervision.accountbook": ("supervision:book", "book_id"),
+    "supervision.stockaccount": ("supervision:account", "account_id"),
+    "cbec.cbecorder": ("cbec:order", "order_id"),
+    "duties.guarantee": ("duties:guarantee", "guarantee_id"),
+    "gate.slip": ("gate:slip", "slip_id"),
+    "governance.task": ("governance:task", "task_id"),
+    "governance.issue": ("governance:issue", "issue_id"),
+    "governance.annuallist": ("governance:list", "annual_list_id"),
+    "governance.unit": ("governance:unit", "unit_id"),
+    "processing.stocktake": ("processing:stocktake", "stocktake_id"),
+    "processing.writeoff": ("processing:writeoff", "writeoff_id"),
+    "servicedesk.servicerequest": ("servicedesk:request", "request_id"),
+    "servicedesk.registration": ("servicedesk:registration", "registration_id"),
+    "servicedesk.article": ("servicedesk:article", "article_id"),
+    "evaluation.framework": ("evaluation:framework", "framework_id"),
+    "evaluation.evaluationrun": ("evaluation:run", "run_id"),
+    "core.enterprise": ("sharing:agency", "dataset"),  # the registry record, in the reader's agency view
+}
+
+
+def object_url(object_type: str, object_id: str) -> str:
+    """The page of the event's object, or "" (no page, or an id that is not one)."""
+    target = OBJECT_PAGES.get(object_type)
+    if target is None or not str(object_id).isdigit():
+        return ""
+    name, param = target
+    try:
+        if param == "dataset":
+            return reverse(name, kwargs={"dataset": "enterprises"}) + f"?id={object_id}"
+        return reverse(name, kwargs={param: int(object_id)})
+    except NoReverseMatch:
+        return ""
