@@ -39,3 +39,26 @@ def object_url(object_type: str, object_id: str) -> str:
         return reverse(name, kwargs={param: int(object_id)})
     except NoReverseMatch:
         return ""
+
+
+def object_urls(actor, events) -> dict[int, str]:
+    """The links of a page of audit events, only to objects the reader may open: one scoped query per
+    object type on the page (core.scoping.restrict), so a link never leads to a 404."""
+    from django.apps import apps
+
+    from bondzone.core.scoping import restrict
+
+    wanted: dict[str, set[int]] = {}
+    for e in events:
+        if e.object_type in OBJECT_PAGES and str(e.object_id).isdigit():
+            wanted.setdefault(e.object_type, set()).add(int(e.object_id))
+    visible: set[tuple[str, int]] = set()
+    for object_type, ids in wanted.items():
+        try:
+            model = apps.get_model(object_type)
+            found = restrict(model, actor).filter(pk__in=ids).values_list("pk", flat=True)
+            visible.update((object_type, pk) for pk in found)
+        except LookupError:  # no such model, or a model without a scoping rule: no link
+            continue
+    return {e.pk: object_url(e.object_type, e.object_id) for e in events
+            if str(e.object_id).isdigit() and (e.object_type, int(e.object_id)) in visible}

@@ -19,7 +19,7 @@ from bondzone.core.web import actor, errors_of, flash_refusal, page, page_of
 from . import exports, selectors, services
 from .domain.events import KINDS, kinds_for
 from .domain.fields import DATASETS
-from .links import object_url
+from .links import object_urls
 from .models import AGENCY_CHOICES, DeliveryStatus
 
 EXPORT_FORMATS = ("csv", "xlsx")
@@ -36,8 +36,9 @@ def audit(request):
         return render(request, "sharing/audit.html", {"errors": errors_of(exc), "f": request.GET,
                                                       "roles": selectors.audit_roles(a)}, status=400)
     page_obj, prefix = page_of(request, selectors.audit_events(a, f))
-    rows = [{"e": e, "url": object_url(e.object_type, e.object_id), "changes": selectors.changes(e)}
-            for e in page_obj.object_list]
+    events = list(page_obj.object_list)
+    urls = object_urls(a, events)
+    rows = [{"e": e, "url": urls.get(e.pk, ""), "changes": selectors.changes(e)} for e in events]
     params = request.GET.copy()
     params.pop("page", None)
     return render(request, "sharing/audit.html", {
