@@ -8,6 +8,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from ..servicedesk.conftest import desk  # noqa: F401 - the service-desk fixture, for the escalation events
+
 
 class Receiver:
     def __init__(self):

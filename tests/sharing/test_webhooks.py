@@ -19,7 +19,6 @@ from bondzone.sharing.domain import webhooks
 from bondzone.sharing.models import Delivery, DeliveryAttempt, OutboxEvent, Subscription
 
 from ..conftest import PASSWORD, post_list
-from ..servicedesk.conftest import desk  # noqa: F401 - the fixture
 
 
 def _counts():
