@@ -18,6 +18,10 @@ AUDIT_ACTIONS = {
     "sharing.subscription.rotate_secret": _("webhook secret replaced"),
     "sharing.deliveries.run": _("webhook deliveries run"),
     "sharing.delivery.retry": _("webhook delivery retried"),
+    "sharing.export.create": _("scheduled export set up"),
+    "sharing.export.pause": _("scheduled export paused"),
+    "sharing.export.active": _("scheduled export resumed"),
+    "sharing.export.run": _("scheduled export run"),
 }
 
 

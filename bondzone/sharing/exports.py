@@ -37,3 +37,12 @@ def audit_export(actor: Actor, f: AuditFilters, fmt: str) -> bytes:
         audit.read(actor, object_type="core.auditevent", object_id="", after={"format": fmt, "rows": len(rows),
                                                                              "filters": filters})
     return body
+
+
+def agency_table(actor: Actor, dataset: str, fmt: str) -> tuple[bytes, int]:
+    """A shared dataset as a file, with only the fields the actor's role may see (selectors.agency_view)."""
+    from .selectors import agency_rows, agency_view
+
+    fields, qs = agency_view(actor, dataset)
+    rows = agency_rows(dataset, fields, qs[:MAX_ROWS])
+    return tabular.write_rows(list(fields), [[r[f] for f in fields] for r in rows], fmt), len(rows)

@@ -93,3 +93,44 @@ class DeliveryAttempt(models.Model):
 
     class Meta:
         ordering = ["delivery", "number"]
+
+
+EXPORT_FORMATS = [("csv", "CSV"), ("xlsx", "XLSX"), ("json", "JSON")]
+EXPORT_EVERY = [("daily", _("daily")), ("weekly", _("weekly")), ("monthly", _("monthly"))]
+
+
+class ScheduledExport(models.Model):
+    """An agency's standing export of a shared dataset (its fields, its scope: those of the user who set it
+    up, as they are at each run)."""
+
+    role = models.CharField(_("agency"), max_length=20, choices=AGENCY_CHOICES)
+    zone = models.ForeignKey(Zone, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(_("name"), max_length=100)
+    dataset = models.CharField(_("dataset"), max_length=20)
+    format = models.CharField(_("format"), max_length=4, choices=EXPORT_FORMATS)
+    every = models.CharField(_("every"), max_length=8, choices=EXPORT_EVERY)
+    next_run_at = models.DateTimeField(_("next run"), db_index=True)
+    active = models.BooleanField(_("active"), default=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["role", "name", "id"]
+        verbose_name = _("scheduled export")
+
+    def __str__(self):
+        return self.name
+
+
+class ExportRun(models.Model):
+    """One run of a scheduled export: the file as produced (kept in the database; a run is at most
+    MAX_ROWS rows) or the reason it failed."""
+
+    schedule = models.ForeignKey(ScheduledExport, on_delete=models.CASCADE, related_name="runs")
+    at = models.DateTimeField(_("time"))
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    content = models.BinaryField(default=b"")
+    error = models.CharField(_("error"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]

@@ -6,7 +6,7 @@ from django.db.models import Q
 from bondzone.core.domain.roles import Role
 from bondzone.core.scoping import scope_rule
 
-from .models import Delivery, DeliveryAttempt, OutboxEvent, Subscription
+from .models import Delivery, DeliveryAttempt, ExportRun, OutboxEvent, ScheduledExport, Subscription
 
 
 def _agency(prefix: str):
@@ -30,3 +30,7 @@ scope_rule(DeliveryAttempt)(_agency("delivery__subscription__"))
 def outbox_events(qs, actor, action):
     """The raw outbox: administrators only (agencies read events through their deliveries)."""
     return qs.none()
+
+
+scope_rule(ScheduledExport)(_agency(""))
+scope_rule(ExportRun)(_agency("schedule__"))

@@ -19,7 +19,7 @@ from bondzone.supervision import selectors as supervision_selectors
 
 from .domain.diff import Change, diff
 from .domain.fields import DATASETS, allowed_fields, datasets_for
-from .models import Delivery, DeliveryAttempt, Subscription
+from .models import Delivery, DeliveryAttempt, ExportRun, ScheduledExport, Subscription
 from .rows import row_of
 
 AUDIT_FILTERS = ("user", "role", "date_from", "date_to", "object_type", "object_id", "action", "request_id")
@@ -136,3 +136,20 @@ def delivery(actor: Actor, delivery_id) -> Delivery:
 def delivery_log(actor: Actor, delivery_id) -> QuerySet[DeliveryAttempt]:
     d = delivery(actor, delivery_id)
     return restrict(DeliveryAttempt, actor).filter(delivery=d)
+
+
+# ---------------------------------------------------------------- scheduled exports
+
+def scheduled_exports(actor: Actor) -> QuerySet[ScheduledExport]:
+    actor.require("sharing.subscribe")
+    return restrict(ScheduledExport, actor)
+
+
+def export_runs(actor: Actor) -> QuerySet[ExportRun]:
+    actor.require("sharing.subscribe")
+    return restrict(ExportRun, actor).select_related("schedule").defer("content")
+
+
+def export_run(actor: Actor, run_id) -> ExportRun:
+    actor.require("sharing.subscribe")
+    return get_scoped(ExportRun.objects.select_related("schedule"), actor, run_id)

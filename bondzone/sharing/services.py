@@ -6,7 +6,8 @@ from __future__ import annotations
 import json
 import secrets
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
+from datetime import time as dtime
 from typing import Any
 
 from django.conf import settings
@@ -14,15 +15,17 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from bondzone.core import audit
-from bondzone.core.actor import Actor
+from bondzone.core.actor import SYSTEM, Actor
 from bondzone.core.domain.errors import DomainError, Problem, problem
-from bondzone.core.domain.inputs import as_id
+from bondzone.core.domain.inputs import as_id, collect_date
 from bondzone.core.scoping import get_scoped
 
 from . import transport
-from .domain import events, webhooks
-from .domain.fields import allowed_fields, project
-from .models import Delivery, DeliveryAttempt, DeliveryStatus, OutboxEvent, Subscription
+from .domain import events, schedule, webhooks
+from .domain.fields import allowed_fields, datasets_for, project
+from .models import (
+    Delivery, DeliveryAttempt, DeliveryStatus, ExportRun, OutboxEvent, ScheduledExport, Subscription,
+)
 from .rows import row_of
 
 LEASE = timedelta(minutes=2)  # a claimed delivery is left alone this long by other runners
@@ -279,3 +282,93 @@ def redeliver(*, actor: Actor, delivery_id: Any) -> Delivery:
     return d
 
 
+
+
+# ---------------------------------------------------------------- scheduled exports
+
+def export_snapshot(s: ScheduledExport) -> dict:
+    return {"role": s.role, "zone": s.zone_id, "name": s.name, "dataset": s.dataset, "format": s.format,
+            "every": s.every, "active": s.active, "next_run_at": s.next_run_at.isoformat()}
+
+
+def create_export(*, actor: Actor, name: Any, dataset: Any, format: Any, every: Any, first_run: Any = None
+                  ) -> ScheduledExport:
+    """An agency's standing export of a dataset it may open, in CSV / XLSX / JSON, daily, weekly or monthly;
+    the first run is `first_run` (a date, at 06:00 local time) or now."""
+    actor.require("sharing.subscribe")
+    problems: list[Problem] = []
+    text = str(name or "").strip()[:100]
+    if not text:
+        problems.append(problem("name", "required"))
+    dataset, fmt, every = str(dataset or ""), str(format or ""), str(every or "")
+    if dataset not in datasets_for(actor.role):
+        problems.append(problem("dataset", "bad_choice", value=dataset, choices=", ".join(datasets_for(actor.role))))
+    if fmt not in ("csv", "xlsx", "json"):
+        problems.append(problem("format", "bad_choice", value=fmt, choices="csv, xlsx, json"))
+    if every not in schedule.EVERY:
+        problems.append(problem("every", "bad_choice", value=every, choices=", ".join(schedule.EVERY)))
+    start = timezone.now()
+    if first_run not in (None, ""):
+        day = collect_date(first_run, "first_run", problems)
+        if day is not None:
+            start = timezone.make_aware(datetime.combine(day, dtime(6, 0)))
+    if problems:
+        raise DomainError(problems)
+    role = str(actor.role)
+    with transaction.atomic(durable=True):
+        s = ScheduledExport.objects.create(role=role, zone_id=actor.zone_id, name=text, dataset=dataset, format=fmt,
+                                           every=every, next_run_at=start, created_by_id=actor.user_id)
+        audit.record(actor, "sharing.export.create", s, after=export_snapshot(s), zone_id=s.zone_id)
+    return s
+
+
+def set_export_active(*, actor: Actor, export_id: Any, active: bool) -> ScheduledExport:
+    actor.require("sharing.subscribe")
+    with transaction.atomic(durable=True):
+        s = get_scoped(ScheduledExport.objects.select_for_update(), actor, export_id, action="change")
+        before = export_snapshot(s)
+        s.active = bool(active)
+        s.save(update_fields=["active"])
+        audit.record(actor, "sharing.export.active" if active else "sharing.export.pause", s, before=before,
+                     after=export_snapshot(s), zone_id=s.zone_id)
+    return s
+
+
+def run_due_exports(*, now=None, limit: int = 50) -> dict:
+    """Run every scheduled export that is due, once each (claimed with a conditional UPDATE that moves
+    its next run on), as the user who set it up — with that user's current role and scope. A run that
+    cannot be made (the user is gone, or may no longer open the dataset) is kept with its reason."""
+    from bondzone.core.actor import actor_of
+
+    from .exports import agency_table
+
+    now = now or timezone.now()
+    counts = {"done": 0, "failed": 0}
+    due = ScheduledExport.objects.filter(active=True, next_run_at__lte=now).order_by("next_run_at", "pk")
+    for s in list(due.select_related("created_by")[:limit]):
+        nxt = schedule.catch_up(s.next_run_at, now, s.every)
+        if ScheduledExport.objects.filter(pk=s.pk, next_run_at=s.next_run_at).update(next_run_at=nxt) != 1:
+            continue
+        user = s.created_by
+        content, rows, error = b"", 0, ""
+        if user is None or not user.is_active:
+            error = "the user who set up this export is no longer active"
+        else:
+            owner = actor_of(user)
+            try:
+                content, rows = agency_table(owner, s.dataset, s.format)
+            except DomainError as exc:
+                error = "; ".join(p.code for p in exc.problems)[:500]
+        with transaction.atomic(durable=True):
+            run = ExportRun.objects.create(schedule=s, at=now, rows=rows, content=content, error=error)
+            audit.record(SYSTEM, "sharing.export.run", run, object_type="sharing.scheduledexport", object_id=s.pk,
+                         after={"rows": rows, "error": error, "format": s.format, "dataset": s.dataset},
+                         zone_id=s.zone_id)
+        counts["failed" if error else "done"] += 1
+    return counts
+
+
+def run_exports(*, actor: Actor, now=None) -> dict:
+    """`bondzone run-exports` and the periodic task: run what is due."""
+    actor.require("sharing.deliver")
+    return run_due_exports(now=now)

@@ -22,3 +22,14 @@ def deliver_due() -> dict:
 
 
 every("sharing.deliver-due", "sharing.deliver_due", 60.0)
+
+
+@app.task(name="sharing.run_exports")
+def run_exports() -> dict:
+    """Run the scheduled exports that are due."""
+    from . import services
+
+    return services.run_due_exports()
+
+
+every("sharing.run-exports", "sharing.run_exports", 300.0)

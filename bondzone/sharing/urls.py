@@ -14,4 +14,8 @@ urlpatterns = [
     path("notifications/", views.notifications, name="notifications"),
     path("deliveries/<int:delivery_id>/", views.delivery, name="delivery"),
     path("deliveries/<int:delivery_id>/retry/", views.delivery_retry, name="delivery-retry"),
+    path("exports/", views.scheduled_exports, name="exports"),
+    path("exports/new/", views.export_create, name="export-create"),
+    path("exports/<int:export_id>/<slug:action>/", views.export_action, name="export-action"),
+    path("exports/runs/<int:run_id>/download/", views.export_download, name="export-download"),
 ]

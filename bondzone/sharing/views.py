@@ -20,7 +20,8 @@ from . import exports, selectors, services
 from .domain.events import KINDS, kinds_for
 from .domain.fields import DATASETS
 from .links import object_urls
-from .models import AGENCY_CHOICES, DeliveryStatus
+from .models import AGENCY_CHOICES, EXPORT_EVERY, DeliveryStatus
+from .models import EXPORT_FORMATS as EXPORT_FORMATS_ALL
 
 EXPORT_FORMATS = ("csv", "xlsx")
 
@@ -159,3 +160,47 @@ def delivery_retry(request, delivery_id: int):
     except DomainError as exc:
         flash_refusal(request, exc)
     return redirect("sharing:delivery", delivery_id=delivery_id)
+
+
+@page
+def scheduled_exports(request):
+    a = actor(request)
+    page_obj, prefix = page_of(request, selectors.export_runs(a), per_page=20)
+    return render(request, "sharing/exports.html", {
+        "schedules": selectors.scheduled_exports(a), "page": page_obj, "querystring_prefix": prefix,
+        "datasets": selectors.agency_datasets(a), "formats": EXPORT_FORMATS_ALL, "every": EXPORT_EVERY})
+
+
+@page
+@require_POST
+def export_create(request):
+    a = actor(request)
+    try:
+        s = services.create_export(actor=a, name=request.POST.get("name"), dataset=request.POST.get("dataset"),
+                                   format=request.POST.get("format"), every=request.POST.get("every"),
+                                   first_run=request.POST.get("first_run"))
+        messages.success(request, _("Scheduled export “%(name)s” set up.") % {"name": s.name})
+    except DomainError as exc:
+        flash_refusal(request, exc, form="export", fields=("name", "dataset", "format", "every", "first_run"))
+    return redirect("sharing:exports")
+
+
+@page
+@require_POST
+def export_action(request, export_id: int, action: str):
+    if action not in ("pause", "resume"):
+        raise Http404
+    try:
+        services.set_export_active(actor=actor(request), export_id=export_id, active=action == "resume")
+    except DomainError as exc:
+        flash_refusal(request, exc)
+    return redirect("sharing:exports")
+
+
+@page
+def export_download(request, run_id: int):
+    run = selectors.export_run(actor(request), run_id)
+    if run.error:
+        raise Http404
+    stamp = run.at.strftime("%Y%m%d-%H%M")
+    return tabular.download(bytes(run.content), run.schedule.format, f"{run.schedule.dataset}-{stamp}")

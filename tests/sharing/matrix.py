@@ -22,6 +22,10 @@ SPEC: dict[str, tuple] = {
     "sharing:notifications": ("page", "sharing.subscribe", None, {200}),
     "sharing:delivery": ("page", "sharing.subscribe", "delivery", {200}),
     "sharing:delivery-retry": ("page", "sharing.subscribe", "delivery", {302}),  # not given up: refused, flashed
+    "sharing:exports": ("page", "sharing.subscribe", None, {200}),
+    "sharing:export-create": ("page", "sharing.subscribe", None, {302}),  # empty form: refused, flashed
+    "sharing:export-action": ("page", None, None, {404}),  # action=approve is not one
+    "sharing:export-download": ("page", "sharing.subscribe", "delivery", {200}),  # same agencies as the delivery
     "GET /api/v1/audit-events/export": ("api", "sharing.export_audit", None, {200}),
     "GET /api/v1/sharing/agency/{dataset}": ("api", "sharing.view_agency", None, {200}),
     "GET /api/v1/sharing/subscriptions": ("api", "sharing.subscribe", None, {200}),
@@ -29,7 +33,8 @@ SPEC: dict[str, tuple] = {
     "GET /api/v1/sharing/notifications": ("api", "sharing.subscribe", None, {200}),
     "GET /api/v1/sharing/deliveries/{delivery_id}/log": ("api", "sharing.subscribe", "delivery", {200}),
 }
-POSTS = {"sharing:subscription-create", "sharing:subscription-action", "sharing:delivery-retry"}
+POSTS = {"sharing:subscription-create", "sharing:subscription-action", "sharing:delivery-retry",
+         "sharing:export-create", "sharing:export-action"}
 NO_WRITES = POSTS
 
 
@@ -53,7 +58,7 @@ def objects(world) -> dict:
     from django.db import transaction
 
     from bondzone.sharing import services
-    from bondzone.sharing.models import Delivery
+    from bondzone.sharing.models import Delivery, ExportRun
 
     customs = services.create_subscription(actor=world.actor("customs_a"), name="matrix customs",
                                            kinds=["enterprise.registered"])
@@ -62,13 +67,20 @@ def objects(world) -> dict:
         a = services.enterprise_registered(world.actor("admin"), world.ent_a)
         b = services.enterprise_registered(world.actor("admin"), world.ent_b)
     services.fan_out()
-    return {"A": {"delivery": Delivery.objects.get(event=a, subscription=customs), "dataset": "enterprises",
-                  "subscription": customs},
-            "B": {"delivery": Delivery.objects.get(event=b, subscription=tax), "dataset": "enterprises",
-                  "subscription": tax}}
+    # scheduled exports of the same two agencies, each run once
+    exports = {t: services.create_export(actor=world.actor(u), name=f"matrix {u}", dataset="enterprises",
+                                         format="csv", every="daily") for t, u in (("A", "customs_a"), ("B", "tax"))}
+    services.run_due_exports()
+    runs = {t: ExportRun.objects.get(schedule=s) for t, s in exports.items()}
+    return {t: {"delivery": Delivery.objects.get(event=e, subscription=s), "dataset": "enterprises",
+                "subscription": s, "export": exports[t], "run": runs[t]}
+            for t, e, s in (("A", a, customs), ("B", b, tax))}
 
 
 def snapshot():
-    from bondzone.sharing.models import Delivery, DeliveryAttempt, OutboxEvent, Subscription
+    from bondzone.sharing.models import (
+        Delivery, DeliveryAttempt, ExportRun, OutboxEvent, ScheduledExport, Subscription,
+    )
 
-    return tuple(m.objects.count() for m in (Subscription, OutboxEvent, Delivery, DeliveryAttempt))
+    return tuple(m.objects.count() for m in (Subscription, OutboxEvent, Delivery, DeliveryAttempt, ScheduledExport,
+                                             ExportRun))

@@ -184,6 +184,7 @@ def test_periodic_schedule_registry():
 
     entry = jobs.schedule()["sharing.deliver-due"]
     assert entry["task"] == "sharing.deliver_due" and entry["task"] in jobs.app.tasks
+    assert jobs.schedule()["sharing.run-exports"]["task"] in jobs.app.tasks
     jobs.every("test.sweep", "sharing.deliver_due", jobs.crontab(minute="*/5"))
     try:
         assert "test.sweep" in jobs.app.conf.beat_schedule and "sharing.deliver-due" in jobs.app.conf.beat_schedule
