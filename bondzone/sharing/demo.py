@@ -1,5 +1,6 @@
 """Demo data: each agency subscribes to the events it may receive (in-app notifications; no webhook, the
-demo machine has no receiver), and the newest approved lists of the demo are announced to them."""
+demo machine has no receiver), the newest approved lists of the demo are announced to them, and tax has a
+monthly export with its first file."""
 
 from __future__ import annotations
 
@@ -32,3 +33,8 @@ def load_demo(rng: random.Random) -> None:
                   .values_list("pk", flat=True)[:12])
     OutboxEvent.objects.filter(Q(pk__in=newest) | Q(kind="enterprise.registered")).update(fanned_out_at=None)
     services.fan_out()
+    # tax's monthly file of approved lists, run once
+    if "tax" in users:
+        services.create_export(actor=users["tax"], name="核注清单月报（演示）", dataset="lists", format="xlsx",
+                               every="monthly")
+        services.run_due_exports()
