@@ -90,8 +90,8 @@ def agency_view(request: HttpRequest, dataset: str, id: int | None = None, limit
     fields, qs = selectors.agency_view(a, dataset, object_id=id)
     limit, offset = max(1, min(limit, 500)), max(0, offset)
     objects = list(qs[offset:offset + limit])
-    if id is not None and len(objects) == 1 and dataset == "enterprises":
-        core_audit.read(a, objects[0])
+    if id is not None and len(objects) == 1:
+        core_audit.read(a, objects[0])  # one record opened: logged if sensitive (core.audit.SENSITIVE_READS)
     return {"dataset": dataset, "fields": list(fields), "count": qs.count(),
             "items": selectors.agency_rows(dataset, fields, objects)}
 

@@ -13,7 +13,7 @@ from bondzone.core import selectors as core_selectors
 from bondzone.core.actor import Actor
 from bondzone.core.domain.errors import DomainError, Forbidden, problem
 from bondzone.core.domain.inputs import collect_date
-from bondzone.core.models import AuditEvent
+from bondzone.core.models import ROLE_LABELS, AuditEvent
 from bondzone.core.scoping import get_scoped, restrict
 from bondzone.supervision import selectors as supervision_selectors
 
@@ -61,8 +61,8 @@ def changes(event: AuditEvent) -> list[Change]:
 
 
 def audit_roles(actor: Actor) -> list[str]:
-    """The roles that appear in the trail the actor may see (for the filter's choices)."""
-    return sorted(set(restrict(AuditEvent, actor).order_by().values_list("role", flat=True).distinct()) - {""})
+    """The roles the filter offers (every role: reading which ones occur would scan the whole trail)."""
+    return list(ROLE_LABELS)
 
 
 # ---------------------------------------------------------------- agency views (field-level)

@@ -16,6 +16,6 @@ urlpatterns = [
     path("deliveries/<int:delivery_id>/retry/", views.delivery_retry, name="delivery-retry"),
     path("exports/", views.scheduled_exports, name="exports"),
     path("exports/new/", views.export_create, name="export-create"),
-    path("exports/<int:export_id>/<slug:action>/", views.export_action, name="export-action"),
-    path("exports/runs/<int:run_id>/download/", views.export_download, name="export-download"),
+    path("exports/<int:scheduled_export_id>/<slug:action>/", views.export_action, name="export-action"),
+    path("exports/runs/<int:export_run_id>/download/", views.export_download, name="export-download"),
 ]

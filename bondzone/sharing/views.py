@@ -83,8 +83,8 @@ def agency(request, dataset: str):
     fields, qs = selectors.agency_view(a, dataset, object_id=request.GET.get("id"))
     page_obj, prefix = page_of(request, qs)
     rows = selectors.agency_rows(dataset, fields, page_obj.object_list)
-    if request.GET.get("id") and len(rows) == 1 and dataset == "enterprises":
-        core_audit.read(a, page_obj.object_list[0])  # one enterprise's record opened: a sensitive read
+    if request.GET.get("id") and len(rows) == 1:
+        core_audit.read(a, page_obj.object_list[0])  # one record opened: logged if sensitive
     return render(request, "sharing/agency.html", {
         "dataset": dataset, "datasets": selectors.agency_datasets(a), "fields": fields, "rows": rows,
         "page": page_obj, "querystring_prefix": prefix, "titles": DATASET_TITLES})
@@ -187,19 +187,19 @@ def export_create(request):
 
 @page
 @require_POST
-def export_action(request, export_id: int, action: str):
+def export_action(request, scheduled_export_id: int, action: str):
     if action not in ("pause", "resume"):
         raise Http404
     try:
-        services.set_export_active(actor=actor(request), export_id=export_id, active=action == "resume")
+        services.set_export_active(actor=actor(request), export_id=scheduled_export_id, active=action == "resume")
     except DomainError as exc:
         flash_refusal(request, exc)
     return redirect("sharing:exports")
 
 
 @page
-def export_download(request, run_id: int):
-    run = selectors.export_run(actor(request), run_id)
+def export_download(request, export_run_id: int):
+    run = selectors.export_run(actor(request), export_run_id)
     if run.error:
         raise Http404
     stamp = run.at.strftime("%Y%m%d-%H%M")

@@ -73,7 +73,7 @@ def objects(world) -> dict:
     services.run_due_exports()
     runs = {t: ExportRun.objects.get(schedule=s) for t, s in exports.items()}
     return {t: {"delivery": Delivery.objects.get(event=e, subscription=s), "dataset": "enterprises",
-                "subscription": s, "export": exports[t], "run": runs[t]}
+                "subscription": s, "scheduled_export": exports[t], "export_run": runs[t]}
             for t, e, s in (("A", a, customs), ("B", b, tax))}
 
 
