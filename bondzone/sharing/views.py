@@ -19,6 +19,7 @@ from bondzone.core.web import actor, errors_of, flash_refusal, page, page_of
 from . import exports, selectors, services
 from .domain.events import KINDS, kinds_for
 from .domain.fields import DATASETS
+from .fieldnames import FIELD_NAMES
 from .links import object_urls
 from .models import AGENCY_CHOICES, EXPORT_EVERY, DeliveryStatus
 from .models import EXPORT_FORMATS as EXPORT_FORMATS_ALL
@@ -72,7 +73,6 @@ def agency_index(request):
     return redirect("sharing:agency", dataset=names[0])
 
 
-DATASET_TITLES = {"enterprises": "Enterprises", "books": "Account books", "lists": "Verification lists"}
 
 
 @page
@@ -86,8 +86,8 @@ def agency(request, dataset: str):
     if request.GET.get("id") and len(rows) == 1:
         core_audit.read(a, page_obj.object_list[0])  # one record opened: logged if sensitive
     return render(request, "sharing/agency.html", {
-        "dataset": dataset, "datasets": selectors.agency_datasets(a), "fields": fields, "rows": rows,
-        "page": page_obj, "querystring_prefix": prefix, "titles": DATASET_TITLES})
+        "dataset": dataset, "datasets": selectors.agency_datasets(a), "rows": rows,
+        "columns": [(f, FIELD_NAMES.get(f, f)) for f in fields], "page": page_obj, "querystring_prefix": prefix})
 
 
 @page
