@@ -8,6 +8,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from ..cbec.test_orders import cbec  # noqa: F401 - the CBEC fixture, for the consumer-data reads
 from ..servicedesk.conftest import desk  # noqa: F401 - the service-desk fixture, for the escalation events
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from bondzone.core.models import AuditEvent
 
+from ..cbec.test_orders import declare
 from ..conftest import PASSWORD, post_list
 
 
@@ -116,3 +117,13 @@ def test_audit_page_renders_with_filters_and_export_links(world, trail):
     page = client("customs").get("/sharing/audit/?role=enterprise").content.decode()
     assert 'data-testid="audit-export-csv"' in page and "ent_a" in page
     assert 'data-testid="audit-export-csv"' not in client("ent_a").get("/sharing/audit/").content.decode()
+
+
+def test_reading_a_cbec_order_consumer_data_is_logged(cbec):
+    world = cbec
+    order = declare(world, "SO-READ-1", "100.00")
+    assert client("customs").get(f"/cbec/orders/{order.pk}/").status_code == 200
+    assert client("customs").get(f"/api/v1/cbec/orders/{order.pk}").status_code == 200
+    assert client("ent_a").get(f"/api/v1/cbec/orders/{order.pk}").status_code == 200  # the seller: not logged
+    reads = AuditEvent.objects.filter(action="read.cbec_order", object_id=str(order.pk))
+    assert list(reads.values_list("actor_name", "enterprise_id")) == [("customs", world.ent_a.pk)] * 2
