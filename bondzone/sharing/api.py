@@ -1,14 +1,14 @@
 from datetime import datetime
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
 from bondzone.core import audit as core_audit
 from bondzone.core import tabular
 from bondzone.core.domain.errors import DomainError, problem
 from bondzone.core.http import actor
-from bondzone.core.types import Pagination
+from bondzone.core.types import Id, Int, Pagination, Text
 
 from . import exports, selectors, services
 from .links import object_url
@@ -48,14 +48,14 @@ class AuditEventOut(Schema):
 
 
 class AuditFilterIn(Schema):
-    action: str = ""
-    object_type: str = ""
-    object_id: str = ""
-    request_id: str = ""
-    user: str = ""
-    role: str = ""
-    date_from: str = ""
-    date_to: str = ""
+    action: Text(64) = ""
+    object_type: Text(64) = ""
+    object_id: Text(64) = ""
+    request_id: Text(64) = ""
+    user: Text(150) = ""
+    role: Text(20) = ""
+    date_from: Text(10) = ""
+    date_to: Text(10) = ""
 
 
 @router.get("/audit-events", response=list[AuditEventOut],
@@ -68,7 +68,7 @@ def list_audit_events(request: HttpRequest, filters: Query[AuditFilterIn]):
 
 
 @router.get("/audit-events/export", summary="The audit trail as CSV or XLSX for inspectors (the export is logged)")
-def export_audit_events(request: HttpRequest, filters: Query[AuditFilterIn], format: str = "csv"):
+def export_audit_events(request: HttpRequest, filters: Query[AuditFilterIn], format: Text(4) = "csv"):
     a = actor(request)
     f = selectors.audit_filters(filters.dict())
     if format not in ("csv", "xlsx"):
@@ -85,10 +85,10 @@ class AgencyViewOut(Schema):
 
 @router.get("/sharing/agency/{dataset}", response=AgencyViewOut,
             summary="A shared dataset (enterprises, books, lists) with only the fields your role may see")
-def agency_view(request: HttpRequest, dataset: str, id: int | None = None, limit: int = 50, offset: int = 0):
+def agency_view(request: HttpRequest, dataset: Text(20), id: Id | None = None, limit: Int(1, 500) = 50,
+                offset: Int(0, 10**9) = 0):
     a = actor(request)
     fields, qs = selectors.agency_view(a, dataset, object_id=id)
-    limit, offset = max(1, min(limit, 500)), max(0, offset)
     objects = list(qs[offset:offset + limit])
     if id is not None and len(objects) == 1:
         core_audit.read(a, objects[0])  # one record opened: logged if sensitive (core.audit.SENSITIVE_READS)
@@ -97,11 +97,11 @@ def agency_view(request: HttpRequest, dataset: str, id: int | None = None, limit
 
 
 class SubscriptionIn(Schema):
-    name: str
-    kinds: list[str]
-    webhook_url: str = ""
-    role: str | None = None
-    zone_id: int | None = None
+    name: Text(100)
+    kinds: list[Text(40)] = Field(max_length=10)
+    webhook_url: Text(500) = ""
+    role: Text(20) | None = None
+    zone_id: Id | None = None
 
 
 class SubscriptionOut(Schema):
@@ -162,10 +162,10 @@ class AttemptOut(Schema):
 @router.get("/sharing/notifications", response=list[NotificationOut],
             summary="Events delivered to your agency, with each webhook's state")
 @paginate(Pagination)
-def list_notifications(request: HttpRequest, status: str = ""):
+def list_notifications(request: HttpRequest, status: Text(10) = ""):
     return selectors.notifications(actor(request), status=status)
 
 
 @router.get("/sharing/deliveries/{delivery_id}/log", response=list[AttemptOut], summary="A webhook's delivery log")
-def delivery_log(request: HttpRequest, delivery_id: int):
+def delivery_log(request: HttpRequest, delivery_id: Id):
     return list(selectors.delivery_log(actor(request), delivery_id))
