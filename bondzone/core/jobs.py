@@ -44,6 +44,8 @@ def configure() -> None:
         timezone=settings.TIME_ZONE,
         enable_utc=True,
         broker_connection_retry_on_startup=True,
+        broker_connection_timeout=2.0,  # a broker that is down must not hold a web request for long
+        task_publish_retry_policy={"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 1},
         worker_hijack_root_logger=False,
     )
 

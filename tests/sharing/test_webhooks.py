@@ -239,3 +239,22 @@ def test_registration_and_escalation_events(desk, settings, tmp_path):
     commerce = Client()
     commerce.login(username="commerce", password=PASSWORD)
     assert [i["event"] for i in commerce.get("/api/v1/sharing/notifications").json()["items"]] == ["request.escalated"]
+
+
+def test_a_broker_that_is_down_fails_nothing_and_the_cron_catches_up(world, receiver, django_capture_on_commit_callbacks):
+    from bondzone.core import jobs
+
+    sub = services.create_subscription(actor=world.actor("customs"), name="海关", kinds=["list.approved"],
+                                       webhook_url=receiver.url)
+    conf = jobs.app.conf
+    saved = (conf.task_always_eager, conf.broker_url)
+    conf.task_always_eager, conf.broker_url = False, "redis://127.0.0.1:1/0"  # nothing listens there
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            vlist = post_list(world, direction="I", lines=[(1, "5")])
+    finally:
+        conf.task_always_eager, conf.broker_url = saved
+        jobs.app.pool.force_close_all()
+    assert vlist.status == "approved" and not Delivery.objects.filter(subscription=sub).exists()
+    call_command("deliver_events")
+    assert Delivery.objects.get(subscription=sub).status == "delivered" and len(receiver.received) == 1
