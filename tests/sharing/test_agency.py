@@ -95,3 +95,16 @@ def test_unknown_dataset_is_a_clear_error(world):
 def test_index_opens_the_first_allowed_dataset(world):
     assert client("market").get("/sharing/agency/")["Location"].endswith("/sharing/agency/enterprises/")
     assert client("customs").get("/sharing/agency/")["Location"].endswith("/sharing/agency/enterprises/")
+
+
+@pytest.mark.parametrize("language, words", [
+    ("zh-hans", ["共享数据", "统一社会信用代码", "企业名录"]),
+    ("en", ["Shared data", "Unified social credit code", "Enterprises"]),
+])
+def test_pages_in_both_languages(world, language, words):
+    c = client("market")
+    c.cookies["django_language"] = language
+    html = c.get("/sharing/agency/enterprises/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert all(w in html for w in words), [w for w in words if w not in html]
+    subs = c.get("/sharing/subscriptions/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert ("订阅" if language == "zh-hans" else "Subscribe") in subs
