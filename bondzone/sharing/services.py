@@ -18,6 +18,7 @@ from bondzone.core import audit
 from bondzone.core.actor import SYSTEM, Actor
 from bondzone.core.domain.errors import DomainError, Problem, problem
 from bondzone.core.domain.inputs import as_id, collect_date
+from bondzone.core.models import Zone
 from bondzone.core.scoping import get_scoped
 
 from . import transport
@@ -142,6 +143,8 @@ def create_subscription(*, actor: Actor, name: Any, kinds: Any, webhook_url: Any
         if role not in events.AGENCY_ROLES:
             problems.append(problem("role", "required") if not role else problem("role", "bad_choice", value=role, choices=", ".join(events.AGENCY_ROLES)))
         zone = as_id(zone_id) if zone_id not in (None, "") else None
+        if zone_id not in (None, "") and (zone is None or not Zone.objects.filter(pk=zone).exists()):
+            problems.append(problem("zone_id", "not_found", model=Zone._meta.verbose_name, id=str(zone_id)[:20]))
     else:
         role, zone = str(actor.role), actor.zone_id
     text = str(name or "").strip()[:100]

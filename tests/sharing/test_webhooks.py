@@ -149,8 +149,15 @@ def test_subscription_rules(world):
         "name": "required", "kinds": "required"}
     assert _refused(services.create_subscription, actor=world.actor("admin"), name="x", kinds=["list.approved"],
                     role="enterprise") == {"role": "bad_choice"}
+    assert _refused(services.create_subscription, actor=world.actor("admin"), name="x", kinds=["list.approved"],
+                    role="tax", zone_id="999999") == {"zone_id": "not_found"}
     with pytest.raises(Forbidden):
         services.create_subscription(actor=world.actor("ent_a"), name="x", kinds=["list.approved"])
+    admin = Client()
+    admin.login(username="admin", password=PASSWORD)
+    r = admin.post("/sharing/subscriptions/new/", {"name": "x", "kinds": "list.approved", "role": "tax",
+                                                   "zone_id": "99999999999999999999"})
+    assert r.status_code == 302
     assert _counts() == before
     # a zone-bound agency subscribes for its zone only: events of another zone do not reach it
     sub = services.create_subscription(actor=world.actor("customs_a"), name="天竺海关", kinds=["list.approved"])

@@ -13,7 +13,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from bondzone.sharing import services as sharing_services
 from bondzone.core import audit
 from bondzone.core import services as core_services
 from bondzone.core.actor import Actor
@@ -23,6 +22,7 @@ from bondzone.core.domain.roles import Role
 from bondzone.core.files import sha256_of
 from bondzone.core.models import Enterprise, Zone
 from bondzone.core.scoping import get_scoped
+from bondzone.sharing import services as sharing_services
 
 from ..models import EnterpriseMember, EnterpriseRole, Registration, RegistrationDocument, RegistrationStatus
 from .inputs import text as _text

@@ -11,7 +11,6 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from bondzone.sharing import services as sharing_services
 from bondzone.core import audit
 from bondzone.core.actor import Actor
 from bondzone.core.domain.errors import DomainError, Forbidden, Problem, problem
@@ -21,6 +20,7 @@ from bondzone.core.models import Enterprise
 from bondzone.core.scoping import get_scoped
 from bondzone.governance import selectors as governance_selectors
 from bondzone.governance import services as governance_services
+from bondzone.sharing import services as sharing_services
 
 from .. import clock
 from ..domain import attributes as attribute_rules

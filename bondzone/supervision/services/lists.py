@@ -11,12 +11,12 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from bondzone.sharing import services as sharing_services
 from bondzone.core import audit, idempotency
 from bondzone.core.actor import Actor
 from bondzone.core.domain.errors import DomainError, problem
 from bondzone.core.domain.quantity import from_units
 from bondzone.core.scoping import get_scoped, restrict
+from bondzone.sharing import services as sharing_services
 
 from .. import ledger, selectors
 from ..domain.codes import Direction, ListStatus, PostingState
