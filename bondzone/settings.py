@@ -189,3 +189,12 @@ LOGGING = {
 
 PAGE_SIZE = 50
 APP_NAME = _("BondZone")
+
+# Background jobs (bondzone/core/jobs.py): a Celery broker, e.g. redis://127.0.0.1:6379/0; empty = run
+# tasks in the calling process (no worker needed).
+BONDZONE_BROKER_URL = os.environ.get("BONDZONE_BROKER_URL", "")
+# Webhook targets on loopback or private networks (and plain http) are refused unless this is on (tests,
+# a development machine); it follows DEBUG unless set.
+BONDZONE_WEBHOOK_ALLOW_PRIVATE = _env_bool("BONDZONE_WEBHOOK_ALLOW_PRIVATE", "1" if DEBUG else "0")
+BONDZONE_WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("BONDZONE_WEBHOOK_MAX_ATTEMPTS", "6"))
+BONDZONE_WEBHOOK_TIMEOUT = float(os.environ.get("BONDZONE_WEBHOOK_TIMEOUT", "5"))

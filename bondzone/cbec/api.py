@@ -6,6 +6,7 @@ from django.http import HttpRequest
 from ninja import Body, Router, Status
 from ninja.pagination import paginate
 
+from bondzone.core import audit
 from bondzone.core.types import Pagination
 
 from bondzone.core.http import actor
@@ -38,7 +39,10 @@ def declare(request: HttpRequest, payload: dict[str, Any] = Body(...)):
 
 @router.get("/orders/{order_id}", response=OrderDetailOut, summary="One order with its lines")
 def get_order(request: HttpRequest, order_id: int):
-    return _out(selectors.order(actor(request), order_id), detail=True)
+    a = actor(request)
+    order = selectors.order(a, order_id)
+    audit.read(a, order)  # consumer data: a sensitive read, logged (core.audit.SENSITIVE_READS)
+    return _out(order, detail=True)
 
 
 @router.post("/orders/{order_id}/payment", response=OrderOut, summary="Record the payment (支付单)")

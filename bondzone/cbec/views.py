@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from bondzone.core import audit
 from bondzone.core.domain.errors import DomainError, problem
 from bondzone.core.web import actor, flash_refusal, page, page_of
 
@@ -52,6 +53,7 @@ def orders(request):
 def order(request, order_id: int):
     a = actor(request)
     o = selectors.order(a, order_id)
+    audit.read(a, o)  # consumer data: a sensitive read, logged (core.audit.SENSITIVE_READS)
     return render(request, "cbec/order.html", {
         "o": o, "buyer_masked": masked_id(o.buyer_id), "lines": o.lines.all(), "can_declare": a.can("cbec.declare"),
         "can_release": a.can("cbec.release")})

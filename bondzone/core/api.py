@@ -7,7 +7,7 @@ from ninja.pagination import paginate
 
 from .types import Id, Int, Pagination, Text, TextOf
 
-from . import selectors, services, tabular
+from . import audit, selectors, services, tabular
 from .domain import workdays
 from .http import actor
 from .scoping import get_scoped
@@ -93,7 +93,10 @@ def list_enterprises(request: HttpRequest, zone_id: Id | None = None, q: Text(10
 
 @router.get("/enterprises/{enterprise_id}", response=EnterpriseOut, summary="One enterprise")
 def get_enterprise(request: HttpRequest, enterprise_id: Id):
-    return get_scoped(Enterprise, actor(request), enterprise_id)
+    a = actor(request)
+    enterprise = get_scoped(Enterprise, a, enterprise_id)
+    audit.read(a, enterprise)  # a sensitive read: logged (core.audit.SENSITIVE_READS)
+    return enterprise
 
 
 @router.post("/enterprises", response={201: EnterpriseOut}, summary="Register an enterprise")

@@ -65,3 +65,31 @@ def record(
     event._state.adding = False
     event._state.db = connection.alias
     return event
+
+
+# Reads worth a row of their own ("who saw what"): the records an inspector asks about. One place decides
+# which they are; detail pages and API endpoints call read() after loading the object through its scoped
+# selector. An enterprise user reading its own enterprise's records is not logged (it is the owner).
+SENSITIVE_READS: dict[str, str] = {
+    "core.enterprise": "read.enterprise",  # the registry record with its codes and credit class
+    "supervision.verificationlist": "read.list",  # a verification list with its lines and values
+    "cbec.cbecorder": "read.cbec_order",  # a CBEC retail order: the consumer's identity and purchases
+    "core.auditevent": "read.audit_export",  # an export of the audit trail itself
+}
+
+
+def read(actor: Actor, obj: Any = None, *, object_type: str | None = None, object_id: Any = None,
+         after: dict | None = None, enterprise_id: int | None = None, zone_id: int | None = None) -> AuditEvent | None:
+    """Log that `actor` read a sensitive record (SENSITIVE_READS); a no-op for other records, for the
+    system actor and for an enterprise reading its own records. `after` may say what was read (filters)."""
+    kind = object_type or (obj._meta.label_lower if obj is not None else "")
+    action = SENSITIVE_READS.get(kind)
+    if action is None or actor.user_id is None:
+        return None
+    owner = enterprise_id or (getattr(obj, "enterprise_id", None) if obj is not None else None)
+    if kind == "core.enterprise" and obj is not None:
+        owner = obj.pk
+    if actor.enterprise_id is not None and owner == actor.enterprise_id:
+        return None
+    return record(actor, action, obj, object_type=kind, object_id=object_id, after=after,
+                  enterprise_id=owner, zone_id=zone_id)

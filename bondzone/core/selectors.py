@@ -33,9 +33,20 @@ def enterprise_history(actor: Actor, enterprise_id: int) -> QuerySet[AuditEvent]
 
 def audit_events(
     actor: Actor, *, action: str = "", object_type: str = "", object_id: str = "", request_id: str = "",
-    enterprise_id: int | None = None,
+    enterprise_id: int | None = None, user: str = "", role: str = "", date_from: date | None = None,
+    date_to: date | None = None,
 ) -> QuerySet[AuditEvent]:
+    """The audit trail the actor may see, filtered: action (prefix), object, request id, enterprise, user
+    name (exact), role, and dates (inclusive, in the site's time zone)."""
     qs = restrict(AuditEvent, actor).select_related("enterprise")
+    if user:
+        qs = qs.filter(actor_name=user)
+    if role:
+        qs = qs.filter(role=role)
+    if date_from:
+        qs = qs.filter(at__date__gte=date_from)
+    if date_to:
+        qs = qs.filter(at__date__lte=date_to)
     if action:
         qs = qs.filter(action__startswith=action)
     if object_type:

@@ -1,10 +1,42 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+EVENT_LABELS = {
+    "enterprise.registered": _("enterprise registered"),
+    "list.approved": _("verification list approved"),
+    "request.escalated": _("service request escalated"),
+}
+
+AUDIT_ACTIONS = {
+    "read.enterprise": _("read an enterprise's record"),
+    "read.list": _("read a verification list"),
+    "read.cbec_order": _("read a CBEC order (consumer data)"),
+    "read.audit_export": _("exported the audit trail"),
+    "sharing.subscription.create": _("subscription created"),
+    "sharing.subscription.pause": _("subscription paused"),
+    "sharing.subscription.active": _("subscription resumed"),
+    "sharing.subscription.rotate_secret": _("webhook secret replaced"),
+    "sharing.deliveries.run": _("webhook deliveries run"),
+    "sharing.delivery.retry": _("webhook delivery retried"),
+    "sharing.export.create": _("scheduled export set up"),
+    "sharing.export.pause": _("scheduled export paused"),
+    "sharing.export.active": _("scheduled export resumed"),
+    "sharing.export.run": _("scheduled export run"),
+}
+
 
 class SharingConfig(AppConfig):
-    """Information sharing: the audit trail each role may see (scoped by core.scoping)."""
+    """Information sharing (信息共享): the audit trail, the agencies' field-limited views, events delivered
+    as notifications and signed webhooks."""
 
     name = "bondzone.sharing"
     label = "sharing"
     verbose_name = _("Information sharing")
+
+    def ready(self):
+        from bondzone.core import labels
+
+        from . import permissions, scopes, tasks  # noqa: F401
+
+        labels.register("sharing_event", EVENT_LABELS)
+        labels.register("audit_action", AUDIT_ACTIONS)

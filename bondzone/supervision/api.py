@@ -5,7 +5,7 @@ from ninja import File, Form, Header, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from bondzone.core import tabular
+from bondzone.core import audit, tabular
 from bondzone.core.domain.inputs import INT, QUERY
 from bondzone.core.types import DateIn, Id, Int, Pagination, Text
 
@@ -105,7 +105,10 @@ def import_lists(request: HttpRequest, book_id: Id = Form(...), file: UploadedFi
 
 @router.get("/lists/{list_id}", response=ListDetailOut, summary="One verification list with its lines")
 def get_list(request: HttpRequest, list_id: int):
-    return selectors.list_detail(actor(request), list_id)
+    a = actor(request)
+    vlist = selectors.list_detail(a, list_id)
+    audit.read(a, vlist)  # a sensitive read: logged (core.audit.SENSITIVE_READS)
+    return vlist
 
 
 @router.delete("/lists/{list_id}", response={204: None}, summary="Delete a draft list")

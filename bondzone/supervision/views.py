@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from bondzone.core import audit
 from bondzone.core.domain import inputs
 from bondzone.core.domain.errors import DomainError, problem
 from bondzone.core.web import actor, errors_of, field_label, flash_refusal, new_idempotency_key, page, page_of
@@ -362,6 +363,7 @@ def list_import(request):
 def list_detail(request, list_id: int):
     a = actor(request)
     vlist = selectors.list_detail(a, list_id)
+    audit.read(a, vlist)  # a sensitive read: logged (core.audit.SENSITIVE_READS)
     lines = selectors.list_lines(vlist)
     page, prefix = page_of(request, lines, per_page=100)
     can = {k: a.can(f"supervision.{k}_list") for k in ("submit", "approve", "reject", "reverse", "delete",

@@ -8,6 +8,7 @@ from django.core.management import call_command
 
 from bondzone.duties.models import Guarantee, Regime, RegimeAlert
 from bondzone.servicedesk.models import Article, ServiceRequest
+from bondzone.sharing.models import Delivery, ExportRun, Subscription
 
 from ..conftest import ensure_calendar
 
@@ -26,4 +27,8 @@ def test_the_demo_fills_every_part_once(ledger_triggers):
     assert linked.article.published and linked.category.code == "tax-refund"
     again = io.StringIO()
     call_command("load_demo", stdout=again)
-    assert "already present" in again.getvalue() and Guarantee.objects.count() == 3 and Regime.objects.count() == 3 and Article.objects.count() == 5
+    assert "already present" in again.getvalue() and Guarantee.objects.count() == 3
+    assert Regime.objects.count() == 3 and Article.objects.count() == 5
+    # information sharing: every agency subscribed, with notifications to show
+    assert Subscription.objects.count() == 5 and Delivery.objects.filter(subscription__role="tax").exists()
+    assert ExportRun.objects.filter(schedule__role="tax", error="", rows__gt=0).count() == 1

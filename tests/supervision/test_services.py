@@ -274,8 +274,8 @@ def test_approval_statements(world):
     statements = [q["sql"] for q in ctx.captured_queries if "SAVEPOINT" not in q["sql"] and q["sql"] not in
                   ("BEGIN", "BEGIN IMMEDIATE", "COMMIT")]
     # idempotency claim, list (locked) + book + last date, list update, audit, lines + accounts (locked),
-    # balances, reservations, entries
-    assert len(statements) == 8, statements
+    # balances, reservations, entries; the outbox event (sharing)
+    assert len(statements) == 9, statements
 
 
 def test_idempotency_result_other_than_expected_is_stored(world):

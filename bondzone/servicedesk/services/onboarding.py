@@ -22,6 +22,7 @@ from bondzone.core.domain.roles import Role
 from bondzone.core.files import sha256_of
 from bondzone.core.models import Enterprise, Zone
 from bondzone.core.scoping import get_scoped
+from bondzone.sharing import services as sharing_services
 
 from ..models import EnterpriseMember, EnterpriseRole, Registration, RegistrationDocument, RegistrationStatus
 from .inputs import text as _text
@@ -129,6 +130,7 @@ def review(*, actor: Actor, registration_id: int, approve: bool, reason: str = "
             user.save(update_fields=["password"])
             EnterpriseMember.objects.create(user=user, enterprise=enterprise, roles=[EnterpriseRole.MANAGER.value])
             reg.enterprise = enterprise
+            sharing_services.enterprise_registered(actor, enterprise)  # outbox event, in this transaction
         reg.status = RegistrationStatus.APPROVED if approve else RegistrationStatus.REJECTED
         reg.reviewed_at, reg.reviewed_by_id, reg.reason = timezone.now(), actor.user_id, text
         reg.save()

@@ -20,6 +20,7 @@ from bondzone.core.models import Enterprise
 from bondzone.core.scoping import get_scoped
 from bondzone.governance import selectors as governance_selectors
 from bondzone.governance import services as governance_services
+from bondzone.sharing import services as sharing_services
 
 from .. import clock
 from ..domain import attributes as attribute_rules
@@ -398,6 +399,7 @@ def escalate(*, actor: Actor, request_id: int, reason: str) -> ServiceRequest:
         if locked.escalated_issue_id:
             problems.append(problem("", "already_escalated", issue=locked.escalated_issue_id))
         locked.escalated_issue_id = issue.pk
+        sharing_services.request_escalated(actor, locked, issue_id=issue.pk)  # outbox event, same transaction
         return locked.lead_unit, None, text, False
 
     return _step(actor, request_id, Step.ESCALATE, "servicedesk.dispatch", change)

@@ -16,6 +16,7 @@ from bondzone.core.actor import Actor
 from bondzone.core.domain.errors import DomainError, problem
 from bondzone.core.domain.quantity import from_units
 from bondzone.core.scoping import get_scoped, restrict
+from bondzone.sharing import services as sharing_services
 
 from .. import ledger, selectors
 from ..domain.codes import Direction, ListStatus, PostingState
@@ -207,6 +208,7 @@ def _approve_one(actor: Actor, vlist: VerificationList, book: BookInfo, last: da
     vlist.posting_state = (PostingState.RESERVED if reserve else PostingState.POSTED).value
     _save_decision(vlist)
     audit.record(actor, "list.approve", vlist, before=before, after=list_snapshot(vlist))
+    sharing_services.list_approved(actor, vlist)  # the outbox event, in this transaction
     ledger.post_list(list_id=vlist.pk, book_id=vlist.book_id, enterprise_id=vlist.enterprise_id,
                      zone_id=vlist.zone_id, sign=Direction(vlist.direction).sign, effective_date=when,
                      reserve=reserve, changes_status=vlist.changes_status)

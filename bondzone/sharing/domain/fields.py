@@ -1,0 +1,69 @@
+"""Which fields each agency sees of the data it shares (field-level policy, as data, in one place).
+
+DATASETS names each shared dataset's fields in display order; POLICY says, per role, which datasets a
+role may open and which of their fields it sees. A role or dataset not listed sees nothing (fail closed).
+Rows still come through each model's scoping rule: the policy only narrows the columns.
+"""
+
+from __future__ import annotations
+
+DATASETS: dict[str, tuple[str, ...]] = {
+    # core.Enterprise: the registry (market supervision's part) plus customs' codes and credit class
+    "enterprises": ("id", "name", "name_en", "credit_code", "customs_code", "zone", "business_type",
+                    "customs_credit_class", "customs_credit_class_since", "created_at"),
+    # supervision.AccountBook
+    "books": ("id", "number", "kind", "enterprise", "zone", "valid_from", "valid_until", "active"),
+    # supervision.VerificationList: customs' lists; tax reads them for domestic sales (内销) and refunds
+    "lists": ("id", "number", "pre_entry_no", "enterprise", "zone", "book", "direction", "trade_mode",
+              "status", "declaration_no", "line_count", "submitted_at", "decided_at", "effective_date", "remarks"),
+}
+
+_ALL = {name: fields for name, fields in DATASETS.items()}
+
+POLICY: dict[str, dict[str, tuple[str, ...]]] = {
+    "platform_admin": _ALL,
+    # 海关: books, lists, the registry with the customs code and credit class
+    "customs": _ALL,
+    # 税务: who (credit code = taxpayer id), and the lists' trade modes and dates for domestic sales and
+    # refunds; not the customs credit class nor the lists' free-text remarks
+    "tax": {
+        "enterprises": ("id", "name", "credit_code", "zone", "business_type"),
+        "lists": ("id", "number", "enterprise", "zone", "direction", "trade_mode", "status", "declaration_no",
+                  "decided_at", "effective_date"),
+    },
+    # 市场监管: registrations and their changes, nothing of books or lists
+    "market": {
+        "enterprises": ("id", "name", "name_en", "credit_code", "zone", "business_type", "created_at"),
+    },
+    # 综保区管理机构: its zone's enterprises, books and lists at the level of aggregates and services
+    "zone_admin": {
+        "enterprises": ("id", "name", "name_en", "credit_code", "customs_code", "zone", "business_type",
+                        "customs_credit_class", "created_at"),
+        "books": ("id", "number", "kind", "enterprise", "zone", "valid_from", "valid_until", "active"),
+        "lists": ("id", "number", "enterprise", "zone", "direction", "trade_mode", "status", "line_count",
+                  "effective_date"),
+    },
+    # 商务局 / 两区办: the registry as a directory
+    "commerce": {
+        "enterprises": ("id", "name", "name_en", "zone", "business_type", "created_at"),
+    },
+    # an enterprise sees all of its own (scoping gives it no other enterprise's rows)
+    "enterprise": _ALL,
+}
+
+
+def datasets_for(role: str | None) -> list[str]:
+    """The datasets a role may open, in DATASETS order."""
+    allowed = POLICY.get(str(role or ""), {})
+    return [name for name in DATASETS if name in allowed]
+
+
+def allowed_fields(role: str | None, dataset: str) -> tuple[str, ...]:
+    """The fields of `dataset` the role sees, in DATASETS order; () when it may not open it."""
+    allowed = set(POLICY.get(str(role or ""), {}).get(dataset, ()))
+    return tuple(f for f in DATASETS.get(dataset, ()) if f in allowed)
+
+
+def project(row: dict, fields: tuple[str, ...]) -> dict:
+    """Only the allowed fields of a row (a missing one is None)."""
+    return {f: row.get(f) for f in fields}

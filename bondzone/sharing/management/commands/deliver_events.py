@@ -1,0 +1,24 @@
+import json
+
+from bondzone.core.actor import SYSTEM
+from bondzone.core.commands import ServiceCommand
+from bondzone.sharing import services
+
+
+class Command(ServiceCommand):
+    help = ("Send the webhook deliveries that are due (new events and retries after their back-off); safe to run "
+            "from a cron beside a Celery worker. Prints the counts as JSON.")
+    requires_user = False
+
+    def add_arguments(self, parser):
+        super().add_arguments(parser)
+        parser.add_argument("--limit", type=int, default=500, help="at most this many deliveries (default 500)")
+        parser.add_argument("--user", default="", help="act as this user (default: the system)")
+
+    def handle(self, *args, **options):
+        actor = self.actor(options["user"]) if options["user"] else SYSTEM
+        if options["limit"] < 1:
+            from django.core.management.base import CommandError
+
+            raise CommandError("--limit must be at least 1.")
+        self.stdout.write(json.dumps(services.run_deliveries(actor=actor, limit=options["limit"])))
