@@ -67,8 +67,8 @@ _SCHEDULE: dict[str, dict] = {}
 def every(name: str, task: str, schedule: float | timedelta | crontab, *, args: tuple = (),
           kwargs: dict | None = None) -> None:
     """Add (or replace) one periodic entry: `task` (its registered name) every `schedule` (seconds, a
-    timedelta or a celery crontab). Apps call it at import; the lead's reservation-expiry sweep and regime
-    alerts go here too."""
+    timedelta or a celery crontab). Apps call it at import, from their tasks.py (the reservation expiry,
+    regime alerts, both reminder runs, webhook delivery and scheduled exports are all here)."""
     entry = {"task": task, "schedule": schedule, "args": args, "kwargs": kwargs or {}}
     _SCHEDULE[name] = entry
     app.conf.beat_schedule = dict(_SCHEDULE)

@@ -12,7 +12,7 @@ class DutiesConfig(AppConfig):
     def ready(self):
         from bondzone.core import labels
 
-        from . import permissions, scopes  # noqa: F401
+        from . import permissions, scopes, tasks  # noqa: F401
         from .models import GUARANTEE_STATUS_NAMES, GuaranteeEntry, GuaranteeKind, RegimeAlert, RegimeKind, RegimeList, RegimeStatus
 
         labels.register("guarantee_kind", dict(GuaranteeKind.choices))

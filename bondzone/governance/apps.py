@@ -46,7 +46,7 @@ class GovernanceConfig(AppConfig):
     def ready(self):
         from bondzone.core import labels
 
-        from . import models, permissions, scopes  # noqa: F401
+        from . import models, permissions, scopes, tasks  # noqa: F401
 
         labels.register("audit_action", AUDIT_ACTIONS)
         labels.register("progress_mode", PROGRESS_MODES)

@@ -10,4 +10,4 @@ class ServicedeskConfig(AppConfig):
     verbose_name = _("Enterprise services")
 
     def ready(self):
-        from . import permissions, scopes  # noqa: F401
+        from . import permissions, scopes, tasks  # noqa: F401

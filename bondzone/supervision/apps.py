@@ -30,7 +30,7 @@ class SupervisionConfig(AppConfig):
     def ready(self):
         from bondzone.core import labels
 
-        from . import permissions, scopes  # noqa: F401
+        from . import permissions, scopes, tasks  # noqa: F401
         from .models import GOODS_STATUS_LABELS, LIST_STATUS_LABELS
 
         labels.register("goods_status", GOODS_STATUS_LABELS)
