@@ -12,6 +12,7 @@ urlpatterns = [
     path("lists/", views.list_index, name="lists"),
     path("lists/new/", views.list_create, name="list-create"),
     path("lists/new/line/", views.list_line_row, name="list-line-row"),
+    path("lists/new/line-info/", views.list_line_info, name="list-line-info"),
     path("lists/import/", views.list_import, name="list-import"),
     path("lists/<int:list_id>/", views.list_detail, name="list"),
     path("lists/<int:list_id>/edit/", views.list_edit, name="list-edit"),

@@ -15,11 +15,13 @@ from django.views.decorators.http import require_POST
 
 from bondzone.core import audit
 from bondzone.core.domain import inputs
+from bondzone.core.domain.quantity import parse_decimal
 from bondzone.core.domain.errors import DomainError, problem
 from bondzone.core.web import actor, errors_of, field_label, flash_refusal, new_idempotency_key, page, page_of
 
 from . import imports, selectors, services
 from .domain import trade_modes
+from .domain.validation import line_quantities
 from .domain.codes import LIST_TYPES, TRADE_MODES, UNITS, CURRENCIES, GoodsStatus, ListStatus
 
 SHOWN_LINE_FIELDS = ("item_no", "quantity", "unit", "legal_quantity", "value", "currency", "goods_status",
@@ -335,6 +337,31 @@ def list_line_row(request):
     a.require("supervision.add_list")
     line, hidden = _row({})
     return render(request, "supervision/_line_row.html", {**_form_context(a), "line": line, "hidden": hidden})
+
+
+@page
+def list_line_info(request):
+    """htmx partial beside a line of the list form: the item the line names (by 备案序号 or 料号), its three
+    quantities through the item's factors, and its stock per goods status (short, for an outbound line)."""
+    a = actor(request)
+    a.require("supervision.add_list")
+    q = request.GET
+    item = selectors.line_item(a, inputs.as_id(q.get("book_id", "")), q.get("line-item_no", "").strip())
+    ctx: dict = {"item": item, "ref": q.get("line-item_no", "").strip()[:64]}
+    if item is not None:
+        info = services.item_info(item.item_no, item.kind, item.declared_unit, item.legal_unit, item.legal_factor,
+                                  item.second_unit, item.second_factor)
+        quantity, problem_ = parse_decimal(q.get("line-quantity", "").strip(), "quantity")
+        unit = q.get("line-unit", "") or item.declared_unit
+        amounts = line_quantities(info, quantity, unit) if quantity is not None and problem_ is None else None
+        status = q.get("line-goods_status", "") or GoodsStatus.BONDED.value
+        stock = selectors.item_stock(a, item)
+        line_account = next((acc for acc in stock if acc.goods_status == status), None)
+        available = line_account.available if line_account else 0
+        ctx.update({"amounts": amounts, "unit": unit, "stock": stock, "status": status,
+                    "short": q.get("direction") == "E" and amounts is not None and amounts.declared > available,
+                    "available": available})
+    return render(request, "supervision/_line_info.html", ctx)
 
 
 @page

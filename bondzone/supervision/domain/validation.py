@@ -53,6 +53,27 @@ class ItemInfo:
 
 
 @dataclass(frozen=True)
+class LineQuantities:
+    """One line's quantity in the item's declared unit (the book's), legal unit and second legal unit."""
+
+    declared: Decimal
+    legal: Decimal
+    second: Decimal | None
+
+
+def line_quantities(info: ItemInfo, quantity: Decimal, unit: str) -> LineQuantities | None:
+    """The line's three quantities through the item's factors (INV101 DclQty / LawfQty / SecdLawfQty), as the
+    form shows them beside the line; None for a unit the item does not have."""
+    factor = info.factor(unit)
+    if not factor:
+        return None
+    declared = quantity / factor
+    second = declared * info.second_factor if info.second_unit and info.second_factor else None
+    return LineQuantities(declared.normalize(), (declared * info.legal_factor).normalize(),
+                          second.normalize() if second is not None else None)
+
+
+@dataclass(frozen=True)
 class BookInfo:
     number: str
     kind: str
