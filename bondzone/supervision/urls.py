@@ -14,6 +14,7 @@ urlpatterns = [
     path("lists/new/line/", views.list_line_row, name="list-line-row"),
     path("lists/new/line-info/", views.list_line_info, name="list-line-info"),
     path("lists/import/", views.list_import, name="list-import"),
+    path("lists/import/template/", views.list_import_template, name="list-import-template"),
     path("lists/<int:list_id>/", views.list_detail, name="list"),
     path("lists/<int:list_id>/edit/", views.list_edit, name="list-edit"),
     path("lists/<int:list_id>/copy/", views.list_copy, name="list-copy"),

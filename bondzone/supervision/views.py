@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from bondzone.core import audit
+from bondzone.core import tabular
 from bondzone.core.domain import inputs
 from bondzone.core.domain.quantity import parse_decimal
 from bondzone.core.domain.errors import DomainError, problem
@@ -362,6 +363,16 @@ def list_line_info(request):
                     "short": q.get("direction") == "E" and amounts is not None and amounts.declared > available,
                     "available": available})
     return render(request, "supervision/_line_info.html", ctx)
+
+
+@page
+def list_import_template(request):
+    """The import file to fill in (CSV or XLSX): every column headed "名称 (code)", one example row."""
+    actor(request).require("supervision.add_list")
+    fmt = request.GET.get("format", "xlsx")
+    if fmt not in ("csv", "xlsx"):
+        raise DomainError(problem("format", "bad_choice", value=fmt[:10], choices="csv, xlsx"))
+    return tabular.download(imports.template(fmt), fmt, "verification-list-import")
 
 
 @page

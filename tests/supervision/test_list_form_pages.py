@@ -160,3 +160,38 @@ def test_the_line_info_beside_each_line(world):
     assert client_for("customs").get("/supervision/lists/new/line-info/").status_code == 403
     form = c.get("/supervision/lists/new/").content.decode()
     assert 'hx-get="/supervision/lists/new/line-info/"' in form and 'class="line-info"' in form
+
+
+def test_the_import_template_has_chinese_headings_and_imports_once_filled(world):
+    """The template's headings are "名称 (code)"; filled in and uploaded as it is, it imports (the headings
+    read back as their codes); bare Chinese headings are understood too."""
+    import io
+
+    from openpyxl import Workbook, load_workbook
+
+    c = client_for("ent_a")
+    r = c.get("/supervision/lists/import/template/", {"format": "xlsx"})
+    assert r.status_code == 200 and "verification-list-import.xlsx" in r["Content-Disposition"]
+    sheet = load_workbook(io.BytesIO(r.content)).worksheets[0]
+    headings = [cell.value for cell in sheet[1]]
+    assert "备案序号 (item_no)" in headings and "申报数量 (quantity)" in headings and "监管方式 (trade_mode)" in headings
+    example = dict(zip(headings, [cell.value for cell in sheet[2]], strict=True))
+    assert example["备案序号 (item_no)"] == "1"
+
+    upload = io.BytesIO(r.content)
+    upload.name = "filled.xlsx"
+    r = c.post("/supervision/lists/import/", {"book_id": world.book_a.pk, "file": upload, "idempotency_key": key()})
+    assert r.status_code in (200, 302), r.content[:300]
+    imported = VerificationList.objects.get(inner_no="ERP-0001")
+    assert imported.lines.get().quantity == 10
+
+    wb = Workbook()  # bare Chinese names, as a clerk would type them
+    wb.active.append(["企业内部编号", "进出口标记", "监管方式", "备案序号", "申报数量", "申报计量单位"])
+    wb.active.append(["ERP-0002", "I", "5034", 2, 3, "035"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    buf.seek(0)
+    buf.name = "bare.xlsx"
+    c.post("/supervision/lists/import/", {"book_id": world.book_a.pk, "file": buf, "idempotency_key": key()})
+    assert VerificationList.objects.get(inner_no="ERP-0002").lines.get().item.item_no == 2
+    assert c.get("/supervision/lists/import/template/", {"format": "pdf"}).status_code == 400
