@@ -28,7 +28,8 @@ from .domain.validation import MAX_LINES, validate_header, validate_line
 from .models import AccountBook
 from .services import book_info, insert_list, items_of
 
-HEADER_COLUMNS = ("direction", "trade_mode", "list_type", "item_kind", "declaration_no", "remarks")
+HEADER_COLUMNS = ("direction", "trade_mode", "list_type", "item_kind", "declaration_no", "remarks", "transport_mode",
+                  "departure_country", "declaration_flag", "declaration_type", "related_book_no")
 LINE_COLUMNS = ("item_no", "quantity", "unit", "legal_quantity", "second_quantity", "unit_price", "value", "currency",
                 "origin_country", "destination_country", "levy_mode", "gross_weight", "net_weight", "goods_status",
                 "target_status")
@@ -46,6 +47,9 @@ COLUMN_NAMES = {
     "origin_country": _("Country of origin"), "destination_country": _("Country of destination"),
     "levy_mode": _("Levy mode"), "gross_weight": _("Gross weight"), "net_weight": _("Net weight"),
     "goods_status": _("Goods status"), "target_status": _("New goods status"),
+    "transport_mode": _("Transport mode"), "departure_country": _("Country of departure or arrival"),
+    "declaration_flag": _("Declared to customs"), "declaration_type": _("Declaration type"),
+    "related_book_no": _("Related book number"),
 }
 TEMPLATE_COLUMNS = ("inner_no", *HEADER_COLUMNS, *LINE_COLUMNS)
 TEMPLATE_EXAMPLE = {"inner_no": "ERP-0001", "direction": "I", "trade_mode": "5034", "list_type": "0", "item_kind": "I",

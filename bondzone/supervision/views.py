@@ -23,7 +23,10 @@ from bondzone.core.web import actor, errors_of, field_label, flash_refusal, new_
 from . import imports, selectors, services
 from .domain import trade_modes
 from .domain.validation import line_quantities
-from .domain.codes import LIST_TYPES, TRADE_MODES, UNITS, CURRENCIES, GoodsStatus, ListStatus
+from .domain.codes import (
+    COUNTRIES, CURRENCIES, DECLARATION_FLAGS, DECLARATION_TYPES, LIST_TYPES, TRADE_MODES, TRANSPORT_MODES, UNITS,
+    GoodsStatus, ListStatus,
+)
 
 SHOWN_LINE_FIELDS = ("item_no", "quantity", "unit", "legal_quantity", "value", "currency", "goods_status",
                      "target_status")
@@ -192,7 +195,8 @@ def queue_approve(request):
 
 
 HEADER_FIELDS = ("direction", "trade_mode", "list_type", "item_kind", "related_no", "declaration_no", "inner_no",
-                 "remarks")
+                 "remarks", "transport_mode", "departure_country", "declaration_flag", "declaration_type",
+                 "related_book_no")
 FORM = "list"  # the form's name for core.templatetags.forms
 
 
@@ -208,6 +212,8 @@ def _form_context(a, data=None, refusal=None):
         "trade_modes": [m for m in TRADE_MODES.values() if m.code in trade_modes.ZONE_BOOK_MODES],
         "list_types": LIST_TYPES.items(), "units": UNITS.values(),
         "currencies": CURRENCIES.items(), "statuses": [s.value for s in GoodsStatus],
+        "transport_modes": list(TRANSPORT_MODES), "countries": list(COUNTRIES),
+        "declaration_flags": list(DECLARATION_FLAGS), "declaration_types": list(DECLARATION_TYPES),
         "data": data, "rows": [_row(line) for line in data["lines"]], "idempotency_key": new_idempotency_key(),
         "form": FORM, "refused_form": refusal or {}, "other_errors": (refusal or {}).get("other", []),
     }
@@ -418,6 +424,7 @@ def list_detail(request, list_id: int):
         "can": can, "today": timezone.localdate(),
         "reservations": list(selectors.reservations(a, list_id=vlist.pk)[:500]),
         "trade_modes": [m for m in TRADE_MODES.values() if m.code in trade_modes.ZONE_BOOK_MODES],
+        "transport_modes": list(TRANSPORT_MODES),
     })
 
 
