@@ -51,6 +51,9 @@ MESSAGES.update({
     "event_id_required": _("Every gate event needs an event id."),
     "inspection_not_pending": _("Slip %(slip)s has no inspection waiting for a result."),
     "discrepancy_needs_lines": _("A discrepancy result names at least one line with the quantity found."),
+    "discrepancy_needs_list": _("Several lists on this slip have a line %(line)s: name the list."),
+    "found_exceeds_reserved": _("Line %(line)s: %(value)s found is more than the list still has reserved (%(reserved)s); "
+                                "the difference needs its own list."),
     "rate_out_of_range": _("%(value)s is not between 0 and 100."),
     # gate decision reasons (also shown on the officer's screen)
     "unknown_plate": _("No slip for plate %(plate)s."),

@@ -73,8 +73,9 @@ class ReasonIn(Schema):
 
 
 class DiscrepancyIn(Schema):
-    seq: int
-    found: Decimal
+    seq: int = Field(description="the list line")
+    found: Decimal = Field(description="quantity found; the passage posts it (at most what the list has reserved)")
+    list_id: int | None = Field(None, description="needed when the slip carries several lists with this line number")
 
 
 class InspectionIn(Schema):
@@ -110,6 +111,7 @@ class GateAnswerOut(Schema):
     passage: int
     posted: bool
     replayed: bool
+    found: list[dict[str, str | int]] | None = Field(None, description="lines posted as found at inspection")
 
 
 class PassageOut(Schema):

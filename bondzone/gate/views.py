@@ -78,8 +78,10 @@ def slip_detail(request, slip_id: int):
 
 
 def _inspect(a, pk, p):
-    seqs, found = p.getlist("disc-seq"), p.getlist("disc-found")
-    rows = [{"seq": s, "found": f} for s, f in zip(seqs, found, strict=False) if s.strip() or f.strip()]
+    seqs, found, lists = p.getlist("disc-seq"), p.getlist("disc-found"), p.getlist("disc-list")
+    lists += [""] * (len(seqs) - len(lists))
+    rows = [{"seq": s, "found": f, **({"list_id": ln} if ln.strip() else {})}
+            for s, f, ln in zip(seqs, found, lists, strict=False) if s.strip() or f.strip()]
     return services.record_inspection(actor=a, slip_id=pk, result=p.get("result", ""),
                                       release=p.get("release") == "1", note=p.get("note", ""), discrepancies=rows)
 

@@ -112,11 +112,16 @@ def _decide(actor: Actor, gate: Gate, event_id: str, reading: Reading) -> tuple[
         _hold_for_inspection(slip, decision)
     answer = {**decision.as_dict(), "event_id": event_id, "gate": gate.code, "passage": passage.pk,
               "posted": passage.posted}
+    if decision.outcome is Outcome.PASS and slip is not None:
+        found = posting.found_quantities(slip)
+        if found:  # the inspection's discrepancies: posted as found, not as declared
+            answer["found"] = [{"list_id": k[0], "seq": k[1], "quantity": str(v)} for k, v in sorted(found.items())]
     passage.outcome, passage.answer = decision.outcome.value, answer
     passage.save(update_fields=["outcome", "answer", "posted"])
     audit.record(actor, f"gate.{decision.outcome.value}", passage, enterprise_id=passage.enterprise_id,
                  zone_id=gate.zone_id, after={"slip": decision.slip_number, "plate": reading.plate,
-                                              "reasons": [r.code for r in decision.reasons]})
+                                              "reasons": [r.code for r in decision.reasons],
+                                              **({"posted_as_found": answer["found"]} if "found" in answer else {})})
     return answer, False
 
 
@@ -124,9 +129,10 @@ def _post(actor: Actor, passage: Passage, slip: Slip, decision: Decision) -> Dec
     """Post the share of each list this vehicle carries. A refusal of the ledger (the book would go
     negative, the list was cancelled, its reservation is used up) turns the pass into a refusal; the
     savepoint drops whatever the ledger had begun, so nothing is posted."""
+    found = posting.found_quantities(slip)
     try:
         with transaction.atomic():
-            passage.posted = posting.post_passage(actor=actor, passage_id=passage.pk, slip_id=slip.pk)
+            passage.posted = posting.post_passage(actor=actor, passage_id=passage.pk, slip_id=slip.pk, found=found)
     except DomainError as exc:
         reasons = tuple(
             Reason("book_would_go_negative", {k: str(v) for k, v in p.params.items()})
