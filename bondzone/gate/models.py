@@ -215,3 +215,36 @@ class Inspection(models.Model):
     class Meta:
         ordering = ["-selected_at", "-id"]
         verbose_name = _("inspection")
+
+
+DOOR_STATUS_LABELS = {"bonded": _("bonded"), "non_bonded": _("non-bonded")}
+
+
+class DoorPassage(models.Model):
+    """库门: goods of one item crossing the door between a warehouse's non-bonded and bonded areas. The
+    crossing is a status change of the same item in the book (non-bonded ↔ bonded), posted with the
+    record in one transaction, against the customs document that allows it (`reference`). (book, event id)
+    is unique: a repeated report returns the first record and never posts twice."""
+
+    book = models.ForeignKey("supervision.AccountBook", on_delete=models.PROTECT, related_name="+")
+    zone = models.ForeignKey(Zone, on_delete=models.PROTECT, related_name="+")
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="+")
+    event_id = models.CharField(_("event id"), max_length=64)
+    door = models.CharField(_("warehouse door"), max_length=32)
+    item_no = models.PositiveIntegerField(_("book item"))
+    quantity = QuantityField(_("quantity"))
+    from_status = models.CharField(_("from"), max_length=12, choices=list(DOOR_STATUS_LABELS.items()))
+    to_status = models.CharField(_("to"), max_length=12, choices=list(DOOR_STATUS_LABELS.items()))
+    reference = models.CharField(_("customs document"), max_length=64)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-recorded_at", "-id"]
+        verbose_name = _("warehouse door passage")
+        constraints = [
+            models.UniqueConstraint(fields=["book", "event_id"], name="door_event_once"),
+            models.CheckConstraint(name="door_quantity_positive", condition=Q(quantity__gt=0)),
+            models.CheckConstraint(name="door_changes_status", condition=~Q(from_status=models.F("to_status"))),
+        ]

@@ -173,3 +173,30 @@ class GateOut(Schema):
 
 class TokenOut(Schema):
     token: str
+
+
+class DoorPassageIn(Schema):
+    book_id: int
+    event_id: str = Field(max_length=64, description="unique per book; a repeated report returns the first record")
+    door: str = Field(max_length=40, description="the warehouse door's code")
+    item_no: int
+    quantity: Decimal
+    from_status: str = Field(max_length=12, description="non_bonded or bonded")
+    to_status: str = Field(max_length=12, description="bonded or non_bonded")
+    reference: str = Field(max_length=80, description="the customs document that allows the status change")
+    note: str = Field("", max_length=500)
+
+
+class DoorPassageOut(Schema):
+    id: int
+    book_id: int
+    event_id: str
+    door: str
+    item_no: int
+    quantity: Decimal
+    from_status: str
+    to_status: str
+    reference: str
+    note: str
+    recorded_at: datetime
+    replayed: bool = False

@@ -15,7 +15,7 @@ from bondzone.core.scoping import get_scoped, restrict
 from .domain.codes import Binding, InspectionState, SlipStatus
 from .domain.decision import GateRules
 from .domain.inspection import RiskRules, parse_set
-from .models import Gate, GateSettings, Inspection, Passage, Slip, SlipLine
+from .models import DoorPassage, Gate, GateSettings, Inspection, Passage, Slip, SlipLine
 
 
 def live_slips_q(prefix: str = "") -> Q:
@@ -143,3 +143,13 @@ def zone_settings(actor: Actor, zone_id: int) -> GateSettings:
     """A zone's settings as the actor may see them (its defaults until customs sets them)."""
     actor.require("gate.view")
     return settings_of(get_scoped(Zone, actor, zone_id).pk)
+
+
+def door_passages(actor: Actor, *, book_id: int | None = None, door: str = "") -> QuerySet[DoorPassage]:
+    """库门 passages the actor may see, newest first."""
+    qs = restrict(DoorPassage, actor).select_related("book", "enterprise")
+    if book_id:
+        qs = qs.filter(book_id=book_id)
+    if door:
+        qs = qs.filter(door=door.strip().upper())
+    return qs
