@@ -25,12 +25,13 @@ def _key() -> str:
     return uuid.uuid4().hex
 
 
-def _approved_list(owner, customs, book_id: int, direction: str, lines: list[tuple[int, str, str]]):
-    """A 5034 list (bonded logistics, first line) approved: its goods are reserved, awaiting the gate."""
-    data = {"direction": direction, "trade_mode": "5034", "list_type": "0", "item_kind": "I",
+def _approved_list(owner, customs, book_id: int, direction: str, lines: list[tuple[int, str, str]],
+                   trade_mode: str = "5034", status: str = "bonded", unit: str = "001"):
+    """A list approved (by default 5034, bonded logistics, first line): its goods are reserved, awaiting the gate."""
+    data = {"direction": direction, "trade_mode": trade_mode, "list_type": "0", "item_kind": "I",
             "inner_no": f"GATE-DEMO-{direction}-{_key()[:6].upper()}",
-            "lines": [{"item_no": no, "quantity": qty, "unit": "001", "value": value, "currency": "142",
-                       "goods_status": "bonded"} for no, qty, value in lines]}
+            "lines": [{"item_no": no, "quantity": qty, "unit": unit, "value": value, "currency": "142",
+                       "goods_status": status} for no, qty, value in lines]}
     vlist = ledger.create_list(actor=owner, book_id=book_id, data=data, idempotency_key=_key())
     ledger.submit_list(actor=owner, list_id=vlist.pk, idempotency_key=_key())
     return ledger.approve_list(actor=customs, list_id=vlist.pk, idempotency_key=_key())
@@ -113,3 +114,14 @@ def load_demo(rng) -> None:
     later = _approved_list(owner, customs, book.pk, "I", [(2, "20", "62000.00")])
     _slip(owner, customs, {"slip_type": "2", "binding": "2", "direction": "I", "plate": "京A10007",
                            "vehicle_wt": "7700", "total_gross_wt": "16", "lists": [later.pk]}, draw=None)
+
+    # 7. 库门: domestic catheters (non-bonded, bought in across the second line) go through door D1 into
+    #    the bonded area for consolidation with bonded goods: a status change in the book
+    domestic = _approved_list(owner, customs, book.pk, "I", [(4, "200", "17000.00")], trade_mode="5000",
+                              status="non_bonded", unit="011")
+    if domestic.posting_state == "reserved":
+        ledger.pass_goods(actor=customs, list_id=domestic.pk, event_id=_key(), idempotency_key=_key())
+    services.record_door_passage(actor=owner, book_id=book.pk, data={
+        "event_id": "demo-door-0001", "door": "D1", "item_no": 4, "quantity": "120", "from_status": "non_bonded",
+        "to_status": "bonded", "reference": domestic.display_number,
+        "note": "演示：国内采购导管转入保税区集拼"})

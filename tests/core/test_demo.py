@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from bondzone.duties.models import Guarantee, Regime, RegimeAlert
 from bondzone.gate import demo as gate_demo
-from bondzone.gate.models import Gate, Passage, Slip
+from bondzone.gate.models import DoorPassage, Gate, Passage, Slip
 from bondzone.processing import demo as processing_demo
 from bondzone.processing.models import Bom, ProductionReport, StockTake, WriteOff
 from bondzone.servicedesk.models import Article, ServiceRequest
@@ -48,6 +48,7 @@ def test_the_demo_fills_every_part_once(ledger_triggers):
     found = Passage.objects.get(slip=inspected, outcome="pass").answer["found"]
     assert [row["quantity"] for row in found] == ["58"] and inspected.inspection_record.result == "discrepancy"
     assert Slip.objects.filter(inspection="pending", status="approved").count() == 1  # waiting on the screen
+    assert list(DoorPassage.objects.values_list("from_status", "to_status")) == [("non_bonded", "bonded")]
     # processing: BOM versions, a production report, a stock-take with an adjustment and a case, a write-off
     assert sorted(Bom.objects.values_list("version", "status")) == [("V1", "approved"), ("V2", "declared")]
     report = ProductionReport.objects.get()
@@ -58,4 +59,4 @@ def test_the_demo_fills_every_part_once(ledger_triggers):
     # a demo hook run again adds nothing
     gate_demo.load_demo(None)
     processing_demo.load_demo(None)
-    assert Slip.objects.count() == 7 and Bom.objects.count() == 2 and StockTake.objects.count() == 1
+    assert Slip.objects.count() == 7 and DoorPassage.objects.count() == 1 and Bom.objects.count() == 2 and StockTake.objects.count() == 1

@@ -192,3 +192,27 @@ def test_line_found_empty_posts_nothing_for_it_and_shared_line_numbers_need_the_
     assert (account(gw, 1).posted, account(gw, 1).reserved) == (D("100"), D("5"))
     assert (account(gw, 2).posted, account(gw, 2).reserved) == (D("43"), D("0"))
     assert VerificationList.objects.get(pk=a.pk).posting_state == "reserved"
+
+
+def test_cli_records_a_discrepancy_and_refuses_a_bad_one(stocked):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    gw = stocked
+    vlist = outbound(gw, [(1, "30")])
+    slip = approved(gw, slip_for([vlist]))
+    report(gw, direction="E", weighbridge_kg="12000")
+    with pytest.raises(CommandError, match="31"):
+        call_command("gate_slip", "inspect", str(slip.pk), "--result", "discrepancy", "--found", "1=31",
+                     "--user", "customs")
+    with pytest.raises(CommandError, match="LINE=QTY"):
+        call_command("gate_slip", "inspect", str(slip.pk), "--result", "discrepancy", "--found", "1:29",
+                     "--user", "customs")
+    out = StringIO()
+    call_command("gate_slip", "inspect", str(slip.pk), "--result", "discrepancy", "--found", f"{vlist.pk}:1=29",
+                 "--note", "少一件", "--user", "customs", stdout=out)
+    assert "released" in out.getvalue()
+    assert report(gw, direction="E", weighbridge_kg="12000")[0]["found"] == [
+        {"list_id": vlist.pk, "seq": 1, "quantity": "29"}]
+    assert account(gw).posted == D("71")
