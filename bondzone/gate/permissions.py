@@ -66,6 +66,7 @@ MESSAGES.update({
     "slip_cancelled": _("Slip %(slip)s was cancelled."),
     "slip_expired": _("Slip %(slip)s expired at %(valid_until)s."),
     "slip_used": _("Slip %(slip)s has already been used."),
+    "first_gate_not_passed": _("Slip %(slip)s has not passed the first gate (一卡) yet."),
     "ic_card_mismatch": _("IC card %(read)s is not the card of slip %(slip)s (%(expected)s)."),
     "inspection_refused": _("Slip %(slip)s was refused at inspection."),
     "book_would_go_negative": _("Item %(item)s (%(status)s, %(unit)s) would go below zero: available %(available)s, required %(required)s."),

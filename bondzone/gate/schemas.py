@@ -112,6 +112,7 @@ class GateAnswerOut(Schema):
     posted: bool
     replayed: bool
     found: list[dict[str, str | int]] | None = Field(None, description="lines posted as found at inspection")
+    stage: int | None = Field(None, description="double-gate mode: 1 一卡 (checked, nothing posted), 2 二卡 (posted)")
 
 
 class PassageOut(Schema):
@@ -139,6 +140,7 @@ class GateSettingsIn(Schema):
     risk_trade_modes: str | None = Field(None, max_length=200)
     risk_hs_chapters: str | None = Field(None, max_length=200)
     inspect_first_time_goods: bool | None = None
+    double_gate: bool | None = None
 
 
 class GateSettingsOut(Schema):
@@ -154,12 +156,14 @@ class GateSettingsOut(Schema):
     risk_trade_modes: str
     risk_hs_chapters: str
     inspect_first_time_goods: bool
+    double_gate: bool
 
 
 class GateIn(Schema):
     zone_id: int
     code: str = Field(max_length=16)
     name: str = Field(max_length=100)
+    stage: int = Field(1, description="double-gate mode: 1 一卡 (checks), 2 二卡 (completes and posts)")
 
 
 class GateOut(Schema):
@@ -169,6 +173,7 @@ class GateOut(Schema):
     name: str
     username: str = Field(alias="user.username")
     active: bool
+    stage: int
 
 
 class TokenOut(Schema):

@@ -21,7 +21,7 @@ from .models import DoorPassage, Gate, GateSettings, Inspection, Passage, Slip, 
 def live_slips_q(prefix: str = "") -> Q:
     """Slips that hold their quantities: passed, or applied/approved and not expired."""
     p = prefix
-    return Q(**{f"{p}status": SlipStatus.PASSED.value}) | (
+    return Q(**{f"{p}status__in": [SlipStatus.PASSED.value, SlipStatus.PASSED_FIRST.value]}) | (
         Q(**{f"{p}status__in": [SlipStatus.APPLIED.value, SlipStatus.APPROVED.value]})
         & (Q(**{f"{p}valid_until__isnull": True}) | Q(**{f"{p}valid_until__gt": timezone.now()}))
     )
@@ -66,7 +66,7 @@ def gate_rules(s: GateSettings) -> GateRules:
     return GateRules(
         weight_tolerance_pct=s.weight_tolerance_pct, weight_tolerance_kg=s.weight_tolerance_kg,
         empty_tolerance_kg=s.empty_tolerance_kg, weigh_non_bonded=s.weigh_non_bonded,
-        check_seal_non_bonded=s.check_seal_non_bonded,
+        check_seal_non_bonded=s.check_seal_non_bonded, double_gate=s.double_gate,
     )
 
 

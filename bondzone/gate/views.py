@@ -137,7 +137,7 @@ def zone_settings(request, zone_id: int):
         names = ("weight_tolerance_pct", "weight_tolerance_kg", "empty_tolerance_kg", "slip_valid_hours",
                  "random_rate_pct", "risk_credit_classes", "risk_trade_modes", "risk_hs_chapters")
         data = {k: request.POST.get(k, "") for k in names}
-        for flag in ("weigh_non_bonded", "check_seal_non_bonded", "inspect_first_time_goods"):
+        for flag in ("weigh_non_bonded", "check_seal_non_bonded", "inspect_first_time_goods", "double_gate"):
             data[flag] = request.POST.get(flag, "")
         try:
             services.update_settings(actor=a, zone_id=zone_id, data=data)
