@@ -16,11 +16,11 @@ from bondzone.processing.models import Bom, ProductionReport, StockTake, WriteOf
 from bondzone.servicedesk.models import Article, ServiceRequest
 from bondzone.sharing.models import Delivery, ExportRun, Subscription
 
-from ..conftest import ensure_calendar
+from ..conftest import ensure_seeds
 
 
 def test_the_demo_fills_every_part_once(ledger_triggers):
-    ensure_calendar()
+    ensure_seeds()
     call_command("load_demo", stdout=io.StringIO())
     guarantees = {g.kind: g for g in Guarantee.objects.all()}
     assert sorted(guarantees) == ["bank", "deposit", "general"] and guarantees["bank"].used > 0
