@@ -13,6 +13,7 @@ import hashlib
 import io
 import json
 from collections.abc import Iterator
+from functools import lru_cache
 from typing import BinaryIO
 
 from django.utils import translation
@@ -72,6 +73,35 @@ def column_code(heading) -> str:
     return _codes_by_name().get(str(heading or "").strip().lower(), code)
 
 
+@lru_cache(maxsize=1)
+def _value_names() -> dict[str, dict[str, str]]:
+    """column -> {a coded value's name in Chinese or English, lower-cased: its code}."""
+    from .models import GOODS_STATUS_LABELS
+
+    names = {"direction": {"进口": "I", "进": "I", "进区": "I", "import": "I", "in": "I",
+                           "出口": "E", "出": "E", "出区": "E", "export": "E", "out": "E"},
+             "item_kind": {"料件": "I", "material": "I", "成品": "E", "finished": "E", "finished goods": "E"}}
+    statuses: dict[str, str] = {}
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            statuses.update({str(label).lower(): code for code, label in GOODS_STATUS_LABELS.items()})
+    statuses.update({"保税货物": "bonded", "非保税货物": "non_bonded", "口岸货物": "port"})
+    names["goods_status"] = names["target_status"] = statuses
+    return names
+
+
+VALUE_NAMES = ("direction", "item_kind", "goods_status", "target_status")
+
+
+def value_code(column: str, value):
+    """A coded column's value as its code: "保税" or "bonded" -> bonded, "进口" -> I; anything else as it is
+    (validation names what it does not know)."""
+    if not isinstance(value, str) or not value.strip():
+        return value
+    return _value_names()[column].get(value.strip().lower(), value)
+
+
+@lru_cache(maxsize=1)
 def _codes_by_name() -> dict[str, str]:
     out = {}
     for language in ("zh-hans", "en"):
@@ -140,6 +170,7 @@ def parse(book: AccountBook, stream: BinaryIO, fmt: str):
     try:
         for row_no, raw in READERS[fmt](stream):
             row = {column_code(k): v for k, v in raw.items() if k is not None}
+            row.update({c: value_code(c, row[c]) for c in VALUE_NAMES if c in row})
             if not columns_checked:
                 missing = [c for c in REQUIRED if c not in row]
                 if missing:

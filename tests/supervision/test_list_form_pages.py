@@ -186,12 +186,13 @@ def test_the_import_template_has_chinese_headings_and_imports_once_filled(world)
     assert imported.lines.get().quantity == 10
 
     wb = Workbook()  # bare Chinese names, as a clerk would type them
-    wb.active.append(["企业内部编号", "进出口标记", "监管方式", "备案序号", "申报数量", "申报计量单位"])
-    wb.active.append(["ERP-0002", "I", "5034", 2, 3, "035"])
+    wb.active.append(["企业内部编号", "进出口标记", "监管方式", "备案序号", "申报数量", "申报计量单位", "货物状态"])
+    wb.active.append(["ERP-0002", "进口", "5034", 2, 3, "035", "保税"])
     buf = io.BytesIO()
     wb.save(buf)
     buf.seek(0)
     buf.name = "bare.xlsx"
     c.post("/supervision/lists/import/", {"book_id": world.book_a.pk, "file": buf, "idempotency_key": key()})
-    assert VerificationList.objects.get(inner_no="ERP-0002").lines.get().item.item_no == 2
+    bare = VerificationList.objects.get(inner_no="ERP-0002")  # names of coded values read as their codes
+    assert (bare.direction, bare.lines.get().item.item_no, bare.lines.get().goods_status) == ("I", 2, "bonded")
     assert c.get("/supervision/lists/import/template/", {"format": "pdf"}).status_code == 400
