@@ -167,9 +167,16 @@ def parse(book: AccountBook, stream: BinaryIO, fmt: str):
     problems: list[Problem] = []
     total = 0
     columns_checked = False
+    heading_codes: dict = {}  # a file's headings are read as codes once, not on every row
     try:
         for row_no, raw in READERS[fmt](stream):
-            row = {column_code(k): v for k, v in raw.items() if k is not None}
+            row = {}
+            for k, v in raw.items():
+                if k is not None:
+                    code = heading_codes.get(k)
+                    if code is None:
+                        code = heading_codes[k] = column_code(k)
+                    row[code] = v
             row.update({c: value_code(c, row[c]) for c in VALUE_NAMES if c in row})
             if not columns_checked:
                 missing = [c for c in REQUIRED if c not in row]
