@@ -30,7 +30,7 @@ INVESTMENT = {"max_digits": 16, "decimal_places": 2, "lo": Decimal(0)}
 
 def project_snapshot(p: Project) -> dict:
     return {"name": p.name, "name_en": p.name_en, "investor": p.investor, "zone": p.zone_id, "industry": p.industry,
-            "planned_investment": p.planned_investment, "stage": p.stage, "reached": p.reached, "unit": p.unit_id,
+            "planned_investment": None if p.planned_investment is None else str(p.planned_investment), "stage": p.stage, "reached": p.reached, "unit": p.unit_id,
             "team": p.team, "note": p.note, "key_list": p.key_list_id, "key_list_year": p.key_list_year}
 
 
@@ -190,7 +190,7 @@ def record_event(*, actor: Actor, data: dict) -> PromotionEvent:
                                               unit=u, zone=zone, created_by_id=actor.user_id)
         event.projects.set(projects)
         audit.record(actor, "servicedesk.promotion_event.create", event,
-                     after={"kind": kind, "title": title, "held_on": held_on, "unit": u.pk if u else None,
+                     after={"kind": kind, "title": title, "held_on": held_on.isoformat() if held_on else None, "unit": u.pk if u else None,
                             "zone": zone.pk if zone else None, "projects": [p.pk for p in projects]})
     return event
 
