@@ -483,8 +483,8 @@ def project(request, project_id: int):
 @page
 def project_move(request, project_id: int):
     a = actor(request)
+    selectors.project(a, project_id)  # a project out of sight is a 404 before any permission is told
     a.require("servicedesk.promote")
-    selectors.project(a, project_id)
     try:
         p = services.move_project(actor=a, project_id=project_id, stage=request.POST.get("stage", ""),
                                   note=request.POST.get("note", ""))
@@ -500,8 +500,8 @@ def project_move(request, project_id: int):
 @page
 def project_key_list(request, project_id: int):
     a = actor(request)
-    a.require("servicedesk.key_list")
     selectors.project(a, project_id)
+    a.require("servicedesk.key_list")
     try:
         p = services.put_on_key_list(actor=a, project_id=project_id, year=request.POST.get("year") or None)
         messages.success(request, _("Put on the key-project list of %(year)s.") % {"year": p.key_list_year})
