@@ -10,6 +10,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bondzone.core.files import private_storage
 from bondzone.core.models import Enterprise, Zone
@@ -399,18 +400,18 @@ class SpaceListing(models.Model):
 
 # ---------------------------------------------------------------- investment promotion (招商引资)
 STAGE_LABELS = {
-    Stage.LEAD.value: _("lead"),
-    Stage.CONTACTED.value: _("contacted"),
-    Stage.NEGOTIATING.value: _("negotiating"),
-    Stage.SIGNED.value: _("signed"),
-    Stage.REGISTERED.value: _("registered"),
-    Stage.OPERATING.value: _("operating"),
-    Stage.DROPPED.value: _("dropped"),
+    Stage.LEAD.value: pgettext_lazy("promotion", "lead"),
+    Stage.CONTACTED.value: pgettext_lazy("promotion", "contacted"),
+    Stage.NEGOTIATING.value: pgettext_lazy("promotion", "negotiating"),
+    Stage.SIGNED.value: pgettext_lazy("promotion", "signed"),
+    Stage.REGISTERED.value: pgettext_lazy("promotion", "registered"),
+    Stage.OPERATING.value: pgettext_lazy("promotion", "operating"),
+    Stage.DROPPED.value: pgettext_lazy("promotion", "dropped"),
 }
 EVENT_KIND_LABELS = {
-    EventKind.VISIT.value: _("visit"),
-    EventKind.CONFERENCE.value: _("promotion conference"),
-    EventKind.INVITATION.value: _("targeted invitation"),
+    EventKind.VISIT.value: pgettext_lazy("promotion", "visit"),
+    EventKind.CONFERENCE.value: pgettext_lazy("promotion", "promotion conference"),
+    EventKind.INVITATION.value: pgettext_lazy("promotion", "targeted invitation"),
 }
 
 
