@@ -237,8 +237,8 @@ def load_guides_and_promotion(rng: random.Random) -> None:
         data = {k: v for k, v in g.items() if k != "spaces"}
         data.update({
             "procedures": PROCEDURES, "procedures_en": PROCEDURES_EN, "synthetic": True,
-            "contacts": f"{zones[code].name_zh}投资促进部 · 电话 010-0000000{len(code)} · invest-{code.lower()}@example.org（演示数据）",
-            "contacts_en": f"Investment promotion office · +86 10 0000000{len(code)} · invest-{code.lower()}@example.org "
+            "contacts": f"{zones[code].name_zh}投资促进部，电话 010-0000000{len(code)}，invest-{code.lower()}@example.org（演示数据）",
+            "contacts_en": f"Investment promotion office, +86 10 0000000{len(code)}, invest-{code.lower()}@example.org "
                            "(demo data)",
             "policy_task_ids": tasks, "note": "演示数据：初版",
             "spaces": [{"building": b, "kind": k, "floor_area_m2": a, "rent": r, "bonded": bonded, "note": n}

@@ -340,8 +340,9 @@ def guide_pdf(request, zone_code: str):
 
 def _guide_pdf(a, guide) -> bytes:
     c = _guide_context(a, guide)
-    blocks: list = [pdf.Text(f"{c['zone_name']} · {_('version')} {guide.version}"
-                             + (f" · {_('published')} {guide.published_at:%Y-%m-%d}" if guide.published_at else ""))]
+    # " | " between the facts: the PDF's built-in CJK font has no middle dot
+    blocks: list = [pdf.Text(f"{c['zone_name']} | {_('version')} {guide.version}"
+                             + (f" | {_('published')} {guide.published_at:%Y-%m-%d}" if guide.published_at else ""))]
     if guide.planned_area_km2 is not None:
         blocks.append(pdf.Text(_("Planned area: %(area)s km²") % {"area": guide.planned_area_km2}))
     for _key, label, text in c["sections"]:
