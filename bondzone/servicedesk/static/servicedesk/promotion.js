@@ -17,7 +17,7 @@ document.addEventListener("DOMContentLoaded", function () {
   chart.setOption({
     tooltip: {trigger: "axis"},
     legend: {type: "scroll", top: 0},
-    grid: {left: 40, right: 40, top: 40, bottom: 60, containLabel: true},
+    grid: {left: 40, right: 40, top: 70, bottom: 60, containLabel: true},
     xAxis: {type: "category", data: d.stages, axisLabel: {interval: 0, rotate: 30}},
     yAxis: [{type: "value", name: d.labels.reached, minInterval: 1, nameTextStyle: {align: "left"}},
             {type: "value", name: "%", min: 0, max: 100}],
