@@ -113,7 +113,10 @@ def _promotion(qs, actor, action, unit_path: str):
         return qs.none()
     if actor.zone_id is None:
         return qs
-    return qs.filter(Q(zone_id=actor.zone_id) | Q(**{f"{unit_path}__members__user_id": actor.user_id})).distinct()
+    # a subquery, not a join: a join to the unit's members would repeat a project once per member and
+    # double its count in the GROUP BYs of the conversion chart
+    seen = qs.model.objects.filter(Q(zone_id=actor.zone_id) | Q(**{f"{unit_path}__members__user_id": actor.user_id}))
+    return qs.filter(pk__in=seen.values("pk"))
 
 
 @scope_rule(Project)

@@ -234,3 +234,28 @@ def test_pages_open_and_move_a_project(world, units):
     r = c.post("/services/promotion/new/", {"name": "新项目", "industry": "医药", "zone": "TZ",
                                             "unit_id": units["zone"].pk, "planned_investment": "12"})
     assert r.status_code == 302 and Project.objects.count() == 2
+
+
+def test_zone_staff_count_each_project_once_however_many_members_its_unit_has(world, units):
+    admin = world.actor("admin")
+    for user in ("customs_a", "tax", "market"):  # customs_a also reads through membership of the unit
+        gov.add_member(actor=admin, unit_id=units["zone"].pk, user_id=world.users[user].pk)
+    p = new(world, units)
+    services.move_project(actor=world.actor("zone_a"), project_id=p.pk, stage="signed")
+    new(world, units, user="commerce", zone="DX", unit="commerce", name="乙区项目")
+    reader = world.actor("customs_a")
+    assert list(selectors.projects(reader).values_list("pk", flat=True)) == [p.pk]
+    assert selectors.stage_counts(reader)["signed"] == 1
+    assert [s["reached"] for s in selectors.conversion(reader)[0]["stages"]] == [1, 1, 1, 1, 0, 0]
+
+
+def test_the_zone_administration_cannot_move_a_project_to_another_zone(world, units):
+    p = new(world, units)
+    before = snap()
+    with pytest.raises(Forbidden):
+        services.update_project(actor=world.actor("zone_a"), project_id=p.pk, data={"zone": "DX"})
+    assert snap() == before
+    r = client("zone_a").patch(f"{API}/projects/{p.pk}", {"planned_investment": "60000", "team": "二组"},
+                               content_type="application/json")
+    assert r.status_code == 200 and (r.json()["planned_investment"], r.json()["team"]) == ("60000.00", "二组")
+    assert AuditEvent.objects.filter(action="servicedesk.project.update").count() == 1
