@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.http import HttpRequest
-from ninja import Router, Status
+from ninja import Header, Router, Status
 from ninja.pagination import paginate
 
 from bondzone.core.types import Pagination
@@ -249,9 +249,10 @@ def list_projects(request: HttpRequest, stage: str = "", zone_id: int | None = N
 
 
 @router.post("/projects", response={201: ProjectOut}, summary="Add a prospective project (a lead)")
-def create_project(request: HttpRequest, payload: ProjectIn):
+def create_project(request: HttpRequest, payload: ProjectIn, idempotency_key: str | None = Header(
+        None, alias="Idempotency-Key", description="optional; a retry with the same key is safe")):
     a = actor(request)
-    project = services.create_project(actor=a, data=payload.dict())
+    project = services.create_project(actor=a, data=payload.dict(), idempotency_key=idempotency_key)
     return Status(201, selectors.project(a, project.pk))
 
 
@@ -302,8 +303,10 @@ def list_promotion_events(request: HttpRequest, project_id: int | None = None):
 
 @router.post("/promotion-events", response={201: PromotionEventOut},
              summary="Record a visit, promotion conference or targeted invitation")
-def record_promotion_event(request: HttpRequest, payload: PromotionEventIn):
-    return Status(201, services.record_event(actor=actor(request), data=payload.dict()))
+def record_promotion_event(request: HttpRequest, payload: PromotionEventIn, idempotency_key: str | None = Header(
+        None, alias="Idempotency-Key", description="optional; a retry with the same key is safe")):
+    return Status(201, services.record_event(actor=actor(request), data=payload.dict(),
+                                             idempotency_key=idempotency_key))
 
 
 @router.get("/promotion/conversion", response=list[ConversionOut],

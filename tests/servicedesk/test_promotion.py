@@ -259,3 +259,20 @@ def test_the_zone_administration_cannot_move_a_project_to_another_zone(world, un
                                content_type="application/json")
     assert r.status_code == 200 and (r.json()["planned_investment"], r.json()["team"]) == ("60000.00", "二组")
     assert AuditEvent.objects.filter(action="servicedesk.project.update").count() == 1
+
+
+def test_a_retried_create_with_the_same_key_writes_once(world, units):
+    c = client("zone_a")
+    body = {"name": "冷链分拨", "industry": "冷链", "unit_id": units["zone"].pk, "planned_investment": "4000"}
+    first = c.post(f"{API}/projects", body, content_type="application/json", HTTP_IDEMPOTENCY_KEY="k-1")
+    again = c.post(f"{API}/projects", body, content_type="application/json", HTTP_IDEMPOTENCY_KEY="k-1")
+    assert first.status_code == again.status_code == 201 and first.json()["id"] == again.json()["id"]
+    assert Project.objects.count() == 1 and ProjectMove.objects.count() == 1
+    other = c.post(f"{API}/projects", {**body, "planned_investment": "5000"}, content_type="application/json",
+                   HTTP_IDEMPOTENCY_KEY="k-1")
+    assert other.status_code == 409 and Project.objects.count() == 1
+    event = {"kind": "visit", "title": "走访", "held_on": "2026-01-05", "unit_id": units["zone"].pk}
+    for _ in range(2):
+        assert c.post(f"{API}/promotion-events", event, content_type="application/json",
+                      HTTP_IDEMPOTENCY_KEY="e-1").status_code == 201
+    assert PromotionEvent.objects.count() == 1

@@ -9,7 +9,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from bondzone.core import audit
+from bondzone.core import audit, idempotency
 from bondzone.core.actor import Actor
 from bondzone.core.domain.errors import Conflict, DomainError, Forbidden, Problem, problem
 from bondzone.core.domain.inputs import RECORDED, collect_date, collect_decimal, collect_int
@@ -71,20 +71,27 @@ def _values(actor: Actor, data: dict, creating: bool) -> tuple[dict, list[Proble
     return values, problems
 
 
-def create_project(*, actor: Actor, data: dict) -> Project:
-    """A new lead in the pipeline."""
+def create_project(*, actor: Actor, data: dict, idempotency_key: str | None = None) -> Project:
+    """A new lead in the pipeline. With an Idempotency-Key a retry returns the first project."""
     actor.require("servicedesk.promote")
     values, problems = _values(actor, data, creating=True)
     if problems:
         raise DomainError(problems)
-    now = timezone.now()
-    with transaction.atomic(durable=True):
+
+    def do() -> dict:
+        now = timezone.now()
         p = Project.objects.create(**values, stage=rules.Stage.LEAD.value, reached=0, stage_changed_at=now,
                                    created_by_id=actor.user_id, synthetic=bool(data.get("synthetic")))
-        ProjectMove.objects.create(project=p, from_stage="", to_stage=p.stage, at=now, actor_id=actor.user_id,
-                                   note=_text(data.get("move_note"), "move_note", 500, []))
+        ProjectMove.objects.create(project=p, from_stage="", to_stage=p.stage, at=now, actor_id=actor.user_id)
         audit.record(actor, "servicedesk.project.create", p, after=project_snapshot(p))
-    return p
+        return {"project_id": p.pk}
+
+    if idempotency_key:
+        result, _ = idempotency.run(actor, idempotency_key, "servicedesk.project.create", data, do)
+    else:
+        with transaction.atomic(durable=True):
+            result = do()
+    return Project.objects.get(pk=result["project_id"])
 
 
 def update_project(*, actor: Actor, project_id: int, data: dict) -> Project:
@@ -163,7 +170,7 @@ def put_on_key_list(*, actor: Actor, project_id: int, year: Any = None, lead_uni
     return p
 
 
-def record_event(*, actor: Actor, data: dict) -> PromotionEvent:
+def record_event(*, actor: Actor, data: dict, idempotency_key: str | None = None) -> PromotionEvent:
     """A visit, promotion conference or targeted invitation (专题邀约), with the projects it concerned."""
     actor.require("servicedesk.promote")
     problems: list[Problem] = []
@@ -185,12 +192,20 @@ def record_event(*, actor: Actor, data: dict) -> PromotionEvent:
             problems.append(problem("project_ids", "not_found", model="project", id=ref[:40]))
     if problems:
         raise DomainError(problems)
-    with transaction.atomic(durable=True):
+
+    def do() -> dict:
         event = PromotionEvent.objects.create(kind=kind, title=title, held_on=held_on, place=place, note=note,
                                               unit=u, zone=zone, created_by_id=actor.user_id)
         event.projects.set(projects)
         audit.record(actor, "servicedesk.promotion_event.create", event,
                      after={"kind": kind, "title": title, "held_on": held_on.isoformat() if held_on else None, "unit": u.pk if u else None,
                             "zone": zone.pk if zone else None, "projects": [p.pk for p in projects]})
-    return event
+        return {"event_id": event.pk}
+
+    if idempotency_key:
+        result, _ = idempotency.run(actor, idempotency_key, "servicedesk.promotion_event.create", data, do)
+    else:
+        with transaction.atomic(durable=True):
+            result = do()
+    return PromotionEvent.objects.get(pk=result["event_id"])
 
