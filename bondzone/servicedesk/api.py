@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.http import HttpRequest
-from ninja import Router, Status
+from ninja import Header, Router, Status
 from ninja.pagination import paginate
 
 from bondzone.core.types import Pagination
@@ -17,6 +17,8 @@ from bondzone.core.http import actor
 from . import selectors, services
 from .domain.lifecycle import OPEN_STATUSES
 from .schemas import (
+    ArticleLinkIn, ConversionOut, GuideIn, GuideOut, KeyListIn, MoveIn, MoveOut, ProjectIn, ProjectOut, ProjectPatch,
+    PromotionEventIn, PromotionEventOut,
     ArticleIn, ArticleOut, ArticlePatch, CategoryIn, CategoryOut, CategoryPatch, EventOut, ExtendIn, FeedbackIn, Open311Definition, Open311Request,
     Open311Service, RateRowOut, RequestReasonIn, RequestReminderRunOut, RequestIn, RequestOut, TextIn, UnitStepIn,
 )
@@ -159,6 +161,12 @@ def reply(request: HttpRequest, request_id: int, payload: TextIn):
     return services.reply(actor=actor(request), request_id=request_id, text=payload.text)
 
 
+@router.post("/requests/{request_id}/article", response=RequestOut,
+             summary="Link a published knowledge article that answers the request")
+def link_article(request: HttpRequest, request_id: int, payload: ArticleLinkIn):
+    return services.link_article(actor=actor(request), request_id=request_id, article_id=payload.article_id)
+
+
 @router.post("/requests/{request_id}/escalate", response=RequestOut, summary="Escalate to the joint-meeting issues")
 def escalate(request: HttpRequest, request_id: int, payload: RequestReasonIn):
     return services.escalate(actor=actor(request), request_id=request_id, reason=payload.reason)
@@ -185,6 +193,128 @@ def rate_table(request: HttpRequest, by: str = "unit", since: date | None = None
 @router.post("/reminders/run", response=RequestReminderRunOut, summary="Write the reminders owed now")
 def run_reminders(request: HttpRequest):
     return services.run_reminders(actor=actor(request))
+
+
+# ---------------------------------------------------------------- investment guide (public read, staff write)
+def _with_policies(a, guide):
+    guide.policies = selectors.guide_policies(a, guide)
+    return guide
+
+
+@router.get("/guides", response=list[GuideOut], auth=None, summary="The published investment guide of every zone")
+def list_guides(request: HttpRequest):
+    return [_with_policies(PUBLIC_READER, g) for g in selectors.published_guides().prefetch_related("spaces")]
+
+
+@router.get("/guides/{zone_code}", response=GuideOut, auth=None, summary="A zone's published investment guide")
+def get_guide(request: HttpRequest, zone_code: str):
+    return _with_policies(PUBLIC_READER, selectors.published_guide(zone_code))
+
+
+@router.get("/guides/{zone_code}/versions", response=list[GuideOut], summary="Every version of a zone's guide")
+@paginate(Pagination)
+def list_guide_versions(request: HttpRequest, zone_code: str):
+    a = actor(request)
+    a.require("servicedesk.view_guide_drafts")
+    return [_with_policies(a, g) for g in selectors.guide_versions(a, zone_code).prefetch_related("spaces")]
+
+
+@router.post("/guides/{zone_code}/versions", response={201: GuideOut},
+             summary="Write a new draft version (sections left out are copied from the latest version)")
+def write_guide(request: HttpRequest, zone_code: str, payload: GuideIn):
+    a = actor(request)
+    data = payload.dict(exclude_unset=True)
+    if data.get("spaces") is not None:
+        data["spaces"] = [dict(s) for s in data["spaces"]]
+    version = services.write_guide(actor=a, zone=zone_code, data=data)
+    return Status(201, _with_policies(a, selectors.guide_version(a, version.pk)))
+
+
+@router.post("/guide-versions/{version_id}/publish", response=GuideOut,
+             summary="Publish a version: it becomes the zone's public guide")
+def publish_guide(request: HttpRequest, version_id: int):
+    a = actor(request)
+    version = services.publish_guide(actor=a, version_id=version_id)
+    return _with_policies(a, selectors.guide_version(a, version.pk))
+
+
+# ---------------------------------------------------------------- investment promotion (招商引资)
+@router.get("/projects", response=list[ProjectOut], summary="Promotion projects you may see")
+@paginate(Pagination)
+def list_projects(request: HttpRequest, stage: str = "", zone_id: int | None = None, unit_id: int | None = None,
+                  q: str = ""):
+    a = actor(request)
+    a.require("servicedesk.view_promotion")
+    return selectors.projects(a, stage=stage[:12], zone_id=zone_id, unit_id=unit_id, q=q.strip()[:100])
+
+
+@router.post("/projects", response={201: ProjectOut}, summary="Add a prospective project (a lead)")
+def create_project(request: HttpRequest, payload: ProjectIn, idempotency_key: str | None = Header(
+        None, alias="Idempotency-Key", description="optional; a retry with the same key is safe")):
+    a = actor(request)
+    project = services.create_project(actor=a, data=payload.dict(), idempotency_key=idempotency_key)
+    return Status(201, selectors.project(a, project.pk))
+
+
+@router.get("/projects/{project_id}", response=ProjectOut, summary="One promotion project")
+def get_project(request: HttpRequest, project_id: int):
+    a = actor(request)
+    a.require("servicedesk.view_promotion")
+    return selectors.project(a, project_id)
+
+
+@router.patch("/projects/{project_id}", response=ProjectOut, summary="Change a project's details")
+def update_project(request: HttpRequest, project_id: int, payload: ProjectPatch):
+    a = actor(request)
+    services.update_project(actor=a, project_id=project_id, data=payload.dict(exclude_unset=True))
+    return selectors.project(a, project_id)
+
+
+@router.get("/projects/{project_id}/moves", response=list[MoveOut], summary="A project's stage history")
+def project_moves(request: HttpRequest, project_id: int):
+    a = actor(request)
+    a.require("servicedesk.view_promotion")
+    selectors.project(a, project_id)
+    return selectors.project_moves(a, project_id)
+
+
+@router.post("/projects/{project_id}/move", response=ProjectOut, summary="Move a project to another stage")
+def move_project(request: HttpRequest, project_id: int, payload: MoveIn):
+    a = actor(request)
+    services.move_project(actor=a, project_id=project_id, stage=payload.stage, note=payload.note)
+    return selectors.project(a, project_id)
+
+
+@router.post("/projects/{project_id}/key-list", response=ProjectOut,
+             summary="Put a signed project on the annual key-project list (governance)")
+def put_on_key_list(request: HttpRequest, project_id: int, payload: KeyListIn):
+    a = actor(request)
+    services.put_on_key_list(actor=a, project_id=project_id, year=payload.year, lead_unit_id=payload.lead_unit_id)
+    return selectors.project(a, project_id)
+
+
+@router.get("/promotion-events", response=list[PromotionEventOut], summary="Promotion events you may see")
+@paginate(Pagination)
+def list_promotion_events(request: HttpRequest, project_id: int | None = None):
+    a = actor(request)
+    a.require("servicedesk.view_promotion")
+    return selectors.promotion_events(a, project_id=project_id)
+
+
+@router.post("/promotion-events", response={201: PromotionEventOut},
+             summary="Record a visit, promotion conference or targeted invitation")
+def record_promotion_event(request: HttpRequest, payload: PromotionEventIn, idempotency_key: str | None = Header(
+        None, alias="Idempotency-Key", description="optional; a retry with the same key is safe")):
+    return Status(201, services.record_event(actor=actor(request), data=payload.dict(),
+                                             idempotency_key=idempotency_key))
+
+
+@router.get("/promotion/conversion", response=list[ConversionOut],
+            summary="Conversion per promoting unit and stage (first row: all units)")
+def promotion_conversion(request: HttpRequest, zone_id: int | None = None):
+    a = actor(request)
+    a.require("servicedesk.view_promotion")
+    return selectors.conversion(a, zone_id=zone_id)
 
 
 # ---------------------------------------------------------------- Open311 GeoReport v2 (read)

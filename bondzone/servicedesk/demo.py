@@ -7,6 +7,7 @@ import random
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from bondzone.core.actor import SYSTEM, actor_of
 from bondzone.governance import selectors as governance_selectors
@@ -105,6 +106,7 @@ def load_demo(rng: random.Random) -> None:
         "tags": tags, "published": n < len(ARTICLES) - 1}) for n, (title, title_en, body, code, tags) in enumerate(ARTICLES)]
     for request_id, handler_actor in linked:
         services.link_article(actor=handler_actor, request_id=request_id, article_id=articles[0].pk)
+    load_guides_and_promotion(rng)
 
 
 def _shift(pk: int, back: timedelta, late: timedelta) -> None:
@@ -129,3 +131,148 @@ def _shift(pk: int, back: timedelta, late: timedelta) -> None:
     req.save()
     for e in RequestEvent.objects.filter(request_id=pk):
         RequestEvent.objects.filter(pk=e.pk).update(at=e.at - back - (late if e.step == "submit" else timedelta(0)))
+
+
+# ---------------------------------------------------------------- investment guide and promotion
+# Location, area, approval, functions and focus industries follow the public record (research notes §5);
+# the spaces, rents, contacts and every promotion project are synthetic, and the guides say so.
+GUIDES = {
+    "TZ": {
+        "title": "北京天竺综合保税区投资指南", "title_en": "Investment guide: Beijing Tianzhu CBZ",
+        "location": "北京市顺义区，紧邻首都国际机场；2010年12月起与机场口岸作业区区港联动。",
+        "location_en": "Shunyi District, Beijing, beside Capital International Airport; linked to the airport's "
+                       "port operation area since December 2010.",
+        "areas": "规划面积5.944平方公里。2008年7月23日经国务院批准设立，2009年7月28日一期通过验收，是全国首个空港型综合保税区。",
+        "areas_en": "Planned area 5.944 km². Approved by the State Council on 23 July 2008; phase 1 accepted on "
+                    "28 July 2009; China's first airport-based comprehensive bonded zone.",
+        "functions": "保税物流、保税加工、保税维修、国际中转、跨境电商、文化贸易（国家对外文化贸易基地）。",
+        "functions_en": "Bonded logistics, bonded processing, bonded repair, international transit, cross-border "
+                        "e-commerce, cultural trade (national base for cultural exports).",
+        "industries": "医药及疫苗、医疗器械、文化艺术品贸易、航材及保税维修、跨境电商、快件枢纽。",
+        "industries_en": "Pharmaceuticals and vaccines, medical devices, cultural goods trade, aviation materials "
+                         "and bonded repair, cross-border e-commerce, express hubs.",
+        "spaces": [("A1 保税仓库", "warehouse", "12000", "1.80", True, "（演示数据）"),
+                   ("A2 冷链仓库（2–8℃）", "warehouse", "4500", "3.20", True, "（演示数据）"),
+                   ("C3 标准厂房", "plant", "8000", "1.50", True, "（演示数据）"),
+                   ("综合服务楼 5层", "office", "1200", "4.50", False, "（演示数据）")],
+    },
+    "DX": {
+        "title": "北京大兴国际机场综合保税区投资指南", "title_en": "Investment guide: Beijing Daxing International Airport CBZ",
+        "location": "跨北京市大兴区和河北省廊坊市，全国唯一跨省级行政区域的综合保税区。",
+        "location_en": "Spans Daxing District (Beijing) and Langfang (Hebei): China's only cross-provincial CBZ.",
+        "areas": "规划面积4.35平方公里（口岸功能区0.83、综合保税功能区3.52）。2020年11月5日获国务院批复，2024年12月30日二期通过验收。",
+        "areas_en": "Planned area 4.35 km² (port area 0.83, bonded area 3.52). Approved on 5 November 2020; "
+                    "phase 2 accepted on 30 December 2024.",
+        "functions": "国际中转集拼、跨境电商（含跨境电商药品进口）、冷链、医药分拨。",
+        "functions_en": "International transit consolidation, cross-border e-commerce (including drug imports), "
+                        "cold chain, pharmaceutical distribution.",
+        "industries": "生物医药、跨境电商、冷链生鲜、医药分拨。",
+        "industries_en": "Biomedicine, cross-border e-commerce, cold-chain fresh food, pharmaceutical distribution.",
+        "spaces": [("1号 跨境电商监管仓", "warehouse", "20000", "1.60", True, "（演示数据）"),
+                   ("3号 冷链库", "warehouse", "6000", None, True, "（演示数据）租金面议")],
+    },
+    "ZGC": {
+        "title": "中关村综合保税区投资指南", "title_en": "Investment guide: Zhongguancun CBZ",
+        "location": "北京市海淀区温泉镇，位于自贸试验区科技创新片区。",
+        "location_en": "Wenquan town, Haidian District, in the science and technology area of the free trade zone.",
+        "areas": "规划面积约0.401平方公里（地上建筑面积66.35万平方米）。2023年5月获批。",
+        "areas_en": "About 0.401 km² (663,500 m² above-ground floor area). Approved in May 2023.",
+        "functions": "研发型综合保税区：保税研发、检测；办公、查验、研发设计、检测服务、物流五个功能区。",
+        "functions_en": "An R&D-type CBZ: bonded R&D and testing; office, inspection, R&D and design, testing "
+                        "services and logistics areas.",
+        "industries": "集成电路、生物医药研发、人工智能等研发检测。",
+        "industries_en": "R&D and testing for integrated circuits, biomedicine and artificial intelligence.",
+        "spaces": [("研发楼 B座", "lab", "3000", "6.00", True, "（演示数据）")],
+    },
+    "YZ": {
+        "title": "北京亦庄综合保税区投资指南", "title_en": "Investment guide: Beijing Yizhuang CBZ",
+        "location": "北京经济技术开发区长子营产业园。",
+        "location_en": "Changziying industrial area, Beijing Economic-Technological Development Area.",
+        "areas": "规划面积0.61平方公里。2024年9月获批。",
+        "areas_en": "Planned area 0.61 km². Approved in September 2024.",
+        "functions": "“4+N”：新一代信息技术关键零部件全球分拨、新能源汽车整车及零部件研发验证与保税维修、生物医药临床检测和CRO、高端装备；N条服务贸易业务线。",
+        "functions_en": "\"4+N\": global distribution of key IT parts; NEV R&D verification and bonded repair; "
+                        "clinical testing and CRO; high-end equipment; N service-trade lines.",
+        "industries": "新一代信息技术、新能源汽车、生物医药、高端装备。",
+        "industries_en": "Next-generation IT, new-energy vehicles, biomedicine, high-end equipment.",
+        "spaces": [("一期 标准厂房", "plant", "10000", "1.40", True, "（演示数据）")],
+    },
+}
+PROCEDURES = ("1. 与管理机构洽谈、确认选址；2. 市场监管部门办理企业登记（在线“一站式服务”）；3. 海关注册登记、"
+              "申请设立电子账册；4. 税务登记；5. 入驻验收，开展业务。（演示数据：步骤为示意）")
+PROCEDURES_EN = ("1. Talk to the zone administration and choose a site; 2. register the company with market "
+                 "supervision (online one-stop service); 3. register with customs and apply for an account book; "
+                 "4. register for tax; 5. move in and start. (Demo data: the steps are illustrative.)")
+PROJECTS = [
+    # name, investor, zone, industry, planned investment (10,000 yuan), stage, unit
+    ("疫苗进口分拨中心", "（演示）某国际医药集团", "TZ", "医药及疫苗", "52000", "operating", "北京天竺综合保税区管理委员会"),
+    ("航材保税维修基地二期", "（演示）某航空维修公司", "TZ", "航材维修", "18000", "registered", "北京天竺综合保税区管理委员会"),
+    ("文化艺术品保税展示交易中心", "（演示）某文化集团", "TZ", "文化贸易", "9000", "signed", "北京天竺综合保税区管理委员会"),
+    ("医疗器械保税研发中心", "（演示）某器械企业", "TZ", "医疗器械", "12000", "negotiating", "北京天竺综合保税区管理委员会"),
+    ("跨境电商区域仓", "（演示）某电商平台", "TZ", "跨境电商", "6000", "contacted", "北京天竺综合保税区管理委员会"),
+    ("冷链生鲜分拨项目", "（演示）某冷链物流公司", "TZ", "冷链", "4000", "lead", "北京天竺综合保税区管理委员会"),
+    ("细胞治疗产品研发项目", "（演示）某生物科技公司", "TZ", "生物医药", "15000", "dropped", "北京天竺综合保税区管理委员会"),
+    ("跨境电商药品进口项目", "（演示）某医药电商", "DX", "跨境电商", "20000", "signed", "市商务局"),
+    ("国际中转集拼中心", "（演示）某货运代理", "DX", "国际物流", "30000", "negotiating", "市商务局"),
+    ("新能源汽车保税维修项目", "（演示）某整车企业", "YZ", "新能源汽车", "25000", "contacted", "市商务局"),
+    ("集成电路保税研发测试", "（演示）某芯片设计公司", "ZGC", "集成电路", "8000", "lead", "市商务局"),
+    ("生物医药CRO检测平台", "（演示）某CRO企业", "YZ", "生物医药", "11000", "lead", "市商务局"),
+]
+EVENTS = [
+    ("conference", "服贸会综合保税区专场推介会", "国家会议中心", "TZ", "市商务局", 45, [0, 3, 7]),
+    ("invitation", "生物医药专题定向邀约", "天竺综保区管委会", "TZ", "北京天竺综合保税区管理委员会", 30, [3, 6]),
+    ("visit", "走访跨境电商平台总部", "企业总部", "DX", "市商务局", 12, [7]),
+]
+
+
+def load_guides_and_promotion(rng: random.Random) -> None:
+    from bondzone.core.selectors import zones as zone_list
+
+    system = SYSTEM
+    zones = {z.code: z for z in zone_list(system)}
+    tasks = [t.pk for t in governance_selectors.tasks(system).filter(code__startswith="二(四)").order_by("code")[:4]]
+    for code, g in GUIDES.items():
+        if code not in zones:
+            continue
+        data = {k: v for k, v in g.items() if k != "spaces"}
+        data.update({
+            "procedures": PROCEDURES, "procedures_en": PROCEDURES_EN, "synthetic": True,
+            "contacts": f"{zones[code].name_zh}投资促进部，电话 010-0000000{len(code)}，invest-{code.lower()}@example.org（演示数据）",
+            "contacts_en": f"Investment promotion office, +86 10 0000000{len(code)}, invest-{code.lower()}@example.org "
+                           "(demo data)",
+            "policy_task_ids": tasks, "note": "演示数据：初版",
+            "spaces": [{"building": b, "kind": k, "floor_area_m2": a, "rent": r, "bonded": bonded, "note": n}
+                       for b, k, a, r, bonded, n in g["spaces"]],
+        })
+        first = services.write_guide(actor=system, zone=code, data=data)
+        services.publish_guide(actor=system, version_id=first.pk)
+        if code == "TZ":  # a second, still unpublished draft shows the versioning
+            services.write_guide(actor=system, zone=code, data={
+                "note": "演示数据：更新可租空间（草稿）",
+                "spaces": data["spaces"] + [{"building": "D1 保税维修车间", "kind": "plant", "floor_area_m2": "3600",
+                                             "rent": "2.10", "bonded": True, "note": "（演示数据）"}]})
+    units = {u.name: u for u in governance_selectors.units(system)}
+    projects = []
+    for name, investor, zone, industry, amount, stage, unit_name in PROJECTS:
+        if zone not in zones or unit_name not in units:
+            continue
+        p = services.create_project(actor=system, data={
+            "name": name, "investor": investor, "zone": zone, "industry": industry, "planned_investment": amount,
+            "unit_id": units[unit_name].pk, "team": "招商一组（演示）", "note": "（演示数据）", "synthetic": True})
+        path = ["contacted", "negotiating", "signed", "registered", "operating"]
+        final = "negotiating" if stage == "dropped" else stage
+        for step in path[:path.index(final) + 1] if final != "lead" else []:
+            services.move_project(actor=system, project_id=p.pk, stage=step, note="（演示数据）")
+        if stage == "dropped":
+            services.move_project(actor=system, project_id=p.pk, stage="dropped", note="（演示数据）投资方调整布局")
+        projects.append(p)
+    signed = [p for p in projects if p.name == "文化艺术品保税展示交易中心"]
+    if signed:
+        services.put_on_key_list(actor=system, project_id=signed[0].pk)
+    today = timezone.localdate()
+    for kind, title, place, zone, unit_name, days_ago, idx in EVENTS:
+        if zone in zones and unit_name in units:
+            services.record_event(actor=system, data={
+                "kind": kind, "title": title, "place": place, "zone": zone, "unit_id": units[unit_name].pk,
+                "held_on": (today - timedelta(days=days_ago)).isoformat(), "note": "（演示数据）",
+                "project_ids": [projects[i].pk for i in idx if i < len(projects)]})

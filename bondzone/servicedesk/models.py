@@ -10,11 +10,13 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bondzone.core.files import private_storage
 from bondzone.core.models import Enterprise, Zone
 
 from .domain.lifecycle import Kind, Satisfaction, Status, Step
+from .domain.promotion import PIPELINE, EventKind, Stage
 from .domain.sla import SlaUnit
 
 KIND_LABELS = {
@@ -309,3 +311,180 @@ class Article(models.Model):
     @property
     def tag_list(self) -> list[str]:
         return [t for t in self.tags.split(", ") if t]
+
+
+# ---------------------------------------------------------------- investment guide (投资指南)
+class GuideStatus(models.TextChoices):
+    DRAFT = "draft", _("draft")
+    PUBLISHED = "published", _("published")
+    SUPERSEDED = "superseded", _("superseded")
+
+
+GUIDE_TEXTS = ("location", "areas", "functions", "industries", "procedures", "contacts")
+
+
+class GuideVersion(models.Model):
+    """One version of a zone's investment guide. Every edit writes a new draft version; publishing one makes it
+    the zone's public guide and the one published before it superseded. No version is ever deleted."""
+
+    zone = models.ForeignKey(Zone, on_delete=models.PROTECT, related_name="+", verbose_name=_("zone"))
+    version = models.PositiveIntegerField(_("version"))
+    status = models.CharField(_("status"), max_length=12, choices=GuideStatus.choices, default=GuideStatus.DRAFT)
+    title = models.CharField(_("title"), max_length=200)
+    title_en = models.CharField(_("English title"), max_length=200, blank=True)
+    location = models.TextField(_("location"), blank=True)
+    location_en = models.TextField(_("location (English)"), blank=True)
+    areas = models.TextField(_("areas"), blank=True)
+    areas_en = models.TextField(_("areas (English)"), blank=True)
+    planned_area_km2 = models.DecimalField(_("planned area (km²)"), max_digits=8, decimal_places=3, null=True,
+                                           blank=True)
+    functions = models.TextField(_("functions"), blank=True)
+    functions_en = models.TextField(_("functions (English)"), blank=True)
+    industries = models.TextField(_("industries"), blank=True)
+    industries_en = models.TextField(_("industries (English)"), blank=True)
+    procedures = models.TextField(_("procedures to enter the zone"), blank=True)
+    procedures_en = models.TextField(_("procedures to enter the zone (English)"), blank=True)
+    contacts = models.TextField(_("contacts"), blank=True)
+    contacts_en = models.TextField(_("contacts (English)"), blank=True)
+    policy_tasks = models.ManyToManyField("governance.Task", blank=True, related_name="+",
+                                          verbose_name=_("policies (policy ledger tasks)"))
+    synthetic = models.BooleanField(_("demo figures (synthetic)"), default=False)
+    note = models.CharField(_("change note"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("written"), auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL,
+                                     related_name="+")
+
+    class Meta:
+        ordering = ["zone__code", "-version"]
+        verbose_name = _("investment guide version")
+        constraints = [
+            models.UniqueConstraint(fields=["zone", "version"], name="sd_guide_version_once"),
+            models.UniqueConstraint(fields=["zone"], condition=Q(status="published"), name="sd_guide_one_published"),
+        ]
+
+    def __str__(self):
+        return f"{self.title} v{self.version}"
+
+
+class SpaceKind(models.TextChoices):
+    WAREHOUSE = "warehouse", _("warehouse")
+    PLANT = "plant", _("plant")
+    OFFICE = "office", _("office")
+    LAB = "lab", _("laboratory")
+    LAND = "land", _("land")
+
+
+class SpaceListing(models.Model):
+    """Space available in the zone as the guide version lists it (area in m², rent in yuan per m² per day)."""
+
+    guide = models.ForeignKey(GuideVersion, on_delete=models.CASCADE, related_name="spaces")
+    position = models.PositiveIntegerField(default=0)
+    building = models.CharField(_("building"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=10, choices=SpaceKind.choices)
+    floor_area_m2 = models.DecimalField(_("area (m²)"), max_digits=12, decimal_places=2)
+    rent = models.DecimalField(_("rent (yuan/m²/day)"), max_digits=10, decimal_places=2, null=True, blank=True)
+    bonded = models.BooleanField(_("bonded"), default=True)
+    available_from = models.DateField(_("available from"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("available space")
+        constraints = [
+            models.CheckConstraint(name="sd_space_area_positive", condition=Q(floor_area_m2__gt=0)),
+            models.CheckConstraint(name="sd_space_rent_not_negative", condition=Q(rent__isnull=True) | Q(rent__gte=0)),
+        ]
+
+
+# ---------------------------------------------------------------- investment promotion (招商引资)
+STAGE_LABELS = {
+    Stage.LEAD.value: pgettext_lazy("promotion", "lead"),
+    Stage.CONTACTED.value: pgettext_lazy("promotion", "contacted"),
+    Stage.NEGOTIATING.value: pgettext_lazy("promotion", "negotiating"),
+    Stage.SIGNED.value: pgettext_lazy("promotion", "signed"),
+    Stage.REGISTERED.value: pgettext_lazy("promotion", "registered"),
+    Stage.OPERATING.value: pgettext_lazy("promotion", "operating"),
+    Stage.DROPPED.value: pgettext_lazy("promotion", "dropped"),
+}
+EVENT_KIND_LABELS = {
+    EventKind.VISIT.value: pgettext_lazy("promotion", "visit"),
+    EventKind.CONFERENCE.value: pgettext_lazy("promotion", "promotion conference"),
+    EventKind.INVITATION.value: pgettext_lazy("promotion", "targeted invitation"),
+}
+
+
+class Project(models.Model):
+    """A prospective investment project in the promotion pipeline (招商项目)."""
+
+    name = models.CharField(_("project"), max_length=200)
+    name_en = models.CharField(_("English name"), max_length=200, blank=True)
+    investor = models.CharField(_("investor"), max_length=200, blank=True)
+    zone = models.ForeignKey(Zone, on_delete=models.PROTECT, related_name="+", verbose_name=_("zone"))
+    industry = models.CharField(_("industry"), max_length=100)
+    planned_investment = models.DecimalField(_("planned investment (10,000 yuan)"), max_digits=16, decimal_places=2,
+                                             null=True, blank=True)
+    stage = models.CharField(_("stage"), max_length=12, choices=list(STAGE_LABELS.items()), default=Stage.LEAD.value,
+                             db_index=True)
+    reached = models.PositiveSmallIntegerField(_("furthest stage reached"), default=0)
+    unit = models.ForeignKey("governance.Unit", on_delete=models.PROTECT, related_name="+",
+                             verbose_name=_("promoting unit"))
+    team = models.CharField(_("promotion team"), max_length=200, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    synthetic = models.BooleanField(default=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    stage_changed_at = models.DateTimeField(_("stage changed"))
+    key_list = models.ForeignKey("governance.AnnualList", null=True, blank=True, on_delete=models.SET_NULL,
+                                 related_name="+", verbose_name=_("annual key-project list"))
+    key_list_year = models.PositiveIntegerField(_("key-project list year"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-stage_changed_at", "-id"]
+        verbose_name = _("promotion project")
+        constraints = [
+            models.CheckConstraint(name="sd_project_investment_not_negative",
+                                   condition=Q(planned_investment__isnull=True) | Q(planned_investment__gte=0)),
+            models.CheckConstraint(name="sd_project_reached_in_pipeline", condition=Q(reached__lte=len(PIPELINE) - 1)),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class ProjectMove(models.Model):
+    """One stage change of a project (who, when, why)."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="moves")
+    from_stage = models.CharField(max_length=12, blank=True)
+    to_stage = models.CharField(max_length=12)
+    at = models.DateTimeField()
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    note = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+
+class PromotionEvent(models.Model):
+    """A promotion activity: a visit, a promotion conference or a targeted invitation (专题邀约)."""
+
+    kind = models.CharField(_("kind"), max_length=12, choices=list(EVENT_KIND_LABELS.items()))
+    title = models.CharField(_("title"), max_length=200)
+    held_on = models.DateField(_("date"))
+    zone = models.ForeignKey(Zone, on_delete=models.PROTECT, related_name="+", verbose_name=_("zone"))
+    unit = models.ForeignKey("governance.Unit", on_delete=models.PROTECT, related_name="+",
+                             verbose_name=_("promoting unit"))
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    projects = models.ManyToManyField(Project, blank=True, related_name="events", verbose_name=_("projects"))
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        ordering = ["-held_on", "-id"]
+        verbose_name = _("promotion event")
+
+    def __str__(self):
+        return self.title

@@ -18,6 +18,11 @@ register("servicedesk.run_reminders", {Role.COMMERCE, Role.PLATFORM_ADMIN})
 register("servicedesk.review_registration", {Role.ZONE_ADMIN, Role.PLATFORM_ADMIN})
 register("servicedesk.view_registrations", {Role.ZONE_ADMIN, Role.MARKET, Role.PLATFORM_ADMIN})
 register("servicedesk.write_knowledge", {Role.ZONE_ADMIN, Role.PLATFORM_ADMIN})  # knowledge articles, drafts
+register("servicedesk.write_guide", {Role.ZONE_ADMIN, Role.PLATFORM_ADMIN})  # investment guide of one's zone
+register("servicedesk.view_guide_drafts", STAFF)  # every version of the guides, drafts included
+register("servicedesk.promote", {Role.COMMERCE, Role.ZONE_ADMIN, Role.PLATFORM_ADMIN})  # projects, events, moves
+register("servicedesk.view_promotion", STAFF)  # the pipeline, per scope (scopes.projects)
+register("servicedesk.key_list", {Role.COMMERCE, Role.PLATFORM_ADMIN})  # as governance.manage: the annual list
 register("servicedesk.manage_members", {Role.ENTERPRISE, Role.PLATFORM_ADMIN})  # managers of the enterprise
 
 MESSAGES.update({
@@ -39,5 +44,11 @@ MESSAGES.update({
     "not_enterprise_manager": _("Only a manager of the enterprise may do this."),
     "manager_keeps_own_role": _("You cannot take the manager role from yourself."),
     "article_not_published": _("Only a published knowledge article can be linked."),
+    "too_many": _("At most %(max)s entries."),
+    "guide_other_zone": _("You may write the investment guide of your own zone only, not of %(zone)s."),
+    "promotion_other_zone": _("You may promote projects for your own zone only, not for %(zone)s."),
+    "stage_move_not_allowed": _("A project at stage “%(stage)s” cannot move to “%(target)s”."),
+    "project_not_signed": _("Only a signed project can go on the key-project list (this one is at “%(stage)s”)."),
+    "already_on_key_list": _("The project is already on the key-project list of %(year)s."),
     "already_escalated": _("This request was already escalated (issue %(issue)s)."),
 })

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -235,3 +235,225 @@ class ArticleOut(Schema):
     @staticmethod
     def resolve_tags(obj) -> list[str]:
         return obj.tag_list
+
+
+# ---------------------------------------------------------------- investment guide
+class SpaceIn(Schema):
+    building: str
+    kind: str = "warehouse"
+    floor_area_m2: Decimal | str
+    rent: Decimal | str | None = None
+    bonded: bool = True
+    available_from: str | None = None
+    note: str = ""
+
+
+class GuideIn(Schema):
+    """A new draft version: only the sections given change; the rest is copied from the latest version."""
+    title: str | None = None
+    title_en: str | None = None
+    location: str | None = None
+    location_en: str | None = None
+    areas: str | None = None
+    areas_en: str | None = None
+    planned_area_km2: Decimal | str | None = None
+    functions: str | None = None
+    functions_en: str | None = None
+    industries: str | None = None
+    industries_en: str | None = None
+    procedures: str | None = None
+    procedures_en: str | None = None
+    contacts: str | None = None
+    contacts_en: str | None = None
+    policy_task_ids: list[int] | None = None
+    spaces: list[SpaceIn] | None = None
+    synthetic: bool | None = None
+    note: str | None = None
+
+
+class SpaceOut(Schema):
+    building: str
+    kind: str
+    floor_area_m2: Decimal
+    rent: Decimal | None
+    bonded: bool
+    available_from: date | None
+    note: str
+
+
+class PolicyTaskOut(Schema):
+    id: int
+    code: str
+    title: str
+
+
+class GuideOut(Schema):
+    id: int
+    zone: str
+    zone_name: str
+    zone_name_en: str
+    version: int
+    status: str
+    title: str
+    title_en: str
+    location: str
+    location_en: str
+    areas: str
+    areas_en: str
+    planned_area_km2: Decimal | None
+    functions: str
+    functions_en: str
+    industries: str
+    industries_en: str
+    procedures: str
+    procedures_en: str
+    contacts: str
+    contacts_en: str
+    synthetic: bool
+    note: str
+    created_at: datetime
+    published_at: datetime | None
+    spaces: list[SpaceOut]
+    policies: list[PolicyTaskOut] = []
+
+    @staticmethod
+    def resolve_zone(obj) -> str:
+        return obj.zone.code
+
+    @staticmethod
+    def resolve_zone_name(obj) -> str:
+        return obj.zone.name_zh
+
+    @staticmethod
+    def resolve_zone_name_en(obj) -> str:
+        return obj.zone.name_en
+
+    @staticmethod
+    def resolve_spaces(obj) -> list:
+        return list(obj.spaces.all())
+
+    @staticmethod
+    def resolve_policies(obj) -> list:
+        return getattr(obj, "policies", [])
+
+
+# ---------------------------------------------------------------- investment promotion
+class ProjectIn(Schema):
+    name: str
+    name_en: str = ""
+    investor: str = ""
+    zone: str | None = None  # code or id; the zone administration's own zone when left out
+    industry: str
+    planned_investment: Decimal | str | None = None
+    unit_id: int | None = None
+    team: str = ""
+    note: str = ""
+
+
+class ProjectPatch(Schema):
+    name: str | None = None
+    name_en: str | None = None
+    investor: str | None = None
+    zone: str | None = None
+    industry: str | None = None
+    planned_investment: Decimal | str | None = None
+    unit_id: int | None = None
+    team: str | None = None
+    note: str | None = None
+
+
+class ProjectOut(Schema):
+    id: int
+    name: str
+    name_en: str
+    investor: str
+    zone: str
+    industry: str
+    planned_investment: Decimal | None
+    stage: str
+    reached: str
+    unit_id: int
+    unit: str
+    team: str
+    note: str
+    stage_changed_at: datetime
+    key_list_id: int | None
+    key_list_year: int | None
+
+    @staticmethod
+    def resolve_zone(obj) -> str:
+        return obj.zone.code
+
+    @staticmethod
+    def resolve_unit(obj) -> str:
+        return obj.unit.name
+
+    @staticmethod
+    def resolve_reached(obj) -> str:
+        from .domain.promotion import PIPELINE
+
+        return PIPELINE[obj.reached].value
+
+
+class MoveIn(Schema):
+    stage: str
+    note: str = ""
+
+
+class MoveOut(Schema):
+    from_stage: str
+    to_stage: str
+    at: datetime
+    note: str
+
+
+class KeyListIn(Schema):
+    year: int | None = None
+    lead_unit_id: int | None = None
+
+
+class PromotionEventIn(Schema):
+    kind: str
+    title: str
+    held_on: str
+    zone: str | None = None
+    unit_id: int | None = None
+    place: str = ""
+    note: str = ""
+    project_ids: list[int] = []
+
+
+class PromotionEventOut(Schema):
+    id: int
+    kind: str
+    title: str
+    held_on: date
+    zone: str
+    unit_id: int
+    place: str
+    note: str
+    project_ids: list[int]
+
+    @staticmethod
+    def resolve_zone(obj) -> str:
+        return obj.zone.code
+
+    @staticmethod
+    def resolve_project_ids(obj) -> list[int]:
+        return [p.pk for p in obj.projects.all()]
+
+
+class StageConversionOut(Schema):
+    stage: str
+    reached: int
+    to_next: Decimal | None
+
+
+class ConversionOut(Schema):
+    unit_id: int | None
+    unit: str | None
+    stages: list[StageConversionOut]
+
+
+class ArticleLinkIn(Schema):
+    article_id: int

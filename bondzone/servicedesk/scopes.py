@@ -4,7 +4,11 @@
 - the service centre (zone administration): its zone's requests; the commerce bureau: all requests;
 - other staff: the requests their unit (governance UnitMember) leads or co-handles;
 - categories are visible to everyone (the public Open311 list shows the active ones);
-- knowledge articles: published ones to everyone logged in, drafts only to their writers.
+- knowledge articles: published ones to everyone logged in, drafts only to their writers;
+- investment guide versions: published ones to everyone, every version to staff; changed (published) by the
+  zone administration of the zone and the platform admin;
+- promotion projects and events: commerce and the platform admin all; the zone administration its zone's
+  (and writes them); other staff read their zone's (all when they have no zone) and their units' projects.
 """
 
 from django.db.models import Q
@@ -13,7 +17,7 @@ from bondzone.core.domain.roles import Role
 from bondzone.core.scoping import scope_rule
 
 from .models import (
-    Article, Category, EnterpriseMember, Pause, Registration, RegistrationDocument, Reminder, RequestEvent,
+    Article, Category, GuideVersion, Project, ProjectMove, PromotionEvent, SpaceListing, EnterpriseMember, Pause, Registration, RegistrationDocument, Reminder, RequestEvent,
     ServiceRequest,
 )
 
@@ -84,3 +88,47 @@ def articles(qs, actor, action):
     if actor.can("servicedesk.write_knowledge"):
         return qs
     return qs.filter(published=True) if action == "view" else qs.none()
+
+
+@scope_rule(GuideVersion)
+def guide_versions(qs, actor, action):
+    if action == "view":
+        return qs if actor.can("servicedesk.view_guide_drafts") else qs.filter(status="published")
+    if not actor.can("servicedesk.write_guide"):
+        return qs.none()
+    return qs.filter(zone_id=actor.zone_id) if actor.role == Role.ZONE_ADMIN else qs
+
+
+@scope_rule(SpaceListing)
+def spaces(qs, actor, action):
+    return qs.filter(guide__in=guide_versions(GuideVersion.objects.all(), actor, action))
+
+
+def _promotion(qs, actor, action, unit_path: str):
+    if actor.role in (Role.COMMERCE, Role.PLATFORM_ADMIN):
+        return qs
+    if actor.role == Role.ZONE_ADMIN:
+        return qs.filter(zone_id=actor.zone_id) if actor.zone_id is not None else qs.none()
+    if action != "view" or not actor.can("servicedesk.view_promotion"):
+        return qs.none()
+    if actor.zone_id is None:
+        return qs
+    # a subquery, not a join: a join to the unit's members would repeat a project once per member and
+    # double its count in the GROUP BYs of the conversion chart
+    seen = qs.model.objects.filter(Q(zone_id=actor.zone_id) | Q(**{f"{unit_path}__members__user_id": actor.user_id}))
+    return qs.filter(pk__in=seen.values("pk"))
+
+
+@scope_rule(Project)
+def projects(qs, actor, action):
+    return _promotion(qs, actor, action, "unit")
+
+
+@scope_rule(ProjectMove)
+def project_moves(qs, actor, action):
+    return qs.filter(project__in=projects(Project.objects.all(), actor, action))
+
+
+@scope_rule(PromotionEvent)
+def promotion_events(qs, actor, action):
+    return _promotion(qs, actor, action, "unit")

@@ -14,7 +14,12 @@ from bondzone.core.domain.inputs import as_id
 from bondzone.core.scoping import get_scoped, restrict
 
 from .domain.lifecycle import OPEN_STATUSES, Satisfaction, Status, Tally, rates
+from bondzone.core.actor import PUBLIC_READER
+from bondzone.governance import selectors as governance_selectors
+
+from .domain import promotion as promotion_rules
 from .models import (
+    STAGE_LABELS, GuideStatus, GuideVersion, Project, ProjectMove, PromotionEvent,
     Article, Category, EnterpriseMember, Registration, RegistrationDocument, Reminder, RequestEvent, ServiceRequest,
 )
 
@@ -156,3 +161,105 @@ def article(actor: Actor, article_id: int) -> Article:
 def linked_article(actor: Actor, req: ServiceRequest) -> Article | None:
     """The article linked to the request, when the actor may read it (a draft stays hidden from enterprises)."""
     return restrict(Article, actor).filter(pk=req.article_id).first() if req.article_id else None
+
+
+# ---------------------------------------------------------------- investment guide
+def published_guides(actor: Actor = PUBLIC_READER) -> QuerySet[GuideVersion]:
+    return restrict(GuideVersion, actor).filter(status=GuideStatus.PUBLISHED).select_related("zone").order_by(
+        "zone__code")
+
+
+def published_guide(zone_code: str, actor: Actor = PUBLIC_READER) -> GuideVersion:
+    """The zone's public guide (NotFound when the zone has none)."""
+    return get_scoped(published_guides(actor).prefetch_related("spaces"), actor, str(zone_code).upper()[:16],
+                      field="zone__code")
+
+
+def guide_versions(actor: Actor, zone_code: str) -> QuerySet[GuideVersion]:
+    return restrict(GuideVersion, actor).filter(zone__code=str(zone_code).upper()[:16]).select_related(
+        "zone", "created_by", "published_by")
+
+
+def guide_version(actor: Actor, version_id: int) -> GuideVersion:
+    return get_scoped(GuideVersion.objects.select_related("zone").prefetch_related("spaces"), actor, version_id)
+
+
+def latest_guide(actor: Actor, zone_code: str) -> GuideVersion | None:
+    return guide_versions(actor, zone_code).prefetch_related("spaces").order_by("-version").first()
+
+
+def guide_policies(actor: Actor, guide: GuideVersion) -> list:
+    """The policy-ledger tasks the guide links, those the reader may open (published ones for the public)."""
+    ids = list(guide.policy_tasks.values_list("pk", flat=True))
+    if not ids:
+        return []
+    viewer = actor if actor.can("governance.view_ledger") else PUBLIC_READER
+    return list(governance_selectors.tasks(viewer).filter(pk__in=ids).order_by("code", "id"))
+
+
+# ---------------------------------------------------------------- investment promotion
+def projects(actor: Actor, *, stage: str = "", zone_id: int | None = None, unit_id: int | None = None,
+             q: str = "") -> QuerySet[Project]:
+    qs = restrict(Project, actor).select_related("zone", "unit", "key_list")
+    if stage:
+        qs = qs.filter(stage=stage)
+    if zone_id:
+        qs = qs.filter(zone_id=zone_id)
+    if unit_id:
+        qs = qs.filter(unit_id=unit_id)
+    if q:
+        qs = qs.filter(Q(name__icontains=q) | Q(investor__icontains=q) | Q(industry__icontains=q))
+    return qs
+
+
+def project(actor: Actor, project_id: int) -> Project:
+    return get_scoped(Project.objects.select_related("zone", "unit", "key_list"), actor, project_id)
+
+
+def changeable_projects(actor: Actor) -> QuerySet[Project]:
+    """Projects the actor may move, change or name in an event."""
+    if not actor.can("servicedesk.promote"):
+        return Project.objects.none()
+    return restrict(Project, actor, "change").select_related("zone", "unit")
+
+
+def can_change_project(actor: Actor, p: Project) -> bool:
+    return changeable_projects(actor).filter(pk=p.pk).exists()
+
+
+def project_moves(actor: Actor, project_id: int) -> QuerySet[ProjectMove]:
+    return restrict(ProjectMove, actor).filter(project_id=project_id).select_related("actor")
+
+
+def promotion_events(actor: Actor, *, project_id: int | None = None) -> QuerySet[PromotionEvent]:
+    qs = restrict(PromotionEvent, actor).select_related("zone", "unit").prefetch_related("projects")
+    return qs.filter(projects=project_id) if project_id else qs
+
+
+def conversion(actor: Actor, *, zone_id: int | None = None) -> list[dict]:
+    """Conversion per promoting unit (and for all units): how many projects reached each stage or beyond and
+    the share of them that went on to the next stage. One GROUP BY over the projects in scope."""
+    qs = projects(actor, zone_id=zone_id)
+    counts: dict[tuple, dict[int, int]] = {}
+    names: dict[int, str] = {}
+    for row in qs.order_by().values("unit_id", "unit__name", "reached").annotate(n=Count("id")):
+        names[row["unit_id"]] = row["unit__name"]
+        counts.setdefault(row["unit_id"], {})[row["reached"]] = row["n"]
+    total: dict[int, int] = {}
+    for per_unit in counts.values():
+        for k, n in per_unit.items():
+            total[k] = total.get(k, 0) + n
+    out = [{"unit_id": None, "unit": None, "stages": promotion_rules.conversion(total)}]
+    for unit_id in sorted(counts, key=lambda u: names[u]):
+        out.append({"unit_id": unit_id, "unit": names[unit_id], "stages": promotion_rules.conversion(counts[unit_id])})
+    return out
+
+
+def stage_counts(actor: Actor) -> dict[str, int]:
+    rows = projects(actor).order_by().values("stage").annotate(n=Count("id"))
+    found = {r["stage"]: r["n"] for r in rows}
+    return {s: found.get(s, 0) for s in STAGE_LABELS}
+
+
+def pipeline_investment(actor: Actor) -> Decimal:
+    return projects(actor).exclude(stage="dropped").aggregate(s=Sum("planned_investment"))["s"] or Decimal(0)

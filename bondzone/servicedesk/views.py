@@ -6,16 +6,20 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from bondzone.core import pdf
 from bondzone.core.domain.errors import DomainError
+from bondzone.core import selectors as core_selectors
 from bondzone.core.web import actor, flash_refusal, page, page_of
 from bondzone.governance import selectors as governance_selectors
 
 from . import selectors, services
 from .domain.lifecycle import ALLOWED, Satisfaction, Status, Step
-from .models import SATISFACTION_LABELS, STATUS_LABELS, STEP_LABELS
+from .domain.promotion import PIPELINE, SIGNED_OR_LATER, can_move
+from .models import EVENT_KIND_LABELS, SATISFACTION_LABELS, STAGE_LABELS, STATUS_LABELS, STEP_LABELS, SpaceKind
 
 
 def _int(raw) -> int | None:
@@ -279,3 +283,260 @@ def article_publish(request, article_id: int):
     services.publish_article(actor=a, article_id=article_id, published=published)
     messages.success(request, _("Published.") if published else _("Taken back to draft."))
     return redirect("servicedesk:article", article_id=article_id)
+
+
+# ---------------------------------------------------------------- investment guide (投资指南)
+GUIDE_FIELDS = ("title", "title_en", "planned_area_km2", "location", "location_en", "areas", "areas_en", "functions",
+                "functions_en", "industries", "industries_en", "procedures", "procedures_en", "contacts",
+                "contacts_en", "note")
+
+
+def _english() -> bool:
+    return (translation.get_language() or "").startswith("en")
+
+
+def _guide_context(a, guide) -> dict:
+    """The guide in the reader's language (English where the version has it, else Chinese)."""
+    en = _english()
+
+    def pick(name):
+        return (getattr(guide, f"{name}_en") if en else "") or getattr(guide, name)
+
+    section_labels = [("location", _("Location")), ("areas", _("Areas")), ("functions", _("Functions")),
+                      ("industries", _("Industries")), ("procedures", _("Procedures to enter the zone")),
+                      ("contacts", _("Contacts"))]
+    return {
+        "guide": guide, "zone": guide.zone, "title": pick("title"),
+        "zone_name": guide.zone.name_en if en else guide.zone.name_zh,
+        "sections": [(key, label, pick(key)) for key, label in section_labels],
+        "spaces": list(guide.spaces.all()), "space_kinds": dict(SpaceKind.choices),
+        "policies": selectors.guide_policies(a, guide),
+        "can_write": services.may_write_zone(a, guide.zone),
+        "can_view_versions": a.can("servicedesk.view_guide_drafts"),
+    }
+
+
+@page(login=False)
+def guides(request):
+    a = actor(request)
+    return render(request, "servicedesk/guides.html", {
+        "guides": list(selectors.published_guides()), "english": _english(),
+        "writable": [z for z in core_selectors.zones(a) if services.may_write_zone(a, z)],
+    })
+
+
+@page(login=False)
+def guide(request, zone_code: str):
+    a = actor(request)
+    return render(request, "servicedesk/guide.html", _guide_context(a, selectors.published_guide(zone_code)))
+
+
+@page(login=False)
+def guide_pdf(request, zone_code: str):
+    a = actor(request)
+    return pdf.download(_guide_pdf(a, selectors.published_guide(zone_code)),
+                        f"investment-guide-{zone_code.upper()}")
+
+
+def _guide_pdf(a, guide) -> bytes:
+    c = _guide_context(a, guide)
+    # " | " between the facts: the PDF's built-in CJK font has no middle dot
+    blocks: list = [pdf.Text(f"{c['zone_name']} | {_('version')} {guide.version}"
+                             + (f" | {_('published')} {guide.published_at:%Y-%m-%d}" if guide.published_at else ""))]
+    if guide.planned_area_km2 is not None:
+        blocks.append(pdf.Text(_("Planned area: %(area)s km²") % {"area": guide.planned_area_km2}))
+    for _key, label, text in c["sections"]:
+        if text:
+            blocks += [pdf.Heading(str(label)), pdf.Text(text)]
+    if c["policies"]:
+        blocks += [pdf.Heading(_("Policies")),
+                   pdf.Table([[_("Task"), _("Title")]] + [[t.code, t.title] for t in c["policies"]], widths=[0.2, 0.8])]
+    if c["spaces"]:
+        blocks += [pdf.Heading(_("Available space")), pdf.Table(
+            [[_("Building"), _("Kind"), _("Area (m²)"), _("Rent (yuan/m²/day)"), _("Bonded"), _("Available from")]]
+            + [[s.building, c["space_kinds"].get(s.kind, s.kind), s.floor_area_m2,
+                _("negotiable") if s.rent is None else s.rent, _("yes") if s.bonded else _("no"),
+                s.available_from or "—"] for s in c["spaces"]],
+            widths=[0.24, 0.14, 0.14, 0.18, 0.1, 0.2])]
+    return pdf.render(c["title"], blocks, synthetic=guide.synthetic,
+                      footer=_("Investment guide of %(zone)s, version %(version)s.") % {
+                          "zone": c["zone_name"], "version": guide.version})
+
+
+@page
+def guide_versions(request, zone_code: str):
+    a = actor(request)
+    a.require("servicedesk.view_guide_drafts")
+    zone = services.zone_of(zone_code)
+    return render(request, "servicedesk/guide_versions.html", {
+        "zone": zone, "versions": list(selectors.guide_versions(a, zone.code)),
+        "can_write": services.may_write_zone(a, zone)})
+
+
+@page
+def guide_version(request, version_id: int):
+    a = actor(request)
+    a.require("servicedesk.view_guide_drafts")
+    context = _guide_context(a, selectors.guide_version(a, version_id))
+    context["preview"] = True
+    return render(request, "servicedesk/guide.html", context)
+
+
+@page
+def guide_edit(request, zone_code: str):
+    a = actor(request)
+    a.require("servicedesk.write_guide")
+    zone = services.zone_of(zone_code)
+    latest = selectors.latest_guide(a, zone.code)
+    if request.method == "POST":
+        data = {f: request.POST.get(f, "") for f in GUIDE_FIELDS}
+        data["synthetic"] = request.POST.get("synthetic") == "1"
+        data["policy_task_ids"] = request.POST.getlist("policy_task_ids")
+        data["spaces"] = services.spaces_from_lines(request.POST.get("spaces", ""))
+        try:
+            version = services.write_guide(actor=a, zone=zone, data=data)
+            messages.success(request, _("Draft version %(version)s saved; publish it to make it public.")
+                             % {"version": version.version})
+            return redirect("servicedesk:guide-version", version_id=version.pk)
+        except DomainError as exc:
+            flash_refusal(request, exc, form="guide", fields=(*GUIDE_FIELDS, "spaces", "policy_task_ids"))
+            return redirect(request.path)
+    chosen = set(latest.policy_tasks.values_list("pk", flat=True)) if latest else set()
+    return render(request, "servicedesk/guide_form.html", {
+        "zone": zone, "guide": latest, "spaces": services.spaces_as_lines(latest.spaces.all()) if latest else "",
+        "tasks": governance_selectors.tasks(a).order_by("code", "id")[:300], "chosen": chosen,
+        "space_kinds": SpaceKind.choices})
+
+
+@require_POST
+@page
+def guide_publish(request, version_id: int):
+    a = actor(request)
+    a.require("servicedesk.write_guide")
+    version = services.publish_guide(actor=a, version_id=version_id)
+    messages.success(request, _("Version %(version)s is now the public guide.") % {"version": version.version})
+    return redirect("servicedesk:guide-versions", zone_code=version.zone.code)
+
+
+# ---------------------------------------------------------------- investment promotion (招商引资)
+PROJECT_FIELDS = ("name", "name_en", "investor", "zone", "industry", "planned_investment", "unit_id", "team", "note")
+
+
+@page
+def promotion(request):
+    a = actor(request)
+    a.require("servicedesk.view_promotion")
+    f = request.GET
+    stage = f.get("stage", "") if f.get("stage", "") in STAGE_LABELS else ""
+    qs = selectors.projects(a, stage=stage, unit_id=_int(f.get("unit")), q=f.get("q", "").strip()[:100])
+    projects_page, query = page_of(request, qs)
+    rows = selectors.conversion(a)
+    counts = selectors.stage_counts(a)
+    chart = {
+        "stages": [str(STAGE_LABELS[s.value]) for s in PIPELINE],
+        "units": [{"name": str(r["unit"] or _("all units")), "to_next": [
+            float(x["to_next"]) if x["to_next"] is not None else None for x in r["stages"]],
+            "reached": [x["reached"] for x in r["stages"]]} for r in rows],
+        "labels": {"reached": _("projects that reached the stage"), "to_next": _("went on to the next stage (%)")},
+    }
+    return render(request, "servicedesk/promotion.html", {
+        "page": projects_page, "query": query, "f": f, "stage": stage,
+        "stage_cells": [(s, label, counts[s]) for s, label in STAGE_LABELS.items()],
+        "investment": selectors.pipeline_investment(a), "rows": rows, "chart": chart,
+        "can_promote": a.can("servicedesk.promote"), "pipeline_labels": chart["stages"],
+    })
+
+
+@page
+def project_new(request):
+    a = actor(request)
+    a.require("servicedesk.promote")
+    if request.method == "POST":
+        data = {k: request.POST.get(k, "") for k in PROJECT_FIELDS}
+        try:
+            p = services.create_project(actor=a, data=data)
+            messages.success(request, _("Project added as a lead."))
+            return redirect("servicedesk:project", project_id=p.pk)
+        except DomainError as exc:
+            flash_refusal(request, exc, form="project", fields=PROJECT_FIELDS)
+            return redirect(request.path)
+    return render(request, "servicedesk/project_form.html", {
+        "zones": [z for z in core_selectors.zones(a) if a.zone_id is None or z.pk == a.zone_id],
+        "units": governance_selectors.units(a)})
+
+
+@page
+def project(request, project_id: int):
+    a = actor(request)
+    a.require("servicedesk.view_promotion")
+    p = selectors.project(a, project_id)
+    can_change = selectors.can_change_project(a, p)
+    targets = [s for s in STAGE_LABELS if can_move(p.stage, s, p.reached)]
+    return render(request, "servicedesk/project.html", {
+        "p": p, "moves": selectors.project_moves(a, p.pk), "events": selectors.promotion_events(a, project_id=p.pk),
+        "stage_labels": STAGE_LABELS, "targets": [(s, STAGE_LABELS[s]) for s in targets], "can_change": can_change,
+        "can_key_list": can_change and a.can("servicedesk.key_list") and p.stage in SIGNED_OR_LATER,
+        "reached_label": STAGE_LABELS[PIPELINE[p.reached].value], "year": timezone.localdate().year,
+    })
+
+
+@require_POST
+@page
+def project_move(request, project_id: int):
+    a = actor(request)
+    selectors.project(a, project_id)  # a project out of sight is a 404 before any permission is told
+    a.require("servicedesk.promote")
+    try:
+        p = services.move_project(actor=a, project_id=project_id, stage=request.POST.get("stage", ""),
+                                  note=request.POST.get("note", ""))
+        messages.success(request, _("Moved to “%(stage)s”.") % {"stage": STAGE_LABELS[p.stage]})
+    except DomainError as exc:
+        if exc.status == 403:
+            raise
+        flash_refusal(request, exc)
+    return redirect("servicedesk:project", project_id=project_id)
+
+
+@require_POST
+@page
+def project_key_list(request, project_id: int):
+    a = actor(request)
+    selectors.project(a, project_id)
+    a.require("servicedesk.key_list")
+    try:
+        p = services.put_on_key_list(actor=a, project_id=project_id, year=request.POST.get("year") or None)
+        messages.success(request, _("Put on the key-project list of %(year)s.") % {"year": p.key_list_year})
+    except DomainError as exc:
+        if exc.status == 403:
+            raise
+        flash_refusal(request, exc)
+    return redirect("servicedesk:project", project_id=project_id)
+
+
+EVENT_FIELDS = ("kind", "title", "held_on", "zone", "unit_id", "place", "note")
+
+
+@page
+def promotion_events(request):
+    a = actor(request)
+    a.require("servicedesk.view_promotion")
+    if request.method == "POST":
+        a.require("servicedesk.promote")
+        data = {k: request.POST.get(k, "") for k in EVENT_FIELDS}
+        data["project_ids"] = request.POST.getlist("project_ids")
+        try:
+            services.record_event(actor=a, data=data)
+            messages.success(request, _("Event recorded."))
+        except DomainError as exc:
+            if exc.status == 403:
+                raise
+            flash_refusal(request, exc, form="event", fields=(*EVENT_FIELDS, "project_ids"))
+        return redirect("servicedesk:promotion-events")
+    events_page, query = page_of(request, selectors.promotion_events(a))
+    can_promote = a.can("servicedesk.promote")
+    return render(request, "servicedesk/promotion_events.html", {
+        "page": events_page, "query": query, "can_promote": can_promote, "kinds": list(EVENT_KIND_LABELS.items()),
+        "zones": [z for z in core_selectors.zones(a) if a.zone_id is None or z.pk == a.zone_id],
+        "units": governance_selectors.units(a) if can_promote else [],
+        "projects": selectors.changeable_projects(a)[:200] if can_promote else [],
+        "today": timezone.localdate()})

@@ -74,7 +74,27 @@ def full_world(world):
     post_list(world, direction="I", lines=[(1, "10"), (2, "5")])
     ev = build_field(world)
     make_run(ev, public=True)
+    add_guide_and_promotion(world)
     return gov
+
+
+def add_guide_and_promotion(world):
+    """Zone A's published investment guide (and a newer draft), a promotion project moved on, an event."""
+    from bondzone.governance import selectors as gov_selectors
+    from bondzone.servicedesk import services
+
+    admin = world.actor("admin")
+    v = services.write_guide(actor=admin, zone=world.zone_a.code, data={
+        "title": "投资指南", "location": "顺义", "synthetic": True,
+        "spaces": [{"building": "A1", "kind": "warehouse", "floor_area_m2": "100", "rent": "1.5"}]})
+    services.publish_guide(actor=admin, version_id=v.pk)
+    services.write_guide(actor=admin, zone=world.zone_a.code, data={"industries": "医药"})
+    unit = gov_selectors.units(admin).first()
+    p = services.create_project(actor=admin, data={"name": "项目", "industry": "医药", "zone": world.zone_a.code,
+                                                   "unit_id": unit.pk, "planned_investment": "100"})
+    services.move_project(actor=admin, project_id=p.pk, stage="signed")
+    services.record_event(actor=admin, data={"kind": "visit", "title": "走访", "held_on": "2026-01-05",
+                                             "zone": world.zone_a.code, "unit_id": unit.pk, "project_ids": [p.pk]})
 
 
 @pytest.mark.parametrize("user", [None, "ent_a", "customs", "customs_a", "zone_a", "tax", "market", "commerce",

@@ -19,6 +19,15 @@ VISIBLE[("registration", "B")] = VISIBLE[("document", "B")] = {"admin", "market"
 # article A is published (every logged-in user reads it), article B a draft (its writers only)
 VISIBLE[("article", "A")] = VISIBLE[("category", "A")]
 VISIBLE[("article", "B")] = {"admin", "zone_a"}
+# investment guide: every version to staff; changed (published) by zone A's administration for zone A and
+# by the platform admin. Promotion projects: A is in zone A (TZ), B in zone B (DX); staff without a zone
+# read every zone's; zone A's customs and administration only zone A's; commerce and the admin all.
+STAFF_USERS = {"admin", "customs", "customs_a", "zone_a", "tax", "market", "commerce"}
+VISIBLE[("guide_version", "A")] = VISIBLE[("guide_version", "B")] = STAFF_USERS
+VISIBLE[("guide_change", "A")], VISIBLE[("guide_change", "B")] = {"admin", "zone_a"}, {"admin"}
+VISIBLE[("project", "A")] = STAFF_USERS
+VISIBLE[("project", "B")] = STAFF_USERS - {"customs_a", "zone_a"}
+VISIBLE[("project_change", "A")], VISIBLE[("project_change", "B")] = {"admin", "commerce", "zone_a"}, {"admin", "commerce"}
 WRITE = frozenset(OK_WRITE | {403})  # a step the role may attempt can still be refused for this request
 
 
@@ -73,6 +82,39 @@ SPEC: dict[str, tuple] = {
     f"POST {R}/callback": ("api", "servicedesk.dispatch", "request", WRITE),
     "GET /api/v1/servicedesk/rates": ("api", "servicedesk.view_rates", None, {200}),
     "POST /api/v1/servicedesk/reminders/run": ("api", "servicedesk.run_reminders", None, {200}),
+    f"POST {R}/article": ("api", "servicedesk.handle", "request", WRITE),
+    # investment guide: zone A's guide (TZ) for the pages that name a zone; the version is each zone's draft
+    "servicedesk:guides": ("public", None, None, {200}),
+    "servicedesk:guide": ("public", None, None, {200}),
+    "servicedesk:guide-pdf": ("public", None, None, {200}),
+    "servicedesk:guide-versions": ("page", "servicedesk.view_guide_drafts", None, {200}),
+    "servicedesk:guide-version": ("page", "servicedesk.view_guide_drafts", "guide_version", {200}),
+    "servicedesk:guide-edit": ("page", "servicedesk.write_guide", None, {200}),
+    "servicedesk:guide-publish": ("page", "servicedesk.write_guide", "guide_change", {302}),
+    "GET /api/v1/servicedesk/guides": ("public", None, None, {200}),
+    "GET /api/v1/servicedesk/guides/{zone_code}": ("public", None, None, {200}),
+    "GET /api/v1/servicedesk/guides/{zone_code}/versions": ("api", "servicedesk.view_guide_drafts", None, {200}),
+    "POST /api/v1/servicedesk/guides/{zone_code}/versions": ("api", "servicedesk.write_guide", None, {201}),
+    "POST /api/v1/servicedesk/guide-versions/{version_id}/publish": ("api", "servicedesk.write_guide", "guide_change",
+                                                                     {200}),
+    # promotion: the page forms' bodies are left empty (refused, nothing written); the API's move names a
+    # stage that does not exist (400) and the key-list step a project still at lead (409)
+    "servicedesk:promotion": ("page", "servicedesk.view_promotion", None, {200}),
+    "servicedesk:project-new": ("page", "servicedesk.promote", None, {200}),
+    "servicedesk:promotion-events": ("page", "servicedesk.view_promotion", None, {200}),
+    "servicedesk:project": ("page", "servicedesk.view_promotion", "project", {200}),
+    "servicedesk:project-move": ("page-obj-first", "servicedesk.promote", "project", {302}),
+    "servicedesk:project-key-list": ("page-obj-first", "servicedesk.key_list", "project", {302}),
+    "GET /api/v1/servicedesk/projects": ("api", "servicedesk.view_promotion", None, {200}),
+    "POST /api/v1/servicedesk/projects": ("api", "servicedesk.promote", None, {201}),
+    "GET /api/v1/servicedesk/projects/{project_id}": ("api", "servicedesk.view_promotion", "project", {200}),
+    "PATCH /api/v1/servicedesk/projects/{project_id}": ("api", "servicedesk.promote", "project_change", {200}),
+    "GET /api/v1/servicedesk/projects/{project_id}/moves": ("api", "servicedesk.view_promotion", "project", {200}),
+    "POST /api/v1/servicedesk/projects/{project_id}/move": ("api", "servicedesk.promote", "project_change", {400}),
+    "POST /api/v1/servicedesk/projects/{project_id}/key-list": ("api", "servicedesk.key_list", "project", {409}),
+    "GET /api/v1/servicedesk/promotion-events": ("api", "servicedesk.view_promotion", None, {200}),
+    "POST /api/v1/servicedesk/promotion-events": ("api", "servicedesk.promote", None, {400}),
+    "GET /api/v1/servicedesk/promotion/conversion": ("api", "servicedesk.view_promotion", None, {200}),
     "GET /api/v1/open311/services.json": ("public", None, None, {200}),
     "GET /api/v1/open311/services/{service_code}.json": ("public", None, None, {200}),
     "GET /api/v1/open311/requests.json": ("api", None, None, {200}),
@@ -84,7 +126,8 @@ def _rule(label: str, spec: tuple) -> Rule:
     kind, action, obj, ok = spec
     method = label.split(" ")[0] if " " in label else "GET"
     if label in ("servicedesk:action", "servicedesk:category-save", "servicedesk:registration-review",
-                 "servicedesk:article-publish"):
+                 "servicedesk:article-publish", "servicedesk:guide-publish", "servicedesk:project-move",
+                 "servicedesk:project-key-list"):
         method = "POST"
     return Rule("public" if kind == "public" else ("object" if obj else "list"), action=action, object=obj,
                 ok=frozenset(ok), method=method, body=label if label in BODIES else None)
@@ -109,7 +152,16 @@ BODIES = {
     f"POST {R}/extend": lambda w, o: {"workdays": "2", "reason": "矩阵测试"},
     f"POST {R}/feedback": lambda w, o: {"satisfaction": "satisfied", "solved": True},
     f"POST {R}/callback": lambda w, o: {"satisfaction": "satisfied"},
+    f"POST {R}/article": lambda w, o: {"article_id": o["published_article_id"]},
+    "POST /api/v1/servicedesk/guides/{zone_code}/versions": lambda w, o: {"note": "矩阵测试"},
+    "POST /api/v1/servicedesk/projects": lambda w, o: {"name": "矩阵项目", "industry": "医药", "zone": "TZ",
+                                                      "unit_id": o["idle_unit_id"]},
+    "PATCH /api/v1/servicedesk/projects/{project_id}": lambda w, o: {"team": "矩阵测试"},
+    "POST /api/v1/servicedesk/projects/{project_id}/move": lambda w, o: {"stage": "matrix"},
+    "POST /api/v1/servicedesk/projects/{project_id}/key-list": lambda w, o: {},
+    "POST /api/v1/servicedesk/promotion-events": lambda w, o: {"kind": "party", "title": "t", "held_on": "2026-01-01"},
 }
+NO_WRITES = {"servicedesk:project-move", "servicedesk:project-key-list"}
 
 # collection -> (fixture object, who sees target A's and B's row): checked row by row per role
 COLLECTIONS = {f"/api/v1/servicedesk/{path}": (obj, {t: VISIBLE[(obj, t)] for t in "AB"}) for path, obj in (
@@ -156,14 +208,28 @@ def objects(world) -> dict:
             "password": "a-long-passw0rd"}, files=[SimpleUploadedFile(f"{target}.pdf", b"%PDF")])
         article = services.create_article(actor=admin, data={"title": f"文章{target}", "body": "b",
                                                              "published": target == "A"})
-        out[target] = {"request": req, "category": category, "service_code": category.code, "article": article,
+        # each zone's guide: version 1 published, version 2 a draft; a promotion project in each zone
+        zone_code = "TZ" if target == "A" else "DX"
+        published = services.write_guide(actor=admin, zone=zone_code, data={"title": f"指南{target}"})
+        services.publish_guide(actor=admin, version_id=published.pk)
+        draft = services.write_guide(actor=admin, zone=zone_code, data={"industries": "医药"})
+        project = services.create_project(actor=admin, data={"name": f"项目{target}", "industry": "医药",
+                                                             "zone": zone_code, "unit_id": idle_unit.pk})
+        out[target] = {"zone_code": zone_code, "version": draft, "project": project,
+                       "request": req, "category": category, "service_code": category.code, "article": article,
                        "service_request_id": req.number, "registration": reg, "document": reg.documents.get(),
                        "own_unit_id": unit.pk, "idle_unit_id": idle_unit.pk}
+    for target in "AB":
+        out[target]["published_article_id"] = out["A"]["article"].pk
     return out
 
 
 def snapshot():
-    from bondzone.servicedesk.models import Article, Category, RequestEvent, ServiceRequest
+    from bondzone.servicedesk.models import (
+        Article, Category, GuideVersion, Project, ProjectMove, PromotionEvent, RequestEvent, ServiceRequest,
+    )
 
     return (Category.objects.count(), ServiceRequest.objects.count(), RequestEvent.objects.count(),
-            Article.objects.count())
+            Article.objects.count(), GuideVersion.objects.count(), Project.objects.count(),
+            ProjectMove.objects.count(), PromotionEvent.objects.count(),
+            list(Project.objects.order_by("pk").values_list("stage", "key_list_id")))

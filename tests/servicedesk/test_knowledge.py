@@ -121,3 +121,29 @@ def test_handler_links_a_published_article_and_the_enterprise_follows_it(desk):
     services.publish_article(actor=desk.world.actor("zone_a"), article_id=article.pk, published=False)
     html = client("ent_a").get(f"/services/requests/{req.pk}/").content.decode()
     assert 'id="linked-article"' not in html
+
+
+def test_the_link_to_a_request_through_the_api_and_the_cli(desk):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    req = desk.file()
+    article = write(desk)
+    draft = write(desk, published=False, title="草稿")
+    url = f"/api/v1/servicedesk/requests/{req.pk}/article"
+    customs = client("customs_a")
+    before = (ServiceRequest.objects.get(pk=req.pk).article_id, AuditEvent.objects.count())
+    r = customs.post(url, {"article_id": draft.pk}, content_type="application/json")
+    assert r.status_code == 400 and r.json()["errors"][0]["code"] == "article_not_published"
+    assert client("tax").post(url, {"article_id": article.pk}, content_type="application/json").status_code == 404
+    assert client("ent_a").post(url, {"article_id": article.pk}, content_type="application/json").status_code == 403
+    assert (ServiceRequest.objects.get(pk=req.pk).article_id, AuditEvent.objects.count()) == before
+    r = customs.post(url, {"article_id": article.pk}, content_type="application/json")
+    assert r.status_code == 200 and ServiceRequest.objects.get(pk=req.pk).article_id == article.pk
+    # the CLI takes the same step
+    other = write(desk, title="另一篇")
+    with pytest.raises(CommandError):
+        call_command("service_request", "--user", "customs_a", "act", req.number, "article", "--article-id", "999999")
+    call_command("service_request", "--user", "customs_a", "act", req.number, "article", "--article-id", str(other.pk))
+    assert ServiceRequest.objects.get(pk=req.pk).article_id == other.pk
+    assert AuditEvent.objects.filter(action="servicedesk.request.article").count() == 2

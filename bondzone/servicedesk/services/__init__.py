@@ -15,3 +15,15 @@ __all__ = [
     "add_member", "register", "review", "set_roles",
     "article_snapshot", "create_article", "link_article", "publish_article", "update_article",
 ]
+from .guide import (  # noqa: E402
+    guide_snapshot, may_write_zone, publish_guide, spaces_as_lines, spaces_from_lines, write_guide, zone_of,
+)
+from .promotion import (  # noqa: E402
+    create_project, move_project, project_snapshot, put_on_key_list, record_event, update_project,
+)
+
+__all__ += [
+    "guide_snapshot", "may_write_zone", "publish_guide", "spaces_as_lines", "spaces_from_lines", "write_guide",
+    "zone_of",
+    "create_project", "move_project", "project_snapshot", "put_on_key_list", "record_event", "update_project",
+]

@@ -22,7 +22,7 @@ class Command(ServiceCommand):
         act = sub.add_parser("act", help="one step on a request")
         act.add_argument("number", help="request number, e.g. SR2026110000001")
         act.add_argument("step", choices=sorted(services.STEPS))
-        for name in ("unit_id", "reason", "text", "note", "workdays", "satisfaction", "solved", "comment"):
+        for name in ("unit_id", "reason", "text", "note", "workdays", "satisfaction", "solved", "comment", "article_id"):
             act.add_argument(f"--{name.replace('_', '-')}", dest=name, default="")
 
     def run(self, actor, **o):
@@ -43,7 +43,8 @@ class Command(ServiceCommand):
             return None
         req = selectors.request_by_number(actor, o["number"])
         services.perform(actor=actor, request_id=req.pk, step=o["step"], params={k: o[k] for k in (
-            "unit_id", "reason", "text", "note", "workdays", "satisfaction", "solved", "comment") if o[k] != ""})
+            "unit_id", "reason", "text", "note", "workdays", "satisfaction", "solved", "comment", "article_id")
+            if o[k] != ""})
         req = selectors.request(actor, req.pk)
         self.stdout.write(f"{req.number} {req.status}")
         return None
