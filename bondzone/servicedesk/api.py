@@ -17,7 +17,7 @@ from bondzone.core.http import actor
 from . import selectors, services
 from .domain.lifecycle import OPEN_STATUSES
 from .schemas import (
-    ArticleLinkIn, ConversionOut, GuideIn, GuideOut, KeyListIn, MoveIn, MoveOut, ProjectIn, ProjectOut, ProjectPatch,
+    ArticleLinkIn, ConversionOut, GuideIn, GuideOut, KeyListIn, ProjectMoveIn, MoveOut, ProjectIn, ProjectOut, ProjectPatch,
     PromotionEventIn, PromotionEventOut,
     ArticleIn, ArticleOut, ArticlePatch, CategoryIn, CategoryOut, CategoryPatch, EventOut, ExtendIn, FeedbackIn, Open311Definition, Open311Request,
     Open311Service, RateRowOut, RequestReasonIn, RequestReminderRunOut, RequestIn, RequestOut, TextIn, UnitStepIn,
@@ -279,7 +279,7 @@ def project_moves(request: HttpRequest, project_id: int):
 
 
 @router.post("/projects/{project_id}/move", response=ProjectOut, summary="Move a project to another stage")
-def move_project(request: HttpRequest, project_id: int, payload: MoveIn):
+def move_project(request: HttpRequest, project_id: int, payload: ProjectMoveIn):
     a = actor(request)
     services.move_project(actor=a, project_id=project_id, stage=payload.stage, note=payload.note)
     return selectors.project(a, project_id)

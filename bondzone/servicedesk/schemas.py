@@ -395,7 +395,7 @@ class ProjectOut(Schema):
         return PIPELINE[obj.reached].value
 
 
-class MoveIn(Schema):
+class ProjectMoveIn(Schema):
     stage: str
     note: str = ""
 
