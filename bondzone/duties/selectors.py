@@ -16,7 +16,7 @@ from .domain.engine import NO_RATE, Rate
 from .domain.quote_io import TableRates
 from .domain.tables import FxRow, RateRow
 from .domain.tariffs import applicable_tariff
-from .models import ExchangeRate, Guarantee, Regime, RegimeAlert, TaxRate
+from .models import DomesticSale, ExchangeRate, Guarantee, Regime, RegimeAlert, TaxBill, TaxRate
 
 
 def _in_force(qs: QuerySet, day: date) -> QuerySet:
@@ -134,3 +134,26 @@ def regime(actor: Actor, regime_id) -> Regime:
 
 def regime_alerts(actor: Actor, *, limit: int = 20) -> QuerySet:
     return restrict(RegimeAlert, actor).select_related("regime")[:limit]
+
+
+def domestic_sales(actor: Actor, *, status: str = "", book_id=None) -> QuerySet:
+    qs = restrict(DomesticSale, actor).select_related("enterprise", "book")
+    if status:
+        qs = qs.filter(status=status)
+    return qs.filter(book_id=book_id) if book_id else qs
+
+
+def domestic_sale(actor: Actor, sale_id) -> DomesticSale:
+    return get_scoped(DomesticSale.objects.select_related("enterprise", "book").prefetch_related("lines__item"),
+                      actor, sale_id)
+
+
+def tax_bills(actor: Actor, *, state: str = "", enterprise_id=None) -> QuerySet:
+    qs = restrict(TaxBill, actor).select_related("enterprise", "vlist")
+    if state:
+        qs = qs.filter(state=state)
+    return qs.filter(enterprise_id=enterprise_id) if enterprise_id else qs
+
+
+def tax_bill(actor: Actor, bill_id) -> TaxBill:
+    return get_scoped(TaxBill.objects.select_related("enterprise", "vlist", "sale"), actor, bill_id)
