@@ -80,6 +80,8 @@ def bill_table(bill, *, fmt: str) -> bytes:
             rows.append([bill.number, _list_no(bill), bill.enterprise.name, kind_name, n, ln["hs_code"],
                          ln["quantity"], ln["unit"], ln["customs_value"], ln["rate"], ln["amount"]])
         rows.append([bill.number, _list_no(bill), bill.enterprise.name, kind_name, "", "", "", "", "", "", total])
+    rows.append([bill.number, _list_no(bill), bill.enterprise.name, str(_("Total due")) if named else "total",
+                 "", "", "", "", "", "", str(bill.total)])
     return tabular.write_rows(BILL_COLUMNS, rows, fmt, names=BILL_COLUMN_NAMES)
 
 

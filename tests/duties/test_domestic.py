@@ -250,15 +250,15 @@ def test_cli_domestic_flow(sale_book, tmp_path, capsys):
     call_command("domestic", "confirm", str(out["id"]), "--user", "customs")
     capsys.readouterr()
     bill = TaxBill.objects.get()
-    call_command("tax-bill", str(bill.pk), "--user", "ent_a", "--format", "csv")
+    call_command("tax_bill", str(bill.pk), "--user", "ent_a", "--format", "csv")
     assert "172976.25" in capsys.readouterr().out
     pdf = tmp_path / "bill.pdf"
-    call_command("tax-bill", str(bill.pk), "--user", "tax", "--format", "pdf", "--output", str(pdf))
+    call_command("tax_bill", str(bill.pk), "--user", "tax", "--format", "pdf", "--output", str(pdf))
     assert pdf.read_bytes().startswith(b"%PDF")
     with pytest.raises(CommandError, match="basis"):
         call_command("domestic", "choose", str(out["id"]), "--user", "ent_a", "--basis", "cheapest")
     with pytest.raises(CommandError):
-        call_command("tax-bill", str(bill.pk), "--user", "ent_b", "--format", "csv")
+        call_command("tax_bill", str(bill.pk), "--user", "ent_b", "--format", "csv")
 
 
 def test_api_domestic_flow(sale_book, client):
