@@ -229,10 +229,10 @@ def choose_domestic_basis(*, actor: Actor, sale_id: Any, basis: Any, idempotency
     """The enterprise chooses the basis; the verification list is made and submitted through supervision's
     services (its approval by customs is the confirmation)."""
     actor.require("duties.request_domestic")
+    sale = get_scoped(DomesticSale, actor, sale_id, action="change")
     basis = str(basis or "")
     if basis not in rules.BASES:
         raise DomainError(problem("basis", "bad_choice", value=basis, choices=", ".join(rules.BASES)))
-    sale = get_scoped(DomesticSale, actor, sale_id, action="change")
     if sale.status == DomesticSaleStatus.QUOTED:
         if basis == rules.MATERIALS and not sale.materials_quote:
             raise DomainError(problem("basis", "domestic_no_materials_basis"))
@@ -306,12 +306,12 @@ def record_tax_payment(*, actor: Actor, bill_id: Any, data: Mapping[str, Any], i
     today = today or timezone.localdate()
 
     def do() -> dict:
+        bill = get_scoped(TaxBill.objects.select_for_update(), actor, bill_id, action="change")
         problems: list[Problem] = []
         paid_on = collect_date(data.get("paid_on"), "paid_on", problems, today=today) or today
         reference = collect_text(data.get("reference"), "reference", problems, max_length=60, required=True)
         if problems:
             raise DomainError(problems)
-        bill = get_scoped(TaxBill.objects.select_for_update(), actor, bill_id, action="change")
         if bill.state == TaxBill.State.PAID:
             raise DomainError(problem("state", "tax_bill_paid", number=bill.number, paid_on=bill.paid_on))
         if paid_on < bill.issued_on or paid_on > today:
