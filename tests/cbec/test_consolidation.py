@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 
 from bondzone.cbec import consolidation
 from bondzone.cbec.models import CbecOrder, ConsolidatedList
-from bondzone.core.domain.errors import DomainError, NotFound
+from bondzone.core.domain.errors import DomainError
 from bondzone.core.models import AuditEvent
 from bondzone.supervision import services as ledger
 from bondzone.supervision.models import StockAccount, VerificationList

@@ -40,6 +40,18 @@ PAGES = {
                                  body="regime_extend"),
     "duties:regime-close": Rule("write", action="duties.decide_regime", object="regime", method="POST", ok=OK_WRITE,
                                 body="regime_close"),
+    "duties:domestic-sales": Rule("action", action="duties.view_domestic"),
+    "duties:domestic-new": Rule("action", action="duties.request_domestic"),
+    "duties:domestic-sale": Rule("object", object="sale"),
+    "duties:domestic-choose": Rule("write", action="duties.request_domestic", object="sale", method="POST",
+                                   ok=OK_WRITE, body="choose"),
+    "duties:domestic-confirm": Rule("write", action="duties.confirm_domestic", object="sale", method="POST",
+                                    ok=OK_WRITE),
+    "duties:tax-bills": Rule("action", action="duties.view_domestic"),
+    "duties:tax-bill": Rule("object", object="bill"),
+    "duties:tax-bill-export": Rule("object", object="bill"),
+    "duties:tax-bill-pay": Rule("write", action="duties.confirm_domestic", object="bill", method="POST", ok=OK_WRITE,
+                                body="payment"),
 }
 API = {
     "POST /api/v1/duties/quote": Rule("list", body="duty_quote"),
@@ -101,7 +113,7 @@ def expected(label, rule, username, target, world, want):
     if rule.kind == "write" and not world.actor(username).can(rule.action):
         return {403}
     return set(rule.ok) if username in GUARANTEE_VISIBLE[target] else {404}
-NO_WRITES = {"duties:rate-end", "duties:guarantee-lodge", "duties:guarantee-move", "duties:regime-extend",
+NO_WRITES = {"duties:domestic-choose", "duties:domestic-confirm", "duties:tax-bill-pay", "duties:rate-end", "duties:guarantee-lodge", "duties:guarantee-move", "duties:regime-extend",
              "duties:regime-close"}
 
 

@@ -289,3 +289,32 @@ def test_api_domestic_flow(sale_book, client):
     r = client.post(f"/api/v1/duties/tax-bills/{bill.pk}/payment", {"reference": "B-1"},
                     content_type="application/json", headers={"Idempotency-Key": key()})
     assert r.status_code == 200 and r.json()["state"] == "paid"
+
+
+def test_pages_side_by_side_choose_confirm_pay(sale_book, client):
+    h = sale_book
+    s = request(h)
+    client.login(username="ent_a", password=PASSWORD)
+    page = client.get(f"/duties/domestic/{s.pk}/").content.decode()
+    assert "427200.00" in page and "172976.25" in page and 'data-testid="choose-materials"' in page
+    assert client.get("/duties/domestic/").status_code == 200
+    assert client.get("/duties/domestic/new").status_code == 200
+    r = client.post("/duties/domestic/new", {"idempotency_key": key(), "book_id": h.book.pk,
+                                             "lines[1].item_id": item(h, 10).pk, "lines[1].quantity": "-1",
+                                             "lines[1].customs_value": "1"})
+    assert r.status_code == 302 and DomesticSale.objects.count() == 1  # refused: nothing written
+    r = client.post(f"/duties/domestic/{s.pk}/choose", {"basis": "materials", "idempotency_key": key()})
+    assert r.status_code == 302 and DomesticSale.objects.get().status == "declared"
+    client.logout()
+    client.login(username="customs", password=PASSWORD)
+    client.post(f"/duties/domestic/{s.pk}/confirm", {"idempotency_key": key()})
+    bill = TaxBill.objects.get()
+    page = client.get(f"/duties/tax-bills/{bill.pk}/").content.decode()
+    assert "172976.25" in page and 'data-testid="pay"' in page
+    assert client.get(f"/duties/tax-bills/{bill.pk}/export?format=pdf").content.startswith(b"%PDF")
+    assert client.get(f"/duties/tax-bills/{bill.pk}/export?format=xlsx").status_code == 200
+    assert client.get("/duties/tax-bills/").status_code == 200
+    client.post(f"/duties/tax-bills/{bill.pk}/pay", {"reference": "", "idempotency_key": key()})
+    assert TaxBill.objects.get().state == "unpaid"  # the reference is required
+    client.post(f"/duties/tax-bills/{bill.pk}/pay", {"reference": "BK-1", "idempotency_key": key()})
+    assert TaxBill.objects.get().state == "paid"
