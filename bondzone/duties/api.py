@@ -140,7 +140,7 @@ def close_regime(request: HttpRequest, regime_id: int, payload: CloseIn, idempot
 def _sale(s) -> dict:
     return {"id": s.pk, "number": s.number, "status": s.status, "mode": s.mode, "book_id": s.book_id,
             "declared_on": s.declared_on, "cheaper": s.cheaper, "basis": s.basis, "list_id": s.vlist_id,
-            "goods": s.goods_quote, "materials": s.materials_quote,
+            "goods": s.goods_quote, "materials": s.materials_quote, "requotes": s.requotes,
             "tax_bill_id": TaxBill.objects.filter(sale_id=s.pk).values_list("pk", flat=True).first()}
 
 

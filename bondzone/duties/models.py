@@ -286,6 +286,9 @@ class DomesticSale(models.Model):
     status = models.CharField(max_length=10, choices=DomesticSaleStatus.choices, default=DomesticSaleStatus.QUOTED)
     vlist = models.ForeignKey("supervision.VerificationList", null=True, blank=True, on_delete=models.PROTECT,
                               related_name="+")
+    # re-ratings while quoted (a rate table changed): [{on, reason, goods: [before, after], materials: [...],
+    # problem}] — the user sees each difference
+    requotes = models.JSONField(default=list, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 

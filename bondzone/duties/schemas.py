@@ -181,6 +181,7 @@ class DomesticSaleOut(Schema):
     list_id: int | None = None
     goods: dict
     materials: dict | None = None
+    requotes: list[dict] = []
     tax_bill_id: int | None = None
 
 

@@ -318,3 +318,26 @@ def test_pages_side_by_side_choose_confirm_pay(sale_book, client):
     assert TaxBill.objects.get().state == "unpaid"  # the reference is required
     client.post(f"/duties/tax-bills/{bill.pk}/pay", {"reference": "BK-1", "idempotency_key": key()})
     assert TaxBill.objects.get().state == "paid"
+
+
+def test_a_rate_change_requotes_open_sales(sale_book):
+    h = sale_book
+    open_sale = request(h)
+    done = request(h)
+    services.choose_domestic_basis(actor=h.actor("ent_a"), sale_id=done.pk, basis="goods", idempotency_key=key())
+    customs = h.actor("customs")
+    mfn = TaxRate.objects.get(kind="mfn", hs_code="8501109990")
+    services.end_tax_rate(actor=customs, rate_id=mfn.pk, valid_to=(TODAY - timedelta(days=1)).isoformat())
+    open_sale.refresh_from_db()
+    assert "no_rate_for_code" in open_sale.requotes[-1]["problem"]
+    assert open_sale.goods_quote["totals"]["total"] == "427200.00"  # the old figures stand
+    services.import_tax_rates(actor=customs, rows=[{"kind": "mfn", "hs_code": "8501109990", "ad_valorem": "0.10",
+                                                    "valid_from": TODAY.isoformat()}])
+    open_sale.refresh_from_db()
+    last = open_sale.requotes[-1]
+    # tariff 10 %: 120,000; VAT (1,200,000 + 120,000) × 13 % = 171,600 → 291,600; the materials basis is unchanged
+    assert last["goods"] == ["427200.00", "291600.00"] and last["materials"] == ["172976.25", "172976.25"]
+    assert open_sale.goods_quote["totals"]["total"] == "291600.00" and open_sale.cheaper == "materials"
+    done.refresh_from_db()
+    assert done.requotes == [] and done.goods_quote["totals"]["total"] == "427200.00"  # chosen: not re-rated
+    assert AuditEvent.objects.filter(action="duties.domestic_requoted").count() == 1

@@ -20,6 +20,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
 from bondzone.core import audit, idempotency
@@ -324,3 +325,51 @@ def record_tax_payment(*, actor: Actor, bill_id: Any, data: Mapping[str, Any], i
 
     idempotency.run(actor, idempotency_key, "duties.tax_bill_pay", {"bill_id": str(bill_id), **dict(data)}, do)
     return TaxBill.objects.get(pk=bill_id)
+
+
+def _total(q: dict | None) -> str | None:
+    return (q or {}).get("totals", {}).get("total")
+
+
+def requote_open_sales(*, reason: str, today: date | None = None) -> int:
+    """Re-rate every domestic sale still quoted after a rate table changed: both bases computed again from
+    the tables (the sale's own rate date), the new figures stored, and the difference kept in `requotes`
+    for the user to see (or the problem, when a rate is now missing: the old figures stay). A system
+    job (rate tables are reference data for every zone); returns how many sales changed."""
+    from bondzone.core.actor import SYSTEM
+
+    today = today or timezone.localdate()
+    changed = 0
+    for pk in DomesticSale.objects.filter(status=DomesticSaleStatus.QUOTED).values_list("pk", flat=True):
+        with transaction.atomic(durable=True):
+            sale = DomesticSale.objects.select_for_update().select_related("book").get(pk=pk)
+            if sale.status != DomesticSaleStatus.QUOTED:
+                continue
+            lines = [{"item_id": ln.item_id, "quantity": ln.quantity, "customs_value": ln.customs_value}
+                     for ln in sale.lines.all()]
+            items = {i.pk: i for i in books.items(SYSTEM, sale.book_id).filter(pk__in=[ln["item_id"] for ln in lines])}
+            entry: dict[str, Any] = {"on": today.isoformat(), "reason": reason[:200]}
+            try:
+                goods, materials = quote_both(SYSTEM, sale.book, items, lines, sale.declared_on,
+                                              sale.interest_since or sale.book.valid_from)
+            except DomainError as exc:
+                entry["problem"] = "; ".join(f"{p.field}: {p.code}" for p in exc.problems)[:500]
+                if sale.requotes and sale.requotes[-1].get("problem") == entry["problem"]:
+                    continue  # the same problem again: nothing new to show
+                sale.requotes = [*sale.requotes, entry]
+                sale.save(update_fields=["requotes"])
+                audit.record(SYSTEM, "duties.domestic_requote_failed", sale, after=entry)
+                continue
+            before = (_total(sale.goods_quote), _total(sale.materials_quote))
+            after = (_total(goods), _total(materials))
+            if before == after and goods == sale.goods_quote and materials == sale.materials_quote:
+                continue
+            entry.update({"goods": list((before[0], after[0])), "materials": list((before[1], after[1]))})
+            sale.goods_quote, sale.materials_quote = goods, materials
+            sale.cheaper = rules.MATERIALS if materials and Decimal(materials["totals"]["total"]) < \
+                Decimal(goods["totals"]["total"]) else rules.GOODS
+            sale.requotes = [*sale.requotes, entry]
+            sale.save(update_fields=["goods_quote", "materials_quote", "cheaper", "requotes"])
+            audit.record(SYSTEM, "duties.domestic_requoted", sale, after=entry)
+            changed += 1
+    return changed

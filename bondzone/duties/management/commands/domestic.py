@@ -12,7 +12,7 @@ from bondzone.duties import selectors, services
 def sale_json(s) -> dict:
     return {"id": s.pk, "number": s.number, "status": s.status, "mode": s.mode, "book_id": s.book_id,
             "declared_on": s.declared_on.isoformat(), "cheaper": s.cheaper, "basis": s.basis, "list_id": s.vlist_id,
-            "goods": s.goods_quote, "materials": s.materials_quote,
+            "goods": s.goods_quote, "materials": s.materials_quote, "requotes": s.requotes,
             "tax_bill_id": getattr(getattr(s, "bill", None), "pk", None)}
 
 
