@@ -157,3 +157,31 @@ def tax_bills(actor: Actor, *, state: str = "", enterprise_id=None) -> QuerySet:
 
 def tax_bill(actor: Actor, bill_id) -> TaxBill:
     return get_scoped(TaxBill.objects.select_related("enterprise", "vlist", "sale"), actor, bill_id)
+
+
+def yearly_fx(year: int) -> dict[str, Decimal]:
+    """Yuan per unit of each customs currency code for a calendar year, from the dated exchange-rate table:
+    the mean of the rates in force on the first day of each month that has one (customs fixes its rates
+    monthly), to 6 places. CNY ("142") is 1; a currency with no rate in the year is absent. For the
+    evaluation's trade figures (annual sums per currency); the one exchange-rate table of the platform."""
+    from decimal import ROUND_HALF_UP
+
+    from .domain.domestic import CUSTOMS_CURRENCY
+
+    iso_to_code = {iso: code for code, iso in CUSTOMS_CURRENCY.items()}
+    rows = list(ExchangeRate.objects.filter(valid_from__lte=date(year, 12, 31))
+                .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=date(year, 1, 1))))
+    out: dict[str, Decimal] = {"142": Decimal(1)}
+    for iso, code in iso_to_code.items():
+        if iso == "CNY":
+            continue
+        points = []
+        for month in range(1, 13):
+            day = date(year, month, 1)
+            hit = [r for r in rows if r.currency == iso and r.valid_from <= day and (r.valid_to is None or r.valid_to >= day)]
+            if hit:
+                r = max(hit, key=lambda x: x.valid_from)
+                points.append(r.cny / r.per)
+        if points:
+            out[code] = (sum(points, Decimal(0)) / len(points)).quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP)
+    return out
