@@ -114,3 +114,22 @@ def test_cli(shop, capsys):
                      "--to", "2026-03-31")
 
 
+
+
+def test_api(shop, client):
+    from tests.conftest import PASSWORD
+
+    released(shop, "M1", "100.00")
+    client.login(username="ent_a", password=PASSWORD)
+    body = {"book_id": shop.book_a.pk, "start": "2026-03-31", "end": "2026-03-01"}
+    r = client.post("/api/v1/cbec/consolidations", body, content_type="application/json",
+                    headers={"Idempotency-Key": key()})
+    assert r.status_code == 400 and ConsolidatedList.objects.count() == 0
+    r = client.post("/api/v1/cbec/consolidations", {**body, "start": "2026-03-01", "end": "2026-03-31"},
+                    content_type="application/json", headers={"Idempotency-Key": key()})
+    assert r.status_code == 201, r.content
+    assert r.json()["order_count"] == 1 and VerificationList.objects.get(pk=r.json()["list_id"]).list_type == "8"
+    assert [c["id"] for c in client.get("/api/v1/cbec/consolidations").json()["items"]] == [r.json()["id"]]
+    client.logout()
+    client.login(username="ent_b", password=PASSWORD)
+    assert client.get("/api/v1/cbec/consolidations").json()["items"] == []
