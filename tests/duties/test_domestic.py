@@ -341,3 +341,24 @@ def test_a_rate_change_requotes_open_sales(sale_book):
     done.refresh_from_db()
     assert done.requotes == [] and done.goods_quote["totals"]["total"] == "427200.00"  # chosen: not re-rated
     assert AuditEvent.objects.filter(action="duties.domestic_requoted").count() == 1
+
+
+def test_a_choice_made_meanwhile_leaves_no_second_list(sale_book, monkeypatch):
+    """Two choices race: the one that loses has its list withdrawn and deleted through supervision."""
+    from bondzone.duties.services import domestic as flow
+
+    h = sale_book
+    s = request(h)
+    other = VerificationList.objects.filter(direction="I").first()
+    original = flow.list_services.submit_list
+
+    def submit_then_lose(**kw):
+        out = original(**kw)
+        DomesticSale.objects.filter(pk=s.pk).update(status="declared", basis="goods", vlist=other)
+        return out
+
+    monkeypatch.setattr(flow.list_services, "submit_list", submit_then_lose)
+    with pytest.raises(DomainError) as err:
+        services.choose_domestic_basis(actor=h.actor("ent_a"), sale_id=s.pk, basis="materials", idempotency_key=key())
+    assert [p.code for p in err.value.problems] == ["domestic_state"]
+    assert VerificationList.objects.filter(direction="E").count() == 0

@@ -234,6 +234,7 @@ def choose_domestic_basis(*, actor: Actor, sale_id: Any, basis: Any, idempotency
     basis = str(basis or "")
     if basis not in rules.BASES:
         raise DomainError(problem("basis", "bad_choice", value=basis, choices=", ".join(rules.BASES)))
+    made = None
     if sale.status == DomesticSaleStatus.QUOTED:
         if basis == rules.MATERIALS and not sale.materials_quote:
             raise DomainError(problem("basis", "domestic_no_materials_basis"))
@@ -241,7 +242,7 @@ def choose_domestic_basis(*, actor: Actor, sale_id: Any, basis: Any, idempotency
         vlist = list_services.create_list(actor=actor, book_id=sale.book_id, data=_list_data(sale),
                                           idempotency_key=_derived(idempotency_key, "list"))
         list_services.submit_list(actor=actor, list_id=vlist.pk, idempotency_key=_derived(idempotency_key, "submit"))
-        list_id = vlist.pk
+        list_id = made = vlist.pk
     else:
         list_id = sale.vlist_id  # a retry: the idempotency record answers below
 
@@ -254,7 +255,15 @@ def choose_domestic_basis(*, actor: Actor, sale_id: Any, basis: Any, idempotency
         audit.record(actor, "duties.domestic_chosen", locked, before=before, after=sale_snapshot(locked))
         return {"sale_id": locked.pk, "basis": basis}
 
-    idempotency.run(actor, idempotency_key, "duties.domestic_choose", {"sale_id": str(sale_id), "basis": basis}, do)
+    try:
+        idempotency.run(actor, idempotency_key, "duties.domestic_choose", {"sale_id": str(sale_id), "basis": basis}, do)
+    except DomainError as exc:
+        # another request chose meanwhile: the list this call made is withdrawn and deleted (nothing remains)
+        if made is not None and any(p.code == "domestic_state" for p in exc.problems) and \
+                DomesticSale.objects.filter(pk=sale.pk).exclude(vlist_id=made).exists():
+            list_services.withdraw_list(actor=actor, list_id=made)
+            list_services.delete_list(actor=actor, list_id=made)
+        raise
     return DomesticSale.objects.get(pk=sale.pk)
 
 
