@@ -3,7 +3,7 @@
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Body, Router, Status
+from ninja import Body, Header, Router, Status
 from ninja.pagination import paginate
 
 from bondzone.core import audit
@@ -13,7 +13,7 @@ from bondzone.core.http import actor
 
 from . import selectors, services
 from .domain.records import masked_id
-from .schemas import OrderDetailOut, OrderOut, PositiveOut, ReleaseIn, ReturnIn
+from .schemas import ConsolidatedOut, ConsolidateIn, OrderDetailOut, OrderOut, PositiveOut, ReleaseIn, ReturnIn
 
 router = Router(tags=["cbec"])
 
@@ -72,3 +72,25 @@ def return_order(request: HttpRequest, order_id: int, payload: ReturnIn):
 @paginate(Pagination)
 def positive_list(request: HttpRequest):
     return selectors.positive_list(actor(request))
+
+
+def _consolidated(c) -> dict:
+    return {**{k: getattr(c, k) for k in ConsolidatedOut.model_fields if k != "list_id"}, "list_id": c.vlist_id}
+
+
+@router.get("/consolidations", response=list[ConsolidatedOut],
+            summary="Consolidated type-8 lists (保税电商 1210) of released orders")
+@paginate(Pagination)
+def consolidations(request: HttpRequest):
+    return [_consolidated(c) for c in selectors.consolidated_lists(actor(request))]
+
+
+@router.post("/consolidations", response={201: ConsolidatedOut},
+             summary="Consolidate the released orders of a period into a type-8 list on the enterprise's T book")
+def consolidate(request: HttpRequest, payload: ConsolidateIn,
+                idempotency_key: str | None = Header(None, alias="Idempotency-Key")):
+    from .consolidation import consolidate as run
+
+    c = run(actor=actor(request), book_id=payload.book_id, start=payload.start, end=payload.end,
+            idempotency_key=idempotency_key)
+    return Status(201, _consolidated(c))

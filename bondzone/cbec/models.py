@@ -52,6 +52,8 @@ class CbecOrder(models.Model):
     released_on = models.DateField(null=True, blank=True)
     return_applied_on = models.DateField(null=True, blank=True)
     returned_on = models.DateField(null=True, blank=True)
+    consolidated = models.ForeignKey("ConsolidatedList", null=True, blank=True, on_delete=models.PROTECT,
+                                     related_name="orders")  # the type-8 list the order left the zone on
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -96,3 +98,22 @@ class AnnualTotal(models.Model):
             models.UniqueConstraint(fields=["buyer_id", "year"], name="one_total_per_buyer_year"),
             models.CheckConstraint(condition=Q(used__gte=0), name="annual_total_not_negative"),
         ]
+
+
+class ConsolidatedList(models.Model):
+    """A type-8 verification list (清单类型 8 保税电商, trade mode 1210) that consolidates the released orders
+    of a period on the e-commerce enterprise's T book; the list itself is made through supervision's services."""
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT)
+    zone = models.ForeignKey(Zone, on_delete=models.PROTECT)
+    book = models.ForeignKey("supervision.AccountBook", on_delete=models.PROTECT, related_name="+")
+    vlist = models.OneToOneField("supervision.VerificationList", on_delete=models.PROTECT, related_name="+")
+    period_from = models.DateField()
+    period_to = models.DateField()
+    order_count = models.PositiveIntegerField(default=0)
+    goods_value = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+    tax_total = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-period_to", "-id"]

@@ -18,3 +18,11 @@ MESSAGES.update({
     "cbec_order_state": _("Order %(order)s is %(state)s; this needs it to be %(expected)s."),
     "cbec_no_enterprise": _("Name the e-commerce enterprise."),
 })
+
+MESSAGES.update({
+    "cbec_nothing_to_consolidate": _("No released order of %(enterprise)s between %(start)s and %(end)s is waiting "
+                                     "for a consolidated list."),
+    "cbec_no_book_item": _("HS code %(value)s (order %(order)s) is not an item of book %(book)s."),
+    "cbec_book_kind": _("Consolidated lists go on the e-commerce enterprise's T (logistics) book; %(book)s is not one."),
+    "cbec_consolidated_meanwhile": _("Some of the orders were consolidated by another request meanwhile; try again."),
+})

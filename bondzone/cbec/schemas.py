@@ -1,4 +1,5 @@
 from datetime import date
+from typing import Any
 from decimal import Decimal
 
 from ninja import Schema
@@ -50,3 +51,21 @@ class ReleaseIn(Schema):
 class ReturnIn(Schema):
     applied_on: date
     back_on: date | None = None
+
+
+class ConsolidateIn(Schema):
+    book_id: Any = None
+    start: Any = None
+    end: Any = None
+
+
+class ConsolidatedOut(Schema):
+    id: int
+    enterprise_id: int
+    book_id: int
+    list_id: int
+    period_from: date
+    period_to: date
+    order_count: int
+    goods_value: Decimal
+    tax_total: Decimal

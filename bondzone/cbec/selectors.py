@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from bondzone.core.actor import Actor
 from bondzone.core.scoping import get_scoped, restrict
 
-from .models import AnnualTotal, CbecOrder, PositiveListEntry
+from .models import ConsolidatedList, AnnualTotal, CbecOrder, PositiveListEntry
 
 
 def orders(actor: Actor, *, status: str = "", q: str = "") -> QuerySet:
@@ -38,3 +38,15 @@ def annual_used(buyer_id: str, year: int) -> Decimal:
     """A buyer's counted total of a calendar year (released, not returned); used by quotations too."""
     row = AnnualTotal.objects.filter(buyer_id=buyer_id.upper(), year=year).first()
     return row.used if row else Decimal("0.00")
+
+
+def consolidated_lists(actor: Actor) -> QuerySet:
+    return restrict(ConsolidatedList, actor).select_related("enterprise", "vlist")
+
+
+def to_consolidate(enterprise_id: int, start, end) -> QuerySet:
+    """Released orders of an enterprise in a period not yet on a consolidated list (for the service,
+    after the book was checked against the actor's scope)."""
+    return (CbecOrder.objects.filter(enterprise_id=enterprise_id, status="released", consolidated__isnull=True,
+                                     released_on__gte=start, released_on__lte=end)
+            .prefetch_related("lines").order_by("released_on", "pk"))

@@ -14,9 +14,10 @@ from bondzone.core import tabular
 from bondzone.core.http import actor
 
 from . import selectors, services
+from .models import TaxBill
 from .domain.tables import FX_REQUIRED, MAX_FILE_BYTES, RATE_REQUIRED
 from .schemas import (
-    CloseIn, EndIn, ExchangeRateOut, RegimeExtendIn, GuaranteeDetailOut, GuaranteeIn, GuaranteeOut, ImportedOut, MoveIn,
+    ChooseIn, CloseIn, DomesticSaleIn, DomesticSaleOut, EndIn, PaymentIn, TaxBillOut, ExchangeRateOut, RegimeExtendIn, GuaranteeDetailOut, GuaranteeIn, GuaranteeOut, ImportedOut, MoveIn,
     RegimeDetailOut, RegimeIn, RegimeOut, TaxRateOut,
 )
 
@@ -133,3 +134,77 @@ def close_regime(request: HttpRequest, regime_id: int, payload: CloseIn, idempot
     a = actor(request)
     services.close_regime(actor=a, regime_id=regime_id, data=payload.dict(), idempotency_key=idempotency_key)
     return _detail(selectors.regime(a, regime_id))
+
+
+# ---------------------------------------------------------------- domestic sale (内销) and tax bills (税单)
+def _sale(s) -> dict:
+    return {"id": s.pk, "number": s.number, "status": s.status, "mode": s.mode, "book_id": s.book_id,
+            "declared_on": s.declared_on, "cheaper": s.cheaper, "basis": s.basis, "list_id": s.vlist_id,
+            "goods": s.goods_quote, "materials": s.materials_quote, "requotes": s.requotes,
+            "tax_bill_id": TaxBill.objects.filter(sale_id=s.pk).values_list("pk", flat=True).first()}
+
+
+def _bill(b) -> dict:
+    return {**{k: getattr(b, k) for k in TaxBillOut.model_fields if k not in ("list_id",)}, "list_id": b.vlist_id}
+
+
+@router.get("/domestic-sales", response=list[DomesticSaleOut], summary="Domestic-sale requests (内销) in the reader's scope")
+@paginate(Pagination)
+def domestic_sales(request: HttpRequest, status: str = "", book_id: int | None = None):
+    return [_sale(s) for s in selectors.domestic_sales(actor(request), status=status, book_id=book_id)]
+
+
+@router.get("/domestic-sales/{sale_id}", response=DomesticSaleOut, summary="One domestic sale: both bases side by side")
+def domestic_sale(request: HttpRequest, sale_id: int):
+    return _sale(selectors.domestic_sale(actor(request), sale_id))
+
+
+@router.post("/domestic-sales", response={201: DomesticSaleOut},
+             summary="Ask for a domestic sale: duties on the goods and, for zone-made goods, on the materials consumed")
+def request_domestic_sale(request: HttpRequest, payload: DomesticSaleIn, idempotency_key: str | None = IdemKey):
+    s = services.request_domestic_sale(actor=actor(request), data=payload.dict(), idempotency_key=idempotency_key)
+    return Status(201, _sale(s))
+
+
+@router.post("/domestic-sales/{sale_id}/choose", response=DomesticSaleOut,
+             summary="Choose the basis (goods or materials); the verification list is filed and submitted")
+def choose_domestic_basis(request: HttpRequest, sale_id: int, payload: ChooseIn, idempotency_key: str | None = IdemKey):
+    return _sale(services.choose_domestic_basis(actor=actor(request), sale_id=sale_id, basis=payload.basis,
+                                                idempotency_key=idempotency_key))
+
+
+@router.post("/domestic-sales/{sale_id}/confirm", response=DomesticSaleOut,
+             summary="Customs confirms: the list is approved and the tax bill issued")
+def confirm_domestic_sale(request: HttpRequest, sale_id: int, idempotency_key: str | None = IdemKey):
+    return _sale(services.confirm_domestic_sale(actor=actor(request), sale_id=sale_id, idempotency_key=idempotency_key))
+
+
+@router.get("/tax-bills", response=list[TaxBillOut], summary="Tax bills (税单) with their payment state")
+@paginate(Pagination)
+def tax_bills(request: HttpRequest, state: str = "", enterprise_id: int | None = None):
+    return [_bill(b) for b in selectors.tax_bills(actor(request), state=state, enterprise_id=enterprise_id)]
+
+
+@router.get("/tax-bills/{bill_id}", response=TaxBillOut, summary="One tax bill")
+def tax_bill(request: HttpRequest, bill_id: int):
+    return _bill(selectors.tax_bill(actor(request), bill_id))
+
+
+@router.get("/tax-bills/{bill_id}/export", response={200: None},
+            summary="The tax bill as PDF (the printable layout), CSV, XLSX or JSON")
+def tax_bill_export(request: HttpRequest, bill_id: int, format: str = "pdf"):
+    from bondzone.core import pdf
+
+    from . import exports
+
+    bill = selectors.tax_bill(actor(request), bill_id)
+    if format == "pdf":
+        return pdf.download(exports.bill_pdf(bill), f"tax-bill-{bill.number}")
+    fmt = format if format in ("csv", "xlsx", "json") else "csv"
+    return tabular.download(exports.bill_table(bill, fmt=fmt), fmt, f"tax-bill-{bill.number}")
+
+
+@router.post("/tax-bills/{bill_id}/payment", response=TaxBillOut, summary="Record that a tax bill was paid (customs)")
+def pay_tax_bill(request: HttpRequest, bill_id: int, payload: PaymentIn, idempotency_key: str | None = IdemKey):
+    return _bill(services.record_tax_payment(actor=actor(request), bill_id=bill_id, data=payload.dict(),
+                                             idempotency_key=idempotency_key))

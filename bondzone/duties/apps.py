@@ -14,6 +14,7 @@ class DutiesConfig(AppConfig):
 
         from . import permissions, scopes, tasks  # noqa: F401
         from .models import GUARANTEE_STATUS_NAMES, GuaranteeEntry, GuaranteeKind, RegimeAlert, RegimeKind, RegimeList, RegimeStatus
+        from .models import DomesticSaleStatus, TaxBill
 
         labels.register("guarantee_kind", dict(GuaranteeKind.choices))
         labels.register("guarantee_entry_kind", dict(GuaranteeEntry.Kind.choices))
@@ -22,3 +23,5 @@ class DutiesConfig(AppConfig):
         labels.register("regime_status", dict(RegimeStatus.choices))
         labels.register("regime_alert_kind", dict(RegimeAlert.Kind.choices))
         labels.register("regime_list_role", dict(RegimeList.Role.choices))
+        labels.register("tax_bill_state", dict(TaxBill.State.choices))
+        labels.register("domestic_status", dict(DomesticSaleStatus.choices))

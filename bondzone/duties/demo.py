@@ -92,6 +92,7 @@ def load_demo(rng) -> None:
         if use:
             services.move_guarantee(actor=actor, guarantee_id=g.pk, kind="use", amount=use[0], purpose=use[1])
     load_regimes(actor)
+    load_domestic(actor)
 
 
 # (enterprise in id order, kind, HS code of the book item, quantity, customs value, days ago it started,
@@ -131,3 +132,30 @@ def load_regimes(actor) -> None:
         except DomainError:  # the synthetic book has too little of the item on this day: leave that one out
             continue
     services.send_regime_alerts(today, actor=actor)
+
+
+def load_domestic(actor) -> None:
+    """One domestic sale (内销) quoted, chosen on the cheaper basis and confirmed — its tax bill unpaid — on
+    the first demo book holding a bonded unit of an item the sample rate table prices (synthetic)."""
+    from bondzone.core.web import new_idempotency_key
+    from bondzone.supervision import selectors as books
+
+    from .models import DomesticSale
+
+    if DomesticSale.objects.exists():
+        return
+    priced = set(TaxRate.objects.values_list("hs_code", flat=True))
+    for acc in books.accounts(actor, goods_status="bonded").select_related("item").order_by("book_id", "item__item_no"):
+        if acc.item.hs_code not in priced or acc.posted - acc.reserved < 1 or acc.unit != acc.item.declared_unit:
+            continue
+        value = max((acc.item.unit_price or Decimal(0)), Decimal("1000")).quantize(Decimal("0.01"))
+        try:
+            sale = services.request_domestic_sale(actor=actor, idempotency_key=new_idempotency_key(), data={
+                "book_id": acc.book_id, "mode": "status",
+                "lines": [{"item_id": acc.item_id, "quantity": "1", "customs_value": str(value)}]})
+            services.choose_domestic_basis(actor=actor, sale_id=sale.pk, basis=sale.cheaper,
+                                           idempotency_key=new_idempotency_key())
+            services.confirm_domestic_sale(actor=actor, sale_id=sale.pk, idempotency_key=new_idempotency_key())
+        except DomainError:  # this book cannot take it today (dates, rates): try the next
+            continue
+        return

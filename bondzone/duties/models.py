@@ -254,3 +254,100 @@ class RegimeAlert(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["regime", "kind", "days_before", "deadline"], name="one_alert_per_step"),
         ]
+
+
+class DomesticSaleStatus(models.TextChoices):
+    QUOTED = "quoted", _("Quoted")  # both bases computed; the enterprise has not chosen yet
+    DECLARED = "declared", _("Declared")  # basis chosen, the list filed and submitted
+    CONFIRMED = "confirmed", _("Confirmed")  # customs approved the list; the tax bill is issued
+
+
+class DomesticSale(models.Model):
+    """A domestic-sale request (内销): book lines priced on the goods' basis and, for zone-made finished
+    goods, on the materials they consumed (选择性征收关税), side by side; the enterprise's choice; the
+    verification list it went out (or changed status) on."""
+
+    class Mode(models.TextChoices):
+        OUT = "out", _("Goods leave the zone")  # 二线出区
+        STATUS = "status", _("Bonded to duty-paid in the zone")  # 保税 → 已完税 status change
+
+    number = models.CharField(max_length=30, unique=True)
+    enterprise = models.ForeignKey("core.Enterprise", on_delete=models.PROTECT)
+    zone = models.ForeignKey("core.Zone", on_delete=models.PROTECT)
+    book = models.ForeignKey("supervision.AccountBook", on_delete=models.PROTECT, related_name="+")
+    mode = models.CharField(max_length=10, choices=Mode.choices, default=Mode.OUT)
+    declared_on = models.DateField()  # the rate date (the day the declaration is accepted)
+    interest_since = models.DateField(null=True, blank=True)  # start of the deferred-interest period
+    interest_rate = models.DecimalField(max_digits=7, decimal_places=5, default=0)
+    goods_quote = models.JSONField(default=dict)
+    materials_quote = models.JSONField(null=True, blank=True)  # None: not zone-made (no BOM)
+    cheaper = models.CharField(max_length=10, default="goods")
+    basis = models.CharField(max_length=10, blank=True, default="")  # the enterprise's choice
+    status = models.CharField(max_length=10, choices=DomesticSaleStatus.choices, default=DomesticSaleStatus.QUOTED)
+    vlist = models.ForeignKey("supervision.VerificationList", null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="+")
+    # re-ratings while quoted (a rate table changed): [{on, reason, goods: [before, after], materials: [...],
+    # problem}] — the user sees each difference
+    requotes = models.JSONField(default=list, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return self.number
+
+    @property
+    def chosen_quote(self) -> dict:
+        return (self.materials_quote if self.basis == "materials" else self.goods_quote) or {}
+
+
+class DomesticSaleLine(models.Model):
+    sale = models.ForeignKey(DomesticSale, on_delete=models.CASCADE, related_name="lines")
+    seq = models.PositiveIntegerField()
+    item = models.ForeignKey("supervision.BookItem", on_delete=models.PROTECT, related_name="+")
+    quantity = models.DecimalField(max_digits=18, decimal_places=5)
+    customs_value = models.DecimalField(max_digits=16, decimal_places=2)
+
+    class Meta:
+        ordering = ["sale", "seq"]
+        constraints = [models.CheckConstraint(condition=Q(quantity__gt=0, customs_value__gte=0),
+                                              name="domestic_line_positive")]
+
+
+class TaxBill(models.Model):
+    """The tax due on one verification list (税单), recorded against the enterprise with its payment state."""
+
+    class State(models.TextChoices):
+        UNPAID = "unpaid", _("Unpaid")
+        PAID = "paid", _("Paid")
+
+    number = models.CharField(max_length=30, unique=True)
+    enterprise = models.ForeignKey("core.Enterprise", on_delete=models.PROTECT)
+    zone = models.ForeignKey("core.Zone", on_delete=models.PROTECT)
+    vlist = models.OneToOneField("supervision.VerificationList", on_delete=models.PROTECT, related_name="+")
+    sale = models.OneToOneField(DomesticSale, null=True, blank=True, on_delete=models.PROTECT, related_name="bill")
+    basis = models.CharField(max_length=10, default="goods")
+    rate_date = models.DateField()
+    issued_on = models.DateField()
+    due_on = models.DateField()
+    tariff = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+    consumption_tax = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+    vat = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+    interest = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+    total = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+    detail = models.JSONField(default=dict)  # the chosen quotation as computed
+    state = models.CharField(max_length=10, choices=State.choices, default=State.UNPAID)
+    paid_on = models.DateField(null=True, blank=True)
+    payment_reference = models.CharField(max_length=60, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-issued_on", "-id"]
+        constraints = [models.CheckConstraint(
+            condition=Q(tariff__gte=0, consumption_tax__gte=0, vat__gte=0, interest__gte=0, total__gte=0),
+            name="tax_bill_not_negative")]
+
+    def __str__(self):
+        return self.number

@@ -16,6 +16,11 @@ register("duties.view_regimes", {Role.ENTERPRISE, Role.CUSTOMS, Role.TAX, Role.P
 register("duties.open_regime", {Role.ENTERPRISE, Role.CUSTOMS, Role.PLATFORM_ADMIN})
 register("duties.decide_regime", {Role.CUSTOMS, Role.PLATFORM_ADMIN})
 register("duties.sweep_regimes", {Role.CUSTOMS, Role.PLATFORM_ADMIN})  # the deadline sweep (alerts, overdue)
+# domestic sale (内销): the enterprise asks and chooses the basis (and files the list), customs confirms
+# (approves the list, which issues the tax bill) and records the payment; tax bills are seen by the tax bureau
+register("duties.view_domestic", {Role.ENTERPRISE, Role.CUSTOMS, Role.TAX, Role.PLATFORM_ADMIN})
+register("duties.request_domestic", {Role.ENTERPRISE, Role.PLATFORM_ADMIN})
+register("duties.confirm_domestic", {Role.CUSTOMS, Role.PLATFORM_ADMIN})
 
 MESSAGES.update({
     "rate_negative": _("A rate must not be negative (got %(value)s)."),
@@ -63,5 +68,11 @@ MESSAGES.update({
     "regime_guarantee_other_enterprise": _("Guarantee %(value)s belongs to another enterprise."),
     "regime_guarantee_ends_first": _("The guarantee ends on %(valid_to)s, before the deadline %(deadline)s."),
     "regime_close_date": _("The closing date %(value)s must be between the start %(start)s and today %(today)s."),
+    "domestic_state": _("The domestic sale is %(state)s: this step needs it %(expected)s."),
+    "domestic_no_materials_basis": _("The materials basis applies only to finished goods made in the zone with "
+                                     "an approved BOM on the declaration date."),
+    "domestic_item_not_bonded": _("Only %(available)s of item %(item)s is bonded stock in the book (asked %(value)s)."),
+    "domestic_no_bom": _("Finished item %(item)s has no approved BOM on %(date)s."),
+    "tax_bill_paid": _("Tax bill %(number)s was paid on %(paid_on)s."),
     "period_overlap": _("%(key)s: a period from %(start)s overlaps the one from %(other_start)s to %(other_end)s."),
 })

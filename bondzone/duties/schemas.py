@@ -150,3 +150,56 @@ class RegimeDetailOut(RegimeOut):
     extensions: list[RegimeExtensionOut]
     lists: list[RegimeListOut]
     alerts: list[RegimeAlertOut]
+
+
+class DomesticSaleIn(Schema):
+    book_id: Any = None
+    mode: str = "out"
+    declared_on: Any = None
+    interest_since: Any = None
+    lines: list[RegimeLineIn] = []
+
+
+class ChooseIn(Schema):
+    basis: str = ""
+
+
+class PaymentIn(Schema):
+    reference: str = ""
+    paid_on: Any = None
+
+
+class DomesticSaleOut(Schema):
+    id: int
+    number: str
+    status: str
+    mode: str
+    book_id: int
+    declared_on: date
+    cheaper: str
+    basis: str
+    list_id: int | None = None
+    goods: dict
+    materials: dict | None = None
+    requotes: list[dict] = []
+    tax_bill_id: int | None = None
+
+
+class TaxBillOut(Schema):
+    id: int
+    number: str
+    enterprise_id: int
+    list_id: int
+    sale_id: int | None = None
+    basis: str
+    rate_date: date
+    issued_on: date
+    due_on: date
+    tariff: Decimal
+    consumption_tax: Decimal
+    vat: Decimal
+    interest: Decimal
+    total: Decimal
+    state: str
+    paid_on: date | None = None
+    payment_reference: str

@@ -3,7 +3,7 @@ guarantees: the enterprise its own, customs (its zone) and the tax bureau all.""
 
 from bondzone.core.scoping import by_enterprise_or_zone, scope_rule
 
-from .models import ExchangeRate, Guarantee, GuaranteeEntry, Regime, RegimeAlert, TaxRate
+from .models import DomesticSale, ExchangeRate, Guarantee, GuaranteeEntry, Regime, RegimeAlert, TaxBill, TaxRate
 
 
 @scope_rule(TaxRate)
@@ -21,3 +21,7 @@ scope_rule(GuaranteeEntry)(by_enterprise_or_zone("guarantee__enterprise_id", "gu
                                                  "duties.view_guarantees"))
 scope_rule(Regime)(by_enterprise_or_zone("enterprise_id", "zone_id", "duties.view_regimes"))
 scope_rule(RegimeAlert)(by_enterprise_or_zone("regime__enterprise_id", "regime__zone_id", "duties.view_regimes"))
+
+
+scope_rule(DomesticSale)(by_enterprise_or_zone("enterprise_id", "zone_id", "duties.view_domestic"))
+scope_rule(TaxBill)(by_enterprise_or_zone("enterprise_id", "zone_id", "duties.view_domestic"))

@@ -16,7 +16,7 @@ from .domain.engine import NO_RATE, Rate
 from .domain.quote_io import TableRates
 from .domain.tables import FxRow, RateRow
 from .domain.tariffs import applicable_tariff
-from .models import ExchangeRate, Guarantee, Regime, RegimeAlert, TaxRate
+from .models import DomesticSale, ExchangeRate, Guarantee, Regime, RegimeAlert, TaxBill, TaxRate
 
 
 def _in_force(qs: QuerySet, day: date) -> QuerySet:
@@ -134,3 +134,54 @@ def regime(actor: Actor, regime_id) -> Regime:
 
 def regime_alerts(actor: Actor, *, limit: int = 20) -> QuerySet:
     return restrict(RegimeAlert, actor).select_related("regime")[:limit]
+
+
+def domestic_sales(actor: Actor, *, status: str = "", book_id=None) -> QuerySet:
+    qs = restrict(DomesticSale, actor).select_related("enterprise", "book")
+    if status:
+        qs = qs.filter(status=status)
+    return qs.filter(book_id=book_id) if book_id else qs
+
+
+def domestic_sale(actor: Actor, sale_id) -> DomesticSale:
+    return get_scoped(DomesticSale.objects.select_related("enterprise", "book").prefetch_related("lines__item"),
+                      actor, sale_id)
+
+
+def tax_bills(actor: Actor, *, state: str = "", enterprise_id=None) -> QuerySet:
+    qs = restrict(TaxBill, actor).select_related("enterprise", "vlist")
+    if state:
+        qs = qs.filter(state=state)
+    return qs.filter(enterprise_id=enterprise_id) if enterprise_id else qs
+
+
+def tax_bill(actor: Actor, bill_id) -> TaxBill:
+    return get_scoped(TaxBill.objects.select_related("enterprise", "vlist", "sale"), actor, bill_id)
+
+
+def yearly_fx(year: int) -> dict[str, Decimal]:
+    """Yuan per unit of each customs currency code for a calendar year, from the dated exchange-rate table:
+    the mean of the rates in force on the first day of each month that has one (customs fixes its rates
+    monthly), to 6 places. CNY ("142") is 1; a currency with no rate in the year is absent. For the
+    evaluation's trade figures (annual sums per currency); the one exchange-rate table of the platform."""
+    from decimal import ROUND_HALF_UP
+
+    from .domain.domestic import CUSTOMS_CURRENCY
+
+    iso_to_code = {iso: code for code, iso in CUSTOMS_CURRENCY.items()}
+    rows = list(ExchangeRate.objects.filter(valid_from__lte=date(year, 12, 31))
+                .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=date(year, 1, 1))))
+    out: dict[str, Decimal] = {"142": Decimal(1)}
+    for iso, code in iso_to_code.items():
+        if iso == "CNY":
+            continue
+        points = []
+        for month in range(1, 13):
+            day = date(year, month, 1)
+            hit = [r for r in rows if r.currency == iso and r.valid_from <= day and (r.valid_to is None or r.valid_to >= day)]
+            if hit:
+                r = max(hit, key=lambda x: x.valid_from)
+                points.append(r.cny / r.per)
+        if points:
+            out[code] = (sum(points, Decimal(0)) / len(points)).quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP)
+    return out

@@ -19,4 +19,13 @@ urlpatterns = [
     path("regimes/<int:regime_id>/", views.regime, name="regime"),
     path("regimes/<int:regime_id>/extend", views.regime_extend, name="regime-extend"),
     path("regimes/<int:regime_id>/close", views.regime_close, name="regime-close"),
+    path("domestic/", views.domestic_sales, name="domestic-sales"),
+    path("domestic/new", views.domestic_new, name="domestic-new"),
+    path("domestic/<int:sale_id>/", views.domestic_sale, name="domestic-sale"),
+    path("domestic/<int:sale_id>/choose", views.domestic_choose, name="domestic-choose"),
+    path("domestic/<int:sale_id>/confirm", views.domestic_confirm, name="domestic-confirm"),
+    path("tax-bills/", views.tax_bills, name="tax-bills"),
+    path("tax-bills/<int:bill_id>/", views.tax_bill, name="tax-bill"),
+    path("tax-bills/<int:bill_id>/export", views.tax_bill_export, name="tax-bill-export"),
+    path("tax-bills/<int:bill_id>/pay", views.tax_bill_pay, name="tax-bill-pay"),
 ]

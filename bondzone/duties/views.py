@@ -21,7 +21,10 @@ from bondzone.supervision import selectors as book_selectors
 from . import exports, selectors, services
 from .domain.tables import FX_COLUMNS, FX_REQUIRED, MAX_FILE_BYTES, RATE_COLUMNS, RATE_REQUIRED
 from .domain.regimes import RULES, state_on
-from .models import GuaranteeEntry, GuaranteeKind, RateKind, RegimeKind, RegimeStatus
+from .domain import domestic as rules_domestic
+from .models import (
+    DomesticSale, DomesticSaleStatus, GuaranteeEntry, GuaranteeKind, RateKind, RegimeKind, RegimeStatus, TaxBill,
+)
 
 EXAMPLE = {"declared_on": "2026-05-12", "lines": [
     {"hs_code": "3304100010", "quantity": "100", "unit": "035", "customs_value": "20000.00",
@@ -275,3 +278,144 @@ def regime_extend(request, regime_id: int):
 @require_POST
 def regime_close(request, regime_id: int):
     return _regime_write(request, regime_id, services.close_regime, "close", CLOSE_FIELDS, _("Regime closed."))
+
+
+# ---------------------------------------------------------------- domestic sale (内销) and tax bills (税单)
+SALE_FIELDS = ("book_id", "mode", "declared_on", "interest_since", "lines", *LINE_FIELDS)
+
+
+@page
+def domestic_sales(request):
+    a = actor(request)
+    a.require("duties.view_domestic")
+    status = request.GET.get("status", "")
+    rows, prefix = page_of(request, selectors.domestic_sales(
+        a, status=status if status in DomesticSaleStatus.values else ""))
+    return render(request, "duties/domestic_sales.html", {
+        "rows": rows, "prefix": prefix, "f": request.GET, "statuses": DomesticSaleStatus.choices,
+        "can_request": a.can("duties.request_domestic")})
+
+
+def _sale_data(post) -> dict:
+    lines = []
+    for n in range(1, LINE_ROWS + 1):
+        row = {f: post.get(f"lines[{n}].{f}", "").strip() for f in ("item_id", "quantity", "customs_value")}
+        if any(row.values()):
+            lines.append(row)
+    return {"book_id": post.get("book_id"), "mode": post.get("mode") or "out",
+            "declared_on": post.get("declared_on") or None, "interest_since": post.get("interest_since") or None,
+            "lines": lines}
+
+
+@page
+def domestic_new(request):
+    """The request form: book lines, quantities and dutiable values; both bases are quoted on submit."""
+    a = actor(request)
+    a.require("duties.request_domestic")
+    if request.method == "POST":
+        try:
+            s = services.request_domestic_sale(actor=a, data=_sale_data(request.POST),
+                                               idempotency_key=request.POST.get("idempotency_key"))
+        except DomainError as exc:
+            flash_refusal(request, exc, form="sale", fields=SALE_FIELDS)
+            return redirect("duties:domestic-new")
+        messages.success(request, _("Domestic sale %(number)s quoted on both bases.") % {"number": s.number})
+        return redirect("duties:domestic-sale", sale_id=s.pk)
+    books_qs = list(book_selectors.books(a).order_by("number")[:30])
+    items = [(b, list(book_selectors.items(a, b.pk).order_by("item_no")[:200])) for b in books_qs]
+    return render(request, "duties/domestic_new.html", {
+        "books": books_qs, "items": items, "modes": DomesticSale.Mode.choices, "rows": range(1, LINE_ROWS + 1),
+        "idempotency_key": new_idempotency_key(), "today": timezone.localdate()})
+
+
+@page
+def domestic_sale(request, sale_id: int):
+    """Both bases side by side (lines, materials consumed, rates and the rate date, totals), the cheaper
+    marked; the enterprise chooses, customs confirms."""
+    a = actor(request)
+    s = selectors.domestic_sale(a, sale_id)
+    bill = TaxBill.objects.filter(sale_id=s.pk).first()
+    bases = [(rules_domestic.GOODS, _("Goods as they are"), s.goods_quote),
+             (rules_domestic.MATERIALS, _("Materials consumed (selective tariff)"), s.materials_quote)]
+    return render(request, "duties/domestic_sale.html", {
+        "s": s, "bases": bases, "bill": bill,
+        "can_choose": a.can("duties.request_domestic") and s.status == DomesticSaleStatus.QUOTED,
+        "can_confirm": a.can("duties.confirm_domestic") and s.status == DomesticSaleStatus.DECLARED,
+        "idempotency_key": new_idempotency_key()})
+
+
+def _sale_write(request, sale_id: int, call, done: str):
+    try:
+        call()
+    except DomainError as exc:
+        flash_refusal(request, exc, form="sale", fields=("basis", "status"))
+    else:
+        messages.success(request, done)
+    return redirect("duties:domestic-sale", sale_id=sale_id)
+
+
+@page
+@require_POST
+def domestic_choose(request, sale_id: int):
+    return _sale_write(request, sale_id, lambda: services.choose_domestic_basis(
+        actor=actor(request), sale_id=sale_id, basis=request.POST.get("basis"),
+        idempotency_key=request.POST.get("idempotency_key")), _("Basis chosen; the verification list is submitted."))
+
+
+@page
+@require_POST
+def domestic_confirm(request, sale_id: int):
+    return _sale_write(request, sale_id, lambda: services.confirm_domestic_sale(
+        actor=actor(request), sale_id=sale_id, idempotency_key=request.POST.get("idempotency_key")),
+        _("Confirmed: the list is approved and the tax bill issued."))
+
+
+@page
+def tax_bills(request):
+    a = actor(request)
+    a.require("duties.view_domestic")
+    state = request.GET.get("state", "")
+    rows, prefix = page_of(request, selectors.tax_bills(a, state=state if state in TaxBill.State.values else ""))
+    return render(request, "duties/tax_bills.html", {"rows": rows, "prefix": prefix, "f": request.GET,
+                                                      "states": TaxBill.State.choices})
+
+
+@page
+def tax_bill(request, bill_id: int):
+    """The bill in its layout: header, one section per tax kind, the amount due; exports; the payment."""
+    from .domain.domestic import bill_sections
+
+    a = actor(request)
+    b = selectors.tax_bill(a, bill_id)
+    return render(request, "duties/tax_bill.html", {
+        "b": b, "sections": [(str(exports.TAX_KIND_NAMES[k]), lines, total) for k, lines, total in bill_sections(b.detail)],
+        "can_pay": a.can("duties.confirm_domestic") and b.state == TaxBill.State.UNPAID,
+        "formats": ("pdf", "csv", "xlsx"), "idempotency_key": new_idempotency_key(),
+        "today": timezone.localdate()})
+
+
+@page
+def tax_bill_export(request, bill_id: int):
+    from bondzone.core import pdf
+
+    b = selectors.tax_bill(actor(request), bill_id)
+    fmt = request.GET.get("format", "pdf")
+    if fmt == "pdf":
+        return pdf.download(exports.bill_pdf(b), f"tax-bill-{b.number}")
+    fmt = fmt if fmt in ("csv", "xlsx") else "csv"
+    return tabular.download(exports.bill_table(b, fmt=fmt), fmt, f"tax-bill-{b.number}")
+
+
+@page
+@require_POST
+def tax_bill_pay(request, bill_id: int):
+    try:
+        services.record_tax_payment(actor=actor(request), bill_id=bill_id,
+                                    idempotency_key=request.POST.get("idempotency_key"),
+                                    data={"reference": request.POST.get("reference", ""),
+                                          "paid_on": request.POST.get("paid_on") or None})
+    except DomainError as exc:
+        flash_refusal(request, exc, form="pay", fields=("reference", "paid_on", "state"))
+    else:
+        messages.success(request, _("Payment recorded."))
+    return redirect("duties:tax-bill", bill_id=bill_id)

@@ -42,7 +42,7 @@ MESSAGES.update({
     "area_order": _("The accepted, closed-fence and developed areas cannot exceed the planned area."),
     "run_not_reproduced": _("Re-running gave a different result (hash %(got)s, stored %(want)s)."),
     "unknown_indicator": _("Framework %(framework)s has no indicator %(value)s."),
-    "no_fx_rate": _("No exchange rate for currency %(currency)s; set BONDZONE_FX_RATES."),
+    "no_fx_rate": _("No exchange rate for currency %(currency)s in the year: import customs' monthly rates (duties exchange-rate table)."),
     "no_rated_zones": _("No zone of data year %(year)s has enough data to be rated."),
     "run_not_published": _("Run %(run)s is not published; rectification is opened only from a published run."),
     "zone_not_on_exit_watch": _("Zone %(zone)s is not on the exit watch of this run."),

@@ -14,7 +14,6 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
@@ -571,7 +570,9 @@ def platform_figures(zone: EvalZone, year: int) -> dict[str, tuple[Decimal, str]
     from bondzone.supervision import selectors as supervision
 
     totals, n_lists, active = supervision.zone_trade(zone.zone_id, year)
-    fx = {k: Decimal(str(v)) for k, v in getattr(settings, "BONDZONE_FX_RATES", tradestats.DEFAULT_FX).items()}
+    from bondzone.duties import selectors as duties  # the one dated exchange-rate table (customs' monthly rates)
+
+    fx = duties.yearly_fx(year)
     missing = sorted({t.currency for t in totals} - set(fx))
     if missing:
         raise DomainError(problem("year", "no_fx_rate", currency=", ".join(missing)))

@@ -128,3 +128,13 @@ def flow_sums(book_id: int, start: date, end: date) -> tuple[dict[Key, Decimal],
         if row.source_ids:
             explaining[key] += [f"{row.source_kind}:{d}" for d in row.source_ids]
     return dict(opening), sums, explaining
+
+
+def materials_consumed(book_id: int, finished_no: int, quantity: Decimal, day: date) -> dict[int, Decimal] | None:
+    """Imported materials (item no → gross quantity, through the approved BOM's 单耗 in force on `day`) that
+    `quantity` units of a finished item consumed; None when the item has no approved BOM that day (goods
+    not made in the zone). For the duties part's domestic sale on the materials basis (选择性征收关税)."""
+    from .domain.bom import bom_on, consumption
+
+    version = bom_on(rule_boms(book_id), finished_no, day)
+    return None if version is None else consumption(version, quantity)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from bondzone.cbec.models import AnnualTotal, CbecOrder, PositiveListEntry
+from bondzone.cbec.models import AnnualTotal, CbecOrder, ConsolidatedList, PositiveListEntry
 
 from ..permissions.matrix import OK_WRITE, Rule
 
@@ -39,8 +39,12 @@ API = {
     "POST /api/v1/cbec/orders/{order_id}/release": _write("cbec.release"),
     "POST /api/v1/cbec/orders/{order_id}/return": _write("cbec.declare", body="return"),  # a declared order
     "GET /api/v1/cbec/positive-list": Rule("list"),
+    "GET /api/v1/cbec/consolidations": Rule("list"),
+    # a period with no released order: refused (400) for the enterprise, nothing written
+    "POST /api/v1/cbec/consolidations": _write("cbec.declare", obj=None, body="consolidate"),
 }
-BODIES = {"empty": lambda w, o: {}, "return": lambda w, o: {"applied_on": "2026-03-02"}}
+BODIES = {"consolidate": lambda w, o: {"book_id": o["book"].pk, "start": "2001-01-01", "end": "2001-01-31"},
+          "empty": lambda w, o: {}, "return": lambda w, o: {"applied_on": "2026-03-02"}}
 NO_WRITES = {k for k in PAGES if k.startswith("cbec:order-")}
 
 
@@ -66,7 +70,7 @@ def objects(world) -> dict:
 
 
 def snapshot() -> tuple:
-    return (CbecOrder.objects.count(), AnnualTotal.objects.count(),
+    return (CbecOrder.objects.count(), AnnualTotal.objects.count(), ConsolidatedList.objects.count(),
             tuple(CbecOrder.objects.order_by("pk").values_list("status", "payment_no", "waybill_no")))
 
 # collection -> (fixture object, who sees target A's and B's row): checked row by row per role

@@ -8,7 +8,7 @@ from django.core.management import call_command
 
 from decimal import Decimal
 
-from bondzone.duties.models import Guarantee, Regime, RegimeAlert
+from bondzone.duties.models import DomesticSale, Guarantee, Regime, RegimeAlert, TaxBill
 from bondzone.gate import demo as gate_demo
 from bondzone.gate.models import DoorPassage, Gate, Passage, Slip
 from bondzone.processing import demo as processing_demo
@@ -28,13 +28,17 @@ def test_the_demo_fills_every_part_once(ledger_triggers):
     assert sorted(regimes) == ["display_out", "relic_entry", "repair_out"]
     assert regimes["display_out"].guarantee_used == regimes["display_out"].duty_at_risk > 0
     assert RegimeAlert.objects.filter(regime=regimes["repair_out"], kind="due_soon", days_before=7).exists()
+    # a domestic sale confirmed on its cheaper basis, its tax bill unpaid
+    sale = DomesticSale.objects.get()
+    assert sale.status == "confirmed" and sale.basis == sale.cheaper
+    assert TaxBill.objects.get(sale=sale).state == "unpaid"
     assert Article.objects.filter(published=True).count() == 4 and Article.objects.filter(published=False).count() == 1
     linked = ServiceRequest.objects.exclude(article=None).get()
     assert linked.article.published and linked.category.code == "tax-refund"
     again = io.StringIO()
     call_command("load_demo", stdout=again)
     assert "already present" in again.getvalue() and Guarantee.objects.count() == 3
-    assert Regime.objects.count() == 3 and Article.objects.count() == 5
+    assert Regime.objects.count() == 3 and Article.objects.count() == 5 and TaxBill.objects.count() == 1
     # information sharing: every agency subscribed, with notifications to show
     assert Subscription.objects.count() == 5 and Delivery.objects.filter(subscription__role="tax").exists()
     assert ExportRun.objects.filter(schedule__role="tax", error="", rows__gt=0).count() == 1

@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from bondzone.duties.models import ExchangeRate, Guarantee, Regime, RegimeExtension, TaxRate
+from bondzone.duties.models import DomesticSale, ExchangeRate, TaxBill, Guarantee, Regime, RegimeExtension, TaxRate
 
 from ..permissions.matrix import OK_WRITE, Rule
 
@@ -40,6 +40,18 @@ PAGES = {
                                  body="regime_extend"),
     "duties:regime-close": Rule("write", action="duties.decide_regime", object="regime", method="POST", ok=OK_WRITE,
                                 body="regime_close"),
+    "duties:domestic-sales": Rule("action", action="duties.view_domestic"),
+    "duties:domestic-new": Rule("action", action="duties.request_domestic"),
+    "duties:domestic-sale": Rule("object", object="sale"),
+    "duties:domestic-choose": Rule("write", action="duties.request_domestic", object="sale", method="POST",
+                                   ok=OK_WRITE, body="choose"),
+    "duties:domestic-confirm": Rule("write", action="duties.confirm_domestic", object="sale", method="POST",
+                                    ok=OK_WRITE),
+    "duties:tax-bills": Rule("action", action="duties.view_domestic"),
+    "duties:tax-bill": Rule("object", object="bill"),
+    "duties:tax-bill-export": Rule("object", object="bill"),
+    "duties:tax-bill-pay": Rule("write", action="duties.confirm_domestic", object="bill", method="POST", ok=OK_WRITE,
+                                body="payment"),
 }
 API = {
     "POST /api/v1/duties/quote": Rule("list", body="duty_quote"),
@@ -60,6 +72,19 @@ API = {
                                                            ok=OK_WRITE, body="regime_extend"),
     "POST /api/v1/duties/regimes/{regime_id}/close": Rule("write", action="duties.decide_regime", object="regime",
                                                           ok=OK_WRITE, body="regime_close"),
+    "GET /api/v1/duties/domestic-sales": Rule("list"),
+    "GET /api/v1/duties/domestic-sales/{sale_id}": Rule("object", object="sale"),
+    "POST /api/v1/duties/domestic-sales": Rule("write", action="duties.request_domestic", ok=OK_WRITE,
+                                               body="domestic"),
+    "POST /api/v1/duties/domestic-sales/{sale_id}/choose": Rule("write", action="duties.request_domestic",
+                                                                object="sale", ok=OK_WRITE, body="choose"),
+    "POST /api/v1/duties/domestic-sales/{sale_id}/confirm": Rule("write", action="duties.confirm_domestic",
+                                                                 object="sale", ok=OK_WRITE),
+    "GET /api/v1/duties/tax-bills": Rule("list"),
+    "GET /api/v1/duties/tax-bills/{bill_id}": Rule("object", object="bill"),
+    "GET /api/v1/duties/tax-bills/{bill_id}/export": Rule("object", object="bill"),
+    "POST /api/v1/duties/tax-bills/{bill_id}/payment": Rule("write", action="duties.confirm_domestic", object="bill",
+                                                            ok=OK_WRITE, body="payment"),
     "POST /api/v1/duties/tax-rates/{rate_id}/end": Rule("write", action="duties.manage_rates", ok=OK_WRITE,
                                                         body="end_rate"),
 }
@@ -73,18 +98,22 @@ BODIES = {
                             "lines": [{"item_id": 1, "quantity": "-1", "customs_value": "1"}]},
     "regime_extend": lambda w, o: {"until": "2000-01-02", "reason": "x"},
     "regime_close": lambda w, o: {"outcome": "returned", "closed_on": "2000-01-02"},
+    "domestic": lambda w, o: {"book_id": o["book"].pk, "lines": [{"item_id": 1, "quantity": "-1",
+                                                                  "customs_value": "1"}]},
+    "choose": lambda w, o: {"basis": "cheapest"},  # a bad basis: refused after the sale is looked up
+    "payment": lambda w, o: {"reference": ""},  # the reference is required
 }
 # guarantees: the enterprise its own, customs of its zone (or all), tax and the platform administrator
 GUARANTEE_VISIBLE = {"A": {"admin", "customs", "customs_a", "tax", "ent_a"}, "B": {"admin", "customs", "tax", "ent_b"}}
 
 
 def expected(label, rule, username, target, world, want):
-    if username is None or rule.object not in ("guarantee", "regime"):
+    if username is None or rule.object not in ("guarantee", "regime", "sale", "bill"):
         return want
     if rule.kind == "write" and not world.actor(username).can(rule.action):
         return {403}
     return set(rule.ok) if username in GUARANTEE_VISIBLE[target] else {404}
-NO_WRITES = {"duties:rate-end", "duties:guarantee-lodge", "duties:guarantee-move", "duties:regime-extend",
+NO_WRITES = {"duties:domestic-choose", "duties:domestic-confirm", "duties:tax-bill-pay", "duties:rate-end", "duties:guarantee-lodge", "duties:guarantee-move", "duties:regime-extend",
              "duties:regime-close"}
 
 
@@ -98,16 +127,40 @@ def objects(world) -> dict:
         r = Regime.objects.create(number=f"SX-{target}", enterprise=ent, zone_id=ent.zone_id, book=book,
                                   kind="repair_out", legal_basis="x", start_date=date(2026, 1, 1),
                                   deadline=date(2026, 3, 2))
-        out[target] = {"rate": rate, "guarantee": g, "regime": r}
+        # a quoted domestic sale (confirming it is refused: not declared) and an issued tax bill on the target's list
+        sale = DomesticSale.objects.create(number=f"NX-{target}", enterprise=ent, zone_id=ent.zone_id, book=book,
+                                           declared_on=date(2026, 5, 1), goods_quote={"totals": {"total": "0.00"}})
+        bill = TaxBill.objects.create(number=f"SD-{target}", enterprise=ent, zone_id=ent.zone_id,
+                                      vlist=world_list(book), rate_date=date(2026, 5, 1), issued_on=date(2026, 5, 1),
+                                      due_on=date(2026, 5, 16), total=Decimal("10.00"),
+                                      detail={"totals": {"tariff": "0.00", "consumption_tax": "0.00", "vat": "10.00",
+                                                         "interest": "0.00", "total": "10.00"},
+                                              "lines": [{"hs_code": "8471300000", "quantity": "1", "unit": "001",
+                                                         "customs_value": "76.92", "vat_rate": "0.13",
+                                                         "tariff_rate": {}, "consumption_tax_rate": {},
+                                                         "tariff": "0.00", "consumption_tax": "0.00",
+                                                         "vat": "10.00"}]})
+        out[target] = {"rate": rate, "guarantee": g, "regime": r, "sale": sale, "bill": bill}
     return out
 
 
+def world_list(book):
+    from bondzone.supervision.models import VerificationList
+
+    return VerificationList.objects.create(pre_entry_no=f"t-bill-{book.pk}", book=book, enterprise_id=book.enterprise_id,
+                                           zone_id=book.zone_id, direction="E", trade_mode="5000", line_count=0)
+
+
 def snapshot() -> tuple:
-    return (TaxRate.objects.count(), ExchangeRate.objects.count(),
+    return (DomesticSale.objects.count(), tuple(DomesticSale.objects.order_by("pk").values_list("status", "basis")),
+            TaxBill.objects.count(), tuple(TaxBill.objects.order_by("pk").values_list("state", flat=True)),
+            TaxRate.objects.count(), ExchangeRate.objects.count(),
             tuple(TaxRate.objects.values_list("valid_to", flat=True)), Guarantee.objects.count(),
             tuple(Guarantee.objects.order_by("pk").values_list("used", "released")), Regime.objects.count(),
             tuple(Regime.objects.order_by("pk").values_list("deadline", "status")), RegimeExtension.objects.count())
 
 # collection -> (fixture object, who sees target A's and B's row): checked row by row per role
 COLLECTIONS = {"/api/v1/duties/guarantees": ("guarantee", GUARANTEE_VISIBLE),
+               "/api/v1/duties/domestic-sales": ("sale", GUARANTEE_VISIBLE),
+               "/api/v1/duties/tax-bills": ("bill", GUARANTEE_VISIBLE),
                "/api/v1/duties/regimes": ("regime", GUARANTEE_VISIBLE)}

@@ -382,6 +382,18 @@ def test_platform_values_come_from_approved_unreversed_lists(ev):
     # domestic goods across the second line (5000, transport mode Y): 进出区货物, not imports
     post_valued_list(world, value="10000000", trade_mode="5000", goods_status="non_bonded")
     post_valued_list(world, value="1000000", trade_mode="5034", currency="502")  # USD 1 M at 7.10
+    year = timezone.localdate().year
+    # customs' monthly rates from the duties exchange-rate table: 7.00 in January, 7.20 in February, then 7.10
+    # (the year's mean of the first-of-month rates: (7.00 + 7.20 + 10 × 7.10) / 12 = 7.10)
+    from datetime import date
+
+    from bondzone.duties.models import ExchangeRate
+
+    ExchangeRate.objects.create(currency="USD", cny=Decimal("7.00"), valid_from=date(year, 1, 1),
+                                valid_to=date(year, 1, 31))
+    ExchangeRate.objects.create(currency="USD", cny=Decimal("7.20"), valid_from=date(year, 2, 1),
+                                valid_to=date(year, 2, 28))
+    ExchangeRate.objects.create(currency="USD", cny=Decimal("7.10"), valid_from=date(year, 3, 1))
     reversed_list = post_valued_list(world, value="90000000", trade_mode="5034")
     sup.reverse_list(actor=world.actor("customs"), list_id=reversed_list.pk, reason="wrong", idempotency_key=key())
     post_valued_list(world, value="20000000", trade_mode="5034", enterprise_user="ent_b", book=world.book_b)
@@ -413,9 +425,8 @@ def test_platform_values_come_from_approved_unreversed_lists(ev):
     assert empty[("EV-TZ", "trade_total")] == 0 and empty[("EV-TZ", "active_enterprises")] == 0
 
 
-def test_platform_values_need_a_rate_for_every_currency(ev, settings):
-    post_valued_list(ev.world, value="1000", currency="502")
-    settings.BONDZONE_FX_RATES = {"142": "1"}
+def test_platform_values_need_a_rate_for_every_currency(ev):
+    post_valued_list(ev.world, value="1000", currency="502")  # no USD rate in the exchange-rate table
     err = refused(services.compute_platform_values, actor=ev.actor("commerce"), year=timezone.localdate().year)
     assert codes(err) == {"year": "no_fx_rate"} and "502" in messages(err, "en")[0]
     err = refused(services.compute_platform_values, actor=ev.actor("commerce"), year="soon")

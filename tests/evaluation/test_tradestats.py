@@ -23,5 +23,5 @@ YI = Decimal(100_000_000)
     ("9700", "none", {}),
 ])
 def test_each_crossing_counts_in_its_series(mode, crossing, expected):
-    got = trade_series([TradeRow(mode, "142", YI, crossing)])
+    got = trade_series([TradeRow(mode, "142", YI, crossing)], {"142": Decimal(1)})
     assert {s: v for s, v in got.items() if v} == {s: Decimal(n) for s, n in expected.items()}

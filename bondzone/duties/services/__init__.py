@@ -81,6 +81,7 @@ def import_tax_rates(*, actor: Actor, rows: Sequence[Mapping]) -> int:
             for r in parsed])
         audit.record(actor, "duties.tax_rates_imported", object_type="duties.taxrate",
                      after={"rows": len(parsed), "codes": sorted({r.hs_code for r in parsed})[:50]})
+    requote_open_sales(reason=f"rates imported ({len(parsed)} rows)")
     return len(parsed)
 
 
@@ -119,6 +120,7 @@ def end_tax_rate(*, actor: Actor, rate_id: Any, valid_to: Any) -> TaxRate:
         rate.valid_to = end
         rate.save(update_fields=["valid_to"])
         audit.record(actor, "duties.tax_rate_ended", rate, before=before, after={"valid_to": str(end)})
+    requote_open_sales(reason=f"rate {rate.kind} {rate.hs_code} ended on {end}")
     return rate
 
 
@@ -195,9 +197,13 @@ def move_guarantee(*, actor: Actor, guarantee_id: Any, kind: str, amount: Any, p
 
 
 from .regimes import alert_days, close_regime, extend_regime, open_regime, send_regime_alerts  # noqa: E402
+from .domestic import (  # noqa: E402
+    choose_domestic_basis, confirm_domestic_sale, record_tax_payment, request_domestic_sale, requote_open_sales,
+)
 
 __all__ = [
-    "alert_days", "cbec_quote", "check_cbec_return", "close_regime", "end_tax_rate", "extend_regime",
+    "alert_days", "cbec_quote", "choose_domestic_basis", "confirm_domestic_sale", "record_tax_payment",
+    "request_domestic_sale", "requote_open_sales", "check_cbec_return", "close_regime", "end_tax_rate", "extend_regime",
     "import_exchange_rates", "import_tax_rates", "lodge_guarantee", "move_guarantee", "open_regime", "quote",
     "send_regime_alerts",
 ]

@@ -28,12 +28,9 @@ MODE_SERIES: dict[str, str] = {
 LEASING_MODES = frozenset({"1500", "1523", "9800"})
 TRADE_SERIES = ("trade_total", "trade_processing", "trade_logistics", "trade_general", "second_line_value")
 
-# Yuan per unit of foreign currency (customs currency codes). The platform keeps list values in the
-# declared currency; a deployment sets its monthly customs rates with BONDZONE_FX_RATES.
-DEFAULT_FX: dict[str, Decimal] = {
-    "142": Decimal(1), "502": Decimal("7.10"), "300": Decimal("7.80"), "116": Decimal("0.047"),
-    "303": Decimal("9.10"), "110": Decimal("0.91"),
-}
+# Yuan per unit of foreign currency (customs currency codes) come from the duties part's dated
+# exchange-rate table (duties.selectors.yearly_fx: the year's monthly customs rates, averaged); the
+# platform keeps list values in the declared currency.
 
 
 @dataclass(frozen=True)
@@ -46,7 +43,7 @@ class TradeRow:
     crossing: str  # supervision.domain.trade_modes.Crossing value
 
 
-def trade_series(rows: Iterable[TradeRow], fx: Mapping[str, Decimal] = DEFAULT_FX) -> dict[str, Decimal]:
+def trade_series(rows: Iterable[TradeRow], fx: Mapping[str, Decimal]) -> dict[str, Decimal]:
     """Trade values in 亿元 per series. A currency without a rate is an error, never silently zero."""
     yuan = {s: Decimal(0) for s in TRADE_SERIES}
     for row in rows:
