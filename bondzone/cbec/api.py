@@ -7,10 +7,11 @@ from ninja import Body, Header, Router, Status
 from ninja.pagination import paginate
 
 from bondzone.core import audit
-from bondzone.core.types import Pagination
+from bondzone.core.types import ChoiceOf, Pagination, Text
 
 from bondzone.core.http import actor
 
+from .models import CbecOrder
 from . import selectors, services
 from .domain.records import masked_id
 from .schemas import ConsolidatedOut, ConsolidateIn, OrderDetailOut, OrderOut, PositiveOut, ReleaseIn, ReturnIn
@@ -28,7 +29,7 @@ def _out(order, detail: bool = False) -> dict:
 
 @router.get("/orders", response=list[OrderOut], summary="Cross-border retail orders (buyer ID numbers masked)")
 @paginate(Pagination)
-def list_orders(request: HttpRequest, status: str = "", q: str = ""):
+def list_orders(request: HttpRequest, status: ChoiceOf(CbecOrder, "status") = "", q: Text(100) = ""):
     return [_out(o) for o in selectors.orders(actor(request), status=status, q=q)]
 
 

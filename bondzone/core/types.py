@@ -84,9 +84,9 @@ def Choice(*choices: str):  # noqa: N802
     return Annotated[str, _refusing(problem_of), Field(json_schema_extra={"enum": ["", *allowed]})]
 
 
-def ChoiceOf(model, field_name: str):  # noqa: N802
-    """Choice among the codes of a model column's choices."""
-    return Choice(*(code for code, _ in _column(model, field_name).choices))
+def ChoiceOf(model, field_name: str, *more: str):  # noqa: N802
+    """Choice among the codes of a model column's choices (and `more`: a filter's own words, like "open")."""
+    return Choice(*(code for code, _ in _column(model, field_name).choices), *more)
 
 
 def _column(model, field_name: str):

@@ -8,13 +8,13 @@ from ninja import Body, File, Header, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from bondzone.core.types import Pagination
+from bondzone.core.types import ChoiceOf, Pagination, Text
 
 from bondzone.core import tabular
 from bondzone.core.http import actor
 
 from . import selectors, services
-from .models import TaxBill
+from .models import Regime, TaxBill, TaxRate
 from .domain.tables import FX_REQUIRED, MAX_FILE_BYTES, RATE_REQUIRED
 from .schemas import (
     ChooseIn, CloseIn, DomesticSaleIn, DomesticSaleOut, EndIn, PaymentIn, TaxBillOut, ExchangeRateOut, RegimeExtendIn, GuaranteeDetailOut, GuaranteeIn, GuaranteeOut, ImportedOut, MoveIn,
@@ -31,7 +31,7 @@ def quote(request: HttpRequest, payload: Any = Body(...)):
 
 @router.get("/tax-rates", response=list[TaxRateOut], summary="Rate tables (MFN, provisional, agreement, CT, VAT)")
 @paginate(Pagination)
-def tax_rates(request: HttpRequest, hs_code: str = "", kind: str = "", on: date | None = None):
+def tax_rates(request: HttpRequest, hs_code: Text(10) = "", kind: ChoiceOf(TaxRate, "kind") = "", on: date | None = None):
     return selectors.tax_rates(actor(request), hs_code=hs_code, kind=kind, on=on)
 
 
@@ -95,7 +95,8 @@ IdemKey = Header(None, alias="Idempotency-Key", description="Client-chosen key; 
 
 @router.get("/regimes", response=list[RegimeOut], summary="Time-limited regimes (时限监管) in the reader's scope")
 @paginate(Pagination)
-def regimes(request: HttpRequest, kind: str = "", status: str = "", enterprise_id: int | None = None,
+def regimes(request: HttpRequest, kind: ChoiceOf(Regime, "kind") = "", status: ChoiceOf(Regime, "status") = "",
+            enterprise_id: int | None = None,
             book_id: int | None = None, due_before: date | None = None, q: str = ""):
     return selectors.regimes(actor(request), kind=kind, status=status, enterprise_id=enterprise_id, book_id=book_id,
                              due_before=due_before, q=q)

@@ -5,12 +5,13 @@ from django.http import HttpRequest
 from ninja import Header, Router, Status
 from ninja.pagination import paginate
 
-from bondzone.core.types import Pagination
+from bondzone.core.types import ChoiceOf, Pagination, Text
 
 from bondzone.core.domain.errors import Problem
 from bondzone.core.http import actor
 from bondzone.core.messages import render
 
+from .models import Slip
 from . import selectors, services
 from .schemas import (
     DoorPassageIn, DoorPassageOut, GateAnswerOut, GateEventIn, GateIn, GateOut, InspectionIn, PassageOut, ReasonIn, GateSettingsIn, GateSettingsOut,
@@ -34,7 +35,8 @@ def slip_detail(slip) -> dict:
 
 @router.get("/slips", response=list[SlipOut], summary="Release slips (核放单)")
 @paginate(Pagination)
-def list_slips(request: HttpRequest, status: str = "", direction: str = "", inspection: str = "", q: str = ""):
+def list_slips(request: HttpRequest, status: ChoiceOf(Slip, "status") = "", direction: ChoiceOf(Slip, "direction") = "",
+               inspection: ChoiceOf(Slip, "inspection") = "", q: Text(100) = ""):
     return selectors.slips(actor(request), status=status, direction=direction, inspection=inspection, q=q)
 
 

@@ -5,10 +5,11 @@ from ninja import Header, Router, Status
 from ninja.pagination import paginate
 
 from bondzone.core import tabular
-from bondzone.core.types import Pagination
+from bondzone.core.types import ChoiceOf, Pagination
 
 from bondzone.core.http import actor
 
+from .models import Bom
 from . import exports, selectors, services
 from .schemas import BomIn, BomOut, BomDecisionIn, ProductionIn, ProductionOut, StockTakeIn, StockTakeOut, WriteOffIn, WriteOffOut
 
@@ -18,7 +19,7 @@ IdemKey = Header(None, alias="Idempotency-Key", description="Client-chosen key; 
 
 @router.get("/books/{book_id}/boms", response=list[BomOut], summary="BOMs (单耗) of an H book")
 @paginate(Pagination)
-def list_boms(request: HttpRequest, book_id: int, status: str = ""):
+def list_boms(request: HttpRequest, book_id: int, status: ChoiceOf(Bom, "status") = ""):
     return selectors.boms(actor(request), book_id=book_id, status=status)
 
 

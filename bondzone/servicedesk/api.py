@@ -1,7 +1,6 @@
 """REST endpoints of the service desk (/api/v1/servicedesk/) and the Open311 GeoReport v2 read API
 (/api/v1/open311/): thin wrappers over selectors and services."""
 
-from __future__ import annotations
 
 from datetime import date
 
@@ -9,11 +8,12 @@ from django.http import HttpRequest
 from ninja import Header, Router, Status
 from ninja.pagination import paginate
 
-from bondzone.core.types import Pagination
+from bondzone.core.types import ChoiceOf, Pagination
 
 from bondzone.core.actor import PUBLIC_READER
 from bondzone.core.http import actor
 
+from .models import ServiceRequest
 from . import selectors, services
 from .domain.lifecycle import OPEN_STATUSES
 from .schemas import (
@@ -79,7 +79,8 @@ def update_article(request: HttpRequest, article_id: int, payload: ArticlePatch)
 # ---------------------------------------------------------------- requests
 @router.get("/requests", response=list[RequestOut], summary="Service requests you may see")
 @paginate(Pagination)
-def list_requests(request: HttpRequest, status: str = "", unit_id: int | None = None, zone_id: int | None = None,
+def list_requests(request: HttpRequest, status: ChoiceOf(ServiceRequest, "status", "open") = "", unit_id: int | None = None,
+                  zone_id: int | None = None,
                   category_id: int | None = None, q: str = "", overdue: bool = False):
     return selectors.requests(actor(request), status=status, unit_id=unit_id, zone_id=zone_id,
                               category_id=category_id, q=q, overdue=overdue)
