@@ -60,33 +60,49 @@ def record_event(actor: Actor, kind: str, obj: Any = None, *, dataset: str = "",
 def fan_out(*, now=None, event_id: int | None = None, limit: int = 1000) -> int:
     """Make the deliveries of events not yet fanned out: one per matching active subscription (its kinds,
     its zone, and only kinds its agency may receive). In-app deliveries are delivered at once; webhook
-    ones wait for `deliver_due`. Each event is claimed with a conditional UPDATE (done once)."""
+    ones wait for `deliver_due`. Each event is claimed with a conditional UPDATE (done once).
+
+    An event no subscription wants is left as it is by the task that follows its commit (no second write
+    transaction on the path of the change it reports); the periodic sweep marks those in one UPDATE."""
     now = now or timezone.now()
     qs = OutboxEvent.objects.filter(fanned_out_at__isnull=True)
     if event_id is not None:
         qs = qs.filter(pk=event_id)
     subs = list(Subscription.objects.filter(active=True))
     n = 0
+    unwanted = []
     for event in qs.order_by("at", "pk")[:limit]:
+        wanted = [sub for sub in subs if _wants(sub, event)]
+        if not wanted:
+            unwanted.append(event.pk)
+            continue
         with transaction.atomic(durable=True):
             if OutboxEvent.objects.filter(pk=event.pk, fanned_out_at__isnull=True).update(fanned_out_at=now) != 1:
                 continue
-            for sub in subs:
-                if event.kind not in sub.kinds or event.kind not in events.kinds_for(sub.role):
-                    continue
-                if sub.zone_id is not None and sub.zone_id != event.zone_id:
-                    continue
+            for sub in wanted:
                 hook = bool(sub.webhook_url)
                 Delivery.objects.get_or_create(event=event, subscription=sub, defaults=dict(
                     webhook=hook, status=DeliveryStatus.PENDING if hook else DeliveryStatus.DELIVERED,
                     next_attempt_at=now if hook else None, delivered_at=None if hook else now))
                 n += 1
+    if unwanted and event_id is None:
+        OutboxEvent.objects.filter(pk__in=unwanted, fanned_out_at__isnull=True).update(fanned_out_at=now)
     return n
+
+
+def _wants(sub: Subscription, event: OutboxEvent) -> bool:
+    if event.kind not in sub.kinds or event.kind not in events.kinds_for(sub.role):
+        return False
+    return sub.zone_id is None or sub.zone_id == event.zone_id
 
 
 def _enqueue(event_id: int) -> None:
     from . import tasks
 
+    with connection.cursor() as cur:  # plain SQL: this runs after every reported change
+        cur.execute("SELECT 1 FROM sharing_subscription WHERE active LIMIT 1")
+        if cur.fetchone() is None:
+            return  # nobody listens: no task on the change's path; the periodic sweep marks the event
     try:
         tasks.deliver_event.delay(event_id)
     except Exception:  # a broker that is down must not fail the request that committed; the cron catches up

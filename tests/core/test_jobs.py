@@ -36,15 +36,15 @@ def test_the_expiry_task_voids_a_stale_list(world):
     services.submit_list(actor=owner, list_id=v.pk, idempotency_key=key())
     services.approve_list(actor=world.actor("customs"), list_id=v.pk, idempotency_key=key(),
                           effective_date=timezone.localdate() - timedelta(days=services.EXPIRY_DAYS))
-    result = jobs.app.tasks["supervision.expire_reservations"].delay().get()
+    result = jobs.app.tasks["supervision.expire_reservations"].apply().get()
     assert result == {"expired": 1, "lists": [v.pk]}
     assert VerificationList.objects.get(pk=v.pk).posting_state == "voided"
 
 
 def test_the_other_sweeps_run_as_the_system(world):
 
-    alerts = jobs.app.tasks["duties.regime_alerts"].delay().get()
+    alerts = jobs.app.tasks["duties.regime_alerts"].apply().get()
     assert isinstance(alerts, dict) and all(isinstance(n, int) for n in alerts.values())
-    reminders = jobs.app.tasks["governance.run_reminders"].delay().get()
+    reminders = jobs.app.tasks["governance.run_reminders"].apply().get()
     assert reminders["date"] == timezone.localdate().isoformat() and reminders["no_calendar"] == 0
-    assert isinstance(jobs.app.tasks["servicedesk.run_reminders"].delay().get(), dict)
+    assert isinstance(jobs.app.tasks["servicedesk.run_reminders"].apply().get(), dict)

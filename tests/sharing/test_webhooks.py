@@ -265,3 +265,15 @@ def test_a_broker_that_is_down_fails_nothing_and_the_cron_catches_up(world, rece
     assert vlist.status == "approved" and not Delivery.objects.filter(subscription=sub).exists()
     call_command("deliver_events")
     assert Delivery.objects.get(subscription=sub).status == "delivered" and len(receiver.received) == 1
+
+
+def test_an_event_nobody_wants_costs_the_change_no_second_transaction(world, django_capture_on_commit_callbacks):
+    """With no subscription, the commit runs no task and writes nothing more; the periodic sweep marks the
+    event as fanned out in one UPDATE."""
+    with django_capture_on_commit_callbacks(execute=True):
+        v = post_list(world, direction="I", lines=[(1, "1")])
+    event = OutboxEvent.objects.get(object_id=str(v.pk), kind="list.approved")
+    assert event.fanned_out_at is None and Delivery.objects.count() == 0
+    services.deliver_due()
+    event.refresh_from_db()
+    assert event.fanned_out_at is not None and Delivery.objects.count() == 0
