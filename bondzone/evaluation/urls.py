@@ -10,6 +10,7 @@ urlpatterns = [
     path("runs/<int:run_id>/", views.run_detail, name="run"),
     path("runs/<int:run_id>/zones/<int:zone_id>/", views.run_zone, name="run-zone"),
     path("runs/<int:run_id>/reproduce", views.run_reproduce, name="run-reproduce"),
+    path("runs/<int:run_id>/sensitivity", views.run_sensitivity, name="run-sensitivity"),
     path("runs/<int:run_id>/publish", views.run_publish, name="run-publish"),
     path("runs/<int:run_id>/exit-watch/<int:zone_id>/rectification", views.run_rectify, name="run-rectify"),
     path("runs/<int:run_id>/export", views.run_export, name="run-export"),
