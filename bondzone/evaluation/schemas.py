@@ -196,7 +196,7 @@ class SensitivityOut(Schema):
 
 
 class SensitivityIn(Schema):
-    draws: Int(16, 4096) = 512  # base sample N (N × (factors + 2) evaluations)
+    draws: Int() = 512  # base sample N, 16–4096 (N × (factors + 2) evaluations); the service says why not
     seed: Int(*BIGINT) | None = None  # default: the run's own seed
 
 

@@ -322,7 +322,7 @@ def test_export_csv_xlsx_and_json(ev):
     assert f'filename="ranking-{run.pk}.csv"' in r["Content-Disposition"]
     lines = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
     notes = [row[0] for row in lines if row[0].startswith("#")]  # first lines: what is synthetic, what assumed
-    assert lines[:len(notes)] == [[n] for n in notes] and any("synthetic" in n.lower() for n in notes)
+    assert lines[:len(notes)] == [[n] for n in notes] and notes[0].startswith("# 合成数据")  # zh by default
     rows = lines[len(notes):]
     codes = [tabular.header_code(h) for h in rows[0]]  # headings are "name (code)" in the reader's language
     assert codes[:4] == ["rank_national", "rank_regional", "zone", "name"]
