@@ -54,7 +54,7 @@ def test_public_and_internal_ledger_say_so_at_the_top(gov):
     assert 'data-testid="synthetic-label"' not in html
     as_demo_loader(services.update_task, actor=commerce, task_id=gov.measure.pk,
                    data={"due_date": date(2026, 3, 31), "progress": "40", "published": True})
-    for who, url in ((None, "/governance/public/"), ("commerce", "/governance/")):
+    for who, url in ((None, "/governance/public/"), ("commerce", "/governance/"), ("commerce", "/governance/print/")):
         html = client_for(who).get(url, **EN).content.decode()
         label = html.split('data-testid="synthetic-label">')[1]
         assert label.startswith("Demo data: the deadlines and progress of 1 task")
