@@ -130,6 +130,34 @@ def export_ranking(actor: Actor, run: EvaluationRun, *, fmt: str) -> bytes:
                               sheets=sensitivity_sheet(run))
 
 
+VALUE_EXPORT_COLUMNS = [*VALUE_COLUMNS, "source", "revision", "synthetic"]
+VALUE_NAMES = {"zone": _("Zone code"), "series": _("data series"), "year": _("year"), "value": _("value"),
+               "unit": _("unit"), "note": _("provenance"), "source": _("source"), "revision": _("revision"),
+               "synthetic": _("Synthetic")}
+
+
+def export_values(rows, *, fmt: str) -> bytes:
+    """Base data values (a selectors.values queryset) as a file that imports back (`read_rows`), saying which
+    of them are made up for the demo."""
+    if fmt not in FORMATS:
+        raise DomainError(problem("format", "unknown_format", value=fmt))
+    table, made_up, zones = [], 0, set()
+    for v in rows:
+        demo = v.source == "synthetic" or v.zone.synthetic
+        made_up += demo
+        if demo:
+            zones.add(v.zone.code)
+        table.append([v.zone.code, v.series, v.year, str(v.value), v.unit, v.note, v.source, v.revision,
+                      "1" if demo else "0"])
+    notes = []
+    if made_up:
+        notes.append(tabular.Note("synthetic", gettext(
+            "%(n)s of these %(total)s values (synthetic = 1) are made up for the demo: the generated zones' and "
+            "those of source “synthetic (demo)”.") % {"n": made_up, "total": len(table)}, "values",
+            tuple(sorted(zones))))
+    return tabular.write_rows(VALUE_EXPORT_COLUMNS, table, fmt, names=VALUE_NAMES, notes=notes)
+
+
 def read_rows(stream: IO[bytes], fmt: str) -> list[dict]:
     """Rows of an uploaded values file as dicts keyed by the column code; a bad file is a clear error."""
     return tabular.read_rows(stream, fmt, required=VALUE_COLUMNS[:5], max_bytes=MAX_IMPORT_BYTES)

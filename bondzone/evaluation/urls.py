@@ -26,6 +26,7 @@ urlpatterns = [
     path("values/", views.values, name="values"),
     path("values/new", views.value_create, name="value-create"),
     path("values/import", views.values_import, name="values-import"),
+    path("values/export", views.values_export, name="values-export"),
     path("values/compute", views.values_compute, name="values-compute"),
     path("zones/", views.zones, name="zones"),
     path("zones/new", views.zone_create, name="zone-create"),

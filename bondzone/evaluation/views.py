@@ -334,13 +334,31 @@ def _bands_from_text(text: str):
 
 
 # ---------------------------------------------------------------- base data values
+def _values_of(request, a):
+    f = request.GET
+    return selectors.values(a, zone_id=as_id(f.get("zone")), series=f.get("series", ""), year=as_id(f.get("year")),
+                            source=f.get("source", ""), current_only=f.get("all") != "1")
+
+
+@page
+def values_export(request):
+    a = actor(request)
+    a.require("evaluation.view")
+    fmt = request.GET.get("format", "csv")
+    try:
+        body = exports.export_values(_values_of(request, a), fmt=fmt)
+    except DomainError as exc:
+        return HttpResponse("; ".join(e["message"] for e in errors_of(exc)), status=400,
+                            content_type="text/plain; charset=utf-8")
+    return tabular.download(body, fmt, "values")
+
+
 @page
 def values(request):
     a = actor(request)
     a.require("evaluation.view")
     f = request.GET
-    qs = selectors.values(a, zone_id=as_id(f.get("zone")), series=f.get("series", ""), year=as_id(f.get("year")),
-                          source=f.get("source", ""), current_only=f.get("all") != "1")
+    qs = _values_of(request, a)
     rows, prefix = page_of(request, qs)
     writable = selectors.zones(a)
     if a.role == "zone_admin":

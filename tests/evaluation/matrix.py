@@ -62,6 +62,7 @@ SPEC: dict[str, tuple] = {
     "evaluation:values": ("page", VIEW, None, "action", {200}, None),
     "evaluation:value-create": ("page", ENTER, "zone", "action", {302}, "evaluation.value-page"),
     "evaluation:values-import": ("page", ENTER, None, "action", {400}, "import"),
+    "evaluation:values-export": ("page", VIEW, None, "action", {200}, None),
     "evaluation:values-compute": ("page", MANAGE, None, "action", {302}, "evaluation.compute"),
     "evaluation:zones": ("page", None, None, "action", {200}, None),
     "evaluation:zone": ("page", None, "zone", "object", {200}, None),

@@ -204,3 +204,24 @@ def test_zone_pages_of_real_zones_with_demo_figures_say_so(ev):
     ev.zone_a.values.update(source="imported")
     page = c.get(f"/evaluation/zones/{ev.zone_a.pk}/", **EN).content.decode()
     assert 'data-testid="demo-figures-label"' not in page
+
+
+def test_values_export_says_which_values_are_demo_and_imports_back(ev):
+    c = client_for("commerce")
+    page = c.get("/evaluation/values/?year=2025", **EN).content.decode()
+    assert 'data-testid="values-export"' in page and "/evaluation/values/export?format=csv&amp;year=2025" in page
+    r = c.get(f"/evaluation/values/export?format=json&year={YEAR}")
+    assert r.status_code == 200 and r["Content-Disposition"].endswith('values.json"')
+    data = json.loads(r.content)
+    assert data["synthetic"] is True and {row["year"] for row in data["rows"]} == {YEAR}
+    assert all(row["synthetic"] == "1" for row in data["rows"])  # the fixture's values are all demo ones
+    assert data["notes"][0]["kind"] == "synthetic" and "EV-TZ" in data["notes"][0]["codes"]
+    ev.zone_a.values.update(source="imported")
+    lines = c.get(f"/evaluation/values/export?format=csv&zone={ev.zone_a.pk}").content.decode("utf-8-sig")
+    assert not lines.startswith("#")  # real figures only: no note
+    for fmt in ("csv", "xlsx"):
+        body = c.get(f"/evaluation/values/export?format={fmt}&year={YEAR}").content
+        rows = exports.read_rows(io.BytesIO(body), fmt)
+        assert len(rows) == len(data["rows"]) and set(exports.VALUE_COLUMNS) <= set(rows[0])
+    assert c.get("/evaluation/values/export?format=pdf").status_code == 400
+    assert client_for("ent_a").get("/evaluation/values/export?format=csv").status_code == 403
