@@ -60,6 +60,19 @@ def ensure_calendar() -> None:
         import_module("bondzone.core.migrations.0004_calendar_seed").seed(apps, None)
 
 
+def ensure_seeds() -> None:
+    """Every row a data migration seeds (the calendar, the shipped evaluation framework), put back after a
+    transactional test's flush by the migrations' own functions, for a test that needs them all (the demo)."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    ensure_calendar()
+    import_module("bondzone.evaluation.migrations.0002_gacc_2020_framework").install(apps, None)
+    import_module("bondzone.evaluation.migrations.0004_coverage_and_imputation").shipped_default_does_not_reward_gaps(
+        apps, None)
+
+
 def build_world() -> World:
     from bondzone.supervision import services
 

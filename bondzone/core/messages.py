@@ -53,6 +53,8 @@ MESSAGES = {
     "trade_mode_direction": _("Trade mode %(mode)s %(name)s is declared only in direction %(allowed)s, not %(value)s: %(rule)s"),
     "trade_mode_item_kind": _("Trade mode %(mode)s %(name)s takes item kind %(allowed)s, not %(value)s (I = materials, E = finished goods): %(rule)s"),
     "trade_mode_list_type": _("Trade mode %(mode)s %(name)s is not declared on list type %(value)s %(type_name)s (allowed: %(allowed)s): %(rule)s"),
+    "trade_mode_transport": _("Trade mode %(mode)s %(name)s does not move goods by transport mode %(value)s on this list (allowed: %(allowed)s): %(rule)s"),
+    "declaration_type_needs_declared": _("A declaration type (报关类型) is given only for a declared list (是否报关 = 1)."),
     "trade_mode_goods_status": _("Line %(line)s: trade mode %(mode)s %(name)s does not carry goods of status %(value)s (allowed: %(allowed)s): %(rule)s"),
     "trade_mode_not_for_zone_book": _("Trade mode %(mode)s %(name)s is not used on the lists of a zone account book: %(rule)s"),
     # why each trade mode exists (supervision.domain.trade_modes.REASONS): the `rule` of its refusals

@@ -33,7 +33,7 @@ from pydantic import ValidationError as PydanticValidationError
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from .domain import inputs
-from .domain.errors import DomainError, Problem
+from .domain.errors import DomainError, Problem, problem
 from .messages import MESSAGES, render
 
 
@@ -69,6 +69,24 @@ def Code(form: re.Pattern, example: str, max_length: int = inputs.TEXT_FIELD_MAX
 
 HSCode = Annotated[str, _refusing(lambda v: inputs.hs_code_problem(v, "")),
                    Field(max_length=10, description="10-digit HS code (商品编码), chapters 01–97 but 77")]
+
+
+def Choice(*choices: str):  # noqa: N802
+    """Blank (no filter) or one of `choices`; anything else is a field-level 400 that names them."""
+    allowed = tuple(dict.fromkeys(str(c) for c in choices))
+
+    def problem_of(value: str):
+        if value == "" or value in allowed:
+            return None
+        return inputs.text_problem(value, "", 200) or problem("", "bad_choice", value=inputs.shown(value),
+                                                              choices=", ".join(allowed))
+
+    return Annotated[str, _refusing(problem_of), Field(json_schema_extra={"enum": ["", *allowed]})]
+
+
+def ChoiceOf(model, field_name: str):  # noqa: N802
+    """Choice among the codes of a model column's choices."""
+    return Choice(*(code for code, _ in _column(model, field_name).choices))
 
 
 def _column(model, field_name: str):

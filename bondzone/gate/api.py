@@ -13,7 +13,7 @@ from bondzone.core.messages import render
 
 from . import selectors, services
 from .schemas import (
-    GateAnswerOut, GateEventIn, GateIn, GateOut, InspectionIn, PassageOut, ReasonIn, GateSettingsIn, GateSettingsOut,
+    DoorPassageIn, DoorPassageOut, GateAnswerOut, GateEventIn, GateIn, GateOut, InspectionIn, PassageOut, ReasonIn, GateSettingsIn, GateSettingsOut,
     SlipDetailOut, SlipIn, SlipOut, TokenOut,
 )
 
@@ -105,3 +105,18 @@ def create_gate(request: HttpRequest, payload: GateIn):
 @router.post("/gates/{gate_id}/token", response={201: TokenOut}, summary="Issue a bearer token for a gate's hardware")
 def issue_token(request: HttpRequest, gate_id: int):
     return Status(201, {"token": services.issue_gate_token(actor=actor(request), gate_id=gate_id)})
+
+
+@router.get("/door-passages", response=list[DoorPassageOut], summary="库门: crossings of a warehouse door (status changes)")
+@paginate(Pagination)
+def list_door_passages(request: HttpRequest, book_id: int | None = None, door: str = ""):
+    return selectors.door_passages(actor(request), book_id=book_id, door=door)
+
+
+@router.post("/door-passages", response={200: DoorPassageOut, 201: DoorPassageOut},
+             summary="Record goods crossing a warehouse door: non-bonded ↔ bonded of one item, posted at once")
+def record_door_passage(request: HttpRequest, payload: DoorPassageIn):
+    data = payload.dict()
+    record, replayed = services.record_door_passage(actor=actor(request), book_id=data.pop("book_id"), data=data)
+    out = DoorPassageOut.from_orm(record).dict()
+    return Status(200 if replayed else 201, {**out, "replayed": replayed})

@@ -31,6 +31,7 @@ BINDING_LABELS = {
 SLIP_STATUS_LABELS = {  # 核放单 stucd: its own words, not the verification list's
     SlipStatus.APPLIED.value: pgettext_lazy("slip status", "applied"),
     SlipStatus.APPROVED.value: pgettext_lazy("slip status", "approved"),
+    SlipStatus.PASSED_FIRST.value: pgettext_lazy("slip status", "passed the first gate"),
     SlipStatus.PASSED.value: pgettext_lazy("slip status", "passed"),
     SlipStatus.CANCELLED.value: pgettext_lazy("slip status", "cancelled"),
 }
@@ -67,6 +68,7 @@ class GateSettings(models.Model):
     risk_trade_modes = models.CharField(_("trade modes always inspected"), max_length=200, blank=True)
     risk_hs_chapters = models.CharField(_("HS chapters always inspected"), max_length=200, blank=True)
     inspect_first_time_goods = models.BooleanField(_("inspect goods an enterprise moves for the first time"), default=False)
+    double_gate = models.BooleanField(_("double-gate mode (一卡 then 二卡)"), default=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -86,6 +88,8 @@ class Gate(models.Model):
     name = models.CharField(_("name"), max_length=100)
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="gate")
     active = models.BooleanField(_("active"), default=True)
+    # double-gate mode: 1 = 一卡 (checks the vehicle), 2 = 二卡 (completes the passage and posts)
+    stage = models.PositiveSmallIntegerField(_("stage"), choices=[(1, _("first gate")), (2, _("second gate"))], default=1)
 
     class Meta:
         ordering = ["zone", "code"]
@@ -105,7 +109,7 @@ class Slip(models.Model):
     slip_type = models.CharField(_("slip type"), max_length=1, choices=list(SLIP_TYPE_LABELS.items()))
     binding = models.CharField(_("binding"), max_length=1, choices=list(BINDING_LABELS.items()))
     direction = models.CharField(_("direction"), max_length=1, choices=[("I", _("into the zone")), ("E", _("out of the zone"))])
-    status = models.CharField(_("status"), max_length=10, choices=list(SLIP_STATUS_LABELS.items()),
+    status = models.CharField(_("status"), max_length=12, choices=list(SLIP_STATUS_LABELS.items()),
                               default=SlipStatus.APPLIED.value)
     goods_class = models.CharField(_("goods class"), max_length=12, choices=list(GOODS_CLASS_LABELS.items()))
     plate = models.CharField(_("vehicle plate"), max_length=12)
@@ -126,6 +130,7 @@ class Slip(models.Model):
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     cancelled_at = models.DateTimeField(null=True, blank=True)
     cancel_reason = models.CharField(max_length=500, blank=True)
+    first_passed_at = models.DateTimeField(null=True, blank=True)  # double-gate mode: 已过一卡
     passed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
@@ -215,3 +220,36 @@ class Inspection(models.Model):
     class Meta:
         ordering = ["-selected_at", "-id"]
         verbose_name = _("inspection")
+
+
+DOOR_STATUS_LABELS = {"bonded": _("bonded"), "non_bonded": _("non-bonded")}
+
+
+class DoorPassage(models.Model):
+    """库门: goods of one item crossing the door between a warehouse's non-bonded and bonded areas. The
+    crossing is a status change of the same item in the book (non-bonded ↔ bonded), posted with the
+    record in one transaction, against the customs document that allows it (`reference`). (book, event id)
+    is unique: a repeated report returns the first record and never posts twice."""
+
+    book = models.ForeignKey("supervision.AccountBook", on_delete=models.PROTECT, related_name="+")
+    zone = models.ForeignKey(Zone, on_delete=models.PROTECT, related_name="+")
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="+")
+    event_id = models.CharField(_("event id"), max_length=64)
+    door = models.CharField(_("warehouse door"), max_length=32)
+    item_no = models.PositiveIntegerField(_("book item"))
+    quantity = QuantityField(_("quantity"))
+    from_status = models.CharField(_("from"), max_length=12, choices=list(DOOR_STATUS_LABELS.items()))
+    to_status = models.CharField(_("to"), max_length=12, choices=list(DOOR_STATUS_LABELS.items()))
+    reference = models.CharField(_("customs document"), max_length=64)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-recorded_at", "-id"]
+        verbose_name = _("warehouse door passage")
+        constraints = [
+            models.UniqueConstraint(fields=["book", "event_id"], name="door_event_once"),
+            models.CheckConstraint(name="door_quantity_positive", condition=Q(quantity__gt=0)),
+            models.CheckConstraint(name="door_changes_status", condition=~Q(from_status=models.F("to_status"))),
+        ]

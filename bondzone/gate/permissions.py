@@ -13,6 +13,7 @@ register("gate.approve_slip", {Role.CUSTOMS, Role.PLATFORM_ADMIN})
 register("gate.report", {Role.GATE})  # only a gate's own user: the passage is recorded against its gate
 register("gate.inspect", {Role.CUSTOMS, Role.PLATFORM_ADMIN})
 register("gate.watch", {Role.CUSTOMS, Role.ZONE_ADMIN, Role.PLATFORM_ADMIN})  # the officer's live queue
+register("gate.door", {Role.ENTERPRISE, Role.CUSTOMS, Role.PLATFORM_ADMIN})  # 库门: record a door passage
 register("gate.manage", {Role.CUSTOMS, Role.PLATFORM_ADMIN})  # zone gate settings, gates and their tokens
 
 # A gate posts the lists its vehicles carry: it reads its zone's books (scoped by its zone) and passes goods.
@@ -51,6 +52,12 @@ MESSAGES.update({
     "event_id_required": _("Every gate event needs an event id."),
     "inspection_not_pending": _("Slip %(slip)s has no inspection waiting for a result."),
     "discrepancy_needs_lines": _("A discrepancy result names at least one line with the quantity found."),
+    "discrepancy_needs_list": _("Several lists on this slip have a line %(line)s: name the list."),
+    "found_exceeds_reserved": _("Line %(line)s: %(value)s found is more than the list still has reserved (%(reserved)s); "
+                                "the difference needs its own list."),
+    "door_status_pair": _("A warehouse door moves goods between non-bonded and bonded: from %(from)s to %(to)s is not a door passage."),
+    "door_reference_required": _("Name the customs document (list or declaration number) that allows this status change."),
+    "bad_door": _("“%(value)s” is not a door code (1–32 letters, digits, - or _)."),
     "rate_out_of_range": _("%(value)s is not between 0 and 100."),
     # gate decision reasons (also shown on the officer's screen)
     "unknown_plate": _("No slip for plate %(plate)s."),
@@ -59,6 +66,7 @@ MESSAGES.update({
     "slip_cancelled": _("Slip %(slip)s was cancelled."),
     "slip_expired": _("Slip %(slip)s expired at %(valid_until)s."),
     "slip_used": _("Slip %(slip)s has already been used."),
+    "first_gate_not_passed": _("Slip %(slip)s has not passed the first gate (一卡) yet."),
     "ic_card_mismatch": _("IC card %(read)s is not the card of slip %(slip)s (%(expected)s)."),
     "inspection_refused": _("Slip %(slip)s was refused at inspection."),
     "book_would_go_negative": _("Item %(item)s (%(status)s, %(unit)s) would go below zero: available %(available)s, required %(required)s."),

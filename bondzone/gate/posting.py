@@ -11,16 +11,39 @@ from bondzone.core.actor import Actor
 from bondzone.supervision import services as ledger
 from bondzone.supervision.domain.posting import SourceRef
 
-from .models import SlipLine
+from .domain.codes import InspectionResult, InspectionState
+from .models import Inspection, Slip, SlipLine
 
 SOURCE_KIND = "passage"
 
 
-def post_passage(*, actor: Actor, passage_id: int, slip_id: int) -> bool:
-    """Post every carried share; True when anything was posted. Runs inside the caller's transaction."""
+def found_quantities(slip: Slip) -> dict[tuple[int, int], Decimal]:
+    """(list, line) → quantity found, when the slip was inspected with discrepancies and released: the
+    passage posts these instead of the slip's declared quantities (records from before the list was named
+    on each row name the line only)."""
+    if slip.inspection != InspectionState.RELEASED.value:
+        return {}
+    record = Inspection.objects.filter(slip=slip, result=InspectionResult.DISCREPANCY.value).first()
+    if record is None:
+        return {}
+    out: dict[tuple[int, int], Decimal] = {}
+    lists = set(SlipLine.objects.filter(slip=slip).values_list("vlist_id", flat=True))
+    for row in record.discrepancies:
+        for list_id in ([row["list_id"]] if row.get("list_id") else sorted(lists)):
+            out[(int(list_id), int(row["seq"]))] = Decimal(str(row["found"]))
+    return out
+
+
+def post_passage(*, actor: Actor, passage_id: int, slip_id: int,
+                 found: dict[tuple[int, int], Decimal] | None = None) -> bool:
+    """Post every carried share — for a line found different at inspection, what was found (nothing for
+    a line found empty); True when anything was posted. Runs inside the caller's transaction."""
+    found = found or {}
     shares: dict[int, dict[int, Decimal]] = defaultdict(dict)
     for vlist_id, seq, quantity in SlipLine.objects.filter(slip_id=slip_id).values_list("vlist_id", "seq", "quantity"):
-        shares[vlist_id][seq] = quantity
+        quantity = found.get((vlist_id, seq), quantity)
+        if quantity > 0:
+            shares[vlist_id][seq] = quantity
     for vlist_id, by_seq in sorted(shares.items()):
         ledger.pass_goods_in_transaction(
             actor=actor, list_id=vlist_id, event_id=f"gate:{passage_id}:{vlist_id}",

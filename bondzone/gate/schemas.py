@@ -73,8 +73,9 @@ class ReasonIn(Schema):
 
 
 class DiscrepancyIn(Schema):
-    seq: int
-    found: Decimal
+    seq: int = Field(description="the list line")
+    found: Decimal = Field(description="quantity found; the passage posts it (at most what the list has reserved)")
+    list_id: int | None = Field(None, description="needed when the slip carries several lists with this line number")
 
 
 class InspectionIn(Schema):
@@ -110,6 +111,8 @@ class GateAnswerOut(Schema):
     passage: int
     posted: bool
     replayed: bool
+    found: list[dict[str, str | int]] | None = Field(None, description="lines posted as found at inspection")
+    stage: int | None = Field(None, description="double-gate mode: 1 一卡 (checked, nothing posted), 2 二卡 (posted)")
 
 
 class PassageOut(Schema):
@@ -137,6 +140,7 @@ class GateSettingsIn(Schema):
     risk_trade_modes: str | None = Field(None, max_length=200)
     risk_hs_chapters: str | None = Field(None, max_length=200)
     inspect_first_time_goods: bool | None = None
+    double_gate: bool | None = None
 
 
 class GateSettingsOut(Schema):
@@ -152,12 +156,14 @@ class GateSettingsOut(Schema):
     risk_trade_modes: str
     risk_hs_chapters: str
     inspect_first_time_goods: bool
+    double_gate: bool
 
 
 class GateIn(Schema):
     zone_id: int
     code: str = Field(max_length=16)
     name: str = Field(max_length=100)
+    stage: int = Field(1, description="double-gate mode: 1 一卡 (checks), 2 二卡 (completes and posts)")
 
 
 class GateOut(Schema):
@@ -167,7 +173,35 @@ class GateOut(Schema):
     name: str
     username: str = Field(alias="user.username")
     active: bool
+    stage: int
 
 
 class TokenOut(Schema):
     token: str
+
+
+class DoorPassageIn(Schema):
+    book_id: int
+    event_id: str = Field(max_length=64, description="unique per book; a repeated report returns the first record")
+    door: str = Field(max_length=40, description="the warehouse door's code")
+    item_no: int
+    quantity: Decimal
+    from_status: str = Field(max_length=12, description="non_bonded or bonded")
+    to_status: str = Field(max_length=12, description="bonded or non_bonded")
+    reference: str = Field(max_length=80, description="the customs document that allows the status change")
+    note: str = Field("", max_length=500)
+
+
+class DoorPassageOut(Schema):
+    id: int
+    book_id: int
+    event_id: str
+    door: str
+    item_no: int
+    quantity: Decimal
+    from_status: str
+    to_status: str
+    reference: str
+    note: str
+    recorded_at: datetime
+    replayed: bool = False

@@ -3,7 +3,7 @@ other staff with `gate.view`: all. Gates and settings are zone records; passages
 
 from bondzone.core.scoping import by_enterprise_or_zone, scope_rule
 
-from .models import Gate, GateSettings, Inspection, Passage, Slip, SlipLine, SlipList
+from .models import DoorPassage, Gate, GateSettings, Inspection, Passage, Slip, SlipLine, SlipList
 
 VIEW = "gate.view"
 
@@ -14,3 +14,4 @@ scope_rule(Inspection)(by_enterprise_or_zone("enterprise_id", "zone_id", VIEW))
 scope_rule(Passage)(by_enterprise_or_zone("enterprise_id", "zone_id", VIEW))
 scope_rule(Gate)(by_enterprise_or_zone("zone__enterprises", "zone_id", VIEW))
 scope_rule(GateSettings)(by_enterprise_or_zone("zone__enterprises", "zone_id", VIEW))
+scope_rule(DoorPassage)(by_enterprise_or_zone("enterprise_id", "zone_id", VIEW))

@@ -15,13 +15,13 @@ from bondzone.core.scoping import get_scoped, restrict
 from .domain.codes import Binding, InspectionState, SlipStatus
 from .domain.decision import GateRules
 from .domain.inspection import RiskRules, parse_set
-from .models import Gate, GateSettings, Inspection, Passage, Slip, SlipLine
+from .models import DoorPassage, Gate, GateSettings, Inspection, Passage, Slip, SlipLine
 
 
 def live_slips_q(prefix: str = "") -> Q:
     """Slips that hold their quantities: passed, or applied/approved and not expired."""
     p = prefix
-    return Q(**{f"{p}status": SlipStatus.PASSED.value}) | (
+    return Q(**{f"{p}status__in": [SlipStatus.PASSED.value, SlipStatus.PASSED_FIRST.value]}) | (
         Q(**{f"{p}status__in": [SlipStatus.APPLIED.value, SlipStatus.APPROVED.value]})
         & (Q(**{f"{p}valid_until__isnull": True}) | Q(**{f"{p}valid_until__gt": timezone.now()}))
     )
@@ -66,7 +66,7 @@ def gate_rules(s: GateSettings) -> GateRules:
     return GateRules(
         weight_tolerance_pct=s.weight_tolerance_pct, weight_tolerance_kg=s.weight_tolerance_kg,
         empty_tolerance_kg=s.empty_tolerance_kg, weigh_non_bonded=s.weigh_non_bonded,
-        check_seal_non_bonded=s.check_seal_non_bonded,
+        check_seal_non_bonded=s.check_seal_non_bonded, double_gate=s.double_gate,
     )
 
 
@@ -143,3 +143,13 @@ def zone_settings(actor: Actor, zone_id: int) -> GateSettings:
     """A zone's settings as the actor may see them (its defaults until customs sets them)."""
     actor.require("gate.view")
     return settings_of(get_scoped(Zone, actor, zone_id).pk)
+
+
+def door_passages(actor: Actor, *, book_id: int | None = None, door: str = "") -> QuerySet[DoorPassage]:
+    """库门 passages the actor may see, newest first."""
+    qs = restrict(DoorPassage, actor).select_related("book", "enterprise")
+    if book_id:
+        qs = qs.filter(book_id=book_id)
+    if door:
+        qs = qs.filter(door=door.strip().upper())
+    return qs

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from bondzone.core.domain.errors import DomainError
+from bondzone.supervision import selectors as books
 from bondzone.core.web import actor, errors_of, flash_refusal, new_idempotency_key, page, page_of
 
 from . import selectors, services
@@ -78,8 +79,10 @@ def slip_detail(request, slip_id: int):
 
 
 def _inspect(a, pk, p):
-    seqs, found = p.getlist("disc-seq"), p.getlist("disc-found")
-    rows = [{"seq": s, "found": f} for s, f in zip(seqs, found, strict=False) if s.strip() or f.strip()]
+    seqs, found, lists = p.getlist("disc-seq"), p.getlist("disc-found"), p.getlist("disc-list")
+    lists += [""] * (len(seqs) - len(lists))
+    rows = [{"seq": s, "found": f, **({"list_id": ln} if ln.strip() else {})}
+            for s, f, ln in zip(seqs, found, lists, strict=False) if s.strip() or f.strip()]
     return services.record_inspection(actor=a, slip_id=pk, result=p.get("result", ""),
                                       release=p.get("release") == "1", note=p.get("note", ""), discrepancies=rows)
 
@@ -134,7 +137,7 @@ def zone_settings(request, zone_id: int):
         names = ("weight_tolerance_pct", "weight_tolerance_kg", "empty_tolerance_kg", "slip_valid_hours",
                  "random_rate_pct", "risk_credit_classes", "risk_trade_modes", "risk_hs_chapters")
         data = {k: request.POST.get(k, "") for k in names}
-        for flag in ("weigh_non_bonded", "check_seal_non_bonded", "inspect_first_time_goods"):
+        for flag in ("weigh_non_bonded", "check_seal_non_bonded", "inspect_first_time_goods", "double_gate"):
             data[flag] = request.POST.get(flag, "")
         try:
             services.update_settings(actor=a, zone_id=zone_id, data=data)
@@ -145,3 +148,42 @@ def zone_settings(request, zone_id: int):
         return redirect("gate:settings", zone_id=zone_id)
     return render(request, "gate/settings.html", {"s": current, "zone_id": zone_id, "can_manage": a.can("gate.manage"),
                                                   "gates": selectors.gates(a).filter(zone_id=zone_id)})
+
+
+DOOR_FIELDS = ("book_id", "door", "item_no", "quantity", "to_status", "reference", "note", "event_id")
+
+
+@page
+def door_passages(request):
+    """库门: crossings of warehouse doors between non-bonded and bonded areas, and the form to record one."""
+    a = actor(request)
+    a.require("gate.view")
+    f = {"door": request.GET.get("door", "").strip()}
+    can_record = a.can("gate.door")
+    data, errors, status = {"to_status": "bonded"}, [], 200
+    if request.method == "POST":
+        a.require("gate.door")
+        data = {k: request.POST.get(k, "").strip() for k in DOOR_FIELDS}
+        to_status = data["to_status"]
+        payload = {**data, "from_status": {"bonded": "non_bonded", "non_bonded": "bonded"}.get(to_status, "")}
+        try:
+            book_id = int(data["book_id"])
+        except ValueError:
+            errors, status = [{"field": "book_id", "message": _("Choose an account book.")}], 400
+        else:
+            try:
+                record, replayed = services.record_door_passage(actor=a, book_id=book_id, data=payload)
+            except DomainError as exc:
+                if exc.status in (403, 404):
+                    raise
+                errors, status = errors_of(exc), 400
+            else:
+                messages.success(request, _("Door passage recorded: item %(item)s, %(quantity)s now %(status)s.") % {
+                    "item": record.item_no, "quantity": record.quantity, "status": record.get_to_status_display()}
+                    if not replayed else _("This door passage was already recorded."))
+                return redirect("gate:door")
+    page_obj, prefix = page_of(request, selectors.door_passages(a, door=f["door"]))
+    return render(request, "gate/door.html", {
+        "page": page_obj, "querystring_prefix": prefix, "f": f, "can_record": can_record, "data": data,
+        "errors": errors, "books": books.books(a) if can_record else [], "event_id": new_idempotency_key(),
+    }, status=status)

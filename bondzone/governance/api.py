@@ -7,11 +7,12 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from bondzone.core import tabular
-from bondzone.core.types import Id, Int, Pagination
+from bondzone.core.types import ChoiceOf, Id, Int, Pagination, Text
 
 from bondzone.core.http import actor
 
 from . import exports, selectors, services
+from .models import AnnualList, ExtensionRequest, Issue, ProgressReport, Unit
 from .schemas import (
     AnnualListDetailOut, AnnualListIn, AnnualListOut, DecideIn, DecisionIn, DecisionOut, EscalateIn, ExtensionIn,
     ExtensionOut, LedgerImportOut, IssueIn, IssueOut, MeetingIn, MeetingOut, MemberIn, PublicTaskOut, ReminderRunIn,
@@ -26,7 +27,7 @@ router = Router(tags=["governance"])
 # ---------------------------------------------------------------- units
 @router.get("/units", response=list[UnitOut], summary="Responsible units")
 @paginate(Pagination)
-def list_units(request: HttpRequest, kind: str = "", q: str = ""):
+def list_units(request: HttpRequest, kind: ChoiceOf(Unit, "kind") = "", q: Text(100) = ""):
     return selectors.units(actor(request), kind=kind, q=q)
 
 
@@ -103,13 +104,13 @@ def submit_report(request: HttpRequest, task_id: Id, period: str = Form(...), te
 
 @router.get("/reports", response=list[ReportOut], summary="Progress reports (e.g. the review queue: status=submitted)")
 @paginate(Pagination)
-def list_all_reports(request: HttpRequest, status: str = "", unit_id: Id | None = None):
+def list_all_reports(request: HttpRequest, status: ChoiceOf(ProgressReport, "status") = "", unit_id: Id | None = None):
     return selectors.reports(actor(request), status=status, unit_id=unit_id).prefetch_related("evidence")
 
 
 @router.get("/extensions", response=list[ExtensionOut], summary="Extension requests (status=pending for the queue)")
 @paginate(Pagination)
-def list_extensions(request: HttpRequest, status: str = ""):
+def list_extensions(request: HttpRequest, status: ChoiceOf(ExtensionRequest, "status") = ""):
     return selectors.extensions(actor(request), status=status)
 
 
@@ -147,7 +148,8 @@ def import_ledger(request: HttpRequest, file: UploadedFile = File(...), format: 
 # ---------------------------------------------------------------- annual lists
 @router.get("/annual-lists", response=list[AnnualListOut], summary="Annual key-project and policy lists")
 @paginate(Pagination)
-def list_annual_lists(request: HttpRequest, year: Int(1900, 2200) | None = None, kind: str = ""):
+def list_annual_lists(request: HttpRequest, year: Int(1900, 2200) | None = None,
+                      kind: ChoiceOf(AnnualList, "kind") = ""):
     return selectors.annual_lists(actor(request), year=year, kind=kind)
 
 
@@ -189,7 +191,7 @@ def create_meeting(request: HttpRequest, payload: MeetingIn):
 
 @router.get("/issues", response=list[IssueOut], summary="Difficult issues (难点问题)")
 @paginate(Pagination)
-def list_issues(request: HttpRequest, status: str = "", level: str = ""):
+def list_issues(request: HttpRequest, status: ChoiceOf(Issue, "status") = "", level: ChoiceOf(Issue, "level") = ""):
     return selectors.issues(actor(request), status=status, level=level)
 
 

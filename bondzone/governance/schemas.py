@@ -400,7 +400,7 @@ class RulesIn(Schema):
     results: DecimalOf(AssessmentRule, "results")
 
 
-class ScoreOut(Schema):
+class UnitScoreOut(Schema):
     rank: int | None
     unit_id: int
     unit: str
@@ -419,4 +419,4 @@ class AssessmentOut(Schema):
     year: int
     weights: dict[str, Decimal]
     weights_assumed: bool
-    scores: list[ScoreOut]
+    scores: list[UnitScoreOut]

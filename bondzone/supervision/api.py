@@ -7,11 +7,12 @@ from ninja.pagination import paginate
 
 from bondzone.core import audit, tabular
 from bondzone.core.domain.inputs import INT, QUERY
-from bondzone.core.types import DateIn, Id, Int, Pagination, Text
+from bondzone.core.types import ChoiceOf, DateIn, Id, Int, Pagination, Text
 
 from bondzone.core.http import actor
 
 from . import exports, imports, selectors, services
+from .models import StockAccount, VerificationList
 from .schemas import (
     AccountOut, ApproveIn, BookIn, BookOut, CancelIn, ChangeIn, ImportOut, ListCorrectIn, ItemIn, ItemOut, ListDetailOut, ListIn, ListOut,
     MovementsOut, PassIn, PassOut, RejectIn, ReservationOut, ReverseIn, StockAsOfOut,
@@ -64,7 +65,7 @@ def stock_as_of(request: HttpRequest, book_id: int, as_of: DateIn(QUERY) | None 
 @router.get("/accounts", response=list[AccountOut], summary="Stock accounts (balances)")
 @paginate(Pagination)
 def list_accounts(request: HttpRequest, book_id: Id | None = None, item_id: Id | None = None,
-                  goods_status: str = "", nonzero: bool = False):
+                  goods_status: ChoiceOf(StockAccount, "goods_status") = "", nonzero: bool = False):
     return selectors.accounts(actor(request), book_id=book_id, item_id=item_id, goods_status=goods_status,
                               nonzero=nonzero)
 
@@ -80,7 +81,8 @@ def account_movements(request: HttpRequest, account_id: int, offset: Int(0, INT[
 
 @router.get("/lists", response=list[ListOut], summary="Verification lists")
 @paginate(Pagination)
-def list_lists(request: HttpRequest, status: str = "", book_id: Id | None = None, direction: str = "",
+def list_lists(request: HttpRequest, status: ChoiceOf(VerificationList, "status") = "", book_id: Id | None = None,
+               direction: ChoiceOf(VerificationList, "direction") = "",
                q: Text(100) = "", date_from: DateIn(QUERY) | None = None, date_to: DateIn(QUERY) | None = None):
     return selectors.lists(actor(request), status=status, book_id=book_id, direction=direction, q=q,
                            date_from=date_from, date_to=date_to)

@@ -2,7 +2,7 @@ from django.apps import AppConfig
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from .domain.codes import CURRENCIES, LIST_TYPES, UNITS
+from .domain.codes import COUNTRIES, CURRENCIES, DECLARATION_FLAGS, DECLARATION_TYPES, LIST_TYPES, TRANSPORT_MODES, UNITS
 
 
 def _in_language(zh: str, en: str) -> str:
@@ -38,3 +38,7 @@ class SupervisionConfig(AppConfig):
         labels.register("list_type", _named_by(LIST_TYPES))
         labels.register("unit", _unit_name)
         labels.register("currency", _named_by(CURRENCIES))
+        labels.register("transport_mode", _named_by(TRANSPORT_MODES))
+        labels.register("country", _named_by(COUNTRIES))
+        labels.register("declaration_flag", _named_by(DECLARATION_FLAGS))
+        labels.register("declaration_type", _named_by(DECLARATION_TYPES))

@@ -15,7 +15,10 @@ import json
 from collections.abc import Iterator
 from typing import BinaryIO
 
-from bondzone.core import idempotency
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
+from bondzone.core import idempotency, tabular
 from bondzone.core.actor import Actor
 from bondzone.core.domain.errors import DomainError, Problem, problem
 from bondzone.core.scoping import get_scoped
@@ -25,12 +28,56 @@ from .domain.validation import MAX_LINES, validate_header, validate_line
 from .models import AccountBook
 from .services import book_info, insert_list, items_of
 
-HEADER_COLUMNS = ("direction", "trade_mode", "list_type", "item_kind", "declaration_no", "remarks")
+HEADER_COLUMNS = ("direction", "trade_mode", "list_type", "item_kind", "declaration_no", "remarks", "transport_mode",
+                  "departure_country", "declaration_flag", "declaration_type", "related_book_no")
 LINE_COLUMNS = ("item_no", "quantity", "unit", "legal_quantity", "second_quantity", "unit_price", "value", "currency",
                 "origin_country", "destination_country", "levy_mode", "gross_weight", "net_weight", "goods_status",
                 "target_status")
 REQUIRED = ("inner_no", "direction", "trade_mode", "item_no", "quantity", "unit")
 MAX_PROBLEMS = 1000
+
+# The columns' names (INV101's), for the template's headings "名称 (code)"; a heading may be the code, the
+# name in either language, or both as the template writes them.
+COLUMN_NAMES = {
+    "inner_no": _("Enterprise internal number"), "direction": _("Import/export mark"), "trade_mode": _("Trade mode"),
+    "list_type": _("List type"), "item_kind": _("Material/finished mark"), "declaration_no": _("Declaration number"),
+    "remarks": _("Remarks"), "item_no": _("Record number"), "quantity": _("Declared quantity"),
+    "unit": _("Declared unit"), "legal_quantity": _("Legal quantity"), "second_quantity": _("Second legal quantity"),
+    "unit_price": _("Unit price"), "value": _("Total value"), "currency": _("Currency"),
+    "origin_country": _("Country of origin"), "destination_country": _("Country of destination"),
+    "levy_mode": _("Levy mode"), "gross_weight": _("Gross weight"), "net_weight": _("Net weight"),
+    "goods_status": _("Goods status"), "target_status": _("New goods status"),
+    "transport_mode": _("Transport mode"), "departure_country": _("Country of departure or arrival"),
+    "declaration_flag": _("Declared to customs"), "declaration_type": _("Declaration type"),
+    "related_book_no": _("Related book number"),
+}
+TEMPLATE_COLUMNS = ("inner_no", *HEADER_COLUMNS, *LINE_COLUMNS)
+TEMPLATE_EXAMPLE = {"inner_no": "ERP-0001", "direction": "I", "trade_mode": "5034", "list_type": "0", "item_kind": "I",
+                    "item_no": "1", "quantity": "10", "unit": "007", "unit_price": "100.00", "value": "1000.00",
+                    "currency": "502", "origin_country": "502", "levy_mode": "3", "goods_status": "bonded"}
+
+
+def template(fmt: str) -> bytes:
+    """An empty import file to fill in: every column, headed "名称 (code)" in the active language, one example row."""
+    return tabular.write_rows(list(TEMPLATE_COLUMNS), [[TEMPLATE_EXAMPLE.get(c, "") for c in TEMPLATE_COLUMNS]], fmt,
+                              names=COLUMN_NAMES)
+
+
+def column_code(heading) -> str:
+    """The column a heading names: "备案序号 (item_no)" or "item_no" -> item_no; a bare name in Chinese or English
+    -> its code; anything else as it is."""
+    code = tabular.header_code(heading)
+    if code in COLUMN_NAMES:
+        return code
+    return _codes_by_name().get(str(heading or "").strip().lower(), code)
+
+
+def _codes_by_name() -> dict[str, str]:
+    out = {}
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            out.update({str(name).lower(): code for code, name in COLUMN_NAMES.items()})
+    return out
 
 
 def _rows_csv(stream: BinaryIO) -> Iterator[tuple[int, dict]]:
@@ -92,7 +139,7 @@ def parse(book: AccountBook, stream: BinaryIO, fmt: str):
     columns_checked = False
     try:
         for row_no, raw in READERS[fmt](stream):
-            row = {str(k).strip(): v for k, v in raw.items() if k is not None}
+            row = {column_code(k): v for k, v in raw.items() if k is not None}
             if not columns_checked:
                 missing = [c for c in REQUIRED if c not in row]
                 if missing:

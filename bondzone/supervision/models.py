@@ -144,6 +144,12 @@ class VerificationList(models.Model):
     declaration_no = models.CharField(_("declaration number"), max_length=18, blank=True)
     inner_no = models.CharField(_("enterprise internal number"), max_length=64, blank=True)
     remarks = models.CharField(_("remarks"), max_length=500, blank=True)
+    # the national screen's header (INV101 trspModecd, stshipTrsarvNatcd, dclcusFlag, dclcusTypecd, rltPutrecNo)
+    transport_mode = models.CharField(_("transport mode"), max_length=1, blank=True)
+    departure_country = models.CharField(_("country of departure or arrival"), max_length=3, blank=True)
+    declaration_flag = models.CharField(_("declared to customs"), max_length=1, blank=True)
+    declaration_type = models.CharField(_("declaration type"), max_length=1, blank=True)
+    related_book_no = models.CharField(_("related book number"), max_length=12, blank=True)
     status = models.CharField(_("status"), max_length=10, default=ListStatus.DRAFT.value, choices=list(LIST_STATUS_LABELS.items()), db_index=True)
     # 核扣标记 (vrfdedMarkcd): none → reserved (预核扣) → partial → posted (正式核扣), or voided
     posting_state = models.CharField(_("posting"), max_length=10, default=PostingState.NONE.value,

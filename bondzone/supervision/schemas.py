@@ -142,6 +142,11 @@ class ListCorrectIn(Schema):
     inner_no: TextOf(VerificationList, "inner_no") = ""
     remarks: TextOf(VerificationList, "remarks") = ""
     related_no: TextOf(VerificationList, "related_no") = ""  # 关联清单编号: the other list of a 区内流转 / 区间流转 pair
+    transport_mode: TextOf(VerificationList, "transport_mode") = ""  # 运输方式: 2–6 一线, Y 二线, 9 in / between zones
+    departure_country: TextOf(VerificationList, "departure_country") = ""  # 起运/运抵国(地区)
+    declaration_flag: TextOf(VerificationList, "declaration_flag") = ""  # 是否报关: 1 报关, 2 非报关
+    declaration_type: TextOf(VerificationList, "declaration_type") = ""  # 报关类型: 1 关联, 2 对应 (declared lists)
+    related_book_no: TextOf(VerificationList, "related_book_no") = ""  # 关联手(账)册
     lines: Numbered(LineIn)
 
 
@@ -150,7 +155,7 @@ class ListIn(ListCorrectIn):
 
 
 class ChangeIn(Schema):
-    """变更 of an approved list before posting: any of trade_mode, declaration_no, inner_no, remarks."""
+    """变更 of an approved list before posting: any of trade_mode, transport_mode, declaration_no, inner_no, remarks."""
 
     changes: dict[str, str]
     reason: Reason
@@ -193,6 +198,11 @@ class ListOut(Schema):
     declaration_no: str
     inner_no: str
     remarks: str
+    transport_mode: str
+    departure_country: str
+    declaration_flag: str
+    declaration_type: str
+    related_book_no: str
     status: str
     posting_state: str
     changes_status: bool

@@ -12,6 +12,7 @@ from django.db import connection
 from django.db.models import Count, Min, Q, QuerySet, Sum
 
 from bondzone.core.actor import Actor
+from bondzone.core.domain import inputs
 from bondzone.core.domain.errors import NotFound, problem
 from bondzone.core.domain.quantity import from_units
 from bondzone.core.scoping import get_scoped, restrict
@@ -43,6 +44,21 @@ def items(actor: Actor, book_id: int, *, q: str = "") -> QuerySet[BookItem]:
     if q:
         qs = qs.filter(Q(name_zh__icontains=q) | Q(name_en__icontains=q) | Q(part_no__icontains=q) | Q(hs_code__startswith=q))
     return qs
+
+
+def line_item(actor: Actor, book_id: int | None, ref: str) -> BookItem | None:
+    """The book item a list line names: by record number (备案序号), else by part number (料号)."""
+    if not book_id or not ref:
+        return None
+    qs = restrict(BookItem, actor).filter(book_id=book_id)
+    number = inputs.as_id(ref)
+    found = qs.filter(item_no=number).first() if number is not None else None
+    return found or qs.filter(part_no=ref[:64]).order_by("item_no").first()
+
+
+def item_stock(actor: Actor, item: BookItem) -> list[StockAccount]:
+    """The item's accounts (one per goods status), for the stock shown beside a list line."""
+    return list(restrict(StockAccount, actor).filter(item=item).order_by("goods_status"))
 
 
 def accounts(

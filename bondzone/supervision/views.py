@@ -14,13 +14,19 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from bondzone.core import audit
+from bondzone.core import tabular
 from bondzone.core.domain import inputs
+from bondzone.core.domain.quantity import parse_decimal
 from bondzone.core.domain.errors import DomainError, problem
 from bondzone.core.web import actor, errors_of, field_label, flash_refusal, new_idempotency_key, page, page_of
 
 from . import imports, selectors, services
 from .domain import trade_modes
-from .domain.codes import LIST_TYPES, TRADE_MODES, UNITS, CURRENCIES, GoodsStatus, ListStatus
+from .domain.validation import line_quantities
+from .domain.codes import (
+    COUNTRIES, CURRENCIES, DECLARATION_FLAGS, DECLARATION_TYPES, LIST_TYPES, TRADE_MODES, TRANSPORT_MODES, UNITS,
+    GoodsStatus, ListStatus,
+)
 
 SHOWN_LINE_FIELDS = ("item_no", "quantity", "unit", "legal_quantity", "value", "currency", "goods_status",
                      "target_status")
@@ -189,7 +195,8 @@ def queue_approve(request):
 
 
 HEADER_FIELDS = ("direction", "trade_mode", "list_type", "item_kind", "related_no", "declaration_no", "inner_no",
-                 "remarks")
+                 "remarks", "transport_mode", "departure_country", "declaration_flag", "declaration_type",
+                 "related_book_no")
 FORM = "list"  # the form's name for core.templatetags.forms
 
 
@@ -205,6 +212,8 @@ def _form_context(a, data=None, refusal=None):
         "trade_modes": [m for m in TRADE_MODES.values() if m.code in trade_modes.ZONE_BOOK_MODES],
         "list_types": LIST_TYPES.items(), "units": UNITS.values(),
         "currencies": CURRENCIES.items(), "statuses": [s.value for s in GoodsStatus],
+        "transport_modes": list(TRANSPORT_MODES), "countries": list(COUNTRIES),
+        "declaration_flags": list(DECLARATION_FLAGS), "declaration_types": list(DECLARATION_TYPES),
         "data": data, "rows": [_row(line) for line in data["lines"]], "idempotency_key": new_idempotency_key(),
         "form": FORM, "refused_form": refusal or {}, "other_errors": (refusal or {}).get("other", []),
     }
@@ -338,6 +347,41 @@ def list_line_row(request):
 
 
 @page
+def list_line_info(request):
+    """htmx partial beside a line of the list form: the item the line names (by 备案序号 or 料号), its three
+    quantities through the item's factors, and its stock per goods status (short, for an outbound line)."""
+    a = actor(request)
+    a.require("supervision.add_list")
+    q = request.GET
+    item = selectors.line_item(a, inputs.as_id(q.get("book_id", "")), q.get("line-item_no", "").strip())
+    ctx: dict = {"item": item, "ref": q.get("line-item_no", "").strip()[:64]}
+    if item is not None:
+        info = services.item_info(item.item_no, item.kind, item.declared_unit, item.legal_unit, item.legal_factor,
+                                  item.second_unit, item.second_factor)
+        quantity, problem_ = parse_decimal(q.get("line-quantity", "").strip(), "quantity")
+        unit = q.get("line-unit", "") or item.declared_unit
+        amounts = line_quantities(info, quantity, unit) if quantity is not None and problem_ is None else None
+        status = q.get("line-goods_status", "") or GoodsStatus.BONDED.value
+        stock = selectors.item_stock(a, item)
+        line_account = next((acc for acc in stock if acc.goods_status == status), None)
+        available = line_account.available if line_account else 0
+        ctx.update({"amounts": amounts, "unit": unit, "stock": stock, "status": status,
+                    "short": q.get("direction") == "E" and amounts is not None and amounts.declared > available,
+                    "available": available})
+    return render(request, "supervision/_line_info.html", ctx)
+
+
+@page
+def list_import_template(request):
+    """The import file to fill in (CSV or XLSX): every column headed "名称 (code)", one example row."""
+    actor(request).require("supervision.add_list")
+    fmt = request.GET.get("format", "xlsx")
+    if fmt not in ("csv", "xlsx"):
+        raise DomainError(problem("format", "bad_choice", value=fmt[:10], choices="csv, xlsx"))
+    return tabular.download(imports.template(fmt), fmt, "verification-list-import")
+
+
+@page
 def list_import(request):
     a = actor(request)
     a.require("supervision.add_list")
@@ -380,6 +424,7 @@ def list_detail(request, list_id: int):
         "can": can, "today": timezone.localdate(),
         "reservations": list(selectors.reservations(a, list_id=vlist.pk)[:500]),
         "trade_modes": [m for m in TRADE_MODES.values() if m.code in trade_modes.ZONE_BOOK_MODES],
+        "transport_modes": list(TRANSPORT_MODES),
     })
 
 

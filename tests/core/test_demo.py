@@ -8,16 +8,22 @@ from datetime import date
 from django.core.management import call_command
 from django.test import Client
 
+from decimal import Decimal
+
 from bondzone.duties.models import Guarantee, Regime, RegimeAlert
 from bondzone.evaluation.models import EvalZone, EvaluationRun
+from bondzone.gate import demo as gate_demo
+from bondzone.gate.models import DoorPassage, Gate, Passage, Slip
+from bondzone.processing import demo as processing_demo
+from bondzone.processing.models import Bom, ProductionReport, StockTake, WriteOff
 from bondzone.servicedesk.models import Article, ServiceRequest
 from bondzone.sharing.models import Delivery, ExportRun, Subscription
 
-from ..conftest import ensure_calendar
+from ..conftest import ensure_seeds
 
 
 def test_the_demo_fills_every_part_once(ledger_triggers):
-    ensure_calendar()
+    ensure_seeds()
     call_command("load_demo", stdout=io.StringIO())
     # evaluation: the public run carries its Sobol indices; the Beijing zones' dates follow the research notes
     public = EvaluationRun.objects.get(public=True)
@@ -42,3 +48,25 @@ def test_the_demo_fills_every_part_once(ledger_triggers):
     # information sharing: every agency subscribed, with notifications to show
     assert Subscription.objects.count() == 5 and Delivery.objects.filter(subscription__role="tax").exists()
     assert ExportRun.objects.filter(schedule__role="tax", error="", rows__gt=0).count() == 1
+    # the gate: one gate, slips in every state, passages of every outcome, one inspection posted as found
+    assert Gate.objects.count() == 1
+    statuses = sorted(Slip.objects.values_list("status", flat=True))
+    assert statuses == ["applied", "approved", "approved", "passed", "passed", "passed", "passed"]
+    outcomes = sorted(Passage.objects.values_list("outcome", flat=True))
+    assert outcomes == ["hold", "hold", "pass", "pass", "pass", "pass", "refuse"]
+    inspected = Slip.objects.get(inspection="released")
+    found = Passage.objects.get(slip=inspected, outcome="pass").answer["found"]
+    assert [row["quantity"] for row in found] == ["58"] and inspected.inspection_record.result == "discrepancy"
+    assert Slip.objects.filter(inspection="pending", status="approved").count() == 1  # waiting on the screen
+    assert list(DoorPassage.objects.values_list("from_status", "to_status")) == [("non_bonded", "bonded")]
+    # processing: BOM versions, a production report, a stock-take with an adjustment and a case, a write-off
+    assert sorted(Bom.objects.values_list("version", "status")) == [("V1", "approved"), ("V2", "declared")]
+    report = ProductionReport.objects.get()
+    assert {c.material_no: c.quantity for c in report.consumption.all()} == {2: Decimal("18"), 4: Decimal("7.5")}
+    take = StockTake.objects.get()
+    assert take.adjusted and take.case_open
+    assert WriteOff.objects.get().status == "done"
+    # a demo hook run again adds nothing
+    gate_demo.load_demo(None)
+    processing_demo.load_demo(None)
+    assert Slip.objects.count() == 7 and DoorPassage.objects.count() == 1 and Bom.objects.count() == 2 and StockTake.objects.count() == 1

@@ -117,3 +117,26 @@ def test_htmx_add_line_button(page: Page, live_server, e2e_world):
     expect(rows).to_have_count(1)
     page.click("button[hx-get]")
     expect(rows).to_have_count(2)
+
+
+def test_the_line_grid_shows_the_item_its_quantities_and_stock(page: Page, live_server, e2e_world):
+    """Typing a record number and a quantity fills the line's info cell (htmx): the item, its quantity in the
+    declared unit, and for an outbound line a shortage against the stock."""
+    from ..conftest import post_list
+
+    post_list(e2e_world, direction="I", lines=[(1, "5")])
+    base = live_server.url
+    choose_language(page, base, "zh-hans")
+    log_in(page, base, "ent_a")
+    page.goto(f"{base}/supervision/lists/new/")
+    page.select_option("#direction", "E")
+    row = page.locator("#lines tr.line-row").first
+    page.fill("input[name=line-item_no]", "1")
+    page.fill("input[name=line-quantity]", "7")
+    page.select_option("select[name=line-unit]", "007")
+    info = row.locator(".line-info")
+    expect(info.locator("[data-testid=line-info]")).to_contain_text("商品1")
+    expect(info.locator("[data-testid=line-short]")).to_contain_text("5")
+    page.fill("input[name=line-quantity]", "5")
+    page.locator("input[name=line-value]").first.click()  # leaving the field fires its change
+    expect(info.locator("[data-testid=line-short]")).to_have_count(0)

@@ -29,6 +29,7 @@ SPEC: dict[str, tuple] = {
     "gate:screen": ("page", "gate.watch", None, {200}),
     "gate:screen-feed": ("page", "gate.watch", None, {200}),
     "gate:settings": ("page", "gate.view", "zone", {200}),
+    "gate:door": ("page", "gate.view", None, {200}),
     "GET /api/v1/gate/slips": ("list", None, None, {200}),
     "POST /api/v1/gate/slips": ("api", "gate.apply_slip", None, {400}),
     "GET /api/v1/gate/slips/{slip_id}": ("api", None, "slip", {200}),
@@ -42,17 +43,22 @@ SPEC: dict[str, tuple] = {
     "GET /api/v1/gate/gates": ("list", None, None, {200}),
     "POST /api/v1/gate/gates": ("api", "gate.manage", None, {400}),
     "POST /api/v1/gate/gates/{gate_id}/token": ("api", "gate.manage", "gate", {201}),
+    "GET /api/v1/gate/door-passages": ("list", None, None, {200}),
+    "POST /api/v1/gate/door-passages": ("api", "gate.door", None, {400}),
 }
 BODY_OF = {
     "POST /api/v1/gate/slips": "gate_slip", "POST /api/v1/gate/slips/{slip_id}/cancel": "reason",
     "POST /api/v1/gate/slips/{slip_id}/inspection": "gate_inspection", "POST /api/v1/gate/events": "gate_event",
     "PATCH /api/v1/gate/settings/{zone_id}": "gate_settings", "POST /api/v1/gate/gates": "gate_gate",
+    "POST /api/v1/gate/door-passages": "gate_door",
 }
 BODIES = {
     "gate_slip": lambda w, o: {"slip_type": "9", "direction": "I", "plate": "X", "vehicle_wt": "1"},
     "gate_inspection": lambda w, o: {"result": "conforms", "release": True},
     "gate_event": lambda w, o: {"event_id": "m1", "plate": "京A12345", "direction": "I", "weighbridge_kg": "1"},
     "gate_settings": lambda w, o: {"weight_tolerance_pct": "101"},
+    "gate_door": lambda w, o: {"book_id": 1, "event_id": "m1", "door": "bad door!", "item_no": 1, "quantity": "1",
+                               "from_status": "bonded", "to_status": "bonded", "reference": ""},
     "gate_gate": lambda w, o: {"zone_id": o["gate_zone"].pk, "code": "bad code!", "name": "x"},
 }
 

@@ -123,3 +123,96 @@ def test_first_time_goods_and_trade_mode_select_for_inspection(stocked):
     services.update_settings(actor=gw.actor("customs"), zone_id=gw.world.zone_a.pk, data={"risk_trade_modes": "5034"})
     third = approved(gw, slip_for([outbound(gw, [(1, "1")])], plate="京A33333"))
     assert [r["code"] for r in third.inspection_record.reasons] == ["risk_trade_mode"]
+
+
+# ---------------------------------------------------------------- inspection discrepancies change what posts
+def inspect(gw, slip, rows, release=True):
+    return services.record_inspection(actor=gw.actor("customs"), slip_id=slip.pk, result="discrepancy",
+                                      release=release, discrepancies=rows, note="实货与申报不符")
+
+
+def test_found_less_than_declared_posts_what_was_found_and_is_audited(stocked):
+    from bondzone.core.models import AuditEvent
+
+    gw = stocked
+    vlist = outbound(gw, [(1, "30"), (2, "10")])
+    slip = approved(gw, slip_for([vlist]))
+    assert report(gw, direction="E", weighbridge_kg="12000")[0]["outcome"] == "hold"
+    record = inspect(gw, slip, [{"seq": 1, "found": "28"}]).inspection_record
+    assert record.discrepancies == [{"list_id": vlist.pk, "seq": 1, "declared": "30", "found": "28",
+                                     "reserved": "30"}]
+    answer, _ = report(gw, direction="E", weighbridge_kg="12000")
+    assert answer["outcome"] == "pass" and answer["found"] == [{"list_id": vlist.pk, "seq": 1, "quantity": "28"}]
+    assert (account(gw, 1).posted, account(gw, 1).reserved) == (D("72"), D("2"))  # 2 still reserved on the list
+    assert (account(gw, 2).posted, account(gw, 2).reserved) == (D("40"), D("0"))  # line 2 as declared
+    assert VerificationList.objects.get(pk=vlist.pk).posting_state == "partial"
+    audits = {a.action: a.after for a in AuditEvent.objects.filter(action__in=["slip.inspect", "gate.pass"])}
+    assert audits["slip.inspect"]["discrepancies"][0]["found"] == "28"
+    assert audits["gate.pass"]["posted_as_found"] == [{"list_id": vlist.pk, "seq": 1, "quantity": "28"}]
+
+
+def test_found_more_than_the_slip_posts_it_within_the_reservation(stocked):
+    gw = stocked
+    vlist = outbound(gw, [(1, "30")])
+    slip = approved(gw, slip_for([vlist], binding="3", lines=[{"seq": 1, "quantity": "10"}]))
+    assert report(gw, direction="E", weighbridge_kg="12000")[0]["outcome"] == "hold"
+    inspect(gw, slip, [{"seq": 1, "found": "12"}])
+    assert report(gw, direction="E", weighbridge_kg="12000")[0]["outcome"] == "pass"
+    assert (account(gw).posted, account(gw).reserved) == (D("88"), D("18"))
+
+
+def test_found_more_than_reserved_is_refused_and_nothing_changes(stocked):
+    gw = stocked
+    vlist = outbound(gw, [(1, "30")])
+    slip = approved(gw, slip_for([vlist]))
+    report(gw, direction="E", weighbridge_kg="12000")
+    with pytest.raises(DomainError) as exc:
+        inspect(gw, slip, [{"seq": 1, "found": "31"}])
+    assert [(p.field, p.code, p.params["reserved"]) for p in exc.value.problems] == [
+        ("discrepancies[1].found", "found_exceeds_reserved", D("30"))]
+    slip.refresh_from_db()
+    assert slip.inspection == "pending" and slip.inspection_record.result == ""
+    assert account(gw).posted == D("100")
+    with pytest.raises(DomainError) as exc:
+        inspect(gw, slip, [{"seq": 1, "found": "-1"}, {"seq": 7, "found": "1"}, {"seq": 1, "found": "x"}])
+    assert [p.code for p in exc.value.problems] == ["amount_negative", "unknown_list_line", "not_a_number"]
+
+
+def test_line_found_empty_posts_nothing_for_it_and_shared_line_numbers_need_the_list(stocked):
+    gw = stocked
+    a, b = outbound(gw, [(1, "5")]), outbound(gw, [(2, "7")])
+    slip = approved(gw, slip_for([a, b], binding="1"))
+    report(gw, direction="E", weighbridge_kg="12000")
+    with pytest.raises(DomainError) as exc:
+        inspect(gw, slip, [{"seq": 1, "found": "0"}])
+    assert [(p.field, p.code) for p in exc.value.problems] == [("discrepancies[1].list_id", "discrepancy_needs_list")]
+    inspect(gw, slip, [{"seq": 1, "list_id": a.pk, "found": "0"}])
+    answer, _ = report(gw, direction="E", weighbridge_kg="12000")
+    assert answer["outcome"] == "pass" and answer["found"] == [{"list_id": a.pk, "seq": 1, "quantity": "0"}]
+    assert (account(gw, 1).posted, account(gw, 1).reserved) == (D("100"), D("5"))
+    assert (account(gw, 2).posted, account(gw, 2).reserved) == (D("43"), D("0"))
+    assert VerificationList.objects.get(pk=a.pk).posting_state == "reserved"
+
+
+def test_cli_records_a_discrepancy_and_refuses_a_bad_one(stocked):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    gw = stocked
+    vlist = outbound(gw, [(1, "30")])
+    slip = approved(gw, slip_for([vlist]))
+    report(gw, direction="E", weighbridge_kg="12000")
+    with pytest.raises(CommandError, match="31"):
+        call_command("gate_slip", "inspect", str(slip.pk), "--result", "discrepancy", "--found", "1=31",
+                     "--user", "customs")
+    with pytest.raises(CommandError, match="LINE=QTY"):
+        call_command("gate_slip", "inspect", str(slip.pk), "--result", "discrepancy", "--found", "1:29",
+                     "--user", "customs")
+    out = StringIO()
+    call_command("gate_slip", "inspect", str(slip.pk), "--result", "discrepancy", "--found", f"{vlist.pk}:1=29",
+                 "--note", "少一件", "--user", "customs", stdout=out)
+    assert "released" in out.getvalue()
+    assert report(gw, direction="E", weighbridge_kg="12000")[0]["found"] == [
+        {"list_id": vlist.pk, "seq": 1, "quantity": "29"}]
+    assert account(gw).posted == D("71")

@@ -83,7 +83,9 @@ PAGES: dict[str, Rule] = {
     "supervision:lists": Rule("list"),
     "supervision:list-create": Rule("action", action="supervision.add_list"),
     "supervision:list-line-row": Rule("action", action="supervision.add_list"),
+    "supervision:list-line-info": Rule("action", action="supervision.add_list"),
     "supervision:list-import": Rule("action", action="supervision.add_list"),
+    "supervision:list-import-template": Rule("action", action="supervision.add_list"),
     "supervision:list": Rule("object", object="list"),
     # the matrix list is approved: its edit page sends back to the list, its copy is refused with a message
     "supervision:list-edit": Rule("write", action="supervision.add_list", object="list", ok=frozenset({302})),

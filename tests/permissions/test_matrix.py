@@ -320,3 +320,42 @@ def test_every_collection_shows_each_role_exactly_its_rows(world, objects):
                 if shown != want:
                     failures.append(f"{path} as {username}: {target}'s {key} {'shown' if shown else 'missing'}")
     assert failures == [], "\n".join(failures)
+
+
+# list page -> (fixture object, its detail page, the API collection whose visibility it shares): a row shows
+# as a link to the object's page
+PAGE_COLLECTIONS = {
+    "supervision:books": ("book", "supervision:book", "/api/v1/books"),
+    "supervision:lists": ("list", "supervision:list", "/api/v1/lists"),
+    "gate:slips": ("slip", "gate:slip", "/api/v1/gate/slips"),
+    "governance:issues": ("issue", "governance:issue", "/api/v1/governance/issues"),
+    "servicedesk:index": ("request", "servicedesk:request", "/api/v1/servicedesk/requests"),
+    "duties:guarantees": ("guarantee", "duties:guarantee", "/api/v1/duties/guarantees"),
+    "duties:regimes": ("regime", "duties:regime", "/api/v1/duties/regimes"),
+    "cbec:orders": ("order", "cbec:order", "/api/v1/cbec/orders"),
+}
+
+
+def test_every_list_page_shows_each_role_exactly_its_rows(world, objects):
+    """The list pages as every matrix user: a row (a link to the object) of target A and B appears exactly
+    for the users who may see it; a page the role may not open shows nothing."""
+    _, _, extras = all_matrices()
+    _add_app_objects(world, objects, extras)
+    collections = dict(base_matrix.COLLECTIONS)
+    for extra in extras:
+        collections.update(getattr(extra, "COLLECTIONS", {}))
+    clients = _clients(world)
+    failures = []
+    for page_name, (key, detail, api_path) in sorted(PAGE_COLLECTIONS.items()):
+        _, visible = collections[api_path]
+        for username in USERS:
+            response = clients[username].get(reverse(page_name), {"per_page": 100}, follow=True)
+            body = response.content.decode() if response.status_code == 200 else ""
+            for target in "AB":
+                obj = objects[target][key]
+                href = reverse(detail, args=[obj.pk])
+                shown, want = f'href="{href}"' in body, username in visible[target]
+                if shown != want:
+                    failures.append(f"{page_name} as {username}: {target}'s {key} {'shown' if shown else 'missing'}"
+                                    f" ({response.status_code})")
+    assert failures == [], "\n".join(failures)

@@ -37,7 +37,7 @@ def form_post(book_id, lines, **header):
 
 
 def row(page: str, n: int) -> str:
-    return page.split('<tr class="line-row">')[n]
+    return page.split('<tr class="line-row"')[n]
 
 
 def cell_of(row_html: str, name: str) -> str:
@@ -129,3 +129,69 @@ def test_deleting_a_draft_and_approving_a_list_ask_first(world):
     for testid in ("approve-list", "approve-and-next"):
         assert re.search(rf'data-testid="{testid}" data-confirm="[^"]*{vlist.display_number}[^"]*"', detail)
     assert "<script>" not in detail
+
+
+def test_the_line_info_beside_each_line(world):
+    """The grid's lookup: an item by record or part number, its three quantities through the factors, its
+    stock per goods status, and a warning when an outbound line asks for more than is available."""
+    from bondzone.supervision.models import BookItem
+
+    from ..conftest import post_list
+
+    BookItem.objects.filter(book=world.book_a, item_no=3).update(part_no="PN-3", legal_factor=Decimal("0.5"))
+    post_list(world, direction="I", lines=[(3, "8")], unit_of={3: "011"})
+    c = client_for("ent_a")
+
+    def info(**params):
+        return c.get("/supervision/lists/new/line-info/", {"book_id": world.book_a.pk, **params}).content.decode()
+
+    by_part = info(**{"line-item_no": "PN-3", "line-quantity": "4", "line-unit": "035", "direction": "E"})
+    assert "商品3" in by_part and "PN-3" in by_part
+    # 4 kg at 0.5 kg per declared unit = 8 declared units; stock 8 available: exactly enough
+    assert re.search(r"= 8 011", by_part) and "法定 4 035" in by_part and 'data-testid="line-short"' not in by_part
+    short = info(**{"line-item_no": "3", "line-quantity": "4.5", "line-unit": "035", "direction": "E"})
+    assert 'data-testid="line-short"' in short and "可用 8" in short
+    assert 'data-testid="line-short"' not in info(**{"line-item_no": "3", "line-quantity": "4.5", "line-unit": "035",
+                                                      "direction": "I"})
+    assert 'data-testid="line-info-unknown"' in info(**{"line-item_no": "99"})
+    # another enterprise's book: nothing of it is shown
+    assert 'data-testid="line-info-unknown"' in c.get("/supervision/lists/new/line-info/", {
+        "book_id": world.book_b.pk, "line-item_no": "1"}).content.decode()
+    assert client_for("customs").get("/supervision/lists/new/line-info/").status_code == 403
+    form = c.get("/supervision/lists/new/").content.decode()
+    assert 'hx-get="/supervision/lists/new/line-info/"' in form and 'class="line-info"' in form
+
+
+def test_the_import_template_has_chinese_headings_and_imports_once_filled(world):
+    """The template's headings are "名称 (code)"; filled in and uploaded as it is, it imports (the headings
+    read back as their codes); bare Chinese headings are understood too."""
+    import io
+
+    from openpyxl import Workbook, load_workbook
+
+    c = client_for("ent_a")
+    r = c.get("/supervision/lists/import/template/", {"format": "xlsx"})
+    assert r.status_code == 200 and "verification-list-import.xlsx" in r["Content-Disposition"]
+    sheet = load_workbook(io.BytesIO(r.content)).worksheets[0]
+    headings = [cell.value for cell in sheet[1]]
+    assert "备案序号 (item_no)" in headings and "申报数量 (quantity)" in headings and "监管方式 (trade_mode)" in headings
+    example = dict(zip(headings, [cell.value for cell in sheet[2]], strict=True))
+    assert example["备案序号 (item_no)"] == "1"
+
+    upload = io.BytesIO(r.content)
+    upload.name = "filled.xlsx"
+    r = c.post("/supervision/lists/import/", {"book_id": world.book_a.pk, "file": upload, "idempotency_key": key()})
+    assert r.status_code in (200, 302), r.content[:300]
+    imported = VerificationList.objects.get(inner_no="ERP-0001")
+    assert imported.lines.get().quantity == 10
+
+    wb = Workbook()  # bare Chinese names, as a clerk would type them
+    wb.active.append(["企业内部编号", "进出口标记", "监管方式", "备案序号", "申报数量", "申报计量单位"])
+    wb.active.append(["ERP-0002", "I", "5034", 2, 3, "035"])
+    buf = io.BytesIO()
+    wb.save(buf)
+    buf.seek(0)
+    buf.name = "bare.xlsx"
+    c.post("/supervision/lists/import/", {"book_id": world.book_a.pk, "file": buf, "idempotency_key": key()})
+    assert VerificationList.objects.get(inner_no="ERP-0002").lines.get().item.item_no == 2
+    assert c.get("/supervision/lists/import/template/", {"format": "pdf"}).status_code == 400

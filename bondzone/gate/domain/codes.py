@@ -27,10 +27,12 @@ class Binding(StrEnum):
 
 
 class SlipStatus(StrEnum):
-    """stucd, single-gate mode: 0 applied, 1 approved, 2 passed, 6 cancelled (expired is a date, not a state)."""
+    """stucd: 0 applied, 1 approved, 2 passed (single-gate mode; in double-gate mode 3 passed the first gate,
+    4 passed the second = passed), 6 cancelled (expired is a date, not a state)."""
 
     APPLIED = "applied"
     APPROVED = "approved"
+    PASSED_FIRST = "passed_first"
     PASSED = "passed"
     CANCELLED = "cancelled"
 

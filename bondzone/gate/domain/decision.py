@@ -34,6 +34,7 @@ class GateRules:
     empty_tolerance_kg: Decimal = Decimal("100")
     weigh_non_bonded: bool = False
     check_seal_non_bonded: bool = False
+    double_gate: bool = False  # 双卡: a vehicle passes 一卡 (checks) then 二卡 (the passage completes and posts)
 
 
 @dataclass(frozen=True)
@@ -137,18 +138,24 @@ class Decision:
 
 REFUSALS = frozenset({
     "unknown_plate", "slip_wrong_direction", "slip_not_approved", "slip_cancelled", "slip_expired", "slip_used",
-    "ic_card_mismatch", "inspection_refused", "book_would_go_negative",
+    "ic_card_mismatch", "inspection_refused", "book_would_go_negative", "first_gate_not_passed",
 })
 HOLDS = frozenset({"weight_outside_tolerance", "seal_mismatch", "container_mismatch", "selected_for_inspection"})
 
 
-def pick_slip(candidates: Iterable[SlipFacts], reading: Reading) -> SlipFacts | None:
+def second_gate(rules: GateRules, stage: int) -> bool:
+    return rules.double_gate and stage == 2
+
+
+def pick_slip(candidates: Iterable[SlipFacts], reading: Reading, second: bool = False) -> SlipFacts | None:
     """The slip a vehicle at the gate is answering to: an approved, unexpired slip of its plate and
-    direction (earliest expiry first); otherwise the most telling other slip, so the refusal says why."""
+    direction (earliest expiry first) — at a double-gate zone's 二卡, a slip that has passed 一卡 —;
+    otherwise the most telling other slip, so the refusal says why."""
     mine = [s for s in candidates if s.plate == reading.plate]
     usable = sorted(
-        (s for s in mine if s.direction == reading.direction and s.status is SlipStatus.APPROVED
-         and s.valid_until >= reading.at),
+        (s for s in mine if s.direction == reading.direction and (
+            s.status is SlipStatus.PASSED_FIRST if second
+            else s.status is SlipStatus.APPROVED and s.valid_until >= reading.at)),
         key=lambda s: (s.valid_until, s.slip_id),
     )
     if usable:
@@ -176,14 +183,23 @@ def weigh(slip: SlipFacts, measured: Decimal, rules: GateRules) -> WeightCheck:
 
 
 def decide(reading: Reading, slip: SlipFacts | None, rules: GateRules,
-           shortfalls: tuple[Shortfall, ...] = ()) -> Decision:
+           shortfalls: tuple[Shortfall, ...] = (), stage: int = 1) -> Decision:
+    """`stage`: the gate's place in a double-gate zone (1 一卡, 2 二卡); ignored in single-gate mode.
+    At 二卡 the vehicle was weighed and checked at 一卡: only its slip, card and book are checked again."""
     if slip is None:
         return Decision(Outcome.REFUSE, (Reason("unknown_plate", {"plate": reading.plate}),))
     reasons: list[Reason] = []
     ref = {"slip": slip.number}
+    second = second_gate(rules, stage)
     if slip.direction != reading.direction:
         reasons.append(Reason("slip_wrong_direction", {**ref, "direction": slip.direction}))
-    if slip.status is SlipStatus.APPLIED:
+    if second and slip.status is not SlipStatus.PASSED_FIRST:
+        reasons.append(Reason("slip_used" if slip.status is SlipStatus.PASSED else "first_gate_not_passed", ref))
+    elif second:
+        pass  # valid at 一卡: the slip's expiry does not stop a vehicle between the two gates
+    elif slip.status is SlipStatus.PASSED_FIRST:
+        reasons.append(Reason("slip_used" if rules.double_gate else "slip_not_approved", ref))
+    elif slip.status is SlipStatus.APPLIED:
         reasons.append(Reason("slip_not_approved", ref))
     elif slip.status is SlipStatus.CANCELLED:
         reasons.append(Reason("slip_cancelled", ref))
@@ -200,7 +216,7 @@ def decide(reading: Reading, slip: SlipFacts | None, rules: GateRules,
             "item": s.item_no, "status": s.goods_status, "unit": s.unit, "available": s.available,
             "required": s.required}))
 
-    inspected = slip.inspection is InspectionState.RELEASED
+    inspected = slip.inspection is InspectionState.RELEASED or second  # 二卡: checked at 一卡
     empty = slip.goods_class is GoodsClass.EMPTY
     bonded = slip.goods_class is GoodsClass.BONDED
     weight = weigh(slip, reading.weighbridge_kg, rules)
@@ -214,7 +230,7 @@ def decide(reading: Reading, slip: SlipFacts | None, rules: GateRules,
     if not inspected and not empty and set(slip.containers) != set(reading.containers):
         reasons.append(Reason("container_mismatch", {
             **ref, "expected": ",".join(slip.containers) or "-", "read": ",".join(reading.containers) or "-"}))
-    if slip.inspection is InspectionState.PENDING:
+    if slip.inspection is InspectionState.PENDING and not second:
         reasons.append(Reason("selected_for_inspection", ref))
 
     codes = {r.code for r in reasons}

@@ -1,7 +1,11 @@
 """Inspection results (查验): an officer records what was found and releases or refuses the vehicle.
-The release is final for the consignment: the gate does not check weight, seal or containers again."""
+The release is final for the consignment: the gate does not check weight, seal or containers again.
+A discrepancy (quantity found ≠ the slip's) changes what the passage posts: what was found, within what
+the list still has reserved (posting.found_quantities)."""
 
 from __future__ import annotations
+
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -11,26 +15,64 @@ from bondzone.core.actor import Actor
 from bondzone.core.domain.errors import DomainError, Problem, problem
 from bondzone.core.domain.inputs import collect_decimal
 from bondzone.core.scoping import get_scoped
+from bondzone.supervision import selectors as books
 
 from ..domain.codes import InspectionResult, InspectionState
 from ..models import Slip
 from .slips import slip_snapshot
 
+SCALE = Decimal("0.00001")
 
-def _discrepancies(raw, declared: dict[int, object], problems: list[Problem]) -> list[dict]:
-    out = []
+
+def _reserved(actor: Actor, list_ids: set[int]) -> dict[tuple[int, int], Decimal]:
+    """What is still reserved of each (list, line): the most a passage of the list can post."""
+    out: dict[tuple[int, int], Decimal] = {}
+    for list_id in sorted(list_ids):
+        for r in books.reservations(actor, list_id=list_id, open_only=True):
+            key = (list_id, r.source_line)
+            out[key] = out.get(key, Decimal(0)) + r.quantity - r.posted - r.voided
+    return out
+
+
+def _discrepancies(actor: Actor, raw, declared: dict[tuple[int, int], Decimal], problems: list[Problem]) -> list[dict]:
+    """Rows of (list line, quantity found). A line is named by its list line number, and by its list when
+    the slip carries several lists with that line number. What is found may differ from the slip either way,
+    but never exceed what the list still has reserved: the passage posts what was found."""
+    wanted: list[tuple[int, tuple[int, int], Decimal]] = []
+    seen: set[tuple[int, int]] = set()
     for n, row in enumerate(raw or [], start=1):
         row = row or {}
-        seq = collect_decimal(row.get("seq"), f"discrepancies[{n}].seq", problems, required=True)
-        found = collect_decimal(row.get("found"), f"discrepancies[{n}].found", problems, required=True)
+        name = f"discrepancies[{n}]"
+        seq = collect_decimal(row.get("seq"), f"{name}.seq", problems, required=True)
+        found = collect_decimal(row.get("found"), f"{name}.found", problems, required=True)
+        list_id = collect_decimal(row.get("list_id"), f"{name}.list_id", problems)
         if seq is None or found is None:
             continue
-        if seq != seq.to_integral_value() or int(seq) not in declared:
-            problems.append(problem(f"discrepancies[{n}].seq", "unknown_list_line", list="", value=seq))
+        keys = [k for k in declared if seq == seq.to_integral_value() and k[1] == int(seq)
+                and (list_id is None or k[0] == list_id)]
+        if not keys:
+            problems.append(problem(f"{name}.seq", "unknown_list_line", list="", value=seq))
+        elif len(keys) > 1:
+            problems.append(problem(f"{name}.list_id", "discrepancy_needs_list", line=int(seq)))
+        elif keys[0] in seen:
+            problems.append(problem(f"{name}.seq", "duplicate_value", value=int(seq)))
         elif found < 0:
-            problems.append(problem(f"discrepancies[{n}].found", "amount_negative", value=found))
+            problems.append(problem(f"{name}.found", "amount_negative", value=found))
+        elif found != found.quantize(SCALE):
+            problems.append(problem(f"{name}.found", "too_many_decimals", value=found, scale=5))
         else:
-            out.append({"seq": int(seq), "declared": str(declared[int(seq)]), "found": str(found)})
+            seen.add(keys[0])
+            wanted.append((n, keys[0], found))
+    reserved = _reserved(actor, {k[0] for _, k, _ in wanted}) if wanted else {}
+    out = []
+    for n, key, found in wanted:
+        left = reserved.get(key, Decimal(0))
+        if found > left:
+            problems.append(problem(f"discrepancies[{n}].found", "found_exceeds_reserved", line=key[1],
+                                    value=found, reserved=left))
+            continue
+        out.append({"list_id": key[0], "seq": key[1], "declared": str(declared[key]), "found": str(found),
+                    "reserved": str(left)})
     return out
 
 
@@ -50,8 +92,8 @@ def record_inspection(*, actor: Actor, slip_id: int, result: str, release: bool,
         slip = get_scoped(Slip.objects.select_for_update(of=("self",)), actor, slip_id, action="change")
         if slip.inspection != InspectionState.PENDING.value:
             problems.append(problem("slip", "inspection_not_pending", slip=slip.number))
-        declared = {ln.seq: ln.quantity for ln in slip.lines.all()}
-        found = _discrepancies(discrepancies, declared, problems)
+        declared = {(ln.vlist_id, ln.seq): ln.quantity for ln in slip.lines.all()}
+        found = _discrepancies(actor, discrepancies, declared, problems)
         if outcome is InspectionResult.DISCREPANCY and not found and not problems:
             problems.append(problem("discrepancies", "discrepancy_needs_lines"))
         if problems:

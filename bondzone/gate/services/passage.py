@@ -16,7 +16,7 @@ from bondzone.core.domain.inputs import collect_decimal
 
 from .. import posting, selectors
 from ..domain.codes import GoodsClass, InspectionState, Outcome, SlipStatus, SlipType
-from ..domain.decision import Decision, Reading, Reason, SlipFacts, decide, pick_slip
+from ..domain.decision import Decision, Reading, Reason, SlipFacts, decide, pick_slip, second_gate
 from ..domain.slips import MAX_WEIGHT_KG, normal_plate, plate_problem
 from ..models import Gate, Inspection, Passage, Slip
 
@@ -94,8 +94,10 @@ def _decide(actor: Actor, gate: Gate, event_id: str, reading: Reading) -> tuple[
     slips = {s.pk: s for s in Slip.objects.select_for_update(of=("self",)).select_related("enterprise")
              .filter(zone_id=gate.zone_id, plate=reading.plate).order_by("-id")[:CANDIDATES]}
     settings = selectors.settings_of_gate(gate)
-    chosen = pick_slip([facts_of(s) for s in slips.values()], reading)
-    decision = decide(reading, chosen, selectors.gate_rules(settings))
+    rules = selectors.gate_rules(settings)
+    first_of_two = rules.double_gate and gate.stage == 1  # 一卡: checks only; 二卡 completes and posts
+    chosen = pick_slip([facts_of(s) for s in slips.values()], reading, second=second_gate(rules, gate.stage))
+    decision = decide(reading, chosen, rules, stage=gate.stage)
     slip = slips.get(chosen.slip_id) if chosen else None
     passage = Passage.objects.create(
         gate=gate, zone_id=gate.zone_id, event_id=event_id, slip=slip,
@@ -103,20 +105,30 @@ def _decide(actor: Actor, gate: Gate, event_id: str, reading: Reading) -> tuple[
         weighbridge_kg=reading.weighbridge_kg, ic_card=reading.ic_card, containers=list(reading.containers),
         seal=reading.seal, read_at=reading.at, outcome=decision.outcome.value, answer={},
     )
-    if decision.outcome is Outcome.PASS and slip is not None:
+    if decision.outcome is Outcome.PASS and slip is not None and first_of_two:
+        slip.status, slip.first_passed_at = SlipStatus.PASSED_FIRST.value, timezone.now()
+        slip.save(update_fields=["status", "first_passed_at"])
+    elif decision.outcome is Outcome.PASS and slip is not None:
         decision = _post(actor, passage, slip, decision)
-    if decision.outcome is Outcome.PASS and slip is not None:
-        slip.status, slip.passed_at = SlipStatus.PASSED.value, timezone.now()
-        slip.save(update_fields=["status", "passed_at"])
+        if decision.outcome is Outcome.PASS:
+            slip.status, slip.passed_at = SlipStatus.PASSED.value, timezone.now()
+            slip.save(update_fields=["status", "passed_at"])
     elif decision.outcome is Outcome.HOLD and slip is not None and slip.inspection == InspectionState.NOT_SELECTED:
         _hold_for_inspection(slip, decision)
     answer = {**decision.as_dict(), "event_id": event_id, "gate": gate.code, "passage": passage.pk,
               "posted": passage.posted}
+    if rules.double_gate:
+        answer["stage"] = gate.stage
+    if decision.outcome is Outcome.PASS and slip is not None and not first_of_two:
+        found = posting.found_quantities(slip)
+        if found:  # the inspection's discrepancies: posted as found, not as declared
+            answer["found"] = [{"list_id": k[0], "seq": k[1], "quantity": str(v)} for k, v in sorted(found.items())]
     passage.outcome, passage.answer = decision.outcome.value, answer
     passage.save(update_fields=["outcome", "answer", "posted"])
     audit.record(actor, f"gate.{decision.outcome.value}", passage, enterprise_id=passage.enterprise_id,
                  zone_id=gate.zone_id, after={"slip": decision.slip_number, "plate": reading.plate,
-                                              "reasons": [r.code for r in decision.reasons]})
+                                              "reasons": [r.code for r in decision.reasons],
+                                              **({"posted_as_found": answer["found"]} if "found" in answer else {})})
     return answer, False
 
 
@@ -124,9 +136,10 @@ def _post(actor: Actor, passage: Passage, slip: Slip, decision: Decision) -> Dec
     """Post the share of each list this vehicle carries. A refusal of the ledger (the book would go
     negative, the list was cancelled, its reservation is used up) turns the pass into a refusal; the
     savepoint drops whatever the ledger had begun, so nothing is posted."""
+    found = posting.found_quantities(slip)
     try:
         with transaction.atomic():
-            passage.posted = posting.post_passage(actor=actor, passage_id=passage.pk, slip_id=slip.pk)
+            passage.posted = posting.post_passage(actor=actor, passage_id=passage.pk, slip_id=slip.pk, found=found)
     except DomainError as exc:
         reasons = tuple(
             Reason("book_would_go_negative", {k: str(v) for k, v in p.params.items()})

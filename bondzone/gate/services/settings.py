@@ -21,7 +21,7 @@ from ..models import Gate, GateSettings
 
 PERCENT_FIELDS = ("weight_tolerance_pct", "random_rate_pct")
 KG_FIELDS = ("weight_tolerance_kg", "empty_tolerance_kg")
-FLAG_FIELDS = ("weigh_non_bonded", "check_seal_non_bonded", "inspect_first_time_goods")
+FLAG_FIELDS = ("weigh_non_bonded", "check_seal_non_bonded", "inspect_first_time_goods", "double_gate")
 SET_FIELDS = {"risk_credit_classes": None, "risk_trade_modes": 4, "risk_hs_chapters": 2}
 GATE_CODE_RE = re.compile(r"^[A-Z0-9-]{1,16}$")
 
@@ -99,13 +99,16 @@ def update_settings(*, actor: Actor, zone_id: int, data: dict) -> GateSettings:
     return current
 
 
-def create_gate(*, actor: Actor, zone_id: int, code: str, name: str) -> Gate:
-    """A gate and its own user (role `gate`, bound to the zone); the user has no password, only tokens."""
+def create_gate(*, actor: Actor, zone_id: int, code: str, name: str, stage=1) -> Gate:
+    """A gate and its own user (role `gate`, bound to the zone); the user has no password, only tokens.
+    `stage`: 1 一卡 or 2 二卡 (double-gate mode; a single-gate zone ignores it)."""
     actor.require("gate.manage")
     zone = _own_zone(actor, zone_id)
     code = (code or "").strip().upper()
     name = (name or "").strip()
     problems = []
+    if str(stage).strip() not in ("1", "2"):
+        problems.append(problem("stage", "bad_choice", value=str(stage)[:10], choices="1, 2"))
     if not GATE_CODE_RE.match(code):
         problems.append(problem("code", "bad_code", value=code, length="1–16"))
     elif Gate.objects.filter(zone=zone, code=code).exists():
@@ -122,8 +125,9 @@ def create_gate(*, actor: Actor, zone_id: int, code: str, name: str) -> Gate:
     with transaction.atomic(durable=True):
         user = get_user_model().objects.create_user(username=username, password=None)
         Profile.objects.create(user=user, role=Role.GATE.value, zone=zone)
-        gate = Gate.objects.create(zone=zone, code=code, name=name, user=user)
-        audit.record(actor, "gate.create", gate, zone_id=zone.pk, after={"code": code, "name": name, "user": username})
+        gate = Gate.objects.create(zone=zone, code=code, name=name, user=user, stage=int(str(stage).strip()))
+        audit.record(actor, "gate.create", gate, zone_id=zone.pk, after={"code": code, "name": name, "user": username,
+                                                                       "stage": gate.stage})
     return gate
 
 

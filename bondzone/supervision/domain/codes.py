@@ -188,6 +188,17 @@ CURRENCIES: dict[str, tuple[str, str]] = {
     "110": ("港币", "HKD"),
 }
 
+# 运输方式 (trspModecd) of a zone's lists (notes §4.2): 一线 the actual mode, 二线 Y, in and between zones 9
+TRANSPORT_MODES: dict[str, tuple[str, str]] = {
+    "2": ("水路运输", "waterway"), "3": ("铁路运输", "railway"), "4": ("公路运输", "road"), "5": ("航空运输", "air"),
+    "6": ("邮件运输", "post"), "9": ("其他运输", "other (within or between special areas)"),
+    "Y": ("综合保税区", "comprehensive bonded zone (二线)"),
+}
+# 是否报关 (dclcusFlag) and 报关类型 (dclcusTypecd, only for a declared list), notes §2.8
+DECLARATION_FLAGS: dict[str, tuple[str, str]] = {"1": ("报关", "declared"), "2": ("非报关", "not declared")}
+DECLARATION_TYPES: dict[str, tuple[str, str]] = {"1": ("关联报关", "associated declaration"),
+                                                 "2": ("对应报关", "corresponding declaration")}
+
 COUNTRIES: dict[str, tuple[str, str]] = {
     "142": ("中国", "China"),
     "502": ("美国", "United States"),

@@ -141,6 +141,22 @@ def crossing(trade_mode: str, list_type: str = "0", direction: Any = Direction.I
     return rule.crossing if rule else Crossing.NONE
 
 
+# 运输方式 a list may carry, by the fence its goods cross (notes §4.2); 分送集报 (list type 1) moves as 9 too
+TRANSPORT_BY_CROSSING: dict[Crossing, frozenset[str]] = {
+    Crossing.FIRST_LINE: frozenset({"2", "3", "4", "5", "6"}),
+    Crossing.SECOND_LINE: frozenset({"Y"}),
+    Crossing.INTER_ZONE: frozenset({"9"}),
+    Crossing.IN_ZONE: frozenset({"9"}),
+    Crossing.NONE: frozenset({"9"}),
+}
+
+
+def transport_modes(trade_mode: str, list_type: str, direction: Any) -> frozenset[str]:
+    """The 运输方式 codes that fit a list's crossing."""
+    allowed = TRANSPORT_BY_CROSSING[crossing(trade_mode, list_type, direction)]
+    return allowed | {"9"} if list_type == "1" else allowed
+
+
 def needs_passage(header: Any) -> bool:
     """True: approval reserves and the goods' passage through the gate posts. False: post at approval."""
     rule = RULES.get((header.trade_mode, _direction(header.direction)))
@@ -183,6 +199,12 @@ def check(header: Any, lines: Iterable[Any], book: Any, items: Mapping | None = 
         problems.append(problem("list_type", "trade_mode_list_type", value=header.list_type,
                                 type_name=LIST_TYPES.get(header.list_type, ("",))[0],
                                 allowed=_names(rule.list_types), **base))
+    transport = getattr(header, "transport_mode", "")
+    if transport:
+        allowed_transport = transport_modes(code, header.list_type, direction)
+        if transport not in allowed_transport:
+            problems.append(problem("transport_mode", "trade_mode_transport", value=transport,
+                                    allowed=_names(sorted(allowed_transport)), **base))
     for line in lines:
         if line.goods_status not in rule.statuses:
             problems.append(problem(f"lines[{line.seq}].goods_status", "trade_mode_goods_status",

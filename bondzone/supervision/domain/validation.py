@@ -17,7 +17,10 @@ from bondzone.core.domain.errors import Problem, problem
 from bondzone.core.domain.quantity import check_money, check_quantity, parse_decimal
 
 from . import trade_modes
-from .codes import COUNTRIES, CURRENCIES, LIST_TYPES, TRADE_MODES, UNITS, BookKind, Direction, GoodsStatus, ItemKind
+from .codes import (
+    BOOK_NUMBER, BOOK_NUMBER_EXAMPLE, COUNTRIES, CURRENCIES, DECLARATION_FLAGS, DECLARATION_TYPES, LIST_TYPES,
+    TRADE_MODES, TRANSPORT_MODES, UNITS, BookKind, Direction, GoodsStatus, ItemKind,
+)
 
 MAX_LINES = 100_000
 # A line's legal (and second legal) quantity may differ from its quantity × the item's factor by at most this
@@ -53,6 +56,27 @@ class ItemInfo:
 
 
 @dataclass(frozen=True)
+class LineQuantities:
+    """One line's quantity in the item's declared unit (the book's), legal unit and second legal unit."""
+
+    declared: Decimal
+    legal: Decimal
+    second: Decimal | None
+
+
+def line_quantities(info: ItemInfo, quantity: Decimal, unit: str) -> LineQuantities | None:
+    """The line's three quantities through the item's factors (INV101 DclQty / LawfQty / SecdLawfQty), as the
+    form shows them beside the line; None for a unit the item does not have."""
+    factor = info.factor(unit)
+    if not factor:
+        return None
+    declared = quantity / factor
+    second = declared * info.second_factor if info.second_unit and info.second_factor else None
+    return LineQuantities(declared.normalize(), (declared * info.legal_factor).normalize(),
+                          second.normalize() if second is not None else None)
+
+
+@dataclass(frozen=True)
 class BookInfo:
     number: str
     kind: str
@@ -71,6 +95,12 @@ class ListHeader:
     inner_no: str
     remarks: str
     related_no: str = ""  # 关联清单编号: the other list of a 区内流转 (type 6) / 区间流转 (1200) pair
+    # the national screen's header (INV101): 运输方式, 起运/运抵国(地区), 是否报关, 报关类型, 关联手(账)册
+    transport_mode: str = ""
+    departure_country: str = ""
+    declaration_flag: str = ""
+    declaration_type: str = ""
+    related_book_no: str = ""
 
 
 # a pair of lists (one out, one in, linked by 关联清单编号) moves goods between two books
@@ -136,12 +166,33 @@ def validate_header(data: Mapping[str, Any], book: BookInfo) -> tuple[ListHeader
     related_no = _text(data, "related_no", 20, problems).upper()
     if related_no and list_type not in PAIRED_LIST_TYPES and trade_mode not in PAIRED_TRADE_MODES:
         problems.append(problem("related_no", "related_only_for_transfers", value=related_no))
+    national = _national_fields(data, problems)
     if not book.active:
         problems.append(problem("book", "book_not_active", book=book.number))
     if problems:
         return None, problems
     return ListHeader(Direction(direction), trade_mode, list_type, item_kind, declaration_no, inner_no, remarks,
-                      related_no), []
+                      related_no, **national), []
+
+
+def _national_fields(data: Mapping[str, Any], problems: list[Problem]) -> dict[str, str]:
+    """The national screen's header fields, each optional: 运输方式, 起运/运抵国, 是否报关 with 报关类型 (only for a
+    declared list), 关联手(账)册 (a book number). Whether the transport mode fits the crossing is the trade-mode
+    rule's (trade_modes.check)."""
+    out = {name: _text(data, name, size, problems).upper()
+           for name, size in (("transport_mode", 1), ("departure_country", 3), ("declaration_flag", 1),
+                              ("declaration_type", 1))}
+    out["related_book_no"] = _text(data, "related_book_no", 12, problems)
+    for name, codes in (("transport_mode", TRANSPORT_MODES), ("departure_country", COUNTRIES),
+                        ("declaration_flag", DECLARATION_FLAGS), ("declaration_type", DECLARATION_TYPES)):
+        if out[name]:
+            _choice(out[name], codes, name, problems)
+    if out["declaration_type"] and out["declaration_flag"] != "1":
+        problems.append(problem("declaration_type", "declaration_type_needs_declared", value=out["declaration_type"]))
+    bad_book = inputs.code_problem(out["related_book_no"], "related_book_no", BOOK_NUMBER, BOOK_NUMBER_EXAMPLE)
+    if out["related_book_no"] and bad_book:
+        problems.append(bad_book)
+    return out
 
 
 def validate_line(

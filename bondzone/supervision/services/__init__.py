@@ -2,7 +2,7 @@
 transaction (through core.idempotency for posting writes) unless it says `_in_transaction`, and
 writes its audit row. Other apps call these names only (`bondzone.supervision.services.X`)."""
 
-from .books import add_item, book_info, create_book, items_of
+from .books import add_item, book_info, create_book, item_info, items_of
 from .expiry import EXPIRY_DAYS, Expired, expire_reservations
 from .lists import (
     CHANGEABLE, approve_list, cancel_list, change_list, correct_list, create_list, delete_list, insert_list, list_snapshot,
@@ -15,7 +15,7 @@ from .postings import (
 
 __all__ = [
     "CHANGEABLE", "EXPIRY_DAYS", "Expired", "PassageResult", "expire_reservations", "PostingResult", "add_item", "approve_list", "book_info", "cancel_list", "change_list",
-    "correct_list", "create_book",
+    "correct_list", "create_book", "item_info",
     "create_list", "delete_list", "insert_list", "items_of", "list_snapshot", "pass_goods",
     "pass_goods_in_transaction", "post_document", "post_document_in_transaction", "post_reserved",
     "reject_list", "reverse_list", "submit_list", "void_reservations", "withdraw_list",

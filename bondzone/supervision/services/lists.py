@@ -54,6 +54,7 @@ def list_snapshot(v: VerificationList) -> dict:
         "line_count": v.line_count,
         "effective_date": v.effective_date.isoformat() if v.effective_date else None,
         "reverses": v.reverses_id,
+        **{name: getattr(v, name) for name in NATIONAL_FIELDS if getattr(v, name)},
     }
 
 
@@ -71,11 +72,15 @@ def insert_list(actor: Actor, book: AccountBook, header, lines, item_ids: dict[i
     return vlist
 
 
+NATIONAL_FIELDS = ("transport_mode", "departure_country", "declaration_flag", "declaration_type", "related_book_no")
+
+
 def _header_fields(header, lines) -> dict:
     return {
         "direction": header.direction.value, "trade_mode": header.trade_mode, "list_type": header.list_type,
         "item_kind": header.item_kind, "declaration_no": header.declaration_no, "inner_no": header.inner_no,
         "remarks": header.remarks, "related_no": header.related_no, "line_count": len(lines),
+        **{name: getattr(header, name) for name in NATIONAL_FIELDS},
         "changes_status": any(ln.target_status for ln in lines),
     }
 
@@ -334,7 +339,8 @@ def correct_list(*, actor: Actor, list_id: int, data: dict, idempotency_key: str
     return VerificationList.objects.get(pk=list_id)
 
 
-CHANGEABLE = ("trade_mode", "declaration_no", "inner_no", "remarks")  # 变更: no quantity, item or direction
+# 变更: no quantity, item or direction (the notes' "可允许修改" fields that the list keeps)
+CHANGEABLE = ("trade_mode", "transport_mode", "declaration_no", "inner_no", "remarks")
 
 
 def change_list(*, actor: Actor, list_id: int, changes: dict, reason: str, idempotency_key: str | None) -> VerificationList:
@@ -356,8 +362,9 @@ def change_list(*, actor: Actor, list_id: int, changes: dict, reason: str, idemp
             raise DomainError(problem("status", "list_not_changeable", list=vlist.display_number,
                                       state=vlist.get_posting_state_display()))
         current = {name: getattr(vlist, name) for name in CHANGEABLE}
-        merged = {**current, **changes, "direction": vlist.direction, "list_type": vlist.list_type,
-                  "item_kind": vlist.item_kind, "related_no": vlist.related_no}
+        merged = {**{n: getattr(vlist, n) for n in NATIONAL_FIELDS}, **current, **changes,
+                  "direction": vlist.direction, "list_type": vlist.list_type, "item_kind": vlist.item_kind,
+                  "related_no": vlist.related_no}
         header, problems = validate_header(merged, book_info(vlist.book))
         if header is not None:
             problems += trade_modes.check(header, list(vlist.lines.all()), vlist.book)

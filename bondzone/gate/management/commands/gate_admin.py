@@ -14,6 +14,7 @@ class Command(ServiceCommand):
         parser.add_argument("--gate", type=int, help="gate id (token)")
         parser.add_argument("--code", default="")
         parser.add_argument("--name", default="")
+        parser.add_argument("--stage", default="1", help="create: 1 一卡 or 2 二卡 (double-gate mode)")
         parser.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE",
                             help="settings: e.g. --set weight_tolerance_pct=2 --set random_rate_pct=5")
 
@@ -26,7 +27,8 @@ class Command(ServiceCommand):
         if not o["zone"]:
             raise CommandError("--zone is required.")
         if o["action"] == "create":
-            gate = services.create_gate(actor=actor, zone_id=o["zone"], code=o["code"], name=o["name"])
+            gate = services.create_gate(actor=actor, zone_id=o["zone"], code=o["code"], name=o["name"],
+                                        stage=o["stage"])
             self.stdout.write(f"Gate {gate.pk} {gate.code}, user {gate.user.username}")
             return
         data = {}

@@ -17,6 +17,9 @@ class Command(ServiceCommand):
         parser.add_argument("--reason", default="", help="cancel: why")
         parser.add_argument("--result", default="conforms", choices=["conforms", "discrepancy"], help="inspect")
         parser.add_argument("--refuse", action="store_true", help="inspect: refuse instead of releasing")
+        parser.add_argument("--found", action="append", default=[], metavar="[LIST:]LINE=QTY",
+                            help="inspect, discrepancy: quantity found on a list line (repeatable); the passage posts it")
+        parser.add_argument("--note", default="", help="inspect: the officer's note")
         parser.add_argument("--idempotency-key", default="")
 
     def run(self, actor, **o):
@@ -41,5 +44,15 @@ class Command(ServiceCommand):
             elif o["action"] == "cancel":
                 slip = services.cancel_slip(actor=actor, slip_id=pk, reason=o["reason"])
             else:
-                slip = services.record_inspection(actor=actor, slip_id=pk, result=o["result"], release=not o["refuse"])
+                slip = services.record_inspection(actor=actor, slip_id=pk, result=o["result"], release=not o["refuse"],
+                                                  note=o["note"], discrepancies=[_found(f) for f in o["found"]])
         self.stdout.write(f"Slip {slip.pk} {slip.number}: {slip.status} (inspection: {slip.inspection})")
+
+
+def _found(text: str) -> dict:
+    """`[LIST:]LINE=QTY` → a discrepancy row (the service checks the values)."""
+    where, sep, quantity = text.partition("=")
+    if not sep:
+        raise CommandError(f"{text!r} is not LINE=QTY or LIST:LINE=QTY.")
+    list_id, _, seq = where.rpartition(":")
+    return {"seq": seq.strip(), "found": quantity.strip(), **({"list_id": list_id.strip()} if list_id else {})}
