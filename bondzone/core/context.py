@@ -16,6 +16,10 @@ def current_request_id() -> str:
     return rid
 
 
+# the request id of every write `bondzone load-demo` makes: audit rows under it mark demo (synthetic) figures
+DEMO_REQUEST_ID = "demo-load"
+
+
 def set_request_id(rid: str | None) -> contextvars.Token:
     return _request_id.set(rid or uuid.uuid4().hex)
 

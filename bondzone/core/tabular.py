@@ -1,17 +1,27 @@
 """The one tabular module: uploaded tables (CSV / XLSX / JSON, via tablib) read into rows keyed by column
 code, and exports written with headings in the reader's language and the column code beside each
 ("状态 (status)"), which read back as the code, so an exported file can be imported again in any language; no
-exported cell is one a spreadsheet would run as a formula."""
+exported cell is one a spreadsheet would run as a formula.
+
+An export whose figures are partly synthetic (demo) or rest on assumptions carries `notes` saying which and
+why (`Note`), and may carry further small tables (`Sheet`): in CSV as leading lines starting with "#"
+(skipped on import), in XLSX as a notes sheet and one sheet per table after the data sheet, in JSON as an
+object {"synthetic": …, "notes": […], "rows": […], <sheet key>: […]} instead of a bare list of rows."""
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from typing import IO
 
 import tablib
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 
 from .domain.errors import DomainError, problem
 from .domain.inputs import parse_decimal
@@ -60,7 +70,7 @@ def read_rows(stream: IO[bytes], fmt: str, *, required: list[str], max_bytes: in
     if len(raw) > max_bytes:
         raise DomainError(problem("file", "file_too_large", name="file", max=max(1, max_bytes // (1024 * 1024))))
     try:
-        ds = tablib.Dataset().load(raw if fmt == "xlsx" else raw.decode("utf-8-sig"), format=fmt)
+        ds = tablib.Dataset().load(raw if fmt == "xlsx" else _without_notes(raw.decode("utf-8-sig"), fmt), format=fmt)
     except Exception as exc:  # any parser failure is the file's fault
         raise DomainError(problem("file", "file_unreadable", format=fmt, reason=str(exc)[:200])) from None
     headers = [header_code(h) for h in (ds.headers or [])]
@@ -71,6 +81,74 @@ def read_rows(stream: IO[bytes], fmt: str, *, required: list[str], max_bytes: in
     if not rows:
         raise DomainError(problem("file", "file_empty"))
     return rows
+
+
+def _without_notes(text: str, fmt: str) -> str:
+    """The rows of an exported file without its notes: CSV without the leading "#" lines, JSON's "rows"."""
+    if fmt == "csv":
+        lines = text.splitlines(keepends=True)
+        while lines and lines[0].lstrip('"').startswith(NOTE_MARK):
+            lines.pop(0)
+        return "".join(lines)
+    if fmt == "json" and text.lstrip().startswith("{"):
+        body = json.loads(text)
+        if isinstance(body, dict) and isinstance(body.get("rows"), list):
+            return json.dumps(body["rows"])
+    return text
+
+
+NOTE_MARK = "#"
+
+
+@dataclass(frozen=True)
+class Note:
+    """A sentence an export carries about its figures: `kind` "synthetic" (made up for the demo) or
+    "assumed" (rests on a choice no source fixes), `text` in the reader's language with the reason, and
+    for programs the `subject` and the `codes` (rows, columns, nodes) it concerns."""
+
+    kind: str
+    text: str
+    subject: str = ""
+    codes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Sheet:
+    """A small table travelling with an export (its own XLSX sheet, a JSON field, "#" lines in CSV)."""
+
+    key: str
+    title: str
+    headers: list[str]
+    rows: list[list]
+    names: Mapping[str, object] | None = field(default=None)
+
+
+NOTE_HEADERS = ["kind", "subject", "codes", "text"]
+
+
+def _note_kind(kind: str) -> str:
+    return {"synthetic": _("Synthetic data"), "assumed": _("Assumed")}.get(kind, kind)
+
+
+def _note_names() -> dict:
+    return {"kind": _("Kind of note"), "subject": _("Subject"), "codes": _("Concerns"), "text": _("Note")}
+
+
+def _one_line(text: object) -> str:
+    return " ".join(str(text).split())
+
+
+def _comment_lines(notes: Sequence[Note], sheets: Sequence[Sheet]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    for n in notes:
+        writer.writerow([f"{NOTE_MARK} {_note_kind(n.kind)}: {_one_line(n.text)}"])
+    for sh in sheets:
+        writer.writerow([f"{NOTE_MARK} {_one_line(sh.title)}"])
+        for row in sh.rows:
+            writer.writerow([f"{NOTE_MARK}   " + "; ".join(
+                f"{heading(h, sh.names)} {_one_line(v)}" for h, v in zip(sh.headers, row))])
+    return out.getvalue()
 
 
 # A cell starting with one of these is a formula to Excel / LibreOffice (OWASP "CSV injection").
@@ -92,15 +170,38 @@ def download(body: bytes, fmt: str, stem: str) -> HttpResponse:
     return response
 
 
-def write_rows(headers: list[str], rows: list[list], fmt: str, *, names: Mapping[str, object] | None = None) -> bytes:
+def write_rows(headers: list[str], rows: list[list], fmt: str, *, names: Mapping[str, object] | None = None,
+               notes: Sequence[Note] | None = None, sheets: Sequence[Sheet] = ()) -> bytes:
     """A table in `fmt` (CSV with a BOM for Excel); with `names` (code -> name), CSV and XLSX headings are
     "name (code)" in the active language (JSON keeps the codes: it is read by programs); CSV and XLSX cells
-    made inert."""
+    made inert. With `notes` (even none) or `sheets` the file says which figures are synthetic or assumed
+    (see the module doc); without, it is the bare table."""
     if fmt not in FORMATS:
         raise DomainError(problem("format", "unknown_format", value=fmt))
+    annotated = notes is not None or bool(sheets)
+    notes = list(notes or ())
     if fmt == "json":
-        names = None
-    else:
-        rows = [[inert(v) for v in row] for row in rows]
-    out = tablib.Dataset(*rows, headers=[heading(h, names) for h in headers]).export(fmt)
-    return out.encode("utf-8-sig" if fmt == "csv" else "utf-8") if isinstance(out, str) else out
+        data = tablib.Dataset(*rows, headers=headers).export("json")
+        if not annotated:
+            return data.encode("utf-8")
+        body = {"synthetic": any(n.kind == "synthetic" for n in notes),
+                "notes": [{"kind": n.kind, "subject": n.subject, "codes": list(n.codes), "text": str(n.text)}
+                          for n in notes],
+                "rows": json.loads(data)}
+        for sh in sheets:
+            body[sh.key] = [dict(zip(sh.headers, row)) for row in sh.rows]
+        return json.dumps(body, ensure_ascii=False, default=str).encode("utf-8")
+    rows = [[inert(v) for v in row] for row in rows]
+    table = tablib.Dataset(*rows, headers=[heading(h, names) for h in headers])
+    if fmt == "csv":
+        return ((_comment_lines(notes, sheets) if annotated else "") + table.export("csv")).encode("utf-8-sig")
+    if not annotated:
+        return table.export(fmt)
+    table.title = _("Data")
+    note_rows = [[_note_kind(n.kind), n.subject, ", ".join(n.codes), str(n.text)] for n in notes]
+    book = [table, tablib.Dataset(*[[inert(v) for v in r] for r in note_rows],
+                                  headers=[heading(h, _note_names()) for h in NOTE_HEADERS], title=_("Notes"))]
+    for sh in sheets:
+        book.append(tablib.Dataset(*[[inert(v) for v in r] for r in sh.rows],
+                                   headers=[heading(h, sh.names) for h in sh.headers], title=str(sh.title)[:31]))
+    return tablib.Databook(book).export("xlsx")

@@ -13,7 +13,7 @@ from bondzone.core.http import actor
 from . import exports, selectors, services
 from .schemas import (
     AreaIn, AreaOut, CloneIn, ComputeIn, FrameworkDetailOut, FrameworkOut, ValuesImportOut, IndicatorOut, IndicatorPatch,
-    NodeIn, PublishIn, RectificationOut, ReproduceOut, RunIn, RunOut, SettingsIn, ValueIn, ValueOut, FrameworkWeightsIn, ZoneDetailOut, EvalZoneIn,
+    NodeIn, PublishIn, RectificationOut, ReproduceOut, RunIn, RunOut, SensitivityIn, SettingsIn, ValueIn, ValueOut, FrameworkWeightsIn, ZoneDetailOut, EvalZoneIn,
     EvalZoneOut, ZoneResultOut,
 )
 
@@ -197,6 +197,12 @@ def reproduce_run(request: HttpRequest, run_id: Id):
     a = actor(request)
     same, got = services.reproduce_run(actor=a, run_id=run_id)
     return {"same": same, "stored_hash": selectors.run(a, run_id).result_hash, "recomputed_hash": got}
+
+
+@router.post("/runs/{run_id}/sensitivity", response=RunOut,
+             summary="Compute the run's Sobol sensitivity indices from its frozen inputs and keep them on the run")
+def store_sensitivity(request: HttpRequest, run_id: Id, payload: SensitivityIn):
+    return services.store_sensitivity(actor=actor(request), run_id=run_id, draws=payload.draws, seed=payload.seed)
 
 
 @router.post("/runs/{run_id}/publish", response=RunOut, summary="Publish or withdraw a run")

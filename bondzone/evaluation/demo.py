@@ -20,14 +20,19 @@ from .models import EvalZone, Framework, SeriesValue, Source, ZoneArea
 YEARS = (2022, 2023, 2024, 2025)
 RUN_YEARS = (2023, 2024, 2025)
 FIELD_SEED = 2020
-# code, platform zone, province, approved, accepted, evaluated from (None: not yet), areas km²
-# (planned, accepted, closed fence, developed); approval dates and planned areas are the real ones
+# code, platform zone, approved, accepted, evaluated from (None: not yet), areas km² (planned, accepted,
+# closed fence, developed); approval and acceptance dates and planned areas are the real ones (research notes,
+# governance-notes.md §1: Tianzhu phase 1 accepted 28 Jul 2009; Daxing phase 2 — the whole fence — accepted
+# 30 Dec 2024, so Daxing joins with data year 2025, one full year after it); developed areas are made up
 BEIJING = [
-    ("BJ-TZ", "TZ", date(2008, 7, 23), date(2009, 6, 1), 2020, ("5.944", "5.944", "5.944", "5.41")),
-    ("BJ-DX", "DX", date(2020, 11, 5), date(2022, 1, 20), 2023, ("4.35", "4.35", "4.35", "2.61")),
+    ("BJ-TZ", "TZ", date(2008, 7, 23), date(2009, 7, 28), 2020, ("5.944", "5.944", "5.944", "5.41")),
+    ("BJ-DX", "DX", date(2020, 11, 5), date(2024, 12, 30), 2025, ("4.35", "4.35", "4.35", "2.61")),
     ("BJ-ZGC", "ZGC", date(2023, 5, 30), None, None, ("0.401", "0", "0.401", "0.12")),
     ("BJ-YZ", "YZ", date(2024, 9, 13), None, None, ("0.61", "0", "0.61", "0.15")),
 ]
+
+
+SENSITIVITY_DRAWS = 256  # base sample N of the public run's Sobol indices
 
 
 def load_demo(rng: random.Random, *, field_size: int = 160, draws: int = 1000) -> dict:
@@ -72,7 +77,8 @@ def load_demo(rng: random.Random, *, field_size: int = 160, draws: int = 1000) -
     runs = []
     for year in RUN_YEARS:
         runs.append(services.create_run(actor=services.SYSTEM, framework_id=framework.pk, year=year, draws=draws,
-                                        seed=year, label=f"{year} 年度评估（演示）"))
+                                        seed=year, label=f"{year} 年度评估（演示）",
+                                        sensitivity_draws=SENSITIVITY_DRAWS if year == RUN_YEARS[-1] and draws else 0))
     services.publish_run(actor=services.SYSTEM, run_id=runs[-1].pk, public=True)
     # trade by trade mode and active enterprises of the platform's own zones, from the demo account books
     services.compute_platform_values(actor=services.SYSTEM, year=timezone.localdate().year)

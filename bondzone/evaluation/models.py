@@ -205,6 +205,10 @@ class EvaluationRun(models.Model):
     result_hash = models.CharField(max_length=64)
     # indicator -> {"method", "points", "skewness", "kurtosis"}: the outliers this run treated
     treatments = models.JSONField(default=dict)
+    # Sobol indices of the ranks, stored so a page view does not recompute them (empty: not computed):
+    # {"draws": N, "seed": s, "mc": version, "indices": [{"factor", "first_order", "total"}, …]};
+    # recomputable from the frozen inputs with that N and seed (services.store_sensitivity)
+    sensitivity = models.JSONField(default=dict, blank=True)
     zone_count = models.PositiveIntegerField(default=0)
     synthetic = models.BooleanField(_("includes synthetic data"), default=False)
     public = models.BooleanField(_("public"), default=False)

@@ -50,6 +50,9 @@ MESSAGES.update({
                                      "first (governance units, zone field)."),
     "rectification_in_progress": _("Rectification for zone %(zone)s in this run is being opened; try again "
                                    "shortly."),
+    "sensitivity_draws_out_of_range": _("The sensitivity sample size N must be 0 (none) or between %(min)s and "
+                                        "%(max)s."),
+    "sensitivity_without_monte_carlo": _("Sensitivity indices need Monte Carlo draws: set the draws above 0."),
     "rank_outside_interval": _("%(count)s published ranks lie outside their own 5–95 %% Monte Carlo interval "
                                "(%(zones)s): the uncertainty analysis does not cover the published method, so "
                                "this run is not published."),

@@ -177,6 +177,27 @@ class RunIn(Schema):
     draws: Int() = 1000
     seed: Int(*BIGINT) = 0
     label: Text(200) = ""
+    sensitivity_draws: Int(0, 4096) = 0  # > 0: also the Sobol indices with this base sample N (16–4096)
+
+
+class SensitivityIndexOut(Schema):
+    factor: str
+    first_order: Decimal
+    total: Decimal
+
+
+class SensitivityOut(Schema):
+    """Sobol indices stored with a run: base sample N, seed and Monte Carlo version that made them."""
+
+    draws: int
+    seed: int
+    mc: int
+    indices: list[SensitivityIndexOut]
+
+
+class SensitivityIn(Schema):
+    draws: Int() = 512  # base sample N, 16–4096 (N × (factors + 2) evaluations); the service says why not
+    seed: Int(*BIGINT) | None = None  # default: the run's own seed
 
 
 class RunOut(Schema):
@@ -193,6 +214,11 @@ class RunOut(Schema):
     result_hash: str
     duration_ms: int
     created_at: datetime
+    sensitivity: SensitivityOut | None = None
+
+    @staticmethod
+    def resolve_sensitivity(obj):
+        return obj.sensitivity or None
 
 
 class ZoneResultOut(Schema):

@@ -167,6 +167,14 @@ def value_sources(run_obj: EvaluationRun, zone_code: str) -> dict[str, str]:
             if row[0] == zone_code and row[2] == run_obj.year and len(row) > 5}
 
 
+def has_demo_figures(zone_obj: EvalZone, run_obj: EvaluationRun | None = None) -> bool:
+    """Does a real zone show made-up (demo) figures: values of source "synthetic" — the ones a run used, or
+    any the zone has?"""
+    if run_obj is not None:
+        return "synthetic" in value_sources(run_obj, zone_obj.code).values()
+    return zone_obj.values.filter(source="synthetic").exists()
+
+
 def categories_of(run_obj: EvaluationRun) -> list[dict]:
     return [n for n in run_obj.framework_snapshot if n["kind"] == "category"]
 

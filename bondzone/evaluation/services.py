@@ -714,7 +714,9 @@ def _zone_json(z) -> dict:
 
 
 def create_run(*, actor: Actor, framework_id: Any, year: Any, draws: Any = 1000, seed: Any = 0, label: str = "",
-               idempotency_key: str | None = None) -> EvaluationRun:
+               sensitivity_draws: Any = 0, idempotency_key: str | None = None) -> EvaluationRun:
+    """Evaluate `year` with the framework and freeze the run; with `sensitivity_draws` N > 0 (and Monte
+    Carlo draws) also its Sobol indices, from the same frozen inputs and seed (see store_sensitivity)."""
     actor.require("evaluation.manage")
     framework = get_scoped(Framework, actor, framework_id)
     problems: list[Problem] = []
@@ -724,6 +726,9 @@ def create_run(*, actor: Actor, framework_id: Any, year: Any, draws: Any = 1000,
         problems.append(problem("draws", "draws_out_of_range", min=0, max=MAX_DRAWS))
     n_seed = collect_int(seed, "seed", problems, lo=BIGINT[0], hi=BIGINT[1]) or 0
     label = collect_text(label, "label", problems, max_length=200)
+    n_sensitivity, _ = _sensitivity_args(sensitivity_draws or 0, n_seed, problems, allow_zero=True)
+    if n_sensitivity and not n_draws:
+        problems.append(problem("sensitivity_draws", "sensitivity_without_monte_carlo"))
     _raise(problems)
     definition = to_domain(framework)
     params_json = {"aggregation": framework.aggregation, "impute": framework.impute,
@@ -732,18 +737,21 @@ def create_run(*, actor: Actor, framework_id: Any, year: Any, draws: Any = 1000,
     _raise(fw.validate(definition) + validate_params(params_from_json(params_json)))
 
     def work() -> dict:
-        run = _create_run(actor, framework, definition, params_json, y, n_draws, n_seed, label)
+        run = _create_run(actor, framework, definition, params_json, y, n_draws, n_seed, label, n_sensitivity)
         return {"id": run.pk}
 
     if idempotency_key:
         payload = {"framework_id": framework.pk, "year": y, "draws": n_draws, "seed": n_seed, "label": label}
+        if n_sensitivity:
+            payload["sensitivity_draws"] = n_sensitivity
         result, _ = idempotency.run(actor, idempotency_key, "evaluation.create_run", payload, work)
         return EvaluationRun.objects.get(pk=result["id"])
     with transaction.atomic():
         return EvaluationRun.objects.get(pk=work()["id"])
 
 
-def _create_run(actor, framework, definition, params_json, year, draws, seed, label) -> EvaluationRun:
+def _create_run(actor, framework, definition, params_json, year, draws, seed, label,
+                sensitivity_draws: int = 0) -> EvaluationRun:
     started = time.perf_counter()
     inputs = gather_inputs(framework, year)
     snapshot = [node_to_json(n) for n in definition.nodes]
@@ -757,11 +765,14 @@ def _create_run(actor, framework, definition, params_json, year, draws, seed, la
         synthetic=any(z["synthetic"] for z in inputs["zones"]), created_by_id=actor.user_id)
     zone_ids = {z["code"]: z["id"] for z in inputs["zones"]}
     _store_results(run, result, intervals, zone_ids)
-    run.duration_ms = int((time.perf_counter() - started) * 1000)
-    run.save(update_fields=["duration_ms"])
+    run.duration_ms = int((time.perf_counter() - started) * 1000)  # the evaluation, not the indices
+    if sensitivity_draws:
+        run.sensitivity = _sensitivity_of(run, sensitivity_draws, seed)
+    run.save(update_fields=["duration_ms", "sensitivity"])
     audit.record(actor, "evaluation.run_created", run,
                  after={"framework": framework.code, "year": year, "zones": run.zone_count, "draws": draws,
-                        "seed": seed, "hash": run.result_hash})
+                        "seed": seed, "hash": run.result_hash,
+                        **({"sensitivity_draws": sensitivity_draws} if sensitivity_draws else {})})
     return run
 
 
@@ -787,20 +798,83 @@ def _store_results(run, result, intervals, zone_ids) -> None:
 
 
 MAX_SENSITIVITY_DRAWS = 4096
+MIN_SENSITIVITY_DRAWS = 16
+DEFAULT_SENSITIVITY_DRAWS = 512
 
 
-def run_sensitivity(*, actor: Actor, run_id: Any, draws: Any = 512, seed: Any = 0) -> list[Sensitivity]:
+def _sensitivity_args(draws: Any, seed: Any, problems: list[Problem], *, allow_zero: bool = False) -> tuple[int, int]:
+    """The base sample size N (16–4,096; with `allow_zero`, 0 = none) and the seed."""
+    if allow_zero:
+        n_draws = collect_int(draws, "sensitivity_draws", problems, lo=0, hi=MAX_SENSITIVITY_DRAWS) or 0
+        if 0 < n_draws < MIN_SENSITIVITY_DRAWS:
+            problems.append(problem("sensitivity_draws", "sensitivity_draws_out_of_range",
+                                    min=MIN_SENSITIVITY_DRAWS, max=MAX_SENSITIVITY_DRAWS))
+    else:
+        n_draws = collect_int(draws, "draws", problems, required=True, lo=MIN_SENSITIVITY_DRAWS,
+                              hi=MAX_SENSITIVITY_DRAWS) or 0
+    n_seed = collect_int(seed, "seed", problems, lo=BIGINT[0], hi=BIGINT[1]) or 0
+    return n_draws, n_seed
+
+
+def _indices(snapshot: list[dict], params_json: dict, inputs: dict, draws: int, seed: int) -> list[Sensitivity]:
+    definition, zones, values, params = _frozen(snapshot, params_json, inputs)
+    return sensitivity_indices(definition, zones, values, params, draws=draws, seed=seed,
+                               factors=MC_FACTORS[params_json.get("mc", 1)])
+
+
+def sensitivity_json(indices: list[Sensitivity], draws: int, seed: int, mc: int) -> dict:
+    """What a run stores: the indices with the N, seed and Monte Carlo version that made them."""
+    return {"draws": draws, "seed": seed, "mc": mc,
+            "indices": [{"factor": s.factor, "first_order": str(s.first_order), "total": str(s.total)}
+                        for s in indices]}
+
+
+def _sensitivity_of(run: EvaluationRun, draws: int, seed: int) -> dict:
+    indices = _indices(run.framework_snapshot, run.params, run.inputs, draws, seed)
+    return sensitivity_json(indices, draws, seed, run.params.get("mc", 1))
+
+
+def run_sensitivity(*, actor: Actor, run_id: Any, draws: Any = DEFAULT_SENSITIVITY_DRAWS,
+                    seed: Any = 0) -> list[Sensitivity]:
     """First-order and total Sobol indices of the factors the run's Monte Carlo varies, recomputed from its
     frozen inputs (writes nothing)."""
     actor.require("evaluation.view")
     run = get_scoped(EvaluationRun, actor, run_id)
     problems: list[Problem] = []
-    n_draws = collect_int(draws, "draws", problems, required=True, lo=16, hi=MAX_SENSITIVITY_DRAWS)
-    n_seed = collect_int(seed, "seed", problems, lo=BIGINT[0], hi=BIGINT[1]) or 0
+    n_draws, n_seed = _sensitivity_args(draws, seed, problems)
     _raise(problems)
-    definition, zones, values, params = _frozen(run.framework_snapshot, run.params, run.inputs)
-    return sensitivity_indices(definition, zones, values, params, draws=n_draws, seed=n_seed,
-                               factors=MC_FACTORS[run.params.get("mc", 1)])
+    return _indices(run.framework_snapshot, run.params, run.inputs, n_draws, n_seed)
+
+
+def store_sensitivity(*, actor: Actor, run_id: Any, draws: Any = DEFAULT_SENSITIVITY_DRAWS,
+                      seed: Any = None) -> EvaluationRun:
+    """Compute the run's Sobol indices from its frozen inputs (base sample N = `draws`, `seed` — the run's
+    own by default) and keep them on the run with N and seed, so its page and exports show them without
+    recomputing. The same N and seed again writes nothing."""
+    actor.require("evaluation.manage")
+    run = get_scoped(EvaluationRun, actor, run_id)
+    problems: list[Problem] = []
+    n_draws, n_seed = _sensitivity_args(draws, run.seed if seed in (None, "") else seed, problems)
+    _raise(problems)
+    body = _sensitivity_of(run, n_draws, n_seed)
+    with transaction.atomic():
+        run = EvaluationRun.objects.select_for_update().get(pk=run.pk)
+        if run.sensitivity == body:
+            return run
+        before = run.sensitivity or None
+        run.sensitivity = body
+        run.save(update_fields=["sensitivity"])
+        audit.record(actor, "evaluation.sensitivity_stored", run, before=before, after=body)
+    return run
+
+
+def sensitivity_reproduces(run: EvaluationRun) -> bool | None:
+    """Do the stored indices come out again from the frozen inputs with the stored N and seed? None: none
+    stored."""
+    stored = run.sensitivity
+    if not stored:
+        return None
+    return _sensitivity_of(run, stored["draws"], stored["seed"]) == stored
 
 
 def reproduce_run(*, actor: Actor, run_id: Any) -> tuple[bool, str]:
@@ -809,9 +883,14 @@ def reproduce_run(*, actor: Actor, run_id: Any) -> tuple[bool, str]:
     run = get_scoped(EvaluationRun, actor, run_id)
     result, intervals = compute(run.framework_snapshot, run.params, run.inputs, run.draws, run.seed)
     got = result_hash(result, intervals)
+    indices_same = sensitivity_reproduces(run)
+    same = got == run.result_hash and indices_same is not False
+    after = {"hash": got, "same": same}
+    if indices_same is not None:
+        after["sensitivity_same"] = indices_same
     with transaction.atomic():
-        audit.record(actor, "evaluation.run_reproduced", run, after={"hash": got, "same": got == run.result_hash})
-    return got == run.result_hash, got
+        audit.record(actor, "evaluation.run_reproduced", run, after=after)
+    return same, got
 
 
 def publish_run(*, actor: Actor, run_id: Any, public: bool) -> EvaluationRun:

@@ -96,10 +96,29 @@ def run_detail(request, run_id: int):
     for z in watched:
         z.rectification = opened.get(z.pk)
     ctx.update({"exit_watch": watched, "outside_interval": selectors.outside_interval(run),
-                "assumptions": services.run_assumptions(run),
+                "assumptions": exports.assumed_notes(run), "sensitivity": exports.sensitivity_rows(run),
                 "can_manage": a.can("evaluation.manage"), "can_rectify": a.can("evaluation.rectify"),
                 "bands": run.params.get("class_bands", [])})
+    ctx["charts"]["sensitivity"] = {
+        "factors": [i["name"] for i in ctx["sensitivity"]],
+        "first": [float(i["first_order"]) for i in ctx["sensitivity"]],
+        "total": [float(i["total"]) for i in ctx["sensitivity"]],
+        "labels": {"first": _("first-order index"), "total": _("total index")}}
     return render(request, "evaluation/run.html", ctx)
+
+
+@page
+@require_POST
+def run_sensitivity(request, run_id: int):
+    a = actor(request)
+    try:
+        run = services.store_sensitivity(actor=a, run_id=run_id, draws=request.POST.get("draws") or 512)
+    except DomainError as exc:
+        flash_refusal(request, exc)
+        return redirect("evaluation:run", run_id)
+    messages.success(request, _("Sensitivity indices computed from the run's frozen inputs (N = %(n)s).")
+                     % {"n": run.sensitivity["draws"]})
+    return redirect("evaluation:run", run_id)
 
 
 @page
@@ -127,7 +146,8 @@ def run_zone(request, run_id: int, zone_id: int):
              "labels": {"zone": result.zone.name_zh, "median": _("national median"), "rank": _("national rank"),
                         "score": _("score")}}
     return render(request, "evaluation/zone_result.html", {
-        "run": run, "result": result, "rows": rows, "radar": radar, "assumptions": services.run_assumptions(run),
+        "run": run, "result": result, "rows": rows, "radar": radar, "assumptions": exports.assumed_notes(run),
+        "demo_figures": not result.zone.synthetic and selectors.has_demo_figures(result.zone, run),
         "strengths": [(s, _name(nodes[s.code])) for s in best], "weaknesses": [(s, _name(nodes[s.code])) for s in worst]})
 
 
@@ -314,13 +334,31 @@ def _bands_from_text(text: str):
 
 
 # ---------------------------------------------------------------- base data values
+def _values_of(request, a):
+    f = request.GET
+    return selectors.values(a, zone_id=as_id(f.get("zone")), series=f.get("series", ""), year=as_id(f.get("year")),
+                            source=f.get("source", ""), current_only=f.get("all") != "1")
+
+
+@page
+def values_export(request):
+    a = actor(request)
+    a.require("evaluation.view")
+    fmt = request.GET.get("format", "csv")
+    try:
+        body = exports.export_values(_values_of(request, a), fmt=fmt)
+    except DomainError as exc:
+        return HttpResponse("; ".join(e["message"] for e in errors_of(exc)), status=400,
+                            content_type="text/plain; charset=utf-8")
+    return tabular.download(body, fmt, "values")
+
+
 @page
 def values(request):
     a = actor(request)
     a.require("evaluation.view")
     f = request.GET
-    qs = selectors.values(a, zone_id=as_id(f.get("zone")), series=f.get("series", ""), year=as_id(f.get("year")),
-                          source=f.get("source", ""), current_only=f.get("all") != "1")
+    qs = _values_of(request, a)
     rows, prefix = page_of(request, qs)
     writable = selectors.zones(a)
     if a.role == "zone_admin":
@@ -404,7 +442,8 @@ def zone(request, zone_id: int):
     return render(request, "evaluation/zone.html", {
         "zone": z, "areas": selectors.areas(a, z) if a.can("evaluation.view") else [], "can_enter": can_enter,
         "can_manage": a.can("evaluation.manage"), "regions": Region.choices, "kinds": ZoneKind.choices,
-        "results": results.order_by("-run__year", "-run_id")[:20]})
+        "results": results.order_by("-run__year", "-run_id")[:20],
+        "demo_figures": not z.synthetic and selectors.has_demo_figures(z)})
 
 
 @page

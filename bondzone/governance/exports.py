@@ -8,6 +8,7 @@ from typing import IO
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -33,17 +34,40 @@ HEADER_NAMES = {
 }
 
 
+def demo_notes(task_codes: list[str]) -> list[tabular.Note]:
+    """The synthetic label of an export showing tasks whose deadlines and progress the demo loader made up."""
+    if not task_codes:
+        return []
+    return [tabular.Note("synthetic", gettext(
+        "The start dates, deadlines and progress of %(n)s tasks (%(codes)s) were made up by the demo "
+        "loader; the policy text and units are real.") % {"n": len(task_codes), "codes": ", ".join(task_codes)},
+        "tasks", tuple(task_codes))]
+
+
+def _ledger_notes(tasks: list[Task]) -> list[tabular.Note]:
+    demo = selectors.demo_tasks([t.pk for t in tasks])
+    notes = demo_notes([t.code for t in tasks if t.pk in demo])
+    proposed = [t.code for t in tasks if t.lead_status == "proposed"]
+    if proposed:
+        notes.append(tabular.Note("assumed", gettext(
+            "Lead unit proposed, not confirmed (lead_status = proposed) for %(n)s tasks: the policy names no lead "
+            "unit, so the first unit it names is shown until the ledger office confirms or changes it.")
+            % {"n": len(proposed)}, "lead_unit", tuple(proposed)))
+    return notes
+
+
 def export_ledger(actor: Actor, *, fmt: str, today: date | None = None) -> bytes:
     actor.require("governance.export")
     rows = []
-    for r in selectors.ledger(actor, today=today):
+    ledger = selectors.ledger(actor, today=today)
+    for r in ledger:
         t = r.task
         rows.append([t.pk, t.parent_id or "", t.code, t.title, t.lead_unit.name if t.lead_unit else "", t.lead_status,
                      "、".join(r.co_units), ",".join(r.zones), t.year or "",
                      t.start_date.isoformat() if t.start_date else "", t.due_date.isoformat() if t.due_date else "",
                      t.status, str(t.progress), t.progress_mode, "" if t.weight is None else str(t.weight),
                      "1" if t.published else "0", r.light])
-    return tabular.write_rows(HEADERS, rows, fmt, names=HEADER_NAMES)
+    return tabular.write_rows(HEADERS, rows, fmt, names=HEADER_NAMES, notes=_ledger_notes([r.task for r in ledger]))
 
 
 def import_ledger(*, actor: Actor, stream: IO[bytes], fmt: str) -> dict:
@@ -114,7 +138,10 @@ def export_notice(actor: Actor, notice_id: int, *, fmt: str) -> bytes:
     rows = [[n.title, n.period, i.kind, i.task_id, i.task.code, i.task.title, i.unit.name if i.unit else "",
              i.due_date.isoformat() if i.due_date else "", "" if i.days_overdue is None else i.days_overdue,
              i.report_id or "", i.reason] for i in selectors.notice_items(actor, n.pk)]
-    return tabular.write_rows(NOTICE_HEADERS, rows, fmt, names=NOTICE_NAMES)
+    items = selectors.notice_items(actor, n.pk)
+    demo = selectors.demo_tasks({i.task_id for i in items})
+    return tabular.write_rows(NOTICE_HEADERS, rows, fmt, names=NOTICE_NAMES,
+                              notes=demo_notes(sorted({i.task.code for i in items if i.task_id in demo})))
 
 
 ASSESSMENT_HEADERS = ["year", "rank", "unit", "score", "timeliness", "quality", "results", "not_scored", "tasks",
@@ -139,4 +166,15 @@ def export_assessment(actor: Actor, year: int, *, fmt: str, today: date | None =
     rows = [[year, cell(s.rank), u.name, cell(s.score), cell(s.timeliness), cell(s.quality), cell(s.results),
              ",".join(s.missing), s.tasks, s.on_time, s.late, s.reviewed, weights, "1" if a.assumed else "0"]
             for s, u in a.rows]
-    return tabular.write_rows(ASSESSMENT_HEADERS, rows, fmt, names=ASSESSMENT_NAMES)
+    notes = []
+    demo = selectors.demo_tasks(restrict(Task, actor).values_list("pk", flat=True))
+    if demo:
+        notes.append(tabular.Note("synthetic", gettext(
+            "The scores are computed from deadlines, progress and reports the demo loader made up (%(n)s "
+            "tasks).") % {"n": len(demo)}, "tasks"))
+    if a.assumed:
+        notes.append(tabular.Note("assumed", gettext(
+            "The weights of timeliness, report quality and results (%(weights)s) are the platform's defaults: the "
+            "policy asks for an assessment but sets no weights; the ledger office may set its own for the year.")
+            % {"weights": weights}, "weights", tuple(a.weights)))
+    return tabular.write_rows(ASSESSMENT_HEADERS, rows, fmt, names=ASSESSMENT_NAMES, notes=notes)

@@ -8,10 +8,12 @@ from datetime import date
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils import timezone
 
 from bondzone.core.actor import PUBLIC_READER, Actor
+from bondzone.core.context import DEMO_REQUEST_ID
+from bondzone.core.models import AuditEvent
 from bondzone.core.domain.workdays import WorkCalendar
 from bondzone.core.scoping import get_scoped, restrict
 from bondzone.core.selectors import calendar_gaps, work_calendar
@@ -352,6 +354,18 @@ def leadership(actor: Actor, today: date | None = None) -> dict:
                           .select_related("task", "unit").order_by("-run_date", "-id")[:20]),
         "pending_extensions": restrict(ExtensionRequest, actor).filter(status=ExtensionStatus.PENDING).count(),
     }
+
+
+def demo_tasks(task_ids) -> set[int]:
+    """The tasks among `task_ids` whose dates and progress are demo figures: their latest audited change was
+    made by the demo loader (`bondzone load-demo`, request id DEMO_REQUEST_ID). Two queries."""
+    ids = [str(i) for i in task_ids]
+    if not ids:
+        return set()
+    latest = list(AuditEvent.objects.filter(object_type="governance.task", object_id__in=ids)
+                  .values("object_id").annotate(last=Max("id")).values_list("last", flat=True))
+    return {int(o) for o in AuditEvent.objects.filter(id__in=latest, request_id=DEMO_REQUEST_ID)
+            .values_list("object_id", flat=True)}
 
 
 def public_tasks() -> list[Row]:

@@ -32,7 +32,7 @@ def _ledger_context(request, a) -> dict:
     from bondzone.core.selectors import zones
 
     rows = selectors.ledger(a, **_filters(request))
-    return {"rows": rows, "counts": selectors.light_counts(rows),
+    return {"rows": rows, "counts": selectors.light_counts(rows), "demo": selectors.demo_tasks([r.task.pk for r in rows]),
             "gaps": selectors.calendar_gaps_of([r.task for r in rows]), "units": selectors.units(a).only("id", "name"),
             "zones": zones(a), "lights": [lt.value for lt in Light], "statuses": TaskStatus.choices,
             "f": request.GET, "today": timezone.localdate()}
@@ -284,7 +284,9 @@ def public(request):
     items = selectors.public_list_items([lst.pk for lst in lists])
     for lst in lists:
         lst.public_items = items.get(lst.pk, [])
-    return render(request, "governance/public.html", {"rows": rows, "lists": lists})
+    demo = selectors.demo_tasks([r.task.pk for r in rows] + [it.task_id for lst in lists for it in lst.public_items
+                                                            if it.task_id])
+    return render(request, "governance/public.html", {"rows": rows, "lists": lists, "demo": demo})
 
 
 @page

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import io
+from datetime import date
 
 from django.core.management import call_command
+from django.test import Client
 
 from decimal import Decimal
 
 from bondzone.duties.models import DomesticSale, Guarantee, Regime, RegimeAlert, TaxBill
+from bondzone.evaluation.models import EvalZone, EvaluationRun
 from bondzone.gate import demo as gate_demo
 from bondzone.gate.models import DoorPassage, Gate, Passage, Slip
 from bondzone.processing import demo as processing_demo
@@ -22,6 +25,13 @@ from ..conftest import ensure_seeds
 def test_the_demo_fills_every_part_once(ledger_triggers):
     ensure_seeds()
     call_command("load_demo", stdout=io.StringIO())
+    # evaluation: the public run carries its Sobol indices; the Beijing zones' dates follow the research notes
+    public = EvaluationRun.objects.get(public=True)
+    assert public.sensitivity["draws"] == 256 and public.sensitivity["indices"]
+    dates = {z.code: (z.accepted_on, z.evaluated_from) for z in EvalZone.objects.filter(code__in=["BJ-TZ", "BJ-DX"])}
+    assert dates == {"BJ-TZ": (date(2009, 7, 28), 2020), "BJ-DX": (date(2024, 12, 30), 2025)}
+    # the public ledger shows demo deadlines and progress, and says so at the top
+    assert 'data-testid="synthetic-label"' in Client().get("/governance/public/").content.decode()
     guarantees = {g.kind: g for g in Guarantee.objects.all()}
     assert sorted(guarantees) == ["bank", "deposit", "general"] and guarantees["bank"].used > 0
     regimes = {r.kind: r for r in Regime.objects.all()}

@@ -50,6 +50,7 @@ SPEC: dict[str, tuple] = {
     "evaluation:run-publish": ("page", MANAGE, "run", "object", {302}, "evaluation.publish-page"),
     "evaluation:run-rectify": ("page", RECTIFY, "run", "action", {302}, "evaluation.rectify"),
     "evaluation:run-export": ("page", None, "run", "object", {200}, None),
+    "evaluation:run-sensitivity": ("page", MANAGE, "run", "action", {302}, "evaluation.sensitivity"),
     "evaluation:frameworks": ("page", None, None, "action", {200}, None),
     "evaluation:framework": ("page", None, "framework", "object", {200}, None),
     "evaluation:framework-clone": ("page", MANAGE, "framework", "object", {302}, "evaluation.clone"),
@@ -61,6 +62,7 @@ SPEC: dict[str, tuple] = {
     "evaluation:values": ("page", VIEW, None, "action", {200}, None),
     "evaluation:value-create": ("page", ENTER, "zone", "action", {302}, "evaluation.value-page"),
     "evaluation:values-import": ("page", ENTER, None, "action", {400}, "import"),
+    "evaluation:values-export": ("page", VIEW, None, "action", {200}, None),
     "evaluation:values-compute": ("page", MANAGE, None, "action", {302}, "evaluation.compute"),
     "evaluation:zones": ("page", None, None, "action", {200}, None),
     "evaluation:zone": ("page", None, "zone", "object", {200}, None),
@@ -100,6 +102,7 @@ SPEC: dict[str, tuple] = {
     f"GET {P}/runs/{{run_id}}/export": ("api", None, "run", "object", {200}, None),
     f"POST {P}/runs/{{run_id}}/reproduce": ("api", VIEW, "run", "action", {200}, None),
     f"POST {P}/runs/{{run_id}}/publish": ("api", MANAGE, "run", "action", {200}, "evaluation.publish"),
+    f"POST {P}/runs/{{run_id}}/sensitivity": ("api", MANAGE, "run", "action", {400}, "evaluation.sensitivity"),
     # neither run has an exit watch (one data year), so a permitted user is refused and nothing is written
     f"POST {P}/runs/{{run_id}}/exit-watch/{{zone_id}}/rectification": ("api", RECTIFY, "run", "action", {400},
                                                                         "evaluation.rectify"),
@@ -201,6 +204,7 @@ BODIES = {
     # publishing keeps the run as it is (A public, B not), so the matrix's later requests see the same world
     "evaluation.publish": lambda w, o: {"public": o["run"].public},
     "evaluation.rectify": lambda w, o: {},
+    "evaluation.sensitivity": lambda w, o: {"draws": 8},  # below the smallest sample: refused, nothing stored
     "evaluation.publish-page": lambda w, o: {"public": "1"} if o["run"].public else {},
 }
 

@@ -320,7 +320,10 @@ def test_export_csv_xlsx_and_json(ev):
     r = c.get(f"{API}/runs/{run.pk}/export?format=csv")
     assert r.status_code == 200 and r["Content-Type"].startswith("text/csv")
     assert f'filename="ranking-{run.pk}.csv"' in r["Content-Disposition"]
-    rows = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
+    lines = list(csv.reader(io.StringIO(r.content.decode("utf-8-sig"))))
+    notes = [row[0] for row in lines if row[0].startswith("#")]  # first lines: what is synthetic, what assumed
+    assert lines[:len(notes)] == [[n] for n in notes] and notes[0].startswith("# 合成数据")  # zh by default
+    rows = lines[len(notes):]
     codes = [tabular.header_code(h) for h in rows[0]]  # headings are "name (code)" in the reader's language
     assert codes[:4] == ["rank_national", "rank_regional", "zone", "name"]
     assert [c.upper() for c in codes[-6:]] == ["S", "Q", "L", "R", "I", "IMPUTED"]  # category scores, imputed cells
@@ -332,6 +335,8 @@ def test_export_csv_xlsx_and_json(ev):
     cells = list(sheet.iter_rows(values_only=True))
     assert [tabular.header_code(h) for h in cells[0][:3]] == ["rank_national", "rank_regional", "zone"] and "EV-DX" in {row[2] for row in cells[1:]}
     data = json.loads(c.get(f"{API}/runs/{run.pk}/export?format=json").content)
+    assert data["synthetic"] is True and {n["kind"] for n in data["notes"]} == {"synthetic", "assumed"}
+    data = data["rows"]
     assert len(data) == len(ev.zones) and {"zone", "overall", "class_national"} <= set(data[0])
     r = c.get(f"{API}/runs/{run.pk}/export?format=pdf")
     assert r.status_code == 400 and fields(r) == {"format": "unknown_format"}

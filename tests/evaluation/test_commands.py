@@ -113,6 +113,8 @@ def test_export_ranking_writes_the_ranking(field, tmp_path):
     target = tmp_path / "ranking.csv"
     run("export_ranking", "--user", "commerce", "--run", str(summary["run"]), "-o", str(target))
     lines = target.read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0].lstrip('"').startswith("# ")  # first the notes: synthetic zones, assumptions
+    lines = [line for line in lines if not line.lstrip('"').startswith("#")]
     codes = [tabular.header_code(h) for h in lines[0].split(",")[:3]]  # "全国排名 (rank_national)", …
     assert codes == ["rank_national", "rank_regional", "zone"]
     assert len(lines) == 9 and lines[1].split(",")[2] == summary["top"][0]["zone"]

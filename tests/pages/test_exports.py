@@ -39,7 +39,7 @@ def test_ledger_export_headings_follow_the_language_and_import_back(world, langu
     c = client_for("commerce", language)
     rows = csv_rows(c.get("/governance/export/?format=csv"))
     assert status in rows[0] and title in rows[0] and rows[0][0] == "id"
-    as_json = json.loads(c.get("/governance/export/?format=json").content)
+    as_json = json.loads(c.get("/governance/export/?format=json").content)["rows"]  # beside "notes"
     assert "status" in as_json[0] and status not in as_json[0]  # programs get the codes
     col = rows[0].index(title)
     for row in rows[1:]:
@@ -56,5 +56,7 @@ def test_ledger_export_headings_follow_the_language_and_import_back(world, langu
 def test_ranking_export_headings_in_the_reader_language(world):
     run = make_run(build_field(world), public=True)
     rows = csv_rows(client_for("commerce", "zh-hans").get(f"/evaluation/runs/{run.pk}/export?format=csv"))
+    assert rows[0][0].startswith("# 合成数据")  # the notes come first: what is synthetic, what assumed
+    rows = [row for row in rows if not row[0].startswith("#")]
     assert rows[0][:2] == ["全国排名 (rank_national)", "板块排名 (rank_regional)"]
     assert len(rows) > 2

@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from bondzone.core import demo
-from bondzone.core.context import set_request_id
+from bondzone.core.context import DEMO_REQUEST_ID, set_request_id
 from bondzone.core.models import Zone
 
 
@@ -20,7 +20,7 @@ class Command(BaseCommand):
         if Zone.objects.exists():
             self.stdout.write("Demo data already present; nothing loaded.")
             return
-        set_request_id("demo-load")
+        set_request_id(DEMO_REQUEST_ID)
         rng = random.Random(o["seed"])
         with transaction.atomic():
             core = demo.load(rng)

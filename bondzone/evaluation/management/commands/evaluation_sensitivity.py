@@ -6,7 +6,8 @@ from bondzone.evaluation import services
 
 class Command(ServiceCommand):
     help = ("First-order and total Sobol sensitivity indices of an evaluation run's ranks, per factor its "
-            "Monte Carlo varies (recomputed from the run's frozen inputs; writes nothing).")
+            "Monte Carlo varies (recomputed from the run's frozen inputs; writes nothing unless --store, which keeps "
+            "them on the run for its page and exports).")
 
     def add_arguments(self, parser):
         super().add_arguments(parser)
@@ -14,9 +15,15 @@ class Command(ServiceCommand):
         parser.add_argument("--draws", default="512", help="base sample size N (N × (factors + 2) evaluations)")
         parser.add_argument("--seed", default="0")
         parser.add_argument("--format", default="text", choices=["text", "json"])
+        parser.add_argument("--store", action="store_true", help="keep the indices on the run (N and seed with them)")
 
     def run(self, actor, **o):
-        indices = services.run_sensitivity(actor=actor, run_id=o["run"], draws=o["draws"], seed=o["seed"])
+        if o["store"]:
+            run = services.store_sensitivity(actor=actor, run_id=o["run"], draws=o["draws"], seed=o["seed"])
+            indices = [services.Sensitivity(i["factor"], i["first_order"], i["total"])
+                       for i in run.sensitivity["indices"]]
+        else:
+            indices = services.run_sensitivity(actor=actor, run_id=o["run"], draws=o["draws"], seed=o["seed"])
         if o["format"] == "json":
             self.stdout.write(json.dumps([{"factor": s.factor, "first_order": str(s.first_order),
                                            "total": str(s.total)} for s in indices]))

@@ -17,6 +17,8 @@ class Command(ServiceCommand):
         parser.add_argument("--draws", default="1000", help="Monte Carlo draws (0 to skip; default 1000)")
         parser.add_argument("--seed", default="0", help="Monte Carlo seed (default 0)")
         parser.add_argument("--label", default="")
+        parser.add_argument("--sensitivity", default="0", metavar="N",
+                            help="also compute and store the Sobol sensitivity indices with base sample N (16–4096)")
         parser.add_argument("--publish", action="store_true", help="make the run public")
         parser.add_argument("--verify", metavar="RUN", help="re-run stored run RUN and compare")
 
@@ -27,7 +29,7 @@ class Command(ServiceCommand):
             self.stdout.write(json.dumps({"run": run.pk, "identical": same, "hash": got, "stored": run.result_hash}))
             if not same:
                 raise CommandError(f"Run {run.pk} re-ran to a different result (hash {got[:12]}, stored "
-                                   f"{run.result_hash[:12]}).")
+                                   f"{run.result_hash[:12]}) or its stored sensitivity indices came out differently.")
             return
         if not o["year"]:
             raise CommandError("Give --year (the data year to evaluate) or --verify RUN.")
@@ -35,11 +37,11 @@ class Command(ServiceCommand):
         if framework is None:
             raise CommandError(f"There is no framework with code {o['framework']!r}.")
         run = services.create_run(actor=actor, framework_id=framework.pk, year=o["year"], draws=o["draws"],
-                                  seed=o["seed"], label=o["label"])
+                                  seed=o["seed"], label=o["label"], sensitivity_draws=o["sensitivity"])
         if o["publish"]:
             run = services.publish_run(actor=actor, run_id=run.pk, public=True)
         top = [{"rank": r.rank_national, "zone": r.zone.code, "overall": str(r.overall), "class": r.class_national}
                for r in selectors.ranking(actor, run)[:5]]
         self.stdout.write(json.dumps({"run": run.pk, "year": run.year, "zones": run.zone_count,
                                       "draws": run.draws, "hash": run.result_hash, "duration_ms": run.duration_ms,
-                                      "public": run.public, "top": top}, ensure_ascii=False))
+                                      "public": run.public, "sensitivity": run.sensitivity or None, "top": top}, ensure_ascii=False))

@@ -23,6 +23,20 @@ document.addEventListener("DOMContentLoaded", function () {
         ]
       });
     }
+    var s = chart("chart-sensitivity");
+    if (s && d.sensitivity && d.sensitivity.factors.length) {
+      s.setOption({
+        tooltip: {trigger: "axis", axisPointer: {type: "shadow"}},
+        legend: {data: [d.sensitivity.labels.first, d.sensitivity.labels.total]},
+        grid: {left: 150, right: 20, top: 30, bottom: 30},
+        xAxis: {type: "value", min: 0},
+        yAxis: {type: "category", data: d.sensitivity.factors, inverse: true},
+        series: [
+          {name: d.sensitivity.labels.first, type: "bar", itemStyle: {color: "#0b5cad"}, data: d.sensitivity.first},
+          {name: d.sensitivity.labels.total, type: "bar", itemStyle: {color: "#9fb7d3"}, data: d.sensitivity.total}
+        ]
+      });
+    }
     var h = chart("chart-heat");
     if (h && d.heat.cells.length) {
       h.setOption({
