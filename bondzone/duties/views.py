@@ -213,12 +213,24 @@ def regimes_export(request):
     return tabular.download(body, fmt, "regimes")
 
 
-def _open_data(post) -> dict:
+def _form_lines(post) -> list[dict]:
+    """The filled rows of a form's book-line grid (item, quantity, customs value), numbered from 1."""
     lines = []
     for n in range(1, LINE_ROWS + 1):
         row = {f: post.get(f"lines[{n}].{f}", "").strip() for f in ("item_id", "quantity", "customs_value")}
         if any(row.values()):
             lines.append(row)
+    return lines
+
+
+def _book_items(a) -> tuple[list, list]:
+    """The reader's books and each one's items, for a form's book-line grid."""
+    books = list(book_selectors.books(a).order_by("number")[:30])
+    return books, [(b, list(book_selectors.items(a, b.pk).order_by("item_no")[:200])) for b in books]
+
+
+def _open_data(post) -> dict:
+    lines = _form_lines(post)
     return {"kind": post.get("kind", ""), "book_id": post.get("book_id"), "start_date": post.get("start_date"),
             "deadline": post.get("deadline") or None, "purpose": post.get("purpose", ""),
             "guarantee_id": post.get("guarantee_id") or None, "out_lists": post.get("out_lists", ""), "lines": lines}
@@ -238,8 +250,7 @@ def regime_open(request):
             return redirect("duties:regime-open")
         messages.success(request, _("Regime %(number)s opened.") % {"number": r.number})
         return redirect("duties:regime", regime_id=r.pk)
-    books_qs = list(book_selectors.books(a).order_by("number")[:30])
-    items = [(b, list(book_selectors.items(a, b.pk).order_by("item_no")[:200])) for b in books_qs]
+    books_qs, items = _book_items(a)
     return render(request, "duties/regime_open.html", {
         "kinds": [(k, label, RULES[k]) for k, label in RegimeKind.choices], "books": books_qs,
         "items": items, "guarantees": selectors.guarantees(a)[:50], "rows": range(1, LINE_ROWS + 1),
@@ -297,11 +308,7 @@ def domestic_sales(request):
 
 
 def _sale_data(post) -> dict:
-    lines = []
-    for n in range(1, LINE_ROWS + 1):
-        row = {f: post.get(f"lines[{n}].{f}", "").strip() for f in ("item_id", "quantity", "customs_value")}
-        if any(row.values()):
-            lines.append(row)
+    lines = _form_lines(post)
     return {"book_id": post.get("book_id"), "mode": post.get("mode") or "out",
             "declared_on": post.get("declared_on") or None, "interest_since": post.get("interest_since") or None,
             "lines": lines}
@@ -321,8 +328,7 @@ def domestic_new(request):
             return redirect("duties:domestic-new")
         messages.success(request, _("Domestic sale %(number)s quoted on both bases.") % {"number": s.number})
         return redirect("duties:domestic-sale", sale_id=s.pk)
-    books_qs = list(book_selectors.books(a).order_by("number")[:30])
-    items = [(b, list(book_selectors.items(a, b.pk).order_by("item_no")[:200])) for b in books_qs]
+    books_qs, items = _book_items(a)
     return render(request, "duties/domestic_new.html", {
         "books": books_qs, "items": items, "modes": DomesticSale.Mode.choices, "rows": range(1, LINE_ROWS + 1),
         "idempotency_key": new_idempotency_key(), "today": timezone.localdate()})
