@@ -320,21 +320,3 @@ def test_page_form_texts_longer_than_the_column_are_refused(world):
         "line-value": [""], "line-currency": ["142"], "line-goods_status": ["bonded"]}, HTTP_ACCEPT_LANGUAGE="en")
     assert r.status_code == 400 and f"At most {limit} characters" in r.content.decode()
     assert VerificationList.objects.count() == 0
-
-
-@pytest.mark.parametrize("path, field", [("/api/v1/lists?status=approvedd", "status"),
-                                         ("/api/v1/lists?direction=X", "direction"),
-                                         ("/api/v1/accounts?goods_status=bond", "goods_status")])
-def test_coded_query_filters_are_checked(world, path, field):
-    """A filter that is not one of its codes is a 400 naming the field and the codes, not an empty page."""
-    from django.test import Client
-
-    from ..conftest import PASSWORD
-
-    c = Client()
-    assert c.login(username="customs", password=PASSWORD)
-    r = c.get(path)
-    assert r.status_code == 400
-    [error] = r.json()["errors"]
-    assert error["field"] == field and error["code"] == "bad_choice"
-    assert c.get(path.split("=")[0] + "=").status_code == 200  # blank: no filter
