@@ -184,15 +184,20 @@ def create_subscription(*, actor: Actor, name: Any, kinds: Any, webhook_url: Any
 
 
 def set_subscription_active(*, actor: Actor, subscription_id: Any, active: bool) -> Subscription:
+    return _set_active(actor, Subscription, subscription_id, active, subscription_snapshot, "sharing.subscription")
+
+
+def _set_active(actor: Actor, model, pk: Any, active: bool, snapshot, action: str):
+    """Pause or resume an agency's subscription or scheduled export, audited as `action`.active / .pause."""
     actor.require("sharing.subscribe")
     with transaction.atomic(durable=True):
-        sub = get_scoped(Subscription.objects.select_for_update(), actor, subscription_id, action="change")
-        before = subscription_snapshot(sub)
-        sub.active = bool(active)
-        sub.save(update_fields=["active"])
-        audit.record(actor, "sharing.subscription.active" if active else "sharing.subscription.pause", sub,
-                     before=before, after=subscription_snapshot(sub), zone_id=sub.zone_id)
-    return sub
+        obj = get_scoped(model.objects.select_for_update(), actor, pk, action="change")
+        before = snapshot(obj)
+        obj.active = bool(active)
+        obj.save(update_fields=["active"])
+        audit.record(actor, f"{action}.active" if active else f"{action}.pause", obj, before=before,
+                     after=snapshot(obj), zone_id=obj.zone_id)
+    return obj
 
 
 def rotate_secret(*, actor: Actor, subscription_id: Any) -> Subscription:
@@ -342,15 +347,7 @@ def create_export(*, actor: Actor, name: Any, dataset: Any, format: Any, every: 
 
 
 def set_export_active(*, actor: Actor, export_id: Any, active: bool) -> ScheduledExport:
-    actor.require("sharing.subscribe")
-    with transaction.atomic(durable=True):
-        s = get_scoped(ScheduledExport.objects.select_for_update(), actor, export_id, action="change")
-        before = export_snapshot(s)
-        s.active = bool(active)
-        s.save(update_fields=["active"])
-        audit.record(actor, "sharing.export.active" if active else "sharing.export.pause", s, before=before,
-                     after=export_snapshot(s), zone_id=s.zone_id)
-    return s
+    return _set_active(actor, ScheduledExport, export_id, active, export_snapshot, "sharing.export")
 
 
 def run_due_exports(*, now=None, limit: int = 50) -> dict:
