@@ -140,3 +140,33 @@ def test_the_line_grid_shows_the_item_its_quantities_and_stock(page: Page, live_
     page.fill("input[name=line-quantity]", "5")
     page.locator("input[name=line-value]").first.click()  # leaving the field fires its change
     expect(info.locator("[data-testid=line-short]")).to_have_count(0)
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_a_draft_is_edited_and_copied_at_phone_width(page: Page, live_server, e2e_world, language):
+    """A clerk edits a draft's quantity, then copies the draft into a new one, on a phone."""
+    from bondzone.supervision import services
+
+    from ..conftest import key
+    from .test_pages import PHONE, shot
+
+    draft = services.create_list(actor=e2e_world.actor("ent_a"), book_id=e2e_world.book_a.pk, idempotency_key=key(),
+                                 data={"direction": "I", "trade_mode": "5034",
+                                       "lines": [{"item_no": 1, "quantity": "3", "unit": "007"}]})
+    base = live_server.url
+    page.set_viewport_size(PHONE)
+    choose_language(page, base, language)
+    log_in(page, base, "ent_a")
+    page.goto(f"{base}/supervision/lists/{draft.pk}/")
+    with page.expect_navigation():
+        page.click("[data-testid=edit-list]")
+    page.fill("input[name=line-quantity]", "4")
+    with page.expect_navigation():
+        page.click("[data-testid=save-list]")
+    assert VerificationList.objects.get(pk=draft.pk).lines.get().quantity == 4
+    with page.expect_navigation():
+        page.click("[data-testid=copy-list]")
+    shot(page, f"list-copied-{language}")
+    copies = VerificationList.objects.exclude(pk=draft.pk)
+    assert copies.count() == 1 and copies.get().status == "draft" and copies.get().lines.get().quantity == 4
+    expect(page.locator("[data-testid=list-number]")).to_have_text(copies.get().display_number)
