@@ -119,14 +119,15 @@ def test_htmx_add_line_button(page: Page, live_server, e2e_world):
     expect(rows).to_have_count(2)
 
 
-def test_the_line_grid_shows_the_item_its_quantities_and_stock(page: Page, live_server, e2e_world):
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_the_line_grid_shows_the_item_its_quantities_and_stock(page: Page, live_server, e2e_world, language):
     """Typing a record number and a quantity fills the line's info cell (htmx): the item, its quantity in the
     declared unit, and for an outbound line a shortage against the stock."""
     from ..conftest import post_list
 
     post_list(e2e_world, direction="I", lines=[(1, "5")])
     base = live_server.url
-    choose_language(page, base, "zh-hans")
+    choose_language(page, base, language)
     log_in(page, base, "ent_a")
     page.goto(f"{base}/supervision/lists/new/")
     page.select_option("#direction", "E")
