@@ -171,3 +171,40 @@ def test_a_draft_is_edited_and_copied_at_phone_width(page: Page, live_server, e2
     copies = VerificationList.objects.exclude(pk=draft.pk)
     assert copies.count() == 1 and copies.get().status == "draft" and copies.get().lines.get().quantity == 4
     expect(page.locator("[data-testid=list-number]")).to_have_text(copies.get().display_number)
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_an_approved_list_is_changed_on_a_phone(page: Page, live_server, e2e_world, language):
+    """变更 in a browser at phone width: a refusal sits under its field with the typed text kept, then the
+    change is saved and the change count shows."""
+    from bondzone.supervision import services
+
+    from ..conftest import key, post_list
+    from .test_pages import PHONE, shot
+
+    post_list(e2e_world, direction="I", lines=[(1, "10")])
+    owner = e2e_world.actor("ent_a")
+    v = services.create_list(actor=owner, book_id=e2e_world.book_a.pk, idempotency_key=key(), data={
+        "direction": "E", "trade_mode": "5034", "lines": [{"item_no": 1, "quantity": "4", "unit": "007"}]})
+    services.submit_list(actor=owner, list_id=v.pk, idempotency_key=key())
+    services.approve_list(actor=e2e_world.actor("customs"), list_id=v.pk, idempotency_key=key())
+    base = live_server.url
+    page.set_viewport_size(PHONE)
+    choose_language(page, base, language)
+    log_in(page, base, "ent_a")
+    page.goto(f"{base}/supervision/lists/{v.pk}/")
+    page.click("[data-testid=change-form] summary")
+    page.fill("#change-inner_no", "INV-9")
+    page.fill("#change-reason", " ")
+    page.evaluate("() => document.querySelector('#change-reason').removeAttribute('required')")
+    with page.expect_navigation():
+        page.click("[data-testid=change-list]")
+    expect(page.locator("#change-reason-error")).to_be_visible()
+    expect(page.locator("#change-inner_no")).to_have_value("INV-9")
+    shot(page, f"list-change-refused-{language}")
+    page.fill("#change-reason", "内部编号补录")
+    with page.expect_navigation():
+        page.click("[data-testid=change-list]")
+    assert VerificationList.objects.get(pk=v.pk).change_count == 1
+    expect(page.locator("body")).to_contain_text("INV-9")
+    assert page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
