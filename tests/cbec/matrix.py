@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from bondzone.cbec.models import AnnualTotal, CbecOrder, ConsolidatedList, PositiveListEntry
 
+from ..conftest import post_list
 from ..permissions.matrix import OK_WRITE, Rule
 
 
@@ -61,11 +62,14 @@ def expected(label, rule, username, target, world, want):
 def objects(world) -> dict:
     PositiveListEntry.objects.get_or_create(hs_code="1901101000", defaults={"name": "infant formula"})
     out = {}
-    for target, ent in (("A", world.ent_a), ("B", world.ent_b)):
+    for target, ent, book, user in (("A", world.ent_a, world.book_a, "ent_a"), ("B", world.ent_b, world.book_b, "ent_b")):
         order = CbecOrder.objects.create(enterprise=ent, zone_id=ent.zone_id, order_no=f"M-{target}",
                                          order_date=date(2026, 3, 1), buyer_name="张三", buyer_id="11010519491231002X",
                                          goods_value=Decimal("100.00"))
-        out[target] = {"order": order}
+        vlist = post_list(world, direction="I", lines=[(1, "1")], book=book, enterprise_user=user)
+        consolidation = ConsolidatedList.objects.create(enterprise=ent, zone_id=ent.zone_id, book=book, vlist=vlist,
+                                                        period_from=date(2026, 3, 1), period_to=date(2026, 3, 31))
+        out[target] = {"order": order, "consolidation": consolidation}
     return out
 
 
@@ -74,4 +78,5 @@ def snapshot() -> tuple:
             tuple(CbecOrder.objects.order_by("pk").values_list("status", "payment_no", "waybill_no")))
 
 # collection -> (fixture object, who sees target A's and B's row): checked row by row per role
-COLLECTIONS = {"/api/v1/cbec/orders": ("order", VISIBLE)}
+COLLECTIONS = {"/api/v1/cbec/orders": ("order", VISIBLE),
+               "/api/v1/cbec/consolidations": ("consolidation", VISIBLE)}

@@ -219,7 +219,21 @@ def objects(world) -> dict:
                                      name="editable clone")
     public_run = make_run(ev, seed=1, public=True, label="public run")
     private_run = make_run(ev, seed=2, label="internal run")
+    series = ev.zone_a.values.order_by("series", "year").first()
     return {"A": {"zone": ev.zone_a, "framework": clone, "run": public_run, "code": "S01",
-                  "indicator": clone.indicators.get(code="S01")},
+                  "indicator": clone.indicators.get(code="S01"), "value": series},
             "B": {"zone": ev.zone_b, "framework": ev.gacc, "run": private_run, "code": "S01",
-                  "indicator": ev.gacc.indicators.get(code="S01")}}
+                  "indicator": ev.gacc.indicators.get(code="S01"),
+                  "value": ev.zone_b.values.get(series=series.series, year=series.year)}}
+
+# collection -> (fixture object, who sees target A's and B's row[, query]): checked row by row per role. The
+# field and the frameworks are reference data for every logged-in user; a run not published only for staff;
+# base data only for staff (narrowed to one series and year so the target's row is on the page).
+_EVERYONE = STAFF | ENTERPRISES
+COLLECTIONS = {
+    f"{P}/runs": ("run", {"A": _EVERYONE, "B": STAFF}),
+    f"{P}/zones": ("zone", {"A": _EVERYONE, "B": _EVERYONE}),
+    f"{P}/frameworks": ("framework", {"A": _EVERYONE, "B": _EVERYONE}),
+    f"{P}/values": ("value", {"A": STAFF, "B": STAFF},
+                    lambda o: {"series": o["A"]["value"].series, "year": o["A"]["value"].year}),
+}

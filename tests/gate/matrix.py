@@ -87,7 +87,10 @@ def expected(label, rule, username, target, world, want):
 
 
 def objects(world) -> dict:
+    from django.utils import timezone
+
     from bondzone.gate import services
+    from bondzone.gate.models import Passage
 
     from ..conftest import key
 
@@ -97,7 +100,12 @@ def objects(world) -> dict:
         gate = services.create_gate(actor=customs, zone_id=zone.pk, code=f"M{target}", name=f"gate {target}")
         slip = services.apply_slip(actor=world.actor(user), data={
             "slip_type": "6", "direction": "I", "plate": "京A12345", "vehicle_wt": "8000"}, idempotency_key=key())
-        out[target] = {"slip": slip, "gate": gate, "gate_zone": zone}
+        # a refused passage of the slip's vehicle, recorded as the event service records one
+        passage = Passage.objects.create(gate=gate, zone=zone, event_id=f"M-{target}", slip=slip,
+                                         enterprise=slip.enterprise, plate=slip.plate, direction="I",
+                                         weighbridge_kg="8000", read_at=timezone.now(), outcome="refuse",
+                                         answer={"decision": "refuse", "reasons": [{"code": "slip_not_approved"}]})
+        out[target] = {"slip": slip, "gate": gate, "gate_zone": zone, "passage": passage}
     return out
 
 
@@ -108,4 +116,5 @@ def snapshot():
 
 # collection -> (fixture object, who sees target A's and B's row): checked row by row per role
 COLLECTIONS = {"/api/v1/gate/slips": ("slip", {t: VISIBLE[("slip", t)] for t in "AB"}),
-               "/api/v1/gate/gates": ("gate", {t: VISIBLE[("gate", t)] for t in "AB"})}
+               "/api/v1/gate/gates": ("gate", {t: VISIBLE[("gate", t)] for t in "AB"}),
+               "/api/v1/gate/passages": ("passage", {t: VISIBLE[("slip", t)] for t in "AB"})}

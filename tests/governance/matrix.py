@@ -36,6 +36,8 @@ VISIBLE = {
     ("issue", "B"): MANAGERS,
     ("notice", "A"): STAFF,
     ("notice", "B"): STAFF,
+    ("meeting", "A"): STAFF,
+    ("meeting", "B"): STAFF,
 }
 # label -> (kind, action, object, ok) ; kind: "page" (login redirect) or "api" (401); ok for allowed users
 SPEC: dict[str, tuple] = {
@@ -175,7 +177,7 @@ BODIES = {
 # collection -> (fixture object, who sees target A's and B's row): checked row by row per role
 COLLECTIONS = {f"/api/v1/governance/{path}": (obj, {t: VISIBLE[(obj, t)] for t in "AB"}) for path, obj in (
     ("tasks", "task"), ("reports", "report"), ("extensions", "extension"), ("annual-lists", "annual_list"),
-    ("issues", "issue"), ("units", "unit"))}
+    ("issues", "issue"), ("units", "unit"), ("notices", "notice"), ("meetings", "meeting"))}
 
 PAGES = {k: _rule(k, v) for k, v in SPEC.items() if k.startswith("governance:")}
 API = {k: _rule(k, v) for k, v in SPEC.items() if not k.startswith("governance:")}
@@ -211,6 +213,8 @@ def objects(world) -> dict:
         # one notice a month: A's this month, B's in an earlier month
         notice, _ = services.issue_notice(actor=commerce, today=timezone.localdate() - timedelta(
             days=0 if target == "A" else 40))
+        meeting = services.create_meeting(actor=commerce, number=f"M-{target}", held_on="2026-01-05",
+                                          title=f"meeting {target}")
         out[target] = {"task": task, "report": report, "extension": ext, "evidence": report.evidence.get(),
-                       "unit": unit, "annual_list": lst, "issue": issue, "notice": notice}
+                       "unit": unit, "annual_list": lst, "issue": issue, "notice": notice, "meeting": meeting}
     return out

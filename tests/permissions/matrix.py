@@ -161,4 +161,10 @@ COLLECTIONS = {
     "/api/v1/enterprises": ("enterprise", {
         "A": {"admin", "customs", "customs_a", "zone_a", "tax", "market", "commerce", "ent_a"},
         "B": {"admin", "customs", "tax", "market", "commerce", "ent_b"}}),
+    # the audit trail: a list's events go where its book goes (never to market supervision or commerce), an
+    # enterprise record's events to everyone who reads the registry
+    "/api/v1/audit-events?object_type=supervision.verificationlist": ("list_event", _BOOKS),
+    "/api/v1/audit-events?object_type=core.enterprise": ("enterprise_event", {
+        "A": {"admin", "customs", "customs_a", "zone_a", "tax", "market", "commerce", "ent_a"},
+        "B": {"admin", "customs", "tax", "market", "commerce", "ent_b"}}),
 }

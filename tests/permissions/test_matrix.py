@@ -9,6 +9,7 @@ import importlib
 import json
 import pkgutil
 import uuid
+from urllib.parse import parse_qsl
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -17,6 +18,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from bondzone.api import api
 from bondzone.core.models import AuditEvent, Enterprise
+from bondzone.core.services import update_enterprise
 from bondzone.supervision.models import AccountBook, BookItem, StockAccount, StockEntry, VerificationList
 
 from ..conftest import PASSWORD, post_list
@@ -93,8 +95,13 @@ def objects(world):
     for target, user, book, ent in (("A", "ent_a", world.book_a, world.ent_a), ("B", "ent_b", world.book_b, world.ent_b)):
         vlist = post_list(world, direction="I", lines=[(1, "5")], book=book, enterprise_user=user)
         post_list(world, direction="E", lines=[(1, "5")], book=book, enterprise_user=user)
+        update_enterprise(actor=world.actor("admin"), enterprise_id=ent.pk, changes={"name_en": f"Enterprise {target}"})
         out[target] = {"enterprise": ent, "book": book, "list": vlist,
-                       "account": StockAccount.objects.get(book=book, item__item_no=1)}
+                       "account": StockAccount.objects.get(book=book, item__item_no=1),
+                       "list_event": AuditEvent.objects.filter(object_type="supervision.verificationlist",
+                                                               object_id=str(vlist.pk)).latest("id"),
+                       "enterprise_event": AuditEvent.objects.filter(object_type="core.enterprise",
+                                                                     object_id=str(ent.pk)).latest("id")}
     return out
 
 
@@ -302,12 +309,14 @@ def test_every_collection_shows_each_role_exactly_its_rows(world, objects):
     collections = dict(base_matrix.COLLECTIONS)
     for extra in extras:
         collections.update(getattr(extra, "COLLECTIONS", {}))
-    assert len(collections) >= 18
+    assert len(collections) >= 29
     clients = _clients(world)
     failures = []
-    for path, (key, visible) in sorted(collections.items()):
+    for path, (key, visible, *narrow) in sorted(collections.items()):
+        base, _, fixed = path.partition("?")
+        params = {"limit": 500, **dict(parse_qsl(fixed)), **(narrow[0](objects) if narrow else {})}
         for username in USERS:
-            response = clients[username].get(path, {"limit": 500})
+            response = clients[username].get(base, params)
             body = response.json() if response.status_code == 200 else None
             rows = body["items"] if isinstance(body, dict) and "items" in body else body
             if rows is None:
@@ -333,6 +342,13 @@ PAGE_COLLECTIONS = {
     "duties:guarantees": ("guarantee", "duties:guarantee", "/api/v1/duties/guarantees"),
     "duties:regimes": ("regime", "duties:regime", "/api/v1/duties/regimes"),
     "cbec:orders": ("order", "cbec:order", "/api/v1/cbec/orders"),
+    "governance:index": ("task", "governance:task", "/api/v1/governance/tasks"),
+    "governance:notices": ("notice", "governance:notice", "/api/v1/governance/notices"),
+    "servicedesk:knowledge": ("article", "servicedesk:article", "/api/v1/servicedesk/knowledge"),
+    "servicedesk:promotion": ("project", "servicedesk:project", "/api/v1/servicedesk/projects"),
+    "sharing:notifications": ("delivery", "sharing:delivery", "/api/v1/sharing/notifications"),
+    "evaluation:index": ("run", "evaluation:run", "/api/v1/evaluation/runs"),
+    "processing:index": ("hbook", "processing:book", "/api/v1/books"),
 }
 
 
@@ -347,7 +363,7 @@ def test_every_list_page_shows_each_role_exactly_its_rows(world, objects):
     clients = _clients(world)
     failures = []
     for page_name, (key, detail, api_path) in sorted(PAGE_COLLECTIONS.items()):
-        _, visible = collections[api_path]
+        visible = collections[api_path][1]
         for username in USERS:
             response = clients[username].get(reverse(page_name), {"per_page": 100}, follow=True)
             body = response.content.decode() if response.status_code == 200 else ""

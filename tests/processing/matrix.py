@@ -105,12 +105,23 @@ def objects(world) -> dict:
         bom = services.declare_bom(actor=owner, book_id=book.pk, data={
             "finished_no": 10, "version": "V1", "valid_from": today.isoformat(),
             "lines": [{"material_no": 1, "net": "1"}]})
+        # one production report (material stocked in, the BOM approved, all of it consumed, so the matrix's own
+        # production request is short and writes nothing)
+        services.decide_bom(actor=customs, bom_id=bom.pk, approve=True)
+        vlist = ledger.create_list(actor=owner, book_id=book.pk, idempotency_key=key(), data={
+            "direction": "I", "trade_mode": "5015", "item_kind": "I",
+            "lines": [{"item_no": 1, "quantity": "1", "unit": "035", "goods_status": "bonded", "value": "1.00"}]})
+        ledger.submit_list(actor=owner, list_id=vlist.pk, idempotency_key=key())
+        if ledger.approve_list(actor=customs, list_id=vlist.pk, idempotency_key=key()).posting_state != "posted":
+            ledger.pass_goods(actor=customs, list_id=vlist.pk, event_id=key(), idempotency_key=key())
+        production = services.report_production(actor=owner, book_id=book.pk, idempotency_key=key(),
+                                                data={"outputs": [{"item_no": 10, "quantity": "1"}]})
         take = services.take_stock(actor=owner, book_id=book.pk, idempotency_key=key(),
                                    data={"counts": [{"item_no": 1, "counted": "0"}]})
         job = services.request_writeoff(actor=owner, book_id=book.pk, period_start=today.isoformat(),
                                         period_end=today.isoformat(), background=False)
         services.run_writeoff(job.pk)
-        out[target] = {"hbook": book, "bom": bom, "stocktake": take, "writeoff": job}
+        out[target] = {"hbook": book, "bom": bom, "stocktake": take, "writeoff": job, "production": production}
     return out
 
 
@@ -118,3 +129,6 @@ def snapshot():
     from bondzone.processing.models import Bom, ProductionReport, StockTake, WriteOff
 
     return tuple(m.objects.count() for m in (Bom, ProductionReport, StockTake, WriteOff))
+
+# collection -> (fixture object, who sees target A's and B's row): checked row by row per role
+COLLECTIONS = {"/api/v1/processing/production": ("production", {t: VISIBLE[("hbook", t)] for t in "AB"})}

@@ -165,7 +165,8 @@ NO_WRITES = {"servicedesk:project-move", "servicedesk:project-key-list"}
 
 # collection -> (fixture object, who sees target A's and B's row): checked row by row per role
 COLLECTIONS = {f"/api/v1/servicedesk/{path}": (obj, {t: VISIBLE[(obj, t)] for t in "AB"}) for path, obj in (
-    ("requests", "request"), ("knowledge", "article"), ("categories", "category"))}
+    ("requests", "request"), ("knowledge", "article"), ("categories", "category"), ("projects", "project"))}
+COLLECTIONS["/api/v1/servicedesk/promotion-events"] = ("promotion_event", {t: VISIBLE[("project", t)] for t in "AB"})
 
 PAGES = {k: _rule(k, v) for k, v in SPEC.items() if k.startswith("servicedesk:")}
 API = {k: _rule(k, v) for k, v in SPEC.items() if not k.startswith("servicedesk:")}
@@ -215,7 +216,11 @@ def objects(world) -> dict:
         draft = services.write_guide(actor=admin, zone=zone_code, data={"industries": "医药"})
         project = services.create_project(actor=admin, data={"name": f"项目{target}", "industry": "医药",
                                                              "zone": zone_code, "unit_id": idle_unit.pk})
+        promotion_event = services.record_event(actor=admin, data={
+            "kind": "visit", "title": f"走访{target}", "held_on": "2026-01-05", "zone": zone_code,
+            "unit_id": idle_unit.pk, "project_ids": [project.pk]})
         out[target] = {"zone_code": zone_code, "version": draft, "project": project,
+                       "promotion_event": promotion_event,
                        "request": req, "category": category, "service_code": category.code, "article": article,
                        "service_request_id": req.number, "registration": reg, "document": reg.documents.get(),
                        "own_unit_id": unit.pk, "idle_unit_id": idle_unit.pk}

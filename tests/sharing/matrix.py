@@ -84,3 +84,9 @@ def snapshot():
 
     return tuple(m.objects.count() for m in (Subscription, OutboxEvent, Delivery, DeliveryAttempt, ScheduledExport,
                                              ExportRun))
+
+# collection -> (fixture object, who sees target A's and B's row): an agency's subscriptions and what was
+# delivered to them, row by row per role (customs of all zones see zone TZ's customs subscription too)
+_SUBSCRIBERS = {t: VISIBLE[("delivery", t)] for t in "AB"}
+COLLECTIONS = {"/api/v1/sharing/subscriptions": ("subscription", _SUBSCRIBERS),
+               "/api/v1/sharing/notifications": ("delivery", _SUBSCRIBERS)}
