@@ -347,7 +347,6 @@ PAGE_COLLECTIONS = {
     "servicedesk:knowledge": ("article", "servicedesk:article", "/api/v1/servicedesk/knowledge"),
     "servicedesk:promotion": ("project", "servicedesk:project", "/api/v1/servicedesk/projects"),
     "sharing:notifications": ("delivery", "sharing:delivery", "/api/v1/sharing/notifications"),
-    "evaluation:index": ("run", "evaluation:run", "/api/v1/evaluation/runs"),
     "processing:index": ("hbook", "processing:book", "/api/v1/books"),
 }
 
