@@ -525,11 +525,13 @@ def assessment(request):
     live = request.GET.get("live") == "1"
     data = scores.assessment(a, year, live=live, version=as_id(request.GET.get("version")))
     years = list(range(timezone.localdate().year + 1, 2020, -1))
+    rule_weights, _assumed = services.assessment_weights(year)
     return render(request, "governance/assessment.html", {
         "a": data, "years": years, "can_manage": a.can("governance.manage"), "live": live and data.frozen is None,
         "sees_all": a.can("governance.view_all_scores"), "idempotency_key": new_idempotency_key(),
+        # the form edits the year's rule, which a frozen version may no longer match
         "components": [{"code": c, "label": label, "weight": data.weights[c],
-                        "reason": data.assumed_reasons.get(c, ""), "typed": str(data.weights[c])}
+                        "reason": data.assumed_reasons.get(c, ""), "typed": str(rule_weights[c])}
                        for c, label in _component_labels().items()]})
 
 

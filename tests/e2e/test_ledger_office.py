@@ -123,3 +123,10 @@ def test_the_office_reads_the_assessment_edits_its_weights_and_freezes_it(page: 
     expect(page.locator(f"#scores tr[data-unit='{gov_world.zone_unit.pk}'] [data-component=service]")).to_have_text(
         "50.00")
     expect(page.locator("#freeze-form")).to_have_count(0)
+
+    # at phone width the frozen page does not scroll sideways (the score table scrolls in its own box)
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.reload()
+    expect(page.locator("[data-testid=frozen]")).to_be_visible()
+    page_width, window = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+    assert page_width <= window

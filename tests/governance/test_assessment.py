@@ -10,6 +10,8 @@ from datetime import date, datetime, time
 from decimal import Decimal as D
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
@@ -49,6 +51,20 @@ def test_promotion_scores_are_shares_of_the_best_unit():
     out = rules.promotion_scores(facts)
     assert out == {1: D("100.00"), 2: D("50.00"), 3: D("0.00"), 4: None}
     assert rules.promotion_scores({3: rules.PromotionFact(2, ())}) == {3: None}  # nobody landed: not scored
+
+
+@given(st.dictionaries(st.integers(1, 30), st.tuples(
+    st.integers(0, 5), st.lists(st.tuples(st.sampled_from(["signed", "registered", "operating"]),
+                                          st.integers(0, 10**6)), max_size=4)), max_size=8),
+    st.integers(0, 50), st.integers(0, 50), st.integers(0, 50), st.integers(0, 50))
+def test_service_and_promotion_scores_stay_between_0_and_100(promoters, replied, on_time, rated, good):
+    facts = {u: rules.PromotionFact(n + len(landed), tuple((st_, D(inv)) for st_, inv in landed))
+             for u, (n, landed) in promoters.items()}
+    for v in rules.promotion_scores(facts).values():
+        assert v is None or D(0) <= v <= D(100)
+    fact = rules.ServiceFact(replied, min(on_time, replied), rated, min(good, rated))
+    v = rules.service_score(fact)
+    assert (v is None) == (replied == 0 and rated == 0) and (v is None or D(0) <= v <= D(100))
 
 
 def test_five_weights_must_all_be_given_and_sum_to_100():

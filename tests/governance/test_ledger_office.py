@@ -79,10 +79,12 @@ def test_score_weights_components_and_leaves_missing_ones_out():
                                 _fact(date(2026, 6, 1), cancelled=True)], accepted=3, returned=1)
     s = rules.score_unit(facts, w, as_of)
     assert (s.timeliness, s.quality, s.results) == (D("33.33"), D("75.00"), D("65.00"))
-    assert s.score == ((D(40) * D("33.33") + D(30) * D("75.00") + D(30) * D("65.00")) / 100).quantize(D("0.01"))
+    # no service or promotion facts: those two are not scored and the three others carry the weight (30/20/20)
+    assert s.missing == ["service", "promotion"]
+    assert s.score == ((D(30) * D("33.33") + D(20) * D("75.00") + D(20) * D("65.00")) / 70).quantize(D("0.01"))
     assert (s.tasks, s.on_time, s.late) == (4, 1, 2)
     no_reports = rules.score_unit(rules.UnitFacts(2, [_fact(date(2026, 3, 1), True, None, "100")]), w, as_of)
-    assert no_reports.quality is None and no_reports.missing == ["quality"]
+    assert no_reports.quality is None and no_reports.missing == ["quality", "service", "promotion"]
     assert no_reports.score == D("100.00")  # timeliness and results carry the weight
     assert rules.score_unit(rules.UnitFacts(3), w, as_of).score is None
 
@@ -97,7 +99,8 @@ def test_rank_ties_share_the_lower_rank_and_unscored_come_last():
 
 def test_weights_must_sum_to_100():
     assert rules.check_weights(rules.DEFAULT_WEIGHTS) == []
-    problems = rules.check_weights({"timeliness": D(50), "quality": D(30), "results": D(30)})
+    problems = rules.check_weights({"timeliness": D(50), "quality": D(30), "results": D(30), "service": D(0),
+                                    "promotion": D(0)})
     assert [(p.field, p.code) for p in problems] == [("weights", "weights_not_100")]
     assert {p.code for p in rules.check_weights({"timeliness": D(-10), "quality": D(110)})} == {
         "weight_out_of_range", "required"}
@@ -108,7 +111,7 @@ def test_weights_must_sum_to_100():
 def test_scores_stay_between_0_and_100(tasks, accepted, returned, wt, wq):
     if wt + wq > 100:
         wt, wq = wt // 2, wq // 2
-    weights = {"timeliness": D(wt), "quality": D(wq), "results": D(100 - wt - wq)}
+    weights = {"timeliness": D(wt), "quality": D(wq), "results": D(100 - wt - wq), "service": D(0), "promotion": D(0)}
     facts = rules.UnitFacts(1, [_fact(date(2026, 1, 1) + timedelta(days=d), done, None, str(p))
                                 for d, done, p in tasks], accepted, returned)
     s = rules.score_unit(facts, weights, date(2026, 7, 1))

@@ -9,6 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -77,17 +78,20 @@ def freeze_assessment(*, actor: Actor, year: Any, reason: str = "",
         raise DomainError(problems)
 
     def do() -> dict:
-        # the year's rule row, when there is one, serialises two offices freezing at once on PostgreSQL;
-        # the unique (year, version) constraint refuses the loser either way
-        AssessmentRule.objects.select_for_update().filter(year=y).first()
         last = AssessmentFreeze.objects.filter(year=y).aggregate(v=Max("version"))["v"] or 0
         if last and not clean_reason:
             raise Conflict(problem("reason", "assessment_frozen", year=y, version=last))
         computed = scores.compute(y, reader=actor)
-        freeze = AssessmentFreeze.objects.create(
-            year=y, version=last + 1, as_of=computed.as_of, weights={k: str(v) for k, v in computed.weights.items()},
-            weights_assumed=computed.assumed, reason=clean_reason, frozen_by_id=actor.user_id,
-            frozen_at=timezone.now())
+        try:
+            # two offices freezing at once: the unique (year, version) makes the second wait for the first
+            # and fail here; it is told the year is frozen, as it would be a moment later
+            with transaction.atomic():
+                freeze = AssessmentFreeze.objects.create(
+                    year=y, version=last + 1, as_of=computed.as_of,
+                    weights={k: str(v) for k, v in computed.weights.items()}, weights_assumed=computed.assumed,
+                    reason=clean_reason, frozen_by_id=actor.user_id, frozen_at=timezone.now())
+        except IntegrityError:
+            raise Conflict(problem("reason", "assessment_frozen", year=y, version=last + 1)) from None
         FrozenScore.objects.bulk_create([FrozenScore(
             freeze=freeze, unit_id=s.unit_id, rank=s.rank, score=s.score, timeliness=s.timeliness,
             quality=s.quality, results=s.results, service=s.service, promotion=s.promotion, tasks=s.tasks,
