@@ -11,17 +11,18 @@ from bondzone.core.types import ChoiceOf, Id, Int, Pagination, Text
 
 from bondzone.core.http import actor
 
-from . import exports, selectors, services
+from . import exports, scores, selectors, services
 from .models import AnnualList, ExtensionRequest, Issue, ProgressReport, Unit
 from .schemas import (
     AnnualListDetailOut, AnnualListIn, AnnualListOut, DecideIn, DecisionIn, DecisionOut, EscalateIn, ExtensionIn,
     ExtensionOut, LedgerImportOut, IssueIn, IssueOut, MeetingIn, MeetingOut, MemberIn, PublicTaskOut, ReminderRunIn,
     ReminderRunOut, ReportOut, ReviewIn, ReviseIn, TaskDetailOut, TaskIn, TaskOut, TaskPatch, UnitIn, UnitOut,
-    TaskWeightsIn, AcknowledgementOut, AssessmentOut, ExpandOut, LeadIn, NoticeDetailOut, NoticeOut, RulesIn,
+    TaskWeightsIn, AcknowledgementOut, AssessmentFreezeIn, AssessmentOut, AssessmentUnitOut, ExpandOut, LeadIn, NoticeDetailOut, NoticeOut, RulesIn,
     SignIn, UnsignedOut,
 )
 
 router = Router(tags=["governance"])
+IdemKey = Header(None, alias="Idempotency-Key", description="optional; a retry with the same key is safe")
 
 
 # ---------------------------------------------------------------- units
@@ -236,19 +237,21 @@ def public_tasks(request: HttpRequest):
 # ---------------------------------------------------------------- lead unit, collective units, 签收
 @router.post("/tasks/{task_id}/lead", response=TaskDetailOut,
              summary="Confirm the proposed lead unit or name another (ledger office)")
-def confirm_lead(request: HttpRequest, task_id: Id, payload: LeadIn):
-    return _detail(request, services.confirm_lead(actor=actor(request), task_id=task_id, **payload.dict()))
+def confirm_lead(request: HttpRequest, task_id: Id, payload: LeadIn, idempotency_key: str | None = IdemKey):
+    return _detail(request, services.confirm_lead(actor=actor(request), task_id=task_id, **payload.dict(),
+                                                  idempotency_key=idempotency_key))
 
 
 @router.post("/tasks/{task_id}/expand", response=ExpandOut,
              summary="One sub-task per member of the task's collective units (idempotent)")
-def expand_collectives(request: HttpRequest, task_id: Id):
-    return services.expand_collectives(actor=actor(request), task_id=task_id)
+def expand_collectives(request: HttpRequest, task_id: Id, idempotency_key: str | None = IdemKey):
+    return services.expand_collectives(actor=actor(request), task_id=task_id, idempotency_key=idempotency_key)
 
 
 @router.post("/tasks/{task_id}/sign", response={201: AcknowledgementOut}, summary="签收: acknowledge a task")
-def sign_task(request: HttpRequest, task_id: Id, payload: SignIn):
-    return Status(201, services.sign_task(actor=actor(request), task_id=task_id, unit_id=payload.unit_id))
+def sign_task(request: HttpRequest, task_id: Id, payload: SignIn, idempotency_key: str | None = IdemKey):
+    return Status(201, services.sign_task(actor=actor(request), task_id=task_id, unit_id=payload.unit_id,
+                                          idempotency_key=idempotency_key))
 
 
 @router.get("/tasks/{task_id}/acknowledgements", response=list[AcknowledgementOut], summary="Who signed, when")
@@ -291,9 +294,9 @@ def _notice(a, n, created=False):
 
 @router.post("/notices", response={201: NoticeDetailOut, 200: NoticeDetailOut},
              summary="Issue this month's notice from the ledger (once a month; again returns it)")
-def issue_notice(request: HttpRequest):
+def issue_notice(request: HttpRequest, idempotency_key: str | None = IdemKey):
     a = actor(request)
-    n, created = services.issue_notice(actor=a)
+    n, created = services.issue_notice(actor=a, idempotency_key=idempotency_key)
     return Status(201 if created else 200, _notice(a, n, created))
 
 
@@ -311,21 +314,55 @@ def export_notice(request: HttpRequest, notice_id: Id, format: str = "csv"):
 
 
 # ---------------------------------------------------------------- 考核
-@router.get("/assessment", response=AssessmentOut, summary="Unit assessment scores of a year")
-def assessment(request: HttpRequest, year: Int(2000, 2100) | None = None):
-    a = selectors.assessment(actor(request), year or timezone.localdate().year)
-    return {"year": a.year, "weights": a.weights, "weights_assumed": a.assumed, "scores": [
-        {"rank": s.rank, "unit_id": u.pk, "unit": u.name, "score": s.score, "timeliness": s.timeliness,
-         "quality": s.quality, "results": s.results, "not_scored": s.missing, "tasks": s.tasks, "on_time": s.on_time,
-         "late": s.late, "reports_reviewed": s.reviewed} for s, u in a.rows]}
+def _score(s, u) -> dict:
+    return {"rank": s.rank, "unit_id": u.pk, "unit": u.name, "score": s.score, "timeliness": s.timeliness,
+            "quality": s.quality, "results": s.results, "service": s.service, "promotion": s.promotion,
+            "not_scored": s.missing, "tasks": s.tasks, "on_time": s.on_time, "late": s.late,
+            "reports_reviewed": s.reviewed, "requests_replied": s.replied, "requests_rated": s.rated,
+            "projects_landed": s.landed, "landed_investment": s.investment}
+
+
+def _assessment(a) -> dict:
+    f = a.frozen
+    return {"year": a.year, "weights": a.weights, "weights_assumed": a.assumed,
+            "assumed_reasons": a.assumed_reasons, "as_of": a.as_of,
+            "frozen": None if f is None else {"version": f.version, "frozen_at": f.frozen_at,
+                                              "frozen_by": f.frozen_by.username if f.frozen_by else None,
+                                              "reason": f.reason, "as_of": f.as_of},
+            "versions": [v.version for v in a.versions],
+            "scores": [_score(s, u) for s, u in a.rows]}
+
+
+@router.get("/assessment", response=AssessmentOut,
+            summary="Unit assessment scores of a year: the latest frozen version, else live; your units' only "
+                    "unless you are the ledger office")
+def assessment(request: HttpRequest, year: Int(2000, 2100) | None = None, version: Int(1, 10000) | None = None,
+               live: bool = False):
+    return _assessment(scores.assessment(actor(request), year or timezone.localdate().year, live=live,
+                                         version=version))
+
+
+@router.get("/assessment/units/{unit_id}", response=AssessmentUnitOut,
+            summary="One unit's assessment score of a year (its members, the ledger office, leaders)")
+def unit_assessment(request: HttpRequest, unit_id: Id, year: Int(2000, 2100) | None = None):
+    a, s, u = scores.unit_score(actor(request), year or timezone.localdate().year, unit_id)
+    return {"year": a.year, "frozen_version": a.frozen.version if a.frozen else None, **_score(s, u)}
 
 
 @router.put("/assessment/rules", response=AssessmentOut, summary="Set a year's assessment weights (ledger office)")
-def set_assessment_rules(request: HttpRequest, payload: RulesIn):
+def set_assessment_rules(request: HttpRequest, payload: RulesIn, idempotency_key: str | None = IdemKey):
     data = payload.dict()
     year = data.pop("year")
-    services.set_assessment_rules(actor=actor(request), year=year, weights=data)
-    return assessment(request, year)
+    services.set_assessment_rules(actor=actor(request), year=year, weights=data, idempotency_key=idempotency_key)
+    return _assessment(scores.assessment(actor(request), year, live=True))
+
+
+@router.post("/assessment/freeze", response={201: AssessmentOut},
+             summary="Freeze a year's scores (ledger office); again only with a reason, as the next version")
+def freeze_assessment(request: HttpRequest, payload: AssessmentFreezeIn, idempotency_key: str | None = IdemKey):
+    f = services.freeze_assessment(actor=actor(request), year=payload.year, reason=payload.reason,
+                                   idempotency_key=idempotency_key)
+    return Status(201, _assessment(scores.assessment(actor(request), f.year, version=f.version)))
 
 
 @router.get("/assessment/export", summary="Assessment scores as csv, xlsx or json")

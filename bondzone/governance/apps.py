@@ -26,6 +26,13 @@ AUDIT_ACTIONS = {
     "issue.decide": _("issue decided"),
     "issue.close": _("issue closed"),
     "reminders.run": _("reminders sent"),
+    "task.confirm_lead": _("lead unit confirmed"),
+    "task.change_lead": _("lead unit changed"),
+    "task.expand": _("collective units expanded"),
+    "task.sign": _("task signed for (签收)"),
+    "notice.issue": _("notice issued (情况通报)"),
+    "assessment.rules": _("assessment weights set"),
+    "assessment.freeze": _("assessment frozen"),
 }
 PROGRESS_MODES = {"manual": _("manual"), "average": _("average of sub-tasks"),
                   "weighted": _("weighted (weights sum to 100)")}

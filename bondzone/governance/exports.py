@@ -17,7 +17,7 @@ from bondzone.core.actor import Actor
 from bondzone.core.domain.errors import DomainError, Problem, problem
 from bondzone.core.scoping import restrict
 
-from . import selectors, services
+from . import scores, selectors, services
 from .domain import tree
 from .models import Task
 
@@ -144,37 +144,51 @@ def export_notice(actor: Actor, notice_id: int, *, fmt: str) -> bytes:
                               notes=demo_notes(sorted({i.task.code for i in items if i.task_id in demo})))
 
 
-ASSESSMENT_HEADERS = ["year", "rank", "unit", "score", "timeliness", "quality", "results", "not_scored", "tasks",
-                      "on_time", "late", "reports_reviewed", "weights", "weights_assumed"]
+ASSESSMENT_HEADERS = ["year", "rank", "unit", "score", "timeliness", "quality", "results", "service", "promotion",
+                      "not_scored", "tasks", "on_time", "late", "reports_reviewed", "requests_replied",
+                      "requests_rated", "projects_landed", "landed_investment", "weights", "weights_assumed",
+                      "frozen_version", "frozen_at", "as_of"]
 ASSESSMENT_NAMES = {"year": _("Year"), "rank": _("Rank"), "unit": pgettext_lazy("organisation", "Unit"),
                     "score": _("Score"),
                     "timeliness": _("Timeliness"), "quality": _("Report quality"), "results": _("Results"),
+                    "service": _("Service results (服务成效)"), "promotion": _("Promotion results (招商成果)"),
                     "not_scored": _("Not scored"), "tasks": _("Tasks"), "on_time": _("On time"), "late": _("Late"),
-                    "reports_reviewed": _("Reports reviewed"), "weights": _("Weights"),
-                    "weights_assumed": _("Weights assumed")}
+                    "reports_reviewed": _("Reports reviewed"), "requests_replied": _("Requests replied"),
+                    "requests_rated": _("Requests rated"), "projects_landed": _("Projects landed"),
+                    "landed_investment": _("Planned investment landed (10,000 yuan)"), "weights": _("Weights"),
+                    "weights_assumed": _("Weights assumed"), "frozen_version": _("Frozen version"),
+                    "frozen_at": _("Frozen at"), "as_of": _("Facts as of")}
 
 
 def export_assessment(actor: Actor, year: int, *, fmt: str, today: date | None = None) -> bytes:
-    """The unit assessment (考核) of a year as a table, with the weights used and whether they are assumed."""
+    """The unit assessment (考核) of a year as a table: the latest frozen version when there is one, else the
+    live figures; the weights used, whether they are assumed (with the reasons) and the reader's units only
+    unless the reader sees every unit's score."""
     actor.require("governance.export")
-    a = selectors.assessment(actor, year, today)
+    a = scores.assessment(actor, year, today)
     weights = " / ".join(f"{k} {v}" for k, v in a.weights.items())
+    f = a.frozen
 
     def cell(v):
         return "" if v is None else str(v)
 
     rows = [[year, cell(s.rank), u.name, cell(s.score), cell(s.timeliness), cell(s.quality), cell(s.results),
-             ",".join(s.missing), s.tasks, s.on_time, s.late, s.reviewed, weights, "1" if a.assumed else "0"]
+             cell(s.service), cell(s.promotion), ",".join(s.missing), s.tasks, s.on_time, s.late, s.reviewed,
+             s.replied, s.rated, s.landed, cell(s.investment), weights, "1" if a.assumed else "0",
+             f.version if f else "", timezone.localtime(f.frozen_at).isoformat(timespec="seconds") if f else "",
+             cell(a.as_of)]
             for s, u in a.rows]
     notes = []
     demo = selectors.demo_tasks(restrict(Task, actor).values_list("pk", flat=True))
     if demo:
         notes.append(tabular.Note("synthetic", gettext(
             "The scores are computed from deadlines, progress and reports the demo loader made up (%(n)s "
-            "tasks).") % {"n": len(demo)}, "tasks"))
+            "tasks), and from the demo service requests and promotion projects.") % {"n": len(demo)}, "tasks"))
     if a.assumed:
         notes.append(tabular.Note("assumed", gettext(
-            "The weights of timeliness, report quality and results (%(weights)s) are the platform's defaults: the "
-            "policy asks for an assessment but sets no weights; the ledger office may set its own for the year.")
+            "The weights (%(weights)s) are the platform's defaults: the policy asks for an assessment and names "
+            "招商成果 and 服务成效 but sets no weights; the ledger office may set its own for the year.")
             % {"weights": weights}, "weights", tuple(a.weights)))
+        for component, reason in a.assumed_reasons.items():
+            notes.append(tabular.Note("assumed", f"{component} {a.weights[component]}: {reason}", component))
     return tabular.write_rows(ASSESSMENT_HEADERS, rows, fmt, names=ASSESSMENT_NAMES, notes=notes)

@@ -15,6 +15,7 @@ from django.utils.translation import pgettext_lazy
 from bondzone.core.files import private_storage
 from bondzone.core.models import Zone
 
+from .domain.assessment import COMPONENTS as ASSESSMENT_COMPONENTS
 from .domain.schedule import Cadence, ReminderKind
 from .domain.tree import Mode
 
@@ -423,6 +424,9 @@ class AssessmentRule(models.Model):
     timeliness = models.DecimalField(max_digits=5, decimal_places=2, validators=PERCENT)
     quality = models.DecimalField(max_digits=5, decimal_places=2, validators=PERCENT)
     results = models.DecimalField(max_digits=5, decimal_places=2, validators=PERCENT)
+    # rules saved before these components existed keep their meaning: 0 = not weighted
+    service = models.DecimalField(max_digits=5, decimal_places=2, validators=PERCENT, default=Decimal(0))
+    promotion = models.DecimalField(max_digits=5, decimal_places=2, validators=PERCENT, default=Decimal(0))
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -431,4 +435,55 @@ class AssessmentRule(models.Model):
         verbose_name = _("assessment rule")
         constraints = [models.CheckConstraint(
             name="gov_assessment_weights_positive",
-            condition=Q(timeliness__gte=0) & Q(quality__gte=0) & Q(results__gte=0))]
+            condition=Q(timeliness__gte=0) & Q(quality__gte=0) & Q(results__gte=0) & Q(service__gte=0)
+            & Q(promotion__gte=0))]
+
+
+class AssessmentFreeze(models.Model):
+    """A year's unit assessment frozen by the ledger office: the weights used and every unit's components and
+    score as they stood. Freezing again makes the next version (with a reason); the latest version is what the
+    pages, the API and the exports show for the year."""
+
+    year = models.PositiveIntegerField(_("year"))
+    version = models.PositiveIntegerField(_("version"))
+    as_of = models.DateField(_("facts as of"))
+    weights = models.JSONField()  # {component: "40.00"}
+    weights_assumed = models.BooleanField()
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+    frozen_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    frozen_at = models.DateTimeField(_("frozen at"))
+
+    class Meta:
+        ordering = ["-year", "-version"]
+        verbose_name = _("frozen assessment")
+        constraints = [models.UniqueConstraint(fields=["year", "version"], name="gov_assessment_freeze_version")]
+
+
+class FrozenScore(models.Model):
+    """One unit's row of a frozen assessment."""
+
+    freeze = models.ForeignKey(AssessmentFreeze, on_delete=models.CASCADE, related_name="scores")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    rank = models.PositiveIntegerField(null=True)
+    score = models.DecimalField(max_digits=5, decimal_places=2, null=True)
+    timeliness = models.DecimalField(max_digits=5, decimal_places=2, null=True)
+    quality = models.DecimalField(max_digits=5, decimal_places=2, null=True)
+    results = models.DecimalField(max_digits=5, decimal_places=2, null=True)
+    service = models.DecimalField(max_digits=5, decimal_places=2, null=True)
+    promotion = models.DecimalField(max_digits=5, decimal_places=2, null=True)
+    tasks = models.PositiveIntegerField()
+    on_time = models.PositiveIntegerField()
+    late = models.PositiveIntegerField()
+    reviewed = models.PositiveIntegerField()
+    replied = models.PositiveIntegerField(default=0)
+    rated = models.PositiveIntegerField(default=0)
+    landed = models.PositiveIntegerField(default=0)
+    investment = models.DecimalField(max_digits=16, decimal_places=2, default=Decimal(0))
+
+    class Meta:
+        ordering = ["freeze", "rank", "unit_id"]
+        constraints = [models.UniqueConstraint(fields=["freeze", "unit"], name="gov_frozen_score_once")]
+
+    @property
+    def missing(self) -> list[str]:
+        return [c for c in ASSESSMENT_COMPONENTS if getattr(self, c) is None]

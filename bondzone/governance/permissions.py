@@ -17,6 +17,8 @@ register("governance.raise_issue", {Role.ZONE_ADMIN, Role.COMMERCE, Role.PLATFOR
 register("governance.escalate", {Role.ZONE_ADMIN, Role.COMMERCE, Role.PLATFORM_ADMIN})
 register("governance.export", STAFF)
 register("governance.run_reminders", MANAGERS)
+# every unit's assessment (考核) score; other staff see only their own units' (scopes.score_unit_ids)
+register("governance.view_all_scores", MANAGERS)
 
 MESSAGES.update({
     "task_cycle": _("Task %(task)s cannot be placed under %(parent)s: that would make a cycle in the task tree."),
@@ -48,5 +50,6 @@ MESSAGES.update({
     "no_collective_unit": _("Task %(task)s names no collective unit (各综合保税区管理机构, 综合保税区所在区政府) to expand."),
     "collective_without_members": _("The collective units %(units)s have no member units yet: add the districts or zone administrations under them first."),
     "expand_weighted": _("This task rolls up by weights; new sub-tasks would break them. Switch it to the average first, expand, then set the weights."),
+    "assessment_frozen": _("The assessment of %(year)s is frozen (version %(version)s); give a reason to freeze a new version."),
     "report_exists": _("Unit %(unit)s already reported on this task for %(period)s; a new report is possible once that one is returned."),
 })

@@ -398,6 +398,13 @@ class RulesIn(Schema):
     timeliness: DecimalOf(AssessmentRule, "timeliness")
     quality: DecimalOf(AssessmentRule, "quality")
     results: DecimalOf(AssessmentRule, "results")
+    service: DecimalOf(AssessmentRule, "service")
+    promotion: DecimalOf(AssessmentRule, "promotion")
+
+
+class AssessmentFreezeIn(Schema):
+    year: Int(2000, 2100)
+    reason: Text(500) = ""
 
 
 class UnitScoreOut(Schema):
@@ -408,15 +415,38 @@ class UnitScoreOut(Schema):
     timeliness: Decimal | None
     quality: Decimal | None
     results: Decimal | None
+    service: Decimal | None
+    promotion: Decimal | None
     not_scored: list[str]
     tasks: int
     on_time: int
     late: int
     reports_reviewed: int
+    requests_replied: int
+    requests_rated: int
+    projects_landed: int
+    landed_investment: Decimal
+
+
+class AssessmentFrozenOut(Schema):
+    version: int
+    frozen_at: datetime
+    frozen_by: str | None
+    reason: str
+    as_of: date
 
 
 class AssessmentOut(Schema):
     year: int
     weights: dict[str, Decimal]
     weights_assumed: bool
+    assumed_reasons: dict[str, str]
+    as_of: date | None
+    frozen: AssessmentFrozenOut | None
+    versions: list[int]
     scores: list[UnitScoreOut]
+
+
+class AssessmentUnitOut(UnitScoreOut):
+    year: int
+    frozen_version: int | None

@@ -5,7 +5,11 @@
   reports, extensions and reminders of their units;
 - enterprise users see published tasks, published annual lists and their items only;
 - units, policies and meetings are visible to all staff; issues to the ledger office, to the unit that
-  raised them and to staff of the issue's zone.
+  raised them and to staff of the issue's zone;
+- unit assessment (考核) scores, live or frozen: every unit's to the ledger office and leaders
+  (`governance.view_all_scores`: commerce, platform admins), a unit's own score to its members (UnitMember),
+  nothing to anyone else (enterprises cannot open the page at all). The assessment rules and whether a year
+  is frozen are public to staff.
 """
 
 from django.db.models import Q
@@ -14,7 +18,7 @@ from bondzone.core.domain.roles import Role
 from bondzone.core.scoping import scope_rule
 
 from .models import (
-    Acknowledgement, AssessmentRule, Notice, NoticeItem, AnnualList, Decision, Escalation, Evidence, ExtensionRequest, Issue, JointMeeting, ListItem, Policy,
+    Acknowledgement, AssessmentFreeze, AssessmentRule, FrozenScore, Notice, NoticeItem, AnnualList, Decision, Escalation, Evidence, ExtensionRequest, Issue, JointMeeting, ListItem, Policy,
     ProgressReport, Reminder, Task, Unit, UnitMember,
 )
 
@@ -145,3 +149,22 @@ def _staff_only(qs, actor, action):
 scope_rule(Notice)(_staff_only)
 scope_rule(NoticeItem)(_staff_only)
 scope_rule(AssessmentRule)(_staff_only)
+
+
+def score_unit_ids(actor):
+    """The units whose assessment score the actor may read: None = every unit, else a subquery of unit ids.
+    The one rule for scores; the live assessment (computed, not stored) filters its rows with it too."""
+    if actor.can("governance.view_all_scores"):
+        return None
+    if actor.role == Role.ENTERPRISE:
+        return UnitMember.objects.none().values("unit_id")
+    return my_units(actor)
+
+
+scope_rule(AssessmentFreeze)(_staff_only)
+
+
+@scope_rule(FrozenScore)
+def frozen_scores(qs, actor, action):
+    units = score_unit_ids(actor)
+    return qs if units is None else qs.filter(unit_id__in=units)

@@ -18,11 +18,10 @@ from bondzone.core.domain.workdays import WorkCalendar
 from bondzone.core.scoping import get_scoped, restrict
 from bondzone.core.selectors import calendar_gaps, work_calendar
 
-from .domain import assessment as assessment_rules
 from .domain.lights import SEVERITY, Light, LightRules, light
 from .domain.schedule import period_of
 from .models import (
-    Acknowledgement, AssessmentRule, Notice, NoticeItem, CLOSED_STATUSES, LEVEL_ORDER, AnnualList, Decision, Escalation, Evidence, ExtensionRequest, ExtensionStatus,
+    Acknowledgement, Notice, NoticeItem, CLOSED_STATUSES, LEVEL_ORDER, AnnualList, Decision, Escalation, Evidence, ExtensionRequest, ExtensionStatus,
     Issue, IssueStatus, JointMeeting, ListItem, Policy, ProgressReport, Reminder, ReportStatus, Task, TaskSource, Unit,
     UnitKind, UnitMember,
 )
@@ -453,44 +452,3 @@ def notice(actor: Actor, notice_id: int) -> Notice:
 def notice_items(actor: Actor, notice_id: int) -> QuerySet[NoticeItem]:
     return (restrict(NoticeItem, actor).filter(notice_id=notice_id)
             .select_related("task", "unit", "report").order_by("kind", "-days_overdue", "id"))
-
-
-# ---------------------------------------------------------------- 考核
-@dataclass
-class Assessment:
-    year: int
-    weights: dict
-    assumed: bool
-    rows: list  # (Score, Unit)
-    rule: AssessmentRule | None
-
-
-def assessment(actor: Actor, year: int, today: date | None = None) -> Assessment:
-    """Scores of every unit that leads a task due in the year or reported in it."""
-    actor.require("governance.view_ledger")
-    today = today or timezone.localdate()
-    as_of = min(today, date(year, 12, 31))
-    rule = restrict(AssessmentRule, actor).filter(year=year).first()
-    weights = ({c: getattr(rule, c) for c in assessment_rules.COMPONENTS} if rule
-               else dict(assessment_rules.DEFAULT_WEIGHTS))
-    tasks = list(Task.objects.filter(due_date__year=year, lead_unit__isnull=False, children__isnull=True)
-                 .values_list("pk", "lead_unit_id", "due_date", "status", "progress"))
-    done_on: dict[int, date] = {}
-    for tid, at in ProgressReport.objects.filter(task_id__in=[t[0] for t in tasks], status=ReportStatus.ACCEPTED,
-                                                 progress=Decimal(100), reviewed_at__isnull=False).values_list(
-            "task_id", "reviewed_at"):
-        d = timezone.localtime(at).date()
-        done_on[tid] = min(done_on.get(tid, d), d)
-    facts: dict[int, dict] = defaultdict(lambda: {"tasks": [], "accepted": 0, "returned": 0})
-    for tid, unit_id, due, status, progress in tasks:
-        facts[unit_id]["tasks"].append(assessment_rules.TaskFact(
-            due, status == "completed", status == "cancelled", done_on.get(tid), progress))
-    for unit_id, status, n in (ProgressReport.objects.filter(submitted_at__year=year).exclude(
-            status=ReportStatus.SUBMITTED).order_by().values_list("unit_id", "status").annotate(n=Count("id"))):
-        facts[unit_id]["accepted" if status == ReportStatus.ACCEPTED else "returned"] += n
-    scores = assessment_rules.rank([
-        assessment_rules.score_unit(assessment_rules.UnitFacts(u, f["tasks"], f["accepted"], f["returned"]),
-                                    weights, as_of) for u, f in facts.items()])
-    units_by = restrict(Unit, actor).in_bulk([s.unit_id for s in scores])
-    rows = [(s, units_by[s.unit_id]) for s in scores if s.unit_id in units_by]
-    return Assessment(year, weights, rule is None, rows, rule)

@@ -28,6 +28,7 @@ urlpatterns = [
     path("notices/<int:notice_id>/export/", views.notice_export, name="notice-export"),
     path("assessment/", views.assessment, name="assessment"),
     path("assessment/rules/", views.assessment_rules, name="assessment-rules"),
+    path("assessment/freeze/", views.assessment_freeze, name="assessment-freeze"),
     path("assessment/export/", views.assessment_export, name="assessment-export"),
     path("tasks/<int:task_id>/report/", views.report_create, name="report-create"),
     path("tasks/<int:task_id>/extension/", views.extension_create, name="extension-create"),

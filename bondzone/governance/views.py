@@ -16,10 +16,17 @@ from bondzone.core.domain.inputs import as_id
 from bondzone.core.selectors import work_calendar
 from bondzone.core.web import actor, errors_of, flash_refusal, new_idempotency_key, page
 
-from . import exports, selectors, services
+from . import exports, scores, selectors, services
 from .domain.lights import Light
 from .domain.schedule import period_of
 from .models import LEVEL_ORDER, Level, TaskStatus
+
+
+def _form_key(request, form: str) -> str | None:
+    """The Idempotency-Key of a page form: the page's one-time key (hidden input) prefixed by the form, so that
+    two forms of one page never share a key; a double submission returns the first result."""
+    key = (request.POST.get("idempotency_key") or "").strip()
+    return f"{form}:{key}" if key else None
 
 
 def _filters(request) -> dict:
@@ -381,7 +388,7 @@ def task_lead(request, task_id: int):
     selectors.task(a, task_id)
     try:
         services.confirm_lead(actor=a, task_id=task_id, lead_unit_id=request.POST.get("lead_unit_id") or None,
-                              note=request.POST.get("note", ""))
+                              note=request.POST.get("note", ""), idempotency_key=_form_key(request, "lead"))
         messages.success(request, _("Lead unit confirmed."))
     except DomainError as exc:
         flash_refusal(request, exc, form="lead", fields=("lead_unit_id", "note"))
@@ -394,7 +401,7 @@ def task_expand(request, task_id: int):
     a = actor(request)
     selectors.task(a, task_id)
     try:
-        result = services.expand_collectives(actor=a, task_id=task_id)
+        result = services.expand_collectives(actor=a, task_id=task_id, idempotency_key=_form_key(request, "expand"))
         messages.success(request, _("%(n)s sub-tasks created, one per district or zone.") % {"n": result["created"]})
     except DomainError as exc:
         flash_refusal(request, exc)
@@ -408,7 +415,8 @@ def task_sign(request, task_id: int):
     a = actor(request)
     selectors.task(a, task_id)
     try:
-        services.sign_task(actor=a, task_id=task_id, unit_id=request.POST.get("unit_id") or None)
+        services.sign_task(actor=a, task_id=task_id, unit_id=request.POST.get("unit_id") or None,
+                           idempotency_key=_form_key(request, f"sign-{task_id}"))
         messages.success(request, _("Task signed for."))
     except DomainError as exc:
         flash_refusal(request, exc, form="sign", fields=("unit_id",))
@@ -463,14 +471,15 @@ def notices(request):
     a = actor(request)
     a.require("governance.view_ledger")
     return render(request, "governance/notices.html", {"notices": selectors.notices(a)[:60],
-                                                        "can_manage": a.can("governance.manage")})
+                                                        "can_manage": a.can("governance.manage"),
+                                                        "idempotency_key": new_idempotency_key()})
 
 
 @require_POST
 @page
 def notice_issue(request):
     a = actor(request)
-    n, created = services.issue_notice(actor=a)
+    n, created = services.issue_notice(actor=a, idempotency_key=_form_key(request, "notice"))
     if created:
         messages.success(request, _("Notice for %(period)s issued.") % {"period": n.period})
     else:
@@ -496,7 +505,12 @@ def notice_export(request, notice_id: int):
 
 
 # ---------------------------------------------------------------- 考核
-ASSESSMENT_FIELDS = ("timeliness", "quality", "results")
+ASSESSMENT_FIELDS = ("timeliness", "quality", "results", "service", "promotion")
+
+
+def _component_labels() -> dict[str, str]:
+    return {"timeliness": _("Timeliness"), "quality": _("Report quality"), "results": _("Results"),
+            "service": _("Service results (服务成效)"), "promotion": _("Promotion results (招商成果)")}
 
 
 def _year(request) -> int:
@@ -507,11 +521,18 @@ def _year(request) -> int:
 @page
 def assessment(request):
     a = actor(request)
-    data = selectors.assessment(a, _year(request))
+    year = _year(request)
+    live = request.GET.get("live") == "1"
+    data = scores.assessment(a, year, live=live, version=as_id(request.GET.get("version")))
     years = list(range(timezone.localdate().year + 1, 2020, -1))
+    rule_weights, _assumed = services.assessment_weights(year)
     return render(request, "governance/assessment.html", {
-        "a": data, "years": years, "can_manage": a.can("governance.manage"),
-        "weights": {k: str(v) for k, v in data.weights.items()}})
+        "a": data, "years": years, "can_manage": a.can("governance.manage"), "live": live and data.frozen is None,
+        "sees_all": a.can("governance.view_all_scores"), "idempotency_key": new_idempotency_key(),
+        # the form edits the year's rule, which a frozen version may no longer match
+        "components": [{"code": c, "label": label, "weight": data.weights[c],
+                        "reason": data.assumed_reasons.get(c, ""), "typed": str(rule_weights[c])}
+                       for c, label in _component_labels().items()]})
 
 
 @require_POST
@@ -521,10 +542,26 @@ def assessment_rules(request):
     year = _year(request)
     try:
         services.set_assessment_rules(actor=a, year=year,
-                                      weights={k: request.POST.get(k, "") for k in ASSESSMENT_FIELDS})
+                                      weights={k: request.POST.get(k, "") for k in ASSESSMENT_FIELDS},
+                                      idempotency_key=_form_key(request, "rules"))
         messages.success(request, _("Assessment rules for %(year)s saved.") % {"year": year})
     except DomainError as exc:
         flash_refusal(request, exc, form="rules", fields=(*ASSESSMENT_FIELDS, "weights"))
+    return redirect(f"{reverse('governance:assessment')}?year={year}")
+
+
+@require_POST
+@page
+def assessment_freeze(request):
+    a = actor(request)
+    year = _year(request)
+    try:
+        f = services.freeze_assessment(actor=a, year=year, reason=request.POST.get("reason", ""),
+                                       idempotency_key=_form_key(request, "freeze"))
+        messages.success(request, _("Assessment %(year)s frozen (version %(version)s).")
+                         % {"year": year, "version": f.version})
+    except DomainError as exc:
+        flash_refusal(request, exc, form="freeze", fields=("reason",))
     return redirect(f"{reverse('governance:assessment')}?year={year}")
 
 

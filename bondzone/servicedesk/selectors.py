@@ -263,3 +263,39 @@ def stage_counts(actor: Actor) -> dict[str, int]:
 
 def pipeline_investment(actor: Actor) -> Decimal:
     return projects(actor).exclude(stage="dropped").aggregate(s=Sum("planned_investment"))["s"] or Decimal(0)
+
+
+# ---------------------------------------------------------------- inputs of governance's unit assessment (考核)
+def unit_results_for_assessment(actor: Actor, year: int) -> dict[str, dict[int, dict]]:
+    """Per lead or promoting unit, the service desk's results of a year, for the unit assessment (考核,
+    京政发〔2021〕33号 三(三): 招商成果、服务成效). Counts and sums only, over every unit: the score of one unit
+    depends on the others', so who may read a unit's score is governance's rule, not this one.
+
+    service: requests the unit led that were replied in the year (replied, replied_on_time) or rated in it
+    (rated, good = satisfied or basically satisfied);
+    promotion: how many projects the unit promotes at all (projects) and, for those that moved to signed,
+    registered or operating in the year, the furthest of those stages and the planned investment (landed)."""
+    actor.require("governance.view_ledger")
+    reqs = ServiceRequest.objects.order_by()
+    service: dict[int, dict] = {}
+    for row in (reqs.filter(lead_unit__isnull=False, replied_at__year=year).values("lead_unit_id")
+                .annotate(replied=Count("pk"), replied_on_time=Count("pk", filter=Q(replied_on_time=True)))):
+        service.setdefault(row["lead_unit_id"], {"replied": 0, "replied_on_time": 0, "rated": 0, "good": 0}).update(
+            replied=row["replied"], replied_on_time=row["replied_on_time"])
+    good = [Satisfaction.SATISFIED, Satisfaction.BASICALLY]
+    for row in (reqs.filter(lead_unit__isnull=False, feedback_at__year=year).exclude(satisfaction="")
+                .values("lead_unit_id").annotate(rated=Count("pk"), good=Count("pk", filter=Q(satisfaction__in=good)))):
+        service.setdefault(row["lead_unit_id"], {"replied": 0, "replied_on_time": 0, "rated": 0, "good": 0}).update(
+            rated=row["rated"], good=row["good"])
+    promotion: dict[int, dict] = {
+        row["unit_id"]: {"projects": row["n"], "landed": []}
+        for row in Project.objects.order_by().values("unit_id").annotate(n=Count("pk"))}
+    furthest: dict[int, str] = {}
+    for project_id, stage in (ProjectMove.objects.filter(at__year=year, to_stage__in=promotion_rules.SIGNED_OR_LATER)
+                              .order_by("at", "pk").values_list("project_id", "to_stage")):
+        if promotion_rules.RANK[stage] > promotion_rules.RANK.get(furthest.get(project_id, ""), -1):
+            furthest[project_id] = stage
+    for project_id, unit_id, investment in Project.objects.filter(pk__in=furthest).order_by("pk").values_list(
+            "pk", "unit_id", "planned_investment"):
+        promotion[unit_id]["landed"].append((furthest[project_id], investment or Decimal(0)))
+    return {"service": service, "promotion": promotion}

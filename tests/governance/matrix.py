@@ -38,6 +38,10 @@ VISIBLE = {
     ("notice", "B"): STAFF,
     ("meeting", "A"): STAFF,
     ("meeting", "B"): STAFF,
+    # a unit's assessment score (scopes.score_unit_ids): the office, leaders and admins every unit's, members
+    # their own unit's (zone_a is a member of target A's unit; nobody of B's)
+    ("score", "A"): MANAGERS | {"zone_a"},
+    ("score", "B"): MANAGERS,
 }
 # label -> (kind, action, object, ok) ; kind: "page" (login redirect) or "api" (401); ok for allowed users
 SPEC: dict[str, tuple] = {
@@ -71,6 +75,7 @@ SPEC: dict[str, tuple] = {
     "governance:notice-export": ("page", "governance.export", "notice", {200}),
     "governance:assessment": ("page", "governance.view_ledger", None, {200}),
     "governance:assessment-rules": ("page", "governance.manage", None, {302}),
+    "governance:assessment-freeze": ("page", "governance.manage", None, {302}),
     "governance:assessment-export": ("page", "governance.export", None, {200}),
     "governance:lists": ("page", None, None, {200}),
     "governance:list": ("page", None, "annual_list", {200}),
@@ -124,6 +129,9 @@ SPEC: dict[str, tuple] = {
     "GET /api/v1/governance/notices/{notice_id}/export": ("api", "governance.export", "notice", {200}),
     "GET /api/v1/governance/assessment": ("api", "governance.view_ledger", None, {200}),
     "PUT /api/v1/governance/assessment/rules": ("api-body", None, None, {400}),
+    "GET /api/v1/governance/assessment/units/{unit_id}": ("api", "governance.view_ledger", "score", {200}),
+    # the first manager freezes 2044 (201), the next is refused without a reason (409)
+    "POST /api/v1/governance/assessment/freeze": ("api", "governance.manage", None, {201, 409}),
     "GET /api/v1/governance/assessment/export": ("api", "governance.export", None, {200}),
 }
 
@@ -133,7 +141,7 @@ def _rule(label: str, spec: tuple) -> Rule:
     if label.startswith("governance:") and label.split(":")[1] in (
             "report-create", "extension-create", "report-review", "extension-decide", "issue-action", "task-edit",
             "task-weights", "task-add-child", "issue-create", "task-lead", "task-expand", "task-sign",
-            "task-deadline", "notice-issue", "assessment-rules"):
+            "task-deadline", "notice-issue", "assessment-rules", "assessment-freeze"):
         method = "POST"
     kind, action, obj, ok = spec
     return Rule("public" if kind == "public" else ("object" if obj else "list"), action=action, object=obj,
@@ -172,6 +180,7 @@ BODIES = {
         "text": "矩阵测试决定", "lead_unit_id": o["unit"].pk,
         "due_date": (timezone.localdate() + timedelta(days=60)).isoformat()},
     "POST /api/v1/governance/reminders/run": lambda w, o: {"date": _today()},
+    "POST /api/v1/governance/assessment/freeze": lambda w, o: {"year": 2044},
 }
 
 # collection -> (fixture object, who sees target A's and B's row): checked row by row per role

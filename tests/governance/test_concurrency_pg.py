@@ -92,3 +92,18 @@ def test_concurrent_expansions_and_signatures_create_each_row_once(ledger_trigge
     assert errors == [] and Task.objects.filter(parent=task).count() == 2
     errors = _run(lambda i: services.sign_task(actor=world.actor("zone_a"), task_id=gov.measure.pk), 4)
     assert errors == [] and Acknowledgement.objects.filter(task=gov.measure).count() == 1
+
+
+def test_concurrent_freezes_store_one_version_and_refuse_the_others(ledger_triggers):
+    if connection.vendor != "postgresql":
+        pytest.skip("exercised on PostgreSQL")
+    from bondzone.core.domain.errors import Conflict
+    from bondzone.governance.models import AssessmentFreeze
+
+    world = build_world()
+    build_gov(world)
+    commerce = world.actor("commerce")
+    errors = _run(lambda i: services.freeze_assessment(actor=commerce, year=2025), 4)
+    assert AssessmentFreeze.objects.filter(year=2025).count() == 1
+    assert len(errors) == 3 and all(isinstance(e, Conflict) and e.problems[0].code == "assessment_frozen"
+                                    for e in errors)

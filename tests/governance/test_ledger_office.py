@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from bondzone.core import tabular
 from bondzone.core.domain.errors import DomainError, Forbidden
 from bondzone.core.models import AuditEvent
-from bondzone.governance import exports, selectors, services
+from bondzone.governance import exports, scores, selectors, services
 from bondzone.governance.domain import assessment as rules
 from bondzone.governance.domain.notices import OpenTask, ReportState, notice_items
 from bondzone.governance.domain.ownership import Expansion, expansion_plan, is_collective, lead_status
@@ -79,10 +79,12 @@ def test_score_weights_components_and_leaves_missing_ones_out():
                                 _fact(date(2026, 6, 1), cancelled=True)], accepted=3, returned=1)
     s = rules.score_unit(facts, w, as_of)
     assert (s.timeliness, s.quality, s.results) == (D("33.33"), D("75.00"), D("65.00"))
-    assert s.score == ((D(40) * D("33.33") + D(30) * D("75.00") + D(30) * D("65.00")) / 100).quantize(D("0.01"))
+    # no service or promotion facts: those two are not scored and the three others carry the weight (30/20/20)
+    assert s.missing == ["service", "promotion"]
+    assert s.score == ((D(30) * D("33.33") + D(20) * D("75.00") + D(20) * D("65.00")) / 70).quantize(D("0.01"))
     assert (s.tasks, s.on_time, s.late) == (4, 1, 2)
     no_reports = rules.score_unit(rules.UnitFacts(2, [_fact(date(2026, 3, 1), True, None, "100")]), w, as_of)
-    assert no_reports.quality is None and no_reports.missing == ["quality"]
+    assert no_reports.quality is None and no_reports.missing == ["quality", "service", "promotion"]
     assert no_reports.score == D("100.00")  # timeliness and results carry the weight
     assert rules.score_unit(rules.UnitFacts(3), w, as_of).score is None
 
@@ -97,7 +99,8 @@ def test_rank_ties_share_the_lower_rank_and_unscored_come_last():
 
 def test_weights_must_sum_to_100():
     assert rules.check_weights(rules.DEFAULT_WEIGHTS) == []
-    problems = rules.check_weights({"timeliness": D(50), "quality": D(30), "results": D(30)})
+    problems = rules.check_weights({"timeliness": D(50), "quality": D(30), "results": D(30), "service": D(0),
+                                    "promotion": D(0)})
     assert [(p.field, p.code) for p in problems] == [("weights", "weights_not_100")]
     assert {p.code for p in rules.check_weights({"timeliness": D(-10), "quality": D(110)})} == {
         "weight_out_of_range", "required"}
@@ -108,7 +111,7 @@ def test_weights_must_sum_to_100():
 def test_scores_stay_between_0_and_100(tasks, accepted, returned, wt, wq):
     if wt + wq > 100:
         wt, wq = wt // 2, wq // 2
-    weights = {"timeliness": D(wt), "quality": D(wq), "results": D(100 - wt - wq)}
+    weights = {"timeliness": D(wt), "quality": D(wq), "results": D(100 - wt - wq), "service": D(0), "promotion": D(0)}
     facts = rules.UnitFacts(1, [_fact(date(2026, 1, 1) + timedelta(days=d), done, None, str(p))
                                 for d, done, p in tasks], accepted, returned)
     s = rules.score_unit(facts, weights, date(2026, 7, 1))
@@ -394,36 +397,44 @@ def _scored_year(gov):
 def test_assessment_scores_units_with_editable_audited_rules(gov):
     commerce = gov.actor("commerce")
     year = _scored_year(gov)
-    a = selectors.assessment(commerce, year)
+    a = scores.assessment(commerce, year)
     assert a.assumed and a.weights == rules.DEFAULT_WEIGHTS
     by_unit = {u.pk: s for s, u in a.rows}
     zone_s, other_s = by_unit[gov.zone_unit.pk], by_unit[gov.other.pk]
     # the reports are submitted this year, not in `year`: quality not scored for either
     assert (zone_s.timeliness, zone_s.results, zone_s.quality) == (D("0.00"), D("40.00"), None)
     assert (other_s.timeliness, other_s.score, other_s.rank) == (D("100.00"), D("100.00"), 1)
-    assert zone_s.score == D("17.14") and zone_s.rank == 2  # (40×0 + 30×40) / 70
+    assert zone_s.score == D("16.00") and zone_s.rank == 2  # (30×0 + 20×40) / 50: no service, promotion data
     with pytest.raises(Forbidden):
         services.set_assessment_rules(actor=gov.actor("zone_a"), year=year,
-                                      weights={"timeliness": 50, "quality": 25, "results": 25})
+                                      weights={"timeliness": 50, "quality": 25, "results": 25, "service": 0,
+                                               "promotion": 0})
     with pytest.raises(DomainError) as e:
         services.set_assessment_rules(actor=commerce, year=year,
-                                      weights={"timeliness": "50", "quality": "30", "results": "30"})
+                                      weights={"timeliness": "50", "quality": "30", "results": "30", "service": "0",
+                                               "promotion": "0"})
     assert codes(e) == {"weights": "weights_not_100"}
     services.set_assessment_rules(actor=commerce, year=year,
-                                  weights={"timeliness": "20", "quality": "20", "results": "60"})
+                                  weights={"timeliness": "20", "quality": "20", "results": "60", "service": "0",
+                                           "promotion": "0"})
     services.set_assessment_rules(actor=commerce, year=year,  # the same again: no second audit row
-                                  weights={"timeliness": "20.00", "quality": "20", "results": "60"})
+                                  weights={"timeliness": "20.00", "quality": "20", "results": "60", "service": "0",
+                                           "promotion": "0.0"})
     ev = AuditEvent.objects.get(action="assessment.rules")
-    assert ev.before["assumed"] is True and ev.after == {"timeliness": "20", "quality": "20", "results": "60"}
-    a = selectors.assessment(commerce, year)
+    assert ev.before["assumed"] is True and ev.after == {"timeliness": "20", "quality": "20", "results": "60",
+                                                         "service": "0", "promotion": "0"}
+    a = scores.assessment(commerce, year)
     assert not a.assumed and {u.pk: s for s, u in a.rows}[gov.zone_unit.pk].score == D("30.00")  # 60×40 / 80
     rows = tabular.read_rows(io.BytesIO(exports.export_assessment(commerce, year, fmt="csv")), "csv",
                              required=["unit"])
     assert [r["unit"] for r in rows] == [gov.other.name, gov.zone_unit.name]
-    assert rows[1]["not_scored"] == "quality" and rows[0]["weights_assumed"] == "0"
+    assert rows[1]["not_scored"] == "quality,service,promotion" and rows[0]["weights_assumed"] == "0"
     out = io.StringIO()
-    call_command("assess_units", "--user", "tax", "--year", str(year), stdout=out)
-    assert gov.zone_unit.name in out.getvalue()
+    call_command("assess_units", "--user", "zone_a", "--year", str(year), stdout=out)
+    assert gov.zone_unit.name in out.getvalue() and gov.other.name not in out.getvalue()  # its own unit only
+    out = io.StringIO()
+    call_command("assess_units", "--user", "tax", "--year", str(year), stdout=out)  # a member of no unit
+    assert gov.zone_unit.name not in out.getvalue() and gov.other.name not in out.getvalue()
     with pytest.raises(CommandError, match="between 2000 and 2100"):
         call_command("assess_units", "--user", "tax", "--year", "1990")
 
@@ -436,24 +447,24 @@ def test_assessment_page_and_api_in_both_languages(gov):
     en = c.get(f"/governance/assessment/?year={year}", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Unit assessment" in en and "Report quality" in en
     empty = c.get("/governance/assessment/?year=2001", HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert "No unit has a task due or a report reviewed in this year." in empty
+    assert "No unit has a task due, a report reviewed, a service request or a promotion project in this year." in empty
     r = c.post("/governance/assessment/rules/", {"year": year, "timeliness": "abc", "quality": "30",
-                                                 "results": "30"}, follow=True)
+                                                 "results": "30", "service": "0", "promotion": "0"}, follow=True)
     assert 'id="rules-timeliness-error"' in r.content.decode()
-    r = c.post("/governance/assessment/rules/", {"year": year, "timeliness": "40", "quality": "40", "results": "40"},
-               follow=True)
+    r = c.post("/governance/assessment/rules/", {"year": year, "timeliness": "40", "quality": "40", "results": "40",
+                                                 "service": "0", "promotion": "0"}, follow=True)
     assert 'id="rules-weights-error"' in r.content.decode()
     assert not AuditEvent.objects.filter(action="assessment.rules").exists()
     assert 'id="rules-form"' not in client_for("zone_a").get("/governance/assessment/").content.decode()
     assert client_for("ent_a").get("/governance/assessment/").status_code == 403
-    body = {"year": year, "timeliness": "50", "quality": "0", "results": "50"}
+    body = {"year": year, "timeliness": "50", "quality": "0", "results": "50", "service": "0", "promotion": "0"}
     r = c.put("/api/v1/governance/assessment/rules", json.dumps(body), content_type="application/json")
     assert r.status_code == 200 and r.json()["weights_assumed"] is False
     r = c.put("/api/v1/governance/assessment/rules", json.dumps({**body, "quality": "10"}),
               content_type="application/json")
     assert r.status_code == 400 and AuditEvent.objects.filter(action="assessment.rules").count() == 1
     api = client_for("zone_a").get(f"/api/v1/governance/assessment?year={year}").json()
-    assert {s["unit_id"] for s in api["scores"]} == {gov.zone_unit.pk, gov.other.pk}
+    assert {s["unit_id"] for s in api["scores"]} == {gov.zone_unit.pk}  # its own unit only (scopes.score_unit_ids)
     csv = c.get(f"/governance/assessment/export/?year={year}&format=csv")
     head = csv.content.decode("utf-8-sig").splitlines()[0]
     assert csv.status_code == 200 and gov.zone_unit.name in csv.content.decode("utf-8-sig")

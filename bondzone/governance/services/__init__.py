@@ -1,11 +1,14 @@
 """Writes of the policy task ledger. Each service checks the actor's permission, validates with the
-pure rules in domain/, writes in one durable transaction and records an audit row in it."""
+pure rules in domain/, writes in one durable transaction and records an audit row in it. The ledger
+office's writes take an optional Idempotency-Key (`once`): a retry returns the first result. The unit
+assessment (考核: rules and frozen scores) is in `assessment.py`."""
 
 from __future__ import annotations
 
 from dataclasses import asdict
 from datetime import date
 from decimal import Decimal
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -26,15 +29,14 @@ from bondzone.core.models import Zone
 from bondzone.core.selectors import work_calendar
 from bondzone.core.scoping import get_scoped, restrict
 
-from .domain import assessment as assessment_rules
-from .domain import notices as notice_rules
-from .domain import ownership
-from .domain import seed as seed_rules
-from .domain import tree
-from .domain.lights import LightRules
-from .domain.schedule import Cadence, TaskClock, reminders_for, valid_period
-from .models import (
-    CLOSED_STATUSES, LEVEL_ORDER, Acknowledgement, AnnualList, AssessmentRule, Decision, Escalation, Evidence,
+from ..domain import notices as notice_rules
+from ..domain import ownership
+from ..domain import seed as seed_rules
+from ..domain import tree
+from ..domain.lights import LightRules
+from ..domain.schedule import Cadence, TaskClock, reminders_for, valid_period
+from ..models import (
+    CLOSED_STATUSES, LEVEL_ORDER, Acknowledgement, AnnualList, Decision, Escalation, Evidence,
     ExtensionRequest, ExtensionStatus, Issue, IssueStatus, JointMeeting, Level, ListItem, ListKind, Notice,
     NoticeItem, NoticeKind, Policy, ProgressReport, Reminder, ReportStatus, Task, TaskSource, TaskStatus, Unit,
     UnitKind, UnitMember,
@@ -64,6 +66,15 @@ def task_snapshot(t: Task) -> dict:
 
 
 
+
+
+def once(actor: Actor, key: str | None, operation: str, payload: dict, do: Callable[[], dict]) -> dict:
+    """Run `do` in one durable transaction; with an Idempotency-Key through core.idempotency, so a retry
+    returns the first result and the same key with another payload is a 409."""
+    if key:
+        return idempotency.run(actor, key, operation, payload, do)[0]
+    with transaction.atomic(durable=True):
+        return do()
 
 
 def _choice(value: Any, field: str, choices: list[str], problems: list[Problem]) -> str | None:
@@ -942,7 +953,8 @@ def visible_task_ids(actor: Actor) -> set[int]:
 
 
 # ---------------------------------------------------------------- lead unit: a proposal the office confirms
-def confirm_lead(*, actor: Actor, task_id: int, lead_unit_id: Any = None, note: str = "") -> Task:
+def confirm_lead(*, actor: Actor, task_id: int, lead_unit_id: Any = None, note: str = "",
+                 idempotency_key: str | None = None) -> Task:
     """The ledger office confirms the proposed lead unit (no `lead_unit_id`, or the same one) or names
     another; the unit it replaces becomes a co-unit. Confirming an already confirmed lead again changes
     nothing and records nothing."""
@@ -955,20 +967,25 @@ def confirm_lead(*, actor: Actor, task_id: int, lead_unit_id: Any = None, note: 
         problems.append(problem("lead_unit_id", "required"))
     if problems:
         raise DomainError(problems)
-    with transaction.atomic(durable=True):
-        task = Task.objects.select_for_update().get(pk=task.pk)
-        if task.lead_unit_id == new.pk and task.lead_confirmed_at is not None:
-            return task
-        before = {"lead_unit": task.lead_unit_id, "lead_status": task.lead_status}
-        old = task.lead_unit
-        task.lead_unit, task.lead_confirmed_at, task.lead_confirmed_by_id = new, timezone.now(), actor.user_id
-        task.save(update_fields=["lead_unit", "lead_confirmed_at", "lead_confirmed_by", "updated_at"])
-        task.co_units.remove(new)
+
+    def do() -> dict:
+        t = Task.objects.select_for_update().get(pk=task.pk)
+        if t.lead_unit_id == new.pk and t.lead_confirmed_at is not None:
+            return {"task_id": t.pk}
+        before = {"lead_unit": t.lead_unit_id, "lead_status": t.lead_status}
+        old = t.lead_unit
+        t.lead_unit, t.lead_confirmed_at, t.lead_confirmed_by_id = new, timezone.now(), actor.user_id
+        t.save(update_fields=["lead_unit", "lead_confirmed_at", "lead_confirmed_by", "updated_at"])
+        t.co_units.remove(new)
         if old is not None and old.pk != new.pk:
-            task.co_units.add(old)
-        audit.record(actor, "task.confirm_lead" if old == new else "task.change_lead", task, before=before,
-                     after={"lead_unit": new.pk, "lead_status": task.lead_status, "note": note})
-    return task
+            t.co_units.add(old)
+        audit.record(actor, "task.confirm_lead" if old == new else "task.change_lead", t, before=before,
+                     after={"lead_unit": new.pk, "lead_status": t.lead_status, "note": note})
+        return {"task_id": t.pk}
+
+    once(actor, idempotency_key, "governance.confirm_lead",
+         {"task_id": task.pk, "lead_unit_id": lead_unit_id, "note": note}, do)
+    return Task.objects.get(pk=task.pk)
 
 
 # ---------------------------------------------------------------- collective units
@@ -981,7 +998,7 @@ def collective_members() -> dict[int, list[int]]:
     return out
 
 
-def expand_collectives(*, actor: Actor, task_id: int) -> dict:
+def expand_collectives(*, actor: Actor, task_id: int, idempotency_key: str | None = None) -> dict:
     """One sub-task per member of each collective unit the task names (lead or co-unit), so that each
     district or zone has an owner. Members that already own a sub-task are skipped: expanding twice adds
     nothing. A weighted parent is refused (new children would break its weights)."""
@@ -1000,38 +1017,43 @@ def expand_collectives(*, actor: Actor, task_id: int) -> dict:
         problems.append(problem("task_id", "task_closed", task=task.code or task.pk))
     if problems:
         raise DomainError(problems)
-    with transaction.atomic(durable=True):
-        task = Task.objects.select_for_update().get(pk=task.pk)
-        existing = set(Task.objects.filter(parent=task).exclude(lead_unit__isnull=True).values_list("lead_unit_id",
-                                                                                                    flat=True))
-        plan = ownership.expansion_plan([u for u in assigned if u is not None], members, existing)
-        if not plan:
-            return {"task_id": task.pk, "created": 0, "tasks": []}
-        if task.progress_mode == tree.Mode.WEIGHTED:
-            raise DomainError(problem("task_id", "expand_weighted"))
-        units = Unit.objects.in_bulk({e.member_id for e in plan})
-        zones = {e.member_id: units[e.member_id].zone_id for e in plan}
-        position = Task.objects.filter(parent=task).aggregate(m=Max("position"))["m"] or 0
-        created = []
-        for i, e in enumerate(plan, start=position + 1):
-            unit = units[e.member_id]
-            child = Task.objects.create(
-                policy=task.policy, parent=task, position=i, code=f"{task.code}-{i}"[:40],
-                title=f"{task.title}（{unit.short_name or unit.name}）"[:200], text=task.text, source=task.source,
-                lead_unit=unit, expanded_from_id=e.collective_id, year=task.year, start_date=task.start_date,
-                due_date=task.due_date, cadence=task.cadence, published=task.published,
-                # each share starts where the whole stood, so the roll-up does not move at expansion
-                progress=task.progress, status=task.status,
-                lead_confirmed_at=timezone.now(), lead_confirmed_by_id=actor.user_id)
-            if zones[e.member_id]:
-                child.zones.set([zones[e.member_id]])
-            created.append(child.pk)
-        if task.progress_mode == tree.Mode.MANUAL:
-            task.progress_mode = tree.Mode.AVERAGE
-            task.save(update_fields=["progress_mode", "updated_at"])
-        recompute_up([task.pk])
-        audit.record(actor, "task.expand", task, after={"created": created, "collectives": sorted(
-            {e.collective_id for e in plan}), "members": [e.member_id for e in plan]})
+    return once(actor, idempotency_key, "governance.expand", {"task_id": task.pk},
+                lambda: _expand(actor, task.pk, assigned, members))
+
+
+def _expand(actor: Actor, task_id: int, assigned: list, members: dict[int, list[int]]) -> dict:
+    """The expansion itself, inside the caller's transaction (the task row locked)."""
+    task = Task.objects.select_for_update().get(pk=task_id)
+    existing = set(Task.objects.filter(parent=task).exclude(lead_unit__isnull=True).values_list("lead_unit_id",
+                                                                                                flat=True))
+    plan = ownership.expansion_plan([u for u in assigned if u is not None], members, existing)
+    if not plan:
+        return {"task_id": task.pk, "created": 0, "tasks": []}
+    if task.progress_mode == tree.Mode.WEIGHTED:
+        raise DomainError(problem("task_id", "expand_weighted"))
+    units = Unit.objects.in_bulk({e.member_id for e in plan})
+    zones = {e.member_id: units[e.member_id].zone_id for e in plan}
+    position = Task.objects.filter(parent=task).aggregate(m=Max("position"))["m"] or 0
+    created = []
+    for i, e in enumerate(plan, start=position + 1):
+        unit = units[e.member_id]
+        child = Task.objects.create(
+            policy=task.policy, parent=task, position=i, code=f"{task.code}-{i}"[:40],
+            title=f"{task.title}（{unit.short_name or unit.name}）"[:200], text=task.text, source=task.source,
+            lead_unit=unit, expanded_from_id=e.collective_id, year=task.year, start_date=task.start_date,
+            due_date=task.due_date, cadence=task.cadence, published=task.published,
+            # each share starts where the whole stood, so the roll-up does not move at expansion
+            progress=task.progress, status=task.status,
+            lead_confirmed_at=timezone.now(), lead_confirmed_by_id=actor.user_id)
+        if zones[e.member_id]:
+            child.zones.set([zones[e.member_id]])
+        created.append(child.pk)
+    if task.progress_mode == tree.Mode.MANUAL:
+        task.progress_mode = tree.Mode.AVERAGE
+        task.save(update_fields=["progress_mode", "updated_at"])
+    recompute_up([task.pk])
+    audit.record(actor, "task.expand", task, after={"created": created, "collectives": sorted(
+        {e.collective_id for e in plan}), "members": [e.member_id for e in plan]})
     return {"task_id": task.pk, "created": len(created), "tasks": created}
 
 
@@ -1055,7 +1077,7 @@ def assigned_units(task: Task) -> set[int]:
     return ({task.lead_unit_id} if task.lead_unit_id else set()) | set(task.co_units.values_list("pk", flat=True))
 
 
-def sign_task(*, actor: Actor, task_id: int, unit_id: Any = None) -> Acknowledgement:
+def sign_task(*, actor: Actor, task_id: int, unit_id: Any = None, idempotency_key: str | None = None) -> Acknowledgement:
     """签收: a unit the task is assigned to acknowledges it. Signing again returns the first signature."""
     actor.require("governance.report")
     task = get_scoped(Task, actor, task_id)
@@ -1073,24 +1095,39 @@ def sign_task(*, actor: Actor, task_id: int, unit_id: Any = None) -> Acknowledge
             problems.append(problem("unit_id", "task_not_of_unit", task=task.code or task.pk, unit=unit.name))
     if problems:
         raise DomainError(problems)
-    with transaction.atomic(durable=True):
+
+    def do() -> dict:
         ack, created = Acknowledgement.objects.get_or_create(task=task, unit=unit,
                                                               defaults={"signed_by_id": actor.user_id})
         if created:
             audit.record(actor, "task.sign", ack, after={"task": task.pk, "unit": unit.pk})
-    return ack
+        return {"acknowledgement_id": ack.pk}
+
+    result = once(actor, idempotency_key, "governance.sign", {"task_id": task.pk, "unit_id": unit_id}, do)
+    return Acknowledgement.objects.get(pk=result["acknowledgement_id"])
 
 
 # ---------------------------------------------------------------- 情况通报
-def issue_notice(*, actor: Actor, today: date | None = None) -> tuple[Notice, bool]:
+def issue_notice(*, actor: Actor, today: date | None = None, idempotency_key: str | None = None) -> tuple[Notice, bool]:
     """The month's notice of overdue tasks and returned reports, from the ledger as it stands today. One
-    notice per month: issuing it again returns the first (created False)."""
+    notice per month: issuing it again returns the first (created False); a retry with the same
+    Idempotency-Key answers as the first call did."""
     actor.require("governance.manage")
     today = today or timezone.localdate()
     period = notice_rules.notice_period(today)
+    if not idempotency_key:
+        existing = Notice.objects.filter(period=period).first()
+        if existing is not None:
+            return existing, False
+    result = once(actor, idempotency_key, "governance.issue_notice", {"period": period},
+                  lambda: _issue_notice(actor, today, period))
+    return Notice.objects.get(pk=result["notice_id"]), result["created"]
+
+
+def _issue_notice(actor: Actor, today: date, period: str) -> dict:
     existing = Notice.objects.filter(period=period).first()
     if existing is not None:
-        return existing, False
+        return {"notice_id": existing.pk, "created": False}
     tasks = [notice_rules.OpenTask(pk, unit, due, status in CLOSED_STATUSES) for pk, unit, due, status in
              Task.objects.filter(due_date__lt=today).exclude(status__in=CLOSED_STATUSES).filter(
                  children__isnull=True).values_list("pk", "lead_unit_id", "due_date", "status")]
@@ -1101,47 +1138,20 @@ def issue_notice(*, actor: Actor, today: date | None = None) -> tuple[Notice, bo
     due_of = dict(Task.objects.filter(pk__in={i.task_id for i in items}).values_list("pk", "due_date"))
     reasons = dict(ProgressReport.objects.filter(pk__in={i.report_id for i in items if i.report_id}).values_list(
         "pk", "return_reason"))
-    with transaction.atomic(durable=True):
-        notice, created = Notice.objects.get_or_create(period=period, defaults={
-            "issued_on": today, "created_by_id": actor.user_id,
-            "title": f"综合保税区建设发展任务落实情况通报（{today.year}年{today.month}月）"})
-        if not created:
-            return notice, False
-        NoticeItem.objects.bulk_create([NoticeItem(
-            notice=notice, kind=NoticeKind(i.kind), task_id=i.task_id, unit_id=i.unit_id, due_date=due_of.get(i.task_id),
-            days_overdue=i.days_overdue, report_id=i.report_id, reason=reasons.get(i.report_id, "")[:500])
-            for i in items])
-        counts = {k: sum(1 for i in items if i.kind == k) for k in NoticeKind.values}
-        audit.record(actor, "notice.issue", notice, after={"period": period, **counts})
-    return notice, True
+    notice, created = Notice.objects.get_or_create(period=period, defaults={
+        "issued_on": today, "created_by_id": actor.user_id,
+        "title": f"综合保税区建设发展任务落实情况通报（{today.year}年{today.month}月）"})
+    if not created:
+        return {"notice_id": notice.pk, "created": False}
+    NoticeItem.objects.bulk_create([NoticeItem(
+        notice=notice, kind=NoticeKind(i.kind), task_id=i.task_id, unit_id=i.unit_id, due_date=due_of.get(i.task_id),
+        days_overdue=i.days_overdue, report_id=i.report_id, reason=reasons.get(i.report_id, "")[:500])
+        for i in items])
+    counts = {k: sum(1 for i in items if i.kind == k) for k in NoticeKind.values}
+    audit.record(actor, "notice.issue", notice, after={"period": period, **counts})
+    return {"notice_id": notice.pk, "created": True}
 
 
-# ---------------------------------------------------------------- 考核 rules
-def assessment_weights(year: int) -> tuple[dict[str, Decimal], bool]:
-    """The year's weights and whether they are the assumed defaults (no rule saved)."""
-    rule = AssessmentRule.objects.filter(year=year).first()
-    if rule is None:
-        return dict(assessment_rules.DEFAULT_WEIGHTS), True
-    return {c: getattr(rule, c) for c in assessment_rules.COMPONENTS}, False
-
-
-def set_assessment_rules(*, actor: Actor, year: Any, weights: dict) -> AssessmentRule:
-    """The ledger office sets the year's weights (they must sum to 100); audited with before/after."""
-    actor.require("governance.manage")
-    problems: list[Problem] = []
-    y = collect_int(year, "year", problems, lo=2000, hi=2100, required=True)
-    parsed = {c: collect_decimal((weights or {}).get(c), c, problems, **PERCENT_DIGITS)
-              for c in assessment_rules.COMPONENTS}
-    if not problems:
-        problems += assessment_rules.check_weights(parsed)
-    if problems:
-        raise DomainError(problems)
-    with transaction.atomic(durable=True):
-        before, assumed = assessment_weights(y)
-        if not assumed and before == parsed:  # the same weights again: nothing changes, nothing recorded
-            return AssessmentRule.objects.get(year=y)
-        rule, _ = AssessmentRule.objects.update_or_create(year=y, defaults={**parsed, "updated_by_id": actor.user_id})
-        audit.record(actor, "assessment.rules", rule,
-                     before={**{k: str(v) for k, v in before.items()}, "assumed": assumed},
-                     after={k: str(v) for k, v in parsed.items()})
-    return rule
+from .assessment import assessment_weights as assessment_weights  # noqa: E402  (re-exported)
+from .assessment import freeze_assessment as freeze_assessment  # noqa: E402
+from .assessment import set_assessment_rules as set_assessment_rules  # noqa: E402
