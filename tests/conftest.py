@@ -10,12 +10,18 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
+from hypothesis import HealthCheck, settings
 from django.utils import timezone
 
 from bondzone.core.actor import Actor, actor_of
 from bondzone.core.domain.roles import Role
 from bondzone.core.models import Enterprise, Zone
 from bondzone.core.services import create_user
+
+# The suite shares its machine (CI runs two databases side by side): how fast examples are drawn says nothing
+# about the code, so no property fails on a deadline or a slow draw.
+settings.register_profile("bondzone", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("bondzone")
 
 PASSWORD = "test-password-123"
 

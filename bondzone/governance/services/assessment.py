@@ -19,9 +19,9 @@ from bondzone.core.domain.errors import Conflict, DomainError, Problem, problem
 from bondzone.core.domain.inputs import collect_decimal, collect_int, collect_text
 
 from .. import scores
-from . import once
 from ..domain import assessment as assessment_rules
 from ..models import AssessmentFreeze, AssessmentRule, FrozenScore
+from .common import once
 
 PERCENT_DIGITS = {"max_digits": 5, "decimal_places": 2}
 
