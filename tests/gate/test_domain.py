@@ -393,7 +393,11 @@ def test_a_door_passage_draws_on_the_first_list_line_moving_its_item_that_way():
     with pytest.raises(DomainError) as exc:
         pick(quantity=D("4"))
     assert [(p.field, p.code, p.params["remaining"]) for p in exc.value.problems] == [
-        ("quantity", "door_exceeds_list", D("3"))]
+        ("quantity", "door_exceeds_list", "3")]
+    with pytest.raises(DomainError) as exc:
+        covering_line([DoorLine(1, 7, "non_bonded", "bonded", D("30.000"))], list_no="QD1", item_no=7,
+                      from_status="non_bonded", to_status="bonded", quantity=D("50"))
+    assert exc.value.problems[0].params == {"value": "50", "list": "QD1", "remaining": "30"}
     with pytest.raises(DomainError) as exc:
         covering_line(lines, list_no="QD1", item_no=8, from_status="non_bonded", to_status="bonded", quantity=D("1"))
     assert [(p.field, p.code) for p in exc.value.problems] == [("item_no", "door_list_no_line")]

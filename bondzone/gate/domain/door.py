@@ -32,5 +32,10 @@ def covering_line(lines: Iterable[DoorLine], *, list_no: str, item_no: int, from
     for ln in matching:
         if ln.remaining >= quantity:
             return ln.seq
-    raise DomainError(problem("quantity", "door_exceeds_list", value=quantity, list=list_no,
-                              remaining=max(ln.remaining for ln in matching).normalize()))
+    raise DomainError(problem("quantity", "door_exceeds_list", value=_plain(quantity), list=list_no,
+                              remaining=_plain(max(ln.remaining for ln in matching))))
+
+
+def _plain(value: Decimal) -> str:
+    """50, not 5E+1."""
+    return format(value.normalize(), "f")

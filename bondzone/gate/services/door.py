@@ -69,7 +69,7 @@ def parse_door_passage(data: dict) -> dict:
         problems.append(problem("note", "too_long", max=500))
     if problems:
         raise DomainError(problems)
-    return {"event_id": event_id, "door": door, "item_no": int(item), "quantity": quantity.normalize(),
+    return {"event_id": event_id, "door": door, "item_no": int(item), "quantity": Decimal(format(quantity.normalize(), "f")),
             "from_status": from_status, "to_status": to_status, "reference": reference, "note": note}
 
 
