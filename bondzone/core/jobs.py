@@ -10,8 +10,8 @@ Apps add their tasks in `<app>/tasks.py` with `@app.task` (found by autodiscover
 entries with `every(...)` (imported by the app's AppConfig.ready, so the schedule is complete in any
 process that set Django up).
 
-processing/jobs.py keeps its write-off jobs as database rows claimed by `bondzone run-jobs` (see there);
-new background work comes here."""
+All background work runs here, including the period write-off (processing/tasks.py: its row is the job's
+progress record, claimed once by a conditional UPDATE)."""
 
 from __future__ import annotations
 

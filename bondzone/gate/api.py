@@ -116,7 +116,7 @@ def list_door_passages(request: HttpRequest, book_id: int | None = None, door: s
 
 
 @router.post("/door-passages", response={200: DoorPassageOut, 201: DoorPassageOut},
-             summary="Record goods crossing a warehouse door: non-bonded ↔ bonded of one item, posted at once")
+             summary="Record goods crossing a warehouse door: posts their share of an approved non-bonded ↔ bonded status-change list")
 def record_door_passage(request: HttpRequest, payload: DoorPassageIn):
     data = payload.dict()
     record, replayed = services.record_door_passage(actor=actor(request), book_id=data.pop("book_id"), data=data)

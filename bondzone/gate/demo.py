@@ -116,12 +116,19 @@ def load_demo(rng) -> None:
                            "vehicle_wt": "7700", "total_gross_wt": "16", "lists": [later.pk]}, draw=None)
 
     # 7. 库门: domestic catheters (non-bonded, bought in across the second line) go through door D1 into
-    #    the bonded area for consolidation with bonded goods: a status change in the book
+    #    the bonded area for consolidation with bonded goods, on a status-change list (approval reserves
+    #    it; the door passage posts 120 of its 150)
     domestic = _approved_list(owner, customs, book.pk, "I", [(4, "200", "17000.00")], trade_mode="5000",
                               status="non_bonded", unit="011")
     if domestic.posting_state == "reserved":
         ledger.pass_goods(actor=customs, list_id=domestic.pk, event_id=_key(), idempotency_key=_key())
+    change = ledger.create_list(actor=owner, book_id=book.pk, idempotency_key=_key(), data={
+        "direction": "I", "trade_mode": "9900", "list_type": "0", "item_kind": "I", "inner_no": "DOOR-DEMO-1",
+        "lines": [{"item_no": 4, "quantity": "150", "unit": "011", "value": "12750.00", "currency": "142",
+                   "goods_status": "non_bonded", "target_status": "bonded"}]})
+    ledger.submit_list(actor=owner, list_id=change.pk, idempotency_key=_key())
+    change = ledger.approve_list(actor=customs, list_id=change.pk, idempotency_key=_key())
     services.record_door_passage(actor=owner, book_id=book.pk, data={
         "event_id": "demo-door-0001", "door": "D1", "item_no": 4, "quantity": "120", "from_status": "non_bonded",
-        "to_status": "bonded", "reference": domestic.display_number,
+        "to_status": "bonded", "reference": change.display_number,
         "note": "演示：国内采购导管转入保税区集拼"})

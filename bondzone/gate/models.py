@@ -227,9 +227,9 @@ DOOR_STATUS_LABELS = {"bonded": _("bonded"), "non_bonded": _("non-bonded")}
 
 class DoorPassage(models.Model):
     """库门: goods of one item crossing the door between a warehouse's non-bonded and bonded areas. The
-    crossing is a status change of the same item in the book (non-bonded ↔ bonded), posted with the
-    record in one transaction, against the customs document that allows it (`reference`). (book, event id)
-    is unique: a repeated report returns the first record and never posts twice."""
+    crossing posts its share of an approved status-change list (non-bonded ↔ bonded, reserved at the list's
+    approval) with the record in one transaction; `reference` is the list's number as reported. (book,
+    event id) is unique: a repeated report returns the first record and never posts twice."""
 
     book = models.ForeignKey("supervision.AccountBook", on_delete=models.PROTECT, related_name="+")
     zone = models.ForeignKey(Zone, on_delete=models.PROTECT, related_name="+")
@@ -241,6 +241,11 @@ class DoorPassage(models.Model):
     from_status = models.CharField(_("from"), max_length=12, choices=list(DOOR_STATUS_LABELS.items()))
     to_status = models.CharField(_("to"), max_length=12, choices=list(DOOR_STATUS_LABELS.items()))
     reference = models.CharField(_("customs document"), max_length=64)
+    # the status-change list whose reserved share the passage posted (null: recorded before doors posted
+    # through their lists)
+    vlist = models.ForeignKey("supervision.VerificationList", null=True, blank=True, on_delete=models.PROTECT,
+                              related_name="+", verbose_name=_("status-change list"))
+    list_line = models.PositiveIntegerField(_("list line"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=500, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True, db_index=True)

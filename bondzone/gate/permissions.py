@@ -56,7 +56,12 @@ MESSAGES.update({
     "found_exceeds_reserved": _("Line %(line)s: %(value)s found is more than the list still has reserved (%(reserved)s); "
                                 "the difference needs its own list."),
     "door_status_pair": _("A warehouse door moves goods between non-bonded and bonded: from %(from)s to %(to)s is not a door passage."),
-    "door_reference_required": _("Name the customs document (list or declaration number) that allows this status change."),
+    "door_reference_required": _("Name the status-change list (its number) whose goods pass the door."),
+    "door_list_unknown": _("No verification list %(value)s in this account book."),
+    "door_list_not_open": _("List %(list)s is %(state)s: a door passage needs an approved status-change list whose "
+                            "goods have not all passed."),
+    "door_list_no_line": _("List %(list)s has no line moving item %(item)s from %(from)s to %(to)s."),
+    "door_exceeds_list": _("%(value)s is more than list %(list)s still has for the door (%(remaining)s)."),
     "bad_door": _("“%(value)s” is not a door code (1–32 letters, digits, - or _)."),
     "rate_out_of_range": _("%(value)s is not between 0 and 100."),
     # gate decision reasons (also shown on the officer's screen)

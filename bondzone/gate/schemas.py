@@ -188,7 +188,7 @@ class DoorPassageIn(Schema):
     quantity: Decimal
     from_status: str = Field(max_length=12, description="non_bonded or bonded")
     to_status: str = Field(max_length=12, description="bonded or non_bonded")
-    reference: str = Field(max_length=80, description="the customs document that allows the status change")
+    reference: str = Field(max_length=80, description="the number (or pre-entry number) of the approved status-change list (non-bonded ↔ bonded) whose goods pass")
     note: str = Field("", max_length=500)
 
 
@@ -202,6 +202,8 @@ class DoorPassageOut(Schema):
     from_status: str
     to_status: str
     reference: str
+    vlist_id: int | None = Field(None, description="the status-change list whose reserved share the passage posted")
+    list_line: int | None = None
     note: str
     recorded_at: datetime
     replayed: bool = False

@@ -15,6 +15,8 @@ register("supervision.expire_reservations", {Role.CUSTOMS, Role.PLATFORM_ADMIN})
 
 MESSAGES.update({
     "list_not_awaiting_passage": _("List %(list)s is %(state)s: nothing of it awaits the passage of goods."),
+    "list_not_door_change": _("List %(list)s is not a status change between bonded and non-bonded: its goods do not "
+                              "pass a warehouse door."),
     "list_not_cancellable": _("List %(list)s cannot be deleted after approval: it is %(state)s (reverse it instead)."),
     "list_already_voided": _("The reservations of list %(list)s are already voided."),
     "nothing_reserved": _("Nothing is reserved here any more."),

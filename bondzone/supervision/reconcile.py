@@ -119,9 +119,10 @@ def verify() -> tuple[int, int, list[Finding]]:
             findings += _list_source_findings(row)
         cur.execute(_LINE_COUNTS)
         for line_id, number, state, target, direct, reservations in cur.fetchall():
-            # posted at approval: one direct entry per line (two for a status change); reserved at approval:
-            # one reservation per line
-            allowed = {(2 if target else 1, 0), (0, 1)} if state == "posted" else {(0, 1)}
+            # posted at approval: one direct entry per line; reserved at approval: one reservation per line
+            # (a status change: two of either; one reserved at approval is goods crossing a warehouse door)
+            moves = 2 if target else 1
+            allowed = {(moves, 0), (0, moves)} if state == "posted" else {(0, moves)}
             if (direct, reservations) not in allowed:
                 findings.append(Finding(None, None, (
                     f"line {line_id} of list {number} ({state}) has {direct} direct entries and "

@@ -18,6 +18,7 @@ SWEEPS = {
     "servicedesk.run-reminders": "servicedesk.run_reminders",
     "sharing.deliver-due": "sharing.deliver_due",
     "sharing.run-exports": "sharing.run_exports",
+    "processing.run-queued-writeoffs": "processing.run_queued_writeoffs",
 }
 
 

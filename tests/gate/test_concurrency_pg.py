@@ -79,3 +79,73 @@ def test_passages_race_cancellations(ledger_triggers):
             assert s.status == "cancelled" and passages[0].outcome == "refuse" and not passages[0].posted
     account = books.accounts(customs, book_id=world.book_a.pk).get(item__item_no=1, goods_status="bonded")
     assert account.posted == Decimal(100 - passed)  # each passage posted its one unit exactly once
+
+
+def test_door_passages_race_for_one_list_and_retries_never_double_post(ledger_triggers):
+    """库门 on PostgreSQL: two doors report the whole of one status-change list at once (different event
+    ids), each also delivered twice (a retry with the same event id), while customs cancels the list:
+    the list posts at most once, as one passage, or is cancelled with nothing posted."""
+    if connection.vendor != "postgresql":
+        pytest.skip("row locking is exercised on PostgreSQL (SQLite serialises writers)")
+    from bondzone.gate.models import DoorPassage
+    from bondzone.supervision import services as ledger
+
+    world = build_world()
+    owner, customs = world.actor("ent_a"), world.actor("customs")
+    post_list(world, direction="I", lines=[(1, "100")], status="non_bonded")
+    lists = []
+    for _ in range(6):
+        v = ledger.create_list(actor=owner, book_id=world.book_a.pk, idempotency_key=key(), data={
+            "direction": "I", "trade_mode": "9900", "lines": [{"item_no": 1, "quantity": "5", "unit": "007",
+                                                               "goods_status": "non_bonded", "target_status": "bonded"}]})
+        ledger.submit_list(actor=owner, list_id=v.pk, idempotency_key=key())
+        lists.append(ledger.approve_list(actor=customs, list_id=v.pk, idempotency_key=key()))
+    errors: list[BaseException] = []
+
+    for v in lists:
+        start = threading.Barrier(5)
+
+        def run(fn):
+            def target():
+                try:
+                    start.wait()
+                    fn()
+                except DomainError as exc:
+                    if not {p.code for p in exc.problems} <= {"door_list_not_open", "list_not_awaiting_passage",
+                                                               "nothing_reserved_on_line", "share_exceeds_reserved",
+                                                               "list_not_cancellable", "door_exceeds_list"}:
+                        errors.append(exc)
+                except BaseException as exc:  # noqa: BLE001 - asserted below
+                    errors.append(exc)
+                finally:
+                    connections.close_all()
+            return threading.Thread(target=target)
+
+        def report(door, v=v):
+            services.record_door_passage(actor=owner, book_id=world.book_a.pk, data={
+                "event_id": f"{door}-{v.pk}", "door": door, "item_no": 1, "quantity": "5",
+                "from_status": "non_bonded", "to_status": "bonded", "reference": v.number})
+
+        def cancel(v=v):
+            ledger.cancel_list(actor=customs, list_id=v.pk, reason="race", idempotency_key=key())
+
+        threads = [run(lambda: report("D1")), run(lambda: report("D1")), run(lambda: report("D2")),
+                   run(lambda: report("D2")), run(cancel)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+    assert errors == []
+    passed = 0
+    for v in lists:
+        v.refresh_from_db()
+        passages = list(DoorPassage.objects.filter(vlist=v))
+        if v.posting_state == "posted":
+            passed += 1
+            assert len(passages) == 1 and v.status == "approved"
+        else:
+            assert v.status == "cancelled" and passages == []
+    bonded = books.accounts(customs, book_id=world.book_a.pk).get(item__item_no=1, goods_status="bonded")
+    non_bonded = books.accounts(customs, book_id=world.book_a.pk).get(item__item_no=1, goods_status="non_bonded")
+    assert (bonded.posted, non_bonded.posted) == (Decimal(5 * passed), Decimal(100 - 5 * passed))
+    assert bonded.incoming == non_bonded.reserved == 0

@@ -1,10 +1,13 @@
 """The gate's pure rules: slip validation per type and binding, the decision per rule, inspection selection."""
 
 from dataclasses import replace
+from functools import partial
 from datetime import datetime, timedelta, timezone
 from decimal import Decimal as D
 
 import pytest
+
+from bondzone.core.domain.errors import DomainError
 
 from bondzone.gate.domain.codes import Binding, GoodsClass, InspectionState, Outcome, SlipStatus, SlipType
 from bondzone.gate.domain.decision import GateRules, Reading, Shortfall, SlipFacts, decide, pick_slip, weigh
@@ -378,3 +381,42 @@ def test_random_rate_selects_below_the_rate_only():
 
 def test_parse_set():
     assert parse_set("61, 62 ;85,,1234", 2) == frozenset({"61", "62", "85"})
+
+
+def test_a_door_passage_draws_on_the_first_list_line_moving_its_item_that_way():
+    from bondzone.gate.domain.door import DoorLine, covering_line
+
+    lines = [DoorLine(2, 7, "non_bonded", "bonded", D("3")), DoorLine(1, 7, "non_bonded", "bonded", D("1")),
+             DoorLine(3, 7, "bonded", "non_bonded", D("9"))]
+    pick = partial(covering_line, lines, list_no="QD1", item_no=7, from_status="non_bonded", to_status="bonded")
+    assert pick(quantity=D("1")) == 1 and pick(quantity=D("2")) == 2  # line 1 has too little left: line 2
+    with pytest.raises(DomainError) as exc:
+        pick(quantity=D("4"))
+    assert [(p.field, p.code, p.params["remaining"]) for p in exc.value.problems] == [
+        ("quantity", "door_exceeds_list", "3")]
+    with pytest.raises(DomainError) as exc:
+        covering_line([DoorLine(1, 7, "non_bonded", "bonded", D("30.000"))], list_no="QD1", item_no=7,
+                      from_status="non_bonded", to_status="bonded", quantity=D("50"))
+    assert exc.value.problems[0].params == {"value": "50", "list": "QD1", "remaining": "30"}
+    with pytest.raises(DomainError) as exc:
+        covering_line(lines, list_no="QD1", item_no=8, from_status="non_bonded", to_status="bonded", quantity=D("1"))
+    assert [(p.field, p.code) for p in exc.value.problems] == [("item_no", "door_list_no_line")]
+
+
+def test_only_bonded_non_bonded_changes_cross_a_warehouse_door():
+    from bondzone.supervision.domain.posting import crosses_warehouse_door
+
+    assert crosses_warehouse_door([("non_bonded", "bonded"), ("bonded", "non_bonded")])
+    assert not crosses_warehouse_door([("bonded", "duty_paid")])
+    assert not crosses_warehouse_door([("non_bonded", "bonded"), ("bonded", "")])  # a line that moves goods
+    assert not crosses_warehouse_door([])
+
+
+def test_a_share_of_a_status_change_line_posts_both_its_reservations():
+    from bondzone.supervision.domain.posting import OpenReservation, shares
+
+    open_ = [OpenReservation(1, 1, 5), OpenReservation(2, 1, 5), OpenReservation(3, 2, 4)]
+    assert shares(open_, {1: 3}) == ({1: 3, 2: 3}, [])
+    chosen, problems = shares(open_, {1: 6})
+    assert chosen == {} and [(p.code, p.params["remaining"]) for p in problems] == [("share_exceeds_reserved", "5")]
+    assert shares(open_, None) == ({1: 5, 2: 5, 3: 4}, [])

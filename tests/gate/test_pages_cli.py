@@ -51,7 +51,9 @@ def test_officer_screen_shows_the_decision_and_refreshes(gw):
     report(gw, weighbridge_kg="9500")
     c = client_for("customs_a", "en")
     page = c.get("/gate/screen/").content.decode()
-    assert 'hx-trigger="every 3s"' in page and "京A12345" in page and "weight_outside_tolerance" in page
+    assert 'hx-trigger="every 3s"' in page and "京A12345" in page and 'data-code="weight_outside_tolerance"' in page
+    assert "Weighbridge 9500 kg" in page  # the reason as a sentence for the officer, its code beside it
+    assert "地磅 9500 千克" in client_for("customs_a").get("/gate/screen/feed/").content.decode()
     feed = c.get("/gate/screen/feed/").content.decode()
     assert "<html" not in feed and "hold" in feed and "Waiting for inspection" in feed
     assert client_for("ent_a").get("/gate/screen/").status_code == 403

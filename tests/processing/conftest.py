@@ -27,11 +27,6 @@ ITEMS = [(1, "I", "035", "铜线", "7408110000"), (2, "I", "007", "螺丝", "731
          (10, "E", "007", "电机", "8501109990"), (11, "E", "035", "铜边角料", "7404000090")]
 
 
-@pytest.fixture(autouse=True)
-def no_background_threads(settings):
-    settings.BONDZONE_JOBS = "worker"  # tests run the write-off job themselves
-
-
 def stock_in(h: HBook, lines: list[tuple[int, str]], status: str = "bonded"):
     """An inbound list approved and its goods passed: posted stock, as the ledger keeps it."""
     units = {no: unit for no, _, unit, _, _ in ITEMS}

@@ -98,6 +98,7 @@ def test_writeoff_page_shows_progress_then_rows_and_exports(hbook):
     progress = c.get(f"/processing/writeoffs/{job.pk}/progress/")
     assert progress["HX-Refresh"] == "true"
     page = c.get(f"/processing/writeoffs/{job.pk}/").content.decode()
-    assert "Export XLSX" in page and "hx-trigger" not in page
+    assert "Export XLSX" in page and "hx-trigger" not in page and 'data-status="bonded">bonded<' in page
+    assert 'data-status="bonded">保税<' in client_for("ent_a").get(f"/processing/writeoffs/{job.pk}/").content.decode()
     xlsx = c.get(f"/processing/writeoffs/{job.pk}/xlsx/")
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"

@@ -152,3 +152,43 @@ def test_writeoff_period_is_checked(hbook):
     with pytest.raises(DomainError) as exc:
         services.request_writeoff(actor=hbook.actor("ent_a"), book_id=hbook.book.pk, period_start="x", period_end="")
     assert codes(exc) == [("period_start", "bad_date"), ("period_end", "required")]
+
+
+def test_the_writeoff_is_a_celery_job_run_after_the_commit(hbook, django_capture_on_commit_callbacks):
+    """One job mechanism: the write-off is sent to core/jobs' Celery app once its row commits; without a
+    broker the task runs eagerly, and the row is its progress record."""
+    from bondzone.core import jobs
+
+    assert jobs.is_eager() and "processing.run_writeoff" in jobs.app.tasks
+    today = timezone.localdate().isoformat()
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        job = services.request_writeoff(actor=hbook.actor("customs"), book_id=hbook.book.pk,
+                                        period_start=today, period_end=today)
+    assert len(callbacks) == 1 and WriteOff.objects.get(pk=job.pk).status == "queued"  # nothing before the commit
+    callbacks[0]()
+    job.refresh_from_db()
+    assert (job.status, job.progress) == ("done", 100) and job.rows == WriteOffLine.objects.filter(writeoff=job).count()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:  # the CLI runs it itself: no task
+        services.request_writeoff(actor=hbook.actor("customs"), book_id=hbook.book.pk, period_start=today,
+                                  period_end=today, background=False)
+    assert callbacks == []
+
+
+def test_a_broker_that_is_down_leaves_the_writeoff_queued_for_the_sweep(hbook, django_capture_on_commit_callbacks):
+    from bondzone.core import jobs
+    from bondzone.processing import tasks
+
+    conf = jobs.app.conf
+    saved = (conf.task_always_eager, conf.broker_url)
+    conf.task_always_eager, conf.broker_url = False, "redis://127.0.0.1:1/0"  # nothing listens there
+    today = timezone.localdate().isoformat()
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            job = services.request_writeoff(actor=hbook.actor("ent_a"), book_id=hbook.book.pk,
+                                            period_start=today, period_end=today)
+    finally:
+        conf.task_always_eager, conf.broker_url = saved
+    assert WriteOff.objects.get(pk=job.pk).status == "queued"  # the request did not fail
+    assert jobs.schedule()["processing.run-queued-writeoffs"]["task"] == "processing.run_queued_writeoffs"
+    assert tasks.run_queued_writeoffs.delay().get() == {"ran": 1}
+    assert WriteOff.objects.get(pk=job.pk).status == "done"

@@ -1,13 +1,17 @@
 """库门管理 (warehouse door): goods cross the door between a warehouse's non-bonded and bonded areas. The
-crossing is recorded and posts a status change of the same item (non-bonded ↔ bonded: one movement out
-of the old status, one into the new) through the ledger's post_document, in one transaction.
+crossing posts through its status-change list, as the gate posts a slip's lists: the list (every line
+non-bonded ↔ bonded) reserved both movements at its approval, and the door passage posts the share it
+carried (supervision.pass_door_goods_in_transaction) with the passage record, in one transaction. No
+approved list covering the goods, no passage; a list whose goods all passed is not posted again.
 (book, event id) is unique: a repeated report returns the first record and never posts twice."""
 
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 
 from bondzone.core import audit
 from bondzone.core.actor import Actor
@@ -15,8 +19,9 @@ from bondzone.core.domain.errors import DomainError, Problem, problem
 from bondzone.core.domain.inputs import collect_decimal
 from bondzone.supervision import selectors as books
 from bondzone.supervision import services as ledger
-from bondzone.supervision.domain.posting import status_change
+from bondzone.supervision.domain.posting import SourceRef
 
+from ..domain.door import DoorLine, covering_line
 from ..models import DOOR_STATUS_LABELS, DoorPassage
 
 SOURCE_KIND = "door"
@@ -26,7 +31,8 @@ SCALE = 5
 
 def door_snapshot(d: DoorPassage) -> dict:
     return {"book": d.book_id, "event_id": d.event_id, "door": d.door, "item_no": d.item_no,
-            "quantity": str(d.quantity), "from": d.from_status, "to": d.to_status, "reference": d.reference}
+            "quantity": str(d.quantity), "from": d.from_status, "to": d.to_status, "reference": d.reference,
+            "list": d.vlist_id, "line": d.list_line}
 
 
 def parse_door_passage(data: dict) -> dict:
@@ -63,16 +69,40 @@ def parse_door_passage(data: dict) -> dict:
         problems.append(problem("note", "too_long", max=500))
     if problems:
         raise DomainError(problems)
-    return {"event_id": event_id, "door": door, "item_no": int(item), "quantity": quantity.normalize(),
+    return {"event_id": event_id, "door": door, "item_no": int(item), "quantity": Decimal(format(quantity.normalize(), "f")),
             "from_status": from_status, "to_status": to_status, "reference": reference, "note": note}
 
 
-def _input_field(field: str) -> str:
-    """The ledger names its movements (moves[1].item_no, moves[2].quantity); the door's input has one line."""
-    if field.startswith("moves["):
-        rest = field.split("]", 1)[1].lstrip(".")
-        return rest if rest in ("item_no", "quantity") else "quantity"
-    return "quantity" if field == "moves" else field
+def _input_field(problem_: Problem) -> str:
+    """The ledger's refusals of a passage, named by the door's input fields."""
+    if problem_.field.startswith("shares") or problem_.code in ("share_exceeds_reserved", "nothing_reserved"):
+        return "quantity"
+    if problem_.code in ("list_not_awaiting_passage", "list_not_door_change") or problem_.field == "status":
+        return "reference"
+    return problem_.field
+
+
+def _door_list(actor: Actor, book_id: int, reference: str):
+    """The book's list the reference names (number or pre-entry number), approved and still awaiting goods."""
+    v = (books.lists(actor, book_id=book_id).filter(Q(number=reference) | Q(pre_entry_no=reference))
+         .order_by("-id").first())
+    if v is None:
+        raise DomainError(problem("reference", "door_list_unknown", value=reference))
+    if v.status != "approved" or v.posting_state not in ("reserved", "partial"):
+        state = v.get_posting_state_display() if v.status == "approved" else v.get_status_display()
+        raise DomainError(problem("reference", "door_list_not_open", list=v.display_number, state=state))
+    return v
+
+
+def _door_lines(actor: Actor, vlist) -> list[DoorLine]:
+    """The list's status-change lines with what each still has reserved for the door (the outbound
+    reservation of the old status; a share posts both reservations of a line alike)."""
+    left: dict[int, Decimal] = {}
+    for r in books.reservations(actor, list_id=vlist.pk, open_only=True):
+        if r.sign < 0:
+            left[r.source_line] = r.quantity - r.posted
+    return [DoorLine(ln.seq, ln.item.item_no, ln.goods_status, ln.target_status, left.get(ln.seq, Decimal(0)))
+            for ln in books.list_lines(vlist) if ln.target_status]
 
 
 def record_door_passage(*, actor: Actor, book_id: int, data: dict) -> tuple[DoorPassage, bool]:
@@ -85,17 +115,19 @@ def record_door_passage(*, actor: Actor, book_id: int, data: dict) -> tuple[Door
         return first, True
     try:
         with transaction.atomic(durable=True):
+            vlist = _door_list(actor, book.pk, clean["reference"])
+            seq = covering_line(_door_lines(actor, vlist), list_no=vlist.display_number, item_no=clean["item_no"],
+                                from_status=clean["from_status"], to_status=clean["to_status"],
+                                quantity=clean["quantity"])
             d = DoorPassage.objects.create(book_id=book.pk, zone_id=book.zone_id, enterprise_id=book.enterprise_id,
-                                           recorded_by_id=actor.user_id, **clean)
+                                           recorded_by_id=actor.user_id, vlist_id=vlist.pk, list_line=seq, **clean)
             try:
-                ledger.post_document_in_transaction(
-                    actor=actor, book_id=book.pk, source_kind=SOURCE_KIND, source_id=d.pk,
-                    moves=status_change(1, d.item_no, d.quantity, "", d.from_status, d.to_status),
-                    event_id=f"{SOURCE_KIND}:{d.pk}")
+                # the list row is locked here: a share taken meanwhile or a cancellation is refused now
+                ledger.pass_door_goods_in_transaction(
+                    actor=actor, list_id=vlist.pk, event_id=f"{SOURCE_KIND}:{d.pk}:{vlist.pk}",
+                    source=SourceRef(SOURCE_KIND, d.pk), shares={seq: d.quantity})
             except DomainError as exc:
-                # the two movements of a status change may be refused alike: name each problem once
-                named = {(_input_field(p.field), p.code): p for p in exc.problems}
-                raise DomainError([Problem(f, c, p.params) for (f, c), p in named.items()]) from None
+                raise DomainError([Problem(_input_field(p), p.code, p.params) for p in exc.problems]) from None
             audit.record(actor, "door.pass", d, enterprise_id=d.enterprise_id, zone_id=d.zone_id,
                          after={**door_snapshot(d), "note": d.note})
     except IntegrityError:

@@ -1,10 +1,11 @@
 """The period write-off (核销): requested by the enterprise or customs, computed by a background job
-(jobs.py) with its progress on the row, stored as an immutable snapshot (a trigger refuses UPDATE of its
-lines and of a finished write-off)."""
+(tasks.py, on core/jobs' Celery app) with its progress on the row, stored as an immutable snapshot (a
+trigger refuses UPDATE of its lines and of a finished write-off)."""
 
 from __future__ import annotations
 
 import logging
+from functools import partial
 
 from django.db import transaction
 from django.utils import timezone
@@ -14,7 +15,7 @@ from bondzone.core.actor import Actor
 from bondzone.core.domain.errors import DomainError, problem
 from bondzone.core.domain.inputs import collect_date
 
-from .. import jobs, selectors
+from .. import selectors, tasks
 from ..domain.writeoff import fold
 from ..models import WriteOff, WriteOffLine
 from .common import processing_book
@@ -25,7 +26,7 @@ CHUNK = 500
 
 
 def request_writeoff(*, actor: Actor, book_id: int, period_start, period_end, background: bool = True) -> WriteOff:
-    """Queue a write-off; `background`: start it after commit (jobs.py) — the CLI runs it itself instead."""
+    """Queue a write-off; `background`: send its task after commit (tasks.py) — the CLI runs it itself instead."""
     actor.require("processing.write_off")
     book = processing_book(actor, book_id)
     problems = []
@@ -49,7 +50,7 @@ def request_writeoff(*, actor: Actor, book_id: int, period_start, period_end, ba
         audit.record(actor, "writeoff.request", job, after={"book": book.number, "start": start.isoformat(),
                                                             "end": end.isoformat()})
         if background:
-            jobs.start_after_commit(run_writeoff, job.pk)
+            transaction.on_commit(partial(tasks.enqueue_writeoff, job.pk))
     return job
 
 

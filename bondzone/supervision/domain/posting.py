@@ -199,26 +199,41 @@ class OpenReservation:
 def shares(open_: list[OpenReservation], requested: Mapping[int, int] | None,
            field: str = "shares") -> tuple[dict[int, int], list[Problem]]:
     """Reservation id -> share to post now. `requested`: line -> quantity (None = everything still
-    reserved). A line with no open reservation, a share of zero or one above what is left is refused,
-    naming the line."""
-    by_line = {r.line: r for r in open_}
+    reserved). A status change line holds two reservations (out of the old status, into the new): a share
+    of the line is a share of each. A line with no open reservation, a share of zero or one above what is
+    left is refused, naming the line."""
+    by_line: dict[int, list[OpenReservation]] = {}
+    for r in open_:
+        by_line.setdefault(r.line, []).append(r)
     if requested is None:
         out = {r.id: r.remaining for r in open_ if r.remaining > 0}
         return out, ([] if out else [problem(field, "nothing_reserved")])
     out: dict[int, int] = {}
     problems: list[Problem] = []
     for line, qty in sorted(requested.items()):
-        r = by_line.get(line)
-        if r is None:
+        held = by_line.get(line)
+        if not held:
             problems.append(problem(f"{field}[{line}]", "nothing_reserved_on_line", line=line))
         elif qty <= 0:
             problems.append(problem(f"{field}[{line}]", "quantity_not_positive", value=str(qty)))
-        elif qty > r.remaining:
+        elif qty > (remaining := min(r.remaining for r in held)):
             problems.append(problem(f"{field}[{line}]", "share_exceeds_reserved", line=line, share=str(qty),
-                                    remaining=str(r.remaining)))
+                                    remaining=str(remaining)))
         else:
-            out[r.id] = qty
+            out.update((r.id, qty) for r in held)
     if not out and not problems:
         problems.append(problem(field, "nothing_reserved"))
     return out, problems
 
+
+# 库门: a status change between these two is goods crossing a warehouse door between its bonded and
+# non-bonded areas (seed 二(五) 库门管理, 保税与非保税货物分类管理)
+DOOR_STATUSES = frozenset({"bonded", "non_bonded"})
+
+
+def crosses_warehouse_door(lines: Iterable[tuple[str, str]]) -> bool:
+    """(goods status, target status) per line: True when every line is a status change between bonded and
+    non-bonded. Such a list reserves at approval and the door passage posts it (as the gate posts the
+    lists a vehicle carries); other status changes (bonded → duty-paid after a sale) post at approval."""
+    pairs = list(lines)
+    return bool(pairs) and all(target and {status, target} == DOOR_STATUSES for status, target in pairs)

@@ -9,14 +9,14 @@ from .lists import (
     reject_list, reverse_list, submit_list, withdraw_list,
 )
 from .postings import (
-    PassageResult, PostingResult, pass_goods, pass_goods_in_transaction, post_document,
+    PassageResult, PostingResult, pass_door_goods_in_transaction, pass_goods, pass_goods_in_transaction, post_document,
     post_document_in_transaction, post_reserved, void_reservations,
 )
 
 __all__ = [
     "CHANGEABLE", "EXPIRY_DAYS", "Expired", "PassageResult", "expire_reservations", "PostingResult", "add_item", "approve_list", "book_info", "cancel_list", "change_list",
     "correct_list", "create_book", "item_info",
-    "create_list", "delete_list", "insert_list", "items_of", "list_snapshot", "pass_goods",
+    "create_list", "delete_list", "insert_list", "items_of", "list_snapshot", "pass_door_goods_in_transaction", "pass_goods",
     "pass_goods_in_transaction", "post_document", "post_document_in_transaction", "post_reserved",
     "reject_list", "reverse_list", "submit_list", "void_reservations", "withdraw_list",
 ]

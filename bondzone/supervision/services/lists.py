@@ -21,6 +21,7 @@ from bondzone.sharing import services as sharing_services
 from .. import ledger, selectors
 from ..domain.codes import Direction, ListStatus, PostingState
 from ..domain import trade_modes
+from ..domain.posting import crosses_warehouse_door
 from ..domain.trade_modes import needs_passage
 from ..domain.validation import PAIRED_LIST_TYPES, PAIRED_TRADE_MODES, BookInfo, validate_header, validate_list
 from ..models import AccountBook, VerificationList, VerificationListLine
@@ -209,7 +210,7 @@ def _approve_one(actor: Actor, vlist: VerificationList, book: BookInfo, last: da
     vlist.decided_by_id = actor.user_id
     vlist.effective_date = when
     vlist.number = list_number(vlist)
-    reserve = needs_passage(vlist) and not vlist.changes_status  # a status change moves no goods
+    reserve = awaits_passage(vlist)
     vlist.posting_state = (PostingState.RESERVED if reserve else PostingState.POSTED).value
     _save_decision(vlist)
     audit.record(actor, "list.approve", vlist, before=before, after=list_snapshot(vlist))
@@ -217,6 +218,21 @@ def _approve_one(actor: Actor, vlist: VerificationList, book: BookInfo, last: da
     ledger.post_list(list_id=vlist.pk, book_id=vlist.book_id, enterprise_id=vlist.enterprise_id,
                      zone_id=vlist.zone_id, sign=Direction(vlist.direction).sign, effective_date=when,
                      reserve=reserve, changes_status=vlist.changes_status)
+
+
+def awaits_passage(vlist: VerificationList) -> bool:
+    """Does approval reserve (the passage of the goods posts) rather than post? A list whose goods cross
+    the fence waits for the gate; a status change moves no goods across it and posts at approval, except
+    bonded ↔ non-bonded, which is goods crossing a warehouse door: the door passage posts it (库门)."""
+    if vlist.changes_status:
+        return is_door_list(vlist.pk)
+    return needs_passage(vlist)
+
+
+def is_door_list(list_id: int) -> bool:
+    """Every line of the list is a bonded ↔ non-bonded status change (domain.posting.crosses_warehouse_door)."""
+    return crosses_warehouse_door(VerificationListLine.objects.filter(vlist_id=list_id)
+                                  .values_list("goods_status", "target_status"))
 
 
 def _is_paired(vlist: VerificationList) -> bool:

@@ -28,7 +28,7 @@ from ..domain.posting import Move, OpenReservation, SourceRef, shares as decide_
 from ..domain.validation import BookInfo
 from ..models import AccountBook, BookItem
 from .books import book_info, item_info
-from .lists import _check_posting_date, list_snapshot, set_posting_state
+from .lists import _check_posting_date, is_door_list, list_snapshot, set_posting_state
 
 _SOURCE_KIND = re.compile(r"^[a-z][a-z0-9_]{0,15}$")
 MAX_EVENT_ID = 64
@@ -142,6 +142,20 @@ def pass_goods_in_transaction(
     return _pass(actor, list_id, event_id, source, shares, effective_date)
 
 
+def pass_door_goods_in_transaction(
+    *, actor: Actor, list_id: int, event_id: str, source: SourceRef, shares: dict,
+) -> PassageResult:
+    """库门: goods of a bonded ↔ non-bonded status-change list crossed a warehouse door; their share of the
+    list's reservations posts (as pass_goods does for the gate), inside the caller's durable transaction
+    (the gate app writes its door passage row with it). Open to whoever may post documents (the owner,
+    customs): only a list whose every line is such a change (lists.is_door_list) is accepted."""
+    actor.require("supervision.post_document")
+    _require_outer_transaction()
+    result, post = _prepare_passage(actor, list_id, event_id, source, shares, None, door=True)
+    post()
+    return result
+
+
 def _pass(actor: Actor, list_id: int, event_id: str, source: SourceRef | None, shares: dict | None,
           effective_date: date | None) -> PassageResult:
     result, post = _prepare_passage(actor, list_id, event_id, source, shares, effective_date)
@@ -150,7 +164,7 @@ def _pass(actor: Actor, list_id: int, event_id: str, source: SourceRef | None, s
 
 
 def _prepare_passage(actor: Actor, list_id: int, event_id: str, source: SourceRef | None, shares: dict | None,
-                     effective_date: date | None) -> tuple[PassageResult, Callable[[], None]]:
+                     effective_date: date | None, *, door: bool = False) -> tuple[PassageResult, Callable[[], None]]:
     """Everything of a passage but the posting itself, which is returned to run last: the list and its
     reservations are locked, the shares decided, the event claimed, the list's state and the audit row
     written; the accounts are locked only by the returned step, for it and the commit."""
@@ -160,6 +174,8 @@ def _prepare_passage(actor: Actor, list_id: int, event_id: str, source: SourceRe
                                                                           PostingState.PARTIAL):
         state = vlist.get_posting_state_display() if vlist.status == ListStatus.APPROVED else vlist.status
         raise DomainError(problem("status", "list_not_awaiting_passage", list=vlist.display_number, state=state))
+    if door and not (vlist.changes_status and is_door_list(vlist.pk)):
+        raise DomainError(problem("list", "list_not_door_change", list=vlist.display_number))
     when = effective_date or timezone.localdate()
     _check_posting_date(book, when, last)
     reservations = ledger.lock_reservations("list", vlist.pk)

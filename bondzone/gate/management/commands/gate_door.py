@@ -4,7 +4,7 @@ from bondzone.gate import services
 
 class Command(ServiceCommand):
     help = ("库门: goods of one book item crossed a warehouse door between its non-bonded and bonded areas; "
-            "records the crossing and posts the status change.")
+            "records the crossing and posts its share of the status-change list it names.")
 
     def add_arguments(self, parser):
         super().add_arguments(parser)
@@ -13,7 +13,7 @@ class Command(ServiceCommand):
         parser.add_argument("--quantity", required=True)
         parser.add_argument("--to", required=True, choices=["bonded", "non_bonded"], help="the status it takes")
         parser.add_argument("--door", required=True, help="the door's code")
-        parser.add_argument("--reference", required=True, help="customs document allowing the change")
+        parser.add_argument("--reference", required=True, help="the approved status-change list's number")
         parser.add_argument("--event-id", required=True, help="unique per book: a repeat records nothing")
         parser.add_argument("--note", default="")
 

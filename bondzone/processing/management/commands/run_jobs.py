@@ -3,7 +3,7 @@ from bondzone.processing import services
 
 
 class Command(ServiceCommand):
-    help = "Run queued background jobs (period write-offs); for BONDZONE_JOBS=worker, a cron or a timer."
+    help = "Run queued period write-offs (those a broker did not take, or left by a restart); for a cron or a timer."
     requires_user = False
 
     def run(self, actor, **o):
