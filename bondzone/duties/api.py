@@ -4,6 +4,7 @@ from datetime import date
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Body, File, Header, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
@@ -17,7 +18,7 @@ from . import selectors, services
 from .models import Regime, TaxBill, TaxRate
 from .domain.tables import FX_REQUIRED, MAX_FILE_BYTES, RATE_REQUIRED
 from .schemas import (
-    ChooseIn, CloseIn, DomesticSaleIn, DomesticSaleOut, EndIn, PaymentIn, TaxBillOut, ExchangeRateOut, RegimeExtendIn, GuaranteeDetailOut, GuaranteeIn, GuaranteeOut, ImportedOut, MoveIn,
+    ChooseIn, CloseIn, DomesticCancelIn, DomesticSaleIn, DomesticSaleOut, EndIn, PaymentIn, TaxBillOut, ExchangeRateOut, RegimeExtendIn, GuaranteeDetailOut, GuaranteeIn, GuaranteeOut, ImportedOut, MoveIn,
     RegimeDetailOut, RegimeIn, RegimeOut, TaxRateOut,
 )
 
@@ -146,7 +147,9 @@ def _sale(s) -> dict:
 
 
 def _bill(b) -> dict:
-    return {**{k: getattr(b, k) for k in TaxBillOut.model_fields if k not in ("list_id",)}, "list_id": b.vlist_id}
+    late, surcharge = services.surcharge_on(b, timezone.localdate())
+    return {**{k: getattr(b, k) for k in TaxBillOut.model_fields if k not in ("list_id", "late_days", "surcharge")},
+            "list_id": b.vlist_id, "late_days": late, "surcharge": surcharge}
 
 
 @router.get("/domestic-sales", response=list[DomesticSaleOut], summary="Domestic-sale requests (内销) in the reader's scope")
@@ -178,6 +181,20 @@ def choose_domestic_basis(request: HttpRequest, sale_id: int, payload: ChooseIn,
              summary="Customs confirms: the list is approved and the tax bill issued")
 def confirm_domestic_sale(request: HttpRequest, sale_id: int, idempotency_key: str | None = IdemKey):
     return _sale(services.confirm_domestic_sale(actor=actor(request), sale_id=sale_id, idempotency_key=idempotency_key))
+
+
+@router.post("/domestic-sales/{sale_id}/withdraw", response=DomesticSaleOut,
+             summary="The enterprise takes the submitted list back; the sale is returned, to correct or cancel")
+def withdraw_domestic_sale(request: HttpRequest, sale_id: int):
+    return _sale(services.withdraw_domestic_sale(actor=actor(request), sale_id=sale_id))
+
+
+@router.post("/domestic-sales/{sale_id}/cancel", response=DomesticSaleOut,
+             summary="Cancel a sale before confirmation; its list is withdrawn, deleted or cancelled (reservations voided)")
+def cancel_domestic_sale(request: HttpRequest, sale_id: int, payload: DomesticCancelIn,
+                         idempotency_key: str | None = IdemKey):
+    return _sale(services.cancel_domestic_sale(actor=actor(request), sale_id=sale_id, reason=payload.reason,
+                                               idempotency_key=idempotency_key))
 
 
 @router.get("/tax-bills", response=list[TaxBillOut], summary="Tax bills (税单) with their payment state")

@@ -68,6 +68,8 @@ MESSAGES.update({
     "regime_guarantee_other_enterprise": _("Guarantee %(value)s belongs to another enterprise."),
     "regime_guarantee_ends_first": _("The guarantee ends on %(valid_to)s, before the deadline %(deadline)s."),
     "regime_close_date": _("The closing date %(value)s must be between the start %(start)s and today %(today)s."),
+    "domestic_list_returned": _("List %(list)s of this sale is %(state)s (reason: %(reason)s): correct and resubmit it "
+                                "(choose the basis again) or cancel the sale."),
     "domestic_state": _("The domestic sale is %(state)s: this step needs it %(expected)s."),
     "domestic_no_materials_basis": _("The materials basis applies only to finished goods made in the zone with "
                                      "an approved BOM on the declaration date."),

@@ -164,6 +164,10 @@ class ChooseIn(Schema):
     basis: str = ""
 
 
+class DomesticCancelIn(Schema):
+    reason: str = ""
+
+
 class PaymentIn(Schema):
     reference: str = ""
     paid_on: Any = None
@@ -203,3 +207,5 @@ class TaxBillOut(Schema):
     state: str
     paid_on: date | None = None
     payment_reference: str
+    late_days: int = 0  # as recorded with the payment, or as of today while unpaid
+    surcharge: Decimal = Decimal(0)  # 滞纳金: recorded when paid, accrued to today while unpaid

@@ -16,3 +16,15 @@ def regime_alerts() -> dict:
 
 
 every("duties.regime-alerts", "duties.regime_alerts", crontab(hour=7, minute=0))
+
+
+@app.task(name="duties.sync_returned_sales")
+def sync_returned_sales() -> int:
+    """Domestic sales whose list customs rejected (or the enterprise withdrew) in supervision's pages become
+    `returned`, to correct and resubmit or cancel (services.sync_returned_sales), as the system."""
+    from . import services
+
+    return services.sync_returned_sales()
+
+
+every("duties.sync-returned-sales", "duties.sync_returned_sales", crontab(minute="*/10"))
