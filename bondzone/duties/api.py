@@ -19,7 +19,7 @@ from .models import Regime, TaxBill, TaxRate
 from .domain.tables import FX_REQUIRED, MAX_FILE_BYTES, RATE_REQUIRED
 from .schemas import (
     ChooseIn, CloseIn, DomesticCancelIn, DomesticSaleIn, DomesticSaleOut, EndIn, PaymentIn, TaxBillOut, ExchangeRateOut, RegimeExtendIn, GuaranteeDetailOut, GuaranteeIn, GuaranteeOut, ImportedOut, MoveIn,
-    RegimeDetailOut, RegimeIn, RegimeOut, TaxRateOut,
+    RegimeDetailOut, RegimeIn, RegimeLinkIn, RegimeOut, TaxRateOut,
 )
 
 router = Router(tags=["duties"])
@@ -106,7 +106,8 @@ def regimes(request: HttpRequest, kind: ChoiceOf(Regime, "kind") = "", status: C
 def _detail(r):
     return {**{k: getattr(r, k) for k in RegimeOut.model_fields}, "lines": list(r.lines.all()),
             "extensions": list(r.extensions.all()), "alerts": list(r.alerts.all()),
-            "lists": [{"vlist_id": ln.vlist_id, "role": ln.role} for ln in r.list_links.all()]}
+            "lists": [{"vlist_id": ln.vlist_id, "role": ln.role} for ln in r.list_links.all()],
+            "slips": services.regime_slips(r)}
 
 
 @router.get("/regimes/{regime_id}", response=RegimeDetailOut, summary="One regime with lines, extensions, lists, alerts")
@@ -135,6 +136,14 @@ def extend_regime(request: HttpRequest, regime_id: int, payload: RegimeExtendIn,
 def close_regime(request: HttpRequest, regime_id: int, payload: CloseIn, idempotency_key: str | None = IdemKey):
     a = actor(request)
     services.close_regime(actor=a, regime_id=regime_id, data=payload.dict(), idempotency_key=idempotency_key)
+    return _detail(selectors.regime(a, regime_id))
+
+
+@router.post("/regimes/{regime_id}/lists", response=RegimeDetailOut,
+             summary="Link out (E) or back (I) lists to a regime; their release slips tie it to the gate")
+def link_regime_lists(request: HttpRequest, regime_id: int, payload: RegimeLinkIn, idempotency_key: str | None = IdemKey):
+    a = actor(request)
+    services.link_regime_lists(actor=a, regime_id=regime_id, data=payload.dict(), idempotency_key=idempotency_key)
     return _detail(selectors.regime(a, regime_id))
 
 

@@ -198,6 +198,7 @@ class RegimeLine(models.Model):
     quantity = models.DecimalField(max_digits=18, decimal_places=5)
     customs_value = models.DecimalField(max_digits=16, decimal_places=2)
     duty = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+    returned = models.DecimalField(max_digits=18, decimal_places=5, default=0)  # back through the gate so far
 
     class Meta:
         ordering = ["regime", "seq"]

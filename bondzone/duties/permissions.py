@@ -63,6 +63,8 @@ MESSAGES.update({
     "regime_stock_short": _("Only %(available)s of the item is in the book as bonded stock not already out under a "
                             "regime (asked %(value)s)."),
     "regime_item_not_in_book": _("Item %(value)s is not an item of this book."),
+    "regime_list_direction": _("List %(value)s goes the wrong way for “%(role)s”: it must be a list of direction "
+                               "%(direction)s."),
     "regime_list_not_in_book": _("List %(value)s is not a list of this book that you may see."),
     "regime_guarantee_required": _("This regime needs a guarantee covering the duty that would fall due."),
     "regime_guarantee_other_enterprise": _("Guarantee %(value)s belongs to another enterprise."),

@@ -125,6 +125,7 @@ class RegimeLineOut(Schema):
     quantity: Decimal
     customs_value: Decimal
     duty: Decimal
+    returned: Decimal = Decimal(0)  # back through the gate so far
 
 
 class RegimeExtensionOut(Schema):
@@ -145,11 +146,31 @@ class RegimeAlertOut(Schema):
     raised_on: date
 
 
+class RegimeSlipOut(Schema):
+    id: int
+    number: str
+    direction: str
+    status: str
+    passed_at: Any = None
+    lists: list[int]
+
+
+class RegimeSlipsOut(Schema):
+    out: list[RegimeSlipOut] = []
+    back: list[RegimeSlipOut] = []
+
+
 class RegimeDetailOut(RegimeOut):
     lines: list[RegimeLineOut]
     extensions: list[RegimeExtensionOut]
     lists: list[RegimeListOut]
     alerts: list[RegimeAlertOut]
+    slips: RegimeSlipsOut = RegimeSlipsOut()
+
+
+class RegimeLinkIn(Schema):
+    role: str = ""
+    lists: list[Any] = []
 
 
 class DomesticSaleIn(Schema):

@@ -28,3 +28,15 @@ def sync_returned_sales() -> int:
 
 
 every("duties.sync-returned-sales", "duties.sync_returned_sales", crontab(minute="*/10"))
+
+
+@app.task(name="duties.settle_regime_returns")
+def settle_regime_returns() -> dict:
+    """Regimes whose goods came back through the gate (passed slips of their back lists) are closed, or
+    partly closed, as the system (services.settle_regime_returns)."""
+    from . import services
+
+    return services.settle_regime_returns()
+
+
+every("duties.settle-regime-returns", "duties.settle_regime_returns", crontab(minute="*/10"))

@@ -19,6 +19,7 @@ urlpatterns = [
     path("regimes/<int:regime_id>/", views.regime, name="regime"),
     path("regimes/<int:regime_id>/extend", views.regime_extend, name="regime-extend"),
     path("regimes/<int:regime_id>/close", views.regime_close, name="regime-close"),
+    path("regimes/<int:regime_id>/lists", views.regime_link, name="regime-link"),
     path("domestic/", views.domestic_sales, name="domestic-sales"),
     path("domestic/new", views.domestic_new, name="domestic-new"),
     path("domestic/<int:sale_id>/", views.domestic_sale, name="domestic-sale"),

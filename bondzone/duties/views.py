@@ -264,6 +264,7 @@ def regime(request, regime_id: int):
     return render(request, "duties/regime.html", {
         "r": r, "rule": RULES[r.kind], "state": state_on(r.status, r.deadline, timezone.localdate()),
         "can_decide": a.can("duties.decide_regime") and r.status in ("open", "overdue"),
+        "can_link": a.can("duties.open_regime") and r.status in ("open", "overdue"), "slips": services.regime_slips(r),
         "outcomes": [(v, label) for v, label in RegimeStatus.choices if v in ("returned", "closed")],
         "idempotency_key": new_idempotency_key()})
 
@@ -289,6 +290,13 @@ def regime_extend(request, regime_id: int):
 @require_POST
 def regime_close(request, regime_id: int):
     return _regime_write(request, regime_id, services.close_regime, "close", CLOSE_FIELDS, _("Regime closed."))
+
+
+@page
+@require_POST
+def regime_link(request, regime_id: int):
+    return _regime_write(request, regime_id, services.link_regime_lists, "link", ("role", "lists"),
+                         _("Lists linked to the regime."))
 
 
 # ---------------------------------------------------------------- domestic sale (内销) and tax bills (税单)

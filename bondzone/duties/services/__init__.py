@@ -197,6 +197,7 @@ def move_guarantee(*, actor: Actor, guarantee_id: Any, kind: str, amount: Any, p
 
 
 from .regimes import alert_days, close_regime, extend_regime, open_regime, send_regime_alerts  # noqa: E402
+from .regime_gate import link_regime_lists, regime_slips, settle_regime_returns  # noqa: E402
 from .domestic import (  # noqa: E402
     cancel_domestic_sale, choose_domestic_basis, confirm_domestic_sale, record_tax_payment, request_domestic_sale,
     requote_open_sales, surcharge_on, sync_returned_sales, withdraw_domestic_sale,
@@ -206,5 +207,5 @@ __all__ = [
     "alert_days", "cbec_quote", "choose_domestic_basis", "confirm_domestic_sale", "record_tax_payment",
     "request_domestic_sale", "requote_open_sales", "check_cbec_return", "close_regime", "end_tax_rate", "extend_regime",
     "import_exchange_rates", "import_tax_rates", "lodge_guarantee", "move_guarantee", "open_regime", "quote",
-    "send_regime_alerts", "cancel_domestic_sale", "surcharge_on", "sync_returned_sales", "withdraw_domestic_sale",
+    "send_regime_alerts", "link_regime_lists", "regime_slips", "settle_regime_returns", "cancel_domestic_sale", "surcharge_on", "sync_returned_sales", "withdraw_domestic_sale",
 ]
