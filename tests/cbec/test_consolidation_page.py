@@ -24,7 +24,7 @@ def test_job_is_scheduled():
     assert entry["task"] == "cbec.consolidate_released"
 
 
-def test_due_run_takes_orders_released_up_to_yesterday_once(shop):
+def test_due_run_takes_orders_released_up_to_yesterday_once(shop):  # noqa: F811
     released(shop, "D1", "100.00", day="2026-03-02")
     released(shop, "D2", "50.00", day="2026-03-05")
     released(shop, "D3", "70.00", day="2026-03-06")  # released "today": waits for tomorrow's run
@@ -39,7 +39,7 @@ def test_due_run_takes_orders_released_up_to_yesterday_once(shop):
     assert len(out["lists"]) == 1 and ConsolidatedList.objects.count() == 2
 
 
-def test_due_run_reports_an_enterprise_it_cannot_consolidate(shop):
+def test_due_run_reports_an_enterprise_it_cannot_consolidate(shop):  # noqa: F811
     released(shop, "X1", "100.00", day="2026-03-02")
     from bondzone.supervision.models import BookItem
     BookItem.objects.filter(book=shop.book_a, item_no__in=[21, 22]).update(hs_code="0000000000")
@@ -48,7 +48,7 @@ def test_due_run_reports_an_enterprise_it_cannot_consolidate(shop):
     assert ConsolidatedList.objects.count() == 0
 
 
-def test_cli_due_and_missing_arguments(shop, capsys):
+def test_cli_due_and_missing_arguments(shop, capsys):  # noqa: F811
     released(shop, "C1", "100.00", day="2026-03-02")
     with pytest.raises(CommandError, match="--book"):
         call_command("cbec_consolidate", "--user", "ent_a")
@@ -58,7 +58,7 @@ def test_cli_due_and_missing_arguments(shop, capsys):
 
 
 @pytest.mark.parametrize("lang, title", [("zh-hans", "集报清单"), ("en", "Consolidated type-8 lists")])
-def test_page_lists_and_consolidates_now(shop, client, lang, title):
+def test_page_lists_and_consolidates_now(shop, client, lang, title):  # noqa: F811
     released(shop, "P1", "100.00", day="2026-03-02")
     client.login(username="ent_a", password=PASSWORD)
     page = client.get("/cbec/consolidations/", HTTP_ACCEPT_LANGUAGE=lang).content.decode()

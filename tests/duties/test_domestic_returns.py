@@ -38,7 +38,7 @@ def reserved(h) -> D:
 # --- a rejected or withdrawn list -----------------------------------------------------------------------
 
 
-def test_rejected_list_returns_the_sale_then_resubmit_and_confirm(sale_book):
+def test_rejected_list_returns_the_sale_then_resubmit_and_confirm(sale_book):  # noqa: F811
     h = sale_book
     s = declared(h)
     lists.reject_list(actor=h.actor("customs"), list_id=s.vlist_id, reason="规格型号不全")
@@ -60,7 +60,7 @@ def test_rejected_list_returns_the_sale_then_resubmit_and_confirm(sale_book):
     assert s.status == "confirmed" and TaxBill.objects.get().total == D("427200.00")
 
 
-def test_sweep_marks_sales_whose_list_was_rejected(sale_book):
+def test_sweep_marks_sales_whose_list_was_rejected(sale_book):  # noqa: F811
     h = sale_book
     s = declared(h)
     assert services.sync_returned_sales() == 0
@@ -70,7 +70,7 @@ def test_sweep_marks_sales_whose_list_was_rejected(sale_book):
     assert services.sync_returned_sales() == 0  # nothing twice
 
 
-def test_withdraw_then_cancel_deletes_the_draft_list(sale_book):
+def test_withdraw_then_cancel_deletes_the_draft_list(sale_book):  # noqa: F811
     h = sale_book
     s = declared(h)
     s = services.withdraw_domestic_sale(actor=h.actor("ent_a"), sale_id=s.pk)
@@ -86,7 +86,7 @@ def test_withdraw_then_cancel_deletes_the_draft_list(sale_book):
         services.choose_domestic_basis(actor=h.actor("ent_a"), sale_id=s.pk, basis="goods", idempotency_key=key())
 
 
-def test_cancel_after_approval_voids_the_reservation_through_the_ledger(sale_book):
+def test_cancel_after_approval_voids_the_reservation_through_the_ledger(sale_book):  # noqa: F811
     h = sale_book
     s = declared(h)
     lists.approve_list(actor=h.actor("customs"), list_id=s.vlist_id, idempotency_key=key())
@@ -98,7 +98,7 @@ def test_cancel_after_approval_voids_the_reservation_through_the_ledger(sale_boo
     assert request(h).status == "quoted"
 
 
-def test_a_confirmed_sale_cannot_be_cancelled_or_withdrawn(sale_book):
+def test_a_confirmed_sale_cannot_be_cancelled_or_withdrawn(sale_book):  # noqa: F811
     h = sale_book
     s = declared(h)
     services.confirm_domestic_sale(actor=h.actor("customs"), sale_id=s.pk, idempotency_key=key())
@@ -109,7 +109,7 @@ def test_a_confirmed_sale_cannot_be_cancelled_or_withdrawn(sale_book):
     assert DomesticSale.objects.get().status == "confirmed"
 
 
-def test_cli_and_api_withdraw_and_cancel(sale_book, client, capsys):
+def test_cli_and_api_withdraw_and_cancel(sale_book, client, capsys):  # noqa: F811
     h = sale_book
     s = declared(h)
     call_command("domestic", "withdraw", str(s.pk), "--user", "ent_a")
@@ -126,7 +126,7 @@ def test_cli_and_api_withdraw_and_cancel(sale_book, client, capsys):
 
 
 @pytest.mark.parametrize("lang, word", [("zh-hans", "重新"), ("en", "resubmit")])
-def test_page_offers_correction_after_rejection(sale_book, client, lang, word):
+def test_page_offers_correction_after_rejection(sale_book, client, lang, word):  # noqa: F811
     h = sale_book
     s = declared(h)
     lists.reject_list(actor=h.actor("customs"), list_id=s.vlist_id, reason="单耗有误")
@@ -192,7 +192,7 @@ def bill_of(h, *, basis="goods"):
     return TaxBill.objects.get()
 
 
-def test_payment_records_the_surcharge(sale_book):
+def test_payment_records_the_surcharge(sale_book):  # noqa: F811
     h = sale_book
     bill = bill_of(h)
     assert (bill.issued_on, bill.due_on) == (date(2026, 3, 2), date(2026, 3, 17))
@@ -206,14 +206,14 @@ def test_payment_records_the_surcharge(sale_book):
     assert services.surcharge_on(bill, date(2026, 12, 31)) == (10, D("2136.00"))  # recorded, no longer accrues
 
 
-def test_materials_basis_surcharge_leaves_out_the_interest(sale_book):
+def test_materials_basis_surcharge_leaves_out_the_interest(sale_book):  # noqa: F811
     bill = bill_of(sale_book, basis="materials")
     # taxes 15,000 + 157,950 = 172,950 (the 26.25 interest is not tax): 2 days → 172.95
     assert services.surcharge_on(bill, date(2026, 3, 19)) == (2, D("172.95"))
 
 
 @pytest.mark.parametrize("lang, word", [("zh-hans", "滞纳金"), ("en", "surcharge")])
-def test_bill_page_api_and_exports_show_the_surcharge(sale_book, client, lang, word):
+def test_bill_page_api_and_exports_show_the_surcharge(sale_book, client, lang, word):  # noqa: F811
     h = sale_book
     bill = bill_of(h)
     services.record_tax_payment(actor=h.actor("customs"), bill_id=bill.pk, idempotency_key=key(),
