@@ -334,11 +334,11 @@ def cancel_domestic_sale(*, actor: Actor, sale_id: Any, reason: Any, idempotency
     one customs approved without the sale's confirmation is cancelled (删单), which voids its
     reservations in the ledger. A confirmed sale (tax bill issued) cannot be cancelled here."""
     actor.require("duties.request_domestic")
+    sale = get_scoped(DomesticSale, actor, sale_id, action="change")  # an unseen sale is 404 before anything else
     problems: list[Problem] = []
     reason_text = collect_text(reason, "reason", problems, max_length=500, required=True)
     if problems:
         raise DomainError(problems)
-    sale = get_scoped(DomesticSale, actor, sale_id, action="change")
     if sale.status == DomesticSaleStatus.CANCELLED:
         return sale  # a retry
     if sale.status not in CANCELLABLE:
