@@ -206,9 +206,10 @@ def move_guarantee(*, actor: Actor, guarantee_id: Any, kind: str, amount: Any, p
 from .regimes import alert_days, close_regime, extend_regime, open_regime, send_regime_alerts  # noqa: E402
 from .regime_gate import link_regime_lists, regime_slips, settle_regime_returns  # noqa: E402
 from .domestic import (  # noqa: E402
-    cancel_domestic_sale, choose_domestic_basis, confirm_domestic_sale, record_tax_payment, request_domestic_sale,
-    requote_open_sales, surcharge_on, sync_returned_sales, withdraw_domestic_sale,
+    cancel_domestic_sale, choose_domestic_basis, confirm_domestic_sale, request_domestic_sale, requote_open_sales,
+    sync_returned_sales, withdraw_domestic_sale,
 )
+from .tax_bills import record_tax_payment, surcharge_on  # noqa: E402
 
 __all__ = [
     "alert_days", "cbec_quote", "choose_domestic_basis", "confirm_domestic_sale", "record_tax_payment",
