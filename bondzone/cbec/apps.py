@@ -10,4 +10,4 @@ class CbecConfig(AppConfig):
     verbose_name = _("Cross-border e-commerce")
 
     def ready(self):
-        from . import permissions, scopes  # noqa: F401
+        from . import permissions, scopes, tasks  # noqa: F401

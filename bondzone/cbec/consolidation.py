@@ -141,3 +141,48 @@ def consolidate(*, actor: Actor, book_id: Any, start: Any, end: Any, idempotency
             supervision.delete_list(actor=actor, list_id=vlist.pk)
         raise
     return ConsolidatedList.objects.get(pk=result["consolidated_id"])
+
+
+def _job_actor() -> Actor | None:
+    from bondzone.core.actor import actor_of
+    from bondzone.core.models import Profile
+
+    admin = (Profile.objects.filter(role="platform_admin", user__is_active=True).select_related("user")
+             .order_by("user_id").first())
+    return actor_of(admin.user) if admin else None
+
+
+def consolidate_released(*, actor: Actor | None = None, today: date | None = None) -> dict[str, Any]:
+    """The periodic run (cbec/tasks.py, `bondzone cbec-consolidate --due`): for every enterprise in the
+    actor's scope with released orders waiting up to yesterday, one consolidation from its earliest
+    waiting release day to yesterday on its first T book that holds every code (in id order). The key is
+    derived from the enterprise, the day and the book, so a second run on the same day replays instead of
+    adding a list (and the orders it took are no longer waiting either).
+    Returns {"lists": [ids], "skipped": [{"enterprise", "problem"}]}.
+
+    Making a list is an idempotent write, which needs a user: the job acts as the first active platform
+    administrator (the system actor has no user to key the records by)."""
+    from .selectors import waiting
+
+    actor = actor or _job_actor()
+    if actor is None:
+        return {"lists": [], "skipped": [{"enterprise_id": None, "problem": "no_platform_admin"}]}
+    today = today or timezone.localdate()
+    last = date.fromordinal(today.toordinal() - 1)
+    made: list[int] = []
+    skipped: list[dict] = []
+    for row in waiting(actor, until=last):
+        t_books = books.books(actor, enterprise_id=row["enterprise_id"]).filter(kind="T").order_by("pk")
+        problems: list[str] = []
+        for book in t_books:
+            try:
+                c = consolidate(actor=actor, book_id=book.pk, start=row["first"], end=last, today=today,
+                                idempotency_key=f"cbec-due:{row['enterprise_id']}:{last.isoformat()}:{book.pk}")
+            except DomainError as exc:
+                problems += [p.code for p in exc.problems]
+                continue
+            made.append(c.pk)
+            break
+        else:
+            skipped.append({"enterprise_id": row["enterprise_id"], "problem": ", ".join(problems) or "cbec_book_kind"})
+    return {"lists": made, "skipped": skipped}

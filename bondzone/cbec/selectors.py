@@ -50,3 +50,16 @@ def to_consolidate(enterprise_id: int, start, end) -> QuerySet:
     return (CbecOrder.objects.filter(enterprise_id=enterprise_id, status="released", consolidated__isnull=True,
                                      released_on__gte=start, released_on__lte=end)
             .prefetch_related("lines").order_by("released_on", "pk"))
+
+
+def waiting(actor: Actor, *, until=None) -> list[dict]:
+    """Per enterprise in the actor's scope: released orders on no consolidated list yet (released up to
+    `until` when given) — how many, their value and the earliest and latest release day."""
+    from django.db.models import Count, Max, Min, Sum
+
+    qs = restrict(CbecOrder, actor).filter(status="released", consolidated__isnull=True)
+    if until is not None:
+        qs = qs.filter(released_on__lte=until)
+    return list(qs.values("enterprise_id", "enterprise__name").annotate(
+        count=Count("id"), value=Sum("goods_value"), first=Min("released_on"), last=Max("released_on"))
+        .order_by("enterprise_id"))

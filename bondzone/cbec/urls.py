@@ -5,6 +5,7 @@ from . import views
 app_name = "cbec"
 urlpatterns = [
     path("", views.orders, name="orders"),
+    path("consolidations/", views.consolidations, name="consolidations"),
     path("orders/<int:order_id>/", views.order, name="order"),
     path("orders/<int:order_id>/payment", views.order_payment, name="order-payment"),
     path("orders/<int:order_id>/waybill", views.order_waybill, name="order-waybill"),

@@ -11,7 +11,8 @@ from django.views.decorators.http import require_POST
 
 from bondzone.core import audit
 from bondzone.core.domain.errors import DomainError, problem
-from bondzone.core.web import actor, flash_refusal, page, page_of
+from bondzone.core.web import actor, flash_refusal, new_idempotency_key, page, page_of
+from bondzone.supervision import selectors as books
 
 from . import selectors, services
 from .domain.records import masked_id
@@ -93,3 +94,39 @@ def order_release(request, order_id: int):
 def order_return(request, order_id: int):
     return _act(request, order_id, lambda a, post: services.return_order(
         actor=a, order_id=order_id, applied_on=post.get("applied_on"), back_on=post.get("back_on")))
+
+
+CONSOLIDATE_FIELDS = ("book_id", "start", "end")
+
+
+@page
+def consolidations(request):
+    """The type-8 lists made from released orders (customs and the e-commerce enterprise read them), what is
+    still waiting per enterprise, and the form to consolidate now (the enterprise)."""
+    from django.utils import timezone
+
+    from .consolidation import consolidate
+
+    a = actor(request)
+    a.require("cbec.view")
+    can_consolidate = a.can("cbec.declare")
+    if request.method == "POST":
+        if not can_consolidate:
+            a.require("cbec.declare")
+        post = request.POST
+        try:
+            c = consolidate(actor=a, book_id=post.get("book_id"), start=post.get("start"), end=post.get("end"),
+                            idempotency_key=post.get("idempotency_key"))
+        except DomainError as exc:
+            flash_refusal(request, exc, form="consolidate", fields=CONSOLIDATE_FIELDS)
+        else:
+            messages.success(request, _("%(count)s orders consolidated on list %(list)s, submitted to customs.") % {
+                "count": c.order_count, "list": c.vlist.pre_entry_no})
+        return redirect("cbec:consolidations")
+    rows, prefix = page_of(request, selectors.consolidated_lists(a))
+    waiting = selectors.waiting(a)
+    t_books = books.books(a).filter(kind="T").order_by("number") if can_consolidate else []
+    return render(request, "cbec/consolidations.html", {
+        "rows": rows, "prefix": prefix, "waiting": waiting, "books": t_books, "can_consolidate": can_consolidate,
+        "start": min((w["first"] for w in waiting), default=None), "today": timezone.localdate(),
+        "idempotency_key": new_idempotency_key()})

@@ -4,6 +4,7 @@ from datetime import date
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Body, File, Header, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
@@ -17,8 +18,8 @@ from . import selectors, services
 from .models import Regime, TaxBill, TaxRate
 from .domain.tables import FX_REQUIRED, MAX_FILE_BYTES, RATE_REQUIRED
 from .schemas import (
-    ChooseIn, CloseIn, DomesticSaleIn, DomesticSaleOut, EndIn, PaymentIn, TaxBillOut, ExchangeRateOut, RegimeExtendIn, GuaranteeDetailOut, GuaranteeIn, GuaranteeOut, ImportedOut, MoveIn,
-    RegimeDetailOut, RegimeIn, RegimeOut, TaxRateOut,
+    ChooseIn, CloseIn, DomesticCancelIn, DomesticSaleIn, DomesticSaleOut, EndIn, PaymentIn, TaxBillOut, ExchangeRateOut, RegimeExtendIn, GuaranteeDetailOut, GuaranteeIn, GuaranteeOut, ImportedOut, MoveIn,
+    RegimeDetailOut, RegimeIn, RegimeLinkIn, RegimeOut, TaxRateOut,
 )
 
 router = Router(tags=["duties"])
@@ -105,7 +106,8 @@ def regimes(request: HttpRequest, kind: ChoiceOf(Regime, "kind") = "", status: C
 def _detail(r):
     return {**{k: getattr(r, k) for k in RegimeOut.model_fields}, "lines": list(r.lines.all()),
             "extensions": list(r.extensions.all()), "alerts": list(r.alerts.all()),
-            "lists": [{"vlist_id": ln.vlist_id, "role": ln.role} for ln in r.list_links.all()]}
+            "lists": [{"vlist_id": ln.vlist_id, "role": ln.role} for ln in r.list_links.all()],
+            "slips": services.regime_slips(r)}
 
 
 @router.get("/regimes/{regime_id}", response=RegimeDetailOut, summary="One regime with lines, extensions, lists, alerts")
@@ -137,6 +139,14 @@ def close_regime(request: HttpRequest, regime_id: int, payload: CloseIn, idempot
     return _detail(selectors.regime(a, regime_id))
 
 
+@router.post("/regimes/{regime_id}/lists", response=RegimeDetailOut,
+             summary="Link out (E) or back (I) lists to a regime; their release slips tie it to the gate")
+def link_regime_lists(request: HttpRequest, regime_id: int, payload: RegimeLinkIn, idempotency_key: str | None = IdemKey):
+    a = actor(request)
+    services.link_regime_lists(actor=a, regime_id=regime_id, data=payload.dict(), idempotency_key=idempotency_key)
+    return _detail(selectors.regime(a, regime_id))
+
+
 # ---------------------------------------------------------------- domestic sale (内销) and tax bills (税单)
 def _sale(s) -> dict:
     return {"id": s.pk, "number": s.number, "status": s.status, "mode": s.mode, "book_id": s.book_id,
@@ -146,7 +156,9 @@ def _sale(s) -> dict:
 
 
 def _bill(b) -> dict:
-    return {**{k: getattr(b, k) for k in TaxBillOut.model_fields if k not in ("list_id",)}, "list_id": b.vlist_id}
+    late, surcharge = services.surcharge_on(b, timezone.localdate())
+    return {**{k: getattr(b, k) for k in TaxBillOut.model_fields if k not in ("list_id", "late_days", "surcharge")},
+            "list_id": b.vlist_id, "late_days": late, "surcharge": surcharge}
 
 
 @router.get("/domestic-sales", response=list[DomesticSaleOut], summary="Domestic-sale requests (内销) in the reader's scope")
@@ -178,6 +190,20 @@ def choose_domestic_basis(request: HttpRequest, sale_id: int, payload: ChooseIn,
              summary="Customs confirms: the list is approved and the tax bill issued")
 def confirm_domestic_sale(request: HttpRequest, sale_id: int, idempotency_key: str | None = IdemKey):
     return _sale(services.confirm_domestic_sale(actor=actor(request), sale_id=sale_id, idempotency_key=idempotency_key))
+
+
+@router.post("/domestic-sales/{sale_id}/withdraw", response=DomesticSaleOut,
+             summary="The enterprise takes the submitted list back; the sale is returned, to correct or cancel")
+def withdraw_domestic_sale(request: HttpRequest, sale_id: int):
+    return _sale(services.withdraw_domestic_sale(actor=actor(request), sale_id=sale_id))
+
+
+@router.post("/domestic-sales/{sale_id}/cancel", response=DomesticSaleOut,
+             summary="Cancel a sale before confirmation; its list is withdrawn, deleted or cancelled (reservations voided)")
+def cancel_domestic_sale(request: HttpRequest, sale_id: int, payload: DomesticCancelIn,
+                         idempotency_key: str | None = IdemKey):
+    return _sale(services.cancel_domestic_sale(actor=actor(request), sale_id=sale_id, reason=payload.reason,
+                                               idempotency_key=idempotency_key))
 
 
 @router.get("/tax-bills", response=list[TaxBillOut], summary="Tax bills (税单) with their payment state")

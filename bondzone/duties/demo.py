@@ -1,6 +1,7 @@
 """Demo data: a small sample rate table for the demo books' HS codes and monthly customs exchange rates
-for 2026. ILLUSTRATIVE figures (rounded to plausible values, not the official 2026 tariff): production
-imports the official tables (`bondzone duty import-rates`, `import-fx`)."""
+for 2022–2026 (the evaluation demo's data years 2022–2025 and the duties' 2025–2026). ILLUSTRATIVE,
+SYNTHETIC figures (rounded to plausible values, not the official tariff nor customs' published rates):
+production imports the official tables (`bondzone duty import-rates`, `import-fx`)."""
 
 from __future__ import annotations
 
@@ -45,9 +46,15 @@ SAMPLE = [
     ("3822190000", "0.03", None, None, None, "0.13"),
     ("9027819000", "0.05", None, None, None, "0.13"),
 ]
-# currency, CNY per `per` units in January 2026, monthly drift (illustrative)
-FX = [("USD", "7.1200", 1, "0.0050"), ("EUR", "7.7800", 1, "-0.0100"), ("JPY", "4.7600", 100, "0.0200"),
-      ("HKD", "0.9150", 1, "0.0005"), ("GBP", "9.0500", 1, "0.0100")]
+# currency, per, monthly drift, and CNY per `per` units in January of each year — synthetic, rounded to
+# plausible values (not customs' published rates); every row's source says so
+FX_YEARS = (2022, 2023, 2024, 2025, 2026)
+FX = [("USD", 1, "0.0050", ("6.3500", "6.9500", "7.0900", "7.1700", "7.1200")),
+      ("EUR", 1, "-0.0100", ("7.2000", "7.4200", "7.8000", "7.5000", "7.7800")),
+      ("JPY", 100, "0.0200", ("5.5200", "5.1500", "4.8900", "4.6600", "4.7600")),
+      ("HKD", 1, "0.0005", ("0.8150", "0.8900", "0.9080", "0.9180", "0.9150")),
+      ("GBP", 1, "0.0100", ("8.6000", "8.4500", "9.0000", "8.9500", "9.0500"))]
+FX_SOURCE = "demo (illustrative, synthetic: not customs' published rates)"
 
 
 def _rows():
@@ -67,12 +74,14 @@ def _rows():
 
 def _fx_rows():
     rows = []
-    for currency, jan, per, drift in FX:
-        for month in range(1, 13):
-            start = date(2026, month, 1)
-            end = (date(2026, month + 1, 1) if month < 12 else date(2027, 1, 1)) - timedelta(days=1)
-            rows.append({"currency": currency, "cny": str(Decimal(jan) + Decimal(drift) * (month - 1)), "per": per,
-                         "valid_from": start.isoformat(), "valid_to": end.isoformat(), "source": SOURCE})
+    for currency, per, drift, januaries in FX:
+        for year, jan in zip(FX_YEARS, januaries, strict=True):
+            for month in range(1, 13):
+                start = date(year, month, 1)
+                end = (date(year, month + 1, 1) if month < 12 else date(year + 1, 1, 1)) - timedelta(days=1)
+                rows.append({"currency": currency, "cny": str(Decimal(jan) + Decimal(drift) * (month - 1)),
+                             "per": per, "valid_from": start.isoformat(), "valid_to": end.isoformat(),
+                             "source": FX_SOURCE})
     return rows
 
 

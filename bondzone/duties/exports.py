@@ -68,6 +68,14 @@ def _list_no(bill) -> str:
     return bill.vlist.number or bill.vlist.pre_entry_no
 
 
+def _surcharge(bill):
+    from django.utils import timezone
+
+    from .services import surcharge_on
+
+    return surcharge_on(bill, timezone.localdate())
+
+
 def bill_table(bill, *, fmt: str) -> bytes:
     """The bill as rows: one per tax kind and line, then each kind's total (line empty)."""
     from .domain.domestic import bill_sections
@@ -82,6 +90,11 @@ def bill_table(bill, *, fmt: str) -> bytes:
         rows.append([bill.number, _list_no(bill), bill.enterprise.name, kind_name, "", "", "", "", "", "", total])
     rows.append([bill.number, _list_no(bill), bill.enterprise.name, str(_("Total due")) if named else "total",
                  "", "", "", "", "", "", str(bill.total)])
+    late, surcharge = _surcharge(bill)
+    if late:
+        rows.append([bill.number, _list_no(bill), bill.enterprise.name,
+                     str(_("Late-payment surcharge")) if named else "surcharge", "", "", late, "days", "", "0.0005",
+                     str(surcharge)])
     return tabular.write_rows(BILL_COLUMNS, rows, fmt, names=BILL_COLUMN_NAMES)
 
 
@@ -109,7 +122,11 @@ def bill_pdf(bill) -> bytes:
             blocks.append(pdf.Table([head] + [[n, ln["hs_code"], f'{ln["quantity"]} {ln["unit"]}', ln["customs_value"],
                                                ln["rate"], ln["amount"]] for n, ln in enumerate(lines, start=1)]))
     blocks.append(pdf.Heading(f"{_('Total due')}: {bill.total} CNY"))
+    late, surcharge = _surcharge(bill)
+    if late:
+        blocks.append(pdf.Heading(f"{_('Late-payment surcharge')}: {surcharge} CNY ({late} × 0.05 %)"))
     # figures from the demo's illustrative rate table are synthetic: the PDF says so
     synthetic = "ILLUSTRATIVE" in json.dumps(bill.detail, ensure_ascii=False).upper()
     return pdf.render(f"{_('Tax bill')} {bill.number}", blocks, synthetic=synthetic,
-                      footer=str(_("Pay within 15 days of issue; a late-payment surcharge of 0.05 % per day applies.")))
+                      footer=str(_("Pay within 15 days of issue (a last day on a rest day or public holiday moves to the next "
+                                   "working day); after that a surcharge of 0.05 % of the unpaid tax per day.")))

@@ -198,6 +198,7 @@ class RegimeLine(models.Model):
     quantity = models.DecimalField(max_digits=18, decimal_places=5)
     customs_value = models.DecimalField(max_digits=16, decimal_places=2)
     duty = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+    returned = models.DecimalField(max_digits=18, decimal_places=5, default=0)  # back through the gate so far
 
     class Meta:
         ordering = ["regime", "seq"]
@@ -260,6 +261,8 @@ class DomesticSaleStatus(models.TextChoices):
     QUOTED = "quoted", _("Quoted")  # both bases computed; the enterprise has not chosen yet
     DECLARED = "declared", _("Declared")  # basis chosen, the list filed and submitted
     CONFIRMED = "confirmed", _("Confirmed")  # customs approved the list; the tax bill is issued
+    RETURNED = "returned", _("List returned")  # customs rejected (or the enterprise withdrew) the list: correct or cancel
+    CANCELLED = "cancelled", _("Cancelled")  # withdrawn by the enterprise before confirmation; nothing reserved
 
 
 class DomesticSale(models.Model):
@@ -337,6 +340,9 @@ class TaxBill(models.Model):
     vat = models.DecimalField(max_digits=16, decimal_places=2, default=0)
     interest = models.DecimalField(max_digits=16, decimal_places=2, default=0)
     total = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+    # 滞纳金 recorded with the payment: days late after due_on and the surcharge on the unpaid taxes
+    late_days = models.PositiveIntegerField(default=0)
+    surcharge = models.DecimalField(max_digits=16, decimal_places=2, default=0)
     detail = models.JSONField(default=dict)  # the chosen quotation as computed
     state = models.CharField(max_length=10, choices=State.choices, default=State.UNPAID)
     paid_on = models.DateField(null=True, blank=True)
@@ -347,7 +353,8 @@ class TaxBill(models.Model):
         ordering = ["-issued_on", "-id"]
         constraints = [models.CheckConstraint(
             condition=Q(tariff__gte=0, consumption_tax__gte=0, vat__gte=0, interest__gte=0, total__gte=0),
-            name="tax_bill_not_negative")]
+            name="tax_bill_not_negative"),
+            models.CheckConstraint(condition=Q(surcharge__gte=0), name="tax_bill_surcharge_not_negative")]
 
     def __str__(self):
         return self.number

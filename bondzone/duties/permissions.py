@@ -63,11 +63,15 @@ MESSAGES.update({
     "regime_stock_short": _("Only %(available)s of the item is in the book as bonded stock not already out under a "
                             "regime (asked %(value)s)."),
     "regime_item_not_in_book": _("Item %(value)s is not an item of this book."),
+    "regime_list_direction": _("List %(value)s goes the wrong way for “%(role)s”: it must be a list of direction "
+                               "%(direction)s."),
     "regime_list_not_in_book": _("List %(value)s is not a list of this book that you may see."),
     "regime_guarantee_required": _("This regime needs a guarantee covering the duty that would fall due."),
     "regime_guarantee_other_enterprise": _("Guarantee %(value)s belongs to another enterprise."),
     "regime_guarantee_ends_first": _("The guarantee ends on %(valid_to)s, before the deadline %(deadline)s."),
     "regime_close_date": _("The closing date %(value)s must be between the start %(start)s and today %(today)s."),
+    "domestic_list_returned": _("List %(list)s of this sale is %(state)s (reason: %(reason)s): correct and resubmit it "
+                                "(choose the basis again) or cancel the sale."),
     "domestic_state": _("The domestic sale is %(state)s: this step needs it %(expected)s."),
     "domestic_no_materials_basis": _("The materials basis applies only to finished goods made in the zone with "
                                      "an approved BOM on the declaration date."),

@@ -125,6 +125,7 @@ class RegimeLineOut(Schema):
     quantity: Decimal
     customs_value: Decimal
     duty: Decimal
+    returned: Decimal = Decimal(0)  # back through the gate so far
 
 
 class RegimeExtensionOut(Schema):
@@ -145,11 +146,31 @@ class RegimeAlertOut(Schema):
     raised_on: date
 
 
+class RegimeSlipOut(Schema):
+    id: int
+    number: str
+    direction: str
+    status: str
+    passed_at: Any = None
+    lists: list[int]
+
+
+class RegimeSlipsOut(Schema):
+    out: list[RegimeSlipOut] = []
+    back: list[RegimeSlipOut] = []
+
+
 class RegimeDetailOut(RegimeOut):
     lines: list[RegimeLineOut]
     extensions: list[RegimeExtensionOut]
     lists: list[RegimeListOut]
     alerts: list[RegimeAlertOut]
+    slips: RegimeSlipsOut = RegimeSlipsOut()
+
+
+class RegimeLinkIn(Schema):
+    role: str = ""
+    lists: list[Any] = []
 
 
 class DomesticSaleIn(Schema):
@@ -162,6 +183,10 @@ class DomesticSaleIn(Schema):
 
 class ChooseIn(Schema):
     basis: str = ""
+
+
+class DomesticCancelIn(Schema):
+    reason: str = ""
 
 
 class PaymentIn(Schema):
@@ -203,3 +228,5 @@ class TaxBillOut(Schema):
     state: str
     paid_on: date | None = None
     payment_reference: str
+    late_days: int = 0  # as recorded with the payment, or as of today while unpaid
+    surcharge: Decimal = Decimal(0)  # 滞纳金: recorded when paid, accrued to today while unpaid

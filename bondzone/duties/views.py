@@ -264,6 +264,7 @@ def regime(request, regime_id: int):
     return render(request, "duties/regime.html", {
         "r": r, "rule": RULES[r.kind], "state": state_on(r.status, r.deadline, timezone.localdate()),
         "can_decide": a.can("duties.decide_regime") and r.status in ("open", "overdue"),
+        "can_link": a.can("duties.open_regime") and r.status in ("open", "overdue"), "slips": services.regime_slips(r),
         "outcomes": [(v, label) for v, label in RegimeStatus.choices if v in ("returned", "closed")],
         "idempotency_key": new_idempotency_key()})
 
@@ -289,6 +290,13 @@ def regime_extend(request, regime_id: int):
 @require_POST
 def regime_close(request, regime_id: int):
     return _regime_write(request, regime_id, services.close_regime, "close", CLOSE_FIELDS, _("Regime closed."))
+
+
+@page
+@require_POST
+def regime_link(request, regime_id: int):
+    return _regime_write(request, regime_id, services.link_regime_lists, "link", ("role", "lists"),
+                         _("Lists linked to the regime."))
 
 
 # ---------------------------------------------------------------- domestic sale (内销) and tax bills (税单)
@@ -341,12 +349,20 @@ def domestic_sale(request, sale_id: int):
     a = actor(request)
     s = selectors.domestic_sale(a, sale_id)
     bill = TaxBill.objects.filter(sale_id=s.pk).first()
+    list_status = s.vlist.status if s.vlist_id else None
+    # customs may have rejected the list in supervision's pages since: offer the correction at once
+    returned = s.status == DomesticSaleStatus.RETURNED or (
+        s.status == DomesticSaleStatus.DECLARED and list_status in services.domestic.RETURNED_LIST_STATES)
     bases = [(rules_domestic.GOODS, _("Goods as they are"), s.goods_quote),
              (rules_domestic.MATERIALS, _("Materials consumed (selective tariff)"), s.materials_quote)]
     return render(request, "duties/domestic_sale.html", {
         "s": s, "bases": bases, "bill": bill,
-        "can_choose": a.can("duties.request_domestic") and s.status == DomesticSaleStatus.QUOTED,
-        "can_confirm": a.can("duties.confirm_domestic") and s.status == DomesticSaleStatus.DECLARED,
+        "list_status": list_status, "returned": returned,
+        "can_choose": a.can("duties.request_domestic") and (s.status == DomesticSaleStatus.QUOTED or returned),
+        "can_withdraw": a.can("duties.request_domestic") and s.status == DomesticSaleStatus.DECLARED
+        and list_status == "submitted",
+        "can_cancel": a.can("duties.request_domestic") and s.status in services.domestic.CANCELLABLE,
+        "can_confirm": a.can("duties.confirm_domestic") and s.status == DomesticSaleStatus.DECLARED and not returned,
         "idempotency_key": new_idempotency_key()})
 
 
@@ -377,6 +393,26 @@ def domestic_confirm(request, sale_id: int):
 
 
 @page
+@require_POST
+def domestic_withdraw(request, sale_id: int):
+    return _sale_write(request, sale_id, lambda: services.withdraw_domestic_sale(actor=actor(request), sale_id=sale_id),
+                       _("The list is withdrawn: correct and resubmit it, or cancel the sale."))
+
+
+@page
+@require_POST
+def domestic_cancel(request, sale_id: int):
+    try:
+        services.cancel_domestic_sale(actor=actor(request), sale_id=sale_id, reason=request.POST.get("reason", ""),
+                                      idempotency_key=request.POST.get("idempotency_key"))
+    except DomainError as exc:
+        flash_refusal(request, exc, form="cancel", fields=("reason", "status"))
+    else:
+        messages.success(request, _("Domestic sale cancelled."))
+    return redirect("duties:domestic-sale", sale_id=sale_id)
+
+
+@page
 def tax_bills(request):
     a = actor(request)
     a.require("duties.view_domestic")
@@ -393,7 +429,9 @@ def tax_bill(request, bill_id: int):
 
     a = actor(request)
     b = selectors.tax_bill(a, bill_id)
+    late_days, surcharge = services.surcharge_on(b, timezone.localdate())
     return render(request, "duties/tax_bill.html", {
+        "late_days": late_days, "surcharge": surcharge,
         "b": b, "sections": [(str(exports.TAX_KIND_NAMES[k]), lines, total) for k, lines, total in bill_sections(b.detail)],
         "can_pay": a.can("duties.confirm_domestic") and b.state == TaxBill.State.UNPAID,
         "formats": ("pdf", "csv", "xlsx"), "idempotency_key": new_idempotency_key(),

@@ -153,3 +153,33 @@ def door_passages(actor: Actor, *, book_id: int | None = None, door: str = "") -
     if door:
         qs = qs.filter(door=door.strip().upper())
     return qs
+
+
+# ---------------------------------------------------------------- read by other apps (duties' regimes)
+def slips_of_lists(list_ids: list[int]) -> list[dict]:
+    """The release slips (核放单) that carry any of these verification lists, oldest first: id, number,
+    direction, status (and its name), passed_at and the list ids. A system read for an app that has already scoped the
+    lists (a regime's out and back lists)."""
+    if not list_ids:
+        return []
+    out: dict[int, dict] = {}
+    for row in (Slip.objects.filter(links__vlist_id__in=list_ids)
+                .values("pk", "number", "direction", "status", "passed_at", "links__vlist_id").order_by("pk")):
+        from .models import SLIP_STATUS_LABELS
+
+        slip = out.setdefault(row["pk"], {"id": row["pk"], "number": row["number"], "direction": row["direction"],
+                                          "status": row["status"], "passed_at": row["passed_at"], "lists": [],
+                                          "status_name": str(SLIP_STATUS_LABELS.get(row["status"], row["status"]))})
+        slip["lists"].append(row["links__vlist_id"])
+    return list(out.values())
+
+
+def passed_quantities(list_ids: list[int], direction: str) -> tuple[dict[int, Decimal], object]:
+    """Book item id → quantity that crossed the gate in `direction` on passed slips of these lists, and the
+    latest passage time (None if nothing passed). A system read, as slips_of_lists."""
+    from django.db.models import Max
+
+    qs = SlipLine.objects.filter(vlist_id__in=list_ids, slip__direction=direction, slip__status=SlipStatus.PASSED.value)
+    sums = {r["list_line__item_id"]: r["total"]
+            for r in qs.values("list_line__item_id").annotate(total=Sum("quantity"))}
+    return sums, qs.aggregate(at=Max("slip__passed_at"))["at"]

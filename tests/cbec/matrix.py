@@ -25,6 +25,7 @@ def _write(action: str, obj: str | None = "order", body: str = "empty") -> Rule:
 
 PAGES = {
     "cbec:orders": Rule("action", action="cbec.view"),
+    "cbec:consolidations": Rule("action", action="cbec.view"),
     "cbec:order": Rule("object", object="order"),
     "cbec:order-payment": _write("cbec.declare"),
     "cbec:order-waybill": _write("cbec.declare"),

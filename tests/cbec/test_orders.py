@@ -66,7 +66,7 @@ def test_single_item_over_5000_full_rates(cbec):
 
 @pytest.mark.parametrize("kwargs,expected", [
     ({"hs": "2204210000"}, [("lines[1].hs_code", "cbec_not_on_positive_list")]),
-    ({"buyer": "110105194912310021"}, [("consumer_id", "bad_id_number")]),
+    ({"buyer": "110105194912310021"}, [("buyer_id", "bad_id_number")]),
     ({"lines": 2, "value": "2800.00"}, [("cbec", "cbec_single_limit")]),
     ({"value": "-1"}, [("lines[1].value", "amount_negative")]),
 ])

@@ -47,6 +47,12 @@ PAGES = {
                                    ok=OK_WRITE, body="choose"),
     "duties:domestic-confirm": Rule("write", action="duties.confirm_domestic", object="sale", method="POST",
                                     ok=OK_WRITE),
+    "duties:domestic-withdraw": Rule("write", action="duties.request_domestic", object="sale", method="POST",
+                                     ok=OK_WRITE),  # a quoted sale has no list to withdraw: refused
+    "duties:domestic-cancel": Rule("write", action="duties.request_domestic", object="sale", method="POST",
+                                   ok=OK_WRITE, body="cancel_sale"),
+    "duties:regime-link": Rule("write", action="duties.open_regime", object="regime", method="POST", ok=OK_WRITE,
+                               body="regime_link"),
     "duties:tax-bills": Rule("action", action="duties.view_domestic"),
     "duties:tax-bill": Rule("object", object="bill"),
     "duties:tax-bill-export": Rule("object", object="bill"),
@@ -80,6 +86,12 @@ API = {
                                                                 object="sale", ok=OK_WRITE, body="choose"),
     "POST /api/v1/duties/domestic-sales/{sale_id}/confirm": Rule("write", action="duties.confirm_domestic",
                                                                  object="sale", ok=OK_WRITE),
+    "POST /api/v1/duties/domestic-sales/{sale_id}/withdraw": Rule("write", action="duties.request_domestic",
+                                                                  object="sale", ok=OK_WRITE),
+    "POST /api/v1/duties/domestic-sales/{sale_id}/cancel": Rule("write", action="duties.request_domestic",
+                                                                object="sale", ok=OK_WRITE, body="cancel_sale"),
+    "POST /api/v1/duties/regimes/{regime_id}/lists": Rule("write", action="duties.open_regime", object="regime",
+                                                          ok=OK_WRITE, body="regime_link"),
     "GET /api/v1/duties/tax-bills": Rule("list"),
     "GET /api/v1/duties/tax-bills/{bill_id}": Rule("object", object="bill"),
     "GET /api/v1/duties/tax-bills/{bill_id}/export": Rule("object", object="bill"),
@@ -102,6 +114,8 @@ BODIES = {
                                                                   "customs_value": "1"}]},
     "choose": lambda w, o: {"basis": "cheapest"},  # a bad basis: refused after the sale is looked up
     "payment": lambda w, o: {"reference": ""},  # the reference is required
+    "cancel_sale": lambda w, o: {"reason": ""},  # a reason is required: refused after the sale is looked up
+    "regime_link": lambda w, o: {"role": "back", "lists": ["999999"]},  # no such list of the book: refused
 }
 # guarantees: the enterprise its own, customs of its zone (or all), tax and the platform administrator
 GUARANTEE_VISIBLE = {"A": {"admin", "customs", "customs_a", "tax", "ent_a"}, "B": {"admin", "customs", "tax", "ent_b"}}
@@ -113,7 +127,7 @@ def expected(label, rule, username, target, world, want):
     if rule.kind == "write" and not world.actor(username).can(rule.action):
         return {403}
     return set(rule.ok) if username in GUARANTEE_VISIBLE[target] else {404}
-NO_WRITES = {"duties:domestic-choose", "duties:domestic-confirm", "duties:tax-bill-pay", "duties:rate-end", "duties:guarantee-lodge", "duties:guarantee-move", "duties:regime-extend",
+NO_WRITES = {"duties:domestic-withdraw", "duties:domestic-cancel", "duties:regime-link", "duties:domestic-choose", "duties:domestic-confirm", "duties:tax-bill-pay", "duties:rate-end", "duties:guarantee-lodge", "duties:guarantee-move", "duties:regime-extend",
              "duties:regime-close"}
 
 

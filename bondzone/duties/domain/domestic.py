@@ -25,13 +25,16 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from bondzone.core.domain.workdays import WorkCalendar, is_workday
+
 from .engine import THRESHOLD, ZERO, Line, Rate, TaxKind, consumption_tax, declaration, tariff, to_fen, vat
 
 GOODS = "goods"
 MATERIALS = "materials"
 BASES = (GOODS, MATERIALS)
 DAYS_IN_YEAR = Decimal(360)
-PAYMENT_DAYS = 15  # 缴款期限: 15 days from the issue of the tax payment notice (海关法 Art. 60)
+PAYMENT_DAYS = 15  # 缴款期限: 15 days from the issue of the tax payment notice (海关法 Art. 60; 总署公告2022年第61号)
+SURCHARGE_RATE = Decimal("0.0005")  # 滞纳金: 万分之五 per day of the unpaid tax
 DEMAND_RATE = Decimal("0.0035")  # PBOC demand-deposit rate since 2015-10 (notes §5.3 D); settings may override
 
 
@@ -133,14 +136,39 @@ def cheaper(goods: Basis, materials: Basis | None) -> str:
     return GOODS
 
 
-def due_date(issued: date) -> date:
+def statutory_due_date(issued: date) -> date:
+    """The 15th day after the tax bill's issue (the issue day not counted)."""
     return issued + timedelta(days=PAYMENT_DAYS)
 
 
+def due_date(issued: date, calendar: WorkCalendar) -> date:
+    """缴款期限: 15 days from the issue of the tax bill; a last day that is a rest day or public holiday moves
+    to the next working day of the official calendar (调休 make-up days count as working days). Raises
+    workdays.CalendarMissing when the calendar does not know the year."""
+    due = statutory_due_date(issued)
+    while not is_workday(calendar, due, field="due_on"):
+        due += timedelta(days=1)
+    return due
+
+
+def late_days(due: date, paid_on: date) -> int:
+    """Days the tax is late: from the day after the deadline to the day it is paid, both counted — natural
+    days, rest days and holidays inside the period included (only the deadline moves)."""
+    return max((paid_on - due).days, 0)
+
+
+def surcharge_base(tariff: Decimal, consumption_tax: Decimal, vat: Decimal) -> Decimal:
+    """滞纳税款: the taxes left unpaid (tariff, consumption tax, VAT); the deferred-tax interest is not a tax."""
+    return tariff + consumption_tax + vat
+
+
 def late_surcharge(unpaid: Decimal, days_late: int) -> Decimal:
-    """滞纳金 = unpaid × 0.05 % × days late (not collected at 50.00 or less)."""
-    s = to_fen(unpaid * Decimal("0.0005") * max(days_late, 0))
-    return ZERO if s <= THRESHOLD else s
+    """滞纳金 = unpaid tax × 0.05 % × days late, rounded half up to 0.01; its 起征点 is 50 yuan: an amount
+    below 50.00 is not collected, 50.00 is."""
+    if unpaid <= 0 or days_late <= 0:
+        return ZERO
+    s = to_fen(unpaid * SURCHARGE_RATE * days_late)
+    return ZERO if s < THRESHOLD else s
 
 
 def _money(v: Decimal) -> str:

@@ -126,9 +126,16 @@ def end_tax_rate(*, actor: Actor, rate_id: Any, valid_to: Any) -> TaxRate:
 
 def cbec_quote(actor: Actor, *, buyer_id: str, order_date, lines: Sequence[Mapping], annual_used) -> dict[str, Any]:
     """The engine's answer for one cross-border retail order (rates from the tables on the order date),
-    or DomainError with the reason it is refused (limits, unknown code, bad ID number)."""
-    return quote(actor, {"regime": "cbec", "consumer_id": buyer_id, "order_date": str(order_date),
-                         "annual_used": str(annual_used), "lines": list(lines)})
+    or DomainError with the reason it is refused (limits, unknown code, bad ID number) — the ID number's
+    problem named `buyer_id`, as the order calls it."""
+    try:
+        return quote(actor, {"regime": "cbec", "consumer_id": buyer_id, "order_date": str(order_date),
+                             "annual_used": str(annual_used), "lines": list(lines)})
+    except DomainError as exc:
+        if any(p.field == "consumer_id" for p in exc.problems):
+            raise type(exc)([problem("buyer_id", p.code, **p.params) if p.field == "consumer_id" else p
+                             for p in exc.problems]) from None
+        raise
 
 
 def check_cbec_return(*, released_on, applied_on, back_on) -> None:
@@ -197,13 +204,16 @@ def move_guarantee(*, actor: Actor, guarantee_id: Any, kind: str, amount: Any, p
 
 
 from .regimes import alert_days, close_regime, extend_regime, open_regime, send_regime_alerts  # noqa: E402
+from .regime_gate import link_regime_lists, regime_slips, settle_regime_returns  # noqa: E402
 from .domestic import (  # noqa: E402
-    choose_domestic_basis, confirm_domestic_sale, record_tax_payment, request_domestic_sale, requote_open_sales,
+    cancel_domestic_sale, choose_domestic_basis, confirm_domestic_sale, request_domestic_sale, requote_open_sales,
+    sync_returned_sales, withdraw_domestic_sale,
 )
+from .tax_bills import record_tax_payment, surcharge_on  # noqa: E402
 
 __all__ = [
     "alert_days", "cbec_quote", "choose_domestic_basis", "confirm_domestic_sale", "record_tax_payment",
     "request_domestic_sale", "requote_open_sales", "check_cbec_return", "close_regime", "end_tax_rate", "extend_regime",
     "import_exchange_rates", "import_tax_rates", "lodge_guarantee", "move_guarantee", "open_regime", "quote",
-    "send_regime_alerts",
+    "send_regime_alerts", "link_regime_lists", "regime_slips", "settle_regime_returns", "cancel_domestic_sale", "surcharge_on", "sync_returned_sales", "withdraw_domestic_sale",
 ]

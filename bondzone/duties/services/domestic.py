@@ -28,6 +28,7 @@ from bondzone.core.actor import Actor
 from bondzone.core.domain.errors import DomainError, NotFound, Problem, problem
 from bondzone.core.domain.inputs import collect_date, collect_id, collect_text
 from bondzone.core.models import Enterprise
+from bondzone.core.selectors import work_calendar
 from bondzone.core.scoping import get_scoped
 from bondzone.processing import selectors as processing
 from bondzone.supervision import selectors as books
@@ -226,33 +227,73 @@ def _list_data(sale: DomesticSale) -> dict:
     }
 
 
+RETURNED_LIST_STATES = ("rejected", "draft")  # customs rejected it, or the enterprise withdrew it
+
+
+def _list_status(actor: Actor, sale: DomesticSale) -> str | None:
+    return books.list_detail(actor, sale.vlist_id).status if sale.vlist_id else None
+
+
+def _returned_list(actor: Actor, sale: DomesticSale) -> bool:
+    """The sale's list came back: rejected by customs or withdrawn to a draft (in supervision's pages or here)."""
+    return sale.status == DomesticSaleStatus.RETURNED or (
+        sale.status == DomesticSaleStatus.DECLARED and _list_status(actor, sale) in RETURNED_LIST_STATES)
+
+
+def _mark_returned(actor: Actor, locked: DomesticSale) -> None:
+    """Inside the caller's transaction: a declared sale whose list came back becomes `returned` (audited
+    with the list's state and customs' reason), so it can be corrected and resubmitted, or cancelled."""
+    if locked.status != DomesticSaleStatus.DECLARED:
+        return
+    vlist = books.list_detail(actor, locked.vlist_id)
+    if vlist.status not in RETURNED_LIST_STATES:
+        return
+    before = sale_snapshot(locked)
+    locked.status = DomesticSaleStatus.RETURNED
+    locked.save(update_fields=["status"])
+    audit.record(actor, "duties.domestic_list_returned", locked, before=before,
+                 after={**sale_snapshot(locked), "list_status": vlist.status, "reason": vlist.reject_reason or ""})
+
+
 def choose_domestic_basis(*, actor: Actor, sale_id: Any, basis: Any, idempotency_key: str | None) -> DomesticSale:
     """The enterprise chooses the basis; the verification list is made and submitted through supervision's
-    services (its approval by customs is the confirmation)."""
+    services (its approval by customs is the confirmation). On a sale whose list came back (rejected or
+    withdrawn) this is the resubmission: the same list is corrected to the sale (and the basis chosen now)
+    through supervision's `correct_list` and submitted again."""
     actor.require("duties.request_domestic")
     sale = get_scoped(DomesticSale, actor, sale_id, action="change")
     basis = str(basis or "")
     if basis not in rules.BASES:
         raise DomainError(problem("basis", "bad_choice", value=basis, choices=", ".join(rules.BASES)))
     made = None
-    if sale.status == DomesticSaleStatus.QUOTED:
+    returned = _returned_list(actor, sale)
+    if sale.status == DomesticSaleStatus.QUOTED or returned:
         if basis == rules.MATERIALS and not sale.materials_quote:
             raise DomainError(problem("basis", "domestic_no_materials_basis"))
         sale.basis = basis  # only for the list's data; saved below
-        vlist = list_services.create_list(actor=actor, book_id=sale.book_id, data=_list_data(sale),
-                                          idempotency_key=_derived(idempotency_key, "list"))
+        if returned:
+            list_services.correct_list(actor=actor, list_id=sale.vlist_id, data=_list_data(sale),
+                                       idempotency_key=_derived(idempotency_key, "correct"))
+            vlist = books.list_detail(actor, sale.vlist_id)
+        else:
+            vlist = list_services.create_list(actor=actor, book_id=sale.book_id, data=_list_data(sale),
+                                              idempotency_key=_derived(idempotency_key, "list"))
+            made = vlist.pk
         list_services.submit_list(actor=actor, list_id=vlist.pk, idempotency_key=_derived(idempotency_key, "submit"))
-        list_id = made = vlist.pk
+        list_id = vlist.pk
     else:
         list_id = sale.vlist_id  # a retry: the idempotency record answers below
 
     def do() -> dict:
         locked = get_scoped(DomesticSale.objects.select_for_update(), actor, sale_id, action="change")
-        _require(locked, DomesticSaleStatus.QUOTED)
+        resubmitted = locked.status in (DomesticSaleStatus.RETURNED, DomesticSaleStatus.DECLARED) and returned
+        if not resubmitted:
+            _require(locked, DomesticSaleStatus.QUOTED)
         before = sale_snapshot(locked)
         locked.basis, locked.status, locked.vlist_id = basis, DomesticSaleStatus.DECLARED, list_id
         locked.save(update_fields=["basis", "status", "vlist"])
-        audit.record(actor, "duties.domestic_chosen", locked, before=before, after=sale_snapshot(locked))
+        audit.record(actor, "duties.domestic_resubmitted" if resubmitted else "duties.domestic_chosen", locked,
+                     before=before, after=sale_snapshot(locked))
         return {"sale_id": locked.pk, "basis": basis}
 
     try:
@@ -265,6 +306,81 @@ def choose_domestic_basis(*, actor: Actor, sale_id: Any, basis: Any, idempotency
             list_services.delete_list(actor=actor, list_id=made)
         raise
     return DomesticSale.objects.get(pk=sale.pk)
+
+
+def withdraw_domestic_sale(*, actor: Actor, sale_id: Any) -> DomesticSale:
+    """The enterprise takes its submitted list back (supervision's `withdraw_list`: a draft again); the
+    sale becomes `returned`, to correct and resubmit (choose again) or cancel."""
+    actor.require("duties.request_domestic")
+    sale = get_scoped(DomesticSale, actor, sale_id, action="change")
+    _require(sale, DomesticSaleStatus.DECLARED)
+    if _list_status(actor, sale) == "submitted":
+        list_services.withdraw_list(actor=actor, list_id=sale.vlist_id)
+    with transaction.atomic(durable=True):
+        locked = get_scoped(DomesticSale.objects.select_for_update(), actor, sale_id, action="change")
+        _mark_returned(actor, locked)
+        if locked.status != DomesticSaleStatus.RETURNED:
+            raise DomainError(problem("status", "domestic_state", state=f"list {_list_status(actor, locked)}",
+                                      expected="submitted"))
+    return DomesticSale.objects.get(pk=sale.pk)
+
+
+CANCELLABLE = (DomesticSaleStatus.QUOTED, DomesticSaleStatus.DECLARED, DomesticSaleStatus.RETURNED)
+
+
+def cancel_domestic_sale(*, actor: Actor, sale_id: Any, reason: Any, idempotency_key: str | None) -> DomesticSale:
+    """The enterprise gives the sale up before customs confirmed it. Its list, through supervision's
+    services: a submitted one is withdrawn, a draft deleted, a rejected one stays as customs left it, and
+    one customs approved without the sale's confirmation is cancelled (删单), which voids its
+    reservations in the ledger. A confirmed sale (tax bill issued) cannot be cancelled here."""
+    actor.require("duties.request_domestic")
+    sale = get_scoped(DomesticSale, actor, sale_id, action="change")  # an unseen sale is 404 before anything else
+    problems: list[Problem] = []
+    reason_text = collect_text(reason, "reason", problems, max_length=500, required=True)
+    if problems:
+        raise DomainError(problems)
+    if sale.status == DomesticSaleStatus.CANCELLED:
+        return sale  # a retry
+    if sale.status not in CANCELLABLE:
+        raise DomainError(problem("status", "domestic_state", state=sale.status,
+                                  expected=" / ".join(str(c) for c in CANCELLABLE)))
+    list_state = _list_status(actor, sale)
+    if list_state == "submitted":
+        list_services.withdraw_list(actor=actor, list_id=sale.vlist_id)
+        list_state = "draft"
+    if list_state == "approved":
+        list_services.cancel_list(actor=actor, list_id=sale.vlist_id, reason=f"内销 {sale.number}: {reason_text}",
+                                  idempotency_key=_derived(idempotency_key, "cancel"))
+
+    with transaction.atomic(durable=True):
+        locked = get_scoped(DomesticSale.objects.select_for_update(), actor, sale_id, action="change")
+        if locked.status not in CANCELLABLE:
+            raise DomainError(problem("status", "domestic_state", state=locked.status, expected="quoted"))
+        before = sale_snapshot(locked)
+        locked.status = DomesticSaleStatus.CANCELLED
+        if list_state == "draft":
+            locked.vlist_id = None  # deleted with the cancellation
+        locked.save(update_fields=["status", "vlist"])
+        audit.record(actor, "duties.domestic_cancelled", locked, before=before,
+                     after={**sale_snapshot(locked), "reason": reason_text, "list_status": list_state})
+    if list_state == "draft":  # unlinked above; a draft holds nothing in the ledger
+        list_services.delete_list(actor=actor, list_id=sale.vlist_id)
+    return DomesticSale.objects.get(pk=sale.pk)
+
+
+def sync_returned_sales(*, actor: Actor | None = None) -> int:
+    """Bring declared sales whose list came back in supervision (rejected, or withdrawn there) to
+    `returned` (run by the periodic job; the services do the same for the sale they touch). Returns how many."""
+    from bondzone.core.actor import SYSTEM
+
+    actor = actor or SYSTEM
+    n = 0
+    for pk in DomesticSale.objects.filter(status=DomesticSaleStatus.DECLARED).values_list("pk", flat=True):
+        with transaction.atomic(durable=True):
+            locked = DomesticSale.objects.select_for_update().get(pk=pk)
+            _mark_returned(actor, locked)
+            n += locked.status == DomesticSaleStatus.RETURNED
+    return n
 
 
 def bill_amounts(quote: dict) -> dict[str, Decimal]:
@@ -282,6 +398,11 @@ def confirm_domestic_sale(*, actor: Actor, sale_id: Any, idempotency_key: str | 
     sale = get_scoped(DomesticSale, actor, sale_id, action="change")
     if sale.status == DomesticSaleStatus.DECLARED:
         vlist = books.list_detail(actor, sale.vlist_id)
+        if vlist.status in RETURNED_LIST_STATES:
+            with transaction.atomic(durable=True):  # recorded, then refused: the enterprise corrects or cancels
+                _mark_returned(actor, DomesticSale.objects.select_for_update().get(pk=sale.pk))
+            raise DomainError(problem("status", "domestic_list_returned", list=vlist.display_number,
+                                      state=vlist.status, reason=vlist.reject_reason or "—"))
         if vlist.status == "submitted":
             list_services.approve_list(actor=actor, list_id=vlist.pk, idempotency_key=_derived(idempotency_key, "approve"))
         elif vlist.status != "approved":
@@ -289,13 +410,14 @@ def confirm_domestic_sale(*, actor: Actor, sale_id: Any, idempotency_key: str | 
 
     def do() -> dict:
         locked = get_scoped(DomesticSale.objects.select_for_update(), actor, sale_id, action="change")
+        _mark_returned(actor, locked)
         _require(locked, DomesticSaleStatus.DECLARED)
         before = sale_snapshot(locked)
         amounts = bill_amounts(locked.chosen_quote)
         bill = TaxBill.objects.create(
             number="tmp", enterprise_id=locked.enterprise_id, zone_id=locked.zone_id, vlist_id=locked.vlist_id,
             sale=locked, basis=locked.basis, rate_date=locked.declared_on, issued_on=today,
-            due_on=rules.due_date(today), detail=locked.chosen_quote, **amounts)
+            due_on=rules.due_date(today, work_calendar()), detail=locked.chosen_quote, **amounts)
         bill.number = f"SD{today:%y}{bill.pk:08d}"
         bill.save(update_fields=["number"])
         locked.status = DomesticSaleStatus.CONFIRMED
@@ -307,33 +429,6 @@ def confirm_domestic_sale(*, actor: Actor, sale_id: Any, idempotency_key: str | 
 
     idempotency.run(actor, idempotency_key, "duties.domestic_confirm", {"sale_id": str(sale_id)}, do)
     return DomesticSale.objects.get(pk=sale.pk)
-
-
-def record_tax_payment(*, actor: Actor, bill_id: Any, data: Mapping[str, Any], idempotency_key: str | None,
-                       today: date | None = None) -> TaxBill:
-    """Customs records that a tax bill was paid (the day and the bank's reference)."""
-    actor.require("duties.confirm_domestic")
-    today = today or timezone.localdate()
-
-    def do() -> dict:
-        bill = get_scoped(TaxBill.objects.select_for_update(), actor, bill_id, action="change")
-        problems: list[Problem] = []
-        paid_on = collect_date(data.get("paid_on"), "paid_on", problems, today=today) or today
-        reference = collect_text(data.get("reference"), "reference", problems, max_length=60, required=True)
-        if problems:
-            raise DomainError(problems)
-        if bill.state == TaxBill.State.PAID:
-            raise DomainError(problem("state", "tax_bill_paid", number=bill.number, paid_on=bill.paid_on))
-        if paid_on < bill.issued_on or paid_on > today:
-            raise DomainError(problem("paid_on", "regime_close_date", value=paid_on, start=bill.issued_on, today=today))
-        bill.state, bill.paid_on, bill.payment_reference = TaxBill.State.PAID, paid_on, reference
-        bill.save(update_fields=["state", "paid_on", "payment_reference"])
-        audit.record(actor, "duties.tax_bill_paid", bill, before={"state": "unpaid"},
-                     after={"state": "paid", "paid_on": paid_on.isoformat(), "reference": reference})
-        return {"bill_id": bill.pk}
-
-    idempotency.run(actor, idempotency_key, "duties.tax_bill_pay", {"bill_id": str(bill_id), **dict(data)}, do)
-    return TaxBill.objects.get(pk=bill_id)
 
 
 def _total(q: dict | None) -> str | None:
