@@ -149,8 +149,26 @@ def test_the_line_info_beside_each_line(world):
     assert "商品3" in by_part and "PN-3" in by_part
     # 4 kg at 0.5 kg per declared unit = 8 declared units; stock 8 available: exactly enough
     assert re.search(r"= 8 011", by_part) and "法定 4 035" in by_part and 'data-testid="line-short"' not in by_part
+    # the unit choices are the item's own (declared 011, legal 035), the legal quantity is prefilled as saved
+    choices = re.search(r"<template data-unit-choices>(.*?)</template>", by_part).group(1)
+    assert re.findall(r'<option value="(\d+)"', choices) == ["011", "035"] and 'value="035" selected' in choices
+    assert 'data-item-no="3"' in by_part and 'data-legal="4"' in by_part and 'data-second=""' in by_part
+    # a unit the item does not have (chosen before the item was known) counts as its declared unit
+    other_unit = info(**{"line-item_no": "3", "line-quantity": "3", "line-unit": "007", "direction": "I"})
+    assert "= 3 011" in other_unit and 'data-legal="1.5"' in other_unit and 'value="011" selected' in other_unit
     short = info(**{"line-item_no": "3", "line-quantity": "4.5", "line-unit": "035", "direction": "E"})
     assert 'data-testid="line-short"' in short and "可用 8" in short
+    # saved as a draft, the list's submit button asks before it goes to customs short
+    short_draft = services.create_list(actor=world.actor("ent_a"), book_id=world.book_a.pk, idempotency_key=key(),
+                                       data={"direction": "E", "trade_mode": "5034",
+                                             "lines": [{"item_no": 3, "quantity": "9", "unit": "011"}]})
+    detail = c.get(f"/supervision/lists/{short_draft.pk}/").content.decode()
+    assert re.search(r'data-testid="submit-list" data-confirm="[^"]*仍要申报', detail)
+    services.correct_list(actor=world.actor("ent_a"), list_id=short_draft.pk, idempotency_key=key(),
+                          data={"direction": "E", "trade_mode": "5034",
+                                "lines": [{"item_no": 3, "quantity": "8", "unit": "011"}]})
+    detail = c.get(f"/supervision/lists/{short_draft.pk}/").content.decode()
+    assert 'data-testid="submit-list">' in detail
     assert 'data-testid="line-short"' not in info(**{"line-item_no": "3", "line-quantity": "4.5", "line-unit": "035",
                                                       "direction": "I"})
     assert 'data-testid="line-info-unknown"' in info(**{"line-item_no": "99"})
