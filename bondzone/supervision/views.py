@@ -59,7 +59,8 @@ def dashboard(request):
     data = selectors.dashboard(a)
     statuses = [s.value for s in GoodsStatus]
     rows = [
-        {"book": b, "cells": [data["totals"].get((b.pk, s), {}).get("accounts", 0) for s in statuses]}
+        {"book": b, "cells": [{"status": s, "accounts": n} if (n := data["totals"].get((b.pk, s), {}).get("accounts", 0))
+                              else None for s in statuses]}
         for b in data["books"]
     ]
     return render(request, "supervision/dashboard.html", {**data, "rows": rows, "statuses": statuses})
