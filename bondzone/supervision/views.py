@@ -427,10 +427,16 @@ def list_detail(request, list_id: int):
     can["copy"] = a.can("supervision.add_list") and vlist.status == ListStatus.DRAFT
     awaiting = vlist.status in (ListStatus.DRAFT, ListStatus.SUBMITTED)  # approval would check the stock
     check = selectors.stock_checks(a, [vlist.pk])[vlist.pk] if awaiting else None
+    # each line's stock account (the status it posts to), for the link from the line to its movements
+    accounts = {(item, status, unit): pk for pk, item, status, unit in selectors.accounts(a, book_id=vlist.book_id)
+                .filter(item_id__in={ln.item_id for ln in page.object_list})
+                .values_list("pk", "item_id", "goods_status", "unit")}
     return render(request, "supervision/list_detail.html", {
         "vlist": vlist, "page": page, "querystring_prefix": prefix, "idempotency_key": new_idempotency_key(),
         "copy_key": new_idempotency_key(),
-        "check": check, "lines": [(ln, check.of_line(ln.seq) if check else []) for ln in page.object_list],
+        "check": check, "lines": [(ln, check.of_line(ln.seq) if check else [],
+                                   accounts.get((ln.item_id, ln.goods_status, ln.book_unit)))
+                                  for ln in page.object_list],
         "can": can, "today": timezone.localdate(),
         "reservations": list(selectors.reservations(a, list_id=vlist.pk)[:500]),
         "trade_modes": [m for m in TRADE_MODES.values() if m.code in trade_modes.ZONE_BOOK_MODES],
