@@ -214,3 +214,28 @@ def test_the_import_template_has_chinese_headings_and_imports_once_filled(world)
     bare = VerificationList.objects.get(inner_no="ERP-0002")  # names of coded values read as their codes
     assert (bare.direction, bare.lines.get().item.item_no, bare.lines.get().goods_status) == ("I", 2, "bonded")
     assert c.get("/supervision/lists/import/template/", {"format": "pdf"}).status_code == 400
+
+
+def test_counters_are_links_and_related_objects_link_each_other(world):
+    """Dashboard counters open the lists they count (customs: the queue); a list's line opens its stock
+    account, the account its book, the book its lists; the list and the book open their audit trail."""
+    from bondzone.supervision.models import StockAccount
+
+    from ..conftest import post_list
+
+    vlist = post_list(world, direction="I", lines=[(1, "4")])
+    ent = client_for("ent_a")
+    dashboard = ent.get("/supervision/").content.decode()
+    for status in ("draft", "submitted", "approved", "rejected"):
+        assert f'href="/supervision/lists/?status={status}"' in dashboard
+    assert f'href="/supervision/books/{world.book_a.pk}/?goods_status=bonded">1</a>' in dashboard
+    assert 'href="/supervision/queue/"' in client_for("customs").get("/supervision/").content.decode()
+    account = StockAccount.objects.get(book=world.book_a, item__item_no=1, goods_status="bonded")
+    detail = client_for("customs").get(f"/supervision/lists/{vlist.pk}/").content.decode()
+    assert f'href="/supervision/accounts/{account.pk}/" data-testid="line-account"' in detail
+    assert "object_type=supervision.verificationlist" in detail and f"object_id={vlist.pk}" in detail
+    assert f'href="/supervision/books/{world.book_a.pk}/" data-testid="account-book"' in ent.get(
+        f"/supervision/accounts/{account.pk}/").content.decode()
+    book = client_for("customs").get(f"/supervision/books/{world.book_a.pk}/").content.decode()
+    assert f'href="/supervision/lists/?book_id={world.book_a.pk}"' in book
+    assert "object_type=supervision.accountbook" in book
