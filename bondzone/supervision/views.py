@@ -206,8 +206,13 @@ def _row(line: dict) -> tuple[dict, list[tuple[str, str]]]:
     return line, [(f, line.get(f) or "") for f in HIDDEN_LINE_FIELDS]
 
 
+# a new list starts on 5034 (一线 bonded logistics goods), allowed in both book kinds and directions; the
+# first code of the list (0200) is refused for a logistics book
+NEW_LIST_TRADE_MODE = "5034"
+
+
 def _form_context(a, data=None, refusal=None):
-    data = data or {"lines": [{}]}
+    data = data or {"lines": [{}], "trade_mode": NEW_LIST_TRADE_MODE}
     return {
         "books": selectors.books(a).filter(active=True),
         "trade_modes": [m for m in TRADE_MODES.values() if m.code in trade_modes.ZONE_BOOK_MODES],

@@ -106,7 +106,8 @@ def test_error_page_at_phone_width_has_the_menu(page: Page, live_server, e2e_wor
 
 
 MAIN_PAGES = ["/", "/login/", "/governance/public/", "/evaluation/public/"]
-MAIN_PAGES_LOGGED_IN = ["/supervision/", "/supervision/lists/", "/supervision/books/", "/governance/",
+MAIN_PAGES_LOGGED_IN = ["/supervision/", "/supervision/lists/", "/supervision/lists/new/", "/supervision/queue/",
+                        "/supervision/books/", "/governance/",
                         "/governance/leadership/", "/governance/unsigned/", "/governance/office/",
                         "/governance/notices/", "/governance/assessment/", "/evaluation/", "/sharing/audit/",
                         "/no-such-page/"]

@@ -178,6 +178,7 @@ def test_the_line_info_beside_each_line(world):
     assert client_for("customs").get("/supervision/lists/new/line-info/").status_code == 403
     form = c.get("/supervision/lists/new/").content.decode()
     assert 'hx-get="/supervision/lists/new/line-info/"' in form and 'class="line-info"' in form
+    assert '<option value="5034" selected>' in form  # a trade mode every book kind and direction may use
 
 
 def test_the_import_template_has_chinese_headings_and_imports_once_filled(world):
@@ -239,3 +240,7 @@ def test_counters_are_links_and_related_objects_link_each_other(world):
     book = client_for("customs").get(f"/supervision/books/{world.book_a.pk}/").content.decode()
     assert f'href="/supervision/lists/?book_id={world.book_a.pk}"' in book
     assert "object_type=supervision.accountbook" in book
+    # the list's audit trail names its actions in words (the code stays in the cell's title)
+    trail = client_for("customs").get("/sharing/audit/", {"object_type": "supervision.verificationlist",
+                                                         "object_id": vlist.pk}).content.decode()
+    assert 'title="list.approve">清单审核通过<' in trail and 'title="list.submit">清单申报<' in trail
