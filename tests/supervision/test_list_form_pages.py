@@ -138,7 +138,8 @@ def test_the_line_info_beside_each_line(world):
 
     from ..conftest import post_list
 
-    BookItem.objects.filter(book=world.book_a, item_no=3).update(part_no="PN-3", legal_factor=Decimal("0.5"))
+    BookItem.objects.filter(book=world.book_a, item_no=3).update(part_no="PN-3", legal_factor=Decimal("0.5"),
+                                                                 spec="品牌 甲|型号 X1")
     post_list(world, direction="I", lines=[(3, "8")], unit_of={3: "011"})
     c = client_for("ent_a")
 
@@ -146,7 +147,7 @@ def test_the_line_info_beside_each_line(world):
         return c.get("/supervision/lists/new/line-info/", {"book_id": world.book_a.pk, **params}).content.decode()
 
     by_part = info(**{"line-item_no": "PN-3", "line-quantity": "4", "line-unit": "035", "direction": "E"})
-    assert "商品3" in by_part and "PN-3" in by_part
+    assert "商品3" in by_part and "PN-3" in by_part and '<span data-testid="line-spec">品牌 甲|型号 X1</span>' in by_part
     # 4 kg at 0.5 kg per declared unit = 8 declared units; stock 8 available: exactly enough
     assert re.search(r"= 8 011", by_part) and "法定 4 035" in by_part and 'data-testid="line-short"' not in by_part
     # the unit choices are the item's own (declared 011, legal 035), the legal quantity is prefilled as saved
