@@ -15,7 +15,7 @@ from .actor import ANONYMOUS, actor_of
 from .domain import workdays
 from .domain.errors import DomainError, problem
 from .domain.roles import Role, role_actions
-from .models import DAY_KINDS, TOKEN_DAYS, ApiToken, CalendarYear
+from .models import DAY_KINDS, TOKEN_DAYS, ApiToken, CalendarDay, CalendarYear
 from .scoping import get_scoped
 from .web import actor, flash_refusal, page
 
@@ -109,8 +109,10 @@ def calendar_export(request, year: int):
     a = actor(request)
     get_scoped(CalendarYear, a, year, field="year")
     fmt = request.GET.get("format", "csv")
+    # headed "日期 (date)" etc. in the reader's language; the import reads such headings back as their codes
+    names = {c: CalendarDay._meta.get_field(c).verbose_name for c in CALENDAR_COLUMNS}
     body = tabular.write_rows(CALENDAR_COLUMNS, [[d.date.isoformat(), d.kind, d.name]
-                                                 for d in selectors.calendar_days(a, year)], fmt)
+                                                 for d in selectors.calendar_days(a, year)], fmt, names=names)
     return tabular.download(body, fmt, f"calendar-{year}")
 
 

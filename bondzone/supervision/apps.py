@@ -22,6 +22,20 @@ def _unit_name(code: str) -> str | None:
     return _in_language(unit.name_zh, unit.name_en) if unit else None
 
 
+# the audit trail's action column in words (the code stays in the cell's title and in exports)
+AUDIT_ACTIONS = {
+    "book.create": _("account book registered"), "book_item.create": _("book item recorded"),
+    "list.create": _("list saved as a draft"), "list.correct": _("draft list edited"),
+    "list.submit": _("list submitted to customs"), "list.withdraw": _("list withdrawn"),
+    "list.approve": _("list approved"), "list.reject": _("list rejected"), "list.delete": _("draft list deleted"),
+    "list.cancel": _("approved list deleted (删单)"), "list.change": _("list changed (变更)"),
+    "list.reverse": _("list reversed by a counter-list"), "list.pass": _("goods passed: reserved quantities posted"),
+    "list.expire": _("list reservations expired"), "list.void": _("list voided"),
+    "ledger.reserve": _("quantities reserved"), "ledger.post_reserved": _("reserved quantities posted"),
+    "ledger.void": _("reservations voided"),
+}
+
+
 class SupervisionConfig(AppConfig):
     name = "bondzone.supervision"
     label = "supervision"
@@ -33,6 +47,7 @@ class SupervisionConfig(AppConfig):
         from . import permissions, scopes, tasks  # noqa: F401
         from .models import GOODS_STATUS_LABELS, LIST_STATUS_LABELS
 
+        labels.register("audit_action", AUDIT_ACTIONS)
         labels.register("goods_status", GOODS_STATUS_LABELS)
         labels.register("list_status", LIST_STATUS_LABELS)
         labels.register("list_type", _named_by(LIST_TYPES))

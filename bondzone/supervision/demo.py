@@ -58,6 +58,15 @@ CATALOGUE = {
     ]),
 }
 
+# per HS code: legal units per declared unit, and the second legal unit with its factor (items whose legal unit
+# is their declared unit have none): a box of tablets weighs 0.05 kg, a bottle of wine holds 0.75 l and weighs
+# 1.3 kg, so the list form shows computed legal quantities that differ from the declared ones
+FACTORS = {
+    "3004909099": ("0.05", "", ""), "2204210000": ("0.75", "035", "1.3"), "3304990099": ("0.1", "", ""),
+    "1901101000": ("0.8", "", ""), "2106909090": ("0.2", "", ""), "3002150000": ("0.01", "", ""),
+    "3822190000": ("0.5", "", ""),
+}
+
 
 def load(rng: random.Random, enterprises: dict, today: date, lists_per_enterprise: int = 60) -> dict:
     User = get_user_model()
@@ -76,6 +85,7 @@ def load(rng: random.Random, enterprises: dict, today: date, lists_per_enterpris
             services.add_item(actor=customs, book_id=book.pk, data={
                 "item_no": i, "part_no": f"{key.upper()[:3]}-{i:04d}", "hs_code": hs, "name_zh": zh, "name_en": en,
                 "kind": item_kind, "declared_unit": unit, "legal_unit": legal, "currency": "142", "unit_price": price,
+                **dict(zip(("legal_factor", "second_unit", "second_factor"), FACTORS.get(hs, ("", "", "")))),
                 "origin_country": rng.choice(["502", "304", "116", "305", "303"]),
             })
             totals["items"] += 1

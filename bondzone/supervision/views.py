@@ -22,19 +22,19 @@ from bondzone.core.web import actor, errors_of, field_label, flash_refusal, new_
 
 from . import imports, selectors, services
 from .domain import trade_modes
-from .domain.validation import line_quantities
+from .domain.validation import line_quantities, prefilled_quantities
 from .domain.codes import (
     COUNTRIES, CURRENCIES, DECLARATION_FLAGS, DECLARATION_TYPES, LIST_TYPES, TRADE_MODES, TRANSPORT_MODES, UNITS,
     GoodsStatus, ListStatus,
 )
 
-SHOWN_LINE_FIELDS = ("item_no", "quantity", "unit", "legal_quantity", "value", "currency", "goods_status",
-                     "target_status")
+SHOWN_LINE_FIELDS = ("item_no", "quantity", "unit", "legal_quantity", "second_quantity", "value", "currency",
+                     "goods_status", "target_status")
 # not inputs of the form: hidden ones, so that an edit keeps what an import or the API gave a line
-HIDDEN_LINE_FIELDS = ("second_quantity", "unit_price", "origin_country", "destination_country", "levy_mode",
+HIDDEN_LINE_FIELDS = ("unit_price", "origin_country", "destination_country", "levy_mode",
                       "gross_weight", "net_weight")
 LINE_FIELDS = SHOWN_LINE_FIELDS + HIDDEN_LINE_FIELDS
-TYPED_LINE_FIELDS = ("item_no", "quantity", "legal_quantity", "value")  # a row with none of them is an unused row
+TYPED_LINE_FIELDS = ("item_no", "quantity", "legal_quantity", "second_quantity", "value")  # a row with none of them is an unused row
 
 
 def _date(raw: str | None) -> date | None:
@@ -59,7 +59,8 @@ def dashboard(request):
     data = selectors.dashboard(a)
     statuses = [s.value for s in GoodsStatus]
     rows = [
-        {"book": b, "cells": [data["totals"].get((b.pk, s), {}).get("accounts", 0) for s in statuses]}
+        {"book": b, "cells": [{"status": s, "accounts": n} if (n := data["totals"].get((b.pk, s), {}).get("accounts", 0))
+                              else None for s in statuses]}
         for b in data["books"]
     ]
     return render(request, "supervision/dashboard.html", {**data, "rows": rows, "statuses": statuses})
@@ -205,8 +206,13 @@ def _row(line: dict) -> tuple[dict, list[tuple[str, str]]]:
     return line, [(f, line.get(f) or "") for f in HIDDEN_LINE_FIELDS]
 
 
+# a new list starts on 5034 (一线 bonded logistics goods), allowed in both book kinds and directions; the
+# first code of the list (0200) is refused for a logistics book
+NEW_LIST_TRADE_MODE = "5034"
+
+
 def _form_context(a, data=None, refusal=None):
-    data = data or {"lines": [{}]}
+    data = data or {"lines": [{}], "trade_mode": NEW_LIST_TRADE_MODE}
     return {
         "books": selectors.books(a).filter(active=True),
         "trade_modes": [m for m in TRADE_MODES.values() if m.code in trade_modes.ZONE_BOOK_MODES],
@@ -346,6 +352,11 @@ def list_line_row(request):
     return render(request, "supervision/_line_row.html", {**_form_context(a), "line": line, "hidden": hidden})
 
 
+def _plain(value) -> str:
+    """A decimal as an input's value: no exponent, no trailing zeros ("" for none)."""
+    return "" if value is None else format(value.normalize(), "f")
+
+
 @page
 def list_line_info(request):
     """htmx partial beside a line of the list form: the item the line names (by 备案序号 or 料号), its three
@@ -359,13 +370,17 @@ def list_line_info(request):
         info = services.item_info(item.item_no, item.kind, item.declared_unit, item.legal_unit, item.legal_factor,
                                   item.second_unit, item.second_factor)
         quantity, problem_ = parse_decimal(q.get("line-quantity", "").strip(), "quantity")
-        unit = q.get("line-unit", "") or item.declared_unit
+        # the unit select offers the item's own units only (line_grid.js narrows it to unit_choices); a unit
+        # chosen before the item was known becomes the declared one
+        unit = q.get("line-unit", "") if q.get("line-unit", "") in info.units else item.declared_unit
         amounts = line_quantities(info, quantity, unit) if quantity is not None and problem_ is None else None
+        legal, second = prefilled_quantities(info, amounts) if amounts else (None, None)
         status = q.get("line-goods_status", "") or GoodsStatus.BONDED.value
         stock = selectors.item_stock(a, item)
         line_account = next((acc for acc in stock if acc.goods_status == status), None)
         available = line_account.available if line_account else 0
-        ctx.update({"amounts": amounts, "unit": unit, "stock": stock, "status": status,
+        ctx.update({"amounts": amounts, "unit": unit, "stock": stock, "status": status, "unit_choices": info.units,
+                    "legal_prefill": _plain(legal), "second_prefill": _plain(second),
                     "short": q.get("direction") == "E" and amounts is not None and amounts.declared > available,
                     "available": available})
     return render(request, "supervision/_line_info.html", ctx)
@@ -417,10 +432,16 @@ def list_detail(request, list_id: int):
     can["copy"] = a.can("supervision.add_list") and vlist.status == ListStatus.DRAFT
     awaiting = vlist.status in (ListStatus.DRAFT, ListStatus.SUBMITTED)  # approval would check the stock
     check = selectors.stock_checks(a, [vlist.pk])[vlist.pk] if awaiting else None
+    # each line's stock account (the status it posts to), for the link from the line to its movements
+    accounts = {(item, status, unit): pk for pk, item, status, unit in selectors.accounts(a, book_id=vlist.book_id)
+                .filter(item_id__in={ln.item_id for ln in page.object_list})
+                .values_list("pk", "item_id", "goods_status", "unit")}
     return render(request, "supervision/list_detail.html", {
         "vlist": vlist, "page": page, "querystring_prefix": prefix, "idempotency_key": new_idempotency_key(),
         "copy_key": new_idempotency_key(),
-        "check": check, "lines": [(ln, check.of_line(ln.seq) if check else []) for ln in page.object_list],
+        "check": check, "lines": [(ln, check.of_line(ln.seq) if check else [],
+                                   accounts.get((ln.item_id, ln.goods_status, ln.book_unit)))
+                                  for ln in page.object_list],
         "can": can, "today": timezone.localdate(),
         "reservations": list(selectors.reservations(a, list_id=vlist.pk)[:500]),
         "trade_modes": [m for m in TRADE_MODES.values() if m.code in trade_modes.ZONE_BOOK_MODES],

@@ -151,7 +151,14 @@ def test_pages_list_warn_and_import(world):
     assert r.status_code == 302 and CalendarYear.objects.filter(year=2027, source="notice").exists()
     assert "2027-02-06" in c.get("/calendar/2027/").content.decode()
     export = c.get("/calendar/2027/export/?format=csv")
-    assert export.status_code == 200 and export.content.decode("utf-8-sig").splitlines()[1] == "2027-01-01,holiday,元旦"
+    exported = export.content.decode("utf-8-sig").splitlines()
+    assert export.status_code == 200 and exported[1] == "2027-01-01,holiday,元旦"
+    # headed in the reader's language with the codes beside; the import reads the file back as it is
+    assert exported[0] == "日期 (date),类型 (kind),名称 (name)"
+    from bondzone.core import tabular
+
+    read_back = tabular.read_rows(io.BytesIO(export.content), "csv", required=["date", "kind"])
+    assert read_back[0] == {"date": "2027-01-01", "kind": "holiday", "name": "元旦"}
     unknown = c.get("/calendar/2027/export/?format=pdf")  # a refusal the view leaves to the middleware: a 400 page
     assert unknown.status_code == 400 and "pdf" in unknown.content.decode()
     r = c.post("/calendar/2027/days/", {"date": "2027-03-01", "kind": "workday"}, follow=True)

@@ -3,6 +3,8 @@ approves it, and the book's stock changes. Bad input shows a field error and cre
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -119,28 +121,76 @@ def test_htmx_add_line_button(page: Page, live_server, e2e_world):
     expect(rows).to_have_count(2)
 
 
+GRID = {
+    "zh-hans": {"units": ["142 瓶", "095 升", "035 千克"], "short": "不足", "anyway": "仍要申报"},
+    "en": {"units": ["142 bottle", "095 litre", "035 kilogram"], "short": "short", "anyway": "Submit anyway"},
+}
+
+
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
 def test_the_line_grid_shows_the_item_its_quantities_and_stock(page: Page, live_server, e2e_world, language):
-    """Typing a record number and a quantity fills the line's info cell (htmx): the item, its quantity in the
-    declared unit, and for an outbound line a shortage against the stock."""
-    from ..conftest import post_list
+    """At phone width: typing a 料号 and a quantity fills the line (htmx): the 备案序号, the item, the unit
+    choices narrowed to the item's own units, the legal and second legal quantities computed from its factors
+    (a value the clerk types over them is kept), and for an outbound line a shortage against the stock, which
+    the submit button asks about again."""
+    from bondzone.supervision import services
 
-    post_list(e2e_world, direction="I", lines=[(1, "5")])
-    base = live_server.url
+    from ..conftest import post_list
+    from .test_pages import PHONE, shot
+
+    # 葡萄酒: declared in bottles, 0.75 l (legal) and 1.2 kg (second legal) a bottle; 10 bottles in stock
+    services.add_item(actor=e2e_world.actor("customs"), book_id=e2e_world.book_a.pk, data={
+        "item_no": 9, "part_no": "WINE-01", "hs_code": "2204210000", "name_zh": "葡萄酒", "declared_unit": "142",
+        "legal_unit": "095", "legal_factor": "0.75", "second_unit": "035", "second_factor": "1.2"})
+    post_list(e2e_world, direction="I", lines=[(9, "10")], unit_of={9: "142"})
+    base, t = live_server.url, GRID[language]
+    page.set_viewport_size(PHONE)
     choose_language(page, base, language)
     log_in(page, base, "ent_a")
     page.goto(f"{base}/supervision/lists/new/")
     page.select_option("#direction", "E")
+    page.select_option("#trade_mode", "5034")
     row = page.locator("#lines tr.line-row").first
-    page.fill("input[name=line-item_no]", "1")
-    page.fill("input[name=line-quantity]", "7")
-    page.select_option("select[name=line-unit]", "007")
+    unit, legal, second = (row.locator(f"[name=line-{f}]") for f in ("unit", "legal_quantity", "second_quantity"))
+    expect(unit.locator("option")).not_to_have_count(3)  # every unit until the item is known
+    row.locator("input[name=line-item_no]").fill("WINE-01")
+    row.locator("input[name=line-quantity]").fill("12")
+    row.locator("input[name=line-value]").click()  # leaving the field fires its change
     info = row.locator(".line-info")
-    expect(info.locator("[data-testid=line-info]")).to_contain_text("商品1")
-    expect(info.locator("[data-testid=line-short]")).to_contain_text("5")
-    page.fill("input[name=line-quantity]", "5")
-    page.locator("input[name=line-value]").first.click()  # leaving the field fires its change
-    expect(info.locator("[data-testid=line-short]")).to_have_count(0)
+    expect(info.locator("[data-testid=line-info]")).to_contain_text("葡萄酒")
+    expect(row.locator("input[name=line-item_no]")).to_have_value("9")  # the 料号 became the 备案序号
+    expect(unit.locator("option")).to_have_text(t["units"])
+    expect(unit).to_have_value("142")
+    expect(legal).to_have_value("9")
+    expect(second).to_have_value("14.4")
+    expect(info.locator("[data-testid=line-short]")).to_contain_text(t["short"])
+    expect(info.locator("[data-testid=line-short]")).to_contain_text("10")
+    shot(page, f"list-grid-short-{language}")
+
+    legal.fill("9.2")  # the clerk's own legal quantity (within the tolerance) survives a change of the line
+    row.locator("input[name=line-value]").fill("2160")
+    row.locator("input[name=line-value]").blur()
+    expect(info.locator("[data-testid=line-quantities]")).to_contain_text("14.4")
+    expect(legal).to_have_value("9.2")
+    unit.select_option("095")  # 12 litres = 16 bottles
+    expect(second).to_have_value("19.2")
+    unit.select_option("142")
+    expect(second).to_have_value("14.4")
+    expect(legal).to_have_value("9.2")
+    with page.expect_navigation():
+        page.click("[data-testid=save-list]")
+    outbound = VerificationList.objects.get(direction="E")
+    line = outbound.lines.get()
+    assert (line.item.item_no, line.quantity, line.unit, line.legal_quantity, line.second_quantity) == (
+        9, 12, "142", Decimal("9.2"), Decimal("14.4"))
+
+    questions = []
+    page.once("dialog", lambda dialog: (questions.append(dialog.message), dialog.dismiss()))
+    page.click("[data-testid=submit-list]")
+    expect(page.locator("[data-testid=list-status]")).to_be_visible()
+    assert len(questions) == 1 and t["anyway"] in questions[0]  # dismissed: nothing is submitted
+    outbound.refresh_from_db()
+    assert outbound.status == "draft"
 
 
 @pytest.mark.parametrize("language", ["zh-hans", "en"])

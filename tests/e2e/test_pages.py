@@ -2,11 +2,9 @@
 inside themselves with the first column held, status cells stay on one line, charts follow the window,
 error pages carry the menu; axe-core finds no serious accessibility violation on the main pages.
 
-Screenshots go to test-results/screenshots/ (kept by CI as artifacts, ignored by git)."""
+Screenshots go to test-screenshots/<database>/ (see tests/e2e/conftest.py)."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -14,11 +12,11 @@ from playwright.sync_api import Page, expect
 
 from ..governance.conftest import build_gov
 from .test_governance import gov_world  # noqa: F401  (fixture)
+from .conftest import SHOTS
 from .test_list_flow import choose_language, log_in
 
 pytestmark = pytest.mark.e2e
 
-SHOTS = Path(__file__).resolve().parents[2] / "test-results" / "screenshots"
 PHONE = {"width": 390, "height": 844}
 TEXT = {
     "zh-hans": {"menu": "菜单", "not_found": "页面不存在", "evaluation": "综保区绩效评估"},
@@ -108,7 +106,8 @@ def test_error_page_at_phone_width_has_the_menu(page: Page, live_server, e2e_wor
 
 
 MAIN_PAGES = ["/", "/login/", "/governance/public/", "/evaluation/public/"]
-MAIN_PAGES_LOGGED_IN = ["/supervision/", "/supervision/lists/", "/supervision/books/", "/governance/",
+MAIN_PAGES_LOGGED_IN = ["/supervision/", "/supervision/lists/", "/supervision/lists/new/", "/supervision/queue/",
+                        "/supervision/books/", "/governance/",
                         "/governance/leadership/", "/governance/unsigned/", "/governance/office/",
                         "/governance/notices/", "/governance/assessment/", "/evaluation/", "/sharing/audit/",
                         "/no-such-page/"]

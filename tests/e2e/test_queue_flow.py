@@ -1,5 +1,6 @@
-"""In a real browser: customs works through the approval queue — approve and open the next, then a batch
-approval that asks for confirmation first (ui.js; the CSP allows no inline script)."""
+"""In a real browser, in both languages at phone width: customs works through the approval queue — approve
+and open the next, then a batch approval that asks for confirmation first (ui.js; the CSP allows no inline
+script)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,8 @@ from bondzone.supervision import services
 from bondzone.supervision.models import VerificationList
 
 from ..conftest import key
-from .test_list_flow import log_in
+from .test_list_flow import choose_language, log_in
+from .test_pages import PHONE, shot
 
 pytestmark = pytest.mark.e2e
 
@@ -24,10 +26,17 @@ def submitted(world, item_no: int) -> VerificationList:
     return VerificationList.objects.get(pk=vlist.pk)
 
 
-def test_approve_and_open_the_next_then_batch_approve(page: Page, live_server, e2e_world):
+ASKS = {"zh-hans": "审核通过所选清单", "en": "Approve the selected lists"}
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_approve_and_open_the_next_then_batch_approve(page: Page, live_server, e2e_world, language):
     base = live_server.url
     first, second, third, fourth = (submitted(e2e_world, 1) for _ in range(4))
+    page.set_viewport_size(PHONE)
+    choose_language(page, base, language)
     log_in(page, base, "customs")
+    expect(page).to_have_url(f"{base}/supervision/queue/")  # customs lands on its work
 
     page.goto(f"{base}/supervision/queue/")
     expect(page.locator("[data-testid=queue-row]")).to_have_count(4)
@@ -45,7 +54,8 @@ def test_approve_and_open_the_next_then_batch_approve(page: Page, live_server, e
     asked = []
     page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
     page.click("[data-testid=approve-selected]")
-    assert len(asked) == 1  # dismissed: the form is not sent, the page and its ticks stay
+    assert len(asked) == 1 and ASKS[language] in asked[0]  # dismissed: not sent, the page and its ticks stay
+    shot(page, f"queue-batch-{language}")
     expect(page.locator(f"input[name=list_id][value='{third.pk}']")).to_be_checked()
     assert VerificationList.objects.get(pk=third.pk).status == "submitted"
 

@@ -289,6 +289,10 @@ def test_exports(world):
     ent = client_for("ent_a")
     csv_body = ent.get(f"/api/v1/exports/balances?book_id={world.book_a.pk}&format=csv").content.decode("utf-8-sig")
     assert "T0110W000001,1," in csv_body and ",0.5," in csv_body
+    # headed in the reader's language with the codes beside; JSON keeps the bare codes as keys
+    assert csv_body.splitlines()[0].startswith("账册 (book),备案序号 (item_no),料号 (part_no)")
+    english = ent.get("/api/v1/exports/balances?format=csv", HTTP_ACCEPT_LANGUAGE="en").content.decode("utf-8-sig")
+    assert english.splitlines()[0].startswith("Book (book),Item (item_no),Part number (part_no)")
     xlsx = ent.get("/api/v1/exports/movements?format=xlsx")
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
     data = json.loads(ent.get("/api/v1/exports/movements?format=json").content)

@@ -138,7 +138,8 @@ def test_the_line_info_beside_each_line(world):
 
     from ..conftest import post_list
 
-    BookItem.objects.filter(book=world.book_a, item_no=3).update(part_no="PN-3", legal_factor=Decimal("0.5"))
+    BookItem.objects.filter(book=world.book_a, item_no=3).update(part_no="PN-3", legal_factor=Decimal("0.5"),
+                                                                 spec="品牌 甲|型号 X1")
     post_list(world, direction="I", lines=[(3, "8")], unit_of={3: "011"})
     c = client_for("ent_a")
 
@@ -146,11 +147,29 @@ def test_the_line_info_beside_each_line(world):
         return c.get("/supervision/lists/new/line-info/", {"book_id": world.book_a.pk, **params}).content.decode()
 
     by_part = info(**{"line-item_no": "PN-3", "line-quantity": "4", "line-unit": "035", "direction": "E"})
-    assert "商品3" in by_part and "PN-3" in by_part
+    assert "商品3" in by_part and "PN-3" in by_part and '<span data-testid="line-spec">品牌 甲|型号 X1</span>' in by_part
     # 4 kg at 0.5 kg per declared unit = 8 declared units; stock 8 available: exactly enough
     assert re.search(r"= 8 011", by_part) and "法定 4 035" in by_part and 'data-testid="line-short"' not in by_part
+    # the unit choices are the item's own (declared 011, legal 035), the legal quantity is prefilled as saved
+    choices = re.search(r"<template data-unit-choices>(.*?)</template>", by_part).group(1)
+    assert re.findall(r'<option value="(\d+)"', choices) == ["011", "035"] and 'value="035" selected' in choices
+    assert 'data-item-no="3"' in by_part and 'data-legal="4"' in by_part and 'data-second=""' in by_part
+    # a unit the item does not have (chosen before the item was known) counts as its declared unit
+    other_unit = info(**{"line-item_no": "3", "line-quantity": "3", "line-unit": "007", "direction": "I"})
+    assert "= 3 011" in other_unit and 'data-legal="1.5"' in other_unit and 'value="011" selected' in other_unit
     short = info(**{"line-item_no": "3", "line-quantity": "4.5", "line-unit": "035", "direction": "E"})
     assert 'data-testid="line-short"' in short and "可用 8" in short
+    # saved as a draft, the list's submit button asks before it goes to customs short
+    short_draft = services.create_list(actor=world.actor("ent_a"), book_id=world.book_a.pk, idempotency_key=key(),
+                                       data={"direction": "E", "trade_mode": "5034",
+                                             "lines": [{"item_no": 3, "quantity": "9", "unit": "011"}]})
+    detail = c.get(f"/supervision/lists/{short_draft.pk}/").content.decode()
+    assert re.search(r'data-testid="submit-list" data-confirm="[^"]*仍要申报', detail)
+    services.correct_list(actor=world.actor("ent_a"), list_id=short_draft.pk, idempotency_key=key(),
+                          data={"direction": "E", "trade_mode": "5034",
+                                "lines": [{"item_no": 3, "quantity": "8", "unit": "011"}]})
+    detail = c.get(f"/supervision/lists/{short_draft.pk}/").content.decode()
+    assert 'data-testid="submit-list">' in detail
     assert 'data-testid="line-short"' not in info(**{"line-item_no": "3", "line-quantity": "4.5", "line-unit": "035",
                                                       "direction": "I"})
     assert 'data-testid="line-info-unknown"' in info(**{"line-item_no": "99"})
@@ -160,6 +179,7 @@ def test_the_line_info_beside_each_line(world):
     assert client_for("customs").get("/supervision/lists/new/line-info/").status_code == 403
     form = c.get("/supervision/lists/new/").content.decode()
     assert 'hx-get="/supervision/lists/new/line-info/"' in form and 'class="line-info"' in form
+    assert '<option value="5034" selected>' in form  # a trade mode every book kind and direction may use
 
 
 def test_the_import_template_has_chinese_headings_and_imports_once_filled(world):
@@ -196,3 +216,32 @@ def test_the_import_template_has_chinese_headings_and_imports_once_filled(world)
     bare = VerificationList.objects.get(inner_no="ERP-0002")  # names of coded values read as their codes
     assert (bare.direction, bare.lines.get().item.item_no, bare.lines.get().goods_status) == ("I", 2, "bonded")
     assert c.get("/supervision/lists/import/template/", {"format": "pdf"}).status_code == 400
+
+
+def test_counters_are_links_and_related_objects_link_each_other(world):
+    """Dashboard counters open the lists they count (customs: the queue); a list's line opens its stock
+    account, the account its book, the book its lists; the list and the book open their audit trail."""
+    from bondzone.supervision.models import StockAccount
+
+    from ..conftest import post_list
+
+    vlist = post_list(world, direction="I", lines=[(1, "4")])
+    ent = client_for("ent_a")
+    dashboard = ent.get("/supervision/").content.decode()
+    for status in ("draft", "submitted", "approved", "rejected"):
+        assert f'href="/supervision/lists/?status={status}"' in dashboard
+    assert f'href="/supervision/books/{world.book_a.pk}/?goods_status=bonded">1</a>' in dashboard
+    assert 'href="/supervision/queue/"' in client_for("customs").get("/supervision/").content.decode()
+    account = StockAccount.objects.get(book=world.book_a, item__item_no=1, goods_status="bonded")
+    detail = client_for("customs").get(f"/supervision/lists/{vlist.pk}/").content.decode()
+    assert f'href="/supervision/accounts/{account.pk}/" data-testid="line-account"' in detail
+    assert "object_type=supervision.verificationlist" in detail and f"object_id={vlist.pk}" in detail
+    assert f'href="/supervision/books/{world.book_a.pk}/" data-testid="account-book"' in ent.get(
+        f"/supervision/accounts/{account.pk}/").content.decode()
+    book = client_for("customs").get(f"/supervision/books/{world.book_a.pk}/").content.decode()
+    assert f'href="/supervision/lists/?book_id={world.book_a.pk}"' in book
+    assert "object_type=supervision.accountbook" in book
+    # the list's audit trail names its actions in words (the code stays in the cell's title)
+    trail = client_for("customs").get("/sharing/audit/", {"object_type": "supervision.verificationlist",
+                                                         "object_id": vlist.pk}).content.decode()
+    assert 'title="list.approve">清单审核通过<' in trail and 'title="list.submit">清单申报<' in trail

@@ -76,6 +76,22 @@ def line_quantities(info: ItemInfo, quantity: Decimal, unit: str) -> LineQuantit
                           second.normalize() if second is not None else None)
 
 
+def computed_legal(unit: str, expected: Decimal) -> Decimal:
+    """A legal (or second legal) quantity the line leaves out, as saved: rounded to the unit's scale, at least
+    its smallest step."""
+    scale = UNITS[unit].scale if unit in UNITS else 5
+    step = Decimal(1).scaleb(-scale)
+    return max(expected.quantize(step, rounding=ROUND_HALF_UP), step)
+
+
+def prefilled_quantities(info: ItemInfo, amounts: LineQuantities) -> tuple[Decimal | None, Decimal | None]:
+    """The legal and second legal quantities the list form puts in a line's inputs (the clerk may change
+    them within LEGAL_TOLERANCE): what saving the line without them would store."""
+    legal = computed_legal(info.legal_unit, amounts.legal) if info.legal_unit else None
+    second = computed_legal(info.second_unit, amounts.second) if amounts.second is not None else None
+    return legal, second
+
+
 @dataclass(frozen=True)
 class BookInfo:
     number: str
@@ -316,7 +332,7 @@ def _legal(data: Mapping[str, Any], name: str, unit: str, factor: Decimal, book_
     expected = book_quantity * factor
     given = _optional_decimal(data, name, prefix, problems)
     if given is None:
-        return max(expected.quantize(Decimal(1).scaleb(-scale), rounding=ROUND_HALF_UP), Decimal(1).scaleb(-scale))
+        return computed_legal(unit, expected)
     ps = check_quantity(given, scale, prefix + name)
     if ps:
         problems += ps
