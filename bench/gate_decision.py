@@ -9,7 +9,10 @@ slips, decides, records the passage and posts its share through the ledger (rese
 transaction. Rounds alternate trivial / gate so both see the same machine load. Queries per decision are
 counted in-process (CaptureQueriesContext) on one more pass of a fresh slip.
 
-    .venv/bin/python bench/gate_decision.py --db postgres [--workers 4] [--clients 8]
+    .venv/bin/python bench/gate_decision.py --db postgres [--workers 4] [--clients 8] [--conn-max-age 60]
+
+The server runs with the documented production setting BONDZONE_DB_CONN_MAX_AGE=60 (each worker keeps its
+database connection); --conn-max-age 0 measures a connection per request.
 
 PostgreSQL: creates and drops BONDZONE_BENCH_DB (default `bz_gate_bench`); SQLite: a temp file (gunicorn workers then
 queue on SQLite's one writer). The LAST line of output is one JSON object. No assertions on times.
@@ -158,6 +161,9 @@ def main() -> None:
     ap.add_argument("--clients", type=int, default=8)
     ap.add_argument("--rounds", type=int, default=2)
     ap.add_argument("--port", type=int, default=8137)
+    ap.add_argument("--conn-max-age", type=int, default=60,
+                    help="BONDZONE_DB_CONN_MAX_AGE of the server (docs/configuration.md, Production: 60; 0 = a "
+                         "database connection per request)")
     args = ap.parse_args()
     tmp = tempfile.mkdtemp()
     url = setup_django(args.db, tmp)
@@ -165,7 +171,7 @@ def main() -> None:
     token, plates, gate_row = build(args.lists, args.slips_per_list)
     spare = plates.pop()  # for the in-process query count
     env = {**os.environ, "BONDZONE_DATABASE_URL": url, "BONDZONE_DEBUG": "0", "BONDZONE_ALLOWED_HOSTS": "127.0.0.1",
-           "BONDZONE_SECRET_KEY": "bench-" + key()}
+           "BONDZONE_SECRET_KEY": "bench-" + key(), "BONDZONE_DB_CONN_MAX_AGE": str(args.conn_max_age)}
     server = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "bondzone.wsgi", "-w", str(args.workers),
                                "-b", f"127.0.0.1:{args.port}", "--log-level", "warning"], cwd=ROOT, env=env)
     try:
@@ -179,6 +185,7 @@ def main() -> None:
                 time.sleep(0.2)
         warm = [("GET", "/api/v1/me", None)] * (args.clients * 4)
         hammer(args.port, token, warm, args.clients)
+        load_start = Path("/proc/loadavg").read_text().split()[:3]
         per_round = len(plates) // args.rounds
         trivial_ms, gate_ms, errors = [], [], 0
         for r in range(args.rounds):
@@ -212,6 +219,8 @@ def main() -> None:
     gate_s, trivial_s = summary(gate_ms), summary(trivial_ms)
     print(json.dumps({
         "bench": "gate_decision", "db": args.db, "workers": args.workers, "clients": args.clients,
+        "conn_max_age": args.conn_max_age, "loadavg_start": load_start,
+        "loadavg_end": Path("/proc/loadavg").read_text().split()[:3],
         "machine": f"{platform.machine()} {os.cpu_count()} cpu", "gate": gate_s, "trivial": trivial_s,
         "p99_ratio": round(gate_s["p99_ms"] / trivial_s["p99_ms"], 2), "p50_ratio": round(gate_s["p50_ms"] / trivial_s["p50_ms"], 2),
         "queries_per_decision": queries, "passages_posted": passed, "http_errors": errors,

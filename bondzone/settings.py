@@ -1,6 +1,7 @@
 """Settings, configured by environment variables (see docs/configuration.md).
 
 BONDZONE_DATABASE_URL   database URL; default: SQLite file bondzone.sqlite3 at the repository root
+BONDZONE_DB_CONN_MAX_AGE   seconds a worker keeps its database connection (default 0: one per request)
 BONDZONE_SECRET_KEY     secret key; required unless DEBUG is on (the server refuses to start without it)
 BONDZONE_DEBUG          "1" to enable debug mode (default "0")
 BONDZONE_ALLOWED_HOSTS  comma-separated host names (default "localhost,127.0.0.1,[::1]")
@@ -95,9 +96,13 @@ TEMPLATES = [
 ]
 
 DEFAULT_DB_URL = f"sqlite:///{REPO_DIR / 'bondzone.sqlite3'}"
+# BONDZONE_DB_CONN_MAX_AGE > 0 keeps each worker's database connection for that many seconds instead of
+# opening one per request (production behind gunicorn); the health check replaces a connection that died.
 DATABASES = {
     "default": dj_database_url.parse(
-        os.environ.get("BONDZONE_DATABASE_URL", DEFAULT_DB_URL), conn_max_age=0
+        os.environ.get("BONDZONE_DATABASE_URL", DEFAULT_DB_URL),
+        conn_max_age=int(os.environ.get("BONDZONE_DB_CONN_MAX_AGE", "0")),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

@@ -34,19 +34,23 @@ def found_quantities(slip: Slip) -> dict[tuple[int, int], Decimal]:
     return out
 
 
-def post_passage(*, actor: Actor, passage_id: int, slip_id: int,
-                 found: dict[tuple[int, int], Decimal] | None = None) -> bool:
-    """Post every carried share — for a line found different at inspection, what was found (nothing for
-    a line found empty); True when anything was posted. Runs inside the caller's transaction."""
-    found = found or {}
+def shares_of(slip_id: int, found: dict[tuple[int, int], Decimal]) -> dict[int, dict[int, Decimal]]:
+    """list → line → quantity a passage of this slip posts: the slip's lines, or for a line found different
+    at inspection what was found (nothing for a line found empty)."""
     shares: dict[int, dict[int, Decimal]] = defaultdict(dict)
-    for vlist_id, seq, quantity in SlipLine.objects.filter(slip_id=slip_id).values_list("vlist_id", "seq", "quantity"):
+    lines = SlipLine.objects.filter(slip_id=slip_id).order_by().values_list("vlist_id", "seq", "quantity")
+    for vlist_id, seq, quantity in lines:
         quantity = found.get((vlist_id, seq), quantity)
         if quantity > 0:
             shares[vlist_id][seq] = quantity
+    return dict(shares)
+
+
+def post_passage(*, actor: Actor, passage_id: int, shares: dict[int, dict[int, Decimal]]) -> None:
+    """Post every carried share (`shares_of`) with the ledger event id gate:<passage>:<list>. Runs inside
+    the caller's transaction."""
     for vlist_id, by_seq in sorted(shares.items()):
         ledger.pass_goods_in_transaction(
             actor=actor, list_id=vlist_id, event_id=f"gate:{passage_id}:{vlist_id}",
             source=SourceRef(SOURCE_KIND, passage_id), shares=by_seq,
         )
-    return bool(shares)

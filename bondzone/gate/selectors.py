@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import JSONField, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 
 from bondzone.core.actor import Actor
@@ -129,6 +129,24 @@ def gates(actor: Actor) -> QuerySet[Gate]:
 def gate_of(actor: Actor) -> Gate | None:
     """The active gate whose user is acting (the gate hardware's own user)."""
     return Gate.objects.select_related("zone__gate_settings").filter(user_id=actor.user_id, active=True).first()
+
+
+def gate_and_first_answer(actor: Actor, event_id: str) -> tuple[Gate | None, dict | None]:
+    """`gate_of` and, in the same statement, the answer already given to this event id at that gate (with
+    its passage), or None: a repeated event is answered from here."""
+    first = Passage.objects.filter(gate_id=OuterRef("pk"), event_id=event_id).order_by()
+    gate = (Gate.objects.select_related("zone__gate_settings").filter(user_id=actor.user_id, active=True)
+            .annotate(first_passage=Subquery(first.values("pk")[:1]),
+                      first_answer=Subquery(first.values("answer")[:1], output_field=JSONField())).first())
+    if gate is None or gate.first_passage is None:
+        return gate, None
+    return gate, answer_of(gate.first_passage, gate.first_answer)
+
+
+def answer_of(passage_id: int, stored: dict) -> dict:
+    """A passage's answer as the gate receives it. The row is written once, with its answer, before its id
+    is known, so the id is added here."""
+    return {**stored, "passage": passage_id}
 
 
 def queue(actor: Actor, *, limit: int = 30) -> dict:

@@ -3,7 +3,6 @@ write-off's movement sums (one GROUP BY over the ledger's entries), come from th
 
 from __future__ import annotations
 
-from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
@@ -97,37 +96,34 @@ def book_balances(actor: Actor, book_id: int) -> dict[tuple[int, str], BookBalan
 # ---------------------------------------------------------------- the write-off's sums
 # lists and passages move goods in and out, production reports consume and produce: routine movements;
 # the documents of any other kind explain a difference
-_ROUTINE_KINDS = ("list", "passage", "production")
-
-
-def _flow(source_kind: str, positive: bool) -> Flow:
-    if source_kind in ("list", "passage"):
-        return Flow.IN if positive else Flow.OUT
-    if source_kind == "production":
-        return Flow.PRODUCED if positive else Flow.CONSUMED
-    return Flow.OTHER
+_ROUTINE = {"trade": ("list", "passage"), "production": ("production",)}
+_FLOWS = {("trade", True): Flow.IN, ("trade", False): Flow.OUT,
+          ("production", True): Flow.PRODUCED, ("production", False): Flow.CONSUMED}
 
 
 def flow_sums(book_id: int, start: date, end: date) -> tuple[dict[Key, Decimal], list[FlowSum], dict[Key, list[str]]]:
     """(opening per key, sums per key and flow, documents that explain each key's other movements) of a
-    book's posted movements up to `end`, from the ledger's one GROUP BY over its entries
-    (supervision.selectors.posted_entry_sums).
+    book's posted movements up to `end`: one scan of the ledger's entries with conditional sums
+    (supervision.selectors.posted_entry_flows), then the documents only of the keys whose other movements
+    do not net out (supervision.selectors.source_documents).
 
     For a book the caller was allowed to see (the service checks the scope first). Entries are classified
     by their source document's kind: lists and passages move goods in and out, production reports consume
     and produce, anything else (stock-take adjustments, status changes) explains a difference."""
-    opening: dict[Key, Decimal] = defaultdict(Decimal)
+    opening: dict[Key, Decimal] = {}
     sums: list[FlowSum] = []
-    explaining: dict[Key, list[str]] = defaultdict(list)
-    for row in books.posted_entry_sums(book_id, start, end, routine_kinds=_ROUTINE_KINDS):
+    unexplained: list[Key] = []
+    for row in books.posted_entry_flows(book_id, start, end, groups=_ROUTINE):
         key = (row.item_no, row.goods_status)
-        if row.before_start:
-            opening[key] += row.quantity
-            continue
-        sums.append(FlowSum(key, _flow(row.source_kind, row.increase), row.quantity))
-        if row.source_ids:
-            explaining[key] += [f"{row.source_kind}:{d}" for d in row.source_ids]
-    return dict(opening), sums, explaining
+        if row.opening is not None:
+            opening[key] = row.opening
+        sums += [FlowSum(key, _FLOWS[group], quantity) for group, quantity in row.flows.items()]
+        if row.other is not None:
+            sums.append(FlowSum(key, Flow.OTHER, row.other))
+            if row.other:
+                unexplained.append(key)
+    routine = tuple(k for kinds in _ROUTINE.values() for k in kinds)
+    return opening, sums, books.source_documents(book_id, start, end, unexplained, except_kinds=routine)
 
 
 def materials_consumed(book_id: int, finished_no: int, quantity: Decimal, day: date) -> dict[int, Decimal] | None:

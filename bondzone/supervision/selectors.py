@@ -442,46 +442,74 @@ def zone_trade(zone_id: int, year: int) -> tuple[list[TradeTotal], int, int]:
 
 
 @dataclass(frozen=True)
-class EntrySum:
-    """Posted quantity of one account (item no, goods status) from one kind of source document, one way
-    (increase or decrease), before the period or within it."""
+class AccountFlows:
+    """Posted movements of one (item no, goods status) of a book up to the end of a period: the total before
+    the period, and within it the increases and decreases of each named group of source kinds and the
+    total of every other kind. None: no movement of that kind (a zero is a movement that netted out)."""
 
     item_no: int
     goods_status: str
-    before_start: bool
-    source_kind: str
-    increase: bool
-    quantity: Decimal
-    source_ids: tuple[str, ...]  # the documents, for the source kinds not named routine
+    opening: Decimal | None
+    flows: dict[tuple[str, bool], Decimal]  # (group, increase) → total, only the groups that moved
+    other: Decimal | None
 
 
-_ENTRY_SUMS_SQL = """
-SELECT a.item_id, a.goods_status, e.effective_date < %s, e.source_kind, e.posted_delta > 0, SUM(e.posted_delta),
-       {source_ids}
-FROM supervision_stockentry e
-JOIN supervision_stockaccount a ON a.id = e.account_id
-WHERE a.book_id = %s AND e.effective_date <= %s AND e.posted_delta <> 0
-GROUP BY a.item_id, a.goods_status, e.effective_date < %s, e.source_kind, e.posted_delta > 0
-"""
-# the documents of the other source kinds, aggregated in the same scan (one statement, one pass)
-_SOURCE_IDS = {
-    "postgresql": "string_agg(DISTINCT e.source_id::text, ',') FILTER (WHERE {other})",
-    "sqlite": "group_concat(DISTINCT e.source_id) FILTER (WHERE {other})",
-}
-
-
-def posted_entry_sums(book_id: int, start: date, end: date, *, routine_kinds: tuple[str, ...]) -> list[EntrySum]:
-    """A book's posted movements up to `end` summed per account, source kind and sign, split at `start`:
-    ONE GROUP BY over the ledger's entries (and one read of the book's item numbers). The ids of the source
-    documents are gathered for every kind not in `routine_kinds`.
+def posted_entry_flows(book_id: int, start: date, end: date, *,
+                       groups: dict[str, tuple[str, ...]]) -> list[AccountFlows]:
+    """A book's posted movements up to `end`, per (item, goods status): ONE scan of the ledger's entries
+    with conditional sums (before `start`; within the period per group of source kinds and sign; every
+    other kind), grouped by item and status only — the grouping of the plain balance query. `groups`
+    names at least one source kind.
 
     Not scoped: the caller has checked that the actor may see the book."""
-    other = f"e.source_kind NOT IN ({', '.join(['%s'] * len(routine_kinds))})" if routine_kinds else "TRUE"
-    sql = _ENTRY_SUMS_SQL.format(source_ids=_SOURCE_IDS[connection.vendor].format(other=other))
+    routine = [k for kinds in groups.values() for k in kinds]
+    columns, params = ["SUM(CASE WHEN e.effective_date < %s THEN e.posted_delta END)"], [start]
+    for kinds in groups.values():
+        for sign in (">", "<"):
+            columns.append(f"SUM(CASE WHEN e.effective_date >= %s AND e.source_kind IN ({_marks(kinds)}) "
+                           f"AND e.posted_delta {sign} 0 THEN e.posted_delta END)")
+            params += [start, *kinds]
+    columns.append(f"SUM(CASE WHEN e.effective_date >= %s AND e.source_kind NOT IN ({_marks(routine)}) "
+                   f"THEN e.posted_delta END)")
+    params += [start, *routine]
+    sql = (f"SELECT a.item_id, a.goods_status, {', '.join(columns)} FROM supervision_stockentry e "
+           "JOIN supervision_stockaccount a ON a.id = e.account_id "
+           "WHERE a.book_id = %s AND e.effective_date <= %s AND e.posted_delta <> 0 "
+           "GROUP BY a.item_id, a.goods_status")
+    keys = [(name, increase) for name in groups for increase in (True, False)]
+
+    def qty(total) -> Decimal | None:
+        return None if total is None else from_units(int(total))
+
     with connection.cursor() as cur:
         cur.execute("SELECT id, item_no FROM supervision_bookitem WHERE book_id = %s", [book_id])
         item_no = dict(cur.fetchall())
-        cur.execute(sql, [start, *routine_kinds, book_id, end, start])
-        return [EntrySum(item_no[item_id], status, bool(before), kind, bool(increase), from_units(int(total)),
-                         tuple(str(ids).split(",")) if ids else ())
-                for item_id, status, before, kind, increase, total, ids in cur.fetchall()]
+        cur.execute(sql, [*params, book_id, end])
+        return [AccountFlows(item_no[item_id], status, qty(opening),
+                             {k: qty(t) for k, t in zip(keys, totals, strict=True) if t is not None}, qty(other))
+                for item_id, status, opening, *totals, other in cur.fetchall()]
+
+
+def source_documents(book_id: int, start: date, end: date, keys: list[tuple[int, str]], *,
+                     except_kinds: tuple[str, ...]) -> dict[tuple[int, str], list[str]]:
+    """(item no, goods status) → the documents ("kind:id") of the other source kinds that moved it within
+    the period, for the few keys a write-off must explain: a second, small read restricted to their items."""
+    if not keys:
+        return {}
+    wanted = set(keys)
+    items = sorted({item_no for item_no, _ in wanted})
+    sql = ("SELECT DISTINCT i.item_no, a.goods_status, e.source_kind, e.source_id FROM supervision_stockentry e "
+           "JOIN supervision_stockaccount a ON a.id = e.account_id JOIN supervision_bookitem i ON i.id = a.item_id "
+           f"WHERE a.book_id = %s AND i.item_no IN ({_marks(items)}) AND e.effective_date >= %s "
+           f"AND e.effective_date <= %s AND e.posted_delta <> 0 AND e.source_kind NOT IN ({_marks(except_kinds)})")
+    out: dict[tuple[int, str], list[str]] = {}
+    with connection.cursor() as cur:
+        cur.execute(sql, [book_id, *items, start, end, *except_kinds])
+        for item_no, status, kind, source_id in cur.fetchall():
+            if (item_no, status) in wanted:
+                out.setdefault((item_no, status), []).append(f"{kind}:{source_id}")
+    return out
+
+
+def _marks(values) -> str:
+    return ", ".join(["%s"] * len(values))

@@ -5,11 +5,12 @@ from decimal import Decimal as D
 import pytest
 
 from bondzone.core.domain.errors import DomainError
+from bondzone.core.models import AuditEvent
 from bondzone.gate import services
 from bondzone.gate.models import Passage
 from bondzone.supervision import selectors as books
 from bondzone.supervision import services as ledger
-from bondzone.supervision.models import VerificationList
+from bondzone.supervision.models import PostingEvent, VerificationList
 
 from ..conftest import key, post_list
 from .conftest import approved, report
@@ -93,6 +94,25 @@ def test_cancelled_list_turns_the_pass_into_a_refusal_and_posts_nothing(stocked)
     slip.refresh_from_db()
     assert slip.status == "approved" and account(gw).posted == D("100")
     assert not Passage.objects.get().posted
+
+
+def test_a_refused_posting_is_recorded_once_and_a_repeat_gets_the_same_refusal(stocked):
+    # the first attempt posts without a savepoint and is rolled back whole; the decision made again records
+    # the refusal: one passage, one gate audit row, no ledger event, and the repeat answers from the row
+    gw = stocked
+    vlist = outbound(gw, [(1, "30")])
+    approved(gw, slip_for([vlist]))
+    ledger.cancel_list(actor=gw.actor("customs"), list_id=vlist.pk, reason="删单", idempotency_key=key())
+    data = {"event_id": "refused-1", "plate": "京A12345", "direction": "E", "weighbridge_kg": "8500"}
+    first, replayed = services.report_passage(actor=gw.gate_actor, data=data)
+    again, replayed_again = services.report_passage(actor=gw.gate_actor, data=data)
+    passage = Passage.objects.get()
+    assert (replayed, replayed_again) == (False, True) and again == first
+    assert first["passage"] == passage.pk and first["posted"] is False and passage.outcome == "refuse"
+    decisions = AuditEvent.objects.filter(action__in=["gate.pass", "gate.hold", "gate.refuse"])
+    assert list(decisions.values_list("action", flat=True)) == ["gate.refuse"]
+    assert not PostingEvent.objects.filter(event_id__startswith="gate:").exists()
+    assert account(gw).posted == D("100")
 
 
 def test_held_vehicle_posts_nothing_until_released(stocked):

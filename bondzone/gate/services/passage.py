@@ -16,7 +16,7 @@ from bondzone.core.domain.inputs import collect_decimal
 
 from .. import posting, selectors
 from ..domain.codes import GoodsClass, InspectionState, Outcome, SlipStatus, SlipType
-from ..domain.decision import Decision, Reading, Reason, SlipFacts, decide, pick_slip, second_gate
+from ..domain.decision import Decision, GateRules, Reading, Reason, SlipFacts, decide, pick_slip, second_gate
 from ..domain.slips import MAX_WEIGHT_KG, normal_plate, plate_problem
 from ..models import Gate, Inspection, Passage, Slip
 
@@ -66,28 +66,41 @@ def facts_of(s: Slip) -> SlipFacts:
     )
 
 
+class _LedgerRefused(Exception):
+    """The ledger refused a posting made without a savepoint: the whole decision is rolled back and made
+    again with the posting inside one, so that the refusal can be recorded."""
+
+
 def report_passage(*, actor: Actor, data: dict) -> tuple[dict, bool]:
     """One gate event → (answer, replayed). Only a gate's own user reports, for its own gate."""
     actor.require("gate.report")
-    gate = selectors.gate_of(actor)
+    try:
+        event_id, reading = parse_reading(data, timezone.now())
+    except DomainError:
+        if selectors.gate_of(actor) is None:
+            raise Forbidden(problem("", "not_a_gate")) from None
+        raise
+    gate, first = selectors.gate_and_first_answer(actor, event_id)
     if gate is None:
         raise Forbidden(problem("", "not_a_gate"))
-    event_id, reading = parse_reading(data, timezone.now())
-    first = Passage.objects.filter(gate=gate, event_id=event_id).values_list("answer", flat=True).first()
     if first is not None:
         return first, True
     try:
-        with transaction.atomic(durable=True):
-            return _decide(actor, gate, event_id, reading)
+        try:
+            with transaction.atomic(durable=True):
+                return _decide(actor, gate, event_id, reading, guarded=False)
+        except _LedgerRefused:
+            with transaction.atomic(durable=True):
+                return _decide(actor, gate, event_id, reading, guarded=True)
     except IntegrityError:
         # a concurrent delivery of the same event committed first: answer as it did
-        first = Passage.objects.filter(gate=gate, event_id=event_id).values_list("answer", flat=True).first()
+        _, first = selectors.gate_and_first_answer(actor, event_id)
         if first is None:
             raise
         return first, True
 
 
-def _decide(actor: Actor, gate: Gate, event_id: str, reading: Reading) -> tuple[dict, bool]:
+def _decide(actor: Actor, gate: Gate, event_id: str, reading: Reading, *, guarded: bool) -> tuple[dict, bool]:
     # Lock the plate's latest slips: passages of one vehicle, and a cancellation racing a passage, queue
     # here. A duplicate delivery that waited here decides again, finds its insert refused by the unique
     # (gate, event id) and answers with the first decision (report_passage).
@@ -99,55 +112,73 @@ def _decide(actor: Actor, gate: Gate, event_id: str, reading: Reading) -> tuple[
     chosen = pick_slip([facts_of(s) for s in slips.values()], reading, second=second_gate(rules, gate.stage))
     decision = decide(reading, chosen, rules, stage=gate.stage)
     slip = slips.get(chosen.slip_id) if chosen else None
+    posts = decision.outcome is Outcome.PASS and slip is not None and not first_of_two
+    found = posting.found_quantities(slip) if posts else {}
+    shares = posting.shares_of(slip.pk, found) if posts else {}
+    # the row is written once with the answer the gate will get if the ledger takes the posting; a refusal
+    # of the ledger rewrites it
     passage = Passage.objects.create(
         gate=gate, zone_id=gate.zone_id, event_id=event_id, slip=slip,
         enterprise_id=slip.enterprise_id if slip else None, plate=reading.plate, direction=reading.direction,
         weighbridge_kg=reading.weighbridge_kg, ic_card=reading.ic_card, containers=list(reading.containers),
-        seal=reading.seal, read_at=reading.at, outcome=decision.outcome.value, answer={},
+        seal=reading.seal, read_at=reading.at, outcome=decision.outcome.value, posted=bool(shares),
+        answer=_answer(decision, event_id, gate, rules, found, posted=bool(shares)),
     )
     if decision.outcome is Outcome.PASS and slip is not None and first_of_two:
         slip.status, slip.first_passed_at = SlipStatus.PASSED_FIRST.value, timezone.now()
         slip.save(update_fields=["status", "first_passed_at"])
-    elif decision.outcome is Outcome.PASS and slip is not None:
-        decision = _post(actor, passage, slip, decision)
-        if decision.outcome is Outcome.PASS:
+    elif posts:
+        refused = _post(actor, passage, shares, decision, guarded=guarded)
+        if refused is None:
             slip.status, slip.passed_at = SlipStatus.PASSED.value, timezone.now()
             slip.save(update_fields=["status", "passed_at"])
+        else:
+            decision = refused
+            passage.outcome, passage.posted = decision.outcome.value, False
+            passage.answer = _answer(decision, event_id, gate, rules, {}, posted=False)
+            passage.save(update_fields=["outcome", "answer", "posted"])
     elif decision.outcome is Outcome.HOLD and slip is not None and slip.inspection == InspectionState.NOT_SELECTED:
         _hold_for_inspection(slip, decision)
-    answer = {**decision.as_dict(), "event_id": event_id, "gate": gate.code, "passage": passage.pk,
-              "posted": passage.posted}
-    if rules.double_gate:
-        answer["stage"] = gate.stage
-    if decision.outcome is Outcome.PASS and slip is not None and not first_of_two:
-        found = posting.found_quantities(slip)
-        if found:  # the inspection's discrepancies: posted as found, not as declared
-            answer["found"] = [{"list_id": k[0], "seq": k[1], "quantity": str(v)} for k, v in sorted(found.items())]
-    passage.outcome, passage.answer = decision.outcome.value, answer
-    passage.save(update_fields=["outcome", "answer", "posted"])
     audit.record(actor, f"gate.{decision.outcome.value}", passage, enterprise_id=passage.enterprise_id,
                  zone_id=gate.zone_id, after={"slip": decision.slip_number, "plate": reading.plate,
                                               "reasons": [r.code for r in decision.reasons],
-                                              **({"posted_as_found": answer["found"]} if "found" in answer else {})})
-    return answer, False
+                                              **({"posted_as_found": passage.answer["found"]}
+                                                 if "found" in passage.answer else {})})
+    return selectors.answer_of(passage.pk, passage.answer), False
 
 
-def _post(actor: Actor, passage: Passage, slip: Slip, decision: Decision) -> Decision:
-    """Post the share of each list this vehicle carries. A refusal of the ledger (the book would go
-    negative, the list was cancelled, its reservation is used up) turns the pass into a refusal; the
-    savepoint drops whatever the ledger had begun, so nothing is posted."""
-    found = posting.found_quantities(slip)
+def _answer(decision: Decision, event_id: str, gate: Gate, rules: GateRules, found: dict, *, posted: bool) -> dict:
+    """The answer as stored on the passage (`selectors.answer_of` adds the passage's id)."""
+    answer = {**decision.as_dict(), "event_id": event_id, "gate": gate.code, "posted": posted}
+    if rules.double_gate:
+        answer["stage"] = gate.stage
+    if found and decision.outcome is Outcome.PASS:  # the inspection's discrepancies: posted as found
+        answer["found"] = [{"list_id": k[0], "seq": k[1], "quantity": str(v)} for k, v in sorted(found.items())]
+    return answer
+
+
+def _post(actor: Actor, passage: Passage, shares: dict, decision: Decision, *, guarded: bool) -> Decision | None:
+    """Post the share of each list this vehicle carries; None when the ledger took it. A refusal of the
+    ledger (the book would go negative, the list was cancelled, its reservation is used up) turns the pass
+    into a refusal. Unguarded (the usual case), the refusal rolls the whole decision back (_LedgerRefused)
+    and report_passage decides again guarded: the posting inside a savepoint, which drops whatever the
+    ledger had begun, so nothing is posted and the refusal is recorded."""
     try:
+        if not guarded:
+            posting.post_passage(actor=actor, passage_id=passage.pk, shares=shares)
+            return None
         with transaction.atomic():
-            passage.posted = posting.post_passage(actor=actor, passage_id=passage.pk, slip_id=slip.pk, found=found)
+            posting.post_passage(actor=actor, passage_id=passage.pk, shares=shares)
+        return None
     except DomainError as exc:
+        if not guarded:
+            raise _LedgerRefused from exc
         reasons = tuple(
             Reason("book_would_go_negative", {k: str(v) for k, v in p.params.items()})
             if p.code == "insufficient_stock" else Reason("posting_refused", {"code": p.code, "field": p.field})
             for p in exc.problems)
         return Decision(Outcome.REFUSE, decision.reasons + reasons, decision.slip_id, decision.slip_number,
                         decision.weight)
-    return decision
 
 
 def _hold_for_inspection(slip: Slip, decision: Decision) -> None:
@@ -157,5 +188,3 @@ def _hold_for_inspection(slip: Slip, decision: Decision) -> None:
                               reasons=[Reason("risk_gate_hold", {"value": codes}).as_dict()])
     slip.inspection = InspectionState.PENDING.value
     slip.save(update_fields=["inspection"])
-
-
