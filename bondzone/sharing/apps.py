@@ -3,7 +3,9 @@ from django.utils.translation import gettext_lazy as _
 
 EVENT_LABELS = {
     "enterprise.registered": _("enterprise registered"),
+    "enterprise.changed": _("enterprise record changed"),
     "list.approved": _("verification list approved"),
+    "regime.overdue": _("time-limited regime overdue"),
     "request.escalated": _("service request escalated"),
 }
 
@@ -34,9 +36,12 @@ class SharingConfig(AppConfig):
     verbose_name = _("Information sharing")
 
     def ready(self):
-        from bondzone.core import labels
+        from bondzone.core import hooks, labels
 
-        from . import permissions, scopes, tasks  # noqa: F401
+        from . import permissions, scopes, services, tasks  # noqa: F401
 
         labels.register("sharing_event", EVENT_LABELS)
+        # core may not import sharing: its enterprise services call these inside their transaction
+        hooks.on_enterprise_registered(services.enterprise_registered)
+        hooks.on_enterprise_changed(services.enterprise_changed)
         labels.register("audit_action", AUDIT_ACTIONS)

@@ -15,6 +15,8 @@ from bondzone.core.domain.errors import DomainError, Forbidden, problem
 from bondzone.core.domain.inputs import collect_date
 from bondzone.core.models import ROLE_LABELS, AuditEvent
 from bondzone.core.scoping import get_scoped, restrict
+from bondzone.duties import selectors as duties_selectors
+from bondzone.gate import selectors as gate_selectors
 from bondzone.supervision import selectors as supervision_selectors
 
 from .domain.diff import Change, diff
@@ -72,6 +74,14 @@ def _source(actor: Actor, dataset: str) -> QuerySet:
         return core_selectors.enterprises(actor)
     if dataset == "books":
         return supervision_selectors.books(actor).select_related("zone").order_by("number")
+    if dataset == "slips":
+        return gate_selectors.slips(actor).select_related("zone").order_by("-created_at", "-id")
+    if dataset == "regimes":
+        return duties_selectors.regimes(actor).select_related("zone").order_by("deadline", "id")
+    if dataset == "domestic_sales":
+        return duties_selectors.domestic_sales(actor).select_related("zone").order_by("-declared_on", "-id")
+    if dataset == "tax_bills":
+        return duties_selectors.tax_bills(actor).select_related("zone").order_by("-issued_on", "-id")
     return supervision_selectors.lists(actor).select_related("zone").order_by("-created_at", "-id")
 
 

@@ -3,8 +3,14 @@ policy gives it; an enterprise never sees another's data."""
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
+
 import pytest
 from django.test import Client
+
+from bondzone.duties.models import DomesticSale, Regime, TaxBill
+from bondzone.gate.models import Slip
 
 from bondzone.sharing.domain.fields import DATASETS, POLICY, allowed_fields
 
@@ -30,8 +36,23 @@ def shared(world):
     world.ent_a.customs_credit_class = "advanced_certified"
     world.ent_a.business_type = "保税物流"
     world.ent_a.save()
-    return {"lists": {"A": a.pk, "B": b.pk}, "books": {"A": world.book_a.pk, "B": world.book_b.pk},
-            "enterprises": {"A": world.ent_a.pk, "B": world.ent_b.pk}}
+    out = {"lists": {"A": a.pk, "B": b.pk}, "books": {"A": world.book_a.pk, "B": world.book_b.pk},
+           "enterprises": {"A": world.ent_a.pk, "B": world.ent_b.pk},
+           "slips": {}, "regimes": {}, "domestic_sales": {}, "tax_bills": {}}
+    for key, ent, book, vlist in (("A", world.ent_a, world.book_a, a), ("B", world.ent_b, world.book_b, b)):
+        out["slips"][key] = Slip.objects.create(
+            number=f"HF-{key}", zone_id=ent.zone_id, enterprise=ent, slip_type="2", binding="1", direction="I",
+            status="applied", goods_class="bonded", plate="沪A12345", vehicle_wt=Decimal("1000")).pk
+        out["regimes"][key] = Regime.objects.create(
+            number=f"SX-{key}", enterprise=ent, zone_id=ent.zone_id, book=book, kind="repair_out", legal_basis="x",
+            start_date=date(2026, 1, 1), deadline=date(2026, 3, 2), duty_at_risk=Decimal("12.50")).pk
+        sale = DomesticSale.objects.create(number=f"NX-{key}", enterprise=ent, zone_id=ent.zone_id, book=book,
+                                           declared_on=date(2026, 5, 1), goods_quote={})
+        out["domestic_sales"][key] = sale.pk
+        out["tax_bills"][key] = TaxBill.objects.create(
+            number=f"SD-{key}", enterprise=ent, zone_id=ent.zone_id, vlist=vlist, sale=sale, rate_date=date(2026, 5, 1),
+            issued_on=date(2026, 5, 1), due_on=date(2026, 5, 16), vat=Decimal("10.00"), total=Decimal("10.00")).pk
+    return out
 
 
 @pytest.mark.parametrize("username", sorted(ROLES))
