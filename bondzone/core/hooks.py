@@ -5,6 +5,7 @@ information-sharing outbox) registers a listener once, from its AppConfig.ready(
 
     hooks.on_enterprise_registered(fn)   # fn(actor, enterprise)
     hooks.on_enterprise_changed(fn)      # fn(actor, enterprise, changed_fields)
+    hooks.set_field_policy(fn)           # fn(role, dataset) -> the fields the role may see, or None
 
 Core's service calls the listeners inside its own transaction, after its audit row: a listener writes in
 that transaction (an outbox row), so what it writes exists if and only if the change committed; a
@@ -19,6 +20,7 @@ from typing import Any
 
 _REGISTERED: list[Callable[..., Any]] = []
 _CHANGED: list[Callable[..., Any]] = []
+_FIELD_POLICY: list[Callable[[str, str], tuple[str, ...] | None]] = []
 
 
 def on_enterprise_registered(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -41,3 +43,15 @@ def enterprise_registered(actor, enterprise) -> None:
 def enterprise_changed(actor, enterprise, changed: list[str]) -> None:
     for fn in _CHANGED:
         fn(actor, enterprise, changed)
+
+
+def set_field_policy(fn: Callable[[str, str], tuple[str, ...] | None]) -> None:
+    """The agencies' field-level policy (information sharing owns it), so core's own reads of the enterprise
+    record show each role the same fields as the shared views do."""
+    _FIELD_POLICY[:] = [fn]
+
+
+def visible_fields(role: str, dataset: str) -> tuple[str, ...] | None:
+    """The fields of `dataset` the role may see; None when no policy speaks of the role (then core shows
+    what it always showed)."""
+    return _FIELD_POLICY[0](role, dataset) if _FIELD_POLICY else None

@@ -27,6 +27,14 @@ AUDIT_ACTIONS = {
 }
 
 
+def core_field_policy(role: str, dataset: str) -> tuple[str, ...] | None:
+    """The field policy for core's own reads: the role's fields, or None for a role the policy does not
+    name (the gate), which keeps core's behaviour."""
+    from .domain.fields import POLICY, allowed_fields
+
+    return allowed_fields(role, dataset) if role in POLICY else None
+
+
 class SharingConfig(AppConfig):
     """Information sharing (信息共享): the audit trail, the agencies' field-limited views, events delivered
     as notifications and signed webhooks."""
@@ -44,4 +52,5 @@ class SharingConfig(AppConfig):
         # core may not import sharing: its enterprise services call these inside their transaction
         hooks.on_enterprise_registered(services.enterprise_registered)
         hooks.on_enterprise_changed(services.enterprise_changed)
+        hooks.set_field_policy(core_field_policy)
         labels.register("audit_action", AUDIT_ACTIONS)

@@ -129,3 +129,28 @@ def test_pages_in_both_languages(world, language, words):
     assert all(w in html for w in words), [w for w in words if w not in html]
     subs = c.get("/sharing/subscriptions/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
     assert ("订阅" if language == "zh-hans" else "Subscribe") in subs
+
+
+def test_core_enterprise_api_applies_the_same_field_policy(world, shared):
+    """Core's own record and history (GET /api/v1/enterprises…) show each agency the fields the shared view
+    shows it: market supervision and commerce get no credit class, commerce no codes; customs gets all."""
+    from bondzone.core import services as core_services
+
+    core_services.update_enterprise(actor=world.actor("customs"), enterprise_id=world.ent_a.pk,
+                                    changes={"customs_credit_class": "dishonest"})
+    core_services.update_enterprise(actor=world.actor("market"), enterprise_id=world.ent_a.pk,
+                                    changes={"business_type": "保税研发"})
+    for username in ("market", "commerce", "tax", "customs", "zone_a", "ent_a"):
+        fields = set(allowed_fields(ROLES[username], "enterprises"))
+        c = client(username)
+        one = c.get(f"/api/v1/enterprises/{world.ent_a.pk}").json()
+        listed = {e["id"]: e for e in c.get("/api/v1/enterprises?limit=100").json()["items"]}[world.ent_a.pk]
+        for record in (one, listed):
+            assert (record["customs_credit_class"] == "dishonest") == ("customs_credit_class" in fields), username
+            assert (record["credit_code"] == world.ent_a.credit_code) == ("credit_code" in fields), username
+            assert record["business_type"] == "保税研发" and record["name"] == world.ent_a.name
+        history = c.get(f"/api/v1/enterprises/{world.ent_a.pk}/history").json()["items"]
+        keys = {k for e in history for side in (e["before"], e["after"]) if side for k in side}
+        assert "business_type" in keys
+        assert ("customs_credit_class" in keys) == ("customs_credit_class" in fields), username
+        assert "dishonest" not in str(history) or "customs_credit_class" in fields
