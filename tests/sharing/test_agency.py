@@ -154,3 +154,17 @@ def test_core_enterprise_api_applies_the_same_field_policy(world, shared):
         assert "business_type" in keys
         assert ("customs_credit_class" in keys) == ("customs_credit_class" in fields), username
         assert "dishonest" not in str(history) or "customs_credit_class" in fields
+
+
+@pytest.mark.parametrize("language, words", [
+    ("zh-hans", ["内销", "税单", "进口环节增值税", "缴款状态"]),
+    ("en", ["Domestic sales", "Tax bills", "Import VAT", "Payment state"]),
+])
+def test_tax_sees_domestic_sales_and_tax_bills_in_both_languages(world, shared, language, words):
+    c = client("tax")
+    c.cookies["django_language"] = language
+    html = c.get("/sharing/agency/tax_bills/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert all(w in html for w in words), [w for w in words if w not in html]
+    assert "SD-A" in html and "SD-B" in html
+    assert 'data-field="tariff"' not in html  # the tariff is customs' (tax collects VAT and consumption tax)
+    assert c.get("/sharing/agency/regimes/").status_code == 403
