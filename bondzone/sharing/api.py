@@ -43,8 +43,24 @@ class AuditEventOut(Schema):
         return object_url(obj.object_type, obj.object_id)
 
     @staticmethod
-    def resolve_changes(obj) -> list:
-        return [c.__dict__ for c in selectors.changes(obj)]
+    def resolve_before(obj, context):
+        return selectors.sides(obj, _hidden(context))[0]
+
+    @staticmethod
+    def resolve_after(obj, context):
+        return selectors.sides(obj, _hidden(context))[1]
+
+    @staticmethod
+    def resolve_changes(obj, context) -> list:
+        return [c.__dict__ for c in selectors.changes(obj, _hidden(context))]
+
+
+def _hidden(context) -> frozenset[str]:
+    """The registry fields the requester may not see, once per request."""
+    request = context["request"]
+    if not hasattr(request, "_bondzone_hidden_registry_fields"):
+        request._bondzone_hidden_registry_fields = selectors.hidden_fields(actor(request))
+    return request._bondzone_hidden_registry_fields
 
 
 class AuditFilterIn(Schema):

@@ -13,7 +13,7 @@ from bondzone.core import selectors as core_selectors
 from bondzone.core.actor import Actor
 from bondzone.core.domain.errors import DomainError, Forbidden, problem
 from bondzone.core.domain.inputs import collect_date
-from bondzone.core.models import ROLE_LABELS, AuditEvent
+from bondzone.core.models import ROLE_LABELS, AuditEvent, Enterprise
 from bondzone.core.scoping import get_scoped, restrict
 from bondzone.duties import selectors as duties_selectors
 from bondzone.gate import selectors as gate_selectors
@@ -58,8 +58,24 @@ def audit_events(actor: Actor, f: AuditFilters) -> QuerySet[AuditEvent]:
         user=f.user, role=f.role, date_from=f.date_from, date_to=f.date_to)
 
 
-def changes(event: AuditEvent) -> list[Change]:
-    return diff(event.before, event.after)
+REGISTRY = Enterprise._meta.label_lower
+
+
+def hidden_fields(actor: Actor) -> frozenset[str]:
+    """The enterprise record's fields the reader's role may not see (the field policy, as core applies it)."""
+    return core_selectors.enterprise_hidden_fields(actor)
+
+
+def sides(event: AuditEvent, hidden: frozenset[str] = frozenset()) -> tuple[dict | None, dict | None]:
+    """An event's before and after as the reader may see them: a registry event without the record's fields
+    the reader's role may not see (market supervision does not learn the customs credit class here either)."""
+    if not hidden or event.object_type != REGISTRY:
+        return event.before, event.after
+    return core_selectors.without_hidden(event.before, hidden), core_selectors.without_hidden(event.after, hidden)
+
+
+def changes(event: AuditEvent, hidden: frozenset[str] = frozenset()) -> list[Change]:
+    return diff(*sides(event, hidden))
 
 
 def audit_roles(actor: Actor) -> list[str]:

@@ -40,7 +40,8 @@ def audit(request):
     page_obj, prefix = page_of(request, selectors.audit_events(a, f))
     events = list(page_obj.object_list)
     urls = object_urls(a, events)
-    rows = [{"e": e, "url": urls.get(e.pk, ""), "changes": selectors.changes(e)} for e in events]
+    hidden = selectors.hidden_fields(a)
+    rows = [{"e": e, "url": urls.get(e.pk, ""), "changes": selectors.changes(e, hidden)} for e in events]
     params = request.GET.copy()
     params.pop("page", None)
     return render(request, "sharing/audit.html", {

@@ -168,3 +168,19 @@ def test_tax_sees_domestic_sales_and_tax_bills_in_both_languages(world, shared, 
     assert "SD-A" in html and "SD-B" in html
     assert 'data-field="tariff"' not in html  # the tariff is customs' (tax collects VAT and consumption tax)
     assert c.get("/sharing/agency/regimes/").status_code == 403
+
+
+def test_the_audit_trail_does_not_show_market_or_commerce_the_credit_class(world):
+    """The registry's change history in the audit browser (page, API, export) follows the field policy."""
+    from bondzone.core import services as core_services
+
+    core_services.update_enterprise(actor=world.actor("customs"), enterprise_id=world.ent_a.pk,
+                                    changes={"customs_credit_class": "dishonest"})
+    for username in ("market", "commerce", "customs"):
+        sees = "customs_credit_class" in allowed_fields(ROLES[username], "enterprises")
+        c = client(username)
+        api = c.get("/api/v1/audit-events?object_type=core.enterprise&limit=500").content.decode()
+        page = c.get("/sharing/audit/?object_type=core.enterprise").content.decode()
+        export = c.get("/sharing/audit/export/?format=csv&object_type=core.enterprise").content.decode("utf-8-sig")
+        for text in (api, page, export):
+            assert ("dishonest" in text) == sees, username
