@@ -18,6 +18,7 @@ from .domain.promotion import PIPELINE
 from .models import STAGE_LABELS
 
 MAX_ROWS = 50_000
+NAMED_IN_NOTE = 20  # synthetic projects named in the note's text (all of them are in its codes)
 COLUMNS = ["id", "name", "name_en", "investor", "zone", "industry", "planned_investment", "stage", "stage_name",
            "furthest_stage", "unit", "team", "stage_changed_at", "key_list_year", "synthetic"]
 NAMES = {
@@ -52,7 +53,7 @@ def pipeline_export(actor: Actor, fmt: Any, *, stage: str = "", unit_id: int | N
     if problems:
         raise DomainError(problems)
     projects = selectors.projects(actor, stage=stage, unit_id=unit_id, zone_id=zone_id, q=q)
-    rows, synthetic = [], []
+    rows, synthetic, named = [], [], []
     for p in projects.order_by("zone__code", "name", "id")[:MAX_ROWS]:
         rows.append([p.pk, p.name, p.name_en, p.investor, p.zone.code, p.industry,
                      None if p.planned_investment is None else str(p.planned_investment), p.stage,
@@ -60,12 +61,15 @@ def pipeline_export(actor: Actor, fmt: Any, *, stage: str = "", unit_id: int | N
                      p.stage_changed_at.isoformat(), p.key_list_year, p.synthetic])
         if p.synthetic:
             synthetic.append(str(p.pk))
+            if len(named) < NAMED_IN_NOTE:
+                named.append(f"{p.name} (id {p.pk})")
     notes = []
     if synthetic:
+        more = "" if len(synthetic) <= NAMED_IN_NOTE else " …"
         notes.append(tabular.Note("synthetic", gettext(
-            "%(n)s of these projects are made up for the demo (synthetic): the pipeline, the investments and the "
-            "conversion rates they enter are not real figures.") % {"n": len(synthetic)}, "projects",
-            tuple(synthetic)))
+            "%(n)s of these projects are made up for the demo (synthetic): %(projects)s. The pipeline, the "
+            "investments and the conversion rates they enter are not real figures.") % {
+            "n": len(synthetic), "projects": "; ".join(named) + more}, "projects", tuple(synthetic)))
     headers = ["unit", *[s.value for s in PIPELINE], *[f"{s.value}_to_next" for s in PIPELINE[:-1]]]
     table = []
     for r in selectors.conversion(actor, zone_id=zone_id):

@@ -290,8 +290,9 @@ def test_pipeline_export_in_three_formats_with_notes_for_synthetic_projects(worl
     c = client("zone_a")
     c.cookies["django_language"] = "zh-hans"
     csv_text = c.get("/services/promotion/export/?format=csv").content.decode("utf-8-sig")
-    notes = [ln for ln in csv_text.splitlines() if ln.startswith("#")]
-    assert any(str(demo.pk) in ln for ln in notes)  # the synthetic project is named in a note row
+    notes = [ln for ln in csv_text.splitlines() if ln.startswith("#") and "合成数据" in ln]
+    assert len(notes) == 1 and f"演示项目 (id {demo.pk})" in notes[0]  # the synthetic project is named in a note
+    assert f"(id {real.pk})" not in notes[0]
     header = next(ln for ln in csv_text.splitlines() if not ln.startswith("#"))
     assert "阶段 (stage_name)" in header and "计划投资（万元） (planned_investment)" in header
     data = json.loads(c.get(f"{API}/promotion/export?format=json").content)
