@@ -24,16 +24,41 @@ class ZoneOut(Schema):
     customs_office_code: str
 
 
+def _hidden(context) -> frozenset[str]:
+    """The record's fields the requester's role may not see (once per request)."""
+    request = context["request"]
+    if not hasattr(request, "_bondzone_hidden_enterprise_fields"):
+        request._bondzone_hidden_enterprise_fields = selectors.enterprise_hidden_fields(actor(request))
+    return request._bondzone_hidden_enterprise_fields
+
+
+def _field(name: str):
+    def resolve(obj, context):
+        return None if name in _hidden(context) else getattr(obj, name)
+
+    return staticmethod(resolve)
+
+
 class EnterpriseOut(Schema):
+    """A field the requester's role may not see (the agencies' field policy) is null."""
+
     id: int
-    name: str
-    name_en: str
-    credit_code: str
-    customs_code: str
+    name: str | None
+    name_en: str | None
+    credit_code: str | None
+    customs_code: str | None
     zone_id: int
-    business_type: str
-    customs_credit_class: str
+    business_type: str | None
+    customs_credit_class: str | None
     customs_credit_class_since: date | None
+
+    resolve_name = _field("name")
+    resolve_name_en = _field("name_en")
+    resolve_credit_code = _field("credit_code")
+    resolve_customs_code = _field("customs_code")
+    resolve_business_type = _field("business_type")
+    resolve_customs_credit_class = _field("customs_credit_class")
+    resolve_customs_credit_class_since = _field("customs_credit_class_since")
 
 
 class EnterpriseChange(Schema):
@@ -49,12 +74,22 @@ class EnterpriseChange(Schema):
 
 
 class EnterpriseEventOut(Schema):
+    """One change of the record, without the fields the requester's role may not see."""
+
     at: datetime
     actor_name: str
     role: str
     action: str
     before: dict | None
     after: dict | None
+
+    @staticmethod
+    def resolve_before(obj, context):
+        return selectors.without_hidden(obj.before, _hidden(context))
+
+    @staticmethod
+    def resolve_after(obj, context):
+        return selectors.without_hidden(obj.after, _hidden(context))
 
 
 class EnterpriseIn(Schema):

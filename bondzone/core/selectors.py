@@ -6,6 +6,7 @@ from datetime import date
 
 from django.db.models import Count, Max, Q, QuerySet
 
+from . import hooks
 from .actor import Actor
 from .domain.workdays import WorkCalendar, missing_years
 from .models import ApiToken, AuditEvent, CalendarDay, CalendarYear, Enterprise, Zone
@@ -23,6 +24,27 @@ def enterprises(actor: Actor, *, zone_id: int | None = None, q: str = "") -> Que
     if q:
         qs = qs.filter(Q(name__icontains=q) | Q(credit_code__icontains=q) | Q(customs_code__icontains=q))
     return qs
+
+
+# the enterprise record's fields a role may be refused by the field policy (id and zone are always shown)
+RECORD_FIELDS = ("name", "name_en", "credit_code", "customs_code", "business_type", "customs_credit_class",
+                 "customs_credit_class_since")
+
+
+def enterprise_hidden_fields(actor: Actor) -> frozenset[str]:
+    """The record's fields the actor's role may not see (core.hooks field policy, set by information
+    sharing: market supervision and commerce never get the customs credit class, commerce not the codes)."""
+    visible = hooks.visible_fields(str(actor.role or ""), "enterprises")
+    if visible is None:
+        return frozenset()
+    return frozenset(f for f in RECORD_FIELDS if f not in visible)
+
+
+def without_hidden(values: dict | None, hidden: frozenset[str]) -> dict | None:
+    """A before/after of the record's history without the fields the reader may not see."""
+    if values is None:
+        return None
+    return {k: v for k, v in values.items() if k not in hidden}
 
 
 def enterprise_history(actor: Actor, enterprise_id: int) -> QuerySet[AuditEvent]:

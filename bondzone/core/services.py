@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from . import audit
+from . import audit, hooks
 from .actor import Actor, actor_of
 from .domain import workdays
 from .domain.errors import DomainError, NotFound, problem
@@ -61,6 +61,7 @@ def update_enterprise(*, actor: Actor, enterprise_id: int, changes: dict) -> Ent
             enterprise.save(update_fields=[k for k in changed])
             audit.record(actor, "enterprise.update", enterprise, before={k: before[k] for k in changed},
                          after={k: after[k] for k in changed}, enterprise_id=enterprise.pk, zone_id=enterprise.zone_id)
+            hooks.enterprise_changed(actor, enterprise, changed)  # e.g. the sharing outbox, in this transaction
     return enterprise
 
 
@@ -134,6 +135,7 @@ def create_enterprise(
         )
         audit.record(actor, "enterprise.create", enterprise, after=enterprise_snapshot(enterprise),
                      enterprise_id=enterprise.pk, zone_id=zone.pk)
+        hooks.enterprise_registered(actor, enterprise)  # e.g. the sharing outbox, in this transaction
     return enterprise
 
 

@@ -8,13 +8,14 @@ from django.http import HttpRequest
 from ninja import Header, Router, Status
 from ninja.pagination import paginate
 
+from bondzone.core import tabular
 from bondzone.core.types import ChoiceOf, Pagination
 
 from bondzone.core.actor import PUBLIC_READER
 from bondzone.core.http import actor
 
 from .models import ServiceRequest
-from . import selectors, services
+from . import exports, selectors, services
 from .domain.lifecycle import OPEN_STATUSES
 from .schemas import (
     ArticleLinkIn, ConversionOut, GuideIn, GuideOut, KeyListIn, ProjectMoveIn, MoveOut, ProjectIn, ProjectOut, ProjectPatch,
@@ -308,6 +309,15 @@ def record_promotion_event(request: HttpRequest, payload: PromotionEventIn, idem
         None, alias="Idempotency-Key", description="optional; a retry with the same key is safe")):
     return Status(201, services.record_event(actor=actor(request), data=payload.dict(),
                                              idempotency_key=idempotency_key))
+
+
+@router.get("/promotion/export", summary="The promotion pipeline as CSV, XLSX or JSON (projects and conversion; "
+            "synthetic demo projects named in the notes)")
+def export_promotion(request: HttpRequest, format: str = "csv", stage: str = "", zone_id: int | None = None,
+                     unit_id: int | None = None, q: str = ""):
+    body = exports.pipeline_export(actor(request), format[:10], stage=stage[:20], zone_id=zone_id, unit_id=unit_id,
+                                   q=q.strip()[:100])
+    return tabular.download(body, format, "promotion-pipeline")
 
 
 @router.get("/promotion/conversion", response=list[ConversionOut],

@@ -31,6 +31,7 @@ urlpatterns = [
     path("guide/<str:zone_code>/edit/", views.guide_edit, name="guide-edit"),
     path("promotion/", views.promotion, name="promotion"),
     path("promotion/new/", views.project_new, name="project-new"),
+    path("promotion/export/", views.promotion_export, name="promotion-export"),
     path("promotion/events/", views.promotion_events, name="promotion-events"),
     path("promotion/<int:project_id>/", views.project, name="project"),
     path("promotion/<int:project_id>/move/", views.project_move, name="project-move"),

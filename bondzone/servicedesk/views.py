@@ -10,13 +10,13 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from bondzone.core import pdf
+from bondzone.core import pdf, tabular
 from bondzone.core.domain.errors import DomainError
 from bondzone.core import selectors as core_selectors
-from bondzone.core.web import actor, flash_refusal, page, page_of
+from bondzone.core.web import actor, errors_of, flash_refusal, page, page_of
 from bondzone.governance import selectors as governance_selectors
 
-from . import selectors, services
+from . import exports, selectors, services
 from .domain.lifecycle import ALLOWED, Satisfaction, Status, Step
 from .domain.promotion import PIPELINE, SIGNED_OR_LATER, can_move
 from .models import EVENT_KIND_LABELS, SATISFACTION_LABELS, STAGE_LABELS, STATUS_LABELS, STEP_LABELS, SpaceKind
@@ -444,7 +444,23 @@ def promotion(request):
         "stage_cells": [(s, label, counts[s]) for s, label in STAGE_LABELS.items()],
         "investment": selectors.pipeline_investment(a), "rows": rows, "chart": chart,
         "can_promote": a.can("servicedesk.promote"), "pipeline_labels": chart["stages"],
+        "export_formats": list(tabular.FORMATS),
     })
+
+
+@page
+def promotion_export(request):
+    """The pipeline (the page's filters) as CSV, XLSX or JSON; a refused format or stage is a field-level 400."""
+    a = actor(request)
+    f = request.GET
+    try:
+        body = exports.pipeline_export(a, f.get("format", "csv"), stage=f.get("stage", ""),
+                                       unit_id=_int(f.get("unit")), q=f.get("q", "").strip()[:100])
+    except DomainError as exc:
+        if exc.status == 403:
+            raise
+        return render(request, "core/refused.html", {"errors": errors_of(exc)}, status=exc.status)
+    return tabular.download(body, f.get("format", "csv"), "promotion-pipeline")
 
 
 @page

@@ -1,7 +1,7 @@
 from datetime import datetime
 
 from django.http import HttpRequest
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from bondzone.core import audit as core_audit
@@ -43,8 +43,24 @@ class AuditEventOut(Schema):
         return object_url(obj.object_type, obj.object_id)
 
     @staticmethod
-    def resolve_changes(obj) -> list:
-        return [c.__dict__ for c in selectors.changes(obj)]
+    def resolve_before(obj, context):
+        return selectors.sides(obj, _hidden(context))[0]
+
+    @staticmethod
+    def resolve_after(obj, context):
+        return selectors.sides(obj, _hidden(context))[1]
+
+    @staticmethod
+    def resolve_changes(obj, context) -> list:
+        return [c.__dict__ for c in selectors.changes(obj, _hidden(context))]
+
+
+def _hidden(context) -> frozenset[str]:
+    """The registry fields the requester may not see, once per request."""
+    request = context["request"]
+    if not hasattr(request, "_bondzone_hidden_registry_fields"):
+        request._bondzone_hidden_registry_fields = selectors.hidden_fields(actor(request))
+    return request._bondzone_hidden_registry_fields
 
 
 class AuditFilterIn(Schema):
@@ -112,10 +128,12 @@ class SubscriptionOut(Schema):
     kinds: list[str]
     webhook_url: str
     active: bool
+    secret_fingerprint: str = Field(description="first 8 hex digits of the secret's SHA-256; the secret itself is "
+                                                "given once, in the answer that made it")
 
 
 class SubscriptionCreated(SubscriptionOut):
-    secret: str
+    secret: str = Field(description="the webhook signing secret, given this once (empty without a webhook)")
 
 
 @router.get("/sharing/subscriptions", response=list[SubscriptionOut], summary="Your agency's subscriptions")
@@ -127,7 +145,13 @@ def list_subscriptions(request: HttpRequest):
 @router.post("/sharing/subscriptions", response={201: SubscriptionCreated},
              summary="Subscribe your agency to events (in-app, and a signed webhook when a URL is given)")
 def create_subscription(request: HttpRequest, payload: SubscriptionIn):
-    return 201, services.create_subscription(actor=actor(request), **payload.dict())
+    return Status(201, services.create_subscription(actor=actor(request), **payload.dict()))
+
+
+@router.post("/sharing/subscriptions/{subscription_id}/rotate-secret", response=SubscriptionCreated,
+             summary="Replace a webhook's signing secret (the new one is in this answer only)")
+def rotate_subscription_secret(request: HttpRequest, subscription_id: Id):
+    return services.rotate_secret(actor=actor(request), subscription_id=subscription_id)
 
 
 class NotificationOut(Schema):

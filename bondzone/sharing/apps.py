@@ -3,7 +3,9 @@ from django.utils.translation import gettext_lazy as _
 
 EVENT_LABELS = {
     "enterprise.registered": _("enterprise registered"),
+    "enterprise.changed": _("enterprise record changed"),
     "list.approved": _("verification list approved"),
+    "regime.overdue": _("time-limited regime overdue"),
     "request.escalated": _("service request escalated"),
 }
 
@@ -25,6 +27,14 @@ AUDIT_ACTIONS = {
 }
 
 
+def core_field_policy(role: str, dataset: str) -> tuple[str, ...] | None:
+    """The field policy for core's own reads: the role's fields, or None for a role the policy does not
+    name (the gate), which keeps core's behaviour."""
+    from .domain.fields import POLICY, allowed_fields
+
+    return allowed_fields(role, dataset) if role in POLICY else None
+
+
 class SharingConfig(AppConfig):
     """Information sharing (信息共享): the audit trail, the agencies' field-limited views, events delivered
     as notifications and signed webhooks."""
@@ -34,9 +44,13 @@ class SharingConfig(AppConfig):
     verbose_name = _("Information sharing")
 
     def ready(self):
-        from bondzone.core import labels
+        from bondzone.core import hooks, labels
 
-        from . import permissions, scopes, tasks  # noqa: F401
+        from . import permissions, scopes, services, tasks  # noqa: F401
 
         labels.register("sharing_event", EVENT_LABELS)
+        # core may not import sharing: its enterprise services call these inside their transaction
+        hooks.on_enterprise_registered(services.enterprise_registered)
+        hooks.on_enterprise_changed(services.enterprise_changed)
+        hooks.set_field_policy(core_field_policy)
         labels.register("audit_action", AUDIT_ACTIONS)

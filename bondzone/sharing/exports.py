@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from bondzone.core import audit, tabular
 from bondzone.core.actor import Actor
 
-from .selectors import AuditFilters, audit_events
+from .selectors import AuditFilters, audit_events, hidden_fields, sides
 
 MAX_ROWS = 50_000
 COLUMNS = ["id", "at", "actor_name", "role", "enterprise", "action", "object_type", "object_id", "request_id",
@@ -28,9 +28,11 @@ def _json(value) -> str:
 def audit_export(actor: Actor, f: AuditFilters, fmt: str) -> bytes:
     actor.require("sharing.export_audit")
     rows = []
+    hidden = hidden_fields(actor)
     for e in audit_events(actor, f)[:MAX_ROWS]:
+        before, after = sides(e, hidden)
         rows.append([e.pk, e.at.isoformat(), e.actor_name, e.role, e.enterprise.name if e.enterprise else "",
-                     e.action, e.object_type, e.object_id, e.request_id, _json(e.before), _json(e.after)])
+                     e.action, e.object_type, e.object_id, e.request_id, _json(before), _json(after)])
     body = tabular.write_rows(COLUMNS, rows, fmt, names=NAMES)
     filters = {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in f.__dict__.items() if v}
     with transaction.atomic(durable=True):

@@ -12,4 +12,20 @@ FIELD_NAMES = {
     "trade_mode": _("Trade mode"), "status": _("Status"), "declaration_no": _("Declaration number"),
     "line_count": _("Lines"), "submitted_at": _("Submitted at"), "decided_at": _("Decided at"),
     "effective_date": _("Posting date"), "remarks": _("Remarks"),
+    "slip_type": _("Slip type"), "goods_class": _("Goods class"), "plate": _("Vehicle plate"),
+    "total_gross_wt": _("Declared gross weight (kg)"), "approved_at": _("Approved at"),
+    "first_passed_at": _("Passed the gate at"), "start_date": _("Start date"), "deadline": _("Deadline"),
+    "extensions_used": _("Extensions used"), "overdue_since": _("Overdue since"),
+    "duty_at_risk": _("Duty at risk (yuan)"), "closed_on": _("Closed on"), "mode": _("Mode"),
+    "declared_on": _("Declared on"), "basis": _("Duty basis"), "rate_date": _("Rate date"),
+    "issued_on": _("Issued on"), "due_on": _("Due on"), "tariff": _("Tariff"),
+    "consumption_tax": _("Consumption tax"), "vat": _("Import VAT"), "interest": _("Interest"),
+    "total": _("Total"), "state": _("Payment state"), "paid_on": _("Paid on"),
+}
+
+# the shared datasets in words (the agency view's tabs, the scheduled exports' choices)
+DATASET_NAMES = {
+    "enterprises": _("Enterprises"), "books": _("Account books"), "lists": _("Verification lists"),
+    "slips": _("Release slips"), "regimes": _("Time-limited regimes"), "domestic_sales": _("Domestic sales"),
+    "tax_bills": _("Tax bills"),
 }

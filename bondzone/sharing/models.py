@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from bondzone.core.models import ROLE_LABELS, Enterprise, Zone
 
 from .domain.events import AGENCY_ROLES
+from .domain.webhooks import fingerprint
 
 AGENCY_CHOICES = [(r, ROLE_LABELS[r]) for r in AGENCY_ROLES]
 
@@ -54,6 +55,10 @@ class Subscription(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def secret_fingerprint(self) -> str:  # all that is shown of the secret after it was handed over
+        return fingerprint(self.secret)
 
 
 class DeliveryStatus(models.TextChoices):

@@ -13,8 +13,10 @@ from bondzone.core import selectors as core_selectors
 from bondzone.core.actor import Actor
 from bondzone.core.domain.errors import DomainError, Forbidden, problem
 from bondzone.core.domain.inputs import collect_date
-from bondzone.core.models import ROLE_LABELS, AuditEvent
+from bondzone.core.models import ROLE_LABELS, AuditEvent, Enterprise
 from bondzone.core.scoping import get_scoped, restrict
+from bondzone.duties import selectors as duties_selectors
+from bondzone.gate import selectors as gate_selectors
 from bondzone.supervision import selectors as supervision_selectors
 
 from .domain.diff import Change, diff
@@ -56,8 +58,24 @@ def audit_events(actor: Actor, f: AuditFilters) -> QuerySet[AuditEvent]:
         user=f.user, role=f.role, date_from=f.date_from, date_to=f.date_to)
 
 
-def changes(event: AuditEvent) -> list[Change]:
-    return diff(event.before, event.after)
+REGISTRY = Enterprise._meta.label_lower
+
+
+def hidden_fields(actor: Actor) -> frozenset[str]:
+    """The enterprise record's fields the reader's role may not see (the field policy, as core applies it)."""
+    return core_selectors.enterprise_hidden_fields(actor)
+
+
+def sides(event: AuditEvent, hidden: frozenset[str] = frozenset()) -> tuple[dict | None, dict | None]:
+    """An event's before and after as the reader may see them: a registry event without the record's fields
+    the reader's role may not see (market supervision does not learn the customs credit class here either)."""
+    if not hidden or event.object_type != REGISTRY:
+        return event.before, event.after
+    return core_selectors.without_hidden(event.before, hidden), core_selectors.without_hidden(event.after, hidden)
+
+
+def changes(event: AuditEvent, hidden: frozenset[str] = frozenset()) -> list[Change]:
+    return diff(*sides(event, hidden))
 
 
 def audit_roles(actor: Actor) -> list[str]:
@@ -72,6 +90,14 @@ def _source(actor: Actor, dataset: str) -> QuerySet:
         return core_selectors.enterprises(actor)
     if dataset == "books":
         return supervision_selectors.books(actor).select_related("zone").order_by("number")
+    if dataset == "slips":
+        return gate_selectors.slips(actor).select_related("zone").order_by("-created_at", "-id")
+    if dataset == "regimes":
+        return duties_selectors.regimes(actor).select_related("zone").order_by("deadline", "id")
+    if dataset == "domestic_sales":
+        return duties_selectors.domestic_sales(actor).select_related("zone").order_by("-declared_on", "-id")
+    if dataset == "tax_bills":
+        return duties_selectors.tax_bills(actor).select_related("zone").order_by("-issued_on", "-id")
     return supervision_selectors.lists(actor).select_related("zone").order_by("-created_at", "-id")
 
 

@@ -93,6 +93,9 @@ def fan_out(*, now=None, event_id: int | None = None, limit: int = 1000) -> int:
 def _wants(sub: Subscription, event: OutboxEvent) -> bool:
     if event.kind not in sub.kinds or event.kind not in events.kinds_for(sub.role):
         return False
+    if event.kind == events.ENTERPRISE_CHANGED and not events.reports_visible_change(
+            event.data.get("changed"), allowed_fields(sub.role, event.dataset)):
+        return False
     return sub.zone_id is None or sub.zone_id == event.zone_id
 
 
@@ -116,6 +119,18 @@ def enterprise_registered(actor: Actor, enterprise) -> OutboxEvent:
                         enterprise_id=enterprise.pk)
 
 
+def enterprise_changed(actor: Actor, enterprise, changed: list[str]) -> OutboxEvent:
+    """The registry record changed (core's update_enterprise, through core.hooks): the row as it is now and
+    the names of the fields that changed; each agency hears of it only if it may see one of them."""
+    return record_event(actor, events.ENTERPRISE_CHANGED, enterprise, dataset="enterprises",
+                        data={"changed": sorted(changed)}, enterprise_id=enterprise.pk)
+
+
+def regime_overdue(actor: Actor, regime) -> OutboxEvent:
+    """A time-limited regime passed its deadline without the goods coming back (duties' daily sweep)."""
+    return record_event(actor, events.REGIME_OVERDUE, regime, dataset="regimes")
+
+
 def list_approved(actor: Actor, vlist) -> OutboxEvent:
     return record_event(actor, events.LIST_APPROVED, vlist, dataset="lists")
 
@@ -128,9 +143,9 @@ def request_escalated(actor: Actor, request, *, issue_id: int | None) -> OutboxE
 
 # ---------------------------------------------------------------- subscriptions
 
-def subscription_snapshot(s: Subscription) -> dict:  # never the secret
+def subscription_snapshot(s: Subscription) -> dict:  # never the secret (its fingerprint tells versions apart)
     return {"role": s.role, "zone": s.zone_id, "name": s.name, "kinds": list(s.kinds),
-            "webhook_url": s.webhook_url, "active": s.active}
+            "webhook_url": s.webhook_url, "active": s.active, "secret": webhooks.fingerprint(s.secret)}
 
 
 def check_webhook_url(url: Any, problems: list[Problem], field: str = "webhook_url") -> str:
@@ -206,9 +221,11 @@ def rotate_secret(*, actor: Actor, subscription_id: Any) -> Subscription:
         sub = get_scoped(Subscription.objects.select_for_update(), actor, subscription_id, action="change")
         if not sub.webhook_url:
             raise DomainError([problem("webhook_url", "required")])
+        before = subscription_snapshot(sub)
         sub.secret = secrets.token_hex(32)
         sub.save(update_fields=["secret"])
-        audit.record(actor, "sharing.subscription.rotate_secret", sub, zone_id=sub.zone_id)
+        audit.record(actor, "sharing.subscription.rotate_secret", sub, before=before, after=subscription_snapshot(sub),
+                     zone_id=sub.zone_id)
     return sub
 
 
@@ -217,7 +234,10 @@ def rotate_secret(*, actor: Actor, subscription_id: Any) -> Subscription:
 def body_of(delivery: Delivery) -> bytes:
     """What the subscriber receives: the event with only the fields its agency may see."""
     event, sub = delivery.event, delivery.subscription
-    data = project(event.data, allowed_fields(sub.role, event.dataset)) if event.dataset else dict(event.data)
+    visible = allowed_fields(sub.role, event.dataset)
+    data = project(event.data, visible) if event.dataset else dict(event.data)
+    if "changed" in event.data:  # which fields changed: only those the agency may see
+        data["changed"] = [f for f in event.data["changed"] if f in visible]
     return json.dumps({"delivery": delivery.pk, "event": event.kind, "event_id": event.pk,
                        "at": event.at.isoformat(), "object": {"type": event.object_type, "id": event.object_id},
                        "data": data}, ensure_ascii=False, sort_keys=True).encode()

@@ -19,7 +19,7 @@ from bondzone.core.web import actor, errors_of, flash_refusal, page, page_of
 from . import exports, selectors, services
 from .domain.events import KINDS, kinds_for
 from .domain.fields import DATASETS
-from .fieldnames import FIELD_NAMES
+from .fieldnames import DATASET_NAMES, FIELD_NAMES
 from .links import object_urls
 from .models import AGENCY_CHOICES, EXPORT_EVERY, DeliveryStatus
 from .models import EXPORT_FORMATS as EXPORT_FORMATS_ALL
@@ -40,7 +40,8 @@ def audit(request):
     page_obj, prefix = page_of(request, selectors.audit_events(a, f))
     events = list(page_obj.object_list)
     urls = object_urls(a, events)
-    rows = [{"e": e, "url": urls.get(e.pk, ""), "changes": selectors.changes(e)} for e in events]
+    hidden = selectors.hidden_fields(a)
+    rows = [{"e": e, "url": urls.get(e.pk, ""), "changes": selectors.changes(e, hidden)} for e in events]
     params = request.GET.copy()
     params.pop("page", None)
     return render(request, "sharing/audit.html", {
@@ -75,6 +76,10 @@ def agency_index(request):
 
 
 
+def _dataset_tabs(a) -> list[tuple[str, str]]:
+    return [(name, DATASET_NAMES.get(name, name)) for name in selectors.agency_datasets(a)]
+
+
 @page
 def agency(request, dataset: str):
     a = actor(request)
@@ -86,7 +91,7 @@ def agency(request, dataset: str):
     if request.GET.get("id") and len(rows) == 1:
         core_audit.read(a, page_obj.object_list[0])  # one record opened: logged if sensitive
     return render(request, "sharing/agency.html", {
-        "dataset": dataset, "datasets": selectors.agency_datasets(a), "rows": rows,
+        "dataset": dataset, "datasets": _dataset_tabs(a), "rows": rows,
         "columns": [(f, FIELD_NAMES.get(f, f)) for f in fields], "page": page_obj, "querystring_prefix": prefix})
 
 
@@ -109,10 +114,22 @@ def subscription_create(request):
             actor=a, name=request.POST.get("name"), kinds=request.POST.getlist("kinds"),
             webhook_url=request.POST.get("webhook_url", ""), role=request.POST.get("role"),
             zone_id=request.POST.get("zone_id"))
-        messages.success(request, _("Subscription “%(name)s” created.") % {"name": sub.name})
     except DomainError as exc:
         flash_refusal(request, exc, form="subscription", fields=("name", "kinds", "webhook_url", "role"))
+        return redirect("sharing:subscriptions")
+    messages.success(request, _("Subscription “%(name)s” created.") % {"name": sub.name})
+    if sub.webhook_url:
+        return _secret_once(request, sub)
     return redirect("sharing:subscriptions")
+
+
+def _secret_once(request, sub):
+    """The webhook secret, shown this once to whoever made or replaced it (the list shows a fingerprint):
+    the answer to the POST itself, never cached, so no later page or request can read it."""
+    response = render(request, "sharing/secret_once.html", {"s": sub, "secret": sub.secret,
+                                                            "fingerprint": sub.secret_fingerprint})
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @page
@@ -123,8 +140,9 @@ def subscription_action(request, subscription_id: int, action: str):
         if action in ("pause", "resume"):
             services.set_subscription_active(actor=a, subscription_id=subscription_id, active=action == "resume")
         elif action == "rotate":
-            services.rotate_secret(actor=a, subscription_id=subscription_id)
+            sub = services.rotate_secret(actor=a, subscription_id=subscription_id)
             messages.success(request, _("A new secret was made; give it to the receiver."))
+            return _secret_once(request, sub)
         else:
             raise Http404
     except DomainError as exc:
@@ -168,7 +186,7 @@ def scheduled_exports(request):
     page_obj, prefix = page_of(request, selectors.export_runs(a), per_page=20)
     return render(request, "sharing/exports.html", {
         "schedules": selectors.scheduled_exports(a), "page": page_obj, "querystring_prefix": prefix,
-        "datasets": selectors.agency_datasets(a), "formats": EXPORT_FORMATS_ALL, "every": EXPORT_EVERY})
+        "datasets": _dataset_tabs(a), "formats": EXPORT_FORMATS_ALL, "every": EXPORT_EVERY})
 
 
 @page

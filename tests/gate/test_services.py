@@ -191,3 +191,23 @@ def test_gate_creation_and_token(gw, world):
     assert raw.startswith("bz_")
     with pytest.raises(NotFound):
         services.create_gate(actor=world.actor("customs_a"), zone_id=world.zone_b.pk, code="G9", name="x")
+
+
+def test_the_enterprise_customs_credit_class_drives_inspection(gw):
+    """A class named in the zone's settings (any case) selects the enterprise's slips for inspection at
+    approval; a class that does not exist is refused, nothing written."""
+    from bondzone.core import services as core_services
+
+    zone = gw.world.zone_a.pk
+    with pytest.raises(DomainError) as info:
+        services.update_settings(actor=gw.actor("customs"), zone_id=zone, data={"risk_credit_classes": "C"})
+    assert [p.code for p in info.value.problems] == ["bad_choice"]
+    services.update_settings(actor=gw.actor("customs"), zone_id=zone, data={"risk_credit_classes": "dishonest"})
+    data = {"slip_type": "5", "direction": "I", "plate": "京A12345", "vehicle_wt": "8200", "total_gross_wt": "500",
+            "goods_class": "duty_paid"}
+    assert approved(gw, data).inspection == "not_selected"  # a regular enterprise
+    core_services.update_enterprise(actor=gw.actor("customs"), enterprise_id=gw.world.ent_a.pk,
+                                    changes={"customs_credit_class": "dishonest"})
+    picked = approved(gw, {**data, "plate": "京A22222"})
+    assert picked.inspection == "pending"
+    assert picked.inspection_record.reasons == [{"code": "risk_credit_class", "params": {"value": "DISHONEST"}}]

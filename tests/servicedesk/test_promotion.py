@@ -276,3 +276,50 @@ def test_a_retried_create_with_the_same_key_writes_once(world, units):
         assert c.post(f"{API}/promotion-events", event, content_type="application/json",
                       HTTP_IDEMPOTENCY_KEY="e-1").status_code == 201
     assert PromotionEvent.objects.count() == 1
+
+
+# ---------------------------------------------------------------- export (core.tabular)
+def test_pipeline_export_in_three_formats_with_notes_for_synthetic_projects(world, units, tmp_path):
+    import io
+
+    import openpyxl
+
+    real = new(world, units)
+    demo = new(world, units, name="演示项目", synthetic=True)
+    services.move_project(actor=world.actor("zone_a"), project_id=real.pk, stage="signed")
+    c = client("zone_a")
+    c.cookies["django_language"] = "zh-hans"
+    csv_text = c.get("/services/promotion/export/?format=csv").content.decode("utf-8-sig")
+    notes = [ln for ln in csv_text.splitlines() if ln.startswith("#") and "合成数据" in ln]
+    assert len(notes) == 1 and f"演示项目 (id {demo.pk})" in notes[0]  # the synthetic project is named in a note
+    assert f"(id {real.pk})" not in notes[0]
+    header = next(ln for ln in csv_text.splitlines() if not ln.startswith("#"))
+    assert "阶段 (stage_name)" in header and "计划投资（万元） (planned_investment)" in header
+    data = json.loads(c.get(f"{API}/promotion/export?format=json").content)
+    assert data["synthetic"] is True and data["notes"][0]["codes"] == [str(demo.pk)]
+    rows = {r["id"]: r for r in data["rows"]}
+    assert rows[real.pk]["stage"] == "signed" and rows[real.pk]["planned_investment"] == "52000.50"
+    total = data["conversion"][0]
+    assert (total["lead"], total["signed"], total["registered"]) == (2, 1, 0)
+    book = openpyxl.load_workbook(io.BytesIO(c.get("/services/promotion/export/?format=xlsx&stage=signed").content))
+    assert len(book.sheetnames) == 3  # data, notes, conversion
+    sheet = book.worksheets[0]
+    assert sheet.max_row == 2 and sheet.cell(2, 1).value in (real.pk, str(real.pk))  # only the signed project
+    en = client("zone_a")
+    en.cookies["django_language"] = "en"
+    assert "Stage (stage_name)" in en.get("/services/promotion/export/?format=csv",
+                                          HTTP_ACCEPT_LANGUAGE="en").content.decode("utf-8-sig")
+    # bad input: a clear 400, the enterprise may not export (403), the CLI refuses with a sentence
+    assert c.get(f"{API}/promotion/export?format=pdf").status_code == 400
+    assert c.get("/services/promotion/export/?format=pdf").status_code == 400
+    assert c.get(f"{API}/promotion/export?format=csv&stage=won").status_code == 400
+    assert client("ent_a").get(f"{API}/promotion/export?format=csv").status_code == 403
+    out = tmp_path / "pipeline.xlsx"
+    call_command("promotion", "--user", "commerce", "export", "--format", "xlsx", "--output", str(out))
+    assert openpyxl.load_workbook(out).worksheets[0].max_row == 3
+    with pytest.raises(CommandError):
+        call_command("promotion", "--user", "commerce", "export", "--format", "xlsx")
+    with pytest.raises(CommandError):
+        call_command("promotion", "--user", "commerce", "export", "--format", "doc")
+    page = c.get("/services/promotion/").content.decode()
+    assert 'data-testid="export-xlsx"' in page

@@ -10,6 +10,8 @@ from ..permissions.matrix import Rule, spec_answer
 VISIBLE = {
     ("delivery", "A"): {"admin", "customs", "customs_a"},
     ("delivery", "B"): {"admin", "tax"},
+    ("subscription", "A"): {"admin", "customs", "customs_a"},  # the subscriptions those deliveries went to
+    ("subscription", "B"): {"admin", "tax"},
 }
 
 SPEC: dict[str, tuple] = {
@@ -31,6 +33,9 @@ SPEC: dict[str, tuple] = {
     "GET /api/v1/sharing/subscriptions": ("api", "sharing.subscribe", None, {200}),
     "POST /api/v1/sharing/subscriptions": ("api-body", None, None, {400}),
     "GET /api/v1/sharing/notifications": ("api", "sharing.subscribe", None, {200}),
+    # the fixture's subscriptions have no webhook: rotating is refused (400), nothing written
+    "POST /api/v1/sharing/subscriptions/{subscription_id}/rotate-secret": ("api", "sharing.subscribe", "subscription",
+                                                                           {400}),
     "GET /api/v1/sharing/deliveries/{delivery_id}/log": ("api", "sharing.subscribe", "delivery", {200}),
 }
 POSTS = {"sharing:subscription-create", "sharing:subscription-action", "sharing:delivery-retry",

@@ -3,8 +3,14 @@ policy gives it; an enterprise never sees another's data."""
 
 from __future__ import annotations
 
+from datetime import date
+from decimal import Decimal
+
 import pytest
 from django.test import Client
+
+from bondzone.duties.models import DomesticSale, Regime, TaxBill
+from bondzone.gate.models import Slip
 
 from bondzone.sharing.domain.fields import DATASETS, POLICY, allowed_fields
 
@@ -30,8 +36,23 @@ def shared(world):
     world.ent_a.customs_credit_class = "advanced_certified"
     world.ent_a.business_type = "保税物流"
     world.ent_a.save()
-    return {"lists": {"A": a.pk, "B": b.pk}, "books": {"A": world.book_a.pk, "B": world.book_b.pk},
-            "enterprises": {"A": world.ent_a.pk, "B": world.ent_b.pk}}
+    out = {"lists": {"A": a.pk, "B": b.pk}, "books": {"A": world.book_a.pk, "B": world.book_b.pk},
+           "enterprises": {"A": world.ent_a.pk, "B": world.ent_b.pk},
+           "slips": {}, "regimes": {}, "domestic_sales": {}, "tax_bills": {}}
+    for key, ent, book, vlist in (("A", world.ent_a, world.book_a, a), ("B", world.ent_b, world.book_b, b)):
+        out["slips"][key] = Slip.objects.create(
+            number=f"HF-{key}", zone_id=ent.zone_id, enterprise=ent, slip_type="2", binding="1", direction="I",
+            status="applied", goods_class="bonded", plate="沪A12345", vehicle_wt=Decimal("1000")).pk
+        out["regimes"][key] = Regime.objects.create(
+            number=f"SX-{key}", enterprise=ent, zone_id=ent.zone_id, book=book, kind="repair_out", legal_basis="x",
+            start_date=date(2026, 1, 1), deadline=date(2026, 3, 2), duty_at_risk=Decimal("12.50")).pk
+        sale = DomesticSale.objects.create(number=f"NX-{key}", enterprise=ent, zone_id=ent.zone_id, book=book,
+                                           declared_on=date(2026, 5, 1), goods_quote={})
+        out["domestic_sales"][key] = sale.pk
+        out["tax_bills"][key] = TaxBill.objects.create(
+            number=f"SD-{key}", enterprise=ent, zone_id=ent.zone_id, vlist=vlist, sale=sale, rate_date=date(2026, 5, 1),
+            issued_on=date(2026, 5, 1), due_on=date(2026, 5, 16), vat=Decimal("10.00"), total=Decimal("10.00")).pk
+    return out
 
 
 @pytest.mark.parametrize("username", sorted(ROLES))
@@ -108,3 +129,58 @@ def test_pages_in_both_languages(world, language, words):
     assert all(w in html for w in words), [w for w in words if w not in html]
     subs = c.get("/sharing/subscriptions/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
     assert ("订阅" if language == "zh-hans" else "Subscribe") in subs
+
+
+def test_core_enterprise_api_applies_the_same_field_policy(world, shared):
+    """Core's own record and history (GET /api/v1/enterprises…) show each agency the fields the shared view
+    shows it: market supervision and commerce get no credit class, commerce no codes; customs gets all."""
+    from bondzone.core import services as core_services
+
+    core_services.update_enterprise(actor=world.actor("customs"), enterprise_id=world.ent_a.pk,
+                                    changes={"customs_credit_class": "dishonest"})
+    core_services.update_enterprise(actor=world.actor("market"), enterprise_id=world.ent_a.pk,
+                                    changes={"business_type": "保税研发"})
+    for username in ("market", "commerce", "tax", "customs", "zone_a", "ent_a"):
+        fields = set(allowed_fields(ROLES[username], "enterprises"))
+        c = client(username)
+        one = c.get(f"/api/v1/enterprises/{world.ent_a.pk}").json()
+        listed = {e["id"]: e for e in c.get("/api/v1/enterprises?limit=100").json()["items"]}[world.ent_a.pk]
+        for record in (one, listed):
+            assert (record["customs_credit_class"] == "dishonest") == ("customs_credit_class" in fields), username
+            assert (record["credit_code"] == world.ent_a.credit_code) == ("credit_code" in fields), username
+            assert record["business_type"] == "保税研发" and record["name"] == world.ent_a.name
+        history = c.get(f"/api/v1/enterprises/{world.ent_a.pk}/history").json()["items"]
+        keys = {k for e in history for side in (e["before"], e["after"]) if side for k in side}
+        assert "business_type" in keys
+        assert ("customs_credit_class" in keys) == ("customs_credit_class" in fields), username
+        assert "dishonest" not in str(history) or "customs_credit_class" in fields
+
+
+@pytest.mark.parametrize("language, words", [
+    ("zh-hans", ["内销", "税单", "进口环节增值税", "缴款状态"]),
+    ("en", ["Domestic sales", "Tax bills", "Import VAT", "Payment state"]),
+])
+def test_tax_sees_domestic_sales_and_tax_bills_in_both_languages(world, shared, language, words):
+    c = client("tax")
+    c.cookies["django_language"] = language
+    html = c.get("/sharing/agency/tax_bills/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert all(w in html for w in words), [w for w in words if w not in html]
+    assert "SD-A" in html and "SD-B" in html
+    assert 'data-field="tariff"' not in html  # the tariff is customs' (tax collects VAT and consumption tax)
+    assert c.get("/sharing/agency/regimes/").status_code == 403
+
+
+def test_the_audit_trail_does_not_show_market_or_commerce_the_credit_class(world):
+    """The registry's change history in the audit browser (page, API, export) follows the field policy."""
+    from bondzone.core import services as core_services
+
+    core_services.update_enterprise(actor=world.actor("customs"), enterprise_id=world.ent_a.pk,
+                                    changes={"customs_credit_class": "dishonest"})
+    for username in ("market", "commerce", "customs"):
+        sees = "customs_credit_class" in allowed_fields(ROLES[username], "enterprises")
+        c = client(username)
+        api = c.get("/api/v1/audit-events?object_type=core.enterprise&limit=500").content.decode()
+        page = c.get("/sharing/audit/?object_type=core.enterprise").content.decode()
+        export = c.get("/sharing/audit/export/?format=csv&object_type=core.enterprise").content.decode("utf-8-sig")
+        for text in (api, page, export):
+            assert ("dishonest" in text) == sees, username

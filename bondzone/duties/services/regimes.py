@@ -35,6 +35,7 @@ from bondzone.core.domain.errors import DomainError, NotFound, Problem, problem
 from bondzone.core.domain.inputs import collect_date, collect_decimal, collect_id, collect_text
 from bondzone.core.models import Enterprise
 from bondzone.core.scoping import get_scoped
+from bondzone.sharing import services as sharing_services
 from bondzone.supervision import selectors as books
 
 from ..domain import guarantees as guarantee_rules
@@ -408,6 +409,7 @@ def send_regime_alerts(today: date | None = None, *, actor: Actor | None = None)
                 regime.status, regime.overdue_since = rules.OVERDUE, today
                 regime.save(update_fields=["status", "overdue_since", "duty_at_risk"])
                 audit.record(actor, "duties.regime_overdue", regime, before=before, after=regime_snapshot(regime))
+                sharing_services.regime_overdue(actor, regime)  # outbox event, in this transaction
             to = _recipients(regime, kind)
             try:
                 with transaction.atomic():

@@ -11,6 +11,7 @@ from django.db import transaction
 from bondzone.core import audit
 from bondzone.core.actor import Actor
 from bondzone.core.domain.errors import DomainError, NotFound, Problem, problem
+from bondzone.core.domain.identifiers import CustomsCreditClass
 from bondzone.core.domain.inputs import collect_decimal
 from bondzone.core.domain.roles import Role
 from bondzone.core.models import ApiToken, Profile, Zone
@@ -81,7 +82,11 @@ def update_settings(*, actor: Actor, zone_id: int, data: dict) -> GateSettings:
             raw = str(data[name] or "")
             parts = [p.strip().upper() for p in raw.replace(";", ",").split(",") if p.strip()]
             bad = [p for p in parts if (width and (len(p) != width or not p.isdigit())) or len(p) > 20]
-            if bad:
+            classes = sorted(c.value.upper() for c in CustomsCreditClass)
+            unknown = [p for p in parts if name == "risk_credit_classes" and p not in classes]
+            if unknown:  # a class that does not exist would never match an enterprise
+                problems.append(problem(name, "bad_choice", value=", ".join(unknown), choices=", ".join(classes)))
+            elif bad:
                 problems.append(problem(name, "bad_code", value=", ".join(bad), length=width or "1–20"))
             elif len(", ".join(parts)) > GateSettings._meta.get_field(name).max_length:
                 problems.append(problem(name, "too_long", max=GateSettings._meta.get_field(name).max_length))

@@ -130,8 +130,8 @@ def risk_facts(slip: Slip) -> RiskFacts:
     hs_codes = frozenset(hs for hs, _ in lines)
     return RiskFacts(
         goods_class=GoodsClass(slip.goods_class),
-        # core.Enterprise gains its customs credit class in issue 14; until then no class is known
-        credit_class=getattr(slip.enterprise, "customs_credit_class", None) or None,
+        # the customs credit class (core.Enterprise, GACC Order 282) in the settings' upper-case spelling
+        credit_class=(slip.enterprise.customs_credit_class or "").upper() or None,
         trade_modes=frozenset(mode for _, mode in lines),
         hs_codes=hs_codes,
         first_time_hs=hs_codes - selectors.hs_codes_passed(slip.enterprise_id, exclude_slip=slip.pk),

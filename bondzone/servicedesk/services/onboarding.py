@@ -22,7 +22,6 @@ from bondzone.core.domain.roles import Role
 from bondzone.core.files import sha256_of
 from bondzone.core.models import Enterprise, Zone
 from bondzone.core.scoping import get_scoped
-from bondzone.sharing import services as sharing_services
 
 from ..models import EnterpriseMember, EnterpriseRole, Registration, RegistrationDocument, RegistrationStatus
 from .inputs import text as _text
@@ -117,7 +116,7 @@ def review(*, actor: Actor, registration_id: int, approve: bool, reason: str = "
     if problems:
         raise DomainError(problems)
     enterprise = None
-    if approve:  # core's own service and transaction; it checks the codes again
+    if approve:  # core's own service and transaction; it checks the codes again and raises the sharing event
         enterprise = core_services.create_enterprise(
             actor=actor, name=reg.name, name_en=reg.name_en, credit_code=reg.credit_code,
             customs_code=reg.customs_code, zone_id=reg.zone_id, business_type=reg.business_type)
@@ -130,7 +129,6 @@ def review(*, actor: Actor, registration_id: int, approve: bool, reason: str = "
             user.save(update_fields=["password"])
             EnterpriseMember.objects.create(user=user, enterprise=enterprise, roles=[EnterpriseRole.MANAGER.value])
             reg.enterprise = enterprise
-            sharing_services.enterprise_registered(actor, enterprise)  # outbox event, in this transaction
         reg.status = RegistrationStatus.APPROVED if approve else RegistrationStatus.REJECTED
         reg.reviewed_at, reg.reviewed_by_id, reg.reason = timezone.now(), actor.user_id, text
         reg.save()

@@ -16,6 +16,17 @@ DATASETS: dict[str, tuple[str, ...]] = {
     # supervision.VerificationList: customs' lists; tax reads them for domestic sales (内销) and refunds
     "lists": ("id", "number", "pre_entry_no", "enterprise", "zone", "book", "direction", "trade_mode",
               "status", "declaration_no", "line_count", "submitted_at", "decided_at", "effective_date", "remarks"),
+    # gate.Slip: release slips (核放单)
+    "slips": ("id", "number", "enterprise", "zone", "slip_type", "direction", "status", "goods_class", "plate",
+              "total_gross_wt", "approved_at", "first_passed_at"),
+    # duties.Regime: time-limited regimes (时限监管) and the duty that falls due if the goods stay out
+    "regimes": ("id", "number", "enterprise", "zone", "book", "kind", "start_date", "deadline", "extensions_used",
+                "status", "overdue_since", "duty_at_risk", "closed_on"),
+    # duties.DomesticSale: domestic sales (内销) out of the zone, with the basis chosen
+    "domestic_sales": ("id", "number", "enterprise", "zone", "book", "mode", "declared_on", "basis", "status"),
+    # duties.TaxBill: the tax bills (税单) of domestic sales: tariff, consumption tax, import VAT
+    "tax_bills": ("id", "number", "enterprise", "zone", "rate_date", "issued_on", "due_on", "tariff",
+                  "consumption_tax", "vat", "interest", "total", "state", "paid_on"),
 }
 
 _ALL = {name: fields for name, fields in DATASETS.items()}
@@ -24,12 +35,16 @@ POLICY: dict[str, dict[str, tuple[str, ...]]] = {
     "platform_admin": _ALL,
     # 海关: books, lists, the registry with the customs code and credit class
     "customs": _ALL,
-    # 税务: who (credit code = taxpayer id), and the lists' trade modes and dates for domestic sales and
-    # refunds; not the customs credit class nor the lists' free-text remarks
+    # 税务: who (credit code = taxpayer id), the lists' trade modes and dates, the domestic sales and their
+    # tax bills (import VAT and consumption tax collected by customs); not the customs credit class, the lists'
+    # free-text remarks, nor slips and regimes (customs' own control)
     "tax": {
         "enterprises": ("id", "name", "credit_code", "zone", "business_type"),
         "lists": ("id", "number", "enterprise", "zone", "direction", "trade_mode", "status", "declaration_no",
                   "decided_at", "effective_date"),
+        "domestic_sales": ("id", "number", "enterprise", "zone", "mode", "declared_on", "status"),
+        "tax_bills": ("id", "number", "enterprise", "zone", "issued_on", "due_on", "consumption_tax", "vat",
+                      "total", "state", "paid_on"),
     },
     # 市场监管: registrations and their changes, nothing of books or lists
     "market": {
@@ -42,6 +57,8 @@ POLICY: dict[str, dict[str, tuple[str, ...]]] = {
         "books": ("id", "number", "kind", "enterprise", "zone", "valid_from", "valid_until", "active"),
         "lists": ("id", "number", "enterprise", "zone", "direction", "trade_mode", "status", "line_count",
                   "effective_date"),
+        "slips": ("id", "number", "enterprise", "zone", "slip_type", "direction", "status", "approved_at",
+                  "first_passed_at"),
     },
     # 商务局 / 两区办: the registry as a directory
     "commerce": {

@@ -24,6 +24,13 @@ def sign(secret: str, body: bytes, timestamp: int) -> str:
     return f"t={timestamp},v1={mac}"
 
 
+def fingerprint(secret: str) -> str:
+    """What pages, the API and the audit trail show of a webhook secret after it was handed over once: the
+    first 8 hex digits of its SHA-256 (the receiver can check it holds the current one; nobody can sign
+    with it). Empty when there is no secret."""
+    return hashlib.sha256(secret.encode()).hexdigest()[:8] if secret else ""
+
+
 def verify(secret: str, body: bytes, header: str, *, now: int, tolerance: int = 300) -> bool:
     """A receiver's check (used by the tests and given to subscribers as the reference)."""
     parts = dict(p.split("=", 1) for p in header.split(",") if "=" in p)

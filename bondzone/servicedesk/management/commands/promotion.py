@@ -1,7 +1,9 @@
 import json
 
+from django.core.management.base import CommandError
+
 from bondzone.core.commands import ServiceCommand
-from bondzone.servicedesk import selectors, services
+from bondzone.servicedesk import exports, selectors, services
 from bondzone.servicedesk.models import STAGE_LABELS
 
 
@@ -19,6 +21,11 @@ class Command(ServiceCommand):
         mv.add_argument("project_id", type=int)
         mv.add_argument("stage", help=", ".join(STAGE_LABELS))
         mv.add_argument("--note", default="", help="why (required when dropping)")
+        ex = sub.add_parser("export", help="the pipeline and its conversion as CSV, XLSX or JSON")
+        ex.add_argument("--format", default="csv", help="csv, xlsx or json")
+        ex.add_argument("--stage", default="")
+        ex.add_argument("--q", default="", help="words in the name, investor or industry")
+        ex.add_argument("--output", default="-", help="a file to write (default: standard output)")
         kl = sub.add_parser("key-list", help="put a signed project on the annual key-project list")
         kl.add_argument("project_id", type=int)
         kl.add_argument("--year", default=None)
@@ -31,6 +38,17 @@ class Command(ServiceCommand):
                     "id": p.pk, "name": p.name, "zone": p.zone.code, "industry": p.industry, "stage": p.stage,
                     "planned_investment": None if p.planned_investment is None else str(p.planned_investment),
                     "unit": p.unit.name, "key_list_year": p.key_list_year}, ensure_ascii=False))
+            return None
+        if o["what"] == "export":
+            if o["output"] == "-" and o["format"] == "xlsx":
+                raise CommandError("An XLSX file is binary: give --output FILE.")
+            body = exports.pipeline_export(actor, o["format"], stage=o["stage"], q=o["q"].strip()[:100])
+            if o["output"] == "-":
+                self.stdout.write(body.decode("utf-8-sig"), ending="")
+            else:
+                with open(o["output"], "wb") as fh:
+                    fh.write(body)
+                self.stdout.write(f"{o['output']}: {len(body)} bytes")
             return None
         if o["what"] == "move":
             p = services.move_project(actor=actor, project_id=o["project_id"], stage=o["stage"], note=o["note"])
