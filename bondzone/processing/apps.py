@@ -10,4 +10,9 @@ class ProcessingConfig(AppConfig):
     verbose_name = _("Processing trade")
 
     def ready(self):
+        from bondzone.core import labels
+
         from . import permissions, scopes  # noqa: F401
+        from .models import OUTPUT_LABELS
+
+        labels.register("production_output", OUTPUT_LABELS)

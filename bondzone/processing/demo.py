@@ -63,9 +63,24 @@ def load_demo(rng) -> None:
         "lines": [{"material_no": BLADE, "net": "6", "loss_pct": "0"},
                   {"material_no": FASTENER, "net": "2.2", "loss_pct": "4"}]})
 
-    # two assemblies finished and one defective: 18 blades and 7.5 kg of fasteners consumed
+    # customs records the book's own items for defective assemblies (残次品) and fastener offcuts (边角料): they
+    # are kept apart from the good assemblies and the materials, and leave only by their own trade modes
+    finished = books.items(customs, book.pk).get(item_no=FINISHED)
+    fastener = books.items(customs, book.pk).get(item_no=FASTENER)
+    defective_no = max(books.items(customs, book.pk).values_list("item_no", flat=True)) + 1
+    for item_no, like, leftover, zh, en in (
+            (defective_no, finished, "defective", "起落架组件（残次品）", "Landing gear assembly (defective)"),
+            (defective_no + 1, fastener, "scrap", "金属紧固件边角料", "Fastener offcuts")):
+        ledger.add_item(actor=customs, book_id=book.pk, data={
+            "item_no": item_no, "kind": like.kind, "leftover": leftover, "hs_code": like.hs_code, "name_zh": zh,
+            "name_en": en, "declared_unit": like.declared_unit, "legal_unit": like.legal_unit,
+            "leftover_of": FINISHED if leftover == "defective" else None})
+
+    # two assemblies finished and one defective: 18 blades and 7.5 kg of fasteners consumed; 0.2 kg of offcuts
     services.report_production(actor=owner, book_id=book.pk, idempotency_key=_key(), data={
-        "outputs": [{"item_no": FINISHED, "quantity": "2"}, {"item_no": FINISHED, "kind": "defective", "quantity": "1"}]})
+        "outputs": [{"item_no": FINISHED, "quantity": "2"},
+                    {"item_no": defective_no, "kind": "defective", "quantity": "1"},
+                    {"item_no": defective_no + 1, "kind": "scrap", "quantity": "0.2"}]})
 
     # stock-take: fasteners 0.5 % short (within the 2 % tolerance: adjusted); blades 5 % short (a case)
     balances = selectors.book_balances(customs, book.pk)

@@ -4,7 +4,7 @@ problem codes this app adds to the message catalogue."""
 from django.utils.translation import gettext_lazy as _
 
 from bondzone.core.domain.roles import Role, register
-from bondzone.core.messages import MESSAGES
+from bondzone.core.messages import CODED_PARAMS, MESSAGES
 
 register("processing.view", {Role.ENTERPRISE, Role.CUSTOMS, Role.ZONE_ADMIN, Role.TAX, Role.PLATFORM_ADMIN})
 register("processing.declare_bom", {Role.ENTERPRISE, Role.PLATFORM_ADMIN})
@@ -23,7 +23,15 @@ MESSAGES.update({
     "consumption_exceeds_stock": _(
         "Material %(item)s: the report consumes %(required)s but the book holds %(available)s (short by %(shortfall)s)."),
     "count_not_in_book": _("Item %(item)s (%(status)s) is not in the book."),
+    "output_needs_leftover_item": _(
+        "Item %(item)s is not recorded as %(kind)s; book it to an item recorded for it (items: %(allowed)s)."),
+    "output_item_is_leftover": _("Item %(item)s is recorded as %(leftover)s, not as ordinary finished goods."),
     "book_not_processing": _("Book %(book)s is not a processing (H) book."),
     "writeoff_not_done": _("The write-off is %(state)s; it can be exported once it is done."),
     "period_too_long": _("A write-off period is at most %(max)s days."),
+})
+
+CODED_PARAMS.update({
+    "output_needs_leftover_item": {"kind": "production_output"},
+    "output_item_is_leftover": {"leftover": "leftover"},
 })

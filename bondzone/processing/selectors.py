@@ -62,7 +62,7 @@ def writeoff(actor: Actor, writeoff_id: int) -> WriteOff:
 
 # ---------------------------------------------------------------- facts of the book for the rules
 def item_facts(actor: Actor, book_id: int) -> dict[int, BookItemFacts]:
-    return {i.item_no: BookItemFacts(i.item_no, i.kind, i.declared_unit, i.unit_price)
+    return {i.item_no: BookItemFacts(i.item_no, i.kind, i.declared_unit, i.unit_price, i.leftover, i.leftover_of)
             for i in books.items(actor, book_id)}
 
 

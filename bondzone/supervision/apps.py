@@ -45,10 +45,11 @@ class SupervisionConfig(AppConfig):
         from bondzone.core import labels
 
         from . import permissions, scopes, tasks  # noqa: F401
-        from .models import GOODS_STATUS_LABELS, LIST_STATUS_LABELS
+        from .models import GOODS_STATUS_LABELS, LEFTOVER_LABELS, LIST_STATUS_LABELS
 
         labels.register("audit_action", AUDIT_ACTIONS)
         labels.register("goods_status", GOODS_STATUS_LABELS)
+        labels.register("leftover", LEFTOVER_LABELS)
         labels.register("list_status", LIST_STATUS_LABELS)
         labels.register("list_type", _named_by(LIST_TYPES))
         labels.register("unit", _unit_name)

@@ -9,9 +9,15 @@ from django.utils.translation import gettext_lazy as _
 from bondzone.core.fields import QuantityField
 from bondzone.core.models import Enterprise, Zone
 
-from .domain.codes import BookKind, Direction, EntryKind, GoodsStatus, ItemKind, ListStatus, PostingState, ReservationState
+from .domain.codes import (
+    BookKind, Direction, EntryKind, GoodsStatus, ItemKind, Leftover, ListStatus, PostingState, ReservationState,
+)
 
 
+LEFTOVER_LABELS = {
+    Leftover.NONE.value: _("ordinary"), Leftover.SCRAP.value: _("scrap"), Leftover.BY_PRODUCT.value: _("by-product"),
+    Leftover.DEFECTIVE.value: _("defective goods"),
+}
 GOODS_STATUS_LABELS = {
     GoodsStatus.BONDED.value: _("bonded"),
     GoodsStatus.NON_BONDED.value: _("non-bonded"),
@@ -81,6 +87,11 @@ class BookItem(models.Model):
     currency = models.CharField(_("currency"), max_length=3, default="142")
     unit_price = models.DecimalField(_("unit price"), max_digits=18, decimal_places=4, default=0)
     origin_country = models.CharField(_("origin"), max_length=3, blank=True)
+    # 边角料 / 副产品 / 残次品 recorded as their own items of an H book, kept apart from the ordinary stock
+    leftover = models.CharField(_("leftover"), max_length=12, blank=True, default="",
+                                choices=list(LEFTOVER_LABELS.items()))
+    # for defective goods: the finished item (备案序号) whose BOM they consumed
+    leftover_of = models.PositiveIntegerField(_("defective goods of item"), null=True, blank=True)
 
     class Meta:
         ordering = ["book", "item_no"]

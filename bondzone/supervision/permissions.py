@@ -46,6 +46,9 @@ MESSAGES.update({
 
 CODED_PARAMS.update({
     "insufficient_stock": {"status": "goods_status", "unit": "unit"},
+    "trade_mode_not_for_leftover": {"leftover": "leftover"},
+    "trade_mode_leftover_inbound": {"leftover": "leftover"},
+    "leftover_item_kind": {"leftover": "leftover"},
     "list_wrong_state": {"state": "list_status", "expected": "list_status"},
     "related_list_not_ready": {"state": "list_status", "expected": "list_status"},
 })

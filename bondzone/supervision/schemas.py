@@ -49,6 +49,8 @@ class ItemOut(Schema):
     currency: str
     unit_price: Decimal
     origin_country: str
+    leftover: str = Field("", description="'' ordinary, scrap (边角料), by_product (副产品), defective (残次品)")
+    leftover_of: int | None = Field(None, description="defective goods: the finished item they were produced as")
 
 
 class ItemIn(Schema):
@@ -67,6 +69,9 @@ class ItemIn(Schema):
     currency: TextOf(BookItem, "currency") = "142"
     unit_price: Decimal = Decimal(0)
     origin_country: TextOf(BookItem, "origin_country") = ""
+    leftover: TextOf(BookItem, "leftover") = Field(
+        "", description="'' ordinary, scrap (边角料) / by_product (副产品): material items; defective (残次品): finished")
+    leftover_of: ItemNo | None = Field(None, description="defective goods: the finished item whose BOM they consumed")
 
 
 class AccountOut(Schema):

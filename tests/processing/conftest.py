@@ -1,4 +1,5 @@
-"""An H book with two materials and a finished item (plus a scrap item), stocked through the ledger."""
+"""An H book with two materials and a finished item, plus the items recorded for its leftovers (copper scrap,
+a by-product, defective motors), stocked through the ledger."""
 
 from __future__ import annotations
 
@@ -24,7 +25,9 @@ class HBook:
 
 
 ITEMS = [(1, "I", "035", "铜线", "7408110000"), (2, "I", "007", "螺丝", "7318159001"),
-         (10, "E", "007", "电机", "8501109990"), (11, "E", "035", "铜边角料", "7404000090")]
+         (10, "E", "007", "电机", "8501109990"), (11, "I", "035", "铜边角料", "7404000090"),
+         (12, "E", "007", "电机（残次品）", "8501109990"), (13, "I", "035", "铜渣（副产品）", "2620300000")]
+LEFTOVERS = {11: {"leftover": "scrap"}, 12: {"leftover": "defective", "leftover_of": 10}, 13: {"leftover": "by_product"}}
 
 
 def stock_in(h: HBook, lines: list[tuple[int, str]], status: str = "bonded"):
@@ -51,7 +54,7 @@ def hbook(world) -> HBook:
     for item_no, kind, unit, name, hs in ITEMS:
         ledger.add_item(actor=customs, book_id=book.pk, data={
             "item_no": item_no, "kind": kind, "hs_code": hs, "name_zh": name, "declared_unit": unit,
-            "legal_unit": unit, "unit_price": "10" if kind == "I" else "500"})
+            "legal_unit": unit, "unit_price": "10" if kind == "I" else "500", **LEFTOVERS.get(item_no, {})})
     h = HBook(world, book)
     stock_in(h, [(1, "100"), (2, "200")])
     return h

@@ -14,7 +14,9 @@ ITEMS = {
     1: BookItemFacts(1, "I", "035", D("10")),  # copper, kg
     2: BookItemFacts(2, "I", "007", D("2")),  # screws
     10: BookItemFacts(10, "E", "007", D("500")),  # motor
-    11: BookItemFacts(11, "E", "035", D("1")),  # copper scrap (booked as its own item)
+    11: BookItemFacts(11, "I", "035", D("1"), "scrap"),  # copper scrap (边角料, a material item of its own)
+    12: BookItemFacts(12, "E", "007", D("100"), "defective", 10),  # defective motors (残次品 of item 10)
+    13: BookItemFacts(13, "I", "035", D("1"), "by_product"),  # copper slag (副产品)
 }
 BOM = Bom(10, "V1", date(2026, 1, 1), None, (BomLine(1, D("1.8"), D("10")), BomLine(2, D("4"), D("0"))))
 
@@ -72,14 +74,47 @@ def test_versions_by_date_and_overlap():
 
 
 def test_production_consumes_through_the_bom_and_books_outputs_separately():
-    data = {"outputs": [{"item_no": 10, "quantity": "3"}, {"item_no": 10, "kind": "defective", "quantity": "1"},
+    data = {"outputs": [{"item_no": 10, "quantity": "3"}, {"item_no": 12, "kind": "defective", "quantity": "1"},
                         {"item_no": 11, "kind": "scrap", "quantity": "0.8"}]}
     plan, problems = plan_production(data, day=date(2026, 3, 1), items=ITEMS, boms=[BOM],
                                      available={1: D("100"), 2: D("100")})
     assert problems == []
     assert plan.consumed == {1: D("8"), 2: D("16")}
     assert [(m.line, m.item_no, m.quantity) for m in plan.movements] == [
-        (1, 10, D("3")), (2, 10, D("1")), (3, 11, D("0.8")), (4, 1, D("-8")), (5, 2, D("-16"))]
+        (1, 10, D("3")), (2, 12, D("1")), (3, 11, D("0.8")), (4, 1, D("-8")), (5, 2, D("-16"))]
+    assert [(o.item_no, o.bom_item_no) for o in plan.outputs] == [(10, 10), (12, 10), (11, None)]
+
+
+@pytest.mark.parametrize("output, refused", [
+    # defective goods go to the item recorded for them, never into the finished item's good stock
+    ({"item_no": 10, "kind": "defective"}, ("output_needs_leftover_item", "12")),
+    # scrap goes to a scrap (material) item: not to a finished item, nor to the ordinary material
+    ({"item_no": 10, "kind": "scrap"}, ("output_needs_leftover_item", "11")),
+    ({"item_no": 1, "kind": "scrap"}, ("output_needs_leftover_item", "11")),
+    ({"item_no": 12, "kind": "scrap"}, ("output_needs_leftover_item", "11")),
+    ({"item_no": 11, "kind": "by_product"}, ("output_needs_leftover_item", "13")),
+    ({"item_no": 13, "kind": "scrap"}, ("output_needs_leftover_item", "11")),
+    # and the good stock takes no defective goods item as finished goods
+    ({"item_no": 12}, ("output_item_is_leftover", None)),
+])
+def test_outputs_book_only_to_the_items_recorded_for_them(output, refused):
+    plan, problems = plan_production({"outputs": [{"quantity": "1", **output}]}, day=date(2026, 3, 1), items=ITEMS,
+                                     boms=[BOM], available={1: D("100"), 2: D("100")})
+    assert plan is None and codes(problems) == [("outputs[1].item_no", refused[0])]
+    if refused[1] is not None:
+        assert problems[0].params["allowed"] == refused[1]
+
+
+def test_defective_goods_consume_through_the_bom_of_their_finished_item():
+    plan, problems = plan_production({"outputs": [{"item_no": 12, "kind": "defective", "quantity": "2"},
+                                                  {"item_no": 13, "kind": "by_product", "quantity": "0.5"}]},
+                                     day=date(2026, 3, 1), items=ITEMS, boms=[BOM], available={1: D("100"), 2: D("100")})
+    assert problems == []
+    assert plan.consumed == {1: D("4"), 2: D("8")}
+    assert [(m.item_no, m.quantity) for m in plan.movements] == [(12, D("2")), (13, D("0.5")), (1, D("-4")), (2, D("-8"))]
+    _, problems = plan_production({"outputs": [{"item_no": 12, "kind": "defective", "quantity": "2"}]},
+                                  day=date(2025, 3, 1), items=ITEMS, boms=[BOM], available={})
+    assert codes(problems) == [("outputs[1].item_no", "no_bom_in_force")] and problems[0].params["item"] == 10
 
 
 def test_production_refuses_more_than_the_book_holds_and_outputs_without_bom():

@@ -26,11 +26,13 @@ from .test_api import snapshot
 
 T_BOOK = BookInfo("T0110W000001", "T", date(2020, 1, 1), date(2030, 1, 1))
 H_BOOK = BookInfo("H01101000001", "H", date(2020, 1, 1), date(2030, 1, 1))
-ITEMS = {1: ItemInfo(1, "I", ("007",)), 2: ItemInfo(2, "E", ("007",))}
+ITEMS = {1: ItemInfo(1, "I", ("007",)), 2: ItemInfo(2, "E", ("007",)),
+         3: ItemInfo(3, "I", ("007",), leftover="scrap"), 4: ItemInfo(4, "E", ("007",), leftover="defective"),
+         5: ItemInfo(5, "I", ("007",), leftover="by_product")}
 
 
-def listing(mode, direction, list_type="0", item_kind="I", statuses=("bonded",)):
-    item = 1 if item_kind == "I" else 2
+def listing(mode, direction, list_type="0", item_kind="I", statuses=("bonded",), item=None):
+    item = item or (1 if item_kind == "I" else 2)
     return {"direction": direction, "trade_mode": mode, "list_type": list_type, "item_kind": item_kind,
             "lines": [{"item_no": item, "quantity": "1", "unit": "007", "goods_status": s} for s in statuses]}
 
@@ -87,7 +89,23 @@ CASES = [
     ("5335 in", T_BOOK, listing("5335", "I"), None),
     ("5361 out", T_BOOK, listing("5361", "E"), None),
     ("0664 out", H_BOOK, listing("0664", "E"), None),
-    ("0844 out", H_BOOK, listing("0844", "E"), None),
+    ("0844 scrap out", H_BOOK, listing("0844", "E", item=3), None),
+    # leftovers (边角料 / 副产品 / 残次品) leave a processing book only by their own modes
+    ("0844 takes scrap, not ordinary materials", H_BOOK, listing("0844", "E"),
+     ("lines[1].item_no", "trade_mode_leftover_only")),
+    ("0865 by-product re-exported", H_BOOK, listing("0865", "E", item=5), None),
+    ("5200 scrap taken out", H_BOOK, listing("5200", "E", item=3), None),
+    ("5200 on a logistics book is not about leftovers", T_BOOK, listing("5200", "E"), None),
+    ("0664 re-exports materials, not scrap", H_BOOK, listing("0664", "E", item=3),
+     ("lines[1].item_no", "trade_mode_not_for_leftover")),
+    ("5000 does not take a by-product out", H_BOOK, listing("5000", "E", item=5),
+     ("lines[1].item_no", "trade_mode_not_for_leftover")),
+    ("5100 sells defective goods at their state", H_BOOK, listing("5100", "E", item_kind="E", item=4), None),
+    ("0400 destroys defective goods", H_BOOK, listing("0400", "E", item_kind="E", item=4), None),
+    ("1200 does not move defective goods", H_BOOK, listing("1200", "E", item_kind="E", item=4),
+     ("lines[1].item_no", "trade_mode_not_for_leftover")),
+    ("scrap does not come in by a list", H_BOOK, listing("5015", "I", item=3),
+     ("lines[1].item_no", "trade_mode_leftover_inbound")),
     ("9700 write-off", H_BOOK, listing("9700", "E", item_kind="E"), None),
     ("1523 lease out", T_BOOK, listing("1523", "E"), None),
     ("2600 temporary admission", T_BOOK, listing("2600", "I", statuses=("non_bonded",)), None),

@@ -21,6 +21,8 @@ class BookItemFacts:
     kind: str  # "I" material, "E" finished goods
     unit: str
     unit_price: Decimal = Decimal(0)
+    leftover: str = ""  # "", scrap, by_product, defective (the book's item record)
+    leftover_of: int | None = None  # defective goods: the finished item whose BOM they consumed
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,8 @@
-"""A production report (生产报告) as movements: materials consumed through the BOM in force, finished and
-defective goods booked in, scrap and by-products booked in as their own items (they leave later by their
-own lists and trade modes). Pure: the caller supplies the BOMs, the items and the available stock."""
+"""A production report (生产报告) as movements: materials consumed through the BOM in force, finished goods booked
+in; defective goods, scrap and by-products booked in as the book's items recorded for them (残次品 / 边角料 /
+副产品), apart from the ordinary stock, so they leave only by their own lists and trade modes. Defective goods
+consume materials through the BOM of the finished item they are recorded for. Pure: the caller supplies the
+BOMs, the items and the available stock."""
 
 from __future__ import annotations
 
@@ -20,12 +22,15 @@ BONDED = "bonded"
 
 class OutputKind(StrEnum):
     FINISHED = "finished"  # 成品
-    DEFECTIVE = "defective"  # 残次品: consumes materials like a finished unit
-    SCRAP = "scrap"  # 边角料: the tangible loss, booked in as its own item
-    BY_PRODUCT = "by_product"  # 副产品
+    DEFECTIVE = "defective"  # 残次品: consumes materials like a finished unit, booked to its own item
+    SCRAP = "scrap"  # 边角料: the tangible loss, booked in as its own (material) item
+    BY_PRODUCT = "by_product"  # 副产品: its own (material) item
 
 
 CONSUMING = frozenset({OutputKind.FINISHED, OutputKind.DEFECTIVE})
+# the item record (BookItemFacts.leftover) each output kind books to
+LEFTOVER_OF_KIND = {OutputKind.FINISHED: "", OutputKind.DEFECTIVE: "defective", OutputKind.SCRAP: "scrap",
+                    OutputKind.BY_PRODUCT: "by_product"}
 
 
 @dataclass(frozen=True)
@@ -35,6 +40,7 @@ class Output:
     kind: OutputKind
     quantity: Decimal
     bom_version: str = ""
+    bom_item_no: int | None = None  # the finished item whose BOM the output consumes through
 
 
 @dataclass(frozen=True)
@@ -86,21 +92,25 @@ def plan_production(data: Mapping, *, day: date, items: Mapping[int, BookItemFac
         if qty != qty.quantize(SCALE):
             problems.append(problem(f"{name}.quantity", "too_many_decimals", value=qty, scale=5))
             continue
-        if kind in CONSUMING and facts.kind != "E":
+        if kind is OutputKind.FINISHED and facts.kind != "E":
             problems.append(problem(f"{name}.item_no", "bom_needs_finished_item", item=facts.item_no))
             continue
-        version = ""
+        if facts.leftover != LEFTOVER_OF_KIND[kind]:
+            problems.append(_wrong_item(name, kind, facts, items))
+            continue
+        version, bom_item = "", None
         if kind in CONSUMING:
-            bom = bom_on(boms, facts.item_no, day)
+            bom_item = facts.leftover_of if kind is OutputKind.DEFECTIVE else facts.item_no
+            bom = bom_on(boms, bom_item, day)
             if bom is None:
-                problems.append(problem(f"{name}.item_no", "no_bom_in_force", item=facts.item_no, date=day))
+                problems.append(problem(f"{name}.item_no", "no_bom_in_force", item=bom_item, date=day))
                 continue
             version = bom.version
-        outputs.append(Output(n, facts.item_no, kind, qty, version))
+        outputs.append(Output(n, facts.item_no, kind, qty, version, bom_item))
     consumed: dict[int, Decimal] = {}
     for out in outputs:
         if out.kind in CONSUMING:
-            bom = next(b for b in boms if b.finished_no == out.item_no and b.version == out.bom_version)
+            bom = next(b for b in boms if b.finished_no == out.bom_item_no and b.version == out.bom_version)
             for material, qty in consumption(bom, out.quantity).items():
                 consumed[material] = consumed.get(material, Decimal(0)) + qty
     for material, qty in sorted(consumed.items()):
@@ -114,3 +124,15 @@ def plan_production(data: Mapping, *, day: date, items: Mapping[int, BookItemFac
     base = len(outputs)
     moves += [Movement(base + i + 1, m, BONDED, -q) for i, (m, q) in enumerate(sorted(consumed.items()))]
     return Plan(tuple(outputs), consumed, tuple(moves)), []
+
+
+def _wrong_item(name: str, kind: OutputKind, facts: BookItemFacts, items: Mapping[int, BookItemFacts]) -> Problem:
+    """An output booked to an item not recorded for its kind: name the items that are (defective goods: those
+    recorded for the finished item named)."""
+    wanted = LEFTOVER_OF_KIND[kind]
+    if kind is OutputKind.FINISHED:
+        return problem(f"{name}.item_no", "output_item_is_leftover", item=facts.item_no, leftover=facts.leftover)
+    candidates = [i.item_no for i in items.values() if i.leftover == wanted
+                  and (kind is not OutputKind.DEFECTIVE or facts.leftover or i.leftover_of == facts.item_no)]
+    return problem(f"{name}.item_no", "output_needs_leftover_item", item=facts.item_no, kind=kind.value,
+                   allowed=", ".join(map(str, sorted(candidates))) or "—")

@@ -70,6 +70,21 @@ class ItemKind(StrEnum):
     FINISHED = "E"  # 成品
 
 
+class Leftover(StrEnum):
+    """What a processing book's item records beyond 料件 / 成品: goods a production report books apart from the
+    ordinary stock, which leave only by their own trade modes (trade_modes.LEFTOVER_MODES)."""
+
+    NONE = ""  # ordinary material or finished goods
+    SCRAP = "scrap"  # 边角料: a material item
+    BY_PRODUCT = "by_product"  # 副产品: a material item
+    DEFECTIVE = "defective"  # 残次品: a finished item, recorded for the finished item it fails to be
+
+
+# the item kind each leftover is recorded as (0844/0845 take material items; defective goods keep their BOM)
+LEFTOVER_ITEM_KIND = {Leftover.SCRAP: ItemKind.MATERIAL, Leftover.BY_PRODUCT: ItemKind.MATERIAL,
+                      Leftover.DEFECTIVE: ItemKind.FINISHED}
+
+
 class ListStatus(StrEnum):
     DRAFT = "draft"
     SUBMITTED = "submitted"

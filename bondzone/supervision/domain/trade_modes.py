@@ -16,7 +16,7 @@ from typing import Any
 
 from bondzone.core.domain.errors import Problem, problem
 
-from .codes import LIST_TYPES, TRADE_MODES, BookKind, Direction, GoodsStatus, ItemKind
+from .codes import LIST_TYPES, TRADE_MODES, BookKind, Direction, GoodsStatus, ItemKind, Leftover
 
 
 class Crossing(StrEnum):
@@ -109,7 +109,8 @@ _TABLE: list[Rule] = [
     *_rows("0844", (E, H_ONLY, MAT, SECOND, B, X2)),
     *_rows("0845", (E, H_ONLY, MAT, SECOND, B, X2)),
     *_rows("0200", (E, H_ONLY, MAT, ORD, B, X0)),
-    *_rows("0400", (E, H_ONLY, MAT, ORD, B, X0)),
+    # 成品放弃 (later also 边角料销毁): finished goods, defective goods or scrap destroyed under supervision
+    *_rows("0400", (E, H_ONLY, ANY_KIND, ORD, B, X0)),
     # 核销 shortage taxed later: writes the missing goods off the processing book, nothing moves
     *_rows("9700", (E, H_ONLY, ANY_KIND, ORD, B, X0)),
     *_rows("9900", (I, T_H, ANY_KIND, ORD, ALL_STATUSES, X0), (E, T_H, ANY_KIND, ORD, ALL_STATUSES, X0)),
@@ -118,6 +119,20 @@ _TABLE: list[Rule] = [
 RULES: dict[tuple[str, Direction], Rule] = {(r.code, r.direction): r for r in _TABLE}
 # the modes a zone book's list may carry (the others are known for labels only)
 ZONE_BOOK_MODES: frozenset[str] = frozenset(r.code for r in _TABLE)
+
+# Goods a production report books apart (边角料, 副产品, 残次品) leave a processing book only by their own modes
+# (docs/domain-customs.md §1.1 "Leftovers", §4.1): scrap and by-products are sold inland (0844/0845), re-exported
+# (0864/0865), taken out (5200) or destroyed (0200/0400); defective goods (a finished item of their own) are sold
+# inland at their actual state (5100, 一纳 9 included), exported (5014/5015), exchanged (4400/4600) or destroyed
+# (0400). 9700 writes off a shortage found at 核销 of any item. Which defective-goods modes apply is our reading
+# of the notes (they name no mode for 残次品): docs/ledger.md "Leftovers".
+LEFTOVER_MODES: dict[Leftover, frozenset[str]] = {
+    Leftover.SCRAP: frozenset({"0844", "0845", "0864", "0865", "5200", "0200", "0400", "9700"}),
+    Leftover.BY_PRODUCT: frozenset({"0844", "0845", "0864", "0865", "5200", "0200", "0400", "9700"}),
+    Leftover.DEFECTIVE: frozenset({"5100", "5014", "5015", "4400", "4600", "0400", "9700"}),
+}
+# the modes that present goods as leftovers: ordinary goods of a processing book may not use them
+LEFTOVER_ONLY_MODES = frozenset({"0844", "0845", "0864", "0865", "5200"})
 
 # Why each mode exists: the message code (core.messages) every refusal of the mode carries as `rule`.
 REASONS: dict[str, str] = {code: f"trade_mode_use_{code}" for code in TRADE_MODES}
@@ -174,8 +189,9 @@ def _names(values: Iterable[str]) -> str:
 def check(header: Any, lines: Iterable[Any], book: Any, items: Mapping | None = None) -> list[Problem]:
     """Every way the list breaks its trade mode's rule, field by field ([] = allowed).
 
-    header: .trade_mode, .direction, .list_type, .item_kind; lines: .seq, .goods_status; book: .kind.
-    `items` is accepted for the ledger's hook; each line's item kind is already matched to header.item_kind."""
+    header: .trade_mode, .direction, .list_type, .item_kind; lines: .seq, .item_no, .goods_status; book: .kind.
+    `items` (item no → .leftover) lets the leftover rule see each line's item; each line's item kind is already
+    matched to header.item_kind."""
     code = header.trade_mode
     mode = TRADE_MODES.get(code)
     if mode is None:
@@ -210,4 +226,29 @@ def check(header: Any, lines: Iterable[Any], book: Any, items: Mapping | None = 
             problems.append(problem(f"lines[{line.seq}].goods_status", "trade_mode_goods_status",
                                     value=line.goods_status, line=line.seq,
                                     allowed=_names(s.value for s in rule.statuses), **base))
+    if items is not None and book.kind == BookKind.PROCESSING:
+        problems += _leftover_problems(code, direction, lines, items, base)
+    return problems
+
+
+def _leftover_problems(code: str, direction: Direction, lines: Iterable[Any], items: Mapping,
+                       base: dict) -> list[Problem]:
+    """Scrap, by-products and defective goods leave only by their own modes and never come in by a list (a
+    production report books them); ordinary goods may not leave by a mode that presents them as leftovers."""
+    problems: list[Problem] = []
+    for line in lines:
+        item = items.get(line.item_no)
+        if item is None:
+            continue
+        leftover = Leftover(getattr(item, "leftover", "") or "")
+        field = f"lines[{line.seq}].item_no"
+        if leftover is Leftover.NONE:
+            if code in LEFTOVER_ONLY_MODES:
+                problems.append(problem(field, "trade_mode_leftover_only", item=line.item_no, line=line.seq, **base))
+        elif direction is Direction.IN:
+            problems.append(problem(field, "trade_mode_leftover_inbound", item=line.item_no, line=line.seq,
+                                    leftover=leftover.value, **base))
+        elif code not in LEFTOVER_MODES[leftover]:
+            problems.append(problem(field, "trade_mode_not_for_leftover", item=line.item_no, line=line.seq,
+                                    leftover=leftover.value, allowed=_names(LEFTOVER_MODES[leftover]), **base))
     return problems

@@ -19,7 +19,7 @@ from bondzone.core.domain.quantity import check_money, check_quantity, parse_dec
 from . import trade_modes
 from .codes import (
     BOOK_NUMBER, BOOK_NUMBER_EXAMPLE, COUNTRIES, CURRENCIES, DECLARATION_FLAGS, DECLARATION_TYPES, LIST_TYPES,
-    TRADE_MODES, TRANSPORT_MODES, UNITS, BookKind, Direction, GoodsStatus, ItemKind,
+    LEFTOVER_ITEM_KIND, TRADE_MODES, TRANSPORT_MODES, UNITS, BookKind, Direction, GoodsStatus, ItemKind, Leftover,
 )
 
 MAX_LINES = 100_000
@@ -43,6 +43,7 @@ class ItemInfo:
     legal_factor: Decimal = Decimal(1)  # legal quantity per declared unit
     second_unit: str = ""
     second_factor: Decimal | None = None  # second legal quantity per declared unit
+    leftover: str = ""  # Leftover: scrap, by-product or defective goods leave only by their own trade modes
 
     def factor(self, unit: str) -> Decimal | None:
         """Quantity in `unit` per one declared unit (the unit the book keeps the item's stock in)."""
@@ -373,6 +374,27 @@ def validate_list(
     return (header, lines), []
 
 
+def _leftover(data: Mapping[str, Any], out: dict[str, Any], problems: list[Problem]) -> None:
+    """边角料 / 副产品 are material items, 残次品 a finished item naming the finished item it was produced as
+    (`leftover_of`: its BOM); whether that item exists is the service's check (it needs the book)."""
+    out["leftover"] = str(data.get("leftover") or "").strip().lower()
+    out["leftover_of"] = None
+    if out["leftover"] not in {v.value for v in Leftover}:
+        _choice(out["leftover"], [v.value for v in Leftover if v.value], "leftover", problems)
+        return
+    leftover = Leftover(out["leftover"])
+    expected_kind = LEFTOVER_ITEM_KIND.get(leftover)
+    if expected_kind is not None and out["kind"] != expected_kind:
+        problems.append(problem("kind", "leftover_item_kind", leftover=leftover.value, kind=out["kind"],
+                                expected=expected_kind.value))
+    raw_of = data.get("leftover_of")
+    if leftover is Leftover.DEFECTIVE:
+        out["leftover_of"] = inputs.collect_int(raw_of, "leftover_of", problems, lo=ITEM_NO_RANGE[0],
+                                                hi=ITEM_NO_RANGE[1], required=True)
+    elif raw_of not in (None, ""):
+        problems.append(problem("leftover_of", "leftover_of_defective_only"))
+
+
 def validate_item(data: Mapping[str, Any]) -> tuple[dict | None, list[Problem]]:
     """A book item record (底账): the fields of docs/domain-customs.md §2.3 that we keep."""
     problems: list[Problem] = []
@@ -420,6 +442,7 @@ def validate_item(data: Mapping[str, Any]) -> tuple[dict | None, list[Problem]]:
     if out["origin_country"] and out["origin_country"] not in COUNTRIES:
         problems.append(problem("origin_country", "bad_choice", value=out["origin_country"],
                                 choices=", ".join(COUNTRIES)))
+    _leftover(data, out, problems)
     if problems:
         return None, problems
     return out, []

@@ -15,7 +15,7 @@ from bondzone.core.domain.inputs import VALIDITY
 from bondzone.core.models import Enterprise
 from bondzone.core.scoping import get_scoped
 
-from ..domain.codes import BOOK_NUMBER, BOOK_NUMBER_EXAMPLE, BookKind
+from ..domain.codes import BOOK_NUMBER, BOOK_NUMBER_EXAMPLE, BookKind, ItemKind
 from ..domain.validation import BookInfo, ItemInfo, validate_item
 from ..models import AccountBook, BookItem
 
@@ -24,18 +24,20 @@ def book_info(book: AccountBook) -> BookInfo:
     return BookInfo(book.number, book.kind, book.valid_from, book.valid_until, book.active)
 
 
-def item_info(item_no: int, kind: str, declared: str, legal: str, legal_factor, second: str, second_factor) -> ItemInfo:
+def item_info(item_no: int, kind: str, declared: str, legal: str, legal_factor, second: str, second_factor,
+              leftover: str = "") -> ItemInfo:
     """What validation needs of a book item: its units (declared first) and factors (per declared unit)."""
     return ItemInfo(item_no, kind, tuple(dict.fromkeys(u for u in (declared, legal, second) if u)),
                     legal if legal != declared else "", legal_factor if legal != declared else Decimal(1), second,
-                    second_factor)
+                    second_factor, leftover)
 
 
 def items_of(book: AccountBook) -> tuple[dict[int, ItemInfo], dict[int, int]]:
     infos: dict[int, ItemInfo] = {}
     ids: dict[int, int] = {}
     for pk, *fields in BookItem.objects.filter(book=book).values_list(
-        "pk", "item_no", "kind", "declared_unit", "legal_unit", "legal_factor", "second_unit", "second_factor"
+        "pk", "item_no", "kind", "declared_unit", "legal_unit", "legal_factor", "second_unit", "second_factor",
+        "leftover",
     ):
         infos[fields[0]] = item_info(*fields)
         ids[fields[0]] = pk
@@ -78,12 +80,26 @@ def create_book(
     return book
 
 
+def _leftover_problems(book: AccountBook, clean: dict) -> list:
+    """Leftovers are recorded in processing books only; defective goods name an ordinary finished item of it."""
+    if book.kind != BookKind.PROCESSING:
+        return [problem("leftover", "leftover_needs_processing_book", book=book.number)]
+    if clean["leftover_of"] is None:
+        return []
+    if not BookItem.objects.filter(book=book, item_no=clean["leftover_of"], kind=ItemKind.FINISHED,
+                                   leftover="").exists():
+        return [problem("leftover_of", "leftover_of_not_finished", item=clean["leftover_of"], book=book.number)]
+    return []
+
+
 def add_item(*, actor: Actor, book_id: int, data: dict) -> BookItem:
     actor.require("supervision.add_item")
     book = get_scoped(AccountBook, actor, book_id)
     clean, problems = validate_item(data)
     if clean and BookItem.objects.filter(book=book, item_no=clean["item_no"]).exists():
         problems.append(problem("item_no", "duplicate_item_no", value=clean["item_no"]))
+    if clean and clean["leftover"]:
+        problems += _leftover_problems(book, clean)
     if problems:
         raise DomainError(problems)
     with transaction.atomic(durable=True):

@@ -3,6 +3,8 @@ draft, cancel an approved list before posting (删单), reverse."""
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import uuid
 from datetime import date
 from decimal import Decimal
@@ -383,7 +385,9 @@ def change_list(*, actor: Actor, list_id: int, changes: dict, reason: str, idemp
                   "related_no": vlist.related_no}
         header, problems = validate_header(merged, book_info(vlist.book))
         if header is not None:
-            problems += trade_modes.check(header, list(vlist.lines.all()), vlist.book)
+            lines = [SimpleNamespace(seq=ln.seq, item_no=ln.item.item_no, goods_status=ln.goods_status)
+                     for ln in vlist.lines.select_related("item")]
+            problems += trade_modes.check(header, lines, vlist.book, items_of(vlist.book)[0])
             if not problems and not needs_passage(header):
                 problems.append(problem("trade_mode", "change_would_post", value=header.trade_mode))
         if problems:
