@@ -18,6 +18,7 @@ from bondzone.processing import demo as processing_demo
 from bondzone.processing.models import Bom, ProductionReport, StockTake, WriteOff
 from bondzone.servicedesk.models import Article, ServiceRequest
 from bondzone.sharing.models import Delivery, ExportRun, Subscription
+from bondzone.supervision.models import BookItem
 
 from ..conftest import ensure_seeds
 
@@ -67,6 +68,9 @@ def test_the_demo_fills_every_part_once(ledger_triggers):
     assert sorted(Bom.objects.values_list("version", "status")) == [("V1", "approved"), ("V2", "declared")]
     report = ProductionReport.objects.get()
     assert {c.material_no: c.quantity for c in report.consumption.all()} == {2: Decimal("18"), 4: Decimal("7.5")}
+    # the defective assembly and the offcuts are booked to the items recorded for them, not to the good stock
+    booked = {o.kind: BookItem.objects.get(book=report.book, item_no=o.item_no).leftover for o in report.outputs.all()}
+    assert booked == {"finished": "", "defective": "defective", "scrap": "scrap"}
     take = StockTake.objects.get()
     assert take.adjusted and take.case_open
     assert WriteOff.objects.get().status == "done"

@@ -162,3 +162,12 @@ def test_a_wrong_mode_is_refused_with_a_reason_in_both_languages(produced, langu
     with override(language):
         text = render(exc.value.problems[0])
     assert all(w in text for w in words), text
+
+
+@pytest.mark.parametrize("language, label", [("en", "scrap"), ("zh-hans", "边角料")])
+def test_the_book_page_marks_the_leftover_items(hbook, language, label):
+    client = Client()
+    assert client.login(username="ent_a", password=PASSWORD)
+    page = client.get(f"/processing/books/{hbook.book.pk}/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert f'data-leftover="scrap">{label}<' in page
+    assert page.count("data-leftover=") == 3  # items 11, 12 and 13; the ordinary ones carry no mark
