@@ -29,8 +29,9 @@ class CoreConfig(AppConfig):
 
     def ready(self):
         from . import checks, labels, scopes  # noqa: F401  registers system checks and scoping rules
-        from .models import ROLE_LABELS
+        from .models import CREDIT_CLASS_LABELS, ROLE_LABELS
 
         labels.register("role", ROLE_LABELS)
+        labels.register("credit_class", CREDIT_CLASS_LABELS)
         labels.register("audit_action", AUDIT_ACTIONS)
         labels.register("field", FIELDS)

@@ -14,7 +14,7 @@ class DutiesConfig(AppConfig):
 
         from . import permissions, scopes, tasks  # noqa: F401
         from .models import GUARANTEE_STATUS_NAMES, GuaranteeEntry, GuaranteeKind, RegimeAlert, RegimeKind, RegimeList, RegimeStatus
-        from .models import DomesticSaleStatus, TaxBill
+        from .models import DomesticSale, DomesticSaleStatus, TaxBill
 
         labels.register("guarantee_kind", dict(GuaranteeKind.choices))
         labels.register("guarantee_entry_kind", dict(GuaranteeEntry.Kind.choices))
@@ -25,3 +25,5 @@ class DutiesConfig(AppConfig):
         labels.register("regime_list_role", dict(RegimeList.Role.choices))
         labels.register("tax_bill_state", dict(TaxBill.State.choices))
         labels.register("domestic_status", dict(DomesticSaleStatus.choices))
+        labels.register("domestic_mode", dict(DomesticSale.Mode.choices))
+        labels.register("duty_basis", {"goods": _("Goods basis"), "materials": _("Materials basis")})

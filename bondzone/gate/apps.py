@@ -1,5 +1,26 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
+
+from bondzone.core import labels
+
+AUDIT_ACTIONS = {
+    "slip.apply": _("release slip applied for"), "slip.approve": _("release slip approved"),
+    "slip.cancel": _("release slip cancelled"), "slip.inspect": _("inspection result recorded"),
+    "gate.pass": _("vehicle passed the gate"), "gate.hold": _("vehicle held at the gate"),
+    "gate.refuse": _("vehicle refused at the gate"), "door.pass": _("goods passed a warehouse door"),
+    "gate.create": _("gate set up"), "gate.token": _("gate token issued"), "gate.settings": _("gate settings changed"),
+}
+
+
+def _each(kind: str, separator: str, joiner: str | None = None):
+    """A namer for several codes of one kind stored in one text ("weight_outside_tolerance,seal_mismatch"),
+    joined as a list in the reader's language (or by `joiner`)."""
+    def name(codes: str) -> str:
+        glue = joiner or pgettext("list separator", ", ")
+        return glue.join(labels.name(kind, c.strip()) for c in codes.split(separator))
+
+    return name
 
 
 class GateConfig(AppConfig):
@@ -11,3 +32,21 @@ class GateConfig(AppConfig):
 
     def ready(self):
         from . import permissions, scopes  # noqa: F401
+        from .models import (
+            BINDING_LABELS, DIRECTION_LABELS, DOOR_STATUS_LABELS, GOODS_CLASS_LABELS, HOLD_REASON_LABELS,
+            INSPECTION_LABELS, OUTCOME_LABELS, RESULT_LABELS, SLIP_STATUS_LABELS, SLIP_TYPE_LABELS,
+        )
+
+        labels.register("slip_type", SLIP_TYPE_LABELS)
+        labels.register("slip_binding", BINDING_LABELS)
+        labels.register("slip_direction", DIRECTION_LABELS)
+        labels.register("slip_status", SLIP_STATUS_LABELS)
+        labels.register("slip_inspection", INSPECTION_LABELS)
+        labels.register("goods_class", GOODS_CLASS_LABELS)
+        labels.register("gate_outcome", OUTCOME_LABELS)
+        labels.register("inspection_result", RESULT_LABELS)
+        labels.register("door_status", DOOR_STATUS_LABELS)
+        labels.register("gate_hold_reason", HOLD_REASON_LABELS)
+        labels.register("gate_hold_reasons", _each("gate_hold_reason", ","))
+        labels.register("slip_statuses", _each("slip_status", "/", " / "))
+        labels.register("audit_action", AUDIT_ACTIONS)

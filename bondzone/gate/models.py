@@ -49,6 +49,15 @@ INSPECTION_LABELS = {
     InspectionState.REFUSED.value: _("inspected, refused"),
 }
 RESULT_LABELS = {InspectionResult.CONFORMS.value: _("conforms"), InspectionResult.DISCREPANCY.value: _("discrepancies")}
+DIRECTION_LABELS = {"I": _("into the zone"), "E": _("out of the zone")}
+# why a vehicle was held, in a few words (a hold's full sentence is in permissions.MESSAGES): the reasons an
+# inspection opened at the gate lists (risk_gate_hold)
+HOLD_REASON_LABELS = {
+    "weight_outside_tolerance": _("weight outside the tolerance"),
+    "seal_mismatch": _("seal does not match"),
+    "container_mismatch": _("containers do not match"),
+    "selected_for_inspection": _("selected for inspection"),
+}
 
 WEIGHT = dict(max_digits=12, decimal_places=3)
 
@@ -108,7 +117,7 @@ class Slip(models.Model):
     enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="slips")
     slip_type = models.CharField(_("slip type"), max_length=1, choices=list(SLIP_TYPE_LABELS.items()))
     binding = models.CharField(_("binding"), max_length=1, choices=list(BINDING_LABELS.items()))
-    direction = models.CharField(_("direction"), max_length=1, choices=[("I", _("into the zone")), ("E", _("out of the zone"))])
+    direction = models.CharField(_("direction"), max_length=1, choices=list(DIRECTION_LABELS.items()))
     status = models.CharField(_("status"), max_length=12, choices=list(SLIP_STATUS_LABELS.items()),
                               default=SlipStatus.APPLIED.value)
     goods_class = models.CharField(_("goods class"), max_length=12, choices=list(GOODS_CLASS_LABELS.items()))

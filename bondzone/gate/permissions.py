@@ -4,7 +4,7 @@ and reason codes this app adds to the message catalogue."""
 from django.utils.translation import gettext_lazy as _
 
 from bondzone.core.domain.roles import PERMISSIONS, Role, register
-from bondzone.core.messages import MESSAGES
+from bondzone.core.messages import CODED_PARAMS, MESSAGES
 
 register("gate.view", {Role.ENTERPRISE, Role.CUSTOMS, Role.ZONE_ADMIN, Role.GATE, Role.PLATFORM_ADMIN})
 register("gate.apply_slip", {Role.ENTERPRISE, Role.PLATFORM_ADMIN})
@@ -86,4 +86,12 @@ MESSAGES.update({
     "risk_first_time_goods": _("goods moved for the first time: %(value)s"),
     "risk_random": _("random selection (%(rate)s %%)"),
     "risk_gate_hold": _("held at the gate: %(value)s"),
+})
+
+# parameters that carry codes, named in the sentence (a hold's reasons: "weight_outside_tolerance,seal_mismatch")
+CODED_PARAMS.update({
+    "risk_gate_hold": {"value": "gate_hold_reasons"},
+    "slip_wrong_state": {"state": "slip_status", "expected": "slip_statuses"},
+    "door_status_pair": {"from": "door_status", "to": "door_status"},
+    "door_list_no_line": {"from": "door_status", "to": "door_status"},
 })

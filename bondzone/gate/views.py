@@ -8,6 +8,7 @@ from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from bondzone.core import labels
 from bondzone.core.domain.errors import DomainError
 from bondzone.supervision import selectors as books
 from bondzone.core.web import actor, errors_of, flash_refusal, new_idempotency_key, page, page_of
@@ -27,8 +28,10 @@ def slip_index(request):
     f = {k: request.GET.get(k, "").strip() for k in ("status", "direction", "inspection", "q")}
     page_obj, prefix = page_of(request, selectors.slips(a, **f))
     return render(request, "gate/slip_index.html", {
-        "page": page_obj, "querystring_prefix": prefix, "f": f, "statuses": [s.value for s in SlipStatus],
-        "inspections": [s.value for s in InspectionState], "can_apply": a.can("gate.apply_slip"),
+        "page": page_obj, "querystring_prefix": prefix, "f": f,
+        "statuses": labels.choices("slip_status", [s.value for s in SlipStatus]),
+        "inspections": labels.choices("slip_inspection", [s.value for s in InspectionState]),
+        "can_apply": a.can("gate.apply_slip"),
     })
 
 

@@ -96,7 +96,8 @@ def import_ledger(*, actor: Actor, stream: IO[bytes], fmt: str) -> dict:
         for p in ps:
             problems.append(problem("", "row", row=n, field=p.field, inner_code=p.code, inner_params=p.params))
         diff = {k: v for k, v in clean.items() if getattr(task, k) != v}
-        if "progress" in diff and task.progress_mode != tree.Mode.MANUAL and Task.objects.filter(parent=task).exists():
+        if "progress" in diff and not tree.reported_directly(task.progress_mode,
+                                                              Task.objects.filter(parent=task).exists()):
             problems.append(problem("", "row", row=n, field="progress", inner_code="progress_computed",
                                     inner_params={"mode": task.progress_mode}))
         if diff:

@@ -4,7 +4,7 @@ plus the problem codes this app adds to the message catalogue."""
 from django.utils.translation import gettext_lazy as _
 
 from bondzone.core.domain.roles import Role, register
-from bondzone.core.messages import MESSAGES
+from bondzone.core.messages import CODED_PARAMS, MESSAGES
 
 STAFF = {Role.CUSTOMS, Role.ZONE_ADMIN, Role.TAX, Role.MARKET, Role.COMMERCE, Role.PLATFORM_ADMIN}
 MANAGERS = {Role.COMMERCE, Role.PLATFORM_ADMIN}  # 市商务局 / 两区办 keeps the ledger
@@ -53,3 +53,5 @@ MESSAGES.update({
     "assessment_frozen": _("The assessment of %(year)s is frozen (version %(version)s); give a reason to freeze a new version."),
     "report_exists": _("Unit %(unit)s already reported on this task for %(period)s; a new report is possible once that one is returned."),
 })
+
+CODED_PARAMS.update({"progress_computed": {"mode": "progress_mode"}})

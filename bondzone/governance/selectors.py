@@ -238,6 +238,15 @@ def my_units(actor: Actor) -> list[Unit]:
     return list(restrict(Unit, actor).filter(pk__in=ids))
 
 
+def reporting_units(actor: Actor, task: Task) -> list[Unit]:
+    """The reader's units that may report on this open task or ask to extend it: those it is assigned to
+    (lead or co-unit), as services.submit_report / request_extension require."""
+    if task.closed or not actor.can("governance.report"):
+        return []
+    assigned = {task.lead_unit_id, *task.co_units.values_list("id", flat=True)}
+    return [u for u in my_units(actor) if u.pk in assigned]
+
+
 def policies(actor: Actor) -> QuerySet[Policy]:
     return restrict(Policy, actor)
 

@@ -13,10 +13,12 @@ from django.views.decorators.http import require_POST
 from bondzone.core import labels, tabular
 from bondzone.core.domain.errors import DomainError, problem
 from bondzone.core.domain.inputs import as_id
+from bondzone.core.messages import render as render_message
 from bondzone.core.selectors import work_calendar
 from bondzone.core.web import actor, errors_of, flash_refusal, new_idempotency_key, page
 
 from . import exports, scores, selectors, services
+from .domain import tree
 from .domain.lights import Light
 from .domain.schedule import period_of
 from .models import LEVEL_ORDER, Level, TaskStatus
@@ -97,9 +99,9 @@ def task_detail(request, task_id: int):
         "gaps": selectors.calendar_gaps_of([t], today),
         "co_units": list(t.co_units.all()), "zones": list(t.zones.all()),
         "reports": selectors.reports(a, task_id=t.pk).prefetch_related("evidence")[:50],
-        "extensions": selectors.extensions(a, task_id=t.pk)[:20], "my_units": selectors.my_units(a),
+        "extensions": selectors.extensions(a, task_id=t.pk)[:20],
         "reminders": selectors.reminders(a).filter(task_id=t.pk)[:20], "idempotency_key": new_idempotency_key(),
-        **_report_period(a, t, today), "today": today, "can_review": a.can("governance.review"),
+        **_report_period(a, t, today), **_reporting(a, t), "today": today, "can_review": a.can("governance.review"),
         "start_value": t.start_date.isoformat() if t.start_date else "",
         "due_value": t.due_date.isoformat() if t.due_date else "",
         "can_manage": a.can("governance.manage"), "statuses": TaskStatus.choices,
@@ -118,6 +120,16 @@ def _ownership(a, t) -> dict:
             "sign_units": [u for u in assigned if u.pk in mine and u.pk not in signed] if a.can("governance.report")
             else [],
             "collectives": [u for u in assigned if selectors.is_collective(u)]}
+
+
+def _reporting(a, t) -> dict:
+    """The units the reader may report progress or ask an extension for on this task (none: no form); on a
+    task whose progress its sub-tasks compute, why there is no report form."""
+    units = selectors.reporting_units(a, t)
+    direct = tree.reported_directly(t.progress_mode, t.children.exists())
+    return {"report_units": units if direct else [], "extension_units": units if t.due_date else [],
+            "report_note": render_message(problem("task_id", "progress_computed", mode=t.progress_mode))
+            if units and not direct else ""}
 
 
 def _report_period(a, t, today) -> dict:

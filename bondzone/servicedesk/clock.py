@@ -4,7 +4,10 @@ calendar does not cover is refused with core's CalendarMissing (409, nothing wri
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime, time
+from decimal import Decimal
+from itertools import count
 
 from django.conf import settings
 from django.utils import timezone
@@ -12,7 +15,7 @@ from django.utils import timezone
 from bondzone.core import selectors as core_selectors
 from bondzone.core.domain import workdays
 
-from .domain.sla import Clock, IsWorkday, OfficeHours, clock_for
+from .domain.sla import Clock, IsWorkday, OfficeHours, SlaUnit, budget_seconds, clock_for
 
 
 def workday() -> IsWorkday:
@@ -40,3 +43,18 @@ def local(dt: datetime) -> datetime:
 
 def aware(dt: datetime | None) -> datetime | None:
     return None if dt is None else timezone.make_aware(dt)
+
+
+def calendar_gaps(limits: Iterable[tuple[datetime, Decimal, str]]) -> list[int]:
+    """Years without a working-day calendar that these time limits (start, amount, SLA unit) would reach: the
+    page warning (core/_calendar_gaps.html) for a deadline the services would refuse to work out."""
+    years = set()
+    for start, amount, unit in set(limits):
+        if unit == SlaUnit.HOURS:
+            continue  # plain clock hours need no calendar
+        try:
+            clock(unit).add(local(start), budget_seconds(amount, unit, office_hours()))
+        except workdays.CalendarMissing:
+            known = core_selectors.work_calendar().years
+            years.add(next(y for y in count(local(start).year) if y not in known))
+    return sorted(years)

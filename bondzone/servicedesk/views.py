@@ -16,7 +16,8 @@ from bondzone.core import selectors as core_selectors
 from bondzone.core.web import actor, errors_of, flash_refusal, page, page_of
 from bondzone.governance import selectors as governance_selectors
 
-from . import exports, selectors, services
+from . import clock, exports, selectors, services
+from .domain import sla
 from .domain.lifecycle import ALLOWED, Satisfaction, Status, Step
 from .domain.promotion import PIPELINE, SIGNED_OR_LATER, can_move
 from .models import EVENT_KIND_LABELS, SATISFACTION_LABELS, STAGE_LABELS, STATUS_LABELS, STEP_LABELS, SpaceKind
@@ -56,7 +57,11 @@ def create(request):
             return redirect("servicedesk:request", request_id=req.pk)
         except DomainError as exc:
             flash_refusal(request, exc)
-    return render(request, "servicedesk/create.html", {"categories": categories, "f": request.POST})
+    now = timezone.now()
+    limits = [(now, amount, unit) for c in categories
+              for amount, unit in ((c.sign_within, c.sign_unit), (c.resolve_within, c.resolve_unit))]
+    return render(request, "servicedesk/create.html", {"categories": categories, "f": request.POST,
+                                                       "gaps": clock.calendar_gaps(limits)})
 
 
 @page
@@ -69,11 +74,25 @@ def detail(request, request_id: int):
         "units": governance_selectors.units(a).only("id", "name") if a.can("servicedesk.handle") else [],
         "satisfactions": [(s.value, SATISFACTION_LABELS[s.value]) for s in Satisfaction],
         "can_file": a.can("servicedesk.file"), "can_handle": a.can("servicedesk.handle"),
-        "can_dispatch": a.can("servicedesk.dispatch"), "now": timezone.now(),
+        "can_dispatch": a.can("servicedesk.dispatch"), "now": timezone.now(), "gaps": _request_gaps(req),
         "article": selectors.linked_article(a, req),
         "articles": selectors.articles(a).filter(published=True).select_related(None).only("id", "title")
         if a.can("servicedesk.handle") else [],
     })
+
+
+def _request_gaps(req) -> list[int]:
+    """Years without a calendar the open request's clocks would reach: the reply limit (with extensions) from
+    filing, or from now while paused (resuming counts on from then: an upper bound), the sign limit from its
+    dispatch."""
+    if req.status in (Status.REPLIED, Status.CLOSED):
+        return []
+    cat, now = req.category, timezone.now()
+    extra = req.extension_workdays if cat.resolve_unit == sla.SlaUnit.WORKDAYS else 0
+    limits = [(now if req.paused_since else req.submitted_at, cat.resolve_within + extra, cat.resolve_unit)]
+    if req.status == Status.DISPATCHED and req.dispatched_at:
+        limits.append((req.dispatched_at, cat.sign_within, cat.sign_unit))
+    return clock.calendar_gaps(limits)
 
 
 @require_POST

@@ -47,8 +47,10 @@ class SharingConfig(AppConfig):
         from bondzone.core import hooks, labels
 
         from . import permissions, scopes, services, tasks  # noqa: F401
+        from .fieldnames import DATASET_NAMES
 
         labels.register("sharing_event", EVENT_LABELS)
+        labels.register("sharing_dataset", DATASET_NAMES)
         # core may not import sharing: its enterprise services call these inside their transaction
         hooks.on_enterprise_registered(services.enterprise_registered)
         hooks.on_enterprise_changed(services.enterprise_changed)

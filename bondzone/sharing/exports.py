@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from bondzone.core import audit, tabular
 from bondzone.core.actor import Actor
 
+from .fieldnames import FIELD_NAMES, value_name
 from .selectors import AuditFilters, audit_events, hidden_fields, sides
 
 MAX_ROWS = 50_000
@@ -42,9 +43,12 @@ def audit_export(actor: Actor, f: AuditFilters, fmt: str) -> bytes:
 
 
 def agency_table(actor: Actor, dataset: str, fmt: str) -> tuple[bytes, int]:
-    """A shared dataset as a file, with only the fields the actor's role may see (selectors.agency_view)."""
+    """A shared dataset as a file, with only the fields the actor's role may see (selectors.agency_view):
+    headings "name (code)" and coded values by name in the active language (CSV, XLSX); JSON keeps the codes."""
     from .selectors import agency_rows, agency_view
 
     fields, qs = agency_view(actor, dataset)
     rows = agency_rows(dataset, fields, qs[:MAX_ROWS])
-    return tabular.write_rows(list(fields), [[r[f] for f in fields] for r in rows], fmt), len(rows)
+    cell = (lambda f, v: v) if fmt == "json" else (lambda f, v: value_name(dataset, f, v))
+    table = [[cell(f, r[f]) for f in fields] for r in rows]
+    return tabular.write_rows(list(fields), table, fmt, names=FIELD_NAMES), len(rows)

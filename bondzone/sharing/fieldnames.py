@@ -1,6 +1,9 @@
-"""The shared datasets' fields in words (column headings of the agency views)."""
+"""The shared datasets' fields in words (column headings of the agency views and the exports) and their coded
+values by name (core.labels)."""
 
 from django.utils.translation import gettext_lazy as _
+
+from bondzone.core import labels
 
 FIELD_NAMES = {
     "id": _("id"), "name": _("Name"), "name_en": _("English name"), "credit_code": _("Unified social credit code"),
@@ -29,3 +32,25 @@ DATASET_NAMES = {
     "slips": _("Release slips"), "regimes": _("Time-limited regimes"), "domestic_sales": _("Domestic sales"),
     "tax_bills": _("Tax bills"),
 }
+
+# each dataset's coded fields by their core.labels kind: the agency view and the CSV / XLSX exports show the name
+# (trade modes and slip types with their number before it); the API, JSON exports and event payloads keep the code
+CODED_FIELDS = {
+    "enterprises": {"customs_credit_class": "credit_class"},
+    "books": {"kind": "book_kind", "active": "bool"},
+    "lists": {"direction": "list_direction", "trade_mode": "trade_mode", "status": "list_status"},
+    "slips": {"slip_type": "slip_type", "direction": "slip_direction", "status": "slip_status",
+              "goods_class": "goods_class"},
+    "regimes": {"kind": "regime_kind", "status": "regime_status"},
+    "domestic_sales": {"mode": "domestic_mode", "basis": "duty_basis", "status": "domestic_status"},
+    "tax_bills": {"state": "tax_bill_state"},
+}
+_NUMBERED = {"trade_mode", "slip_type"}
+
+
+def value_name(dataset: str, field: str, value):
+    """A cell as a reader sees it: a coded value by its name in the active language, anything else as it is."""
+    kind = CODED_FIELDS.get(dataset, {}).get(field)
+    if kind is None or value is None:
+        return value
+    return labels.coded(kind, value) if kind in _NUMBERED else labels.name(kind, value)

@@ -114,6 +114,9 @@ class ScheduledExport(models.Model):
     dataset = models.CharField(_("dataset"), max_length=20)
     format = models.CharField(_("format"), max_length=4, choices=EXPORT_FORMATS)
     every = models.CharField(_("every"), max_length=8, choices=EXPORT_EVERY)
+    # the language of the headings and named values: the one its owner used when setting it up
+    language = models.CharField(_("language"), max_length=10, choices=settings.LANGUAGES,
+                                default=settings.LANGUAGE_CODE)
     next_run_at = models.DateTimeField(_("next run"), db_index=True)
     active = models.BooleanField(_("active"), default=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")

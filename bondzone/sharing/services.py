@@ -12,7 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from bondzone.core import audit
 from bondzone.core.actor import SYSTEM, Actor
@@ -332,7 +332,13 @@ def redeliver(*, actor: Actor, delivery_id: Any) -> Delivery:
 
 def export_snapshot(s: ScheduledExport) -> dict:
     return {"role": s.role, "zone": s.zone_id, "name": s.name, "dataset": s.dataset, "format": s.format,
-            "every": s.every, "active": s.active, "next_run_at": s.next_run_at.isoformat()}
+            "every": s.every, "language": s.language, "active": s.active, "next_run_at": s.next_run_at.isoformat()}
+
+
+def _language() -> str:
+    """The active language if the site offers it (a request's, or the CLI's), else the site's."""
+    active = translation.get_language() or ""
+    return next((code for code, _name in settings.LANGUAGES if active.lower() == code), settings.LANGUAGE_CODE)
 
 
 def create_export(*, actor: Actor, name: Any, dataset: Any, format: Any, every: Any, first_run: Any = None
@@ -361,7 +367,8 @@ def create_export(*, actor: Actor, name: Any, dataset: Any, format: Any, every: 
     role = str(actor.role)
     with transaction.atomic(durable=True):
         s = ScheduledExport.objects.create(role=role, zone_id=actor.zone_id, name=text, dataset=dataset, format=fmt,
-                                           every=every, next_run_at=start, created_by_id=actor.user_id)
+                                           every=every, next_run_at=start, created_by_id=actor.user_id,
+                                           language=_language())
         audit.record(actor, "sharing.export.create", s, after=export_snapshot(s), zone_id=s.zone_id)
     return s
 
@@ -392,7 +399,8 @@ def run_due_exports(*, now=None, limit: int = 50) -> dict:
         else:
             owner = actor_of(user)
             try:
-                content, rows = agency_table(owner, s.dataset, s.format)
+                with translation.override(s.language):
+                    content, rows = agency_table(owner, s.dataset, s.format)
             except DomainError as exc:
                 error = "; ".join(p.code for p in exc.problems)[:500]
         with transaction.atomic(durable=True):

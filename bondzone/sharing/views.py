@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -19,7 +20,7 @@ from bondzone.core.web import actor, errors_of, flash_refusal, page, page_of
 from . import exports, selectors, services
 from .domain.events import KINDS, kinds_for
 from .domain.fields import DATASETS
-from .fieldnames import DATASET_NAMES, FIELD_NAMES
+from .fieldnames import DATASET_NAMES, FIELD_NAMES, value_name
 from .links import object_urls
 from .models import AGENCY_CHOICES, EXPORT_EVERY, DeliveryStatus
 from .models import EXPORT_FORMATS as EXPORT_FORMATS_ALL
@@ -80,6 +81,15 @@ def _dataset_tabs(a) -> list[tuple[str, str]]:
     return [(name, DATASET_NAMES.get(name, name)) for name in selectors.agency_datasets(a)]
 
 
+def _cell(dataset: str, field: str, value) -> tuple:
+    """(what the reader sees, the code behind it when it is a named code: the cell's title). A time is shown
+    in the site's time zone and format, not as the ISO text the rows carry."""
+    if field.endswith("_at") and isinstance(value, str):
+        return parse_datetime(value) or value, None
+    shown = value_name(dataset, field, value)
+    return shown, value if isinstance(value, str) and shown != value else None
+
+
 @page
 def agency(request, dataset: str):
     a = actor(request)
@@ -90,8 +100,9 @@ def agency(request, dataset: str):
     rows = selectors.agency_rows(dataset, fields, page_obj.object_list)
     if request.GET.get("id") and len(rows) == 1:
         core_audit.read(a, page_obj.object_list[0])  # one record opened: logged if sensitive
+    cells = [[_cell(dataset, f, v) for f, v in row.items()] for row in rows]
     return render(request, "sharing/agency.html", {
-        "dataset": dataset, "datasets": _dataset_tabs(a), "rows": rows,
+        "dataset": dataset, "datasets": _dataset_tabs(a), "rows": cells,
         "columns": [(f, FIELD_NAMES.get(f, f)) for f in fields], "page": page_obj, "querystring_prefix": prefix})
 
 

@@ -2,7 +2,9 @@ from django.apps import AppConfig
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from .domain.codes import COUNTRIES, CURRENCIES, DECLARATION_FLAGS, DECLARATION_TYPES, LIST_TYPES, TRANSPORT_MODES, UNITS
+from .domain.codes import (
+    COUNTRIES, CURRENCIES, DECLARATION_FLAGS, DECLARATION_TYPES, LIST_TYPES, TRADE_MODES, TRANSPORT_MODES, UNITS,
+)
 
 
 def _in_language(zh: str, en: str) -> str:
@@ -15,6 +17,11 @@ def _named_by(table: dict[str, tuple[str, str]]):
         return _in_language(*table[code]) if code in table else None
 
     return name
+
+
+def _trade_mode_name(code: str) -> str | None:
+    mode = TRADE_MODES.get(code)
+    return _in_language(mode.name_zh, mode.name_en) if mode else None
 
 
 def _unit_name(code: str) -> str | None:
@@ -45,7 +52,7 @@ class SupervisionConfig(AppConfig):
         from bondzone.core import labels
 
         from . import permissions, scopes, tasks  # noqa: F401
-        from .models import GOODS_STATUS_LABELS, LEFTOVER_LABELS, LIST_STATUS_LABELS
+        from .models import GOODS_STATUS_LABELS, LEFTOVER_LABELS, LIST_STATUS_LABELS, AccountBook, VerificationList
 
         labels.register("audit_action", AUDIT_ACTIONS)
         labels.register("goods_status", GOODS_STATUS_LABELS)
@@ -53,8 +60,11 @@ class SupervisionConfig(AppConfig):
         labels.register("list_status", LIST_STATUS_LABELS)
         labels.register("list_type", _named_by(LIST_TYPES))
         labels.register("unit", _unit_name)
+        labels.register("trade_mode", _trade_mode_name)
         labels.register("currency", _named_by(CURRENCIES))
         labels.register("transport_mode", _named_by(TRANSPORT_MODES))
         labels.register("country", _named_by(COUNTRIES))
         labels.register("declaration_flag", _named_by(DECLARATION_FLAGS))
         labels.register("declaration_type", _named_by(DECLARATION_TYPES))
+        labels.register("book_kind", dict(AccountBook._meta.get_field("kind").choices))
+        labels.register("list_direction", dict(VerificationList._meta.get_field("direction").choices))

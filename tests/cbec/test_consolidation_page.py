@@ -57,8 +57,9 @@ def test_cli_due_and_missing_arguments(shop, capsys):  # noqa: F811
     assert len(out["lists"]) == 1 and ConsolidatedList.objects.get().order_count == 1
 
 
-@pytest.mark.parametrize("lang, title", [("zh-hans", "集报清单"), ("en", "Consolidated type-8 lists")])
-def test_page_lists_and_consolidates_now(shop, client, lang, title):  # noqa: F811
+@pytest.mark.parametrize("lang, title, period", [("zh-hans", "集报清单", "期间"),
+                                                 ("en", "Consolidated type-8 lists", "Period")])
+def test_page_lists_and_consolidates_now(shop, client, lang, title, period):  # noqa: F811
     released(shop, "P1", "100.00", day="2026-03-02")
     client.login(username="ent_a", password=PASSWORD)
     page = client.get("/cbec/consolidations/", HTTP_ACCEPT_LANGUAGE=lang).content.decode()
@@ -72,6 +73,8 @@ def test_page_lists_and_consolidates_now(shop, client, lang, title):  # noqa: F8
     assert r.status_code == 302 and ConsolidatedList.objects.get().order_count == 1
     page = client.get("/cbec/consolidations/", HTTP_ACCEPT_LANGUAGE=lang).content.decode()
     assert 'data-testid="consolidations"' in page and ConsolidatedList.objects.get().vlist.pre_entry_no in page
+    # its own word for the orders' period (a message context), not the governance ledger's 报告期
+    assert f"<th>{period}</th>" in page and "报告期" not in page
     # customs reads the page, without the form; a post is refused
     client.logout()
     client.login(username="customs", password=PASSWORD)

@@ -59,6 +59,26 @@ def test_officer_screen_shows_the_decision_and_refreshes(gw):
     assert client_for("ent_a").get("/gate/screen/").status_code == 403
 
 
+@pytest.mark.parametrize("lang, words", [
+    ("zh-hans", {"passed_first": "已过一卡", "not_selected": "未布控", "hold": "卡口拦截：重量超出允许误差"}),
+    ("en", {"passed_first": "passed the first gate", "not_selected": "not selected",
+            "hold": "held at the gate: weight outside the tolerance"}),
+])
+def test_filters_and_a_hold_read_in_words_not_codes(gw, lang, words):
+    """The slip list's status and inspection choices, and the reason an inspection opened at the gate, are
+    named (core.labels) in the page's language; the codes stay the values sent."""
+    slip = approved(gw, empty_slip())
+    report(gw, weighbridge_kg="9500")
+    c = client_for("customs_a", lang)
+    index = c.get("/gate/?status=passed_first").content.decode()
+    assert f'<option value="passed_first" selected>{words["passed_first"]}</option>' in index
+    assert f'<option value="not_selected" >{words["not_selected"]}</option>' in index
+    assert ">passed_first<" not in index and ">not_selected<" not in index
+    detail = c.get(f"/gate/slips/{slip.pk}/").content.decode()
+    assert f'<li data-code="risk_gate_hold">{words["hold"]}</li>' in detail
+    assert "weight_outside_tolerance</li>" not in detail
+
+
 def test_inspection_from_the_screen_releases(gw):
     slip = approved(gw, empty_slip())
     report(gw, weighbridge_kg="9500")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test import Client
@@ -95,6 +96,33 @@ def test_unit_dashboard_and_report_form_with_evidence(gov):
     r = z.post(f"/governance/tasks/{gov.measure.pk}/report/", {"unit_id": gov.zone_unit.pk, "period": "x",
                                                               "progress": "30", "text": "t"}, follow=True)
     assert ProgressReport.objects.count() == 1 and "YYYY-MM" in r.content.decode()
+
+
+@pytest.mark.parametrize("language, mode", [("zh-hans", "（子任务平均）"), ("en", "(average of sub-tasks)")])
+def test_report_form_only_where_the_readers_unit_may_report(gov, language, mode):
+    """The report form offers the reader's units the task is assigned to, and only on a task whose progress
+    units report (not on a parent that computes it, nor on another unit's task); the refusal on a parent
+    names its roll-up in words."""
+    root = gov.measure.parent
+    Task.objects.filter(pk=root.pk).update(lead_unit=gov.office)
+    Task.objects.filter(pk=gov.other_task.pk).update(published=True)  # another unit's task, readable by all
+    customs = client_for("customs")  # member of the measure's co-unit only
+    customs.cookies["django_language"] = language
+    own = customs.get(f"/governance/tasks/{gov.measure.pk}/").content.decode()
+    assert 'id="report-form"' in own and f'<option value="{gov.customs_unit.pk}"' in own
+    assert 'id="extension-form"' in own
+    other = customs.get(f"/governance/tasks/{gov.other_task.pk}/")
+    assert other.status_code == 200
+    assert 'id="report-form"' not in other.content.decode() and 'id="extension-form"' not in other.content.decode()
+    c = client_for("commerce")
+    c.cookies["django_language"] = language
+    parent = c.get(f"/governance/tasks/{root.pk}/").content.decode()
+    assert 'id="report-form"' not in parent and 'data-testid="report-note"' in parent and mode in parent
+    r = c.post(f"/api/v1/governance/tasks/{root.pk}/reports", {"period": "2025Q4", "text": "t", "progress": "5"},
+               HTTP_ACCEPT_LANGUAGE=language)
+    message = r.json()["errors"][0]["message"]
+    assert r.status_code == 400 and mode in message and "average)" not in message.replace(mode, "")
+    assert ProgressReport.objects.count() == 0
 
 
 def test_pages_of_issues_lists_and_404_for_invisible(gov):

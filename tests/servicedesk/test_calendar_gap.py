@@ -40,3 +40,32 @@ def test_the_documented_sample_file_imports_as_the_seeded_year(world, tmp_path):
     sample = Path(__file__).resolve().parents[2] / "docs" / "samples" / "calendar-notice-2026.csv"
     call_command("calendar_import", str(sample), "--user", "admin", stdout=io.StringIO())
     assert set(CalendarDay.objects.filter(calendar_year__year=2026).values_list("date", "kind")) == seeded
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_request_form_and_page_warn_of_a_year_without_calendar(desk, language):
+    """As on the ledger pages (core/_calendar_gaps.html): the request form and an open request's page name the
+    year its time limits would reach without a calendar; once that year's notice is in, the warning goes."""
+    from django.test import Client
+    from django.utils import timezone
+
+    from bondzone.servicedesk.models import Category
+
+    from ..conftest import PASSWORD
+
+    req = desk.file()
+    next_year = timezone.localdate().year + 1
+    CalendarYear.objects.filter(year__gte=next_year).delete()
+    Category.objects.filter(pk=desk.category.pk).update(resolve_within=300)  # 300 working days: next year
+    pages = {}
+    for user, path in (("ent_a", "/services/new/"), ("ent_a", f"/services/requests/{req.pk}/")):
+        c = Client(HTTP_ACCEPT_LANGUAGE=language)
+        assert c.login(username=user, password=PASSWORD)
+        pages[path] = c
+        html = c.get(path).content.decode()
+        assert 'data-testid="calendar-gaps"' in html and str(next_year) in html, path
+    core_services.import_calendar(actor=desk.world.actor("admin"), rows=[{"date": f"{next_year}-01-01",
+                                                                          "kind": "holiday"}])
+    Category.objects.filter(pk=desk.category.pk).update(resolve_within=5)
+    for path, c in pages.items():
+        assert 'data-testid="calendar-gaps"' not in c.get(path).content.decode(), path

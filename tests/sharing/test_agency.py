@@ -131,6 +131,36 @@ def test_pages_in_both_languages(world, language, words):
     assert ("订阅" if language == "zh-hans" else "Subscribe") in subs
 
 
+CODED_WORDS = {
+    "zh-hans": {"enterprises": ["高级认证企业（AEO）"], "slips": ["2 一线一体化进出区", "进区", "已申请", "保税"],
+                "regimes": ["出区检测 / 维修", "监管中"], "domestic_sales": ["货物出区", "已试算"], "tax_bills": ["未缴"],
+                "books": ["物流账册", "是"], "lists": ["进（I）", "审核通过"]},
+    "en": {"enterprises": ["advanced certified enterprise (AEO)"],
+           "slips": ["2 first line (abroad ↔ zone)", "into the zone", "applied", "bonded"],
+           "regimes": ["Testing or repair outside the zone", "Open"], "domestic_sales": ["Goods leave the zone", "Quoted"],
+           "tax_bills": ["Unpaid"], "books": ["logistics book", "yes"], "lists": ["in (import)", "approved"]},
+}
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_coded_values_show_their_names_with_the_code_in_the_title(world, shared, language):
+    """Words, not codes: every coded cell of the agency view is named in the page's language (core.labels);
+    the code stays in the cell's title, and the API keeps the code."""
+    c = client("customs")
+    c.cookies["django_language"] = language
+    for dataset, words in CODED_WORDS[language].items():
+        html = c.get(f"/sharing/agency/{dataset}/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        assert all(f">{w}</td>" in html for w in words), (dataset, [w for w in words if f">{w}</td>" not in html])
+        for code in ("advanced_certified", "repair_out", "unpaid", "quoted", "out"):
+            assert f">{code}</td>" not in html, (dataset, code)
+    html = c.get("/sharing/agency/enterprises/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert 'title="advanced_certified" data-code="advanced_certified"' in html
+    lists = c.get("/sharing/agency/lists/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert (">5034 区内物流货物</td>" if language == "zh-hans" else ">5034 In-zone logistics goods</td>") in lists
+    api = c.get("/api/v1/sharing/agency/enterprises", HTTP_ACCEPT_LANGUAGE=language).json()
+    assert {r["customs_credit_class"] for r in api["items"]} == {"advanced_certified", "regular"}
+
+
 def test_core_enterprise_api_applies_the_same_field_policy(world, shared):
     """Core's own record and history (GET /api/v1/enterprises…) show each agency the fields the shared view
     shows it: market supervision and commerce get no credit class, commerce no codes; customs gets all."""

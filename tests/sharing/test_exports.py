@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 from datetime import datetime, timedelta
@@ -10,7 +11,7 @@ import openpyxl
 import pytest
 from django.core.management import call_command
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from bondzone.core.domain.errors import DomainError, Forbidden
 from bondzone.sharing import services
@@ -56,6 +57,41 @@ def test_zone_bound_agency_exports_its_zone_only_as_xlsx(world):
     sheet = openpyxl.load_workbook(io.BytesIO(bytes(ExportRun.objects.get(schedule=s).content))).active
     names = {row[1] for row in sheet.iter_rows(min_row=2, values_only=True)}
     assert names == {world.ent_a.name}
+
+
+def test_a_file_has_headings_and_coded_values_in_its_owners_language(world):
+    """Headings "name (code)" and coded values by name, in the language the export was set up in (whatever
+    language the run happens in); JSON keeps the bare codes for programs."""
+    world.ent_a.customs_credit_class = "advanced_certified"
+    world.ent_a.save()
+    customs = world.actor("customs")
+    made = {}
+    for language, fmt in (("zh-hans", "csv"), ("en", "xlsx"), ("en", "json")):
+        with translation.override(language):
+            made[fmt] = services.create_export(actor=customs, name=fmt, dataset="enterprises", format=fmt,
+                                               every="daily")
+    assert made["csv"].language == "zh-hans" and made["xlsx"].language == "en"
+    with translation.override("en"):
+        assert services.run_due_exports() == {"done": 3, "failed": 0}
+    content = {fmt: bytes(ExportRun.objects.get(schedule=s).content) for fmt, s in made.items()}
+    head, *rows = list(csv.reader(io.StringIO(content["csv"].decode("utf-8-sig"))))
+    assert head[:2] == ["编号 (id)", "名称 (name)"] and "海关信用等级 (customs_credit_class)" in head
+    column = head.index("海关信用等级 (customs_credit_class)")
+    assert {r[column] for r in rows} == {"高级认证企业（AEO）", "常规企业"}
+    sheet = list(openpyxl.load_workbook(io.BytesIO(content["xlsx"])).active.iter_rows(values_only=True))
+    column = sheet[0].index("Customs credit class (customs_credit_class)")
+    assert {r[column] for r in sheet[1:]} == {"advanced certified enterprise (AEO)", "regular enterprise"}
+    data = json.loads(content["json"])
+    assert {r["customs_credit_class"] for r in data} == {"advanced_certified", "regular"}
+
+
+def test_the_page_sets_an_export_up_in_the_readers_language(world):
+    c = Client(HTTP_ACCEPT_LANGUAGE="en")
+    c.login(username="tax", password=PASSWORD)
+    c.post("/sharing/exports/new/", {"name": "lists", "dataset": "lists", "format": "csv", "every": "daily"})
+    assert ScheduledExport.objects.get().language == "en"
+    page = c.get("/sharing/exports/").content.decode()
+    assert '<td title="lists">Verification lists</td>' in page
 
 
 def test_bad_input_writes_nothing(world):

@@ -26,6 +26,11 @@ class Mode(StrEnum):
     WEIGHTED = "weighted"
 
 
+def reported_directly(mode: str, has_children: bool) -> bool:
+    """Whether units report a task's progress themselves: not when it is computed from children."""
+    return mode == Mode.MANUAL or not has_children
+
+
 @dataclass(frozen=True)
 class Node:
     id: int

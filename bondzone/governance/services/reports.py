@@ -75,7 +75,7 @@ def submit_report(*, actor: Actor, task_id: int, unit_id: int | None, period: st
             problems += tree.check_progress(value)
         if task.closed:
             problems.append(problem("task_id", "task_closed", task=task.code or task.pk))
-        if task.progress_mode != tree.Mode.MANUAL and task.children.exists():
+        if not tree.reported_directly(task.progress_mode, task.children.exists()):
             problems.append(problem("task_id", "progress_computed", mode=task.progress_mode))
         if unit is not None and ProgressReport.objects.filter(task=task, unit=unit, period=clean_period).exclude(
                 status=ReportStatus.RETURNED).exists():
