@@ -89,9 +89,9 @@ def tax_guarantees(actor: Actor, on) -> list[dict]:
     ids = set(restrict(CbecOrder, actor).values_list("enterprise_id", flat=True))
     if actor.enterprise_id is not None:
         ids.add(actor.enterprise_id)
-    charged = {row["enterprise_id"]: row["t"] + row["c"] + row["v"]
+    charged = {row["enterprise_id"]: (row["t"] + row["c"] + row["v"]).quantize(Decimal("0.01"))
                for row in restrict(CbecOrder, actor).filter(tax_guarantee__isnull=False, status="released")
                .exclude(settlement__status="paid").values("enterprise_id")
                .annotate(t=Sum("tariff"), c=Sum("consumption_tax"), v=Sum("vat")).order_by()}
-    return [{"enterprise": e, "free": duties.tax_guarantee_free(e.pk, on), "charged": charged.get(e.pk, Decimal(0))}
+    return [{"enterprise": e, "free": duties.tax_guarantee_free(e.pk, on), "charged": charged.get(e.pk, Decimal("0.00"))}
             for e in Enterprise.objects.filter(pk__in=ids).order_by("pk")]

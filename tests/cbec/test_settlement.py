@@ -10,7 +10,7 @@ from decimal import Decimal as D
 import pytest
 from django.core.management import CommandError, call_command
 
-from bondzone.cbec import services, settlement
+from bondzone.cbec import selectors, services, settlement
 from bondzone.cbec.domain import settlement as rules
 from bondzone.cbec.models import AnnualTotal, CbecOrder, TaxSettlement
 from bondzone.core.domain.errors import DomainError, Forbidden
@@ -50,6 +50,8 @@ def test_release_charges_the_tax_to_the_guarantee(cbec):  # noqa: F811
     assert (entry.kind, entry.amount, entry.purpose) == ("use", D("91.00"), "CBEC order S1")
     audit = AuditEvent.objects.filter(action="cbec.order_released").last()
     assert audit.after["tax_guarantee_id"] == g.pk
+    (row,) = selectors.tax_guarantees(cbec.actor("ent_a"), date(2026, 3, 2))
+    assert (row["enterprise"], str(row["free"]), str(row["charged"])) == (cbec.ent_a, "99909.00", "91.00")
 
 
 def test_release_refused_when_the_guarantee_is_short_nothing_written(cbec):  # noqa: F811
@@ -159,7 +161,6 @@ def test_only_customs_and_the_platform_settle(cbec):  # noqa: F811
     s = issue(cbec)
     with pytest.raises(Forbidden):
         settlement.pay(actor=cbec.actor("ent_a"), settlement_id=s.pk, paid_on="2026-04-10", idempotency_key=key())
-    from bondzone.cbec import selectors
     assert list(selectors.settlements(cbec.actor("ent_a"))) == [s]
     assert list(selectors.settlements(cbec.actor("ent_b"))) == []
 
