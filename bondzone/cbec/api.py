@@ -11,10 +11,13 @@ from bondzone.core.types import ChoiceOf, Pagination, Text
 
 from bondzone.core.http import actor
 
-from .models import CbecOrder
+from .models import CbecOrder, TaxSettlement
 from . import selectors, services
 from .domain.records import masked_id
-from .schemas import ConsolidatedOut, ConsolidateIn, OrderDetailOut, OrderOut, PositiveOut, ReleaseIn, ReturnIn
+from .schemas import (
+    ConsolidatedOut, ConsolidateIn, OrderDetailOut, OrderOut, PositiveOut, ReleaseIn, ReturnIn, SettlementDetailOut,
+    SettlementIssueIn, SettlementOut, SettlementPayIn,
+)
 
 router = Router(tags=["cbec"])
 
@@ -95,3 +98,44 @@ def consolidate(request: HttpRequest, payload: ConsolidateIn,
     c = run(actor=actor(request), book_id=payload.book_id, start=payload.start, end=payload.end,
             idempotency_key=idempotency_key)
     return Status(201, _consolidated(c))
+
+
+def _settlement(s, detail: bool = False) -> dict:
+    out = {k: getattr(s, k) for k in SettlementOut.model_fields}
+    if detail:
+        out["orders"] = [{"id": o.pk, "order_no": o.order_no, "released_on": o.released_on, "tax_total": o.tax_total,
+                          "tax_guarantee_id": o.tax_guarantee_id} for o in selectors.settlement_orders(s)]
+    return out
+
+
+@router.get("/settlements", response=list[SettlementOut],
+            summary="Periodic tax settlements (汇总纳税) of released orders, per enterprise and period")
+@paginate(Pagination)
+def settlements(request: HttpRequest, status: ChoiceOf(TaxSettlement, "status") = ""):
+    return [_settlement(s) for s in selectors.settlements(actor(request), status=status)]
+
+
+@router.get("/settlements/{settlement_id}", response=SettlementDetailOut, summary="One settlement with its orders")
+def get_settlement(request: HttpRequest, settlement_id: int):
+    return _settlement(selectors.settlement(actor(request), settlement_id), detail=True)
+
+
+@router.post("/settlements", response={201: SettlementOut},
+             summary="Issue the settlement of an enterprise's orders released in a period (at most 15 days)")
+def issue_settlement(request: HttpRequest, payload: SettlementIssueIn,
+                     idempotency_key: str | None = Header(None, alias="Idempotency-Key")):
+    from .settlement import issue
+
+    s = issue(actor=actor(request), enterprise_id=payload.enterprise_id, start=payload.start, end=payload.end,
+              idempotency_key=idempotency_key)
+    return Status(201, _settlement(s))
+
+
+@router.post("/settlements/{settlement_id}/pay", response=SettlementOut,
+             summary="Record the settlement's payment: the guarantee uses of its orders are freed")
+def pay_settlement(request: HttpRequest, settlement_id: int, payload: SettlementPayIn,
+                   idempotency_key: str | None = Header(None, alias="Idempotency-Key")):
+    from .settlement import pay
+
+    return _settlement(pay(actor=actor(request), settlement_id=settlement_id, paid_on=payload.paid_on,
+                           payment_ref=payload.payment_ref, idempotency_key=idempotency_key))

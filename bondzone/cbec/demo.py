@@ -1,6 +1,6 @@
 """Demo data: the positive-list lines of the demo CBEC book's goods and a few orders of two buyers
 (made-up names and ID numbers with valid check digits), declared, matched and released through the
-services; one is returned. Needs the duties demo's sample rate table (loaded before, by app order)."""
+services against the enterprise's tax deposit; one is returned. Needs the duties demo's sample rate table (loaded before, by app order)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from django.contrib.auth import get_user_model
 from stdnum.cn import ric
 
 from bondzone.core.actor import actor_of
+from bondzone.duties import services as duties
 
 from . import services
 from .models import CbecOrder, PositiveListEntry
@@ -37,6 +38,9 @@ def load_demo(rng) -> None:
     users = get_user_model().objects
     admin, ent, customs = (actor_of(users.get(username=n)) for n in ("admin", "ent_cbec", "customs"))
     services.add_positive_entries(actor=admin, rows=[{"hs_code": h, "name": n} for h, n in POSITIVE])
+    # the withholding agent's tax guarantee (保证金) that covers the taxes until the periodic settlement
+    duties.lodge_guarantee(actor=customs, data={"enterprise_id": ent.enterprise_id, "kind": "deposit",
+                                                "reference": "CBEC-TAX-2026", "amount": "20000.00"})
     for no, buyer, day, lines, released, returned in ORDERS:
         name, id_no = BUYERS[buyer]
         order = services.declare_order(actor=ent, data={

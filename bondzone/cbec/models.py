@@ -54,6 +54,11 @@ class CbecOrder(models.Model):
     returned_on = models.DateField(null=True, blank=True)
     consolidated = models.ForeignKey("ConsolidatedList", null=True, blank=True, on_delete=models.PROTECT,
                                      related_name="orders")  # the type-8 list the order left the zone on
+    # the enterprise's guarantee charged with the tax at release (freed on return or when the settlement is paid)
+    tax_guarantee = models.ForeignKey("duties.Guarantee", null=True, blank=True, on_delete=models.PROTECT,
+                                      related_name="+")
+    settlement = models.ForeignKey("TaxSettlement", null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="orders")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -117,3 +122,40 @@ class ConsolidatedList(models.Model):
 
     class Meta:
         ordering = ["-period_to", "-id"]
+
+
+class SettlementStatus(models.TextChoices):
+    ISSUED = "issued", _("Issued")
+    PAID = "paid", _("Paid")
+
+
+class TaxSettlement(models.Model):
+    """The periodic tax payment (汇总纳税) of an e-commerce enterprise for the orders released in a period:
+    their tax, due on the 45th day after the period's first release (GACC 2018 No. 194, domain-customs.md
+    §6.1); when paid, the guarantee uses of its orders are freed."""
+
+    enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT)
+    zone = models.ForeignKey(Zone, on_delete=models.PROTECT)
+    period_from = models.DateField()
+    period_to = models.DateField()
+    order_count = models.PositiveIntegerField(default=0)
+    tariff = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+    consumption_tax = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+    vat = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+    tax_total = models.DecimalField(max_digits=16, decimal_places=2, default=0)
+    due_on = models.DateField()
+    status = models.CharField(max_length=10, choices=SettlementStatus.choices, default=SettlementStatus.ISSUED)
+    paid_on = models.DateField(null=True, blank=True)
+    payment_ref = models.CharField(max_length=60, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-period_to", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["enterprise", "period_from", "period_to"],
+                                    name="cbec_one_settlement_per_enterprise_period"),
+            models.CheckConstraint(condition=Q(tax_total__gte=0), name="cbec_settlement_tax_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.enterprise_id} {self.period_from}–{self.period_to}"

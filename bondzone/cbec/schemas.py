@@ -69,3 +69,42 @@ class ConsolidatedOut(Schema):
     order_count: int
     goods_value: Decimal
     tax_total: Decimal
+
+
+class SettlementIssueIn(Schema):
+    enterprise_id: Any = None
+    start: Any = None
+    end: Any = None
+
+
+class SettlementPayIn(Schema):
+    paid_on: Any = None
+    payment_ref: Any = ""
+
+
+class SettlementOut(Schema):
+    id: int
+    enterprise_id: int
+    period_from: date
+    period_to: date
+    order_count: int
+    tariff: Decimal
+    consumption_tax: Decimal
+    vat: Decimal
+    tax_total: Decimal
+    due_on: date
+    status: str
+    paid_on: date | None
+    payment_ref: str
+
+
+class SettlementOrderOut(Schema):
+    id: int
+    order_no: str
+    released_on: date | None
+    tax_total: Decimal
+    tax_guarantee_id: int | None
+
+
+class SettlementDetailOut(SettlementOut):
+    orders: list[SettlementOrderOut]

@@ -4,7 +4,7 @@ data; annual totals are read only through the services (never listed)."""
 
 from bondzone.core.scoping import by_enterprise_or_zone, nothing, scope_rule
 
-from .models import ConsolidatedList, AnnualTotal, CbecOrder, CbecOrderLine, PositiveListEntry
+from .models import ConsolidatedList, AnnualTotal, CbecOrder, CbecOrderLine, PositiveListEntry, TaxSettlement
 
 scope_rule(CbecOrder)(by_enterprise_or_zone("enterprise_id", "zone_id", "cbec.view"))
 scope_rule(CbecOrderLine)(by_enterprise_or_zone("order__enterprise_id", "order__zone_id", "cbec.view"))
@@ -15,3 +15,4 @@ scope_rule(AnnualTotal)(nothing)
 def positive_list(qs, actor, action):
     return qs
 scope_rule(ConsolidatedList)(by_enterprise_or_zone("enterprise_id", "zone_id", "cbec.view"))
+scope_rule(TaxSettlement)(by_enterprise_or_zone("enterprise_id", "zone_id", "cbec.view"))

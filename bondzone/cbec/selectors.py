@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from bondzone.core.actor import Actor
 from bondzone.core.scoping import get_scoped, restrict
 
-from .models import ConsolidatedList, AnnualTotal, CbecOrder, PositiveListEntry
+from .models import ConsolidatedList, AnnualTotal, CbecOrder, PositiveListEntry, TaxSettlement
 
 
 def orders(actor: Actor, *, status: str = "", q: str = "") -> QuerySet:
@@ -63,3 +63,35 @@ def waiting(actor: Actor, *, until=None) -> list[dict]:
     return list(qs.values("enterprise_id", "enterprise__name").annotate(
         count=Count("id"), value=Sum("goods_value"), first=Min("released_on"), last=Max("released_on"))
         .order_by("enterprise_id"))
+
+
+def settlements(actor: Actor, *, status: str = "") -> QuerySet:
+    qs = restrict(TaxSettlement, actor).select_related("enterprise")
+    return qs.filter(status=status) if status else qs
+
+
+def settlement(actor: Actor, settlement_id) -> TaxSettlement:
+    return get_scoped(TaxSettlement.objects.select_related("enterprise"), actor, settlement_id)
+
+
+def settlement_orders(s: TaxSettlement) -> QuerySet:
+    return s.orders.order_by("released_on", "pk")
+
+
+def tax_guarantees(actor: Actor, on) -> list[dict]:
+    """Per enterprise in the actor's scope with CBEC orders or guarantees: the free amount of its tax
+    guarantees in force on `on` and the tax charged to them and not yet settled and paid (duties' selectors)."""
+    from django.db.models import Sum
+
+    from bondzone.core.models import Enterprise
+    from bondzone.duties import selectors as duties
+
+    ids = set(restrict(CbecOrder, actor).values_list("enterprise_id", flat=True))
+    if actor.enterprise_id is not None:
+        ids.add(actor.enterprise_id)
+    charged = {row["enterprise_id"]: (row["t"] + row["c"] + row["v"]).quantize(Decimal("0.01"))
+               for row in restrict(CbecOrder, actor).filter(tax_guarantee__isnull=False, status="released")
+               .exclude(settlement__status="paid").values("enterprise_id")
+               .annotate(t=Sum("tariff"), c=Sum("consumption_tax"), v=Sum("vat")).order_by()}
+    return [{"enterprise": e, "free": duties.tax_guarantee_free(e.pk, on), "charged": charged.get(e.pk, Decimal("0.00"))}
+            for e in Enterprise.objects.filter(pk__in=ids).order_by("pk")]

@@ -166,13 +166,17 @@ def release(*, actor: Actor, order_id: Any, released_on: Any = None) -> CbecOrde
                          _payment(order), _waybill(order))
         if problems:
             raise DomainError(problems)
+        if tax > 0:  # the withholding agent's tax guarantee covers the tax until the periodic settlement
+            order.tax_guarantee_id = duties.charge_tax(enterprise_id=order.enterprise_id, amount=tax, on=day,
+                                                       purpose=f"CBEC order {order.order_no}")
         for k, v in taxes.items():
             setattr(order, k, v)
         order.status, order.released_on = OrderStatus.RELEASED, day
         order.save()
         total.used += order.goods_value
         total.save(update_fields=["used"])
-        audit.record(actor, "cbec.order_released", order, after={"tax": str(tax), "annual_total": str(total.used)})
+        audit.record(actor, "cbec.order_released", order, after={"tax": str(tax), "annual_total": str(total.used),
+                                                                 "tax_guarantee_id": order.tax_guarantee_id})
     return order
 
 
@@ -189,7 +193,12 @@ def return_order(*, actor: Actor, order_id: Any, applied_on: Any, back_on: Any =
         if problems:
             raise DomainError(problems)
         _state(order, OrderStatus.RELEASED)
+        if order.settlement_id is not None:
+            raise DomainError(problem("applied_on", "cbec_order_settled", order=order.order_no))
         duties.check_cbec_return(released_on=order.released_on, applied_on=applied, back_on=back)
+        if order.tax_guarantee_id is not None:  # the tax is not levied: its guarantee use is freed
+            duties.free_tax(guarantee_id=order.tax_guarantee_id, amount=order.tax_total,
+                            purpose=f"CBEC order {order.order_no} returned")
         total = _locked_total(order)
         total.used -= order.goods_value
         total.save(update_fields=["used"])
@@ -197,7 +206,8 @@ def return_order(*, actor: Actor, order_id: Any, applied_on: Any, back_on: Any =
         order.status, order.return_applied_on, order.returned_on = OrderStatus.RETURNED, applied, back
         order.save(update_fields=["status", "return_applied_on", "returned_on"])
         audit.record(actor, "cbec.order_returned", order, after={"tax_not_levied": refunded,
-                                                                 "annual_total": str(total.used)})
+                                                                 "annual_total": str(total.used),
+                                                                 "tax_guarantee_id": order.tax_guarantee_id})
     return order
 
 

@@ -17,3 +17,15 @@ def consolidate_released() -> dict:
 
 
 every("cbec.consolidate-released", "cbec.consolidate_released", crontab(hour=1, minute=30))
+
+
+@app.task(name="cbec.settle_due")
+def settle_due() -> dict:
+    """Each day, the orders whose return window closed are settled per enterprise in periods of at most 15
+    release days (settlement.settle_due); `bondzone cbec-settle --due` runs the same from a cron."""
+    from . import settlement
+
+    return settlement.settle_due()
+
+
+every("cbec.settle-due", "cbec.settle_due", crontab(hour=2, minute=0))

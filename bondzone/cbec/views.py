@@ -128,5 +128,63 @@ def consolidations(request):
     t_books = books.books(a).filter(kind="T").order_by("number") if can_consolidate else []
     return render(request, "cbec/consolidations.html", {
         "rows": rows, "prefix": prefix, "waiting": waiting, "books": t_books, "can_consolidate": can_consolidate,
+        "guarantees": selectors.tax_guarantees(a, timezone.localdate()),
+        "open_settlements": selectors.settlements(a, status="issued")[:5],
         "start": min((w["first"] for w in waiting), default=None), "today": timezone.localdate(),
         "idempotency_key": new_idempotency_key()})
+
+
+SETTLE_FIELDS = ("enterprise_id", "start", "end")
+
+
+@page
+def settlements(request):
+    """Periodic tax settlements (the enterprise sees its own) and the free amount of each enterprise's tax
+    guarantees; customs and the platform issue a settlement here and record its payment."""
+    from django.utils import timezone
+
+    from bondzone.core.models import Enterprise
+    from bondzone.core.scoping import restrict
+
+    from .settlement import issue
+
+    a = actor(request)
+    a.require("cbec.view")
+    can_settle = a.can("cbec.settle")
+    if request.method == "POST":
+        a.require("cbec.settle")
+        post = request.POST
+        try:
+            s = issue(actor=a, enterprise_id=post.get("enterprise_id"), start=post.get("start"), end=post.get("end"),
+                      idempotency_key=post.get("idempotency_key"))
+        except DomainError as exc:
+            flash_refusal(request, exc, form="settle", fields=SETTLE_FIELDS)
+        else:
+            messages.success(request, _("Settlement issued: %(count)s orders, tax %(tax)s, due %(due)s.") % {
+                "count": s.order_count, "tax": s.tax_total, "due": s.due_on.isoformat()})
+        return redirect("cbec:settlements")
+    today = timezone.localdate()
+    rows, prefix = page_of(request, selectors.settlements(a))
+    return render(request, "cbec/settlements.html", {
+        "rows": rows, "prefix": prefix, "guarantees": selectors.tax_guarantees(a, today), "can_settle": can_settle,
+        "enterprises": restrict(Enterprise, a).order_by("name") if can_settle else [], "today": today,
+        "idempotency_key": new_idempotency_key()})
+
+
+@page
+@require_POST
+def settlement_pay(request, settlement_id: int):
+    from .settlement import pay
+
+    a = actor(request)
+    a.require("cbec.settle")
+    selectors.settlement(a, settlement_id)  # one you may not see is 404
+    post = request.POST
+    try:
+        s = pay(actor=a, settlement_id=settlement_id, paid_on=post.get("paid_on"), payment_ref=post.get("payment_ref"),
+                idempotency_key=post.get("idempotency_key"))
+    except DomainError as exc:
+        flash_refusal(request, exc)
+    else:
+        messages.success(request, _("Settlement paid; %(tax)s of guarantee freed.") % {"tax": s.tax_total})
+    return redirect("cbec:settlements")

@@ -49,6 +49,8 @@ MESSAGES.update({
     "bad_currency": _("“%(value)s” is not a foreign currency code (three letters, not CNY)."),
     "fx_not_positive": _("An exchange rate must be greater than zero (got %(value)s)."),
     "too_many_rows": _("At most %(max)s rows per file (got %(count)s)."),
+    "tax_guarantee_short": _("No tax guarantee of the enterprise in force has %(needed)s free: the largest free "
+                             "amount is %(free)s, short by %(shortfall)s."),
     "guarantee_short": _("The guarantee's free amount %(free)s is short of %(needed)s by %(shortfall)s."),
     "guarantee_not_used": _("Only %(used)s of the guarantee is in use (asked to free %(value)s)."),
     "amount_not_positive": _("The amount must be greater than zero (got %(value)s)."),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from bondzone.core.actor import Actor
@@ -100,6 +100,18 @@ def guarantees(actor: Actor, *, enterprise_id=None, kind: str = "") -> QuerySet:
     if enterprise_id:
         qs = qs.filter(enterprise_id=enterprise_id)
     return qs.filter(kind=kind) if kind else qs
+
+
+def tax_guarantees_in_force(enterprise_id: int, on: date) -> QuerySet:
+    """The enterprise's guarantees in force on a day with something free (all kinds cover taxes); for the
+    services that charge taxes against them (CBEC release) and for the enterprise's own pages."""
+    return (Guarantee.objects.filter(enterprise_id=enterprise_id)
+            .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
+            .filter(amount__gt=F("used") + F("released")))
+
+
+def tax_guarantee_free(enterprise_id: int, on: date) -> Decimal:
+    return sum((g.free for g in tax_guarantees_in_force(enterprise_id, on)), Decimal("0.00"))
 
 
 def guarantee(actor: Actor, guarantee_id) -> Guarantee:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from bondzone.cbec.models import AnnualTotal, CbecOrder, ConsolidatedList, PositiveListEntry
+from bondzone.cbec.models import AnnualTotal, CbecOrder, ConsolidatedList, PositiveListEntry, TaxSettlement
 
 from ..conftest import post_list
 from ..permissions.matrix import OK_WRITE, Rule
@@ -31,6 +31,8 @@ PAGES = {
     "cbec:order-waybill": _write("cbec.declare"),
     "cbec:order-release": _write("cbec.release"),
     "cbec:order-return": _write("cbec.declare"),
+    "cbec:settlements": Rule("action", action="cbec.view"),
+    "cbec:settlement-pay": _write("cbec.settle", obj="settlement"),  # no paid_on: refused on the page
 }
 API = {
     "GET /api/v1/cbec/orders": Rule("list"),
@@ -44,14 +46,20 @@ API = {
     "GET /api/v1/cbec/consolidations": Rule("list"),
     # a period with no released order: refused (400) for the enterprise, nothing written
     "POST /api/v1/cbec/consolidations": _write("cbec.declare", obj=None, body="consolidate"),
+    "GET /api/v1/cbec/settlements": Rule("list"),
+    "GET /api/v1/cbec/settlements/{settlement_id}": Rule("object", object="settlement"),
+    # a period with no released order: refused (400) for customs and the platform, nothing written
+    "POST /api/v1/cbec/settlements": _write("cbec.settle", obj=None, body="settle"),
+    "POST /api/v1/cbec/settlements/{settlement_id}/pay": _write("cbec.settle", obj="settlement"),  # no paid_on
 }
 BODIES = {"consolidate": lambda w, o: {"book_id": o["book"].pk, "start": "2001-01-01", "end": "2001-01-31"},
+          "settle": lambda w, o: {"enterprise_id": w.ent_a.pk, "start": "2001-01-01", "end": "2001-01-15"},
           "empty": lambda w, o: {}, "return": lambda w, o: {"applied_on": "2026-03-02"}}
-NO_WRITES = {k for k in PAGES if k.startswith("cbec:order-")}
+NO_WRITES = {k for k in PAGES if k.startswith(("cbec:order-", "cbec:settlement-"))}
 
 
 def expected(label, rule, username, target, world, want):
-    if username is None or rule.object != "order":
+    if username is None or rule.object not in ("order", "settlement"):
         return want
     if rule.kind in ("action", "write") and rule.action and not world.actor(username).can(rule.action):
         return {403}
@@ -70,14 +78,18 @@ def objects(world) -> dict:
         vlist = post_list(world, direction="I", lines=[(1, "1")], book=book, enterprise_user=user)
         consolidation = ConsolidatedList.objects.create(enterprise=ent, zone_id=ent.zone_id, book=book, vlist=vlist,
                                                         period_from=date(2026, 3, 1), period_to=date(2026, 3, 31))
-        out[target] = {"order": order, "consolidation": consolidation}
+        settlement = TaxSettlement.objects.create(enterprise=ent, zone_id=ent.zone_id, period_from=date(2026, 3, 1),
+                                                  period_to=date(2026, 3, 15), due_on=date(2026, 4, 15))
+        out[target] = {"order": order, "consolidation": consolidation, "settlement": settlement}
     return out
 
 
 def snapshot() -> tuple:
     return (CbecOrder.objects.count(), AnnualTotal.objects.count(), ConsolidatedList.objects.count(),
-            tuple(CbecOrder.objects.order_by("pk").values_list("status", "payment_no", "waybill_no")))
+            tuple(CbecOrder.objects.order_by("pk").values_list("status", "payment_no", "waybill_no", "settlement_id")),
+            tuple(TaxSettlement.objects.order_by("pk").values_list("status", "paid_on")))
 
 # collection -> (fixture object, who sees target A's and B's row): checked row by row per role
 COLLECTIONS = {"/api/v1/cbec/orders": ("order", VISIBLE),
-               "/api/v1/cbec/consolidations": ("consolidation", VISIBLE)}
+               "/api/v1/cbec/consolidations": ("consolidation", VISIBLE),
+               "/api/v1/cbec/settlements": ("settlement", VISIBLE)}

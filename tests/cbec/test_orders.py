@@ -25,6 +25,8 @@ def cbec(world):
         rows += [{"kind": "mfn", "hs_code": hs, "ad_valorem": tariff, "valid_from": "2026-01-01"},
                  {"kind": "vat", "hs_code": hs, "ad_valorem": "0.13", "valid_from": "2026-01-01"}]
     duties.import_tax_rates(actor=world.actor("customs"), rows=rows)
+    duties.lodge_guarantee(actor=world.actor("customs"), data={  # covers the taxes charged at release
+        "enterprise_id": world.ent_a.pk, "kind": "general", "reference": "TAX-A", "amount": "100000.00"})
     return world
 
 

@@ -42,6 +42,8 @@ def released_order(w, no: str) -> None:
 def test_consolidate_now_on_a_phone(page: Page, live_server, e2e_world, language):
     w = e2e_world
     PositiveListEntry.objects.create(hs_code=MILK, name="infant formula")
+    duties.lodge_guarantee(actor=w.actor("customs"), data={"enterprise_id": w.ent_a.pk, "kind": "deposit",
+                                                           "reference": "TAX-A", "amount": "10000.00"})
     duties.import_tax_rates(actor=w.actor("customs"), rows=[
         {"kind": "mfn", "hs_code": MILK, "ad_valorem": "0.05", "valid_from": "2026-01-01"},
         {"kind": "vat", "hs_code": MILK, "ad_valorem": "0.13", "valid_from": "2026-01-01"}])

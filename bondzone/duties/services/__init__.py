@@ -210,9 +210,10 @@ from .domestic import (  # noqa: E402
     sync_returned_sales, withdraw_domestic_sale,
 )
 from .tax_bills import record_tax_payment, surcharge_on  # noqa: E402
+from .tax_guarantee import charge_tax, free_tax  # noqa: E402
 
 __all__ = [
-    "alert_days", "cbec_quote", "choose_domestic_basis", "confirm_domestic_sale", "record_tax_payment",
+    "alert_days", "cbec_quote", "charge_tax", "free_tax", "choose_domestic_basis", "confirm_domestic_sale", "record_tax_payment",
     "request_domestic_sale", "requote_open_sales", "check_cbec_return", "close_regime", "end_tax_rate", "extend_regime",
     "import_exchange_rates", "import_tax_rates", "lodge_guarantee", "move_guarantee", "open_regime", "quote",
     "send_regime_alerts", "link_regime_lists", "regime_slips", "settle_regime_returns", "cancel_domestic_sale", "surcharge_on", "sync_returned_sales", "withdraw_domestic_sale",
