@@ -2,7 +2,9 @@ from django.apps import AppConfig
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from .domain.codes import COUNTRIES, CURRENCIES, DECLARATION_FLAGS, DECLARATION_TYPES, LIST_TYPES, TRANSPORT_MODES, UNITS
+from .domain.codes import (
+    COUNTRIES, CURRENCIES, DECLARATION_FLAGS, DECLARATION_TYPES, LIST_TYPES, TRADE_MODES, TRANSPORT_MODES, UNITS,
+)
 
 
 def _in_language(zh: str, en: str) -> str:
@@ -15,6 +17,11 @@ def _named_by(table: dict[str, tuple[str, str]]):
         return _in_language(*table[code]) if code in table else None
 
     return name
+
+
+def _trade_mode_name(code: str) -> str | None:
+    mode = TRADE_MODES.get(code)
+    return _in_language(mode.name_zh, mode.name_en) if mode else None
 
 
 def _unit_name(code: str) -> str | None:
@@ -52,6 +59,7 @@ class SupervisionConfig(AppConfig):
         labels.register("list_status", LIST_STATUS_LABELS)
         labels.register("list_type", _named_by(LIST_TYPES))
         labels.register("unit", _unit_name)
+        labels.register("trade_mode", _trade_mode_name)
         labels.register("currency", _named_by(CURRENCIES))
         labels.register("transport_mode", _named_by(TRANSPORT_MODES))
         labels.register("country", _named_by(COUNTRIES))
