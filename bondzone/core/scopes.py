@@ -33,6 +33,12 @@ def enterprises(qs, actor, action):
 
 _audit_by_owner = by_enterprise_or_zone("enterprise_id", "zone_id")
 REGISTRY = Enterprise._meta.label_lower
+# What tax reads (docs/authorization.md): books and their items (the ledger's postings are book events),
+# verification lists, domestic sales and their tax bills, and the registry (selectors.without_hidden then
+# drops the record's fields the field policy hides from tax). Not the gate (inspection reasons name a credit
+# class), the service desk, regimes, guarantees, CBEC orders, nor events without an enterprise.
+TAX_AUDIT_OBJECTS = (REGISTRY, "supervision.accountbook", "supervision.bookitem", "supervision.verificationlist",
+                     "duties.domesticsale", "duties.taxbill")
 
 
 @scope_rule(AuditEvent)
@@ -40,16 +46,17 @@ def audit_events(qs, actor, action):
     if actor.role == Role.ENTERPRISE:
         return qs.filter(enterprise_id=actor.enterprise_id)
     # Bureaus see the events of what they may read, and nothing else (fail closed): market supervision the
-    # enterprise registry; commerce the registry, the policy ledger and the evaluation; tax, which reads
-    # books and lists (docs/authorization.md), every enterprise's events. Neither market nor commerce
-    # receives a book's or a list's details through the audit trail.
+    # enterprise registry; commerce the registry, the policy ledger and the evaluation; tax its objects
+    # (TAX_AUDIT_OBJECTS), its zone's when it is bound to one. Neither market nor commerce receives a book's
+    # or a list's details through the audit trail.
     if actor.role == Role.MARKET:
         return qs.filter(object_type=REGISTRY)
     if actor.role == Role.COMMERCE:
         return qs.filter(Q(object_type=REGISTRY) | Q(object_type__startswith="governance.")
                          | Q(object_type__startswith="evaluation."))
     if actor.role == Role.TAX:
-        return qs.filter(enterprise_id__isnull=False)
+        return _audit_by_owner(qs.filter(object_type__in=TAX_AUDIT_OBJECTS, enterprise_id__isnull=False), actor,
+                               action)
     return _audit_by_owner(qs, actor, action)
 
 

@@ -24,12 +24,15 @@ FIELD_NAMES = {
     "issued_on": _("Issued on"), "due_on": _("Due on"), "tariff": _("Tariff"),
     "consumption_tax": _("Consumption tax"), "vat": _("Import VAT"), "interest": _("Interest"),
     "total": _("Total"), "state": _("Payment state"), "paid_on": _("Paid on"),
+    "trade_mode_name": _("Trade mode name"), "value": _("Declared value"), "currency": _("Currency"),
+    "domestic_lines": _("Non-bonded lines"),
 }
 
 # the shared datasets in words (the agency view's tabs, the scheduled exports' choices)
 DATASET_NAMES = {
     "enterprises": _("Enterprises"), "books": _("Account books"), "lists": _("Verification lists"),
-    "slips": _("Release slips"), "regimes": _("Time-limited regimes"), "domestic_sales": _("Domestic sales"),
+    "slips": _("Release slips"), "regimes": _("Time-limited regimes"),
+    "domestic_entries": _("Domestic goods entering the zone (refund basis)"), "domestic_sales": _("Domestic sales"),
     "tax_bills": _("Tax bills"),
 }
 

@@ -94,6 +94,8 @@ def _source(actor: Actor, dataset: str) -> QuerySet:
         return gate_selectors.slips(actor).select_related("zone").order_by("-created_at", "-id")
     if dataset == "regimes":
         return duties_selectors.regimes(actor).select_related("zone").order_by("deadline", "id")
+    if dataset == "domestic_entries":
+        return supervision_selectors.domestic_entries(actor)
     if dataset == "domestic_sales":
         return duties_selectors.domestic_sales(actor).select_related("zone").order_by("-declared_on", "-id")
     if dataset == "tax_bills":

@@ -9,7 +9,7 @@ from functools import lru_cache
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import Count, Min, Q, QuerySet, Sum
+from django.db.models import Case, Count, DecimalField, F, Min, Q, QuerySet, Sum, When
 
 from bondzone.core.actor import Actor
 from bondzone.core.domain import inputs
@@ -18,7 +18,7 @@ from bondzone.core.domain.quantity import from_units
 from bondzone.core.scoping import get_scoped, restrict
 
 from .domain import trade_modes
-from .domain.codes import Direction, ListStatus
+from .domain.codes import Direction, GoodsStatus, ListStatus, PostingState
 from .domain.posting import AccountKey, Balance, Draw, Movement, draws, list_moves
 from .domain.validation import BookInfo
 from .models import (
@@ -112,6 +112,33 @@ def lists(
     if date_to:
         qs = qs.filter(created_at__date__lte=date_to)
     return qs
+
+
+MONEY = DecimalField(max_digits=18, decimal_places=2)  # a sum of line values, to the cent on every database
+
+
+def domestic_entries(actor: Actor) -> QuerySet[VerificationList]:
+    """The basis of 入区退税 (trade_modes.DOMESTIC_ENTRY_MODES): approved inbound second-line lists of domestic
+    goods whose goods have all passed the gate (posted), not reversed nor a reversal, not filed as 非报关. Each
+    carries `value` and `currency` (its non-bonded lines'; both None when those lines use more than one
+    currency), `domestic_lines` (how many non-bonded lines) and the enterprise's `credit_code` (the taxpayer's
+    id), newest posting date first."""
+    non_bonded = Q(lines__goods_status=GoodsStatus.NON_BONDED.value)
+    return (restrict(VerificationList, actor)
+            .filter(direction=Direction.IN.value, trade_mode__in=trade_modes.DOMESTIC_ENTRY_MODES,
+                    status=ListStatus.APPROVED.value, posting_state=PostingState.POSTED.value,
+                    reverses__isnull=True, reversed_by__isnull=True)
+            .exclude(declaration_flag="2")
+            .annotate(domestic_lines=Count("lines", filter=non_bonded),
+                      line_value=Sum("lines__value", filter=non_bonded, output_field=MONEY),
+                      line_currency=Min("lines__currency", filter=non_bonded),
+                      currencies=Count("lines__currency", filter=non_bonded, distinct=True))
+            .filter(domestic_lines__gt=0)
+            .annotate(value=Case(When(currencies=1, then=F("line_value")), output_field=MONEY),
+                      currency=Case(When(currencies=1, then=F("line_currency"))),
+                      credit_code=F("enterprise__credit_code"))
+            .select_related("enterprise", "zone")
+            .order_by("-effective_date", "-id"))
 
 
 def list_detail(actor: Actor, list_id: int) -> VerificationList:

@@ -154,6 +154,7 @@ PUBLIC_API_DOC_NAMES = {"api:openapi-json", "api:openapi-view"}
 # add theirs). Who sees what, by hand: enterprises their own; customs and the tax bureau all books; customs and
 # zone staff of zone A (customs_a, zone_a) zone A's; market supervision and commerce enterprises but no books.
 _BOOKS = {"A": {"admin", "customs", "customs_a", "zone_a", "tax", "ent_a"}, "B": {"admin", "customs", "tax", "ent_b"}}
+_ZONE_STAFF = {"A": {"admin", "customs", "customs_a", "zone_a", "ent_a"}, "B": {"admin", "customs", "ent_b"}}
 COLLECTIONS = {
     "/api/v1/books": ("book", _BOOKS),
     "/api/v1/lists": ("list", _BOOKS),
@@ -167,4 +168,9 @@ COLLECTIONS = {
     "/api/v1/audit-events?object_type=core.enterprise": ("enterprise_event", {
         "A": {"admin", "customs", "customs_a", "zone_a", "tax", "market", "commerce", "ent_a"},
         "B": {"admin", "customs", "tax", "market", "commerce", "ent_b"}}),
+    "/api/v1/audit-events?object_type=supervision.accountbook": ("book_event", _BOOKS),
+    # the gate's and the service desk's events: the enterprise, its zone's staff, customs — not tax (which reads
+    # books, lists, domestic sales, tax bills and the registry), market supervision or commerce
+    "/api/v1/audit-events?object_type=gate.slip": ("gate_event", _ZONE_STAFF),
+    "/api/v1/audit-events?object_type=servicedesk.servicerequest": ("servicedesk_event", _ZONE_STAFF),
 }

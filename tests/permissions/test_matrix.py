@@ -17,6 +17,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from bondzone.api import api
+from bondzone.core import audit
 from bondzone.core.models import AuditEvent, Enterprise
 from bondzone.core.services import update_enterprise
 from bondzone.supervision.models import AccountBook, BookItem, StockAccount, StockEntry, VerificationList
@@ -101,7 +102,17 @@ def objects(world):
                        "list_event": AuditEvent.objects.filter(object_type="supervision.verificationlist",
                                                                object_id=str(vlist.pk)).latest("id"),
                        "enterprise_event": AuditEvent.objects.filter(object_type="core.enterprise",
-                                                                     object_id=str(ent.pk)).latest("id")}
+                                                                     object_id=str(ent.pk)).latest("id"),
+                       "book_event": AuditEvent.objects.filter(object_type="supervision.accountbook",
+                                                               object_id=str(book.pk)).latest("id"),
+                       # as the gate and the service desk record them: an inspection whose reason names the
+                       # credit class, a filed request (their own matrices test the objects themselves)
+                       "gate_event": audit.record(world.actor("customs"), "slip.inspect", object_type="gate.slip",
+                                                  object_id=ent.pk, enterprise_id=ent.pk, zone_id=ent.zone_id,
+                                                  after={"reason": "credit class: dishonest"}),
+                       "servicedesk_event": audit.record(world.actor(user), "servicedesk.request.file",
+                                                         object_type="servicedesk.servicerequest", object_id=ent.pk,
+                                                         enterprise_id=ent.pk, zone_id=ent.zone_id)}
     return out
 
 

@@ -31,12 +31,14 @@ def client(name: str) -> Client:
 
 @pytest.fixture
 def shared(world):
-    a = post_list(world, direction="I", lines=[(1, "5")])
-    b = post_list(world, direction="I", lines=[(1, "5")], book=world.book_b, enterprise_user="ent_b")
+    # domestic goods entering the zone (5000 inbound, passed): lists and the 入区退税 basis alike
+    a = post_list(world, direction="I", lines=[(1, "5")], status="non_bonded")
+    b = post_list(world, direction="I", lines=[(1, "5")], book=world.book_b, enterprise_user="ent_b",
+                  status="non_bonded")
     world.ent_a.customs_credit_class = "advanced_certified"
     world.ent_a.business_type = "保税物流"
     world.ent_a.save()
-    out = {"lists": {"A": a.pk, "B": b.pk}, "books": {"A": world.book_a.pk, "B": world.book_b.pk},
+    out = {"lists": {"A": a.pk, "B": b.pk}, "domestic_entries": {"A": a.pk, "B": b.pk}, "books": {"A": world.book_a.pk, "B": world.book_b.pk},
            "enterprises": {"A": world.ent_a.pk, "B": world.ent_b.pk},
            "slips": {}, "regimes": {}, "domestic_sales": {}, "tax_bills": {}}
     for key, ent, book, vlist in (("A", world.ent_a, world.book_a, a), ("B", world.ent_b, world.book_b, b)):

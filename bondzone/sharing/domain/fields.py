@@ -22,6 +22,10 @@ DATASETS: dict[str, tuple[str, ...]] = {
     # duties.Regime: time-limited regimes (时限监管) and the duty that falls due if the goods stay out
     "regimes": ("id", "number", "enterprise", "zone", "book", "kind", "start_date", "deadline", "extensions_used",
                 "status", "overdue_since", "duty_at_risk", "closed_on"),
+    # supervision.VerificationList, the 入区退税 basis: approved inbound second-line lists of domestic goods whose
+    # goods have passed (supervision.selectors.domestic_entries); value, currency, lines of the non-bonded lines
+    "domestic_entries": ("id", "number", "enterprise", "credit_code", "zone", "trade_mode", "trade_mode_name",
+                         "declaration_no", "decided_at", "effective_date", "value", "currency", "domestic_lines"),
     # duties.DomesticSale: domestic sales (内销) out of the zone, with the basis chosen
     "domestic_sales": ("id", "number", "enterprise", "zone", "book", "mode", "declared_on", "basis", "status"),
     # duties.TaxBill: the tax bills (税单) of domestic sales: tariff, consumption tax, import VAT
@@ -35,13 +39,17 @@ POLICY: dict[str, dict[str, tuple[str, ...]]] = {
     "platform_admin": _ALL,
     # 海关: books, lists, the registry with the customs code and credit class
     "customs": _ALL,
-    # 税务: who (credit code = taxpayer id), the lists' trade modes and dates, the domestic sales and their
-    # tax bills (import VAT and consumption tax collected by customs); not the customs credit class, the lists'
-    # free-text remarks, nor slips and regimes (customs' own control)
+    # 税务: who (credit code = taxpayer id), the lists' trade modes and dates, the 入区退税 basis, the domestic
+    # sales and their tax bills (import VAT and consumption tax collected by customs); not the customs credit
+    # class, the lists' free-text remarks, nor slips and regimes (customs' own control)
     "tax": {
         "enterprises": ("id", "name", "credit_code", "zone", "business_type"),
         "lists": ("id", "number", "enterprise", "zone", "direction", "trade_mode", "status", "declaration_no",
                   "decided_at", "effective_date"),
+        # the refund basis in full: tax refunds the export tax on domestic goods entering the zone
+        "domestic_entries": ("id", "number", "enterprise", "credit_code", "zone", "trade_mode", "trade_mode_name",
+                             "declaration_no", "decided_at", "effective_date", "value", "currency",
+                             "domestic_lines"),
         "domestic_sales": ("id", "number", "enterprise", "zone", "mode", "declared_on", "status"),
         "tax_bills": ("id", "number", "enterprise", "zone", "issued_on", "due_on", "consumption_tax", "vat",
                       "total", "state", "paid_on"),

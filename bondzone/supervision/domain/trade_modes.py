@@ -134,6 +134,14 @@ LEFTOVER_MODES: dict[Leftover, frozenset[str]] = {
 # the modes that present goods as leftovers: ordinary goods of a processing book may not use them
 LEFTOVER_ONLY_MODES = frozenset({"0844", "0845", "0864", "0865", "5200"})
 
+# 入区退税: domestic goods entering the zone from 境内区外 are treated as exported and their export tax is
+# refunded once they have entered and the export declaration is closed; goods entering without a declaration
+# (非报关) get none (docs/domain-customs.md §1.3 "二线"; §4.1: the zone side files 5000 / 5300, the domestic
+# consignor the 出口报关单). The refund basis is the zone's inbound second-line lists of domestic goods bought
+# into the zone: materials (5000) and equipment (5300). Not 5100 inbound: zone-made finished goods coming
+# back from the domestic market (returns), not domestic goods sold into the zone.
+DOMESTIC_ENTRY_MODES: frozenset[str] = frozenset({"5000", "5300"})
+
 # Why each mode exists: the message code (core.messages) every refusal of the mode carries as `rule`.
 REASONS: dict[str, str] = {code: f"trade_mode_use_{code}" for code in TRADE_MODES}
 
