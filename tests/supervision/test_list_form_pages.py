@@ -173,6 +173,12 @@ def test_the_line_info_beside_each_line(world):
     assert 'data-testid="line-short"' not in info(**{"line-item_no": "3", "line-quantity": "4.5", "line-unit": "035",
                                                       "direction": "I"})
     assert 'data-testid="line-info-unknown"' in info(**{"line-item_no": "99"})
+    # the English page names the item in English, its recorded Chinese name beside it
+    BookItem.objects.filter(book=world.book_a, item_no=3).update(name_en="Item three")
+    english = c.get("/supervision/lists/new/line-info/", {"book_id": world.book_a.pk, "line-item_no": "3"},
+                    HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert re.search(r"Item three <span[^>]*>商品3</span>", english)
+    assert "Item three" not in info(**{"line-item_no": "3"})
     # another enterprise's book: nothing of it is shown
     assert 'data-testid="line-info-unknown"' in c.get("/supervision/lists/new/line-info/", {
         "book_id": world.book_b.pk, "line-item_no": "1"}).content.decode()
