@@ -21,6 +21,8 @@ def _id(prefix17: str) -> str:
     return prefix17 + ric.calc_check_digit(prefix17 + "0")
 
 
+# each item's declared unit on the T book (supervision's demo), so a consolidated list carries whole units
+DECLARED_UNIT = {"1901101000": "140", "3304990099": "142", "2106909090": "142", "6403990090": "011"}
 BUYERS = [("王芳", _id("11010519880312004")), ("李强", _id("11010819920704003"))]
 # order no., buyer, date, lines (hs, name, quantity, value), release date, returned on (applied, back)
 ORDERS = [
@@ -45,7 +47,8 @@ def load_demo(rng) -> None:
         name, id_no = BUYERS[buyer]
         order = services.declare_order(actor=ent, data={
             "order_no": no, "order_date": day, "buyer_name": name, "buyer_id": id_no,
-            "lines": [{"hs_code": h, "name": n, "quantity": q, "unit": "035", "value": v} for h, n, q, v in lines]})
+            "lines": [{"hs_code": h, "name": n, "quantity": q, "unit": DECLARED_UNIT[h], "value": v}
+                      for h, n, q, v in lines]})
         services.record_payment(actor=ent, order_id=order.pk, data={
             "payment_no": "PAY" + no[-4:], "order_no": no, "payer_name": name, "payer_id": id_no,
             "amount": str(order.goods_value + order.tax_total)})

@@ -46,9 +46,11 @@ def test_the_demo_fills_every_part_once(ledger_triggers):
     assert Article.objects.filter(published=True).count() == 4 and Article.objects.filter(published=False).count() == 1
     linked = ServiceRequest.objects.exclude(article=None).get()
     assert linked.article.published and linked.category.code == "tax-refund"
+    # the regimes' three guarantees and the CBEC withholding agent's tax deposit
+    assert Guarantee.objects.count() == 4 and Guarantee.objects.filter(reference="CBEC-TAX-2026").exists()
     again = io.StringIO()
     call_command("load_demo", stdout=again)
-    assert "already present" in again.getvalue() and Guarantee.objects.count() == 3
+    assert "already present" in again.getvalue() and Guarantee.objects.count() == 4
     assert Regime.objects.count() == 3 and Article.objects.count() == 5 and TaxBill.objects.count() == 1
     # information sharing: every agency subscribed, with notifications to show
     assert Subscription.objects.count() == 5 and Delivery.objects.filter(subscription__role="tax").exists()
