@@ -158,7 +158,7 @@ def test_coded_values_show_their_names_with_the_code_in_the_title(world, shared,
     html = c.get("/sharing/agency/enterprises/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
     assert 'title="advanced_certified" data-code="advanced_certified"' in html
     lists = c.get("/sharing/agency/lists/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
-    assert (">5034 区内物流货物</td>" if language == "zh-hans" else ">5034 In-zone logistics goods</td>") in lists
+    assert (">5000 料件进出区</td>" if language == "zh-hans" else ">5000 Materials in/out of zone</td>") in lists
     api = c.get("/api/v1/sharing/agency/enterprises", HTTP_ACCEPT_LANGUAGE=language).json()
     assert {r["customs_credit_class"] for r in api["items"]} == {"advanced_certified", "regular"}
 
