@@ -111,8 +111,7 @@ def consolidations(request):
     a.require("cbec.view")
     can_consolidate = a.can("cbec.declare")
     if request.method == "POST":
-        if not can_consolidate:
-            a.require("cbec.declare")
+        a.require("cbec.declare")
         post = request.POST
         try:
             c = consolidate(actor=a, book_id=post.get("book_id"), start=post.get("start"), end=post.get("end"),
