@@ -17,7 +17,7 @@ from .selectors import AuditFilters, audit_events, hidden_fields, sides
 MAX_ROWS = 50_000
 COLUMNS = ["id", "at", "actor_name", "role", "enterprise", "action", "object_type", "object_id", "request_id",
            "before", "after"]
-NAMES = {"id": _("id"), "at": _("Time"), "actor_name": _("Who"), "role": _("Role"), "enterprise": _("Enterprise"),
+NAMES = {"id": _("Record id"), "at": _("Time"), "actor_name": _("Who"), "role": _("Role"), "enterprise": _("Enterprise"),
          "action": _("Action"), "object_type": _("Object"), "object_id": _("Object id"),
          "request_id": _("Request id"), "before": _("Before"), "after": _("After")}
 

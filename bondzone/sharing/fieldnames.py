@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from bondzone.core import labels
 
 FIELD_NAMES = {
-    "id": _("id"), "name": _("Name"), "name_en": _("English name"), "credit_code": _("Unified social credit code"),
+    "id": _("Record id"), "name": _("Name"), "name_en": _("English name"), "credit_code": _("Unified social credit code"),
     "customs_code": _("Customs registration code"), "zone": _("Zone"), "business_type": _("Business type"),
     "customs_credit_class": _("Customs credit class"), "customs_credit_class_since": _("Credit class since"),
     "created_at": _("Registered at"), "number": _("Number"), "kind": _("Type"), "enterprise": _("Enterprise"),

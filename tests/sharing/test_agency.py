@@ -216,3 +216,15 @@ def test_the_audit_trail_does_not_show_market_or_commerce_the_credit_class(world
         export = c.get("/sharing/audit/export/?format=csv&object_type=core.enterprise").content.decode("utf-8-sig")
         for text in (api, page, export):
             assert ("dishonest" in text) == sees, username
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_every_field_heading_names_one_field(language):
+    """Two columns of one view never read alike (the record id and a document's number both read 编号 once)."""
+    from django.utils import translation
+
+    from bondzone.sharing.fieldnames import FIELD_NAMES
+
+    with translation.override(language):
+        headings = [str(name) for name in FIELD_NAMES.values()]
+    assert len(set(headings)) == len(headings), sorted(h for h in headings if headings.count(h) > 1)

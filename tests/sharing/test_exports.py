@@ -75,7 +75,7 @@ def test_a_file_has_headings_and_coded_values_in_its_owners_language(world):
         assert services.run_due_exports() == {"done": 3, "failed": 0}
     content = {fmt: bytes(ExportRun.objects.get(schedule=s).content) for fmt, s in made.items()}
     head, *rows = list(csv.reader(io.StringIO(content["csv"].decode("utf-8-sig"))))
-    assert head[:2] == ["编号 (id)", "名称 (name)"] and "海关信用等级 (customs_credit_class)" in head
+    assert head[:2] == ["记录号 (id)", "名称 (name)"] and "海关信用等级 (customs_credit_class)" in head
     column = head.index("海关信用等级 (customs_credit_class)")
     assert {r[column] for r in rows} == {"高级认证企业（AEO）", "常规企业"}
     sheet = list(openpyxl.load_workbook(io.BytesIO(content["xlsx"])).active.iter_rows(values_only=True))
