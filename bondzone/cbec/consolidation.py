@@ -23,7 +23,7 @@ from typing import Any
 from django.utils import timezone
 
 from bondzone.core import audit, idempotency
-from bondzone.core.actor import Actor
+from bondzone.core.actor import Actor, job_actor
 from bondzone.core.domain.errors import DomainError, NotFound, Problem, problem
 from bondzone.core.domain.inputs import collect_date, collect_id
 from bondzone.supervision import selectors as books
@@ -143,15 +143,6 @@ def consolidate(*, actor: Actor, book_id: Any, start: Any, end: Any, idempotency
     return ConsolidatedList.objects.get(pk=result["consolidated_id"])
 
 
-def _job_actor() -> Actor | None:
-    from bondzone.core.actor import actor_of
-    from bondzone.core.models import Profile
-
-    admin = (Profile.objects.filter(role="platform_admin", user__is_active=True).select_related("user")
-             .order_by("user_id").first())
-    return actor_of(admin.user) if admin else None
-
-
 def consolidate_released(*, actor: Actor | None = None, today: date | None = None) -> dict[str, Any]:
     """The periodic run (cbec/tasks.py, `bondzone cbec-consolidate --due`): for every enterprise in the
     actor's scope with released orders waiting up to yesterday, one consolidation from its earliest
@@ -160,13 +151,10 @@ def consolidate_released(*, actor: Actor | None = None, today: date | None = Non
     adding a list (and the orders it took are no longer waiting either).
     Returns {"lists": [ids], "skipped": [{"enterprise", "problem"}]}.
 
-    Making a list is an idempotent write, which needs a user: the job acts as the first active platform
-    administrator (the system actor has no user to key the records by)."""
+    Without an actor the job acts as the system's own user (core.actor.job_actor)."""
     from .selectors import waiting
 
-    actor = actor or _job_actor()
-    if actor is None:
-        return {"lists": [], "skipped": [{"enterprise_id": None, "problem": "no_platform_admin"}]}
+    actor = actor or job_actor()
     today = today or timezone.localdate()
     last = date.fromordinal(today.toordinal() - 1)
     made: list[int] = []

@@ -15,7 +15,7 @@ from django.db.models import Min
 from django.utils import timezone
 
 from bondzone.core import audit, idempotency
-from bondzone.core.actor import Actor
+from bondzone.core.actor import Actor, job_actor
 from bondzone.core.domain.errors import DomainError, NotFound, Problem, problem
 from bondzone.core.domain.inputs import RECORDED, collect_date, collect_id
 from bondzone.core.models import Enterprise
@@ -116,11 +116,7 @@ def settle_due(*, actor: Actor | None = None, today: date | None = None) -> dict
     with released orders on no settlement whose return window has closed, settlements from its earliest such
     release day in periods of at most 15 days. Keys derive from the enterprise and period, so a second run
     replays. Returns {"settlements": [ids], "skipped": [{"enterprise_id", "problem"}]}."""
-    from .consolidation import _job_actor
-
-    actor = actor or _job_actor()
-    if actor is None:
-        return {"settlements": [], "skipped": [{"enterprise_id": None, "problem": "no_platform_admin"}]}
+    actor = actor or job_actor()
     today = today or timezone.localdate()
     made: list[int] = []
     skipped: list[dict] = []

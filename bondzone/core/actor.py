@@ -37,6 +37,29 @@ SYSTEM = Actor(user_id=None, username="system", role=Role.PLATFORM_ADMIN)  # sch
 PUBLIC_READER = Actor(user_id=None, username="public", role=Role.ENTERPRISE)
 
 
+SYSTEM_USERNAME = "bondzone-system"
+
+
+def job_actor() -> Actor:
+    """SYSTEM with a user of its own, for scheduled jobs whose writes are idempotent (idempotency records are
+    keyed by user). The user is made on first use, inactive and without a usable password: nobody logs in
+    as it, and `create_user` refuses its name."""
+    from django.contrib.auth import get_user_model
+    from django.db import transaction
+
+    from .models import Profile
+
+    with transaction.atomic():
+        user, made = get_user_model().objects.get_or_create(username=SYSTEM_USERNAME, defaults={"is_active": False})
+        if made:
+            user.set_unusable_password()
+            user.save(update_fields=["password"])
+            Profile.objects.create(user=user, role=Role.PLATFORM_ADMIN.value)
+    if user.is_active:
+        raise RuntimeError(f"the user {SYSTEM_USERNAME!r} is reserved for scheduled jobs and must stay inactive")
+    return Actor(user.pk, SYSTEM_USERNAME, Role.PLATFORM_ADMIN)
+
+
 def actor_of(user) -> Actor:
     if user is None or not getattr(user, "is_authenticated", False):
         return ANONYMOUS

@@ -18,6 +18,7 @@ MESSAGES = {
     "amount_too_large": _("Amount %(value)s is too large."),
     "too_long": _("At most %(max)s characters."),
     "nul_character": _("Text must not contain a NUL character."),
+    "reserved_username": _("The user name “%(value)s” is reserved for the platform's scheduled jobs."),
     "bad_unicode": _("Text must be valid Unicode (no lone surrogate characters)."),
     "not_text": _("Expected text."),
     "out_of_range": _("“%(value)s” is out of range (%(min)s to %(max)s)."),

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import audit, hooks
-from .actor import Actor, actor_of
+from .actor import SYSTEM_USERNAME, Actor, actor_of
 from .domain import workdays
 from .domain.errors import DomainError, NotFound, problem
 from .domain.identifiers import CustomsCreditClass, check_customs_code, normalize_credit_code
@@ -144,6 +144,8 @@ def create_user(
     first_name: str = "",
 ):
     """Used by the demo loader and `bondzone create-user`; not exposed over HTTP."""
+    if username == SYSTEM_USERNAME:
+        raise DomainError(problem("username", "reserved_username", value=username))
     User = get_user_model()
     with transaction.atomic():
         user = User.objects.create_user(username=username, password=password, first_name=first_name)

@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from bondzone.core.actor import SYSTEM
 from bondzone.core.models import Zone
 
 from . import services
@@ -76,12 +77,12 @@ def load_demo(rng: random.Random, *, field_size: int = 160, draws: int = 1000) -
         SeriesValue.objects.bulk_create(values, batch_size=2000)
     runs = []
     for year in RUN_YEARS:
-        runs.append(services.create_run(actor=services.SYSTEM, framework_id=framework.pk, year=year, draws=draws,
+        runs.append(services.create_run(actor=SYSTEM, framework_id=framework.pk, year=year, draws=draws,
                                         seed=year, label=f"{year} 年度评估（演示）",
                                         sensitivity_draws=SENSITIVITY_DRAWS if year == RUN_YEARS[-1] and draws else 0))
-    services.publish_run(actor=services.SYSTEM, run_id=runs[-1].pk, public=True)
+    services.publish_run(actor=SYSTEM, run_id=runs[-1].pk, public=True)
     # trade by trade mode and active enterprises of the platform's own zones, from the demo account books
-    services.compute_platform_values(actor=services.SYSTEM, year=timezone.localdate().year)
+    services.compute_platform_values(actor=SYSTEM, year=timezone.localdate().year)
     return {"zones": EvalZone.objects.count(), "values": SeriesValue.objects.count(), "runs": len(runs)}
 
 

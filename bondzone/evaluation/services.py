@@ -45,7 +45,6 @@ from .models import (
     ZoneResult,
 )
 
-SYSTEM = Actor(user_id=None, username="system", role=Role.PLATFORM_ADMIN)  # demo loader and commands
 MIN_YEAR, MAX_YEAR = 2000, 2100
 # Assumed default, no rule fixes it: a rectification task is due 60 working days (about three months) after
 # it is opened, counted on the core working-day calendar.

@@ -49,3 +49,25 @@ def test_the_other_sweeps_run_as_the_system(world):
     reminders = jobs.app.tasks["governance.run_reminders"].apply().get()
     assert reminders["date"] == timezone.localdate().isoformat() and reminders["no_calendar"] == 0
     assert isinstance(jobs.app.tasks["servicedesk.run_reminders"].apply().get(), dict)
+
+
+def test_jobs_that_need_a_user_act_as_the_systems_own_inactive_user(db):
+    from django.contrib.auth import get_user_model
+
+    from bondzone.core.actor import SYSTEM_USERNAME, job_actor
+    from bondzone.core.domain.errors import DomainError
+    from bondzone.core.domain.roles import Role
+    from bondzone.core.services import create_user
+
+    first, again = job_actor(), job_actor()
+    assert first == again and first.user_id is not None and first.role == Role.PLATFORM_ADMIN
+    user = get_user_model().objects.get(pk=first.user_id)
+    assert user.username == SYSTEM_USERNAME and not user.is_active and not user.has_usable_password()
+    get_user_model().objects.filter(pk=user.pk).delete()
+    try:
+        create_user(username=SYSTEM_USERNAME, password="long enough", role=Role.CUSTOMS)
+    except DomainError as exc:
+        assert exc.problems[0].code == "reserved_username"
+    else:
+        raise AssertionError("the system user's name was accepted")
+    assert not get_user_model().objects.filter(username=SYSTEM_USERNAME).exists()

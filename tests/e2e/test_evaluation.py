@@ -13,6 +13,7 @@ import pytest
 from django.apps import apps as django_apps
 from playwright.sync_api import Page, expect
 
+from bondzone.core.actor import SYSTEM
 from bondzone.evaluation import services
 from bondzone.evaluation.domain.series import SERIES
 from bondzone.evaluation.domain.synthetic import generate_field
@@ -79,9 +80,9 @@ def build_evaluation(world) -> dict:
                                           source=Source.SYNTHETIC, note=f"synthetic field, seed {FIELD_SEED}"))
     ZoneArea.objects.bulk_create(areas)
     SeriesValue.objects.bulk_create(values)
-    runs = [services.create_run(actor=services.SYSTEM, framework_id=framework.pk, year=year, draws=DRAWS, seed=1,
+    runs = [services.create_run(actor=SYSTEM, framework_id=framework.pk, year=year, draws=DRAWS, seed=1,
                                 label=f"E2E {year}") for year in YEARS]
-    services.publish_run(actor=services.SYSTEM, run_id=runs[-1].pk, public=True)
+    services.publish_run(actor=SYSTEM, run_id=runs[-1].pk, public=True)
     return {"old": runs[0], "run": EvaluationRun.objects.get(pk=runs[-1].pk)}
 
 

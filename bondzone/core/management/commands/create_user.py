@@ -1,7 +1,9 @@
 from django.core.management.base import BaseCommand, CommandError
 from django.db import IntegrityError
 
+from bondzone.core.domain.errors import DomainError
 from bondzone.core.domain.roles import Role
+from bondzone.core.messages import render
 from bondzone.core.models import Enterprise, Zone
 from bondzone.core.services import create_user
 
@@ -35,4 +37,6 @@ class Command(BaseCommand):
                                enterprise=enterprise, zone=zone)
         except IntegrityError:
             raise CommandError(f"User {o['username']!r} already exists.") from None
+        except DomainError as exc:
+            raise CommandError(render(exc.problems[0])) from None
         self.stdout.write(f"Created {user.username} ({o['role']}).")
