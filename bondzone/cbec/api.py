@@ -3,16 +3,18 @@
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils import timezone
 from ninja import Body, Header, Router, Status
 from ninja.pagination import paginate
 
 from bondzone.core import audit
-from bondzone.core.types import ChoiceOf, Pagination, Text
+from bondzone.core.types import ChoiceOf, Id, Pagination, Text
 
 from bondzone.core.http import actor
 
 from .models import CbecOrder, TaxSettlement
 from . import selectors, services
+from .domain import settlement as settlement_rules
 from .domain.records import masked_id
 from .schemas import (
     ConsolidatedOut, ConsolidateIn, OrderDetailOut, OrderOut, PositiveOut, ReleaseIn, ReturnIn, SettlementDetailOut,
@@ -101,7 +103,8 @@ def consolidate(request: HttpRequest, payload: ConsolidateIn,
 
 
 def _settlement(s, detail: bool = False) -> dict:
-    out = {k: getattr(s, k) for k in SettlementOut.model_fields}
+    out = {k: getattr(s, k) for k in SettlementOut.model_fields if k != "overdue"}
+    out["overdue"] = settlement_rules.overdue(s.status == "paid", s.due_on, timezone.localdate())
     if detail:
         out["orders"] = [{"id": o.pk, "order_no": o.order_no, "released_on": o.released_on, "tax_total": o.tax_total,
                           "tax_guarantee_id": o.tax_guarantee_id} for o in selectors.settlement_orders(s)]
@@ -111,8 +114,10 @@ def _settlement(s, detail: bool = False) -> dict:
 @router.get("/settlements", response=list[SettlementOut],
             summary="Periodic tax settlements (汇总纳税) of released orders, per enterprise and period")
 @paginate(Pagination)
-def settlements(request: HttpRequest, status: ChoiceOf(TaxSettlement, "status") = ""):
-    return [_settlement(s) for s in selectors.settlements(actor(request), status=status)]
+def settlements(request: HttpRequest, status: ChoiceOf(TaxSettlement, "status") = "", enterprise_id: Id | None = None,
+                overdue: bool | None = None):
+    return [_settlement(s) for s in selectors.settlements(actor(request), status=status, enterprise_id=enterprise_id,
+                                                          overdue=overdue)]
 
 
 @router.get("/settlements/{settlement_id}", response=SettlementDetailOut, summary="One settlement with its orders")

@@ -2,7 +2,7 @@ from datetime import date
 from typing import Any
 from decimal import Decimal
 
-from ninja import Schema
+from ninja import Field, Schema
 
 
 class OrderLineOut(Schema):
@@ -94,6 +94,7 @@ class SettlementOut(Schema):
     tax_total: Decimal
     due_on: date
     status: str
+    overdue: bool = Field(description="Unpaid after its due day")
     paid_on: date | None
     payment_ref: str
 

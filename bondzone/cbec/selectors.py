@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from bondzone.core.actor import Actor
 from bondzone.core.scoping import get_scoped, restrict
 
-from .models import ConsolidatedList, AnnualTotal, CbecOrder, PositiveListEntry, TaxSettlement
+from .models import AnnualTotal, CbecOrder, ConsolidatedList, PositiveListEntry, SettlementStatus, TaxSettlement
 
 
 def orders(actor: Actor, *, status: str = "", q: str = "") -> QuerySet:
@@ -65,9 +67,19 @@ def waiting(actor: Actor, *, until=None) -> list[dict]:
         .order_by("enterprise_id"))
 
 
-def settlements(actor: Actor, *, status: str = "") -> QuerySet:
+def settlements(actor: Actor, *, status: str = "", enterprise_id: int | None = None, overdue: bool | None = None,
+                today: date | None = None) -> QuerySet:
+    """The actor's settlements; `overdue` True: unpaid after the due day (domain.settlement.overdue), False:
+    the others."""
     qs = restrict(TaxSettlement, actor).select_related("enterprise")
-    return qs.filter(status=status) if status else qs
+    if status:
+        qs = qs.filter(status=status)
+    if enterprise_id is not None:
+        qs = qs.filter(enterprise_id=enterprise_id)
+    if overdue is not None:
+        late = Q(status=SettlementStatus.ISSUED, due_on__lt=today or timezone.localdate())
+        qs = qs.filter(late) if overdue else qs.exclude(late)
+    return qs
 
 
 def settlement(actor: Actor, settlement_id) -> TaxSettlement:

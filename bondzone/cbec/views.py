@@ -15,8 +15,9 @@ from bondzone.core.web import actor, flash_refusal, new_idempotency_key, page, p
 from bondzone.supervision import selectors as books
 
 from . import selectors, services
+from .domain import settlement as settlement_rules
 from .domain.records import masked_id
-from .models import OrderStatus
+from .models import OrderStatus, SettlementStatus
 
 EXAMPLE = {"order_no": "ORD-0001", "order_date": "2026-05-12", "buyer_name": "张三", "buyer_id": "11010519491231002X",
            "lines": [{"hs_code": "1901101000", "name": "婴幼儿配方奶粉", "quantity": "2", "unit": "035",
@@ -163,11 +164,14 @@ def settlements(request):
                 "count": s.order_count, "tax": s.tax_total, "due": s.due_on.isoformat()})
         return redirect("cbec:settlements")
     today = timezone.localdate()
-    rows, prefix = page_of(request, selectors.settlements(a))
+    only_overdue = request.GET.get("overdue") == "1"
+    rows, prefix = page_of(request, selectors.settlements(a, overdue=True if only_overdue else None, today=today))
+    for s in rows:
+        s.overdue = settlement_rules.overdue(s.status == SettlementStatus.PAID, s.due_on, today)
     return render(request, "cbec/settlements.html", {
         "rows": rows, "prefix": prefix, "guarantees": selectors.tax_guarantees(a, today), "can_settle": can_settle,
         "enterprises": restrict(Enterprise, a).order_by("name") if can_settle else [], "today": today,
-        "idempotency_key": new_idempotency_key()})
+        "only_overdue": only_overdue, "idempotency_key": new_idempotency_key()})
 
 
 @page

@@ -214,3 +214,34 @@ def test_api_list_detail_issue_pay_and_page(cbec, client):  # noqa: F811
     assert "100000.00" in page.replace(",", "")  # the free amount, all of it again after the payment
     client.force_login(cbec.users["ent_b"])
     assert client.get(url).json()["items"] == [] and client.get(f"{url}/{sid}").status_code == 404
+
+
+def test_overdue_flag_and_filters_on_api_and_page(cbec, client):  # noqa: F811
+    released(cbec, "S20", "1000.00")
+    sid = issue(cbec).pk  # due 2026-04-15, unpaid: overdue on any day after
+    assert rules.overdue(False, date(2026, 4, 15), date(2026, 4, 15)) is False
+    assert rules.overdue(False, date(2026, 4, 15), date(2026, 4, 16)) is True
+    assert rules.overdue(True, date(2026, 4, 15), date(2026, 4, 16)) is False
+    client.force_login(cbec.users["customs"])
+    url = "/api/v1/cbec/settlements"
+
+    def ids(**query):
+        r = client.get(url, query)
+        assert r.status_code == 200, r.content
+        return [s["id"] for s in r.json()["items"]]
+
+    assert client.get(url).json()["items"][0]["overdue"] is True
+    assert ids(overdue="true") == [sid] and ids(overdue="false") == []
+    assert ids(enterprise_id=cbec.ent_a.pk) == [sid] and ids(enterprise_id=cbec.ent_b.pk) == []
+    r = client.get(url, {"enterprise_id": "x"})
+    assert r.status_code == 400 and "enterprise_id" in r.content.decode()
+    client.cookies["django_language"] = "zh-hans"
+    page = client.get("/cbec/settlements/?overdue=1", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert 'data-testid="overdue"' in page and "逾期" in page
+    settlement.pay(actor=cbec.actor("customs"), settlement_id=sid, paid_on="2026-04-20", idempotency_key=key())
+    assert ids(overdue="true") == [] and ids(overdue="false") == [sid]
+    assert client.get(url).json()["items"][0]["overdue"] is False
+    page = client.get("/cbec/settlements/?overdue=1", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "没有逾期的汇总纳税。" in page
+    client.force_login(cbec.users["ent_b"])
+    assert ids(enterprise_id=cbec.ent_a.pk) == []

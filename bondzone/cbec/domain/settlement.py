@@ -24,6 +24,11 @@ def due_on(start: date) -> date:
     return start + timedelta(days=PAY_BY_DAY)
 
 
+def overdue(paid: bool, due: date, today: date) -> bool:
+    """Unpaid after its due day (the 45th day after the period's first release)."""
+    return not paid and today > due
+
+
 def first_issue_day(end: date) -> date:
     return end + timedelta(days=PAY_FROM_DAY)
 
