@@ -55,12 +55,12 @@ class AuditEventOut(Schema):
         return [c.__dict__ for c in selectors.changes(obj, _hidden(context))]
 
 
-def _hidden(context) -> frozenset[str]:
-    """The registry fields the requester may not see, once per request."""
+def _hidden(context) -> dict[str, frozenset[str]]:
+    """The fields the requester may not see per audited object type, once per request."""
     request = context["request"]
-    if not hasattr(request, "_bondzone_hidden_registry_fields"):
-        request._bondzone_hidden_registry_fields = selectors.hidden_fields(actor(request))
-    return request._bondzone_hidden_registry_fields
+    if not hasattr(request, "_bondzone_hidden_audit_fields"):
+        request._bondzone_hidden_audit_fields = selectors.hidden_fields(actor(request))
+    return request._bondzone_hidden_audit_fields
 
 
 class AuditFilterIn(Schema):

@@ -61,20 +61,36 @@ def audit_events(actor: Actor, f: AuditFilters) -> QuerySet[AuditEvent]:
 REGISTRY = Enterprise._meta.label_lower
 
 
-def hidden_fields(actor: Actor) -> frozenset[str]:
-    """The enterprise record's fields the reader's role may not see (the field policy, as core applies it)."""
-    return core_selectors.enterprise_hidden_fields(actor)
+# The audit trail's objects that are rows of a shared dataset: their before and after lose the fields the field
+# policy hides from a role that opens the dataset, as its agency view does (tax does not read a list's
+# remarks there either). A role that may not open the dataset at all sees such events only as the audit
+# trail's scope allows, in full.
+AUDITED_DATASETS = {REGISTRY: "enterprises", "supervision.accountbook": "books", "supervision.verificationlist": "lists",
+                    "gate.slip": "slips", "duties.regime": "regimes", "duties.domesticsale": "domestic_sales",
+                    "duties.taxbill": "tax_bills"}
 
 
-def sides(event: AuditEvent, hidden: frozenset[str] = frozenset()) -> tuple[dict | None, dict | None]:
-    """An event's before and after as the reader may see them: a registry event without the record's fields
-    the reader's role may not see (market supervision does not learn the customs credit class here either)."""
-    if not hidden or event.object_type != REGISTRY:
+def hidden_fields(actor: Actor) -> dict[str, frozenset[str]]:
+    """Per audited object type, the fields the reader's role may not see (the registry's as core applies the
+    field policy)."""
+    opens = set(datasets_for(actor.role))
+    hidden = {REGISTRY: core_selectors.enterprise_hidden_fields(actor)}
+    for object_type, dataset in AUDITED_DATASETS.items():
+        if object_type != REGISTRY and dataset in opens:
+            shown = set(allowed_fields(actor.role, dataset))
+            hidden[object_type] = frozenset(f for f in DATASETS[dataset] if f not in shown)
+    return {object_type: fields for object_type, fields in hidden.items() if fields}
+
+
+def sides(event: AuditEvent, hidden: dict[str, frozenset[str]] | None = None) -> tuple[dict | None, dict | None]:
+    """An event's before and after as the reader may see them (`hidden`: hidden_fields of the reader)."""
+    fields = (hidden or {}).get(event.object_type)
+    if not fields:
         return event.before, event.after
-    return core_selectors.without_hidden(event.before, hidden), core_selectors.without_hidden(event.after, hidden)
+    return core_selectors.without_hidden(event.before, fields), core_selectors.without_hidden(event.after, fields)
 
 
-def changes(event: AuditEvent, hidden: frozenset[str] = frozenset()) -> list[Change]:
+def changes(event: AuditEvent, hidden: dict[str, frozenset[str]] | None = None) -> list[Change]:
     return diff(*sides(event, hidden))
 
 

@@ -228,3 +228,26 @@ def test_every_field_heading_names_one_field(language):
     with translation.override(language):
         headings = [str(name) for name in FIELD_NAMES.values()]
     assert len(set(headings)) == len(headings), sorted(h for h in headings if headings.count(h) > 1)
+
+
+def test_the_audit_trail_shows_tax_no_list_field_its_view_hides(world):
+    """A list's change carries its remarks; tax, whose view of lists leaves the free-text remarks out, does not
+    read them in the audit trail either (API, page, export), customs does."""
+    import uuid
+
+    from bondzone.supervision import services as supervision
+
+    vlist = post_list(world, direction="I", lines=[(1, "5")], passed=False)  # awaiting its goods: changeable
+    supervision.change_list(actor=world.actor("ent_a"), list_id=vlist.pk, changes={"remarks": "仓位 B-17 内部备注"},
+                            reason="补充备注", idempotency_key=uuid.uuid4().hex)
+    assert "remarks" not in allowed_fields("tax", "lists")
+    for username, sees in (("tax", False), ("customs", True)):
+        c = client(username)
+        api = c.get("/api/v1/audit-events?action=list.change&limit=500")
+        assert api.status_code == 200 and api.json()["count"] == 1, username
+        assert [i["after"]["trade_mode"] for i in api.json()["items"]]  # the rest of the change is there
+        page = c.get("/sharing/audit/?action=list.change").content.decode()
+        export = c.get("/sharing/audit/export/?format=csv&action=list.change")
+        texts = [api.content.decode(), page] + ([export.content.decode("utf-8-sig")] if export.status_code == 200 else [])
+        for text in texts:
+            assert ("B-17" in text) == sees, username
