@@ -485,8 +485,8 @@ def posted_entry_flows(book_id: int, start: date, end: date, *,
                        groups: dict[str, tuple[str, ...]]) -> list[AccountFlows]:
     """A book's posted movements up to `end`, per (item, goods status): ONE scan of the ledger's entries
     with conditional sums (before `start`; within the period per group of source kinds and sign; every
-    other kind), grouped by item and status only — the grouping of the plain balance query. `groups`
-    names at least one source kind.
+    other kind), grouped by account — the accounts of one (item, status), one per unit, are added up here.
+    `groups` names at least one source kind.
 
     Not scoped: the caller has checked that the actor may see the book."""
     routine = [k for kinds in groups.values() for k in kinds]
@@ -499,43 +499,73 @@ def posted_entry_flows(book_id: int, start: date, end: date, *,
     columns.append(f"SUM(CASE WHEN e.effective_date >= %s AND e.source_kind NOT IN ({_marks(routine)}) "
                    f"THEN e.posted_delta END)")
     params += [start, *routine]
-    sql = (f"SELECT a.item_id, a.goods_status, {', '.join(columns)} FROM supervision_stockentry e "
-           "JOIN supervision_stockaccount a ON a.id = e.account_id "
-           "WHERE a.book_id = %s AND e.effective_date <= %s AND e.posted_delta <> 0 "
-           "GROUP BY a.item_id, a.goods_status")
     keys = [(name, increase) for name in groups for increase in (True, False)]
+    totals: dict[tuple[int, str], list[int | None]] = {}
+    with connection.cursor() as cur:
+        accounts = _book_accounts(cur, book_id)
+        if not accounts:
+            return []
+        book_filter, book_params = _entries_of(accounts, book_id)
+        cur.execute(f"SELECT e.account_id, {', '.join(columns)} FROM supervision_stockentry e "
+                    f"WHERE {book_filter} AND e.effective_date <= %s AND e.posted_delta <> 0 GROUP BY e.account_id",
+                    [*params, *book_params, end])
+        for account_id, *sums in cur.fetchall():
+            key = accounts[account_id]
+            if key in totals:
+                sums = [a if b is None else b if a is None else a + b for a, b in zip(totals[key], sums, strict=True)]
+            totals[key] = sums
 
     def qty(total) -> Decimal | None:
         return None if total is None else from_units(int(total))
 
-    with connection.cursor() as cur:
-        cur.execute("SELECT id, item_no FROM supervision_bookitem WHERE book_id = %s", [book_id])
-        item_no = dict(cur.fetchall())
-        cur.execute(sql, [*params, book_id, end])
-        return [AccountFlows(item_no[item_id], status, qty(opening),
-                             {k: qty(t) for k, t in zip(keys, totals, strict=True) if t is not None}, qty(other))
-                for item_id, status, opening, *totals, other in cur.fetchall()]
+    return [AccountFlows(item_no, status, qty(opening),
+                         {k: qty(t) for k, t in zip(keys, flows, strict=True) if t is not None}, qty(other))
+            for (item_no, status), (opening, *flows, other) in totals.items()]
 
 
 def source_documents(book_id: int, start: date, end: date, keys: list[tuple[int, str]], *,
-                     except_kinds: tuple[str, ...]) -> dict[tuple[int, str], list[str]]:
+                     except_kinds: tuple[str, ...]) -> dict[tuple[int, str], set[str]]:
     """(item no, goods status) → the documents ("kind:id") of the other source kinds that moved it within
-    the period, for the few keys a write-off must explain: a second, small read restricted to their items."""
+    the period, for the few keys a write-off must explain: a second, small read restricted to their accounts."""
     if not keys:
         return {}
     wanted = set(keys)
-    items = sorted({item_no for item_no, _ in wanted})
-    sql = ("SELECT DISTINCT i.item_no, a.goods_status, e.source_kind, e.source_id FROM supervision_stockentry e "
-           "JOIN supervision_stockaccount a ON a.id = e.account_id JOIN supervision_bookitem i ON i.id = a.item_id "
-           f"WHERE a.book_id = %s AND i.item_no IN ({_marks(items)}) AND e.effective_date >= %s "
-           f"AND e.effective_date <= %s AND e.posted_delta <> 0 AND e.source_kind NOT IN ({_marks(except_kinds)})")
-    out: dict[tuple[int, str], list[str]] = {}
+    out: dict[tuple[int, str], set[str]] = {}
     with connection.cursor() as cur:
-        cur.execute(sql, [book_id, *items, start, end, *except_kinds])
-        for item_no, status, kind, source_id in cur.fetchall():
-            if (item_no, status) in wanted:
-                out.setdefault((item_no, status), []).append(f"{kind}:{source_id}")
+        accounts = {a: key for a, key in _book_accounts(cur, book_id).items() if key in wanted}
+        if connection.vendor == "postgresql":
+            of_accounts, account_params = "= ANY(%s)", [list(accounts)]
+        else:
+            of_accounts, account_params = f"IN ({_marks(accounts)})", list(accounts)
+        # one row per movement, not DISTINCT: the sets drop the repeats for less than the database's sort
+        cur.execute(f"SELECT e.account_id, e.source_kind || ':' || e.source_id FROM supervision_stockentry e "
+                    f"WHERE e.account_id {of_accounts} AND e.effective_date >= %s AND e.effective_date <= %s "
+                    f"AND e.posted_delta <> 0 AND e.source_kind NOT IN ({_marks(except_kinds)})",
+                    [*account_params, start, end, *except_kinds])
+        for account_id, document in cur.fetchall():
+            key = accounts[account_id]
+            found = out.get(key)
+            if found is None:
+                found = out[key] = set()
+            found.add(document)
     return out
+
+
+def _book_accounts(cur, book_id: int) -> dict[int, tuple[int, str]]:
+    """Account id → (item no, goods status) of a book's accounts."""
+    cur.execute("SELECT a.id, i.item_no, a.goods_status FROM supervision_stockaccount a "
+                "JOIN supervision_bookitem i ON i.id = a.item_id WHERE a.book_id = %s", [book_id])
+    return {account_id: (item_no, status) for account_id, item_no, status in cur.fetchall()}
+
+
+def _entries_of(accounts: dict[int, tuple[int, str]], book_id: int) -> tuple[str, list]:
+    """The WHERE term restricting entries to a book's accounts. On PostgreSQL the ids themselves, one array
+    parameter: the planner then estimates the scan from the entries' own statistics, where a sub-select
+    of the book's accounts made it expect a few rows and sort a million of them; SQLite reads the
+    account index either way, and caps the number of parameters."""
+    if connection.vendor == "postgresql":
+        return "e.account_id = ANY(%s)", [list(accounts)]
+    return "e.account_id IN (SELECT id FROM supervision_stockaccount WHERE book_id = %s)", [book_id]
 
 
 def _marks(values) -> str:
