@@ -101,10 +101,10 @@ _FLOWS = {("trade", True): Flow.IN, ("trade", False): Flow.OUT,
           ("production", True): Flow.PRODUCED, ("production", False): Flow.CONSUMED}
 
 
-def flow_sums(book_id: int, start: date, end: date) -> tuple[dict[Key, Decimal], list[FlowSum], dict[Key, list[str]]]:
+def flow_sums(book_id: int, start: date, end: date) -> tuple[dict[Key, Decimal], list[FlowSum], dict[Key, set[str]]]:
     """(opening per key, sums per key and flow, documents that explain each key's other movements) of a
-    book's posted movements up to `end`: one scan of the ledger's entries with conditional sums
-    (supervision.selectors.posted_entry_flows), then the documents only of the keys whose other movements
+    book's posted movements up to `end`: one scan of the ledger's entries summed per account, source kind,
+    side of the period start and sign (supervision.selectors.posted_entry_flows), then the documents only of the keys whose other movements
     do not net out (supervision.selectors.source_documents).
 
     For a book the caller was allowed to see (the service checks the scope first). Entries are classified

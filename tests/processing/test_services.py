@@ -132,6 +132,27 @@ def test_writeoff_balances_the_period_and_flags_adjustments(hbook):
     assert name.startswith("writeoff-") and body[:2] == b"PK"
 
 
+def test_writeoff_adds_up_an_items_accounts_in_each_unit_and_names_a_document_once(hbook):
+    """The scan sums per account: two accounts of (item 1, bonded), one per unit, make one row; a document
+    that moved the item twice is named once."""
+    from bondzone.supervision.models import BookItem, StockAccount, StockEntry
+
+    today, now = timezone.localdate(), timezone.now()
+    account = StockAccount.objects.create(book=hbook.book, item=BookItem.objects.get(book=hbook.book, item_no=1),
+                                          goods_status="bonded", unit="007", enterprise_id=hbook.book.enterprise_id,
+                                          zone_id=hbook.book.zone_id)
+    for kind, source, line, qty, day in (("list", 78, 1, "4", today - timedelta(days=20)), ("adjust", 77, 1, "3", today),
+                                         ("adjust", 77, 2, "2", today)):
+        StockEntry.objects.create(account=account, kind="direct", source_kind=kind, source_id=source, source_line=line,
+                                  posted_delta=D(qty), effective_date=day, recorded_at=now)
+    job = services.request_writeoff(actor=hbook.actor("customs"), book_id=hbook.book.pk,
+                                    period_start=(today - timedelta(days=10)).isoformat(), period_end=today.isoformat())
+    assert services.run_writeoff(job.pk) is True
+    row = WriteOffLine.objects.get(writeoff=job, item_no=1, goods_status="bonded")
+    assert (row.opening, row.inward, row.computed_closing, row.book_closing, row.difference, row.explained_by) == (
+        D("4"), D("100"), D("104"), D("109"), D("5"), ["adjust:77"])
+
+
 def test_writeoff_snapshot_is_immutable(hbook):
     today = timezone.localdate()
     job = services.request_writeoff(actor=hbook.actor("ent_a"), book_id=hbook.book.pk, period_start=today.isoformat(),

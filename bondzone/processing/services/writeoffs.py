@@ -8,6 +8,7 @@ import logging
 from functools import partial
 
 from django.db import transaction
+from django.db.models import JSONField, Value
 from django.utils import timezone
 
 from bondzone.core import audit
@@ -78,7 +79,11 @@ def run_writeoff(job_id: int) -> bool:
                     WriteOffLine(writeoff_id=job_id, item_no=r.item_no, goods_status=r.goods_status,
                                  opening=r.opening, inward=r.inward, outward=r.outward, consumed=r.consumed,
                                  produced=r.produced, computed_closing=r.computed_closing,
-                                 book_closing=r.book_closing, difference=r.difference, explained_by=r.explained_by)
+                                 book_closing=r.book_closing, difference=r.difference,
+                                 # an expression keeps Django's PostgreSQL bulk insert off UNNEST, whose
+                                 # array literal psycopg quotes character by character in Python (0.6 s
+                                 # for 92,000 explaining document ids)
+                                 explained_by=Value(r.explained_by, output_field=JSONField()))
                     for r in rows[i:i + CHUNK]])
             WriteOff.objects.filter(pk=job_id).update(status="done", progress=100, rows=len(rows),
                                                       differences=differing, finished_at=timezone.now())
