@@ -94,11 +94,12 @@ def book_detail(request, book_id: int):
 def book_processing_kind(request, book_id: int):
     """Customs records whether an H book is 进料 or 来料加工 (its scrap is sold inland as 0844 / 0845)."""
     a = actor(request)
+    shown = selectors.book(a, book_id).kind == BookKind.PROCESSING  # the page has the form for H books only
     try:
         book = services.set_processing_kind(actor=a, book_id=book_id,
                                             processing_kind=request.POST.get("processing_kind", ""))
     except DomainError as exc:
-        flash_refusal(request, exc, form="processing_kind", fields=("processing_kind",))
+        flash_refusal(request, exc, form="processing_kind", fields=("processing_kind",) if shown else ())
         return redirect("supervision:book", book_id=book_id)
     messages.success(request, _("Processing kind recorded: %(kind)s.") % {"kind": book.get_processing_kind_display()})
     return redirect("supervision:book", book_id=book.pk)
