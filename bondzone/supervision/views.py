@@ -94,6 +94,7 @@ def book_detail(request, book_id: int):
 def book_processing_kind(request, book_id: int):
     """Customs records whether an H book is 进料 or 来料加工 (its scrap is sold inland as 0844 / 0845)."""
     a = actor(request)
+    a.require("supervision.add_book")
     shown = selectors.book(a, book_id).kind == BookKind.PROCESSING  # the page has the form for H books only
     try:
         book = services.set_processing_kind(actor=a, book_id=book_id,
