@@ -14,7 +14,7 @@ from bondzone.core.http import actor
 from . import exports, imports, selectors, services
 from .models import StockAccount, VerificationList
 from .schemas import (
-    AccountOut, ApproveIn, BookIn, BookOut, CancelIn, ChangeIn, ImportOut, ListCorrectIn, ItemIn, ItemOut, ListDetailOut, ListIn, ListOut,
+    AccountOut, ApproveIn, BookIn, BookOut, BookProcessingKindIn, CancelIn, ChangeIn, ImportOut, ListCorrectIn, ItemIn, ItemOut, ListDetailOut, ListIn, ListOut,
     MovementsOut, PassIn, PassOut, RejectIn, ReservationOut, ReverseIn, StockAsOfOut,
 )
 
@@ -36,6 +36,11 @@ def create_book(request: HttpRequest, payload: BookIn):
 @router.get("/books/{book_id}", response=BookOut, summary="One account book")
 def get_book(request: HttpRequest, book_id: int):
     return selectors.book(actor(request), book_id)
+
+
+@router.patch("/books/{book_id}", response=BookOut, summary="Record a processing book's 进料 / 来料 kind (customs)")
+def set_processing_kind(request: HttpRequest, book_id: int, payload: BookProcessingKindIn):
+    return services.set_processing_kind(actor=actor(request), book_id=book_id, **payload.dict())
 
 
 @router.get("/books/{book_id}/items", response=list[ItemOut], summary="Items of a book")

@@ -32,6 +32,7 @@ def _unit_name(code: str) -> str | None:
 # the audit trail's action column in words (the code stays in the cell's title and in exports)
 AUDIT_ACTIONS = {
     "book.create": _("account book registered"), "book_item.create": _("book item recorded"),
+    "book.processing_kind": _("processing kind of the book recorded"),
     "list.create": _("list saved as a draft"), "list.correct": _("draft list edited"),
     "list.submit": _("list submitted to customs"), "list.withdraw": _("list withdrawn"),
     "list.approve": _("list approved"), "list.reject": _("list rejected"), "list.delete": _("draft list deleted"),
@@ -52,11 +53,14 @@ class SupervisionConfig(AppConfig):
         from bondzone.core import labels
 
         from . import permissions, scopes, tasks  # noqa: F401
-        from .models import GOODS_STATUS_LABELS, LEFTOVER_LABELS, LIST_STATUS_LABELS, AccountBook, VerificationList
+        from .models import (
+            GOODS_STATUS_LABELS, LEFTOVER_LABELS, LIST_STATUS_LABELS, PROCESSING_KIND_LABELS, AccountBook, VerificationList,
+        )
 
         labels.register("audit_action", AUDIT_ACTIONS)
         labels.register("goods_status", GOODS_STATUS_LABELS)
         labels.register("leftover", LEFTOVER_LABELS)
+        labels.register("processing_kind", PROCESSING_KIND_LABELS)
         labels.register("list_status", LIST_STATUS_LABELS)
         labels.register("list_type", _named_by(LIST_TYPES))
         labels.register("unit", _unit_name)

@@ -68,6 +68,10 @@ FACTORS = {
 }
 
 
+# an H book's 进料 / 来料加工 follows the mode its materials come in by (5015 进料, 5014 来料)
+PROCESSING_KIND = {"5015": "imported", "5014": "supplied"}
+
+
 def load(rng: random.Random, enterprises: dict, today: date, lists_per_enterprise: int = 60) -> dict:
     User = get_user_model()
     customs = actor_of(User.objects.get(username="customs"))
@@ -78,7 +82,8 @@ def load(rng: random.Random, enterprises: dict, today: date, lists_per_enterpris
         owner = actor_of(User.objects.get(username=f"ent_{key}"))
         number = f"{kind}{enterprise.zone.customs_office_code}W{enterprise.pk:06d}"
         book = services.create_book(actor=customs, enterprise_id=enterprise.pk, number=number, kind=kind,
-                                    valid_from=start - timedelta(days=30), valid_until=today + timedelta(days=3 * 365))
+                                    valid_from=start - timedelta(days=30), valid_until=today + timedelta(days=3 * 365),
+                                    processing_kind=PROCESSING_KIND.get(mode_in, "") if kind == "H" else "")
         totals["books"] += 1
         for i, (hs, zh, en, unit, legal, price) in enumerate(catalogue, start=1):
             item_kind = "E" if (kind == "H" and i == 1) else "I"

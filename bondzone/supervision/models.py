@@ -10,13 +10,18 @@ from bondzone.core.fields import QuantityField
 from bondzone.core.models import Enterprise, Zone
 
 from .domain.codes import (
-    BookKind, Direction, EntryKind, GoodsStatus, ItemKind, Leftover, ListStatus, PostingState, ReservationState,
+    BookKind, Direction, EntryKind, GoodsStatus, ItemKind, Leftover, ListStatus, PostingState, ProcessingKind,
+    ReservationState,
 )
 
 
 LEFTOVER_LABELS = {
     Leftover.NONE.value: _("ordinary"), Leftover.SCRAP.value: _("scrap"), Leftover.BY_PRODUCT.value: _("by-product"),
     Leftover.DEFECTIVE.value: _("defective goods"),
+}
+PROCESSING_KIND_LABELS = {
+    ProcessingKind.NOT_RECORDED.value: _("not recorded"), ProcessingKind.IMPORTED.value: _("imported materials (进料加工)"),
+    ProcessingKind.SUPPLIED.value: _("supplied materials (来料加工)"),
 }
 GOODS_STATUS_LABELS = {
     GoodsStatus.BONDED.value: _("bonded"),
@@ -54,6 +59,9 @@ class AccountBook(models.Model):
     valid_from = models.DateField(_("valid from"))
     valid_until = models.DateField(_("valid until"))
     active = models.BooleanField(_("active"), default=True)
+    # 进料 / 来料加工 of an H book: decides 0844 / 0845 when its scrap is sold inland; "" until customs records it
+    processing_kind = models.CharField(_("processing kind"), max_length=12, blank=True, default="",
+                                       choices=list(PROCESSING_KIND_LABELS.items()))
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -62,6 +70,8 @@ class AccountBook(models.Model):
         constraints = [
             models.CheckConstraint(name="book_valid_range", condition=models.Q(valid_until__gte=models.F("valid_from"))),
             models.CheckConstraint(name="book_kind", condition=models.Q(kind__in=[k.value for k in BookKind])),
+            models.CheckConstraint(name="processing_kind_of_h_book", condition=models.Q(processing_kind="") | models.Q(
+                kind=BookKind.PROCESSING.value, processing_kind__in=[k.value for k in ProcessingKind if k.value])),
         ]
 
     def __str__(self):

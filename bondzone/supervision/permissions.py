@@ -42,6 +42,8 @@ MESSAGES.update({
     "related_list_missing": _("List %(list)s is one of a pair (related list %(related)s), and its other list "
                               "cannot be found."),
     "related_list_not_ready": _("The other list of the pair, %(list)s, is %(state)s; both must be %(expected)s."),
+    "processing_kind_needs_h_book": _("Only a processing (H) book is 进料 or 来料加工; a logistics book records no "
+                                      "processing kind."),
 })
 
 CODED_PARAMS.update({

@@ -12,6 +12,8 @@ from .models import AccountBook, BookItem, PostingEvent, VerificationList
 
 ItemNo = Int(*ITEM_NO_RANGE)  # 备案序号
 Reason = TextOf(VerificationList, "reject_reason")
+PROCESSING_KIND_HELP = ("H books: imported (进料加工) or supplied (来料加工), '' not recorded; decides 0844 / 0845 "
+                        "when scrap is sold inland")
 
 
 class BookOut(Schema):
@@ -23,6 +25,7 @@ class BookOut(Schema):
     valid_from: date
     valid_until: date
     active: bool
+    processing_kind: str = Field("", description=PROCESSING_KIND_HELP)
 
 
 class BookIn(Schema):
@@ -31,6 +34,11 @@ class BookIn(Schema):
     kind: TextOf(AccountBook, "kind")
     valid_from: DateIn(VALIDITY)
     valid_until: DateIn(VALIDITY)
+    processing_kind: TextOf(AccountBook, "processing_kind") = Field("", description=PROCESSING_KIND_HELP)
+
+
+class BookProcessingKindIn(Schema):
+    processing_kind: TextOf(AccountBook, "processing_kind") = Field(..., description=PROCESSING_KIND_HELP)
 
 
 class ItemOut(Schema):

@@ -18,7 +18,7 @@ from bondzone.core.domain.quantity import from_units
 from bondzone.core.scoping import get_scoped, restrict
 
 from .domain import trade_modes
-from .domain.codes import Direction, GoodsStatus, ListStatus, PostingState
+from .domain.codes import LEFTOVER_DOMESTIC_MODE, Direction, GoodsStatus, Leftover, ListStatus, PostingState
 from .domain.posting import AccountKey, Balance, Draw, Movement, draws, list_moves
 from .domain.validation import BookInfo
 from .models import (
@@ -37,6 +37,15 @@ def books(actor: Actor, *, enterprise_id: int | None = None, q: str = "") -> Que
 
 def book(actor: Actor, book_id: int) -> AccountBook:
     return get_scoped(AccountBook.objects.select_related("enterprise", "zone"), actor, book_id)
+
+
+def scrap_sale_mode(book: AccountBook, item: BookItem) -> str | None:
+    """The trade mode a domestic sale (内销) of the item's goods takes when they are scrap or by-products:
+    0844 (进料加工) or 0845 (来料加工) by the book's processing kind, "" while the book does not record it;
+    None for any other item."""
+    if item.leftover not in (Leftover.SCRAP, Leftover.BY_PRODUCT):
+        return None
+    return LEFTOVER_DOMESTIC_MODE.get(book.processing_kind, "")
 
 
 def items(actor: Actor, book_id: int, *, q: str = "") -> QuerySet[BookItem]:

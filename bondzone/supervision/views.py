@@ -25,7 +25,7 @@ from .domain import trade_modes
 from .domain.validation import line_quantities, prefilled_quantities
 from .domain.codes import (
     COUNTRIES, CURRENCIES, DECLARATION_FLAGS, DECLARATION_TYPES, LIST_TYPES, TRADE_MODES, TRANSPORT_MODES, UNITS,
-    GoodsStatus, ListStatus,
+    BookKind, GoodsStatus, ItemKind, Leftover, ListStatus, ProcessingKind,
 )
 
 SHOWN_LINE_FIELDS = ("item_no", "quantity", "unit", "legal_quantity", "second_quantity", "value", "currency",
@@ -83,7 +83,57 @@ def book_detail(request, book_id: int):
     return render(request, "supervision/book_detail.html", {
         "book": book, "page": page, "querystring_prefix": prefix, "split": selectors.stock_by_status(a, book.pk),
         "statuses": [s.value for s in GoodsStatus], "status": status,
-        "items": selectors.items(a, book.pk)[:200],
+        "items": selectors.items(a, book.pk)[:200], "can_record": a.can("supervision.add_item"),
+        "can_set_kind": a.can("supervision.add_book") and book.kind == BookKind.PROCESSING,
+        "processing_kinds": [k.value for k in ProcessingKind if k.value],
+    })
+
+
+@page
+@require_POST
+def book_processing_kind(request, book_id: int):
+    """Customs records whether an H book is 进料 or 来料加工 (its scrap is sold inland as 0844 / 0845)."""
+    a = actor(request)
+    a.require("supervision.add_book")
+    shown = selectors.book(a, book_id).kind == BookKind.PROCESSING  # the page has the form for H books only
+    try:
+        book = services.set_processing_kind(actor=a, book_id=book_id,
+                                            processing_kind=request.POST.get("processing_kind", ""))
+    except DomainError as exc:
+        flash_refusal(request, exc, form="processing_kind", fields=("processing_kind",) if shown else ())
+        return redirect("supervision:book", book_id=book_id)
+    messages.success(request, _("Processing kind recorded: %(kind)s.") % {"kind": book.get_processing_kind_display()})
+    return redirect("supervision:book", book_id=book.pk)
+
+
+ITEM_FIELDS = ("item_no", "part_no", "hs_code", "name_zh", "name_en", "spec", "kind", "declared_unit", "legal_unit",
+               "legal_factor", "second_unit", "second_factor", "currency", "unit_price", "origin_country",
+               "leftover", "leftover_of")
+LEFTOVER_CHOICES = [v.value for v in Leftover]
+
+
+@page
+def item_create(request, book_id: int):
+    """Customs records an item (备案) in a book, scrap, by-products and defective goods included; a refusal
+    marks each field and writes nothing (services.add_item validates as the API does)."""
+    a = actor(request)
+    a.require("supervision.add_item")
+    book = selectors.book(a, book_id)
+    if request.method == "POST":
+        data = {f: request.POST.get(f, "").strip() for f in ITEM_FIELDS}
+        try:
+            item = services.add_item(actor=a, book_id=book.pk, data=data)
+        except DomainError as exc:
+            flash_refusal(request, exc, form="item", fields=ITEM_FIELDS)
+            return redirect("supervision:item-create", book_id=book.pk)
+        messages.success(request, _("Item %(item)s recorded in book %(book)s.") % {"item": item, "book": book.number})
+        return redirect("supervision:book", book_id=book.pk)
+    return render(request, "supervision/item_form.html", {
+        "book": book, "units": UNITS.values(), "currencies": CURRENCIES.items(), "countries": list(COUNTRIES),
+        "leftovers": LEFTOVER_CHOICES if book.kind == BookKind.PROCESSING else [""],
+        # a defective-goods item names one of the book's ordinary finished items
+        "finished": selectors.items(a, book.pk).filter(kind=ItemKind.FINISHED, leftover=""),
+        "next_no": (selectors.items(a, book.pk).order_by("-item_no").values_list("item_no", flat=True).first() or 0) + 1,
     })
 
 

@@ -18,7 +18,7 @@ from bondzone.processing import demo as processing_demo
 from bondzone.processing.models import Bom, ProductionReport, StockTake, WriteOff
 from bondzone.servicedesk.models import Article, ServiceRequest
 from bondzone.sharing.models import Delivery, ExportRun, Subscription
-from bondzone.supervision.models import BookItem
+from bondzone.supervision.models import AccountBook, BookItem
 
 from ..conftest import ensure_seeds
 
@@ -73,6 +73,9 @@ def test_the_demo_fills_every_part_once(ledger_triggers):
     # the defective assembly and the offcuts are booked to the items recorded for them, not to the good stock
     booked = {o.kind: BookItem.objects.get(book=report.book, item_no=o.item_no).leftover for o in report.outputs.all()}
     assert booked == {"finished": "", "defective": "defective", "scrap": "scrap"}
+    # the H books take their materials in as 5015 (进料加工): their offcuts would be sold inland as 0844
+    assert set(AccountBook.objects.filter(kind="H").values_list("processing_kind", flat=True)) == {"imported"}
+    assert set(AccountBook.objects.filter(kind="T").values_list("processing_kind", flat=True)) == {""}
     take = StockTake.objects.get()
     assert take.adjusted and take.case_open
     assert WriteOff.objects.get().status == "done"

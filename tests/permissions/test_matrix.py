@@ -128,6 +128,7 @@ BODIES = {
     "credit_class": lambda w, o: {"customs_credit_class": "AAA"},
     "book": lambda w, o: {"enterprise_id": o["enterprise"].pk, "number": "T0000W999999", "kind": "T",
                           "valid_from": "2025-01-01", "valid_until": "2024-01-01"},
+    "processing_kind": lambda w, o: {"processing_kind": "imported"},  # the matrix book is a T book: refused
     "item": lambda w, o: {"item_no": 1, "hs_code": "8471300001", "name_zh": "x", "declared_unit": "007",
                           "legal_unit": "007"},
     "list": lambda w, o: {"book_id": o["book"].pk, "direction": "I", "trade_mode": "5034",

@@ -176,6 +176,7 @@ def request_domestic_sale(*, actor: Actor, data: Mapping[str, Any], idempotency_
             if len(kinds) > 1:
                 problems.append(problem("lines", "item_kind_mismatch", item="*", kind=", ".join(sorted(kinds)),
                                         expected=sorted(kinds)[0]))
+            problems += _scrap_problems(book, items, mode)
             if since is None:
                 since = book.valid_from
             if since > on:
@@ -204,6 +205,25 @@ def request_domestic_sale(*, actor: Actor, data: Mapping[str, Any], idempotency_
     return DomesticSale.objects.get(pk=result["sale_id"])
 
 
+def _scrap_problems(book, items: dict, mode: str) -> list[Problem]:
+    """Scrap and by-products leave on a list of their own trade mode (0844 / 0845, by the book's 进料 / 来料
+    kind): not with ordinary goods, not as a status change inside the zone, not from a book that does not
+    record its kind."""
+    modes = {pk: books.scrap_sale_mode(book, i) for pk, i in items.items()}
+    scrap = sorted(items[pk].item_no for pk, m in modes.items() if m is not None)
+    if not scrap:
+        return []
+    problems = []
+    if len(scrap) < len(items):
+        problems.append(problem("lines", "domestic_scrap_mixed", items=", ".join(map(str, scrap))))
+    if mode == DomesticSale.Mode.STATUS:
+        problems.append(problem("mode", "domestic_scrap_leaves_zone"))
+    if "" in modes.values():
+        problems.append(problem("book_id", "domestic_scrap_kind_not_recorded", book=book.number,
+                                items=", ".join(map(str, scrap))))
+    return problems
+
+
 def _require(sale: DomesticSale, expected: str) -> None:
     if sale.status != expected:
         raise DomainError(problem("status", "domestic_state", state=sale.status, expected=expected))
@@ -214,8 +234,8 @@ def _list_data(sale: DomesticSale) -> dict:
     kind = lines[0].item.kind
     if sale.mode == DomesticSale.Mode.STATUS:
         trade_mode = "9900"  # a status change: no goods cross a fence
-    else:
-        trade_mode = "5100" if kind == FINISHED else "5000"  # 二线 out: finished goods / materials
+    else:  # 二线 out: scrap and by-products as 0844 / 0845 (checked at the request), finished goods, materials
+        trade_mode = books.scrap_sale_mode(sale.book, lines[0].item) or ("5100" if kind == FINISHED else "5000")
     basis = "A-选择性征关税" if sale.basis == rules.MATERIALS else ""
     return {
         "direction": "E", "trade_mode": trade_mode, "list_type": "0", "item_kind": kind,

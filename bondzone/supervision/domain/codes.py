@@ -59,6 +59,20 @@ class BookKind(StrEnum):
     PROCESSING = "H"  # 加工账册
 
 
+class ProcessingKind(StrEnum):
+    """加工贸易 type of a processing (H) book (docs/domain-customs.md §2.2: the 手册 letters B 来料 / C 进料; §4.1:
+    the 进料 / 来料 pairs of trade modes). Recorded per book: nothing in the notes has one book hold both."""
+
+    NOT_RECORDED = ""
+    IMPORTED = "imported"  # 进料加工: the enterprise buys the materials (5015, 0664, 0844, 0864, 4600 …)
+    SUPPLIED = "supplied"  # 来料加工: the foreign party supplies them (5014, 0265, 0845, 0865, 4400 …)
+
+
+# 边角料内销 (scrap and by-products sold inland) by the book's processing kind (GACC 监管方式代码表:
+# 0844 进料边角料内销, 0845 来料边角料内销)
+LEFTOVER_DOMESTIC_MODE = {ProcessingKind.IMPORTED: "0844", ProcessingKind.SUPPLIED: "0845"}
+
+
 # 账册编号 (docs/domain-customs.md §2.2, §9.2, structure unconfirmed by GACC): the book type letter, the 4-digit
 # customs district code, then 7 characters: observed T5165W000469 (W + 6 digits) and H22161000002 (7 digits).
 BOOK_NUMBER = re.compile(r"[TH][0-9]{4}[0-9A-Z][0-9]{6}")

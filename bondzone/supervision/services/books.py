@@ -15,7 +15,7 @@ from bondzone.core.domain.inputs import VALIDITY
 from bondzone.core.models import Enterprise
 from bondzone.core.scoping import get_scoped
 
-from ..domain.codes import BOOK_NUMBER, BOOK_NUMBER_EXAMPLE, BookKind, ItemKind
+from ..domain.codes import BOOK_NUMBER, BOOK_NUMBER_EXAMPLE, BookKind, ItemKind, ProcessingKind
 from ..domain.validation import BookInfo, ItemInfo, validate_item
 from ..models import AccountBook, BookItem
 
@@ -44,8 +44,19 @@ def items_of(book: AccountBook) -> tuple[dict[int, ItemInfo], dict[int, int]]:
     return infos, ids
 
 
+def _processing_kind_problems(kind: str, processing_kind: str) -> list:
+    """进料 / 来料加工 is recorded for processing (H) books only, as one of the two kinds."""
+    if processing_kind not in [k.value for k in ProcessingKind]:
+        return [problem("processing_kind", "bad_choice", value=processing_kind,
+                        choices=", ".join(k.value for k in ProcessingKind if k.value))]
+    if processing_kind and kind != BookKind.PROCESSING:
+        return [problem("processing_kind", "processing_kind_needs_h_book")]
+    return []
+
+
 def create_book(
-    *, actor: Actor, enterprise_id: int, number: str, kind: str, valid_from: date, valid_until: date
+    *, actor: Actor, enterprise_id: int, number: str, kind: str, valid_from: date, valid_until: date,
+    processing_kind: str = "",
 ) -> AccountBook:
     actor.require("supervision.add_book")
     problems = []
@@ -63,6 +74,8 @@ def create_book(
                              inputs.date_problem(valid_until, "valid_until", VALIDITY)) if p]
     if valid_until < valid_from:
         problems.append(problem("valid_until", "end_before_start", start=valid_from, end=valid_until))
+    processing_kind = (processing_kind or "").strip()
+    problems += _processing_kind_problems(kind, processing_kind)
     try:
         enterprise = get_scoped(Enterprise, actor, enterprise_id)
     except DomainError:
@@ -73,11 +86,32 @@ def create_book(
     with transaction.atomic(durable=True):
         book = AccountBook.objects.create(
             number=number, kind=kind, enterprise=enterprise, zone_id=enterprise.zone_id,
-            valid_from=valid_from, valid_until=valid_until,
+            valid_from=valid_from, valid_until=valid_until, processing_kind=processing_kind,
         )
-        audit.record(actor, "book.create", book, after={"number": number, "kind": kind,
+        audit.record(actor, "book.create", book, after={"number": number, "kind": kind, "processing_kind": processing_kind,
                                                           "valid_from": str(valid_from), "valid_until": str(valid_until)})
     return book
+
+
+def set_processing_kind(*, actor: Actor, book_id: int, processing_kind: str) -> AccountBook:
+    """Customs records (or corrects) whether an H book is 进料 or 来料加工; it cannot be unrecorded again."""
+    actor.require("supervision.add_book")
+    book = get_scoped(AccountBook, actor, book_id)
+    processing_kind = str(processing_kind or "").strip()
+    problems = _processing_kind_problems(book.kind, processing_kind)
+    if not processing_kind:
+        problems.append(problem("processing_kind", "required"))
+    if problems:
+        raise DomainError(problems)
+    with transaction.atomic(durable=True):
+        locked = AccountBook.objects.select_for_update().get(pk=book.pk)
+        before = locked.processing_kind
+        if before != processing_kind:
+            locked.processing_kind = processing_kind
+            locked.save(update_fields=["processing_kind"])
+            audit.record(actor, "book.processing_kind", locked, before={"processing_kind": before},
+                         after={"processing_kind": processing_kind})
+    return locked
 
 
 def _leftover_problems(book: AccountBook, clean: dict) -> list:
