@@ -93,3 +93,5 @@ def snapshot() -> tuple:
 COLLECTIONS = {"/api/v1/cbec/orders": ("order", VISIBLE),
                "/api/v1/cbec/consolidations": ("consolidation", VISIBLE),
                "/api/v1/cbec/settlements": ("settlement", VISIBLE)}
+# the positive list: reference data every logged-in user reads alike, told apart by HS code
+REFERENCE = {"/api/v1/cbec/positive-list": ("hs_code", False, None, None)}

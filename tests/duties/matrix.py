@@ -133,6 +133,7 @@ NO_WRITES = {"duties:domestic-withdraw", "duties:domestic-cancel", "duties:regim
 
 def objects(world) -> dict:
     rate = TaxRate.objects.create(kind="mfn", hs_code="8471300000", ad_valorem="0.05", valid_from=date(2026, 1, 1))
+    fx = ExchangeRate.objects.create(currency="USD", cny=Decimal("7.1000"), per=1, valid_from=date(2026, 1, 1))
     out = {}
     for target, ent in (("A", world.ent_a), ("B", world.ent_b)):
         g = Guarantee.objects.create(enterprise=ent, zone_id=ent.zone_id, kind="deposit", reference=f"G-{target}",
@@ -154,7 +155,7 @@ def objects(world) -> dict:
                                                          "tariff_rate": {}, "consumption_tax_rate": {},
                                                          "tariff": "0.00", "consumption_tax": "0.00",
                                                          "vat": "10.00"}]})
-        out[target] = {"rate": rate, "guarantee": g, "regime": r, "sale": sale, "bill": bill}
+        out[target] = {"rate": rate, "fx": fx, "guarantee": g, "regime": r, "sale": sale, "bill": bill}
     return out
 
 
@@ -178,3 +179,7 @@ COLLECTIONS = {"/api/v1/duties/guarantees": ("guarantee", GUARANTEE_VISIBLE),
                "/api/v1/duties/domestic-sales": ("sale", GUARANTEE_VISIBLE),
                "/api/v1/duties/tax-bills": ("bill", GUARANTEE_VISIBLE),
                "/api/v1/duties/regimes": ("regime", GUARANTEE_VISIBLE)}
+
+# rate tables and exchange rates: reference data every logged-in user reads alike
+REFERENCE = {"/api/v1/duties/tax-rates": ("id", False, "rate", None),
+             "/api/v1/duties/exchange-rates": ("id", False, "fx", None)}

@@ -96,7 +96,8 @@ def objects(world) -> dict:
 
     customs = world.actor("customs")
     out = {}
-    for target, user, zone in (("A", "ent_a", world.zone_a), ("B", "ent_b", world.zone_b)):
+    for target, user, zone, book in (("A", "ent_a", world.zone_a, world.book_a),
+                                     ("B", "ent_b", world.zone_b, world.book_b)):
         gate = services.create_gate(actor=customs, zone_id=zone.pk, code=f"M{target}", name=f"gate {target}")
         slip = services.apply_slip(actor=world.actor(user), data={
             "slip_type": "6", "direction": "I", "plate": "京A12345", "vehicle_wt": "8000"}, idempotency_key=key())
@@ -105,8 +106,31 @@ def objects(world) -> dict:
                                          enterprise=slip.enterprise, plate=slip.plate, direction="I",
                                          weighbridge_kg="8000", read_at=timezone.now(), outcome="refuse",
                                          answer={"decision": "refuse", "reasons": [{"code": "slip_not_approved"}]})
-        out[target] = {"slip": slip, "gate": gate, "gate_zone": zone, "passage": passage}
+        out[target] = {"slip": slip, "gate": gate, "gate_zone": zone, "passage": passage,
+                       "door_passage": _door_passage(world, user, book)}
     return out
+
+
+def _door_passage(world, user, book):
+    """库门 as tests/gate/test_door.py makes one: 4 non-bonded pieces of item 2 (item 1 carries the matrix's
+    list), a status-change list moving them into the bonded area, and the door reporting them."""
+    from bondzone.gate import services
+    from bondzone.supervision import services as ledger
+
+    from ..conftest import key, post_list
+
+    owner = world.actor(user)
+    post_list(world, direction="I", lines=[(2, "4")], status="non_bonded", book=book, enterprise_user=user)
+    change = ledger.create_list(actor=owner, book_id=book.pk, idempotency_key=key(), data={
+        "direction": "I", "trade_mode": "9900", "lines": [{"item_no": 2, "quantity": "4", "unit": "035",
+                                                           "goods_status": "non_bonded", "target_status": "bonded",
+                                                           "value": "1.00"}]})
+    ledger.submit_list(actor=owner, list_id=change.pk, idempotency_key=key())
+    change = ledger.approve_list(actor=world.actor("customs"), list_id=change.pk, idempotency_key=key())
+    record, _ = services.record_door_passage(actor=owner, book_id=book.pk, data={
+        "event_id": key(), "door": "D1", "item_no": 2, "quantity": "4", "from_status": "non_bonded",
+        "to_status": "bonded", "reference": change.number})
+    return record
 
 
 def snapshot():
@@ -117,4 +141,6 @@ def snapshot():
 # collection -> (fixture object, who sees target A's and B's row): checked row by row per role
 COLLECTIONS = {"/api/v1/gate/slips": ("slip", {t: VISIBLE[("slip", t)] for t in "AB"}),
                "/api/v1/gate/gates": ("gate", {t: VISIBLE[("gate", t)] for t in "AB"}),
-               "/api/v1/gate/passages": ("passage", {t: VISIBLE[("slip", t)] for t in "AB"})}
+               "/api/v1/gate/passages": ("passage", {t: VISIBLE[("slip", t)] for t in "AB"}),
+               # 库门 passages go where the enterprise's slips go: the enterprise, its zone's staff, customs
+               "/api/v1/gate/door-passages": ("door_passage", {t: VISIBLE[("slip", t)] for t in "AB"})}

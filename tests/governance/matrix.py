@@ -187,6 +187,13 @@ BODIES = {
 COLLECTIONS = {f"/api/v1/governance/{path}": (obj, {t: VISIBLE[(obj, t)] for t in "AB"}) for path, obj in (
     ("tasks", "task"), ("reports", "report"), ("extensions", "extension"), ("annual-lists", "annual_list"),
     ("issues", "issue"), ("units", "unit"), ("notices", "notice"), ("meetings", "meeting"))}
+# a (task, unit) pair not signed for: the ledger office every unit's, staff their own units' (zone_a is a member
+# of A's lead unit, nobody of B's); tasks without a deadline: the ledger office only
+COLLECTIONS["/api/v1/governance/unsigned"] = ("unsigned", {"A": MANAGERS | {"zone_a"}, "B": MANAGERS})
+COLLECTIONS["/api/v1/governance/deadlines/missing"] = ("undated", {"A": MANAGERS, "B": MANAGERS})
+ROW_KEYS = {"/api/v1/governance/unsigned": lambda row: (row["task_id"], row["unit_id"])}
+# the published ledger: anyone, logged in or not, reads the same published tasks and never an unpublished one
+REFERENCE = {"/api/v1/governance/public/tasks": ("id", True, "public_task", "task")}
 
 PAGES = {k: _rule(k, v) for k, v in SPEC.items() if k.startswith("governance:")}
 API = {k: _rule(k, v) for k, v in SPEC.items() if not k.startswith("governance:")}
@@ -225,5 +232,14 @@ def objects(world) -> dict:
         meeting = services.create_meeting(actor=commerce, number=f"M-{target}", held_on="2026-01-05",
                                           title=f"meeting {target}")
         out[target] = {"task": task, "report": report, "extension": ext, "evidence": report.evidence.get(),
-                       "unit": unit, "annual_list": lst, "issue": issue, "notice": notice, "meeting": meeting}
+                       "unit": unit, "annual_list": lst, "issue": issue, "notice": notice, "meeting": meeting,
+                       "unsigned": (task.pk, unit.pk)}
+    # made last, so nothing above counts them: a task of each unit still without a deadline, and one published
+    # task (the public ledger's shared row)
+    for target, unit in (("A", g.zone_unit), ("B", g.other)):
+        out[target]["undated"] = services.create_task(actor=commerce, data={
+            "title": f"undated {target}", "code": f"M-{target}", "lead_unit_id": unit.pk})
+        out[target]["public_task"] = services.create_task(actor=commerce, data={
+            "title": f"public {target}", "code": f"P-{target}", "lead_unit_id": unit.pk, "due_date": due,
+            "published": True})
     return out

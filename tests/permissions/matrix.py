@@ -180,3 +180,35 @@ COLLECTIONS = {
     "/api/v1/audit-events?object_type=gate.slip": ("gate_event", _ZONE_STAFF),
     "/api/v1/audit-events?object_type=servicedesk.servicerequest": ("servicedesk_event", _ZONE_STAFF),
 }
+
+# A collection whose rows carry no `id` names the field its rows are told apart by (apps' matrices add theirs
+# as ROW_KEYS: path -> a function of a row); the fixture object is then that key itself.
+
+# Reference collections: rows of no tenant, read alike by every role that may read them (all logged-in users,
+# or with `public` anyone) -> (row key, public, fixture object every reader sees, fixture object no reader
+# sees: a draft or another tenant's row). Apps' matrices add theirs as REFERENCE.
+REFERENCE = {
+    "/api/v1/zones": ("id", False, "platform_zone", None),
+    "/api/v1/calendar/years": ("year", False, None, None),
+}
+
+# Collections whose rows are figures computed over the caller's scoped rows (rates, conversion), not rows of
+# their own: neither row-checked nor reference. Anything else in the OpenAPI document that returns a list or a
+# page must be in COLLECTIONS or REFERENCE.
+AGGREGATES = {"/api/v1/servicedesk/rates", "/api/v1/servicedesk/promotion/conversion"}
+
+
+def third_enterprise(world):
+    """Target C: a second enterprise of zone A (TZ), with its own enterprise user `ent_c` (not a matrix user):
+    zone A's staff see its rows, enterprise A never does."""
+    from bondzone.core.domain.roles import Role
+    from bondzone.core.models import Enterprise
+    from bondzone.core.services import create_user
+
+    from ..conftest import PASSWORD
+
+    ent, made = Enterprise.objects.get_or_create(credit_code="91110105MA00C0NE3G", defaults={
+        "name": "企业丙", "customs_code": "1101960003", "zone": world.zone_a})
+    if made:
+        world.users["ent_c"] = create_user(username="ent_c", password=PASSWORD, role=Role.ENTERPRISE, enterprise=ent)
+    return ent

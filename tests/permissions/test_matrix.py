@@ -97,7 +97,7 @@ def objects(world):
         vlist = post_list(world, direction="I", lines=[(1, "5")], book=book, enterprise_user=user)
         post_list(world, direction="E", lines=[(1, "5")], book=book, enterprise_user=user)
         update_enterprise(actor=world.actor("admin"), enterprise_id=ent.pk, changes={"name_en": f"Enterprise {target}"})
-        out[target] = {"enterprise": ent, "book": book, "list": vlist,
+        out[target] = {"enterprise": ent, "platform_zone": ent.zone, "book": book, "list": vlist,
                        "account": StockAccount.objects.get(book=book, item__item_no=1),
                        "list_event": AuditEvent.objects.filter(object_type="supervision.verificationlist",
                                                                object_id=str(vlist.pk)).latest("id"),
@@ -263,7 +263,7 @@ def _add_app_objects(world, objects, extras):
     for extra in extras:
         if hasattr(extra, "objects"):
             for target, objs in extra.objects(world).items():
-                objects[target].update(objs)
+                objects.setdefault(target, {}).update(objs)
 
 
 def test_pages_answer_every_role_as_the_matrix_says(world, objects):
@@ -313,15 +313,33 @@ def test_enterprise_lists_never_show_another_enterprise(world, objects):
         assert audit and all(e["enterprise_id"] == own["enterprise"].pk for e in audit)
 
 
+def merged(extras, name: str) -> dict:
+    """The base matrix's table `name` updated with each app matrix's."""
+    out = dict(getattr(base_matrix, name, {}))
+    for extra in extras:
+        out.update(getattr(extra, name, {}))
+    return out
+
+
+def rows_of(response):
+    """The rows of a collection's answer (a page's `items` or a plain list); None unless 200."""
+    body = response.json() if response.status_code == 200 else None
+    return body["items"] if isinstance(body, dict) and "items" in body else body
+
+
+def _row_keys(path, rows, row_keys):
+    return {row_keys.get(path.partition("?")[0], lambda row: row["id"])(row) for row in rows}
+
+
 def test_every_collection_shows_each_role_exactly_its_rows(world, objects):
-    """Each collection endpoint, as every matrix user: target A's and B's row appear exactly for the users
-    who may see them (customs and zone staff of zone A included), whatever else the collection holds."""
+    """Each collection endpoint, as every matrix user: each target's row (A and B, and in some collections C,
+    a second enterprise of zone A) appears exactly for the users who may see them (customs and zone staff of
+    zone A included), whatever else the collection holds; a user who may not read the collection gets 403.
+    Rows without an `id` are told apart by their natural key (ROW_KEYS)."""
     _, _, extras = all_matrices()
     _add_app_objects(world, objects, extras)
-    collections = dict(base_matrix.COLLECTIONS)
-    for extra in extras:
-        collections.update(getattr(extra, "COLLECTIONS", {}))
-    assert len(collections) >= 29
+    collections, row_keys = merged(extras, "COLLECTIONS"), merged(extras, "ROW_KEYS")
+    assert len(collections) >= 43
     clients = _clients(world)
     failures = []
     for path, (key, visible, *narrow) in sorted(collections.items()):
@@ -329,22 +347,91 @@ def test_every_collection_shows_each_role_exactly_its_rows(world, objects):
         params = {"limit": 500, **dict(parse_qsl(fixed)), **(narrow[0](objects) if narrow else {})}
         for username in USERS:
             response = clients[username].get(base, params)
-            body = response.json() if response.status_code == 200 else None
-            rows = body["items"] if isinstance(body, dict) and "items" in body else body
+            rows = rows_of(response)
             if rows is None:
-                if any(username in visible[t] for t in "AB"):
+                if response.status_code != 403 or any(username in visible[t] for t in visible):
                     failures.append(f"{path} as {username}: {response.status_code}")
                 continue
-            ids = {row["id"] for row in rows}
-            for target in "AB":
-                shown, want = objects[target][key].pk in ids, username in visible[target]
+            ids = _row_keys(path, rows, row_keys)
+            for target in visible:
+                shown, want = _key_of(objects[target][key], "pk") in ids, username in visible[target]
                 if shown != want:
                     failures.append(f"{path} as {username}: {target}'s {key} {'shown' if shown else 'missing'}")
     assert failures == [], "\n".join(failures)
 
 
-# list page -> (fixture object, its detail page, the API collection whose visibility it shares): a row shows
-# as a link to the object's page
+def _key_of(obj, field):
+    """A fixture object's row key: the object itself when it is the key (a code, a number)."""
+    return obj if isinstance(obj, (str, int, tuple)) else getattr(obj, field)
+
+
+def test_reference_collections_show_every_reader_the_same_rows(world, objects):
+    """A reference collection holds no tenant's rows: every user who may read it (with `public`, the
+    anonymous too) gets the same row keys, including the fixture's shared row and never its draft or
+    another tenant's row; a user who may not read it gets 401 / 403."""
+    _, _, extras = all_matrices()
+    _add_app_objects(world, objects, extras)
+    reference = merged(extras, "REFERENCE")
+    clients = _clients(world)
+    failures = []
+    for path, (field, public, shared, hidden) in sorted(reference.items()):
+        seen = {}
+        for username in [None, *USERS]:
+            response = clients[username].get(path, {"limit": 500})
+            rows = rows_of(response)
+            if rows is None:
+                if public or username is not None or response.status_code != 401:
+                    failures.append(f"{path} as {username}: {response.status_code}")
+                continue
+            seen[username] = keys = {row[field] for row in rows}
+            for target in "AB":
+                if shared and _key_of(objects[target][shared], field) not in keys:
+                    failures.append(f"{path} as {username}: {target}'s {shared} missing")
+                if hidden and _key_of(objects[target][hidden], field) in keys:
+                    failures.append(f"{path} as {username}: {target}'s {hidden} shown")
+        if not any(seen.values()):
+            failures.append(f"{path}: no rows to compare")
+        differing = sorted((u or "anonymous") for u, keys in seen.items() if keys != seen.get("admin"))
+        if differing:
+            failures.append(f"{path}: rows differ from the admin's for {differing}")
+    assert failures == [], "\n".join(failures)
+
+
+def collection_operations() -> set[str]:
+    """Paths of the OpenAPI document's GETs without a path parameter whose answer is a list or a page."""
+    schema = json.loads(json.dumps(api.get_openapi_schema()))  # the response codes as strings
+    components = schema["components"]["schemas"]
+
+    def resolved(node):
+        while "$ref" in node:
+            node = components[node["$ref"].rsplit("/", 1)[1]]
+        return node
+
+    out = set()
+    for path, operations in schema["paths"].items():
+        content = operations.get("get", {}).get("responses", {}).get("200", {}).get("content", {})
+        body = resolved(content.get("application/json", {}).get("schema", {}))
+        if "{" not in path and (body.get("type") == "array" or "items" in body.get("properties", {})):
+            out.add(path)
+    return out
+
+
+def test_every_collection_endpoint_is_row_checked_or_reference():
+    """A new collection endpoint fails here until it is row-checked (COLLECTIONS) or declared reference data
+    (REFERENCE, checked for sameness) or an aggregate (AGGREGATES)."""
+    _, _, extras = all_matrices()
+    checked = {p.partition("?")[0] for p in merged(extras, "COLLECTIONS")}
+    reference, aggregates = set(merged(extras, "REFERENCE")), base_matrix.AGGREGATES
+    found = collection_operations()
+    assert len(found) >= 49
+    assert sorted(found - checked - reference - aggregates) == [], "collections neither row-checked nor reference"
+    assert not (checked & reference) and not (aggregates & (checked | reference))
+    assert sorted((checked | reference | aggregates) - found) == [], "entries for collections that do not exist"
+
+
+# list page -> (fixture object, its detail page — or, for rows that link none, what marks the row in the page —,
+# the API collection whose visibility it shares[, the page's own visibility where it differs]): a row shows as
+# a link to the object's page
 PAGE_COLLECTIONS = {
     "supervision:books": ("book", "supervision:book", "/api/v1/books"),
     "supervision:lists": ("list", "supervision:list", "/api/v1/lists"),
@@ -360,7 +447,72 @@ PAGE_COLLECTIONS = {
     "servicedesk:promotion": ("project", "servicedesk:project", "/api/v1/servicedesk/projects"),
     "sharing:notifications": ("delivery", "sharing:delivery", "/api/v1/sharing/notifications"),
     "processing:index": ("hbook", "processing:book", "/api/v1/books"),
+    "duties:domestic-sales": ("sale", "duties:domestic-sale", "/api/v1/duties/domestic-sales"),
+    "duties:tax-bills": ("bill", "duties:tax-bill", "/api/v1/duties/tax-bills"),
+    "governance:lists": ("annual_list", "governance:list", "/api/v1/governance/annual-lists"),
+    "evaluation:zones": ("zone", "evaluation:zone", "/api/v1/evaluation/zones"),
+    "evaluation:frameworks": ("framework", "evaluation:framework", "/api/v1/evaluation/frameworks"),
+    # enterprises are sent to the public ranking, which links no run: the runs page is staff's
+    "evaluation:index": ("run", "evaluation:run", "/api/v1/evaluation/runs", {
+        "A": {"admin", "customs", "customs_a", "zone_a", "tax", "market", "commerce"},
+        "B": {"admin", "customs", "customs_a", "zone_a", "tax", "market", "commerce"}}),
+    # a row per (task, unit) not signed for, linking the task: customs is a member of A's co-unit
+    "governance:unsigned": ("task", "governance:task", "/api/v1/governance/unsigned", {
+        "A": {"admin", "commerce", "zone_a", "customs"}, "B": {"admin", "commerce"}}),
+    "gate:door": ("door_passage", lambda d: f"<td>{d.reference}</td>", "/api/v1/gate/door-passages"),
+    "cbec:consolidations": ("consolidation", lambda c: f'href="{reverse("supervision:list", args=[c.vlist_id])}"',
+                            "/api/v1/cbec/consolidations"),
+    "cbec:settlements": ("settlement", lambda s: f"<tr><td>{s.enterprise.name}</td><td>{s.period_from:%Y-%m-%d} – "
+                                                 f"{s.period_to:%Y-%m-%d}</td>", "/api/v1/cbec/settlements"),
+    "servicedesk:promotion-events": ("promotion_event", lambda e: f"<td>{e.title}",
+                                     "/api/v1/servicedesk/promotion-events"),
+    "sharing:subscriptions": ("subscription", lambda s: f"<tr><td>{s.name}</td>", "/api/v1/sharing/subscriptions"),
+    # applications to register (no API collection): zone A's administration its zone's, market supervision all
+    "servicedesk:registrations": ("registration", "servicedesk:registration", None, {
+        "A": {"admin", "zone_a", "market"}, "B": {"admin", "market"}}),
 }
+# list page -> (who is sent elsewhere, the page they land on); everyone else gets the list page itself
+PAGE_REDIRECTS = {"evaluation:index": ({"ent_a", "ent_b"}, "evaluation:public")}
+
+# The pages without a path parameter answering GET that list no tenant's rows, each with why. Every other such
+# page is in PAGE_COLLECTIONS or in PAGES_NOT_ROW_CHECKED.
+_FORM, _DOWNLOAD, _SUMMARY, _REFERENCE = ("a form", "a download of a row-checked list (its API twin's rows)",
+                                          "figures, not rows", "reference rows, the same for every reader")
+PAGES_WITHOUT_ROWS = {
+    "login": _FORM, "servicedesk:register": _FORM, "supervision:list-create": _FORM,
+    "supervision:list-import": _FORM, "supervision:list-import-template": _FORM, "duties:domestic-new": _FORM,
+    "duties:regime-open": _FORM, "duties:quote": _FORM, "gate:slip-create": _FORM, "governance:import": _FORM,
+    "servicedesk:article-new": _FORM, "servicedesk:create": _FORM, "servicedesk:project-new": _FORM,
+    "supervision:list-line-info": "a form fragment: one book item, looked up in scope",
+    "supervision:list-line-row": "a form fragment: an empty list line",
+    "duties:guarantees-export": _DOWNLOAD, "duties:regimes-export": _DOWNLOAD, "governance:export": _DOWNLOAD,
+    "governance:assessment-export": _DOWNLOAD, "servicedesk:promotion-export": _DOWNLOAD,
+    "sharing:audit-export": _DOWNLOAD, "evaluation:values-export": _DOWNLOAD,
+    "home": "sends each user to their dashboard", "supervision:dashboard": _SUMMARY,
+    "governance:leadership": _SUMMARY, "governance:assessment": _SUMMARY, "servicedesk:rates": _SUMMARY,
+    "calendar": _REFERENCE, "duties:rates": _REFERENCE, "duties:fx": _REFERENCE, "servicedesk:categories": _REFERENCE,
+    "servicedesk:guides": _REFERENCE, "governance:public": _REFERENCE, "evaluation:public": _REFERENCE,
+    "sharing:agency-index": "the datasets the role may open (sharing:agency lists their rows)",
+    "javascript-catalog": "the translations",
+}
+# Scoped lists whose rows link no detail page, so this page check cannot tell them apart yet (their API twins,
+# where they have one, are row-checked)
+PAGES_NOT_ROW_CHECKED = {
+    "evaluation:values", "gate:screen", "gate:screen-feed", "governance:my-unit", "governance:office",
+    "governance:print", "servicedesk:members", "sharing:audit", "sharing:exports", "supervision:queue", "tokens",
+}
+
+
+def test_every_list_page_is_row_checked_or_declared():
+    """A new page without a path parameter fails here until it is row-checked (PAGE_COLLECTIONS) or declared
+    as listing no tenant's rows (PAGES_WITHOUT_ROWS) or as not row-checked yet (PAGES_NOT_ROW_CHECKED)."""
+    pages, _, _ = all_matrices()
+    listing = {name for name, params in page_patterns().items()
+               if not params and name in pages and pages[name].method == "GET"}
+    declared = [set(PAGE_COLLECTIONS), set(PAGES_WITHOUT_ROWS), PAGES_NOT_ROW_CHECKED]
+    assert sorted(listing - set().union(*declared)) == [], "pages neither row-checked nor declared"
+    assert sorted(set().union(*declared) - listing) == [], "declared pages that do not exist (or do not answer GET)"
+    assert sum(map(len, declared)) == len(listing), "a page declared twice"
 
 
 def test_every_list_page_shows_each_role_exactly_its_rows(world, objects):
@@ -373,15 +525,20 @@ def test_every_list_page_shows_each_role_exactly_its_rows(world, objects):
         collections.update(getattr(extra, "COLLECTIONS", {}))
     clients = _clients(world)
     failures = []
-    for page_name, (key, detail, api_path) in sorted(PAGE_COLLECTIONS.items()):
-        visible = collections[api_path][1]
+    for page_name, (key, detail, api_path, *own) in sorted(PAGE_COLLECTIONS.items()):
+        visible = own[0] if own else collections[api_path][1]
+        sent, landing = PAGE_REDIRECTS.get(page_name, ((), page_name))
         for username in USERS:
             response = clients[username].get(reverse(page_name), {"per_page": 100}, follow=True)
             body = response.content.decode() if response.status_code == 200 else ""
+            if page_name in PAGE_REDIRECTS:
+                lands = response.request["PATH_INFO"] if response.status_code == 200 else None
+                if lands != reverse(landing if username in sent else page_name):
+                    failures.append(f"{page_name} as {username}: {response.status_code} at {lands}")
             for target in "AB":
                 obj = objects[target][key]
-                href = reverse(detail, args=[obj.pk])
-                shown, want = f'href="{href}"' in body, username in visible[target]
+                marker = detail(obj) if callable(detail) else f'href="{reverse(detail, args=[obj.pk])}"'
+                shown, want = marker in body, username in visible[target]
                 if shown != want:
                     failures.append(f"{page_name} as {username}: {target}'s {key} {'shown' if shown else 'missing'}"
                                     f" ({response.status_code})")

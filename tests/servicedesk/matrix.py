@@ -6,7 +6,7 @@ customs_a; target B a request of enterprise B (zone B) dispatched to a tax unit 
 
 from __future__ import annotations
 
-from ..permissions.matrix import OK_WRITE, Rule, spec_answer
+from ..permissions.matrix import OK_WRITE, Rule, spec_answer, third_enterprise
 
 VISIBLE = {
     ("request", "A"): {"admin", "commerce", "zone_a", "customs_a", "ent_a"},
@@ -169,6 +169,15 @@ NO_WRITES = {"servicedesk:project-move", "servicedesk:project-key-list"}
 COLLECTIONS = {f"/api/v1/servicedesk/{path}": (obj, {t: VISIBLE[(obj, t)] for t in "AB"}) for path, obj in (
     ("requests", "request"), ("knowledge", "article"), ("categories", "category"), ("projects", "project"))}
 COLLECTIONS["/api/v1/servicedesk/promotion-events"] = ("promotion_event", {t: VISIBLE[("project", t)] for t in "AB"})
+# target C: a request of a second enterprise of zone A, dispatched like A's: zone A's staff see it, enterprise A not
+VISIBLE[("request", "C")] = {"admin", "commerce", "zone_a", "customs_a"}
+COLLECTIONS["/api/v1/servicedesk/requests"] = ("request", {t: VISIBLE[("request", t)] for t in "ABC"})
+# Open311's rows carry the request's number (service_request_id), not its id
+COLLECTIONS["/api/v1/open311/requests.json"] = ("service_request_id", {t: VISIBLE[("request", t)] for t in "ABC"})
+ROW_KEYS = {"/api/v1/open311/requests.json": lambda row: row["service_request_id"]}
+# anyone reads every zone's published guide (never a draft) and the Open311 service list
+REFERENCE = {"/api/v1/servicedesk/guides": ("id", True, "published_guide", "version"),
+             "/api/v1/open311/services.json": ("service_code", True, "service_code", None)}
 
 PAGES = {k: _rule(k, v) for k, v in SPEC.items() if k.startswith("servicedesk:")}
 API = {k: _rule(k, v) for k, v in SPEC.items() if not k.startswith("servicedesk:")}
@@ -221,13 +230,17 @@ def objects(world) -> dict:
         promotion_event = services.record_event(actor=admin, data={
             "kind": "visit", "title": f"走访{target}", "held_on": "2026-01-05", "zone": zone_code,
             "unit_id": idle_unit.pk, "project_ids": [project.pk]})
-        out[target] = {"zone_code": zone_code, "version": draft, "project": project,
+        out[target] = {"zone_code": zone_code, "version": draft, "published_guide": published, "project": project,
                        "promotion_event": promotion_event,
                        "request": req, "category": category, "service_code": category.code, "article": article,
                        "service_request_id": req.number, "registration": reg, "document": reg.documents.get(),
                        "own_unit_id": unit.pk, "idle_unit_id": idle_unit.pk}
     for target in "AB":
         out[target]["published_article_id"] = out["A"]["article"].pk
+    third_enterprise(world)
+    other = services.file_request(actor=world.actor("ent_c"), data={
+        "category_id": out["A"]["category"].pk, "title": "t", "description": "d"})
+    out["C"] = {"request": other, "service_request_id": other.number}
     return out
 
 
