@@ -17,12 +17,36 @@ _FIELDS = ("at", "actor", "actor_name", "role", "enterprise", "zone", "request_i
 
 
 @lru_cache(maxsize=4)
-def _insert(vendor: str) -> tuple[list, str]:
+def _insert(vendor: str) -> tuple[list, str, str]:
     fields = [AuditEvent._meta.get_field(name) for name in _FIELDS]
     q = connection.ops.quote_name
-    sql = (f"INSERT INTO {q(AuditEvent._meta.db_table)} ({', '.join(q(f.column) for f in fields)}) "
-           f"VALUES ({', '.join(['%s'] * len(fields))}) RETURNING {q(AuditEvent._meta.pk.column)}")
-    return fields, sql
+    table_columns = f"{q(AuditEvent._meta.db_table)} ({', '.join(q(f.column) for f in fields)})"
+    sql = (f"INSERT INTO {table_columns} VALUES ({', '.join(['%s'] * len(fields))}) "
+           f"RETURNING {q(AuditEvent._meta.pk.column)}")
+    return fields, sql, table_columns
+
+
+def _event(actor: Actor, action: str, obj: Any, object_type: str | None, object_id: Any, before: dict | None,
+           after: dict | None, enterprise_id: int | None, zone_id: int | None) -> AuditEvent:
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = obj.pk if object_id is None else object_id
+        enterprise_id = enterprise_id or getattr(obj, "enterprise_id", None)
+        zone_id = zone_id or getattr(obj, "zone_id", None)
+    return AuditEvent(
+        at=timezone.now(),
+        actor_id=actor.user_id,
+        actor_name=actor.username,
+        role=str(actor.role or ""),
+        enterprise_id=enterprise_id,
+        zone_id=zone_id,
+        request_id=current_request_id(),
+        action=action,
+        object_type=object_type or "",
+        object_id=str(object_id or ""),
+        before=before,
+        after=after,
+    )
 
 
 def record(
@@ -39,32 +63,30 @@ def record(
 ) -> AuditEvent:
     """Insert one audit row and return it (saved). One INSERT … RETURNING with the fields' own
     database preparation, instead of Model.save's machinery (no signal listens to AuditEvent)."""
-    if obj is not None:
-        object_type = object_type or obj._meta.label_lower
-        object_id = obj.pk if object_id is None else object_id
-        enterprise_id = enterprise_id or getattr(obj, "enterprise_id", None)
-        zone_id = zone_id or getattr(obj, "zone_id", None)
-    event = AuditEvent(
-        at=timezone.now(),
-        actor_id=actor.user_id,
-        actor_name=actor.username,
-        role=str(actor.role or ""),
-        enterprise_id=enterprise_id,
-        zone_id=zone_id,
-        request_id=current_request_id(),
-        action=action,
-        object_type=object_type or "",
-        object_id=str(object_id or ""),
-        before=before,
-        after=after,
-    )
-    fields, sql = _insert(connection.vendor)
+    event = _event(actor, action, obj, object_type, object_id, before, after, enterprise_id, zone_id)
+    fields, sql, _ = _insert(connection.vendor)
     with connection.cursor() as cur:
         cur.execute(sql, [f.get_db_prep_save(getattr(event, f.attname), connection) for f in fields])
         event.pk = cur.fetchone()[0]
     event._state.adding = False
     event._state.db = connection.alias
     return event
+
+
+def insert_parts(
+    actor: Actor,
+    action: str,
+    obj: Any = None,
+    *,
+    before: dict | None = None,
+    after: dict | None = None,
+) -> tuple[str, list]:
+    """The row `record` would insert, unwritten, as (`table (columns)`, one parameter per column), for a
+    service that inserts its audit row inside a larger statement of its own (the ledger's folded posting:
+    `INSERT INTO {table_columns} SELECT %s, … FROM …`)."""
+    event = _event(actor, action, obj, None, None, before, after, None, None)
+    fields, _, table_columns = _insert(connection.vendor)
+    return table_columns, [f.get_db_prep_save(getattr(event, f.attname), connection) for f in fields]
 
 
 # Reads worth a row of their own ("who saw what"): the records an inspector asks about. One place decides
