@@ -15,6 +15,7 @@ from bondzone.core.actor import Actor
 from bondzone.core.domain import inputs
 from bondzone.core.domain.errors import NotFound, problem
 from bondzone.core.domain.quantity import from_units
+from bondzone.core.rawrows import convert, converters
 from bondzone.core.scoping import get_scoped, restrict
 
 from .domain import trade_modes
@@ -404,28 +405,10 @@ def _lock_with_reservations_sql(vendor: str) -> str:
     )
 
 
-def _converters(fields) -> list:
-    """Per field, the backend and field converters the ORM would apply to a raw column value."""
-    out = []
-    for f in fields:
-        col = f.get_col(f.model._meta.db_table)
-        out.append((col, connection.ops.get_db_converters(col) + col.get_db_converters(connection)))
-    return out
-
-
 @lru_cache(maxsize=8)
 def _row_converters(vendor: str) -> tuple[list, list]:
     book_fields = [AccountBook._meta.get_field(n) for n in ("number", "kind", "valid_from", "valid_until", "active")]
-    return _converters(VerificationList._meta.concrete_fields), _converters(book_fields)
-
-
-def _convert(converters, values) -> list:
-    out = []
-    for (col, fns), value in zip(converters, values, strict=True):
-        for fn in fns:
-            value = fn(value, col, connection)
-        out.append(value)
-    return out
+    return converters(VerificationList._meta.concrete_fields), converters(book_fields)
 
 
 def lock_list_for_posting(actor: Actor, list_id: int, action: str = "change") -> tuple[VerificationList, BookInfo, date | None]:
@@ -483,8 +466,8 @@ def _lock_params(pk: int, scope: tuple[str, tuple, int]) -> list:
 def _locked_list_row(row: tuple) -> tuple[VerificationList, BookInfo, date | None]:
     list_conv, book_conv = _row_converters(connection.vendor)
     n = len(list_conv)
-    vlist = VerificationList.from_db(connection.alias, _LIST_ATTNAMES, _convert(list_conv, row[:n]))
-    number, kind, valid_from, valid_until, active = _convert(book_conv, row[n : n + 5])
+    vlist = VerificationList.from_db(connection.alias, _LIST_ATTNAMES, convert(list_conv, row[:n]))
+    number, kind, valid_from, valid_until, active = convert(book_conv, row[n : n + 5])
     last = row[n + 5]
     if isinstance(last, str):  # SQLite returns an aggregate of dates as ISO text
         last = date.fromisoformat(last)
