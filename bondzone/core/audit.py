@@ -78,15 +78,27 @@ def insert_parts(
     action: str,
     obj: Any = None,
     *,
+    object_type: str | None = None,
     before: dict | None = None,
     after: dict | None = None,
-) -> tuple[str, list]:
-    """The row `record` would insert, unwritten, as (`table (columns)`, one parameter per column), for a
-    service that inserts its audit row inside a larger statement of its own (the ledger's folded posting:
-    `INSERT INTO {table_columns} SELECT %s, … FROM …`)."""
-    event = _event(actor, action, obj, None, None, before, after, None, None)
+    enterprise_id: int | None = None,
+    zone_id: int | None = None,
+    object_id_sql: str | None = None,
+) -> tuple[str, str, list]:
+    """The row `record` would insert, unwritten, for a service that inserts its audit row inside a larger
+    statement of its own (`INSERT INTO {table_columns} SELECT {values} FROM …`): (`table (columns)`, the
+    values — a `%s` per column, or `object_id_sql` for the object's id when the same statement inserts the
+    object —, their parameters)."""
+    event = _event(actor, action, obj, object_type, None, before, after, enterprise_id, zone_id)
     fields, _, table_columns = _insert(connection.vendor)
-    return table_columns, [f.get_db_prep_save(getattr(event, f.attname), connection) for f in fields]
+    values, params = [], []
+    for f in fields:
+        if object_id_sql and f.name == "object_id":
+            values.append(f"CAST({object_id_sql} AS varchar)")
+        else:
+            values.append("%s")
+            params.append(f.get_db_prep_save(getattr(event, f.attname), connection))
+    return table_columns, ", ".join(values), params
 
 
 # Reads worth a row of their own ("who saw what"): the records an inspector asks about. One place decides

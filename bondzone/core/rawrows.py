@@ -53,14 +53,25 @@ def _insert_sql(model: type[Model], vendor: str) -> tuple[list, str]:
                     f"VALUES ({', '.join(['%s'] * len(fields))}) RETURNING {q(model._meta.pk.column)}")
 
 
-def insert(obj: Model) -> Model:
-    """Insert a new instance by one INSERT … RETURNING with the fields' own pre_save (auto_now_add) and
-    database preparation, instead of Model.save's machinery: only for models no signal listens to."""
+def insert_parts(obj: Model) -> tuple[str, list]:
+    """The INSERT … RETURNING id of a new instance and its parameters (the fields' own pre_save, e.g.
+    auto_now_add, and database preparation), for `insert` or a larger statement of the caller's."""
     fields, sql = _insert_sql(type(obj), connection.vendor)
-    params = [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
-    with connection.cursor() as cur:
-        cur.execute(sql, params)
-        obj.pk = cur.fetchone()[0]
+    return sql, [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+
+
+def inserted(obj: Model, pk) -> Model:
+    """`obj`, inserted by the caller's statement as `pk`, marked saved."""
+    obj.pk = pk
     obj._state.adding = False
     obj._state.db = connection.alias
     return obj
+
+
+def insert(obj: Model) -> Model:
+    """Insert a new instance by one INSERT … RETURNING instead of Model.save's machinery: only for models
+    no signal listens to."""
+    sql, params = insert_parts(obj)
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        return inserted(obj, cur.fetchone()[0])

@@ -372,7 +372,7 @@ class ListState:
 
     list_id: int
     posting_state: str | None
-    audit: tuple[str, list]
+    audit: tuple[str, str, list]
 
 
 def post_shares_folded(reservations: list[ReservationRow], shares: dict[int, int], source: SourceRef,
@@ -386,11 +386,11 @@ def post_shares_folded(reservations: list[ReservationRow], shares: dict[int, int
     end_table, end_params = _rows(_RESERVATION_END, updates)
     move_table, move_params = _rows(_BALANCE_MOVE, moving)
     entry_table, entry_params = _rows(_ENTRY_NEW, entries)
-    audit_table, audit_params = state.audit
+    audit_table, audit_values, audit_params = state.audit
     state_params = [state.posting_state, state.list_id] if state.posting_state else []
     with connection.cursor() as cur:
         cur.execute(
-            _folded_sql(bool(state.posting_state), audit_table, len(audit_params), end_table, move_table, entry_table),
+            _folded_sql(bool(state.posting_state), audit_table, audit_values, end_table, move_table, entry_table),
             [event_id, event_source.kind, event_source.id, connection.ops.adapt_datetimefield_value(now),
              *state_params, *audit_params, *end_params, [d[0] for d in moving], *move_params,
              connection.ops.adapt_datefield_value(effective_date), connection.ops.adapt_datetimefield_value(now),
@@ -405,7 +405,7 @@ def post_shares_folded(reservations: list[ReservationRow], shares: dict[int, int
 
 
 @lru_cache(maxsize=8)
-def _folded_sql(sets_state: bool, audit_table: str, audit_columns: int, end_table: str, move_table: str,
+def _folded_sql(sets_state: bool, audit_table: str, audit_values: str, end_table: str, move_table: str,
                 entry_table: str) -> str:
     state = ("st AS (UPDATE supervision_verificationlist SET posting_state = %s WHERE id = %s "
              "AND EXISTS (SELECT FROM ev)), ") if sets_state else ""
@@ -413,7 +413,7 @@ def _folded_sql(sets_state: bool, audit_table: str, audit_columns: int, end_tabl
         f"WITH ev AS (INSERT INTO {EVENT_TABLE} (event_id, source_kind, source_id, recorded_at) "
         "VALUES (%s, %s, %s, %s) ON CONFLICT (event_id) DO NOTHING RETURNING id), "
         + state
-        + f"au AS (INSERT INTO {audit_table} SELECT {', '.join(['%s'] * audit_columns)} FROM ev), "
+        + f"au AS (INSERT INTO {audit_table} SELECT {audit_values} FROM ev), "
         f"rv AS (UPDATE {RESERVATION_TABLE} AS r SET posted = u.posted, voided = u.voided, state = u.state, "
         f"ended_at = u.ended_at FROM {end_table} WHERE r.id = u.id AND r.state = 'open' "
         "AND EXISTS (SELECT FROM ev) RETURNING r.id), "

@@ -116,23 +116,23 @@ def _decide(actor: Actor, gate: Gate, rules: GateRules, event_id: str, reading: 
     shares = posting.shares_of(lines, found) if posts else {}
     # the row is written once with the answer the gate will get if the ledger takes the posting; a refusal
     # of the ledger rewrites it
-    passage = rawrows.insert(Passage(
+    passage = Passage(
         gate=gate, zone_id=gate.zone_id, event_id=event_id, slip=slip,
         enterprise_id=slip.enterprise_id if slip else None, plate=reading.plate, direction=reading.direction,
         weighbridge_kg=reading.weighbridge_kg, ic_card=reading.ic_card, containers=list(reading.containers),
         seal=reading.seal, read_at=reading.at, outcome=decision.outcome.value, posted=bool(shares),
         answer=_answer(decision, event_id, gate, rules, found, posted=bool(shares)),
-    ))
-    if decision.outcome is Outcome.PASS and slip is not None and first_of_two:
-        _set_slip(slip, SlipStatus.PASSED_FIRST, "first_passed_at")
-    elif posts and not guarded:
-        # the usual case: the slip and the audit row are written first and the ledger posts last, so the
-        # list, its reservations and the account stay locked only for the posting and the commit; a
-        # refusal of the ledger rolls all of it back (_LedgerRefused) and the guarded pass records it
-        _set_slip(slip, SlipStatus.PASSED, "passed_at")
-        _audit(actor, gate, passage, decision, reading)
+    )
+    if posts and not guarded:
+        # the usual case: the passage, the slip and the audit row are written first and the ledger posts
+        # last, so the list, its reservations and the account stay locked only for the posting and the
+        # commit; a refusal of the ledger rolls all of it back (_LedgerRefused) and the guarded pass records it
+        _record_pass(actor, gate, passage, slip, decision, reading)
         _post(actor, passage, shares, decision, guarded=False)
         return selectors.answer_of(passage.pk, passage.answer), False
+    rawrows.insert(passage)
+    if decision.outcome is Outcome.PASS and slip is not None and first_of_two:
+        _set_slip(slip, SlipStatus.PASSED_FIRST, "first_passed_at")
     elif posts:
         refused = _post(actor, passage, shares, decision, guarded=True)
         if refused is None:
@@ -150,21 +150,49 @@ def _decide(actor: Actor, gate: Gate, rules: GateRules, event_id: str, reading: 
 
 def _set_slip(slip: Slip, status: SlipStatus, stamp: str) -> None:
     """The slip (locked) passed a gate: its status and the time, by one UPDATE."""
+    with connection.cursor() as cur:
+        cur.execute(*_slip_update(slip, status, stamp))
+
+
+def _slip_update(slip: Slip, status: SlipStatus, stamp: str) -> tuple[str, list]:
     q = connection.ops.quote_name
     now = timezone.now()
-    with connection.cursor() as cur:
-        cur.execute(f"UPDATE {q(Slip._meta.db_table)} SET {q('status')} = %s, {q(stamp)} = %s WHERE id = %s",
-                    [status.value, connection.ops.adapt_datetimefield_value(now), slip.pk])
     slip.status = status.value
     setattr(slip, stamp, now)
+    return (f"UPDATE {q(Slip._meta.db_table)} SET {q('status')} = %s, {q(stamp)} = %s WHERE id = %s",
+            [status.value, connection.ops.adapt_datetimefield_value(now), slip.pk])
+
+
+def _audit_after(passage: Passage, decision: Decision, reading: Reading) -> dict:
+    return {"slip": decision.slip_number, "plate": reading.plate, "reasons": [r.code for r in decision.reasons],
+            **({"posted_as_found": passage.answer["found"]} if "found" in passage.answer else {})}
 
 
 def _audit(actor: Actor, gate: Gate, passage: Passage, decision: Decision, reading: Reading) -> None:
     audit.record(actor, f"gate.{decision.outcome.value}", passage, enterprise_id=passage.enterprise_id,
-                 zone_id=gate.zone_id, after={"slip": decision.slip_number, "plate": reading.plate,
-                                              "reasons": [r.code for r in decision.reasons],
-                                              **({"posted_as_found": passage.answer["found"]}
-                                                 if "found" in passage.answer else {})})
+                 zone_id=gate.zone_id, after=_audit_after(passage, decision, reading))
+
+
+def _record_pass(actor: Actor, gate: Gate, passage: Passage, slip: Slip, decision: Decision,
+                 reading: Reading) -> None:
+    """Insert the passage, mark the slip passed and write the audit row: one statement on PostgreSQL
+    (data-modifying CTEs; the audit row names the passage's new id), three elsewhere."""
+    if connection.vendor != "postgresql":
+        rawrows.insert(passage)
+        _set_slip(slip, SlipStatus.PASSED, "passed_at")
+        _audit(actor, gate, passage, decision, reading)
+        return
+    insert_sql, insert_params = rawrows.insert_parts(passage)
+    update_sql, update_params = _slip_update(slip, SlipStatus.PASSED, "passed_at")
+    audit_table, audit_values, audit_params = audit.insert_parts(
+        actor, f"gate.{decision.outcome.value}", object_type=Passage._meta.label_lower,
+        enterprise_id=passage.enterprise_id, zone_id=gate.zone_id, after=_audit_after(passage, decision, reading),
+        object_id_sql="p.id")
+    with connection.cursor() as cur:
+        cur.execute(f"WITH p AS ({insert_sql}), s AS ({update_sql}), "
+                    f"a AS (INSERT INTO {audit_table} SELECT {audit_values} FROM p) SELECT id FROM p",
+                    [*insert_params, *update_params, *audit_params])
+        rawrows.inserted(passage, cur.fetchone()[0])
 
 
 def _answer(decision: Decision, event_id: str, gate: Gate, rules: GateRules, found: dict, *, posted: bool) -> dict:
