@@ -2,28 +2,14 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Any
 
-from django.db import connection
 from django.utils import timezone
 
+from . import rawrows
 from .actor import Actor
 from .context import current_request_id
 from .models import AuditEvent
-
-_FIELDS = ("at", "actor", "actor_name", "role", "enterprise", "zone", "request_id", "action", "object_type",
-           "object_id", "before", "after")
-
-
-@lru_cache(maxsize=4)
-def _insert(vendor: str) -> tuple[list, str, str]:
-    fields = [AuditEvent._meta.get_field(name) for name in _FIELDS]
-    q = connection.ops.quote_name
-    table_columns = f"{q(AuditEvent._meta.db_table)} ({', '.join(q(f.column) for f in fields)})"
-    sql = (f"INSERT INTO {table_columns} VALUES ({', '.join(['%s'] * len(fields))}) "
-           f"RETURNING {q(AuditEvent._meta.pk.column)}")
-    return fields, sql, table_columns
 
 
 def _event(actor: Actor, action: str, obj: Any, object_type: str | None, object_id: Any, before: dict | None,
@@ -61,16 +47,9 @@ def record(
     enterprise_id: int | None = None,
     zone_id: int | None = None,
 ) -> AuditEvent:
-    """Insert one audit row and return it (saved). One INSERT … RETURNING with the fields' own
-    database preparation, instead of Model.save's machinery (no signal listens to AuditEvent)."""
-    event = _event(actor, action, obj, object_type, object_id, before, after, enterprise_id, zone_id)
-    fields, sql, _ = _insert(connection.vendor)
-    with connection.cursor() as cur:
-        cur.execute(sql, [f.get_db_prep_save(getattr(event, f.attname), connection) for f in fields])
-        event.pk = cur.fetchone()[0]
-    event._state.adding = False
-    event._state.db = connection.alias
-    return event
+    """Insert one audit row and return it (saved): one INSERT … RETURNING (core.rawrows) instead of
+    Model.save's machinery (no signal listens to AuditEvent)."""
+    return rawrows.insert(_event(actor, action, obj, object_type, object_id, before, after, enterprise_id, zone_id))
 
 
 def insert_parts(
@@ -90,15 +69,7 @@ def insert_parts(
     values — a `%s` per column, or `object_id_sql` for the object's id when the same statement inserts the
     object —, their parameters)."""
     event = _event(actor, action, obj, object_type, None, before, after, enterprise_id, zone_id)
-    fields, _, table_columns = _insert(connection.vendor)
-    values, params = [], []
-    for f in fields:
-        if object_id_sql and f.name == "object_id":
-            values.append(f"CAST({object_id_sql} AS varchar)")
-        else:
-            values.append("%s")
-            params.append(f.get_db_prep_save(getattr(event, f.attname), connection))
-    return table_columns, ", ".join(values), params
+    return rawrows.insert_select_parts(event, {"object_id": f"CAST({object_id_sql} AS varchar)"} if object_id_sql else {})
 
 
 # Reads worth a row of their own ("who saw what"): the records an inspector asks about. One place decides

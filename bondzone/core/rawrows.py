@@ -46,18 +46,33 @@ def instance(model: type[Model], values) -> Model:
 
 
 @lru_cache(maxsize=32)
-def _insert_sql(model: type[Model], vendor: str) -> tuple[list, str]:
+def _insert_plan(model: type[Model], vendor: str) -> tuple[list, str, str]:
     q = connection.ops.quote_name
     fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    return fields, (f"INSERT INTO {q(model._meta.db_table)} ({', '.join(q(f.column) for f in fields)}) "
-                    f"VALUES ({', '.join(['%s'] * len(fields))}) RETURNING {q(model._meta.pk.column)}")
+    table_columns = f"{q(model._meta.db_table)} ({', '.join(q(f.column) for f in fields)})"
+    return fields, table_columns, (f"INSERT INTO {table_columns} VALUES ({', '.join(['%s'] * len(fields))}) "
+                                   f"RETURNING {q(model._meta.pk.column)}")
+
+
+def _values(obj: Model, fields) -> list:
+    """The fields' own pre_save (auto_now_add) and database preparation."""
+    return [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
 
 
 def insert_parts(obj: Model) -> tuple[str, list]:
-    """The INSERT … RETURNING id of a new instance and its parameters (the fields' own pre_save, e.g.
-    auto_now_add, and database preparation), for `insert` or a larger statement of the caller's."""
-    fields, sql = _insert_sql(type(obj), connection.vendor)
-    return sql, [f.get_db_prep_save(f.pre_save(obj, True), connection) for f in fields]
+    """The INSERT … RETURNING id of a new instance and its parameters, for `insert` or a larger statement
+    of the caller's (mark the instance saved with `inserted`)."""
+    fields, _, sql = _insert_plan(type(obj), connection.vendor)
+    return sql, _values(obj, fields)
+
+
+def insert_select_parts(obj: Model, expressions: dict[str, str]) -> tuple[str, str, list]:
+    """A new instance as (`table (columns)`, its values, their parameters) for `INSERT INTO {table_columns}
+    SELECT {values} FROM …` inside a larger statement: a `%s` per column, or the SQL expression given
+    for a field (e.g. the id of a row the same statement inserts)."""
+    fields, table_columns, _ = _insert_plan(type(obj), connection.vendor)
+    params = _values(obj, [f for f in fields if f.name not in expressions])
+    return table_columns, ", ".join(expressions.get(f.name, "%s") for f in fields), params
 
 
 def inserted(obj: Model, pk) -> Model:
