@@ -129,12 +129,34 @@ def gate_of(actor: Actor) -> Gate | None:
 
 
 def gate_and_first_answer(actor: Actor, event_id: str) -> tuple[Gate | None, GateSettings | None, dict | None]:
-    """`gate_of`, its zone's settings (or their defaults when customs has not set any) and, in the same statement, the answer already
-    given to this event id at that gate (with its passage), or None: a repeated event is answered from here.
+    """`gate_of`, its zone's settings (or their defaults when customs has not set any) and, in the same
+    statement, the answer already given to this event id at that gate (with its passage), or None.
     Hand-written SQL (rawrows): compiling the equivalent queryset cost more than the query."""
     with connection.cursor() as cur:
         cur.execute(_gate_sql(connection.vendor), [event_id, actor.user_id])
         row = cur.fetchone()
+    return _gate_row(row)
+
+
+def gate_answer_and_plate_slips(actor: Actor, event_id: str, plate: str, limit: int) -> tuple[
+        Gate | None, GateSettings | None, dict | None, list[tuple[Slip, list[tuple[int, int, Decimal]]]]]:
+    """Inside the caller's transaction: `gate_and_first_answer` and, when the event is new, the plate's
+    slips locked with their lines (`lock_plate_slips`) — one statement on PostgreSQL (the slips a LATERAL
+    subquery that locks them), two on SQLite."""
+    if connection.vendor != "postgresql":
+        gate, settings, first = gate_and_first_answer(actor, event_id)
+        if gate is None or first is not None:
+            return gate, settings, first, []
+        return gate, settings, None, lock_plate_slips(gate.zone_id, plate, limit)
+    with connection.cursor() as cur:
+        cur.execute(_gate_and_slips_sql(connection.vendor), [event_id, plate, limit, actor.user_id])
+        rows = cur.fetchall()
+    n = len(Gate._meta.concrete_fields) + len(GateSettings._meta.concrete_fields) + 2
+    gate, settings, first = _gate_row(rows[0][:n] if rows else None)
+    return gate, settings, first, [_slip_row(r[n:]) for r in rows if r[n] is not None]
+
+
+def _gate_row(row) -> tuple[Gate | None, GateSettings | None, dict | None]:
     if row is None:
         return None, None, None
     n, m = len(Gate._meta.concrete_fields), len(GateSettings._meta.concrete_fields)
@@ -144,6 +166,16 @@ def gate_and_first_answer(actor: Actor, event_id: str) -> tuple[Gate | None, Gat
     if passage_id is None:
         return gate, settings, None
     return gate, settings, answer_of(passage_id, rawrows.convert(_answer_converters(connection.vendor), [answer])[0])
+
+
+@lru_cache(maxsize=4)
+def _gate_and_slips_sql(vendor: str) -> str:
+    return (f"SELECT {rawrows.columns(Gate, 'g')}, {rawrows.columns(GateSettings, 's')}, p.id, p.answer, "
+            f"{rawrows.columns(Slip, 'x')}, x.lines "
+            "FROM gate_gate g LEFT JOIN gate_gatesettings s ON s.zone_id = g.zone_id "
+            "LEFT JOIN gate_passage p ON p.gate_id = g.id AND p.event_id = %s "
+            f"LEFT JOIN LATERAL ({_plate_slips_sql(vendor, 'g.zone_id', 'p.id IS NULL')}) x ON true "
+            "WHERE g.user_id = %s AND g.active ORDER BY g.id, x.id DESC")
 
 
 @lru_cache(maxsize=4)
@@ -164,28 +196,28 @@ def lock_plate_slips(zone_id: int, plate: str, limit: int) -> list[tuple[Slip, l
     SQLite's IMMEDIATE transaction holds the write lock), each with its lines (list, line, quantity), in
     one statement."""
     with connection.cursor() as cur:
-        cur.execute(_plate_slips_sql(connection.vendor), [zone_id, plate, limit])
-        rows = cur.fetchall()
-    out = []
-    for row in rows:
-        lines = row[-1]
-        if isinstance(lines, str):  # JSON as text (SQLite)
-            lines = json.loads(lines)
-        # quantities as QuantityField stores them (integer units)
-        out.append((rawrows.instance(Slip, row[:-1]),
-                    [(int(v), int(seq), from_units(int(q))) for v, seq, q in lines or ()]))
-    return out
+        cur.execute(_plate_slips_sql(connection.vendor, "%s", "true"), [plate, zone_id, limit])
+        return [_slip_row(row) for row in cur.fetchall()]
 
 
-@lru_cache(maxsize=4)
-def _plate_slips_sql(vendor: str) -> str:
+def _slip_row(row) -> tuple[Slip, list[tuple[int, int, Decimal]]]:
+    lines = row[-1]
+    if isinstance(lines, str):  # JSON as text (SQLite)
+        lines = json.loads(lines)
+    # quantities as QuantityField stores them (integer units)
+    return rawrows.instance(Slip, row[:-1]), [(int(v), int(seq), from_units(int(q))) for v, seq, q in lines or ()]
+
+
+@lru_cache(maxsize=8)
+def _plate_slips_sql(vendor: str, zone: str, condition: str) -> str:
     if vendor == "postgresql":
-        lines, lock = "json_agg(json_build_array(l.vlist_id, l.seq, l.quantity))", " FOR UPDATE OF s"
+        lines, lock = "json_agg(json_build_array(l.vlist_id, l.seq, l.quantity))", " FOR UPDATE OF x"
     else:
         lines, lock = "json_group_array(json_array(l.vlist_id, l.seq, l.quantity))", ""
-    return (f"SELECT {rawrows.columns(Slip, 's')}, "
-            f"(SELECT {lines} FROM gate_slipline l WHERE l.slip_id = s.id) "
-            "FROM gate_slip s WHERE s.zone_id = %s AND s.plate = %s ORDER BY s.id DESC LIMIT %s" + lock)
+    return (f"SELECT {rawrows.columns(Slip, 'x')}, "
+            f"(SELECT {lines} FROM gate_slipline l WHERE l.slip_id = x.id) AS lines "
+            f"FROM gate_slip x WHERE x.plate = %s AND {condition} AND x.zone_id = {zone} "
+            "ORDER BY x.id DESC LIMIT %s" + lock)
 
 
 def answer_of(passage_id: int, stored: dict) -> dict:

@@ -239,10 +239,10 @@ def test_cli_records_a_discrepancy_and_refuses_a_bad_one(stocked):
 
 
 def test_a_pass_writes_its_rows_in_few_statements(stocked):
-    """A pass posting one list's share: on PostgreSQL, after the gate's read (with a repeated event's answer),
-    four statements in the transaction — the plate's slips with their lines (locked); the passage, the slip
-    and the gate's audit row; the list and its reservations (locked); the event claim, the list's audit row,
-    the reservation, the account (locked) and the entries. The rows and audit contents are those of the
+    """A pass posting one list's share: on PostgreSQL four statements in the transaction — the gate, a
+    repeated event's answer and the plate's slips with their lines (locked); the passage, the slip and the
+    gate's audit row; the list and its reservations (locked); the event claim, the list's audit row, the
+    reservation, the account (locked) and the entries. The rows and audit contents are those of the
     step-by-step path SQLite takes."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -257,7 +257,7 @@ def test_a_pass_writes_its_rows_in_few_statements(stocked):
     assert (answer["outcome"], answer["posted"], replayed) == ("pass", True, False)
     statements = [q["sql"] for q in ctx.captured_queries if "SAVEPOINT" not in q["sql"] and q["sql"] not in
                   ("BEGIN", "BEGIN IMMEDIATE", "COMMIT")]
-    assert len(statements) == (5 if connection.vendor == "postgresql" else 13), statements
+    assert len(statements) == (4 if connection.vendor == "postgresql" else 13), statements
     passage = Passage.objects.get(pk=answer["passage"])
     assert passage.slip.status == "passed" and passage.slip.passed_at is not None and passage.posted
     gate_row = AuditEvent.objects.get(action="gate.pass")

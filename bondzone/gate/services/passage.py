@@ -80,19 +80,13 @@ def report_passage(*, actor: Actor, data: dict) -> tuple[dict, bool]:
         if selectors.gate_of(actor) is None:
             raise Forbidden(problem("", "not_a_gate")) from None
         raise
-    gate, settings, first = selectors.gate_and_first_answer(actor, event_id)
-    if gate is None:
-        raise Forbidden(problem("", "not_a_gate"))
-    if first is not None:
-        return first, True
-    rules = selectors.gate_rules(settings)
     try:
         try:
             with transaction.atomic(durable=True):
-                return _decide(actor, gate, rules, event_id, reading, guarded=False)
+                return _decide(actor, event_id, reading, guarded=False)
         except _LedgerRefused:
             with transaction.atomic(durable=True):
-                return _decide(actor, gate, rules, event_id, reading, guarded=True)
+                return _decide(actor, event_id, reading, guarded=True)
     except IntegrityError:
         # a concurrent delivery of the same event committed first: answer as it did
         _, _, first = selectors.gate_and_first_answer(actor, event_id)
@@ -101,12 +95,19 @@ def report_passage(*, actor: Actor, data: dict) -> tuple[dict, bool]:
         return first, True
 
 
-def _decide(actor: Actor, gate: Gate, rules: GateRules, event_id: str, reading: Reading, *,
-            guarded: bool) -> tuple[dict, bool]:
-    # Lock the plate's latest slips: passages of one vehicle, and a cancellation racing a passage, queue
-    # here. A duplicate delivery that waited here decides again, finds its insert refused by the unique
-    # (gate, event id) and answers with the first decision (report_passage).
-    slips = {s.pk: (s, lines) for s, lines in selectors.lock_plate_slips(gate.zone_id, reading.plate, CANDIDATES)}
+def _decide(actor: Actor, event_id: str, reading: Reading, *, guarded: bool) -> tuple[dict, bool]:
+    # The gate, a repeated event's first answer and, for a new event, the plate's latest slips, locked:
+    # passages of one vehicle, and a cancellation racing a passage, queue here. A duplicate delivery that
+    # waited here decides again, finds its insert refused by the unique (gate, event id) and answers with
+    # the first decision (report_passage).
+    gate, settings, first, plate_slips = selectors.gate_answer_and_plate_slips(actor, event_id, reading.plate,
+                                                                               CANDIDATES)
+    if gate is None:
+        raise Forbidden(problem("", "not_a_gate"))
+    if first is not None:
+        return first, True
+    rules = selectors.gate_rules(settings)
+    slips = {s.pk: (s, lines) for s, lines in plate_slips}
     first_of_two = rules.double_gate and gate.stage == 1  # 一卡: checks only; 二卡 completes and posts
     chosen = pick_slip([facts_of(s) for s, _ in slips.values()], reading, second=second_gate(rules, gate.stage))
     decision = decide(reading, chosen, rules, stage=gate.stage)
