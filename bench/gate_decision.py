@@ -9,7 +9,7 @@ slips, decides, records the passage and posts its share through the ledger (rese
 transaction. Rounds alternate trivial / gate so both see the same machine load. Queries per decision are
 counted in-process (CaptureQueriesContext) on one more pass of a fresh slip.
 
-    .venv/bin/python bench/gate_decision.py --db postgres [--workers 4] [--clients 8] [--conn-max-age 60]
+    .venv/bin/python bench/gate_decision.py --db postgres [--workers 4] [--clients 8] [--conn-max-age 60] [--spread]
 
 The server runs with the documented production setting BONDZONE_DB_CONN_MAX_AGE=60 (each worker keeps its
 database connection); --conn-max-age 0 measures a connection per request.
@@ -49,8 +49,10 @@ def key() -> str:
     return uuid.uuid4().hex
 
 
-def build(lists: int, per_list: int):
-    """Zone, enterprise, T book with one item, outbound lists reserved, 一票多车 slips approved."""
+def build(lists: int, per_list: int, spread: bool = False):
+    """Zone, enterprise, T book with one item, outbound lists reserved, 一票多车 slips approved. With
+    `spread`, each list moves an item of its own and the plates alternate between the lists, so concurrent
+    decisions rarely share a list, reservation or account row (the lock contention taken out)."""
     from django.utils import timezone
 
     from bondzone.core.actor import actor_of
@@ -67,12 +69,15 @@ def build(lists: int, per_list: int):
     today = timezone.localdate()
     book = ledger.create_book(actor=customs, enterprise_id=ent.pk, number="T0110W000001", kind="T",
                               valid_from=today - timedelta(days=30), valid_until=today + timedelta(days=365))
-    ledger.add_item(actor=customs, book_id=book.pk, data={"item_no": 1, "hs_code": "8471300001", "name_zh": "商品",
-                                                          "declared_unit": "007", "legal_unit": "007"})
+    items = range(1, lists + 1) if spread else (1,)
+    for item_no in items:
+        ledger.add_item(actor=customs, book_id=book.pk, data={
+            "item_no": item_no, "hs_code": "8471300001", "name_zh": f"商品{item_no}", "declared_unit": "007",
+            "legal_unit": "007"})
 
-    def approved_list(direction: str, qty: int):
+    def approved_list(direction: str, qty: int, item_no: int = 1):
         data = {"direction": direction, "trade_mode": "5034",
-                "lines": [{"item_no": 1, "quantity": str(qty), "unit": "007", "value": "1.00"}]}
+                "lines": [{"item_no": item_no, "quantity": str(qty), "unit": "007", "value": "1.00"}]}
         v = ledger.create_list(actor=owner, book_id=book.pk, data=data, idempotency_key=key())
         ledger.submit_list(actor=owner, list_id=v.pk, idempotency_key=key())
         v = ledger.approve_list(actor=customs, list_id=v.pk, idempotency_key=key())
@@ -80,13 +85,14 @@ def build(lists: int, per_list: int):
             ledger.pass_goods(actor=customs, list_id=v.pk, event_id=key(), idempotency_key=key())
         return v
 
-    approved_list("I", lists * per_list * 2)
+    for item_no in items:
+        approved_list("I", lists * per_list * 2, item_no)
     gate_row = gate.create_gate(actor=customs, zone_id=zone.pk, code="G1", name="bench gate")
     token = gate.issue_gate_token(actor=customs, gate_id=gate_row.pk)
     plates = []
     n = 0
-    for _ in range(lists):
-        v = approved_list("E", per_list)
+    for i in range(lists):
+        v = approved_list("E", per_list, i + 1 if spread else 1)
         for _ in range(per_list):
             n += 1
             plate = f"京A{n:05d}"
@@ -96,6 +102,8 @@ def build(lists: int, per_list: int):
                 idempotency_key=key())
             gate.approve_slip(actor=customs, slip_id=slip.pk, idempotency_key=key(), draw=None)
             plates.append(plate)
+    if spread:  # list 1's first slip, list 2's first, …, then each list's second, …
+        plates = [plates[i * per_list + j] for j in range(per_list) for i in range(lists)]
     return token, plates, gate_row
 
 
@@ -160,6 +168,8 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=4)
     ap.add_argument("--clients", type=int, default=8)
     ap.add_argument("--rounds", type=int, default=2)
+    ap.add_argument("--spread", action="store_true",
+                    help="each list its own item and the plates alternating between lists (no shared rows)")
     ap.add_argument("--port", type=int, default=8137)
     ap.add_argument("--conn-max-age", type=int, default=60,
                     help="BONDZONE_DB_CONN_MAX_AGE of the server (docs/configuration.md, Production: 60; 0 = a "
@@ -168,7 +178,7 @@ def main() -> None:
     tmp = tempfile.mkdtemp()
     url = setup_django(args.db, tmp)
     log(f"building {args.lists} lists × {args.slips_per_list} slips …")
-    token, plates, gate_row = build(args.lists, args.slips_per_list)
+    token, plates, gate_row = build(args.lists, args.slips_per_list, args.spread)
     spare = plates.pop()  # for the in-process query count
     env = {**os.environ, "BONDZONE_DATABASE_URL": url, "BONDZONE_DEBUG": "0", "BONDZONE_ALLOWED_HOSTS": "127.0.0.1",
            "BONDZONE_SECRET_KEY": "bench-" + key(), "BONDZONE_DB_CONN_MAX_AGE": str(args.conn_max_age)}
@@ -218,7 +228,7 @@ def main() -> None:
 
     gate_s, trivial_s = summary(gate_ms), summary(trivial_ms)
     print(json.dumps({
-        "bench": "gate_decision", "db": args.db, "workers": args.workers, "clients": args.clients,
+        "bench": "gate_decision", "db": args.db, "workers": args.workers, "clients": args.clients, "spread": args.spread,
         "conn_max_age": args.conn_max_age, "loadavg_start": load_start,
         "loadavg_end": Path("/proc/loadavg").read_text().split()[:3],
         "machine": f"{platform.machine()} {os.cpu_count()} cpu", "gate": gate_s, "trivial": trivial_s,

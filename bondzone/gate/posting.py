@@ -34,11 +34,11 @@ def found_quantities(slip: Slip) -> dict[tuple[int, int], Decimal]:
     return out
 
 
-def shares_of(slip_id: int, found: dict[tuple[int, int], Decimal]) -> dict[int, dict[int, Decimal]]:
-    """list → line → quantity a passage of this slip posts: the slip's lines, or for a line found different
-    at inspection what was found (nothing for a line found empty)."""
+def shares_of(lines: list[tuple[int, int, Decimal]], found: dict[tuple[int, int], Decimal]) -> dict[int, dict[int, Decimal]]:
+    """list → line → quantity a passage of a slip posts: the slip's lines (list, line, quantity, as
+    selectors.lock_plate_slips reads them), or for a line found different at inspection what was found
+    (nothing for a line found empty)."""
     shares: dict[int, dict[int, Decimal]] = defaultdict(dict)
-    lines = SlipLine.objects.filter(slip_id=slip_id).order_by().values_list("vlist_id", "seq", "quantity")
     for vlist_id, seq, quantity in lines:
         quantity = found.get((vlist_id, seq), quantity)
         if quantity > 0:

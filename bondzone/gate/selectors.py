@@ -3,12 +3,17 @@
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
+from functools import lru_cache
 
-from django.db.models import JSONField, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db import connection
+from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 
+from bondzone.core import rawrows
 from bondzone.core.actor import Actor
+from bondzone.core.domain.quantity import from_units
 from bondzone.core.models import Zone
 from bondzone.core.scoping import get_scoped, restrict
 
@@ -52,14 +57,6 @@ def hs_codes_passed(enterprise_id: int, *, exclude_slip: int | None = None) -> f
 def settings_of(zone_id: int) -> GateSettings:
     """The zone's settings row, or the defaults (unsaved) when customs has not set any."""
     return GateSettings.objects.filter(zone_id=zone_id).first() or GateSettings(zone_id=zone_id)
-
-
-def settings_of_gate(gate: Gate) -> GateSettings:
-    """The settings of a gate's zone, read with the gate (`gate_of` joins them)."""
-    try:
-        return gate.zone.gate_settings
-    except GateSettings.DoesNotExist:
-        return GateSettings(zone_id=gate.zone_id)
 
 
 def gate_rules(s: GateSettings) -> GateRules:
@@ -131,16 +128,96 @@ def gate_of(actor: Actor) -> Gate | None:
     return Gate.objects.select_related("zone__gate_settings").filter(user_id=actor.user_id, active=True).first()
 
 
-def gate_and_first_answer(actor: Actor, event_id: str) -> tuple[Gate | None, dict | None]:
-    """`gate_of` and, in the same statement, the answer already given to this event id at that gate (with
-    its passage), or None: a repeated event is answered from here."""
-    first = Passage.objects.filter(gate_id=OuterRef("pk"), event_id=event_id).order_by()
-    gate = (Gate.objects.select_related("zone__gate_settings").filter(user_id=actor.user_id, active=True)
-            .annotate(first_passage=Subquery(first.values("pk")[:1]),
-                      first_answer=Subquery(first.values("answer")[:1], output_field=JSONField())).first())
-    if gate is None or gate.first_passage is None:
-        return gate, None
-    return gate, answer_of(gate.first_passage, gate.first_answer)
+def gate_and_first_answer(actor: Actor, event_id: str) -> tuple[Gate | None, GateSettings | None, dict | None]:
+    """`gate_of`, its zone's settings (or their defaults when customs has not set any) and, in the same
+    statement, the answer already given to this event id at that gate (with its passage), or None.
+    Hand-written SQL (rawrows): compiling the equivalent queryset cost more than the query."""
+    with connection.cursor() as cur:
+        cur.execute(_gate_sql(connection.vendor), [event_id, actor.user_id])
+        row = cur.fetchone()
+    return _gate_row(row)
+
+
+def gate_answer_and_plate_slips(actor: Actor, event_id: str, plate: str, limit: int) -> tuple[
+        Gate | None, GateSettings | None, dict | None, list[tuple[Slip, list[tuple[int, int, Decimal]]]]]:
+    """Inside the caller's transaction: `gate_and_first_answer` and, when the event is new, the plate's
+    slips locked with their lines (`lock_plate_slips`) — one statement on PostgreSQL (the slips a LATERAL
+    subquery that locks them), two on SQLite."""
+    if connection.vendor != "postgresql":
+        gate, settings, first = gate_and_first_answer(actor, event_id)
+        if gate is None or first is not None:
+            return gate, settings, first, []
+        return gate, settings, None, lock_plate_slips(gate.zone_id, plate, limit)
+    with connection.cursor() as cur:
+        cur.execute(_gate_and_slips_sql(connection.vendor), [event_id, plate, limit, actor.user_id])
+        rows = cur.fetchall()
+    n = len(Gate._meta.concrete_fields) + len(GateSettings._meta.concrete_fields) + 2
+    gate, settings, first = _gate_row(rows[0][:n] if rows else None)
+    return gate, settings, first, [_slip_row(r[n:]) for r in rows if r[n] is not None]
+
+
+def _gate_row(row) -> tuple[Gate | None, GateSettings | None, dict | None]:
+    if row is None:
+        return None, None, None
+    n, m = len(Gate._meta.concrete_fields), len(GateSettings._meta.concrete_fields)
+    gate = rawrows.instance(Gate, row[:n])
+    settings = rawrows.instance(GateSettings, row[n:n + m]) if row[n] is not None else GateSettings(zone_id=gate.zone_id)
+    passage_id, answer = row[n + m:]
+    if passage_id is None:
+        return gate, settings, None
+    return gate, settings, answer_of(passage_id, rawrows.convert(_answer_converters(connection.vendor), [answer])[0])
+
+
+@lru_cache(maxsize=4)
+def _gate_and_slips_sql(vendor: str) -> str:
+    return (f"SELECT {rawrows.columns(Gate, 'g')}, {rawrows.columns(GateSettings, 's')}, p.id, p.answer, "
+            f"{rawrows.columns(Slip, 'x')}, x.lines "
+            "FROM gate_gate g LEFT JOIN gate_gatesettings s ON s.zone_id = g.zone_id "
+            "LEFT JOIN gate_passage p ON p.gate_id = g.id AND p.event_id = %s "
+            f"LEFT JOIN LATERAL ({_plate_slips_sql(vendor, 'g.zone_id', 'p.id IS NULL')}) x ON true "
+            "WHERE g.user_id = %s AND g.active ORDER BY g.id, x.id DESC")
+
+
+@lru_cache(maxsize=4)
+def _gate_sql(vendor: str) -> str:
+    return (f"SELECT {rawrows.columns(Gate, 'g')}, {rawrows.columns(GateSettings, 's')}, p.id, p.answer "
+            "FROM gate_gate g LEFT JOIN gate_gatesettings s ON s.zone_id = g.zone_id "
+            "LEFT JOIN gate_passage p ON p.gate_id = g.id AND p.event_id = %s "
+            "WHERE g.user_id = %s AND g.active ORDER BY g.id LIMIT 1")
+
+
+@lru_cache(maxsize=4)
+def _answer_converters(vendor: str) -> list:
+    return rawrows.converters([Passage._meta.get_field("answer")])
+
+
+def lock_plate_slips(zone_id: int, plate: str, limit: int) -> list[tuple[Slip, list[tuple[int, int, Decimal]]]]:
+    """The plate's latest `limit` slips in the zone, newest first, locked (FOR UPDATE on PostgreSQL;
+    SQLite's IMMEDIATE transaction holds the write lock), each with its lines (list, line, quantity), in
+    one statement."""
+    with connection.cursor() as cur:
+        cur.execute(_plate_slips_sql(connection.vendor, "%s", "true"), [plate, zone_id, limit])
+        return [_slip_row(row) for row in cur.fetchall()]
+
+
+def _slip_row(row) -> tuple[Slip, list[tuple[int, int, Decimal]]]:
+    lines = row[-1]
+    if isinstance(lines, str):  # JSON as text (SQLite)
+        lines = json.loads(lines)
+    # quantities as QuantityField stores them (integer units)
+    return rawrows.instance(Slip, row[:-1]), [(int(v), int(seq), from_units(int(q))) for v, seq, q in lines or ()]
+
+
+@lru_cache(maxsize=8)
+def _plate_slips_sql(vendor: str, zone: str, condition: str) -> str:
+    if vendor == "postgresql":
+        lines, lock = "json_agg(json_build_array(l.vlist_id, l.seq, l.quantity))", " FOR UPDATE OF x"
+    else:
+        lines, lock = "json_group_array(json_array(l.vlist_id, l.seq, l.quantity))", ""
+    return (f"SELECT {rawrows.columns(Slip, 'x')}, "
+            f"(SELECT {lines} FROM gate_slipline l WHERE l.slip_id = x.id) AS lines "
+            f"FROM gate_slip x WHERE x.plate = %s AND {condition} AND x.zone_id = {zone} "
+            "ORDER BY x.id DESC LIMIT %s" + lock)
 
 
 def answer_of(passage_id: int, stored: dict) -> dict:

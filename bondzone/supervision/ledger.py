@@ -275,9 +275,15 @@ def lock_reservations(source_kind: str, source_id: int) -> list[ReservationRow]:
             f"WHERE r.source_kind = %s AND r.source_id = %s ORDER BY r.id" + (" FOR UPDATE OF r" if lock else ""),
             [source_kind, source_id],
         )
-        rows = [ReservationRow(pk, source_kind, source_id, line, acc, book, unit, sign, int(q), int(p), state)
-                for pk, line, acc, book, unit, sign, q, p, state in cur.fetchall()]
-    return sorted(rows, key=lambda r: (r.line, r.id))
+        return reservation_rows(source_kind, source_id, cur.fetchall())
+
+
+def reservation_rows(source_kind: str, source_id: int, rows: list[tuple]) -> list[ReservationRow]:
+    """Rows of the columns lock_reservations reads (id, line, account, book, unit, sign, quantity, posted,
+    state) → ReservationRows in line order."""
+    out = [ReservationRow(pk, source_kind, source_id, line, acc, book, unit, sign, int(q), int(p), state)
+           for pk, line, acc, book, unit, sign, q, p, state in rows]
+    return sorted(out, key=lambda r: (r.line, r.id))
 
 
 def claim_event(event_id: str, source: SourceRef) -> int | None:
@@ -312,6 +318,22 @@ def _end(reservations: list[ReservationRow], amounts: dict[int, int], source: So
          effective_date: date, *, void: bool) -> int:
     if not amounts:
         return 0
+    deltas, entries, updates, now = _ending(reservations, amounts, source, void=void)
+    table, params = _rows(_RESERVATION_END, updates)
+    with connection.cursor() as cur:
+        cur.execute(f"UPDATE {RESERVATION_TABLE} AS r SET posted = u.posted, voided = u.voided, state = u.state, "
+                    f"ended_at = u.ended_at FROM {table} WHERE r.id = u.id AND r.state = 'open'", params)
+        if cur.rowcount != len(updates):
+            raise RuntimeError("a reservation ended under a lock")
+    _lock_account_ids(sorted(deltas))  # the reservations are locked already; the accounts last
+    _write(sorted((acc, *d) for acc, d in deltas.items()), entries, effective_date, now)
+    return len(entries)
+
+
+def _ending(reservations: list[ReservationRow], amounts: dict[int, int], source: SourceRef | None, *,
+            void: bool) -> tuple[dict[int, list[int]], list[tuple], list[tuple], object]:
+    """What posting (or voiding) `amounts` of locked reservations writes: balance deltas per account,
+    entries, reservation updates (id, posted, voided, state, ended_at) and the time recorded."""
     by_id = {r.id: r for r in reservations}
     chosen = [by_id[i] for i in sorted(amounts)]
     deltas: dict[int, list[int]] = {}
@@ -340,15 +362,72 @@ def _end(reservations: list[ReservationRow], amounts: dict[int, int], source: So
             updates.append((r.id, r.posted + amount, 0,
                             ReservationState.POSTED.value if done else ReservationState.OPEN.value,
                             ended_at if done else None))
-    table, params = _rows(_RESERVATION_END, updates)
+    return deltas, entries, updates, now
+
+
+@dataclass(frozen=True)
+class ListState:
+    """The posting state a list's passage leaves (written only when it changes) and its audit row
+    (core.audit.insert_parts)."""
+
+    list_id: int
+    posting_state: str | None
+    audit: tuple[str, str, list]
+
+
+def post_shares_folded(reservations: list[ReservationRow], shares: dict[int, int], source: SourceRef,
+                       effective_date: date, event_id: str, event_source: SourceRef, state: ListState) -> bool:
+    """PostgreSQL: claim_event, the list's state and audit row, then post_shares, as ONE statement (data-
+    modifying CTEs), issued after the list and its reservations are locked: the accounts are locked by
+    it in key order, just before the commit. Every write hangs on the event claim: False, and nothing
+    written, when the event id was already used."""
+    deltas, entries, updates, now = _ending(reservations, shares, source, void=False)
+    moving = sorted((acc, *d) for acc, d in deltas.items() if any(d))
+    end_table, end_params = _rows(_RESERVATION_END, updates)
+    move_table, move_params = _rows(_BALANCE_MOVE, moving)
+    entry_table, entry_params = _rows(_ENTRY_NEW, entries)
+    audit_table, audit_values, audit_params = state.audit
+    state_params = [state.posting_state, state.list_id] if state.posting_state else []
     with connection.cursor() as cur:
-        cur.execute(f"UPDATE {RESERVATION_TABLE} AS r SET posted = u.posted, voided = u.voided, state = u.state, "
-                    f"ended_at = u.ended_at FROM {table} WHERE r.id = u.id AND r.state = 'open'", params)
-        if cur.rowcount != len(updates):
-            raise RuntimeError("a reservation ended under a lock")
-    _lock_account_ids(sorted(deltas))  # the reservations are locked already; the accounts last
-    _write(sorted((acc, *d) for acc, d in deltas.items()), entries, effective_date, now)
-    return len(entries)
+        cur.execute(
+            _folded_sql(bool(state.posting_state), audit_table, audit_values, end_table, move_table, entry_table),
+            [event_id, event_source.kind, event_source.id, connection.ops.adapt_datetimefield_value(now),
+             *state_params, *audit_params, *end_params, [d[0] for d in moving], *move_params,
+             connection.ops.adapt_datefield_value(effective_date), connection.ops.adapt_datetimefield_value(now),
+             *entry_params],
+        )
+        claimed, ended, moved = cur.fetchone()
+    if claimed is None:
+        return False
+    if ended != len(updates) or moved != len(moving):
+        raise RuntimeError("a reservation ended or a balance row changed under a lock")
+    return True
+
+
+@lru_cache(maxsize=8)
+def _folded_sql(sets_state: bool, audit_table: str, audit_values: str, end_table: str, move_table: str,
+                entry_table: str) -> str:
+    state = ("st AS (UPDATE supervision_verificationlist SET posting_state = %s WHERE id = %s "
+             "AND EXISTS (SELECT FROM ev)), ") if sets_state else ""
+    return (
+        f"WITH ev AS (INSERT INTO {EVENT_TABLE} (event_id, source_kind, source_id, recorded_at) "
+        "VALUES (%s, %s, %s, %s) ON CONFLICT (event_id) DO NOTHING RETURNING id), "
+        + state
+        + f"au AS (INSERT INTO {audit_table} SELECT {audit_values} FROM ev), "
+        f"rv AS (UPDATE {RESERVATION_TABLE} AS r SET posted = u.posted, voided = u.voided, state = u.state, "
+        f"ended_at = u.ended_at FROM {end_table} WHERE r.id = u.id AND r.state = 'open' "
+        "AND EXISTS (SELECT FROM ev) RETURNING r.id), "
+        # the accounts are locked in key order before they are updated (the UPDATE alone takes no order)
+        f"lk AS MATERIALIZED (SELECT id FROM {ACCOUNT_TABLE} WHERE id = ANY(%s::bigint[]) "
+        "AND EXISTS (SELECT FROM ev) " + _key_order() + " FOR UPDATE), "
+        f"ac AS (UPDATE {ACCOUNT_TABLE} AS a SET posted = a.posted + u.posted, reserved = a.reserved + u.reserved, "
+        f"incoming = a.incoming + u.incoming FROM {move_table} JOIN lk ON lk.id = u.id WHERE a.id = u.id "
+        "RETURNING a.id), "
+        f"en AS (INSERT INTO {ENTRY_TABLE} ({_ENTRY_COLUMNS}) SELECT u.account_id, u.kind, u.source_kind, "
+        f"u.source_id, u.source_line, u.reservation_id, u.posted, u.reserved, u.incoming, %s, %s FROM {entry_table} "
+        "WHERE EXISTS (SELECT FROM ev)) "
+        "SELECT (SELECT id FROM ev), (SELECT COUNT(*) FROM rv), (SELECT COUNT(*) FROM ac)"
+    )
 
 
 def _lock_account_ids(account_ids: list[int]) -> None:

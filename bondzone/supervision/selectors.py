@@ -15,6 +15,7 @@ from bondzone.core.actor import Actor
 from bondzone.core.domain import inputs
 from bondzone.core.domain.errors import NotFound, problem
 from bondzone.core.domain.quantity import from_units
+from bondzone.core.rawrows import convert, converters
 from bondzone.core.scoping import get_scoped, restrict
 
 from .domain import trade_modes
@@ -380,41 +381,43 @@ def _list_scope_sql(actor: Actor, action: str, vendor: str) -> tuple[str, tuple,
     return sql, tuple(params), at[0]
 
 
-@lru_cache(maxsize=8)
-def _lock_sql(vendor: str) -> str:
+def _list_and_book_columns() -> str:
     q = connection.ops.quote_name
     cols = ", ".join(f"v.{q(f.column)}" for f in VerificationList._meta.concrete_fields)
     return (
-        f"SELECT {cols}, b.number, b.kind, b.valid_from, b.valid_until, b.active, "
+        f"{cols}, b.number, b.kind, b.valid_from, b.valid_until, b.active, "
         "(SELECT MAX(x.effective_date) FROM supervision_verificationlist x "
         " WHERE x.book_id = v.book_id AND x.status = 'approved') "  # index-only on list_book_status_date
+    )
+
+
+@lru_cache(maxsize=8)
+def _lock_sql(vendor: str) -> str:
+    return (
+        f"SELECT {_list_and_book_columns()}"
         "FROM supervision_verificationlist v JOIN supervision_accountbook b ON b.id = v.book_id "
         "WHERE v.id = %s AND v.id IN ({scope})" + (" FOR UPDATE OF v" if vendor == "postgresql" else "")
     )
 
 
-def _converters(fields) -> list:
-    """Per field, the backend and field converters the ORM would apply to a raw column value."""
-    out = []
-    for f in fields:
-        col = f.get_col(f.model._meta.db_table)
-        out.append((col, connection.ops.get_db_converters(col) + col.get_db_converters(connection)))
-    return out
+@lru_cache(maxsize=8)
+def _lock_with_reservations_sql(vendor: str) -> str:
+    # one row per reservation (after the list's and book's columns, those ledger.lock_reservations reads); the
+    # rows are sorted before they are locked, so the list row is locked first, then the reservations by id
+    return (
+        f"SELECT {_list_and_book_columns()}, r.id, r.source_line, r.account_id, a.book_id, a.unit, r.sign, "
+        "r.quantity, r.posted, r.state "
+        "FROM supervision_verificationlist v JOIN supervision_accountbook b ON b.id = v.book_id "
+        "JOIN supervision_reservation r ON r.source_kind = 'list' AND r.source_id = v.id "
+        "JOIN supervision_stockaccount a ON a.id = r.account_id "
+        "WHERE v.id = %s AND v.id IN ({scope}) ORDER BY r.id" + (" FOR UPDATE OF v, r" if vendor == "postgresql" else "")
+    )
 
 
 @lru_cache(maxsize=8)
 def _row_converters(vendor: str) -> tuple[list, list]:
     book_fields = [AccountBook._meta.get_field(n) for n in ("number", "kind", "valid_from", "valid_until", "active")]
-    return _converters(VerificationList._meta.concrete_fields), _converters(book_fields)
-
-
-def _convert(converters, values) -> list:
-    out = []
-    for (col, fns), value in zip(converters, values, strict=True):
-        for fn in fns:
-            value = fn(value, col, connection)
-        out.append(value)
-    return out
+    return converters(VerificationList._meta.concrete_fields), converters(book_fields)
 
 
 def lock_list_for_posting(actor: Actor, list_id: int, action: str = "change") -> tuple[VerificationList, BookInfo, date | None]:
@@ -431,18 +434,49 @@ def lock_list_for_posting(actor: Actor, list_id: int, action: str = "change") ->
     scope = _list_scope_sql(actor, action, connection.vendor)
     if scope is None:
         raise not_found()
-    scope_sql, scope_params, at = scope
-    params = list(scope_params)
-    params[at] = pk
     with connection.cursor() as cur:
-        cur.execute(_lock_sql(connection.vendor).format(scope=scope_sql), [pk, *params])
+        cur.execute(_lock_sql(connection.vendor).format(scope=scope[0]), _lock_params(pk, scope))
         row = cur.fetchone()
     if row is None:
         raise not_found()
+    return _locked_list_row(row)
+
+
+def lock_list_with_reservations(actor: Actor, list_id: int, action: str = "change") -> tuple[
+        VerificationList, BookInfo, date | None, list[tuple]] | None:
+    """PostgreSQL: what lock_list_for_posting returns and the rows of the list's reservations (for
+    ledger.reservation_rows), in one statement that locks the list row, then its reservations by id — the
+    ledger's lock order. None when that returns nothing (a list not found or not the actor's, or one
+    holding no reservation): the caller then takes lock_list_for_posting, which says why."""
+    scope = _list_scope_sql(actor, action, connection.vendor)
+    if scope is None:
+        return None
+    try:
+        pk = int(list_id)
+    except (TypeError, ValueError):
+        return None
+    with connection.cursor() as cur:
+        cur.execute(_lock_with_reservations_sql(connection.vendor).format(scope=scope[0]), _lock_params(pk, scope))
+        rows = cur.fetchall()
+    if not rows:
+        return None
+    vlist, book, last = _locked_list_row(rows[0])
+    n = len(_LIST_ATTNAMES) + 6
+    return vlist, book, last, [r[n:] for r in rows]
+
+
+def _lock_params(pk: int, scope: tuple[str, tuple, int]) -> list:
+    _, scope_params, at = scope
+    params = list(scope_params)
+    params[at] = pk
+    return [pk, *params]
+
+
+def _locked_list_row(row: tuple) -> tuple[VerificationList, BookInfo, date | None]:
     list_conv, book_conv = _row_converters(connection.vendor)
     n = len(list_conv)
-    vlist = VerificationList.from_db(connection.alias, _LIST_ATTNAMES, _convert(list_conv, row[:n]))
-    number, kind, valid_from, valid_until, active = _convert(book_conv, row[n : n + 5])
+    vlist = VerificationList.from_db(connection.alias, _LIST_ATTNAMES, convert(list_conv, row[:n]))
+    number, kind, valid_from, valid_until, active = convert(book_conv, row[n : n + 5])
     last = row[n + 5]
     if isinstance(last, str):  # SQLite returns an aggregate of dates as ISO text
         last = date.fromisoformat(last)

@@ -236,3 +236,36 @@ def test_cli_records_a_discrepancy_and_refuses_a_bad_one(stocked):
     assert report(gw, direction="E", weighbridge_kg="12000")[0]["found"] == [
         {"list_id": vlist.pk, "seq": 1, "quantity": "29"}]
     assert account(gw).posted == D("71")
+
+
+def test_a_pass_writes_its_rows_in_few_statements(stocked):
+    """A pass posting one list's share: on PostgreSQL four statements in the transaction — the gate, a
+    repeated event's answer and the plate's slips with their lines (locked); the passage, the slip and the
+    gate's audit row; the list and its reservations (locked); the event claim, the list's audit row, the
+    reservation, the account (locked) and the entries. The rows and audit contents are those of the
+    step-by-step path SQLite takes."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    gw = stocked
+    vlist = outbound(gw, [(1, "30")])
+    approved(gw, slip_for([vlist], binding="3", lines=[{"seq": 1, "quantity": "10"}]))
+    actor = gw.gate_actor
+    data = {"event_id": key(), "plate": "京A12345", "direction": "E", "weighbridge_kg": "8500"}
+    with CaptureQueriesContext(connection) as ctx:
+        answer, replayed = services.report_passage(actor=actor, data=data)
+    assert (answer["outcome"], answer["posted"], replayed) == ("pass", True, False)
+    statements = [q["sql"] for q in ctx.captured_queries if "SAVEPOINT" not in q["sql"] and q["sql"] not in
+                  ("BEGIN", "BEGIN IMMEDIATE", "COMMIT")]
+    assert len(statements) == (4 if connection.vendor == "postgresql" else 13), statements
+    passage = Passage.objects.get(pk=answer["passage"])
+    assert passage.slip.status == "passed" and passage.slip.passed_at is not None and passage.posted
+    gate_row = AuditEvent.objects.get(action="gate.pass")
+    assert (gate_row.object_type, gate_row.object_id, gate_row.enterprise_id, gate_row.zone_id) == (
+        "gate.passage", str(passage.pk), passage.enterprise_id, passage.zone_id)
+    assert gate_row.after == {"slip": passage.slip.number, "plate": "京A12345", "reasons": []}
+    list_row = AuditEvent.objects.get(action="list.pass", object_id=str(vlist.pk))
+    assert (list_row.before["posting_state"], list_row.after["posting_state"]) == ("reserved", "partial")
+    assert list_row.after["event_id"] == f"gate:{passage.pk}:{vlist.pk}" and list_row.after["posted"] == {"1": "10"}
+    assert PostingEvent.objects.filter(event_id=f"gate:{passage.pk}:{vlist.pk}").exists()
+    assert (account(gw).posted, account(gw).reserved) == (D("90"), D("20"))

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from bondzone.core import audit
+from bondzone.core import audit, rawrows
 from bondzone.core.actor import Actor
 from bondzone.core.domain.errors import DomainError, Forbidden, Problem, problem
 from bondzone.core.domain.inputs import collect_decimal
@@ -80,58 +80,64 @@ def report_passage(*, actor: Actor, data: dict) -> tuple[dict, bool]:
         if selectors.gate_of(actor) is None:
             raise Forbidden(problem("", "not_a_gate")) from None
         raise
-    gate, first = selectors.gate_and_first_answer(actor, event_id)
-    if gate is None:
-        raise Forbidden(problem("", "not_a_gate"))
-    if first is not None:
-        return first, True
     try:
         try:
             with transaction.atomic(durable=True):
-                return _decide(actor, gate, event_id, reading, guarded=False)
+                return _decide(actor, event_id, reading, guarded=False)
         except _LedgerRefused:
             with transaction.atomic(durable=True):
-                return _decide(actor, gate, event_id, reading, guarded=True)
+                return _decide(actor, event_id, reading, guarded=True)
     except IntegrityError:
         # a concurrent delivery of the same event committed first: answer as it did
-        _, first = selectors.gate_and_first_answer(actor, event_id)
+        _, _, first = selectors.gate_and_first_answer(actor, event_id)
         if first is None:
             raise
         return first, True
 
 
-def _decide(actor: Actor, gate: Gate, event_id: str, reading: Reading, *, guarded: bool) -> tuple[dict, bool]:
-    # Lock the plate's latest slips: passages of one vehicle, and a cancellation racing a passage, queue
-    # here. A duplicate delivery that waited here decides again, finds its insert refused by the unique
-    # (gate, event id) and answers with the first decision (report_passage).
-    slips = {s.pk: s for s in Slip.objects.select_for_update(of=("self",)).select_related("enterprise")
-             .filter(zone_id=gate.zone_id, plate=reading.plate).order_by("-id")[:CANDIDATES]}
-    settings = selectors.settings_of_gate(gate)
+def _decide(actor: Actor, event_id: str, reading: Reading, *, guarded: bool) -> tuple[dict, bool]:
+    # The gate, a repeated event's first answer and, for a new event, the plate's latest slips, locked:
+    # passages of one vehicle, and a cancellation racing a passage, queue here. A duplicate delivery that
+    # waited here decides again, finds its insert refused by the unique (gate, event id) and answers with
+    # the first decision (report_passage).
+    gate, settings, first, plate_slips = selectors.gate_answer_and_plate_slips(actor, event_id, reading.plate,
+                                                                               CANDIDATES)
+    if gate is None:
+        raise Forbidden(problem("", "not_a_gate"))
+    if first is not None:
+        return first, True
     rules = selectors.gate_rules(settings)
+    slips = {s.pk: (s, lines) for s, lines in plate_slips}
     first_of_two = rules.double_gate and gate.stage == 1  # 一卡: checks only; 二卡 completes and posts
-    chosen = pick_slip([facts_of(s) for s in slips.values()], reading, second=second_gate(rules, gate.stage))
+    chosen = pick_slip([facts_of(s) for s, _ in slips.values()], reading, second=second_gate(rules, gate.stage))
     decision = decide(reading, chosen, rules, stage=gate.stage)
-    slip = slips.get(chosen.slip_id) if chosen else None
+    slip, lines = slips[chosen.slip_id] if chosen and chosen.slip_id in slips else (None, [])
     posts = decision.outcome is Outcome.PASS and slip is not None and not first_of_two
     found = posting.found_quantities(slip) if posts else {}
-    shares = posting.shares_of(slip.pk, found) if posts else {}
+    shares = posting.shares_of(lines, found) if posts else {}
     # the row is written once with the answer the gate will get if the ledger takes the posting; a refusal
     # of the ledger rewrites it
-    passage = Passage.objects.create(
+    passage = Passage(
         gate=gate, zone_id=gate.zone_id, event_id=event_id, slip=slip,
         enterprise_id=slip.enterprise_id if slip else None, plate=reading.plate, direction=reading.direction,
         weighbridge_kg=reading.weighbridge_kg, ic_card=reading.ic_card, containers=list(reading.containers),
         seal=reading.seal, read_at=reading.at, outcome=decision.outcome.value, posted=bool(shares),
         answer=_answer(decision, event_id, gate, rules, found, posted=bool(shares)),
     )
+    if posts and not guarded:
+        # the usual case: the passage, the slip and the audit row are written first and the ledger posts
+        # last, so the list, its reservations and the account stay locked only for the posting and the
+        # commit; a refusal of the ledger rolls all of it back (_LedgerRefused) and the guarded pass records it
+        _record_pass(actor, gate, passage, slip, decision, reading)
+        _post(actor, passage, shares, decision, guarded=False)
+        return selectors.answer_of(passage.pk, passage.answer), False
+    rawrows.insert(passage)
     if decision.outcome is Outcome.PASS and slip is not None and first_of_two:
-        slip.status, slip.first_passed_at = SlipStatus.PASSED_FIRST.value, timezone.now()
-        slip.save(update_fields=["status", "first_passed_at"])
+        _set_slip(slip, SlipStatus.PASSED_FIRST, "first_passed_at")
     elif posts:
-        refused = _post(actor, passage, shares, decision, guarded=guarded)
+        refused = _post(actor, passage, shares, decision, guarded=True)
         if refused is None:
-            slip.status, slip.passed_at = SlipStatus.PASSED.value, timezone.now()
-            slip.save(update_fields=["status", "passed_at"])
+            _set_slip(slip, SlipStatus.PASSED, "passed_at")
         else:
             decision = refused
             passage.outcome, passage.posted = decision.outcome.value, False
@@ -139,12 +145,55 @@ def _decide(actor: Actor, gate: Gate, event_id: str, reading: Reading, *, guarde
             passage.save(update_fields=["outcome", "answer", "posted"])
     elif decision.outcome is Outcome.HOLD and slip is not None and slip.inspection == InspectionState.NOT_SELECTED:
         _hold_for_inspection(slip, decision)
-    audit.record(actor, f"gate.{decision.outcome.value}", passage, enterprise_id=passage.enterprise_id,
-                 zone_id=gate.zone_id, after={"slip": decision.slip_number, "plate": reading.plate,
-                                              "reasons": [r.code for r in decision.reasons],
-                                              **({"posted_as_found": passage.answer["found"]}
-                                                 if "found" in passage.answer else {})})
+    _audit(actor, gate, passage, decision, reading)
     return selectors.answer_of(passage.pk, passage.answer), False
+
+
+def _set_slip(slip: Slip, status: SlipStatus, stamp: str) -> None:
+    """The slip (locked) passed a gate: its status and the time, by one UPDATE."""
+    with connection.cursor() as cur:
+        cur.execute(*_slip_update(slip, status, stamp))
+
+
+def _slip_update(slip: Slip, status: SlipStatus, stamp: str) -> tuple[str, list]:
+    q = connection.ops.quote_name
+    now = timezone.now()
+    slip.status = status.value
+    setattr(slip, stamp, now)
+    return (f"UPDATE {q(Slip._meta.db_table)} SET {q('status')} = %s, {q(stamp)} = %s WHERE id = %s",
+            [status.value, connection.ops.adapt_datetimefield_value(now), slip.pk])
+
+
+def _audit_after(passage: Passage, decision: Decision, reading: Reading) -> dict:
+    return {"slip": decision.slip_number, "plate": reading.plate, "reasons": [r.code for r in decision.reasons],
+            **({"posted_as_found": passage.answer["found"]} if "found" in passage.answer else {})}
+
+
+def _audit(actor: Actor, gate: Gate, passage: Passage, decision: Decision, reading: Reading) -> None:
+    audit.record(actor, f"gate.{decision.outcome.value}", passage, enterprise_id=passage.enterprise_id,
+                 zone_id=gate.zone_id, after=_audit_after(passage, decision, reading))
+
+
+def _record_pass(actor: Actor, gate: Gate, passage: Passage, slip: Slip, decision: Decision,
+                 reading: Reading) -> None:
+    """Insert the passage, mark the slip passed and write the audit row: one statement on PostgreSQL
+    (data-modifying CTEs; the audit row names the passage's new id), three elsewhere."""
+    if connection.vendor != "postgresql":
+        rawrows.insert(passage)
+        _set_slip(slip, SlipStatus.PASSED, "passed_at")
+        _audit(actor, gate, passage, decision, reading)
+        return
+    insert_sql, insert_params = rawrows.insert_parts(passage)
+    update_sql, update_params = _slip_update(slip, SlipStatus.PASSED, "passed_at")
+    audit_table, audit_values, audit_params = audit.insert_parts(
+        actor, f"gate.{decision.outcome.value}", object_type=Passage._meta.label_lower,
+        enterprise_id=passage.enterprise_id, zone_id=gate.zone_id, after=_audit_after(passage, decision, reading),
+        object_id_sql="p.id")
+    with connection.cursor() as cur:
+        cur.execute(f"WITH p AS ({insert_sql}), s AS ({update_sql}), "
+                    f"a AS (INSERT INTO {audit_table} SELECT {audit_values} FROM p) SELECT id FROM p",
+                    [*insert_params, *update_params, *audit_params])
+        rawrows.inserted(passage, cur.fetchone()[0])
 
 
 def _answer(decision: Decision, event_id: str, gate: Gate, rules: GateRules, found: dict, *, posted: bool) -> dict:

@@ -158,9 +158,59 @@ def pass_door_goods_in_transaction(
 
 def _pass(actor: Actor, list_id: int, event_id: str, source: SourceRef | None, shares: dict | None,
           effective_date: date | None) -> PassageResult:
+    if connection.vendor == "postgresql" and source is not None:
+        folded = _pass_folded(actor, list_id, event_id, source, shares, effective_date)
+        if folded is not None:
+            return folded
     result, post = _prepare_passage(actor, list_id, event_id, source, shares, effective_date)
     post()
     return result
+
+
+def _pass_folded(actor: Actor, list_id: int, event_id: str, source: SourceRef, shares: dict | None,
+                 effective_date: date | None) -> PassageResult | None:
+    """PostgreSQL, two statements: the list and its reservations locked by one (list first, then the
+    reservations), the rules of _prepare_passage applied in between, then the event claim, the list's state,
+    its audit row and the posting by one more (ledger.post_shares_folded), which locks the accounts only for
+    itself and the commit. None, nothing done, when the first finds no reservation to lock: the caller takes
+    _prepare_passage, which names the refusal."""
+    event_id = _check_event_id(event_id)
+    locked = selectors.lock_list_with_reservations(actor, list_id)
+    if locked is None:
+        return None
+    vlist, book, last, rows = locked
+    reservations = ledger.reservation_rows("list", vlist.pk, rows)
+    when, chosen, complete, posted = _check_passage(vlist, book, last, reservations, shares, effective_date)
+    before = list_snapshot(vlist)
+    state = (PostingState.POSTED if complete else PostingState.PARTIAL).value
+    changes = vlist.posting_state != state
+    vlist.posting_state = state
+    audit_row = audit.insert_parts(actor, "list.pass", vlist, before=before, after={
+        **list_snapshot(vlist), "event_id": event_id, "posted": {str(k): str(v) for k, v in posted.items()}})
+    if not ledger.post_shares_folded(reservations, chosen, source, when, event_id, SourceRef("list", vlist.pk),
+                                     ledger.ListState(vlist.pk, state if changes else None, audit_row)):
+        raise DomainError(problem("event_id", "event_already_posted", event=event_id))
+    return PassageResult(vlist.pk, posted, complete)
+
+
+def _check_passage(vlist, book: BookInfo, last: date | None, reservations: list[ledger.ReservationRow],
+                   shares: dict | None, effective_date: date | None, *, door: bool = False
+                   ) -> tuple[date, dict[int, int], bool, dict[int, Decimal]]:
+    """The rules of a passage on the locked list and reservations: (posting date, reservation id → units
+    posted, whether the list is complete then, line → quantity posted)."""
+    if vlist.status != ListStatus.APPROVED or vlist.posting_state not in (PostingState.RESERVED,
+                                                                          PostingState.PARTIAL):
+        state = vlist.get_posting_state_display() if vlist.status == ListStatus.APPROVED else vlist.status
+        raise DomainError(problem("status", "list_not_awaiting_passage", list=vlist.display_number, state=state))
+    if door and not (vlist.changes_status and is_door_list(vlist.pk)):
+        raise DomainError(problem("list", "list_not_door_change", list=vlist.display_number))
+    when = effective_date or timezone.localdate()
+    _check_posting_date(book, when, last)
+    chosen = _decide(reservations, shares)
+    by_id = {r.id: r for r in reservations}
+    complete = all(r.remaining - chosen.get(r.id, 0) == 0 for r in reservations)
+    posted = {by_id[rid].line: from_units(q) for rid, q in chosen.items()}
+    return when, chosen, complete, posted
 
 
 def _prepare_passage(actor: Actor, list_id: int, event_id: str, source: SourceRef | None, shares: dict | None,
@@ -170,23 +220,16 @@ def _prepare_passage(actor: Actor, list_id: int, event_id: str, source: SourceRe
     written; the accounts are locked only by the returned step, for it and the commit."""
     event_id = _check_event_id(event_id)
     vlist, book, last = selectors.lock_list_for_posting(actor, list_id)
-    if vlist.status != ListStatus.APPROVED or vlist.posting_state not in (PostingState.RESERVED,
-                                                                          PostingState.PARTIAL):
-        state = vlist.get_posting_state_display() if vlist.status == ListStatus.APPROVED else vlist.status
-        raise DomainError(problem("status", "list_not_awaiting_passage", list=vlist.display_number, state=state))
-    if door and not (vlist.changes_status and is_door_list(vlist.pk)):
-        raise DomainError(problem("list", "list_not_door_change", list=vlist.display_number))
-    when = effective_date or timezone.localdate()
-    _check_posting_date(book, when, last)
-    reservations = ledger.lock_reservations("list", vlist.pk)
-    chosen = _decide(reservations, shares)
+    if vlist.status == ListStatus.APPROVED and vlist.posting_state in (PostingState.RESERVED, PostingState.PARTIAL):
+        reservations = ledger.lock_reservations("list", vlist.pk)
+    else:
+        reservations = []  # _check_passage refuses the list before any reservation counts
+    when, chosen, complete, posted = _check_passage(vlist, book, last, reservations, shares, effective_date,
+                                                    door=door)
     event_pk = _claim(event_id, SourceRef("list", vlist.pk))
-    by_id = {r.id: r for r in reservations}
-    complete = all(r.remaining - chosen.get(r.id, 0) == 0 for r in reservations)
     before = list_snapshot(vlist)
     vlist.posting_state = (PostingState.POSTED if complete else PostingState.PARTIAL).value
     set_posting_state(vlist)
-    posted = {by_id[rid].line: from_units(q) for rid, q in chosen.items()}
     audit.record(actor, "list.pass", vlist, before=before, after={
         **list_snapshot(vlist), "event_id": event_id, "posted": {str(k): str(v) for k, v in posted.items()}})
 
