@@ -42,7 +42,12 @@ def objects(world) -> dict:
     admin = world.actor("admin")
     services.add_calendar_year(actor=admin, year=2097)
     day = services.add_calendar_day(actor=admin, day="2097-01-01", kind="holiday", name="元旦")
-    return {"A": {"year": "2097", "day": day}, "B": {"year": "2097", "day": day}}
+    # an API token of enterprise A's user, B's, and of customs of zone A (target C)
+    tokens = {t: services.issue_token(actor=world.actor(user), name=f"matrix token {t}")[0]
+              for t, user in (("A", "ent_a"), ("B", "ent_b"), ("C", "customs_a"))}
+    return {"A": {"year": "2097", "day": day, "token": tokens["A"]}, "B": {"year": "2097", "day": day,
+                                                                         "token": tokens["B"]},
+            "C": {"token": tokens["C"]}}
 
 
 def snapshot():

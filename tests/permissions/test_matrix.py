@@ -90,14 +90,24 @@ def test_every_endpoint_has_a_rule():
 
 @pytest.fixture
 def objects(world):
-    """For each enterprise: its enterprise row, book, an account and an approved inbound list whose
-    reversal would overdraw (so a permitted reverse answers 400 and writes nothing)."""
+    """For each enterprise: its enterprise row, book, an account, an approved inbound list whose reversal
+    would overdraw (so a permitted reverse answers 400 and writes nothing) and a submitted one (the approval
+    queue's row)."""
+    from bondzone.supervision import services as ledger
+
+    from ..conftest import key
+
     out = {}
     for target, user, book, ent in (("A", "ent_a", world.book_a, world.ent_a), ("B", "ent_b", world.book_b, world.ent_b)):
         vlist = post_list(world, direction="I", lines=[(1, "5")], book=book, enterprise_user=user)
         post_list(world, direction="E", lines=[(1, "5")], book=book, enterprise_user=user)
+        submitted = ledger.create_list(actor=world.actor(user), book_id=book.pk, idempotency_key=key(), data={
+            "direction": "I", "trade_mode": "5034",
+            "lines": [{"item_no": 1, "quantity": "1", "unit": "007", "goods_status": "bonded", "value": "1.00"}]})
+        ledger.submit_list(actor=world.actor(user), list_id=submitted.pk, idempotency_key=key())
         update_enterprise(actor=world.actor("admin"), enterprise_id=ent.pk, changes={"name_en": f"Enterprise {target}"})
         out[target] = {"enterprise": ent, "platform_zone": ent.zone, "book": book, "list": vlist,
+                       "submitted": submitted,
                        "account": StockAccount.objects.get(book=book, item__item_no=1),
                        "list_event": AuditEvent.objects.filter(object_type="supervision.verificationlist",
                                                                object_id=str(vlist.pk)).latest("id"),
@@ -429,9 +439,11 @@ def test_every_collection_endpoint_is_row_checked_or_reference():
     assert sorted((checked | reference | aggregates) - found) == [], "entries for collections that do not exist"
 
 
-# list page -> (fixture object, its detail page — or, for rows that link none, what marks the row in the page —,
-# the API collection whose visibility it shares[, the page's own visibility where it differs]): a row shows as
-# a link to the object's page
+# list page -> (fixture object, its detail page — or, for rows that link none, what marks the row in the page, or
+# the several marks of a page listing the object in more than one table —, the API collection whose visibility
+# it shares[, the page's own visibility where it differs, for targets A, B and C]): a row shows as a link to the
+# object's page. A page name may carry a query, formatted with the target's object as `obj`, that narrows a long
+# list to the target's row (the page shows 50 rows).
 PAGE_COLLECTIONS = {
     "supervision:books": ("book", "supervision:book", "/api/v1/books"),
     "supervision:lists": ("list", "supervision:list", "/api/v1/lists"),
@@ -470,12 +482,43 @@ PAGE_COLLECTIONS = {
     # applications to register (no API collection): zone A's administration its zone's, market supervision all
     "servicedesk:registrations": ("registration", "servicedesk:registration", None, {
         "A": {"admin", "zone_a", "market"}, "B": {"admin", "market"}}),
+    # the ledger office's worklist: tasks without a deadline, each linking the task
+    "governance:office": ("undated", "governance:task", "/api/v1/governance/deadlines/missing"),
+    "governance:print": ("task", lambda t: f'data-task="{t.pk}"', "/api/v1/governance/tasks"),
+    "evaluation:values?series={obj.series}&year={obj.year}": (
+        "value", lambda v: f'<tr><td><a href="{reverse("evaluation:zone", args=[v.zone_id])}">',
+        "/api/v1/evaluation/values"),
+    # lists submitted, not yet approved: customs (and its staff of zone A) approve them
+    "supervision:queue": ("submitted", "supervision:list", None, {
+        "A": {"admin", "customs", "customs_a"}, "B": {"admin", "customs"}}),
+    # each user's own API tokens, the administrator's everyone's (C: a token of customs of zone A)
+    "tokens": ("token", lambda t: f"<tr><td>{t.name}</td><td>{t.user.username}</td>", None, {
+        "A": {"admin", "ent_a"}, "B": {"admin", "ent_b"}, "C": {"admin", "customs_a"}}),
+    # enterprises' members go where the registry goes (C: a member of a second enterprise of zone A)
+    "servicedesk:members": ("member", lambda m: f"<tr><td>{m.user.username}</td><td>{m.enterprise.name}</td>", None, {
+        "A": VISIBLE[("core", "A")], "B": VISIBLE[("core", "B")], "C": VISIBLE[("core", "A")] - {"ent_a"}}),
+    # the gate officer's screen and its htmx feed: the latest passages, each linking its slip, for the gate's
+    # staff (the passages' readers but the enterprises)
+    **{name: ("passage", lambda p: f'href="{reverse("gate:slip", args=[p.slip_id])}"', "/api/v1/gate/passages", {
+        "A": {"admin", "customs", "customs_a", "zone_a"}, "B": {"admin", "customs"}})
+       for name in ("gate:screen", "gate:screen-feed")},
+    # an agency's scheduled exports (their pause button) and their runs (a download link)
+    "sharing:exports": ("export_run", lambda r: (f'action="{reverse("sharing:export-action", args=[r.schedule_id, "pause"])}"',
+                                                 f'href="{reverse("sharing:export-download", args=[r.pk])}"'),
+                        "/api/v1/sharing/subscriptions"),
+    # the audit trail as its API twin, narrowed to the target event (object, action, user): its history link
+    **{f"sharing:audit?object_type={object_type}&object_id={{obj.object_id}}&action={{obj.action}}"
+       f"&user={{obj.actor_name}}": (key, lambda e: f'href="?object_type={e.object_type}&amp;object_id={e.object_id}"',
+                                     f"/api/v1/audit-events?object_type={object_type}")
+       for object_type, key in (("supervision.verificationlist", "list_event"), ("core.enterprise", "enterprise_event"),
+                                ("supervision.accountbook", "book_event"), ("gate.slip", "gate_event"),
+                                ("servicedesk.servicerequest", "servicedesk_event"))},
 }
 # list page -> (who is sent elsewhere, the page they land on); everyone else gets the list page itself
 PAGE_REDIRECTS = {"evaluation:index": ({"ent_a", "ent_b"}, "evaluation:public")}
 
 # The pages without a path parameter answering GET that list no tenant's rows, each with why. Every other such
-# page is in PAGE_COLLECTIONS or in PAGES_NOT_ROW_CHECKED.
+# page is in PAGE_COLLECTIONS.
 _FORM, _DOWNLOAD, _SUMMARY, _REFERENCE = ("a form", "a download of a row-checked list (its API twin's rows)",
                                           "figures, not rows", "reference rows, the same for every reader")
 PAGES_WITHOUT_ROWS = {
@@ -493,31 +536,28 @@ PAGES_WITHOUT_ROWS = {
     "calendar": _REFERENCE, "duties:rates": _REFERENCE, "duties:fx": _REFERENCE, "servicedesk:categories": _REFERENCE,
     "servicedesk:guides": _REFERENCE, "governance:public": _REFERENCE, "evaluation:public": _REFERENCE,
     "sharing:agency-index": "the datasets the role may open (sharing:agency lists their rows)",
+    "governance:my-unit": "sends a unit's member to the unit's page (an object page)",
     "javascript-catalog": "the translations",
-}
-# Scoped lists whose rows link no detail page, so this page check cannot tell them apart yet (their API twins,
-# where they have one, are row-checked)
-PAGES_NOT_ROW_CHECKED = {
-    "evaluation:values", "gate:screen", "gate:screen-feed", "governance:my-unit", "governance:office",
-    "governance:print", "servicedesk:members", "sharing:audit", "sharing:exports", "supervision:queue", "tokens",
 }
 
 
 def test_every_list_page_is_row_checked_or_declared():
     """A new page without a path parameter fails here until it is row-checked (PAGE_COLLECTIONS) or declared
-    as listing no tenant's rows (PAGES_WITHOUT_ROWS) or as not row-checked yet (PAGES_NOT_ROW_CHECKED)."""
+    as listing no tenant's rows (PAGES_WITHOUT_ROWS)."""
     pages, _, _ = all_matrices()
     listing = {name for name, params in page_patterns().items()
                if not params and name in pages and pages[name].method == "GET"}
-    declared = [set(PAGE_COLLECTIONS), set(PAGES_WITHOUT_ROWS), PAGES_NOT_ROW_CHECKED]
-    assert sorted(listing - set().union(*declared)) == [], "pages neither row-checked nor declared"
-    assert sorted(set().union(*declared) - listing) == [], "declared pages that do not exist (or do not answer GET)"
-    assert sum(map(len, declared)) == len(listing), "a page declared twice"
+    checked = {entry.partition("?")[0] for entry in PAGE_COLLECTIONS}
+    assert sorted(listing - checked - set(PAGES_WITHOUT_ROWS)) == [], "pages neither row-checked nor declared"
+    assert sorted((checked | set(PAGES_WITHOUT_ROWS)) - listing) == [], \
+        "declared pages that do not exist (or do not answer GET)"
+    assert not checked & set(PAGES_WITHOUT_ROWS), "a page both row-checked and declared without rows"
 
 
 def test_every_list_page_shows_each_role_exactly_its_rows(world, objects):
-    """The list pages as every matrix user: a row (a link to the object) of target A and B appears exactly
-    for the users who may see it; a page the role may not open shows nothing."""
+    """The list pages as every matrix user: a row (a link to the object, or its marks) of target A and B, and C
+    where the visibility names one, appears exactly for the users who may see it; a page the role may not open
+    shows nothing."""
     _, _, extras = all_matrices()
     _add_app_objects(world, objects, extras)
     collections = dict(base_matrix.COLLECTIONS)
@@ -525,21 +565,27 @@ def test_every_list_page_shows_each_role_exactly_its_rows(world, objects):
         collections.update(getattr(extra, "COLLECTIONS", {}))
     clients = _clients(world)
     failures = []
-    for page_name, (key, detail, api_path, *own) in sorted(PAGE_COLLECTIONS.items()):
+    for entry, (key, detail, api_path, *own) in sorted(PAGE_COLLECTIONS.items()):
+        page_name, _, query = entry.partition("?")
         visible = own[0] if own else collections[api_path][1]
         sent, landing = PAGE_REDIRECTS.get(page_name, ((), page_name))
         for username in USERS:
-            response = clients[username].get(reverse(page_name), {"per_page": 100}, follow=True)
-            body = response.content.decode() if response.status_code == 200 else ""
+            answers = {}
+            for target in visible:
+                obj = objects[target][key]
+                params = (("per_page", "100"), *parse_qsl(query.format(obj=obj)))
+                if params not in answers:
+                    answers[params] = clients[username].get(reverse(page_name), dict(params), follow=True)
+                response = answers[params]
+                body = response.content.decode() if response.status_code == 200 else ""
+                markers = detail(obj) if callable(detail) else f'href="{reverse(detail, args=[obj.pk])}"'
+                for marker in [markers] if isinstance(markers, str) else markers:
+                    shown, want = marker in body, username in visible[target]
+                    if shown != want:
+                        failures.append(f"{entry} as {username}: {target}'s {key} {'shown' if shown else 'missing'}"
+                                        f" ({response.status_code}, {marker})")
             if page_name in PAGE_REDIRECTS:
                 lands = response.request["PATH_INFO"] if response.status_code == 200 else None
                 if lands != reverse(landing if username in sent else page_name):
                     failures.append(f"{page_name} as {username}: {response.status_code} at {lands}")
-            for target in "AB":
-                obj = objects[target][key]
-                marker = detail(obj) if callable(detail) else f'href="{reverse(detail, args=[obj.pk])}"'
-                shown, want = marker in body, username in visible[target]
-                if shown != want:
-                    failures.append(f"{page_name} as {username}: {target}'s {key} {'shown' if shown else 'missing'}"
-                                    f" ({response.status_code})")
     assert failures == [], "\n".join(failures)

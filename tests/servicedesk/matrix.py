@@ -237,10 +237,15 @@ def objects(world) -> dict:
                        "own_unit_id": unit.pk, "idle_unit_id": idle_unit.pk}
     for target in "AB":
         out[target]["published_article_id"] = out["A"]["article"].pk
-    third_enterprise(world)
+    ent_c = third_enterprise(world)
     other = services.file_request(actor=world.actor("ent_c"), data={
         "category_id": out["A"]["category"].pk, "title": "t", "description": "d"})
     out["C"] = {"request": other, "service_request_id": other.number}
+    # a member of each enterprise, added by the platform administrator
+    for target, ent in (("A", world.ent_a), ("B", world.ent_b), ("C", ent_c)):
+        out[target]["member"] = services.add_member(actor=admin, username=f"member_{target.lower()}",
+                                                    password="a-long-passw0rd", roles=["declarant"],
+                                                    enterprise_id=ent.pk)
     return out
 
 
