@@ -151,6 +151,9 @@ MESSAGES = {
 # Problem code -> {parameter: labels kind}: parameters that carry a coded value (a goods status, a unit…),
 # shown by its name in the sentence. Apps add theirs beside their MESSAGES.
 CODED_PARAMS: dict[str, dict[str, str]] = {}
+# Problem code -> the parameter naming another problem whose sentence it carries as %(message)s (the other
+# problem's parameters beside it), e.g. a gate refusal that carries the ledger's refusal.
+CARRIES: dict[str, str] = {}
 
 
 def render(p: Problem) -> str:
@@ -163,6 +166,8 @@ def render(p: Problem) -> str:
             params[name] = labels.name(kind, params[name])
     if params.get("rule") in MESSAGES:
         params["rule"] = str(MESSAGES[params["rule"]])
+    if p.code in CARRIES and params.get(CARRIES[p.code]) not in (None, p.code):
+        params["message"] = render(Problem(str(params.get("field", "")), str(params[CARRIES[p.code]]), params))
     if p.code == "row":
         inner = Problem(params.get("field", ""), params.get("inner_code", "invalid"), params.get("inner_params", {}))
         params["message"] = render(inner)

@@ -4,7 +4,7 @@ and reason codes this app adds to the message catalogue."""
 from django.utils.translation import gettext_lazy as _
 
 from bondzone.core.domain.roles import PERMISSIONS, Role, register
-from bondzone.core.messages import CODED_PARAMS, MESSAGES
+from bondzone.core.messages import CARRIES, CODED_PARAMS, MESSAGES
 
 register("gate.view", {Role.ENTERPRISE, Role.CUSTOMS, Role.ZONE_ADMIN, Role.GATE, Role.PLATFORM_ADMIN})
 register("gate.apply_slip", {Role.ENTERPRISE, Role.PLATFORM_ADMIN})
@@ -78,7 +78,7 @@ MESSAGES.update({
     "weight_outside_tolerance": _("Weighbridge %(measured)s kg against %(expected)s kg declared: off by %(error)s kg, allowed %(allowed)s kg."),
     "seal_mismatch": _("Seal %(read)s is not the declared seal %(expected)s."),
     "container_mismatch": _("Containers %(read)s are not the declared %(expected)s."),
-    "posting_refused": _("The account book refused the posting (%(code)s)."),
+    "posting_refused": _("The account book refused the posting: %(message)s"),
     "selected_for_inspection": _("Slip %(slip)s is selected for inspection."),
     "risk_credit_class": _("enterprise credit class %(value)s"),
     "risk_trade_mode": _("trade mode %(value)s"),
@@ -87,6 +87,8 @@ MESSAGES.update({
     "risk_random": _("random selection (%(rate)s %%)"),
     "risk_gate_hold": _("held at the gate: %(value)s"),
 })
+
+CARRIES["posting_refused"] = "code"  # the ledger's refusal, in its own words
 
 # parameters that carry codes, named in the sentence (a hold's reasons: "weight_outside_tolerance,seal_mismatch")
 CODED_PARAMS.update({

@@ -91,6 +91,16 @@ def test_cancelled_list_turns_the_pass_into_a_refusal_and_posts_nothing(stocked)
     ledger.cancel_list(actor=gw.actor("customs"), list_id=vlist.pk, reason="删单", idempotency_key=key())
     answer, _ = report(gw, direction="E", weighbridge_kg="8500")
     assert answer["outcome"] == "refuse" and [r["code"] for r in answer["reasons"]] == ["posting_refused"]
+    from django.utils import translation
+
+    from bondzone.gate.templatetags.gate_reasons import reason
+
+    for language, words in (("en", "The account book refused the posting: "), ("zh-hans", "账册拒绝核扣：")):
+        with translation.override(language):
+            sentence = reason(answer["reasons"][0])
+        # the ledger's own refusal in words, naming the list, not its code
+        assert sentence.startswith(words) and vlist.display_number in sentence, sentence
+        assert answer["reasons"][0]["params"]["code"] not in sentence, sentence
     slip.refresh_from_db()
     assert slip.status == "approved" and account(gw).posted == D("100")
     assert not Passage.objects.get().posted

@@ -224,7 +224,8 @@ def _post(actor: Actor, passage: Passage, shares: dict, decision: Decision, *, g
             raise _LedgerRefused from exc
         reasons = tuple(
             Reason("book_would_go_negative", {k: str(v) for k, v in p.params.items()})
-            if p.code == "insufficient_stock" else Reason("posting_refused", {"code": p.code, "field": p.field})
+            if p.code == "insufficient_stock"
+            else Reason("posting_refused", {**p.params, "code": p.code, "field": p.field})
             for p in exc.problems)
         return Decision(Outcome.REFUSE, decision.reasons + reasons, decision.slip_id, decision.slip_number,
                         decision.weight)
