@@ -38,9 +38,8 @@ def released_order(w, no: str) -> None:
     cbec.release(actor=w.actor("customs"), order_id=order.pk, released_on="2026-03-02")
 
 
-@pytest.mark.parametrize("language", ["zh-hans", "en"])
-def test_consolidate_now_on_a_phone(page: Page, live_server, e2e_world, language):
-    w = e2e_world
+def two_released_orders(w) -> None:
+    """Milk on the positive list, a tax guarantee, rates, the item on book A with stock, two orders released."""
     PositiveListEntry.objects.create(hs_code=MILK, name="infant formula")
     duties.lodge_guarantee(actor=w.actor("customs"), data={"enterprise_id": w.ent_a.pk, "kind": "deposit",
                                                            "reference": "TAX-A", "amount": "10000.00"})
@@ -52,6 +51,12 @@ def test_consolidate_now_on_a_phone(page: Page, live_server, e2e_world, language
     post_list(w, direction="I", lines=[(21, "10")], unit_of={21: "035"})
     released_order(w, "E2E-1")
     released_order(w, "E2E-2")
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_consolidate_now_on_a_phone(page: Page, live_server, e2e_world, language):
+    w = e2e_world
+    two_released_orders(w)
     base = live_server.url
     page.set_viewport_size(PHONE)
     choose_language(page, base, language)
@@ -77,4 +82,36 @@ def test_consolidate_now_on_a_phone(page: Page, live_server, e2e_world, language
     page.goto(f"{base}/cbec/consolidations/")
     expect(page.locator("table[data-testid=consolidations]")).to_be_visible()
     expect(page.locator("form[data-testid=consolidate]")).to_have_count(0)
+    assert fits(page)
+
+
+@pytest.mark.parametrize("language,overdue,none", [("zh-hans", "逾期", "没有逾期的汇总纳税。"),
+                                                   ("en", "Overdue", "No overdue settlement.")])
+def test_an_overdue_settlement_is_marked_and_paid_on_a_phone(page: Page, live_server, e2e_world, language, overdue,
+                                                             none):
+    """The March settlement, due on 15 April and unpaid, is marked overdue and found by the filter; once its
+    payment is recorded on the page, the filter finds none."""
+    from bondzone.cbec import settlement
+    from bondzone.cbec.models import TaxSettlement
+
+    w = e2e_world
+    two_released_orders(w)
+    settlement.issue(actor=w.actor("customs"), enterprise_id=w.ent_a.pk, start="2026-03-01", end="2026-03-15",
+                     idempotency_key="e2e-overdue")
+    base = live_server.url
+    page.set_viewport_size(PHONE)
+    choose_language(page, base, language)
+    log_in(page, base, "customs")
+    page.goto(f"{base}/cbec/settlements/")
+    page.check("form[data-testid=settlement-filters] input[name=overdue]")
+    with page.expect_navigation():
+        page.click("form[data-testid=settlement-filters] button[type=submit]")
+    expect(page.locator("table[data-testid=settlements] [data-testid=overdue]")).to_have_text(overdue)
+    assert fits(page)
+    shot(page, f"cbec-settlement-overdue-{language}")
+    with page.expect_navigation():
+        page.locator("table[data-testid=settlements] form button[type=submit]").click()
+    assert TaxSettlement.objects.get().status == "paid"
+    page.goto(f"{base}/cbec/settlements/?overdue=1")
+    expect(page.locator(".empty")).to_have_text(none)
     assert fits(page)
