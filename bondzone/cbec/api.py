@@ -3,7 +3,6 @@
 from typing import Any
 
 from django.http import HttpRequest
-from django.utils import timezone
 from ninja import Body, Header, Router, Status
 from ninja.pagination import paginate
 
@@ -14,7 +13,6 @@ from bondzone.core.http import actor
 
 from .models import CbecOrder, TaxSettlement
 from . import selectors, services
-from .domain import settlement as settlement_rules
 from .domain.records import masked_id
 from .schemas import (
     ConsolidatedOut, ConsolidateIn, OrderDetailOut, OrderOut, PositiveOut, ReleaseIn, ReturnIn, SettlementDetailOut,
@@ -102,27 +100,17 @@ def consolidate(request: HttpRequest, payload: ConsolidateIn,
     return Status(201, _consolidated(c))
 
 
-def _settlement(s, detail: bool = False) -> dict:
-    out = {k: getattr(s, k) for k in SettlementOut.model_fields if k != "overdue"}
-    out["overdue"] = settlement_rules.overdue(s.status == "paid", s.due_on, timezone.localdate())
-    if detail:
-        out["orders"] = [{"id": o.pk, "order_no": o.order_no, "released_on": o.released_on, "tax_total": o.tax_total,
-                          "tax_guarantee_id": o.tax_guarantee_id} for o in selectors.settlement_orders(s)]
-    return out
-
-
 @router.get("/settlements", response=list[SettlementOut],
             summary="Periodic tax settlements (汇总纳税) of released orders, per enterprise and period")
 @paginate(Pagination)
 def settlements(request: HttpRequest, status: ChoiceOf(TaxSettlement, "status") = "", enterprise_id: Id | None = None,
                 overdue: bool | None = None):
-    return [_settlement(s) for s in selectors.settlements(actor(request), status=status, enterprise_id=enterprise_id,
-                                                          overdue=overdue)]
+    return selectors.settlements(actor(request), status=status, enterprise_id=enterprise_id, overdue=overdue)
 
 
 @router.get("/settlements/{settlement_id}", response=SettlementDetailOut, summary="One settlement with its orders")
 def get_settlement(request: HttpRequest, settlement_id: int):
-    return _settlement(selectors.settlement(actor(request), settlement_id), detail=True)
+    return selectors.settlement(actor(request), settlement_id)
 
 
 @router.post("/settlements", response={201: SettlementOut},
@@ -133,7 +121,7 @@ def issue_settlement(request: HttpRequest, payload: SettlementIssueIn,
 
     s = issue(actor=actor(request), enterprise_id=payload.enterprise_id, start=payload.start, end=payload.end,
               idempotency_key=idempotency_key)
-    return Status(201, _settlement(s))
+    return Status(201, s)
 
 
 @router.post("/settlements/{settlement_id}/pay", response=SettlementOut,
@@ -142,5 +130,5 @@ def pay_settlement(request: HttpRequest, settlement_id: int, payload: Settlement
                    idempotency_key: str | None = Header(None, alias="Idempotency-Key")):
     from .settlement import pay
 
-    return _settlement(pay(actor=actor(request), settlement_id=settlement_id, paid_on=payload.paid_on,
-                           payment_ref=payload.payment_ref, idempotency_key=idempotency_key))
+    return pay(actor=actor(request), settlement_id=settlement_id, paid_on=payload.paid_on,
+               payment_ref=payload.payment_ref, idempotency_key=idempotency_key)

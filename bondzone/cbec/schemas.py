@@ -2,7 +2,11 @@ from datetime import date
 from typing import Any
 from decimal import Decimal
 
+from django.utils import timezone
 from ninja import Field, Schema
+
+from . import selectors
+from .domain import settlement as settlement_rules
 
 
 class OrderLineOut(Schema):
@@ -98,6 +102,10 @@ class SettlementOut(Schema):
     paid_on: date | None
     payment_ref: str
 
+    @staticmethod
+    def resolve_overdue(obj) -> bool:
+        return settlement_rules.overdue(obj.status == "paid", obj.due_on, timezone.localdate())
+
 
 class SettlementOrderOut(Schema):
     id: int
@@ -109,3 +117,7 @@ class SettlementOrderOut(Schema):
 
 class SettlementDetailOut(SettlementOut):
     orders: list[SettlementOrderOut]
+
+    @staticmethod
+    def resolve_orders(obj) -> list:
+        return list(selectors.settlement_orders(obj))
