@@ -2,6 +2,7 @@
 
 BONDZONE_DATABASE_URL   database URL; default: SQLite file bondzone.sqlite3 at the repository root
 BONDZONE_DB_CONN_MAX_AGE   seconds a worker keeps its database connection (default 0: one per request)
+BONDZONE_DB_PREPARE_THRESHOLD   PostgreSQL: runs before a hot-path statement is prepared (default 5; "off")
 BONDZONE_SECRET_KEY     secret key; required unless DEBUG is on (the server refuses to start without it)
 BONDZONE_DEBUG          "1" to enable debug mode (default "0")
 BONDZONE_ALLOWED_HOSTS  comma-separated host names (default "localhost,127.0.0.1,[::1]")
@@ -113,6 +114,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 30,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
     }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Statements run through core.rawrows.prepared_cursor (the gate's) are prepared on the connection after
+    # this many runs; "off" for a pooler that cannot keep prepared statements (PgBouncer in transaction mode).
+    # The ORM's cursors bind on the client and are never prepared.
+    threshold = os.environ.get("BONDZONE_DB_PREPARE_THRESHOLD", "5")
+    DATABASES["default"]["OPTIONS"] = {"prepare_threshold": None if threshold == "off" else int(threshold)}
 if os.environ.get("BONDZONE_TEST_DB_NAME"):
     # lets several test runs share one PostgreSQL server without clashing
     DATABASES["default"]["TEST"] = {"NAME": os.environ["BONDZONE_TEST_DB_NAME"]}

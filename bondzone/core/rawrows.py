@@ -3,10 +3,32 @@ decision): the ORM's own conversions and preparations, without compiling a query
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
 
 from django.db import connection
+from django.db.backends.utils import CursorWrapper
 from django.db.models import Model
+
+
+@contextmanager
+def prepared_cursor() -> Iterator[CursorWrapper]:
+    """A cursor for a hot path's fixed statements. On PostgreSQL it binds parameters on the server, so the
+    connection prepares a statement after `prepare_threshold` runs (settings: BONDZONE_DB_PREPARE_THRESHOLD)
+    and stops planning it anew: the gate's statements cost more to plan than to run. Logged, wrapped and
+    closed as `connection.cursor()` is; elsewhere it is that cursor."""
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cur:
+            yield cur
+        return
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    connection.ensure_connection()
+    with connection.wrap_database_errors:
+        raw = ServerBindingCursor(connection.connection)
+    with connection._prepare_cursor(raw) as cur:
+        yield cur
 
 
 def converters(fields) -> list:

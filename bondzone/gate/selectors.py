@@ -148,7 +148,7 @@ def gate_answer_and_plate_slips(actor: Actor, event_id: str, plate: str, limit: 
         if gate is None or first is not None:
             return gate, settings, first, []
         return gate, settings, None, lock_plate_slips(gate.zone_id, plate, limit)
-    with connection.cursor() as cur:
+    with rawrows.prepared_cursor() as cur:
         cur.execute(_gate_and_slips_sql(connection.vendor), [event_id, plate, limit, actor.user_id])
         rows = cur.fetchall()
     n = len(Gate._meta.concrete_fields) + len(GateSettings._meta.concrete_fields) + 2

@@ -31,6 +31,7 @@ from django.db import connection
 from django.utils import timezone
 
 from bondzone.core.domain.errors import DomainError
+from bondzone.core.rawrows import prepared_cursor
 from bondzone.core.domain.quantity import from_units, to_units
 
 from .domain.codes import EntryKind, ReservationState
@@ -388,7 +389,7 @@ def post_shares_folded(reservations: list[ReservationRow], shares: dict[int, int
     entry_table, entry_params = _rows(_ENTRY_NEW, entries)
     audit_table, audit_values, audit_params = state.audit
     state_params = [state.posting_state, state.list_id] if state.posting_state else []
-    with connection.cursor() as cur:
+    with prepared_cursor() as cur:
         cur.execute(
             _folded_sql(bool(state.posting_state), audit_table, audit_values, end_table, move_table, entry_table),
             [event_id, event_source.kind, event_source.id, connection.ops.adapt_datetimefield_value(now),

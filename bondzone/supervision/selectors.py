@@ -15,7 +15,7 @@ from bondzone.core.actor import Actor
 from bondzone.core.domain import inputs
 from bondzone.core.domain.errors import NotFound, problem
 from bondzone.core.domain.quantity import from_units
-from bondzone.core.rawrows import convert, converters
+from bondzone.core.rawrows import convert, converters, prepared_cursor
 from bondzone.core.scoping import get_scoped, restrict
 
 from .domain import trade_modes
@@ -455,7 +455,7 @@ def lock_list_with_reservations(actor: Actor, list_id: int, action: str = "chang
         pk = int(list_id)
     except (TypeError, ValueError):
         return None
-    with connection.cursor() as cur:
+    with prepared_cursor() as cur:
         cur.execute(_lock_with_reservations_sql(connection.vendor).format(scope=scope[0]), _lock_params(pk, scope))
         rows = cur.fetchall()
     if not rows:

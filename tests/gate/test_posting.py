@@ -279,3 +279,36 @@ def test_a_pass_writes_its_rows_in_few_statements(stocked):
     assert list_row.after["event_id"] == f"gate:{passage.pk}:{vlist.pk}" and list_row.after["posted"] == {"1": "10"}
     assert PostingEvent.objects.filter(event_id=f"gate:{passage.pk}:{vlist.pk}").exists()
     assert (account(gw).posted, account(gw).reserved) == (D("90"), D("20"))
+
+
+def test_the_gate_statements_are_prepared_after_a_few_passes_on_postgresql(stocked):
+    """PostgreSQL keeps the gate's fixed statements prepared on the connection after
+    BONDZONE_DB_PREPARE_THRESHOLD runs (core.rawrows.prepared_cursor): the gate's lock of the plate's
+    slips, the passage with its audit row, the list's lock and the ledger's posting are planned once, not
+    per vehicle (the posting's statement has a second shape for a pass that changes the list's state: the
+    first and the last pass here). The ORM's own queries stay unprepared."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+    gw = stocked
+    threshold = connection.settings_dict["OPTIONS"]["prepare_threshold"]
+    if threshold is None:
+        pytest.skip("BONDZONE_DB_PREPARE_THRESHOLD=off")
+    vlist = outbound(gw, [(1, str(threshold + 4))])
+    plates = [f"京A{n:05d}" for n in range(threshold + 4)]
+    before = account(gw).posted
+    for plate in plates:
+        approved(gw, slip_for([vlist], binding="3", plate=plate, lines=[{"seq": 1, "quantity": "1"}]))
+    for plate in plates:
+        answer, _ = services.report_passage(actor=gw.gate_actor, data={
+            "event_id": key(), "plate": plate, "direction": "E", "weighbridge_kg": "8500"})
+        assert answer["outcome"] == "pass" and answer["posted"], answer
+    assert account(gw).posted == before - len(plates)
+    with connection.cursor() as cur:
+        cur.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cur.fetchall()]
+    for marker in ("FROM gate_gate g", 'INSERT INTO "gate_passage"', "FOR UPDATE OF v, r",
+                   "INSERT INTO supervision_postingevent"):
+        assert sum(marker in sql for sql in prepared) == 1, (marker, prepared)
+    assert not any("core_apitoken" in sql or "core_profile" in sql for sql in prepared)

@@ -189,7 +189,7 @@ def _record_pass(actor: Actor, gate: Gate, passage: Passage, slip: Slip, decisio
         actor, f"gate.{decision.outcome.value}", object_type=Passage._meta.label_lower,
         enterprise_id=passage.enterprise_id, zone_id=gate.zone_id, after=_audit_after(passage, decision, reading),
         object_id_sql="p.id")
-    with connection.cursor() as cur:
+    with rawrows.prepared_cursor() as cur:
         cur.execute(f"WITH p AS ({insert_sql}), s AS ({update_sql}), "
                     f"a AS (INSERT INTO {audit_table} SELECT {audit_values} FROM p) SELECT id FROM p",
                     [*insert_params, *update_params, *audit_params])
