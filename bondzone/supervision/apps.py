@@ -54,7 +54,8 @@ class SupervisionConfig(AppConfig):
 
         from . import permissions, scopes, tasks  # noqa: F401
         from .models import (
-            GOODS_STATUS_LABELS, LEFTOVER_LABELS, LIST_STATUS_LABELS, PROCESSING_KIND_LABELS, AccountBook, VerificationList,
+            GOODS_STATUS_LABELS, LEFTOVER_LABELS, LIST_STATUS_LABELS, POSTING_STATE_LABELS, PROCESSING_KIND_LABELS,
+            AccountBook, VerificationList,
         )
 
         labels.register("audit_action", AUDIT_ACTIONS)
@@ -62,6 +63,8 @@ class SupervisionConfig(AppConfig):
         labels.register("leftover", LEFTOVER_LABELS)
         labels.register("processing_kind", PROCESSING_KIND_LABELS)
         labels.register("list_status", LIST_STATUS_LABELS)
+        # where a list stands for its goods: its status, or once approved its posting state (no code is both)
+        labels.register("list_state", {**LIST_STATUS_LABELS, **POSTING_STATE_LABELS})
         labels.register("list_type", _named_by(LIST_TYPES))
         labels.register("unit", _unit_name)
         labels.register("trade_mode", _trade_mode_name)

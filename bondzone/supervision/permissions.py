@@ -52,5 +52,6 @@ CODED_PARAMS.update({
     "trade_mode_leftover_inbound": {"leftover": "leftover"},
     "leftover_item_kind": {"leftover": "leftover"},
     "list_wrong_state": {"state": "list_status", "expected": "list_status"},
+    "list_not_awaiting_passage": {"state": "list_state"},
     "related_list_not_ready": {"state": "list_status", "expected": "list_status"},
 })

@@ -95,12 +95,23 @@ def test_cancelled_list_turns_the_pass_into_a_refusal_and_posts_nothing(stocked)
 
     from bondzone.gate.templatetags.gate_reasons import reason
 
-    for language, words in (("en", "The account book refused the posting: "), ("zh-hans", "账册拒绝核扣：")):
+    from bondzone.core import labels
+
+    state = VerificationList.objects.get(pk=vlist.pk).status
+    names = {}
+    for language in ("en", "zh-hans"):
+        with translation.override(language):
+            names[language] = labels.name("list_state", state)
+    assert names["en"] != names["zh-hans"]
+    for language, words, other in (("en", "The account book refused the posting: ", "zh-hans"),
+                                   ("zh-hans", "账册拒绝核扣：", "en")):
         with translation.override(language):
             sentence = reason(answer["reasons"][0])
-        # the ledger's own refusal in words, naming the list, not its code
+        # the ledger's own refusal in words, naming the list and its state in the reader's language (the
+        # answer was recorded once, in whatever language the gate's request had), not their codes
         assert sentence.startswith(words) and vlist.display_number in sentence, sentence
         assert answer["reasons"][0]["params"]["code"] not in sentence, sentence
+        assert names[language] in sentence and names[other] not in sentence, sentence
     slip.refresh_from_db()
     assert slip.status == "approved" and account(gw).posted == D("100")
     assert not Passage.objects.get().posted

@@ -200,7 +200,7 @@ def _check_passage(vlist, book: BookInfo, last: date | None, reservations: list[
     posted, whether the list is complete then, line → quantity posted)."""
     if vlist.status != ListStatus.APPROVED or vlist.posting_state not in (PostingState.RESERVED,
                                                                           PostingState.PARTIAL):
-        state = vlist.get_posting_state_display() if vlist.status == ListStatus.APPROVED else vlist.status
+        state = vlist.posting_state if vlist.status == ListStatus.APPROVED else vlist.status
         raise DomainError(problem("status", "list_not_awaiting_passage", list=vlist.display_number, state=state))
     if door and not (vlist.changes_status and is_door_list(vlist.pk)):
         raise DomainError(problem("list", "list_not_door_change", list=vlist.display_number))
