@@ -79,9 +79,6 @@ MESSAGES.update({
                                      "an approved BOM on the declaration date."),
     "domestic_item_not_bonded": _("Only %(available)s of item %(item)s is bonded stock in the book (asked %(value)s)."),
     "domestic_no_bom": _("Finished item %(item)s has no approved BOM on %(date)s."),
-    "domestic_scrap_kind_not_recorded": _("Items %(items)s are scrap or by-products, sold inland as 0844 (进料加工) or "
-                                          "0845 (来料加工), and book %(book)s does not record which it is: customs "
-                                          "records the book's processing kind on its page first."),
     "domestic_scrap_mixed": _("Scrap and by-products (items %(items)s) leave on a list of their own (0844 / 0845): "
                               "sell them apart from ordinary goods."),
     "domestic_scrap_leaves_zone": _("Scrap and by-products are sold inland by leaving the zone (0844 / 0845), not "

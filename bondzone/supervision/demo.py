@@ -12,6 +12,7 @@ from bondzone.core.actor import actor_of
 from bondzone.core.web import new_idempotency_key
 
 from . import services
+from .domain.codes import processing_kind_of
 from .models import BookItem
 
 # How goods leave each kind of book (trade mode, list type, share), per the trade-mode rules
@@ -68,10 +69,6 @@ FACTORS = {
 }
 
 
-# an H book's 进料 / 来料加工 follows the mode its materials come in by (5015 进料, 5014 来料)
-PROCESSING_KIND = {"5015": "imported", "5014": "supplied"}
-
-
 def load(rng: random.Random, enterprises: dict, today: date, lists_per_enterprise: int = 60) -> dict:
     User = get_user_model()
     customs = actor_of(User.objects.get(username="customs"))
@@ -81,9 +78,10 @@ def load(rng: random.Random, enterprises: dict, today: date, lists_per_enterpris
         kind, mode_in, catalogue = CATALOGUE[key]
         owner = actor_of(User.objects.get(username=f"ent_{key}"))
         number = f"{kind}{enterprise.zone.customs_office_code}W{enterprise.pk:06d}"
+        # an H book's 进料 / 来料加工 follows the mode its materials come in by (5015 进料, 5014 来料)
         book = services.create_book(actor=customs, enterprise_id=enterprise.pk, number=number, kind=kind,
                                     valid_from=start - timedelta(days=30), valid_until=today + timedelta(days=3 * 365),
-                                    processing_kind=PROCESSING_KIND.get(mode_in, "") if kind == "H" else "")
+                                    processing_kind=processing_kind_of(mode_in) or "")
         totals["books"] += 1
         for i, (hs, zh, en, unit, legal, price) in enumerate(catalogue, start=1):
             item_kind = "E" if (kind == "H" and i == 1) else "I"

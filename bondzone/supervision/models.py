@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from bondzone.core.fields import QuantityField
@@ -59,7 +60,8 @@ class AccountBook(models.Model):
     valid_from = models.DateField(_("valid from"))
     valid_until = models.DateField(_("valid until"))
     active = models.BooleanField(_("active"), default=True)
-    # 进料 / 来料加工 of an H book: decides 0844 / 0845 when its scrap is sold inland; "" until customs records it
+    # 进料 / 来料加工 of an H book: its lists take the modes of its kind (5015 or 5014, 0844 or 0845 …, codes.
+    # PROCESSING_MODE_PAIRS), none of them while it is "" (until customs records it)
     processing_kind = models.CharField(_("processing kind"), max_length=12, blank=True, default="",
                                        choices=list(PROCESSING_KIND_LABELS.items()))
     created_at = models.DateTimeField(auto_now_add=True)
@@ -76,6 +78,9 @@ class AccountBook(models.Model):
 
     def __str__(self):
         return self.number
+
+    def get_absolute_url(self) -> str:
+        return reverse("supervision:book", args=[self.pk])
 
 
 class BookItem(models.Model):

@@ -44,6 +44,12 @@ MESSAGES.update({
     "related_list_not_ready": _("The other list of the pair, %(list)s, is %(state)s; both must be %(expected)s."),
     "processing_kind_needs_h_book": _("Only a processing (H) book is 进料 or 来料加工; a logistics book records no "
                                       "processing kind."),
+    "trade_mode_other_processing_kind": _("Trade mode %(mode)s %(name)s is for %(mode_kind)s, and book %(book)s is "
+                                          "recorded as %(book_kind)s: the same movement there is %(counterpart)s "
+                                          "%(counterpart_name)s."),
+    "processing_kind_not_recorded": _("Trade modes %(modes)s depend on whether book %(book)s is 进料加工 or 来料加工, "
+                                      "and the book does not record which it is: customs records the book's "
+                                      "processing kind on its page (%(page)s) first."),
 })
 
 CODED_PARAMS.update({
@@ -54,4 +60,5 @@ CODED_PARAMS.update({
     "list_wrong_state": {"state": "list_status", "expected": "list_status"},
     "list_not_awaiting_passage": {"state": "list_state"},
     "related_list_not_ready": {"state": "list_status", "expected": "list_status"},
+    "trade_mode_other_processing_kind": {"mode_kind": "processing_kind", "book_kind": "processing_kind"},
 })

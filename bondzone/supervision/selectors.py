@@ -13,13 +13,15 @@ from django.db.models import Case, Count, DecimalField, F, Min, Q, QuerySet, Sum
 
 from bondzone.core.actor import Actor
 from bondzone.core.domain import inputs
-from bondzone.core.domain.errors import NotFound, problem
+from bondzone.core.domain.errors import NotFound, Problem, problem
 from bondzone.core.domain.quantity import from_units
 from bondzone.core.rawrows import convert, converters, prepared_cursor
 from bondzone.core.scoping import get_scoped, restrict
 
 from .domain import trade_modes
-from .domain.codes import LEFTOVER_DOMESTIC_MODE, Direction, GoodsStatus, Leftover, ListStatus, PostingState
+from .domain.codes import (
+    LEFTOVER_DOMESTIC_MODE, Direction, GoodsStatus, Leftover, ListStatus, PostingState, ProcessingKind,
+)
 from .domain.posting import AccountKey, Balance, Draw, Movement, draws, list_moves
 from .domain.validation import BookInfo
 from .models import (
@@ -47,6 +49,13 @@ def scrap_sale_mode(book: AccountBook, item: BookItem) -> str | None:
     if item.leftover not in (Leftover.SCRAP, Leftover.BY_PRODUCT):
         return None
     return LEFTOVER_DOMESTIC_MODE.get(book.processing_kind, "")
+
+
+def scrap_sale_kind_not_recorded(book: AccountBook) -> Problem:
+    """The refusal of a domestic sale of scrap or by-products while the book does not record its processing kind:
+    the one a 0844 / 0845 list of the book gets (trade_modes.kind_not_recorded), on the sale's book."""
+    return trade_modes.kind_not_recorded("book_id", book.number, book.get_absolute_url(),
+                                         LEFTOVER_DOMESTIC_MODE[ProcessingKind.IMPORTED])
 
 
 def items(actor: Actor, book_id: int, *, q: str = "") -> QuerySet[BookItem]:

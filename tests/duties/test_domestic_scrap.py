@@ -19,7 +19,7 @@ from bondzone.duties import services
 from bondzone.duties.models import DomesticSale, TaxBill, TaxRate
 from bondzone.supervision import services as ledger
 from bondzone.supervision.domain.posting import Move
-from bondzone.supervision.models import BookItem, VerificationList
+from bondzone.supervision.models import AccountBook, BookItem, VerificationList
 from tests.processing.conftest import hbook  # noqa: F401  (the H book fixture)
 
 TODAY = timezone.localdate()
@@ -92,12 +92,15 @@ def test_scrap_is_taxed_as_it_leaves_without_materials_basis_or_interest(scrap_b
 
 def test_a_book_without_its_processing_kind_refuses_the_sale_until_customs_records_it(scrap_book):
     h = scrap_book
+    # a book registered before its kind was recorded (migration 0010 left the existing books without one)
+    AccountBook.objects.filter(pk=h.book.pk).update(processing_kind="")
     with pytest.raises(DomainError) as err:
         request(h, [(11, "0.5", "60000.00"), (13, "0.1", "100.00")])
-    assert [(p.field, p.code) for p in err.value.problems] == [("book_id", "domestic_scrap_kind_not_recorded")]
-    assert err.value.problems[0].params["items"] == "11, 13"
-    for language, words in (("en", ("0844", "0845", "H01101000001", "processing kind")),
-                            ("zh-hans", ("0844", "0845", "进料加工", "加工类型"))):
+    # the refusal a 0844 / 0845 list of the book gets (supervision's trade-mode rule), on the sale's book
+    assert [(p.field, p.code) for p in err.value.problems] == [("book_id", "processing_kind_not_recorded")]
+    assert err.value.problems[0].params["page"] == f"/supervision/books/{h.book.pk}/"
+    for language, words in (("en", ("0844 / 0845", "H01101000001", "processing kind", f"/supervision/books/{h.book.pk}/")),
+                            ("zh-hans", ("0844 / 0845", "进料加工", "加工类型", f"/supervision/books/{h.book.pk}/"))):
         with override(language):
             text = render(err.value.problems[0])
         assert all(w in text for w in words), text

@@ -102,7 +102,8 @@ def test_production_report_consumes_materials(page: Page, live_server, e2e_world
     customs, owner = world.actor("customs"), world.actor("ent_a")
     today = timezone.localdate()
     book = ledger.create_book(actor=customs, enterprise_id=world.ent_a.pk, number="H01101000009", kind="H",
-                              valid_from=today - timedelta(days=30), valid_until=today + timedelta(days=300))
+                              valid_from=today - timedelta(days=30), valid_until=today + timedelta(days=300),
+                              processing_kind="imported")
     for item_no, kind, unit in ((1, "I", "035"), (10, "E", "007")):
         ledger.add_item(actor=customs, book_id=book.pk, data={"item_no": item_no, "kind": kind, "hs_code": "7408110000",
                                                               "name_zh": "x", "declared_unit": unit, "legal_unit": unit})

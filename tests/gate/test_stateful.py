@@ -39,7 +39,8 @@ class GateMachine(RuleBasedStateMachine):
         today = timezone.localdate()
         self.book = ledger.create_book(actor=customs, enterprise_id=self.gw.world.ent_a.pk,
                                        number=f"H0110{next(_books):07d}", kind="H",
-                                       valid_from=today - timedelta(days=10), valid_until=today + timedelta(days=300))
+                                       valid_from=today - timedelta(days=10), valid_until=today + timedelta(days=300),
+                                       processing_kind="imported")
         for item_no, kind, unit in ((1, "I", "035"), (10, "E", "007")):
             ledger.add_item(actor=customs, book_id=self.book.pk, data={
                 "item_no": item_no, "kind": kind, "hs_code": "8501109990", "name_zh": "x", "declared_unit": unit,

@@ -50,7 +50,8 @@ def hbook(world) -> HBook:
     customs = world.actor("customs")
     today = timezone.localdate()
     book = ledger.create_book(actor=customs, enterprise_id=world.ent_a.pk, number="H01101000001", kind="H",
-                              valid_from=today - timedelta(days=400), valid_until=today + timedelta(days=400))
+                              valid_from=today - timedelta(days=400), valid_until=today + timedelta(days=400),
+                              processing_kind="imported")
     for item_no, kind, unit, name, hs in ITEMS:
         ledger.add_item(actor=customs, book_id=book.pk, data={
             "item_no": item_no, "kind": kind, "hs_code": hs, "name_zh": name, "declared_unit": unit,

@@ -96,7 +96,8 @@ def objects(world) -> dict:
     out = {}
     for target, ent, user in (("A", world.ent_a, "ent_a"), ("B", world.ent_b, "ent_b")):
         book = ledger.create_book(actor=customs, enterprise_id=ent.pk, number=f"H0110100000{1 + (target == 'B')}",
-                                  kind="H", valid_from=today - timedelta(days=30), valid_until=today + timedelta(days=300))
+                                  kind="H", valid_from=today - timedelta(days=30), valid_until=today + timedelta(days=300),
+                                  processing_kind="imported")
         for item_no, kind, unit in ((1, "I", "035"), (10, "E", "007")):
             ledger.add_item(actor=customs, book_id=book.pk, data={
                 "item_no": item_no, "kind": kind, "hs_code": "8501109990", "name_zh": "x", "declared_unit": unit,

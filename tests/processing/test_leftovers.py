@@ -83,7 +83,7 @@ def test_leftovers_enter_only_by_a_production_report(produced):
 
 
 @pytest.mark.parametrize("trade_mode, item_no, item_kind, list_type", [
-    ("0844", 11, "I", "0"), ("0845", 13, "I", "0"), ("0864", 11, "I", "0"), ("5200", 11, "I", "0"),
+    ("0844", 11, "I", "0"), ("0844", 13, "I", "0"), ("0864", 11, "I", "0"), ("5200", 11, "I", "0"),
     ("0400", 11, "I", "0"), ("5100", 12, "E", "0"), ("4600", 12, "E", "0"), ("0400", 12, "E", "0"),
 ])
 def test_each_leaves_by_its_own_modes(produced, trade_mode, item_no, item_kind, list_type):

@@ -104,22 +104,31 @@ def test_only_customs_records_items(hbook):  # noqa: F811
 # --- processing kind --------------------------------------------------------------------------------------
 
 
+@pytest.fixture
+def unrecorded(hbook):  # noqa: F811
+    """The H book as it stands before customs records its processing kind (stocked while the kind was not
+    checked: migration 0010 left the books it found without one)."""
+    AccountBook.objects.filter(pk=hbook.book.pk).update(processing_kind="")
+    hbook.book.refresh_from_db()
+    return hbook
+
+
 @pytest.mark.parametrize("language, label", [("en", "supplied materials (来料加工)"), ("zh-hans", "来料加工")])
-def test_customs_records_the_processing_kind_on_the_page(hbook, language, label):  # noqa: F811
+def test_customs_records_the_processing_kind_on_the_page(unrecorded, language, label):
     c = client_of("customs", language)
-    book_url = f"/supervision/books/{hbook.book.pk}/"
+    book_url = f"/supervision/books/{unrecorded.book.pk}/"
     assert 'data-kind=""' in c.get(book_url).content.decode()
     r = c.post(f"{book_url}processing-kind/", {"processing_kind": "supplied"})
     assert r.status_code == 302
-    assert AccountBook.objects.get(pk=hbook.book.pk).processing_kind == "supplied"
+    assert AccountBook.objects.get(pk=unrecorded.book.pk).processing_kind == "supplied"
     assert f'data-kind="supplied">{label}<' in c.get(book_url).content.decode()
     event = AuditEvent.objects.get(action="book.processing_kind")
     assert (event.before, event.after) == ({"processing_kind": ""}, {"processing_kind": "supplied"})
 
 
 @pytest.mark.parametrize("book, value", [("h", ""), ("h", "both"), ("t", "imported")])
-def test_a_refused_processing_kind_is_marked_and_nothing_changes(hbook, book, value):  # noqa: F811
-    target = hbook.book if book == "h" else hbook.world.book_a
+def test_a_refused_processing_kind_is_marked_and_nothing_changes(unrecorded, book, value):
+    target = unrecorded.book if book == "h" else unrecorded.world.book_a
     c = client_of("customs")
     page = c.post(f"/supervision/books/{target.pk}/processing-kind/", {"processing_kind": value},
                   follow=True).content.decode()
@@ -131,12 +140,12 @@ def test_a_refused_processing_kind_is_marked_and_nothing_changes(hbook, book, va
     assert not AuditEvent.objects.filter(action="book.processing_kind").exists()
 
 
-def test_only_customs_records_the_processing_kind(hbook):  # noqa: F811
+def test_only_customs_records_the_processing_kind(unrecorded):
     c = client_of("ent_a")
-    assert 'data-testid="processing-kind-form"' not in c.get(f"/supervision/books/{hbook.book.pk}/").content.decode()
-    assert c.post(f"/supervision/books/{hbook.book.pk}/processing-kind/",
+    assert 'data-testid="processing-kind-form"' not in c.get(f"/supervision/books/{unrecorded.book.pk}/").content.decode()
+    assert c.post(f"/supervision/books/{unrecorded.book.pk}/processing-kind/",
                   {"processing_kind": "imported"}).status_code == 403
-    assert AccountBook.objects.get(pk=hbook.book.pk).processing_kind == ""
+    assert AccountBook.objects.get(pk=unrecorded.book.pk).processing_kind == ""
 
 
 def test_api_records_and_shows_the_processing_kind(hbook):  # noqa: F811

@@ -25,7 +25,7 @@ from ..conftest import PASSWORD
 from .test_api import snapshot
 
 T_BOOK = BookInfo("T0110W000001", "T", date(2020, 1, 1), date(2030, 1, 1))
-H_BOOK = BookInfo("H01101000001", "H", date(2020, 1, 1), date(2030, 1, 1))
+H_BOOK = BookInfo("H01101000001", "H", date(2020, 1, 1), date(2030, 1, 1), processing_kind="imported")
 ITEMS = {1: ItemInfo(1, "I", ("007",)), 2: ItemInfo(2, "E", ("007",)),
          3: ItemInfo(3, "I", ("007",), leftover="scrap"), 4: ItemInfo(4, "E", ("007",), leftover="defective"),
          5: ItemInfo(5, "I", ("007",), leftover="by_product")}
@@ -93,7 +93,7 @@ CASES = [
     # leftovers (边角料 / 副产品 / 残次品) leave a processing book only by their own modes
     ("0844 takes scrap, not ordinary materials", H_BOOK, listing("0844", "E"),
      ("lines[1].item_no", "trade_mode_leftover_only")),
-    ("0865 by-product re-exported", H_BOOK, listing("0865", "E", item=5), None),
+    ("0864 by-product re-exported", H_BOOK, listing("0864", "E", item=5), None),
     ("5200 scrap taken out", H_BOOK, listing("5200", "E", item=3), None),
     ("5200 on a logistics book is not about leftovers", T_BOOK, listing("5200", "E"), None),
     ("0664 re-exports materials, not scrap", H_BOOK, listing("0664", "E", item=3),
@@ -173,7 +173,8 @@ def h_book(world):
 
     today = timezone.localdate()
     book = services.create_book(actor=world.actor("customs"), enterprise_id=world.ent_a.pk, number="H01101000001",
-                                kind="H", valid_from=today - timedelta(days=30), valid_until=today + timedelta(days=300))
+                                kind="H", valid_from=today - timedelta(days=30), valid_until=today + timedelta(days=300),
+                                processing_kind="imported")
     for item_no, kind in ((1, "I"), (2, "E")):
         services.add_item(actor=world.actor("customs"), book_id=book.pk, data={
             "item_no": item_no, "hs_code": "8803300000", "name_zh": f"零件{item_no}", "kind": kind,
@@ -246,7 +247,7 @@ def test_demo_data_follows_the_rules(db):
     import random
 
     from bondzone.core import demo as core_demo
-    from bondzone.supervision import demo
+    from bondzone.supervision import demo, services
     from bondzone.supervision.models import VerificationList
 
     rng = random.Random(7)
@@ -255,7 +256,8 @@ def test_demo_data_follows_the_rules(db):
     lists = list(VerificationList.objects.select_related("book").prefetch_related("lines"))
     assert lists
     for v in lists:
-        assert trade_modes.check(v, list(v.lines.all()), v.book) == [], (v.number, v.trade_mode, v.direction)
+        assert trade_modes.check(v, list(v.lines.all()), services.book_info(v.book)) == [], (
+            v.number, v.trade_mode, v.direction)
     first_line_non_bonded = [(v.trade_mode, ln.goods_status) for v in lists for ln in v.lines.all()
                              if ln.goods_status != "bonded"
                              and trade_modes.crossing(v.trade_mode, v.list_type, v.direction) is Crossing.FIRST_LINE]

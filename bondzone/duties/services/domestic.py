@@ -219,8 +219,7 @@ def _scrap_problems(book, items: dict, mode: str) -> list[Problem]:
     if mode == DomesticSale.Mode.STATUS:
         problems.append(problem("mode", "domestic_scrap_leaves_zone"))
     if "" in modes.values():
-        problems.append(problem("book_id", "domestic_scrap_kind_not_recorded", book=book.number,
-                                items=", ".join(map(str, scrap))))
+        problems.append(books.scrap_sale_kind_not_recorded(book))
     return problems
 
 

@@ -68,6 +68,38 @@ class ProcessingKind(StrEnum):
     SUPPLIED = "supplied"  # 来料加工: the foreign party supplies them (5014, 0265, 0845, 0865, 4400 …)
 
 
+# The 进料 / 来料 pairs of trade modes in TRADE_MODES (GACC 监管方式代码表; docs/domain-customs.md §4.1): a mode of a
+# pair is for books of its kind only; every other mode serves both kinds.
+PROCESSING_MODE_PAIRS: tuple[tuple[str, str], ...] = (  # (进料加工, 来料加工)
+    ("5015", "5014"),  # 区内进料加工货物 / 区内来料加工
+    ("0664", "0265"),  # 料件复出
+    ("0700", "0300"),  # 料件退换
+    ("4600", "4400"),  # 成品退换
+    ("0844", "0845"),  # 边角料内销
+    ("0864", "0865"),  # 边角料复出
+    ("0444", "0445"),  # 保区成品
+    ("0544", "0545"),  # 保区料件
+)
+_MODE_KIND: dict[str, tuple[ProcessingKind, str]] = {
+    code: (kind, other)
+    for imported, supplied in PROCESSING_MODE_PAIRS
+    for code, kind, other in ((imported, ProcessingKind.IMPORTED, supplied),
+                              (supplied, ProcessingKind.SUPPLIED, imported))
+}
+
+
+def processing_kind_of(trade_mode: str) -> ProcessingKind | None:
+    """The processing kind a trade mode is for (5015 进料加工, 5014 来料加工 …); None for a mode of both kinds."""
+    found = _MODE_KIND.get(trade_mode)
+    return found[0] if found else None
+
+
+def counterpart_mode(trade_mode: str) -> str | None:
+    """The same movement's mode for the other processing kind (5015 ↔ 5014 …); None for a mode of both kinds."""
+    found = _MODE_KIND.get(trade_mode)
+    return found[1] if found else None
+
+
 # 边角料内销 (scrap and by-products sold inland) by the book's processing kind (GACC 监管方式代码表:
 # 0844 进料边角料内销, 0845 来料边角料内销)
 LEFTOVER_DOMESTIC_MODE = {ProcessingKind.IMPORTED: "0844", ProcessingKind.SUPPLIED: "0845"}

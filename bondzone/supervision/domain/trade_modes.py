@@ -16,7 +16,9 @@ from typing import Any
 
 from bondzone.core.domain.errors import Problem, problem
 
-from .codes import LIST_TYPES, TRADE_MODES, BookKind, Direction, GoodsStatus, ItemKind, Leftover
+from .codes import (
+    LIST_TYPES, TRADE_MODES, BookKind, Direction, GoodsStatus, ItemKind, Leftover, counterpart_mode, processing_kind_of,
+)
 
 
 class Crossing(StrEnum):
@@ -197,7 +199,8 @@ def _names(values: Iterable[str]) -> str:
 def check(header: Any, lines: Iterable[Any], book: Any, items: Mapping | None = None) -> list[Problem]:
     """Every way the list breaks its trade mode's rule, field by field ([] = allowed).
 
-    header: .trade_mode, .direction, .list_type, .item_kind; lines: .seq, .item_no, .goods_status; book: .kind.
+    header: .trade_mode, .direction, .list_type, .item_kind; lines: .seq, .item_no, .goods_status; book: .kind,
+    .number, .processing_kind, .page (validation.BookInfo).
     `items` (item no → .leftover) lets the leftover rule see each line's item; each line's item kind is already
     matched to header.item_kind."""
     code = header.trade_mode
@@ -216,6 +219,8 @@ def check(header: Any, lines: Iterable[Any], book: Any, items: Mapping | None = 
     if book.kind not in rule.book_kinds:
         problems.append(problem("trade_mode", "trade_mode_not_for_book", value=code, book_kind=book.kind,
                                 allowed=_names(k.value for k in rule.book_kinds), **base))
+    else:
+        problems += _processing_kind_problems(code, book, base)
     if header.item_kind not in rule.item_kinds:
         problems.append(problem("item_kind", "trade_mode_item_kind", value=header.item_kind,
                                 allowed=_names(k.value for k in rule.item_kinds), **base))
@@ -237,6 +242,28 @@ def check(header: Any, lines: Iterable[Any], book: Any, items: Mapping | None = 
     if items is not None and book.kind == BookKind.PROCESSING:
         problems += _leftover_problems(code, direction, lines, items, base)
     return problems
+
+
+def kind_not_recorded(field_name: str, book: str, page: str, trade_mode: str) -> Problem:
+    """A mode of one processing kind (进料 or 来料加工) asked of an H book that does not record its kind: refused,
+    naming the mode's pair and the book's page, where customs records the kind."""
+    return problem(field_name, "processing_kind_not_recorded", modes=f"{trade_mode} / {counterpart_mode(trade_mode)}",
+                   book=book, page=page)
+
+
+def _processing_kind_problems(code: str, book: Any, base: dict) -> list[Problem]:
+    """A 进料 mode is for a 进料加工 book only, a 来料 mode for a 来料加工 book (codes.PROCESSING_MODE_PAIRS)."""
+    mode_kind = processing_kind_of(code)
+    if mode_kind is None:
+        return []
+    if not book.processing_kind:
+        return [kind_not_recorded("trade_mode", book.number, book.page, code)]
+    if book.processing_kind == mode_kind:
+        return []
+    other = counterpart_mode(code)
+    return [problem("trade_mode", "trade_mode_other_processing_kind", book=book.number, mode_kind=mode_kind.value,
+                    book_kind=book.processing_kind, counterpart=other, counterpart_name=TRADE_MODES[other].name_zh,
+                    **base)]
 
 
 def _leftover_problems(code: str, direction: Direction, lines: Iterable[Any], items: Mapping,

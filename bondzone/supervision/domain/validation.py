@@ -100,6 +100,8 @@ class BookInfo:
     valid_from: date
     valid_until: date
     active: bool = True
+    processing_kind: str = ""  # codes.ProcessingKind of an H book, "" not recorded (and on T books)
+    page: str = ""  # the book's page, where customs records the processing kind
 
 
 @dataclass(frozen=True)

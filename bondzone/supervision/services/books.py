@@ -21,7 +21,8 @@ from ..models import AccountBook, BookItem
 
 
 def book_info(book: AccountBook) -> BookInfo:
-    return BookInfo(book.number, book.kind, book.valid_from, book.valid_until, book.active)
+    return BookInfo(book.number, book.kind, book.valid_from, book.valid_until, book.active, book.processing_kind,
+                    book.get_absolute_url())
 
 
 def item_info(item_no: int, kind: str, declared: str, legal: str, legal_factor, second: str, second_factor,

@@ -383,11 +383,12 @@ def change_list(*, actor: Actor, list_id: int, changes: dict, reason: str, idemp
         merged = {**{n: getattr(vlist, n) for n in NATIONAL_FIELDS}, **current, **changes,
                   "direction": vlist.direction, "list_type": vlist.list_type, "item_kind": vlist.item_kind,
                   "related_no": vlist.related_no}
-        header, problems = validate_header(merged, book_info(vlist.book))
+        info = book_info(vlist.book)
+        header, problems = validate_header(merged, info)
         if header is not None:
             lines = [SimpleNamespace(seq=ln.seq, item_no=ln.item.item_no, goods_status=ln.goods_status)
                      for ln in vlist.lines.select_related("item")]
-            problems += trade_modes.check(header, lines, vlist.book, items_of(vlist.book)[0])
+            problems += trade_modes.check(header, lines, info, items_of(vlist.book)[0])
             if not problems and not needs_passage(header):
                 problems.append(problem("trade_mode", "change_would_post", value=header.trade_mode))
         if problems:
