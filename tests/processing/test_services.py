@@ -272,3 +272,28 @@ def test_writeoff_snapshot_of_a_small_book_row_by_row(hbook):
     sheet = load_workbook(BytesIO(body), read_only=True)["rows"]
     assert [list(r) for r in sheet.iter_rows(min_row=2, values_only=True)] == [
         [no, st, *(D(v) for v in figures), " ".join(docs) or None] for no, st, *figures, docs in expected]
+
+
+def test_snapshot_rows_are_inserted_in_as_many_statements_as_the_parameter_limit_needs(hbook):
+    """core.rawrows.insert_rows: one multi-row INSERT per batch the backend's parameter limit allows (SQLite
+    999: 83 write-off lines), every value converted by its field."""
+    from unittest import mock
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from bondzone.core import rawrows
+
+    today = timezone.localdate()
+    job = services.request_writeoff(actor=hbook.actor("customs"), book_id=hbook.book.pk, period_start=today.isoformat(),
+                                    period_end=today.isoformat())
+    lines = [WriteOffLine(writeoff=job, item_no=n, goods_status="bonded", opening=D("1.5"), inward=D(n), outward=D(0),
+                          consumed=D(0), produced=D(0), computed_closing=D(n) + D("1.5"), book_closing=D(n),
+                          difference=D("-1.5"), explained_by=[f"adjust:{n}"] if n % 2 else [])
+             for n in range(1, 6)]
+    with mock.patch.object(connection.features, "max_query_params", 2 * 12), CaptureQueriesContext(connection) as sql:
+        rawrows.insert_rows(lines)
+    assert [q["sql"].count("), (") + 1 for q in sql.captured_queries] == [2, 2, 1]
+    stored = WriteOffLine.objects.filter(writeoff=job)
+    assert [(ln.item_no, ln.opening, ln.computed_closing, ln.difference, ln.explained_by) for ln in stored] == [
+        (n, D("1.5"), D(n) + D("1.5"), D("-1.5"), [f"adjust:{n}"] if n % 2 else []) for n in range(1, 6)]
