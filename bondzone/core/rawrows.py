@@ -105,6 +105,23 @@ def inserted(obj: Model, pk) -> Model:
     return obj
 
 
+def insert_rows(objs: list[Model]) -> None:
+    """Insert new instances of one model by multi-row INSERTs (as many rows a statement as the backend takes
+    parameters), their ids not read back: only for models no signal listens to. Django's bulk_create
+    compiles each value as an expression (and on PostgreSQL binds a column as one array literal, which
+    psycopg quotes in Python)."""
+    if not objs:
+        return
+    fields, table_columns, _ = _insert_plan(type(objs[0]), connection.vendor)
+    row = f"({', '.join(['%s'] * len(fields))})"
+    per = (connection.features.max_query_params or len(objs) * len(fields)) // len(fields)
+    with connection.cursor() as cur:
+        for i in range(0, len(objs), per):
+            chunk = objs[i:i + per]
+            cur.execute(f"INSERT INTO {table_columns} VALUES {', '.join([row] * len(chunk))}",
+                        [value for obj in chunk for value in _values(obj, fields)])
+
+
 def insert(obj: Model) -> Model:
     """Insert a new instance by one INSERT … RETURNING instead of Model.save's machinery: only for models
     no signal listens to."""

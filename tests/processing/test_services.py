@@ -214,3 +214,86 @@ def test_a_broker_that_is_down_leaves_the_writeoff_queued_for_the_sweep(hbook, d
     assert jobs.schedule()["processing.run-queued-writeoffs"]["task"] == "processing.run_queued_writeoffs"
     assert tasks.run_queued_writeoffs.delay().get() == {"ran": 1}
     assert WriteOff.objects.get(pk=job.pk).status == "done"
+
+
+def test_writeoff_snapshot_of_a_small_book_row_by_row(hbook):
+    """The whole snapshot — every row, its figures, the flag and the explaining documents in their order —
+    and the XLSX rows of a book with every kind of movement: before, within and after the period, routine
+    and other kinds, a document on two accounts of one key, other movements that net out, a second goods
+    status, a movement of zero."""
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    from bondzone.supervision.models import BookItem, StockAccount, StockEntry
+
+    today, now = timezone.localdate(), timezone.now()
+    book = hbook.book
+
+    def account(item_no, status="bonded", unit="035"):
+        return StockAccount.objects.get_or_create(
+            book=book, item=BookItem.objects.get(book=book, item_no=item_no), goods_status=status, unit=unit,
+            defaults={"enterprise_id": book.enterprise_id, "zone_id": book.zone_id})[0]
+
+    movements = {  # account → (source kind, source id, line, quantity, days before today)
+        account(1): [("list", 500, 1, "50", 20), ("stocktake", 11, 1, "-4", 15), ("list", 501, 1, "30", 5),
+                     ("list", 502, 1, "-12", 4), ("production", 600, 1, "-6", 3), ("adjust", 7, 1, "0.25", 6),
+                     ("stocktake", 9, 1, "-1", 3), ("stocktake", 10, 1, "-2", 3), ("stocktake", 100, 1, "1.5", 2),
+                     ("stocktake", 12, 1, "-4", 1)],
+        account(1, unit="007"): [("stocktake", 10, 2, "-0.5", 3), ("production", 601, 1, "2", 5)],
+        account(10, unit="007"): [("production", 600, 2, "5", 3), ("status", 20, 1, "-5", 3),
+                                  ("status", 20, 2, "5", 3)],
+        account(10, "non_bonded", "007"): [("status", 21, 1, "3", 4), ("list", 503, 1, "-1", 2)],
+        account(11): [("list", 504, 1, "5", 30)],
+        account(13): [("adjust", 8, 1, "0", 4)],
+    }
+    for acc, rows in movements.items():
+        for kind, source, line, qty, days in rows:
+            StockEntry.objects.create(account=acc, kind="direct", source_kind=kind, source_id=source, source_line=line,
+                                      posted_delta=D(qty), effective_date=today - timedelta(days=days), recorded_at=now)
+    job = services.request_writeoff(actor=hbook.actor("customs"), book_id=book.pk,
+                                    period_start=(today - timedelta(days=10)).isoformat(),
+                                    period_end=(today - timedelta(days=2)).isoformat())
+    assert services.run_writeoff(job.pk) is True
+    job.refresh_from_db()
+    assert (job.status, job.progress, job.rows, job.differences) == ("done", 100, 4, 2)
+    expected = [  # item, status, opening, in, out, consumed, produced, computed, book closing, difference, explained
+        (1, "bonded", "46", "30", "12", "6", "2", "60", "58.25", "-1.75",
+         ["adjust:7", "stocktake:10", "stocktake:100", "stocktake:9"]),
+        (10, "bonded", "0", "0", "0", "0", "5", "5", "5", "0", []),
+        (10, "non_bonded", "0", "0", "1", "0", "0", "-1", "2", "3", ["status:21"]),
+        (11, "bonded", "5", "0", "0", "0", "0", "5", "5", "0", []),
+    ]
+    fields = ("item_no", "goods_status", "opening", "inward", "outward", "consumed", "produced", "computed_closing",
+              "book_closing", "difference", "explained_by")
+    got = [tuple(getattr(ln, f) for f in fields) for ln in WriteOffLine.objects.filter(writeoff=job)]
+    assert got == [(no, st, *(D(v) for v in figures), docs) for no, st, *figures, docs in expected]
+    _, body = exports.writeoff_xlsx(hbook.actor("ent_a"), job.pk)
+    sheet = load_workbook(BytesIO(body), read_only=True)["rows"]
+    assert [list(r) for r in sheet.iter_rows(min_row=2, values_only=True)] == [
+        [no, st, *(D(v) for v in figures), " ".join(docs) or None] for no, st, *figures, docs in expected]
+
+
+def test_snapshot_rows_are_inserted_in_as_many_statements_as_the_parameter_limit_needs(hbook):
+    """core.rawrows.insert_rows: one multi-row INSERT per batch the backend's parameter limit allows (SQLite
+    999: 83 write-off lines), every value converted by its field."""
+    from unittest import mock
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from bondzone.core import rawrows
+
+    today = timezone.localdate()
+    job = services.request_writeoff(actor=hbook.actor("customs"), book_id=hbook.book.pk, period_start=today.isoformat(),
+                                    period_end=today.isoformat())
+    lines = [WriteOffLine(writeoff=job, item_no=n, goods_status="bonded", opening=D("1.5"), inward=D(n), outward=D(0),
+                          consumed=D(0), produced=D(0), computed_closing=D(n) + D("1.5"), book_closing=D(n),
+                          difference=D("-1.5"), explained_by=[f"adjust:{n}"] if n % 2 else [])
+             for n in range(1, 6)]
+    with mock.patch.object(connection.features, "max_query_params", 2 * 12), CaptureQueriesContext(connection) as sql:
+        rawrows.insert_rows(lines)
+    assert [q["sql"].count("), (") + 1 for q in sql.captured_queries] == [2, 2, 1]
+    stored = WriteOffLine.objects.filter(writeoff=job)
+    assert [(ln.item_no, ln.opening, ln.computed_closing, ln.difference, ln.explained_by) for ln in stored] == [
+        (n, D("1.5"), D(n) + D("1.5"), D("-1.5"), [f"adjust:{n}"] if n % 2 else []) for n in range(1, 6)]
