@@ -14,7 +14,7 @@ from bondzone.core.http import actor
 from . import exports, imports, selectors, services
 from .models import StockAccount, VerificationList
 from .schemas import (
-    AccountOut, ApproveIn, BookIn, BookOut, BookProcessingKindIn, CancelIn, ChangeIn, ImportOut, ListCorrectIn, ItemIn, ItemOut, ListDetailOut, ListIn, ListOut,
+    AccountOut, ApproveIn, BookIn, BookOut, BookProcessingKindIn, CancelIn, ChangeIn, ImportOut, ListCorrectIn, ItemChangeIn, ItemIn, ItemOut, ListDetailOut, ListIn, ListOut,
     MovementsOut, PassIn, PassOut, RejectIn, ReservationOut, ReverseIn, StockAsOfOut,
 )
 
@@ -53,6 +53,14 @@ def list_items(request: HttpRequest, book_id: int, q: Text(100) = ""):
 @router.post("/books/{book_id}/items", response={201: ItemOut}, summary="Add an item record to a book (customs)")
 def add_item(request: HttpRequest, book_id: int, payload: ItemIn):
     return Status(201, services.add_item(actor=actor(request), book_id=book_id, data=payload.dict()))
+
+
+@router.patch("/books/{book_id}/items/{item_no}", response=ItemOut,
+              summary="Change (备案变更) an item record of a book (customs): only the fields given")
+def change_item(request: HttpRequest, book_id: int, item_no: int, payload: ItemChangeIn,
+                idempotency_key: str | None = IdemKey):
+    return services.change_item(actor=actor(request), book_id=book_id, item_no=item_no,
+                                data=payload.dict(exclude_unset=True), idempotency_key=idempotency_key)
 
 
 @router.get("/books/{book_id}/stock", response=list[StockAsOfOut], summary="Stock of a book as of a date")

@@ -82,6 +82,31 @@ class ItemIn(Schema):
     leftover_of: ItemNo | None = Field(None, description="defective goods: the finished item whose BOM they consumed")
 
 
+class ItemChangeIn(Schema):
+    """备案变更: only the fields given change. The record number never changes (given, it must be the item's own);
+    units, factors and kind only while the item has no movement, reservation or list line."""
+
+    item_no: ItemNo | None = None
+    part_no: TextOf(BookItem, "part_no") | None = None
+    hs_code: HSCode | None = None
+    name_zh: TextOf(BookItem, "name_zh") | None = None
+    name_en: TextOf(BookItem, "name_en") | None = None
+    spec: TextOf(BookItem, "spec") | None = None
+    kind: TextOf(BookItem, "kind") | None = None
+    declared_unit: TextOf(BookItem, "declared_unit") | None = None
+    legal_unit: TextOf(BookItem, "legal_unit") | None = None
+    legal_factor: Decimal | None = None
+    second_unit: TextOf(BookItem, "second_unit") | None = None
+    second_factor: Decimal | None = None
+    currency: TextOf(BookItem, "currency") | None = None
+    unit_price: Decimal | None = None
+    origin_country: TextOf(BookItem, "origin_country") | None = None
+    leftover: TextOf(BookItem, "leftover") | None = Field(
+        None, description="'' ordinary, scrap (边角料) / by_product (副产品): material items; defective (残次品): finished")
+    leftover_of: ItemNo | None = Field(None, description="defective goods: the finished item whose BOM they consumed "
+                                                         "(null clears it when the item stops being defective goods)")
+
+
 class AccountOut(Schema):
     id: int
     book_id: int

@@ -9,6 +9,7 @@ urlpatterns = [
     path("books/<int:book_id>/", views.book_detail, name="book"),
     path("books/<int:book_id>/stock/", views.stock_as_of, name="stock-as-of"),
     path("books/<int:book_id>/items/new/", views.item_create, name="item-create"),
+    path("books/<int:book_id>/items/<int:item_no>/edit/", views.item_edit, name="item-edit"),
     path("books/<int:book_id>/processing-kind/", views.book_processing_kind, name="book-processing-kind"),
     path("accounts/<int:account_id>/", views.account_movements, name="account"),
     path("lists/", views.list_index, name="lists"),

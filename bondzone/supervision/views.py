@@ -6,7 +6,7 @@ from datetime import date
 
 from django.contrib import messages
 from django.http import Http404, HttpResponseNotAllowed, QueryDict
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -128,12 +128,44 @@ def item_create(request, book_id: int):
             return redirect("supervision:item-create", book_id=book.pk)
         messages.success(request, _("Item %(item)s recorded in book %(book)s.") % {"item": item, "book": book.number})
         return redirect("supervision:book", book_id=book.pk)
+    next_no = (selectors.items(a, book.pk).order_by("-item_no").values_list("item_no", flat=True).first() or 0) + 1
+    return _item_form(request, a, book, None, {"item_no": next_no, "kind": ItemKind.MATERIAL.value, "currency": "142"})
+
+
+@page
+def item_edit(request, book_id: int, item_no: int):
+    """备案变更 of one item (customs): the form of a new item filled with the item's fields, its record number
+    fixed; services.change_item refuses field by field (a unit once the item has movements) and writes nothing."""
+    a = actor(request)
+    a.require("supervision.add_item")
+    book = selectors.book(a, book_id)
+    item = get_object_or_404(selectors.items(a, book.pk), item_no=item_no)
+    if request.method == "POST":
+        data = {f: request.POST.get(f, "").strip() for f in ITEM_FIELDS}
+        try:
+            item = services.change_item(actor=a, book_id=book.pk, item_no=item.item_no, data=data,
+                                        idempotency_key=request.POST.get("idempotency_key"))
+        except DomainError as exc:
+            flash_refusal(request, exc, form="item", fields=ITEM_FIELDS)
+            return redirect("supervision:item-edit", book_id=book.pk, item_no=item.item_no)
+        messages.success(request, _("Item %(item)s of book %(book)s changed.") % {"item": item, "book": book.number})
+        return redirect("supervision:book", book_id=book.pk)
+    initial = {f: "" if getattr(item, f) is None else str(getattr(item, f)) for f in ITEM_FIELDS}
+    for name in ("legal_factor", "second_factor", "unit_price"):  # 1.000000 reads as 1
+        value = getattr(item, name)
+        initial[name] = "" if value is None else f"{value.normalize():f}"
+    return _item_form(request, a, book, item, initial)
+
+
+def _item_form(request, a, book, item, initial: dict):
+    """The item form of a book: empty for a new item, or an item's fields for its change."""
+    finished = selectors.items(a, book.pk).filter(kind=ItemKind.FINISHED, leftover="")
     return render(request, "supervision/item_form.html", {
-        "book": book, "units": UNITS.values(), "currencies": CURRENCIES.items(), "countries": list(COUNTRIES),
-        "leftovers": LEFTOVER_CHOICES if book.kind == BookKind.PROCESSING else [""],
-        # a defective-goods item names one of the book's ordinary finished items
-        "finished": selectors.items(a, book.pk).filter(kind=ItemKind.FINISHED, leftover=""),
-        "next_no": (selectors.items(a, book.pk).order_by("-item_no").values_list("item_no", flat=True).first() or 0) + 1,
+        "book": book, "item": item, "initial": initial, "units": UNITS.values(), "currencies": CURRENCIES.items(),
+        "countries": list(COUNTRIES), "leftovers": LEFTOVER_CHOICES if book.kind == BookKind.PROCESSING else [""],
+        # a defective-goods item names one of the book's ordinary finished items (never itself)
+        "finished": finished.exclude(pk=item.pk) if item else finished,
+        "idempotency_key": new_idempotency_key(),
     })
 
 

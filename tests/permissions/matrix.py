@@ -80,6 +80,7 @@ PAGES: dict[str, Rule] = {
     "supervision:book": Rule("object", object="book"),
     "supervision:stock-as-of": Rule("object", object="book"),
     "supervision:item-create": Rule("write", action="supervision.add_item", object="book"),
+    "supervision:item-edit": Rule("write", action="supervision.add_item", object="book"),
     # the matrix book is a T book: its processing kind is refused, the page shows why
     "supervision:book-processing-kind": Rule("write", action="supervision.add_book", object="book", method="POST",
                                              ok=frozenset({302})),
@@ -121,6 +122,9 @@ API: dict[str, Rule] = {
     "GET /api/v1/books/{book_id}/items": Rule("object", object="book"),
     "POST /api/v1/books/{book_id}/items": Rule("write", action="supervision.add_item", object="book", ok=OK_WRITE,
                                                body="item"),
+    # the matrix item has movements: its unit stays (400), nothing is written
+    "PATCH /api/v1/books/{book_id}/items/{item_no}": Rule("write", action="supervision.add_item", object="book",
+                                                          ok=OK_WRITE, body="item_change"),
     "GET /api/v1/books/{book_id}/stock": Rule("object", object="book"),
     "GET /api/v1/accounts": Rule("list"),
     "GET /api/v1/accounts/{account_id}/movements": Rule("object", object="account"),

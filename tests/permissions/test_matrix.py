@@ -106,7 +106,7 @@ def objects(world):
             "lines": [{"item_no": 1, "quantity": "1", "unit": "007", "goods_status": "bonded", "value": "1.00"}]})
         ledger.submit_list(actor=world.actor(user), list_id=submitted.pk, idempotency_key=key())
         update_enterprise(actor=world.actor("admin"), enterprise_id=ent.pk, changes={"name_en": f"Enterprise {target}"})
-        out[target] = {"enterprise": ent, "platform_zone": ent.zone, "book": book, "list": vlist,
+        out[target] = {"enterprise": ent, "platform_zone": ent.zone, "book": book, "list": vlist, "item_no": "1",
                        "submitted": submitted,
                        "account": StockAccount.objects.get(book=book, item__item_no=1),
                        "list_event": AuditEvent.objects.filter(object_type="supervision.verificationlist",
@@ -141,6 +141,7 @@ BODIES = {
     "processing_kind": lambda w, o: {"processing_kind": "imported"},  # the matrix book is a T book: refused
     "item": lambda w, o: {"item_no": 1, "hs_code": "8471300001", "name_zh": "x", "declared_unit": "007",
                           "legal_unit": "007"},
+    "item_change": lambda w, o: {"declared_unit": "035"},
     "list": lambda w, o: {"book_id": o["book"].pk, "direction": "I", "trade_mode": "5034",
                           "lines": [{"item_no": 1, "quantity": "-1", "unit": "007"}]},
     "reason": lambda w, o: {"reason": "x"},

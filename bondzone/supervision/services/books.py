@@ -7,17 +7,18 @@ from decimal import Decimal
 
 from django.db import transaction
 
-from bondzone.core import audit
+from bondzone.core import audit, idempotency
 from bondzone.core.actor import Actor
 from bondzone.core.domain import inputs
-from bondzone.core.domain.errors import DomainError, problem
+from bondzone.core.domain.errors import DomainError, NotFound, problem
 from bondzone.core.domain.inputs import VALIDITY
+from bondzone.core.domain.quantity import parse_decimal
 from bondzone.core.models import Enterprise
 from bondzone.core.scoping import get_scoped
 
 from ..domain.codes import BOOK_NUMBER, BOOK_NUMBER_EXAMPLE, BookKind, ItemKind, ProcessingKind
 from ..domain.validation import BookInfo, ItemInfo, validate_item
-from ..models import AccountBook, BookItem
+from ..models import AccountBook, BookItem, Reservation, StockEntry, VerificationListLine
 
 
 def book_info(book: AccountBook) -> BookInfo:
@@ -122,7 +123,7 @@ def _leftover_problems(book: AccountBook, clean: dict) -> list:
     if clean["leftover_of"] is None:
         return []
     if not BookItem.objects.filter(book=book, item_no=clean["leftover_of"], kind=ItemKind.FINISHED,
-                                   leftover="").exists():
+                                   leftover="").exclude(item_no=clean["item_no"]).exists():
         return [problem("leftover_of", "leftover_of_not_finished", item=clean["leftover_of"], book=book.number)]
     return []
 
@@ -144,3 +145,92 @@ def add_item(*, actor: Actor, book_id: int, data: dict) -> BookItem:
     return item
 
 
+
+
+# 备案变更: what describes the goods may change at any time; the item number never. The stock of an item is kept
+# in its declared unit and every list line stores its quantity in that unit, converted through the factors, as
+# material or finished goods: these only change while nothing has been recorded of the item (docs/ledger.md).
+CHANGEABLE_ITEM_FIELDS = ("part_no", "hs_code", "name_zh", "name_en", "spec", "kind", "declared_unit", "legal_unit",
+                          "legal_factor", "second_unit", "second_factor", "currency", "unit_price", "origin_country",
+                          "leftover", "leftover_of")
+FIXED_ONCE_USED = ("kind", "declared_unit", "legal_unit", "legal_factor", "second_unit", "second_factor")
+
+
+def _item_use(item: BookItem) -> dict[str, int]:
+    """What has been recorded of the item: movements (stock entries), reservations (预核扣) and list lines."""
+    return {"movements": StockEntry.objects.filter(account__item=item).count(),
+            "reservations": Reservation.objects.filter(account__item=item).count(),
+            "lines": VerificationListLine.objects.filter(item=item).count()}
+
+
+def _defective_naming(item: BookItem) -> int | None:
+    """The defective-goods item that names this one as the finished item it was produced as, if any."""
+    return (BookItem.objects.filter(book_id=item.book_id, leftover_of=item.item_no).exclude(pk=item.pk)
+            .values_list("item_no", flat=True).first())
+
+
+def change_item(*, actor: Actor, book_id: int, item_no: int, data: dict, idempotency_key: str | None) -> BookItem:
+    """备案变更 of one item: only the fields given change, validated as add_item validates a new item; the units,
+    factors and material / finished kind are refused (field by field, naming what was recorded) once the item
+    has a movement, a reservation or a list line. One audit row with the changed fields before and after."""
+    actor.require("supervision.add_item")
+    book = get_scoped(AccountBook, actor, book_id)
+    problems = [problem(name, "item_field_not_changeable", fields=", ".join(CHANGEABLE_ITEM_FIELDS))
+                for name in sorted(set(data) - set(CHANGEABLE_ITEM_FIELDS) - {"item_no"})]
+    if "item_no" in data and str(data["item_no"]).strip() != str(item_no):
+        problems.append(problem("item_no", "item_no_fixed", item=item_no))
+    if problems:
+        raise DomainError(problems)
+    if not data:
+        raise DomainError(problem("", "no_changes"))
+    payload = {"book_id": book_id, "item_no": item_no, "data": data}
+
+    def do() -> dict:
+        try:
+            item = BookItem.objects.select_for_update().get(book=book, item_no=item_no)
+        except BookItem.DoesNotExist:
+            raise NotFound(problem("item_no", "not_found", model=BookItem._meta.verbose_name, id=str(item_no))) from None
+        current = {name: getattr(item, name) for name in CHANGEABLE_ITEM_FIELDS}
+        clean, problems = validate_item({**current, **{k: v for k, v in data.items() if k != "item_no"},
+                                         "item_no": item.item_no})
+        if clean and clean["leftover"]:
+            problems += _leftover_problems(book, clean)
+        changed = {name: clean[name] for name in CHANGEABLE_ITEM_FIELDS if clean and clean[name] != current[name]}
+        # with other fields refused too, a unit asked for is compared as typed, so that every refusal is named
+        fixed = [name for name in FIXED_ONCE_USED
+                 if name in changed or (clean is None and name in data and _differs(data[name], current[name]))]
+        if fixed:
+            use = _item_use(item)
+            if any(use.values()):
+                problems += [problem(name, "item_in_use", item=item.item_no, **use) for name in fixed]
+        if {"kind", "leftover"} & set(changed) and (clean["kind"], clean["leftover"]) != (ItemKind.FINISHED, ""):
+            defective = _defective_naming(item)
+            if defective is not None:
+                problems.append(problem("kind" if "kind" in changed else "leftover", "item_named_by_defective",
+                                        item=item.item_no, defective=defective))
+        if problems:
+            raise DomainError(problems)
+        if changed:
+            for name, value in changed.items():
+                setattr(item, name, value)
+            item.save(update_fields=list(changed))
+            audit.record(actor, "book_item.change", item, enterprise_id=book.enterprise_id, zone_id=book.zone_id,
+                         before={k: _shown(current[k]) for k in changed}, after={k: _shown(v) for k, v in changed.items()})
+        return {"item_id": item.pk, "changed": sorted(changed)}
+
+    result, _ = idempotency.run(actor, idempotency_key, "book_item.change", payload, do)
+    return BookItem.objects.get(pk=result["item_id"])
+
+
+def _differs(raw, value) -> bool:
+    """Whether a typed unit, kind or factor differs from the item's (a factor as a number: 1 is 1.000000)."""
+    if isinstance(value, Decimal) or value is None:
+        if raw in (None, ""):  # left out: the validation's default, not a change asked for
+            return False
+        parsed, bad = parse_decimal(raw, "factor")
+        return bad is None and parsed != value
+    return str(raw or "").strip().upper() != value.upper()
+
+
+def _shown(value) -> str | None:
+    return None if value is None else str(value)
