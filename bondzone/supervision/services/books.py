@@ -145,8 +145,6 @@ def add_item(*, actor: Actor, book_id: int, data: dict) -> BookItem:
     return item
 
 
-
-
 # 备案变更: what describes the goods may change at any time; the item number never. The stock of an item is kept
 # in its declared unit and every list line stores its quantity in that unit, converted through the factors, as
 # material or finished goods: these only change while nothing has been recorded of the item (docs/ledger.md).
