@@ -107,6 +107,8 @@ class BookItem(models.Model):
                                 choices=list(LEFTOVER_LABELS.items()))
     # for defective goods: the finished item (备案序号) whose BOM they consumed
     leftover_of = models.PositiveIntegerField(_("defective goods of item"), null=True, blank=True)
+    # 固体废物 (customs' finding): its lists never take it into China (domain.trade_modes.INLAND_MODES)
+    solid_waste = models.BooleanField(_("solid waste (固体废物)"), default=False)
 
     class Meta:
         ordering = ["book", "item_no"]

@@ -59,6 +59,7 @@ class ItemOut(Schema):
     origin_country: str
     leftover: str = Field("", description="'' ordinary, scrap (边角料), by_product (副产品), defective (残次品)")
     leftover_of: int | None = Field(None, description="defective goods: the finished item they were produced as")
+    solid_waste: bool = Field(False, description="固体废物: its lists never take it into China (境内区外)")
 
 
 class ItemIn(Schema):
@@ -80,6 +81,8 @@ class ItemIn(Schema):
     leftover: TextOf(BookItem, "leftover") = Field(
         "", description="'' ordinary, scrap (边角料) / by_product (副产品): material items; defective (残次品): finished")
     leftover_of: ItemNo | None = Field(None, description="defective goods: the finished item whose BOM they consumed")
+    solid_waste: bool = Field(False, description="固体废物 (customs' finding, processing books only): its lists never "
+                                                 "take it into China (境内区外)")
 
 
 class ItemChangeIn(Schema):
@@ -105,6 +108,8 @@ class ItemChangeIn(Schema):
         None, description="'' ordinary, scrap (边角料) / by_product (副产品): material items; defective (残次品): finished")
     leftover_of: ItemNo | None = Field(None, description="defective goods: the finished item whose BOM they consumed "
                                                          "(null clears it when the item stops being defective goods)")
+    solid_waste: bool | None = Field(None, description="固体废物 (processing books only): true marks the item, false "
+                                                        "clears the mark once the goods meet the national standards")
 
 
 class AccountOut(Schema):

@@ -20,7 +20,7 @@ from bondzone.core.scoping import get_scoped, restrict
 
 from .domain import trade_modes
 from .domain.codes import (
-    LEFTOVER_DOMESTIC_MODE, Direction, GoodsStatus, Leftover, ListStatus, PostingState, ProcessingKind,
+    LEFTOVER_DOMESTIC_MODE, Direction, GoodsStatus, ItemKind, Leftover, ListStatus, PostingState, ProcessingKind,
 )
 from .domain.posting import AccountKey, Balance, Draw, Movement, draws, list_moves
 from .domain.validation import BookInfo
@@ -56,6 +56,32 @@ def scrap_sale_kind_not_recorded(book: AccountBook) -> Problem:
     the one a 0844 / 0845 list of the book gets (trade_modes.kind_not_recorded), on the sale's book."""
     return trade_modes.kind_not_recorded("book_id", book.number, book.get_absolute_url(),
                                          LEFTOVER_DOMESTIC_MODE[ProcessingKind.IMPORTED])
+
+
+def bom_item_no(item: BookItem) -> int:
+    """The finished item whose BOM (单耗) the item's goods consumed: defective goods (残次品) the finished item they
+    were produced as (`leftover_of`, as the production report consumed them), any other item its own number."""
+    return item.leftover_of if item.leftover == Leftover.DEFECTIVE and item.leftover_of else item.item_no
+
+
+def domestic_sale_mode(book: AccountBook, item: BookItem, *, in_zone: bool) -> str:
+    """The trade mode of the list a domestic sale (内销) of the item's goods files: 9900 with the goods duty-paid in
+    the zone, else out across the second line as scrap (0844 / 0845, "" while the book does not record its kind),
+    finished goods (5100) or materials (5000)."""
+    if in_zone:
+        return "9900"
+    scrap = scrap_sale_mode(book, item)
+    return scrap if scrap is not None else ("5100" if item.kind == ItemKind.FINISHED else "5000")
+
+
+def solid_waste_sale_problem(book: AccountBook, item: BookItem, trade_mode: str, field: str, line: int) -> Problem | None:
+    """The refusal the list of a domestic sale (内销) of the item gets when customs records it as solid waste
+    (trade_modes.solid_waste_problem: every domestic sale takes its goods into China), on the sale's line; None
+    for any other item."""
+    if not item.solid_waste:
+        return None
+    return trade_modes.solid_waste_problem(field, item, book, trade_mode or LEFTOVER_DOMESTIC_MODE[
+        ProcessingKind.IMPORTED], line)
 
 
 def items(actor: Actor, book_id: int, *, q: str = "") -> QuerySet[BookItem]:

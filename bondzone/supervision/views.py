@@ -108,7 +108,7 @@ def book_processing_kind(request, book_id: int):
 
 ITEM_FIELDS = ("item_no", "part_no", "hs_code", "name_zh", "name_en", "spec", "kind", "declared_unit", "legal_unit",
                "legal_factor", "second_unit", "second_factor", "currency", "unit_price", "origin_country",
-               "leftover", "leftover_of")
+               "leftover", "leftover_of", "solid_waste")
 LEFTOVER_CHOICES = [v.value for v in Leftover]
 
 
@@ -154,6 +154,7 @@ def item_edit(request, book_id: int, item_no: int):
     for name in ("legal_factor", "second_factor", "unit_price"):  # 1.000000 reads as 1
         value = getattr(item, name)
         initial[name] = "" if value is None else f"{value.normalize():f}"
+    initial["solid_waste"] = "1" if item.solid_waste else ""  # the checkbox's value
     return _item_form(request, a, book, item, initial)
 
 

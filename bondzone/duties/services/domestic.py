@@ -117,7 +117,8 @@ def quote_both(actor: Actor, book, items: dict, lines: list[dict], on: date, sin
     consumed: list[dict[int, Decimal]] = []
     for ln in lines:
         item = items[ln["item_id"]]
-        used = processing.materials_consumed(book.pk, item.item_no, ln["quantity"], on) \
+        # defective goods consumed the BOM of the finished item they were produced as (books.bom_item_no)
+        used = processing.materials_consumed(book.pk, books.bom_item_no(item), ln["quantity"], on) \
             if item.kind == FINISHED else None
         if used is None:
             return goods, None
@@ -177,6 +178,7 @@ def request_domestic_sale(*, actor: Actor, data: Mapping[str, Any], idempotency_
                 problems.append(problem("lines", "item_kind_mismatch", item="*", kind=", ".join(sorted(kinds)),
                                         expected=sorted(kinds)[0]))
             problems += _scrap_problems(book, items, mode)
+            problems += _solid_waste_problems(book, lines, items, mode)
             if since is None:
                 since = book.valid_from
             if since > on:
@@ -223,6 +225,22 @@ def _scrap_problems(book, items: dict, mode: str) -> list[Problem]:
     return problems
 
 
+def _solid_waste_problems(book, lines: list[dict], items: dict, mode: str) -> list[Problem]:
+    """固体废物 may not go into China: a line of an item customs records as solid waste is refused with the refusal
+    the sale's list would get from supervision (its trade mode, the modes that remain)."""
+    problems = []
+    for n, ln in enumerate(lines, start=1):
+        item = items.get(ln["item_id"])
+        if item is None:
+            continue
+        found = books.solid_waste_sale_problem(
+            book, item, books.domestic_sale_mode(book, item, in_zone=mode == DomesticSale.Mode.STATUS),
+            f"lines[{n}].item_id", n)
+        if found is not None:
+            problems.append(found)
+    return problems
+
+
 def _require(sale: DomesticSale, expected: str) -> None:
     if sale.status != expected:
         raise DomainError(problem("status", "domestic_state", state=sale.status, expected=expected))
@@ -231,10 +249,9 @@ def _require(sale: DomesticSale, expected: str) -> None:
 def _list_data(sale: DomesticSale) -> dict:
     lines = list(sale.lines.select_related("item"))
     kind = lines[0].item.kind
-    if sale.mode == DomesticSale.Mode.STATUS:
-        trade_mode = "9900"  # a status change: no goods cross a fence
-    else:  # 二线 out: scrap and by-products as 0844 / 0845 (checked at the request), finished goods, materials
-        trade_mode = books.scrap_sale_mode(sale.book, lines[0].item) or ("5100" if kind == FINISHED else "5000")
+    # a status change (9900: no goods cross a fence), or 二线 out: scrap and by-products as 0844 / 0845 (checked at
+    # the request), finished goods, materials
+    trade_mode = books.domestic_sale_mode(sale.book, lines[0].item, in_zone=sale.mode == DomesticSale.Mode.STATUS)
     basis = "A-选择性征关税" if sale.basis == rules.MATERIALS else ""
     return {
         "direction": "E", "trade_mode": trade_mode, "list_type": "0", "item_kind": kind,

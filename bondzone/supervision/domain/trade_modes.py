@@ -136,6 +136,15 @@ LEFTOVER_MODES: dict[Leftover, frozenset[str]] = {
 # the modes that present goods as leftovers: ordinary goods of a processing book may not use them
 LEFTOVER_ONLY_MODES = frozenset({"0844", "0845", "0864", "0865", "5200"})
 
+# 固体废物: since 2021-01-01 no solid waste goes into China by any means (生态环境部 商务部 发展改革委 海关总署公告
+# 2020年第53号; docs/domain-customs.md §1.1 "Leftovers"). An item customs records as solid waste (scrap, by-products,
+# defective or ordinary goods alike) never leaves for 境内区外: not by a mode whose goods cross the second line
+# outwards (read from the table: 5000, 5100, 5200, 5300, 0844 / 0845, 1210 / 1239, 1500 / 1523), nor by a status
+# change that pays its duties in the zone (bonded → duty-paid: a domestic sale in place). It leaves by the item's
+# other outbound modes: re-export, export, exchange, destruction or disposal under supervision (0200 / 0400) …
+# Customs clears the mark once the goods meet the national standards and are no longer waste (docs/ledger.md).
+INLAND_MODES: frozenset[str] = frozenset(r.code for r in _TABLE if r.direction is E and r.crossing is X2)
+
 # 入区退税: domestic goods entering the zone from 境内区外 are treated as exported and their export tax is
 # refunded once they have entered and the export declaration is closed; goods entering without a declaration
 # (非报关) get none (docs/domain-customs.md §1.3 "二线"; §4.1: the zone side files 5000 / 5300, the domestic
@@ -241,6 +250,48 @@ def check(header: Any, lines: Iterable[Any], book: Any, items: Mapping | None = 
                                     allowed=_names(s.value for s in rule.statuses), **base))
     if items is not None and book.kind == BookKind.PROCESSING:
         problems += _leftover_problems(code, direction, lines, items, base)
+    if items is not None:
+        problems += _solid_waste_problems(code, direction, lines, items, book)
+    return problems
+
+
+def goes_inland(trade_mode: str, direction: Any, line: Any) -> bool:
+    """Does the list's line take its goods into China: out across the second line, or duty-paid in the zone?"""
+    return ((_direction(direction) is Direction.OUT and trade_mode in INLAND_MODES)
+            or getattr(line, "target_status", "") == GoodsStatus.DUTY_PAID)
+
+
+def solid_waste_modes(item: Any, book: Any) -> frozenset[str]:
+    """The modes an item recorded as solid waste still leaves its book by: the item's own outbound modes
+    (LEFTOVER_MODES for scrap, by-products and defective goods; the book's outbound modes of the item's kind for
+    ordinary goods) less INLAND_MODES, those of the book's processing kind (0864 for 进料, 0865 for 来料加工 …).
+
+    item: .kind, .leftover; book: .kind, .processing_kind."""
+    leftover = Leftover(getattr(item, "leftover", "") or "")
+    if leftover is Leftover.NONE:
+        own = {r.code for r in _TABLE if r.direction is E and book.kind in r.book_kinds
+               and item.kind in r.item_kinds} - LEFTOVER_ONLY_MODES
+    else:
+        own = set(LEFTOVER_MODES[leftover])
+    kind = getattr(book, "processing_kind", "") or ""
+    return frozenset(c for c in own - INLAND_MODES if not kind or processing_kind_of(c) in (None, kind))
+
+
+def solid_waste_problem(field_name: str, item: Any, book: Any, trade_mode: str, line: int) -> Problem:
+    """The refusal of moving an item recorded as solid waste into China by `trade_mode`, naming the item, the
+    line and the modes that remain (item: .item_no, .kind, .leftover; book as solid_waste_modes takes it)."""
+    return problem(field_name, "trade_mode_solid_waste", item=item.item_no, line=line, mode=trade_mode,
+                   name=TRADE_MODES[trade_mode].name_zh, allowed=_names(solid_waste_modes(item, book)) or "—",
+                   rule=REASONS[trade_mode])
+
+
+def _solid_waste_problems(code: str, direction: Direction, lines: Iterable[Any], items: Mapping,
+                          book: Any) -> list[Problem]:
+    problems: list[Problem] = []
+    for line in lines:
+        item = items.get(line.item_no)
+        if item is not None and getattr(item, "solid_waste", False) and goes_inland(code, direction, line):
+            problems.append(solid_waste_problem(f"lines[{line.seq}].item_no", item, book, code, line.seq))
     return problems
 
 

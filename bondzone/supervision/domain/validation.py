@@ -44,6 +44,7 @@ class ItemInfo:
     second_unit: str = ""
     second_factor: Decimal | None = None  # second legal quantity per declared unit
     leftover: str = ""  # Leftover: scrap, by-product or defective goods leave only by their own trade modes
+    solid_waste: bool = False  # 固体废物: never goes into China (trade_modes.solid_waste_problem)
 
     def factor(self, unit: str) -> Decimal | None:
         """Quantity in `unit` per one declared unit (the unit the book keeps the item's stock in)."""
@@ -397,6 +398,21 @@ def _leftover(data: Mapping[str, Any], out: dict[str, Any], problems: list[Probl
         problems.append(problem("leftover_of", "leftover_of_defective_only"))
 
 
+_TRUE = frozenset({"1", "true", "on", "yes"})
+_FALSE = frozenset({"", "0", "false", "off", "no"})
+
+
+def _flag(data: Mapping[str, Any], name: str, problems: list[Problem]) -> bool:
+    """A yes / no field (a JSON boolean, a form checkbox's "1", a file's true / false); left out is no."""
+    raw = data.get(name)
+    if isinstance(raw, bool) or raw is None:
+        return bool(raw)
+    text = str(raw).strip().lower()
+    if text not in _TRUE | _FALSE:
+        problems.append(problem(name, "bad_choice", value=inputs.shown(raw), choices="true, false"))
+    return text in _TRUE
+
+
 def validate_item(data: Mapping[str, Any]) -> tuple[dict | None, list[Problem]]:
     """A book item record (底账): the fields of docs/domain-customs.md §2.3 that we keep."""
     problems: list[Problem] = []
@@ -445,6 +461,9 @@ def validate_item(data: Mapping[str, Any]) -> tuple[dict | None, list[Problem]]:
         problems.append(problem("origin_country", "bad_choice", value=out["origin_country"],
                                 choices=", ".join(COUNTRIES)))
     _leftover(data, out, problems)
+    # 固体废物 (customs' finding, of an H book's item: scrap, by-products, defective or ordinary goods alike): its
+    # lists never take it into China (trade_modes.check); the service refuses it on a logistics book
+    out["solid_waste"] = _flag(data, "solid_waste", problems)
     if problems:
         return None, problems
     return out, []

@@ -27,11 +27,11 @@ def book_info(book: AccountBook) -> BookInfo:
 
 
 def item_info(item_no: int, kind: str, declared: str, legal: str, legal_factor, second: str, second_factor,
-              leftover: str = "") -> ItemInfo:
+              leftover: str = "", solid_waste: bool = False) -> ItemInfo:
     """What validation needs of a book item: its units (declared first) and factors (per declared unit)."""
     return ItemInfo(item_no, kind, tuple(dict.fromkeys(u for u in (declared, legal, second) if u)),
                     legal if legal != declared else "", legal_factor if legal != declared else Decimal(1), second,
-                    second_factor, leftover)
+                    second_factor, leftover, solid_waste)
 
 
 def items_of(book: AccountBook) -> tuple[dict[int, ItemInfo], dict[int, int]]:
@@ -39,7 +39,7 @@ def items_of(book: AccountBook) -> tuple[dict[int, ItemInfo], dict[int, int]]:
     ids: dict[int, int] = {}
     for pk, *fields in BookItem.objects.filter(book=book).values_list(
         "pk", "item_no", "kind", "declared_unit", "legal_unit", "legal_factor", "second_unit", "second_factor",
-        "leftover",
+        "leftover", "solid_waste",
     ):
         infos[fields[0]] = item_info(*fields)
         ids[fields[0]] = pk
@@ -128,6 +128,14 @@ def _leftover_problems(book: AccountBook, clean: dict) -> list:
     return []
 
 
+def _solid_waste_problems(book: AccountBook, clean: dict) -> list:
+    """固体废物 is recorded on the items of a processing (H) book (its scrap, by-products, defective or ordinary
+    goods): the lists of an item so marked never take it into China (domain.trade_modes.INLAND_MODES)."""
+    if clean["solid_waste"] and book.kind != BookKind.PROCESSING:
+        return [problem("solid_waste", "solid_waste_needs_processing_book", book=book.number)]
+    return []
+
+
 def add_item(*, actor: Actor, book_id: int, data: dict) -> BookItem:
     actor.require("supervision.add_item")
     book = get_scoped(AccountBook, actor, book_id)
@@ -136,6 +144,8 @@ def add_item(*, actor: Actor, book_id: int, data: dict) -> BookItem:
         problems.append(problem("item_no", "duplicate_item_no", value=clean["item_no"]))
     if clean and clean["leftover"]:
         problems += _leftover_problems(book, clean)
+    if clean:
+        problems += _solid_waste_problems(book, clean)
     if problems:
         raise DomainError(problems)
     with transaction.atomic(durable=True):
@@ -150,7 +160,7 @@ def add_item(*, actor: Actor, book_id: int, data: dict) -> BookItem:
 # material or finished goods: these only change while nothing has been recorded of the item (docs/ledger.md).
 CHANGEABLE_ITEM_FIELDS = ("part_no", "hs_code", "name_zh", "name_en", "spec", "kind", "declared_unit", "legal_unit",
                           "legal_factor", "second_unit", "second_factor", "currency", "unit_price", "origin_country",
-                          "leftover", "leftover_of")
+                          "leftover", "leftover_of", "solid_waste")
 FIXED_ONCE_USED = ("kind", "declared_unit", "legal_unit", "legal_factor", "second_unit", "second_factor")
 
 
@@ -193,6 +203,8 @@ def change_item(*, actor: Actor, book_id: int, item_no: int, data: dict, idempot
                                          "item_no": item.item_no})
         if clean and clean["leftover"]:
             problems += _leftover_problems(book, clean)
+        if clean:
+            problems += _solid_waste_problems(book, clean)
         changed = {name: clean[name] for name in CHANGEABLE_ITEM_FIELDS if clean and clean[name] != current[name]}
         # with other fields refused too, a unit asked for is compared as typed, so that every refusal is named
         fixed = [name for name in FIXED_ONCE_USED
