@@ -309,3 +309,22 @@ def test_a_logistics_books_item_form_has_no_solid_waste_box(world):
     assert 'name="solid_waste"' not in client_of("customs").get(
         f"/supervision/books/{world.book_a.pk}/items/1/edit/").content.decode()
 
+
+
+def test_approval_refuses_a_list_of_an_item_marked_after_it_was_filed(hbook):  # noqa: F811
+    h = hbook
+    services.post_document(actor=h.actor("ent_a"), book_id=h.book.pk, source_kind="production", source_id=1,
+                           moves=[Move(1, 11, "bonded", D("0.8"))], event_id=key(), idempotency_key=key())
+    v = out_list(h, "0844")
+    services.submit_list(actor=h.actor("ent_a"), list_id=v.pk, idempotency_key=key())
+    mark(h, 11)
+    before = snapshot()
+    with pytest.raises(DomainError) as exc:
+        services.approve_list(actor=h.actor("customs"), list_id=v.pk, idempotency_key=key())
+    [p] = exc.value.problems
+    assert (p.field, p.code, p.params["allowed"]) == ("lines[1].item_no", "trade_mode_solid_waste",
+                                                      "0200, 0400, 0864, 9700")
+    v.refresh_from_db()
+    assert v.status == "submitted" and v.posting_state == ""
+    assert snapshot()[:-1] == before[:-1]  # the idempotency record of the refusal aside, nothing written
+    services.reject_list(actor=h.actor("customs"), list_id=v.pk, reason="固体废物")

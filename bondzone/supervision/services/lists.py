@@ -206,6 +206,7 @@ def approve_list(
 
 def _approve_one(actor: Actor, vlist: VerificationList, book: BookInfo, last: date | None, when: date) -> None:
     _check_posting_date(book, when, last)
+    _check_solid_waste(vlist)
     before = list_snapshot(vlist)
     vlist.status = ListStatus.APPROVED.value
     vlist.decided_at = timezone.now()
@@ -220,6 +221,20 @@ def _approve_one(actor: Actor, vlist: VerificationList, book: BookInfo, last: da
     ledger.post_list(list_id=vlist.pk, book_id=vlist.book_id, enterprise_id=vlist.enterprise_id,
                      zone_id=vlist.zone_id, sign=Direction(vlist.direction).sign, effective_date=when,
                      reserve=reserve, changes_status=vlist.changes_status)
+
+
+def _check_solid_waste(vlist: VerificationList) -> None:
+    """An item customs marked as solid waste (固体废物) after the list was filed: approval does not take it into
+    China either (trade_modes.goes_inland), refused naming the line as the list's creation would have. Read only
+    for a list that could (a second-line outbound mode, or a status change)."""
+    if not (vlist.changes_status or (vlist.direction == Direction.OUT and vlist.trade_mode in trade_modes.INLAND_MODES)):
+        return
+    marked = [ln for ln in vlist.lines.filter(item__solid_waste=True).select_related("item")
+              if trade_modes.goes_inland(vlist.trade_mode, vlist.direction, ln)]
+    if marked:
+        info = book_info(AccountBook.objects.get(pk=vlist.book_id))
+        raise DomainError([trade_modes.solid_waste_problem(f"lines[{ln.seq}].item_no", ln.item, info, vlist.trade_mode,
+                                                           ln.seq) for ln in marked])
 
 
 def awaits_passage(vlist: VerificationList) -> bool:
