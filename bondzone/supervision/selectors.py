@@ -66,12 +66,12 @@ def bom_item_no(item: BookItem) -> int:
 
 def domestic_sale_mode(book: AccountBook, item: BookItem, *, in_zone: bool) -> str:
     """The trade mode of the list a domestic sale (内销) of the item's goods files: 9900 with the goods duty-paid in
-    the zone, else out across the second line as scrap (0844 / 0845, "" while the book does not record its kind),
-    finished goods (5100) or materials (5000)."""
+    the zone, else out across the second line as scrap or by-products (0844 / 0845 by the book's processing kind;
+    a book that does not record it is refused at the request, scrap_sale_kind_not_recorded), finished goods (5100) or
+    materials (5000)."""
     if in_zone:
         return "9900"
-    scrap = scrap_sale_mode(book, item)
-    return scrap if scrap is not None else ("5100" if item.kind == ItemKind.FINISHED else "5000")
+    return scrap_sale_mode(book, item) or ("5100" if item.kind == ItemKind.FINISHED else "5000")
 
 
 def solid_waste_sale_problem(book: AccountBook, item: BookItem, trade_mode: str, field: str, line: int) -> Problem | None:
@@ -80,8 +80,7 @@ def solid_waste_sale_problem(book: AccountBook, item: BookItem, trade_mode: str,
     for any other item."""
     if not item.solid_waste:
         return None
-    return trade_modes.solid_waste_problem(field, item, book, trade_mode or LEFTOVER_DOMESTIC_MODE[
-        ProcessingKind.IMPORTED], line)
+    return trade_modes.solid_waste_problem(field, item, book, trade_mode, line)
 
 
 def items(actor: Actor, book_id: int, *, q: str = "") -> QuerySet[BookItem]:
