@@ -113,6 +113,7 @@ def flow_sums(book_id: int, start: date, end: date) -> tuple[dict[Key, Decimal],
     opening: dict[Key, Decimal] = {}
     sums: list[FlowSum] = []
     unexplained: list[Key] = []
+    other_kinds: set[str] = set()
     for row in books.posted_entry_flows(book_id, start, end, groups=_ROUTINE):
         key = (row.item_no, row.goods_status)
         if row.opening is not None:
@@ -122,8 +123,8 @@ def flow_sums(book_id: int, start: date, end: date) -> tuple[dict[Key, Decimal],
             sums.append(FlowSum(key, Flow.OTHER, row.other))
             if row.other:
                 unexplained.append(key)
-    routine = tuple(k for kinds in _ROUTINE.values() for k in kinds)
-    return opening, sums, books.source_documents(book_id, start, end, unexplained, except_kinds=routine)
+                other_kinds |= row.other_kinds
+    return opening, sums, books.source_documents(book_id, start, end, unexplained, kinds=tuple(sorted(other_kinds)))
 
 
 def materials_consumed(book_id: int, finished_no: int, quantity: Decimal, day: date) -> dict[int, Decimal] | None:

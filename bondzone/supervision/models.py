@@ -303,7 +303,8 @@ class StockEntry(models.Model):
     It names its source document generically (kind, id, line: e.g. ("list", 12, 3) for line 3 of list 12,
     ("passage", 40, 0) for a gate passage) and, for reserve/post/void entries, its reservation."""
 
-    account = models.ForeignKey(StockAccount, on_delete=models.PROTECT, related_name="entries")
+    # no index of its own: both account indexes below lead with it
+    account = models.ForeignKey(StockAccount, on_delete=models.PROTECT, related_name="entries", db_index=False)
     kind = models.CharField(max_length=8, choices=[(k.value, k.value) for k in EntryKind])
     source_kind = models.CharField(max_length=16)
     source_id = models.BigIntegerField()
@@ -321,4 +322,8 @@ class StockEntry(models.Model):
         indexes = [
             models.Index(fields=["account", "effective_date", "id"]),
             models.Index(fields=["source_kind", "source_id", "source_line"], name="entry_source"),
+            # an account's documents of some kinds within a period, read from the index alone (the entries
+            # are append-only, so vacuum leaves their pages all-visible): the write-off's explaining documents
+            models.Index(fields=["account", "source_kind", "effective_date", "source_id", "posted_delta"],
+                         name="entry_account_documents"),
         ]

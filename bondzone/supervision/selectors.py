@@ -556,6 +556,7 @@ class AccountFlows:
     opening: Decimal | None
     flows: dict[tuple[str, bool], Decimal]  # (group, increase) → total, only the groups that moved
     other: Decimal | None
+    other_kinds: frozenset[str]  # the source kinds in `other`
 
 
 def posted_entry_flows(book_id: int, start: date, end: date, *,
@@ -569,7 +570,8 @@ def posted_entry_flows(book_id: int, start: date, end: date, *,
 
     Not scoped: the caller has checked that the actor may see the book."""
     group_of = {kind: name for name, kinds in groups.items() for kind in kinds}
-    # per (item no, goods status): opening, {(group, increase): total}, other — in units, None while nothing moved
+    # per (item no, goods status): opening, {(group, increase): total}, other — in units, None while nothing
+    # moved —, and the kinds in other
     totals: dict[tuple[int, str], list] = {}
     with connection.cursor() as cur:
         accounts = _book_accounts(cur, book_id)
@@ -583,7 +585,7 @@ def posted_entry_flows(book_id: int, start: date, end: date, *,
             key = accounts[account_id]
             found = totals.get(key)
             if found is None:
-                found = totals[key] = [None, {}, None]
+                found = totals[key] = [None, {}, None, set()]
             total = int(total)
             if before:
                 found[0] = total + (found[0] or 0)
@@ -592,19 +594,22 @@ def posted_entry_flows(book_id: int, start: date, end: date, *,
                 found[1][flow] = total + found[1].get(flow, 0)
             else:
                 found[2] = total + (found[2] or 0)
+                found[3].add(kind)
 
     def qty(total) -> Decimal | None:
         return None if total is None else from_units(total)
 
-    return [AccountFlows(item_no, status, qty(opening), {k: from_units(t) for k, t in flows.items()}, qty(other))
-            for (item_no, status), (opening, flows, other) in totals.items()]
+    return [AccountFlows(item_no, status, qty(opening), {k: from_units(t) for k, t in flows.items()}, qty(other),
+                         frozenset(kinds))
+            for (item_no, status), (opening, flows, other, kinds) in totals.items()]
 
 
 def source_documents(book_id: int, start: date, end: date, keys: list[tuple[int, str]], *,
-                     except_kinds: tuple[str, ...]) -> dict[tuple[int, str], set[str]]:
-    """(item no, goods status) → the documents ("kind:id") of the other source kinds that moved it within
-    the period, for the few keys a write-off must explain: a second, small read restricted to their accounts."""
-    if not keys:
+                     kinds: tuple[str, ...]) -> dict[tuple[int, str], set[str]]:
+    """(item no, goods status) → the documents ("kind:id") of these source kinds that moved it within the
+    period, for the few keys a write-off must explain: a second read restricted to their accounts and the
+    kinds, which the entries' index by account, kind and date answers without reading the table."""
+    if not keys or not kinds:
         return {}
     wanted = set(keys)
     out: dict[tuple[int, str], set[str]] = {}
@@ -617,8 +622,8 @@ def source_documents(book_id: int, start: date, end: date, keys: list[tuple[int,
         concat = "string_agg" if connection.vendor == "postgresql" else "group_concat"
         cur.execute(f"SELECT e.account_id, {concat}(e.source_kind || ':' || e.source_id, ' ') "
                     f"FROM supervision_stockentry e WHERE {of_accounts} AND e.effective_date >= %s "
-                    f"AND e.effective_date <= %s AND e.posted_delta <> 0 AND e.source_kind NOT IN ({_marks(except_kinds)}) "
-                    "GROUP BY e.account_id", [*account_params, start, end, *except_kinds])
+                    f"AND e.effective_date <= %s AND e.posted_delta <> 0 AND e.source_kind IN ({_marks(kinds)}) "
+                    "GROUP BY e.account_id", [*account_params, start, end, *kinds])
         for account_id, documents in cur.fetchall():
             out.setdefault(accounts[account_id], set()).update(documents.split(" "))
     return out
