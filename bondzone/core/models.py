@@ -107,14 +107,19 @@ class Profile(models.Model):
 
 
 class AuditEvent(models.Model):
-    """Who changed what, written by the service that made the change, in the same transaction."""
+    """Who changed what, written by the service that made the change, in the same transaction.
+
+    Its user, enterprise and zone are references without a database constraint: a constraint's check at
+    commit takes a share lock on the referenced row, so every concurrent writer (the gate's decisions, all
+    naming one zone and one gate user) queued its lock on the same few rows. Django still applies on_delete."""
 
     at = models.DateTimeField(auto_now_add=True, db_index=True)
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, db_constraint=False)
     actor_name = models.CharField(max_length=150)
     role = models.CharField(max_length=20)
-    enterprise = models.ForeignKey(Enterprise, null=True, on_delete=models.SET_NULL, related_name="+")
-    zone = models.ForeignKey(Zone, null=True, on_delete=models.SET_NULL, related_name="+")
+    enterprise = models.ForeignKey(Enterprise, null=True, on_delete=models.SET_NULL, related_name="+",
+                                   db_constraint=False)
+    zone = models.ForeignKey(Zone, null=True, on_delete=models.SET_NULL, related_name="+", db_constraint=False)
     request_id = models.CharField(max_length=64, db_index=True)
     action = models.CharField(max_length=64, db_index=True)
     object_type = models.CharField(max_length=64)
