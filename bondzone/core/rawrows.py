@@ -106,13 +106,20 @@ def inserted(obj: Model, pk) -> Model:
 
 
 def insert_rows(objs: list[Model]) -> None:
-    """Insert new instances of one model by multi-row INSERTs (as many rows a statement as the backend takes
-    parameters), their ids not read back: only for models no signal listens to. Django's bulk_create
-    compiles each value as an expression (and on PostgreSQL binds a column as one array literal, which
-    psycopg quotes in Python)."""
+    """Insert new instances of one model, their ids not read back: only for models no signal listens to.
+    PostgreSQL: one COPY, its rows written by psycopg's C code (a multi-row INSERT of a write-off's 200 lines
+    naming 92,000 documents spent ≈ 60 ms in psycopg splitting the statement and quoting its values).
+    Elsewhere multi-row INSERTs, as many rows a statement as the backend takes parameters. Django's
+    bulk_create compiles each value as an expression."""
     if not objs:
         return
     fields, table_columns, _ = _insert_plan(type(objs[0]), connection.vendor)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur, connection.wrap_database_errors:
+            with cur.cursor.copy(f"COPY {table_columns} FROM STDIN") as copy:
+                for obj in objs:
+                    copy.write_row(_values(obj, fields))
+        return
     row = f"({', '.join(['%s'] * len(fields))})"
     per = (connection.features.max_query_params or len(objs) * len(fields)) // len(fields)
     with connection.cursor() as cur:
