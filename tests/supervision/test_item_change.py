@@ -235,3 +235,40 @@ def test_only_customs_sees_and_uses_the_edit_form(world):
     assert 'data-testid="edit-item"' not in c.get(f"/supervision/books/{world.book_a.pk}/").content.decode()
     assert client_of("customs").get(f"/supervision/books/{world.book_a.pk}/items/99/edit/").status_code == 404
     assert item(world, 2).name_zh == "商品2"
+
+
+# --- a list and a unit change take turns on the item (PostgreSQL race: test_item_change_race_pg.py) ------------
+
+
+def test_the_items_a_lists_raw_lines_name_are_the_ones_locked():
+    data = {"lines": [{"item_no": 3}, {"item_no": "2"}, {"item_no": " 3 "}, {"item_no": "x"}, {"item_no": 0},
+                      {"item_no": 2**31}, {}, "not a line"]}
+    assert services.books.named_items(data) == {2, 3}
+    assert services.books.named_items({"lines": "nope"}) == set() == services.books.named_items({})
+
+
+def test_an_import_is_validated_again_when_an_item_it_names_changed_before_the_lock(world, monkeypatch):
+    """What the file was checked against is read again once the named items are locked: a unit changed in
+    between (here: inside the transaction, standing in for a change committed by another) refuses the line."""
+    import io
+
+    from bondzone.supervision import imports
+    from bondzone.supervision.models import VerificationList
+
+    parse = imports.parse
+    calls = []
+
+    def parse_then_change(*args, **kwargs):
+        calls.append(1)
+        parsed = parse(*args, **kwargs)
+        if len(calls) == 1:
+            BookItem.objects.filter(book=world.book_a, item_no=3).update(declared_unit="035", legal_unit="035")
+        return parsed
+
+    monkeypatch.setattr(imports, "parse", parse_then_change)
+    stream = io.BytesIO(b"inner_no,direction,trade_mode,item_no,quantity,unit\nC-1,I,5034,3,1,011\n")
+    with pytest.raises(DomainError) as exc:
+        imports.import_lists(actor=world.actor("ent_a"), book_id=world.book_a.pk, stream=stream, fmt="csv",
+                             idempotency_key=key())
+    assert len(calls) == 2 and [p.params["inner_code"] for p in exc.value.problems] == ["wrong_unit"]
+    assert not VerificationList.objects.exists()
