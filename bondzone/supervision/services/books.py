@@ -17,6 +17,7 @@ from bondzone.core.domain.quantity import parse_decimal
 from bondzone.core.models import Enterprise
 from bondzone.core.scoping import get_scoped
 
+from .. import hooks
 from ..domain.codes import BOOK_NUMBER, BOOK_NUMBER_EXAMPLE, BookKind, ItemKind, ProcessingKind
 from ..domain.validation import ITEM_NO_RANGE, BookInfo, ItemInfo, validate_item
 from ..models import AccountBook, BookItem, Reservation, StockEntry, VerificationListLine
@@ -193,10 +194,13 @@ FIXED_ONCE_USED = ("kind", "declared_unit", "legal_unit", "legal_factor", "secon
 
 
 def _item_use(item: BookItem) -> dict[str, int]:
-    """What has been recorded of the item: movements (stock entries), reservations (预核扣) and list lines."""
+    """What has been recorded of the item: movements (stock entries), reservations (预核扣) and list lines, and
+    what the apps on top of the book count through supervision.hooks: the processing app's BOM rows (as the
+    finished item or a material; `boms` stays 0 with no app counting them)."""
     return {"movements": StockEntry.objects.filter(account__item=item).count(),
             "reservations": Reservation.objects.filter(account__item=item).count(),
-            "lines": VerificationListLine.objects.filter(item=item).count()}
+            "lines": VerificationListLine.objects.filter(item=item).count(),
+            "boms": 0, **hooks.item_use(item.book_id, item.item_no)}
 
 
 def _defective_naming(item: BookItem) -> int | None:
