@@ -7,9 +7,11 @@ item no longer has."""
 from __future__ import annotations
 
 import threading
+from datetime import timedelta
 
 import pytest
 from django.db import connection, connections
+from django.utils import timezone
 
 from bondzone.core.domain.errors import DomainError
 from bondzone.supervision import services
@@ -130,3 +132,43 @@ def test_a_list_created_during_a_unit_change_waits_and_is_validated_against_the_
     assert outcome == {"change": "done", "list": {"wrong_unit"}}, outcome  # 011 is no unit of the item any more
     consistent(pg_world)
     assert BookItem.objects.get(book=pg_world.book_a, item_no=3).declared_unit == "035"
+
+
+def test_a_unit_change_during_a_boms_declaration_waits_and_counts_it(pg_world, monkeypatch):
+    """The processing app's BOM version (单耗) names the material: declared at the same moment as the material's
+    unit change, the change waits for it and is refused with the BOM count."""
+    from bondzone.processing.services import boms as bom_services
+
+    from .test_processing_kind import make_book
+
+    book = make_book(pg_world, "H01101000001", "imported")  # item 1 a material, item 2 finished, unit 007
+    read, changed = threading.Event(), threading.Event()
+    validate = bom_services.validate_bom
+
+    def slow_validate(*args, **kwargs):
+        read.set()
+        changed.wait(PAUSE)
+        return validate(*args, **kwargs)
+
+    monkeypatch.setattr(bom_services, "validate_bom", slow_validate)
+    outcome: dict = {}
+
+    def declare():
+        bom_services.declare_bom(actor=pg_world.actor("ent_a"), book_id=book.pk, data={
+            "finished_no": 2, "version": "V1", "valid_from": (timezone.localdate() - timedelta(days=10)).isoformat(),
+            "lines": [{"material_no": 1, "net": "2"}]})
+
+    def change_then_signal():
+        try:
+            services.change_item(actor=pg_world.actor("customs"), book_id=book.pk, item_no=1, idempotency_key=key(),
+                                 data={"declared_unit": "035", "legal_unit": "035"})
+        finally:
+            changed.set()
+
+    t_bom = in_thread(declare, outcome, "bom")
+    assert read.wait(10)
+    t_change = in_thread(change_then_signal, outcome, "change")
+    for t in (t_bom, t_change):
+        t.join(30)
+    assert outcome == {"bom": "done", "change": {"item_in_use"}}, outcome
+    assert BookItem.objects.get(book=book, item_no=1).declared_unit == "007"
