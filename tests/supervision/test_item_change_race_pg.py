@@ -172,3 +172,43 @@ def test_a_unit_change_during_a_boms_declaration_waits_and_counts_it(pg_world, m
         t.join(30)
     assert outcome == {"bom": "done", "change": {"item_in_use"}}, outcome
     assert BookItem.objects.get(book=book, item_no=1).declared_unit == "007"
+
+
+def test_a_unit_change_during_a_documents_posting_waits_and_counts_its_movement(pg_world, monkeypatch):
+    """A document (production report, stock-take) posts the item in its unit while customs changes the unit: the
+    change waits for the posting and is refused with the movement counted."""
+    from decimal import Decimal
+
+    from bondzone.supervision.domain.posting import Move
+    from bondzone.supervision.services import postings
+
+    read, changed = threading.Event(), threading.Event()
+    info = postings.item_info
+
+    def slow_info(*args, **kwargs):  # after the items were read (and, fixed, locked)
+        read.set()
+        changed.wait(PAUSE)
+        return info(*args, **kwargs)
+
+    monkeypatch.setattr(postings, "item_info", slow_info)
+    outcome: dict = {}
+    _, change = actions(pg_world)
+
+    def post():
+        services.post_document(actor=pg_world.actor("customs"), book_id=pg_world.book_a.pk, source_kind="stocktake",
+                               source_id=1, moves=[Move(1, 3, "bonded", Decimal("5"), "011")], event_id=key(),
+                               idempotency_key=key())
+
+    def change_then_signal():
+        try:
+            change()
+        finally:
+            changed.set()
+
+    t_post = in_thread(post, outcome, "post")
+    assert read.wait(10)
+    t_change = in_thread(change_then_signal, outcome, "change")
+    for t in (t_post, t_change):
+        t.join(30)
+    assert outcome == {"post": "done", "change": {"item_in_use"}}, outcome
+    assert BookItem.objects.get(book=pg_world.book_a, item_no=3).declared_unit == "011"
