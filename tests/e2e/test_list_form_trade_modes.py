@@ -58,12 +58,15 @@ def test_the_trade_modes_follow_the_book_and_the_direction_on_a_phone(page: Page
     shot(page, f"list-form-trade-modes-{language}")
 
     page.select_option("#book_id", str(books["imported"].pk))
-    page.select_option("#direction", "I")
     expect(page.locator("#trade_mode option[value='5015']")).to_have_count(1)
+    page.select_option("#direction", "I")
+    expect(page.locator("#trade_mode option[value='5335']")).to_have_count(1)  # inbound only: the new choices
     page.select_option("#trade_mode", "5015")
     page.fill("input[name=line-item_no] >> nth=0", "1")
     page.fill("input[name=line-quantity] >> nth=0", "2")
     page.fill("input[name=line-value] >> nth=0", "10")
+    expect(page.locator("[data-testid=line-info]")).to_be_visible()  # the item's own units offered
+    page.select_option("select[name=line-unit] >> nth=0", "007")
     with page.expect_navigation():
         page.click("[data-testid=save-list]")
     vlist = VerificationList.objects.get()

@@ -64,12 +64,12 @@ def client(language: str = "zh-hans") -> Client:
 
 
 def offered(page: str) -> list[str]:
-    field = page.split('id="trade-mode-field"', 1)[1].split("</select>", 1)[0]
+    field = page.split('<select id="trade_mode"', 1)[1].split("</select>", 1)[0]
     return re.findall(r'<option value="(\d{4})"', field)
 
 
 def selected(page: str) -> str | None:
-    field = page.split('id="trade-mode-field"', 1)[1].split("</select>", 1)[0]
+    field = page.split('<select id="trade_mode"', 1)[1].split("</select>", 1)[0]
     found = re.search(r'<option value="(\d{4})"\s+selected', field)
     return found.group(1) if found else None
 
@@ -114,6 +114,7 @@ def test_the_new_list_form_offers_the_modes_of_the_book_it_shows_first_and_reloa
     page = client().get("/supervision/lists/new/").content.decode()
     assert offered(page) == trade_modes.modes_for(services.book_info(world.book_a), "I")
     assert selected(page) == "5034"
+    assert 'id="trade-mode-field" hx-get="/supervision/lists/new/trade-modes/"' in page
     assert 'hx-trigger="change from:#book_id, change from:#direction"' in page
     assert 'hx-get="/supervision/lists/new/trade-modes/"' in page
 
