@@ -11,8 +11,11 @@ class ProcessingConfig(AppConfig):
 
     def ready(self):
         from bondzone.core import labels
+        from bondzone.supervision import hooks
 
-        from . import permissions, scopes  # noqa: F401
+        from . import permissions, scopes, selectors  # noqa: F401
         from .models import OUTPUT_LABELS
 
         labels.register("production_output", OUTPUT_LABELS)
+        # a BOM row naming an item holds its units and kind (supervision.services.change_item, `item_in_use`)
+        hooks.on_item_use("boms", selectors.bom_rows_naming)

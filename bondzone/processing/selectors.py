@@ -17,7 +17,7 @@ from .domain.bom import BomLine as BomLineRule
 from .domain.bom import BookItemFacts
 from .domain.stocktake import BookBalance
 from .domain.writeoff import Flow, FlowSum, Key
-from .models import Bom, ProductionReport, StockTake, WriteOff
+from .models import Bom, BomLine, ProductionReport, StockTake, WriteOff
 
 
 def boms(actor: Actor, *, book_id: int | None = None, status: str = "") -> QuerySet[Bom]:
@@ -73,6 +73,14 @@ def rule_boms(book_id: int) -> list[BomRule]:
         out.append(BomRule(b.finished_no, b.version, b.valid_from, b.valid_until,
                            tuple(BomLineRule(ln.material_no, ln.net, ln.loss_pct) for ln in b.lines.all()), True))
     return out
+
+
+def bom_rows_naming(book_id: int, item_no: int) -> int:
+    """The BOM rows of a book naming an item: its versions as the finished item and the lines naming it as a
+    material, whatever their status (system read: supervision counts them before a unit change, through
+    supervision.hooks, registered in apps.py)."""
+    return (Bom.objects.filter(book_id=book_id, finished_no=item_no).count()
+            + BomLine.objects.filter(bom__book_id=book_id, material_no=item_no).count())
 
 
 def balances(actor: Actor, book_id: int) -> dict[tuple[int, str], tuple[Decimal, Decimal]]:

@@ -157,12 +157,14 @@ def _row_problem(row_no: int, p: Problem) -> Problem:
     return problem(f"row {row_no}", "row", row=row_no, field=p.field, inner_code=p.code, inner_params=p.params)
 
 
-def parse(book: AccountBook, stream: BinaryIO, fmt: str):
-    """Validate every row; return [(header, lines)] per list, or raise DomainError with every bad row."""
+def parse(book: AccountBook, stream: BinaryIO, fmt: str, items: dict | None = None):
+    """Validate every row (against `items`, the book's items as read by items_of); return [(header, lines)] per
+    list, or raise DomainError with every bad row."""
     if fmt not in READERS:
         raise DomainError(problem("format", "unknown_format", value=fmt))
     info = book_info(book)
-    items, _ = items_of(book)
+    if items is None:
+        items, _ = items_of(book)
     groups: dict[str, dict] = {}
     problems: list[Problem] = []
     total = 0
@@ -236,8 +238,14 @@ def import_lists(*, actor: Actor, book_id: int, stream: BinaryIO, fmt: str, idem
 
     def do() -> dict:
         book = get_scoped(AccountBook.objects.select_related("zone"), actor, book_id, action="change")
-        parsed = parse(book, io.BytesIO(data), fmt)
-        _, item_ids = items_of(book)
+        read, _ = items_of(book)
+        parsed = parse(book, io.BytesIO(data), fmt, read)
+        # the items the lines name, locked FOR SHARE (services.books.share_items) and read again: a unit change
+        # committed since the file was read is validated against, and a later one waits for this transaction
+        named = {ln.item_no for _, lines in parsed for ln in lines}
+        items, item_ids = items_of(book, lock=named)
+        if any(items.get(n) != read.get(n) for n in named):
+            parsed = parse(book, io.BytesIO(data), fmt, items)
         return {"list_ids": [insert_list(actor, book, h, lines, item_ids).pk for h, lines in parsed]}
 
     result, _ = idempotency.run(actor, idempotency_key, "list.import", payload, do)

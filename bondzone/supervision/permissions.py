@@ -44,8 +44,9 @@ MESSAGES.update({
     "related_list_not_ready": _("The other list of the pair, %(list)s, is %(state)s; both must be %(expected)s."),
     "item_field_not_changeable": _("Only these fields of an item can change: %(fields)s."),
     "item_no_fixed": _("The record number (备案序号) of item %(item)s never changes."),
-    "item_in_use": _("Item %(item)s already has %(movements)s movements, %(reservations)s reservations and %(lines)s "
-                     "list lines: its units, factors and material / finished kind no longer change."),
+    "item_in_use": _("Item %(item)s already has %(movements)s movements, %(reservations)s reservations, %(lines)s "
+                     "list lines and %(boms)s BOM rows: its units, factors and material / finished kind no longer "
+                     "change."),
     "item_named_by_defective": _("Item %(item)s is the finished item of defective goods item %(defective)s: it stays "
                                  "an ordinary finished item."),
     "processing_kind_needs_h_book": _("Only a processing (H) book is 进料 or 来料加工; a logistics book records no "

@@ -87,7 +87,7 @@ class ItemIn(Schema):
 
 class ItemChangeIn(Schema):
     """备案变更: only the fields given change. The record number never changes (given, it must be the item's own);
-    units, factors and kind only while the item has no movement, reservation or list line."""
+    units, factors and kind only while the item has no movement, reservation, list line or BOM row."""
 
     item_no: ItemNo | None = None
     part_no: TextOf(BookItem, "part_no") | None = None

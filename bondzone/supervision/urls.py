@@ -16,6 +16,7 @@ urlpatterns = [
     path("lists/new/", views.list_create, name="list-create"),
     path("lists/new/line/", views.list_line_row, name="list-line-row"),
     path("lists/new/line-info/", views.list_line_info, name="list-line-info"),
+    path("lists/new/trade-modes/", views.list_trade_modes, name="list-trade-modes"),
     path("lists/import/", views.list_import, name="list-import"),
     path("lists/import/template/", views.list_import_template, name="list-import-template"),
     path("lists/<int:list_id>/", views.list_detail, name="list"),

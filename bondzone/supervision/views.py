@@ -25,7 +25,7 @@ from .domain import trade_modes
 from .domain.validation import line_quantities, prefilled_quantities
 from .domain.codes import (
     COUNTRIES, CURRENCIES, DECLARATION_FLAGS, DECLARATION_TYPES, LIST_TYPES, TRADE_MODES, TRANSPORT_MODES, UNITS,
-    BookKind, GoodsStatus, ItemKind, Leftover, ListStatus, ProcessingKind,
+    BookKind, Direction, GoodsStatus, ItemKind, Leftover, ListStatus, ProcessingKind,
 )
 
 SHOWN_LINE_FIELDS = ("item_no", "quantity", "unit", "legal_quantity", "second_quantity", "value", "currency",
@@ -294,11 +294,29 @@ def _row(line: dict) -> tuple[dict, list[tuple[str, str]]]:
 NEW_LIST_TRADE_MODE = "5034"
 
 
-def _form_context(a, data=None, refusal=None):
+def _trade_mode_field(a, book_id, direction: str, chosen: str, *, keep_chosen: bool) -> dict:
+    """The trade-mode select of the list form: the modes the book's kind (an H book's recorded processing kind)
+    and the direction take (trade_modes.modes_for); every zone-book mode while no book is known. `keep_chosen`: a
+    mode already chosen (a saved list, a refused post) stays offered, so that its refusal reads beside it; the
+    services refuse it on saving either way."""
+    book = selectors.books(a).filter(pk=book_id).first() if book_id else None
+    if direction not in {d.value for d in Direction}:
+        direction = Direction.IN.value  # the form's first choice
+    codes = (trade_modes.modes_for(services.book_info(book), direction) if book is not None
+             else trade_modes.ZONE_BOOK_MODES)
+    offered = [m for m in TRADE_MODES.values() if m.code in codes or (keep_chosen and m.code == chosen)]
+    return {"trade_modes": offered, "chosen_trade_mode": chosen,
+            "kind_not_recorded": book is not None and book.kind == BookKind.PROCESSING and not book.processing_kind}
+
+
+def _form_context(a, data=None, refusal=None, book_id=None):
     data = data or {"lines": [{}], "trade_mode": NEW_LIST_TRADE_MODE}
+    books = selectors.books(a).filter(active=True)
+    # the book the form shows selected: the list's, the one posted, else the select's first
+    book_id = book_id or inputs.as_id(data.get("book_id", "")) or books.values_list("pk", flat=True).first()
     return {
-        "books": selectors.books(a).filter(active=True),
-        "trade_modes": [m for m in TRADE_MODES.values() if m.code in trade_modes.ZONE_BOOK_MODES],
+        "books": books,
+        **_trade_mode_field(a, book_id, data.get("direction", ""), data.get("trade_mode", ""), keep_chosen=True),
         "list_types": LIST_TYPES.items(), "units": UNITS.values(),
         "currencies": CURRENCIES.items(), "statuses": [s.value for s in GoodsStatus],
         "transport_modes": list(TRANSPORT_MODES), "countries": list(COUNTRIES),
@@ -357,7 +375,9 @@ def _refused(request, a, exc: DomainError, data: dict, **extra):
     if exc.status in (403, 404):
         raise exc
     lines = data["lines"] or [{}]
-    ctx = {**_form_context(a, {**data, "lines": lines}, _refusal(exc, len(data["lines"]))), **extra}
+    vlist = extra.get("vlist")
+    ctx = {**_form_context(a, {**data, "lines": lines}, _refusal(exc, len(data["lines"])),
+                           book_id=vlist.book_id if vlist else None), **extra}
     ctx["idempotency_key"] = request.POST.get("idempotency_key") or ctx["idempotency_key"]
     messages.error(request, _("The form was not saved: correct the marked fields."))
     return render(request, "supervision/list_form.html", ctx, status=400)
@@ -395,7 +415,7 @@ def list_edit(request, list_id: int):
     extra = {"vlist": vlist}
     if request.method != "POST":
         data = _data_of(vlist, selectors.list_lines(vlist))
-        return render(request, "supervision/list_form.html", {**_form_context(a, data), **extra})
+        return render(request, "supervision/list_form.html", {**_form_context(a, data, book_id=vlist.book_id), **extra})
     data = _data_from_post(request.POST)
     try:
         services.correct_list(actor=a, list_id=vlist.pk, data=data, idempotency_key=request.POST.get("idempotency_key"))
@@ -433,6 +453,18 @@ def list_line_row(request):
     a.require("supervision.add_list")
     line, hidden = _row({})
     return render(request, "supervision/_line_row.html", {**_form_context(a), "line": line, "hidden": hidden})
+
+
+@page
+def list_trade_modes(request):
+    """htmx partial: the list form's trade-mode select again when the book or the direction changes, offering the
+    modes they take; the mode chosen stays selected if it is still offered."""
+    a = actor(request)
+    a.require("supervision.add_list")
+    q = request.GET
+    field = _trade_mode_field(a, inputs.as_id(q.get("book_id", "")), q.get("direction", ""),
+                              q.get("trade_mode", "").strip(), keep_chosen=False)
+    return render(request, "supervision/_trade_mode_field.html", {**field, "form": FORM})
 
 
 def _plain(value) -> str:

@@ -89,6 +89,7 @@ PAGES: dict[str, Rule] = {
     "supervision:list-create": Rule("action", action="supervision.add_list"),
     "supervision:list-line-row": Rule("action", action="supervision.add_list"),
     "supervision:list-line-info": Rule("action", action="supervision.add_list"),
+    "supervision:list-trade-modes": Rule("action", action="supervision.add_list"),
     "supervision:list-import": Rule("action", action="supervision.add_list"),
     "supervision:list-import-template": Rule("action", action="supervision.add_list"),
     "supervision:list": Rule("object", object="list"),

@@ -529,6 +529,7 @@ PAGES_WITHOUT_ROWS = {
     "servicedesk:article-new": _FORM, "servicedesk:create": _FORM, "servicedesk:project-new": _FORM,
     "supervision:list-line-info": "a form fragment: one book item, looked up in scope",
     "supervision:list-line-row": "a form fragment: an empty list line",
+    "supervision:list-trade-modes": "a form fragment: the trade modes of one book, looked up in scope",
     "duties:guarantees-export": _DOWNLOAD, "duties:regimes-export": _DOWNLOAD, "governance:export": _DOWNLOAD,
     "governance:assessment-export": _DOWNLOAD, "servicedesk:promotion-export": _DOWNLOAD,
     "sharing:audit-export": _DOWNLOAD, "evaluation:values-export": _DOWNLOAD,

@@ -235,3 +235,102 @@ def test_only_customs_sees_and_uses_the_edit_form(world):
     assert 'data-testid="edit-item"' not in c.get(f"/supervision/books/{world.book_a.pk}/").content.decode()
     assert client_of("customs").get(f"/supervision/books/{world.book_a.pk}/items/99/edit/").status_code == 404
     assert item(world, 2).name_zh == "商品2"
+
+
+# --- a list and a unit change take turns on the item (PostgreSQL race: test_item_change_race_pg.py) ------------
+
+
+def test_the_items_a_lists_raw_lines_name_are_the_ones_locked():
+    data = {"lines": [{"item_no": 3}, {"item_no": "2"}, {"item_no": " 3 "}, {"item_no": "x"}, {"item_no": 0},
+                      {"item_no": 2**31}, {}, "not a line"]}
+    assert services.books.named_items(data) == {2, 3}
+    assert services.books.named_items({"lines": "nope"}) == set() == services.books.named_items({})
+
+
+def test_an_import_is_validated_again_when_an_item_it_names_changed_before_the_lock(world, monkeypatch):
+    """What the file was checked against is read again once the named items are locked: a unit changed in
+    between (here: inside the transaction, standing in for a change committed by another) refuses the line."""
+    import io
+
+    from bondzone.supervision import imports
+    from bondzone.supervision.models import VerificationList
+
+    parse = imports.parse
+    calls = []
+
+    def parse_then_change(*args, **kwargs):
+        calls.append(1)
+        parsed = parse(*args, **kwargs)
+        if len(calls) == 1:
+            BookItem.objects.filter(book=world.book_a, item_no=3).update(declared_unit="035", legal_unit="035")
+        return parsed
+
+    monkeypatch.setattr(imports, "parse", parse_then_change)
+    stream = io.BytesIO(b"inner_no,direction,trade_mode,item_no,quantity,unit\nC-1,I,5034,3,1,011\n")
+    with pytest.raises(DomainError) as exc:
+        imports.import_lists(actor=world.actor("ent_a"), book_id=world.book_a.pk, stream=stream, fmt="csv",
+                             idempotency_key=key())
+    assert len(calls) == 2 and [p.params["inner_code"] for p in exc.value.problems] == ["wrong_unit"]
+    assert not VerificationList.objects.exists()
+
+
+# --- a BOM row (单耗, processing) naming the item counts as use --------------------------------------------
+
+
+def _bom_on_unused_items(h):
+    """Item 10 (finished, no stock) with a BOM version naming material 20 (recorded now, no stock either)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from bondzone.processing import services as processing
+
+    customs = h.world.actor("customs")
+    services.add_item(actor=customs, book_id=h.book.pk, data={
+        "item_no": 20, "kind": "I", "hs_code": "7408110000", "name_zh": "漆包线", "declared_unit": "035",
+        "legal_unit": "035"})
+    processing.declare_bom(actor=h.world.actor("ent_a"), book_id=h.book.pk, data={
+        "finished_no": 10, "version": "V1",
+        "valid_from": (timezone.localdate() - timedelta(days=30)).isoformat(),
+        "lines": [{"material_no": 20, "net": "1.5", "loss_pct": "5"}]})
+
+
+def change_h(h, item_no: int, data: dict) -> BookItem:
+    return services.change_item(actor=h.world.actor("customs"), book_id=h.book.pk, item_no=item_no,
+                                data=data, idempotency_key=key())
+
+
+@pytest.mark.parametrize("item_no, data", [(20, {"declared_unit": "011", "legal_unit": "011"}),  # a material
+                                           (10, {"declared_unit": "011", "legal_unit": "011"}),  # the finished item
+                                           (20, {"kind": "E"})])
+def test_an_item_a_bom_names_keeps_its_units_and_kind_with_the_bom_count(hbook, item_no, data):  # noqa: F811
+    _bom_on_unused_items(hbook)
+    fields = ("declared_unit", "legal_unit", "kind", "name_zh")
+    before = BookItem.objects.filter(book=hbook.book, item_no=item_no).values_list(*fields).get()
+    with pytest.raises(DomainError) as exc:
+        change_h(hbook, item_no, {**data, "name_zh": "新名"})
+    assert {p.code for p in exc.value.problems} == {"item_in_use"}
+    params = exc.value.problems[0].params
+    assert (params["boms"], params["movements"], params["reservations"], params["lines"]) == (1, 0, 0, 0)
+    assert BookItem.objects.filter(book=hbook.book, item_no=item_no).values_list(*fields).get() == before
+    assert changes() == 0  # nothing written, the name neither
+
+
+def test_an_item_no_bom_names_still_changes_its_unit_in_an_h_book(hbook):  # noqa: F811
+    _bom_on_unused_items(hbook)
+    assert change_h(hbook, 13, {"declared_unit": "011", "legal_unit": "011"}).declared_unit == "011"
+
+
+def test_the_refusal_names_the_bom_rows_in_both_languages(hbook):  # noqa: F811
+    from django.utils.translation import override
+
+    from bondzone.core.messages import render
+
+    _bom_on_unused_items(hbook)
+    with pytest.raises(DomainError) as exc:
+        change_h(hbook, 20, {"declared_unit": "011", "legal_unit": "011"})
+    [p, _] = exc.value.problems
+    with override("en"):
+        assert "0 list lines and 1 BOM rows" in render(p)
+    with override("zh-hans"):
+        assert "1 条单耗记录" in render(p)

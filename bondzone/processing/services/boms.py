@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from django.db import transaction
 from django.utils import timezone
 
 from bondzone.core import audit
 from bondzone.core.actor import Actor
+from bondzone.core.domain import inputs
 from bondzone.core.domain.errors import DomainError, problem
 from bondzone.core.scoping import get_scoped
+from bondzone.supervision import services as ledger
 
 from .. import selectors
 from ..domain.bom import overlapping, validate_bom
@@ -23,15 +27,25 @@ def bom_snapshot(b: Bom) -> dict:
             "lines": [[ln.material_no, str(ln.net), str(ln.loss_pct)] for ln in b.lines.all()]}
 
 
+def _named_items(data: dict) -> set[int]:
+    """The item numbers a BOM's raw data names (the finished item, each material); validation refuses the rest."""
+    lines = data.get("lines") if isinstance(data.get("lines"), list) else []
+    raw = [data.get("finished_no"), *(ln.get("material_no") for ln in lines if isinstance(ln, Mapping))]
+    return {n for n in map(inputs.parse_int, raw) if n is not None and 0 < n <= inputs.INT[1]}
+
+
 def declare_bom(*, actor: Actor, book_id: int, data: dict) -> Bom:
     actor.require("processing.declare_bom")
     book = processing_book(actor, book_id)
-    rule, problems = validate_bom(data, selectors.item_facts(actor, book.pk))
-    if rule and Bom.objects.filter(book=book, finished_no=rule.finished_no, version=rule.version).exists():
-        problems.append(problem("version", "duplicate_value", value=rule.version))
-    if problems:
-        raise DomainError(problems)
     with transaction.atomic(durable=True):
+        # the items it names are locked FOR SHARE before they are read: a unit change of one of them (supervision
+        # change_item, which counts BOM rows) waits for this version, or this version sees the changed unit
+        ledger.share_items(book.pk, _named_items(data))
+        rule, problems = validate_bom(data, selectors.item_facts(actor, book.pk))
+        if rule and Bom.objects.filter(book=book, finished_no=rule.finished_no, version=rule.version).exists():
+            problems.append(problem("version", "duplicate_value", value=rule.version))
+        if problems:
+            raise DomainError(problems)
         b = Bom.objects.create(book=book, enterprise_id=book.enterprise_id, zone_id=book.zone_id,
                                finished_no=rule.finished_no, version=rule.version, valid_from=rule.valid_from,
                                valid_until=rule.valid_until, declared_by_id=actor.user_id)

@@ -224,12 +224,7 @@ def check(header: Any, lines: Iterable[Any], book: Any, items: Mapping | None = 
     if rule is None:
         return [problem("direction", "trade_mode_direction", value=direction.value,
                         allowed=_names(d.value for d in Direction if (code, d) in RULES), **base)]
-    problems: list[Problem] = []
-    if book.kind not in rule.book_kinds:
-        problems.append(problem("trade_mode", "trade_mode_not_for_book", value=code, book_kind=book.kind,
-                                allowed=_names(k.value for k in rule.book_kinds), **base))
-    else:
-        problems += _processing_kind_problems(code, book, base)
+    problems: list[Problem] = _book_problems(rule, book, base)
     if header.item_kind not in rule.item_kinds:
         problems.append(problem("item_kind", "trade_mode_item_kind", value=header.item_kind,
                                 allowed=_names(k.value for k in rule.item_kinds), **base))
@@ -293,6 +288,24 @@ def _solid_waste_problems(code: str, direction: Direction, lines: Iterable[Any],
         if item is not None and getattr(item, "solid_waste", False) and goes_inland(code, direction, line):
             problems.append(solid_waste_problem(f"lines[{line.seq}].item_no", item, book, code, line.seq))
     return problems
+
+
+def _book_problems(rule: Rule, book: Any, base: dict) -> list[Problem]:
+    """The mode's row against the book: its kind (T / H) and, for an H book, the recorded processing kind."""
+    if book.kind not in rule.book_kinds:
+        return [problem("trade_mode", "trade_mode_not_for_book", value=rule.code, book_kind=book.kind,
+                        allowed=_names(k.value for k in rule.book_kinds), **base)]
+    return _processing_kind_problems(rule.code, book, base)
+
+
+def modes_for(book: Any, direction: Any) -> list[str]:
+    """The trade modes a list of `direction` on `book` may carry, in the code table's order: those with a row for
+    the direction whose book test in `check` passes (the book's kind; an H book's recorded processing kind, so
+    while it is not recorded the modes of either kind are left out). What the item kind, list type, transport and
+    lines must be stays `check`'s, on saving. book: .kind, .number, .processing_kind, .page (validation.BookInfo)."""
+    d = _direction(direction)
+    return [code for code in TRADE_MODES
+            if (rule := RULES.get((code, d))) is not None and not _book_problems(rule, book, {})]
 
 
 def kind_not_recorded(field_name: str, book: str, page: str, trade_mode: str) -> Problem:

@@ -2,7 +2,10 @@
 transaction (through core.idempotency for posting writes) unless it says `_in_transaction`, and
 writes its audit row. Other apps call these names only (`bondzone.supervision.services.X`)."""
 
-from .books import CHANGEABLE_ITEM_FIELDS, add_item, book_info, change_item, create_book, item_info, items_of, set_processing_kind
+from .books import (
+    CHANGEABLE_ITEM_FIELDS, add_item, book_info, change_item, create_book, item_info, items_of, set_processing_kind,
+    share_items,
+)
 from .expiry import EXPIRY_DAYS, Expired, expire_reservations
 from .lists import (
     CHANGEABLE, approve_list, cancel_list, change_list, correct_list, create_list, delete_list, insert_list, list_snapshot,
@@ -18,5 +21,5 @@ __all__ = [
     "change_list", "correct_list", "create_book", "item_info",
     "create_list", "delete_list", "insert_list", "items_of", "list_snapshot", "pass_door_goods_in_transaction", "pass_goods",
     "pass_goods_in_transaction", "post_document", "post_document_in_transaction", "post_reserved",
-    "reject_list", "reverse_list", "set_processing_kind", "submit_list", "void_reservations", "withdraw_list",
+    "reject_list", "reverse_list", "set_processing_kind", "share_items", "submit_list", "void_reservations", "withdraw_list",
 ]

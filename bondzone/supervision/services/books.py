@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from bondzone.core import audit, idempotency
 from bondzone.core.actor import Actor
@@ -16,8 +17,9 @@ from bondzone.core.domain.quantity import parse_decimal
 from bondzone.core.models import Enterprise
 from bondzone.core.scoping import get_scoped
 
+from .. import hooks
 from ..domain.codes import BOOK_NUMBER, BOOK_NUMBER_EXAMPLE, BookKind, ItemKind, ProcessingKind
-from ..domain.validation import BookInfo, ItemInfo, validate_item
+from ..domain.validation import ITEM_NO_RANGE, BookInfo, ItemInfo, validate_item
 from ..models import AccountBook, BookItem, Reservation, StockEntry, VerificationListLine
 
 
@@ -34,7 +36,11 @@ def item_info(item_no: int, kind: str, declared: str, legal: str, legal_factor, 
                     second_factor, leftover, solid_waste)
 
 
-def items_of(book: AccountBook) -> tuple[dict[int, ItemInfo], dict[int, int]]:
+def items_of(book: AccountBook, *, lock: Iterable[int] = ()) -> tuple[dict[int, ItemInfo], dict[int, int]]:
+    """The book's items as validation takes them, and their ids by item number. `lock`: the item numbers a list
+    about to be written names — their rows are first locked FOR SHARE until the transaction ends (share_items)."""
+    if lock:
+        share_items(book.pk, lock)
     infos: dict[int, ItemInfo] = {}
     ids: dict[int, int] = {}
     for pk, *fields in BookItem.objects.filter(book=book).values_list(
@@ -44,6 +50,29 @@ def items_of(book: AccountBook) -> tuple[dict[int, ItemInfo], dict[int, int]]:
         infos[fields[0]] = item_info(*fields)
         ids[fields[0]] = pk
     return infos, ids
+
+
+def share_items(book_id: int, item_nos: Iterable[int]) -> None:
+    """Lock the named items of a book FOR SHARE until the transaction ends, before they are read to write a list
+    line of them. change_item locks its item FOR UPDATE before it counts what names the item, so the two take
+    turns: a unit change waits for the list's transaction and then counts its lines, and a list waits for the
+    change and is validated against the item as changed. Shared: lists naming the same item do not wait for each
+    other. PostgreSQL only; SQLite's write transactions (BEGIN IMMEDIATE, settings.py) already run one at a time."""
+    nos = sorted({int(n) for n in item_nos})
+    if not nos or connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT id FROM {BookItem._meta.db_table} WHERE book_id = %s AND item_no = ANY(%s) "
+                    "ORDER BY id FOR SHARE", [book_id, nos])
+
+
+def named_items(data: Mapping) -> set[int]:
+    """The item numbers the lines of a list's raw data name (what validation will read as one; the rest it
+    refuses)."""
+    lines = data.get("lines") if isinstance(data, Mapping) else None
+    nos = {inputs.parse_int(line.get("item_no")) for line in lines if isinstance(line, Mapping)} \
+        if isinstance(lines, list) else set()
+    return {n for n in nos if n is not None and ITEM_NO_RANGE[0] <= n <= ITEM_NO_RANGE[1]}
 
 
 def _processing_kind_problems(kind: str, processing_kind: str) -> list:
@@ -165,10 +194,13 @@ FIXED_ONCE_USED = ("kind", "declared_unit", "legal_unit", "legal_factor", "secon
 
 
 def _item_use(item: BookItem) -> dict[str, int]:
-    """What has been recorded of the item: movements (stock entries), reservations (预核扣) and list lines."""
+    """What has been recorded of the item: movements (stock entries), reservations (预核扣) and list lines, and
+    what the apps on top of the book count through supervision.hooks: the processing app's BOM rows (as the
+    finished item or a material; `boms` stays 0 with no app counting them)."""
     return {"movements": StockEntry.objects.filter(account__item=item).count(),
             "reservations": Reservation.objects.filter(account__item=item).count(),
-            "lines": VerificationListLine.objects.filter(item=item).count()}
+            "lines": VerificationListLine.objects.filter(item=item).count(),
+            "boms": 0, **hooks.item_use(item.book_id, item.item_no)}
 
 
 def _defective_naming(item: BookItem) -> int | None:

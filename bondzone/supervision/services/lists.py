@@ -27,7 +27,7 @@ from ..domain.posting import crosses_warehouse_door
 from ..domain.trade_modes import needs_passage
 from ..domain.validation import PAIRED_LIST_TYPES, PAIRED_TRADE_MODES, BookInfo, validate_header, validate_list
 from ..models import AccountBook, VerificationList, VerificationListLine
-from .books import book_info, items_of
+from .books import book_info, items_of, named_items
 
 DEFAULT_OFFICE = "0100"
 
@@ -106,7 +106,7 @@ def _insert_lines(vlist: VerificationList, lines, item_ids: dict[int, int]) -> N
 
 
 def _new_list(actor: Actor, book: AccountBook, data: dict) -> VerificationList:
-    infos, ids = items_of(book)
+    infos, ids = items_of(book, lock=named_items(data))  # FOR SHARE: a unit change of them waits (change_item)
     validated, problems = validate_list(data, book_info(book), infos)
     if problems:
         raise DomainError(problems)
@@ -353,7 +353,7 @@ def correct_list(*, actor: Actor, list_id: int, data: dict, idempotency_key: str
         if vlist.status not in (ListStatus.DRAFT, ListStatus.REJECTED):
             raise DomainError(problem("status", "list_wrong_state", list=vlist.display_number, state=vlist.status,
                                       expected=f"{ListStatus.DRAFT.value} / {ListStatus.REJECTED.value}"))
-        infos, ids = items_of(vlist.book)
+        infos, ids = items_of(vlist.book, lock=named_items(data))
         validated, problems = validate_list(data, book_info(vlist.book), infos)
         if problems:
             raise DomainError(problems)

@@ -27,7 +27,7 @@ from ..domain.codes import UNITS, GoodsStatus, ListStatus, PostingState
 from ..domain.posting import Move, OpenReservation, SourceRef, shares as decide_shares
 from ..domain.validation import BookInfo
 from ..models import AccountBook, BookItem
-from .books import book_info, item_info
+from .books import book_info, item_info, share_items
 from .lists import _check_posting_date, is_door_list, list_snapshot, set_posting_state
 
 _SOURCE_KIND = re.compile(r"^[a-z][a-z0-9_]{0,15}$")
@@ -287,7 +287,9 @@ def _ledger_moves(book: AccountBook, moves: list[Move]) -> list[ledger.LineMove]
     """Check each movement against the book's items (item, unit of the item, unit scale, status)."""
     if not moves:
         raise DomainError(problem("moves", "no_moves"))
-    items = {i.item_no: i for i in BookItem.objects.filter(book=book, item_no__in={m.item_no for m in moves})}
+    named = {m.item_no for m in moves}
+    share_items(book.pk, named)  # FOR SHARE: a unit change of them waits for this posting (change_item counts it)
+    items = {i.item_no: i for i in BookItem.objects.filter(book=book, item_no__in=named)}
     statuses = {s.value for s in GoodsStatus}
     out, problems = [], []
     for m in moves:

@@ -1,0 +1,214 @@
+"""A unit change of an item (备案变更) and a list naming the item, at the same moment on PostgreSQL (two
+connections): the two take turns on the item's row (the list locks the items it names FOR SHARE, change_item
+locks its item FOR UPDATE before counting what names it), so either the change sees the list's line and is
+refused (item_in_use), or the list is validated against the changed unit — never a line stored in a unit the
+item no longer has."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+
+import pytest
+from django.db import connection, connections
+from django.utils import timezone
+
+from bondzone.core.domain.errors import DomainError
+from bondzone.supervision import services
+from bondzone.supervision.models import BookItem, VerificationListLine
+from bondzone.supervision.services import books as book_services
+from bondzone.supervision.services import lists as list_services
+
+from ..conftest import build_world, key
+
+pytestmark = pytest.mark.postgres
+
+PAUSE = 2.0  # how long one side holds its transaction open, waiting for the other to go first
+
+
+def in_thread(fn, outcome: dict, name: str) -> threading.Thread:
+    def run():
+        try:
+            fn()
+            outcome[name] = "done"
+        except DomainError as exc:
+            outcome[name] = {p.code for p in exc.problems}
+        except BaseException as exc:  # noqa: BLE001 - asserted below
+            outcome[name] = exc
+        finally:
+            connections.close_all()
+
+    t = threading.Thread(target=run)
+    t.start()
+    return t
+
+
+def consistent(world) -> None:
+    """Every line naming item 3 is stored in the item's declared unit."""
+    item = BookItem.objects.get(book=world.book_a, item_no=3)
+    units = set(VerificationListLine.objects.filter(item=item).values_list("book_unit", flat=True))
+    assert units <= {item.declared_unit}, (item.declared_unit, units)
+
+
+def actions(world):
+    owner, customs = world.actor("ent_a"), world.actor("customs")
+
+    def create():
+        services.create_list(actor=owner, book_id=world.book_a.pk, idempotency_key=key(), data={
+            "direction": "I", "trade_mode": "5034",
+            "lines": [{"item_no": 3, "quantity": "5", "unit": "011", "value": "1.00"}]})
+
+    def change():
+        services.change_item(actor=customs, book_id=world.book_a.pk, item_no=3, idempotency_key=key(),
+                             data={"declared_unit": "035", "legal_unit": "035"})
+
+    return create, change
+
+
+@pytest.fixture
+def pg_world(ledger_triggers):
+    if connection.vendor != "postgresql":
+        pytest.skip("row locking is exercised on PostgreSQL (SQLite runs one write transaction at a time)")
+    return build_world()
+
+
+def test_a_unit_change_during_a_lists_creation_waits_and_sees_its_line(pg_world, monkeypatch):
+    """The list reads the item first and holds its transaction open; the change comes meanwhile."""
+    create, change = actions(pg_world)
+    read, changed = threading.Event(), threading.Event()
+    validate = list_services.validate_list
+
+    def slow_validate(*args, **kwargs):  # after items_of: the item is read (and, fixed, locked)
+        read.set()
+        changed.wait(PAUSE)  # without the lock the change commits here
+        return validate(*args, **kwargs)
+
+    monkeypatch.setattr(list_services, "validate_list", slow_validate)
+    outcome: dict = {}
+    t_list = in_thread(create, outcome, "list")
+    assert read.wait(10)
+
+    def change_then_signal():
+        try:
+            change()
+        finally:
+            changed.set()
+
+    t_change = in_thread(change_then_signal, outcome, "change")
+    for t in (t_list, t_change):
+        t.join(30)
+    assert outcome == {"list": "done", "change": {"item_in_use"}}, outcome
+    consistent(pg_world)
+    assert BookItem.objects.get(book=pg_world.book_a, item_no=3).declared_unit == "011"
+
+
+def test_a_list_created_during_a_unit_change_waits_and_is_validated_against_the_new_unit(pg_world, monkeypatch):
+    """The change locks the item and counts what names it first, and holds its transaction open; the list comes
+    meanwhile."""
+    create, change = actions(pg_world)
+    counted, listed = threading.Event(), threading.Event()
+    count = book_services._item_use
+
+    def slow_count(item):
+        use = count(item)
+        counted.set()
+        listed.wait(PAUSE)  # without the lock the list commits here (or waits at its commit only)
+        return use
+
+    monkeypatch.setattr(book_services, "_item_use", slow_count)
+    outcome: dict = {}
+    t_change = in_thread(change, outcome, "change")
+    assert counted.wait(10)
+
+    def create_then_signal():
+        try:
+            create()
+        finally:
+            listed.set()
+
+    t_list = in_thread(create_then_signal, outcome, "list")
+    for t in (t_change, t_list):
+        t.join(30)
+    assert outcome == {"change": "done", "list": {"wrong_unit"}}, outcome  # 011 is no unit of the item any more
+    consistent(pg_world)
+    assert BookItem.objects.get(book=pg_world.book_a, item_no=3).declared_unit == "035"
+
+
+def test_a_unit_change_during_a_boms_declaration_waits_and_counts_it(pg_world, monkeypatch):
+    """The processing app's BOM version (单耗) names the material: declared at the same moment as the material's
+    unit change, the change waits for it and is refused with the BOM count."""
+    from bondzone.processing.services import boms as bom_services
+
+    from .test_processing_kind import make_book
+
+    book = make_book(pg_world, "H01101000001", "imported")  # item 1 a material, item 2 finished, unit 007
+    read, changed = threading.Event(), threading.Event()
+    validate = bom_services.validate_bom
+
+    def slow_validate(*args, **kwargs):
+        read.set()
+        changed.wait(PAUSE)
+        return validate(*args, **kwargs)
+
+    monkeypatch.setattr(bom_services, "validate_bom", slow_validate)
+    outcome: dict = {}
+
+    def declare():
+        bom_services.declare_bom(actor=pg_world.actor("ent_a"), book_id=book.pk, data={
+            "finished_no": 2, "version": "V1", "valid_from": (timezone.localdate() - timedelta(days=10)).isoformat(),
+            "lines": [{"material_no": 1, "net": "2"}]})
+
+    def change_then_signal():
+        try:
+            services.change_item(actor=pg_world.actor("customs"), book_id=book.pk, item_no=1, idempotency_key=key(),
+                                 data={"declared_unit": "035", "legal_unit": "035"})
+        finally:
+            changed.set()
+
+    t_bom = in_thread(declare, outcome, "bom")
+    assert read.wait(10)
+    t_change = in_thread(change_then_signal, outcome, "change")
+    for t in (t_bom, t_change):
+        t.join(30)
+    assert outcome == {"bom": "done", "change": {"item_in_use"}}, outcome
+    assert BookItem.objects.get(book=book, item_no=1).declared_unit == "007"
+
+
+def test_a_unit_change_during_a_documents_posting_waits_and_counts_its_movement(pg_world, monkeypatch):
+    """A document (production report, stock-take) posts the item in its unit while customs changes the unit: the
+    change waits for the posting and is refused with the movement counted."""
+    from decimal import Decimal
+
+    from bondzone.supervision.domain.posting import Move
+    from bondzone.supervision.services import postings
+
+    read, changed = threading.Event(), threading.Event()
+    info = postings.item_info
+
+    def slow_info(*args, **kwargs):  # after the items were read (and, fixed, locked)
+        read.set()
+        changed.wait(PAUSE)
+        return info(*args, **kwargs)
+
+    monkeypatch.setattr(postings, "item_info", slow_info)
+    outcome: dict = {}
+    _, change = actions(pg_world)
+
+    def post():
+        services.post_document(actor=pg_world.actor("customs"), book_id=pg_world.book_a.pk, source_kind="stocktake",
+                               source_id=1, moves=[Move(1, 3, "bonded", Decimal("5"), "011")], event_id=key(),
+                               idempotency_key=key())
+
+    def change_then_signal():
+        try:
+            change()
+        finally:
+            changed.set()
+
+    t_post = in_thread(post, outcome, "post")
+    assert read.wait(10)
+    t_change = in_thread(change_then_signal, outcome, "change")
+    for t in (t_post, t_change):
+        t.join(30)
+    assert outcome == {"post": "done", "change": {"item_in_use"}}, outcome
+    assert BookItem.objects.get(book=pg_world.book_a, item_no=3).declared_unit == "011"
