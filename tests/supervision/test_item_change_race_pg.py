@@ -43,6 +43,36 @@ def in_thread(fn, outcome: dict, name: str) -> threading.Thread:
     return t
 
 
+def race(monkeypatch, module, name: str, first, second, *, hold_after: bool = False) -> dict:
+    """`first` runs in a thread until it calls `module.name` — before the call, or just after it with
+    `hold_after` — and there holds its transaction open until `second`, started meanwhile in another thread,
+    has ended (or PAUSE has passed: without the lock `second` commits there). Each one's outcome ("done", its
+    refusal codes, or the exception) by its function's name."""
+    reached, ended = threading.Event(), threading.Event()
+    original = getattr(module, name)
+
+    def holding(*args, **kwargs):
+        result = original(*args, **kwargs) if hold_after else None
+        reached.set()
+        ended.wait(PAUSE)
+        return result if hold_after else original(*args, **kwargs)
+
+    def second_then_signal():
+        try:
+            second()
+        finally:
+            ended.set()
+
+    monkeypatch.setattr(module, name, holding)
+    outcome: dict = {}
+    threads = [in_thread(first, outcome, first.__name__)]
+    assert reached.wait(10)
+    threads.append(in_thread(second_then_signal, outcome, second.__name__))
+    for t in threads:
+        t.join(30)
+    return outcome
+
+
 def consistent(world) -> None:
     """Every line naming item 3 is stored in the item's declared unit."""
     item = BookItem.objects.get(book=world.book_a, item_no=3)
@@ -73,31 +103,11 @@ def pg_world(ledger_triggers):
 
 
 def test_a_unit_change_during_a_lists_creation_waits_and_sees_its_line(pg_world, monkeypatch):
-    """The list reads the item first and holds its transaction open; the change comes meanwhile."""
+    """The list reads the item first (and, fixed, locks it) and holds its transaction open; the change comes
+    meanwhile."""
     create, change = actions(pg_world)
-    read, changed = threading.Event(), threading.Event()
-    validate = list_services.validate_list
-
-    def slow_validate(*args, **kwargs):  # after items_of: the item is read (and, fixed, locked)
-        read.set()
-        changed.wait(PAUSE)  # without the lock the change commits here
-        return validate(*args, **kwargs)
-
-    monkeypatch.setattr(list_services, "validate_list", slow_validate)
-    outcome: dict = {}
-    t_list = in_thread(create, outcome, "list")
-    assert read.wait(10)
-
-    def change_then_signal():
-        try:
-            change()
-        finally:
-            changed.set()
-
-    t_change = in_thread(change_then_signal, outcome, "change")
-    for t in (t_list, t_change):
-        t.join(30)
-    assert outcome == {"list": "done", "change": {"item_in_use"}}, outcome
+    outcome = race(monkeypatch, list_services, "validate_list", create, change)
+    assert outcome == {"create": "done", "change": {"item_in_use"}}, outcome
     consistent(pg_world)
     assert BookItem.objects.get(book=pg_world.book_a, item_no=3).declared_unit == "011"
 
@@ -106,30 +116,8 @@ def test_a_list_created_during_a_unit_change_waits_and_is_validated_against_the_
     """The change locks the item and counts what names it first, and holds its transaction open; the list comes
     meanwhile."""
     create, change = actions(pg_world)
-    counted, listed = threading.Event(), threading.Event()
-    count = book_services._item_use
-
-    def slow_count(item):
-        use = count(item)
-        counted.set()
-        listed.wait(PAUSE)  # without the lock the list commits here (or waits at its commit only)
-        return use
-
-    monkeypatch.setattr(book_services, "_item_use", slow_count)
-    outcome: dict = {}
-    t_change = in_thread(change, outcome, "change")
-    assert counted.wait(10)
-
-    def create_then_signal():
-        try:
-            create()
-        finally:
-            listed.set()
-
-    t_list = in_thread(create_then_signal, outcome, "list")
-    for t in (t_change, t_list):
-        t.join(30)
-    assert outcome == {"change": "done", "list": {"wrong_unit"}}, outcome  # 011 is no unit of the item any more
+    outcome = race(monkeypatch, book_services, "_item_use", change, create, hold_after=True)
+    assert outcome == {"change": "done", "create": {"wrong_unit"}}, outcome  # 011 is no unit of the item any more
     consistent(pg_world)
     assert BookItem.objects.get(book=pg_world.book_a, item_no=3).declared_unit == "035"
 
@@ -142,35 +130,18 @@ def test_a_unit_change_during_a_boms_declaration_waits_and_counts_it(pg_world, m
     from .test_processing_kind import make_book
 
     book = make_book(pg_world, "H01101000001", "imported")  # item 1 a material, item 2 finished, unit 007
-    read, changed = threading.Event(), threading.Event()
-    validate = bom_services.validate_bom
-
-    def slow_validate(*args, **kwargs):
-        read.set()
-        changed.wait(PAUSE)
-        return validate(*args, **kwargs)
-
-    monkeypatch.setattr(bom_services, "validate_bom", slow_validate)
-    outcome: dict = {}
 
     def declare():
         bom_services.declare_bom(actor=pg_world.actor("ent_a"), book_id=book.pk, data={
             "finished_no": 2, "version": "V1", "valid_from": (timezone.localdate() - timedelta(days=10)).isoformat(),
             "lines": [{"material_no": 1, "net": "2"}]})
 
-    def change_then_signal():
-        try:
-            services.change_item(actor=pg_world.actor("customs"), book_id=book.pk, item_no=1, idempotency_key=key(),
-                                 data={"declared_unit": "035", "legal_unit": "035"})
-        finally:
-            changed.set()
+    def change():
+        services.change_item(actor=pg_world.actor("customs"), book_id=book.pk, item_no=1, idempotency_key=key(),
+                             data={"declared_unit": "035", "legal_unit": "035"})
 
-    t_bom = in_thread(declare, outcome, "bom")
-    assert read.wait(10)
-    t_change = in_thread(change_then_signal, outcome, "change")
-    for t in (t_bom, t_change):
-        t.join(30)
-    assert outcome == {"bom": "done", "change": {"item_in_use"}}, outcome
+    outcome = race(monkeypatch, bom_services, "validate_bom", declare, change)
+    assert outcome == {"declare": "done", "change": {"item_in_use"}}, outcome
     assert BookItem.objects.get(book=book, item_no=1).declared_unit == "007"
 
 
@@ -182,16 +153,6 @@ def test_a_unit_change_during_a_documents_posting_waits_and_counts_its_movement(
     from bondzone.supervision.domain.posting import Move
     from bondzone.supervision.services import postings
 
-    read, changed = threading.Event(), threading.Event()
-    info = postings.item_info
-
-    def slow_info(*args, **kwargs):  # after the items were read (and, fixed, locked)
-        read.set()
-        changed.wait(PAUSE)
-        return info(*args, **kwargs)
-
-    monkeypatch.setattr(postings, "item_info", slow_info)
-    outcome: dict = {}
     _, change = actions(pg_world)
 
     def post():
@@ -199,16 +160,6 @@ def test_a_unit_change_during_a_documents_posting_waits_and_counts_its_movement(
                                source_id=1, moves=[Move(1, 3, "bonded", Decimal("5"), "011")], event_id=key(),
                                idempotency_key=key())
 
-    def change_then_signal():
-        try:
-            change()
-        finally:
-            changed.set()
-
-    t_post = in_thread(post, outcome, "post")
-    assert read.wait(10)
-    t_change = in_thread(change_then_signal, outcome, "change")
-    for t in (t_post, t_change):
-        t.join(30)
+    outcome = race(monkeypatch, postings, "item_info", post, change)  # item_info: after the items were read
     assert outcome == {"post": "done", "change": {"item_in_use"}}, outcome
     assert BookItem.objects.get(book=pg_world.book_a, item_no=3).declared_unit == "011"
