@@ -41,8 +41,8 @@ class BondZoneAPI(NinjaAPI):
 
     def _get_urls(self):
         # ninja lists all 240 routes flat, and Django tries them in order: /gate/events was matched after 175
-        # others (≈ 0.35 ms a request). Grouped, a path is tried against each prefix once, then against its
-        # own router's routes. (NinjaAPI._get_urls, django-ninja 1.7, otherwise unchanged.)
+        # others (0.4–0.9 ms a request; 66 µs grouped). Grouped, a path is tried against each prefix once, then
+        # against its own router's routes. (NinjaAPI._get_urls, django-ninja 1.7, otherwise unchanged.)
         urls = get_openapi_urls(self)
         for bound in self._get_bound_routers():
             prefix = bound.prefix.strip("/")
