@@ -27,7 +27,7 @@ from ..domain.posting import crosses_warehouse_door
 from ..domain.trade_modes import needs_passage
 from ..domain.validation import PAIRED_LIST_TYPES, PAIRED_TRADE_MODES, BookInfo, validate_header, validate_list
 from ..models import AccountBook, VerificationList, VerificationListLine
-from .books import book_info, items_of, named_items
+from .books import DECLARED_FIELDS, DeclaredItem, book_info, items_of, named_items
 
 DEFAULT_OFFICE = "0100"
 
@@ -62,15 +62,16 @@ def list_snapshot(v: VerificationList) -> dict:
 
 
 # ---------------------------------------------------------------- verification lists
-def insert_list(actor: Actor, book: AccountBook, header, lines, item_ids: dict[int, int]) -> VerificationList:
-    """Insert a validated draft list and its lines (inside the caller's transaction)."""
+def insert_list(actor: Actor, book: AccountBook, header, lines, items: dict[int, DeclaredItem]) -> VerificationList:
+    """Insert a validated draft list and its lines (inside the caller's transaction); `items`: the book's items
+    as items_of read them, whose description each line keeps."""
     vlist = VerificationList.objects.create(
         pre_entry_no="t-" + uuid.uuid4().hex[:16], book=book, enterprise_id=book.enterprise_id, zone_id=book.zone_id,
         created_by_id=actor.user_id, **_header_fields(header, lines),
     )
     vlist.pre_entry_no = pre_entry_number(book.zone.customs_office_code or DEFAULT_OFFICE, vlist)
     vlist.save(update_fields=["pre_entry_no"])
-    _insert_lines(vlist, lines, item_ids)
+    _insert_lines(vlist, lines, items)
     audit.record(actor, "list.create", vlist, after=list_snapshot(vlist))
     return vlist
 
@@ -88,12 +89,14 @@ def _header_fields(header, lines) -> dict:
     }
 
 
-def _insert_lines(vlist: VerificationList, lines, item_ids: dict[int, int]) -> None:
+def _insert_lines(vlist: VerificationList, lines, items: dict[int, DeclaredItem]) -> None:
     for start in range(0, len(lines), 2000):
         VerificationListLine.objects.bulk_create(
             [
                 VerificationListLine(
-                    vlist=vlist, seq=ln.seq, item_id=item_ids[ln.item_no], quantity=ln.quantity, unit=ln.unit,
+                    vlist=vlist, seq=ln.seq, item_id=items[ln.item_no].id,
+                    **{name: getattr(items[ln.item_no], name) for name in DECLARED_FIELDS},
+                    quantity=ln.quantity, unit=ln.unit,
                     value=ln.value, currency=ln.currency, goods_status=ln.goods_status, target_status=ln.target_status,
                     book_quantity=ln.book_quantity, book_unit=ln.book_unit, legal_quantity=ln.legal_quantity,
                     second_quantity=ln.second_quantity, unit_price=ln.unit_price, origin_country=ln.origin_country,
@@ -106,12 +109,12 @@ def _insert_lines(vlist: VerificationList, lines, item_ids: dict[int, int]) -> N
 
 
 def _new_list(actor: Actor, book: AccountBook, data: dict) -> VerificationList:
-    infos, ids = items_of(book, lock=named_items(data))  # FOR SHARE: a unit change of them waits (change_item)
+    infos, items = items_of(book, lock=named_items(data))  # FOR SHARE: a unit change of them waits (change_item)
     validated, problems = validate_list(data, book_info(book), infos)
     if problems:
         raise DomainError(problems)
     header, lines = validated
-    return insert_list(actor, book, header, lines, ids)
+    return insert_list(actor, book, header, lines, items)
 
 
 def create_list(*, actor: Actor, book_id: int, data: dict, idempotency_key: str | None) -> VerificationList:
@@ -353,7 +356,7 @@ def correct_list(*, actor: Actor, list_id: int, data: dict, idempotency_key: str
         if vlist.status not in (ListStatus.DRAFT, ListStatus.REJECTED):
             raise DomainError(problem("status", "list_wrong_state", list=vlist.display_number, state=vlist.status,
                                       expected=f"{ListStatus.DRAFT.value} / {ListStatus.REJECTED.value}"))
-        infos, ids = items_of(vlist.book, lock=named_items(data))
+        infos, items = items_of(vlist.book, lock=named_items(data))
         validated, problems = validate_list(data, book_info(vlist.book), infos)
         if problems:
             raise DomainError(problems)
@@ -364,7 +367,7 @@ def correct_list(*, actor: Actor, list_id: int, data: dict, idempotency_key: str
         vlist.status, vlist.reject_reason = ListStatus.DRAFT.value, ""
         vlist.save()
         vlist.lines.all().delete()
-        _insert_lines(vlist, lines, ids)
+        _insert_lines(vlist, lines, items)
         audit.record(actor, "list.correct", vlist, before=before, after=list_snapshot(vlist))
         return {"list_id": vlist.pk, "status": vlist.status}
 
@@ -517,7 +520,8 @@ def _counter_line(counter: VerificationList, ln: VerificationListLine, share) ->
     same = share is None or share == ln.book_quantity
     ratio = 1 if same else share / ln.book_quantity
     return VerificationListLine(
-        vlist=counter, seq=ln.seq, item_id=ln.item_id, quantity=ln.quantity if same else share,
+        vlist=counter, seq=ln.seq, item_id=ln.item_id, **{name: getattr(ln, name) for name in DECLARED_FIELDS},
+        quantity=ln.quantity if same else share,
         unit=ln.unit if same else ln.book_unit, book_quantity=ln.book_quantity if same else share,
         book_unit=ln.book_unit, value=ln.value if same else (ln.value * ratio).quantize(Decimal("0.01")),
         currency=ln.currency,
