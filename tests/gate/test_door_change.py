@@ -19,7 +19,7 @@ from bondzone.supervision.models import Reservation, StockEntry, VerificationLis
 from bondzone.supervision.reconcile import verify
 
 from ..conftest import PASSWORD, key
-from .test_door import door, held, stocked  # noqa: F401  (the stocked fixture: 8 pieces in, 5 out)
+from .test_door import door, held, stocked  # noqa: F401
 
 
 def change(w, lines, user="ent_a", reason="客户改单", idem=None):
@@ -37,12 +37,17 @@ def state(w) -> tuple:
             held(w, 1, "non_bonded", "reserved"), held(w, 1, "bonded", "reserved"), held(w, 1, "bonded", "incoming"))
 
 
+@pytest.fixture
+def door_world(stocked):  # noqa: F811  (test_door's fixture: item 1, 10 non-bonded and 6 bonded; a door list 8 in, 5 out)
+    return stocked
+
+
 def codes(exc):
     return [(p.field, p.code) for p in exc.value.problems]
 
 
-def test_a_change_before_the_door_resizes_the_reservations_once_and_is_audited(stocked):
-    w = stocked
+def test_a_change_before_the_door_resizes_the_reservations_once_and_is_audited(door_world):
+    w = door_world
     idem = key()
     v = change(w, {"1": {"quantity": "6"}, 2: {"quantity": "3", "value": "2.50"}}, idem=idem)
     assert v.change_count == 1 and v.posting_state == "reserved"
@@ -73,8 +78,8 @@ def test_a_change_before_the_door_resizes_the_reservations_once_and_is_audited(s
     assert verify()[2] == []
 
 
-def test_more_going_out_than_is_available_is_refused_naming_the_line_and_writes_nothing(stocked):
-    w = stocked
+def test_more_going_out_than_is_available_is_refused_naming_the_line_and_writes_nothing(door_world):
+    w = door_world
     before = state(w)
     with pytest.raises(DomainError) as exc:
         change(w, {"2": {"quantity": "7"}})  # 6 bonded, 5 already reserved by this line: 2 more are not there
@@ -84,8 +89,8 @@ def test_more_going_out_than_is_available_is_refused_naming_the_line_and_writes_
     assert held(w, 1, "bonded", "reserved") == D("6")
 
 
-def test_after_goods_passed_the_door_a_change_is_refused(stocked):
-    w = stocked
+def test_after_goods_passed_the_door_a_change_is_refused(door_world):
+    w = door_world
     door(w, quantity="4")
     before = state(w)
     with pytest.raises(DomainError) as exc:
@@ -104,8 +109,8 @@ def test_after_goods_passed_the_door_a_change_is_refused(stocked):
     ({"1": {"quantity": "abc"}}, [("lines[1].quantity", "not_a_number")]),
     ({"1": {"quantity": "1.5"}}, [("lines[1].quantity", "too_many_decimals")]),
 ])
-def test_bad_input_is_refused_by_field_and_writes_nothing(stocked, lines, expected):
-    w = stocked
+def test_bad_input_is_refused_by_field_and_writes_nothing(door_world, lines, expected):
+    w = door_world
     before = state(w)
     with pytest.raises(DomainError) as exc:
         change(w, lines)
@@ -113,8 +118,8 @@ def test_bad_input_is_refused_by_field_and_writes_nothing(stocked, lines, expect
     assert state(w) == before
 
 
-def test_only_a_door_list_of_ones_own_and_with_a_reason(stocked):
-    w = stocked
+def test_only_a_door_list_of_ones_own_and_with_a_reason(door_world):
+    w = door_world
     before = state(w)
     with pytest.raises(DomainError) as exc:
         change(w, {"1": {"quantity": "6"}}, reason=" ")
@@ -142,8 +147,8 @@ def client_for(username: str, lang: str = "zh-hans") -> Client:
     return c
 
 
-def test_api_changes_and_refuses_by_field_with_4xx(stocked):
-    w = stocked
+def test_api_changes_and_refuses_by_field_with_4xx(door_world):
+    w = door_world
     c = client_for("ent_a", "en")
     url = f"/api/v1/gate/door-lists/{w.door_list.pk}/change"
     before = state(w)
@@ -164,8 +169,8 @@ def test_api_changes_and_refuses_by_field_with_4xx(stocked):
     assert "/door-lists/{list_id}/change" in str(c.get("/api/v1/openapi.json").json()["paths"])
 
 
-def test_page_shows_the_lines_changes_and_marks_a_refused_line(stocked):
-    w = stocked
+def test_page_shows_the_lines_changes_and_marks_a_refused_line(door_world):
+    w = door_world
     c = client_for("ent_a")
     detail = c.get(f"/supervision/lists/{w.door_list.pk}/").content.decode()
     assert f"/gate/door/lists/{w.door_list.pk}/change/" in detail
@@ -184,8 +189,8 @@ def test_page_shows_the_lines_changes_and_marks_a_refused_line(stocked):
     assert client_for("customs").get(url).status_code == 403
 
 
-def test_cli_changes_and_refuses_with_a_sentence(stocked):
-    w = stocked
+def test_cli_changes_and_refuses_with_a_sentence(door_world):
+    w = door_world
     out = StringIO()
     call_command("gate_door_change", str(w.door_list.pk), "--line", "1=6", "--line", "2:value=3.00",
                  "--reason", "改单", "--user", "ent_a", stdout=out)
