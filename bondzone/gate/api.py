@@ -11,10 +11,13 @@ from bondzone.core.domain.errors import Problem
 from bondzone.core.http import actor
 from bondzone.core.messages import render
 
+from bondzone.supervision import services as ledger
+from bondzone.supervision.schemas import ListDetailOut
+
 from .models import Slip
 from . import selectors, services
 from .schemas import (
-    DoorPassageIn, DoorPassageOut, GateAnswerOut, GateEventIn, GateIn, GateOut, InspectionIn, PassageOut, ReasonIn, GateSettingsIn, GateSettingsOut,
+    DoorListChangeIn, DoorPassageIn, DoorPassageOut, GateAnswerOut, GateEventIn, GateIn, GateOut, InspectionIn, PassageOut, ReasonIn, GateSettingsIn, GateSettingsOut,
     SlipDetailOut, SlipIn, SlipOut, TokenOut,
 )
 
@@ -122,3 +125,11 @@ def record_door_passage(request: HttpRequest, payload: DoorPassageIn):
     record, replayed = services.record_door_passage(actor=actor(request), book_id=data.pop("book_id"), data=data)
     out = DoorPassageOut.from_orm(record).dict()
     return Status(200 if replayed else 201, {**out, "replayed": replayed})
+
+
+@router.post("/door-lists/{list_id}/change", response=ListDetailOut,
+             summary="变更 of a door list (non-bonded ↔ bonded) before its goods passed the door: its lines' quantities")
+def change_door_list(request: HttpRequest, list_id: int, payload: DoorListChangeIn,
+                     idempotency_key: str | None = IdemKey):
+    return ledger.change_door_list(actor=actor(request), list_id=list_id, lines=payload.lines, reason=payload.reason,
+                                   idempotency_key=idempotency_key)

@@ -1,5 +1,6 @@
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from ninja import Field, Schema
 
@@ -207,3 +208,12 @@ class DoorPassageOut(Schema):
     note: str
     recorded_at: datetime
     replayed: bool = False
+
+
+class DoorListChangeIn(Schema):
+    """变更 of a door list before its goods passed the door: per line number, the fields that change."""
+
+    lines: dict[str, dict[str, Any]] = Field(description="line number -> fields that change: quantity, unit, "
+                                             "legal_quantity, second_quantity, value, unit_price, gross_weight, "
+                                             "net_weight; e.g. {\"1\": {\"quantity\": \"6\"}}")
+    reason: str = Field(max_length=500)

@@ -51,7 +51,7 @@ def hs_codes_passed(enterprise_id: int, *, exclude_slip: int | None = None) -> f
     qs = SlipLine.objects.filter(slip__enterprise_id=enterprise_id, slip__status=SlipStatus.PASSED.value)
     if exclude_slip:
         qs = qs.exclude(slip_id=exclude_slip)
-    return frozenset(qs.values_list("list_line__item__hs_code", flat=True).distinct())
+    return frozenset(qs.values_list("list_line__hs_code", flat=True).distinct())
 
 
 def settings_of(zone_id: int) -> GateSettings:

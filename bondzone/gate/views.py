@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from bondzone.core import labels
 from bondzone.core.domain.errors import DomainError
 from bondzone.supervision import selectors as books
+from bondzone.supervision import services as ledger
 from bondzone.core.web import actor, errors_of, flash_refusal, new_idempotency_key, page, page_of
 
 from . import selectors, services
@@ -189,4 +190,44 @@ def door_passages(request):
     return render(request, "gate/door.html", {
         "page": page_obj, "querystring_prefix": prefix, "f": f, "can_record": can_record, "data": data,
         "errors": errors, "books": books.books(a) if can_record else [], "event_id": new_idempotency_key(),
+    }, status=status)
+
+
+DOOR_CHANGE_INPUTS = ("quantity", "value")  # the page's inputs per line; the API takes every changeable field
+
+
+@page
+def door_list_change(request, list_id: int):
+    """变更 of a door list before its goods passed the door: the quantity (and value) of each line."""
+    a = actor(request)
+    a.require("supervision.change_list")
+    vlist = books.list_detail(a, list_id)
+    lines = list(books.list_lines(vlist))
+    typed, errors, status = {}, [], 200
+    if request.method == "POST":
+        typed = {f"{name}-{ln.seq}": request.POST.get(f"{name}-{ln.seq}", "").strip()
+                 for ln in lines for name in DOOR_CHANGE_INPUTS}
+        changes = {}
+        for ln in lines:  # only what differs from the line as saved is a change
+            fields = {name: typed[f"{name}-{ln.seq}"] for name in DOOR_CHANGE_INPUTS
+                      if typed[f"{name}-{ln.seq}"] != str(getattr(ln, name))}
+            if fields:
+                changes[str(ln.seq)] = fields
+        try:
+            ledger.change_door_list(actor=a, list_id=vlist.pk, lines=changes, reason=request.POST.get("reason", ""),
+                                    idempotency_key=request.POST.get("idempotency_key"))
+        except DomainError as exc:
+            if exc.status in (403, 404):
+                raise
+            errors, status = errors_of(exc), 400
+        else:
+            messages.success(request, _("Door list %(list)s changed.") % {"list": vlist.display_number})
+            return redirect("supervision:list", list_id=vlist.pk)
+    rows = [{"line": ln, "errors": [e["message"] for e in errors if e["field"].startswith(f"lines[{ln.seq}]")],
+             **{name: typed.get(f"{name}-{ln.seq}", getattr(ln, name)) for name in DOOR_CHANGE_INPUTS}}
+            for ln in lines]
+    others = [e for e in errors if not e["field"].startswith("lines[")]
+    return render(request, "gate/door_list_change.html", {
+        "vlist": vlist, "rows": rows, "errors": others, "reason": request.POST.get("reason", ""),
+        "idempotency_key": request.POST.get("idempotency_key") or new_idempotency_key(),
     }, status=status)

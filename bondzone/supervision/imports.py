@@ -243,10 +243,10 @@ def import_lists(*, actor: Actor, book_id: int, stream: BinaryIO, fmt: str, idem
         # the items the lines name, locked FOR SHARE (services.books.share_items) and read again: a unit change
         # committed since the file was read is validated against, and a later one waits for this transaction
         named = {ln.item_no for _, lines in parsed for ln in lines}
-        items, item_ids = items_of(book, lock=named)
+        items, declared = items_of(book, lock=named)
         if any(items.get(n) != read.get(n) for n in named):
             parsed = parse(book, io.BytesIO(data), fmt, items)
-        return {"list_ids": [insert_list(actor, book, h, lines, item_ids).pk for h, lines in parsed]}
+        return {"list_ids": [insert_list(actor, book, h, lines, declared).pk for h, lines in parsed]}
 
     result, _ = idempotency.run(actor, idempotency_key, "list.import", payload, do)
     return result["list_ids"]

@@ -11,7 +11,8 @@ unit), so concurrent postings cannot deadlock.
   per chunk, in the same key order. With `reserve`, the movements open reservations (预核扣) instead of
   moving `posted`: outbound ones move `reserved` (unavailable at once), inbound ones `incoming` (never
   available before they are posted).
-- `post_shares` posts shares of open reservations (a gate passage), `void` ends what is left of them.
+- `post_shares` posts shares of open reservations (a gate passage), `void` ends what is left of them,
+  `resize` changes the quantity of reservations nothing of which has posted (变更 of a door list).
 
 The rule of `domain.posting` decides (on integer units: `net_if_covered`, `shares`; `check` names the
 short lines); balances move by one set-based UPDATE, entries and reservations are inserted
@@ -366,6 +367,55 @@ def _ending(reservations: list[ReservationRow], amounts: dict[int, int], source:
     return deltas, entries, updates, now
 
 
+def resize(reservations: list[ReservationRow], quantities: dict[int, int], keys: dict[int, AccountKey],
+           effective_date: date) -> int:
+    """变更 of a document none of whose reservations has posted a share: each locked open reservation of
+    `quantities` (reservation id -> its new quantity in units) takes that quantity; its account's `reserved`
+    (outbound) or `incoming` (inbound) moves by the difference, recorded by one more reserve entry of the
+    reservation. What more an outbound one takes must be available (`check`, naming the line by `keys`:
+    reservation id -> its account key). Returns the entry count."""
+    by_id = {r.id: r for r in reservations}
+    changed = sorted((pk, units - by_id[pk].quantity) for pk, units in quantities.items()
+                     if units != by_id[pk].quantity)
+    if not changed:
+        return 0
+    if any(by_id[pk].state != ReservationState.OPEN or by_id[pk].posted for pk, _ in changed):
+        raise RuntimeError("only an open reservation of which nothing posted is resized")
+    balances = _locked_balances(sorted({by_id[pk].account_id for pk, _ in changed}))
+    # an outbound reservation draws on what is available; an inbound one (incoming) never counts as available
+    moves = [Movement(by_id[pk].line, keys[pk], from_units(-diff)) for pk, diff in changed if by_id[pk].sign < 0]
+    _, problems = check(moves, {keys[pk]: balances[by_id[pk].account_id] for pk, _ in changed}, reserve=True)
+    if problems:
+        raise DomainError(problems)
+    table, params = _rows(_RESERVATION_SIZE, [(pk, quantities[pk]) for pk, _ in changed])
+    with connection.cursor() as cur:
+        cur.execute(f"UPDATE {RESERVATION_TABLE} AS r SET quantity = u.quantity FROM {table} "
+                    "WHERE r.id = u.id AND r.state = 'open' AND r.posted = 0", params)
+        if cur.rowcount != len(changed):
+            raise RuntimeError("a reservation changed under a lock")
+    deltas: dict[int, list[int]] = {}
+    entries = []
+    for pk, diff in changed:
+        r = by_id[pk]
+        reserved, incoming = (diff, 0) if r.sign < 0 else (0, diff)
+        d = deltas.setdefault(r.account_id, [0, 0, 0])
+        d[1] += reserved
+        d[2] += incoming
+        entries.append((r.account_id, EntryKind.RESERVE.value, r.source_kind, r.source_id, r.line, r.id, 0,
+                        reserved, incoming))
+    _write(sorted((acc, *d) for acc, d in deltas.items()), entries, effective_date, timezone.now())
+    return len(entries)
+
+
+def _locked_balances(account_ids: list[int]) -> dict[int, Balance]:
+    """Accounts known by id, locked in the global key order (PostgreSQL), with their balances."""
+    lock = " FOR UPDATE" if connection.vendor == "postgresql" else ""
+    with connection.cursor() as cur:
+        cur.execute(f"SELECT id, posted, reserved FROM {ACCOUNT_TABLE} WHERE id IN "
+                    f"({', '.join(['%s'] * len(account_ids))}) " + _key_order() + lock, account_ids)
+        return {pk: Balance(from_units(int(posted)), from_units(int(reserved))) for pk, posted, reserved in cur.fetchall()}
+
+
 @dataclass(frozen=True)
 class ListState:
     """The posting state a list's passage leaves (written only when it changes) and its audit row
@@ -486,6 +536,7 @@ _ENTRY_NEW = (("account_id", "bigint"), ("kind", "text"), ("source_kind", "text"
               ("source_line", "bigint"), ("reservation_id", "bigint"), ("posted", "bigint"),
               ("reserved", "bigint"), ("incoming", "bigint"))
 _RESERVATION_NEW = (("account_id", "bigint"), ("line", "bigint"), ("sign", "bigint"), ("quantity", "bigint"))
+_RESERVATION_SIZE = (("id", "bigint"), ("quantity", "bigint"))
 _RESERVATION_END = (("id", "bigint"), ("posted", "bigint"), ("voided", "bigint"), ("state", "text"),
                     ("ended_at", "timestamptz"))
 

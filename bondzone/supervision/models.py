@@ -217,6 +217,15 @@ class VerificationListLine(models.Model):
     vlist = models.ForeignKey(VerificationList, on_delete=models.PROTECT, related_name="lines")
     seq = models.PositiveIntegerField(_("line"))
     item = models.ForeignKey(BookItem, on_delete=models.PROTECT, related_name="+")
+    # the goods as declared (INV101 表体: gdsMtno, gdecd, gdsNm, gdsSpcfModelDesc, lawfUnitcd, secdLawfUnitcd),
+    # copied from the item when the line is written: a later 备案变更 of the item leaves the list as it was filed
+    part_no = models.CharField(_("part number"), max_length=64, blank=True, db_default="")
+    hs_code = models.CharField(_("HS code"), max_length=10, db_default="")
+    name_zh = models.CharField(_("Chinese name"), max_length=200, db_default="")
+    name_en = models.CharField(_("English name"), max_length=200, blank=True, db_default="")
+    spec = models.CharField(_("specification"), max_length=500, blank=True, db_default="")
+    legal_unit = models.CharField(_("legal unit"), max_length=3, blank=True, db_default="")
+    second_unit = models.CharField(_("second legal unit"), max_length=3, blank=True, db_default="")
     quantity = QuantityField(_("quantity"))
     unit = models.CharField(_("unit"), max_length=3)
     value = models.DecimalField(_("value"), max_digits=18, decimal_places=2, default=0)

@@ -36,6 +36,8 @@ MESSAGES.update({
     "not_changeable": _("Only these fields can be changed after approval: %(fields)s."),
     "no_changes": _("Say what changes."),
     "list_not_changeable": _("List %(list)s cannot be changed: it is %(state)s (reverse it instead)."),
+    "door_change_no_line": _("List %(list)s has no line %(line)s (it has %(count)s lines): a change changes the lines it "
+                             "has."),
     "change_would_post": _("Trade mode %(value)s would post the list at once; a change may not do that."),
     "related_only_for_transfers": _("A related list number is for 区内流转 (list type 6) and 区间流转 (1200) "
                                     "lists only."),

@@ -4,7 +4,8 @@ Invariants (docs/ledger.md):
 1. posted = Σ posted_delta, reserved = Σ reserved_delta, incoming = Σ incoming_delta per account;
 2. 0 ≤ reserved ≤ posted, incoming ≥ 0;
 3. reserved = Σ what is left of the open outbound reservations, incoming = the same for inbound ones;
-4. every reservation ended at most once and its entries fold to it: one reserve entry of its quantity,
+4. every reservation ended at most once and its entries fold to it: reserve entries summing to its quantity
+   (one, or more when a 变更 resized it before anything posted),
    post entries summing to its posted share, void entries to its voided rest (at most one), and it is
    open, posted or voided exactly as those say;
 5. every entry of a list traces to a line of an approved (or cancelled) list on the same item, goods
@@ -135,7 +136,7 @@ def _reservation_findings(row) -> list[Finding]:
      wrong_account) = row
     quantity, posted, voided = int(quantity), int(posted), int(voided)
     problems = []
-    if reserves != 1 or int(e_reserved) != quantity:
+    if reserves < 1 or int(e_reserved) != quantity:  # more than one: a 变更 resized it (ledger.resize)
         problems.append(f"{reserves} reserve entries for {from_units(int(e_reserved))}, quantity {from_units(quantity)}")
     if int(e_posted) != posted:
         problems.append(f"post entries {from_units(int(e_posted))}, posted {from_units(posted)}")

@@ -208,8 +208,16 @@ class LineOut(Schema):
     seq: int
     item_id: int
     item_no: int = Field(alias="item.item_no")
+    # the goods as declared when the line was written (a later change of the book item leaves them)
+    part_no: str
+    hs_code: str
+    name_zh: str
+    name_en: str
+    spec: str
     quantity: Decimal
     unit: str
+    legal_unit: str
+    second_unit: str
     book_quantity: Decimal
     book_unit: str
     legal_quantity: Decimal | None

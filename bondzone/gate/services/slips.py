@@ -126,7 +126,7 @@ def _require(slip: Slip, *states: SlipStatus) -> None:
 
 
 def risk_facts(slip: Slip) -> RiskFacts:
-    lines = list(SlipLine.objects.filter(slip=slip).values_list("list_line__item__hs_code", "vlist__trade_mode"))
+    lines = list(SlipLine.objects.filter(slip=slip).values_list("list_line__hs_code", "vlist__trade_mode"))
     hs_codes = frozenset(hs for hs, _ in lines)
     return RiskFacts(
         goods_class=GoodsClass(slip.goods_class),

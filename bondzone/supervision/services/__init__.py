@@ -8,7 +8,7 @@ from .books import (
 )
 from .expiry import EXPIRY_DAYS, Expired, expire_reservations
 from .lists import (
-    CHANGEABLE, approve_list, cancel_list, change_list, correct_list, create_list, delete_list, insert_list, list_snapshot,
+    CHANGEABLE, approve_list, cancel_list, change_door_list, change_list, correct_list, create_list, delete_list, insert_list, list_snapshot,
     reject_list, reverse_list, submit_list, withdraw_list,
 )
 from .postings import (
@@ -17,7 +17,7 @@ from .postings import (
 )
 
 __all__ = [
-    "CHANGEABLE", "CHANGEABLE_ITEM_FIELDS", "EXPIRY_DAYS", "Expired", "PassageResult", "expire_reservations", "PostingResult", "add_item", "approve_list", "book_info", "cancel_list", "change_item",
+    "CHANGEABLE", "CHANGEABLE_ITEM_FIELDS", "change_door_list", "EXPIRY_DAYS", "Expired", "PassageResult", "expire_reservations", "PostingResult", "add_item", "approve_list", "book_info", "cancel_list", "change_item",
     "change_list", "correct_list", "create_book", "item_info",
     "create_list", "delete_list", "insert_list", "items_of", "list_snapshot", "pass_door_goods_in_transaction", "pass_goods",
     "pass_goods_in_transaction", "post_document", "post_document_in_transaction", "post_reserved",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db import connection, transaction
 
@@ -36,20 +37,37 @@ def item_info(item_no: int, kind: str, declared: str, legal: str, legal_factor, 
                     second_factor, leftover, solid_waste)
 
 
-def items_of(book: AccountBook, *, lock: Iterable[int] = ()) -> tuple[dict[int, ItemInfo], dict[int, int]]:
-    """The book's items as validation takes them, and their ids by item number. `lock`: the item numbers a list
-    about to be written names — their rows are first locked FOR SHARE until the transaction ends (share_items)."""
+class DeclaredItem(NamedTuple):
+    """A book item as a list line declares it (the line keeps these, models.VerificationListLine)."""
+
+    id: int
+    part_no: str
+    hs_code: str
+    name_zh: str
+    name_en: str
+    spec: str
+    legal_unit: str
+    second_unit: str
+
+
+DECLARED_FIELDS = DeclaredItem._fields[1:]
+
+
+def items_of(book: AccountBook, *, lock: Iterable[int] = ()) -> tuple[dict[int, ItemInfo], dict[int, DeclaredItem]]:
+    """The book's items as validation takes them, and as a line declares them (id and description) by item number.
+    `lock`: the item numbers a list about to be written names — their rows are first locked FOR SHARE until the
+    transaction ends (share_items)."""
     if lock:
         share_items(book.pk, lock)
     infos: dict[int, ItemInfo] = {}
-    ids: dict[int, int] = {}
+    declared: dict[int, DeclaredItem] = {}
     for pk, *fields in BookItem.objects.filter(book=book).values_list(
         "pk", "item_no", "kind", "declared_unit", "legal_unit", "legal_factor", "second_unit", "second_factor",
-        "leftover", "solid_waste",
+        "leftover", "solid_waste", *DECLARED_FIELDS[:5],
     ):
-        infos[fields[0]] = item_info(*fields)
-        ids[fields[0]] = pk
-    return infos, ids
+        infos[fields[0]] = item_info(*fields[:9])
+        declared[fields[0]] = DeclaredItem(pk, *fields[9:], fields[3], fields[5])
+    return infos, declared
 
 
 def share_items(book_id: int, item_nos: Iterable[int]) -> None:

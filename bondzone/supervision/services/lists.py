@@ -16,18 +16,19 @@ from django.utils import timezone
 from bondzone.core import audit, idempotency
 from bondzone.core.actor import Actor
 from bondzone.core.domain.errors import DomainError, problem
-from bondzone.core.domain.quantity import from_units
+from bondzone.core.domain import inputs
+from bondzone.core.domain.quantity import from_units, to_units
 from bondzone.core.scoping import get_scoped, restrict
 from bondzone.sharing import services as sharing_services
 
 from .. import ledger, selectors
 from ..domain.codes import Direction, ListStatus, PostingState
 from ..domain import trade_modes
-from ..domain.posting import crosses_warehouse_door
+from ..domain.posting import AccountKey, crosses_warehouse_door
 from ..domain.trade_modes import needs_passage
 from ..domain.validation import PAIRED_LIST_TYPES, PAIRED_TRADE_MODES, BookInfo, validate_header, validate_list
 from ..models import AccountBook, VerificationList, VerificationListLine
-from .books import book_info, items_of, named_items
+from .books import DECLARED_FIELDS, DeclaredItem, book_info, items_of, named_items
 
 DEFAULT_OFFICE = "0100"
 
@@ -62,15 +63,16 @@ def list_snapshot(v: VerificationList) -> dict:
 
 
 # ---------------------------------------------------------------- verification lists
-def insert_list(actor: Actor, book: AccountBook, header, lines, item_ids: dict[int, int]) -> VerificationList:
-    """Insert a validated draft list and its lines (inside the caller's transaction)."""
+def insert_list(actor: Actor, book: AccountBook, header, lines, items: dict[int, DeclaredItem]) -> VerificationList:
+    """Insert a validated draft list and its lines (inside the caller's transaction); `items`: the book's items
+    as items_of read them, whose description each line keeps."""
     vlist = VerificationList.objects.create(
         pre_entry_no="t-" + uuid.uuid4().hex[:16], book=book, enterprise_id=book.enterprise_id, zone_id=book.zone_id,
         created_by_id=actor.user_id, **_header_fields(header, lines),
     )
     vlist.pre_entry_no = pre_entry_number(book.zone.customs_office_code or DEFAULT_OFFICE, vlist)
     vlist.save(update_fields=["pre_entry_no"])
-    _insert_lines(vlist, lines, item_ids)
+    _insert_lines(vlist, lines, items)
     audit.record(actor, "list.create", vlist, after=list_snapshot(vlist))
     return vlist
 
@@ -88,12 +90,14 @@ def _header_fields(header, lines) -> dict:
     }
 
 
-def _insert_lines(vlist: VerificationList, lines, item_ids: dict[int, int]) -> None:
+def _insert_lines(vlist: VerificationList, lines, items: dict[int, DeclaredItem]) -> None:
     for start in range(0, len(lines), 2000):
         VerificationListLine.objects.bulk_create(
             [
                 VerificationListLine(
-                    vlist=vlist, seq=ln.seq, item_id=item_ids[ln.item_no], quantity=ln.quantity, unit=ln.unit,
+                    vlist=vlist, seq=ln.seq, item_id=items[ln.item_no].id,
+                    **{name: getattr(items[ln.item_no], name) for name in DECLARED_FIELDS},
+                    quantity=ln.quantity, unit=ln.unit,
                     value=ln.value, currency=ln.currency, goods_status=ln.goods_status, target_status=ln.target_status,
                     book_quantity=ln.book_quantity, book_unit=ln.book_unit, legal_quantity=ln.legal_quantity,
                     second_quantity=ln.second_quantity, unit_price=ln.unit_price, origin_country=ln.origin_country,
@@ -106,12 +110,12 @@ def _insert_lines(vlist: VerificationList, lines, item_ids: dict[int, int]) -> N
 
 
 def _new_list(actor: Actor, book: AccountBook, data: dict) -> VerificationList:
-    infos, ids = items_of(book, lock=named_items(data))  # FOR SHARE: a unit change of them waits (change_item)
+    infos, items = items_of(book, lock=named_items(data))  # FOR SHARE: a unit change of them waits (change_item)
     validated, problems = validate_list(data, book_info(book), infos)
     if problems:
         raise DomainError(problems)
     header, lines = validated
-    return insert_list(actor, book, header, lines, ids)
+    return insert_list(actor, book, header, lines, items)
 
 
 def create_list(*, actor: Actor, book_id: int, data: dict, idempotency_key: str | None) -> VerificationList:
@@ -353,7 +357,7 @@ def correct_list(*, actor: Actor, list_id: int, data: dict, idempotency_key: str
         if vlist.status not in (ListStatus.DRAFT, ListStatus.REJECTED):
             raise DomainError(problem("status", "list_wrong_state", list=vlist.display_number, state=vlist.status,
                                       expected=f"{ListStatus.DRAFT.value} / {ListStatus.REJECTED.value}"))
-        infos, ids = items_of(vlist.book, lock=named_items(data))
+        infos, items = items_of(vlist.book, lock=named_items(data))
         validated, problems = validate_list(data, book_info(vlist.book), infos)
         if problems:
             raise DomainError(problems)
@@ -364,7 +368,7 @@ def correct_list(*, actor: Actor, list_id: int, data: dict, idempotency_key: str
         vlist.status, vlist.reject_reason = ListStatus.DRAFT.value, ""
         vlist.save()
         vlist.lines.all().delete()
-        _insert_lines(vlist, lines, ids)
+        _insert_lines(vlist, lines, items)
         audit.record(actor, "list.correct", vlist, before=before, after=list_snapshot(vlist))
         return {"list_id": vlist.pk, "status": vlist.status}
 
@@ -419,6 +423,120 @@ def change_list(*, actor: Actor, list_id: int, changes: dict, reason: str, idemp
 
     idempotency.run(actor, idempotency_key, "list.change", payload, do)
     return VerificationList.objects.get(pk=list_id)
+
+
+# 变更 of a door list: the quantities of its lines (INV101 body, 修改标志 1), never their item or statuses
+DOOR_LINE_CHANGEABLE = ("quantity", "unit", "legal_quantity", "second_quantity", "value", "unit_price", "gross_weight",
+                        "net_weight")
+_LINE_INPUTS = ("quantity", "unit", "legal_quantity", "second_quantity", "value", "currency", "goods_status",
+                "target_status", "unit_price", "origin_country", "destination_country", "levy_mode", "gross_weight",
+                "net_weight")
+_HEADER_INPUTS = ("direction", "trade_mode", "list_type", "item_kind", "related_no", "declaration_no", "inner_no",
+                  "remarks", *NATIONAL_FIELDS)
+
+
+def _door_line_changes(lines) -> dict[int, dict]:
+    """`lines` (line number -> the fields that change, as typed) → by line number; every bad key named."""
+    if not isinstance(lines, dict) or not lines:
+        raise DomainError(problem("lines", "no_changes"))
+    out: dict[int, dict] = {}
+    problems = []
+    for raw_seq, fields in lines.items():
+        seq = inputs.parse_int(raw_seq)
+        if seq is None or seq < 1:
+            problems.append(problem(f"lines[{raw_seq}]", "not_an_integer", value=str(raw_seq)[:20]))
+            continue
+        if not isinstance(fields, dict) or not fields:
+            problems.append(problem(f"lines[{seq}]", "no_changes"))
+            continue
+        problems += [problem(f"lines[{seq}].{name}", "not_changeable", fields=", ".join(DOOR_LINE_CHANGEABLE))
+                     for name in sorted(set(fields) - set(DOOR_LINE_CHANGEABLE))]
+        out[seq] = {name: "" if value is None else str(value) for name, value in fields.items()}
+    if problems:
+        raise DomainError(problems)
+    return out
+
+
+def change_door_list(*, actor: Actor, list_id: int, lines: dict, reason: str,
+                     idempotency_key: str | None) -> VerificationList:
+    """变更 of an approved door list (every line bonded ↔ non-bonded, reserved for the warehouse door, is_door_list)
+    before any of its goods passed the door: the quantity fields of its lines (`lines`: line number -> the fields
+    that change). The list is validated again whole, as a new one would be (a changed quantity without its legal
+    quantities gets them computed again); each changed line declares its item as it is now; its two reservations
+    take the new book quantity (ledger.resize: what more leaves an account must be available); the change count
+    goes up by one; one audit row `list.change` with the lines before and after. Once a share has posted the list
+    is refused (reverse it instead), as change_list refuses."""
+    actor.require("supervision.change_list")
+    reason = _reason(reason)
+    changes = _door_line_changes(lines)
+    payload = {"list_id": list_id, "lines": {str(seq): fields for seq, fields in sorted(changes.items())},
+               "reason": reason}
+
+    def do() -> dict:
+        vlist = _locked_list(actor, list_id)
+        _require_state(vlist, ListStatus.APPROVED)
+        if not is_door_list(vlist.pk):
+            raise DomainError(problem("list", "list_not_door_change", list=vlist.display_number))
+        if vlist.posting_state != PostingState.RESERVED:
+            raise DomainError(problem("status", "list_not_changeable", list=vlist.display_number,
+                                      state=vlist.get_posting_state_display()))
+        saved = list(vlist.lines.select_related("item").order_by("seq"))
+        unknown = sorted(set(changes) - {ln.seq for ln in saved})
+        if unknown:
+            raise DomainError([problem(f"lines[{seq}]", "door_change_no_line", list=vlist.display_number, line=seq,
+                                       count=len(saved)) for seq in unknown])
+        data = {**{name: getattr(vlist, name) for name in _HEADER_INPUTS},
+                "lines": [_raw_line(ln, changes.get(ln.seq, {})) for ln in saved]}
+        infos, items = items_of(vlist.book, lock={ln.item.item_no for ln in saved})
+        validated, problems = validate_list(data, book_info(vlist.book), infos)
+        if problems:
+            raise DomainError(problems)
+        new = {ln.seq: ln for ln in validated[1]}
+        before = {str(ln.seq): _door_line_snapshot(ln) for ln in saved if ln.seq in changes}
+        reservations = ledger.lock_reservations("list", vlist.pk)
+        by_seq = {ln.seq: ln for ln in saved}
+        ledger.resize(
+            reservations,
+            {r.id: to_units(new[r.line].book_quantity) for r in reservations if r.line in changes},
+            {r.id: AccountKey(by_seq[r.line].item.item_no,
+                              by_seq[r.line].goods_status if r.sign < 0 else by_seq[r.line].target_status, r.unit)
+             for r in reservations if r.line in changes},
+            timezone.localdate(),
+        )
+        changed = []
+        for seq in sorted(changes):
+            ln, v = by_seq[seq], new[seq]
+            for name in (*DOOR_LINE_CHANGEABLE, "book_quantity"):
+                setattr(ln, name, getattr(v, name))
+            for name in DECLARED_FIELDS:
+                setattr(ln, name, getattr(items[ln.item.item_no], name))
+            changed.append(ln)
+        VerificationListLine.objects.bulk_update(changed, [*DOOR_LINE_CHANGEABLE, "book_quantity", *DECLARED_FIELDS])
+        list_before = list_snapshot(vlist)
+        vlist.change_count += 1
+        vlist.save(update_fields=["change_count"])
+        audit.record(actor, "list.change", vlist, before={**list_before, "lines": before},
+                     after={**list_snapshot(vlist), "lines": {str(ln.seq): _door_line_snapshot(ln) for ln in changed},
+                            "reason": reason})
+        return {"list_id": vlist.pk, "status": vlist.status}
+
+    idempotency.run(actor, idempotency_key, "list.change_lines", payload, do)
+    return VerificationList.objects.get(pk=list_id)
+
+
+def _raw_line(ln: VerificationListLine, changes: dict) -> dict:
+    """A saved line as validation takes it, with `changes`; a new quantity or unit drops the legal quantities
+    that went with the old one (validation computes them again) unless they are given too."""
+    raw = {"item_no": ln.item.item_no, **{name: "" if getattr(ln, name) is None else str(getattr(ln, name))
+                                          for name in _LINE_INPUTS}}
+    if {"quantity", "unit"} & set(changes):
+        raw.update(legal_quantity="", second_quantity="")
+    return {**raw, **changes}
+
+
+def _door_line_snapshot(ln) -> dict:
+    return {"quantity": str(ln.quantity), "unit": ln.unit, "book_quantity": str(ln.book_quantity),
+            "legal_quantity": None if ln.legal_quantity is None else str(ln.legal_quantity), "value": str(ln.value)}
 
 
 def cancel_list(*, actor: Actor, list_id: int, reason: str, idempotency_key: str | None) -> VerificationList:
@@ -517,7 +635,8 @@ def _counter_line(counter: VerificationList, ln: VerificationListLine, share) ->
     same = share is None or share == ln.book_quantity
     ratio = 1 if same else share / ln.book_quantity
     return VerificationListLine(
-        vlist=counter, seq=ln.seq, item_id=ln.item_id, quantity=ln.quantity if same else share,
+        vlist=counter, seq=ln.seq, item_id=ln.item_id, **{name: getattr(ln, name) for name in DECLARED_FIELDS},
+        quantity=ln.quantity if same else share,
         unit=ln.unit if same else ln.book_unit, book_quantity=ln.book_quantity if same else share,
         book_unit=ln.book_unit, value=ln.value if same else (ln.value * ratio).quantize(Decimal("0.01")),
         currency=ln.currency,
