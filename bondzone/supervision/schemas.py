@@ -62,6 +62,12 @@ class ItemOut(Schema):
     solid_waste: bool = Field(False, description="固体废物: its lists never take it into China (境内区外)")
 
 
+class ItemChangeOut(ItemOut):
+    held_lists: list[str] = Field([], description="approved lists whose goods not yet passed this change holds: "
+                                                  "they take the item, now solid waste, into China")
+    released_lists: list[str] = Field([], description="lists this change releases (the solid-waste mark cleared)")
+
+
 class ItemIn(Schema):
     item_no: ItemNo
     part_no: TextOf(BookItem, "part_no") = ""
