@@ -144,3 +144,45 @@ def test_the_api_answer_names_the_held_lists_and_refuses_a_null_mark(scrap):
     assert (r.json()["solid_waste"], r.json()["held_lists"], r.json()["released_lists"]) == (True, [vlist.number], [])
     page = c.get(f"/supervision/books/{h.book.pk}/items/11/edit/")
     assert page.status_code == 200
+
+
+def test_only_the_held_line_stops_a_vehicle_carrying_another_line_of_the_list_passes(gw, hbook):  # noqa: F811
+    """A 0844 list of scrap (item 11, marked after approval) and a by-product (item 13, not marked), its goods on
+    two vehicles (一票多车): the by-product's vehicle passes, the scrap's is refused."""
+    h = hbook
+    ledger.post_document(actor=h.actor("ent_a"), book_id=h.book.pk, source_kind="production", source_id=1,
+                         moves=[Move(1, 11, "bonded", D("0.8")), Move(2, 13, "bonded", D("2"))], event_id=key(),
+                         idempotency_key=key())
+    owner = h.actor("ent_a")
+    vlist = ledger.create_list(actor=owner, book_id=h.book.pk, idempotency_key=key(), data={
+        "direction": "E", "trade_mode": "0844", "item_kind": "I", "transport_mode": "Y",
+        "lines": [{"item_no": 11, "quantity": "0.5", "unit": "035", "goods_status": "bonded", "value": "1"},
+                  {"item_no": 13, "quantity": "1", "unit": "035", "goods_status": "bonded", "value": "1"}]})
+    ledger.submit_list(actor=owner, list_id=vlist.pk, idempotency_key=key())
+    vlist = ledger.approve_list(actor=h.actor("customs"), list_id=vlist.pk, idempotency_key=key())
+    for plate, seq, quantity in (("京A12345", 1, "0.5"), ("京A22222", 2, "1")):
+        approved(gw, {"slip_type": "3", "binding": "3", "direction": "E", "plate": plate, "vehicle_wt": "8000",
+                      "total_gross_wt": "500", "lists": [vlist.pk], "lines": [{"seq": seq, "quantity": quantity}]})
+    assert mark(h).held_lists == [vlist.number]
+    assert report(gw, plate="京A22222", direction="E", weighbridge_kg="8500")[0]["outcome"] == "pass"
+    answer = pass_at_gate(gw)
+    assert (answer["outcome"], [r["code"] for r in answer["reasons"]]) == ("refuse", ["trade_mode_solid_waste"])
+    vlist.refresh_from_db()
+    assert vlist.posting_state == "partial" and scrap_account(h).reserved == D("0.5")
+
+
+def test_the_item_form_tells_the_officer_which_lists_it_held(scrap):
+    h, vlist = scrap
+    c = Client(HTTP_ACCEPT_LANGUAGE="en")
+    assert c.login(username="customs", password=PASSWORD)
+    url = f"/supervision/books/{h.book.pk}/items/11/edit/"
+    form = {f: "" for f in ("part_no", "name_en", "spec", "second_unit", "second_factor", "origin_country",
+                            "leftover_of")}
+    form.update(item_no="11", hs_code="7404000090", name_zh="铜边角料", kind="I", declared_unit="035",
+                legal_unit="035", legal_factor="1", currency="142", unit_price="10", leftover="scrap",
+                solid_waste="1", idempotency_key=key())
+    page = c.post(url, form, follow=True).content.decode()
+    assert "Held at the gate" in page and vlist.number in page
+    form.update(solid_waste="", idempotency_key=key())
+    page = c.post(url, form, follow=True).content.decode()
+    assert "Released" in page and vlist.number in page
