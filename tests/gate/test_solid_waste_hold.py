@@ -186,3 +186,17 @@ def test_the_item_form_tells_the_officer_which_lists_it_held(scrap):
     form.update(solid_waste="", idempotency_key=key())
     page = c.post(url, form, follow=True).content.decode()
     assert "Released" in page and vlist.number in page
+
+
+def test_a_held_list_changed_to_a_mode_the_mark_allows_is_released(scrap):
+    """变更 of the held 0844 list to 0864 (边角料复出, abroad): the hold goes with the inland mode and the goods pass."""
+    h, vlist = scrap
+    mark(h)
+    ledger.change_list(actor=h.actor("ent_a"), list_id=vlist.pk, changes={"trade_mode": "0864", "transport_mode": "2"},
+                       reason="复出", idempotency_key=key())
+    vlist.refresh_from_db()
+    assert (vlist.trade_mode, vlist.solid_waste_held) == ("0864", [])
+    row = AuditEvent.objects.filter(action="list.change", object_id=str(vlist.pk)).latest("pk")
+    assert (len(row.before["solid_waste_held"]), row.after["solid_waste_held"]) == (1, [])
+    ledger.pass_goods(actor=h.actor("customs"), list_id=vlist.pk, event_id=key(), idempotency_key=key())
+    assert scrap_account(h).posted == D("0.3")

@@ -280,6 +280,17 @@ def change_item(*, actor: Actor, book_id: int, item_no: int, data: dict, idempot
     return changed_item
 
 
+def solid_waste_hold(vlist: VerificationList, info: BookInfo) -> list[dict]:
+    """What VerificationList.solid_waste_held should be for an approved list (its trade mode as it is now): the
+    refusal of each line taking an item marked as solid waste into China while the list awaits its goods'
+    passage; [] once nothing of it may pass any more (posted, voided)."""
+    if vlist.posting_state not in (PostingState.RESERVED, PostingState.PARTIAL):
+        return []
+    return [trade_modes.solid_waste_problem(f"lines[{ln.seq}].item_no", ln.item, info, vlist.trade_mode, ln.seq).params
+            for ln in vlist.lines.select_related("item").order_by("seq")
+            if ln.item.solid_waste and trade_modes.goes_inland(vlist.trade_mode, vlist.direction, ln)]
+
+
 def hold_open_lists(actor: Actor, book: AccountBook, item: BookItem) -> tuple[list[str], list[str]]:
     """An item marked as solid waste (固体废物), or cleared, after lists of it were approved: each approved list
     naming it is locked and its hold (VerificationList.solid_waste_held) written again from its lines — one
@@ -296,12 +307,7 @@ def hold_open_lists(actor: Actor, book: AccountBook, item: BookItem) -> tuple[li
     for vlist in lists:
         if vlist.status != ListStatus.APPROVED:
             continue
-        refusals = []
-        if vlist.posting_state in (PostingState.RESERVED, PostingState.PARTIAL):
-            refusals = [trade_modes.solid_waste_problem(f"lines[{ln.seq}].item_no", ln.item, info, vlist.trade_mode,
-                                                        ln.seq).params
-                        for ln in vlist.lines.select_related("item").order_by("seq")
-                        if ln.item.solid_waste and trade_modes.goes_inland(vlist.trade_mode, vlist.direction, ln)]
+        refusals = solid_waste_hold(vlist, info)
         if refusals == vlist.solid_waste_held:
             continue
         names_item = [r for r in refusals if r["item"] == item.item_no]
