@@ -254,6 +254,10 @@ class ListOut(Schema):
     related_book_no: str
     status: str
     posting_state: str
+    # held for solid waste (docs/ledger.md "Solid waste"): per line, the refusal its passage gets
+    solid_waste_held: list[dict] = Field([], description="lines whose item customs marked as solid waste (固体废物) "
+                                                         "after approval: their goods do not pass (the refusal's "
+                                                         "parameters: item, line, mode, allowed …)")
     changes_status: bool
     line_count: int
     reverses_id: int | None

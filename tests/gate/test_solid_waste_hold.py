@@ -200,3 +200,18 @@ def test_a_held_list_changed_to_a_mode_the_mark_allows_is_released(scrap):
     assert (len(row.before["solid_waste_held"]), row.after["solid_waste_held"]) == (1, [])
     ledger.pass_goods(actor=h.actor("customs"), list_id=vlist.pk, event_id=key(), idempotency_key=key())
     assert scrap_account(h).posted == D("0.3")
+
+
+@pytest.mark.parametrize("language, words", [("en", ("Held at the gate", "line 1 (item 11)")),
+                                             ("zh-hans", ("卡口暂停放行", "第 1 行（商品 11）"))])
+def test_the_list_page_and_api_show_the_hold(scrap, language, words):
+    h, vlist = scrap
+    c = Client(HTTP_ACCEPT_LANGUAGE=language)
+    assert c.login(username="ent_a", password=PASSWORD)
+    assert 'data-testid="solid-waste-held"' not in c.get(f"/supervision/lists/{vlist.pk}/").content.decode()
+    mark(h)
+    page = c.get(f"/supervision/lists/{vlist.pk}/").content.decode()
+    held = page.split('data-testid="solid-waste-held"')[1].split("</div>")[0]
+    assert all(w in held for w in words), held
+    [row] = c.get(f"/api/v1/lists/{vlist.pk}").json()["solid_waste_held"]
+    assert (row["item"], row["line"], row["mode"]) == (11, 1, "0844")
