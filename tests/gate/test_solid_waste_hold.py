@@ -215,3 +215,14 @@ def test_the_list_page_and_api_show_the_hold(scrap, language, words):
     assert all(w in held for w in words), held
     [row] = c.get(f"/api/v1/lists/{vlist.pk}").json()["solid_waste_held"]
     assert (row["item"], row["line"], row["mode"]) == (11, 1, "0844")
+
+
+def test_a_marked_items_leftover_change_rewrites_the_modes_the_hold_names_and_keeps_it(scrap):
+    h, vlist = scrap
+    mark(h)
+    item = ledger.change_item(actor=h.actor("customs"), book_id=h.book.pk, item_no=11, data={"leftover": ""},
+                              idempotency_key=key())
+    assert (item.held_lists, item.released_lists) == ([], [])  # held before, still held
+    vlist.refresh_from_db()
+    [held] = vlist.solid_waste_held
+    assert held["allowed"] != "0200, 0400, 0864, 9700" and "0844" not in held["allowed"]

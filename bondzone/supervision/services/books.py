@@ -310,11 +310,11 @@ def hold_open_lists(actor: Actor, book: AccountBook, item: BookItem) -> tuple[li
         refusals = solid_waste_hold(vlist, info)
         if refusals == vlist.solid_waste_held:
             continue
-        names_item = [r for r in refusals if r["item"] == item.item_no]
-        named_before = [r for r in vlist.solid_waste_held if r["item"] == item.item_no]
-        if names_item:
+        names_item = any(r["item"] == item.item_no for r in refusals)
+        named_before = any(r["item"] == item.item_no for r in vlist.solid_waste_held)
+        if names_item and not named_before:
             held.append(vlist.display_number)
-        elif named_before:
+        elif named_before and not names_item:
             released.append(vlist.display_number)
         audit.record(actor, "list.solid_waste_hold", vlist, before={"solid_waste_held": vlist.solid_waste_held},
                      after={"solid_waste_held": refusals, "item": item.item_no})

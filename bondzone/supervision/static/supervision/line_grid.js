@@ -1,4 +1,5 @@
-// The list form's line grid (issue 13), and its trade-mode select (at the end). When the info cell of a line comes back (htmx, see _line_info.html):
+// The list form's line grid (issue 13) and, at the end, its trade-mode select. When the info cell of a line comes
+// back (htmx, see _line_info.html):
 //   - the unit select offers the item's own units only (declared, legal, second legal);
 //   - a 料号 typed in the item cell becomes the item's 备案序号;
 //   - the legal and second legal quantities computed from the item's factors fill their inputs. A value the
