@@ -60,6 +60,7 @@ MESSAGES = {
     "trade_mode_leftover_only": _("Line %(line)s: trade mode %(mode)s %(name)s carries scrap and by-products only; item %(item)s is ordinary stock (ordinary materials leave as 0664/0265/5000): %(rule)s"),
     "trade_mode_not_for_leftover": _("Line %(line)s: item %(item)s is recorded as %(leftover)s and leaves only by trade modes %(allowed)s, not %(mode)s %(name)s: %(rule)s"),
     "trade_mode_solid_waste": _("Line %(line)s: item %(item)s is recorded as solid waste (固体废物), which may not go into China (境内区外) since 2021 — not by trade mode %(mode)s %(name)s, nor duty-paid in the zone. It leaves by %(allowed)s; customs clears the mark once the goods meet the national standards and are no longer waste."),
+    "regime_solid_waste": _("Line %(line)s: item %(item)s is recorded as solid waste (固体废物), which may not go into China (境内区外) since 2021 — not out of the zone under %(regime)s either. It leaves by %(allowed)s; customs clears the mark once the goods meet the national standards and are no longer waste."),
     "solid_waste_needs_processing_book": _("Solid waste (固体废物) is recorded on the items of a processing (H) book only, not in %(book)s."),
     "trade_mode_leftover_inbound": _("Line %(line)s: item %(item)s is recorded as %(leftover)s; it enters the book by a production report, not by a list: %(rule)s"),
     "trade_mode_not_for_zone_book": _("Trade mode %(mode)s %(name)s is not used on the lists of a zone account book: %(rule)s"),

@@ -14,7 +14,7 @@ from bondzone.core.http import actor
 from . import exports, imports, selectors, services
 from .models import StockAccount, VerificationList
 from .schemas import (
-    AccountOut, ApproveIn, BookIn, BookOut, BookProcessingKindIn, CancelIn, ChangeIn, ImportOut, ListCorrectIn, ItemChangeIn, ItemIn, ItemOut, ListDetailOut, ListIn, ListOut,
+    AccountOut, ApproveIn, BookIn, BookOut, BookProcessingKindIn, CancelIn, ChangeIn, ImportOut, ListCorrectIn, ItemChangeIn, ItemChangeOut, ItemIn, ItemOut, ListDetailOut, ListIn, ListOut,
     MovementsOut, PassIn, PassOut, RejectIn, ReservationOut, ReverseIn, StockAsOfOut,
 )
 
@@ -55,7 +55,7 @@ def add_item(request: HttpRequest, book_id: int, payload: ItemIn):
     return Status(201, services.add_item(actor=actor(request), book_id=book_id, data=payload.dict()))
 
 
-@router.patch("/books/{book_id}/items/{item_no}", response=ItemOut,
+@router.patch("/books/{book_id}/items/{item_no}", response=ItemChangeOut,
               summary="Change (备案变更) an item record of a book (customs): only the fields given")
 def change_item(request: HttpRequest, book_id: int, item_no: int, payload: ItemChangeIn,
                 idempotency_key: str | None = IdemKey):

@@ -39,6 +39,7 @@ AUDIT_ACTIONS = {
     "list.cancel": _("approved list deleted (删单)"), "list.change": _("list changed (变更)"),
     "list.reverse": _("list reversed by a counter-list"), "list.pass": _("goods passed: reserved quantities posted"),
     "list.expire": _("list reservations expired"), "list.void": _("list voided"),
+    "list.solid_waste_hold": _("list held or released: solid waste (固体废物)"),
     "ledger.reserve": _("quantities reserved"), "ledger.post_reserved": _("reserved quantities posted"),
     "ledger.void": _("reservations voided"),
 }

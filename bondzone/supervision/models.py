@@ -191,6 +191,10 @@ class VerificationList(models.Model):
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     effective_date = models.DateField(_("posting date"), null=True, blank=True)
     reject_reason = models.CharField(max_length=500, blank=True)
+    # 固体废物 found after approval: per line its passage may no longer post, the refusal's parameters
+    # (trade_modes.solid_waste_problem), written by services.change_item when customs marks or clears an item and
+    # read with the list row the passage locks anyway (no query of its own at the gate)
+    solid_waste_held = models.JSONField(_("held: solid waste"), default=list, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -62,6 +62,12 @@ class ItemOut(Schema):
     solid_waste: bool = Field(False, description="固体废物: its lists never take it into China (境内区外)")
 
 
+class ItemChangeOut(ItemOut):
+    held_lists: list[str] = Field([], description="approved lists whose goods not yet passed this change holds: "
+                                                  "they take the item, now solid waste, into China")
+    released_lists: list[str] = Field([], description="lists this change releases (the solid-waste mark cleared)")
+
+
 class ItemIn(Schema):
     item_no: ItemNo
     part_no: TextOf(BookItem, "part_no") = ""
@@ -256,6 +262,10 @@ class ListOut(Schema):
     related_book_no: str
     status: str
     posting_state: str
+    # held for solid waste (docs/ledger.md "Solid waste"): per line, the refusal its passage gets
+    solid_waste_held: list[dict] = Field([], description="lines whose item customs marked as solid waste (固体废物) "
+                                                         "after approval: their goods do not pass (the refusal's "
+                                                         "parameters: item, line, mode, allowed …)")
     changes_status: bool
     line_count: int
     reverses_id: int | None

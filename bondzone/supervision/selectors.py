@@ -83,6 +83,15 @@ def solid_waste_sale_problem(book: AccountBook, item: BookItem, trade_mode: str,
     return trade_modes.solid_waste_problem(field, item, book, trade_mode, line)
 
 
+def solid_waste_regime_problem(book: AccountBook, item: BookItem, regime: str, trade_mode: str, field: str,
+                               line: int) -> Problem | None:
+    """The refusal a time-limited regime (duties) taking the item out of the zone to 境内区外 gets when customs
+    records it as solid waste (trade_modes.solid_waste_problem, naming the regime); None for any other item."""
+    if not item.solid_waste:
+        return None
+    return trade_modes.solid_waste_problem(field, item, book, trade_mode, line, regime=regime)
+
+
 def items(actor: Actor, book_id: int, *, q: str = "") -> QuerySet[BookItem]:
     qs = restrict(BookItem, actor).filter(book_id=book_id)
     if q:

@@ -149,6 +149,13 @@ def item_edit(request, book_id: int, item_no: int):
             flash_refusal(request, exc, form="item", fields=ITEM_FIELDS)
             return redirect("supervision:item-edit", book_id=book.pk, item_no=item.item_no)
         messages.success(request, _("Item %(item)s of book %(book)s changed.") % {"item": item, "book": book.number})
+        if item.held_lists:
+            messages.warning(request, _("Held at the gate: the goods of lists %(lists)s take item %(item)s, now solid "
+                                        "waste (固体废物), into China. Cancel or change them.")
+                             % {"lists": ", ".join(item.held_lists), "item": item.item_no})
+        if item.released_lists:
+            messages.info(request, _("Released: lists %(lists)s may pass the gate again.")
+                          % {"lists": ", ".join(item.released_lists)})
         return redirect("supervision:book", book_id=book.pk)
     initial = {f: "" if getattr(item, f) is None else str(getattr(item, f)) for f in ITEM_FIELDS}
     for name in ("legal_factor", "second_factor", "unit_price"):  # 1.000000 reads as 1

@@ -72,3 +72,29 @@ def test_the_trade_modes_follow_the_book_and_the_direction_on_a_phone(page: Page
     vlist = VerificationList.objects.get()
     assert (vlist.book_id, vlist.trade_mode, vlist.direction) == (books["imported"].pk, "5015", "I")
     assert fits(page)
+
+
+def test_a_mode_picked_while_the_choices_reload_is_kept(page: Page, live_server, e2e_world):
+    """The direction changes, the new choices are on their way (held here), the clerk picks 5000 (offered both
+    ways): the reply, built on the mode the request carried (5034), does not reset the pick."""
+    w = e2e_world
+    base = live_server.url
+    log_in(page, base, "ent_a")
+    page.goto(f"{base}/supervision/lists/new/")
+    page.select_option("#book_id", str(w.book_a.pk))
+    page.select_option("#direction", "I")
+    expect(page.locator("#trade_mode option[value='5335']")).to_have_count(1)  # inbound choices
+    expect(page.locator("#trade_mode")).to_have_value("5034")
+    held = []
+    page.route("**/supervision/lists/new/trade-modes/**", lambda route: held.append(route))
+    page.select_option("#direction", "E")
+    for _ in range(100):
+        if held:
+            break
+        page.wait_for_timeout(50)
+    assert held, "the choices were not asked for"
+    page.select_option("#trade_mode", "5000")
+    assert "trade_mode=5034" in held[0].request.url
+    held[0].continue_()
+    expect(page.locator("#trade_mode option[value='5361']")).to_have_count(1)  # the outbound choices arrived
+    expect(page.locator("#trade_mode")).to_have_value("5000")

@@ -328,3 +328,22 @@ def test_approval_refuses_a_list_of_an_item_marked_after_it_was_filed(hbook):  #
     assert v.status == "submitted" and v.posting_state == ""
     assert snapshot()[:-1] == before[:-1]  # the idempotency record of the refusal aside, nothing written
     services.reject_list(actor=h.actor("customs"), list_id=v.pk, reason="固体废物")
+
+
+def test_api_refuses_an_explicit_null_for_the_mark_and_keeps_it_when_left_out(waste_book):
+    """null is neither true nor false: refused on its field (as a null name or HS code is), nothing written; a
+    PATCH that leaves the field out keeps the mark."""
+    c = client_of("customs")
+    url = f"/api/v1/books/{waste_book.book.pk}/items/11"
+    before = snapshot()
+    r = c.patch(url, json.dumps({"solid_waste": None, "name_en": "copper scrap"}), content_type="application/json",
+                HTTP_IDEMPOTENCY_KEY=key())
+    assert r.status_code == 400, r.content
+    [err] = r.json()["errors"]
+    assert (err["field"], err["code"]) == ("solid_waste", "bad_choice") and "true, false" in err["message"]
+    assert snapshot() == before
+    item = BookItem.objects.get(book=waste_book.book, item_no=11)
+    assert (item.solid_waste, item.name_en) == (True, "")
+    r = c.patch(url, json.dumps({"name_en": "copper scrap"}), content_type="application/json",
+                HTTP_IDEMPOTENCY_KEY=key())
+    assert r.status_code == 200 and r.json()["solid_waste"] is True

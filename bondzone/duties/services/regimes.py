@@ -126,6 +126,20 @@ def _check_stock(actor: Actor, book_id: int, lines: list[dict], items: dict, pro
                 wanted.pop(pk)
 
 
+def _solid_waste_problems(book, lines: list[dict], items: dict, rule: rules.RegimeRule) -> list[Problem]:
+    """固体废物 may not go into China: a regime whose goods leave the zone for 境内区外 (leaves_zone: display, repair,
+    auction, lease delivery) does not take an item customs records as solid waste, line by line, with the
+    refusal supervision gives its lists (the modes that remain)."""
+    problems = []
+    for n, ln in enumerate(lines, start=1):
+        item = items.get(ln["item_id"])
+        found = item and books.solid_waste_regime_problem(book, item, rule.name_zh, rule.trade_mode,
+                                                          f"lines[{n}].item_id", n)
+        if found:
+            problems.append(found)
+    return problems
+
+
 def _duty(actor: Actor, start: date, lines: list[dict], items: dict) -> tuple[list[Decimal], Decimal]:
     """The duty engine's quotation of the lines on the start date (rates from the tables)."""
     from . import quote
@@ -191,6 +205,7 @@ def open_regime(*, actor: Actor, data: Mapping[str, Any], idempotency_key: str |
                     problems.append(problem(f"lines[{n}].item_id", "regime_item_not_in_book", value=ln["item_id"]))
             _check_lists(actor, book.pk, out_lists, "out_lists", problems)
             if kind in rules.RULES and rules.RULES[kind].leaves_zone:
+                problems += _solid_waste_problems(book, lines, items, rules.RULES[kind])
                 _check_stock(actor, book.pk, lines, items, problems)
         if kind in rules.RULES and start is not None:
             deadline, found = rules.check_opening(kind, start, deadline)

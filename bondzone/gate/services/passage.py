@@ -225,6 +225,7 @@ def _post(actor: Actor, passage: Passage, shares: dict, decision: Decision, *, g
         reasons = tuple(
             Reason("book_would_go_negative", {k: str(v) for k, v in p.params.items()})
             if p.code == "insufficient_stock"
+            else Reason(p.code, p.params) if p.code == "trade_mode_solid_waste"  # marked after the list's approval
             else Reason("posting_refused", {**p.params, "code": p.code, "field": p.field})
             for p in exc.problems)
         return Decision(Outcome.REFUSE, decision.reasons + reasons, decision.slip_id, decision.slip_number,

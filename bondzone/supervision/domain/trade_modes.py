@@ -272,12 +272,18 @@ def solid_waste_modes(item: Any, book: Any) -> frozenset[str]:
     return frozenset(c for c in own - INLAND_MODES if not kind or processing_kind_of(c) in (None, kind))
 
 
-def solid_waste_problem(field_name: str, item: Any, book: Any, trade_mode: str, line: int) -> Problem:
+def solid_waste_problem(field_name: str, item: Any, book: Any, trade_mode: str, line: int, *,
+                        regime: str = "") -> Problem:
     """The refusal of moving an item recorded as solid waste into China by `trade_mode`, naming the item, the
-    line and the modes that remain (item: .item_no, .kind, .leftover; book as solid_waste_modes takes it)."""
+    line and the modes that remain (item: .item_no, .kind, .leftover; book as solid_waste_modes takes it).
+    `regime`: the name of a time-limited regime (出区展示, 出区维修 …) taking the goods out of the zone to 境内区外,
+    with the mode it is declared by or "" (code regime_solid_waste)."""
+    allowed = _names(solid_waste_modes(item, book)) or "—"
+    if regime:
+        return problem(field_name, "regime_solid_waste", item=item.item_no, line=line, regime=regime,
+                       mode=trade_mode, allowed=allowed)
     return problem(field_name, "trade_mode_solid_waste", item=item.item_no, line=line, mode=trade_mode,
-                   name=TRADE_MODES[trade_mode].name_zh, allowed=_names(solid_waste_modes(item, book)) or "—",
-                   rule=REASONS[trade_mode])
+                   name=TRADE_MODES[trade_mode].name_zh, allowed=allowed, rule=REASONS[trade_mode])
 
 
 def _solid_waste_problems(code: str, direction: Direction, lines: Iterable[Any], items: Mapping,

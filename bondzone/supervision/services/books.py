@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import NamedTuple
 
 from django.db import connection, transaction
+from django.db.models import Subquery
 
 from bondzone.core import audit, idempotency
 from bondzone.core.actor import Actor
@@ -19,9 +20,10 @@ from bondzone.core.models import Enterprise
 from bondzone.core.scoping import get_scoped
 
 from .. import hooks
-from ..domain.codes import BOOK_NUMBER, BOOK_NUMBER_EXAMPLE, BookKind, ItemKind, ProcessingKind
+from ..domain import trade_modes
+from ..domain.codes import BOOK_NUMBER, BOOK_NUMBER_EXAMPLE, BookKind, ItemKind, ListStatus, PostingState, ProcessingKind
 from ..domain.validation import ITEM_NO_RANGE, BookInfo, ItemInfo, validate_item
-from ..models import AccountBook, BookItem, Reservation, StockEntry, VerificationListLine
+from ..models import AccountBook, BookItem, Reservation, StockEntry, VerificationList, VerificationListLine
 
 
 def book_info(book: AccountBook) -> BookInfo:
@@ -230,11 +232,17 @@ def _defective_naming(item: BookItem) -> int | None:
 def change_item(*, actor: Actor, book_id: int, item_no: int, data: dict, idempotency_key: str | None) -> BookItem:
     """备案变更 of one item: only the fields given change, validated as add_item validates a new item; the units,
     factors and material / finished kind are refused (field by field, naming what was recorded) once the item
-    has a movement, a reservation or a list line. One audit row with the changed fields before and after."""
+    has a movement, a reservation or a list line. One audit row with the changed fields before and after.
+
+    Marking the item as solid waste (or clearing the mark) holds (or releases) the approved lists whose goods
+    have not all passed and that take it into China (hold_open_lists); the item returned carries their
+    numbers as `held_lists` and `released_lists`. An explicit null for the mark is refused: true or false."""
     actor.require("supervision.add_item")
     book = get_scoped(AccountBook, actor, book_id)
     problems = [problem(name, "item_field_not_changeable", fields=", ".join(CHANGEABLE_ITEM_FIELDS))
                 for name in sorted(set(data) - set(CHANGEABLE_ITEM_FIELDS) - {"item_no"})]
+    if "solid_waste" in data and data["solid_waste"] is None:  # JSON null; the form's unticked box sends ""
+        problems.append(problem("solid_waste", "bad_choice", value="null", choices="true, false"))
     if "item_no" in data and str(data["item_no"]).strip() != str(item_no):
         problems.append(problem("item_no", "item_no_fixed", item=item_no))
     if problems:
@@ -270,16 +278,67 @@ def change_item(*, actor: Actor, book_id: int, item_no: int, data: dict, idempot
                                         item=item.item_no, defective=defective))
         if problems:
             raise DomainError(problems)
+        held: list[str] = []
+        released: list[str] = []
         if changed:
             for name, value in changed.items():
                 setattr(item, name, value)
             item.save(update_fields=list(changed))
             audit.record(actor, "book_item.change", item, enterprise_id=book.enterprise_id, zone_id=book.zone_id,
                          before={k: _shown(current[k]) for k in changed}, after={k: _shown(v) for k, v in changed.items()})
-        return {"item_id": item.pk, "changed": sorted(changed)}
+            # the refusal a hold keeps names the modes that remain, which follow the leftover kind
+            if "solid_waste" in changed or ("leftover" in changed and item.solid_waste):
+                held, released = hold_open_lists(actor, book, item)
+        return {"item_id": item.pk, "changed": sorted(changed), "held_lists": held, "released_lists": released}
 
     result, _ = idempotency.run(actor, idempotency_key, "book_item.change", payload, do)
-    return BookItem.objects.get(pk=result["item_id"])
+    changed_item = BookItem.objects.get(pk=result["item_id"])
+    changed_item.held_lists = result.get("held_lists", [])
+    changed_item.released_lists = result.get("released_lists", [])
+    return changed_item
+
+
+def solid_waste_hold(vlist: VerificationList, info: BookInfo) -> list[dict]:
+    """What VerificationList.solid_waste_held should be for an approved list (its trade mode as it is now): the
+    refusal of each line taking an item marked as solid waste into China while the list awaits its goods'
+    passage; [] once nothing of it may pass any more (posted, voided)."""
+    if vlist.posting_state not in (PostingState.RESERVED, PostingState.PARTIAL):
+        return []
+    return [trade_modes.solid_waste_problem(f"lines[{ln.seq}].item_no", ln.item, info, vlist.trade_mode, ln.seq).params
+            for ln in vlist.lines.select_related("item").order_by("seq")
+            if ln.item.solid_waste and trade_modes.goes_inland(vlist.trade_mode, vlist.direction, ln)]
+
+
+def hold_open_lists(actor: Actor, book: AccountBook, item: BookItem) -> tuple[list[str], list[str]]:
+    """An item marked as solid waste (固体废物), or cleared, after lists of it were approved: each approved list
+    naming it is locked and its hold (VerificationList.solid_waste_held) written again from its lines — one
+    refusal per line that takes a marked item into China (trade_modes.goes_inland), while the list still
+    awaits the passage of its goods; none otherwise. The passage (gate or pass_goods) refuses to post a held
+    line. Inside the caller's transaction, after the item is saved; the submitted lists naming it are locked
+    too, so an approval racing the mark either sees it (and refuses) or has committed and is held here.
+    Returns the numbers of the lists this change held and released, each with an audit row."""
+    info = book_info(book)
+    lists = list(VerificationList.objects.select_for_update().filter(
+        pk__in=Subquery(VerificationListLine.objects.filter(item=item).values("vlist_id")),
+        status__in=[ListStatus.SUBMITTED.value, ListStatus.APPROVED.value]).order_by("pk"))
+    held, released = [], []
+    for vlist in lists:
+        if vlist.status != ListStatus.APPROVED:
+            continue
+        refusals = solid_waste_hold(vlist, info)
+        if refusals == vlist.solid_waste_held:
+            continue
+        names_item = any(r["item"] == item.item_no for r in refusals)
+        named_before = any(r["item"] == item.item_no for r in vlist.solid_waste_held)
+        if names_item and not named_before:
+            held.append(vlist.display_number)
+        elif named_before and not names_item:
+            released.append(vlist.display_number)
+        audit.record(actor, "list.solid_waste_hold", vlist, before={"solid_waste_held": vlist.solid_waste_held},
+                     after={"solid_waste_held": refusals, "item": item.item_no})
+        vlist.solid_waste_held = refusals
+        vlist.save(update_fields=["solid_waste_held"])
+    return held, released
 
 
 def _differs(raw, value) -> bool:

@@ -28,7 +28,7 @@ from ..domain.posting import AccountKey, crosses_warehouse_door
 from ..domain.trade_modes import needs_passage
 from ..domain.validation import PAIRED_LIST_TYPES, PAIRED_TRADE_MODES, BookInfo, validate_header, validate_list
 from ..models import AccountBook, VerificationList, VerificationListLine
-from .books import DECLARED_FIELDS, DeclaredItem, book_info, items_of, named_items
+from .books import DECLARED_FIELDS, DeclaredItem, book_info, items_of, named_items, solid_waste_hold
 
 DEFAULT_OFFICE = "0100"
 
@@ -416,9 +416,15 @@ def change_list(*, actor: Actor, list_id: int, changes: dict, reason: str, idemp
         for name in CHANGEABLE:
             setattr(vlist, name, getattr(header, name))
         vlist.change_count += 1
-        vlist.save(update_fields=[*CHANGEABLE, "change_count"])
-        audit.record(actor, "list.change", vlist, before={**before, **current},
-                     after={**list_snapshot(vlist), **{n: getattr(vlist, n) for n in CHANGEABLE}, "reason": reason})
+        # a list held for solid waste (books.hold_open_lists) changed to a mode the mark allows is released
+        held_before = vlist.solid_waste_held
+        vlist.solid_waste_held = solid_waste_hold(vlist, info)
+        hold = {"solid_waste_held": vlist.solid_waste_held} if vlist.solid_waste_held != held_before else {}
+        vlist.save(update_fields=[*CHANGEABLE, "change_count", *hold])
+        audit.record(actor, "list.change", vlist,
+                     before={**before, **current, **({"solid_waste_held": held_before} if hold else {})},
+                     after={**list_snapshot(vlist), **{n: getattr(vlist, n) for n in CHANGEABLE}, **hold,
+                            "reason": reason})
         return {"list_id": vlist.pk, "status": vlist.status}
 
     idempotency.run(actor, idempotency_key, "list.change", payload, do)

@@ -210,6 +210,9 @@ def _check_passage(vlist, book: BookInfo, last: date | None, reservations: list[
     by_id = {r.id: r for r in reservations}
     complete = all(r.remaining - chosen.get(r.id, 0) == 0 for r in reservations)
     posted = {by_id[rid].line: from_units(q) for rid, q in chosen.items()}
+    held = [params for params in vlist.solid_waste_held if params["line"] in posted]
+    if held:  # an item marked as solid waste after approval (books.hold_open_lists): its goods stay
+        raise DomainError([problem(f"lines[{p['line']}].item_no", "trade_mode_solid_waste", **p) for p in held])
     return when, chosen, complete, posted
 
 

@@ -1,4 +1,5 @@
-// The list form's line grid (issue 13). When the info cell of a line comes back (htmx, see _line_info.html):
+// The list form's line grid (issue 13) and, at the end, its trade-mode select. When the info cell of a line comes
+// back (htmx, see _line_info.html):
 //   - the unit select offers the item's own units only (declared, legal, second legal);
 //   - a 料号 typed in the item cell becomes the item's 备案序号;
 //   - the legal and second legal quantities computed from the item's factors fill their inputs. A value the
@@ -40,5 +41,21 @@
     if (itemNo && itemNo.value.trim() !== data.dataset.itemNo) itemNo.value = data.dataset.itemNo;
     fill(row.querySelector("[data-fill=legal]"), data.dataset.legal, data.dataset.legalUnit);
     fill(row.querySelector("[data-fill=second]"), data.dataset.second, data.dataset.secondUnit);
+  });
+
+  // The trade-mode select comes back (htmx, _trade_mode_field.html) when the book or the direction changes, built
+  // on the mode the request carried: a mode picked while the request was on its way is kept when the new choices
+  // still offer it.
+  document.addEventListener("htmx:beforeSwap", function (e) {
+    var field = e.detail.target;
+    if (field.id !== "trade-mode-field") return;
+    var select = field.querySelector("#trade_mode");
+    field.dataset.picked = select ? select.value : "";
+  });
+  document.addEventListener("htmx:afterSwap", function (e) {
+    var field = e.detail.target, select = field.querySelector && field.querySelector("#trade_mode");
+    if (field.id !== "trade-mode-field" || !select) return;
+    var picked = field.dataset.picked;
+    if (Array.prototype.some.call(select.options, function (o) { return o.value === picked; })) select.value = picked;
   });
 })();
