@@ -120,8 +120,8 @@ class AuditEvent(models.Model):
     enterprise = models.ForeignKey(Enterprise, null=True, on_delete=models.SET_NULL, related_name="+",
                                    db_constraint=False)
     zone = models.ForeignKey(Zone, null=True, on_delete=models.SET_NULL, related_name="+", db_constraint=False)
-    request_id = models.CharField(max_length=64, db_index=True)
-    action = models.CharField(max_length=64, db_index=True)
+    request_id = models.CharField(max_length=64)
+    action = models.CharField(max_length=64)
     object_type = models.CharField(max_length=64)
     object_id = models.CharField(max_length=64)
     before = models.JSONField(null=True)
@@ -129,7 +129,13 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["-at", "-id"]
-        indexes = [models.Index(fields=["object_type", "object_id"])]
+        # Every audit row writes each index (two rows per gate decision), so only what a query needs: the trail
+        # finds a request's rows by exact match (a plain index: db_index=True would add on PostgreSQL a
+        # varchar_pattern_ops twin no query uses) and filters actions by prefix, LIKE 'x%', which PostgreSQL
+        # serves under a non-C collation only from a pattern_ops index; that one serves exact matches too.
+        indexes = [models.Index(fields=["object_type", "object_id"]),
+                   models.Index(fields=["request_id"], name="core_audit_request_id_idx"),
+                   models.Index(fields=["action"], name="core_audit_action_like", opclasses=["varchar_pattern_ops"])]
 
 
 class IdempotencyRecord(models.Model):

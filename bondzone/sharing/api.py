@@ -44,23 +44,23 @@ class AuditEventOut(Schema):
 
     @staticmethod
     def resolve_before(obj, context):
-        return selectors.sides(obj, _hidden(context))[0]
+        return selectors.sides(obj, _visible(context))[0]
 
     @staticmethod
     def resolve_after(obj, context):
-        return selectors.sides(obj, _hidden(context))[1]
+        return selectors.sides(obj, _visible(context))[1]
 
     @staticmethod
     def resolve_changes(obj, context) -> list:
-        return [c.__dict__ for c in selectors.changes(obj, _hidden(context))]
+        return [c.__dict__ for c in selectors.changes(obj, _visible(context))]
 
 
-def _hidden(context) -> dict[str, frozenset[str]]:
-    """The fields the requester may not see per audited object type, once per request."""
+def _visible(context) -> dict[str, frozenset[str]]:
+    """The keys the requester may read per audited object type it sees in part, once per request."""
     request = context["request"]
-    if not hasattr(request, "_bondzone_hidden_audit_fields"):
-        request._bondzone_hidden_audit_fields = selectors.hidden_fields(actor(request))
-    return request._bondzone_hidden_audit_fields
+    if not hasattr(request, "_bondzone_visible_audit_keys"):
+        request._bondzone_visible_audit_keys = selectors.visible_keys(actor(request))
+    return request._bondzone_visible_audit_keys
 
 
 class AuditFilterIn(Schema):

@@ -12,7 +12,7 @@ from bondzone.core import audit, tabular
 from bondzone.core.actor import Actor
 
 from .fieldnames import FIELD_NAMES, value_name
-from .selectors import AuditFilters, audit_events, hidden_fields, sides
+from .selectors import AuditFilters, audit_events, sides, visible_keys
 
 MAX_ROWS = 50_000
 COLUMNS = ["id", "at", "actor_name", "role", "enterprise", "action", "object_type", "object_id", "request_id",
@@ -29,9 +29,9 @@ def _json(value) -> str:
 def audit_export(actor: Actor, f: AuditFilters, fmt: str) -> bytes:
     actor.require("sharing.export_audit")
     rows = []
-    hidden = hidden_fields(actor)
+    visible = visible_keys(actor)
     for e in audit_events(actor, f)[:MAX_ROWS]:
-        before, after = sides(e, hidden)
+        before, after = sides(e, visible)
         rows.append([e.pk, e.at.isoformat(), e.actor_name, e.role, e.enterprise.name if e.enterprise else "",
                      e.action, e.object_type, e.object_id, e.request_id, _json(before), _json(after)])
     body = tabular.write_rows(COLUMNS, rows, fmt, names=NAMES)

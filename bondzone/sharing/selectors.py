@@ -20,7 +20,7 @@ from bondzone.gate import selectors as gate_selectors
 from bondzone.supervision import selectors as supervision_selectors
 
 from .domain.diff import Change, diff
-from .domain.fields import DATASETS, allowed_fields, datasets_for
+from .domain.fields import DATASETS, allowed_fields, audit_keys, datasets_for, only_keys
 from .models import Delivery, DeliveryAttempt, ExportRun, ScheduledExport, Subscription
 from .rows import row_of
 
@@ -61,37 +61,37 @@ def audit_events(actor: Actor, f: AuditFilters) -> QuerySet[AuditEvent]:
 REGISTRY = Enterprise._meta.label_lower
 
 
-# The audit trail's objects that are rows of a shared dataset: their before and after lose the fields the field
-# policy hides from a role that opens the dataset, as its agency view does (tax does not read a list's
-# remarks there either). A role that may not open the dataset at all sees such events only as the audit
-# trail's scope allows, in full.
+# The audit trail's objects that are rows of a shared dataset: a role that opens the dataset without all of its
+# fields reads, of their before and after, only the keys its view shows (fields.audit_keys: deny by default).
+# A role that may not open the dataset at all sees such events as the audit trail's scope allows, in full (tax
+# reads account books through supervision, docs/authorization.md).
 AUDITED_DATASETS = {REGISTRY: "enterprises", "supervision.accountbook": "books", "supervision.verificationlist": "lists",
                     "gate.slip": "slips", "duties.regime": "regimes", "duties.domesticsale": "domestic_sales",
                     "duties.taxbill": "tax_bills"}
 
 
-def hidden_fields(actor: Actor) -> dict[str, frozenset[str]]:
-    """Per audited object type, the fields the reader's role may not see (the registry's as core applies the
-    field policy)."""
+def visible_keys(actor: Actor) -> dict[str, frozenset[str]]:
+    """Per audited object type the reader's role sees only in part, the keys of its events' before/after the
+    role may read; an object type not named is shown whole."""
     opens = set(datasets_for(actor.role))
-    hidden = {REGISTRY: core_selectors.enterprise_hidden_fields(actor)}
+    visible = {}
     for object_type, dataset in AUDITED_DATASETS.items():
-        if object_type != REGISTRY and dataset in opens:
-            shown = set(allowed_fields(actor.role, dataset))
-            hidden[object_type] = frozenset(f for f in DATASETS[dataset] if f not in shown)
-    return {object_type: fields for object_type, fields in hidden.items() if fields}
+        keys = audit_keys(actor.role, dataset) if dataset in opens else None
+        if keys is not None:
+            visible[object_type] = keys
+    return visible
 
 
-def sides(event: AuditEvent, hidden: dict[str, frozenset[str]] | None = None) -> tuple[dict | None, dict | None]:
-    """An event's before and after as the reader may see them (`hidden`: hidden_fields of the reader)."""
-    fields = (hidden or {}).get(event.object_type)
-    if not fields:
+def sides(event: AuditEvent, visible: dict[str, frozenset[str]] | None = None) -> tuple[dict | None, dict | None]:
+    """An event's before and after as the reader may see them (`visible`: visible_keys of the reader)."""
+    keys = (visible or {}).get(event.object_type)
+    if keys is None:
         return event.before, event.after
-    return core_selectors.without_hidden(event.before, fields), core_selectors.without_hidden(event.after, fields)
+    return only_keys(event.before, keys), only_keys(event.after, keys)
 
 
-def changes(event: AuditEvent, hidden: dict[str, frozenset[str]] | None = None) -> list[Change]:
-    return diff(*sides(event, hidden))
+def changes(event: AuditEvent, visible: dict[str, frozenset[str]] | None = None) -> list[Change]:
+    return diff(*sides(event, visible))
 
 
 def audit_roles(actor: Actor) -> list[str]:

@@ -41,8 +41,8 @@ def audit(request):
     page_obj, prefix = page_of(request, selectors.audit_events(a, f))
     events = list(page_obj.object_list)
     urls = object_urls(a, events)
-    hidden = selectors.hidden_fields(a)
-    rows = [{"e": e, "url": urls.get(e.pk, ""), "changes": selectors.changes(e, hidden)} for e in events]
+    visible = selectors.visible_keys(a)
+    rows = [{"e": e, "url": urls.get(e.pk, ""), "changes": selectors.changes(e, visible)} for e in events]
     params = request.GET.copy()
     params.pop("page", None)
     return render(request, "sharing/audit.html", {

@@ -13,9 +13,12 @@ from django.test import Client
 from django.utils import timezone
 
 from bondzone.core.models import AuditEvent
+from bondzone.sharing.domain.fields import DATASETS, allowed_fields
 
 from ..cbec.test_orders import declare
-from ..conftest import PASSWORD, post_list
+from ..conftest import PASSWORD, key, post_list
+from ..gate.test_door import stocked  # noqa: F401 - a door list awaiting its goods, for its 变更
+from .test_agency import shared  # noqa: F401 - a row of every shared dataset
 
 
 def client(name: str) -> Client:
@@ -127,3 +130,114 @@ def test_reading_a_cbec_order_consumer_data_is_logged(cbec):
     assert client("ent_a").get(f"/api/v1/cbec/orders/{order.pk}").status_code == 200  # the seller: not logged
     reads = AuditEvent.objects.filter(action="read.cbec_order", object_id=str(order.pk))
     assert list(reads.values_list("actor_name", "enterprise_id")) == [("customs", world.ent_a.pk)] * 2
+
+
+def _trail_texts(c: Client, query: str) -> tuple[list[dict], str, str]:
+    """One reader's view of the trail under `query`: the API's items, the page, the CSV export ("" when the
+    reader may not export)."""
+    api = c.get(f"/api/v1/audit-events?{query}&limit=500")
+    assert api.status_code == 200
+    page = c.get(f"/sharing/audit/?{query}").content.decode()
+    export = c.get(f"/sharing/audit/export/?format=csv&{query}")
+    return api.json()["items"], page, export.content.decode("utf-8-sig") if export.status_code == 200 else ""
+
+
+def _list_lifecycle(w) -> None:
+    """Every action the supervision services audit on a list: create, submit, reject, correct, withdraw, approve,
+    pass, 变更 of its header and of a door list's lines, cancel, reverse (void, counter-list) and a logged read."""
+    from bondzone.supervision import services as supervision
+
+    owner, customs = w.actor("ent_a"), w.actor("customs")
+    supervision.change_door_list(actor=owner, list_id=w.door_list.pk, lines={"1": {"quantity": "7", "value": "4.75"}},
+                                 reason="客户改单 R-DOOR", idempotency_key=key())
+    data = {"direction": "I", "trade_mode": "5034", "remarks": "备注 R-DRAFT",
+            "lines": [{"item_no": 1, "quantity": "3", "unit": "007", "goods_status": "bonded", "value": "1.00"}]}
+    draft = supervision.create_list(actor=owner, book_id=w.book_a.pk, data=data, idempotency_key=key())
+    supervision.submit_list(actor=owner, list_id=draft.pk, idempotency_key=key())
+    supervision.reject_list(actor=customs, list_id=draft.pk, reason="退单 R-REJECT")
+    supervision.correct_list(actor=owner, list_id=draft.pk, data={**data, "remarks": "备注 R-CORRECT"},
+                             idempotency_key=key())
+    supervision.submit_list(actor=owner, list_id=draft.pk, idempotency_key=key())
+    supervision.withdraw_list(actor=owner, list_id=draft.pk)
+    waiting = post_list(w, direction="I", lines=[(1, "5")], passed=False)
+    supervision.change_list(actor=owner, list_id=waiting.pk, changes={"remarks": "备注 R-HEADER"}, reason="改备注 R-CHANGE",
+                            idempotency_key=key())
+    supervision.cancel_list(actor=owner, list_id=waiting.pk, reason="删单 R-CANCEL", idempotency_key=key())
+    posted = post_list(w, direction="I", lines=[(1, "5")])
+    supervision.reverse_list(actor=customs, list_id=posted.pk, reason="撤销 R-REVERSE", idempotency_key=key())
+    assert client("tax").get(f"/api/v1/lists/{posted.pk}").status_code == 200  # read.list
+
+
+def test_a_list_s_audit_events_show_a_partial_reader_only_the_keys_its_view_shows(stocked):  # noqa: F811
+    """变更 of a door list writes the lines with their quantities under `lines`, a key the field policy does not
+    name; the reasons and remarks are free text tax does not read. Tax and the zone administration, which open
+    lists without all of their fields, read of every list event only the keys their view shows — on the page,
+    in the API (before, after and the dotted fields of the difference) and in the export; customs, the admin
+    and the declaring enterprise read every event whole."""
+    w = stocked
+    _list_lifecycle(w)
+    events = AuditEvent.objects.filter(object_type="supervision.verificationlist")
+    actions = set(events.values_list("action", flat=True))
+    assert actions >= {"list.create", "list.submit", "list.reject", "list.correct", "list.withdraw", "list.approve",
+                       "list.pass", "list.change", "list.cancel", "list.void", "list.reverse", "read.list"}, actions
+    door_change = events.get(action="list.change", object_id=str(w.door_list.pk))
+    assert door_change.after["lines"]["1"]["quantity"] == "7"  # the row itself keeps everything
+    query = "object_type=supervision.verificationlist"
+    for username, role in (("tax", "tax"), ("zone_a", "zone_admin")):
+        allowed = set(allowed_fields(role, "lists"))
+        items, page, export = _trail_texts(client(username), query)
+        assert {i["action"] for i in items} >= actions - {"read.list"}, username
+        for i in items:
+            keys = {k for side in (i["before"], i["after"]) if side for k in side}
+            assert keys <= allowed, (username, i["action"], keys - allowed)
+            assert {c["field"].split(".")[0] for c in i["changes"]} <= allowed, (username, i["action"])
+        change = next(i for i in items if i["action"] == "list.change" and i["object_id"] == str(w.door_list.pk))
+        assert change["after"]["status"] == "approved"  # what the view shows is still there
+        for text in (page, export):
+            assert "lines.1" not in text and '"lines"' not in text and "4.75" not in text, username
+            assert "R-" not in text, username  # no reason, no remark
+        assert ("line_count" in allowed) == ('"line_count"' in export), username
+    for username in ("customs", "admin", "ent_a"):
+        items, page, export = _trail_texts(client(username), query)
+        stored = {e.pk: (e.before, e.after) for e in events}
+        assert all((i["before"], i["after"]) == stored[i["id"]] for i in items), username
+        assert "lines.1.quantity" in page and "R-DOOR" in page, username
+        assert not export or ("4.75" in export and "R-REVERSE" in export), username
+
+
+def test_every_audited_dataset_hides_keys_its_policy_does_not_name(world, shared):  # noqa: F811
+    """An audit row of any shared dataset may carry keys its dataset does not list (a tax bill's payment
+    reference, a slip's inspection reasons, a sale's quotes, keys yet to come): a reader that opens the dataset
+    without all of its fields does not read them (deny by default), a reader with every field does."""
+    from bondzone.duties.services.tax_bills import record_tax_payment
+
+    record_tax_payment(actor=world.actor("customs"), bill_id=shared["tax_bills"]["A"],
+                       data={"paid_on": "2026-05-10", "reference": "BANK-REF-77"}, idempotency_key=key())
+    objects = {"enterprises": ("core.enterprise", world.ent_a.pk), "books": ("supervision.accountbook", world.book_a.pk),
+               "slips": ("gate.slip", shared["slips"]["A"]), "regimes": ("duties.regime", shared["regimes"]["A"]),
+               "domestic_sales": ("duties.domesticsale", shared["domestic_sales"]["A"]),
+               "tax_bills": ("duties.taxbill", shared["tax_bills"]["A"])}
+    for dataset, (object_type, object_id) in objects.items():
+        AuditEvent.objects.create(action="test.unknown_key", object_type=object_type, object_id=str(object_id),
+                                  enterprise=world.ent_a, zone=world.zone_a, before={"status": "x"},
+                                  after={"nested": {"secret": f"S-{dataset}"}, "status": "y"})
+    for username, role in (("tax", "tax"), ("zone_a", "zone_admin"), ("market", "market"), ("commerce", "commerce"),
+                           ("customs", "customs"), ("admin", "platform_admin"), ("ent_a", "enterprise")):
+        items, page, export = _trail_texts(client(username), "action=test.unknown_key")
+        shown = {i["object_type"]: i for i in items}
+        for dataset, (object_type, _) in objects.items():
+            if object_type not in shown:
+                continue  # outside the reader's trail
+            fields = allowed_fields(role, dataset)
+            whole = set(fields) == set(DATASETS[dataset])
+            may_open = bool(fields)
+            secret = f"S-{dataset}"
+            assert (secret in str(shown[object_type]["after"])) == (whole or not may_open), (username, dataset)
+            assert (secret in page) == (whole or not may_open), (username, dataset)
+        paid = client(username).get("/api/v1/audit-events?action=duties.tax_bill_paid").json()["items"]
+        if paid:
+            fields = allowed_fields(role, "tax_bills")
+            whole = set(fields) == set(DATASETS["tax_bills"]) or not fields
+            assert ("reference" in paid[0]["after"]) == whole, username
+            assert paid[0]["after"]["state"] == "paid"
+    assert client("tax").get("/api/v1/audit-events?action=duties.tax_bill_paid").json()["count"] == 1

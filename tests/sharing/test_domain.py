@@ -59,6 +59,19 @@ def test_field_policy_fails_closed():
     assert fields.project({"a": 1, "b": 2}, ("b", "c")) == {"b": 2, "c": None}
 
 
+def test_audit_keys_deny_by_default_and_keep_whole_readers_whole():
+    event = {"status": "approved", "trade_mode": "5034", "lines": {"1": {"quantity": "7"}}, "reason": "x",
+             "brand_new_key": 1}
+    tax = fields.audit_keys("tax", "lists")
+    assert fields.only_keys(event, tax) == {"status": "approved", "trade_mode": "5034"}
+    assert [c.field for c in d.diff(None, fields.only_keys(event, tax))] == ["status", "trade_mode"]
+    assert fields.audit_keys("customs", "lists") is None and fields.audit_keys("enterprise", "lists") is None
+    assert fields.audit_keys("market", "lists") == frozenset()  # may not open it: nothing
+    # a slip's audit row says "type" for the slip type: the zone administration, which sees the type, reads it
+    assert "type" in fields.audit_keys("zone_admin", "slips") and "gross" not in fields.audit_keys("zone_admin", "slips")
+    assert fields.only_keys(None, tax) is None and fields.only_keys(["a"], tax) == {}
+
+
 def test_every_agency_receives_only_known_kinds():
     for role, kinds in events.RECEIVES.items():
         assert kinds <= set(events.KINDS), role

@@ -89,6 +89,37 @@ def allowed_fields(role: str | None, dataset: str) -> tuple[str, ...]:
     return tuple(f for f in DATASETS.get(dataset, ()) if f in allowed)
 
 
+# Audit rows name some dataset fields their own way (gate's slip_snapshot "type", "gross"; duties' snapshots
+# "book_id"): the field each such key is, so that the policy reads them as that field.
+AUDIT_KEYS: dict[str, dict[str, str]] = {
+    "slips": {"type": "slip_type", "gross": "total_gross_wt"},
+    "regimes": {"book_id": "book"},
+    "domestic_sales": {"book_id": "book"},
+}
+
+
+def audit_keys(role: str | None, dataset: str) -> frozenset[str] | None:
+    """The keys of an audit event's before/after, for a row of `dataset`, that the role may read: None when the
+    role sees every field of the dataset (then the event whole, keys the dataset does not list included);
+    otherwise only the fields the policy gives it and the audit keys that name them. Any other key, known or
+    not — a list's `lines` with their quantities, a free-text reason — is hidden (deny by default)."""
+    shown = allowed_fields(role, dataset)
+    if set(shown) == set(DATASETS.get(dataset, ())):
+        return None
+    aliases = AUDIT_KEYS.get(dataset, {})
+    return frozenset(shown) | {key for key, field in aliases.items() if field in shown}
+
+
+def only_keys(values, keys: frozenset[str]) -> dict | None:
+    """An audit event's before or after with only `keys`, each with everything nested under it; None stays None
+    and a value that is not a mapping has no key the reader may read."""
+    if values is None:
+        return None
+    if not isinstance(values, dict):
+        return {}
+    return {k: v for k, v in values.items() if k in keys}
+
+
 def project(row: dict, fields: tuple[str, ...]) -> dict:
     """Only the allowed fields of a row (a missing one is None)."""
     return {f: row.get(f) for f in fields}
