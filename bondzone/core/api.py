@@ -9,7 +9,7 @@ from .types import Id, Int, Pagination, Text, TextOf
 
 from . import audit, selectors, services, tabular
 from .domain import workdays
-from .http import actor
+from .http import actor, patch_changes
 from .scoping import get_scoped
 from .models import CalendarYear, Enterprise
 
@@ -61,8 +61,12 @@ class EnterpriseOut(Schema):
     resolve_customs_credit_class_since = _field("customs_credit_class_since")
 
 
+ENTERPRISE_NULL_CLEARS = frozenset({"name_en", "business_type", "customs_credit_class_since"})
+
+
 class EnterpriseChange(Schema):
-    """Only the fields given are changed; credit class fields need customs, the others the registry."""
+    """Only the fields given are changed; credit class fields need customs, the others the registry. null clears
+    name_en, business_type and customs_credit_class_since; on any other field it is refused (null_not_allowed)."""
 
     name: str | None = None
     name_en: str | None = None
@@ -142,7 +146,7 @@ def create_enterprise(request: HttpRequest, payload: EnterpriseIn):
 @router.patch("/enterprises/{enterprise_id}", response=EnterpriseOut, summary="Change an enterprise's record")
 def update_enterprise(request: HttpRequest, enterprise_id: int, payload: EnterpriseChange):
     return services.update_enterprise(actor=actor(request), enterprise_id=enterprise_id,
-                                      changes=payload.dict(exclude_unset=True))
+                                      changes=patch_changes(payload, ENTERPRISE_NULL_CLEARS))
 
 
 @router.get("/enterprises/{enterprise_id}/history", response=list[EnterpriseEventOut],

@@ -48,6 +48,17 @@ def actor(request: HttpRequest) -> Actor:
     return base if actions is None else replace(base, actions=actions)
 
 
+def patch_changes(payload, clearable: frozenset[str] = frozenset()) -> dict:
+    """The fields a PATCH body gives (a field left out keeps its value). An explicit null clears only the fields in
+    `clearable`, which the service reads as empty; on any other field it is refused on that field
+    (`null_not_allowed`), never read as the default or as "unchanged"."""
+    changes = payload.dict(exclude_unset=True)
+    problems = inputs.null_problems(changes, clearable)
+    if problems:
+        raise DomainError(problems)
+    return changes
+
+
 def error_body(exc: DomainError) -> dict:
     errors = as_dicts(exc.problems)
     return {"detail": errors[0]["message"] if errors else "", "errors": errors}

@@ -9,6 +9,7 @@ from .domain.errors import Problem
 
 MESSAGES = {
     "required": _("This field is required."),
+    "null_not_allowed": _("null is not a value of this field: leave the field out to keep it unchanged."),
     "not_a_number": _("“%(value)s” is not a number."),
     "not_an_integer": _("“%(value)s” is not a whole number."),
     "quantity_not_positive": _("Quantity must be greater than zero (got %(value)s)."),

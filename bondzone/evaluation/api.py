@@ -8,7 +8,7 @@ from ninja.pagination import paginate
 from bondzone.core import tabular
 from bondzone.core.types import Id, Int, Pagination
 
-from bondzone.core.http import actor
+from bondzone.core.http import actor, patch_changes
 
 from . import exports, selectors, services
 from .schemas import (
@@ -18,6 +18,9 @@ from .schemas import (
 )
 
 router = Router(tags=["evaluation"])
+# PATCH: an explicit null clears these (as ""); on any other field, and on every field of an indicator or the
+# framework settings, it is refused (core.http.patch_changes)
+ZONE_NULL_CLEARS = frozenset({"name_en", "province", "platform_zone", "approved_on", "accepted_on", "evaluated_from"})
 
 
 def _framework_detail(f):
@@ -40,7 +43,7 @@ def create_zone(request: HttpRequest, payload: EvalZoneIn):
 
 @router.patch("/zones/{zone_id}", response=EvalZoneOut, summary="Change an evaluated zone (dates, region, platform link …)")
 def update_zone(request: HttpRequest, zone_id: Id, payload: EvalZoneIn):
-    return services.save_zone(actor=actor(request), zone_id=zone_id, data=payload.dict(exclude_unset=True))
+    return services.save_zone(actor=actor(request), zone_id=zone_id, data=patch_changes(payload, ZONE_NULL_CLEARS))
 
 
 @router.get("/zones/{zone_id}/areas", response=list[AreaOut], summary="Areas of a zone per year")
@@ -84,7 +87,7 @@ def set_weights(request: HttpRequest, framework_id: Id, payload: FrameworkWeight
 @router.patch("/frameworks/{framework_id}/indicators/{code}", response=IndicatorOut, summary="Change an indicator")
 def update_indicator(request: HttpRequest, framework_id: Id, code: str, payload: IndicatorPatch):
     return services.update_indicator(actor=actor(request), framework_id=framework_id, code=code,
-                                     data=payload.dict(exclude_none=True))
+                                     data=patch_changes(payload))
 
 
 @router.post("/frameworks/{framework_id}/indicators", response={201: IndicatorOut},
@@ -104,7 +107,7 @@ def remove_indicator(request: HttpRequest, framework_id: Id, code: str):
               summary="Change aggregation, missing-value rule or class bands")
 def update_settings(request: HttpRequest, framework_id: Id, payload: SettingsIn):
     return _framework_detail(services.update_settings(actor=actor(request), framework_id=framework_id,
-                                                      data=payload.dict(exclude_none=True)))
+                                                      data=patch_changes(payload)))
 
 
 # ---------------------------------------------------------------- base data values

@@ -395,7 +395,7 @@ def save_zone(*, actor: Actor, data: dict, zone_id: Any = None) -> EvalZone:
     platform's own zone it is (empty: none); `evaluated_from` empty means not evaluated yet."""
     actor.require("evaluation.manage")
     zone = get_scoped(EvalZone, actor, zone_id) if zone_id is not None else None
-    data = {k: v for k, v in (data or {}).items() if k in ZONE_FIELDS and v is not None}
+    data = {k: "" if v is None else v for k, v in (data or {}).items() if k in ZONE_FIELDS}  # null: cleared
     if zone is None:
         data = {"name_en": "", "kind": ZoneKind.CBZ, "province": "", **data}
     problems: list[Problem] = []

@@ -8,7 +8,7 @@ from ninja.pagination import paginate
 from bondzone.core.types import ChoiceOf, Pagination, Text
 
 from bondzone.core.domain.errors import Problem
-from bondzone.core.http import actor
+from bondzone.core.http import actor, patch_changes
 from bondzone.core.messages import render
 
 from bondzone.supervision import services as ledger
@@ -92,8 +92,7 @@ def get_settings(request: HttpRequest, zone_id: int):
 
 @router.patch("/settings/{zone_id}", response=GateSettingsOut, summary="Change a zone's gate settings (customs)")
 def update_settings(request: HttpRequest, zone_id: int, payload: GateSettingsIn):
-    data = payload.dict(exclude_none=True)
-    return services.update_settings(actor=actor(request), zone_id=zone_id, data=data)
+    return services.update_settings(actor=actor(request), zone_id=zone_id, data=patch_changes(payload))
 
 
 @router.get("/gates", response=list[GateOut], summary="Gates")

@@ -9,7 +9,7 @@ from ninja.pagination import paginate
 from bondzone.core import tabular
 from bondzone.core.types import ChoiceOf, Id, Int, Pagination, Text
 
-from bondzone.core.http import actor
+from bondzone.core.http import actor, patch_changes
 
 from . import exports, scores, selectors, services
 from .models import AnnualList, ExtensionRequest, Issue, ProgressReport, Unit
@@ -22,6 +22,10 @@ from .schemas import (
 )
 
 router = Router(tags=["governance"])
+# PATCH of a task: an explicit null clears these (empty text, no date, year, weight, parent, units or zones); on
+# title, status, progress, progress_mode, cadence, published and due_in_workdays it is refused (core.http.patch_changes)
+TASK_NULL_CLEARS = frozenset({"text", "code", "public_summary", "start_date", "due_date", "year", "weight", "parent_id",
+                              "lead_unit_id", "co_unit_ids", "zone_ids"})
 IdemKey = Header(None, alias="Idempotency-Key", description="optional; a retry with the same key is safe")
 
 
@@ -73,7 +77,7 @@ def get_task(request: HttpRequest, task_id: Id):
 
 @router.patch("/tasks/{task_id}", response=TaskDetailOut, summary="Change a task (ledger office)")
 def update_task(request: HttpRequest, task_id: Id, payload: TaskPatch):
-    data = payload.dict(exclude_unset=True)
+    data = patch_changes(payload, TASK_NULL_CLEARS)
     return _detail(request, services.update_task(actor=actor(request), task_id=task_id, data=data))
 
 

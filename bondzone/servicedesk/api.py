@@ -12,7 +12,7 @@ from bondzone.core import tabular
 from bondzone.core.types import ChoiceOf, Pagination
 
 from bondzone.core.actor import PUBLIC_READER
-from bondzone.core.http import actor
+from bondzone.core.http import actor, patch_changes
 
 from .models import ServiceRequest
 from . import exports, selectors, services
@@ -25,6 +25,11 @@ from .schemas import (
 )
 
 router = Router(tags=["servicedesk"])
+# PATCH: an explicit null clears these (empty text, no unit or category); on any other field it is refused
+# (core.http.patch_changes), never read as the default (a category's kind, active, a project's zone)
+CATEGORY_NULL_CLEARS = frozenset({"name_en", "description", "group", "default_unit_id"})
+ARTICLE_NULL_CLEARS = frozenset({"title_en", "body_en", "category_id", "tags"})
+PROJECT_NULL_CLEARS = frozenset({"name_en", "investor", "team", "note", "planned_investment"})
 open311 = Router(tags=["open311"])
 
 
@@ -46,7 +51,7 @@ def create_category(request: HttpRequest, payload: CategoryIn):
 @router.patch("/categories/{category_id}", response=CategoryOut, summary="Change a category or its time limits")
 def update_category(request: HttpRequest, category_id: int, payload: CategoryPatch):
     return services.update_category(actor=actor(request), category_id=category_id,
-                                    data=payload.dict(exclude_unset=True))
+                                    data=patch_changes(payload, CATEGORY_NULL_CLEARS))
 
 
 # ---------------------------------------------------------------- knowledge articles
@@ -68,7 +73,7 @@ def create_article(request: HttpRequest, payload: ArticleIn):
 
 @router.patch("/knowledge/{article_id}", response=ArticleOut, summary="Change, publish or unpublish an article")
 def update_article(request: HttpRequest, article_id: int, payload: ArticlePatch):
-    data = payload.dict(exclude_unset=True)
+    data = patch_changes(payload, ARTICLE_NULL_CLEARS)
     published = data.pop("published", None)
     a = actor(request)
     article = services.update_article(actor=a, article_id=article_id, data=data)
@@ -268,7 +273,7 @@ def get_project(request: HttpRequest, project_id: int):
 @router.patch("/projects/{project_id}", response=ProjectOut, summary="Change a project's details")
 def update_project(request: HttpRequest, project_id: int, payload: ProjectPatch):
     a = actor(request)
-    services.update_project(actor=a, project_id=project_id, data=payload.dict(exclude_unset=True))
+    services.update_project(actor=a, project_id=project_id, data=patch_changes(payload, PROJECT_NULL_CLEARS))
     return selectors.project(a, project_id)
 
 

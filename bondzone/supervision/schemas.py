@@ -93,7 +93,9 @@ class ItemIn(Schema):
 
 class ItemChangeIn(Schema):
     """备案变更: only the fields given change. The record number never changes (given, it must be the item's own);
-    units, factors and kind only while the item has no movement, reservation, list line or BOM row."""
+    units, factors and kind only while the item has no movement, reservation, list line or BOM row. null clears
+    part_no, name_en, spec, second_unit, origin_country, leftover_of and (with no second unit) second_factor; on
+    any other field it is refused (null_not_allowed), never read as the field's default."""
 
     item_no: ItemNo | None = None
     part_no: TextOf(BookItem, "part_no") | None = None
@@ -115,7 +117,8 @@ class ItemChangeIn(Schema):
     leftover_of: ItemNo | None = Field(None, description="defective goods: the finished item whose BOM they consumed "
                                                          "(null clears it when the item stops being defective goods)")
     solid_waste: bool | None = Field(None, description="固体废物 (processing books only): true marks the item, false "
-                                                        "clears the mark once the goods meet the national standards")
+                                                        "clears the mark once the goods meet the national standards "
+                                                        "(null is refused)")
 
 
 class AccountOut(Schema):

@@ -37,6 +37,14 @@ def is_blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and value.strip() == "")
 
 
+def null_problems(changes: dict[str, Any], clearable: frozenset[str] | set[str] = frozenset()) -> list[Problem]:
+    """A partial change (PATCH): a field left out keeps its value, and an explicit null is never read as the
+    field's default. It clears only the fields in `clearable` (an optional text, a nullable value); on any other
+    field it is refused, naming the field."""
+    return [problem(name, "null_not_allowed") for name, value in changes.items()
+            if value is None and name not in clearable]
+
+
 def shown(value: Any, limit: int = 80) -> str:
     """The bad value as it may be echoed in a message: bounded, printable."""
     text = value if isinstance(value, str) else repr(value)

@@ -46,6 +46,8 @@ class LineFacts:
     quantity: Decimal
     on_live_slips: Decimal  # already put on slips not cancelled (passportUsedQty)
     goods_status: str
+    # the refusal the list's solid-waste hold keeps for this line (VerificationList.solid_waste_held), or None
+    solid_waste_hold: dict | None = None
 
 
 @dataclass(frozen=True)
@@ -252,12 +254,22 @@ def _bind(binding: Binding, chosen: list[ListFacts], raw_lines, problems: list[P
     if raw_lines:
         problems.append(problem("lines", "binding_whole_lists"))
     out: list[SlipLineDraft] = []
-    for facts in chosen:
+    for n, facts in enumerate(chosen, start=1):
         if facts.on_whole_slip or any(ln.on_live_slips for ln in facts.lines):
             problems.append(problem("lists", "list_already_on_slip", list=facts.number))
             continue
+        held = [held_line_problem(f"lists[{n}]", ln.solid_waste_hold) for ln in facts.lines if ln.solid_waste_hold]
+        if held:
+            problems.extend(held)
+            continue
         out.extend(SlipLineDraft(facts.list_id, ln.line_id, ln.quantity) for ln in facts.lines)
     return tuple(out)
+
+
+def held_line_problem(field_name: str, hold: dict) -> Problem:
+    """A list line held for solid waste (an item customs marked after the list's approval; `hold`: the line's
+    entry of VerificationList.solid_waste_held) goes on no slip: the gate would refuse it with the same problem."""
+    return problem(field_name, "trade_mode_solid_waste", **hold)
 
 
 def _split_lines(facts: ListFacts, raw_lines, problems: list[Problem]) -> tuple[SlipLineDraft, ...]:
@@ -287,7 +299,9 @@ def _split_lines(facts: ListFacts, raw_lines, problems: list[Problem]) -> tuple[
             continue
         seen.add(line.seq)
         remaining = line.quantity - line.on_live_slips
-        if qty <= 0:
+        if line.solid_waste_hold:
+            problems.append(held_line_problem(f"{name}.seq", line.solid_waste_hold))
+        elif qty <= 0:
             problems.append(problem(f"{name}.quantity", "quantity_not_positive", value=qty))
         elif qty > remaining:
             problems.append(problem(f"{name}.quantity", "slip_exceeds_list", line=line.seq, value=qty,

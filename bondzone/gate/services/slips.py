@@ -20,7 +20,7 @@ from bondzone.supervision import selectors as books
 from .. import selectors
 from ..domain.codes import GoodsClass, InspectionState, SlipStatus
 from ..domain.inspection import RiskFacts, select
-from ..domain.slips import LineFacts, ListFacts, validate_slip
+from ..domain.slips import LineFacts, ListFacts, held_line_problem, validate_slip
 from ..models import Inspection, Slip, SlipLine, SlipList
 
 DEFAULT_OFFICE = "0100"
@@ -37,7 +37,8 @@ def slip_snapshot(s: Slip) -> dict:
 
 def list_facts(actor: Actor, list_ids: list[int]) -> dict[int, ListFacts]:
     """What the binding rules need of each named list: its header (with the trade mode and list type that
-    tell which fence its goods cross), its lines and how much of each line live slips (not cancelled, not expired unused) already carry."""
+    tell which fence its goods cross), its lines, how much of each line live slips (not cancelled, not expired unused) already carry
+    and the lines its solid-waste hold keeps from passing."""
     wanted = [i for i in list_ids if isinstance(i, int)]
     if not wanted:
         return {}
@@ -45,8 +46,9 @@ def list_facts(actor: Actor, list_ids: list[int]) -> dict[int, ListFacts]:
     whole = selectors.lists_on_whole_slips(wanted)
     out: dict[int, ListFacts] = {}
     for v in books.lists(actor).filter(pk__in=wanted).prefetch_related("lines"):
+        held = {params["line"]: params for params in v.solid_waste_held}
         lines = tuple(
-            LineFacts(ln.pk, ln.seq, ln.quantity, on_slips.get(ln.pk, Decimal(0)), ln.goods_status)
+            LineFacts(ln.pk, ln.seq, ln.quantity, on_slips.get(ln.pk, Decimal(0)), ln.goods_status, held.get(ln.seq))
             for ln in sorted(v.lines.all(), key=lambda ln: ln.seq)
         )
         out[v.pk] = ListFacts(
@@ -138,14 +140,29 @@ def risk_facts(slip: Slip) -> RiskFacts:
     )
 
 
+def _held_lines(slip: Slip) -> list:
+    """The slip's lines (`lines[n]`, in the order the slip shows them) that a list's solid-waste hold, written
+    after the application, keeps from passing."""
+    out = []
+    for n, line in enumerate(selectors.slip_lines(slip), start=1):
+        hold = next((p for p in line.vlist.solid_waste_held if p["line"] == line.seq), None)
+        if hold:
+            out.append(held_line_problem(f"lines[{n}].seq", hold))
+    return out
+
+
 def approve_slip(*, actor: Actor, slip_id: int, idempotency_key: str | None, draw: Decimal | None = None) -> Slip:
     """Customs approves (已审批): the slip gets its validity and the risk rules decide whether it is
-    inspected. `draw` (0–100) replaces the random number (tests, replays)."""
+    inspected. `draw` (0–100) replaces the random number (tests, replays). A line a list's solid-waste hold keeps
+    from passing (the item marked after the application) is refused on its field, nothing written."""
     actor.require("gate.approve_slip")
 
     def do() -> dict:
         slip = _locked_slip(actor, slip_id)
         _require(slip, SlipStatus.APPLIED)
+        held = _held_lines(slip)
+        if held:
+            raise DomainError(held)
         before = slip_snapshot(slip)
         settings = selectors.settings_of(slip.zone_id)
         value = draw if draw is not None else Decimal(random.SystemRandom().randrange(0, 10000)) / 100

@@ -210,6 +210,9 @@ def add_item(*, actor: Actor, book_id: int, data: dict) -> BookItem:
 CHANGEABLE_ITEM_FIELDS = ("part_no", "hs_code", "name_zh", "name_en", "spec", "kind", "declared_unit", "legal_unit",
                           "legal_factor", "second_unit", "second_factor", "currency", "unit_price", "origin_country",
                           "leftover", "leftover_of", "solid_waste")
+# an explicit null clears these (to "" or no value); on the others it is refused, never read as the default
+NULL_CLEARS_ITEM_FIELDS = frozenset({"part_no", "name_en", "spec", "second_unit", "second_factor", "origin_country",
+                                     "leftover_of"})
 FIXED_ONCE_USED = ("kind", "declared_unit", "legal_unit", "legal_factor", "second_unit", "second_factor")
 
 
@@ -236,14 +239,14 @@ def change_item(*, actor: Actor, book_id: int, item_no: int, data: dict, idempot
 
     Marking the item as solid waste (or clearing the mark) holds (or releases) the approved lists whose goods
     have not all passed and that take it into China (hold_open_lists); the item returned carries their
-    numbers as `held_lists` and `released_lists`. An explicit null for the mark is refused: true or false."""
+    numbers as `held_lists` and `released_lists`. An explicit null clears an optional text, the second factor of
+    an item without a second unit and `leftover_of`; on any other field it is refused (null_not_allowed)."""
     actor.require("supervision.add_item")
     book = get_scoped(AccountBook, actor, book_id)
     problems = [problem(name, "item_field_not_changeable", fields=", ".join(CHANGEABLE_ITEM_FIELDS))
                 for name in sorted(set(data) - set(CHANGEABLE_ITEM_FIELDS) - {"item_no"})]
-    if "solid_waste" in data and data["solid_waste"] is None:  # JSON null; the form's unticked box sends ""
-        problems.append(problem("solid_waste", "bad_choice", value="null", choices="true, false"))
-    if "item_no" in data and str(data["item_no"]).strip() != str(item_no):
+    problems += inputs.null_problems(data, NULL_CLEARS_ITEM_FIELDS)  # JSON null; the form sends "" for an empty box
+    if data.get("item_no") is not None and str(data["item_no"]).strip() != str(item_no):
         problems.append(problem("item_no", "item_no_fixed", item=item_no))
     if problems:
         raise DomainError(problems)
@@ -263,6 +266,8 @@ def change_item(*, actor: Actor, book_id: int, item_no: int, data: dict, idempot
             problems += _leftover_problems(book, clean)
         if clean:
             problems += _solid_waste_problems(book, clean)
+            if clean["second_unit"] and "second_factor" in data and data["second_factor"] is None:
+                problems.append(problem("second_factor", "null_not_allowed"))  # null clears it with no second unit
         changed = {name: clean[name] for name in CHANGEABLE_ITEM_FIELDS if clean and clean[name] != current[name]}
         # with other fields refused too, a unit asked for is compared as typed, so that every refusal is named
         fixed = [name for name in FIXED_ONCE_USED
