@@ -17,6 +17,10 @@ VISIBLE = {
     ("zone", "B"): EVERYONE,
     ("zone-write", "A"): EVERYONE,
     ("zone-write", "B"): EVERYONE - {"customs_a", "zone_a"},
+    # the matrix's list of each enterprise, for the door list's 变更: only the roles that may change a list
+    # (supervision.change_list) reach the scope check
+    ("list", "A"): {"admin", "ent_a"},
+    ("list", "B"): {"admin", "ent_b"},
 }
 
 # label -> (kind, action, object, ok): kind "page"/"api" (login redirect / 401 for the anonymous),
@@ -30,6 +34,7 @@ SPEC: dict[str, tuple] = {
     "gate:screen-feed": ("page", "gate.watch", None, {200}),
     "gate:settings": ("page", "gate.view", "zone", {200}),
     "gate:door": ("page", "gate.view", None, {200}),
+    "gate:door-list-change": ("page", "supervision.change_list", "list", {200}),
     "GET /api/v1/gate/slips": ("list", None, None, {200}),
     "POST /api/v1/gate/slips": ("api", "gate.apply_slip", None, {400}),
     "GET /api/v1/gate/slips/{slip_id}": ("api", None, "slip", {200}),
@@ -45,12 +50,14 @@ SPEC: dict[str, tuple] = {
     "POST /api/v1/gate/gates/{gate_id}/token": ("api", "gate.manage", "gate", {201}),
     "GET /api/v1/gate/door-passages": ("list", None, None, {200}),
     "POST /api/v1/gate/door-passages": ("api", "gate.door", None, {400}),
+    "POST /api/v1/gate/door-lists/{list_id}/change": ("api", "supervision.change_list", "list", OK_WRITE),
 }
 BODY_OF = {
     "POST /api/v1/gate/slips": "gate_slip", "POST /api/v1/gate/slips/{slip_id}/cancel": "reason",
     "POST /api/v1/gate/slips/{slip_id}/inspection": "gate_inspection", "POST /api/v1/gate/events": "gate_event",
     "PATCH /api/v1/gate/settings/{zone_id}": "gate_settings", "POST /api/v1/gate/gates": "gate_gate",
     "POST /api/v1/gate/door-passages": "gate_door",
+    "POST /api/v1/gate/door-lists/{list_id}/change": "gate_door_change",
 }
 BODIES = {
     "gate_slip": lambda w, o: {"slip_type": "9", "direction": "I", "plate": "X", "vehicle_wt": "1"},
@@ -59,6 +66,7 @@ BODIES = {
     "gate_settings": lambda w, o: {"weight_tolerance_pct": "101"},
     "gate_door": lambda w, o: {"book_id": 1, "event_id": "m1", "door": "bad door!", "item_no": 1, "quantity": "1",
                                "from_status": "bonded", "to_status": "bonded", "reference": ""},
+    "gate_door_change": lambda w, o: {"lines": {"1": {"quantity": "1"}}, "reason": "x"},
     "gate_gate": lambda w, o: {"zone_id": o["gate_zone"].pk, "code": "bad code!", "name": "x"},
 }
 
