@@ -226,8 +226,8 @@ def door_list_change(request, list_id: int):
     rows = [{"line": ln, "errors": [e["message"] for e in errors if e["field"].startswith(f"lines[{ln.seq}]")],
              **{name: typed.get(f"{name}-{ln.seq}", getattr(ln, name)) for name in DOOR_CHANGE_INPUTS}}
             for ln in lines]
-    others = [e for e in errors if not e["field"].startswith("lines[")]
+    # every refusal in the summary as well as under its line: on a phone the lines' table scrolls sideways
     return render(request, "gate/door_list_change.html", {
-        "vlist": vlist, "rows": rows, "errors": others, "reason": request.POST.get("reason", ""),
+        "vlist": vlist, "rows": rows, "errors": errors, "reason": request.POST.get("reason", ""),
         "idempotency_key": request.POST.get("idempotency_key") or new_idempotency_key(),
     }, status=status)
