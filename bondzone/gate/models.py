@@ -13,7 +13,9 @@ from django.utils.translation import pgettext_lazy
 from bondzone.core.fields import QuantityField
 from bondzone.core.models import Enterprise, Zone
 
-from .domain.codes import Binding, GoodsClass, InspectionResult, InspectionState, Outcome, SlipStatus, SlipType
+from .domain.codes import (
+    Binding, ElockStatus, GoodsClass, InspectionResult, InspectionState, Outcome, SlipStatus, SlipType,
+)
 
 SLIP_TYPE_LABELS = {
     SlipType.ENTER_FIRST.value: _("enter first, declare later"),
@@ -50,12 +52,21 @@ INSPECTION_LABELS = {
 }
 RESULT_LABELS = {InspectionResult.CONFORMS.value: _("conforms"), InspectionResult.DISCREPANCY.value: _("discrepancies")}
 DIRECTION_LABELS = {"I": _("into the zone"), "E": _("out of the zone")}
+ELOCK_STATUS_LABELS = {
+    ElockStatus.INTACT.value: pgettext_lazy("electronic lock", "intact"),
+    ElockStatus.OPENED.value: pgettext_lazy("electronic lock", "opened"),
+    ElockStatus.FAULT.value: pgettext_lazy("electronic lock", "fault"),
+}
 # why a vehicle was held, in a few words (a hold's full sentence is in permissions.MESSAGES): the reasons an
 # inspection opened at the gate lists (risk_gate_hold)
 HOLD_REASON_LABELS = {
     "weight_outside_tolerance": _("weight outside the tolerance"),
     "seal_mismatch": _("seal does not match"),
     "container_mismatch": _("containers do not match"),
+    "elock_not_read": _("electronic lock not read"),
+    "elock_mismatch": _("electronic lock does not match"),
+    "elock_opened": _("electronic lock opened"),
+    "elock_fault": _("electronic lock in fault"),
     "selected_for_inspection": _("selected for inspection"),
 }
 
@@ -78,6 +89,7 @@ class GateSettings(models.Model):
     risk_hs_chapters = models.CharField(_("HS chapters always inspected"), max_length=200, blank=True)
     inspect_first_time_goods = models.BooleanField(_("inspect goods an enterprise moves for the first time"), default=False)
     double_gate = models.BooleanField(_("double-gate mode (一卡 then 二卡)"), default=False)
+    check_elock = models.BooleanField(_("check electronic locks"), default=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -129,6 +141,8 @@ class Slip(models.Model):
     total_gross_wt = models.DecimalField(_("declared gross weight (kg)"), **WEIGHT, default=Decimal(0))
     containers = models.JSONField(_("containers"), default=list, blank=True)
     seal = models.CharField(_("seal"), max_length=32, blank=True)
+    # 电子关锁 customs applied at the port to a first-line inbound (区港联动 / 转关) vehicle; the gate reads it
+    elock_no = models.CharField(_("electronic lock"), max_length=32, blank=True)
     bill_of_lading = models.CharField(_("bill of lading"), max_length=64, blank=True)
     valid_until = models.DateTimeField(_("valid until"), null=True, blank=True)
     inspection = models.CharField(_("inspection"), max_length=14, choices=list(INSPECTION_LABELS.items()),
@@ -200,6 +214,9 @@ class Passage(models.Model):
     ic_card = models.CharField(max_length=32, blank=True)
     containers = models.JSONField(default=list, blank=True)
     seal = models.CharField(max_length=32, blank=True)
+    elock_no = models.CharField(_("electronic lock"), max_length=32, blank=True)
+    elock_status = models.CharField(_("electronic lock status"), max_length=8, blank=True,
+                                    choices=list(ELOCK_STATUS_LABELS.items()))
     read_at = models.DateTimeField(_("read at"))
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True, db_index=True)
     outcome = models.CharField(_("decision"), max_length=8, choices=list(OUTCOME_LABELS.items()))

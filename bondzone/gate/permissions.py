@@ -23,6 +23,7 @@ for _action in ("supervision.view_book", "supervision.pass_goods"):
 MESSAGES.update({
     "bad_plate": _("“%(value)s” is not a vehicle plate (province, letter, then 5 or 6 letters or digits)."),
     "bad_ic_card": _("“%(value)s” is not an IC card number (4–32 letters or digits)."),
+    "bad_elock": _("“%(value)s” is not an electronic lock number (1–32 letters or digits)."),
     "bad_container": _("“%(value)s” is not a container number (ISO 6346: 4 letters, 7 digits with check digit)."),
     "weight_not_positive": _("Weight must be greater than zero (got %(value)s)."),
     "weight_too_large": _("Weight %(value)s kg is more than %(max)s kg."),
@@ -78,6 +79,10 @@ MESSAGES.update({
     "weight_outside_tolerance": _("Weighbridge %(measured)s kg against %(expected)s kg declared: off by %(error)s kg, allowed %(allowed)s kg."),
     "seal_mismatch": _("Seal %(read)s is not the declared seal %(expected)s."),
     "container_mismatch": _("Containers %(read)s are not the declared %(expected)s."),
+    "elock_not_read": _("Slip %(slip)s has electronic lock %(expected)s; the gate read no lock."),
+    "elock_mismatch": _("Electronic lock %(read)s is not the lock of slip %(slip)s (%(expected)s)."),
+    "elock_opened": _("Electronic lock %(elock)s was opened on the way: the goods may have been touched."),
+    "elock_fault": _("Electronic lock %(elock)s reports a fault."),
     "posting_refused": _("The account book refused the posting: %(message)s"),
     "selected_for_inspection": _("Slip %(slip)s is selected for inspection."),
     "risk_credit_class": _("enterprise credit class %(value)s"),

@@ -25,6 +25,8 @@ class SlipIn(Schema):
     total_gross_wt: Decimal | None = None
     containers: Numbered(str) = []
     seal: str = Field("", max_length=40)
+    elock_no: str = Field("", max_length=40, description="电子关锁: the electronic lock customs applied at the port "
+                          "(first-line inbound transit); letters and digits, at most 32")
     bill_of_lading: str = Field("", max_length=80)
     goods_class: str = Field("", max_length=12, description="for slips without lists: bonded, non_bonded, duty_paid")
     lists: Numbered(int) = []
@@ -55,6 +57,7 @@ class SlipOut(Schema):
     total_gross_wt: Decimal
     containers: list[str]
     seal: str
+    elock_no: str
     bill_of_lading: str
     valid_until: datetime | None
     inspection: str
@@ -94,6 +97,8 @@ class GateEventIn(Schema):
     ic_card: str = Field("", max_length=40)
     containers: Numbered(str) = []
     seal: str = Field("", max_length=40)
+    elock_no: str = Field("", max_length=40, description="the electronic lock read (电子关锁号); with its status")
+    elock_status: str = Field("", max_length=20, description="intact, opened or fault; with the lock's number")
 
 
 class ReasonOut(Schema):
@@ -124,6 +129,8 @@ class PassageOut(Schema):
     plate: str
     direction: str
     weighbridge_kg: Decimal
+    elock_no: str
+    elock_status: str
     outcome: str
     recorded_at: datetime
     posted: bool
@@ -142,6 +149,7 @@ class GateSettingsIn(Schema):
     risk_hs_chapters: str | None = Field(None, max_length=200)
     inspect_first_time_goods: bool | None = None
     double_gate: bool | None = None
+    check_elock: bool | None = None
 
 
 class GateSettingsOut(Schema):
@@ -158,6 +166,7 @@ class GateSettingsOut(Schema):
     risk_hs_chapters: str
     inspect_first_time_goods: bool
     double_gate: bool
+    check_elock: bool
 
 
 class GateIn(Schema):

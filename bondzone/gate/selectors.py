@@ -63,7 +63,7 @@ def gate_rules(s: GateSettings) -> GateRules:
     return GateRules(
         weight_tolerance_pct=s.weight_tolerance_pct, weight_tolerance_kg=s.weight_tolerance_kg,
         empty_tolerance_kg=s.empty_tolerance_kg, weigh_non_bonded=s.weigh_non_bonded,
-        check_seal_non_bonded=s.check_seal_non_bonded, double_gate=s.double_gate,
+        check_seal_non_bonded=s.check_seal_non_bonded, double_gate=s.double_gate, check_elock=s.check_elock,
     )
 
 

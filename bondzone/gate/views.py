@@ -19,7 +19,7 @@ from .domain.codes import InspectionState, SlipStatus, SlipType
 from .models import BINDING_LABELS, GOODS_CLASS_LABELS, SLIP_TYPE_LABELS
 
 SLIP_FIELDS = ("slip_type", "binding", "direction", "plate", "ic_card", "vehicle_wt", "frame_wt", "container_wt",
-               "total_gross_wt", "containers", "seal", "bill_of_lading", "goods_class", "lists")
+               "total_gross_wt", "containers", "seal", "elock_no", "bill_of_lading", "goods_class", "lists")
 
 
 @page
@@ -141,7 +141,8 @@ def zone_settings(request, zone_id: int):
         names = ("weight_tolerance_pct", "weight_tolerance_kg", "empty_tolerance_kg", "slip_valid_hours",
                  "random_rate_pct", "risk_credit_classes", "risk_trade_modes", "risk_hs_chapters")
         data = {k: request.POST.get(k, "") for k in names}
-        for flag in ("weigh_non_bonded", "check_seal_non_bonded", "inspect_first_time_goods", "double_gate"):
+        for flag in ("weigh_non_bonded", "check_seal_non_bonded", "inspect_first_time_goods", "double_gate",
+                     "check_elock"):
             data[flag] = request.POST.get(flag, "")
         try:
             services.update_settings(actor=a, zone_id=zone_id, data=data)

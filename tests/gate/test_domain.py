@@ -9,11 +9,11 @@ import pytest
 
 from bondzone.core.domain.errors import DomainError
 
-from bondzone.gate.domain.codes import Binding, GoodsClass, InspectionState, Outcome, SlipStatus, SlipType
+from bondzone.gate.domain.codes import Binding, ElockStatus, GoodsClass, InspectionState, Outcome, SlipStatus, SlipType
 from bondzone.gate.domain.decision import GateRules, Reading, Shortfall, SlipFacts, decide, pick_slip, weigh
 from bondzone.gate.domain.inspection import RiskFacts, RiskRules, parse_set, select
 from bondzone.gate.domain.slips import (
-    LineFacts, ListFacts, crossing_problem, normal_plate, plate_problem, validate_slip,
+    LineFacts, ListFacts, crossing_problem, elock_reading, normal_plate, plate_problem, validate_slip,
 )
 
 NOW = datetime(2026, 11, 28, 10, 0, tzinfo=timezone.utc)
@@ -118,6 +118,84 @@ def test_selected_for_inspection_holds_until_released_then_not_checked_again():
     assert d.outcome is Outcome.PASS and d.reasons == ()
     refused = replace(SLIP, inspection=InspectionState.REFUSED)
     assert decide(reading(), refused, RULES).outcome is Outcome.REFUSE
+
+
+# ---------------------------------------------------------------- electronic lock (电子关锁, §3.3)
+# a first-line inbound vehicle (先入区后报关, bill of lading) locked at the port
+LOCKED = replace(SLIP, slip_type=SlipType.ENTER_FIRST, direction="I", containers=(), seal="", elock_no="EL0001")
+
+
+def locked_reading(**kw):
+    return reading(direction="I", containers=(), seal="", **kw)
+
+
+def test_the_slips_intact_lock_passes():
+    d = decide(locked_reading(elock_no="EL0001", elock_status=ElockStatus.INTACT), LOCKED, RULES)
+    assert d.outcome is Outcome.PASS and d.reasons == ()
+
+
+def test_a_lock_on_the_slip_not_read_holds():
+    d = decide(locked_reading(), LOCKED, RULES)
+    assert d.outcome is Outcome.HOLD and [r.as_dict() for r in d.reasons] == [
+        {"code": "elock_not_read", "params": {"slip": "HF1", "expected": "EL0001"}}]
+
+
+def test_another_lock_holds_naming_both():
+    d = decide(locked_reading(elock_no="EL0002", elock_status=ElockStatus.INTACT), LOCKED, RULES)
+    assert d.outcome is Outcome.HOLD and [r.as_dict() for r in d.reasons] == [
+        {"code": "elock_mismatch", "params": {"slip": "HF1", "expected": "EL0001", "read": "EL0002"}}]
+
+
+@pytest.mark.parametrize("status, code", [(ElockStatus.OPENED, "elock_opened"), (ElockStatus.FAULT, "elock_fault")])
+def test_an_opened_or_faulty_lock_holds(status, code):
+    d = decide(locked_reading(elock_no="EL0001", elock_status=status), LOCKED, RULES)
+    assert d.outcome is Outcome.HOLD and [r.as_dict() for r in d.reasons] == [
+        {"code": code, "params": {"slip": "HF1", "elock": "EL0001"}}]
+    d = decide(locked_reading(elock_no="EL0009", elock_status=status), LOCKED, RULES)
+    assert codes(d) == ["elock_mismatch", code]
+
+
+def test_elock_holds_beside_other_holds_and_under_refusals():
+    d = decide(locked_reading(weighbridge_kg=D("40000"), elock_no="EL0001", elock_status=ElockStatus.OPENED),
+               replace(LOCKED, inspection=InspectionState.PENDING), RULES)
+    assert d.outcome is Outcome.HOLD
+    assert codes(d) == ["weight_outside_tolerance", "elock_opened", "selected_for_inspection"]
+    d = decide(locked_reading(), replace(LOCKED, status=SlipStatus.CANCELLED), RULES)
+    assert d.outcome is Outcome.REFUSE and codes(d) == ["slip_cancelled", "elock_not_read"]
+
+
+def test_no_elock_reasons_when_the_zone_turns_the_check_off_or_the_slip_has_no_lock():
+    off = replace(RULES, check_elock=False)
+    for r in (locked_reading(), locked_reading(elock_no="EL0002", elock_status=ElockStatus.OPENED)):
+        assert decide(r, LOCKED, off).outcome is Outcome.PASS
+    # a lock the slip does not declare is recorded, not judged
+    unlocked = replace(LOCKED, elock_no="")
+    assert decide(locked_reading(elock_no="EL0002", elock_status=ElockStatus.FAULT), unlocked, RULES).reasons == ()
+
+
+def test_lock_not_checked_again_after_inspection_nor_at_the_second_gate():
+    released = replace(LOCKED, inspection=InspectionState.RELEASED)  # customs opened it to inspect
+    assert decide(locked_reading(elock_no="EL0001", elock_status=ElockStatus.OPENED), released, RULES).reasons == ()
+    two = replace(RULES, double_gate=True)
+    at_second = replace(LOCKED, status=SlipStatus.PASSED_FIRST)
+    assert decide(locked_reading(), at_second, two, stage=2).outcome is Outcome.PASS
+    assert codes(decide(locked_reading(), LOCKED, two, stage=1)) == ["elock_not_read"]
+
+
+@pytest.mark.parametrize("number, status, expected, problems", [
+    ("", "", ("", None), []),
+    (" el0001 ", "Intact", ("EL0001", ElockStatus.INTACT), []),
+    ("EL0001", "fault", ("EL0001", ElockStatus.FAULT), []),
+    ("EL-0001", "opened", ("EL-0001", ElockStatus.OPENED), [("elock_no", "bad_elock")]),
+    ("E" * 33, "intact", ("E" * 33, ElockStatus.INTACT), [("elock_no", "bad_elock")]),
+    ("EL0001", "broken", ("EL0001", None), [("elock_status", "bad_choice")]),
+    ("EL0001", "", ("EL0001", None), [("elock_status", "required")]),
+    ("", "opened", ("", ElockStatus.OPENED), [("elock_no", "required")]),
+])
+def test_elock_reading_number_and_status_together(number, status, expected, problems):
+    found = []
+    assert elock_reading(number, status, found) == expected
+    assert [(p.field, p.code) for p in found] == problems
 
 
 # ---------------------------------------------------------------- lighter rules (分类管理)
@@ -314,6 +392,16 @@ def test_non_declared_may_carry_a_list_or_declare_its_class():
     assert problems == [] and draft.goods_class is GoodsClass.BONDED
     _, problems = validate(slip_input(slip_type="5", lists=[], goods_class="empty"))
     assert problem_codes(problems) == [("goods_class", "bad_choice")]
+
+
+def test_a_slip_records_its_electronic_lock_letters_and_digits_at_most_32():
+    draft, problems = validate(slip_input(slip_type="1", direction="I", lists=[], bill_of_lading="COSU123", elock_no=" el0001 "))
+    assert problems == [] and draft.elock_no == "EL0001"
+    draft, problems = validate(slip_input(slip_type="1", lists=[], bill_of_lading="COSU123"))
+    assert problems == [] and draft.elock_no == ""
+    for bad in ("EL 0001", "电子锁1", "E" * 33):
+        _, problems = validate(slip_input(slip_type="1", direction="I", lists=[], bill_of_lading="COSU123", elock_no=bad))
+        assert problem_codes(problems) == [("elock_no", "bad_elock")]
 
 
 def test_gate_registered_defaults_to_non_bonded():

@@ -259,20 +259,25 @@ def test_cli_records_a_discrepancy_and_refuses_a_bad_one(stocked):
     assert account(gw).posted == D("71")
 
 
-def test_a_pass_writes_its_rows_in_few_statements(stocked):
+@pytest.mark.parametrize("direction", ["E", "I"])
+def test_a_pass_writes_its_rows_in_few_statements(stocked, direction):
     """A pass posting one list's share: on PostgreSQL four statements in the transaction — the gate, a
     repeated event's answer and the plate's slips with their lines (locked); the passage, the slip and the
     gate's audit row; the list and its reservations (locked); the event claim, the list's audit row, the
     reservation, the account (locked) and the entries. The rows and audit contents are those of the
-    step-by-step path SQLite takes."""
+    step-by-step path SQLite takes. Inbound, the first-line vehicle's electronic lock is checked and recorded
+    at no statement of its own: it comes with the slip's row, the zone's check with its settings row."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     gw = stocked
-    vlist = outbound(gw, [(1, "30")])
-    approved(gw, slip_for([vlist], binding="3", lines=[{"seq": 1, "quantity": "10"}]))
+    vlist = post_list(gw.world, direction=direction, lines=[(1, "30")], passed=False)
+    elock = {"elock_no": "EL0001"} if direction == "I" else {}
+    approved(gw, {**slip_for([vlist], binding="3", lines=[{"seq": 1, "quantity": "10"}]), "direction": direction,
+                  **elock})
     actor = gw.gate_actor
-    data = {"event_id": key(), "plate": "京A12345", "direction": "E", "weighbridge_kg": "8500"}
+    data = {"event_id": key(), "plate": "京A12345", "direction": direction, "weighbridge_kg": "8500", **elock,
+            **({"elock_status": "intact"} if elock else {})}
     with CaptureQueriesContext(connection) as ctx:
         answer, replayed = services.report_passage(actor=actor, data=data)
     assert (answer["outcome"], answer["posted"], replayed) == ("pass", True, False)
@@ -281,6 +286,7 @@ def test_a_pass_writes_its_rows_in_few_statements(stocked):
     assert len(statements) == (4 if connection.vendor == "postgresql" else 13), statements
     passage = Passage.objects.get(pk=answer["passage"])
     assert passage.slip.status == "passed" and passage.slip.passed_at is not None and passage.posted
+    assert (passage.elock_no, passage.elock_status) == (("EL0001", "intact") if elock else ("", ""))
     gate_row = AuditEvent.objects.get(action="gate.pass")
     assert (gate_row.object_type, gate_row.object_id, gate_row.enterprise_id, gate_row.zone_id) == (
         "gate.passage", str(passage.pk), passage.enterprise_id, passage.zone_id)
@@ -289,7 +295,8 @@ def test_a_pass_writes_its_rows_in_few_statements(stocked):
     assert (list_row.before["posting_state"], list_row.after["posting_state"]) == ("reserved", "partial")
     assert list_row.after["event_id"] == f"gate:{passage.pk}:{vlist.pk}" and list_row.after["posted"] == {"1": "10"}
     assert PostingEvent.objects.filter(event_id=f"gate:{passage.pk}:{vlist.pk}").exists()
-    assert (account(gw).posted, account(gw).reserved) == (D("90"), D("20"))
+    # `reserved` holds what is to leave the account: an inbound share only adds to `posted`
+    assert (account(gw).posted, account(gw).reserved) == ((D("90"), D("20")) if direction == "E" else (D("110"), D(0)))
 
 
 def test_the_gate_statements_are_prepared_after_a_few_passes_on_postgresql(stocked):

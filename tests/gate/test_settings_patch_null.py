@@ -8,7 +8,7 @@ from tests.patch_null import assert_null_refused, patch
 
 FIELDS = ["weight_tolerance_pct", "weight_tolerance_kg", "empty_tolerance_kg", "weigh_non_bonded",
           "check_seal_non_bonded", "slip_valid_hours", "random_rate_pct", "risk_credit_classes", "risk_trade_modes",
-          "risk_hs_chapters", "inspect_first_time_goods", "double_gate"]
+          "risk_hs_chapters", "inspect_first_time_goods", "double_gate", "check_elock"]
 
 
 @pytest.mark.parametrize("field", FIELDS)

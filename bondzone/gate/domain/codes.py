@@ -52,6 +52,15 @@ class Outcome(StrEnum):
     REFUSE = "refuse"
 
 
+class ElockStatus(StrEnum):
+    """What the gate reads of a customs electronic lock (电子关锁) applied at the port for 区港联动 / 转关 cargo
+    (§3.3; the transit/关锁 system's field, not SAS121's: unconfirmed)."""
+
+    INTACT = "intact"
+    OPENED = "opened"  # opened on the way: the goods may have been touched
+    FAULT = "fault"
+
+
 class InspectionState(StrEnum):
     NOT_SELECTED = "not_selected"
     PENDING = "pending"  # selected, not yet inspected

@@ -4,7 +4,8 @@ pass / hold / refuse with machine-readable reasons.
 Refusals (the vehicle may not cross): no slip for the plate, slip not approved / cancelled / expired /
 already used / for the other direction, IC card of another vehicle, inspection refused, book would go
 negative. Holds (转岗: an officer looks): weight outside the zone's tolerance, seal or containers not as
-declared, selected for inspection and not yet inspected. Lighter rules (保税与非保税货物分类管理): an
+declared, the slip's electronic lock not read, another lock, opened or in fault, selected for inspection and
+not yet inspected. Lighter rules (保税与非保税货物分类管理): an
 empty vehicle is weighed against its tare only; non-bonded and duty-paid loads skip the weight and seal
 checks unless the zone asks for them; goods released after inspection are not checked again
 (一次查验、一次提离)."""
@@ -17,7 +18,7 @@ from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from .codes import GoodsClass, InspectionState, Outcome, SlipStatus, SlipType
+from .codes import ElockStatus, GoodsClass, InspectionState, Outcome, SlipStatus, SlipType
 
 
 def plain(d: Decimal) -> str:
@@ -35,6 +36,7 @@ class GateRules:
     weigh_non_bonded: bool = False
     check_seal_non_bonded: bool = False
     double_gate: bool = False  # 双卡: a vehicle passes 一卡 (checks) then 二卡 (the passage completes and posts)
+    check_elock: bool = True  # compare the electronic lock read at the gate with the slip's
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,8 @@ class Reading:
     ic_card: str = ""
     containers: tuple[str, ...] = ()
     seal: str = ""
+    elock_no: str = ""  # number and status are read together, or neither
+    elock_status: ElockStatus | None = None
 
 
 @dataclass(frozen=True)
@@ -68,6 +72,7 @@ class SlipFacts:
     containers: tuple[str, ...] = ()
     seal: str = ""
     inspection: InspectionState = InspectionState.NOT_SELECTED
+    elock_no: str = ""
 
     @property
     def tare(self) -> Decimal:
@@ -140,7 +145,8 @@ REFUSALS = frozenset({
     "unknown_plate", "slip_wrong_direction", "slip_not_approved", "slip_cancelled", "slip_expired", "slip_used",
     "ic_card_mismatch", "inspection_refused", "book_would_go_negative", "first_gate_not_passed",
 })
-HOLDS = frozenset({"weight_outside_tolerance", "seal_mismatch", "container_mismatch", "selected_for_inspection"})
+HOLDS = frozenset({"weight_outside_tolerance", "seal_mismatch", "container_mismatch", "elock_not_read",
+                   "elock_mismatch", "elock_opened", "elock_fault", "selected_for_inspection"})
 
 
 def second_gate(rules: GateRules, stage: int) -> bool:
@@ -180,6 +186,21 @@ def weigh(slip: SlipFacts, measured: Decimal, rules: GateRules) -> WeightCheck:
         allowed_kg=allowed.quantize(Decimal("0.001"), rounding=ROUND_HALF_UP),
         goods_measured_kg=measured - slip.tare, goods_declared_kg=slip.total_gross_wt,
     )
+
+
+def _elock_reasons(slip: SlipFacts, reading: Reading, ref: dict) -> list[Reason]:
+    """The slip's electronic lock against the one read: not read, another lock, opened (the goods may have been
+    touched), in fault. Each is a hold, and a hold goes to inspection."""
+    if not reading.elock_no:
+        return [Reason("elock_not_read", {**ref, "expected": slip.elock_no})]
+    reasons = []
+    if reading.elock_no != slip.elock_no:
+        reasons.append(Reason("elock_mismatch", {**ref, "expected": slip.elock_no, "read": reading.elock_no}))
+    if reading.elock_status is ElockStatus.OPENED:
+        reasons.append(Reason("elock_opened", {**ref, "elock": reading.elock_no}))
+    elif reading.elock_status is ElockStatus.FAULT:
+        reasons.append(Reason("elock_fault", {**ref, "elock": reading.elock_no}))
+    return reasons
 
 
 def decide(reading: Reading, slip: SlipFacts | None, rules: GateRules,
@@ -230,6 +251,8 @@ def decide(reading: Reading, slip: SlipFacts | None, rules: GateRules,
     if not inspected and not empty and set(slip.containers) != set(reading.containers):
         reasons.append(Reason("container_mismatch", {
             **ref, "expected": ",".join(slip.containers) or "-", "read": ",".join(reading.containers) or "-"}))
+    if not inspected and rules.check_elock and slip.elock_no:
+        reasons.extend(_elock_reasons(slip, reading, ref))
     if slip.inspection is InspectionState.PENDING and not second:
         reasons.append(Reason("selected_for_inspection", ref))
 

@@ -16,13 +16,14 @@ from bondzone.core.domain.inputs import collect_decimal
 
 from bondzone.supervision.domain.trade_modes import Crossing, crossing
 
-from .codes import LISTS_ALLOWED, LISTS_REQUIRED, SLIP_CROSSINGS, Binding, GoodsClass, SlipType
+from .codes import LISTS_ALLOWED, LISTS_REQUIRED, SLIP_CROSSINGS, Binding, ElockStatus, GoodsClass, SlipType
 
 # Province character, issuing-office letter, then 5 (fuel) or 6 (new energy) letters/digits without I and O;
 # trailer plates end in 挂. Upper-cased before matching.
 _PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
 PLATE_RE = re.compile(rf"^[{_PROVINCES}][A-Z][A-HJ-NP-Z0-9]{{4,5}}[A-HJ-NP-Z0-9挂]$")
 IC_CARD_RE = re.compile(r"^[A-Z0-9]{4,32}$")
+ELOCK_RE = re.compile(r"^[A-Z0-9]{1,32}$")
 MAX_WEIGHT_KG = Decimal("200000")  # no road vehicle weighs 200 t
 
 
@@ -37,6 +38,32 @@ def plate_problem(raw: object, field_name: str = "plate") -> Problem | None:
     if not PLATE_RE.match(plate):
         return problem(field_name, "bad_plate", value=str(raw))
     return None
+
+
+def elock_number(raw: object, field_name: str, problems: list[Problem]) -> str:
+    """An electronic lock's number (电子关锁号): letters and digits, at most 32, upper-cased; "" when none."""
+    number = str(raw or "").strip().upper()
+    if number and not ELOCK_RE.match(number):
+        problems.append(problem(field_name, "bad_elock", value=str(raw)[:40]))
+    return number
+
+
+def elock_reading(raw_number: object, raw_status: object, problems: list[Problem]) -> tuple[str, ElockStatus | None]:
+    """What the gate read of an electronic lock: its number and status together, or neither."""
+    number = elock_number(raw_number, "elock_no", problems)
+    raw = str(raw_status or "").strip().lower()
+    status = None
+    if raw:
+        try:
+            status = ElockStatus(raw)
+        except ValueError:
+            problems.append(problem("elock_status", "bad_choice", value=str(raw_status)[:20],
+                                    choices=", ".join(s.value for s in ElockStatus)))
+    if number and not raw:
+        problems.append(problem("elock_status", "required"))
+    elif raw and not number:
+        problems.append(problem("elock_no", "required"))
+    return number, status
 
 
 @dataclass(frozen=True)
@@ -105,6 +132,7 @@ class SlipDraft:
     goods_class: GoodsClass
     list_ids: tuple[int, ...]
     lines: tuple[SlipLineDraft, ...] = field(default=())
+    elock_no: str = ""  # the electronic lock customs applied at the port (一线 inbound transit)
 
     @property
     def expected_total_wt(self) -> Decimal:
@@ -178,6 +206,7 @@ def validate_slip(data: dict, *, zone_id: int, enterprise_id: int, lists: dict[i
     seal = str(data.get("seal") or "").strip().upper()
     if len(seal) > 32:
         problems.append(problem("seal", "too_long", max=32))
+    elock_no = elock_number(data.get("elock_no"), "elock_no", problems)
     bill = str(data.get("bill_of_lading") or "").strip()
     if slip_type is SlipType.ENTER_FIRST and not bill:
         problems.append(problem("bill_of_lading", "required"))
@@ -217,7 +246,7 @@ def validate_slip(data: dict, *, zone_id: int, enterprise_id: int, lists: dict[i
         slip_type=slip_type, binding=binding, direction=direction, plate=normal_plate(data.get("plate")),
         ic_card=ic_card, vehicle_wt=vehicle_wt, frame_wt=frame_wt, container_wt=container_wt,
         total_gross_wt=gross, containers=containers, seal=seal, bill_of_lading=bill, goods_class=goods_class,
-        list_ids=tuple(list_ids), lines=lines,
+        list_ids=tuple(list_ids), lines=lines, elock_no=elock_no,
     ), []
 
 

@@ -17,7 +17,7 @@ from bondzone.core.domain.inputs import collect_decimal
 from .. import posting, selectors
 from ..domain.codes import GoodsClass, InspectionState, Outcome, SlipStatus, SlipType
 from ..domain.decision import Decision, GateRules, Reading, Reason, SlipFacts, decide, pick_slip, second_gate
-from ..domain.slips import MAX_WEIGHT_KG, normal_plate, plate_problem
+from ..domain.slips import MAX_WEIGHT_KG, elock_reading, normal_plate, plate_problem
 from ..models import Gate, Inspection, Passage, Slip
 
 CANDIDATES = 20  # a plate's latest slips considered at the gate
@@ -50,10 +50,12 @@ def parse_reading(data: dict, now: datetime) -> tuple[str, Reading]:
     for name, value in (("seal", seal), ("ic_card", ic_card)):
         if len(value) > 32:
             problems.append(problem(name, "too_long", max=32))
+    elock_no, elock_status = elock_reading(data.get("elock_no"), data.get("elock_status"), problems)
     if problems:
         raise DomainError(problems)
     return event_id, Reading(plate=normal_plate(data.get("plate")), direction=direction, weighbridge_kg=weight,
-                             at=now, ic_card=ic_card, containers=containers, seal=seal)
+                             at=now, ic_card=ic_card, containers=containers, seal=seal, elock_no=elock_no,
+                             elock_status=elock_status)
 
 
 def facts_of(s: Slip) -> SlipFacts:
@@ -62,7 +64,7 @@ def facts_of(s: Slip) -> SlipFacts:
         status=SlipStatus(s.status), valid_until=s.valid_until or s.created_at, plate=s.plate,
         goods_class=GoodsClass(s.goods_class), vehicle_wt=s.vehicle_wt, frame_wt=s.frame_wt,
         container_wt=s.container_wt, total_gross_wt=s.total_gross_wt, ic_card=s.ic_card,
-        containers=tuple(s.containers), seal=s.seal, inspection=InspectionState(s.inspection),
+        containers=tuple(s.containers), seal=s.seal, inspection=InspectionState(s.inspection), elock_no=s.elock_no,
     )
 
 
@@ -121,7 +123,8 @@ def _decide(actor: Actor, event_id: str, reading: Reading, *, guarded: bool) -> 
         gate=gate, zone_id=gate.zone_id, event_id=event_id, slip=slip,
         enterprise_id=slip.enterprise_id if slip else None, plate=reading.plate, direction=reading.direction,
         weighbridge_kg=reading.weighbridge_kg, ic_card=reading.ic_card, containers=list(reading.containers),
-        seal=reading.seal, read_at=reading.at, outcome=decision.outcome.value, posted=bool(shares),
+        seal=reading.seal, elock_no=reading.elock_no, elock_status=str(reading.elock_status or ""),
+        read_at=reading.at, outcome=decision.outcome.value, posted=bool(shares),
         answer=_answer(decision, event_id, gate, rules, found, posted=bool(shares)),
     )
     if posts and not guarded:

@@ -22,7 +22,7 @@ from ..models import Gate, GateSettings
 
 PERCENT_FIELDS = ("weight_tolerance_pct", "random_rate_pct")
 KG_FIELDS = ("weight_tolerance_kg", "empty_tolerance_kg")
-FLAG_FIELDS = ("weigh_non_bonded", "check_seal_non_bonded", "inspect_first_time_goods", "double_gate")
+FLAG_FIELDS = ("weigh_non_bonded", "check_seal_non_bonded", "inspect_first_time_goods", "double_gate", "check_elock")
 SET_FIELDS = {"risk_credit_classes": None, "risk_trade_modes": 4, "risk_hs_chapters": 2}
 GATE_CODE_RE = re.compile(r"^[A-Z0-9-]{1,16}$")
 

@@ -30,6 +30,7 @@ def slip_snapshot(s: Slip) -> dict:
     return {
         "number": s.number, "type": s.slip_type, "binding": s.binding, "direction": s.direction, "status": s.status,
         "plate": s.plate, "goods_class": s.goods_class, "gross": str(s.total_gross_wt), "seal": s.seal,
+        "elock_no": s.elock_no,
         "containers": list(s.containers), "valid_until": s.valid_until.isoformat() if s.valid_until else None,
         "inspection": s.inspection,
     }
@@ -97,6 +98,7 @@ def apply_slip(*, actor: Actor, enterprise_id: int | None = None, data: dict, id
             goods_class=draft.goods_class.value, plate=draft.plate, ic_card=draft.ic_card,
             vehicle_wt=draft.vehicle_wt, frame_wt=draft.frame_wt, container_wt=draft.container_wt,
             total_gross_wt=draft.total_gross_wt, containers=list(draft.containers), seal=draft.seal,
+            elock_no=draft.elock_no,
             bill_of_lading=draft.bill_of_lading, created_by_id=actor.user_id,
         )
         office = enterprise.zone.customs_office_code or DEFAULT_OFFICE

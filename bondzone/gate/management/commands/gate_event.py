@@ -18,10 +18,13 @@ class Command(ServiceCommand):
         parser.add_argument("--container", action="append", default=[], dest="containers")
         parser.add_argument("--seal", default="")
         parser.add_argument("--ic-card", default="")
+        parser.add_argument("--elock-no", default="", help="the electronic lock read (电子关锁号), with --elock-status")
+        parser.add_argument("--elock-status", default="", help="intact, opened or fault")
 
     def run(self, actor, **o):
         data = {"event_id": o["event_id"] or "cli-" + get_random_string(16), "plate": o["plate"],
                 "direction": o["direction"], "weighbridge_kg": o["weighbridge_kg"], "containers": o["containers"],
-                "seal": o["seal"], "ic_card": o["ic_card"]}
+                "seal": o["seal"], "ic_card": o["ic_card"], "elock_no": o["elock_no"],
+                "elock_status": o["elock_status"]}
         answer, replayed = services.report_passage(actor=actor, data=data)
         self.stdout.write(json.dumps({**answer, "replayed": replayed}, ensure_ascii=False))

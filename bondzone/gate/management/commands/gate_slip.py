@@ -46,7 +46,8 @@ class Command(ServiceCommand):
             else:
                 slip = services.record_inspection(actor=actor, slip_id=pk, result=o["result"], release=not o["refuse"],
                                                   note=o["note"], discrepancies=[_found(f) for f in o["found"]])
-        self.stdout.write(f"Slip {slip.pk} {slip.number}: {slip.status} (inspection: {slip.inspection})")
+        elock = f", electronic lock {slip.elock_no}" if slip.elock_no else ""
+        self.stdout.write(f"Slip {slip.pk} {slip.number}: {slip.status} (inspection: {slip.inspection}){elock}")
 
 
 def _found(text: str) -> dict:
