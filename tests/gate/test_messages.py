@@ -10,7 +10,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from bondzone.core.domain.errors import DomainError, Forbidden, NotFound
 from bondzone.core.models import AuditEvent
@@ -177,7 +177,10 @@ def test_approval_receipt_approves_with_the_inspection_draw_and_a_second_time_ch
     before = written()
     again = services.apply_receipt(actor=gw.actor("customs"), data=receipt_xml(slip.number))
     assert again.replayed and written() == before
-    assert "nothing changed" in again.sentence()
+    with translation.override("en"):
+        assert "nothing changed" in again.sentence()
+    with translation.override("zh-hans"):
+        assert "未作任何更改" in again.sentence()
 
 
 def test_return_receipt_cancels_with_the_remark(gw):
