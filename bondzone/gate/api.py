@@ -68,11 +68,20 @@ def slip_sas121(request: HttpRequest, slip_id: int):
     return response
 
 
-@router.post("/receipts", response={200: ReceiptOut, 201: ReceiptOut},
+RECEIPT_BODY = {"requestBody": {"required": True, "content": {
+    "multipart/form-data": {"schema": {"type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}},
+    "application/xml": {"schema": {"type": "string"}},
+}}}
+
+
+@router.post("/receipts", response={200: ReceiptOut, 201: ReceiptOut}, openapi_extra=RECEIPT_BODY,
              summary="Apply customs' SAS221 receipt to our slip (customs): multipart `file`, or the XML as the body; "
                      "201 applied, 200 the same receipt again (nothing changed)")
 def apply_receipt(request: HttpRequest, file: UploadedFile = File(None)):
-    data = file.read() if file is not None else request.body
+    if file is not None:
+        data = file.read()
+    else:  # a multipart body without the file has been read already: it is an empty receipt
+        data = b"" if request.content_type == "multipart/form-data" else request.body
     outcome = services.apply_receipt(actor=actor(request), data=data)
     slip, receipt = outcome.slip, outcome.receipt
     return Status(200 if outcome.replayed else 201, {

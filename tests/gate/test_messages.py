@@ -318,6 +318,8 @@ def test_api_download_and_receipt_upload(gw):
     assert r.status_code == 200 and r.json()["replayed"] is True
     r = customs.post("/api/v1/gate/receipts", EXTERNAL_ENTITY, content_type="application/xml")
     assert r.status_code == 400 and "file" in str(r.json())
+    r = customs.post("/api/v1/gate/receipts", {"other": "x"})
+    assert r.status_code == 400 and r.json()["errors"][0]["field"] == "file"
     r = client_for("ent_a").post("/api/v1/gate/receipts", receipt_xml(slip.number), content_type="application/xml")
     assert r.status_code == 403
 

@@ -106,7 +106,9 @@ def write_sas121(msg: Sas121) -> bytes:
             _sub(row, pascal(name), acmp.get(name, ""))
     _sub(message, "OperCusRegCode", msg.oper_cus_reg_code)
     ET.indent(root)
-    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    # empty fields as start and end tag, the declaration in double quotes: as the client's templates write them
+    body = ET.tostring(root, encoding="unicode", short_empty_elements=False)
+    return f'<?xml version="1.0" encoding="UTF-8"?>\n{body}\n'.encode()
 
 
 # ---------------------------------------------------------------- reading (defusedxml)
