@@ -1,8 +1,9 @@
 """REST endpoints of the gate: slips for enterprises and customs, the gate hardware's event endpoint
 (authenticated as the gate's own user), inspection results and zone settings."""
 
-from django.http import HttpRequest
-from ninja import Header, Router, Status
+from django.http import HttpRequest, HttpResponse
+from ninja import File, Header, Router, Status
+from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from bondzone.core.types import ChoiceOf, Pagination, Text
@@ -17,7 +18,7 @@ from bondzone.supervision.schemas import ListDetailOut
 from .models import Slip
 from . import selectors, services
 from .schemas import (
-    DoorListChangeIn, DoorPassageIn, DoorPassageOut, GateAnswerOut, GateEventIn, GateIn, GateOut, InspectionIn, PassageOut, ReasonIn, GateSettingsIn, GateSettingsOut,
+    DoorListChangeIn, DoorPassageIn, ReceiptOut, DoorPassageOut, GateAnswerOut, GateEventIn, GateIn, GateOut, InspectionIn, PassageOut, ReasonIn, GateSettingsIn, GateSettingsOut,
     SlipDetailOut, SlipIn, SlipOut, TokenOut,
 )
 
@@ -55,6 +56,39 @@ def apply_slip(request: HttpRequest, payload: SlipIn, idempotency_key: str | Non
 @router.get("/slips/{slip_id}", response=SlipDetailOut, summary="One release slip with its lists and lines")
 def get_slip(request: HttpRequest, slip_id: int):
     return slip_detail(selectors.slip(actor(request), slip_id))
+
+
+@router.get("/slips/{slip_id}/sas121.xml", summary="The slip as the SAS121 declaration (XML)",
+            openapi_extra={"responses": {200: {"description": "SAS121 XML",
+                                               "content": {"application/xml": {"schema": {"type": "string"}}}}}})
+def slip_sas121(request: HttpRequest, slip_id: int):
+    name, document = services.sas121_document(actor(request), slip_id)
+    response = HttpResponse(document, content_type="application/xml; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+RECEIPT_BODY = {"requestBody": {"required": True, "content": {
+    "multipart/form-data": {"schema": {"type": "object", "properties": {"file": {"type": "string", "format": "binary"}}}},
+    "application/xml": {"schema": {"type": "string"}},
+}}}
+
+
+@router.post("/receipts", response={200: ReceiptOut, 201: ReceiptOut}, openapi_extra=RECEIPT_BODY,
+             summary="Apply customs' SAS221 receipt to our slip (customs): multipart `file`, or the XML as the body; "
+                     "201 applied, 200 the same receipt again (nothing changed)")
+def apply_receipt(request: HttpRequest, file: UploadedFile = File(None)):
+    if file is not None:
+        data = file.read()
+    else:  # a multipart body without the file has been read already: it is an empty receipt
+        data = b"" if request.content_type == "multipart/form-data" else request.body
+    outcome = services.apply_receipt(actor=actor(request), data=data)
+    slip, receipt = outcome.slip, outcome.receipt
+    return Status(200 if outcome.replayed else 201, {
+        "slip_id": slip.pk, "slip_number": slip.number, "status": slip.status, "inspection": slip.inspection,
+        "decision": receipt.decision, "passport_no": receipt.passport_no, "effect": receipt.effect,
+        "replayed": outcome.replayed, "message": outcome.sentence(),
+    })
 
 
 @router.post("/slips/{slip_id}/approve", response=SlipOut, summary="Approve a slip (customs); may select it for inspection")

@@ -9,6 +9,7 @@ AUDIT_ACTIONS = {
     "slip.cancel": _("release slip cancelled"), "slip.inspect": _("inspection result recorded"),
     "gate.pass": _("vehicle passed the gate"), "gate.hold": _("vehicle held at the gate"),
     "gate.refuse": _("vehicle refused at the gate"), "door.pass": _("goods passed a warehouse door"),
+    "slip.receipt": _("customs receipt (SAS221) applied to a release slip"),
     "gate.create": _("gate set up"), "gate.token": _("gate token issued"), "gate.settings": _("gate settings changed"),
 }
 
@@ -34,7 +35,8 @@ class GateConfig(AppConfig):
         from . import permissions, scopes  # noqa: F401
         from .models import (
             BINDING_LABELS, DIRECTION_LABELS, DOOR_STATUS_LABELS, GOODS_CLASS_LABELS, HOLD_REASON_LABELS,
-            INSPECTION_LABELS, OUTCOME_LABELS, RESULT_LABELS, SLIP_STATUS_LABELS, SLIP_TYPE_LABELS,
+            INSPECTION_LABELS, OUTCOME_LABELS, RECEIPT_DECISION_LABELS, RECEIPT_EFFECT_LABELS, RESULT_LABELS,
+            SLIP_STATUS_LABELS, SLIP_TYPE_LABELS,
         )
 
         labels.register("slip_type", SLIP_TYPE_LABELS)
@@ -49,4 +51,6 @@ class GateConfig(AppConfig):
         labels.register("gate_hold_reason", HOLD_REASON_LABELS)
         labels.register("gate_hold_reasons", _each("gate_hold_reason", ","))
         labels.register("slip_statuses", _each("slip_status", "/", " / "))
+        labels.register("receipt_decision", RECEIPT_DECISION_LABELS)
+        labels.register("receipt_effect", RECEIPT_EFFECT_LABELS)
         labels.register("audit_action", AUDIT_ACTIONS)

@@ -199,6 +199,33 @@ class SlipLine(models.Model):
         ]
 
 
+RECEIPT_DECISION_LABELS = {"1": _("approved (通过)"), "3": _("returned (退单)")}
+RECEIPT_EFFECT_LABELS = {
+    "approved": _("slip approved"),
+    "cancelled": _("slip cancelled"),
+    "confirmed": _("slip already so; receipt recorded"),
+}
+
+
+class SlipReceipt(models.Model):
+    """Customs' decision on a slip as the national system sent it (SAS221): one per slip, so the same
+    receipt again is recognised and changes nothing."""
+
+    slip = models.OneToOneField(Slip, on_delete=models.PROTECT, related_name="receipt")
+    decision = models.CharField(_("decision"), max_length=1, choices=list(RECEIPT_DECISION_LABELS.items()))
+    passport_no = models.CharField(_("passport number (customs)"), max_length=24, blank=True)
+    remark = models.CharField(_("remark"), max_length=500, blank=True)
+    manage_date = models.CharField(_("decided by customs at"), max_length=32, blank=True)
+    message_id = models.CharField(_("message id"), max_length=64, blank=True)
+    effect = models.CharField(_("effect"), max_length=10, choices=list(RECEIPT_EFFECT_LABELS.items()))
+    digest = models.CharField(max_length=64)  # sha256 of the receipt as received
+    received_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    received_at = models.DateTimeField(_("received at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("slip receipt (SAS221)")
+
+
 class Passage(models.Model):
     """One gate event (过卡 attempt) and the answer given; (gate, event id) is unique, so a retried
     event finds its first answer instead of deciding — and posting — again."""

@@ -65,6 +65,22 @@ MESSAGES.update({
     "door_exceeds_list": _("%(value)s is more than list %(list)s still has for the door (%(remaining)s)."),
     "bad_door": _("“%(value)s” is not a door code (1–32 letters, digits, - or _)."),
     "rate_out_of_range": _("%(value)s is not between 0 and 100."),
+    "xml_empty": _("The file is empty: send the receipt's XML."),
+    "xml_not_well_formed": _("The file is not well-formed XML (%(detail)s)."),
+    "xml_forbidden": _("The XML carries a DTD, an entity or an external reference (%(what)s); customs messages have none, so it is refused unread."),
+    "xml_too_large": _("The file is larger than %(max)s bytes."),
+    "xml_wrong_root": _("The document's root is %(root)s; a message of this kind starts with %(expected)s."),
+    "xml_wrong_message_type": _("The message type is %(value)s, not %(expected)s."),
+    "xml_missing_element": _("The message has no %(element)s element."),
+    "receipt_transferred": _("The receipt transfers the slip to manual review (转岗, emapvMarkcd 2): it decides nothing yet, so nothing is applied."),
+    "receipt_bad_decision": _("“%(value)s” is not a decision of a receipt (emapvMarkcd 1 approved or 3 returned)."),
+    "receipt_for_cancellation": _("The receipt answers a cancellation (作废, dclTypecd 3); only the decision on a declared slip is applied here."),
+    "receipt_bad_passport_no": _("An approval carries the passport number customs assigned (%(length)s characters; got “%(value)s”)."),
+    "receipt_slip_unknown": _("No release slip has the enterprise-internal number %(value)s."),
+    "receipt_slip_other_zone": _("Release slip %(value)s belongs to another zone than yours."),
+    "receipt_slip_decided": _("Slip %(slip)s is %(state)s: a receipt that it was %(decision)s cannot apply to it."),
+    "receipt_conflicts": _("Slip %(slip)s already has a receipt that it was %(decision)s (passport number %(passport_no)s); "
+                           "this one says otherwise and is not applied."),
     # gate decision reasons (also shown on the officer's screen)
     "unknown_plate": _("No slip for plate %(plate)s."),
     "slip_wrong_direction": _("Slip %(slip)s is for the other direction (%(direction)s)."),
@@ -99,6 +115,8 @@ CARRIES["posting_refused"] = "code"  # the ledger's refusal, in its own words
 CODED_PARAMS.update({
     "risk_gate_hold": {"value": "gate_hold_reasons"},
     "slip_wrong_state": {"state": "slip_status", "expected": "slip_statuses"},
+    "receipt_slip_decided": {"state": "slip_status", "decision": "receipt_decision"},
+    "receipt_conflicts": {"decision": "receipt_decision"},
     "door_status_pair": {"from": "door_status", "to": "door_status"},
     "door_list_no_line": {"from": "door_status", "to": "door_status"},
 })

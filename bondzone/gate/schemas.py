@@ -226,3 +226,17 @@ class DoorListChangeIn(Schema):
                                              "legal_quantity, second_quantity, value, unit_price, gross_weight, "
                                              "net_weight; e.g. {\"1\": {\"quantity\": \"6\"}}")
     reason: str = Field(max_length=500)
+
+
+class ReceiptOut(Schema):
+    """What a customs receipt (SAS221) did to our slip."""
+
+    slip_id: int
+    slip_number: str
+    status: str
+    inspection: str
+    decision: str = Field(description="emapvMarkcd: 1 approved (通过), 3 returned (退单)")
+    passport_no: str = Field(description="the passport number customs assigned (approvals)")
+    effect: str = Field(description="approved, cancelled, or confirmed (the slip already was so)")
+    replayed: bool = Field(description="the same receipt was applied before: nothing changed")
+    message: str

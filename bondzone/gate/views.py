@@ -4,7 +4,7 @@ settings. Thin: parse the request, call one selector or service, render."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import Http404, HttpResponseNotAllowed
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -67,6 +67,20 @@ def slip_create(request):
         return render(request, "gate/slip_form.html", _form_context(a, data, errors_of(exc), key), status=400)
     messages.success(request, _("Slip %(number)s applied for.") % {"number": slip.number})
     return redirect("gate:slip", slip_id=slip.pk)
+
+
+@page
+def slip_sas121(request, slip_id: int):
+    try:
+        name, document = services.sas121_document(actor(request), slip_id)
+    except DomainError as exc:
+        if exc.status in (403, 404):
+            raise
+        flash_refusal(request, exc)
+        return redirect("gate:slip", slip_id=slip_id)
+    response = HttpResponse(document, content_type="application/xml; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
 
 
 @page

@@ -108,3 +108,20 @@ def test_approving_a_slip_whose_line_was_held_after_the_application_is_refused(g
     mark(h, False)
     assert services.approve_slip(actor=gw.actor("customs"), slip_id=slip.pk, idempotency_key=key(),
                                  draw=D("99.99")).status == "approved"
+
+
+def test_a_customs_receipt_approving_a_held_slip_is_refused_the_same_way(gw, inland):
+    from bondzone.gate.models import SlipReceipt
+
+    from .test_messages import receipt_xml
+
+    h, vlist = inland
+    slip = apply(gw, share(vlist))
+    mark(h)
+    before = written()
+    with pytest.raises(DomainError) as exc:
+        services.apply_receipt(actor=gw.actor("customs"), data=receipt_xml(slip.number), draw=D("99.99"))
+    assert [(p.field, p.code) for p in exc.value.problems] == [("lines[1].seq", "trade_mode_solid_waste")]
+    assert written() == before and not SlipReceipt.objects.exists()
+    mark(h, False)
+    assert services.apply_receipt(actor=gw.actor("customs"), data=receipt_xml(slip.number)).receipt.effect == "approved"

@@ -118,7 +118,7 @@ def apply_slip(*, actor: Actor, enterprise_id: int | None = None, data: dict, id
     return Slip.objects.get(pk=result["slip_id"])
 
 
-def _locked_slip(actor: Actor, slip_id: int) -> Slip:
+def locked_slip(actor: Actor, slip_id: int) -> Slip:
     return get_scoped(Slip.objects.select_for_update(of=("self",)).select_related("enterprise", "zone"), actor,
                       slip_id, action="change")
 
@@ -153,6 +153,30 @@ def _held_lines(slip: Slip) -> list:
     return out
 
 
+def approve_locked(actor: Actor, slip: Slip, draw: Decimal | None) -> None:
+    """Approve a slip the caller has locked (this transaction): validity, risk selection, audit row. A line a
+    list's solid-waste hold keeps from passing (the item marked after the application) is refused on its field."""
+    _require(slip, SlipStatus.APPLIED)
+    held = _held_lines(slip)
+    if held:
+        raise DomainError(held)
+    before = slip_snapshot(slip)
+    settings = selectors.settings_of(slip.zone_id)
+    value = draw if draw is not None else Decimal(random.SystemRandom().randrange(0, 10000)) / 100
+    reasons = select(risk_facts(slip), selectors.risk_rules(settings), value)
+    now = timezone.now()
+    slip.status = SlipStatus.APPROVED.value
+    slip.approved_at, slip.approved_by_id = now, actor.user_id
+    slip.valid_until = now + timedelta(hours=settings.slip_valid_hours)
+    if reasons:
+        slip.inspection = InspectionState.PENDING.value
+        Inspection.objects.create(slip=slip, zone_id=slip.zone_id, enterprise_id=slip.enterprise_id,
+                                  reasons=[r.as_dict() for r in reasons])
+    slip.save(update_fields=["status", "approved_at", "approved_by", "valid_until", "inspection"])
+    audit.record(actor, "slip.approve", slip, before=before,
+                 after={**slip_snapshot(slip), "selected_because": [r.code for r in reasons]})
+
+
 def approve_slip(*, actor: Actor, slip_id: int, idempotency_key: str | None, draw: Decimal | None = None) -> Slip:
     """Customs approves (已审批): the slip gets its validity and the risk rules decide whether it is
     inspected. `draw` (0–100) replaces the random number (tests, replays). A line a list's solid-waste hold keeps
@@ -160,48 +184,39 @@ def approve_slip(*, actor: Actor, slip_id: int, idempotency_key: str | None, dra
     actor.require("gate.approve_slip")
 
     def do() -> dict:
-        slip = _locked_slip(actor, slip_id)
-        _require(slip, SlipStatus.APPLIED)
-        held = _held_lines(slip)
-        if held:
-            raise DomainError(held)
-        before = slip_snapshot(slip)
-        settings = selectors.settings_of(slip.zone_id)
-        value = draw if draw is not None else Decimal(random.SystemRandom().randrange(0, 10000)) / 100
-        reasons = select(risk_facts(slip), selectors.risk_rules(settings), value)
-        now = timezone.now()
-        slip.status = SlipStatus.APPROVED.value
-        slip.approved_at, slip.approved_by_id = now, actor.user_id
-        slip.valid_until = now + timedelta(hours=settings.slip_valid_hours)
-        if reasons:
-            slip.inspection = InspectionState.PENDING.value
-            Inspection.objects.create(slip=slip, zone_id=slip.zone_id, enterprise_id=slip.enterprise_id,
-                                      reasons=[r.as_dict() for r in reasons])
-        slip.save(update_fields=["status", "approved_at", "approved_by", "valid_until", "inspection"])
-        audit.record(actor, "slip.approve", slip, before=before,
-                     after={**slip_snapshot(slip), "selected_because": [r.code for r in reasons]})
+        slip = locked_slip(actor, slip_id)
+        approve_locked(actor, slip, draw)
         return {"slip_id": slip.pk, "status": slip.status}
 
     idempotency.run(actor, idempotency_key, "slip.approve", {"slip_id": slip_id}, do)
     return Slip.objects.get(pk=slip_id)
 
 
-def cancel_slip(*, actor: Actor, slip_id: int, reason: str) -> Slip:
-    """作废: only before the vehicle passes; the quantities it carried go back to the list for other slips."""
-    actor.require("gate.cancel_slip")
+def checked_reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:
         raise DomainError(problem("reason", "reason_required"))
     if len(reason) > 500:
         raise DomainError(problem("reason", "too_long", max=500))
-    with transaction.atomic(durable=True):
-        slip = _locked_slip(actor, slip_id)
-        _require(slip, SlipStatus.APPLIED, SlipStatus.APPROVED)
-        before = slip_snapshot(slip)
-        slip.status = SlipStatus.CANCELLED.value
-        slip.cancelled_at = timezone.now()
-        slip.cancel_reason = reason
-        slip.save(update_fields=["status", "cancelled_at", "cancel_reason"])
-        audit.record(actor, "slip.cancel", slip, before=before, after={**slip_snapshot(slip), "reason": reason})
-    return slip
+    return reason
 
+
+def cancel_locked(actor: Actor, slip: Slip, reason: str) -> None:
+    """Cancel a slip the caller has locked (this transaction), with its audit row."""
+    _require(slip, SlipStatus.APPLIED, SlipStatus.APPROVED)
+    before = slip_snapshot(slip)
+    slip.status = SlipStatus.CANCELLED.value
+    slip.cancelled_at = timezone.now()
+    slip.cancel_reason = reason
+    slip.save(update_fields=["status", "cancelled_at", "cancel_reason"])
+    audit.record(actor, "slip.cancel", slip, before=before, after={**slip_snapshot(slip), "reason": reason})
+
+
+def cancel_slip(*, actor: Actor, slip_id: int, reason: str) -> Slip:
+    """作废: only before the vehicle passes; the quantities it carried go back to the list for other slips."""
+    actor.require("gate.cancel_slip")
+    reason = checked_reason(reason)
+    with transaction.atomic(durable=True):
+        slip = locked_slip(actor, slip_id)
+        cancel_locked(actor, slip, reason)
+    return slip
