@@ -167,6 +167,14 @@ def _business(package: ET.Element, message_type: str) -> ET.Element:
     return business
 
 
+def _message(business: ET.Element, name: str) -> ET.Element:
+    """The message element under BussinessData (its name one of the UNCONFIRMED ones), or a refusal naming it."""
+    message = _child(business, UNCONFIRMED[name])
+    if message is None:
+        raise DomainError(problem("BussinessData", "xml_missing_element", element=UNCONFIRMED[name]))
+    return message
+
+
 def _fields(el: ET.Element | None, names: tuple[str, ...], case=pascal) -> dict[str, str]:
     return {name: _text(el, case(name)) for name in names}
 
@@ -175,9 +183,7 @@ def read_sas121(data: bytes) -> Sas121:
     """A SAS121 declaration back into its values (the round trip of `write_sas121`, and a check of files)."""
     package = _package(parse(data), "Signature")
     business = _business(package, "SAS121")
-    message = _child(business, UNCONFIRMED["sas121_message"])
-    if message is None:
-        raise DomainError(problem("BussinessData", "xml_missing_element", element=UNCONFIRMED["sas121_message"]))
+    message = _message(business, "sas121_message")
     envelope = _child(package, "EnvelopInfo")
     return Sas121(
         envelope={name: _text(envelope, name) for name in ENVELOPE_FIELDS},
@@ -207,9 +213,7 @@ def read_sas221(data: bytes) -> Sas221:
     """The receipt's decision; every problem is named by the receipt's element."""
     package = _package(parse(data), "Package")
     business = _business(package, "SAS221")
-    message = _child(business, UNCONFIRMED["sas221_message"])
-    if message is None:
-        raise DomainError(problem("BussinessData", "xml_missing_element", element=UNCONFIRMED["sas221_message"]))
+    message = _message(business, "sas221_message")
     result, head = _child(message, "HdeApprResult"), _child(message, UNCONFIRMED["sas221_head"])
     problems: list[Problem] = []
     if result is None:
