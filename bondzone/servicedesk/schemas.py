@@ -249,7 +249,9 @@ class SpaceIn(Schema):
 
 
 class GuideIn(Schema):
-    """A new draft version: only the sections given change; the rest is copied from the latest version."""
+    """A new draft version: only the sections given change; the rest is copied from the latest version. null clears
+    title_en, the sections, planned_area_km2 and note; on title, policy_task_ids, spaces and synthetic it is refused
+    (null_not_allowed), never read as "", no policies or false."""
     title: str | None = None
     title_en: str | None = None
     location: str | None = None

@@ -95,7 +95,8 @@ class ItemChangeIn(Schema):
     """备案变更: only the fields given change. The record number never changes (given, it must be the item's own);
     units, factors and kind only while the item has no movement, reservation, list line or BOM row. null clears
     part_no, name_en, spec, second_unit, origin_country, leftover_of and (with no second unit) second_factor; on
-    any other field it is refused (null_not_allowed), never read as the field's default."""
+    any other field it is refused (null_not_allowed), never read as the field's default. Clearing second_unit
+    clears second_factor with it (no item keeps a factor of a unit it does not have)."""
 
     item_no: ItemNo | None = None
     part_no: TextOf(BookItem, "part_no") | None = None

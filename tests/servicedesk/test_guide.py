@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from bondzone.core.domain.errors import Forbidden, NotFound
+from bondzone.core.domain.errors import DomainError, Forbidden, NotFound
 from bondzone.core.models import AuditEvent
 from bondzone.governance import services as gov
 from bondzone.servicedesk import selectors, services
@@ -147,3 +147,60 @@ def test_the_edit_page_writes_a_draft_from_the_form_lines(world):
     assert c.post(f"/services/guide/versions/{v.pk}/publish/").status_code == 302
     assert GuideVersion.objects.get().status == "published"
     assert client("zone_a").get("/services/guide/TZ/versions/").status_code == 200
+
+
+# --- an explicit null: refused where the version needs a value, clearing where it may be empty ------------------
+
+
+@pytest.mark.parametrize("field", ["title", "synthetic", "policy_task_ids", "spaces"])
+def test_null_on_a_guide_field_that_needs_a_value_is_refused_on_it_and_nothing_is_written(world, field):
+    write(world, synthetic=True)
+    before = guide_snapshot()
+    r = client("zone_a").post(f"{API}/guides/TZ/versions", {field: None, "location": "changed too"},
+                              content_type="application/json")
+    assert r.status_code == 400, r.content
+    assert [(e["field"], e["code"]) for e in r.json()["errors"]] == [(field, "null_not_allowed")]
+    assert guide_snapshot() == before
+
+
+def test_a_null_title_on_the_first_version_is_named_once(world):
+    r = client("zone_a").post(f"{API}/guides/TZ/versions", {"title": None}, content_type="application/json")
+    assert r.status_code == 400, r.content
+    assert [(e["field"], e["code"]) for e in r.json()["errors"]] == [("title", "null_not_allowed")]
+    assert GuideVersion.objects.count() == 0
+
+
+def test_null_clears_a_guide_text_and_the_planned_area_and_keeps_the_rest(world):
+    write(world, synthetic=True, planned_area_km2="6.6")
+    r = client("zone_a").post(f"{API}/guides/TZ/versions", {"title_en": None, "location": None,
+                                                          "planned_area_km2": None}, content_type="application/json")
+    assert r.status_code == 201, r.content
+    v = GuideVersion.objects.get(version=2)
+    assert (v.title_en, v.location, v.planned_area_km2) == ("", "", None)
+    assert (v.title, v.synthetic, v.industries, v.spaces.count()) == ("天竺综保区投资指南", True, "医药、航材维修", 1)
+
+
+@pytest.mark.parametrize("name", ["building", "kind", "floor_area_m2", "bonded"])
+def test_null_in_a_space_that_needs_a_value_is_refused_on_it(world, name):
+    """The API's schema refuses these before the service (422); the service refuses them too, for any caller."""
+    before = guide_snapshot()
+    with pytest.raises(DomainError) as info:
+        write(world, spaces=[{**SPACE, name: None}])
+    assert [(p.field, p.code) for p in info.value.problems] == [(f"spaces[1].{name}", "null_not_allowed")]
+    assert guide_snapshot() == before
+    r = client("zone_a").post(f"{API}/guides/TZ/versions", {"title": "指南", "spaces": [{**SPACE, name: None}]},
+                              content_type="application/json")
+    assert r.status_code in (400, 422) and guide_snapshot() == before
+
+
+def test_null_clears_a_spaces_rent_date_and_note(world):
+    v = write(world, spaces=[{**SPACE, "rent": None, "available_from": None, "note": None}])
+    assert [(s.rent, s.available_from, s.note, s.bonded) for s in v.spaces.all()] == [(None, None, "", True)]
+
+
+def test_the_edit_page_refuses_an_empty_title_and_writes_nothing(world):
+    write(world)
+    before = guide_snapshot()
+    r = client("zone_a").post("/services/guide/TZ/edit/", {"title": "", "location": "顺义"}, follow=True)
+    assert r.status_code == 200 and 'data-field="title"' in r.content.decode()
+    assert guide_snapshot() == before

@@ -334,3 +334,39 @@ def test_the_refusal_names_the_bom_rows_in_both_languages(hbook):  # noqa: F811
         assert "0 list lines and 1 BOM rows" in render(p)
     with override("zh-hans"):
         assert "1 条单耗记录" in render(p)
+
+
+# --- the second factor follows the second unit -----------------------------------------------------------
+
+
+def test_the_service_clears_the_second_factor_with_its_unit(world):
+    change(world, 3, {"second_unit": "011", "second_factor": "3"})
+    assert (item(world, 3).second_unit, item(world, 3).second_factor) == ("011", Decimal(3))
+    changed = change(world, 3, {"second_unit": ""})  # the form's empty choice, the API's null
+    assert (changed.second_unit, changed.second_factor) == ("", None)
+
+
+def test_a_new_item_keeps_no_second_factor_without_a_second_unit(world):
+    created = services.add_item(actor=world.actor("customs"), book_id=world.book_a.pk, data={
+        "item_no": 40, "hs_code": "7409110000", "name_zh": "铜板", "declared_unit": "035", "legal_unit": "035",
+        "second_factor": "2"})
+    assert (created.second_unit, created.second_factor) == ("", None)
+
+
+def test_a_left_over_factor_of_an_item_in_use_goes_with_the_next_change(world):
+    """An item written before the rule with a factor and no second unit, then used: a later change of its name
+    drops the factor, which no line ever read, and is not refused as a unit change."""
+    BookItem.objects.filter(book=world.book_a, item_no=3).update(second_unit="", second_factor=Decimal(3))
+    post_list(world, direction="I", lines=[(3, "10")])
+    changed = change(world, 3, {"name_en": "Copper"})
+    assert (changed.name_en, changed.second_unit, changed.second_factor) == ("Copper", "", None)
+
+
+def test_the_edit_page_clears_the_second_factor_when_the_unit_is_emptied(world):
+    change(world, 2, {"second_unit": "011", "second_factor": "3"})
+    c = client_of("customs")
+    url = f"/supervision/books/{world.book_a.pk}/items/2/edit/"
+    assert 'value="3"' in c.get(url).content.decode()
+    r = c.post(url, page_form(second_unit="", second_factor="3"))  # the box still shows the old factor
+    assert r.status_code == 302, r.content
+    assert (item(world, 2).second_unit, item(world, 2).second_factor) == ("", None)

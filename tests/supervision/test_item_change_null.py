@@ -12,7 +12,7 @@ from django.test import Client
 from bondzone.core.models import AuditEvent, IdempotencyRecord
 from bondzone.supervision import services
 from bondzone.supervision.models import BookItem
-from tests.conftest import PASSWORD, key
+from tests.conftest import PASSWORD, key, post_list
 
 RECORDED = {"kind": "E", "legal_factor": Decimal("2.5"), "currency": "502", "unit_price": Decimal("10.5"),
             "part_no": "P-3", "name_en": "Copper", "spec": "T2", "origin_country": "502", "second_unit": "011",
@@ -71,3 +71,35 @@ def test_null_clears_the_fields_that_may_be_empty_and_leaves_the_others(world, r
         "", "", "", "", "", None]
     assert {k: after[k] for k in ("kind", "legal_factor", "currency", "unit_price")} == {
         k: RECORDED[k] for k in ("kind", "legal_factor", "currency", "unit_price")}
+
+
+@pytest.mark.parametrize("cleared", [None, ""])
+def test_clearing_the_second_unit_clears_its_factor_with_one_audit_row(world, recorded, cleared):
+    r = patch(recorded, {"second_unit": cleared})
+    assert r.status_code == 200, r.content
+    assert r.json()["second_unit"] == ""
+    after = record(world)
+    assert (after["second_unit"], after["second_factor"]) == ("", None)
+    event = AuditEvent.objects.filter(action="book_item.change").latest("pk")
+    assert event.before == {"second_unit": "011", "second_factor": "3.000000"}
+    assert event.after == {"second_unit": "", "second_factor": None}
+
+
+def test_a_second_factor_without_a_second_unit_is_not_kept(world, recorded):
+    r = patch(recorded, {"second_unit": None, "second_factor": "4"})
+    assert r.status_code == 200, r.content
+    assert (record(world)["second_unit"], record(world)["second_factor"]) == ("", None)
+    assert patch(recorded, {"second_factor": "5"}).status_code == 200
+    assert record(world)["second_factor"] is None
+
+
+def test_a_second_unit_in_use_is_refused_with_its_factor_and_nothing_is_written(world):
+    services.change_item(actor=world.actor("customs"), book_id=world.book_a.pk, item_no=3,
+                         data={"second_unit": "011", "second_factor": "3"}, idempotency_key=key())
+    post_list(world, direction="I", lines=[(3, "10")])
+    before, counts = record(world), written()
+    r = patch(f"/api/v1/books/{world.book_a.pk}/items/3", {"second_unit": None})
+    assert r.status_code == 400, r.content
+    assert {(e["field"], e["code"]) for e in r.json()["errors"]} == {("second_unit", "item_in_use"),
+                                                                    ("second_factor", "item_in_use")}
+    assert (record(world), written()[0]) == (before, counts[0])

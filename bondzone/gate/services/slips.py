@@ -46,7 +46,10 @@ def list_facts(actor: Actor, list_ids: list[int]) -> dict[int, ListFacts]:
     on_slips = selectors.quantities_on_live_slips(wanted)
     whole = selectors.lists_on_whole_slips(wanted)
     out: dict[int, ListFacts] = {}
-    for v in books.lists(actor).filter(pk__in=wanted).prefetch_related("lines"):
+    # the lists locked in id order (the statement that reads them, FOR UPDATE on PostgreSQL), after the enterprise
+    # row: a solid-waste hold (books.hold_open_lists locks them too) commits before this read or after this slip
+    locked = books.lists(actor).filter(pk__in=wanted).select_for_update(of=("self",)).order_by("pk")
+    for v in locked.prefetch_related("lines"):
         held = {params["line"]: params for params in v.solid_waste_held}
         lines = tuple(
             LineFacts(ln.pk, ln.seq, ln.quantity, on_slips.get(ln.pk, Decimal(0)), ln.goods_status, held.get(ln.seq))
@@ -144,9 +147,12 @@ def risk_facts(slip: Slip) -> RiskFacts:
 
 def _held_lines(slip: Slip) -> list:
     """The slip's lines (`lines[n]`, in the order the slip shows them) that a list's solid-waste hold, written
-    after the application, keeps from passing."""
+    after the application, keeps from passing. The statement that reads them locks their lists (FOR UPDATE OF the
+    list on PostgreSQL, in list id order, after the slip: the passage's order — slip, list, reservations,
+    accounts), so a hold racing the approval either is read here or waits for the approval's commit and holds the
+    approved slip's list (the gate then refuses it)."""
     out = []
-    for n, line in enumerate(selectors.slip_lines(slip), start=1):
+    for n, line in enumerate(selectors.slip_lines(slip).select_for_update(of=("vlist",)), start=1):
         hold = next((p for p in line.vlist.solid_waste_held if p["line"] == line.seq), None)
         if hold:
             out.append(held_line_problem(f"lines[{n}].seq", hold))

@@ -17,7 +17,7 @@ from django.utils import timezone
 from bondzone.core import audit
 from bondzone.core.actor import Actor
 from bondzone.core.domain.errors import DomainError, Forbidden, NotFound, Problem, problem
-from bondzone.core.domain.inputs import PLANNED, collect_date, collect_decimal
+from bondzone.core.domain.inputs import PLANNED, collect_date, collect_decimal, null_problems
 from bondzone.core.domain.roles import Role
 from bondzone.core.models import Zone
 from bondzone.core.scoping import get_scoped
@@ -30,6 +30,11 @@ from .inputs import text as _text
 SECTION_MAX = 5000
 SPACES_MAX = 100
 TASKS_MAX = 50
+# An explicit null (the API's JSON) clears a text or the planned area of the new version, or a space's rent, date
+# and note; on the title, the demo flag, the policies, the spaces and a space's building, kind, area and bonded
+# flag it is refused on the field (null_not_allowed), never read as "", false, "no policies" or a default.
+GUIDE_NULL_CLEARS = frozenset({"title_en", "planned_area_km2", "note", *GUIDE_TEXTS, *(f"{n}_en" for n in GUIDE_TEXTS)})
+SPACE_NULL_CLEARS = frozenset({"rent", "available_from", "note"})
 
 
 def zone_of(ref: Any) -> Zone:
@@ -88,6 +93,10 @@ def _spaces(raw: Any, problems: list[Problem]) -> list[dict]:
         if not isinstance(row, dict):
             problems.append(problem(f, "required"))
             continue
+        nulls = null_problems(row, SPACE_NULL_CLEARS)
+        if nulls:
+            problems += [problem(f"{f}.{p.field}", p.code) for p in nulls]
+            continue
         area = collect_decimal(row.get("floor_area_m2"), f"{f}.floor_area_m2", problems, required=True,
                                max_digits=12, decimal_places=2, lo=Decimal("0.01"))
         rent = collect_decimal(row.get("rent"), f"{f}.rent", problems, max_digits=10, decimal_places=2,
@@ -119,9 +128,11 @@ def _tasks(actor: Actor, raw: Any, problems: list[Problem]) -> list:
 
 
 def _values(actor: Actor, data: dict, base: GuideVersion | None) -> tuple[dict, list, list[dict] | None, list[Problem]]:
-    problems: list[Problem] = []
+    problems: list[Problem] = null_problems(data, GUIDE_NULL_CLEARS)
+    refused = {p.field for p in problems}
+    data = {k: v for k, v in data.items() if k not in refused}
     values: dict[str, Any] = {}
-    if base is None or "title" in data:
+    if (base is None and "title" not in refused) or "title" in data:
         values["title"] = _text(data.get("title"), "title", 200, problems, required=True)
     if "title_en" in data:
         values["title_en"] = _text(data.get("title_en"), "title_en", 200, problems)
@@ -142,7 +153,8 @@ def _values(actor: Actor, data: dict, base: GuideVersion | None) -> tuple[dict, 
 
 
 def write_guide(*, actor: Actor, zone: Any, data: dict) -> GuideVersion:
-    """A new draft version of the zone's guide: the given sections, the others as in the latest version."""
+    """A new draft version of the zone's guide: the given sections, the others as in the latest version. An
+    explicit null clears a text or the planned area and is refused on the others (GUIDE_NULL_CLEARS)."""
     z = zone if isinstance(zone, Zone) else zone_of(zone)
     _require_zone(actor, z)
     base = GuideVersion.objects.filter(zone=z).order_by("-version").first()

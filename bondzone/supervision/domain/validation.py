@@ -446,7 +446,9 @@ def validate_item(data: Mapping[str, Any]) -> tuple[dict | None, list[Problem]]:
         elif factor <= 0:
             problems.append(problem(name, "quantity_not_positive", value=str(factor)))
         else:
-            out[name] = factor
+            # a factor is the quantity of its unit per declared unit: an item without a second unit has no second
+            # factor (clearing the unit, PATCH null or the form's empty choice, clears it; as a factor left out)
+            out[name] = factor if out.get(unit_name) else None
     out["currency"] = str(data.get("currency") or "142").strip()
     if out["currency"] not in CURRENCIES:
         problems.append(problem("currency", "bad_choice", value=out["currency"], choices=", ".join(CURRENCIES)))

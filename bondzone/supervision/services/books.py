@@ -240,7 +240,8 @@ def change_item(*, actor: Actor, book_id: int, item_no: int, data: dict, idempot
     Marking the item as solid waste (or clearing the mark) holds (or releases) the approved lists whose goods
     have not all passed and that take it into China (hold_open_lists); the item returned carries their
     numbers as `held_lists` and `released_lists`. An explicit null clears an optional text, the second factor of
-    an item without a second unit and `leftover_of`; on any other field it is refused (null_not_allowed)."""
+    an item without a second unit and `leftover_of`; on any other field it is refused (null_not_allowed).
+    Clearing the second unit clears its factor too (validate_item: no second factor without a second unit)."""
     actor.require("supervision.add_item")
     book = get_scoped(AccountBook, actor, book_id)
     problems = [problem(name, "item_field_not_changeable", fields=", ".join(CHANGEABLE_ITEM_FIELDS))
@@ -272,6 +273,8 @@ def change_item(*, actor: Actor, book_id: int, item_no: int, data: dict, idempot
         # with other fields refused too, a unit asked for is compared as typed, so that every refusal is named
         fixed = [name for name in FIXED_ONCE_USED
                  if name in changed or (clean is None and name in data and _differs(data[name], current[name]))]
+        if clean and not clean["second_unit"] and not current["second_unit"] and "second_factor" in fixed:
+            fixed.remove("second_factor")  # a factor left from a unit the item had not: no line ever read it
         if fixed:
             use = _item_use(item)
             if any(use.values()):
