@@ -12,6 +12,11 @@ same machine load. Queries per decision are counted in-process (CaptureQueriesCo
 of a fresh slip.
 
     .venv/bin/python bench/gate_decision.py --db postgres [--workers 4] [--clients 8] [--conn-max-age 60] [--spread]
+                                            [--rate R]
+
+By default the clients run a closed loop (each sends again as soon as it is answered): on this project's 2-core
+machines that saturates the cores, and the latency measures queueing for them. With --rate R the clients send R
+requests a second in all, each when it is due, and a latency counts from when its request was due.
 
 The server runs with the documented production setting BONDZONE_DB_CONN_MAX_AGE=60 (each worker keeps its
 database connection); --conn-max-age 0 measures a connection per request.
@@ -114,12 +119,19 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
 
 
-def hammer(port: int, token: str, requests: list[tuple[str, str, bytes | None]], clients: int) -> tuple[list[float], int]:
-    """Send the requests from `clients` threads (new connection each: gunicorn's sync workers close them)."""
+def hammer(port: int, token: str, requests: list[tuple[str, str, bytes | None]], clients: int,
+           rate: float | None = None) -> tuple[list[float], int]:
+    """Send the requests from `clients` threads (new connection each: gunicorn's sync workers close them).
+    Closed loop (rate None): each client sends its next request when the last is answered, so the clients keep the
+    server saturated. Open loop (`rate` requests a second in all): the k-th request is due at k / rate; a free
+    client sends it then, and its latency counts from when it was due, so a client that falls behind does not
+    hide the wait (no coordinated omission)."""
     lock = threading.Lock()
     todo = list(requests)
     times: list[float] = []
     errors = [0]
+    sent = [0]
+    start = time.perf_counter() + 0.05
 
     def worker():
         while True:
@@ -127,9 +139,13 @@ def hammer(port: int, token: str, requests: list[tuple[str, str, bytes | None]],
                 if not todo:
                     return
                 method, path, body = todo.pop()
+                due = start + sent[0] / rate if rate else None
+                sent[0] += 1
+            if due is not None:
+                time.sleep(max(0.0, due - time.perf_counter()))
             conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
             headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
-            t0 = time.perf_counter()
+            t0 = due if due is not None else time.perf_counter()
             conn.request(method, path, body=body, headers=headers)
             response = conn.getresponse()
             response.read()
@@ -188,6 +204,9 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=4)
     ap.add_argument("--clients", type=int, default=8)
     ap.add_argument("--rounds", type=int, default=2)
+    ap.add_argument("--rate", type=float, default=None,
+                    help="open loop: this many requests a second from all clients together (default: closed loop, "
+                         "each client sends as soon as its last request is answered)")
     ap.add_argument("--spread", action="store_true",
                     help="each list its own item and the plates alternating between lists (no shared rows)")
     ap.add_argument("--warmup", type=int, default=32,
@@ -235,10 +254,10 @@ def main() -> None:
         trivial_ms, gate_ms, errors = [], [], 0
         for r in range(args.rounds):
             batch = plates[r * per_round:(r + 1) * per_round]
-            t, e = hammer(args.port, token, [("GET", "/api/v1/me", None)] * len(batch), args.clients)
+            t, e = hammer(args.port, token, [("GET", "/api/v1/me", None)] * len(batch), args.clients, args.rate)
             trivial_ms += t
             errors += e
-            t, e = hammer(args.port, token, [gate_event(p) for p in batch], args.clients)
+            t, e = hammer(args.port, token, [gate_event(p) for p in batch], args.clients, args.rate)
             gate_ms += t
             errors += e
             log(f"round {r + 1}: trivial p99 {percentile(trivial_ms, 99):.1f} ms, gate p99 {percentile(gate_ms, 99):.1f} ms")
@@ -262,7 +281,8 @@ def main() -> None:
 
     gate_s, trivial_s = summary(gate_ms), summary(trivial_ms)
     print(json.dumps({
-        "bench": "gate_decision", "db": args.db, "workers": args.workers, "clients": args.clients, "spread": args.spread,
+        "bench": "gate_decision", "db": args.db, "workers": args.workers, "clients": args.clients, "rate_per_s": args.rate,
+        "spread": args.spread,
         "conn_max_age": args.conn_max_age, "loadavg_start": load_start,
         "loadavg_end": Path("/proc/loadavg").read_text().split()[:3],
         "machine": f"{platform.machine()} {os.cpu_count()} cpu", "gate": gate_s, "trivial": trivial_s,
