@@ -188,7 +188,11 @@ def _slip_update(slip: Slip, status: SlipStatus, stamp: str) -> tuple[str, list]
 
 
 def _audit_after(passage: Passage, decision: Decision, reading: Reading) -> dict:
+    """The gate's audit row: the slip, the plate, the reasons, the electronic lock read (number and status, when the
+    gate read one) and what posted as found at inspection."""
     return {"slip": decision.slip_number, "plate": reading.plate, "reasons": [r.code for r in decision.reasons],
+            **({"elock_no": reading.elock_no, "elock_status": str(reading.elock_status or "")}
+               if reading.elock_no else {}),
             **({"posted_as_found": passage.answer["found"]} if "found" in passage.answer else {})}
 
 
