@@ -67,13 +67,16 @@ def load_demo(rng) -> None:
     gate_actor = actor_of(gate.user)
     n = 0
 
-    # 1. laptops and phones arrive from abroad: one vehicle, one list, sealed container — passes and posts
+    # 1. laptops and phones arrive from abroad: one vehicle, one list, sealed container under the electronic lock
+    #    customs applied at the port (电子关锁, 区港联动) — the gate reads it intact, passes and posts
     inbound = _approved_list(owner, customs, book.pk, "I", [(1, "40", "208000.00"), (2, "60", "186000.00")])
     _slip(owner, customs, {"slip_type": "2", "binding": "2", "direction": "I", "plate": "京A10001",
                            "vehicle_wt": "9800", "container_wt": "2200", "total_gross_wt": "640",
-                           "containers": ["CSQU3054383"], "seal": "SL2026001", "lists": [inbound.pk]})
+                           "containers": ["CSQU3054383"], "seal": "SL2026001", "elock_no": "EL2026001",
+                           "lists": [inbound.pk]})
     n += 1
-    _event(gate_actor, "京A10001", "I", "12655", n, containers=["CSQU3054383"], seal="SL2026001")
+    _event(gate_actor, "京A10001", "I", "12655", n, containers=["CSQU3054383"], seal="SL2026001",
+           elock_no="EL2026001", elock_status="intact")
 
     # 2. laptops leave again on two vehicles (一票多车): the first has passed, the second is expected
     outbound = _approved_list(owner, customs, book.pk, "E", [(1, "24", "124800.00")])

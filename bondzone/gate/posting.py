@@ -8,6 +8,7 @@ from collections import defaultdict
 from decimal import Decimal
 
 from bondzone.core.actor import Actor
+from bondzone.supervision import selectors as books
 from bondzone.supervision import services as ledger
 from bondzone.supervision.domain.posting import SourceRef
 
@@ -44,6 +45,15 @@ def shares_of(lines: list[tuple[int, int, Decimal]], found: dict[tuple[int, int]
         if quantity > 0:
             shares[vlist_id][seq] = quantity
     return dict(shares)
+
+
+def solid_waste_holds(actor: Actor, list_ids) -> dict[int, list[dict]]:
+    """list → its solid-waste hold (VerificationList.solid_waste_held), for the lists that have one: one query, read
+    only at a double-gate zone's 一卡 (the posting at 二卡 reads the hold with the list row it locks)."""
+    if not list_ids:
+        return {}
+    rows = books.lists(actor).filter(pk__in=sorted(list_ids)).exclude(solid_waste_held=[])
+    return dict(rows.values_list("pk", "solid_waste_held"))
 
 
 def post_passage(*, actor: Actor, passage_id: int, shares: dict[int, dict[int, Decimal]]) -> None:

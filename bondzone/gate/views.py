@@ -9,9 +9,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from bondzone.core import labels
-from bondzone.core.domain.errors import DomainError
+from bondzone.core.domain.errors import DomainError, problem
 from bondzone.supervision import selectors as books
 from bondzone.supervision import services as ledger
+from bondzone.supervision.domain.posting import crosses_warehouse_door
 from bondzone.core.web import actor, errors_of, flash_refusal, new_idempotency_key, page, page_of
 
 from . import selectors, services
@@ -218,6 +219,10 @@ def door_list_change(request, list_id: int):
     a.require("supervision.change_list")
     vlist = books.list_detail(a, list_id)
     lines = list(books.list_lines(vlist))
+    if not crosses_warehouse_door((ln.goods_status, ln.target_status) for ln in lines):
+        # not a door list: nothing here applies to it; the list's page with the reason, as list_edit does
+        flash_refusal(request, DomainError(problem("list", "list_not_door_change", list=vlist.display_number)))
+        return redirect("supervision:list", list_id=vlist.pk)
     typed, errors, status = {}, [], 200
     if request.method == "POST":
         typed = {f"{name}-{ln.seq}": request.POST.get(f"{name}-{ln.seq}", "").strip()

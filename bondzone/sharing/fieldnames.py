@@ -16,6 +16,7 @@ FIELD_NAMES = {
     "line_count": _("Lines"), "submitted_at": _("Submitted at"), "decided_at": _("Decided at"),
     "effective_date": _("Posting date"), "remarks": _("Remarks"),
     "slip_type": _("Slip type"), "goods_class": _("Goods class"), "plate": _("Vehicle plate"),
+    "elock_no": _("Electronic lock"),
     "total_gross_wt": _("Declared gross weight (kg)"), "approved_at": _("Approved at"),
     "first_passed_at": _("Passed the gate at"), "start_date": _("Start date"), "deadline": _("Deadline"),
     "extensions_used": _("Extensions used"), "overdue_since": _("Overdue since"),

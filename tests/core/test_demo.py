@@ -10,6 +10,7 @@ from django.test import Client
 
 from decimal import Decimal
 
+from bondzone.core.models import AuditEvent
 from bondzone.duties.models import DomesticSale, Guarantee, Regime, RegimeAlert, TaxBill
 from bondzone.evaluation.models import EvalZone, EvaluationRun
 from bondzone.gate import demo as gate_demo
@@ -66,6 +67,11 @@ def test_the_demo_fills_every_part_once(ledger_triggers):
     assert [row["quantity"] for row in found] == ["58"] and inspected.inspection_record.result == "discrepancy"
     assert Slip.objects.filter(inspection="pending", status="approved").count() == 1  # waiting on the screen
     assert list(DoorPassage.objects.values_list("from_status", "to_status")) == [("non_bonded", "bonded")]
+    # one first-line inbound slip under an electronic lock, read intact at the gate and kept in its audit row
+    locked = Passage.objects.get(slip__elock_no="EL2026001")
+    assert (locked.outcome, locked.elock_no, locked.elock_status, locked.slip.status) == (
+        "pass", "EL2026001", "intact", "passed")
+    assert AuditEvent.objects.get(action="gate.pass", object_id=str(locked.pk)).after["elock_status"] == "intact"
     # processing: BOM versions, a production report, a stock-take with an adjustment and a case, a write-off
     assert sorted(Bom.objects.values_list("version", "status")) == [("V1", "approved"), ("V2", "declared")]
     report = ProductionReport.objects.get()

@@ -35,7 +35,8 @@ SPEC: dict[str, tuple] = {
     "gate:screen-feed": ("page", "gate.watch", None, {200}),
     "gate:settings": ("page", "gate.view", "zone", {200}),
     "gate:door": ("page", "gate.view", None, {200}),
-    "gate:door-list-change": ("page", "supervision.change_list", "list", {200}),
+    # the matrix's list is not a door list: the page sends its owner back to the list's page with the reason
+    "gate:door-list-change": ("page", "supervision.change_list", "list", {302}),
     "GET /api/v1/gate/slips": ("list", None, None, {200}),
     "POST /api/v1/gate/slips": ("api", "gate.apply_slip", None, {400}),
     "GET /api/v1/gate/slips/{slip_id}": ("api", None, "slip", {200}),

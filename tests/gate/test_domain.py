@@ -10,7 +10,9 @@ import pytest
 from bondzone.core.domain.errors import DomainError
 
 from bondzone.gate.domain.codes import Binding, ElockStatus, GoodsClass, InspectionState, Outcome, SlipStatus, SlipType
-from bondzone.gate.domain.decision import GateRules, Reading, Shortfall, SlipFacts, decide, pick_slip, weigh
+from bondzone.gate.domain.decision import (
+    GateRules, Reading, Shortfall, SlipFacts, decide, pick_slip, solid_waste_refusal, weigh,
+)
 from bondzone.gate.domain.inspection import RiskFacts, RiskRules, parse_set, select
 from bondzone.gate.domain.slips import (
     LineFacts, ListFacts, crossing_problem, elock_reading, normal_plate, plate_problem, validate_slip,
@@ -91,6 +93,18 @@ def test_book_would_go_negative_refused_with_the_account():
     d = decide(reading(), SLIP, RULES, (short,))
     assert d.outcome is Outcome.REFUSE and codes(d) == ["book_would_go_negative"]
     assert d.reasons[0].params["item"] == 3 and d.as_dict()["reasons"][0]["params"]["available"] == "1.5"
+
+
+def test_a_carried_line_of_a_held_list_turns_a_pass_into_the_ledgers_refusal():
+    """一卡 (双卡): the hold's entries of the first list (by id) whose carried lines it names, in its order."""
+    hold = {"item": 11, "line": 2, "mode": "0844", "name": "边角料内销", "allowed": "0200, 0400, 0864, 9700"}
+    passed = decide(reading(), SLIP, RULES)
+    d = solid_waste_refusal(passed, {7: {1: D("5"), 2: D("1")}, 9: {2: D("3")}}, {7: [hold], 9: [hold]})
+    assert d.outcome is Outcome.REFUSE and codes(d) == ["trade_mode_solid_waste"] and d.reasons[0].params == hold
+    assert (d.slip_number, d.weight) == ("HF1", passed.weight)
+    assert solid_waste_refusal(passed, {7: {1: D("5")}}, {7: [hold]}) is passed  # line 1 is not held
+    held = decide(reading(seal="X"), SLIP, RULES)
+    assert solid_waste_refusal(held, {7: {2: D("1")}}, {7: [hold]}) is held  # only a pass meets the ledger
 
 
 def test_refusal_beats_hold_and_lists_every_reason():

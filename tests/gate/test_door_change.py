@@ -19,7 +19,7 @@ from bondzone.supervision.models import Reservation, StockEntry, VerificationLis
 from bondzone.supervision.reconcile import verify
 
 from ..conftest import PASSWORD, key
-from .test_door import door, held, stocked  # noqa: F401
+from .test_door import change_list, door, held, stocked  # noqa: F401
 
 
 def change(w, lines, user="ent_a", reason="客户改单", idem=None):
@@ -187,6 +187,43 @@ def test_page_shows_the_lines_changes_and_marks_a_refused_line(door_world):
     assert done.status_code == 302
     assert held(w, 1, "non_bonded", "reserved") == D("5") and held(w, 1, "bonded", "reserved") == D("5")
     assert client_for("customs").get(url).status_code == 403
+
+
+def test_a_list_that_is_not_a_door_list_has_no_change_page_and_the_api_refuses_it_first(door_world):
+    """A status change that is not between bonded and non-bonded (bonded → duty-paid) and an inbound list: the page
+    sends the enterprise back to the list's page with the reason, no form, whether GET or POST; the API answers 400
+    on `list` before it reads the lines, the reason or the Idempotency-Key; nothing is written."""
+    from tests.conftest import post_list
+
+    w = door_world
+    duty_paid = change_list(w, [(1, "1", "bonded", "duty_paid")])
+    inbound = post_list(w, direction="I", lines=[(1, "2")], passed=False)
+    before = state(w)
+    for lang, words in (("en", "is not a status change between bonded and non-bonded"),
+                        ("zh-hans", "不是保税与非保税之间的状态转换清单")):
+        c = client_for("ent_a", lang)
+        for vlist in (duty_paid, inbound):
+            url = f"/gate/door/lists/{vlist.pk}/change/"
+            page = c.get(url)
+            assert (page.status_code, page["Location"]) == (302, f"/supervision/lists/{vlist.pk}/")
+            shown = c.get(page["Location"]).content.decode()
+            assert 'data-testid="door-change-form"' not in shown
+            assert words in shown and vlist.display_number in shown
+            posted = c.post(url, {"quantity-1": "1", "value-1": "1.00", "reason": "改单", "idempotency_key": key()})
+            assert posted.status_code == 302
+    c = client_for("ent_a", "en")
+    for body, headers in (({"lines": {"1": {"quantity": "1"}}, "reason": "改单"}, {"HTTP_IDEMPOTENCY_KEY": key()}),
+                          ({"lines": {"x": {"item_no": 3}}, "reason": " "}, {})):  # bad lines, no reason, no key
+        r = c.post(f"/api/v1/gate/door-lists/{inbound.pk}/change", json.dumps(body), content_type="application/json",
+                   **headers)
+        assert r.status_code == 400, r.content
+        assert [(e["field"], e["code"]) for e in r.json()["errors"]] == [("list", "list_not_door_change")]
+    other = client_for("ent_b", "en").post(f"/api/v1/gate/door-lists/{inbound.pk}/change",
+                                           json.dumps({"lines": {"1": {"quantity": "1"}}, "reason": "x"}),
+                                           content_type="application/json", HTTP_IDEMPOTENCY_KEY=key())
+    assert other.status_code == 404  # another enterprise's list: not found, whatever it is
+    assert state(w) == before
+    assert AuditEvent.objects.filter(action="list.change").count() == 0
 
 
 def test_cli_changes_and_refuses_with_a_sentence(door_world):

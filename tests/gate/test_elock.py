@@ -10,6 +10,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
+from bondzone.core.models import AuditEvent
 from bondzone.gate import services
 from bondzone.gate.models import GateSettings, Inspection, Passage, Slip
 
@@ -66,6 +67,10 @@ def test_the_lock_read_is_recorded_on_the_passage_and_listed(gw):
     assert slip.status == "passed" and slip.inspection == "not_selected"
     listed = client_for("customs_a").get("/api/v1/gate/passages").json()["items"][0]
     assert (listed["elock_no"], listed["elock_status"]) == ("EL0001", "intact")
+    # the gate's audit row keeps the lock read (on PostgreSQL written with the passage in one statement)
+    row = AuditEvent.objects.get(action="gate.pass", object_id=str(passage.pk))
+    assert row.after == {"slip": slip.number, "plate": "京A12345", "reasons": [], "elock_no": "EL0001",
+                         "elock_status": "intact"}
 
 
 @pytest.mark.parametrize("reading, code, params", [
@@ -82,6 +87,9 @@ def test_each_lock_rule_holds_the_vehicle_for_inspection(gw, reading, code, para
     slip.refresh_from_db()
     assert slip.status == "approved" and slip.inspection == "pending"
     assert Inspection.objects.get(slip=slip).reasons == [{"code": "risk_gate_hold", "params": {"value": code}}]
+    row = AuditEvent.objects.get(action="gate.hold", object_id=str(answer["passage"]))
+    read = {"elock_no": reading["elock_no"], "elock_status": reading["elock_status"]} if reading else {}
+    assert row.after == {"slip": slip.number, "plate": "京A12345", "reasons": [code], **read}  # none read: no keys
 
 
 def test_an_opened_lock_is_inspected_once_then_the_vehicle_passes(gw):

@@ -290,7 +290,8 @@ def test_a_pass_writes_its_rows_in_few_statements(stocked, direction):
     gate_row = AuditEvent.objects.get(action="gate.pass")
     assert (gate_row.object_type, gate_row.object_id, gate_row.enterprise_id, gate_row.zone_id) == (
         "gate.passage", str(passage.pk), passage.enterprise_id, passage.zone_id)
-    assert gate_row.after == {"slip": passage.slip.number, "plate": "京A12345", "reasons": []}
+    assert gate_row.after == {"slip": passage.slip.number, "plate": "京A12345", "reasons": [],
+                              **({"elock_no": "EL0001", "elock_status": "intact"} if elock else {})}
     list_row = AuditEvent.objects.get(action="list.pass", object_id=str(vlist.pk))
     assert (list_row.before["posting_state"], list_row.after["posting_state"]) == ("reserved", "partial")
     assert list_row.after["event_id"] == f"gate:{passage.pk}:{vlist.pk}" and list_row.after["posted"] == {"1": "10"}

@@ -13,6 +13,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
+from bondzone.core.actor import actor_of
 from bondzone.core.domain.errors import DomainError
 from bondzone.core.models import AuditEvent
 from bondzone.gate import services
@@ -226,3 +227,69 @@ def test_a_marked_items_leftover_change_rewrites_the_modes_the_hold_names_and_ke
     vlist.refresh_from_db()
     [held] = vlist.solid_waste_held
     assert held["allowed"] != "0200, 0400, 0864, 9700" and "0844" not in held["allowed"]
+
+
+@pytest.fixture
+def double_gate(gw, scrap):
+    """The zone in double-gate mode (双卡) with a 二卡 beside G1 (一卡)."""
+    services.update_settings(actor=gw.actor("customs"), zone_id=gw.world.zone_a.pk, data={"double_gate": "1"})
+    second = services.create_gate(actor=gw.actor("customs"), zone_id=gw.world.zone_a.pk, code="G2", name="二卡",
+                                  stage=2)
+    return scrap, actor_of(second.user)
+
+
+def test_the_first_gate_refuses_a_held_line_as_the_second_gate_would_and_the_slip_stays(gw, double_gate):
+    """双卡: 一卡 reads the hold and refuses with the reason and params 二卡's posting gives; the slip stays approved,
+    nothing is posted. Cleared, the same vehicle passes 一卡 (nothing posted) and 二卡 posts."""
+    (h, vlist), second = double_gate
+    mark(h)
+    first = pass_at_gate(gw)
+    assert (first["outcome"], first["posted"], first["stage"]) == ("refuse", False, 1)
+    assert [r["code"] for r in first["reasons"]] == ["trade_mode_solid_waste"]
+    slip = Passage.objects.get(pk=first["passage"]).slip
+    assert slip.status == "approved"
+    # what 二卡 answers for the same hold: the ledger's refusal of the posting (the slip forced past 一卡)
+    slip.status = "passed_first"
+    slip.save(update_fields=["status"])
+    at_second = services.report_passage(actor=second, data={"event_id": key(), "plate": "京A12345", "direction": "E",
+                                                            "weighbridge_kg": "8500"})[0]
+    assert at_second["outcome"] == "refuse" and at_second["reasons"] == first["reasons"]
+    assert first["reasons"][0]["params"]["item"] == "11" and first["reasons"][0]["params"]["mode"] == "0844"
+    assert (scrap_account(h).posted, scrap_account(h).reserved) == (D("0.8"), D("0.5"))
+    slip.status = "approved"
+    slip.save(update_fields=["status"])
+    mark(h, False)
+    first = pass_at_gate(gw)
+    assert (first["outcome"], first["posted"], first["reasons"]) == ("pass", False, [])
+    assert scrap_account(h).reserved == D("0.5")
+    done = services.report_passage(actor=second, data={"event_id": key(), "plate": "京A12345", "direction": "E",
+                                                       "weighbridge_kg": "8500"})[0]
+    assert (done["outcome"], done["posted"]) == ("pass", True)
+    assert (scrap_account(h).posted, scrap_account(h).reserved) == (D("0.3"), D("0"))
+
+
+def test_the_first_gate_passes_a_vehicle_carrying_only_an_unheld_line_of_a_held_list(gw, hbook):  # noqa: F811
+    """一票多车 on a 0844 list whose scrap line (item 11) is held: at 一卡 the by-product's vehicle (line 2) passes,
+    the scrap's is refused naming line 1."""
+    h = hbook
+    services.update_settings(actor=gw.actor("customs"), zone_id=gw.world.zone_a.pk, data={"double_gate": "1"})
+    owner = h.actor("ent_a")
+    ledger.post_document(actor=owner, book_id=h.book.pk, source_kind="production", source_id=1,
+                         moves=[Move(1, 11, "bonded", D("0.8")), Move(2, 13, "bonded", D("2"))], event_id=key(),
+                         idempotency_key=key())
+    vlist = ledger.create_list(actor=owner, book_id=h.book.pk, idempotency_key=key(), data={
+        "direction": "E", "trade_mode": "0844", "item_kind": "I", "transport_mode": "Y",
+        "lines": [{"item_no": 11, "quantity": "0.5", "unit": "035", "goods_status": "bonded", "value": "1"},
+                  {"item_no": 13, "quantity": "1", "unit": "035", "goods_status": "bonded", "value": "1"}]})
+    ledger.submit_list(actor=owner, list_id=vlist.pk, idempotency_key=key())
+    vlist = ledger.approve_list(actor=h.actor("customs"), list_id=vlist.pk, idempotency_key=key())
+    for plate, seq, quantity in (("京A12345", 1, "0.5"), ("京A22222", 2, "1")):
+        approved(gw, {"slip_type": "3", "binding": "3", "direction": "E", "plate": plate, "vehicle_wt": "8000",
+                      "total_gross_wt": "500", "lists": [vlist.pk], "lines": [{"seq": seq, "quantity": quantity}]})
+    assert mark(h).held_lists == [vlist.number]
+    other = report(gw, plate="京A22222", direction="E", weighbridge_kg="8500")[0]
+    assert (other["outcome"], other["posted"], other["reasons"]) == ("pass", False, [])
+    answer = pass_at_gate(gw)
+    assert answer["outcome"] == "refuse"
+    assert [(r["code"], r["params"]["line"]) for r in answer["reasons"]] == [("trade_mode_solid_waste", "1")]
+    assert Passage.objects.get(pk=answer["passage"]).slip.status == "approved"

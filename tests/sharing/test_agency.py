@@ -44,7 +44,8 @@ def shared(world):
     for key, ent, book, vlist in (("A", world.ent_a, world.book_a, a), ("B", world.ent_b, world.book_b, b)):
         out["slips"][key] = Slip.objects.create(
             number=f"HF-{key}", zone_id=ent.zone_id, enterprise=ent, slip_type="2", binding="1", direction="I",
-            status="applied", goods_class="bonded", plate="沪A12345", vehicle_wt=Decimal("1000")).pk
+            status="applied", goods_class="bonded", plate="沪A12345", vehicle_wt=Decimal("1000"),
+            elock_no=f"EL000{key}").pk
         out["regimes"][key] = Regime.objects.create(
             number=f"SX-{key}", enterprise=ent, zone_id=ent.zone_id, book=book, kind="repair_out", legal_basis="x",
             start_date=date(2026, 1, 1), deadline=date(2026, 3, 2), duty_at_risk=Decimal("12.50")).pk
@@ -82,6 +83,22 @@ def test_every_role_sees_only_its_fields_of_its_rows(world, shared, username, da
     html = page.content.decode()
     for f in DATASETS[dataset]:
         assert (f'data-field="{f}"' in html) == (f in fields)
+
+
+def test_the_slips_dataset_carries_the_electronic_lock_for_customs_not_the_zone(world, shared):
+    """电子关锁: customs (and the enterprise, its own) read each slip's lock number in the slips dataset, API and page,
+    with its heading in both languages; the zone administration, which sees no vehicle, does not."""
+    rows = client("customs").get("/api/v1/sharing/agency/slips").json()["items"]
+    assert {r["id"]: r["elock_no"] for r in rows} == {shared["slips"]["A"]: "EL000A", shared["slips"]["B"]: "EL000B"}
+    assert [r["elock_no"] for r in client("ent_a").get("/api/v1/sharing/agency/slips").json()["items"]] == ["EL000A"]
+    for language, heading in (("zh-hans", "电子关锁"), ("en", "Electronic lock")):
+        c = client("customs")
+        c.cookies["django_language"] = language
+        html = c.get("/sharing/agency/slips/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        assert heading in html and "EL000A" in html
+    zone = client("zone_a")
+    assert "elock_no" not in zone.get("/api/v1/sharing/agency/slips").json()["fields"]
+    assert "EL000A" not in zone.get("/sharing/agency/slips/").content.decode()
 
 
 def test_forbidden_field_values_never_leave(world, shared):

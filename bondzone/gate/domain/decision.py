@@ -259,3 +259,18 @@ def decide(reading: Reading, slip: SlipFacts | None, rules: GateRules,
     codes = {r.code for r in reasons}
     outcome = Outcome.REFUSE if codes & REFUSALS else Outcome.HOLD if codes & HOLDS else Outcome.PASS
     return Decision(outcome, tuple(reasons), slip.slip_id, slip.number, weight)
+
+
+def solid_waste_refusal(decision: Decision, shares: dict[int, dict[int, Decimal]],
+                        holds: dict[int, list[dict]]) -> Decision:
+    """A pass at 一卡 whose vehicle carries a line a list's solid-waste hold keeps (VerificationList.solid_waste_held,
+    `holds`: list → its hold's entries) is refused as the ledger refuses the posting at 二卡: `trade_mode_solid_waste`
+    with the hold's params, for each held line of the first list (by id) that has one, in the hold's order."""
+    if decision.outcome is not Outcome.PASS:
+        return decision
+    for list_id, by_seq in sorted(shares.items()):
+        held = [Reason("trade_mode_solid_waste", params) for params in holds.get(list_id, ()) if params["line"] in by_seq]
+        if held:
+            return Decision(Outcome.REFUSE, decision.reasons + tuple(held), decision.slip_id, decision.slip_number,
+                            decision.weight)
+    return decision

@@ -16,7 +16,17 @@ from bondzone.core.domain.inputs import collect_decimal
 
 from .. import posting, selectors
 from ..domain.codes import GoodsClass, InspectionState, Outcome, SlipStatus, SlipType
-from ..domain.decision import Decision, GateRules, Reading, Reason, SlipFacts, decide, pick_slip, second_gate
+from ..domain.decision import (
+    Decision,
+    GateRules,
+    Reading,
+    Reason,
+    SlipFacts,
+    decide,
+    pick_slip,
+    second_gate,
+    solid_waste_refusal,
+)
 from ..domain.slips import MAX_WEIGHT_KG, elock_reading, normal_plate, plate_problem
 from ..models import Gate, Inspection, Passage, Slip
 
@@ -114,6 +124,8 @@ def _decide(actor: Actor, event_id: str, reading: Reading, *, guarded: bool) -> 
     chosen = pick_slip([facts_of(s) for s, _ in slips.values()], reading, second=second_gate(rules, gate.stage))
     decision = decide(reading, chosen, rules, stage=gate.stage)
     slip, lines = slips[chosen.slip_id] if chosen and chosen.slip_id in slips else (None, [])
+    if first_of_two and decision.outcome is Outcome.PASS and slip is not None:
+        decision = _first_gate_holds(actor, slip, lines, decision)
     posts = decision.outcome is Outcome.PASS and slip is not None and not first_of_two
     found = posting.found_quantities(slip) if posts else {}
     shares = posting.shares_of(lines, found) if posts else {}
@@ -152,6 +164,14 @@ def _decide(actor: Actor, event_id: str, reading: Reading, *, guarded: bool) -> 
     return selectors.answer_of(passage.pk, passage.answer), False
 
 
+def _first_gate_holds(actor: Actor, slip: Slip, lines: list, decision: Decision) -> Decision:
+    """一卡 refuses a vehicle whose share 二卡 would post onto a line a list's solid-waste hold keeps, with the reason
+    the ledger's refusal gives there. The hold is read here only: the single-gate and 二卡 passes read it with the
+    list row the posting locks, at no statement of their own."""
+    shares = posting.shares_of(lines, posting.found_quantities(slip))
+    return solid_waste_refusal(decision, shares, posting.solid_waste_holds(actor, shares))
+
+
 def _set_slip(slip: Slip, status: SlipStatus, stamp: str) -> None:
     """The slip (locked) passed a gate: its status and the time, by one UPDATE."""
     with connection.cursor() as cur:
@@ -168,7 +188,11 @@ def _slip_update(slip: Slip, status: SlipStatus, stamp: str) -> tuple[str, list]
 
 
 def _audit_after(passage: Passage, decision: Decision, reading: Reading) -> dict:
+    """The gate's audit row: the slip, the plate, the reasons, the electronic lock read (number and status, when the
+    gate read one) and what posted as found at inspection."""
     return {"slip": decision.slip_number, "plate": reading.plate, "reasons": [r.code for r in decision.reasons],
+            **({"elock_no": reading.elock_no, "elock_status": str(reading.elock_status or "")}
+               if reading.elock_no else {}),
             **({"posted_as_found": passage.answer["found"]} if "found" in passage.answer else {})}
 
 

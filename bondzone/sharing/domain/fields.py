@@ -18,7 +18,7 @@ DATASETS: dict[str, tuple[str, ...]] = {
               "status", "declaration_no", "line_count", "submitted_at", "decided_at", "effective_date", "remarks"),
     # gate.Slip: release slips (核放单)
     "slips": ("id", "number", "enterprise", "zone", "slip_type", "direction", "status", "goods_class", "plate",
-              "total_gross_wt", "approved_at", "first_passed_at"),
+              "elock_no", "total_gross_wt", "approved_at", "first_passed_at"),
     # duties.Regime: time-limited regimes (时限监管) and the duty that falls due if the goods stay out
     "regimes": ("id", "number", "enterprise", "zone", "book", "kind", "start_date", "deadline", "extensions_used",
                 "status", "overdue_since", "duty_at_risk", "closed_on"),
@@ -58,7 +58,8 @@ POLICY: dict[str, dict[str, tuple[str, ...]]] = {
     "market": {
         "enterprises": ("id", "name", "name_en", "credit_code", "zone", "business_type", "created_at"),
     },
-    # 综保区管理机构: its zone's enterprises, books and lists at the level of aggregates and services
+    # 综保区管理机构: its zone's enterprises, books and lists at the level of aggregates and services (of slips not
+    # the vehicle, its load nor customs' electronic lock)
     "zone_admin": {
         "enterprises": ("id", "name", "name_en", "credit_code", "customs_code", "zone", "business_type",
                         "customs_credit_class", "created_at"),

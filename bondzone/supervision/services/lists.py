@@ -471,8 +471,12 @@ def change_door_list(*, actor: Actor, list_id: int, lines: dict, reason: str,
     quantities gets them computed again); each changed line declares its item as it is now; its two reservations
     take the new book quantity (ledger.resize: what more leaves an account must be available); the change count
     goes up by one; one audit row `list.change` with the lines before and after. Once a share has posted the list
-    is refused (reverse it instead), as change_list refuses."""
+    is refused (reverse it instead), as change_list refuses. A list that is not a door list is refused on `list`
+    before anything else (its lines, the reason, the Idempotency-Key) is looked at."""
     actor.require("supervision.change_list")
+    vlist = get_scoped(VerificationList, actor, list_id, action="change")
+    if not is_door_list(vlist.pk):
+        raise DomainError(problem("list", "list_not_door_change", list=vlist.display_number))
     reason = _reason(reason)
     changes = _door_line_changes(lines)
     payload = {"list_id": list_id, "lines": {str(seq): fields for seq, fields in sorted(changes.items())},
