@@ -25,8 +25,9 @@ from .domain import trade_modes
 from .domain.validation import line_quantities, prefilled_quantities
 from .domain.codes import (
     COUNTRIES, CURRENCIES, DECLARATION_FLAGS, DECLARATION_TYPES, LIST_TYPES, TRADE_MODES, TRANSPORT_MODES, UNITS,
-    BookKind, Direction, GoodsStatus, ItemKind, Leftover, ListStatus, ProcessingKind,
+    BookKind, Direction, GoodsStatus, ItemKind, Leftover, ListStatus, PostingState, ProcessingKind,
 )
+from .domain.posting import crosses_warehouse_door
 
 SHOWN_LINE_FIELDS = ("item_no", "quantity", "unit", "legal_quantity", "second_quantity", "value", "currency",
                      "goods_status", "target_status")
@@ -552,6 +553,10 @@ def list_detail(request, list_id: int):
     can["pass"] = a.can("supervision.pass_goods")
     can["edit"] = a.can("supervision.add_list") and vlist.status in EDITABLE
     can["copy"] = a.can("supervision.add_list") and vlist.status == ListStatus.DRAFT
+    # 变更 of a door list: approved, nothing through the door yet (services.change_door_list)
+    can["door_change"] = (can["change"] and vlist.changes_status and vlist.status == ListStatus.APPROVED
+                          and vlist.posting_state == PostingState.RESERVED
+                          and crosses_warehouse_door(lines.values_list("goods_status", "target_status")))
     awaiting = vlist.status in (ListStatus.DRAFT, ListStatus.SUBMITTED)  # approval would check the stock
     check = selectors.stock_checks(a, [vlist.pk])[vlist.pk] if awaiting else None
     # each line's stock account (the status it posts to), for the link from the line to its movements

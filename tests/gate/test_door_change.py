@@ -226,6 +226,23 @@ def test_a_list_that_is_not_a_door_list_has_no_change_page_and_the_api_refuses_i
     assert AuditEvent.objects.filter(action="list.change").count() == 0
 
 
+def test_the_list_page_links_to_the_change_only_while_a_door_list_can_change(door_world):
+    """The link on the list's page: for the enterprise's door list while nothing went through the door; not for a
+    status change that is not a door list, not for customs (who does not change lists), not after a passage."""
+    w = door_world
+    duty_paid = change_list(w, [(1, "1", "bonded", "duty_paid")])
+    link = 'data-testid="door-change-link"'
+
+    def shows(username, vlist):
+        return link in client_for(username, "en").get(f"/supervision/lists/{vlist.pk}/").content.decode()
+
+    assert shows("ent_a", w.door_list)
+    assert not shows("ent_a", duty_paid)
+    assert not shows("customs", w.door_list)
+    door(w, quantity="4")
+    assert not shows("ent_a", w.door_list)
+
+
 def test_cli_changes_and_refuses_with_a_sentence(door_world):
     w = door_world
     out = StringIO()
