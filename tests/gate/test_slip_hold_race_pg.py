@@ -15,13 +15,11 @@ from django.db import connection
 from bondzone.gate import services as gate
 from bondzone.gate.models import Slip
 from bondzone.supervision import services
-from bondzone.supervision.domain.posting import Move
 from bondzone.supervision.models import VerificationList
 from bondzone.supervision.services import books as book_services
 
 from ..conftest import build_world, key
-from ..supervision.test_item_change_race_pg import race
-from ..supervision.test_processing_kind import make_book
+from ..supervision.test_item_change_race_pg import race, submitted_list_of_imported_goods
 
 pytestmark = pytest.mark.postgres
 
@@ -33,15 +31,8 @@ def open_list(ledger_triggers):
     if connection.vendor != "postgresql":
         pytest.skip("row locking is exercised on PostgreSQL (SQLite runs one write transaction at a time)")
     world = build_world()
-    book = make_book(world, "H01101000001", "imported")
-    owner, customs = world.actor("ent_a"), world.actor("customs")
-    services.post_document(actor=owner, book_id=book.pk, source_kind="production", source_id=1,
-                           moves=[Move(1, 1, "bonded", Decimal("5"))], event_id=key(), idempotency_key=key())
-    vlist = services.create_list(actor=owner, book_id=book.pk, idempotency_key=key(), data={
-        "direction": "E", "trade_mode": "5000", "transport_mode": "Y",
-        "lines": [{"item_no": 1, "quantity": "2", "unit": "007", "value": "1.00"}]})
-    services.submit_list(actor=owner, list_id=vlist.pk, idempotency_key=key())
-    vlist = services.approve_list(actor=customs, list_id=vlist.pk, idempotency_key=key())
+    book, vlist = submitted_list_of_imported_goods(world)
+    vlist = services.approve_list(actor=world.actor("customs"), list_id=vlist.pk, idempotency_key=key())
     assert vlist.posting_state == "reserved"
     return world, book, vlist
 

@@ -147,14 +147,13 @@ def test_the_api_answer_names_the_held_lists_and_refuses_a_null_mark(scrap):
     assert page.status_code == 200
 
 
-def test_only_the_held_line_stops_a_vehicle_carrying_another_line_of_the_list_passes(gw, hbook):  # noqa: F811
-    """A 0844 list of scrap (item 11, marked after approval) and a by-product (item 13, not marked), its goods on
-    two vehicles (一票多车): the by-product's vehicle passes, the scrap's is refused."""
-    h = hbook
-    ledger.post_document(actor=h.actor("ent_a"), book_id=h.book.pk, source_kind="production", source_id=1,
+def scrap_and_by_product_on_two_vehicles(gw, h):
+    """An approved 0844 list of scrap (line 1, item 11) and a by-product (line 2, item 13), its goods on two
+    vehicles (一票多车): 京A12345 carries the scrap, 京A22222 the by-product."""
+    owner = h.actor("ent_a")
+    ledger.post_document(actor=owner, book_id=h.book.pk, source_kind="production", source_id=1,
                          moves=[Move(1, 11, "bonded", D("0.8")), Move(2, 13, "bonded", D("2"))], event_id=key(),
                          idempotency_key=key())
-    owner = h.actor("ent_a")
     vlist = ledger.create_list(actor=owner, book_id=h.book.pk, idempotency_key=key(), data={
         "direction": "E", "trade_mode": "0844", "item_kind": "I", "transport_mode": "Y",
         "lines": [{"item_no": 11, "quantity": "0.5", "unit": "035", "goods_status": "bonded", "value": "1"},
@@ -164,6 +163,14 @@ def test_only_the_held_line_stops_a_vehicle_carrying_another_line_of_the_list_pa
     for plate, seq, quantity in (("京A12345", 1, "0.5"), ("京A22222", 2, "1")):
         approved(gw, {"slip_type": "3", "binding": "3", "direction": "E", "plate": plate, "vehicle_wt": "8000",
                       "total_gross_wt": "500", "lists": [vlist.pk], "lines": [{"seq": seq, "quantity": quantity}]})
+    return vlist
+
+
+def test_only_the_held_line_stops_a_vehicle_carrying_another_line_of_the_list_passes(gw, hbook):  # noqa: F811
+    """A 0844 list of scrap (item 11, marked after approval) and a by-product (item 13, not marked), its goods on
+    two vehicles (一票多车): the by-product's vehicle passes, the scrap's is refused."""
+    h = hbook
+    vlist = scrap_and_by_product_on_two_vehicles(gw, h)
     assert mark(h).held_lists == [vlist.number]
     assert report(gw, plate="京A22222", direction="E", weighbridge_kg="8500")[0]["outcome"] == "pass"
     answer = pass_at_gate(gw)
@@ -273,19 +280,7 @@ def test_the_first_gate_passes_a_vehicle_carrying_only_an_unheld_line_of_a_held_
     the scrap's is refused naming line 1."""
     h = hbook
     services.update_settings(actor=gw.actor("customs"), zone_id=gw.world.zone_a.pk, data={"double_gate": "1"})
-    owner = h.actor("ent_a")
-    ledger.post_document(actor=owner, book_id=h.book.pk, source_kind="production", source_id=1,
-                         moves=[Move(1, 11, "bonded", D("0.8")), Move(2, 13, "bonded", D("2"))], event_id=key(),
-                         idempotency_key=key())
-    vlist = ledger.create_list(actor=owner, book_id=h.book.pk, idempotency_key=key(), data={
-        "direction": "E", "trade_mode": "0844", "item_kind": "I", "transport_mode": "Y",
-        "lines": [{"item_no": 11, "quantity": "0.5", "unit": "035", "goods_status": "bonded", "value": "1"},
-                  {"item_no": 13, "quantity": "1", "unit": "035", "goods_status": "bonded", "value": "1"}]})
-    ledger.submit_list(actor=owner, list_id=vlist.pk, idempotency_key=key())
-    vlist = ledger.approve_list(actor=h.actor("customs"), list_id=vlist.pk, idempotency_key=key())
-    for plate, seq, quantity in (("京A12345", 1, "0.5"), ("京A22222", 2, "1")):
-        approved(gw, {"slip_type": "3", "binding": "3", "direction": "E", "plate": plate, "vehicle_wt": "8000",
-                      "total_gross_wt": "500", "lists": [vlist.pk], "lines": [{"seq": seq, "quantity": quantity}]})
+    vlist = scrap_and_by_product_on_two_vehicles(gw, h)
     assert mark(h).held_lists == [vlist.number]
     other = report(gw, plate="京A22222", direction="E", weighbridge_kg="8500")[0]
     assert (other["outcome"], other["posted"], other["reasons"]) == ("pass", False, [])

@@ -165,26 +165,35 @@ def test_a_unit_change_during_a_documents_posting_waits_and_counts_its_movement(
     assert BookItem.objects.get(book=pg_world.book_a, item_no=3).declared_unit == "011"
 
 
-def test_a_solid_waste_mark_during_a_lists_approval_waits_and_holds_the_list(pg_world, monkeypatch):
-    """Customs approves a 5000 list of item 1 (out to 境内区外) and, at the same moment, marks the item as solid waste:
-    the approval checked the item before the mark and holds its transaction open; the mark waits on the list row
-    (books.hold_open_lists locks the submitted lists naming the item too) and then holds the approved list, so its
-    goods stop at the gate."""
+def submitted_list_of_imported_goods(world):
+    """An H book whose item 1 (imported material) has 5 pieces in stock, and a submitted 5000 list (out to 境内区外)
+    of 2 of them: (book, list)."""
     from decimal import Decimal
 
     from bondzone.supervision.domain.posting import Move
-    from bondzone.supervision.models import VerificationList
 
     from .test_processing_kind import make_book
 
-    book = make_book(pg_world, "H01101000001", "imported")
-    owner, customs = pg_world.actor("ent_a"), pg_world.actor("customs")
+    book = make_book(world, "H01101000001", "imported")
+    owner = world.actor("ent_a")
     services.post_document(actor=owner, book_id=book.pk, source_kind="production", source_id=1,
                            moves=[Move(1, 1, "bonded", Decimal("5"))], event_id=key(), idempotency_key=key())
     vlist = services.create_list(actor=owner, book_id=book.pk, idempotency_key=key(), data={
         "direction": "E", "trade_mode": "5000", "transport_mode": "Y",
         "lines": [{"item_no": 1, "quantity": "2", "unit": "007", "value": "1.00"}]})
     services.submit_list(actor=owner, list_id=vlist.pk, idempotency_key=key())
+    return book, vlist
+
+
+def test_a_solid_waste_mark_during_a_lists_approval_waits_and_holds_the_list(pg_world, monkeypatch):
+    """Customs approves a 5000 list of item 1 (out to 境内区外) and, at the same moment, marks the item as solid waste:
+    the approval checked the item before the mark and holds its transaction open; the mark waits on the list row
+    (books.hold_open_lists locks the submitted lists naming the item too) and then holds the approved list, so its
+    goods stop at the gate."""
+    from bondzone.supervision.models import VerificationList
+
+    book, vlist = submitted_list_of_imported_goods(pg_world)
+    customs = pg_world.actor("customs")
 
     def approve():
         services.approve_list(actor=customs, list_id=vlist.pk, idempotency_key=key())
