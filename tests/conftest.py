@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -24,6 +26,18 @@ settings.register_profile("bondzone", deadline=None, suppress_health_check=[Heal
 settings.load_profile("bondzone")
 
 PASSWORD = "test-password-123"
+
+# The browser tests' screenshots (tests/e2e/test_pages.shot): test-screenshots/<database vendor>/ at the top of the
+# checkout. CI keeps that folder as its artifacts (.ci/run runs SQLite then PostgreSQL, so each run has its own
+# folder). Not test-results/: pytest-playwright deletes that folder at the start of every session.
+SHOTS = Path(__file__).resolve().parents[1] / "test-screenshots" / connection.vendor
+
+
+def pytest_sessionstart(session):
+    """Empty this run's screenshot folder once: in the process that runs the session, or with pytest-xdist in
+    the controller (a worker's session start would delete what another worker has already saved)."""
+    if not hasattr(session.config, "workerinput"):
+        shutil.rmtree(SHOTS, ignore_errors=True)
 
 
 def pytest_configure(config):

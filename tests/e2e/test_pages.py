@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 
 from ..governance.conftest import build_gov
 from .test_governance import gov_world  # noqa: F401  (fixture)
-from .conftest import SHOTS
+from ..conftest import SHOTS
 from .test_list_flow import choose_language, log_in
 
 pytestmark = pytest.mark.e2e
