@@ -79,6 +79,9 @@ def _list_ids(raw) -> list[int]:
 def apply_slip(*, actor: Actor, enterprise_id: int | None = None, data: dict, idempotency_key: str | None) -> Slip:
     """An enterprise applies for a slip (状态 已申请). All problems are reported together; nothing is written."""
     actor.require("gate.apply_slip")
+    if actor.enterprise_id and enterprise_id not in (None, actor.enterprise_id):
+        # an enterprise applies for itself only: naming another is refused as an object it may not see
+        raise DomainError(problem("enterprise_id", "not_found", model="enterprise", id=str(enterprise_id)))
     enterprise_id = actor.enterprise_id or enterprise_id
     payload = {"enterprise_id": enterprise_id, **data}
 
