@@ -13,7 +13,16 @@ from bondzone.core.domain.errors import DomainError, problem
 from bondzone.supervision import selectors as books
 from bondzone.supervision import services as ledger
 from bondzone.supervision.domain.posting import crosses_warehouse_door
-from bondzone.core.web import actor, errors_of, flash_refusal, new_idempotency_key, page, page_of
+from bondzone.core.web import (
+    actor,
+    errors_of,
+    field_label,
+    flash_refusal,
+    input_of,
+    new_idempotency_key,
+    page,
+    page_of,
+)
 
 from . import selectors, services
 from .domain.codes import InspectionState, SlipStatus, SlipType
@@ -37,10 +46,28 @@ def slip_index(request):
     })
 
 
+def _refusal(errors: list[dict]) -> tuple[list[str], dict]:
+    """A refused application: each problem under its input (core.templatetags.forms), the others (a list
+    line's quantity, the enterprise) above the form, named in words."""
+    inline: dict[str, list[str]] = {}
+    above: list[str] = []
+    for e in errors:
+        name = input_of(e["field"])
+        if name in SLIP_FIELDS:
+            inline.setdefault(name, []).append(e["message"])
+            continue
+        label = field_label(e["field"])
+        above.append(f"{label}: {e['message']}" if label else e["message"])
+    if inline:
+        above.insert(0, _("The form was not saved: correct the marked fields."))
+    return above, {"form": "slip", "errors": inline, "data": {}}
+
+
 def _form_context(a, data=None, errors=None, key=None):
+    above, refused = _refusal(errors or [])
     return {
         "data": data or {"binding": "2", "direction": "I", "slip_type": SlipType.SECOND_LINE.value},
-        "errors": errors or [], "idempotency_key": key or new_idempotency_key(),
+        "errors": above, "refused_form": refused, "idempotency_key": key or new_idempotency_key(),
         "slip_types": SLIP_TYPE_LABELS.items(), "bindings": BINDING_LABELS.items(),
         "goods_classes": [(k, v) for k, v in GOODS_CLASS_LABELS.items() if k != "empty"],
     }

@@ -42,8 +42,23 @@ def test_bad_form_renders_again_with_messages_and_writes_nothing(gw):
     r = ent.post("/gate/slips/new/", {**empty_slip(), "plate": "XYZ", "vehicle_wt": "abc", "idempotency_key": "k"})
     assert r.status_code == 400
     body = r.content.decode()
-    assert "plate:" in body and "is not a vehicle plate" in body and "vehicle_wt:" in body
-    assert 'value="XYZ"' in body and Slip.objects.count() == 0
+    # each problem under its input, the input marked, what was typed kept (not the field's key above the form)
+    assert '<span class="field-error" id="slip-plate-error" data-field="plate">“XYZ” is not a vehicle plate' in body
+    assert 'id="slip-vehicle_wt-error"' in body and "“abc” is not a number" in body
+    assert 'name="plate" aria-invalid="true" aria-describedby="slip-plate-error" value="XYZ"' in body
+    assert "correct the marked fields" in body and "plate:" not in body and "vehicle_wt:" not in body
+    assert Slip.objects.count() == 0
+
+
+def test_a_list_the_enterprise_may_not_see_is_marked_on_its_input(gw):
+    ent = client_for("ent_a", "en")
+    r = ent.post("/gate/slips/new/", {**empty_slip(slip_type="2", total_gross_wt="10"), "lists": "999",
+                                      "idempotency_key": "k"})
+    assert r.status_code == 400
+    body = r.content.decode()
+    assert ('name="lists" aria-invalid="true" aria-describedby="slip-lists-error" value="999"><span class="field-error" '
+            'id="slip-lists-error" data-field="lists">No verification list with id 999 that you may see.') in body
+    assert "lists[1]:" not in body and Slip.objects.count() == 0
 
 
 def test_officer_screen_shows_the_decision_and_refreshes(gw):
