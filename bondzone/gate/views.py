@@ -3,6 +3,9 @@ settings. Thin: parse the request, call one selector or service, render."""
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
+
 from django.contrib import messages
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
@@ -133,6 +136,18 @@ def _inspect(a, pk, p):
                                       release=p.get("release") == "1", note=p.get("note", ""), discrepancies=rows)
 
 
+INSPECT_INPUTS = ("result", "disc-seq", "disc-found", "disc-list", "note")
+_DISC_INPUT = re.compile(r"^discrepancies\[1\]\.(seq|found|list_id)$")
+
+
+def _on_inspect_form(exc: DomainError) -> DomainError:
+    """The refusal of an inspection as the form's inputs name it: its one discrepancy row is `disc-seq`,
+    `disc-found` and `disc-list` (the service's `discrepancies[1].seq` …)."""
+    names = {"seq": "disc-seq", "found": "disc-found", "list_id": "disc-list"}
+    problems = [replace(p, field=names[m[1]]) if (m := _DISC_INPUT.match(p.field)) else p for p in exc.problems]
+    return type(exc)(problems)
+
+
 ACTIONS = {
     "approve": lambda a, pk, p: services.approve_slip(actor=a, slip_id=pk, idempotency_key=p.get("idempotency_key")),
     "cancel": lambda a, pk, p: services.cancel_slip(actor=a, slip_id=pk, reason=p.get("reason", "")),
@@ -149,7 +164,10 @@ def slip_action(request, slip_id: int, action: str):
     try:
         ACTIONS[action](actor(request), slip_id, request.POST)
     except DomainError as exc:
-        flash_refusal(request, exc)
+        if action == "inspect":  # what the officer typed stays, each problem under its input
+            flash_refusal(request, _on_inspect_form(exc), form=f"inspect-{slip_id}", fields=INSPECT_INPUTS)
+        else:
+            flash_refusal(request, exc)
         return redirect("gate:slip", slip_id=slip_id)
     messages.success(request, {"approve": _("Approved."), "cancel": _("Cancelled."),
                                "inspect": _("Inspection result recorded.")}[action])

@@ -130,3 +130,25 @@ def test_a_switch_that_is_neither_on_nor_off_is_refused_not_turned_off(gw, world
     for off in ("off", "0", "false", "no", ""):
         assert services.update_settings(actor=gw.actor("customs"), zone_id=world.zone_a.pk,
                                         data={"check_elock": off}).check_elock is False
+
+
+def test_a_refused_inspection_keeps_what_the_officer_typed_under_each_input(gw):
+    from ..conftest import post_list
+    from .conftest import approved
+    from .test_pages_cli import client_for as page_client
+    from .test_posting import slip_for
+
+    post_list(gw.world, direction="I", lines=[(1, "100")])
+    vlist = post_list(gw.world, direction="E", lines=[(1, "30")], passed=False)
+    slip = approved(gw, slip_for([vlist]))
+    assert report(gw, direction="E", weighbridge_kg="12000")[0]["outcome"] == "hold"
+    c = page_client("customs_a", "en")
+    r = c.post(f"/gate/slips/{slip.pk}/inspect/", {"result": "discrepancy", "disc-seq": "1", "disc-found": "1e30",
+                                                   "note": "少货", "release": "1"}, follow=True)
+    body = r.content.decode()
+    assert r.status_code == 200 and "correct the marked fields" in body
+    assert 'value="discrepancy" selected' in body and 'name="disc-seq" size="4"' in body
+    assert 'value="1e30" aria-invalid="true"' in body and f'id="inspect-{slip.pk}-disc-found-error"' in body
+    assert 'name="note" maxlength="500" value="少货"' in body
+    slip.refresh_from_db()
+    assert slip.inspection == "pending"
