@@ -152,3 +152,14 @@ def test_a_refused_inspection_keeps_what_the_officer_typed_under_each_input(gw):
     assert 'name="note" maxlength="500" value="少货"' in body
     slip.refresh_from_db()
     assert slip.inspection == "pending"
+
+
+def test_another_zone_or_enterprise_is_named_in_the_language_of_the_request(gw, world):
+    # the refusal named the object "zone" / "enterprise" on the Chinese page and in the zh API answer
+    r = client_for("customs_a").patch(f"/api/v1/gate/settings/{world.zone_b.pk}", {"random_rate_pct": "1"},
+                                      content_type="application/json", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert r.status_code == 404 and "zone" not in r.json()["errors"][0]["message"]
+    assert "综保区" in r.json()["errors"][0]["message"]
+    r = post(client_for("ent_a"), "/api/v1/gate/slips", {**EMPTY, "enterprise_id": world.ent_b.pk},
+             HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert "enterprise" not in r.json()["errors"][0]["message"] and "企业" in r.json()["errors"][0]["message"]

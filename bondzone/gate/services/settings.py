@@ -31,7 +31,7 @@ def _own_zone(actor: Actor, zone_id: int) -> Zone:
     """Zone-bound staff manage their own zone's gate only (others' zones are not found)."""
     zone = get_scoped(Zone, actor, zone_id)
     if actor.zone_id is not None and zone.pk != actor.zone_id:
-        raise NotFound(problem("zone_id", "not_found", model="zone", id=str(zone_id)))
+        raise NotFound(problem("zone_id", "not_found", model=Zone._meta.verbose_name, id=str(zone_id)))
     return zone
 
 

@@ -81,7 +81,7 @@ def apply_slip(*, actor: Actor, enterprise_id: int | None = None, data: dict, id
     actor.require("gate.apply_slip")
     if actor.enterprise_id and enterprise_id not in (None, actor.enterprise_id):
         # an enterprise applies for itself only: naming another is refused as an object it may not see
-        raise DomainError(problem("enterprise_id", "not_found", model="enterprise", id=str(enterprise_id)))
+        raise DomainError(problem("enterprise_id", "not_found", model=Enterprise._meta.verbose_name, id=str(enterprise_id)))
     enterprise_id = actor.enterprise_id or enterprise_id
     payload = {"enterprise_id": enterprise_id, **data}
 
@@ -92,7 +92,7 @@ def apply_slip(*, actor: Actor, enterprise_id: int | None = None, data: dict, id
             enterprise = get_scoped(Enterprise.objects.select_for_update(of=("self",)).select_related("zone"),
                                     actor, enterprise_id)
         except DomainError:
-            raise DomainError(problem("enterprise_id", "not_found", model="enterprise", id=str(enterprise_id))) from None
+            raise DomainError(problem("enterprise_id", "not_found", model=Enterprise._meta.verbose_name, id=str(enterprise_id))) from None
         ids = _list_ids(data.get("lists"))
         facts = list_facts(actor, ids)
         draft, problems = validate_slip(data, zone_id=enterprise.zone_id, enterprise_id=enterprise.pk, lists=facts)
