@@ -24,6 +24,7 @@ MESSAGES.update({
     "bad_plate": _("“%(value)s” is not a vehicle plate (province, letter, then 5 or 6 letters or digits)."),
     "bad_ic_card": _("“%(value)s” is not an IC card number (4–32 letters or digits)."),
     "bad_elock": _("“%(value)s” is not an electronic lock number (1–32 letters or digits)."),
+    "lines_without_list": _("Line quantities are shares of a list on the slip: name the list, or give no lines."),
     "bad_seal": _("“%(value)s” is not a seal number (letters, digits or hyphens)."),
     "too_many_containers": _("At most %(max)s containers on one vehicle (got %(count)s)."),
     "bad_container": _("“%(value)s” is not a container number (ISO 6346: 4 letters, 7 digits with check digit)."),

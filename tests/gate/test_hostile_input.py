@@ -163,3 +163,19 @@ def test_another_zone_or_enterprise_is_named_in_the_language_of_the_request(gw, 
     r = post(client_for("ent_a"), "/api/v1/gate/slips", {**EMPTY, "enterprise_id": world.ent_b.pk},
              HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert "enterprise" not in r.json()["errors"][0]["message"] and "企业" in r.json()["errors"][0]["message"]
+
+
+def test_line_quantities_without_a_list_are_refused_not_dropped(gw):
+    # an empty vehicle (type 6) with a line share was applied for and the share silently dropped
+    before = snapshot()
+    r = post(client_for("ent_a"), "/api/v1/gate/slips", {**EMPTY, "lines": [{"seq": 1, "quantity": "5"}]})
+    assert r.status_code == 400, r.content
+    assert [(e["field"], e["code"]) for e in r.json()["errors"]] == [("lines", "lines_without_list")]
+    assert snapshot() == before
+
+
+def test_a_list_the_enterprise_may_not_see_is_named_in_chinese(gw):
+    r = post(client_for("ent_a"), "/api/v1/gate/slips", {**EMPTY, "slip_type": "2", "total_gross_wt": "10",
+                                                           "lists": [999]}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert r.status_code == 400
+    assert [e["message"] for e in r.json()["errors"]] == ["没有您可查看的编号为 999 的核注清单。"]

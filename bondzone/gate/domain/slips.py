@@ -248,6 +248,8 @@ def validate_slip(data: dict, *, zone_id: int, enterprise_id: int, lists: dict[i
         else:
             chosen.append(facts)
     lines: tuple[SlipLineDraft, ...] = ()
+    if not list_ids and data.get("lines"):  # shares of no list: refused, not dropped
+        problems.append(problem("lines", "lines_without_list"))
     if binding is not None and list_ids and len(chosen) == len(list_ids):
         lines = _bind(binding, chosen, data.get("lines"), problems)
     if problems:
