@@ -12,7 +12,7 @@ from django.test import Client
 from bondzone.gate.models import GateSettings, Passage, Slip
 
 from ..conftest import PASSWORD
-from .conftest import approved, empty_slip, report
+from .conftest import apply, approved, empty_slip, report
 
 
 def client_for(username: str, lang: str = "zh-hans") -> Client:
@@ -140,3 +140,10 @@ def test_cli_apply_approve_event_and_admin(gw, world, tmp_path):
     out = StringIO()
     call_command("gate_admin", "create", zone=world.zone_a.pk, code="G2", name="西卡口", user="customs", stdout=out)
     assert "gate-tz-g2" in out.getvalue()
+
+
+def test_a_filter_that_matches_nothing_says_so_not_no_slips_yet(gw):
+    apply(gw, empty_slip())
+    page = client_for("ent_a").get("/gate/?q=京Z99999").content.decode()
+    assert "没有符合筛选条件的核放单。" in page and "尚无核放单" not in page
+    assert "尚无核放单" in client_for("ent_b").get("/gate/").content.decode()  # nothing at all: say so
