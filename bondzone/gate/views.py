@@ -3,6 +3,9 @@ settings. Thin: parse the request, call one selector or service, render."""
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
+
 from django.contrib import messages
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
@@ -13,7 +16,16 @@ from bondzone.core.domain.errors import DomainError, problem
 from bondzone.supervision import selectors as books
 from bondzone.supervision import services as ledger
 from bondzone.supervision.domain.posting import crosses_warehouse_door
-from bondzone.core.web import actor, errors_of, flash_refusal, new_idempotency_key, page, page_of
+from bondzone.core.web import (
+    actor,
+    errors_of,
+    field_label,
+    flash_refusal,
+    input_of,
+    new_idempotency_key,
+    page,
+    page_of,
+)
 
 from . import selectors, services
 from .domain.codes import InspectionState, SlipStatus, SlipType
@@ -37,10 +49,28 @@ def slip_index(request):
     })
 
 
+def _refusal(errors: list[dict]) -> tuple[list[str], dict]:
+    """A refused application: each problem under its input (core.templatetags.forms), the others (a list
+    line's quantity, the enterprise) above the form, named in words."""
+    inline: dict[str, list[str]] = {}
+    above: list[str] = []
+    for e in errors:
+        name = input_of(e["field"])
+        if name in SLIP_FIELDS:
+            inline.setdefault(name, []).append(e["message"])
+            continue
+        label = field_label(e["field"])
+        above.append(f"{label}: {e['message']}" if label else e["message"])
+    if inline:
+        above.insert(0, _("The form was not saved: correct the marked fields."))
+    return above, {"form": "slip", "errors": inline, "data": {}}
+
+
 def _form_context(a, data=None, errors=None, key=None):
+    above, refused = _refusal(errors or [])
     return {
         "data": data or {"binding": "2", "direction": "I", "slip_type": SlipType.SECOND_LINE.value},
-        "errors": errors or [], "idempotency_key": key or new_idempotency_key(),
+        "errors": above, "refused_form": refused, "idempotency_key": key or new_idempotency_key(),
         "slip_types": SLIP_TYPE_LABELS.items(), "bindings": BINDING_LABELS.items(),
         "goods_classes": [(k, v) for k, v in GOODS_CLASS_LABELS.items() if k != "empty"],
     }
@@ -106,6 +136,18 @@ def _inspect(a, pk, p):
                                       release=p.get("release") == "1", note=p.get("note", ""), discrepancies=rows)
 
 
+INSPECT_INPUTS = ("result", "disc-seq", "disc-found", "disc-list", "note")
+_DISC_INPUT = re.compile(r"^discrepancies\[1\]\.(seq|found|list_id)$")
+
+
+def _on_inspect_form(exc: DomainError) -> DomainError:
+    """The refusal of an inspection as the form's inputs name it: its one discrepancy row is `disc-seq`,
+    `disc-found` and `disc-list` (the service's `discrepancies[1].seq` …)."""
+    names = {"seq": "disc-seq", "found": "disc-found", "list_id": "disc-list"}
+    problems = [replace(p, field=names[m[1]]) if (m := _DISC_INPUT.match(p.field)) else p for p in exc.problems]
+    return type(exc)(problems)
+
+
 ACTIONS = {
     "approve": lambda a, pk, p: services.approve_slip(actor=a, slip_id=pk, idempotency_key=p.get("idempotency_key")),
     "cancel": lambda a, pk, p: services.cancel_slip(actor=a, slip_id=pk, reason=p.get("reason", "")),
@@ -122,7 +164,10 @@ def slip_action(request, slip_id: int, action: str):
     try:
         ACTIONS[action](actor(request), slip_id, request.POST)
     except DomainError as exc:
-        flash_refusal(request, exc)
+        if action == "inspect":  # what the officer typed stays, each problem under its input
+            flash_refusal(request, _on_inspect_form(exc), form=f"inspect-{slip_id}", fields=INSPECT_INPUTS)
+        else:
+            flash_refusal(request, exc)
         return redirect("gate:slip", slip_id=slip_id)
     messages.success(request, {"approve": _("Approved."), "cancel": _("Cancelled."),
                                "inspect": _("Inspection result recorded.")}[action])

@@ -12,7 +12,7 @@ from django.test import Client
 from bondzone.gate.models import GateSettings, Passage, Slip
 
 from ..conftest import PASSWORD
-from .conftest import approved, empty_slip, report
+from .conftest import apply, approved, empty_slip, report
 
 
 def client_for(username: str, lang: str = "zh-hans") -> Client:
@@ -42,8 +42,23 @@ def test_bad_form_renders_again_with_messages_and_writes_nothing(gw):
     r = ent.post("/gate/slips/new/", {**empty_slip(), "plate": "XYZ", "vehicle_wt": "abc", "idempotency_key": "k"})
     assert r.status_code == 400
     body = r.content.decode()
-    assert "plate:" in body and "is not a vehicle plate" in body and "vehicle_wt:" in body
-    assert 'value="XYZ"' in body and Slip.objects.count() == 0
+    # each problem under its input, the input marked, what was typed kept (not the field's key above the form)
+    assert '<span class="field-error" id="slip-plate-error" data-field="plate">“XYZ” is not a vehicle plate' in body
+    assert 'id="slip-vehicle_wt-error"' in body and "“abc” is not a number" in body
+    assert 'name="plate" aria-invalid="true" aria-describedby="slip-plate-error" value="XYZ"' in body
+    assert "correct the marked fields" in body and "plate:" not in body and "vehicle_wt:" not in body
+    assert Slip.objects.count() == 0
+
+
+def test_a_list_the_enterprise_may_not_see_is_marked_on_its_input(gw):
+    ent = client_for("ent_a", "en")
+    r = ent.post("/gate/slips/new/", {**empty_slip(slip_type="2", total_gross_wt="10"), "lists": "999",
+                                      "idempotency_key": "k"})
+    assert r.status_code == 400
+    body = r.content.decode()
+    assert ('name="lists" aria-invalid="true" aria-describedby="slip-lists-error" value="999"><span class="field-error" '
+            'id="slip-lists-error" data-field="lists">No verification list with id 999 that you may see.') in body
+    assert "lists[1]:" not in body and Slip.objects.count() == 0
 
 
 def test_officer_screen_shows_the_decision_and_refreshes(gw):
@@ -125,3 +140,10 @@ def test_cli_apply_approve_event_and_admin(gw, world, tmp_path):
     out = StringIO()
     call_command("gate_admin", "create", zone=world.zone_a.pk, code="G2", name="西卡口", user="customs", stdout=out)
     assert "gate-tz-g2" in out.getvalue()
+
+
+def test_a_filter_that_matches_nothing_says_so_not_no_slips_yet(gw):
+    apply(gw, empty_slip())
+    page = client_for("ent_a").get("/gate/?q=京Z99999").content.decode()
+    assert "没有符合筛选条件的核放单。" in page and "尚无核放单" not in page
+    assert "尚无核放单" in client_for("ent_b").get("/gate/").content.decode()  # nothing at all: say so

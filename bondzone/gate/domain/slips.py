@@ -24,6 +24,9 @@ _PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕
 PLATE_RE = re.compile(rf"^[{_PROVINCES}][A-Z][A-HJ-NP-Z0-9]{{4,5}}[A-HJ-NP-Z0-9挂]$")
 IC_CARD_RE = re.compile(r"^[A-Z0-9]{4,32}$")
 ELOCK_RE = re.compile(r"^[A-Z0-9]{1,32}$")
+SEAL_RE = re.compile(r"^[A-Z0-9-]+$")  # a seal's number: letters, digits, hyphens (at most 32)
+MAX_CONTAINERS = 10  # on one vehicle; a gate's reading of them as well
+MAX_CONTAINER_READ = 20  # characters of one container number as the gate read it (OCR: not checked further)
 MAX_WEIGHT_KG = Decimal("200000")  # no road vehicle weighs 200 t
 
 
@@ -38,6 +41,16 @@ def plate_problem(raw: object, field_name: str = "plate") -> Problem | None:
     if not PLATE_RE.match(plate):
         return problem(field_name, "bad_plate", value=str(raw))
     return None
+
+
+def seal_number(raw: object, problems: list[Problem]) -> str:
+    """A seal's number (封志号), upper-cased; "" when none."""
+    seal = str(raw or "").strip().upper()
+    if len(seal) > 32:
+        problems.append(problem("seal", "too_long", max=32))
+    elif seal and not SEAL_RE.match(seal):
+        problems.append(problem("seal", "bad_seal", value=seal))
+    return seal
 
 
 def elock_number(raw: object, field_name: str, problems: list[Problem]) -> str:
@@ -176,6 +189,8 @@ def _containers(raw, problems: list[Problem]) -> tuple[str, ...]:
             problems.append(problem(f"containers[{i}]", "bad_container", value=str(one)))
     if len(set(out)) != len(out):
         problems.append(problem("containers", "duplicate_value", value=", ".join(out)))
+    elif len(out) > MAX_CONTAINERS:
+        problems.append(problem("containers", "too_many_containers", max=MAX_CONTAINERS, count=len(out)))
     return tuple(out)
 
 
@@ -203,9 +218,7 @@ def validate_slip(data: dict, *, zone_id: int, enterprise_id: int, lists: dict[i
     containers = _containers(data.get("containers"), problems)
     if containers and not container_wt:
         problems.append(problem("container_wt", "required"))
-    seal = str(data.get("seal") or "").strip().upper()
-    if len(seal) > 32:
-        problems.append(problem("seal", "too_long", max=32))
+    seal = seal_number(data.get("seal"), problems)
     elock_no = elock_number(data.get("elock_no"), "elock_no", problems)
     bill = str(data.get("bill_of_lading") or "").strip()
     if slip_type is SlipType.ENTER_FIRST and not bill:
@@ -235,6 +248,8 @@ def validate_slip(data: dict, *, zone_id: int, enterprise_id: int, lists: dict[i
         else:
             chosen.append(facts)
     lines: tuple[SlipLineDraft, ...] = ()
+    if not list_ids and data.get("lines"):  # shares of no list: refused, not dropped
+        problems.append(problem("lines", "lines_without_list"))
     if binding is not None and list_ids and len(chosen) == len(list_ids):
         lines = _bind(binding, chosen, data.get("lines"), problems)
     if problems:

@@ -21,7 +21,6 @@ from ..domain.codes import InspectionResult, InspectionState
 from ..models import Slip
 from .slips import slip_snapshot
 
-SCALE = Decimal("0.00001")
 
 
 def _reserved(actor: Actor, list_ids: set[int]) -> dict[tuple[int, int], Decimal]:
@@ -44,7 +43,8 @@ def _discrepancies(actor: Actor, raw, declared: dict[tuple[int, int], Decimal], 
         row = row or {}
         name = f"discrepancies[{n}]"
         seq = collect_decimal(row.get("seq"), f"{name}.seq", problems, required=True)
-        found = collect_decimal(row.get("found"), f"{name}.found", problems, required=True)
+        found = collect_decimal(row.get("found"), f"{name}.found", problems, required=True,
+                                max_digits=18, decimal_places=5)  # as a list line's quantity
         list_id = collect_decimal(row.get("list_id"), f"{name}.list_id", problems)
         if seq is None or found is None:
             continue
@@ -58,8 +58,6 @@ def _discrepancies(actor: Actor, raw, declared: dict[tuple[int, int], Decimal], 
             problems.append(problem(f"{name}.seq", "duplicate_value", value=int(seq)))
         elif found < 0:
             problems.append(problem(f"{name}.found", "amount_negative", value=found))
-        elif found != found.quantize(SCALE):
-            problems.append(problem(f"{name}.found", "too_many_decimals", value=found, scale=5))
         else:
             seen.add(keys[0])
             wanted.append((n, keys[0], found))

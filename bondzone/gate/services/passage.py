@@ -27,7 +27,16 @@ from ..domain.decision import (
     second_gate,
     solid_waste_refusal,
 )
-from ..domain.slips import MAX_WEIGHT_KG, elock_reading, normal_plate, plate_problem
+from ..domain.slips import (
+    IC_CARD_RE,
+    MAX_CONTAINER_READ,
+    MAX_CONTAINERS,
+    MAX_WEIGHT_KG,
+    elock_reading,
+    normal_plate,
+    plate_problem,
+    seal_number,
+)
 from ..models import Gate, Inspection, Passage, Slip
 
 CANDIDATES = 20  # a plate's latest slips considered at the gate
@@ -47,19 +56,27 @@ def parse_reading(data: dict, now: datetime) -> tuple[str, Reading]:
     direction = str(data.get("direction") or "").strip().upper()
     if direction not in ("I", "E"):
         problems.append(problem("direction", "bad_choice", value=direction, choices="I, E"))
-    weight = collect_decimal(data.get("weighbridge_kg"), "weighbridge_kg", problems, required=True)
+    weight = collect_decimal(data.get("weighbridge_kg"), "weighbridge_kg", problems, required=True,
+                             decimal_places=3)  # the passage keeps kg to 3 decimals
     if weight is not None and not (0 < weight <= MAX_WEIGHT_KG):
         problems.append(problem("weighbridge_kg", "weight_not_positive" if weight <= 0 else "weight_too_large",
                                 value=weight, max=MAX_WEIGHT_KG))
     raw_containers = data.get("containers") or []
     if isinstance(raw_containers, str):
         raw_containers = raw_containers.split(",")
-    containers = tuple(sorted({str(c).replace(" ", "").upper() for c in raw_containers if str(c).strip()}))
-    seal = str(data.get("seal") or "").strip().upper()
+    read = [str(c).replace(" ", "").upper() for c in raw_containers]
+    for i, number in enumerate(read, start=1):
+        if len(number) > MAX_CONTAINER_READ:
+            problems.append(problem(f"containers[{i}]", "too_long", max=MAX_CONTAINER_READ))
+    containers = tuple(sorted({c for c in read if c}))
+    if len(containers) > MAX_CONTAINERS:
+        problems.append(problem("containers", "too_many_containers", max=MAX_CONTAINERS, count=len(containers)))
+    seal = seal_number(data.get("seal"), problems)
     ic_card = str(data.get("ic_card") or "").strip().upper()
-    for name, value in (("seal", seal), ("ic_card", ic_card)):
-        if len(value) > 32:
-            problems.append(problem(name, "too_long", max=32))
+    if len(ic_card) > 32:
+        problems.append(problem("ic_card", "too_long", max=32))
+    elif ic_card and not IC_CARD_RE.match(ic_card):
+        problems.append(problem("ic_card", "bad_ic_card", value=ic_card))
     elock_no, elock_status = elock_reading(data.get("elock_no"), data.get("elock_status"), problems)
     if problems:
         raise DomainError(problems)

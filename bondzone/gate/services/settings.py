@@ -31,7 +31,7 @@ def _own_zone(actor: Actor, zone_id: int) -> Zone:
     """Zone-bound staff manage their own zone's gate only (others' zones are not found)."""
     zone = get_scoped(Zone, actor, zone_id)
     if actor.zone_id is not None and zone.pk != actor.zone_id:
-        raise NotFound(problem("zone_id", "not_found", model="zone", id=str(zone_id)))
+        raise NotFound(problem("zone_id", "not_found", model=Zone._meta.verbose_name, id=str(zone_id)))
     return zone
 
 
@@ -40,8 +40,18 @@ def settings_snapshot(s: GateSettings) -> dict:
     return {n: str(getattr(s, n)) for n in names}
 
 
-def _flag(value) -> bool:
-    return str(value).strip().lower() in ("1", "true", "on", "yes")
+FLAG_VALUES = {"1": True, "true": True, "on": True, "yes": True, "0": False, "false": False, "off": False, "no": False,
+               "": False}  # "": a form's unticked box
+
+
+def _flag(value, name: str, problems: list[Problem]) -> bool | None:
+    """A switch: yes/no in the spellings forms, JSON and the command line use; anything else is refused, not
+    read as "off"."""
+    text = str(value if value is not None else "").strip().lower()
+    if text not in FLAG_VALUES:
+        problems.append(problem(name, "bad_choice", value=str(value)[:20], choices="1, 0, true, false, on, off, yes, no"))
+        return None
+    return FLAG_VALUES[text]
 
 
 def update_settings(*, actor: Actor, zone_id: int, data: dict) -> GateSettings:
@@ -76,7 +86,9 @@ def update_settings(*, actor: Actor, zone_id: int, data: dict) -> GateSettings:
             changes["slip_valid_hours"] = int(value)
     for name in FLAG_FIELDS:
         if name in data:
-            changes[name] = _flag(data[name])
+            flag = _flag(data[name], name, problems)
+            if flag is not None:
+                changes[name] = flag
     for name, width in SET_FIELDS.items():
         if name in data:
             raw = str(data[name] or "")

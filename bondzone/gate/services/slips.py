@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import random
 import uuid
+from dataclasses import replace
 from datetime import timedelta
 from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from bondzone.core import audit, idempotency
 from bondzone.core.actor import Actor
-from bondzone.core.domain.errors import DomainError, problem
+from bondzone.core.domain.errors import DomainError, Problem, problem
 from bondzone.core.models import Enterprise
 from bondzone.core.scoping import get_scoped
 from bondzone.supervision import selectors as books
@@ -63,6 +65,16 @@ def list_facts(actor: Actor, list_ids: list[int]) -> dict[int, ListFacts]:
     return out
 
 
+LIST_MODEL = gettext_lazy("verification list")  # 核注清单
+
+
+def _in_words(p: Problem) -> Problem:
+    """The pure rules name an unseen list "verification list"; the answer names it in the request's language."""
+    if p.code == "not_found" and p.params.get("model") == "verification list":
+        return replace(p, params={**p.params, "model": LIST_MODEL})
+    return p
+
+
 def _list_ids(raw) -> list[int]:
     if raw in (None, ""):
         return []
@@ -79,6 +91,9 @@ def _list_ids(raw) -> list[int]:
 def apply_slip(*, actor: Actor, enterprise_id: int | None = None, data: dict, idempotency_key: str | None) -> Slip:
     """An enterprise applies for a slip (状态 已申请). All problems are reported together; nothing is written."""
     actor.require("gate.apply_slip")
+    if actor.enterprise_id and enterprise_id not in (None, actor.enterprise_id):
+        # an enterprise applies for itself only: naming another is refused as an object it may not see
+        raise DomainError(problem("enterprise_id", "not_found", model=Enterprise._meta.verbose_name, id=str(enterprise_id)))
     enterprise_id = actor.enterprise_id or enterprise_id
     payload = {"enterprise_id": enterprise_id, **data}
 
@@ -89,12 +104,12 @@ def apply_slip(*, actor: Actor, enterprise_id: int | None = None, data: dict, id
             enterprise = get_scoped(Enterprise.objects.select_for_update(of=("self",)).select_related("zone"),
                                     actor, enterprise_id)
         except DomainError:
-            raise DomainError(problem("enterprise_id", "not_found", model="enterprise", id=str(enterprise_id))) from None
+            raise DomainError(problem("enterprise_id", "not_found", model=Enterprise._meta.verbose_name, id=str(enterprise_id))) from None
         ids = _list_ids(data.get("lists"))
         facts = list_facts(actor, ids)
         draft, problems = validate_slip(data, zone_id=enterprise.zone_id, enterprise_id=enterprise.pk, lists=facts)
         if problems:
-            raise DomainError(problems)
+            raise DomainError([_in_words(p) for p in problems])
         slip = Slip.objects.create(
             number="tmp-" + uuid.uuid4().hex[:16], zone_id=enterprise.zone_id, enterprise=enterprise,
             slip_type=draft.slip_type.value, binding=draft.binding.value, direction=draft.direction,
