@@ -15,7 +15,7 @@ from enum import StrEnum
 from bondzone.core.domain.errors import Problem, problem
 from bondzone.core.domain.inputs import collect_decimal
 
-from .bom import SCALE, Bom, BookItemFacts, bom_on, consumption
+from .bom import Bom, BookItemFacts, bom_on, collect_quantity, consumption, rows_of
 
 BONDED = "bonded"
 
@@ -66,11 +66,10 @@ def plan_production(data: Mapping, *, day: date, items: Mapping[int, BookItemFac
     problems: list[Problem] = []
     boms = list(boms)
     outputs: list[Output] = []
-    raw = data.get("outputs") or []
+    raw = rows_of(data.get("outputs"))
     if not raw:
         problems.append(problem("outputs", "no_lines"))
     for n, row in enumerate(raw, start=1):
-        row = row or {}
         name = f"outputs[{n}]"
         try:
             kind = OutputKind(str(row.get("kind") or OutputKind.FINISHED.value))
@@ -79,7 +78,7 @@ def plan_production(data: Mapping, *, day: date, items: Mapping[int, BookItemFac
                                     choices=", ".join(k.value for k in OutputKind)))
             continue
         item = collect_decimal(row.get("item_no"), f"{name}.item_no", problems, required=True)
-        qty = collect_decimal(row.get("quantity"), f"{name}.quantity", problems, required=True)
+        qty = collect_quantity(row.get("quantity"), f"{name}.quantity", problems)
         if item is None or qty is None:
             continue
         facts = items.get(int(item)) if item == item.to_integral_value() else None
@@ -88,9 +87,6 @@ def plan_production(data: Mapping, *, day: date, items: Mapping[int, BookItemFac
             continue
         if qty <= 0:
             problems.append(problem(f"{name}.quantity", "quantity_not_positive", value=qty))
-            continue
-        if qty != qty.quantize(SCALE):
-            problems.append(problem(f"{name}.quantity", "too_many_decimals", value=qty, scale=5))
             continue
         if kind is OutputKind.FINISHED and facts.kind != "E":
             problems.append(problem(f"{name}.item_no", "bom_needs_finished_item", item=facts.item_no))
