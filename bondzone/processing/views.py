@@ -107,7 +107,8 @@ def stocktake_create(request, hbook_id: int):
     if (refused := _post_only(request)) is not None:
         return refused
     data = {"day": request.POST.get("day", ""), "tolerance_pct": request.POST.get("tolerance_pct", ""),
-            "counts": _rows(request.POST, "count", ("item_no", "goods_status", "counted"))}
+            # the form lists every item with its number filled in: an item counted is one given a count
+            "counts": [r for r in _rows(request.POST, "count", ("item_no", "goods_status", "counted")) if r["counted"]]}
     try:
         take = services.take_stock(actor=actor(request), book_id=hbook_id, data=data,
                                    idempotency_key=request.POST.get("idempotency_key"))

@@ -8,7 +8,7 @@ import uuid
 from django.test import Client
 
 from bondzone.processing import services
-from bondzone.processing.models import Bom, ProductionReport, WriteOff
+from bondzone.processing.models import Bom, ProductionReport, StockTake, WriteOff
 
 from ..conftest import PASSWORD
 from .conftest import bom_data
@@ -102,3 +102,24 @@ def test_writeoff_page_shows_progress_then_rows_and_exports(hbook):
     assert 'data-status="bonded">保税<' in client_for("ent_a").get(f"/processing/writeoffs/{job.pk}/").content.decode()
     xlsx = c.get(f"/processing/writeoffs/{job.pk}/xlsx/")
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+
+
+def test_the_stocktake_form_counts_only_the_items_given_a_count(hbook):
+    """The form lists every item of the book (its number filled in): the items left blank are not counted, so a
+    count of the stocked materials is recorded though the finished and leftover items hold nothing."""
+    ent = client_for("ent_a")
+    page = ent.get(f"/processing/books/{hbook.book.pk}/").content.decode()
+    listed = page.count('name="count-item_no"')
+    assert listed == 6
+    r = ent.post(f"/processing/books/{hbook.book.pk}/stocktakes/", {
+        "idempotency_key": uuid.uuid4().hex, "tolerance_pct": "1",
+        "count-item_no": ["1", "2", "10", "11", "12", "13"], "count-goods_status": ["bonded"] * 6,
+        "count-counted": ["100", "199", "", "", "", ""]})
+    take = StockTake.objects.get()
+    assert r.status_code == 302 and r["Location"] == f"/processing/stocktakes/{take.pk}/"
+    assert [(ln.item_no, ln.counted, ln.disposition) for ln in take.lines.order_by("line")] == [
+        (1, 100, "none"), (2, 199, "adjust")]
+    r = ent.post(f"/processing/books/{hbook.book.pk}/stocktakes/", {
+        "idempotency_key": uuid.uuid4().hex, "tolerance_pct": "1", "count-item_no": ["1", "2"],
+        "count-goods_status": ["bonded"] * 2, "count-counted": ["", ""]}, follow=True)
+    assert "清单至少需要一项表体" in r.content.decode() and StockTake.objects.count() == 1
