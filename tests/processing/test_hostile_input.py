@@ -139,3 +139,39 @@ def test_the_cli_refuses_rows_that_are_not_objects_naming_the_field(hbook, tmp_p
     with pytest.raises(CommandError, match=re.escape(f"{field}: ")):
         cli(action, json_file(tmp_path, data), "--book", str(hbook.book.pk), "--user", "ent_a")
     assert written() == before
+
+
+def test_a_consumption_its_unit_cannot_count_is_refused_by_the_material_not_a_ledger_line(hbook):
+    # screws (item 2) are counted in 个 (no decimals): 1.5 a motor is a fine BOM, but one motor would consume 1.5
+    approved_bom(hbook, lines=[{"material_no": 1, "net": "1.8", "loss_pct": "10"}, {"material_no": 2, "net": "1.5"}])
+    before = written()
+    ent = client_for("ent_a")
+    r = post(ent, "/api/v1/processing/production", {"book_id": hbook.book.pk,
+                                                    "outputs": [{"item_no": 10, "quantity": "1"}]})
+    assert r.status_code == 400, r.content
+    assert fields(r) == [("outputs", "consumption_not_in_unit")]
+    assert "Material 2" in client_for("ent_a", "en").post(
+        "/api/v1/processing/production", json.dumps({"book_id": hbook.book.pk, "outputs": [{"item_no": 10,
+                                                                                           "quantity": "1"}]}),
+        content_type="application/json", HTTP_IDEMPOTENCY_KEY=uuid.uuid4().hex).json()["errors"][0]["message"]
+    r = post(ent, "/api/v1/processing/production", {"book_id": hbook.book.pk,
+                                                    "outputs": [{"item_no": 10, "quantity": "1.5"}]})
+    assert fields(r) == [("outputs[1].quantity", "too_many_decimals")]
+    assert written() == before
+    r = post(ent, "/api/v1/processing/production", {"book_id": hbook.book.pk,
+                                                    "outputs": [{"item_no": 10, "quantity": "2"}]})
+    assert r.status_code == 201, r.content
+
+
+def test_refusals_name_the_book_and_the_goods_status_in_words(hbook):
+    ent, number = client_for("ent_a"), hbook.book.number
+    r = post(ent, f"/api/v1/processing/books/{hbook.book.pk}/boms", bom_data(lines=[{"material_no": 99, "net": "1"}]))
+    assert r.json()["errors"][0]["message"] == f"账册 {number} 中没有备案序号 99。"
+    approved_bom(hbook)
+    r = post(ent, "/api/v1/processing/production", {"book_id": hbook.book.pk,
+                                                    "outputs": [{"item_no": 99, "quantity": "1"}]})
+    assert r.json()["errors"][0]["message"] == f"账册 {number} 中没有备案序号 99。"
+    r = post(ent, "/api/v1/processing/stocktakes", {"book_id": hbook.book.pk, "counts": [
+        {"item_no": 1, "goods_status": "duty_paid", "counted": "1"}]})
+    message = r.json()["errors"][0]["message"]
+    assert "duty_paid" not in message and "完税" in message, message

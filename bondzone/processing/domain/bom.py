@@ -24,6 +24,7 @@ class BookItemFacts:
     unit_price: Decimal = Decimal(0)
     leftover: str = ""  # "", scrap, by_product, defective (the book's item record)
     leftover_of: int | None = None  # defective goods: the finished item whose BOM they consumed
+    scale: int = 5  # decimal places a quantity in the item's declared unit may carry (个: 0, 千克: 5 …)
 
 
 @dataclass(frozen=True)
@@ -51,13 +52,14 @@ class Bom:
         return self.valid_from <= day and (self.valid_until is None or day <= self.valid_until)
 
 
-def validate_bom(data: Mapping, items: Mapping[int, BookItemFacts]) -> tuple[Bom | None, list[Problem]]:
+def validate_bom(data: Mapping, items: Mapping[int, BookItemFacts], book: str = "") -> tuple[Bom | None, list[Problem]]:
+    """`book`: the book's number, named when an item is not in it."""
     problems: list[Problem] = []
     finished_no = _item_no(data.get("finished_no"), "finished_no", problems)
     if finished_no is not None:
         facts = items.get(finished_no)
         if facts is None:
-            problems.append(problem("finished_no", "unknown_item", book="", value=finished_no))
+            problems.append(problem("finished_no", "unknown_item", book=book, value=finished_no))
         elif facts.kind != "E":
             problems.append(problem("finished_no", "bom_needs_finished_item", item=finished_no))
     version = str(data.get("version") or "").strip()
@@ -86,7 +88,7 @@ def validate_bom(data: Mapping, items: Mapping[int, BookItemFacts]) -> tuple[Bom
         if material is not None:
             facts = items.get(material)
             if facts is None:
-                problems.append(problem(f"{name}.material_no", "unknown_item", book="", value=material))
+                problems.append(problem(f"{name}.material_no", "unknown_item", book=book, value=material))
                 material = None
             elif facts.kind != "I":
                 problems.append(problem(f"{name}.material_no", "bom_needs_material", item=material))
