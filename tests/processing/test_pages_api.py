@@ -72,12 +72,26 @@ def test_book_page_forms_in_chinese(hbook):
     assert "申报单耗版本" in page and "报告生产" in page
     r = ent.post(f"/processing/books/{hbook.book.pk}/boms/", {
         "finished_no": "10", "version": "V1", "valid_from": bom_data()["valid_from"],
-        "bom-material_no": ["1", "2", ""], "bom-net": ["1.8", "4", ""], "bom-loss_pct": ["10", "", ""]}, follow=True)
+        "lines[1].material_no": "1", "lines[1].net": "1.8", "lines[1].loss_pct": "10",
+        "lines[2].material_no": "2", "lines[2].net": "4"}, follow=True)
     assert "单耗已申报" in r.content.decode() and Bom.objects.get().lines.count() == 2
     r = ent.post(f"/processing/books/{hbook.book.pk}/boms/", {"finished_no": "10", "version": "V2",
-                                                            "valid_from": "2026-01-01", "bom-material_no": ["1"],
-                                                            "bom-net": ["1"], "bom-loss_pct": ["100"]}, follow=True)
+                                                            "valid_from": "2026-01-01", "lines[1].material_no": "1",
+                                                            "lines[1].net": "1", "lines[1].loss_pct": "100"}, follow=True)
     assert "损耗率须不小于 0 且小于 100 %" in r.content.decode() and Bom.objects.count() == 1
+
+
+def test_a_refused_bom_keeps_what_was_typed_and_marks_the_field(hbook):
+    ent = client_for("ent_a")
+    r = ent.post(f"/processing/books/{hbook.book.pk}/boms/", {
+        "finished_no": "10", "version": "V9", "valid_from": bom_data()["valid_from"],
+        "lines[1].material_no": "1", "lines[1].net": "1.8", "lines[1].loss_pct": "10",
+        "lines[2].material_no": "2", "lines[2].net": "4", "lines[2].loss_pct": "100"}, follow=True)
+    page = r.content.decode()
+    assert Bom.objects.count() == 0
+    assert 'name="version" required value="V9"' in page and 'name="lines[1].net" inputmode="decimal"' in page
+    assert 'value="1.8"' in page and 'value="100" aria-invalid="true"' in page
+    assert 'data-field="lines[2].loss_pct">损耗率须不小于 0 且小于 100 %（填写的是 100）。' in page
 
 
 def test_t_book_has_no_processing_page(hbook, world):
