@@ -147,7 +147,8 @@ def writeoff_create(request, hbook_id: int):
     try:
         job = services.request_writeoff(actor=actor(request), book_id=hbook_id,
                                         period_start=request.POST.get("period_start"),
-                                        period_end=request.POST.get("period_end"))
+                                        period_end=request.POST.get("period_end"),
+                                        idempotency_key=request.POST.get("idempotency_key") or None)
     except DomainError as exc:
         flash_refusal(request, exc)
         return redirect("processing:book", hbook_id=hbook_id)

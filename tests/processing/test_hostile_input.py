@@ -12,10 +12,11 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from bondzone.core.models import AuditEvent
 from bondzone.processing.domain.stocktake import BookBalance, assess
-from bondzone.processing.models import Bom, ProductionReport, StockTake
+from bondzone.processing.models import Bom, ProductionReport, StockTake, WriteOff
 
 from .conftest import bom_data
 from .test_pages_api import client_for
@@ -175,3 +176,23 @@ def test_refusals_name_the_book_and_the_goods_status_in_words(hbook):
         {"item_no": 1, "goods_status": "duty_paid", "counted": "1"}]})
     message = r.json()["errors"][0]["message"]
     assert "duty_paid" not in message and "完税" in message, message
+
+
+def test_a_repeated_writeoff_request_with_its_key_queues_one_job(hbook):
+    ent, today = client_for("ent_a"), timezone.localdate()
+    body = json.dumps({"book_id": hbook.book.pk, "period_start": (today.replace(day=1)).isoformat(),
+                       "period_end": today.isoformat()})
+
+    def request(key):
+        return ent.post("/api/v1/processing/writeoffs", body, content_type="application/json",
+                        HTTP_IDEMPOTENCY_KEY=key)
+
+    first, again = request("wo-1"), request("wo-1")
+    assert first.status_code == again.status_code == 201
+    assert first.json()["id"] == again.json()["id"] and WriteOff.objects.count() == 1
+    other = ent.post("/api/v1/processing/writeoffs", json.dumps({**json.loads(body), "period_start": today.isoformat()}),
+                     content_type="application/json", HTTP_IDEMPOTENCY_KEY="wo-1")
+    assert other.status_code == 409 and WriteOff.objects.count() == 1
+    page = ent.get(f"/processing/books/{hbook.book.pk}/").content.decode()
+    form = page[page.index(f'action="/processing/books/{hbook.book.pk}/writeoffs/"'):page.index('name="period_start"')]
+    assert 'name="idempotency_key"' in form  # the page's form sends one: a double click queues one job
