@@ -196,3 +196,15 @@ def test_a_repeated_writeoff_request_with_its_key_queues_one_job(hbook):
     page = ent.get(f"/processing/books/{hbook.book.pk}/").content.decode()
     form = page[page.index(f'action="/processing/books/{hbook.book.pk}/writeoffs/"'):page.index('name="period_start"')]
     assert 'name="idempotency_key"' in form  # the page's form sends one: a double click queues one job
+
+
+def test_the_cli_runs_a_writeoff_once_per_key_and_refuses_a_period_ending_before_it_starts(hbook):
+    today = timezone.localdate()
+    args = ("write-off", today.replace(day=1).isoformat(), today.isoformat(), "--book", str(hbook.book.pk),
+            "--user", "ent_a", "--idempotency-key", "cli-wo")
+    first, again = cli(*args), cli(*args)
+    assert first == again and ": done," in first and WriteOff.objects.count() == 1
+    with pytest.raises(CommandError, match="period_end: "):
+        cli("write-off", today.isoformat(), today.replace(day=1).replace(year=today.year - 1).isoformat(), "--book",
+            str(hbook.book.pk), "--user", "ent_a")
+    assert WriteOff.objects.count() == 1

@@ -61,7 +61,7 @@ class Command(ServiceCommand):
             if len(args) != 2:
                 raise CommandError("Give the period: START END (YYYY-MM-DD).")
             job = services.request_writeoff(actor=actor, book_id=self._book(o), period_start=args[0],
-                                            period_end=args[1], background=False)
+                                            period_end=args[1], background=False, idempotency_key=key)
             services.run_writeoff(job.pk)
             job.refresh_from_db()
             self.stdout.write(f"Write-off {job.pk}: {job.status}, {job.rows} rows, {job.differences} differences")
