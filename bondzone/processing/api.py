@@ -64,8 +64,9 @@ def get_stocktake(request: HttpRequest, stocktake_id: int):
 
 
 @router.post("/writeoffs", response={201: WriteOffOut}, summary="Start a period write-off (background job)")
-def request_writeoff(request: HttpRequest, payload: WriteOffIn):
-    return Status(201, services.request_writeoff(actor=actor(request), **payload.dict()))
+def request_writeoff(request: HttpRequest, payload: WriteOffIn, idempotency_key: str | None = IdemKey):
+    return Status(201, services.request_writeoff(actor=actor(request), **payload.dict(),
+                                                 idempotency_key=idempotency_key))
 
 
 @router.get("/writeoffs/{writeoff_id}", response=WriteOffOut, summary="A write-off and its progress")

@@ -22,6 +22,9 @@ MESSAGES.update({
     "no_bom_in_force": _("Item %(item)s has no approved BOM in force on %(date)s."),
     "consumption_exceeds_stock": _(
         "Material %(item)s: the report consumes %(required)s but the book holds %(available)s (short by %(shortfall)s)."),
+    "consumption_not_in_unit": _(
+        "Material %(item)s: the report would consume %(required)s, but its unit counts at most %(scale)s decimal "
+        "places; report a quantity whose consumption fits the unit."),
     "count_not_in_book": _("Item %(item)s (%(status)s) is not in the book."),
     "output_needs_leftover_item": _(
         "Item %(item)s is not recorded as %(kind)s; book it to an item recorded for it (items: %(allowed)s)."),
@@ -34,4 +37,5 @@ MESSAGES.update({
 CODED_PARAMS.update({
     "output_needs_leftover_item": {"kind": "production_output"},
     "output_item_is_leftover": {"leftover": "leftover"},
+    "count_not_in_book": {"status": "goods_status"},
 })

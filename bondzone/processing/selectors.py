@@ -11,6 +11,7 @@ from django.db.models import QuerySet
 from bondzone.core.actor import Actor
 from bondzone.core.scoping import get_scoped, restrict
 from bondzone.supervision import selectors as books
+from bondzone.supervision.domain.codes import UNITS
 
 from .domain.bom import Bom as BomRule
 from .domain.bom import BomLine as BomLineRule
@@ -62,7 +63,8 @@ def writeoff(actor: Actor, writeoff_id: int) -> WriteOff:
 
 # ---------------------------------------------------------------- facts of the book for the rules
 def item_facts(actor: Actor, book_id: int) -> dict[int, BookItemFacts]:
-    return {i.item_no: BookItemFacts(i.item_no, i.kind, i.declared_unit, i.unit_price, i.leftover, i.leftover_of)
+    return {i.item_no: BookItemFacts(i.item_no, i.kind, i.declared_unit, i.unit_price, i.leftover, i.leftover_of,
+                                     UNITS[i.declared_unit].scale if i.declared_unit in UNITS else 5)
             for i in books.items(actor, book_id)}
 
 

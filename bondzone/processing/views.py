@@ -55,16 +55,31 @@ def _post_only(request):
     return None if request.method == "POST" else HttpResponseNotAllowed(["POST"])
 
 
+BOM_ROWS = 3
+BOM_LINE_FIELDS = ("material_no", "net", "loss_pct")
+BOM_FIELDS = ("finished_no", "version", "valid_from", "valid_until", "lines",
+              *(f"lines[{n}].{f}" for n in range(1, BOM_ROWS + 1) for f in BOM_LINE_FIELDS))
+
+
+def _numbered_rows(post, group: str, fields: tuple[str, ...], count: int) -> list[dict]:
+    """Rows named as the problems name them (lines[2].net), up to the last one filled in: a refusal's row is the
+    row on the form, and a blank row between filled ones is refused as such."""
+    rows = [{f: post.get(f"{group}[{n}].{f}", "").strip() for f in fields} for n in range(1, count + 1)]
+    while rows and not any(rows[-1].values()):
+        rows.pop()
+    return rows
+
+
 @page
 def bom_declare(request, hbook_id: int):
     if (refused := _post_only(request)) is not None:
         return refused
     data = {k: request.POST.get(k, "") for k in ("finished_no", "version", "valid_from", "valid_until")}
-    data["lines"] = _rows(request.POST, "bom", ("material_no", "net", "loss_pct"))
+    data["lines"] = _numbered_rows(request.POST, "lines", BOM_LINE_FIELDS, BOM_ROWS)
     try:
         services.declare_bom(actor=actor(request), book_id=hbook_id, data=data)
     except DomainError as exc:
-        flash_refusal(request, exc)
+        flash_refusal(request, exc, form="bom", fields=BOM_FIELDS)  # what was typed stays, each refusal under it
         return redirect("processing:book", hbook_id=hbook_id)
     messages.success(request, _("BOM declared; customs will approve it."))
     return redirect("processing:book", hbook_id=hbook_id)
@@ -107,7 +122,8 @@ def stocktake_create(request, hbook_id: int):
     if (refused := _post_only(request)) is not None:
         return refused
     data = {"day": request.POST.get("day", ""), "tolerance_pct": request.POST.get("tolerance_pct", ""),
-            "counts": _rows(request.POST, "count", ("item_no", "goods_status", "counted"))}
+            # the form lists every item with its number filled in: an item counted is one given a count
+            "counts": [r for r in _rows(request.POST, "count", ("item_no", "goods_status", "counted")) if r["counted"]]}
     try:
         take = services.take_stock(actor=actor(request), book_id=hbook_id, data=data,
                                    idempotency_key=request.POST.get("idempotency_key"))
@@ -131,7 +147,8 @@ def writeoff_create(request, hbook_id: int):
     try:
         job = services.request_writeoff(actor=actor(request), book_id=hbook_id,
                                         period_start=request.POST.get("period_start"),
-                                        period_end=request.POST.get("period_end"))
+                                        period_end=request.POST.get("period_end"),
+                                        idempotency_key=request.POST.get("idempotency_key") or None)
     except DomainError as exc:
         flash_refusal(request, exc)
         return redirect("processing:book", hbook_id=hbook_id)

@@ -8,7 +8,7 @@ import uuid
 from django.test import Client
 
 from bondzone.processing import services
-from bondzone.processing.models import Bom, ProductionReport, WriteOff
+from bondzone.processing.models import Bom, ProductionReport, StockTake, WriteOff
 
 from ..conftest import PASSWORD
 from .conftest import bom_data
@@ -72,12 +72,26 @@ def test_book_page_forms_in_chinese(hbook):
     assert "申报单耗版本" in page and "报告生产" in page
     r = ent.post(f"/processing/books/{hbook.book.pk}/boms/", {
         "finished_no": "10", "version": "V1", "valid_from": bom_data()["valid_from"],
-        "bom-material_no": ["1", "2", ""], "bom-net": ["1.8", "4", ""], "bom-loss_pct": ["10", "", ""]}, follow=True)
+        "lines[1].material_no": "1", "lines[1].net": "1.8", "lines[1].loss_pct": "10",
+        "lines[2].material_no": "2", "lines[2].net": "4"}, follow=True)
     assert "单耗已申报" in r.content.decode() and Bom.objects.get().lines.count() == 2
     r = ent.post(f"/processing/books/{hbook.book.pk}/boms/", {"finished_no": "10", "version": "V2",
-                                                            "valid_from": "2026-01-01", "bom-material_no": ["1"],
-                                                            "bom-net": ["1"], "bom-loss_pct": ["100"]}, follow=True)
+                                                            "valid_from": "2026-01-01", "lines[1].material_no": "1",
+                                                            "lines[1].net": "1", "lines[1].loss_pct": "100"}, follow=True)
     assert "损耗率须不小于 0 且小于 100 %" in r.content.decode() and Bom.objects.count() == 1
+
+
+def test_a_refused_bom_keeps_what_was_typed_and_marks_the_field(hbook):
+    ent = client_for("ent_a")
+    r = ent.post(f"/processing/books/{hbook.book.pk}/boms/", {
+        "finished_no": "10", "version": "V9", "valid_from": bom_data()["valid_from"],
+        "lines[1].material_no": "1", "lines[1].net": "1.8", "lines[1].loss_pct": "10",
+        "lines[2].material_no": "2", "lines[2].net": "4", "lines[2].loss_pct": "100"}, follow=True)
+    page = r.content.decode()
+    assert Bom.objects.count() == 0
+    assert 'name="version" required value="V9"' in page and 'name="lines[1].net" inputmode="decimal"' in page
+    assert 'value="1.8"' in page and 'value="100" aria-invalid="true"' in page
+    assert 'data-field="lines[2].loss_pct">损耗率须不小于 0 且小于 100 %（填写的是 100）。' in page
 
 
 def test_t_book_has_no_processing_page(hbook, world):
@@ -102,3 +116,24 @@ def test_writeoff_page_shows_progress_then_rows_and_exports(hbook):
     assert 'data-status="bonded">保税<' in client_for("ent_a").get(f"/processing/writeoffs/{job.pk}/").content.decode()
     xlsx = c.get(f"/processing/writeoffs/{job.pk}/xlsx/")
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
+
+
+def test_the_stocktake_form_counts_only_the_items_given_a_count(hbook):
+    """The form lists every item of the book (its number filled in): the items left blank are not counted, so a
+    count of the stocked materials is recorded though the finished and leftover items hold nothing."""
+    ent = client_for("ent_a")
+    page = ent.get(f"/processing/books/{hbook.book.pk}/").content.decode()
+    listed = page.count('name="count-item_no"')
+    assert listed == 6
+    r = ent.post(f"/processing/books/{hbook.book.pk}/stocktakes/", {
+        "idempotency_key": uuid.uuid4().hex, "tolerance_pct": "1",
+        "count-item_no": ["1", "2", "10", "11", "12", "13"], "count-goods_status": ["bonded"] * 6,
+        "count-counted": ["100", "199", "", "", "", ""]})
+    take = StockTake.objects.get()
+    assert r.status_code == 302 and r["Location"] == f"/processing/stocktakes/{take.pk}/"
+    assert [(ln.item_no, ln.counted, ln.disposition) for ln in take.lines.order_by("line")] == [
+        (1, 100, "none"), (2, 199, "adjust")]
+    r = ent.post(f"/processing/books/{hbook.book.pk}/stocktakes/", {
+        "idempotency_key": uuid.uuid4().hex, "tolerance_pct": "1", "count-item_no": ["1", "2"],
+        "count-goods_status": ["bonded"] * 2, "count-counted": ["", ""]}, follow=True)
+    assert "清单至少需要一项表体" in r.content.decode() and StockTake.objects.count() == 1

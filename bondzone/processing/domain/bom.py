@@ -6,12 +6,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 from bondzone.core.domain.errors import Problem, problem
 from bondzone.core.domain.inputs import collect_date, collect_decimal
 
 SCALE = Decimal("0.00001")  # the ledger's quantity precision (10⁻⁵)
+QUANTITY_DIGITS = 18  # a quantity is a BIGINT of 10⁻⁵ units: at most 13 digits before the point, 5 after
 MAX_VERSION = 16
 
 
@@ -23,6 +24,7 @@ class BookItemFacts:
     unit_price: Decimal = Decimal(0)
     leftover: str = ""  # "", scrap, by_product, defective (the book's item record)
     leftover_of: int | None = None  # defective goods: the finished item whose BOM they consumed
+    scale: int = 5  # decimal places a quantity in the item's declared unit may carry (个: 0, 千克: 5 …)
 
 
 @dataclass(frozen=True)
@@ -50,13 +52,14 @@ class Bom:
         return self.valid_from <= day and (self.valid_until is None or day <= self.valid_until)
 
 
-def validate_bom(data: Mapping, items: Mapping[int, BookItemFacts]) -> tuple[Bom | None, list[Problem]]:
+def validate_bom(data: Mapping, items: Mapping[int, BookItemFacts], book: str = "") -> tuple[Bom | None, list[Problem]]:
+    """`book`: the book's number, named when an item is not in it."""
     problems: list[Problem] = []
     finished_no = _item_no(data.get("finished_no"), "finished_no", problems)
     if finished_no is not None:
         facts = items.get(finished_no)
         if facts is None:
-            problems.append(problem("finished_no", "unknown_item", book="", value=finished_no))
+            problems.append(problem("finished_no", "unknown_item", book=book, value=finished_no))
         elif facts.kind != "E":
             problems.append(problem("finished_no", "bom_needs_finished_item", item=finished_no))
     version = str(data.get("version") or "").strip()
@@ -71,21 +74,21 @@ def validate_bom(data: Mapping, items: Mapping[int, BookItemFacts]) -> tuple[Bom
     if valid_from and valid_until and valid_until < valid_from:
         problems.append(problem("valid_until", "end_before_start", start=valid_from, end=valid_until))
     lines: list[BomLine] = []
-    raw_lines = data.get("lines") or []
+    raw_lines = rows_of(data.get("lines"))
     if not raw_lines:
         problems.append(problem("lines", "no_lines"))
     seen: set[int] = set()
     for n, raw in enumerate(raw_lines, start=1):
-        raw = raw or {}
         name = f"lines[{n}]"
         material = _item_no(raw.get("material_no"), f"{name}.material_no", problems)
-        net = collect_decimal(raw.get("net"), f"{name}.net", problems, required=True)
+        net = collect_quantity(raw.get("net"), f"{name}.net", problems)
+        # the column's DECIMAL(7, 4): 99.999999 would be stored as 100
         loss = collect_decimal(raw.get("loss_pct") if raw.get("loss_pct") not in (None, "") else "0",
-                               f"{name}.loss_pct", problems)
+                               f"{name}.loss_pct", problems, max_digits=7, decimal_places=4)
         if material is not None:
             facts = items.get(material)
             if facts is None:
-                problems.append(problem(f"{name}.material_no", "unknown_item", book="", value=material))
+                problems.append(problem(f"{name}.material_no", "unknown_item", book=book, value=material))
                 material = None
             elif facts.kind != "I":
                 problems.append(problem(f"{name}.material_no", "bom_needs_material", item=material))
@@ -98,9 +101,6 @@ def validate_bom(data: Mapping, items: Mapping[int, BookItemFacts]) -> tuple[Bom
         if net is not None and net <= 0:
             problems.append(problem(f"{name}.net", "quantity_not_positive", value=net))
             net = None
-        elif net is not None and net != net.quantize(SCALE):
-            problems.append(problem(f"{name}.net", "too_many_decimals", value=net, scale=5))
-            net = None
         if loss is not None and not (0 <= loss < 100):
             problems.append(problem(f"{name}.loss_pct", "loss_rate_out_of_range", value=loss))
             loss = None
@@ -109,6 +109,19 @@ def validate_bom(data: Mapping, items: Mapping[int, BookItemFacts]) -> tuple[Bom
     if problems:
         return None, problems
     return Bom(finished_no, version, valid_from, valid_until, tuple(lines), approved=False), []
+
+
+def rows_of(raw) -> list[Mapping]:
+    """The rows of a repeated group as given (a JSON file may hold anything): not a list → none; a row that is
+    not an object → an empty one, so its fields are refused as missing, by name."""
+    if not isinstance(raw, list):
+        return []
+    return [row if isinstance(row, Mapping) else {} for row in raw]
+
+
+def collect_quantity(raw, name: str, problems: list[Problem]) -> Decimal | None:
+    """A required quantity the ledger can hold: finite, at most 5 decimals, below 10¹³ (else a field problem)."""
+    return collect_decimal(raw, name, problems, required=True, max_digits=QUANTITY_DIGITS, decimal_places=5)
 
 
 def _item_no(raw, name: str, problems: list[Problem]) -> int | None:
@@ -139,5 +152,9 @@ def bom_on(boms: Iterable[Bom], finished_no: int, day: date) -> Bom | None:
 
 
 def consumption(bom: Bom, produced: Decimal) -> dict[int, Decimal]:
-    """Gross material consumption for `produced` units, rounded half-up to the ledger's 10⁻⁵."""
-    return {ln.material_no: (produced * ln.gross).quantize(SCALE, rounding=ROUND_HALF_UP) for ln in bom.lines}
+    """Gross material consumption for `produced` units, rounded half-up to the ledger's 10⁻⁵ (in a context wide
+    enough for any product of two bounded quantities: a huge one is refused by the stock check, not by decimal)."""
+    gross = {ln.material_no: produced * ln.gross for ln in bom.lines}
+    with localcontext() as ctx:
+        ctx.prec = 60
+        return {material: q.quantize(SCALE, rounding=ROUND_HALF_UP) for material, q in gross.items()}

@@ -14,8 +14,9 @@ from enum import StrEnum
 
 from bondzone.core.domain.errors import Problem, problem
 from bondzone.core.domain.inputs import collect_decimal
+from bondzone.core.domain.quantity import decimal_places
 
-from .bom import SCALE, Bom, BookItemFacts, bom_on, consumption
+from .bom import Bom, BookItemFacts, bom_on, collect_quantity, consumption, rows_of
 
 BONDED = "bonded"
 
@@ -61,16 +62,16 @@ class Plan:
 
 
 def plan_production(data: Mapping, *, day: date, items: Mapping[int, BookItemFacts], boms: Iterable[Bom],
-                    available: Mapping[int, Decimal]) -> tuple[Plan | None, list[Problem]]:
-    """`available`: bonded stock of each material (posted − reserved). Every problem named, nothing planned."""
+                    available: Mapping[int, Decimal], book: str = "") -> tuple[Plan | None, list[Problem]]:
+    """`available`: bonded stock of each material (posted − reserved); `book`: its number, named when an item is
+    not in it. Every problem named, nothing planned."""
     problems: list[Problem] = []
     boms = list(boms)
     outputs: list[Output] = []
-    raw = data.get("outputs") or []
+    raw = rows_of(data.get("outputs"))
     if not raw:
         problems.append(problem("outputs", "no_lines"))
     for n, row in enumerate(raw, start=1):
-        row = row or {}
         name = f"outputs[{n}]"
         try:
             kind = OutputKind(str(row.get("kind") or OutputKind.FINISHED.value))
@@ -79,24 +80,24 @@ def plan_production(data: Mapping, *, day: date, items: Mapping[int, BookItemFac
                                     choices=", ".join(k.value for k in OutputKind)))
             continue
         item = collect_decimal(row.get("item_no"), f"{name}.item_no", problems, required=True)
-        qty = collect_decimal(row.get("quantity"), f"{name}.quantity", problems, required=True)
+        qty = collect_quantity(row.get("quantity"), f"{name}.quantity", problems)
         if item is None or qty is None:
             continue
         facts = items.get(int(item)) if item == item.to_integral_value() else None
         if facts is None:
-            problems.append(problem(f"{name}.item_no", "unknown_item", book="", value=item))
+            problems.append(problem(f"{name}.item_no", "unknown_item", book=book, value=item))
             continue
         if qty <= 0:
             problems.append(problem(f"{name}.quantity", "quantity_not_positive", value=qty))
-            continue
-        if qty != qty.quantize(SCALE):
-            problems.append(problem(f"{name}.quantity", "too_many_decimals", value=qty, scale=5))
             continue
         if kind is OutputKind.FINISHED and facts.kind != "E":
             problems.append(problem(f"{name}.item_no", "bom_needs_finished_item", item=facts.item_no))
             continue
         if facts.leftover != LEFTOVER_OF_KIND[kind]:
             problems.append(_wrong_item(name, kind, facts, items))
+            continue
+        if decimal_places(qty) > facts.scale:  # the ledger counts the item in its unit: 1.5 of 个 is refused
+            problems.append(problem(f"{name}.quantity", "too_many_decimals", value=qty, scale=facts.scale))
             continue
         version, bom_item = "", None
         if kind in CONSUMING:
@@ -115,7 +116,12 @@ def plan_production(data: Mapping, *, day: date, items: Mapping[int, BookItemFac
                 consumed[material] = consumed.get(material, Decimal(0)) + qty
     for material, qty in sorted(consumed.items()):
         have = available.get(material, Decimal(0))
-        if qty > have:
+        scale = items[material].scale if material in items else 5
+        if decimal_places(qty) > scale:
+            # the BOM's consumption for this quantity is not a quantity of the material's unit (1.53 个): named
+            # here, by the material, not by the ledger on a consumption line the user never wrote
+            problems.append(problem("outputs", "consumption_not_in_unit", item=material, required=qty, scale=scale))
+        elif qty > have:
             problems.append(problem("outputs", "consumption_exceeds_stock", item=material, required=qty,
                                     available=have, shortfall=qty - have))
     if problems:

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 from bondzone.core.domain.errors import Problem, problem
 from bondzone.core.domain.inputs import collect_decimal
 
-from .bom import SCALE
+from .bom import collect_quantity, rows_of
+
+MAX_VALUE = Decimal(10) ** 16  # the value column's DECIMAL(18, 2)
 
 STATUSES = ("bonded", "non_bonded", "duty_paid")
 
@@ -36,7 +38,9 @@ class CountRow:
 
     @property
     def value(self) -> Decimal:
-        return (self.difference * self.unit_price).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        with localcontext() as ctx:  # wide enough for any bounded quantity × price; assess refuses a value too large
+            ctx.prec = 60
+            return (self.difference * self.unit_price).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 @dataclass(frozen=True)
@@ -58,13 +62,13 @@ def assess(raw_counts, book: Mapping[tuple[int, str], BookBalance], tolerance_pc
     problems: list[Problem] = []
     rows: list[CountRow] = []
     seen: set[tuple[int, str]] = set()
+    raw_counts = rows_of(raw_counts)
     if not raw_counts:
         problems.append(problem("counts", "no_lines"))
-    for n, raw in enumerate(raw_counts or [], start=1):
-        raw = raw or {}
+    for n, raw in enumerate(raw_counts, start=1):
         name = f"counts[{n}]"
         item = collect_decimal(raw.get("item_no"), f"{name}.item_no", problems, required=True)
-        counted = collect_decimal(raw.get("counted"), f"{name}.counted", problems, required=True)
+        counted = collect_quantity(raw.get("counted"), f"{name}.counted", problems)
         status = str(raw.get("goods_status") or "bonded")
         if status not in STATUSES:
             problems.append(problem(f"{name}.goods_status", "bad_choice", value=status, choices=", ".join(STATUSES)))
@@ -82,11 +86,12 @@ def assess(raw_counts, book: Mapping[tuple[int, str], BookBalance], tolerance_pc
         if counted < 0:
             problems.append(problem(f"{name}.counted", "amount_negative", value=counted))
             continue
-        if counted != counted.quantize(SCALE):
-            problems.append(problem(f"{name}.counted", "too_many_decimals", value=counted, scale=5))
-            continue
         balance = book[key]
-        rows.append(CountRow(key[0], status, balance.quantity, counted, balance.unit_price))
+        row = CountRow(key[0], status, balance.quantity, counted, balance.unit_price)
+        if abs(row.value) >= MAX_VALUE:
+            problems.append(problem(f"{name}.counted", "amount_too_large", value=row.value))
+            continue
+        rows.append(row)
     if problems:
         return None, problems
     changed = [r for r in rows if r.difference]

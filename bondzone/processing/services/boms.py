@@ -41,7 +41,7 @@ def declare_bom(*, actor: Actor, book_id: int, data: dict) -> Bom:
         # the items it names are locked FOR SHARE before they are read: a unit change of one of them (supervision
         # change_item, which counts BOM rows) waits for this version, or this version sees the changed unit
         ledger.share_items(book.pk, _named_items(data))
-        rule, problems = validate_bom(data, selectors.item_facts(actor, book.pk))
+        rule, problems = validate_bom(data, selectors.item_facts(actor, book.pk), book.number)
         if rule and Bom.objects.filter(book=book, finished_no=rule.finished_no, version=rule.version).exists():
             problems.append(problem("version", "duplicate_value", value=rule.version))
         if problems:

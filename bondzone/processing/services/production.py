@@ -35,7 +35,8 @@ def report_production(*, actor: Actor, book_id: int, data: dict, idempotency_key
         available = {item_no: avail for (item_no, status), (_, avail) in selectors.balances(actor, book.pk).items()
                      if status == "bonded"}
         plan, problems = plan_production(data, day=day, items=selectors.item_facts(actor, book.pk),
-                                         boms=selectors.rule_boms(book.pk), available=available)
+                                         boms=selectors.rule_boms(book.pk), available=available,
+                                         book=book.number)
         if problems:
             raise DomainError(problems)
         note = str(data.get("note") or "").strip()

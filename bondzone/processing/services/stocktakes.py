@@ -32,7 +32,9 @@ def take_stock(*, actor: Actor, book_id: int, data: dict, idempotency_key: str |
         book = processing_book(actor, book_id)
         problems = []
         day = collect_date(data.get("day"), "day", problems) or timezone.localdate()
-        tolerance = collect_decimal(data.get("tolerance_pct"), "tolerance_pct", problems)
+        # the column's DECIMAL(5, 2)
+        tolerance = collect_decimal(data.get("tolerance_pct"), "tolerance_pct", problems, max_digits=5,
+                                    decimal_places=2)
         tolerance = DEFAULT_TOLERANCE if tolerance is None else tolerance
         if not (0 <= tolerance <= 100):
             problems.append(problem("tolerance_pct", "rate_out_of_range", value=tolerance))

@@ -10,7 +10,7 @@ from functools import partial
 from django.db import transaction
 from django.utils import timezone
 
-from bondzone.core import audit, rawrows
+from bondzone.core import audit, idempotency, rawrows
 from bondzone.core.actor import Actor
 from bondzone.core.domain.errors import DomainError, problem
 from bondzone.core.domain.inputs import collect_date
@@ -24,8 +24,11 @@ log = logging.getLogger(__name__)
 MAX_DAYS = 400  # a processing book's write-off cycle is at most a year (§1.2), with room for its edges
 
 
-def request_writeoff(*, actor: Actor, book_id: int, period_start, period_end, background: bool = True) -> WriteOff:
-    """Queue a write-off; `background`: send its task after commit (tasks.py) — the CLI runs it itself instead."""
+def request_writeoff(*, actor: Actor, book_id: int, period_start, period_end, background: bool = True,
+                     idempotency_key: str | None = None) -> WriteOff:
+    """Queue a write-off; `background`: send its task after commit (tasks.py) — the CLI runs it itself instead.
+    With an `idempotency_key`, a repeated request (a double click, a client's retry) answers with the write-off
+    the first one queued instead of queuing another."""
     actor.require("processing.write_off")
     book = processing_book(actor, book_id)
     problems = []
@@ -43,14 +46,23 @@ def request_writeoff(*, actor: Actor, book_id: int, period_start, period_end, ba
             problems.append(problem("period_end", "date_in_future", value=end))
     if problems:
         raise DomainError(problems)
-    with transaction.atomic(durable=True):
+
+    def do() -> dict:
         job = WriteOff.objects.create(book=book, enterprise_id=book.enterprise_id, zone_id=book.zone_id,
                                       period_start=start, period_end=end, requested_by_id=actor.user_id)
         audit.record(actor, "writeoff.request", job, after={"book": book.number, "start": start.isoformat(),
                                                             "end": end.isoformat()})
         if background:
             transaction.on_commit(partial(tasks.enqueue_writeoff, job.pk))
-    return job
+        return {"writeoff_id": job.pk}
+
+    if idempotency_key is None:
+        with transaction.atomic(durable=True):
+            result = do()
+    else:
+        payload = {"book_id": book_id, "period_start": start.isoformat(), "period_end": end.isoformat()}
+        result, _ = idempotency.run(actor, idempotency_key, "writeoff.request", payload, do)
+    return WriteOff.objects.get(pk=result["writeoff_id"])
 
 
 def _progress(job_id: int, value: int) -> None:

@@ -3,6 +3,7 @@ import json
 from django.core.management.base import CommandError
 
 from bondzone.core.commands import ServiceCommand
+from bondzone.core.domain.inputs import as_id
 from bondzone.core.web import new_idempotency_key
 from bondzone.processing import services
 
@@ -15,7 +16,8 @@ class Command(ServiceCommand):
         super().add_arguments(parser)
         parser.add_argument("action", choices=["declare-bom", "approve-bom", "reject-bom", "produce", "stocktake",
                                                "write-off"])
-        parser.add_argument("args", nargs="*")
+        # not "args": Django's BaseCommand takes an option of that name as the positional *args of handle()
+        parser.add_argument("operands", nargs="*", metavar="ARG", help="a JSON file ('-': stdin), a BOM id or START END")
         parser.add_argument("--book", type=int, help="book id (declare-bom, produce, stocktake, write-off)")
         parser.add_argument("--idempotency-key", default="")
 
@@ -37,11 +39,12 @@ class Command(ServiceCommand):
         return o["book"]
 
     def run(self, actor, **o):
-        action, args, key = o["action"], o["args"], o["idempotency_key"] or new_idempotency_key()
+        action, args, key = o["action"], o["operands"], o["idempotency_key"] or new_idempotency_key()
         if action in ("approve-bom", "reject-bom"):
-            if len(args) != 1 or not args[0].isdigit():
-                raise CommandError("Give the BOM id.")
-            b = services.decide_bom(actor=actor, bom_id=int(args[0]), approve=action == "approve-bom")
+            bom_id = as_id(args[0]) if len(args) == 1 else None
+            if bom_id is None:
+                raise CommandError("Give the BOM id (a whole number).")
+            b = services.decide_bom(actor=actor, bom_id=bom_id, approve=action == "approve-bom")
             self.stdout.write(f"BOM {b.pk} {b.finished_no}/{b.version}: {b.status}")
         elif action == "declare-bom":
             b = services.declare_bom(actor=actor, book_id=self._book(o), data=self._json(args))
@@ -58,7 +61,7 @@ class Command(ServiceCommand):
             if len(args) != 2:
                 raise CommandError("Give the period: START END (YYYY-MM-DD).")
             job = services.request_writeoff(actor=actor, book_id=self._book(o), period_start=args[0],
-                                            period_end=args[1], background=False)
+                                            period_end=args[1], background=False, idempotency_key=key)
             services.run_writeoff(job.pk)
             job.refresh_from_db()
             self.stdout.write(f"Write-off {job.pk}: {job.status}, {job.rows} rows, {job.differences} differences")
