@@ -123,17 +123,55 @@ def test_the_stocktake_form_counts_only_the_items_given_a_count(hbook):
     count of the stocked materials is recorded though the finished and leftover items hold nothing."""
     ent = client_for("ent_a")
     page = ent.get(f"/processing/books/{hbook.book.pk}/").content.decode()
-    listed = page.count('name="count-item_no"')
-    assert listed == 6
+    listed = page.count('<input name="counts[')
+    assert listed == 6 * 2 and 'name="counts[6].item_no" value="13" readonly' in page
+    rows = {f"counts[{n}].item_no": str(no) for n, no in enumerate((1, 2, 10, 11, 12, 13), start=1)}
     r = ent.post(f"/processing/books/{hbook.book.pk}/stocktakes/", {
-        "idempotency_key": uuid.uuid4().hex, "tolerance_pct": "1",
-        "count-item_no": ["1", "2", "10", "11", "12", "13"], "count-goods_status": ["bonded"] * 6,
-        "count-counted": ["100", "199", "", "", "", ""]})
+        "idempotency_key": uuid.uuid4().hex, "tolerance_pct": "1", **rows,
+        **{f"counts[{n}].goods_status": "bonded" for n in range(1, 7)},
+        "counts[1].counted": "100", "counts[2].counted": "199"})
     take = StockTake.objects.get()
     assert r.status_code == 302 and r["Location"] == f"/processing/stocktakes/{take.pk}/"
     assert [(ln.item_no, ln.counted, ln.disposition) for ln in take.lines.order_by("line")] == [
         (1, 100, "none"), (2, 199, "adjust")]
     r = ent.post(f"/processing/books/{hbook.book.pk}/stocktakes/", {
-        "idempotency_key": uuid.uuid4().hex, "tolerance_pct": "1", "count-item_no": ["1", "2"],
-        "count-goods_status": ["bonded"] * 2, "count-counted": ["", ""]}, follow=True)
+        "idempotency_key": uuid.uuid4().hex, "tolerance_pct": "1", "counts[1].item_no": "1", "counts[2].item_no": "2",
+        "counts[1].counted": "", "counts[2].counted": ""}, follow=True)
     assert "清单至少需要一项表体" in r.content.decode() and StockTake.objects.count() == 1
+
+
+def test_a_refused_production_report_keeps_what_was_typed_and_marks_the_field(hbook):
+    ent = client_for("ent_a")
+    r = ent.post(f"/processing/books/{hbook.book.pk}/production/", {
+        "idempotency_key": uuid.uuid4().hex, "day": "2026-01-05", "note": "夜班",
+        "outputs[1].item_no": "10", "outputs[1].kind": "finished", "outputs[1].quantity": "2",
+        "outputs[2].item_no": "11", "outputs[2].kind": "scrap", "outputs[2].quantity": "abc",
+        "outputs[3].kind": "finished"}, follow=True)
+    page = r.content.decode()
+    assert ProductionReport.objects.count() == 0
+    assert '<details class="card" open><summary>报告生产' in page
+    assert 'name="day" value="2026-01-05"' in page and 'name="note" value="夜班"' in page
+    assert 'name="outputs[1].item_no" aria-label="备案序号" value="10" aria-invalid="true"' in page
+    assert 'data-field="outputs[1].item_no">成品 10 在 2026-01-05 没有有效的已审批单耗' in page
+    assert '<option value="scrap" selected>边角料' in page
+    assert 'value="abc" aria-invalid="true"' in page and 'data-field="outputs[2].quantity">“abc”不是数字。' in page
+    assert 'name="outputs[3].quantity" inputmode="decimal" aria-label="数量" value=""' in page
+
+
+def test_a_refused_stocktake_keeps_what_was_typed_and_marks_the_counted_row(hbook):
+    """The service numbers the counts given; the form every item listed: a refusal is shown on the item's own row."""
+    ent = client_for("ent_a")
+    rows = {f"counts[{n}].item_no": str(no) for n, no in enumerate((1, 2, 10, 11, 12, 13), start=1)}
+    r = ent.post(f"/processing/books/{hbook.book.pk}/stocktakes/", {
+        "idempotency_key": uuid.uuid4().hex, "day": "2026-01-06", "tolerance_pct": "2.5", **rows,
+        **{f"counts[{n}].goods_status": "bonded" for n in range(1, 7)}, "counts[4].goods_status": "non_bonded",
+        "counts[1].counted": "", "counts[2].counted": "-3", "counts[4].counted": "x"}, follow=True)
+    page = r.content.decode()
+    assert StockTake.objects.count() == 0
+    assert '<details class="card" open><summary>录入盘点' in page
+    assert 'name="day" value="2026-01-06"' in page and 'name="tolerance_pct" inputmode="decimal" value="2.5"' in page
+    assert 'name="counts[2].counted" inputmode="decimal" aria-label="实盘数" value="-3" aria-invalid="true"' in page
+    assert 'data-field="counts[2].counted">' in page and 'data-field="counts[4].counted">“x”' in page
+    assert 'name="counts[1].counted" inputmode="decimal" aria-label="实盘数" value=""' in page
+    assert 'data-field="counts[3].' not in page and 'data-field="counts[1].' not in page
+    assert '<option value="non_bonded" selected>' in page
