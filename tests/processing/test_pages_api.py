@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import uuid
 
+import pytest
 from django.test import Client
 
 from bondzone.processing import services
@@ -137,7 +138,7 @@ def test_the_stocktake_form_counts_only_the_items_given_a_count(hbook):
     r = ent.post(f"/processing/books/{hbook.book.pk}/stocktakes/", {
         "idempotency_key": uuid.uuid4().hex, "tolerance_pct": "1", "counts[1].item_no": "1", "counts[2].item_no": "2",
         "counts[1].counted": "", "counts[2].counted": ""}, follow=True)
-    assert "清单至少需要一项表体" in r.content.decode() and StockTake.objects.count() == 1
+    assert 'data-field="counts">盘点至少需要一项实盘数' in r.content.decode() and StockTake.objects.count() == 1
 
 
 def test_a_refused_production_report_keeps_what_was_typed_and_marks_the_field(hbook):
@@ -175,3 +176,31 @@ def test_a_refused_stocktake_keeps_what_was_typed_and_marks_the_counted_row(hboo
     assert 'name="counts[1].counted" inputmode="decimal" aria-label="实盘数" value=""' in page
     assert 'data-field="counts[3].' not in page and 'data-field="counts[1].' not in page
     assert '<option value="non_bonded" selected>' in page
+
+
+@pytest.mark.parametrize("lang, words", [
+    ("zh-hans", ["单耗至少需要一项料件。", "生产报告至少需要一项产出：请填写备案序号及其数量。",
+                 "盘点至少需要一项实盘数：请填写至少一个备案序号的实盘数。", "实盘数不能为负数（填写的是 -1）。"]),
+    ("en", ["A BOM needs at least one material.",
+            "A production report needs at least one output: give an item and its quantity.",
+            "A stock-take needs at least one count: give the counted quantity of an item.",
+            "A counted quantity must not be negative (got -1)."])])
+def test_an_empty_bom_report_or_count_and_a_negative_count_are_refused_in_their_own_words(hbook, lang, words):
+    """Not in the words of a verification list (清单…表体) or of an amount (金额)."""
+    ent = client_for("ent_a", lang)
+
+    def refused(path, body):
+        r = post(ent, path, body)
+        assert r.status_code == 400, r.content
+        return [(e["field"], e["code"], e["message"]) for e in r.json()["errors"]]
+
+    book = hbook.book.pk
+    assert refused(f"/api/v1/processing/books/{book}/boms", bom_data(lines=[])) == [
+        ("lines", "bom_no_lines", words[0])]
+    assert refused("/api/v1/processing/production", {"book_id": book, "outputs": []}) == [
+        ("outputs", "production_no_outputs", words[1])]
+    assert refused("/api/v1/processing/stocktakes", {"book_id": book, "counts": []}) == [
+        ("counts", "stocktake_no_counts", words[2])]
+    assert refused("/api/v1/processing/stocktakes", {"book_id": book, "counts": [{"item_no": 1, "counted": "-1"}]}) == [
+        ("counts[1].counted", "count_negative", words[3])]
+    assert Bom.objects.count() == 0 and ProductionReport.objects.count() == 0 and StockTake.objects.count() == 0
