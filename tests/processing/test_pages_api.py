@@ -119,6 +119,38 @@ def test_writeoff_page_shows_progress_then_rows_and_exports(hbook):
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
 
 
+@pytest.mark.parametrize("lang, head, summary, bonded", [
+    ("zh-hans", ["备案序号 (item_no)", "货物状态 (goods_status)", "期初 (opening)", "进 (in)", "出 (out)",
+                 "耗用 (consumed)", "产出 (produced)", "理论期末 (computed_closing)", "账面期末 (book_closing)",
+                 "差异 (difference)", "差异说明单证 (explained_by)"], ["账册 (book)", "核销期 (period)"], "保税"),
+    ("en", ["Item (item_no)", "Goods status (goods_status)", "Opening (opening)", "In (in)", "Out (out)",
+            "Consumed (consumed)", "Produced (produced)", "Computed closing (computed_closing)",
+            "Book closing (book_closing)", "Difference (difference)", "Explained by (explained_by)"],
+     ["Book (book)", "Period (period)"], "bonded")])
+def test_the_writeoff_export_speaks_the_readers_language(hbook, lang, head, summary, bonded):
+    """Headings in words with the code beside them (core.tabular.heading), goods statuses in words; the
+    explaining documents keep their codes (source kind:id), as the page shows them."""
+    import io
+
+    import openpyxl
+    from django.utils import timezone
+
+    today = timezone.localdate().isoformat()
+    services.take_stock(actor=hbook.actor("ent_a"), book_id=hbook.book.pk, idempotency_key=uuid.uuid4().hex,
+                        data={"tolerance_pct": "5", "counts": [{"item_no": 1, "counted": "99"}]})
+    job = services.request_writeoff(actor=hbook.actor("customs"), book_id=hbook.book.pk, period_start=today,
+                                    period_end=today)
+    services.run_writeoff(job.pk)
+    r = client_for("ent_a", lang).get(f"/processing/writeoffs/{job.pk}/xlsx/")
+    assert r.status_code == 200
+    first, rows = openpyxl.load_workbook(io.BytesIO(r.content), read_only=True).worksheets
+    assert [row[0] for row in first.iter_rows(max_row=2, values_only=True)] == summary
+    table = [list(row) for row in rows.iter_rows(values_only=True)]
+    assert table[0] == head
+    copper = next(row for row in table[1:] if row[0] == 1)
+    assert copper[1] == bonded and copper[-1] == f"stocktake:{StockTake.objects.get().pk}"
+
+
 def test_the_stocktake_form_counts_only_the_items_given_a_count(hbook):
     """The form lists every item of the book (its number filled in): the items left blank are not counted, so a
     count of the stocked materials is recorded though the finished and leftover items hold nothing."""
