@@ -26,6 +26,10 @@ MESSAGES.update({
         "Material %(item)s: the report would consume %(required)s, but its unit counts at most %(scale)s decimal "
         "places; report a quantity whose consumption fits the unit."),
     "count_not_in_book": _("Item %(item)s (%(status)s) is not in the book."),
+    "count_negative": _("A counted quantity must not be negative (got %(value)s)."),
+    "bom_no_lines": _("A BOM needs at least one material."),
+    "production_no_outputs": _("A production report needs at least one output: give an item and its quantity."),
+    "stocktake_no_counts": _("A stock-take needs at least one count: give the counted quantity of an item."),
     "output_needs_leftover_item": _(
         "Item %(item)s is not recorded as %(kind)s; book it to an item recorded for it (items: %(allowed)s)."),
     "output_item_is_leftover": _("Item %(item)s is recorded as %(leftover)s, not as ordinary finished goods."),

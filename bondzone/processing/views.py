@@ -3,6 +3,9 @@ parse the request, call one selector or service, render."""
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
+
 from django.contrib import messages
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
@@ -16,13 +19,6 @@ from bondzone.supervision import selectors as books
 from . import exports, selectors, services
 from .domain.production import OutputKind
 from .models import OUTPUT_LABELS
-
-
-def _rows(post, prefix: str, fields: tuple[str, ...]) -> list[dict]:
-    columns = {f: post.getlist(f"{prefix}-{f}") for f in fields}
-    count = max((len(v) for v in columns.values()), default=0)
-    rows = [{f: (columns[f][i] if i < len(columns[f]) else "").strip() for f in fields} for i in range(count)]
-    return [r for r in rows if any(v for k, v in r.items() if k not in ("kind", "goods_status"))]
 
 
 @page
@@ -61,11 +57,12 @@ BOM_FIELDS = ("finished_no", "version", "valid_from", "valid_until", "lines",
               *(f"lines[{n}].{f}" for n in range(1, BOM_ROWS + 1) for f in BOM_LINE_FIELDS))
 
 
-def _numbered_rows(post, group: str, fields: tuple[str, ...], count: int) -> list[dict]:
+def _numbered_rows(post, group: str, fields: tuple[str, ...], count: int, chosen: tuple[str, ...] = ()) -> list[dict]:
     """Rows named as the problems name them (lines[2].net), up to the last one filled in: a refusal's row is the
-    row on the form, and a blank row between filled ones is refused as such."""
+    row on the form, and a blank row between filled ones is refused as such. `chosen`: fields of a select, which
+    always hold a value, so they do not make a row filled in."""
     rows = [{f: post.get(f"{group}[{n}].{f}", "").strip() for f in fields} for n in range(1, count + 1)]
-    while rows and not any(rows[-1].values()):
+    while rows and not any(v for f, v in rows[-1].items() if f not in chosen):
         rows.pop()
     return rows
 
@@ -101,34 +98,60 @@ def bom_decide(request, bom_id: int):
     return redirect("processing:book", hbook_id=b.book_id)
 
 
+OUTPUT_ROWS = 3
+OUTPUT_FIELDS = ("item_no", "kind", "quantity")
+PRODUCTION_FIELDS = ("day", "note", "outputs",
+                     *(f"outputs[{n}].{f}" for n in range(1, OUTPUT_ROWS + 1) for f in OUTPUT_FIELDS))
+
+
 @page
 def production_create(request, hbook_id: int):
     if (refused := _post_only(request)) is not None:
         return refused
     data = {"day": request.POST.get("day", ""), "note": request.POST.get("note", ""),
-            "outputs": _rows(request.POST, "out", ("item_no", "kind", "quantity"))}
+            "outputs": _numbered_rows(request.POST, "outputs", OUTPUT_FIELDS, OUTPUT_ROWS, chosen=("kind",))}
     try:
         services.report_production(actor=actor(request), book_id=hbook_id, data=data,
                                    idempotency_key=request.POST.get("idempotency_key"))
-    except DomainError as exc:
-        flash_refusal(request, exc)
+    except DomainError as exc:  # what was typed stays, each refusal under its input
+        flash_refusal(request, exc, form="production", fields=PRODUCTION_FIELDS)
         return redirect("processing:book", hbook_id=hbook_id)
     messages.success(request, _("Production reported and posted to the book."))
     return redirect("processing:book", hbook_id=hbook_id)
+
+
+COUNT_FIELDS = ("item_no", "goods_status", "counted")
+_COUNT_INPUT = re.compile(r"^counts\[(\d{1,6})\]\.(?:item_no|goods_status|counted)$")
+_COUNT_PROBLEM = re.compile(r"^counts\[(\d+)\](.*)$")
+
+
+def _on_count_rows(exc: DomainError, given: list[int]) -> DomainError:
+    """The refusal of a stock-take as the form names it: the service numbers the counts given (counts[2]), the
+    form every item of the book, counted or not (counts[5] is the fifth item listed)."""
+    def on_form(field: str) -> str:
+        m = _COUNT_PROBLEM.match(field)
+        if not m or not 1 <= int(m[1]) <= len(given):
+            return field
+        return f"counts[{given[int(m[1]) - 1]}]{m[2]}"
+    return type(exc)([replace(p, field=on_form(p.field)) for p in exc.problems])
 
 
 @page
 def stocktake_create(request, hbook_id: int):
     if (refused := _post_only(request)) is not None:
         return refused
+    # the form lists every item with its number filled in: an item counted is one given a count
+    numbers = sorted({int(m[1]) for k in request.POST if (m := _COUNT_INPUT.match(k))})
+    rows = [(n, {f: request.POST.get(f"counts[{n}].{f}", "").strip() for f in COUNT_FIELDS}) for n in numbers]
+    given = [(n, r) for n, r in rows if r["counted"]]
     data = {"day": request.POST.get("day", ""), "tolerance_pct": request.POST.get("tolerance_pct", ""),
-            # the form lists every item with its number filled in: an item counted is one given a count
-            "counts": [r for r in _rows(request.POST, "count", ("item_no", "goods_status", "counted")) if r["counted"]]}
+            "counts": [r for _n, r in given]}
     try:
         take = services.take_stock(actor=actor(request), book_id=hbook_id, data=data,
                                    idempotency_key=request.POST.get("idempotency_key"))
-    except DomainError as exc:
-        flash_refusal(request, exc)
+    except DomainError as exc:  # what was typed stays, each refusal under its input
+        fields = ("day", "tolerance_pct", "counts", *(f"counts[{n}].{f}" for n in numbers for f in COUNT_FIELDS))
+        flash_refusal(request, _on_count_rows(exc, [n for n, _r in given]), form="stocktake", fields=fields)
         return redirect("processing:book", hbook_id=hbook_id)
     messages.success(request, _("Stock-take recorded."))
     return redirect("processing:stocktake", stocktake_id=take.pk)

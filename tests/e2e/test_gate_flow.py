@@ -122,8 +122,8 @@ def test_production_report_consumes_materials(page: Page, live_server, e2e_world
     log_in(page, base, "ent_a")
     page.goto(f"{base}/processing/books/{book.pk}/")
     page.locator("details:has([data-testid=report-production]) summary").click()
-    page.locator("input[name=out-item_no]").first.fill("10")
-    page.locator("input[name=out-quantity]").first.fill("5")
+    page.locator('input[name="outputs[1].item_no"]').fill("10")
+    page.locator('input[name="outputs[1].quantity"]').fill("5")
     with page.expect_navigation():
         page.click("[data-testid=report-production]")
     expect(page.locator("[data-testid=consumed]").first).to_have_text("1: 10")

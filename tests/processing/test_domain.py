@@ -59,7 +59,7 @@ def test_bom_problems_are_each_named():
         ("lines[4].material_no", "duplicate_value"),
     ]
     _, problems = validate_bom({"finished_no": 10, "version": "V1", "valid_from": "x", "lines": []}, ITEMS)
-    assert codes(problems) == [("valid_from", "bad_date"), ("lines", "no_lines")]
+    assert codes(problems) == [("valid_from", "bad_date"), ("lines", "bom_no_lines")]
 
 
 def test_versions_by_date_and_overlap():
@@ -148,7 +148,7 @@ def test_stocktake_refuses_counts_not_in_the_book():
     _, problems = assess([{"item_no": 7, "counted": "1"}, {"item_no": 1, "goods_status": "duty_paid", "counted": "1"},
                           {"item_no": 1, "counted": "-1"}, {"item_no": 2, "counted": "x"}], BOOK, D("2"))
     assert codes(problems) == [("counts[1].item_no", "count_not_in_book"), ("counts[2].item_no", "count_not_in_book"),
-                               ("counts[3].counted", "amount_negative"), ("counts[4].counted", "not_a_number")]
+                               ("counts[3].counted", "count_negative"), ("counts[4].counted", "not_a_number")]
 
 
 def test_stock_appearing_where_the_book_holds_none_is_always_a_case():

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import uuid
 
+import pytest
 from django.test import Client
 
 from bondzone.processing import services
@@ -118,22 +119,120 @@ def test_writeoff_page_shows_progress_then_rows_and_exports(hbook):
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
 
 
+@pytest.mark.parametrize("lang, head, summary, bonded", [
+    ("zh-hans", ["备案序号 (item_no)", "货物状态 (goods_status)", "期初 (opening)", "进 (in)", "出 (out)",
+                 "耗用 (consumed)", "产出 (produced)", "理论期末 (computed_closing)", "账面期末 (book_closing)",
+                 "差异 (difference)", "差异说明单证 (explained_by)"], ["账册 (book)", "核销期 (period)"], "保税"),
+    ("en", ["Item (item_no)", "Goods status (goods_status)", "Opening (opening)", "In (in)", "Out (out)",
+            "Consumed (consumed)", "Produced (produced)", "Computed closing (computed_closing)",
+            "Book closing (book_closing)", "Difference (difference)", "Explained by (explained_by)"],
+     ["Book (book)", "Period (period)"], "bonded")])
+def test_the_writeoff_export_speaks_the_readers_language(hbook, lang, head, summary, bonded):
+    """Headings in words with the code beside them (core.tabular.heading), goods statuses in words; the
+    explaining documents keep their codes (source kind:id), as the page shows them."""
+    import io
+
+    import openpyxl
+    from django.utils import timezone
+
+    today = timezone.localdate().isoformat()
+    services.take_stock(actor=hbook.actor("ent_a"), book_id=hbook.book.pk, idempotency_key=uuid.uuid4().hex,
+                        data={"tolerance_pct": "5", "counts": [{"item_no": 1, "counted": "99"}]})
+    job = services.request_writeoff(actor=hbook.actor("customs"), book_id=hbook.book.pk, period_start=today,
+                                    period_end=today)
+    services.run_writeoff(job.pk)
+    r = client_for("ent_a", lang).get(f"/processing/writeoffs/{job.pk}/xlsx/")
+    assert r.status_code == 200
+    first, rows = openpyxl.load_workbook(io.BytesIO(r.content), read_only=True).worksheets
+    assert [row[0] for row in first.iter_rows(max_row=2, values_only=True)] == summary
+    table = [list(row) for row in rows.iter_rows(values_only=True)]
+    assert table[0] == head
+    copper = next(row for row in table[1:] if row[0] == 1)
+    assert copper[1] == bonded and copper[-1] == f"stocktake:{StockTake.objects.get().pk}"
+
+
 def test_the_stocktake_form_counts_only_the_items_given_a_count(hbook):
     """The form lists every item of the book (its number filled in): the items left blank are not counted, so a
     count of the stocked materials is recorded though the finished and leftover items hold nothing."""
     ent = client_for("ent_a")
     page = ent.get(f"/processing/books/{hbook.book.pk}/").content.decode()
-    listed = page.count('name="count-item_no"')
-    assert listed == 6
+    listed = page.count('<input name="counts[')
+    assert listed == 6 * 2 and 'name="counts[6].item_no" value="13" readonly' in page
+    rows = {f"counts[{n}].item_no": str(no) for n, no in enumerate((1, 2, 10, 11, 12, 13), start=1)}
     r = ent.post(f"/processing/books/{hbook.book.pk}/stocktakes/", {
-        "idempotency_key": uuid.uuid4().hex, "tolerance_pct": "1",
-        "count-item_no": ["1", "2", "10", "11", "12", "13"], "count-goods_status": ["bonded"] * 6,
-        "count-counted": ["100", "199", "", "", "", ""]})
+        "idempotency_key": uuid.uuid4().hex, "tolerance_pct": "1", **rows,
+        **{f"counts[{n}].goods_status": "bonded" for n in range(1, 7)},
+        "counts[1].counted": "100", "counts[2].counted": "199"})
     take = StockTake.objects.get()
     assert r.status_code == 302 and r["Location"] == f"/processing/stocktakes/{take.pk}/"
     assert [(ln.item_no, ln.counted, ln.disposition) for ln in take.lines.order_by("line")] == [
         (1, 100, "none"), (2, 199, "adjust")]
     r = ent.post(f"/processing/books/{hbook.book.pk}/stocktakes/", {
-        "idempotency_key": uuid.uuid4().hex, "tolerance_pct": "1", "count-item_no": ["1", "2"],
-        "count-goods_status": ["bonded"] * 2, "count-counted": ["", ""]}, follow=True)
-    assert "清单至少需要一项表体" in r.content.decode() and StockTake.objects.count() == 1
+        "idempotency_key": uuid.uuid4().hex, "tolerance_pct": "1", "counts[1].item_no": "1", "counts[2].item_no": "2",
+        "counts[1].counted": "", "counts[2].counted": ""}, follow=True)
+    assert 'data-field="counts">盘点至少需要一项实盘数' in r.content.decode() and StockTake.objects.count() == 1
+
+
+def test_a_refused_production_report_keeps_what_was_typed_and_marks_the_field(hbook):
+    ent = client_for("ent_a")
+    r = ent.post(f"/processing/books/{hbook.book.pk}/production/", {
+        "idempotency_key": uuid.uuid4().hex, "day": "2026-01-05", "note": "夜班",
+        "outputs[1].item_no": "10", "outputs[1].kind": "finished", "outputs[1].quantity": "2",
+        "outputs[2].item_no": "11", "outputs[2].kind": "scrap", "outputs[2].quantity": "abc",
+        "outputs[3].kind": "finished"}, follow=True)
+    page = r.content.decode()
+    assert ProductionReport.objects.count() == 0
+    assert '<details class="card" open><summary>报告生产' in page
+    assert 'name="day" value="2026-01-05"' in page and 'name="note" value="夜班"' in page
+    assert 'name="outputs[1].item_no" aria-label="备案序号" value="10" aria-invalid="true"' in page
+    assert 'data-field="outputs[1].item_no">成品 10 在 2026-01-05 没有有效的已审批单耗' in page
+    assert '<option value="scrap" selected>边角料' in page
+    assert 'value="abc" aria-invalid="true"' in page and 'data-field="outputs[2].quantity">“abc”不是数字。' in page
+    assert 'name="outputs[3].quantity" inputmode="decimal" aria-label="数量" value=""' in page
+
+
+def test_a_refused_stocktake_keeps_what_was_typed_and_marks_the_counted_row(hbook):
+    """The service numbers the counts given; the form every item listed: a refusal is shown on the item's own row."""
+    ent = client_for("ent_a")
+    rows = {f"counts[{n}].item_no": str(no) for n, no in enumerate((1, 2, 10, 11, 12, 13), start=1)}
+    r = ent.post(f"/processing/books/{hbook.book.pk}/stocktakes/", {
+        "idempotency_key": uuid.uuid4().hex, "day": "2026-01-06", "tolerance_pct": "2.5", **rows,
+        **{f"counts[{n}].goods_status": "bonded" for n in range(1, 7)}, "counts[4].goods_status": "non_bonded",
+        "counts[1].counted": "", "counts[2].counted": "-3", "counts[4].counted": "x"}, follow=True)
+    page = r.content.decode()
+    assert StockTake.objects.count() == 0
+    assert '<details class="card" open><summary>录入盘点' in page
+    assert 'name="day" value="2026-01-06"' in page and 'name="tolerance_pct" inputmode="decimal" value="2.5"' in page
+    assert 'name="counts[2].counted" inputmode="decimal" aria-label="实盘数" value="-3" aria-invalid="true"' in page
+    assert 'data-field="counts[2].counted">' in page and 'data-field="counts[4].counted">“x”' in page
+    assert 'name="counts[1].counted" inputmode="decimal" aria-label="实盘数" value=""' in page
+    assert 'data-field="counts[3].' not in page and 'data-field="counts[1].' not in page
+    assert '<option value="non_bonded" selected>' in page
+
+
+@pytest.mark.parametrize("lang, words", [
+    ("zh-hans", ["单耗至少需要一项料件。", "生产报告至少需要一项产出：请填写备案序号及其数量。",
+                 "盘点至少需要一项实盘数：请填写至少一个备案序号的实盘数。", "实盘数不能为负数（填写的是 -1）。"]),
+    ("en", ["A BOM needs at least one material.",
+            "A production report needs at least one output: give an item and its quantity.",
+            "A stock-take needs at least one count: give the counted quantity of an item.",
+            "A counted quantity must not be negative (got -1)."])])
+def test_an_empty_bom_report_or_count_and_a_negative_count_are_refused_in_their_own_words(hbook, lang, words):
+    """Not in the words of a verification list (清单…表体) or of an amount (金额)."""
+    ent = client_for("ent_a", lang)
+
+    def refused(path, body):
+        r = post(ent, path, body)
+        assert r.status_code == 400, r.content
+        return [(e["field"], e["code"], e["message"]) for e in r.json()["errors"]]
+
+    book = hbook.book.pk
+    assert refused(f"/api/v1/processing/books/{book}/boms", bom_data(lines=[])) == [
+        ("lines", "bom_no_lines", words[0])]
+    assert refused("/api/v1/processing/production", {"book_id": book, "outputs": []}) == [
+        ("outputs", "production_no_outputs", words[1])]
+    assert refused("/api/v1/processing/stocktakes", {"book_id": book, "counts": []}) == [
+        ("counts", "stocktake_no_counts", words[2])]
+    assert refused("/api/v1/processing/stocktakes", {"book_id": book, "counts": [{"item_no": 1, "counted": "-1"}]}) == [
+        ("counts[1].counted", "count_negative", words[3])]
+    assert Bom.objects.count() == 0 and ProductionReport.objects.count() == 0 and StockTake.objects.count() == 0

@@ -4,7 +4,7 @@ from datetime import timedelta
 from decimal import Decimal as D
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from bondzone.core.domain.errors import DomainError, Forbidden
 from bondzone.core.models import AuditEvent
@@ -268,10 +268,12 @@ def test_writeoff_snapshot_of_a_small_book_row_by_row(hbook):
               "book_closing", "difference", "explained_by")
     got = [tuple(getattr(ln, f) for f in fields) for ln in WriteOffLine.objects.filter(writeoff=job)]
     assert got == [(no, st, *(D(v) for v in figures), docs) for no, st, *figures, docs in expected]
-    _, body = exports.writeoff_xlsx(hbook.actor("ent_a"), job.pk)
-    sheet = load_workbook(BytesIO(body), read_only=True)["rows"]
+    with translation.override("en"):
+        _, body = exports.writeoff_xlsx(hbook.actor("ent_a"), job.pk)
+    sheet = load_workbook(BytesIO(body), read_only=True)["Rows"]
+    named = {"bonded": "bonded", "non_bonded": "non-bonded"}
     assert [list(r) for r in sheet.iter_rows(min_row=2, values_only=True)] == [
-        [no, st, *(D(v) for v in figures), " ".join(docs) or None] for no, st, *figures, docs in expected]
+        [no, named[st], *(D(v) for v in figures), " ".join(docs) or None] for no, st, *figures, docs in expected]
 
 
 def test_snapshot_rows_are_inserted_in_as_many_statements_as_the_parameter_limit_needs(hbook):

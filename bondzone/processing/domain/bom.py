@@ -76,7 +76,7 @@ def validate_bom(data: Mapping, items: Mapping[int, BookItemFacts], book: str = 
     lines: list[BomLine] = []
     raw_lines = rows_of(data.get("lines"))
     if not raw_lines:
-        problems.append(problem("lines", "no_lines"))
+        problems.append(problem("lines", "bom_no_lines"))
     seen: set[int] = set()
     for n, raw in enumerate(raw_lines, start=1):
         name = f"lines[{n}]"

@@ -70,7 +70,7 @@ def plan_production(data: Mapping, *, day: date, items: Mapping[int, BookItemFac
     outputs: list[Output] = []
     raw = rows_of(data.get("outputs"))
     if not raw:
-        problems.append(problem("outputs", "no_lines"))
+        problems.append(problem("outputs", "production_no_outputs"))
     for n, row in enumerate(raw, start=1):
         name = f"outputs[{n}]"
         try:

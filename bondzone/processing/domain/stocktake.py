@@ -64,7 +64,7 @@ def assess(raw_counts, book: Mapping[tuple[int, str], BookBalance], tolerance_pc
     seen: set[tuple[int, str]] = set()
     raw_counts = rows_of(raw_counts)
     if not raw_counts:
-        problems.append(problem("counts", "no_lines"))
+        problems.append(problem("counts", "stocktake_no_counts"))
     for n, raw in enumerate(raw_counts, start=1):
         name = f"counts[{n}]"
         item = collect_decimal(raw.get("item_no"), f"{name}.item_no", problems, required=True)
@@ -84,7 +84,7 @@ def assess(raw_counts, book: Mapping[tuple[int, str], BookBalance], tolerance_pc
             continue
         seen.add(key)
         if counted < 0:
-            problems.append(problem(f"{name}.counted", "amount_negative", value=counted))
+            problems.append(problem(f"{name}.counted", "count_negative", value=counted))
             continue
         balance = book[key]
         row = CountRow(key[0], status, balance.quantity, counted, balance.unit_price)
