@@ -15,6 +15,9 @@ register("gate.inspect", {Role.CUSTOMS, Role.PLATFORM_ADMIN})
 register("gate.watch", {Role.CUSTOMS, Role.ZONE_ADMIN, Role.PLATFORM_ADMIN})  # the officer's live queue
 register("gate.door", {Role.ENTERPRISE, Role.CUSTOMS, Role.PLATFORM_ADMIN})  # 库门: record a door passage
 register("gate.manage", {Role.CUSTOMS, Role.PLATFORM_ADMIN})  # zone gate settings, gates and their tokens
+# a zone's gate settings hold customs' risk rules (credit classes, trade modes, HS chapters, the random rate): not
+# for the enterprises they select, nor for the gate devices
+register("gate.view_settings", {Role.CUSTOMS, Role.ZONE_ADMIN, Role.PLATFORM_ADMIN})
 
 # A gate posts the lists its vehicles carry: it reads its zone's books (scoped by its zone) and passes goods.
 for _action in ("supervision.view_book", "supervision.pass_goods"):

@@ -236,7 +236,7 @@ def queue(actor: Actor, *, limit: int = 30) -> dict:
 
 def zone_settings(actor: Actor, zone_id: int) -> GateSettings:
     """A zone's settings as the actor may see them (its defaults until customs sets them)."""
-    actor.require("gate.view")
+    actor.require("gate.view_settings")
     return settings_of(get_scoped(Zone, actor, zone_id).pk)
 
 

@@ -33,7 +33,7 @@ SPEC: dict[str, tuple] = {
     "gate:slip-sas121": ("page", None, "slip", {200}),
     "gate:screen": ("page", "gate.watch", None, {200}),
     "gate:screen-feed": ("page", "gate.watch", None, {200}),
-    "gate:settings": ("page", "gate.view", "zone", {200}),
+    "gate:settings": ("page", "gate.view_settings", "zone", {200}),
     "gate:door": ("page", "gate.view", None, {200}),
     # the matrix's list is not a door list: the page sends its owner back to the list's page with the reason
     "gate:door-list-change": ("page", "supervision.change_list", "list", {302}),
@@ -47,7 +47,7 @@ SPEC: dict[str, tuple] = {
     "POST /api/v1/gate/slips/{slip_id}/inspection": ("api", "gate.inspect", "slip", {400}),
     "POST /api/v1/gate/events": ("api", "gate.report", None, {200}),
     "GET /api/v1/gate/passages": ("list", None, None, {200}),
-    "GET /api/v1/gate/settings/{zone_id}": ("api", "gate.view", "zone", {200}),
+    "GET /api/v1/gate/settings/{zone_id}": ("api", "gate.view_settings", "zone", {200}),
     "PATCH /api/v1/gate/settings/{zone_id}": ("api", "gate.manage", "zone-write", {400}),
     "GET /api/v1/gate/gates": ("list", None, None, {200}),
     "POST /api/v1/gate/gates": ("api", "gate.manage", None, {400}),

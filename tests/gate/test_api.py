@@ -123,6 +123,19 @@ def test_settings_read_and_change(gw, world):
     assert r.status_code == 404
 
 
+def test_the_settings_and_their_risk_rules_are_not_for_enterprises_or_gates(gw, world):
+    """A zone's settings hold customs' risk rules (credit classes, trade modes, HS chapters, the random rate): the
+    enterprises they select and the gate devices are refused them, on the API and the page; the zone
+    administration reads them."""
+    api, page = f"/api/v1/gate/settings/{world.zone_a.pk}", f"/gate/settings/{world.zone_a.pk}/"
+    ent = client_for("ent_a")
+    assert (ent.get(api).status_code, ent.get(page).status_code) == (403, 403)
+    assert gate_client(gw).get(api).status_code == 403
+    zone = client_for("zone_a")
+    assert (zone.get(api).status_code, zone.get(page).status_code) == (200, 200)
+    assert "risk_trade_modes" in zone.get(api).json()
+
+
 def test_first_line_list_on_a_second_line_slip_is_400_in_words_and_writes_nothing(gw):
     post_list(gw.world, direction="I", lines=[(1, "10")])
     vlist = post_list(gw.world, direction="E", lines=[(1, "4")], passed=False)  # 5034: goods leave abroad
