@@ -21,6 +21,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from .errors import Problem, problem
+from .quantity import SCALE
 
 # Ranges of the database's integer columns (identical on SQLite and PostgreSQL).
 SMALLINT = (-(2**15), 2**15 - 1)
@@ -200,6 +201,14 @@ def collect_decimal(value: Any, field: str, problems: list[Problem], *, required
                     lo: Decimal | None = None, hi: Decimal | None = None) -> Decimal | None:
     return _collect(value, field, problems, required, parse_decimal, "not_a_number",
                     lambda d: decimal_problem(d, field, max_digits, decimal_places, lo, hi))
+
+
+QUANTITY_DIGITS = 18  # a ledger quantity is a BIGINT of 10⁻⁵ units: at most 13 digits before the point, 5 after
+
+
+def collect_quantity(value: Any, field: str, problems: list[Problem]) -> Decimal | None:
+    """A required quantity the ledger can hold (quantity.to_units): finite, at most SCALE decimals, below 10¹³."""
+    return collect_decimal(value, field, problems, required=True, max_digits=QUANTITY_DIGITS, decimal_places=SCALE)
 
 
 # ---------------------------------------------------------------- dates

@@ -32,7 +32,7 @@ from django.utils.translation import gettext as _
 from bondzone.core import audit, idempotency
 from bondzone.core.actor import SYSTEM, Actor
 from bondzone.core.domain.errors import DomainError, NotFound, Problem, problem
-from bondzone.core.domain.inputs import collect_date, collect_decimal, collect_id, collect_text
+from bondzone.core.domain.inputs import collect_date, collect_decimal, collect_id, collect_quantity, collect_text
 from bondzone.core.models import Enterprise
 from bondzone.core.scoping import get_scoped
 from bondzone.sharing import services as sharing_services
@@ -65,8 +65,7 @@ def _lines(raw: Any, problems: list[Problem]) -> list[dict]:
     for n, row in enumerate(raw, start=1):
         row = row if isinstance(row, Mapping) else {}
         item_id = collect_id(row.get("item_id"), f"lines[{n}].item_id", problems, required=True)
-        qty = collect_decimal(row.get("quantity"), f"lines[{n}].quantity", problems, required=True, max_digits=18,
-                              decimal_places=5)
+        qty = collect_quantity(row.get("quantity"), f"lines[{n}].quantity", problems)
         value = collect_decimal(row.get("customs_value"), f"lines[{n}].customs_value", problems, required=True,
                                 max_digits=16, decimal_places=2)
         if qty is not None and qty <= 0:

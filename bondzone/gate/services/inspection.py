@@ -13,7 +13,7 @@ from django.utils import timezone
 from bondzone.core import audit
 from bondzone.core.actor import Actor
 from bondzone.core.domain.errors import DomainError, Problem, problem
-from bondzone.core.domain.inputs import collect_decimal
+from bondzone.core.domain.inputs import collect_decimal, collect_quantity
 from bondzone.core.scoping import get_scoped
 from bondzone.supervision import selectors as books
 
@@ -43,8 +43,7 @@ def _discrepancies(actor: Actor, raw, declared: dict[tuple[int, int], Decimal], 
         row = row or {}
         name = f"discrepancies[{n}]"
         seq = collect_decimal(row.get("seq"), f"{name}.seq", problems, required=True)
-        found = collect_decimal(row.get("found"), f"{name}.found", problems, required=True,
-                                max_digits=18, decimal_places=5)  # as a list line's quantity
+        found = collect_quantity(row.get("found"), f"{name}.found", problems)
         list_id = collect_decimal(row.get("list_id"), f"{name}.list_id", problems)
         if seq is None or found is None:
             continue

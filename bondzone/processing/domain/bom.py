@@ -9,10 +9,9 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 from bondzone.core.domain.errors import Problem, problem
-from bondzone.core.domain.inputs import collect_date, collect_decimal
+from bondzone.core.domain.inputs import collect_date, collect_decimal, collect_quantity
 
 SCALE = Decimal("0.00001")  # the ledger's quantity precision (10⁻⁵)
-QUANTITY_DIGITS = 18  # a quantity is a BIGINT of 10⁻⁵ units: at most 13 digits before the point, 5 after
 MAX_VERSION = 16
 
 
@@ -117,11 +116,6 @@ def rows_of(raw) -> list[Mapping]:
     if not isinstance(raw, list):
         return []
     return [row if isinstance(row, Mapping) else {} for row in raw]
-
-
-def collect_quantity(raw, name: str, problems: list[Problem]) -> Decimal | None:
-    """A required quantity the ledger can hold: finite, at most 5 decimals, below 10¹³ (else a field problem)."""
-    return collect_decimal(raw, name, problems, required=True, max_digits=QUANTITY_DIGITS, decimal_places=5)
 
 
 def _item_no(raw, name: str, problems: list[Problem]) -> int | None:

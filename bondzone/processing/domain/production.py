@@ -13,10 +13,10 @@ from decimal import Decimal
 from enum import StrEnum
 
 from bondzone.core.domain.errors import Problem, problem
-from bondzone.core.domain.inputs import collect_decimal
+from bondzone.core.domain.inputs import collect_decimal, collect_quantity
 from bondzone.core.domain.quantity import decimal_places
 
-from .bom import Bom, BookItemFacts, bom_on, collect_quantity, consumption, rows_of
+from .bom import Bom, BookItemFacts, bom_on, consumption, rows_of
 
 BONDED = "bonded"
 

@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 from bondzone.core.domain.errors import Problem, problem
-from bondzone.core.domain.inputs import collect_decimal
+from bondzone.core.domain.inputs import collect_decimal, collect_quantity
 
-from .bom import collect_quantity, rows_of
+from .bom import rows_of
 
 MAX_VALUE = Decimal(10) ** 16  # the value column's DECIMAL(18, 2)
 
