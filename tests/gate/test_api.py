@@ -12,6 +12,7 @@ from bondzone.gate import services
 from bondzone.gate.models import Passage, Slip, SlipLine, SlipList
 
 from ..conftest import PASSWORD, post_list
+from .conftest import approved
 
 
 def client_for(username: str) -> Client:
@@ -156,3 +157,44 @@ def test_first_line_list_on_a_second_line_slip_is_400_in_words_and_writes_nothin
     assert snapshot() == before
     r = post(ent, "/api/v1/gate/slips", {**second_line, "slip_type": "2"})
     assert r.status_code == 201, r.content
+
+
+def as_schema_writes_it(body: dict) -> dict:
+    from bondzone.gate.schemas import GateAnswerOut
+
+    return json.loads(GateAnswerOut.model_validate(body).model_dump_json())
+
+
+def test_every_kind_of_gate_answer_is_written_as_its_schema_says(gw):
+    """The event endpoint writes its answer out without validating it against GateAnswerOut (the gate's hot
+    path): each kind — pass with found quantities, hold, refusal, replay, a double-gate stage — is exactly what
+    the schema would have written, every optional key present."""
+    from .test_double_gate import double
+    from .test_posting import inspect, outbound, slip_for
+
+    post_list(gw.world, direction="I", lines=[(1, "100"), (2, "50")])
+    gate = gate_client(gw)
+    bodies = []
+
+    def event(**kw):
+        body = {"event_id": uuid.uuid4().hex, "plate": "京A12345", "direction": "E", "weighbridge_kg": "12000", **kw}
+        r = post(gate, "/api/v1/gate/events", body)
+        assert r.status_code == 200, r.content
+        bodies.append(r.json())
+        return body, r.json()
+
+    slip = approved(gw, slip_for([outbound(gw, [(1, "30"), (2, "10")])]))
+    assert event()[1]["outcome"] == "hold"
+    inspect(gw, slip, [{"seq": 1, "found": "28"}])
+    sent, passed = event()
+    assert passed["outcome"] == "pass" and passed["found"] and passed["stage"] is None
+    post(gate, "/api/v1/gate/events", sent)
+    bodies.append(post(gate, "/api/v1/gate/events", sent).json())
+    assert bodies[-1]["replayed"] is True
+    assert event(plate="京B55555")[1]["reasons"][0]["code"] == "unknown_plate"
+    double(gw)
+    approved(gw, slip_for([outbound(gw, [(1, "5")])]))
+    assert event()[1]["stage"] == 1
+    for body in bodies:
+        assert body == as_schema_writes_it(body)
+    assert {k for k, v in bodies[0].items() if v is None} == {"found", "stage"}
