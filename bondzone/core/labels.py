@@ -17,6 +17,7 @@ from typing import Any
 
 from django.apps import apps
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 Namer = Callable[[str], Any]
 
@@ -75,3 +76,12 @@ def _object_type(code: str) -> Any:
 
 register("object_type", _object_type)
 register("bool", {"True": _("yes"), "False": _("no"), "1": _("yes"), "0": _("no")})
+
+
+# The direction of goods across the zone's boundary — a verification list's, a release slip's, a gate passage's
+# I / E — named one way on every page and export (进区 / 出区): `{{ value|label:"direction" }}`, `name("direction",
+# code)`. The context keeps it apart from other words spelt "in" / "out" (a book's movements 进 / 出, a regime's
+# lists), which the catalogues of all apps, merged into one, would otherwise give a single translation.
+DIRECTION_LABELS = {"I": pgettext_lazy("goods direction", "into the zone"),
+                    "E": pgettext_lazy("goods direction", "out of the zone")}
+register("direction", DIRECTION_LABELS)

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .domain.guarantees import EXPIRED, GIVEN_BACK, IN_FORCE, USED_UP, Balance
 from .domain.guarantees import status as guarantee_status
@@ -223,8 +224,8 @@ class RegimeList(models.Model):
     """A verification list (核注清单) the goods of a regime went out or came back on (linked by id)."""
 
     class Role(models.TextChoices):
-        OUT = "out", _("Out")
-        BACK = "back", _("Back")
+        OUT = "out", pgettext_lazy("regime list role", "Out")  # 出区: the goods leave the zone on these lists
+        BACK = "back", pgettext_lazy("regime list role", "Back")  # 返区
 
     regime = models.ForeignKey(Regime, on_delete=models.CASCADE, related_name="list_links")
     vlist = models.ForeignKey("supervision.VerificationList", on_delete=models.PROTECT, related_name="+")

@@ -34,14 +34,13 @@ class GateConfig(AppConfig):
     def ready(self):
         from . import permissions, scopes  # noqa: F401
         from .models import (
-            BINDING_LABELS, DIRECTION_LABELS, DOOR_STATUS_LABELS, GOODS_CLASS_LABELS, HOLD_REASON_LABELS,
+            BINDING_LABELS, DOOR_STATUS_LABELS, GOODS_CLASS_LABELS, HOLD_REASON_LABELS,
             INSPECTION_LABELS, OUTCOME_LABELS, RECEIPT_DECISION_LABELS, RECEIPT_EFFECT_LABELS, RESULT_LABELS,
             SLIP_STATUS_LABELS, SLIP_TYPE_LABELS,
         )
 
         labels.register("slip_type", SLIP_TYPE_LABELS)
         labels.register("slip_binding", BINDING_LABELS)
-        labels.register("slip_direction", DIRECTION_LABELS)
         labels.register("slip_status", SLIP_STATUS_LABELS)
         labels.register("slip_inspection", INSPECTION_LABELS)
         labels.register("goods_class", GOODS_CLASS_LABELS)

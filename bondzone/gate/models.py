@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from bondzone.core import labels
 from bondzone.core.fields import QuantityField
 from bondzone.core.models import Enterprise, Zone
 
@@ -51,7 +52,7 @@ INSPECTION_LABELS = {
     InspectionState.REFUSED.value: _("inspected, refused"),
 }
 RESULT_LABELS = {InspectionResult.CONFORMS.value: _("conforms"), InspectionResult.DISCREPANCY.value: _("discrepancies")}
-DIRECTION_LABELS = {"I": _("into the zone"), "E": _("out of the zone")}
+DIRECTION_LABELS = labels.DIRECTION_LABELS  # 进区 / 出区: core.labels, the one name of a goods direction
 ELOCK_STATUS_LABELS = {
     ElockStatus.INTACT.value: pgettext_lazy("electronic lock", "intact"),
     ElockStatus.OPENED.value: pgettext_lazy("electronic lock", "opened"),

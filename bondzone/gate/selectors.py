@@ -21,6 +21,7 @@ from .domain.codes import Binding, InspectionState, SlipStatus
 from .domain.decision import GateRules
 from .domain.inspection import RiskRules, parse_set
 from .models import DoorPassage, Gate, GateSettings, Inspection, Passage, Slip, SlipLine
+from .scopes import settings_zones
 
 
 def live_slips_q(prefix: str = "") -> Q:
@@ -235,9 +236,11 @@ def queue(actor: Actor, *, limit: int = 30) -> dict:
 
 
 def zone_settings(actor: Actor, zone_id: int) -> GateSettings:
-    """A zone's settings as the actor may see them (its defaults until customs sets them)."""
+    """A zone's settings as the actor may see them (its defaults until customs sets them): the settings' scoping
+    rule decides, on the zone as well for a zone without a settings row yet (another zone's are 404)."""
     actor.require("gate.view_settings")
-    return settings_of(get_scoped(Zone, actor, zone_id).pk)
+    zone = get_scoped(settings_zones("pk")(Zone.objects.all(), actor, "view"), actor, zone_id)
+    return restrict(GateSettings, actor).filter(zone_id=zone.pk).first() or GateSettings(zone_id=zone.pk)
 
 
 def door_passages(actor: Actor, *, book_id: int | None = None, door: str = "") -> QuerySet[DoorPassage]:

@@ -21,8 +21,8 @@ HEADERS = ["item_no", "goods_status", "opening", "in", "out", "consumed", "produ
            "book_closing", "difference", "explained_by"]
 # the write-off page's column headings
 HEADER_NAMES = {
-    "item_no": _("Item"), "goods_status": _("Goods status"), "opening": _("Opening"), "in": _("In"),
-    "out": _("Out"), "consumed": _("Consumed"), "produced": _("Produced"), "computed_closing": _("Computed closing"),
+    "item_no": _("Item"), "goods_status": _("Goods status"), "opening": _("Opening"), "in": pgettext_lazy("book movement", "In"),
+    "out": pgettext_lazy("book movement", "Out"), "consumed": _("Consumed"), "produced": _("Produced"), "computed_closing": _("Computed closing"),
     "book_closing": _("Book closing"), "difference": _("Difference"), "explained_by": _("Explained by"),
 }
 SUMMARY_NAMES = {

@@ -42,8 +42,8 @@ DATASET_NAMES = {
 CODED_FIELDS = {
     "enterprises": {"customs_credit_class": "credit_class"},
     "books": {"kind": "book_kind", "active": "bool"},
-    "lists": {"direction": "list_direction", "trade_mode": "trade_mode", "status": "list_status"},
-    "slips": {"slip_type": "slip_type", "direction": "slip_direction", "status": "slip_status",
+    "lists": {"direction": "direction", "trade_mode": "trade_mode", "status": "list_status"},
+    "slips": {"slip_type": "slip_type", "direction": "direction", "status": "slip_status",
               "goods_class": "goods_class"},
     "regimes": {"kind": "regime_kind", "status": "regime_status"},
     "domestic_sales": {"mode": "domestic_mode", "basis": "duty_basis", "status": "domestic_status"},

@@ -63,20 +63,31 @@ REGISTRY = Enterprise._meta.label_lower
 
 # The audit trail's objects that are rows of a shared dataset: a role that opens the dataset without all of its
 # fields reads, of their before and after, only the keys its view shows (fields.audit_keys: deny by default).
-# A role that may not open the dataset at all sees such events as the audit trail's scope allows, in full (tax
-# reads account books through supervision, docs/authorization.md).
+# A role that may not open the dataset reads such events in full only when it reads the objects themselves (the
+# permission their scoping rule needs, READS: tax reads account books through supervision,
+# docs/authorization.md); a role that may do neither reads that the event happened — action, object,
+# enterprise, user, time — and nothing of its before/after (the zone administration: regimes, domestic sales,
+# tax bills, with their duty and tax amounts).
 AUDITED_DATASETS = {REGISTRY: "enterprises", "supervision.accountbook": "books", "supervision.verificationlist": "lists",
                     "gate.slip": "slips", "duties.regime": "regimes", "duties.domesticsale": "domestic_sales",
                     "duties.taxbill": "tax_bills"}
+READS = {REGISTRY: "core.view_enterprise", "supervision.accountbook": "supervision.view_book",
+         "supervision.verificationlist": "supervision.view_book", "gate.slip": "gate.view",
+         "duties.regime": "duties.view_regimes", "duties.domesticsale": "duties.view_domestic",
+         "duties.taxbill": "duties.view_domestic"}
 
 
 def visible_keys(actor: Actor) -> dict[str, frozenset[str]]:
     """Per audited object type the reader's role sees only in part, the keys of its events' before/after the
-    role may read; an object type not named is shown whole."""
+    role may read (an empty set: none); an object type not named is shown whole. The one rule of what a
+    reader sees of an event's values: the page, the API and the export all go through `sides`."""
     opens = set(datasets_for(actor.role))
     visible = {}
     for object_type, dataset in AUDITED_DATASETS.items():
-        keys = audit_keys(actor.role, dataset) if dataset in opens else None
+        if dataset in opens or not actor.can(READS[object_type]):
+            keys = audit_keys(actor.role, dataset)  # () of a dataset it may not open: nothing
+        else:
+            keys = None
         if keys is not None:
             visible[object_type] = keys
     return visible

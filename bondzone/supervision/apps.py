@@ -56,7 +56,7 @@ class SupervisionConfig(AppConfig):
         from . import permissions, scopes, tasks  # noqa: F401
         from .models import (
             GOODS_STATUS_LABELS, LEFTOVER_LABELS, LIST_STATUS_LABELS, POSTING_STATE_LABELS, PROCESSING_KIND_LABELS,
-            AccountBook, VerificationList,
+            AccountBook,
         )
 
         labels.register("audit_action", AUDIT_ACTIONS)
@@ -75,4 +75,3 @@ class SupervisionConfig(AppConfig):
         labels.register("declaration_flag", _named_by(DECLARATION_FLAGS))
         labels.register("declaration_type", _named_by(DECLARATION_TYPES))
         labels.register("book_kind", dict(AccountBook._meta.get_field("kind").choices))
-        labels.register("list_direction", dict(VerificationList._meta.get_field("direction").choices))

@@ -17,6 +17,9 @@ VISIBLE = {
     ("zone", "B"): EVERYONE,
     ("zone-write", "A"): EVERYONE,
     ("zone-write", "B"): EVERYONE - {"customs_a", "zone_a"},
+    # a zone's settings (customs' risk rules): a zone-bound officer or zone administration reads only its own zone's
+    ("zone-settings", "A"): EVERYONE,
+    ("zone-settings", "B"): EVERYONE - {"customs_a", "zone_a"},
     # the matrix's list of each enterprise, for the door list's 变更: only the roles that may change a list
     # (supervision.change_list) reach the scope check
     ("list", "A"): {"admin", "ent_a"},
@@ -33,7 +36,7 @@ SPEC: dict[str, tuple] = {
     "gate:slip-sas121": ("page", None, "slip", {200}),
     "gate:screen": ("page", "gate.watch", None, {200}),
     "gate:screen-feed": ("page", "gate.watch", None, {200}),
-    "gate:settings": ("page", "gate.view_settings", "zone", {200}),
+    "gate:settings": ("page", "gate.view_settings", "zone-settings", {200}),
     "gate:door": ("page", "gate.view", None, {200}),
     # the matrix's list is not a door list: the page sends its owner back to the list's page with the reason
     "gate:door-list-change": ("page", "supervision.change_list", "list", {302}),
@@ -47,7 +50,7 @@ SPEC: dict[str, tuple] = {
     "POST /api/v1/gate/slips/{slip_id}/inspection": ("api", "gate.inspect", "slip", {400}),
     "POST /api/v1/gate/events": ("api", "gate.report", None, {200}),
     "GET /api/v1/gate/passages": ("list", None, None, {200}),
-    "GET /api/v1/gate/settings/{zone_id}": ("api", "gate.view_settings", "zone", {200}),
+    "GET /api/v1/gate/settings/{zone_id}": ("api", "gate.view_settings", "zone-settings", {200}),
     "PATCH /api/v1/gate/settings/{zone_id}": ("api", "gate.manage", "zone-write", {400}),
     "GET /api/v1/gate/gates": ("list", None, None, {200}),
     "POST /api/v1/gate/gates": ("api", "gate.manage", None, {400}),

@@ -137,6 +137,29 @@ def test_the_settings_and_their_risk_rules_are_not_for_enterprises_or_gates(gw, 
     assert "risk_trade_modes" in zone.get(api).json()
 
 
+def test_the_settings_scope_is_customs_the_zone_s_own_administration_and_admins(gw, world):
+    """Data level, not only the permission: the settings rows (customs' risk rules) are read by customs (a
+    zone-bound officer its zone's), the zone administration of that zone and admins, and by nobody else — an
+    enterprise, a bureau or a gate device reading GateSettings through the scoping rule gets no row; a zone
+    administration asking for another zone's settings is 404."""
+    from bondzone.core.scoping import restrict
+    from bondzone.gate.models import GateSettings
+
+    rows = {GateSettings.objects.create(zone=z).pk: z.pk for z in (world.zone_a, world.zone_b)}
+    everyone = {world.zone_a.pk, world.zone_b.pk}
+    expected = {"admin": everyone, "customs": everyone, "customs_a": {world.zone_a.pk}, "zone_a": {world.zone_a.pk},
+                "tax": set(), "market": set(), "commerce": set(), "ent_a": set(), "ent_b": set()}
+    for username, zones in expected.items():
+        seen = {rows[pk] for pk in restrict(GateSettings, world.actor(username)).values_list("pk", flat=True)}
+        assert seen == zones, username
+    assert not restrict(GateSettings, gw.gate_actor).exists()
+    zone = client_for("zone_a")
+    for path in (f"/api/v1/gate/settings/{world.zone_b.pk}", f"/gate/settings/{world.zone_b.pk}/"):
+        assert zone.get(path).status_code == 404, path
+        assert client_for("customs_a").get(path).status_code == 404, path
+        assert client_for("customs").get(path).status_code == 200, path
+
+
 def test_first_line_list_on_a_second_line_slip_is_400_in_words_and_writes_nothing(gw):
     post_list(gw.world, direction="I", lines=[(1, "10")])
     vlist = post_list(gw.world, direction="E", lines=[(1, "4")], passed=False)  # 5034: goods leave abroad

@@ -153,11 +153,11 @@ def test_pages_in_both_languages(world, language, words):
 CODED_WORDS = {
     "zh-hans": {"enterprises": ["高级认证企业（AEO）"], "slips": ["2 一线一体化进出区", "进区", "已申请", "保税"],
                 "regimes": ["出区检测 / 维修", "监管中"], "domestic_sales": ["货物出区", "已试算"], "tax_bills": ["未缴"],
-                "books": ["物流账册", "是"], "lists": ["进（I）", "审核通过"]},
+                "books": ["物流账册", "是"], "lists": ["进区", "审核通过"]},
     "en": {"enterprises": ["advanced certified enterprise (AEO)"],
            "slips": ["2 first line (abroad ↔ zone)", "into the zone", "applied", "bonded"],
            "regimes": ["Testing or repair outside the zone", "Open"], "domestic_sales": ["Goods leave the zone", "Quoted"],
-           "tax_bills": ["Unpaid"], "books": ["logistics book", "yes"], "lists": ["in (import)", "approved"]},
+           "tax_bills": ["Unpaid"], "books": ["logistics book", "yes"], "lists": ["into the zone", "approved"]},
 }
 
 
