@@ -123,6 +123,10 @@ class WriteOffOut(Schema):
     progress: int
     rows: int
     differences: int
-    error: str
+    error: str = Field(description="why a failed job has no rows, in the reader's language")
     requested_at: datetime
     finished_at: datetime | None
+
+    @staticmethod
+    def resolve_error(obj) -> str:
+        return obj.failure

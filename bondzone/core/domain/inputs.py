@@ -21,7 +21,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from .errors import Problem, problem
-from .quantity import SCALE
+from .quantity import SCALE, decimal_places
 
 # Ranges of the database's integer columns (identical on SQLite and PostgreSQL).
 SMALLINT = (-(2**15), 2**15 - 1)
@@ -206,9 +206,14 @@ def collect_decimal(value: Any, field: str, problems: list[Problem], *, required
 QUANTITY_DIGITS = 18  # a ledger quantity is a BIGINT of 10⁻⁵ units: at most 13 digits before the point, 5 after
 
 
-def collect_quantity(value: Any, field: str, problems: list[Problem]) -> Decimal | None:
-    """A required quantity the ledger can hold (quantity.to_units): finite, at most SCALE decimals, below 10¹³."""
-    return collect_decimal(value, field, problems, required=True, max_digits=QUANTITY_DIGITS, decimal_places=SCALE)
+def collect_quantity(value: Any, field: str, problems: list[Problem], *, scale: int = SCALE) -> Decimal | None:
+    """A required quantity the ledger can hold (quantity.to_units): finite, at most SCALE decimals, below 10¹³;
+    with `scale`, the decimals its item's unit counts (个: 0, 千克: 3), which the ledger's posting also refuses."""
+    found = collect_decimal(value, field, problems, required=True, max_digits=QUANTITY_DIGITS, decimal_places=SCALE)
+    if found is not None and scale < SCALE and decimal_places(found) > scale:
+        problems.append(problem(field, "too_many_decimals", value=shown(str(found)), scale=scale))
+        return None
+    return found
 
 
 # ---------------------------------------------------------------- dates
