@@ -118,6 +118,7 @@ GATE_WRITES = [  # (method, path): none of them is the gate device's to call
     ("post", "/api/v1/gate/gates/{gate}/token"),
     ("post", "/api/v1/gate/door-passages"),
     ("post", "/api/v1/gate/door-lists/{slip}/change"),
+    ("post", "/api/v1/gate/receipts"),
 ]
 
 
