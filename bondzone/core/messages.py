@@ -15,7 +15,7 @@ MESSAGES = {
     "not_an_integer": _("“%(value)s” is not a whole number."),
     "quantity_not_positive": _("Quantity must be greater than zero (got %(value)s)."),
     "too_many_decimals": _("%(value)s has more than %(scale)s decimal places."),
-    "quantity_too_large": _("Quantity %(value)s is too large."),
+    "quantity_too_large": _("Quantity %(value)s is too large: at most 13 digits before the decimal point."),
     "amount_negative": _("Amount must not be negative (got %(value)s)."),
     "amount_too_large": _("Amount %(value)s is too large."),
     "too_long": _("At most %(max)s characters."),

@@ -85,7 +85,7 @@ def test_a_huge_door_list_quantity_names_the_field_without_echoing_its_digits(st
     [err] = r.json()["errors"]
     assert err["field"].endswith("quantity"), err
     assert "0" * 40 not in err["message"] and len(err["message"]) < 120, err["message"]
-    assert "…" in err["message"]
+    assert "…" in err["message"] and "13 digits" in err["message"], err["message"]  # the bound, not the digits
     assert list(VerificationListLine.objects.filter(vlist=w.door_list).values_list("seq", "quantity")) == lines
 
 

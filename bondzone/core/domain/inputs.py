@@ -200,8 +200,8 @@ def parse_decimal(value: Any) -> Decimal | None:
     "1_000", full-width digits included)."""
     if isinstance(value, (bool, dict, list, tuple, set, bytes)) or value is None:
         return None
-    if isinstance(value, Decimal):
-        return value
+    if isinstance(value, (Decimal, int)):  # an int of any length (JSON's are bounded): its size is checked after
+        return Decimal(value)
     text = repr(value) if isinstance(value, float) else str(value).strip()
     if len(text) > 100 or not is_number_text(text):
         return None
