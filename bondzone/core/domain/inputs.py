@@ -31,6 +31,11 @@ ID_RANGE = (1, 2**63 - 1)  # BigAutoField primary keys
 TEXT_FIELD_MAX = 20000  # unbounded TextField columns still get a limit at the boundary
 
 _ASCII_INT = re.compile(r"[+-]?[0-9]+")
+# A number as people and programs write it: ASCII digits, one point, an exponent; no "1_000" (Python's digit
+# grouping) nor full-width "１２３" or other scripts' digits, which Decimal() and int() read silently.
+_ASCII_NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|[+-]?(?:inf|infinity|nan|snan)",
+                           re.IGNORECASE)
+SHOWN_MAX = 32  # a bad value echoed in a message: at most this many characters (then "…")
 
 
 def is_blank(value: Any) -> bool:
@@ -118,7 +123,8 @@ def int_problem(value: int, field: str, lo: int, hi: int) -> Problem | None:
 
 
 def parse_int(value: Any) -> int | None:
-    """An int from an int or a string of ASCII digits (not '²' or '٣', which pass str.isdigit()); else None."""
+    """An int from an int or a string of ASCII digits (not '²' or '٣', which pass str.isdigit(), nor "1_000");
+    else None. A bool (JSON true/false) is not a number, though Python's bool is an int."""
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
@@ -183,12 +189,21 @@ def decimal_problem(value: Decimal, field: str, max_digits: int | None = None, d
     return None
 
 
+def is_number_text(text: str) -> bool:
+    """Text that reads as a number in ASCII (see _ASCII_NUMBER): Decimal("1_000") and Decimal("１２３") are
+    numbers to Python but not to a customs declaration."""
+    return _ASCII_NUMBER.fullmatch(text) is not None
+
+
 def parse_decimal(value: Any) -> Decimal | None:
-    """A Decimal from a number or its text (at most 100 characters); None when it is not one."""
-    if isinstance(value, (bool, dict, list, tuple)):
+    """A Decimal from a number or its ASCII text (at most 100 characters); None when it is not one (a bool,
+    "1_000", full-width digits included)."""
+    if isinstance(value, (bool, dict, list, tuple, set, bytes)) or value is None:
         return None
-    text = str(value).strip()
-    if len(text) > 100:
+    if isinstance(value, (Decimal, int)):  # an int of any length (JSON's are bounded): its size is checked after
+        return Decimal(value)
+    text = repr(value) if isinstance(value, float) else str(value).strip()
+    if len(text) > 100 or not is_number_text(text):
         return None
     try:
         return Decimal(text)
