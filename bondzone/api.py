@@ -91,7 +91,7 @@ api = BondZoneAPI(
 
 @api.exception_handler(ValidationError)
 def on_validation_error(request, exc: ValidationError):
-    return api.create_response(request, error_body(DomainError(problems_of(exc.errors))), status=400)
+    return api.create_response(request, error_body(DomainError(problems_of(exc.errors, located=True))), status=400)
 
 
 @api.exception_handler(HttpError)

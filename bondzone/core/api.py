@@ -171,7 +171,7 @@ class CalendarDayOut(Schema):
 
 
 class CalendarYearIn(Schema):
-    year: int
+    year: Int()
     note: str = ""
 
 

@@ -41,6 +41,32 @@ class TokenAuth(HttpBearer):
 API_AUTH = [TokenAuth(), django_auth]
 
 
+class _Permitting:
+    """Mixed into an authenticator of API_AUTH: once it knows the user, the operation's action is checked, so a
+    role (or a token) that may not do it is refused with 403 before ninja reads and validates the body (a 400
+    for a bad body would tell it what the endpoint expects, and answer differently from a good body)."""
+
+    bondzone_action = ""
+
+    def __call__(self, request: HttpRequest):
+        user = super().__call__(request)
+        if user:
+            actor(request).require(self.bondzone_action)
+        return user
+
+
+def auth_for(action: str) -> list:
+    """`auth=` of a write operation whose service requires `action`: API_AUTH, then the permission (403) before
+    the body. The service still checks it (pages, CLI); the OpenAPI document names the same schemes."""
+    out = []
+    for auth in API_AUTH:
+        kind = type(type(auth).__name__, (_Permitting, type(auth)), {"bondzone_action": action})
+        one = object.__new__(kind)
+        one.__dict__.update(vars(auth))  # configured as API_AUTH's (csrf, header …), not constructed again
+        out.append(one)
+    return out
+
+
 def actor(request: HttpRequest) -> Actor:
     """The acting user; through a token limited to some actions, only those."""
     base = actor_of(request.user)

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import labels
 from .domain.errors import Problem
+from .domain.inputs import SHOWN_MAX, shown
 
 MESSAGES = {
     "required": _("This field is required."),
@@ -14,7 +15,7 @@ MESSAGES = {
     "not_an_integer": _("“%(value)s” is not a whole number."),
     "quantity_not_positive": _("Quantity must be greater than zero (got %(value)s)."),
     "too_many_decimals": _("%(value)s has more than %(scale)s decimal places."),
-    "quantity_too_large": _("Quantity %(value)s is too large."),
+    "quantity_too_large": _("Quantity %(value)s is too large: at most 13 digits before the decimal point."),
     "amount_negative": _("Amount must not be negative (got %(value)s)."),
     "amount_too_large": _("Amount %(value)s is too large."),
     "too_long": _("At most %(max)s characters."),
@@ -22,6 +23,13 @@ MESSAGES = {
     "reserved_username": _("The user name “%(value)s” is reserved for the platform's scheduled jobs."),
     "bad_unicode": _("Text must be valid Unicode (no lone surrogate characters)."),
     "not_text": _("Expected text."),
+    "not_a_boolean": _("Expected true or false."),
+    "not_a_list": _("Expected a list."),
+    "not_an_object": _("Expected an object ({…})."),
+    "too_many_items": _("At most %(max)s items."),
+    "too_few_items": _("At least %(min)s items."),
+    "text_too_short": _("At least %(min)s characters."),
+    "bad_datetime": _("“%(value)s” is not a date and time (YYYY-MM-DDTHH:MM:SS)."),
     "out_of_range": _("“%(value)s” is out of range (%(min)s to %(max)s)."),
     "decimal_too_large": _("“%(value)s” has more than %(digits)s digits before the decimal point."),
     "date_out_of_window": _("Date %(value)s is outside the accepted range %(earliest)s to %(latest)s."),
@@ -165,6 +173,8 @@ def render(p: Problem) -> str:
     if template is None:
         return str(p.params.get("message") or p.code)
     params = dict(p.params)
+    if "value" in params:  # the bad value echoed back: bounded here, whoever made the problem (1e400 written out)
+        params["value"] = shown(str(params["value"]), SHOWN_MAX)
     for name, kind in CODED_PARAMS.get(p.code, {}).items():
         if name in params:
             params[name] = labels.name(kind, params[name])

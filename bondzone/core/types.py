@@ -99,6 +99,8 @@ def TextOf(model, field_name: str):  # noqa: N802
 
 
 def _ascii_int(value: Any) -> Any:
+    if isinstance(value, bool):  # JSON true/false: pydantic's int would take it as 1/0
+        _raise(Problem("", "not_an_integer", {"value": str(value).lower()}))
     if isinstance(value, str):
         n = inputs.parse_int(value)
         if n is None:
@@ -144,10 +146,21 @@ def IntOf(model, field_name: str):  # noqa: N802
 Id = Int(*inputs.ID_RANGE)
 
 
+def _ascii_decimal(value: Any) -> Any:
+    """A bool, "1_000" or full-width digits are not a number (pydantic's Decimal reads the last two)."""
+    if value is None or isinstance(value, (dict, list)):
+        return value  # pydantic's own refusal (required, wrong type)
+    parsed = inputs.parse_decimal(value)
+    if parsed is None:
+        _raise(Problem("", "not_a_number", {"value": inputs.shown(str(value).lower() if isinstance(value, bool)
+                                                                  else value)}))
+    return parsed
+
+
 def Dec(max_digits: int | None = None, decimal_places: int | None = None,  # noqa: N802
         lo: Decimal | None = None, hi: Decimal | None = None):
     """A finite Decimal that fits DECIMAL(max_digits, decimal_places) and lies in [lo, hi]."""
-    return Annotated[Decimal, _refusing(lambda v: inputs.decimal_problem(v, "", max_digits, decimal_places, lo, hi))]
+    return Annotated[Decimal, BeforeValidator(_ascii_decimal), _refusing(lambda v: inputs.decimal_problem(v, "", max_digits, decimal_places, lo, hi))]
 
 
 def decimal_bounds(model, field_name: str) -> dict:
@@ -196,8 +209,30 @@ class Pagination(LimitOffsetPagination):
 
 
 # ---------------------------------------------------------------- pydantic errors → problems
+# pydantic's error types as problem codes, so the message is in the reader's language (an unknown type keeps
+# pydantic's English text, code "invalid").
 _PYDANTIC_CODES = {
     "missing": "required",
+    "bool_parsing": "not_a_boolean",
+    "bool_type": "not_a_boolean",
+    "list_type": "not_a_list",
+    "tuple_type": "not_a_list",
+    "set_type": "not_a_list",
+    "dict_type": "not_an_object",
+    "model_type": "not_an_object",
+    "model_attributes_type": "not_an_object",
+    "dataclass_type": "not_an_object",
+    "too_long": "too_many_items",
+    "too_short": "too_few_items",
+    "string_too_short": "text_too_short",
+    "literal_error": "bad_choice",
+    "enum": "bad_choice",
+    "datetime_parsing": "bad_datetime",
+    "datetime_type": "bad_datetime",
+    "datetime_from_date_parsing": "bad_datetime",
+    "json_invalid": "bad_request",
+    "json_type": "bad_request",
+    "float_type": "not_a_number",
     "decimal_parsing": "not_a_number",
     "decimal_type": "not_a_number",
     "finite_number": "not_a_number",
@@ -220,33 +255,50 @@ _PYDANTIC_CODES = {
 }
 
 
-def field_path(loc) -> str:
-    parts = [p for p in loc if p not in ("body", "payload", "query", "path", "form", "file", "header", "filters")]
+_SOURCES = ("body", "query", "path", "form", "file", "header", "cookie")  # ninja's first element of an API error
+_PARAMS = ("payload", "filters")  # the project's names of the schema parameter of an operation
+
+
+def field_path(loc, located: bool = False) -> str:
+    """`lines[2].quantity` from pydantic's loc. An API error's loc (`located`) starts with where ninja read it
+    and the schema parameter's name, which are not the field; a field named like them ("header") keeps its name."""
+    parts = list(loc)
+    if located and parts and parts[0] in _SOURCES:
+        parts = parts[1:]
+        if parts and parts[0] in _PARAMS:
+            parts = parts[1:]
     out = ""
     for part in parts:
         out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
     return out
 
 
-def problems_of(errors) -> list[Problem]:
-    """pydantic error dicts (ninja's ValidationError.errors or pydantic's .errors()) as problems."""
+def problems_of(errors, located: bool = False) -> list[Problem]:
+    """pydantic error dicts (ninja's ValidationError.errors, `located`, or pydantic's .errors()) as problems."""
     problems = []
     for err in errors:
         kind = err.get("type", "")
         ctx = err.get("ctx") or {}
         value = err.get("input")
         shown = "" if isinstance(value, (dict, list)) else inputs.shown(value)
-        if kind in MESSAGES and kind not in _PYDANTIC_CODES:  # raised by our own types: code + params as is
+        ours = kind in MESSAGES and (kind not in _PYDANTIC_CODES or (kind == "too_long" and "field_type" not in ctx))
+        if ours:  # raised by our own types: code + params as is
             code, params = kind, {"value": shown, **ctx}
+        elif value is None and (kind == "missing" or kind.endswith("_type")):  # JSON null for a required field
+            code, params = "required", {}
         else:
             code = _PYDANTIC_CODES.get(kind, "invalid")
             params = {"message": err.get("msg", ""), "value": shown}
-            if code == "too_long":
+            if code in ("too_long", "too_many_items"):
                 params["max"] = ctx.get("max_length", "")
+            elif code in ("text_too_short", "too_few_items"):
+                params["min"] = ctx.get("min_length", "")
+            elif code == "bad_choice":
+                params["choices"] = str(ctx.get("expected", ""))
             elif code == "out_of_range":
                 params["min"] = ctx.get("ge", ctx.get("gt", ""))
                 params["max"] = ctx.get("le", ctx.get("lt", ""))
-        problems.append(Problem(field_path(err.get("loc", ())), code, params))
+        problems.append(Problem(field_path(err.get("loc", ()), located), code, params))
     return problems
 
 

@@ -4,6 +4,8 @@ from typing import Any
 
 from ninja import Schema
 
+from bondzone.core.types import Dec, Id
+
 
 class TaxRateOut(Schema):
     id: int
@@ -58,16 +60,16 @@ class GuaranteeDetailOut(GuaranteeOut):
 
 
 class GuaranteeIn(Schema):
-    enterprise_id: int
+    enterprise_id: Id
     kind: str
     reference: str
-    amount: Decimal
+    amount: Dec()
     valid_to: date | None = None
 
 
 class MoveIn(Schema):
     kind: str
-    amount: Decimal
+    amount: Dec()
     purpose: str
 
 

@@ -9,7 +9,7 @@ from ninja.pagination import paginate
 from bondzone.core.types import ChoiceOf, Pagination, Text
 
 from bondzone.core.domain.errors import Problem
-from bondzone.core.http import actor, patch_changes
+from bondzone.core.http import actor, auth_for, patch_changes
 from bondzone.core.messages import render
 
 from bondzone.supervision import services as ledger
@@ -47,7 +47,7 @@ def list_slips(request: HttpRequest, status: ChoiceOf(Slip, "status") = "", dire
     return selectors.slips(actor(request), status=status, direction=direction, inspection=inspection, q=q)
 
 
-@router.post("/slips", response={201: SlipDetailOut}, summary="Apply for a release slip (enterprise)")
+@router.post("/slips", response={201: SlipDetailOut}, auth=auth_for("gate.apply_slip"), summary="Apply for a release slip (enterprise)")
 def apply_slip(request: HttpRequest, payload: SlipIn, idempotency_key: str | None = IdemKey):
     data = payload.dict()
     enterprise_id = data.pop("enterprise_id")
@@ -78,6 +78,7 @@ RECEIPT_BODY = {"requestBody": {"required": True, "content": {
 
 
 @router.post("/receipts", response={200: ReceiptOut, 201: ReceiptOut}, openapi_extra=RECEIPT_BODY,
+             auth=auth_for("gate.approve_slip"),
              summary="Apply customs' SAS221 receipt to our slip (customs): multipart `file`, or the XML as the body; "
                      "201 applied, 200 the same receipt again (nothing changed)")
 def apply_receipt(request: HttpRequest, file: UploadedFile = File(None)):
@@ -94,23 +95,23 @@ def apply_receipt(request: HttpRequest, file: UploadedFile = File(None)):
     })
 
 
-@router.post("/slips/{slip_id}/approve", response=SlipOut, summary="Approve a slip (customs); may select it for inspection")
+@router.post("/slips/{slip_id}/approve", response=SlipOut, auth=auth_for("gate.approve_slip"), summary="Approve a slip (customs); may select it for inspection")
 def approve_slip(request: HttpRequest, slip_id: int, idempotency_key: str | None = IdemKey):
     return services.approve_slip(actor=actor(request), slip_id=slip_id, idempotency_key=idempotency_key)
 
 
-@router.post("/slips/{slip_id}/cancel", response=SlipOut, summary="Cancel (作废) a slip before it passes")
+@router.post("/slips/{slip_id}/cancel", response=SlipOut, auth=auth_for("gate.cancel_slip"), summary="Cancel (作废) a slip before it passes")
 def cancel_slip(request: HttpRequest, slip_id: int, payload: ReasonIn):
     return services.cancel_slip(actor=actor(request), slip_id=slip_id, reason=payload.reason)
 
 
-@router.post("/slips/{slip_id}/inspection", response=SlipOut, summary="Record an inspection result (customs)")
+@router.post("/slips/{slip_id}/inspection", response=SlipOut, auth=auth_for("gate.inspect"), summary="Record an inspection result (customs)")
 def record_inspection(request: HttpRequest, slip_id: int, payload: InspectionIn):
     data = payload.dict()
     return services.record_inspection(actor=actor(request), slip_id=slip_id, **data)
 
 
-@router.post("/events", response=GateAnswerOut, summary="A vehicle at the gate: pass, hold or refuse (gate users)")
+@router.post("/events", response=GateAnswerOut, auth=auth_for("gate.report"), summary="A vehicle at the gate: pass, hold or refuse (gate users)")
 def gate_event(request: HttpRequest, payload: GateEventIn):
     answer, replayed = services.report_passage(actor=actor(request), data=payload.dict())
     # the answer is built from the decision's own types, so it is written out as it is, not validated again
@@ -129,7 +130,7 @@ def get_settings(request: HttpRequest, zone_id: int):
     return selectors.zone_settings(actor(request), zone_id)
 
 
-@router.patch("/settings/{zone_id}", response=GateSettingsOut, summary="Change a zone's gate settings (customs)")
+@router.patch("/settings/{zone_id}", response=GateSettingsOut, auth=auth_for("gate.manage"), summary="Change a zone's gate settings (customs)")
 def update_settings(request: HttpRequest, zone_id: int, payload: GateSettingsIn):
     return services.update_settings(actor=actor(request), zone_id=zone_id, data=patch_changes(payload))
 
@@ -140,12 +141,12 @@ def list_gates(request: HttpRequest):
     return selectors.gates(actor(request))
 
 
-@router.post("/gates", response={201: GateOut}, summary="Register a gate and its user (customs)")
+@router.post("/gates", response={201: GateOut}, auth=auth_for("gate.manage"), summary="Register a gate and its user (customs)")
 def create_gate(request: HttpRequest, payload: GateIn):
     return Status(201, services.create_gate(actor=actor(request), **payload.dict()))
 
 
-@router.post("/gates/{gate_id}/token", response={201: TokenOut}, summary="Issue a bearer token for a gate's hardware")
+@router.post("/gates/{gate_id}/token", response={201: TokenOut}, auth=auth_for("gate.manage"), summary="Issue a bearer token for a gate's hardware")
 def issue_token(request: HttpRequest, gate_id: int):
     return Status(201, {"token": services.issue_gate_token(actor=actor(request), gate_id=gate_id)})
 
@@ -156,7 +157,7 @@ def list_door_passages(request: HttpRequest, book_id: int | None = None, door: s
     return selectors.door_passages(actor(request), book_id=book_id, door=door)
 
 
-@router.post("/door-passages", response={200: DoorPassageOut, 201: DoorPassageOut},
+@router.post("/door-passages", response={200: DoorPassageOut, 201: DoorPassageOut}, auth=auth_for("gate.door"),
              summary="Record goods crossing a warehouse door: posts their share of an approved non-bonded ↔ bonded status-change list")
 def record_door_passage(request: HttpRequest, payload: DoorPassageIn):
     data = payload.dict()
@@ -165,7 +166,7 @@ def record_door_passage(request: HttpRequest, payload: DoorPassageIn):
     return Status(200 if replayed else 201, {**out, "replayed": replayed})
 
 
-@router.post("/door-lists/{list_id}/change", response=ListDetailOut,
+@router.post("/door-lists/{list_id}/change", response=ListDetailOut, auth=auth_for("supervision.change_list"),
              summary="变更 of a door list (non-bonded ↔ bonded) before its goods passed the door: its lines' quantities")
 def change_door_list(request: HttpRequest, list_id: int, payload: DoorListChangeIn,
                      idempotency_key: str | None = IdemKey):

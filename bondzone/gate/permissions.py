@@ -60,6 +60,8 @@ MESSAGES.update({
     "inspection_not_pending": _("Slip %(slip)s has no inspection waiting for a result."),
     "discrepancy_needs_lines": _("A discrepancy result names at least one line with the quantity found."),
     "discrepancy_needs_list": _("Several lists on this slip have a line %(line)s: name the list."),
+    "discrepancy_no_lists": _("Release slip %(slip)s carries no verification list: there is no line a quantity found "
+                              "could differ from. Record the result as conforming, or refuse the vehicle."),
     "found_exceeds_reserved": _("Line %(line)s: %(value)s found is more than the list still has reserved (%(reserved)s); "
                                 "the difference needs its own list."),
     "door_status_pair": _("A warehouse door moves goods between non-bonded and bonded: from %(from)s to %(to)s is not a door passage."),

@@ -4,25 +4,25 @@ from typing import Any
 
 from ninja import Field, Schema
 
-from bondzone.core.types import Numbered
+from bondzone.core.types import Dec, Id, Int, Numbered
 
 
 class SlipLineIn(Schema):
-    seq: int
-    quantity: Decimal
+    seq: Int()
+    quantity: Dec()
 
 
 class SlipIn(Schema):
-    enterprise_id: int | None = Field(None, description="platform admin only; enterprise users apply for their own")
+    enterprise_id: Id | None = Field(None, description="platform admin only; enterprise users apply for their own")
     slip_type: str = Field(max_length=1, description="1 先入区后报关, 2 一线, 3 二线, 4 非报关, 5 卡口登记, 6 空车")
     binding: str = Field("2", max_length=1, description="1 一车多票, 2 一车一票, 3 一票多车")
     direction: str = Field(max_length=1, description="I into the zone, E out of it")
     plate: str = Field(max_length=20)
     ic_card: str = Field("", max_length=40)
-    vehicle_wt: Decimal
-    frame_wt: Decimal | None = None
-    container_wt: Decimal | None = None
-    total_gross_wt: Decimal | None = None
+    vehicle_wt: Dec()
+    frame_wt: Dec() | None = None
+    container_wt: Dec() | None = None
+    total_gross_wt: Dec() | None = None
     containers: Numbered(str) = []
     seal: str = Field("", max_length=40)
     elock_no: str = Field("", max_length=40, description="电子关锁: the electronic lock customs applied at the port "
@@ -77,9 +77,9 @@ class ReasonIn(Schema):
 
 
 class DiscrepancyIn(Schema):
-    seq: int = Field(description="the list line")
-    found: Decimal = Field(description="quantity found; the passage posts it (at most what the list has reserved)")
-    list_id: int | None = Field(None, description="needed when the slip carries several lists with this line number")
+    seq: Int() = Field(description="the list line")
+    found: Dec() = Field(description="quantity found; the passage posts it (at most what the list has reserved)")
+    list_id: Id | None = Field(None, description="needed when the slip carries several lists with this line number")
 
 
 class InspectionIn(Schema):
@@ -93,7 +93,7 @@ class GateEventIn(Schema):
     event_id: str = Field(max_length=64, description="unique per gate; a repeated event gets the first answer")
     plate: str = Field(max_length=20)
     direction: str = Field(max_length=1)
-    weighbridge_kg: Decimal
+    weighbridge_kg: Dec()
     ic_card: str = Field("", max_length=40)
     containers: Numbered(str) = []
     seal: str = Field("", max_length=40)
@@ -137,13 +137,13 @@ class PassageOut(Schema):
 
 
 class GateSettingsIn(Schema):
-    weight_tolerance_pct: Decimal | None = None
-    weight_tolerance_kg: Decimal | None = None
-    empty_tolerance_kg: Decimal | None = None
+    weight_tolerance_pct: Dec() | None = None
+    weight_tolerance_kg: Dec() | None = None
+    empty_tolerance_kg: Dec() | None = None
     weigh_non_bonded: bool | None = None
     check_seal_non_bonded: bool | None = None
-    slip_valid_hours: int | None = None
-    random_rate_pct: Decimal | None = None
+    slip_valid_hours: Int() | None = None
+    random_rate_pct: Dec() | None = None
     risk_credit_classes: str | None = Field(None, max_length=100)
     risk_trade_modes: str | None = Field(None, max_length=200)
     risk_hs_chapters: str | None = Field(None, max_length=200)
@@ -170,10 +170,10 @@ class GateSettingsOut(Schema):
 
 
 class GateIn(Schema):
-    zone_id: int
+    zone_id: Id
     code: str = Field(max_length=16)
     name: str = Field(max_length=100)
-    stage: int = Field(1, description="double-gate mode: 1 一卡 (checks), 2 二卡 (completes and posts)")
+    stage: Int() = Field(1, description="double-gate mode: 1 一卡 (checks), 2 二卡 (completes and posts)")
 
 
 class GateOut(Schema):
@@ -191,11 +191,11 @@ class TokenOut(Schema):
 
 
 class DoorPassageIn(Schema):
-    book_id: int
+    book_id: Id
     event_id: str = Field(max_length=64, description="unique per book; a repeated report returns the first record")
     door: str = Field(max_length=40, description="the warehouse door's code")
-    item_no: int
-    quantity: Decimal
+    item_no: Int()
+    quantity: Dec()
     from_status: str = Field(max_length=12, description="non_bonded or bonded")
     to_status: str = Field(max_length=12, description="bonded or non_bonded")
     reference: str = Field(max_length=80, description="the number (or pre-entry number) of the approved status-change list (non-bonded ↔ bonded) whose goods pass")

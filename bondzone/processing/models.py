@@ -7,6 +7,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -21,6 +22,7 @@ OUTPUT_LABELS = {
     OutputKind.SCRAP.value: _("scrap"), OutputKind.BY_PRODUCT.value: _("by-product"),
 }
 DISPOSITION_LABELS = {"none": _("no difference"), "adjust": _("adjusted"), "case": _("case for customs")}
+FAILED = "failed"  # WriteOff.error of a failed job: its text is for the log and the audit trail, not the reader
 JOB_STATUS_LABELS = {"queued": _("queued"), "running": _("running"), "done": _("done"), "failed": _("failed")}
 
 
@@ -150,7 +152,7 @@ class WriteOff(models.Model):
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     rows = models.PositiveIntegerField(default=0)
     differences = models.PositiveIntegerField(default=0)
-    error = models.CharField(max_length=500, blank=True)
+    error = models.CharField(max_length=500, blank=True)  # FAILED when the job failed (its detail: log, audit)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     requested_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
@@ -163,6 +165,16 @@ class WriteOff(models.Model):
             models.CheckConstraint(name="writeoff_period", condition=Q(period_end__gte=models.F("period_start"))),
             models.CheckConstraint(name="writeoff_progress", condition=Q(progress__lte=100)),
         ]
+
+
+    @property
+    def failure(self) -> str:
+        """Why a failed job has no rows, in the reader's language; never the exception's text (in the log and the
+        audit event `writeoff.fail`)."""
+        if self.status != "failed":
+            return ""
+        return gettext("The write-off could not be computed. Start it again; if it fails again, tell the "
+                       "platform administrator (write-off #%(id)s).") % {"id": self.pk}
 
 
 class WriteOffLine(models.Model):

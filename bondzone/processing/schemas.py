@@ -3,17 +3,17 @@ from decimal import Decimal
 
 from ninja import Field, Schema
 
-from bondzone.core.types import Numbered
+from bondzone.core.types import Dec, Id, Int, Numbered
 
 
 class BomLineIn(Schema):
-    material_no: int
-    net: Decimal
-    loss_pct: Decimal = Decimal(0)
+    material_no: Int()
+    net: Dec()
+    loss_pct: Dec() = Decimal(0)
 
 
 class BomIn(Schema):
-    finished_no: int
+    finished_no: Int()
     version: str = Field(max_length=16)
     valid_from: date
     valid_until: date | None = None
@@ -42,13 +42,13 @@ class BomDecisionIn(Schema):
 
 
 class OutputIn(Schema):
-    item_no: int
-    quantity: Decimal
+    item_no: Int()
+    quantity: Dec()
     kind: str = Field("finished", max_length=12, description="finished, defective, scrap or by_product")
 
 
 class ProductionIn(Schema):
-    book_id: int
+    book_id: Id
     day: date | None = None
     note: str = Field("", max_length=500)
     outputs: Numbered(OutputIn)
@@ -77,15 +77,15 @@ class ProductionOut(Schema):
 
 
 class CountIn(Schema):
-    item_no: int
+    item_no: Int()
     goods_status: str = Field("bonded", max_length=12)
-    counted: Decimal
+    counted: Dec()
 
 
 class StockTakeIn(Schema):
-    book_id: int
+    book_id: Id
     day: date | None = None
-    tolerance_pct: Decimal | None = None
+    tolerance_pct: Dec() | None = None
     counts: Numbered(CountIn)
 
 
@@ -109,7 +109,7 @@ class StockTakeOut(Schema):
 
 
 class WriteOffIn(Schema):
-    book_id: int
+    book_id: Id
     period_start: date
     period_end: date
 
@@ -123,6 +123,10 @@ class WriteOffOut(Schema):
     progress: int
     rows: int
     differences: int
-    error: str
+    error: str = Field(description="why a failed job has no rows, in the reader's language")
     requested_at: datetime
     finished_at: datetime | None
+
+    @staticmethod
+    def resolve_error(obj) -> str:
+        return obj.failure

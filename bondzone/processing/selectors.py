@@ -95,11 +95,13 @@ def balances(actor: Actor, book_id: int) -> dict[tuple[int, str], tuple[Decimal,
 
 
 def book_balances(actor: Actor, book_id: int) -> dict[tuple[int, str], BookBalance]:
-    prices = {i.item_no: i.unit_price for i in books.items(actor, book_id)}
-    out = {key: BookBalance(posted, prices.get(key[0], Decimal(0)))
+    """(item no, goods status) → the book's quantity, the item's unit price and its unit's decimals."""
+    facts = item_facts(actor, book_id)
+    out = {key: BookBalance(posted, facts[key[0]].unit_price if key[0] in facts else Decimal(0),
+                            facts[key[0]].scale if key[0] in facts else 5)
            for key, (posted, _) in balances(actor, book_id).items()}
-    for item_no, price in prices.items():  # items with no account yet hold zero
-        out.setdefault((item_no, "bonded"), BookBalance(Decimal(0), price))
+    for item_no, f in facts.items():  # items with no account yet hold zero
+        out.setdefault((item_no, "bonded"), BookBalance(Decimal(0), f.unit_price, f.scale))
     return out
 
 

@@ -9,9 +9,11 @@ from dataclasses import replace
 from django.contrib import messages
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from bondzone.core import tabular
+from bondzone.core import labels, tabular
 from bondzone.core.domain.errors import DomainError
 from bondzone.core.web import actor, flash_refusal, new_idempotency_key, page
 from bondzone.supervision import selectors as books
@@ -82,6 +84,9 @@ def bom_declare(request, hbook_id: int):
     return redirect("processing:book", hbook_id=hbook_id)
 
 
+BOM_DECISION_FIELDS = ("approve", "status", "valid_from")
+
+
 @page
 def bom_decide(request, bom_id: int):
     if (refused := _post_only(request)) is not None:
@@ -91,8 +96,8 @@ def bom_decide(request, bom_id: int):
     b = selectors.bom(a, bom_id)
     try:
         services.decide_bom(actor=a, bom_id=bom_id, approve=request.POST.get("approve") == "1")
-    except DomainError as exc:
-        flash_refusal(request, exc)
+    except DomainError as exc:  # shown on the BOM's own row: its state, or the dates an approved version overlaps
+        flash_refusal(request, exc, form=f"bom-{b.pk}", fields=BOM_DECISION_FIELDS)
         return redirect("processing:book", hbook_id=b.book_id)
     messages.success(request, _("BOM decided."))
     return redirect("processing:book", hbook_id=b.book_id)
@@ -163,6 +168,9 @@ def stocktake(request, stocktake_id: int):
     return render(request, "processing/stocktake.html", {"take": take, "lines": take.lines.all()})
 
 
+WRITEOFF_FIELDS = ("period_start", "period_end")
+
+
 @page
 def writeoff_create(request, hbook_id: int):
     if (refused := _post_only(request)) is not None:
@@ -172,16 +180,34 @@ def writeoff_create(request, hbook_id: int):
                                         period_start=request.POST.get("period_start"),
                                         period_end=request.POST.get("period_end"),
                                         idempotency_key=request.POST.get("idempotency_key") or None)
-    except DomainError as exc:
-        flash_refusal(request, exc)
+    except DomainError as exc:  # what was typed stays, each refusal under its input
+        flash_refusal(request, exc, form="writeoff", fields=WRITEOFF_FIELDS)
         return redirect("processing:book", hbook_id=hbook_id)
     return redirect("processing:writeoff", writeoff_id=job.pk)
+
+
+# the source documents that have a page here (the write-off and the stock-take share their readers' scope)
+DOCUMENT_PAGES = {"stocktake": ("processing:stocktake", "stocktake_id")}
+
+
+def documents(codes) -> list[dict]:
+    """A write-off row's explaining documents ("stocktake:4") as the audit trail names objects: the kind in words
+    and the number (盘点 #4 / Stock-take #4, core.labels "source_kind"), linked when the document has a page."""
+    out = []
+    for code in codes:
+        kind, _sep, number = str(code).partition(":")
+        page_of = DOCUMENT_PAGES.get(kind)
+        url = reverse(page_of[0], kwargs={page_of[1]: int(number)}) if page_of and number.isdigit() else ""
+        out.append({"code": code, "label": f"{capfirst(labels.name('source_kind', kind))} #{number}", "url": url})
+    return out
 
 
 @page
 def writeoff(request, writeoff_id: int):
     job = selectors.writeoff(actor(request), writeoff_id)
-    lines = job.lines.all() if job.status == "done" else []
+    lines = list(job.lines.all()) if job.status == "done" else []
+    for ln in lines:
+        ln.documents = documents(ln.explained_by) if ln.explained_by else []
     return render(request, "processing/writeoff.html", {"job": job, "lines": lines})
 
 

@@ -8,6 +8,8 @@ from typing import Any
 
 from ninja import Schema
 
+from bondzone.core.types import Id, Int
+
 
 class CategoryIn(Schema):
     code: str
@@ -16,7 +18,7 @@ class CategoryIn(Schema):
     description: str = ""
     group: str = ""
     kind: str = "help"
-    default_unit_id: int | None = None
+    default_unit_id: Id | None = None
     active: bool = True
     attributes: list[dict] = []
     sign_within: str = "1"
@@ -31,7 +33,7 @@ class CategoryPatch(Schema):
     description: str | None = None
     group: str | None = None
     kind: str | None = None
-    default_unit_id: int | None = None
+    default_unit_id: Id | None = None
     active: bool | None = None
     attributes: list[dict] | None = None
     sign_within: str | None = None
@@ -57,7 +59,7 @@ class CategoryOut(Schema):
 
 
 class RequestIn(Schema):
-    category_id: int
+    category_id: Id
     title: str
     description: str
     kind: str = ""
@@ -65,7 +67,7 @@ class RequestIn(Schema):
     contact_name: str = ""
     contact_phone: str = ""
     attributes: dict[str, Any] = {}
-    enterprise_id: int | None = None  # platform admins filing for an enterprise
+    enterprise_id: Id | None = None  # platform admins filing for an enterprise
 
 
 class RequestOut(Schema):
@@ -113,7 +115,7 @@ class EventOut(Schema):
 
 
 class UnitStepIn(Schema):
-    unit_id: int | None = None
+    unit_id: Id | None = None
     reason: str = ""
     note: str = ""
 
@@ -206,7 +208,7 @@ class ArticleIn(Schema):
     title_en: str = ""
     body: str
     body_en: str = ""
-    category_id: int | None = None
+    category_id: Id | None = None
     tags: str = ""
     published: bool = False
 
@@ -216,7 +218,7 @@ class ArticlePatch(Schema):
     title_en: str | None = None
     body: str | None = None
     body_en: str | None = None
-    category_id: int | None = None
+    category_id: Id | None = None
     tags: str | None = None
     published: bool | None = None
 
@@ -347,7 +349,7 @@ class ProjectIn(Schema):
     zone: str | None = None  # code or id; the zone administration's own zone when left out
     industry: str
     planned_investment: Decimal | str | None = None
-    unit_id: int | None = None
+    unit_id: Id | None = None
     team: str = ""
     note: str = ""
 
@@ -359,7 +361,7 @@ class ProjectPatch(Schema):
     zone: str | None = None
     industry: str | None = None
     planned_investment: Decimal | str | None = None
-    unit_id: int | None = None
+    unit_id: Id | None = None
     team: str | None = None
     note: str | None = None
 
@@ -410,8 +412,8 @@ class MoveOut(Schema):
 
 
 class KeyListIn(Schema):
-    year: int | None = None
-    lead_unit_id: int | None = None
+    year: Int() | None = None
+    lead_unit_id: Id | None = None
 
 
 class PromotionEventIn(Schema):
@@ -419,7 +421,7 @@ class PromotionEventIn(Schema):
     title: str
     held_on: str
     zone: str | None = None
-    unit_id: int | None = None
+    unit_id: Id | None = None
     place: str = ""
     note: str = ""
     project_ids: list[int] = []
@@ -458,4 +460,4 @@ class ConversionOut(Schema):
 
 
 class ArticleLinkIn(Schema):
-    article_id: int
+    article_id: Id

@@ -4,7 +4,7 @@ from decimal import Decimal
 from ninja import Field, Schema
 
 from bondzone.core.domain.inputs import RECORDED, VALIDITY
-from bondzone.core.types import Code, DateIn, HSCode, Id, Int, Numbered, TextOf
+from bondzone.core.types import Code, DateIn, Dec, HSCode, Id, Int, Numbered, TextOf
 
 from .domain.codes import BOOK_NUMBER, BOOK_NUMBER_EXAMPLE
 from .domain.validation import ITEM_NO_RANGE
@@ -78,11 +78,11 @@ class ItemIn(Schema):
     kind: TextOf(BookItem, "kind") = "I"
     declared_unit: TextOf(BookItem, "declared_unit")
     legal_unit: TextOf(BookItem, "legal_unit")
-    legal_factor: Decimal | None = None
+    legal_factor: Dec() | None = None
     second_unit: TextOf(BookItem, "second_unit") = ""
-    second_factor: Decimal | None = None
+    second_factor: Dec() | None = None
     currency: TextOf(BookItem, "currency") = "142"
-    unit_price: Decimal = Decimal(0)
+    unit_price: Dec() = Decimal(0)
     origin_country: TextOf(BookItem, "origin_country") = ""
     leftover: TextOf(BookItem, "leftover") = Field(
         "", description="'' ordinary, scrap (边角料) / by_product (副产品): material items; defective (残次品): finished")
@@ -107,11 +107,11 @@ class ItemChangeIn(Schema):
     kind: TextOf(BookItem, "kind") | None = None
     declared_unit: TextOf(BookItem, "declared_unit") | None = None
     legal_unit: TextOf(BookItem, "legal_unit") | None = None
-    legal_factor: Decimal | None = None
+    legal_factor: Dec() | None = None
     second_unit: TextOf(BookItem, "second_unit") | None = None
-    second_factor: Decimal | None = None
+    second_factor: Dec() | None = None
     currency: TextOf(BookItem, "currency") | None = None
-    unit_price: Decimal | None = None
+    unit_price: Dec() | None = None
     origin_country: TextOf(BookItem, "origin_country") | None = None
     leftover: TextOf(BookItem, "leftover") | None = Field(
         None, description="'' ordinary, scrap (边角料) / by_product (副产品): material items; defective (残次品): finished")
@@ -168,18 +168,18 @@ class StockAsOfOut(Schema):
 
 class LineIn(Schema):
     item_no: ItemNo
-    quantity: Decimal  # 申报数量, in `unit` (any unit of the item; the book converts through its factors)
+    quantity: Dec()  # 申报数量, in `unit` (any unit of the item; the book converts through its factors)
     unit: str
-    legal_quantity: Decimal | None = None  # 法定数量; computed from the item's factor when missing
-    second_quantity: Decimal | None = None  # 第二法定数量
-    unit_price: Decimal | None = None
-    value: Decimal = Decimal(0)  # 总价
+    legal_quantity: Dec() | None = None  # 法定数量; computed from the item's factor when missing
+    second_quantity: Dec() | None = None  # 第二法定数量
+    unit_price: Dec() | None = None
+    value: Dec() = Decimal(0)  # 总价
     currency: str = "142"
     origin_country: str = ""
     destination_country: str = ""
     levy_mode: str = ""  # 征免方式 1–9
-    gross_weight: Decimal | None = None
-    net_weight: Decimal | None = None
+    gross_weight: Dec() | None = None
+    net_weight: Dec() | None = None
     goods_status: str = "bonded"
     target_status: str = ""  # a status change line: from goods_status to target_status
 

@@ -183,3 +183,12 @@ def test_hostile_values_never_raise_and_what_passes_fits(value):
     assert when is None or date(1996, 6, 1) <= when <= date(2027, 6, 1)
     for p in problems:
         assert p.params.get("value", "") is not None
+
+
+@pytest.mark.parametrize("value, scale, expected", [("1.5", 0, None), ("1.25", 2, Decimal("1.25")),
+                                                     ("1.2345", 3, None), ("2.000", 0, Decimal("2.000"))])
+def test_collect_quantity_refuses_more_decimals_than_the_items_unit_counts(value, scale, expected):
+    problems = []
+    assert inputs.collect_quantity(value, "counts[1].counted", problems, scale=scale) == expected
+    assert [(p.field, p.code) for p in problems] == ([] if expected is not None else
+                                                     [("counts[1].counted", "too_many_decimals")])

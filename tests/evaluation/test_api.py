@@ -130,7 +130,7 @@ def test_bad_framework_edits_over_http(ev):
             {"nodes.S01.weight": "negative_weight"}, before)
     refused(send(c, "PUT", f"{url}/weights", {"weights": {"X1": "1"}}), 400, {"weights.X1": "unknown_indicator"},
             before)
-    refused(send(c, "PUT", f"{url}/weights", {"weights": "S01=5"}), 400, {"weights": "invalid"}, before)
+    refused(send(c, "PUT", f"{url}/weights", {"weights": "S01=5"}), 400, {"weights": "not_an_object"}, before)
     refused(send(c, "PATCH", url, {"class_bands": [["A", "50"], ["B", "40"]]}), 400,
             {"class_bands": "bad_class_bands"}, before)
     refused(send(c, "PATCH", f"{url}/indicators/S01", {"direction": 0}), 400, {"nodes.S01.direction": "bad_direction"},
@@ -358,7 +358,7 @@ def test_reproduce_and_publish(ev):
     assert r.status_code == 200 and not r.json()["public"]
     assert ent.get(f"{API}/runs/{run.pk}/results").status_code == 404
     before = snapshot()
-    refused(send(c, "POST", f"{API}/runs/{run.pk}/publish", {"public": "perhaps"}), 400, {"public": "invalid"}, before)
+    refused(send(c, "POST", f"{API}/runs/{run.pk}/publish", {"public": "perhaps"}), 400, {"public": "not_a_boolean"}, before)
     assert AuditEvent.objects.filter(action="evaluation.run_reproduced").count() == 1
 
 

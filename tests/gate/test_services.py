@@ -179,7 +179,7 @@ def test_settings_validation_names_each_field(gw):
         })
     assert sorted(codes(exc)) == sorted([
         ("weight_tolerance_pct", "rate_out_of_range"), ("weight_tolerance_kg", "amount_negative"),
-        ("random_rate_pct", "not_a_number"), ("risk_hs_chapters", "bad_code"), ("slip_valid_hours", "not_an_integer"),
+        ("random_rate_pct", "not_a_number"), ("risk_hs_chapters", "bad_code"), ("slip_valid_hours", "out_of_range"),
     ])
 
 

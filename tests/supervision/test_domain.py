@@ -42,10 +42,16 @@ def test_apply_moves_only_posted():
     assert out[K1] == Balance(Decimal(4), Decimal(2)) and out[K2] == Balance(Decimal(3))
 
 
-@pytest.mark.parametrize("raw", ["abc", "", None, "1e", "NaN", "Infinity", True])
+@pytest.mark.parametrize("raw", ["abc", "1e", "NaN", "Infinity", True, "1_000", "１２３"])
 def test_parse_decimal_refuses_non_numbers(raw):
     value, problem = parse_decimal(raw, "quantity")
     assert value is None and problem.code == "not_a_number"
+
+
+@pytest.mark.parametrize("raw", ["", None])
+def test_parse_decimal_reads_nothing_given_as_required(raw):  # a JSON null is not “None”, a number it is not
+    value, problem = parse_decimal(raw, "quantity")
+    assert value is None and problem.code == "required"
 
 
 def test_quantity_scale_per_unit():

@@ -21,7 +21,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from .errors import Problem, problem
-from .quantity import SCALE
+from .quantity import SCALE, decimal_places
 
 # Ranges of the database's integer columns (identical on SQLite and PostgreSQL).
 SMALLINT = (-(2**15), 2**15 - 1)
@@ -31,6 +31,11 @@ ID_RANGE = (1, 2**63 - 1)  # BigAutoField primary keys
 TEXT_FIELD_MAX = 20000  # unbounded TextField columns still get a limit at the boundary
 
 _ASCII_INT = re.compile(r"[+-]?[0-9]+")
+# A number as people and programs write it: ASCII digits, one point, an exponent; no "1_000" (Python's digit
+# grouping) nor full-width "１２３" or other scripts' digits, which Decimal() and int() read silently.
+_ASCII_NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|[+-]?(?:inf|infinity|nan|snan)",
+                           re.IGNORECASE)
+SHOWN_MAX = 32  # a bad value echoed in a message: at most this many characters (then "…")
 
 
 def is_blank(value: Any) -> bool:
@@ -118,7 +123,8 @@ def int_problem(value: int, field: str, lo: int, hi: int) -> Problem | None:
 
 
 def parse_int(value: Any) -> int | None:
-    """An int from an int or a string of ASCII digits (not '²' or '٣', which pass str.isdigit()); else None."""
+    """An int from an int or a string of ASCII digits (not '²' or '٣', which pass str.isdigit(), nor "1_000");
+    else None. A bool (JSON true/false) is not a number, though Python's bool is an int."""
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
@@ -183,12 +189,21 @@ def decimal_problem(value: Decimal, field: str, max_digits: int | None = None, d
     return None
 
 
+def is_number_text(text: str) -> bool:
+    """Text that reads as a number in ASCII (see _ASCII_NUMBER): Decimal("1_000") and Decimal("１２３") are
+    numbers to Python but not to a customs declaration."""
+    return _ASCII_NUMBER.fullmatch(text) is not None
+
+
 def parse_decimal(value: Any) -> Decimal | None:
-    """A Decimal from a number or its text (at most 100 characters); None when it is not one."""
-    if isinstance(value, (bool, dict, list, tuple)):
+    """A Decimal from a number or its ASCII text (at most 100 characters); None when it is not one (a bool,
+    "1_000", full-width digits included)."""
+    if isinstance(value, (bool, dict, list, tuple, set, bytes)) or value is None:
         return None
-    text = str(value).strip()
-    if len(text) > 100:
+    if isinstance(value, (Decimal, int)):  # an int of any length (JSON's are bounded): its size is checked after
+        return Decimal(value)
+    text = repr(value) if isinstance(value, float) else str(value).strip()
+    if len(text) > 100 or not is_number_text(text):
         return None
     try:
         return Decimal(text)
@@ -206,9 +221,14 @@ def collect_decimal(value: Any, field: str, problems: list[Problem], *, required
 QUANTITY_DIGITS = 18  # a ledger quantity is a BIGINT of 10⁻⁵ units: at most 13 digits before the point, 5 after
 
 
-def collect_quantity(value: Any, field: str, problems: list[Problem]) -> Decimal | None:
-    """A required quantity the ledger can hold (quantity.to_units): finite, at most SCALE decimals, below 10¹³."""
-    return collect_decimal(value, field, problems, required=True, max_digits=QUANTITY_DIGITS, decimal_places=SCALE)
+def collect_quantity(value: Any, field: str, problems: list[Problem], *, scale: int = SCALE) -> Decimal | None:
+    """A required quantity the ledger can hold (quantity.to_units): finite, at most SCALE decimals, below 10¹³;
+    with `scale`, the decimals its item's unit counts (个: 0, 千克: 3), which the ledger's posting also refuses."""
+    found = collect_decimal(value, field, problems, required=True, max_digits=QUANTITY_DIGITS, decimal_places=SCALE)
+    if found is not None and scale < SCALE and decimal_places(found) > scale:
+        problems.append(problem(field, "too_many_decimals", value=shown(str(found)), scale=scale))
+        return None
+    return found
 
 
 # ---------------------------------------------------------------- dates

@@ -28,14 +28,19 @@ def from_units(units: int) -> Decimal:
 
 
 def parse_decimal(raw: object, field_name: str) -> tuple[Decimal | None, Problem | None]:
-    """Parse user input into a finite Decimal; floats are refused because they are already rounded."""
-    if isinstance(raw, bool) or raw is None or isinstance(raw, float):
-        if isinstance(raw, float):
-            raw = repr(raw)
-        else:
-            return None, problem(field_name, "not_a_number", value=str(raw))
+    """Parse user input into a finite Decimal (a float by its shortest repr); nothing given (None, JSON null,
+    blank text) is `required`; a bool, "1_000" or full-width digits are not a number (core.domain.inputs)."""
+    from .inputs import is_blank, is_number_text  # inputs imports this module
+
+    if is_blank(raw):
+        return None, problem(field_name, "required")
+    if isinstance(raw, bool):
+        return None, problem(field_name, "not_a_number", value=str(raw).lower())
+    text = repr(raw) if isinstance(raw, float) else str(raw).strip().replace(",", "")
+    if not is_number_text(text):
+        return None, problem(field_name, "not_a_number", value=str(raw))
     try:
-        value = Decimal(str(raw).strip().replace(",", ""))
+        value = Decimal(text)
     except (InvalidOperation, ValueError):
         return None, problem(field_name, "not_a_number", value=str(raw))
     if not value.is_finite():

@@ -33,7 +33,8 @@ def _reserved(actor: Actor, list_ids: set[int]) -> dict[tuple[int, int], Decimal
     return out
 
 
-def _discrepancies(actor: Actor, raw, declared: dict[tuple[int, int], Decimal], problems: list[Problem]) -> list[dict]:
+def _discrepancies(actor: Actor, raw, declared: dict[tuple[int, int], Decimal], problems: list[Problem],
+                   numbers: dict[int, str]) -> list[dict]:
     """Rows of (list line, quantity found). A line is named by its list line number, and by its list when
     the slip carries several lists with that line number. What is found may differ from the slip either way,
     but never exceed what the list still has reserved: the passage posts what was found."""
@@ -50,7 +51,10 @@ def _discrepancies(actor: Actor, raw, declared: dict[tuple[int, int], Decimal], 
         keys = [k for k in declared if seq == seq.to_integral_value() and k[1] == int(seq)
                 and (list_id is None or k[0] == list_id)]
         if not keys:
-            problems.append(problem(f"{name}.seq", "unknown_list_line", list="", value=seq))
+            # named by the list's number: the one asked for, else the slip's (several: each of them)
+            asked = int(list_id) if list_id is not None and list_id == list_id.to_integral_value() else None
+            named = ([numbers.get(asked, str(list_id))] if list_id is not None else sorted(set(numbers.values())))
+            problems.append(problem(f"{name}.seq", "unknown_list_line", list=" / ".join(named), value=seq))
         elif len(keys) > 1:
             problems.append(problem(f"{name}.list_id", "discrepancy_needs_list", line=int(seq)))
         elif keys[0] in seen:
@@ -89,8 +93,16 @@ def record_inspection(*, actor: Actor, slip_id: int, result: str, release: bool,
         slip = get_scoped(Slip.objects.select_for_update(of=("self",)), actor, slip_id, action="change")
         if slip.inspection != InspectionState.PENDING.value:
             problems.append(problem("slip", "inspection_not_pending", slip=slip.number))
-        declared = {(ln.vlist_id, ln.seq): ln.quantity for ln in slip.lines.all()}
-        found = _discrepancies(actor, discrepancies, declared, problems)
+        lines = list(slip.lines.select_related("vlist"))
+        declared = {(ln.vlist_id, ln.seq): ln.quantity for ln in lines}
+        if not declared and (outcome is InspectionResult.DISCREPANCY or discrepancies):
+            # no list, no line: nothing a quantity found could differ from (the form offers no such inputs)
+            problems.append(problem("result" if outcome is InspectionResult.DISCREPANCY else "discrepancies",
+                                    "discrepancy_no_lists", slip=slip.number))
+            found = []
+        else:
+            found = _discrepancies(actor, discrepancies, declared, problems,
+                                   {ln.vlist_id: ln.vlist.number for ln in lines})
         if outcome is InspectionResult.DISCREPANCY and not found and not problems:
             problems.append(problem("discrepancies", "discrepancy_needs_lines"))
         if problems:

@@ -12,7 +12,7 @@ from bondzone.core import audit
 from bondzone.core.actor import Actor
 from bondzone.core.domain.errors import DomainError, NotFound, Problem, problem
 from bondzone.core.domain.identifiers import CustomsCreditClass
-from bondzone.core.domain.inputs import collect_decimal
+from bondzone.core.domain.inputs import collect_decimal, collect_int
 from bondzone.core.domain.roles import Role
 from bondzone.core.models import ApiToken, Profile, Zone
 from bondzone.core.scoping import get_scoped
@@ -24,6 +24,7 @@ PERCENT_FIELDS = ("weight_tolerance_pct", "random_rate_pct")
 KG_FIELDS = ("weight_tolerance_kg", "empty_tolerance_kg")
 FLAG_FIELDS = ("weigh_non_bonded", "check_seal_non_bonded", "inspect_first_time_goods", "double_gate", "check_elock")
 SET_FIELDS = {"risk_credit_classes": None, "risk_trade_modes": 4, "risk_hs_chapters": 2}
+SLIP_VALID_HOURS = (1, 24 * 90)  # a slip is valid for an hour to 90 days
 GATE_CODE_RE = re.compile(r"^[A-Z0-9-]{1,16}$")
 
 
@@ -79,11 +80,11 @@ def update_settings(*, actor: Actor, zone_id: int, data: dict) -> GateSettings:
             else:
                 changes[name] = value
     if "slip_valid_hours" in data:
-        value = collect_decimal(data["slip_valid_hours"], "slip_valid_hours", problems, required=True)
-        if value is not None and (value != value.to_integral_value() or not 1 <= value <= 24 * 90):
-            problems.append(problem("slip_valid_hours", "not_an_integer", value=value))
-        elif value is not None:
-            changes["slip_valid_hours"] = int(value)
+        # a whole number of hours in the range, named with its bounds (-1 is out of range, not "not a number")
+        hours = collect_int(data["slip_valid_hours"], "slip_valid_hours", problems, required=True,
+                            lo=SLIP_VALID_HOURS[0], hi=SLIP_VALID_HOURS[1])
+        if hours is not None:
+            changes["slip_valid_hours"] = hours
     for name in FLAG_FIELDS:
         if name in data:
             flag = _flag(data[name], name, problems)

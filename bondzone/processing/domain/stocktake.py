@@ -22,6 +22,7 @@ STATUSES = ("bonded", "non_bonded", "duty_paid")
 class BookBalance:
     quantity: Decimal
     unit_price: Decimal
+    scale: int = 5  # decimals a quantity in the item's declared unit carries (个: 0, 千克: 3)
 
 
 @dataclass(frozen=True)
@@ -68,14 +69,16 @@ def assess(raw_counts, book: Mapping[tuple[int, str], BookBalance], tolerance_pc
     for n, raw in enumerate(raw_counts, start=1):
         name = f"counts[{n}]"
         item = collect_decimal(raw.get("item_no"), f"{name}.item_no", problems, required=True)
-        counted = collect_quantity(raw.get("counted"), f"{name}.counted", problems)
         status = str(raw.get("goods_status") or "bonded")
+        # counted in the item's unit: a count the ledger could not post (1.5 个) is refused here, on the count
+        key = (int(item), status) if item is not None and item == item.to_integral_value() else None
+        counted = collect_quantity(raw.get("counted"), f"{name}.counted", problems,
+                                   scale=book[key].scale if key in book else 5)
         if status not in STATUSES:
             problems.append(problem(f"{name}.goods_status", "bad_choice", value=status, choices=", ".join(STATUSES)))
             continue
         if item is None or counted is None:
             continue
-        key = (int(item), status) if item == item.to_integral_value() else None
         if key is None or key not in book:
             problems.append(problem(f"{name}.item_no", "count_not_in_book", item=item, status=status))
             continue

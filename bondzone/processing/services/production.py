@@ -9,8 +9,8 @@ from django.utils import timezone
 
 from bondzone.core import audit, idempotency
 from bondzone.core.actor import Actor
-from bondzone.core.domain.errors import DomainError, problem
-from bondzone.core.domain.inputs import collect_date
+from bondzone.core.domain.errors import DomainError
+from bondzone.core.domain.inputs import collect_date, collect_text
 from bondzone.supervision import services as ledger
 from bondzone.supervision.domain.posting import Move
 
@@ -20,6 +20,7 @@ from ..models import ProductionConsumption, ProductionOutput, ProductionReport
 from .common import processing_book
 
 SOURCE_KIND = "production"
+_ON_THE_DAY = frozenset({"no_bom_in_force", "consumption_exceeds_stock", "consumption_not_in_unit"})
 
 
 def report_production(*, actor: Actor, book_id: int, data: dict, idempotency_key: str | None) -> ProductionReport:
@@ -28,20 +29,21 @@ def report_production(*, actor: Actor, book_id: int, data: dict, idempotency_key
 
     def do() -> dict:
         book = processing_book(actor, book_id)
+        # every problem at once, the report's own fields first, then each output's: nothing is written
         problems = []
-        day = collect_date(data.get("day"), "day", problems) or timezone.localdate()
-        if problems:
-            raise DomainError(problems)
+        day = collect_date(data.get("day"), "day", problems)
+        day_refused = bool(problems)
+        note = collect_text(data.get("note"), "note", problems, max_length=500)
         available = {item_no: avail for (item_no, status), (_, avail) in selectors.balances(actor, book.pk).items()
                      if status == "bonded"}
-        plan, problems = plan_production(data, day=day, items=selectors.item_facts(actor, book.pk),
-                                         boms=selectors.rule_boms(book.pk), available=available,
-                                         book=book.number)
+        plan, found = plan_production(data, day=day or timezone.localdate(), items=selectors.item_facts(actor, book.pk),
+                                      boms=selectors.rule_boms(book.pk), available=available, book=book.number)
+        if day_refused:  # the BOM in force, hence what is consumed, depends on the day: not judged on another
+            found = [p for p in found if p.code not in _ON_THE_DAY]
+        problems += found
         if problems:
             raise DomainError(problems)
-        note = str(data.get("note") or "").strip()
-        if len(note) > 500:
-            raise DomainError(problem("note", "too_long", max=500))
+        day = day or timezone.localdate()
         report = ProductionReport.objects.create(book=book, enterprise_id=book.enterprise_id, zone_id=book.zone_id,
                                                  day=day, note=note, created_by_id=actor.user_id)
         ProductionOutput.objects.bulk_create([

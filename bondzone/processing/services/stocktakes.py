@@ -30,6 +30,7 @@ def take_stock(*, actor: Actor, book_id: int, data: dict, idempotency_key: str |
 
     def do() -> dict:
         book = processing_book(actor, book_id)
+        # every problem at once, the stock-take's own fields first, then each count's: nothing is written
         problems = []
         day = collect_date(data.get("day"), "day", problems) or timezone.localdate()
         # the column's DECIMAL(5, 2)
@@ -38,9 +39,8 @@ def take_stock(*, actor: Actor, book_id: int, data: dict, idempotency_key: str |
         tolerance = DEFAULT_TOLERANCE if tolerance is None else tolerance
         if not (0 <= tolerance <= 100):
             problems.append(problem("tolerance_pct", "rate_out_of_range", value=tolerance))
-        if problems:
-            raise DomainError(problems)
-        result, problems = assess(data.get("counts"), selectors.book_balances(actor, book.pk), tolerance)
+        result, found = assess(data.get("counts"), selectors.book_balances(actor, book.pk), tolerance)
+        problems += found
         if problems:
             raise DomainError(problems)
         take = StockTake.objects.create(book=book, enterprise_id=book.enterprise_id, zone_id=book.zone_id, day=day,

@@ -11,13 +11,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from bondzone.core import audit, idempotency, rawrows
-from bondzone.core.actor import Actor
+from bondzone.core.actor import SYSTEM, Actor
 from bondzone.core.domain.errors import DomainError, problem
 from bondzone.core.domain.inputs import collect_date
 
 from .. import selectors, tasks
 from ..domain.writeoff import fold
-from ..models import WriteOff, WriteOffLine
+from ..models import FAILED, WriteOff, WriteOffLine
 from .common import processing_book
 
 log = logging.getLogger(__name__)
@@ -91,9 +91,12 @@ def run_writeoff(job_id: int) -> bool:
                 for r in rows])
             WriteOff.objects.filter(pk=job_id).update(status="done", progress=100, rows=len(rows),
                                                       differences=differing, finished_at=timezone.now())
-    except Exception as exc:  # the job's row says what went wrong (the page shows it); the log has the trace
-        log.exception("write-off %s failed", job_id)
-        WriteOff.objects.filter(pk=job_id).update(status="failed", error=str(exc)[:500], finished_at=timezone.now())
+    except Exception as exc:  # the row says that it failed, in words (WriteOff.failure); the detail stays technical:
+        log.exception("write-off %s failed", job_id)  # the log has the trace
+        detail = f"{type(exc).__name__}: {exc}"[:500]
+        with transaction.atomic():
+            WriteOff.objects.filter(pk=job_id).update(status="failed", error=FAILED, finished_at=timezone.now())
+            audit.record(SYSTEM, "writeoff.fail", job, after={"error": detail})  # …and the audit trail its text
         return False
     return True
 
