@@ -3,6 +3,7 @@
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bondzone.core.models import Enterprise, Zone
 
@@ -24,7 +25,7 @@ class PositiveListEntry(models.Model):
 class OrderStatus(models.TextChoices):
     DECLARED = "declared", _("Declared")
     RELEASED = "released", _("Released")
-    RETURNED = "returned", _("Returned")
+    RETURNED = "returned", pgettext_lazy("goods return", "Returned")
 
 
 class CbecOrder(models.Model):

@@ -14,7 +14,8 @@ AUDIT_ACTIONS = {
 # Field names that mean the same in every form; a flashed problem is named by these, never by its key.
 FIELDS = {
     "title": _("Title"), "name": _("Name"), "reason": _("Reason"), "progress": _("Progress"),
-    "period": _("Period"), "due_date": _("Due"), "start_date": _("Start"), "new_due": _("New due date"),
+    "period": pgettext_lazy("reporting period", "Period"), "due_date": pgettext_lazy("task deadline", "Due"),
+    "start_date": _("Start"), "new_due": _("New due date"),
     "status": _("Status"), "weight": _("Weight"), "file": _("File"), "year": _("Year"),
     "quantity": _("Quantity"), "text": _("What was done"), "problems": _("Problems"),
     "help_needed": _("Help needed"), "files": _("Evidence files"), "public_summary": _("Public summary"),

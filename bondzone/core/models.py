@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .domain.identifiers import CustomsCreditClass
 from .domain.roles import Role
@@ -213,7 +214,7 @@ class CalendarYear(models.Model):
     """A year of the official working-day calendar (国务院办公厅 annual holiday notice). A year without a
     row has no calendar: deadlines in it are refused, not counted Monday–Friday."""
 
-    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    year = models.PositiveSmallIntegerField(pgettext_lazy("calendar year", "year"), unique=True)
     source = models.CharField(_("source"), max_length=16, choices=CALENDAR_SOURCES)
     note = models.CharField(_("note"), max_length=300, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -232,7 +233,7 @@ class CalendarDay(models.Model):
     """An exception to Monday–Friday: a holiday (放假) or a make-up working day (调休上班)."""
 
     calendar_year = models.ForeignKey(CalendarYear, on_delete=models.CASCADE, related_name="days",
-                                      verbose_name=_("year"))
+                                      verbose_name=pgettext_lazy("calendar year", "year"))
     date = models.DateField(_("date"), unique=True)
     kind = models.CharField(_("kind"), max_length=8, choices=DAY_KINDS)
     name = models.CharField(_("name"), max_length=100, blank=True)

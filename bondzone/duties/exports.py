@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bondzone.core import labels, tabular
 from bondzone.core.actor import Actor
@@ -109,9 +110,9 @@ def bill_pdf(bill) -> bytes:
     blocks: list = [
         pdf.Heading("海关专用缴款书 / " + str(_("Customs tax bill")), level=1),
         pdf.Table([[str(_("Tax bill")), bill.number], [str(_("List number")), _list_no(bill)],
-                   [str(_("Payer")), f"{bill.enterprise.name} {bill.enterprise.credit_code}"],
+                   [str(pgettext_lazy("tax bill", "Payer")), f"{bill.enterprise.name} {bill.enterprise.credit_code}"],
                    [str(_("Rate date")), bill.rate_date.isoformat()],
-                   [str(_("Issued")), bill.issued_on.isoformat()], [str(_("Pay by")), bill.due_on.isoformat()],
+                   [str(pgettext_lazy("issue date", "Issued")), bill.issued_on.isoformat()], [str(_("Pay by")), bill.due_on.isoformat()],
                    [str(_("Tariff basis")), str(basis)],
                    [str(_("State")), str(labels.name("tax_bill_state", bill.state))]], widths=[0.35, 0.65]),
     ]

@@ -148,9 +148,9 @@ class RegimeKind(models.TextChoices):
 
 
 class RegimeStatus(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("regime status", "Open")
     OVERDUE = "overdue", _("Overdue")
-    RETURNED = "returned", _("Returned")
+    RETURNED = "returned", pgettext_lazy("regime status", "Returned")
     CLOSED = "closed", _("Closed")
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import IO
 
 from django.utils.translation import get_language
+from django.utils.translation import pgettext_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -131,7 +132,7 @@ def export_ranking(actor: Actor, run: EvaluationRun, *, fmt: str) -> bytes:
 
 
 VALUE_EXPORT_COLUMNS = [*VALUE_COLUMNS, "source", "revision", "synthetic"]
-VALUE_NAMES = {"zone": _("Zone code"), "series": _("data series"), "year": _("year"), "value": _("value"),
+VALUE_NAMES = {"zone": _("Zone code"), "series": _("data series"), "year": _("year"), "value": pgettext_lazy("indicator value", "value"),
                "unit": _("unit"), "note": _("provenance"), "source": _("source"), "revision": _("revision"),
                "synthetic": _("Synthetic")}
 

@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bondzone.core.models import Zone
 
@@ -140,12 +141,12 @@ class Indicator(models.Model):
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="indicators")
     code = models.CharField(_("code"), max_length=20)
     parent_code = models.CharField(_("parent"), max_length=20, blank=True)
-    kind = models.CharField(_("kind"), max_length=10, choices=[(k.value, k.value) for k in Kind])
+    kind = models.CharField(pgettext_lazy("framework node", "kind"), max_length=10, choices=[(k.value, k.value) for k in Kind])
     name_zh = models.CharField(_("Chinese name"), max_length=100)
     name_en = models.CharField(_("English name"), max_length=150, blank=True)
     weight = models.DecimalField(_("weight (%)"), max_digits=9, decimal_places=4, default=0)
     weight_assumed = models.BooleanField(_("weight assumed"), default=False)
-    direction = models.SmallIntegerField(_("direction"), default=1)
+    direction = models.SmallIntegerField(pgettext_lazy("indicator direction", "direction"), default=1)
     unit = models.CharField(_("unit"), max_length=20, blank=True)
     formula = models.CharField(_("formula"), max_length=10, choices=[(f.value, f.value) for f in Formula],
                                default=Formula.RAW.value)
@@ -174,7 +175,7 @@ class SeriesValue(models.Model):
     zone = models.ForeignKey(EvalZone, on_delete=models.PROTECT, related_name="values")
     series = models.CharField(_("data series"), max_length=40)
     year = models.PositiveIntegerField(_("year"))
-    value = models.DecimalField(_("value"), max_digits=20, decimal_places=4)
+    value = models.DecimalField(pgettext_lazy("indicator value", "value"), max_digits=20, decimal_places=4)
     unit = models.CharField(_("unit"), max_length=20)
     revision = models.PositiveIntegerField(_("revision"), default=1)
     source = models.CharField(_("source"), max_length=10, choices=Source.choices)

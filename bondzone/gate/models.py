@@ -111,7 +111,7 @@ class Gate(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="gate")
     active = models.BooleanField(_("active"), default=True)
     # double-gate mode: 1 = 一卡 (checks the vehicle), 2 = 二卡 (completes the passage and posts)
-    stage = models.PositiveSmallIntegerField(_("stage"), choices=[(1, _("first gate")), (2, _("second gate"))], default=1)
+    stage = models.PositiveSmallIntegerField(pgettext_lazy("gate stage", "stage"), choices=[(1, _("first gate")), (2, _("second gate"))], default=1)
 
     class Meta:
         ordering = ["zone", "code"]

@@ -27,9 +27,9 @@ HEADERS = ["id", "parent_id", "code", "title", "lead_unit", "lead_status", "co_u
            "status", "progress", "progress_mode", "weight", "published", "light"]
 EDITABLE = ["title", "start_date", "due_date", "status", "progress", "weight", "published"]
 HEADER_NAMES = {
-    "parent_id": _("parent id"), "code": _("Code"), "title": _("Task"),
+    "parent_id": _("parent id"), "code": pgettext_lazy("record number", "Code"), "title": _("Task"),
     "lead_unit": _("Lead unit"), "lead_status": _("Lead unit status"), "co_units": _("Co-units"), "zones": _("Zones"), "year": _("Year"),
-    "start_date": _("Start"), "due_date": _("Due"), "status": _("Status"), "progress": _("Progress"),
+    "start_date": _("Start"), "due_date": pgettext_lazy("task deadline", "Due"), "status": _("Status"), "progress": _("Progress"),
     "progress_mode": _("Roll-up"), "weight": _("Weight"), "published": _("Published"), "light": _("Light"),
 }
 
@@ -127,8 +127,8 @@ def import_ledger(*, actor: Actor, stream: IO[bytes], fmt: str) -> dict:
 
 NOTICE_HEADERS = ["notice", "period", "kind", "task_id", "code", "title", "unit", "due_date", "days_overdue",
                   "report_id", "reason"]
-NOTICE_NAMES = {"notice": _("Notice"), "period": _("Period"), "kind": _("Kind"), "task_id": _("Task id"),
-                "code": _("Code"), "title": _("Task"), "unit": pgettext_lazy("organisation", "Unit"), "due_date": _("Due"),
+NOTICE_NAMES = {"notice": _("Notice"), "period": pgettext_lazy("reporting period", "Period"), "kind": _("Kind"), "task_id": _("Task id"),
+                "code": pgettext_lazy("record number", "Code"), "title": _("Task"), "unit": pgettext_lazy("organisation", "Unit"), "due_date": pgettext_lazy("task deadline", "Due"),
                 "days_overdue": _("Days overdue"), "report_id": _("Report id"), "reason": _("Reason returned")}
 
 
@@ -151,7 +151,7 @@ ASSESSMENT_HEADERS = ["year", "rank", "unit", "score", "timeliness", "quality", 
                       "frozen_version", "frozen_at", "as_of"]
 ASSESSMENT_NAMES = {"year": _("Year"), "rank": _("Rank"), "unit": pgettext_lazy("organisation", "Unit"),
                     "score": _("Score"),
-                    "timeliness": _("Timeliness"), "quality": _("Report quality"), "results": _("Results"),
+                    "timeliness": _("Timeliness"), "quality": _("Report quality"), "results": pgettext_lazy("work results", "Results"),
                     "service": _("Service results (服务成效)"), "promotion": _("Promotion results (招商成果)"),
                     "not_scored": _("Not scored"), "tasks": _("Tasks"), "on_time": _("On time"), "late": _("Late"),
                     "reports_reviewed": _("Reports reviewed"), "requests_replied": _("Requests replied"),

@@ -48,7 +48,7 @@ class Unit(models.Model):
 
     class Meta:
         ordering = ["kind", "name"]
-        verbose_name = _("unit")
+        verbose_name = pgettext_lazy("organisation", "unit")
 
     def __str__(self):
         return self.name
@@ -69,7 +69,7 @@ class UnitMember(models.Model):
 class Policy(models.Model):
     """A policy document (政策文件)."""
 
-    code = models.CharField(_("code"), max_length=40, unique=True)
+    code = models.CharField(pgettext_lazy("record number", "code"), max_length=40, unique=True)
     title = models.CharField(_("title"), max_length=200)
     issuer = models.CharField(_("issuer"), max_length=100, blank=True)
     issued_on = models.DateField(_("issued on"), null=True, blank=True)
@@ -107,7 +107,7 @@ class Task(models.Model):
     policy = models.ForeignKey(Policy, null=True, blank=True, on_delete=models.PROTECT, related_name="tasks")
     parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="children")
     position = models.PositiveIntegerField(default=0)
-    code = models.CharField(_("code"), max_length=40, blank=True)
+    code = models.CharField(pgettext_lazy("record number", "code"), max_length=40, blank=True)
     title = models.CharField(_("title"), max_length=200)
     text = models.TextField(_("text"), blank=True)
     source = models.CharField(max_length=20, choices=TaskSource.choices, default=TaskSource.MANUAL)

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_POST
 
 from bondzone.core import labels, tabular
@@ -521,7 +522,7 @@ ASSESSMENT_FIELDS = ("timeliness", "quality", "results", "service", "promotion")
 
 
 def _component_labels() -> dict[str, str]:
-    return {"timeliness": _("Timeliness"), "quality": _("Report quality"), "results": _("Results"),
+    return {"timeliness": _("Timeliness"), "quality": _("Report quality"), "results": pgettext("work results", "Results"),
             "service": _("Service results (服务成效)"), "promotion": _("Promotion results (招商成果)")}
 
 

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bondzone.core.fields import QuantityField
 from bondzone.core.models import Enterprise, Zone
@@ -32,7 +33,7 @@ class Bom(models.Model):
     enterprise = models.ForeignKey(Enterprise, on_delete=models.PROTECT, related_name="+")
     zone = models.ForeignKey(Zone, on_delete=models.PROTECT, related_name="+")
     finished_no = models.PositiveIntegerField(_("finished item"))
-    version = models.CharField(_("version"), max_length=16)
+    version = models.CharField(pgettext_lazy("consumption version", "version"), max_length=16)
     valid_from = models.DateField(_("valid from"))
     valid_until = models.DateField(_("valid until"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=list(BOM_STATUS_LABELS.items()), default="declared")

@@ -30,7 +30,7 @@ STATUS_LABELS = {
     Status.SUBMITTED.value: _("submitted"),
     Status.DISPATCHED.value: _("dispatched"),
     Status.SIGNED.value: _("signed"),
-    Status.IN_PROGRESS.value: _("in progress"),
+    Status.IN_PROGRESS.value: pgettext_lazy("request status", "in progress"),
     Status.REPLIED.value: _("replied"),
     Status.CLOSED.value: _("closed"),
 }
@@ -292,7 +292,7 @@ class Article(models.Model):
 
     title = models.CharField(_("title"), max_length=200)
     title_en = models.CharField(_("English title"), max_length=200, blank=True)
-    body = models.TextField(_("answer"))
+    body = models.TextField(pgettext_lazy("reply", "answer"))
     body_en = models.TextField(_("English answer"), blank=True)
     category = models.ForeignKey(Category, null=True, blank=True, on_delete=models.PROTECT, related_name="articles",
                                  verbose_name=_("category"))

@@ -2,6 +2,7 @@
 values by name (core.labels)."""
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bondzone.core import labels
 
@@ -13,7 +14,7 @@ FIELD_NAMES = {
     "valid_from": _("Valid from"), "valid_until": _("Valid until"), "active": _("Active"),
     "pre_entry_no": _("Pre-entry number"), "book": _("Account book"), "direction": _("Direction"),
     "trade_mode": _("Trade mode"), "status": _("Status"), "declaration_no": _("Declaration number"),
-    "line_count": _("Lines"), "submitted_at": _("Submitted at"), "decided_at": _("Decided at"),
+    "line_count": pgettext_lazy("line count", "Lines"), "submitted_at": _("Submitted at"), "decided_at": _("Decided at"),
     "effective_date": _("Posting date"), "remarks": _("Remarks"),
     "slip_type": _("Slip type"), "goods_class": _("Goods class"), "plate": _("Vehicle plate"),
     "elock_no": _("Electronic lock"),
@@ -22,7 +23,7 @@ FIELD_NAMES = {
     "extensions_used": _("Extensions used"), "overdue_since": _("Overdue since"),
     "duty_at_risk": _("Duty at risk (yuan)"), "closed_on": _("Closed on"), "mode": _("Mode"),
     "declared_on": _("Declared on"), "basis": _("Duty basis"), "rate_date": _("Rate date"),
-    "issued_on": _("Issued on"), "due_on": _("Due on"), "tariff": _("Tariff"),
+    "issued_on": pgettext_lazy("issue date", "Issued on"), "due_on": _("Due on"), "tariff": _("Tariff"),
     "consumption_tax": _("Consumption tax"), "vat": _("Import VAT"), "interest": _("Interest"),
     "total": _("Total"), "state": _("Payment state"), "paid_on": _("Paid on"),
     "trade_mode_name": _("Trade mode name"), "value": _("Declared value"), "currency": _("Currency"),

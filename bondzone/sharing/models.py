@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bondzone.core.models import ROLE_LABELS, Enterprise, Zone
 
@@ -62,7 +63,7 @@ class Subscription(models.Model):
 
 
 class DeliveryStatus(models.TextChoices):
-    PENDING = "pending", _("pending")
+    PENDING = "pending", pgettext_lazy("delivery status", "pending")
     DELIVERED = "delivered", _("delivered")
     FAILED = "failed", _("given up")
 

@@ -67,14 +67,19 @@ REGISTRY = Enterprise._meta.label_lower
 # permission their scoping rule needs, READS: tax reads account books through supervision,
 # docs/authorization.md); a role that may do neither reads that the event happened — action, object,
 # enterprise, user, time — and nothing of its before/after (the zone administration: regimes, domestic sales,
-# tax bills, with their duty and tax amounts).
+# tax bills, with their duty and tax amounts). The objects that are no dataset's rows (READS only: guarantees
+# with their amounts, CBEC orders with the consumer's name and identity number, their settlements and
+# consolidated lists) follow the second half of the rule: whole to a role that reads them, else only that
+# the event happened. An audited object type named in neither map is shown whole: each new one that a role
+# may see in its trail without reading the object itself is added here.
 AUDITED_DATASETS = {REGISTRY: "enterprises", "supervision.accountbook": "books", "supervision.verificationlist": "lists",
                     "gate.slip": "slips", "duties.regime": "regimes", "duties.domesticsale": "domestic_sales",
                     "duties.taxbill": "tax_bills"}
 READS = {REGISTRY: "core.view_enterprise", "supervision.accountbook": "supervision.view_book",
          "supervision.verificationlist": "supervision.view_book", "gate.slip": "gate.view",
          "duties.regime": "duties.view_regimes", "duties.domesticsale": "duties.view_domestic",
-         "duties.taxbill": "duties.view_domestic"}
+         "duties.taxbill": "duties.view_domestic", "duties.guarantee": "duties.view_guarantees",
+         "cbec.cbecorder": "cbec.view", "cbec.taxsettlement": "cbec.view", "cbec.consolidatedlist": "cbec.view"}
 
 
 def visible_keys(actor: Actor) -> dict[str, frozenset[str]]:
@@ -83,9 +88,12 @@ def visible_keys(actor: Actor) -> dict[str, frozenset[str]]:
     reader sees of an event's values: the page, the API and the export all go through `sides`."""
     opens = set(datasets_for(actor.role))
     visible = {}
-    for object_type, dataset in AUDITED_DATASETS.items():
-        if dataset in opens or not actor.can(READS[object_type]):
+    for object_type, permission in READS.items():
+        dataset = AUDITED_DATASETS.get(object_type)
+        if dataset is not None and (dataset in opens or not actor.can(permission)):
             keys = audit_keys(actor.role, dataset)  # () of a dataset it may not open: nothing
+        elif dataset is None and not actor.can(permission):
+            keys = frozenset()  # no dataset shows any of its fields: that the event happened, nothing more
         else:
             keys = None
         if keys is not None:

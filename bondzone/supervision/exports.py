@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bondzone.core import tabular
 from bondzone.core.actor import Actor
@@ -21,7 +22,7 @@ MOVEMENT_COLUMNS = ["entry", "date", "book", "kind", "source_kind", "source_id",
 
 # the headings in the reader's language ("备案序号 (item_no)"); JSON keeps the codes
 COLUMN_NAMES = {
-    "book": _("Book"), "item_no": _("Item"), "part_no": _("Part number"), "hs_code": _("HS code"), "name": _("Name"),
+    "book": _("Book"), "item_no": pgettext_lazy("item number", "Item"), "part_no": _("Part number"), "hs_code": _("HS code"), "name": pgettext_lazy("goods name", "Name"),
     "goods_status": _("Goods status"), "unit": _("Unit"), "posted": _("Posted"), "reserved": _("Reserved"),
     "available": _("Available"), "incoming": _("Incoming"), "entry": _("Entry"), "date": _("Posting date"),
     "kind": _("Entry kind"), "source_kind": _("Source document"), "source_id": _("Source number"), "line": _("Line"),

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from bondzone.core.fields import QuantityField
 from bondzone.core.models import Enterprise, Zone
@@ -32,10 +33,10 @@ GOODS_STATUS_LABELS = {
 }
 LIST_STATUS_LABELS = {
     ListStatus.DRAFT.value: _("draft"),
-    ListStatus.SUBMITTED.value: _("submitted"),
-    ListStatus.APPROVED.value: _("approved"),
-    ListStatus.REJECTED.value: _("rejected"),
-    ListStatus.CANCELLED.value: _("cancelled"),
+    ListStatus.SUBMITTED.value: pgettext_lazy("list status", "submitted"),
+    ListStatus.APPROVED.value: pgettext_lazy("list status", "approved"),
+    ListStatus.REJECTED.value: pgettext_lazy("list status", "rejected"),
+    ListStatus.CANCELLED.value: pgettext_lazy("list status", "cancelled"),
 }
 POSTING_STATE_LABELS = {
     PostingState.NONE.value: _("not posted"),
@@ -59,7 +60,7 @@ class AccountBook(models.Model):
     zone = models.ForeignKey(Zone, on_delete=models.PROTECT, related_name="books")
     valid_from = models.DateField(_("valid from"))
     valid_until = models.DateField(_("valid until"))
-    active = models.BooleanField(_("active"), default=True)
+    active = models.BooleanField(pgettext_lazy("book status", "active"), default=True)
     # 进料 / 来料加工 of an H book: its lists take the modes of its kind (5015 or 5014, 0844 or 0845 …, codes.
     # PROCESSING_MODE_PAIRS), none of them while it is "" (until customs records it)
     processing_kind = models.CharField(_("processing kind"), max_length=12, blank=True, default="",

@@ -6,8 +6,6 @@ regime's lists 出区 / 返区)."""
 
 from __future__ import annotations
 
-import ast
-import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -19,30 +17,15 @@ from bondzone.core import labels
 from bondzone.gate.models import Slip
 
 from ..conftest import PASSWORD, post_list
+from .test_catalogues import catalogue_entries
 
 WORDS = ("In", "Out", "in", "out", "into the zone", "out of the zone", "In (import)", "Out (export)")
-
-
-def _catalogue_entries(path: Path):
-    """(context, msgid, msgstr) of a .po file's translated entries."""
-    for block in path.read_text(encoding="utf-8").split("\n\n"):
-        fields: dict[str, str] = {}
-        key = None
-        for line in block.splitlines():
-            m = re.match(r'(msgctxt|msgid|msgstr)\s+(".*")$', line)
-            if m:
-                key = m.group(1)
-                fields[key] = ast.literal_eval(m.group(2))
-            elif line.startswith('"') and key:
-                fields[key] += ast.literal_eval(line)
-        if fields.get("msgid") and fields.get("msgstr"):
-            yield fields.get("msgctxt"), fields["msgid"], fields["msgstr"]
 
 
 def test_no_app_translates_a_direction_word_otherwise_than_another():
     found: dict[tuple, dict[str, list[str]]] = {}
     for po in sorted(Path(bondzone.__file__).parent.glob("*/locale/zh_Hans/LC_MESSAGES/django.po")):
-        for context, msgid, msgstr in _catalogue_entries(po):
+        for context, msgid, msgstr in catalogue_entries(po):
             if msgid in WORDS:
                 found.setdefault((context, msgid), {}).setdefault(msgstr, []).append(po.parts[-5])
     assert {k: v for k, v in found.items() if len(v) > 1} == {}

@@ -279,3 +279,37 @@ def test_the_zone_administration_reads_that_a_duties_record_changed_not_its_mone
     whole, page, _ = _trail_texts(client("customs"), "action=test.money")
     assert {i["object_type"]: i["after"] for i in whole} == {t: a for t, (_, a) in money.items()}
     assert "4321.98" in page
+
+
+def test_the_zone_administration_reads_that_a_guarantee_or_cbec_order_changed_not_its_values(cbec):
+    """Guarantees (their amounts) and CBEC orders, settlements and consolidated lists (the consumer's name and
+    identity number, the order's value and tax) are its zone's records in the audit trail, yet the zone
+    administration may not read them (no `duties.view_guarantees`, no `cbec.view`): it reads that the event
+    happened and nothing of its before/after, on the page, in the API and in the export; customs reads them
+    whole."""
+    from bondzone.duties import services as duties
+
+    from ..cbec.test_orders import BUYER, complete
+
+    world = cbec
+    duties.lodge_guarantee(actor=world.actor("customs"), data={
+        "enterprise_id": world.ent_a.pk, "kind": "deposit", "reference": "G-SECRET-1", "amount": "98765.43"})
+    order = declare(world, "SO-ZONE-1", "4321.98")
+    complete(world, order)
+    for model in ("taxsettlement", "consolidatedlist"):
+        AuditEvent.objects.create(action=f"test.cbec_{model}", object_type=f"cbec.{model}", object_id="1",
+                                  enterprise=world.ent_a, zone=world.zone_a, actor_name="customs", role="customs",
+                                  after={"tax_total": "4321.98", "payment_ref": "BANK-REF-88"})
+    secrets = ("98765.43", "4321.98", "BANK-REF-88", BUYER, "张三")
+    for query in ("object_type=duties.guarantee", "action=cbec.", "action=test.cbec_"):
+        items, page, export = _trail_texts(client("zone_a"), query)
+        assert items, query  # that the events happened is not hidden
+        for i in items:
+            assert i["enterprise_id"] == world.ent_a.pk and i["object_id"] and i["at"], i
+            assert not i["before"] and not i["after"] and i["changes"] == [], i
+        for text in (page, export):
+            assert not [s for s in secrets if s in text], (query, [s for s in secrets if s in text])
+        whole, page, _ = _trail_texts(client("customs"), query)
+        assert any(i["after"] for i in whole) and any(s in page for s in secrets), query
+    paid = client("zone_a").get("/api/v1/audit-events?object_type=cbec.cbecorder").json()["items"]
+    assert {i["action"] for i in paid} >= {"cbec.order_declared"}, paid
