@@ -53,3 +53,10 @@ class GateConfig(AppConfig):
         labels.register("receipt_decision", RECEIPT_DECISION_LABELS)
         labels.register("receipt_effect", RECEIPT_EFFECT_LABELS)
         labels.register("audit_action", AUDIT_ACTIONS)
+        # the ledger's source documents this app posts (a write-off's "explained by": 过卡记录 #7)
+        from .models import DoorPassage, Passage
+        from .posting import SOURCE_KIND as PASSAGE_KIND
+        from .services.door import SOURCE_KIND as DOOR_KIND
+
+        labels.register("source_kind", {PASSAGE_KIND: Passage._meta.verbose_name,
+                                        DOOR_KIND: DoorPassage._meta.verbose_name})

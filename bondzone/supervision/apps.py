@@ -56,10 +56,11 @@ class SupervisionConfig(AppConfig):
         from . import permissions, scopes, tasks  # noqa: F401
         from .models import (
             GOODS_STATUS_LABELS, LEFTOVER_LABELS, LIST_STATUS_LABELS, POSTING_STATE_LABELS, PROCESSING_KIND_LABELS,
-            AccountBook,
+            AccountBook, VerificationList,
         )
 
         labels.register("audit_action", AUDIT_ACTIONS)
+        labels.register("source_kind", {"list": VerificationList._meta.verbose_name})  # the ledger's source documents
         labels.register("goods_status", GOODS_STATUS_LABELS)
         labels.register("leftover", LEFTOVER_LABELS)
         labels.register("processing_kind", PROCESSING_KIND_LABELS)

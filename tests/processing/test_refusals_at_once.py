@@ -132,3 +132,17 @@ def test_a_refused_bom_decision_is_shown_on_its_row(hbook):
     assert f'id="bom-{other.pk}-valid_from-error" data-field="valid_from">' in page
     other.refresh_from_db()
     assert other.status == "declared"
+
+
+@pytest.mark.parametrize("lang, words", [
+    ("zh-hans", ["核注清单 #3", "过卡记录 #5", "库门通行记录 #7"]),
+    ("en", ["Verification list #3", "Gate passage #5", "Warehouse door passage #7"]),
+])
+def test_every_kind_of_source_document_the_ledger_posts_is_named_in_words(lang, words):
+    from django.utils import translation
+
+    from bondzone.processing.views import documents
+
+    with translation.override(lang):
+        labelled = [d["label"] for d in documents(["list:3", "passage:5", "door:7"])]
+    assert labelled == words
