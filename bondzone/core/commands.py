@@ -37,6 +37,14 @@ class ServiceCommand(BaseCommand):
             except DomainError as exc:
                 text = " ".join(f"{p.field + ': ' if p.field else ''}{render(p)}" for p in exc.problems)
                 raise CommandError(text) from None
+            except OSError as exc:
+                # a file named on the command line that cannot be read or written (--output into a missing
+                # folder, a directory, no permission): a sentence and exit 1, never a traceback
+                if exc.filename is None:
+                    raise
+                raise CommandError(f"Cannot use {exc.filename}: {exc.strerror or exc}.") from None
+            except UnicodeDecodeError as exc:
+                raise CommandError(f"The input is not UTF-8 text ({exc.reason} at byte {exc.start}).") from None
 
     def handle(self, *args, **options):
         actor = self.actor(options["user"]) if self.requires_user else None

@@ -3,13 +3,14 @@
 
 
 from datetime import date
+from typing import Literal
 
 from django.http import HttpRequest
 from ninja import Header, Router, Status
 from ninja.pagination import paginate
 
 from bondzone.core import tabular
-from bondzone.core.types import ChoiceOf, Pagination
+from bondzone.core.types import ChoiceOf, Id, Pagination
 
 from bondzone.core.actor import PUBLIC_READER
 from bondzone.core.http import actor, patch_changes
@@ -49,7 +50,7 @@ def create_category(request: HttpRequest, payload: CategoryIn):
 
 
 @router.patch("/categories/{category_id}", response=CategoryOut, summary="Change a category or its time limits")
-def update_category(request: HttpRequest, category_id: int, payload: CategoryPatch):
+def update_category(request: HttpRequest, category_id: Id, payload: CategoryPatch):
     return services.update_category(actor=actor(request), category_id=category_id,
                                     data=patch_changes(payload, CATEGORY_NULL_CLEARS))
 
@@ -57,12 +58,12 @@ def update_category(request: HttpRequest, category_id: int, payload: CategoryPat
 # ---------------------------------------------------------------- knowledge articles
 @router.get("/knowledge", response=list[ArticleOut], summary="Knowledge articles you may read (search, category)")
 @paginate(Pagination)
-def list_articles(request: HttpRequest, q: str = "", category_id: int | None = None):
+def list_articles(request: HttpRequest, q: str = "", category_id: Id | None = None):
     return selectors.articles(actor(request), q=q.strip()[:100], category_id=category_id)
 
 
 @router.get("/knowledge/{article_id}", response=ArticleOut, summary="One knowledge article")
-def get_article(request: HttpRequest, article_id: int):
+def get_article(request: HttpRequest, article_id: Id):
     return selectors.article(actor(request), article_id)
 
 
@@ -72,7 +73,7 @@ def create_article(request: HttpRequest, payload: ArticleIn):
 
 
 @router.patch("/knowledge/{article_id}", response=ArticleOut, summary="Change, publish or unpublish an article")
-def update_article(request: HttpRequest, article_id: int, payload: ArticlePatch):
+def update_article(request: HttpRequest, article_id: Id, payload: ArticlePatch):
     data = patch_changes(payload, ARTICLE_NULL_CLEARS)
     published = data.pop("published", None)
     a = actor(request)
@@ -85,9 +86,9 @@ def update_article(request: HttpRequest, article_id: int, payload: ArticlePatch)
 # ---------------------------------------------------------------- requests
 @router.get("/requests", response=list[RequestOut], summary="Service requests you may see")
 @paginate(Pagination)
-def list_requests(request: HttpRequest, status: ChoiceOf(ServiceRequest, "status", "open") = "", unit_id: int | None = None,
-                  zone_id: int | None = None,
-                  category_id: int | None = None, q: str = "", overdue: bool = False):
+def list_requests(request: HttpRequest, status: ChoiceOf(ServiceRequest, "status", "open") = "", unit_id: Id | None = None,
+                  zone_id: Id | None = None,
+                  category_id: Id | None = None, q: str = "", overdue: bool = False):
     return selectors.requests(actor(request), status=status, unit_id=unit_id, zone_id=zone_id,
                               category_id=category_id, q=q, overdue=overdue)
 
@@ -98,17 +99,17 @@ def file_request(request: HttpRequest, payload: RequestIn):
 
 
 @router.get("/requests/{request_id}", response=RequestOut, summary="One request")
-def get_request(request: HttpRequest, request_id: int):
+def get_request(request: HttpRequest, request_id: Id):
     return selectors.request(actor(request), request_id)
 
 
 @router.get("/requests/{request_id}/events", response=list[EventOut], summary="Steps of a request")
-def request_events(request: HttpRequest, request_id: int):
+def request_events(request: HttpRequest, request_id: Id):
     return list(selectors.events(actor(request), request_id))
 
 
 def _unit_step(name):
-    def call(request: HttpRequest, request_id: int, payload: UnitStepIn):
+    def call(request: HttpRequest, request_id: Id, payload: UnitStepIn):
         fn = getattr(services, name)
         kwargs = {"unit_id": payload.unit_id}
         if name == "transfer":
@@ -128,72 +129,72 @@ router.post("/requests/{request_id}/co-units", response=RequestOut, summary="Add
 
 
 @router.post("/requests/{request_id}/return", response=RequestOut, summary="Return to the dispatcher (退单)")
-def return_request(request: HttpRequest, request_id: int, payload: RequestReasonIn):
+def return_request(request: HttpRequest, request_id: Id, payload: RequestReasonIn):
     return services.return_request(actor=actor(request), request_id=request_id, reason=payload.reason)
 
 
 @router.post("/requests/{request_id}/sign", response=RequestOut, summary="Sign for the request (签收)")
-def sign(request: HttpRequest, request_id: int):
+def sign(request: HttpRequest, request_id: Id):
     return services.sign(actor=actor(request), request_id=request_id)
 
 
 @router.post("/requests/{request_id}/start", response=RequestOut, summary="Start work")
-def start(request: HttpRequest, request_id: int, payload: TextIn):
+def start(request: HttpRequest, request_id: Id, payload: TextIn):
     return services.start(actor=actor(request), request_id=request_id, note=payload.text)
 
 
 @router.post("/requests/{request_id}/pause", response=RequestOut, summary="Pause the clock")
-def pause(request: HttpRequest, request_id: int, payload: RequestReasonIn):
+def pause(request: HttpRequest, request_id: Id, payload: RequestReasonIn):
     return services.pause(actor=actor(request), request_id=request_id, reason=payload.reason)
 
 
 @router.post("/requests/{request_id}/resume", response=RequestOut, summary="Resume the clock")
-def resume(request: HttpRequest, request_id: int, payload: TextIn):
+def resume(request: HttpRequest, request_id: Id, payload: TextIn):
     return services.resume(actor=actor(request), request_id=request_id, note=payload.text)
 
 
 @router.post("/requests/{request_id}/extend", response=RequestOut, summary="Grant more working days")
-def extend(request: HttpRequest, request_id: int, payload: ExtendIn):
+def extend(request: HttpRequest, request_id: Id, payload: ExtendIn):
     return services.extend(actor=actor(request), request_id=request_id, workdays=payload.workdays,
                            reason=payload.reason)
 
 
 @router.post("/requests/{request_id}/notes", response=RequestOut, summary="Internal note")
-def add_note(request: HttpRequest, request_id: int, payload: TextIn):
+def add_note(request: HttpRequest, request_id: Id, payload: TextIn):
     return services.add_note(actor=actor(request), request_id=request_id, text=payload.text)
 
 
 @router.post("/requests/{request_id}/reply", response=RequestOut, summary="Reply to the enterprise")
-def reply(request: HttpRequest, request_id: int, payload: TextIn):
+def reply(request: HttpRequest, request_id: Id, payload: TextIn):
     return services.reply(actor=actor(request), request_id=request_id, text=payload.text)
 
 
 @router.post("/requests/{request_id}/article", response=RequestOut,
              summary="Link a published knowledge article that answers the request")
-def link_article(request: HttpRequest, request_id: int, payload: ArticleLinkIn):
+def link_article(request: HttpRequest, request_id: Id, payload: ArticleLinkIn):
     return services.link_article(actor=actor(request), request_id=request_id, article_id=payload.article_id)
 
 
 @router.post("/requests/{request_id}/escalate", response=RequestOut, summary="Escalate to the joint-meeting issues")
-def escalate(request: HttpRequest, request_id: int, payload: RequestReasonIn):
+def escalate(request: HttpRequest, request_id: Id, payload: RequestReasonIn):
     return services.escalate(actor=actor(request), request_id=request_id, reason=payload.reason)
 
 
 @router.post("/requests/{request_id}/feedback", response=RequestOut, summary="Rate the reply (enterprise)")
-def feedback(request: HttpRequest, request_id: int, payload: FeedbackIn):
+def feedback(request: HttpRequest, request_id: Id, payload: FeedbackIn):
     return services.rate(actor=actor(request), request_id=request_id, satisfaction=payload.satisfaction,
                          solved=payload.solved, comment=payload.comment)
 
 
 @router.post("/requests/{request_id}/callback", response=RequestOut, summary="Record a callback (回访)")
-def callback(request: HttpRequest, request_id: int, payload: FeedbackIn):
+def callback(request: HttpRequest, request_id: Id, payload: FeedbackIn):
     return services.callback(actor=actor(request), request_id=request_id, satisfaction=payload.satisfaction,
                              solved=payload.solved, comment=payload.comment)
 
 
 @router.get("/rates", response=list[RateRowOut], summary="Response, solution, satisfaction, on-time rates")
 def rate_table(request: HttpRequest, by: str = "unit", since: date | None = None, until: date | None = None,
-               zone_id: int | None = None):
+               zone_id: Id | None = None):
     return selectors.rate_table(actor(request), by=by, since=since, until=until, zone_id=zone_id)
 
 
@@ -239,7 +240,7 @@ def write_guide(request: HttpRequest, zone_code: str, payload: GuideIn):
 
 @router.post("/guide-versions/{version_id}/publish", response=GuideOut,
              summary="Publish a version: it becomes the zone's public guide")
-def publish_guide(request: HttpRequest, version_id: int):
+def publish_guide(request: HttpRequest, version_id: Id):
     a = actor(request)
     version = services.publish_guide(actor=a, version_id=version_id)
     return _with_policies(a, selectors.guide_version(a, version.pk))
@@ -248,7 +249,7 @@ def publish_guide(request: HttpRequest, version_id: int):
 # ---------------------------------------------------------------- investment promotion (招商引资)
 @router.get("/projects", response=list[ProjectOut], summary="Promotion projects you may see")
 @paginate(Pagination)
-def list_projects(request: HttpRequest, stage: str = "", zone_id: int | None = None, unit_id: int | None = None,
+def list_projects(request: HttpRequest, stage: str = "", zone_id: Id | None = None, unit_id: Id | None = None,
                   q: str = ""):
     a = actor(request)
     a.require("servicedesk.view_promotion")
@@ -264,21 +265,21 @@ def create_project(request: HttpRequest, payload: ProjectIn, idempotency_key: st
 
 
 @router.get("/projects/{project_id}", response=ProjectOut, summary="One promotion project")
-def get_project(request: HttpRequest, project_id: int):
+def get_project(request: HttpRequest, project_id: Id):
     a = actor(request)
     a.require("servicedesk.view_promotion")
     return selectors.project(a, project_id)
 
 
 @router.patch("/projects/{project_id}", response=ProjectOut, summary="Change a project's details")
-def update_project(request: HttpRequest, project_id: int, payload: ProjectPatch):
+def update_project(request: HttpRequest, project_id: Id, payload: ProjectPatch):
     a = actor(request)
     services.update_project(actor=a, project_id=project_id, data=patch_changes(payload, PROJECT_NULL_CLEARS))
     return selectors.project(a, project_id)
 
 
 @router.get("/projects/{project_id}/moves", response=list[MoveOut], summary="A project's stage history")
-def project_moves(request: HttpRequest, project_id: int):
+def project_moves(request: HttpRequest, project_id: Id):
     a = actor(request)
     a.require("servicedesk.view_promotion")
     selectors.project(a, project_id)
@@ -286,7 +287,7 @@ def project_moves(request: HttpRequest, project_id: int):
 
 
 @router.post("/projects/{project_id}/move", response=ProjectOut, summary="Move a project to another stage")
-def move_project(request: HttpRequest, project_id: int, payload: ProjectMoveIn):
+def move_project(request: HttpRequest, project_id: Id, payload: ProjectMoveIn):
     a = actor(request)
     services.move_project(actor=a, project_id=project_id, stage=payload.stage, note=payload.note)
     return selectors.project(a, project_id)
@@ -294,7 +295,7 @@ def move_project(request: HttpRequest, project_id: int, payload: ProjectMoveIn):
 
 @router.post("/projects/{project_id}/key-list", response=ProjectOut,
              summary="Put a signed project on the annual key-project list (governance)")
-def put_on_key_list(request: HttpRequest, project_id: int, payload: KeyListIn):
+def put_on_key_list(request: HttpRequest, project_id: Id, payload: KeyListIn):
     a = actor(request)
     services.put_on_key_list(actor=a, project_id=project_id, year=payload.year, lead_unit_id=payload.lead_unit_id)
     return selectors.project(a, project_id)
@@ -302,7 +303,7 @@ def put_on_key_list(request: HttpRequest, project_id: int, payload: KeyListIn):
 
 @router.get("/promotion-events", response=list[PromotionEventOut], summary="Promotion events you may see")
 @paginate(Pagination)
-def list_promotion_events(request: HttpRequest, project_id: int | None = None):
+def list_promotion_events(request: HttpRequest, project_id: Id | None = None):
     a = actor(request)
     a.require("servicedesk.view_promotion")
     return selectors.promotion_events(a, project_id=project_id)
@@ -318,8 +319,8 @@ def record_promotion_event(request: HttpRequest, payload: PromotionEventIn, idem
 
 @router.get("/promotion/export", summary="The promotion pipeline as CSV, XLSX or JSON (projects and conversion; "
             "synthetic demo projects named in the notes)")
-def export_promotion(request: HttpRequest, format: str = "csv", stage: str = "", zone_id: int | None = None,
-                     unit_id: int | None = None, q: str = ""):
+def export_promotion(request: HttpRequest, format: str = "csv", stage: str = "", zone_id: Id | None = None,
+                     unit_id: Id | None = None, q: str = ""):
     body = exports.pipeline_export(actor(request), format[:10], stage=stage[:20], zone_id=zone_id, unit_id=unit_id,
                                    q=q.strip()[:100])
     return tabular.download(body, format, "promotion-pipeline")
@@ -327,7 +328,7 @@ def export_promotion(request: HttpRequest, format: str = "csv", stage: str = "",
 
 @router.get("/promotion/conversion", response=list[ConversionOut],
             summary="Conversion per promoting unit and stage (first row: all units)")
-def promotion_conversion(request: HttpRequest, zone_id: int | None = None):
+def promotion_conversion(request: HttpRequest, zone_id: Id | None = None):
     a = actor(request)
     a.require("servicedesk.view_promotion")
     return selectors.conversion(a, zone_id=zone_id)
@@ -365,7 +366,7 @@ def _open311_request(r) -> dict:
 
 
 @open311.get("/requests.json", response=list[Open311Request], summary="Open311: requests you may see")
-def open311_requests(request: HttpRequest, service_code: str = "", status: str = "",
+def open311_requests(request: HttpRequest, service_code: str = "", status: Literal["", "open", "closed"] = "",
                      start_date: date | None = None, end_date: date | None = None, page: int = 1,
                      page_size: int = 50):
     """Newest first; paging as the Open311 paging extension (page, page_size ≤ 1000)."""

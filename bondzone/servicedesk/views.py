@@ -43,6 +43,9 @@ def index(request):
     })
 
 
+REQUEST_FIELDS = ("category_id", "title", "description", "contact_name", "contact_phone")
+
+
 @page
 def create(request):
     a = actor(request)
@@ -55,8 +58,9 @@ def create(request):
             req = services.file_request(actor=a, data=data)
             messages.success(request, _("Request %(number)s filed.") % {"number": req.number})
             return redirect("servicedesk:request", request_id=req.pk)
-        except DomainError as exc:
-            flash_refusal(request, exc)
+        except DomainError as exc:  # under each input (and the attributes' own), the form shown again as typed
+            flash_refusal(request, exc, form="request", fields=REQUEST_FIELDS + tuple(
+                f"attributes.{attr['code']}" for c in categories for attr in c.attributes))
     now = timezone.now()
     limits = [(now, amount, unit) for c in categories
               for amount, unit in ((c.sign_within, c.sign_unit), (c.resolve_within, c.resolve_unit))]

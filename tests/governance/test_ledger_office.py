@@ -376,6 +376,13 @@ def test_notice_command_and_empty_states(gov, tmp_path):
     assert "No task was overdue." in html and "No report was waiting after being returned." in html
     with pytest.raises(CommandError, match="YYYY-MM-DD"):
         call_command("issue_notice", "--user", "commerce", "--date", "15/03/2025")
+    # a date far outside the recorded window wrote a notice for "9999-12" (and reminders for it): refused now
+    before = Notice.objects.count()
+    with pytest.raises(CommandError, match="9999-12-31"):
+        call_command("issue_notice", "--user", "commerce", "--date", "9999-12-31")
+    with pytest.raises(CommandError, match="9999-12-31"):
+        call_command("run_reminders", "--date", "9999-12-31")
+    assert Notice.objects.count() == before
     with pytest.raises(CommandError):
         call_command("issue_notice", "--user", "zone_a")
 

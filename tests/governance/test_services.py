@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import IntegrityError, transaction
 
 from bondzone.core import tabular
@@ -404,3 +404,12 @@ def test_every_governance_model_has_a_scoping_rule_and_writes_are_audited(gov):
                                                           lead_unit_id=unit.pk, due_date="2035-01-01"))
     audited("reminders.run", lambda: services.run_reminders(actor=commerce, today=date(2025, 9, 30)))
     assert len(done) == 14
+
+
+def test_load_policy_refuses_a_file_that_is_not_utf8_with_a_sentence(db, tmp_path):
+    # was a UnicodeDecodeError traceback; now a CommandError (exit 1) and nothing loaded
+    bad = tmp_path / "policy.txt"
+    bad.write_bytes(b"\xff\xfe\x00\xd4\xf0\xc8\xce")  # UTF-16 / GBK bytes, not UTF-8
+    with pytest.raises(CommandError, match="not UTF-8"):
+        call_command("load_policy", "--file", str(bad))
+    assert not Policy.objects.exists()

@@ -120,3 +120,28 @@ def test_cli_file_act_and_list(desk, capsys):
     assert number in capsys.readouterr().out
     call_command("run_service_reminders", "--user", "commerce")
     assert '"overdue": 0' in capsys.readouterr().out
+
+
+def test_cli_refuses_an_unknown_status_and_an_attribute_without_a_value(desk, capsys):
+    # a misspelt status listed nothing with exit 0; "--attribute port" (no "=") was dropped and the request
+    # filed without it: both are now a sentence and a non-zero exit, nothing written
+    with pytest.raises(CommandError, match="status"):
+        call_command("service_request", "--user", "ent_a", "list", "--status", "opne")
+    before = ServiceRequest.objects.count()
+    with pytest.raises(CommandError, match="'port' is not CODE=VALUE"):
+        call_command("service_request", "--user", "ent_a", "file", "--category", "customs-help", "--title", "t",
+                     "--description", "d", "--attribute", "port")
+    assert ServiceRequest.objects.count() == before
+
+
+def test_a_refused_request_form_marks_each_field_and_keeps_what_was_typed(desk):
+    # the refusals were flashes above the form ("no category numbered ''" with the code word "category"):
+    # now each under its input, the form as typed, nothing filed
+    before = ServiceRequest.objects.count()
+    r = client("ent_a").post("/services/new/", {"category_id": "", "title": "", "description": "保留这段描述"},
+                             HTTP_ACCEPT_LANGUAGE="zh-hans")
+    html = r.content.decode()
+    assert r.status_code == 200 and ServiceRequest.objects.count() == before
+    assert 'id="request-category_id-error"' in html and 'id="request-title-error"' in html
+    assert 'aria-describedby="request-title-error"' in html and "保留这段描述" in html
+    assert "category。" not in html and "的category" not in html

@@ -87,3 +87,24 @@ def test_a_webhook_target_that_is_not_allowed_in_production(world, settings, url
     page = c.post("/sharing/subscriptions/new/", {"name": "税务", "kinds": ["list.approved"], "webhook_url": url})
     assert page.status_code == 302  # refused form: back to the list with the field's message
     assert written() == before
+
+
+BIG = "99999999999999999999999"
+
+
+@pytest.mark.parametrize("path", [f"{API}/requests?zone_id={BIG}", f"{API}/requests?category_id={BIG}",
+                                  f"{API}/requests/{BIG}", f"{API}/projects?unit_id={BIG}",
+                                  f"{API}/promotion-events?project_id={BIG}", f"{API}/rates?zone_id={BIG}",
+                                  f"{API}/knowledge?category_id={BIG}"])
+def test_an_id_beyond_a_bigint_is_a_field_level_400(desk, path):
+    # these ids were plain `int`: the database overflowed and the answer was a 500 page
+    r = client("admin").get(path)
+    assert r.status_code == 400, r.content[:200]
+    assert r.json()["errors"][0]["code"] == "out_of_range"
+
+
+def test_an_open311_status_other_than_open_or_closed_is_refused(desk):
+    # was ignored: every request listed as if no status were asked
+    r = client("admin").get("/api/v1/open311/requests.json?status=bogus")
+    assert r.status_code == 400 and r.json()["errors"][0]["field"].endswith("status")
+    assert client("admin").get("/api/v1/open311/requests.json?status=open").status_code == 200

@@ -321,5 +321,9 @@ def test_pipeline_export_in_three_formats_with_notes_for_synthetic_projects(worl
         call_command("promotion", "--user", "commerce", "export", "--format", "xlsx")
     with pytest.raises(CommandError):
         call_command("promotion", "--user", "commerce", "export", "--format", "doc")
+    # an --output the CLI cannot write (a missing folder): a sentence, not a FileNotFoundError traceback
+    with pytest.raises(CommandError, match="Cannot use .*missing"):
+        call_command("promotion", "--user", "commerce", "export", "--format", "csv",
+                     "--output", str(tmp_path / "missing" / "pipeline.csv"))
     page = c.get("/services/promotion/").content.decode()
     assert 'data-testid="export-xlsx"' in page

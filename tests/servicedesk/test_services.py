@@ -10,6 +10,7 @@ import pytest
 from django.utils import timezone
 
 from bondzone.core.domain.errors import DomainError, Forbidden, NotFound
+from bondzone.core.messages import render
 from bondzone.governance.models import Issue
 from bondzone.servicedesk import selectors, services
 from bondzone.servicedesk.models import Reminder
@@ -141,6 +142,17 @@ def test_bad_filing_writes_nothing(desk):
     assert refused(desk.file, DomainError, attributes={"port": "SHA", "colour": "red"}, title="") == {
         "attributes.colour": "attribute_unknown", "attributes.port": "attribute_bad_value", "title": "required"}
     assert refused(desk.file, DomainError, category_id="abc") == {"category_id": "not_found"}
+    # no category chosen is "required" (was "no category numbered ''"), and an unknown one is named in words
+    assert refused(desk.file, DomainError, category_id="") == {"category_id": "required"}
+    with pytest.raises(DomainError) as caught:
+        desk.file(category_id="999999")
+    message = render(caught.value.problems[0])
+    assert "诉求类别" in message or "request category" in message, message  # was "的category" / "No category"
+    # an unknown attribute key is echoed bounded, not sent back whole in the field and the message
+    with pytest.raises(DomainError) as caught:
+        desk.file(attributes={"k" * 1000: "v"})
+    (p,) = caught.value.problems
+    assert p.code == "attribute_unknown" and len(p.field) < 60 and len(render(p)) < 120
     assert refused(desk.file, Forbidden, user="customs") == {"": "forbidden_action"}
 
 

@@ -209,6 +209,8 @@ def test_cli_deliver_events(world, receiver, capsys):
     assert AuditEvent.objects.filter(action="sharing.deliveries.run").exists()
     with pytest.raises(CommandError, match="at least 1"):
         call_command("deliver_events", "--limit", "0")
+    with pytest.raises(CommandError, match="at most"):  # was the database's IntegrityError, as a traceback
+        call_command("deliver_events", "--limit", str(2**63))
     with pytest.raises(CommandError, match="forbidden|may not|not allowed|权限|无权"):
         call_command("deliver_events", "--user", "tax")
 

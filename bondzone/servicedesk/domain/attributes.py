@@ -8,6 +8,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from bondzone.core.domain.errors import Problem, problem
+from bondzone.core.domain.inputs import SHOWN_MAX, shown
 
 DATATYPES = ("string", "number", "datetime", "text", "singlevaluelist", "multivaluelist")
 
@@ -47,7 +48,9 @@ def clean_values(definitions: list[dict], raw: Any) -> tuple[dict, list[Problem]
     """A request's answers: required ones present, numbers numeric, list values among the allowed ones."""
     raw = raw if isinstance(raw, dict) else {}
     known = {d["code"]: d for d in definitions}
-    problems = [problem(f"attributes.{k}", "attribute_unknown", attribute=k) for k in raw if k not in known]
+    # an unknown key is echoed bounded (a 1,000-character key was sent back whole, in the field and the message)
+    problems = [problem(f"attributes.{shown(k, SHOWN_MAX)}", "attribute_unknown", attribute=shown(k, SHOWN_MAX))
+                for k in raw if k not in known]
     out: dict[str, Any] = {}
     for code, d in known.items():
         value = raw.get(code)

@@ -14,7 +14,7 @@ from django.utils import timezone
 from bondzone.core import audit
 from bondzone.core.actor import Actor
 from bondzone.core.domain.errors import DomainError, Forbidden, Problem, problem
-from bondzone.core.domain.inputs import as_id, collect_decimal
+from bondzone.core.domain.inputs import SHOWN_MAX, as_id, collect_decimal, is_blank, shown
 from bondzone.core.domain.roles import Role
 from bondzone.core.models import Enterprise
 from bondzone.core.scoping import get_scoped
@@ -140,13 +140,18 @@ def file_request(*, actor: Actor, data: dict) -> ServiceRequest:
         try:
             enterprise = get_scoped(Enterprise, actor, int(str(data.get("enterprise_id") or "0")))
         except (DomainError, ValueError):
-            problems.append(problem("enterprise_id", "not_found", model="enterprise", id=str(data.get("enterprise_id"))))
+            problems.append(problem("enterprise_id", "not_found", model=Enterprise._meta.verbose_name,
+                                    id=shown(data.get("enterprise_id"), SHOWN_MAX)))
     category = None
     raw_category = data.get("category_id")
-    try:
-        category = get_scoped(Category, actor, int(str(raw_category).strip()))
-    except (DomainError, ValueError):
-        problems.append(problem("category_id", "not_found", model="category", id=str(raw_category)))
+    if is_blank(raw_category):  # none chosen: required, not "no category numbered ''"
+        problems.append(problem("category_id", "required"))
+    else:
+        try:
+            category = get_scoped(Category, actor, as_id(raw_category) or 0)
+        except DomainError:  # the model named in the reader's language (was the code word "category")
+            problems.append(problem("category_id", "not_found", model=Category._meta.verbose_name,
+                                    id=shown(raw_category, SHOWN_MAX)))
     if category is not None and not category.active:
         problems.append(problem("category_id", "category_closed", category=category.name))
     title = _text(data.get("title"), "title", 200, problems, required=True)

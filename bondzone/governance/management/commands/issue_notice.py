@@ -4,6 +4,8 @@ from datetime import date
 from django.core.management.base import CommandError
 
 from bondzone.core.commands import ServiceCommand
+from bondzone.core.domain.errors import DomainError
+from bondzone.core.domain.inputs import RECORDED, date_problem
 from bondzone.governance import exports, services
 
 
@@ -20,6 +22,8 @@ class Command(ServiceCommand):
             today = date.fromisoformat(o["date"]) if o["date"] else None
         except ValueError:
             raise CommandError(f"--date {o['date']!r} is not YYYY-MM-DD.") from None
+        if today is not None and (found := date_problem(today, "date", RECORDED)) is not None:
+            raise DomainError([found])  # --date 9999-12-31 wrote a notice (or reminders) for that month
         notice, created = services.issue_notice(actor=actor, today=today)
         counts = {k: notice.items.filter(kind=k).count() for k in ("overdue", "returned")}
         self.stdout.write(json.dumps({"notice_id": notice.pk, "period": notice.period, "created": created, **counts},

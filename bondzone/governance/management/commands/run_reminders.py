@@ -5,6 +5,8 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 
 from bondzone.core.commands import ServiceCommand
+from bondzone.core.domain.errors import DomainError
+from bondzone.core.domain.inputs import RECORDED, date_problem
 from bondzone.governance import selectors, services
 
 
@@ -21,6 +23,8 @@ class Command(ServiceCommand):
             today = date.fromisoformat(o["date"]) if o["date"] else timezone.localdate()
         except ValueError:
             raise CommandError(f"--date {o['date']!r} is not YYYY-MM-DD.") from None
+        if today is not None and (found := date_problem(today, "date", RECORDED)) is not None:
+            raise DomainError([found])  # --date 9999-12-31 wrote a notice (or reminders) for that month
         actor = self.actor(o["user"]) if o["user"] else services.SYSTEM
         result = services.run_reminders(actor=actor, today=today, rules=selectors.light_rules())
         self.stdout.write(json.dumps(result, ensure_ascii=False))

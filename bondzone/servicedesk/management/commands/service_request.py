@@ -1,7 +1,10 @@
 import json
 
+from django.core.management.base import CommandError
+
 from bondzone.core.commands import ServiceCommand
 from bondzone.servicedesk import selectors, services
+from bondzone.servicedesk.models import STATUS_LABELS
 
 
 class Command(ServiceCommand):
@@ -12,7 +15,8 @@ class Command(ServiceCommand):
         super().add_arguments(parser)
         sub = parser.add_subparsers(dest="what", required=True)
         ls = sub.add_parser("list", help="requests you may see, as JSON lines")
-        ls.add_argument("--status", default="", help="submitted, dispatched, …, closed, or open")
+        ls.add_argument("--status", default="", choices=["", "open", *STATUS_LABELS],
+                        help="submitted, dispatched, …, closed, or open")
         ls.add_argument("--overdue", action="store_true")
         new = sub.add_parser("file", help="file a request (enterprise users)")
         new.add_argument("--category", required=True, help="category code")
@@ -35,7 +39,10 @@ class Command(ServiceCommand):
             return None
         if o["what"] == "file":
             category = selectors.category_by_code(actor, o["category"])
-            attributes = dict(a.split("=", 1) for a in o["attribute"] if "=" in a)
+            bad = [a for a in o["attribute"] if "=" not in a]
+            if bad:  # never dropped in silence: the request would be filed without the answer the user gave
+                raise CommandError(f"--attribute {bad[0]!r} is not CODE=VALUE.")
+            attributes = dict(a.split("=", 1) for a in o["attribute"])
             req = services.file_request(actor=actor, data={"category_id": category.pk, "title": o["title"],
                                                            "description": o["description"],
                                                            "attributes": attributes, "channel": "web"})

@@ -1,8 +1,13 @@
 import json
 
+from django.core.management.base import CommandError
+
 from bondzone.core.actor import SYSTEM
 from bondzone.core.commands import ServiceCommand
+from bondzone.core.domain.inputs import INT
 from bondzone.sharing import services
+
+LIMIT_MAX = INT[1]  # a SQL LIMIT beyond a 32-bit int is refused by the database (a traceback, not a sentence)
 
 
 class Command(ServiceCommand):
@@ -17,8 +22,6 @@ class Command(ServiceCommand):
 
     def handle(self, *args, **options):
         actor = self.actor(options["user"]) if options["user"] else SYSTEM
-        if options["limit"] < 1:
-            from django.core.management.base import CommandError
-
-            raise CommandError("--limit must be at least 1.")
+        if not 1 <= options["limit"] <= LIMIT_MAX:
+            raise CommandError(f"--limit must be at least 1 and at most {LIMIT_MAX}.")
         self.stdout.write(json.dumps(services.run_deliveries(actor=actor, limit=options["limit"])))
