@@ -1,0 +1,34 @@
+"""Hostile input found by the QA walk of the duties API (one test per defect, each failing without its fix)."""
+
+import pytest
+
+from tests.conftest import PASSWORD
+
+LINE = {"hs_code": "8471300000", "unit": "001", "tariff": {"ad_valorem": "0.08"}, "vat_rate": "0.13"}
+
+
+def _fields(r) -> set[str]:
+    return {e["field"] for e in r.json()["errors"]}
+
+
+@pytest.mark.parametrize("line, field", [
+    ({"quantity": "1e400", "customs_value": "100.00"}, "lines[1].quantity"),
+    ({"quantity": "1", "customs_value": "9" * 40}, "lines[1].customs_value"),
+    ({"quantity": "1", "customs_value": "100", "consumption_tax": {"ad_valorem": "0." + "9" * 30}},
+     "lines[1].consumption_tax.ad_valorem"),
+    ({"quantity": "1", "customs_value": "100", "tariff": {"specific": "1e30"}}, "lines[1].tariff.specific"),
+])
+def test_quote_with_huge_figures_is_refused_on_the_field_not_500(world, client, line, field):
+    client.login(username="ent_a", password=PASSWORD)
+    r = client.post("/api/v1/duties/quote", {"lines": [{**LINE, **line}]}, content_type="application/json")
+    assert r.status_code == 400 and field in _fields(r), r.content
+
+
+def test_quote_at_the_largest_figures_still_rounds_to_the_fen(world, client):
+    client.login(username="ent_a", password=PASSWORD)
+    line = {**LINE, "quantity": "9999999999999.99999", "customs_value": "9999999999999999",
+            "tariff": {"ad_valorem": "1", "specific": "9999999999.9999"},
+            "consumption_tax": {"ad_valorem": "0.9999", "specific": "9999999999.9999"}, "vat_rate": "1"}
+    r = client.post("/api/v1/duties/quote", {"lines": [line]}, content_type="application/json")
+    assert r.status_code == 200, r.content
+    assert r.json()["lines"][0]["vat"].split(".")[1].__len__() == 2
