@@ -32,3 +32,30 @@ def test_quote_at_the_largest_figures_still_rounds_to_the_fen(world, client):
     r = client.post("/api/v1/duties/quote", {"lines": [line]}, content_type="application/json")
     assert r.status_code == 200, r.content
     assert r.json()["lines"][0]["vat"].split(".")[1].__len__() == 2
+
+
+def _messages(r) -> str:
+    return " ".join(e["message"] for e in r.json()["errors"])
+
+
+def test_not_found_refusals_name_the_thing_in_chinese(world, client):
+    """zh-Hans refusals said “没有您可查看的编号为 9 的guarantee” (the model's English name in a Chinese sentence)."""
+    from tests.conftest import key
+
+    client.login(username="customs", password=PASSWORD)
+    h = {"Idempotency-Key": key()}
+    r = client.post("/api/v1/duties/guarantees/99999/moves", {"kind": "use", "amount": "1", "purpose": "x"},
+                    content_type="application/json", headers=h)
+    assert r.status_code == 404 and "担保" in _messages(r) and "guarantee" not in _messages(r)
+    for url in ("/api/v1/duties/regimes/99999", "/api/v1/duties/domestic-sales/99999", "/api/v1/duties/tax-bills/99999",
+                "/api/v1/cbec/orders/99999", "/api/v1/cbec/settlements/99999"):
+        r = client.get(url)
+        assert r.status_code == 404 and not any(c.isascii() and c.isalpha() for c in _messages(r)), (url, _messages(r))
+    r = client.post("/api/v1/cbec/settlements", {"enterprise_id": 99999, "start": "2026-03-01", "end": "2026-03-10"},
+                    content_type="application/json", headers={"Idempotency-Key": key()})
+    assert r.status_code == 400 and "区内企业" in _messages(r), _messages(r)
+    client.login(username="ent_a", password=PASSWORD)
+    r = client.post("/api/v1/duties/regimes", {"kind": "repair_out", "book_id": world.book_b.pk, "start_date": "2026-05-01",
+                                               "lines": [{"item_id": 1, "quantity": "1", "customs_value": "1"}]},
+                    content_type="application/json", headers={"Idempotency-Key": key()})
+    assert r.status_code == 400 and "电子账册" in _messages(r), _messages(r)

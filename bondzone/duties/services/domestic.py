@@ -19,6 +19,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext_lazy
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -163,7 +164,7 @@ def request_domestic_sale(*, actor: Actor, data: Mapping[str, Any], idempotency_
             try:
                 book = books.book(actor, book_id)
             except NotFound:
-                problems.append(problem("book_id", "not_found", model="book", id=str(book_id)))
+                problems.append(problem("book_id", "not_found", model=gettext_lazy("account book"), id=str(book_id)))
             else:  # one request at a time per enterprise: two cannot sell the same stock
                 Enterprise.objects.select_for_update().filter(pk=book.enterprise_id).first()
         items = {}
