@@ -59,3 +59,35 @@ def test_not_found_refusals_name_the_thing_in_chinese(world, client):
                                                "lines": [{"item_id": 1, "quantity": "1", "customs_value": "1"}]},
                     content_type="application/json", headers={"Idempotency-Key": key()})
     assert r.status_code == 400 and "电子账册" in _messages(r), _messages(r)
+
+
+def test_guarantee_moves_and_lodging_are_idempotent(world, client):
+    """A retried POST …/moves used the guarantee twice, a reused key with another body lodged a second guarantee,
+    and no key was needed: now the key is required, a retry answers the first result, another body is refused."""
+    from bondzone.duties.models import Guarantee, GuaranteeEntry
+    from tests.conftest import key
+
+    client.login(username="customs", password=PASSWORD)
+
+    def post(url, body, k):
+        return client.post(url, body, content_type="application/json", headers={"Idempotency-Key": k} if k else {})
+
+    lodge = {"enterprise_id": world.ent_a.pk, "kind": "bank", "reference": "BH-Q", "amount": "5"}
+    r = post("/api/v1/duties/guarantees", lodge, None)
+    assert r.status_code == 400 and _fields(r) == {"Idempotency-Key"} and not Guarantee.objects.exists()
+    k = key()
+    r = post("/api/v1/duties/guarantees", lodge, k)
+    assert r.status_code == 201 and (r.json()["amount"], r.json()["free"]) == ("5.00", "5.00")  # CNY: 2 places
+    gid = r.json()["id"]
+    assert post("/api/v1/duties/guarantees", lodge, k).json()["id"] == gid
+    r = post("/api/v1/duties/guarantees", {**lodge, "reference": "BH-R", "amount": "7"}, k)
+    assert 400 <= r.status_code < 500 and Guarantee.objects.count() == 1
+    move = {"kind": "use", "amount": "2", "purpose": "维修出区"}
+    r = post(f"/api/v1/duties/guarantees/{gid}/moves", move, None)
+    assert r.status_code == 400 and _fields(r) == {"Idempotency-Key"}
+    k = key()
+    assert post(f"/api/v1/duties/guarantees/{gid}/moves", move, k).json()["free"] == "3.00"
+    assert post(f"/api/v1/duties/guarantees/{gid}/moves", move, k).json()["free"] == "3.00"
+    r = post(f"/api/v1/duties/guarantees/{gid}/moves", {**move, "amount": "1"}, k)
+    assert 400 <= r.status_code < 500
+    assert GuaranteeEntry.objects.count() == 1 and Guarantee.objects.get().free == 3
