@@ -242,9 +242,18 @@ def _solid_waste_problems(book, lines: list[dict], items: dict, mode: str) -> li
     return problems
 
 
+def _status_label(code: str):
+    """A sale's status as the reader's language names it (the refusal is a sentence, not a code)."""
+    try:
+        return DomesticSaleStatus(code).label
+    except ValueError:
+        return code
+
+
 def _require(sale: DomesticSale, expected: str) -> None:
     if sale.status != expected:
-        raise DomainError(problem("status", "domestic_state", state=sale.status, expected=expected))
+        raise DomainError(problem("status", "domestic_state", state=_status_label(sale.status),
+                                  expected=_status_label(expected)))
 
 
 def _list_data(sale: DomesticSale) -> dict:
@@ -379,8 +388,8 @@ def cancel_domestic_sale(*, actor: Actor, sale_id: Any, reason: Any, idempotency
     if sale.status == DomesticSaleStatus.CANCELLED:
         return sale  # a retry
     if sale.status not in CANCELLABLE:
-        raise DomainError(problem("status", "domestic_state", state=sale.status,
-                                  expected=" / ".join(str(c) for c in CANCELLABLE)))
+        raise DomainError(problem("status", "domestic_state", state=_status_label(sale.status),
+                                  expected=" / ".join(str(_status_label(c)) for c in CANCELLABLE)))
     list_state = _list_status(actor, sale)
     if list_state == "submitted":
         list_services.withdraw_list(actor=actor, list_id=sale.vlist_id)
@@ -392,7 +401,8 @@ def cancel_domestic_sale(*, actor: Actor, sale_id: Any, reason: Any, idempotency
     with transaction.atomic(durable=True):
         locked = get_scoped(DomesticSale.objects.select_for_update(), actor, sale_id, action="change")
         if locked.status not in CANCELLABLE:
-            raise DomainError(problem("status", "domestic_state", state=locked.status, expected="quoted"))
+            raise DomainError(problem("status", "domestic_state", state=_status_label(locked.status),
+                                                  expected=_status_label(DomesticSaleStatus.QUOTED)))
         before = sale_snapshot(locked)
         locked.status = DomesticSaleStatus.CANCELLED
         if list_state == "draft":
