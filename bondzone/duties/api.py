@@ -231,8 +231,7 @@ def tax_bill_export(request: HttpRequest, bill_id: int, format: str = "pdf"):
     bill = selectors.tax_bill(actor(request), bill_id)
     if format == "pdf":
         return pdf.download(exports.bill_pdf(bill), f"tax-bill-{bill.number}")
-    fmt = format if format in ("csv", "xlsx", "json") else "csv"
-    return tabular.download(exports.bill_table(bill, fmt=fmt), fmt, f"tax-bill-{bill.number}")
+    return tabular.download(exports.bill_table(bill, fmt=format), format, f"tax-bill-{bill.number}")
 
 
 @router.post("/tax-bills/{bill_id}/payment", response=TaxBillOut, summary="Record that a tax bill was paid (customs)")

@@ -448,8 +448,11 @@ def tax_bill_export(request, bill_id: int):
     fmt = request.GET.get("format", "pdf")
     if fmt == "pdf":
         return pdf.download(exports.bill_pdf(b), f"tax-bill-{b.number}")
-    fmt = fmt if fmt in ("csv", "xlsx") else "csv"
-    return tabular.download(exports.bill_table(b, fmt=fmt), fmt, f"tax-bill-{b.number}")
+    try:  # an unknown format is refused (core.tabular), not answered with a CSV
+        body = exports.bill_table(b, fmt=fmt)
+    except DomainError as exc:
+        return render(request, "core/refused.html", {"errors": errors_of(exc)}, status=exc.status)
+    return tabular.download(body, fmt, f"tax-bill-{b.number}")
 
 
 @page

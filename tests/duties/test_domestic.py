@@ -375,3 +375,14 @@ def test_a_step_in_the_wrong_state_names_the_states_in_the_readers_language(sale
                     headers={"Idempotency-Key": key()})
     message = r.json()["errors"][0]["message"]
     assert r.status_code == 400 and "已试算" in message and "已申报" in message and "quoted" not in message, message
+
+
+def test_a_tax_bill_export_in_an_unknown_format_is_refused_not_answered_as_csv(sale_book, client):
+    bill = confirmed(sale_book).bill
+    client.login(username="ent_a", password=PASSWORD)
+    r = client.get(f"/api/v1/duties/tax-bills/{bill.pk}/export?format=exe")
+    assert r.status_code == 400 and r.json()["errors"][0]["field"] == "format"
+    r = client.get(f"/duties/tax-bills/{bill.pk}/export?format=exe")
+    assert r.status_code == 400 and "text/csv" not in r["Content-Type"]
+    r = client.get(f"/duties/tax-bills/{bill.pk}/export?format=xlsx")
+    assert r.status_code == 200 and r["Content-Type"].startswith("application/vnd.openxmlformats")
