@@ -20,6 +20,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext_lazy
 from django.utils import timezone
 
 from bondzone.core import audit, idempotency
@@ -94,7 +95,7 @@ def consolidate(*, actor: Actor, book_id: Any, start: Any, end: Any, idempotency
         try:
             book = books.book(actor, pk)
         except NotFound:
-            problems.append(problem("book_id", "not_found", model="book", id=str(pk)))
+            problems.append(problem("book_id", "not_found", model=gettext_lazy("account book"), id=str(pk)))
     if book is not None and book.kind != "T":
         problems.append(problem("book_id", "cbec_book_kind", book=book.number))
     if problems:

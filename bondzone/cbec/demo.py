@@ -42,7 +42,8 @@ def load_demo(rng) -> None:
     services.add_positive_entries(actor=admin, rows=[{"hs_code": h, "name": n} for h, n in POSITIVE])
     # the withholding agent's tax guarantee (保证金) that covers the taxes until the periodic settlement
     duties.lodge_guarantee(actor=customs, data={"enterprise_id": ent.enterprise_id, "kind": "deposit",
-                                                "reference": "CBEC-TAX-2026", "amount": "20000.00"})
+                                                "reference": "CBEC-TAX-2026", "amount": "20000.00"},
+                          idempotency_key="demo-guarantee-CBEC-TAX-2026")
     for no, buyer, day, lines, released, returned in ORDERS:
         name, id_no = BUYERS[buyer]
         order = services.declare_order(actor=ent, data={

@@ -63,6 +63,7 @@ class CbecOrder(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("cross-border retail order")
         ordering = ["-order_date", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["enterprise", "order_no"], name="cbec_order_no_per_enterprise"),
@@ -122,6 +123,7 @@ class ConsolidatedList(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("consolidated list")
         ordering = ["-period_to", "-id"]
 
 
@@ -151,6 +153,7 @@ class TaxSettlement(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("tax settlement")
         ordering = ["-period_to", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["enterprise", "period_from", "period_to"],

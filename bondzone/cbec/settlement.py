@@ -11,6 +11,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext_lazy
 from django.db.models import Min
 from django.utils import timezone
 
@@ -42,7 +43,7 @@ def issue(*, actor: Actor, enterprise_id: Any, start: Any, end: Any, idempotency
         try:
             enterprise = get_scoped(Enterprise, actor, pk)
         except NotFound:
-            problems.append(problem("enterprise_id", "not_found", model="enterprise", id=str(pk)))
+            problems.append(problem("enterprise_id", "not_found", model=gettext_lazy("enterprise"), id=str(pk)))
     if first and last:
         problems += rules.check_period(first, last, today)
     if problems:

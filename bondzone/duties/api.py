@@ -75,8 +75,10 @@ def guarantees(request: HttpRequest, enterprise_id: int | None = None):
 
 
 @router.post("/guarantees", response={201: GuaranteeOut}, summary="Record a lodged guarantee (customs)")
-def lodge_guarantee(request: HttpRequest, payload: GuaranteeIn):
-    return Status(201, services.lodge_guarantee(actor=actor(request), data=payload.dict()))
+def lodge_guarantee(request: HttpRequest, payload: GuaranteeIn,
+                    idempotency_key: str | None = Header(None, alias="Idempotency-Key")):
+    return Status(201, services.lodge_guarantee(actor=actor(request), data=payload.dict(),
+                                                idempotency_key=idempotency_key))
 
 
 @router.get("/guarantees/{guarantee_id}", response=GuaranteeDetailOut, summary="One guarantee with its entries")
@@ -87,8 +89,10 @@ def guarantee(request: HttpRequest, guarantee_id: int):
 
 @router.post("/guarantees/{guarantee_id}/moves", response=GuaranteeOut,
              summary="Use (refused when the free amount is short), free a use, or release part of a guarantee")
-def move_guarantee(request: HttpRequest, guarantee_id: int, payload: MoveIn):
-    return services.move_guarantee(actor=actor(request), guarantee_id=guarantee_id, **payload.dict())
+def move_guarantee(request: HttpRequest, guarantee_id: int, payload: MoveIn,
+                   idempotency_key: str | None = Header(None, alias="Idempotency-Key")):
+    return services.move_guarantee(actor=actor(request), guarantee_id=guarantee_id, **payload.dict(),
+                                   idempotency_key=idempotency_key)
 
 
 IdemKey = Header(None, alias="Idempotency-Key", description="Client-chosen key; a retry with the same key is safe")
@@ -227,8 +231,7 @@ def tax_bill_export(request: HttpRequest, bill_id: int, format: str = "pdf"):
     bill = selectors.tax_bill(actor(request), bill_id)
     if format == "pdf":
         return pdf.download(exports.bill_pdf(bill), f"tax-bill-{bill.number}")
-    fmt = format if format in ("csv", "xlsx", "json") else "csv"
-    return tabular.download(exports.bill_table(bill, fmt=fmt), fmt, f"tax-bill-{bill.number}")
+    return tabular.download(exports.bill_table(bill, fmt=format), format, f"tax-bill-{bill.number}")
 
 
 @router.post("/tax-bills/{bill_id}/payment", response=TaxBillOut, summary="Record that a tax bill was paid (customs)")

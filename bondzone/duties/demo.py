@@ -97,9 +97,11 @@ def load_demo(rng) -> None:
     for enterprise, (kind, reference, amount, valid_to, use) in zip(Enterprise.objects.order_by("id"), GUARANTEES):
         g = services.lodge_guarantee(actor=actor, data={"enterprise_id": enterprise.pk, "kind": kind,
                                                         "reference": reference, "amount": amount,
-                                                        "valid_to": valid_to.isoformat() if valid_to else None})
+                                                        "valid_to": valid_to.isoformat() if valid_to else None},
+                                     idempotency_key=f"demo-guarantee-{reference}")
         if use:
-            services.move_guarantee(actor=actor, guarantee_id=g.pk, kind="use", amount=use[0], purpose=use[1])
+            services.move_guarantee(actor=actor, guarantee_id=g.pk, kind="use", amount=use[0], purpose=use[1],
+                                    idempotency_key=f"demo-guarantee-use-{reference}")
     load_regimes(actor)
     load_domestic(actor)
 

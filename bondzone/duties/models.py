@@ -34,6 +34,7 @@ class TaxRate(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("tax rate")
         ordering = ["hs_code", "kind", "origin", "valid_from"]
         indexes = [models.Index(fields=["hs_code", "kind", "valid_from"])]
         constraints = [
@@ -60,6 +61,7 @@ class ExchangeRate(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("exchange rate")
         ordering = ["currency", "valid_from"]
         constraints = [
             models.UniqueConstraint(fields=["currency", "valid_from"], name="one_fx_rate_per_start"),
@@ -98,6 +100,7 @@ class Guarantee(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("guarantee")
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(fields=["enterprise", "reference"], name="guarantee_reference_per_enterprise"),
@@ -179,6 +182,7 @@ class Regime(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("time-limited regime")
         ordering = ["deadline", "id"]
         indexes = [models.Index(fields=["status", "deadline"])]
         constraints = [
@@ -297,6 +301,7 @@ class DomesticSale(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("domestic sale")
         ordering = ["-created_at", "-id"]
 
     def __str__(self):
@@ -351,6 +356,7 @@ class TaxBill(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("tax bill")
         ordering = ["-issued_on", "-id"]
         constraints = [models.CheckConstraint(
             condition=Q(tariff__gte=0, consumption_tax__gte=0, vat__gte=0, interest__gte=0, total__gte=0),

@@ -127,7 +127,7 @@ def guarantees(request):
     return render(request, "duties/guarantees.html", {
         "rows": rows, "prefix": prefix, "f": request.GET, "kinds": GuaranteeKind.choices,
         "enterprises": core_selectors.enterprises(a).order_by("name"), "formats": ("csv", "xlsx"),
-        "can_manage": a.can("duties.manage_guarantees")})
+        "can_manage": a.can("duties.manage_guarantees"), "idempotency_key": new_idempotency_key()})
 
 
 @page
@@ -144,7 +144,8 @@ def guarantees_export(request):
 @require_POST
 def guarantee_lodge(request):
     try:
-        g = services.lodge_guarantee(actor=actor(request), data={f: request.POST.get(f) for f in LODGE_FIELDS})
+        g = services.lodge_guarantee(actor=actor(request), data={f: request.POST.get(f) for f in LODGE_FIELDS},
+                                    idempotency_key=request.POST.get("idempotency_key"))
     except DomainError as exc:
         flash_refusal(request, exc, form="lodge", fields=LODGE_FIELDS)
         return redirect("duties:guarantees")
@@ -158,7 +159,7 @@ def guarantee(request, guarantee_id: int):
     g = selectors.guarantee(a, guarantee_id)
     return render(request, "duties/guarantee.html", {
         "g": g, "entries": g.entries.all(), "move_kinds": GuaranteeEntry.Kind.choices,
-        "can_manage": a.can("duties.manage_guarantees")})
+        "can_manage": a.can("duties.manage_guarantees"), "idempotency_key": new_idempotency_key()})
 
 
 @page
@@ -166,7 +167,8 @@ def guarantee(request, guarantee_id: int):
 def guarantee_move(request, guarantee_id: int):
     try:
         services.move_guarantee(actor=actor(request), guarantee_id=guarantee_id, kind=request.POST.get("kind", ""),
-                                amount=request.POST.get("amount"), purpose=request.POST.get("purpose", ""))
+                                amount=request.POST.get("amount"), purpose=request.POST.get("purpose", ""),
+                                idempotency_key=request.POST.get("idempotency_key"))
     except DomainError as exc:
         flash_refusal(request, exc, form="move", fields=MOVE_FIELDS)
     else:
@@ -446,8 +448,11 @@ def tax_bill_export(request, bill_id: int):
     fmt = request.GET.get("format", "pdf")
     if fmt == "pdf":
         return pdf.download(exports.bill_pdf(b), f"tax-bill-{b.number}")
-    fmt = fmt if fmt in ("csv", "xlsx") else "csv"
-    return tabular.download(exports.bill_table(b, fmt=fmt), fmt, f"tax-bill-{b.number}")
+    try:  # an unknown format is refused (core.tabular), not answered with a CSV
+        body = exports.bill_table(b, fmt=fmt)
+    except DomainError as exc:
+        return render(request, "core/refused.html", {"errors": errors_of(exc)}, status=exc.status)
+    return tabular.download(body, fmt, f"tax-bill-{b.number}")
 
 
 @page

@@ -10,7 +10,7 @@ from bondzone.cbec.domain.records import masked_id
 from bondzone.cbec.models import AnnualTotal, CbecOrder, PositiveListEntry
 from bondzone.core.domain.errors import DomainError
 from bondzone.duties import services as duties
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, key
 
 BUYER = "11010519491231002X"
 CAMERA, MILK = "8525890000", "1901101000"
@@ -25,7 +25,7 @@ def cbec(world):
         rows += [{"kind": "mfn", "hs_code": hs, "ad_valorem": tariff, "valid_from": "2026-01-01"},
                  {"kind": "vat", "hs_code": hs, "ad_valorem": "0.13", "valid_from": "2026-01-01"}]
     duties.import_tax_rates(actor=world.actor("customs"), rows=rows)
-    duties.lodge_guarantee(actor=world.actor("customs"), data={  # covers the taxes charged at release
+    duties.lodge_guarantee(idempotency_key=key(), actor=world.actor("customs"), data={  # covers the taxes charged at release
         "enterprise_id": world.ent_a.pk, "kind": "general", "reference": "TAX-A", "amount": "100000.00"})
     return world
 

@@ -256,6 +256,8 @@ def test_cli_domestic_flow(sale_book, tmp_path, capsys):
     pdf = tmp_path / "bill.pdf"
     call_command("tax_bill", str(bill.pk), "--user", "tax", "--format", "pdf", "--output", str(pdf))
     assert pdf.read_bytes().startswith(b"%PDF")
+    with pytest.raises(CommandError, match="Cannot write"):  # was a FileNotFoundError traceback
+        call_command("tax_bill", str(bill.pk), "--user", "tax", "--format", "pdf", "--output", str(tmp_path / "no" / "b.pdf"))
     with pytest.raises(CommandError, match="basis"):
         call_command("domestic", "choose", str(out["id"]), "--user", "ent_a", "--basis", "cheapest")
     with pytest.raises(CommandError):
@@ -363,3 +365,33 @@ def test_a_choice_made_meanwhile_leaves_no_second_list(sale_book, monkeypatch):
         services.choose_domestic_basis(actor=h.actor("ent_a"), sale_id=s.pk, basis="materials", idempotency_key=key())
     assert [p.code for p in err.value.problems] == ["domestic_state"]
     assert VerificationList.objects.filter(direction="E").count() == 0
+
+
+def test_a_step_in_the_wrong_state_names_the_states_in_the_readers_language(sale_book, client):
+    """zh-Hans said “内销申请状态为 quoted，此步骤需要 declared”: the status codes inside a Chinese sentence."""
+    s = request(sale_book)
+    client.login(username="ent_a", password=PASSWORD)
+    r = client.post(f"/api/v1/duties/domestic-sales/{s.pk}/withdraw", {}, content_type="application/json",
+                    headers={"Idempotency-Key": key()})
+    message = r.json()["errors"][0]["message"]
+    assert r.status_code == 400 and "已试算" in message and "已申报" in message and "quoted" not in message, message
+
+
+def test_a_tax_bill_export_in_an_unknown_format_is_refused_not_answered_as_csv(sale_book, client):
+    bill = confirmed(sale_book).bill
+    client.login(username="ent_a", password=PASSWORD)
+    r = client.get(f"/api/v1/duties/tax-bills/{bill.pk}/export?format=exe")
+    assert r.status_code == 400 and r.json()["errors"][0]["field"] == "format"
+    r = client.get(f"/duties/tax-bills/{bill.pk}/export?format=exe")
+    assert r.status_code == 400 and "text/csv" not in r["Content-Type"]
+    r = client.get(f"/duties/tax-bills/{bill.pk}/export?format=xlsx")
+    assert r.status_code == 200 and r["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_the_tax_bill_page_payment_rule_is_translated(sale_book, client):
+    """The page's {% translate %} of "… 0.05 % of the unpaid tax …" is looked up as "0.05 %% of": the catalogue's
+    single-% entry never matched and the zh-Hans page showed the English sentence."""
+    bill = confirmed(sale_book).bill
+    client.login(username="ent_a", password=PASSWORD)
+    page = client.get(f"/duties/tax-bills/{bill.pk}/").content.decode()
+    assert "不足 50 元不征收" in page and "Pay within 15 days" not in page

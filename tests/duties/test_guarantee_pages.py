@@ -14,12 +14,12 @@ from django.urls import reverse
 from bondzone.core import tabular
 from bondzone.duties import services
 from bondzone.duties.models import Guarantee, GuaranteeEntry
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, key
 
 
 @pytest.fixture
 def guarantee_a(world):
-    return services.lodge_guarantee(actor=world.actor("customs"), data={
+    return services.lodge_guarantee(idempotency_key=key(), actor=world.actor("customs"), data={
         "enterprise_id": world.ent_a.pk, "kind": "bank", "reference": "BH-A-1", "amount": "1000.00"})
 
 
@@ -30,11 +30,11 @@ def _client(client, username):
 
 def test_customs_lodges_and_moves_on_the_pages(world, client):
     c = _client(client, "customs")
-    r = c.post(reverse("duties:guarantee-lodge"), {"enterprise_id": world.ent_a.pk, "kind": "deposit",
+    r = c.post(reverse("duties:guarantee-lodge"), {"idempotency_key": key(), "enterprise_id": world.ent_a.pk, "kind": "deposit",
                                                    "reference": "BZJ-7", "amount": "500.00", "valid_to": ""})
     g = Guarantee.objects.get(reference="BZJ-7")
     assert r.status_code == 302 and r["Location"] == reverse("duties:guarantee", args=[g.pk])
-    r = c.post(reverse("duties:guarantee-move", args=[g.pk]), {"kind": "use", "amount": "200", "purpose": "展览出区"},
+    r = c.post(reverse("duties:guarantee-move", args=[g.pk]), {"idempotency_key": key(), "kind": "use", "amount": "200", "purpose": "展览出区"},
                follow=True)
     assert r.status_code == 200
     page = r.content.decode()
@@ -43,7 +43,7 @@ def test_customs_lodges_and_moves_on_the_pages(world, client):
 
 def test_lodge_with_a_bad_amount_shows_the_error_beside_the_field(world, client):
     c = _client(client, "customs")
-    r = c.post(reverse("duties:guarantee-lodge"), {"enterprise_id": world.ent_a.pk, "kind": "bank",
+    r = c.post(reverse("duties:guarantee-lodge"), {"idempotency_key": key(), "enterprise_id": world.ent_a.pk, "kind": "bank",
                                                    "reference": "BH-X", "amount": "12,5x"}, follow=True)
     page = r.content.decode()
     assert Guarantee.objects.count() == 0
@@ -55,7 +55,7 @@ def test_lodge_with_a_bad_amount_shows_the_error_beside_the_field(world, client)
 def test_a_use_beyond_the_free_amount_is_refused_beside_the_field(world, client, guarantee_a):
     c = _client(client, "customs")
     r = c.post(reverse("duties:guarantee-move", args=[guarantee_a.pk]),
-               {"kind": "use", "amount": "1000.01", "purpose": "维修出区"}, follow=True)
+               {"idempotency_key": key(), "kind": "use", "amount": "1000.01", "purpose": "维修出区"}, follow=True)
     page = r.content.decode()
     assert 'id="move-amount-error"' in page and "0.01" in page
     guarantee_a.refresh_from_db()
@@ -70,7 +70,7 @@ def test_enterprises_see_only_their_own(world, client, guarantee_a):
     page = c.get(detail).content.decode()
     assert "BH-A-1" in page and 'data-testid="move"' not in page
     assert c.post(reverse("duties:guarantee-move", args=[guarantee_a.pk]),
-                  {"kind": "release", "amount": "1", "purpose": "x"}).status_code == 403
+                  {"idempotency_key": key(), "kind": "release", "amount": "1", "purpose": "x"}).status_code == 403
     c = _client(client, "ent_b")
     assert "BH-A-1" not in c.get(reverse("duties:guarantees")).content.decode()
     assert c.get(detail).status_code == 404
@@ -81,9 +81,9 @@ def test_enterprises_see_only_their_own(world, client, guarantee_a):
 
 def test_list_filters_and_exports(world, client, guarantee_a):
     customs = world.actor("customs")
-    services.lodge_guarantee(actor=customs, data={"enterprise_id": world.ent_b.pk, "kind": "deposit",
+    services.lodge_guarantee(idempotency_key=key(), actor=customs, data={"enterprise_id": world.ent_b.pk, "kind": "deposit",
                                                   "reference": "BZJ-B-1", "amount": "80.00"})
-    services.move_guarantee(actor=customs, guarantee_id=guarantee_a.pk, kind="use", amount="1000", purpose="x")
+    services.move_guarantee(idempotency_key=key(), actor=customs, guarantee_id=guarantee_a.pk, kind="use", amount="1000", purpose="x")
     c = _client(client, "customs")
     page = c.get(reverse("duties:guarantees"), {"kind": "deposit"}).content.decode()
     assert "BZJ-B-1" in page and "BH-A-1" not in page

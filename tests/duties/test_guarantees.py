@@ -8,7 +8,7 @@ from bondzone.core.domain.errors import DomainError
 from bondzone.duties import selectors, services
 from bondzone.duties.domain.guarantees import Balance, free_use, release, use
 from bondzone.duties.models import GuaranteeEntry
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, key
 
 
 def test_balance_rules():
@@ -28,20 +28,20 @@ def test_balance_rules():
 
 def test_lodge_use_and_refusal_write_nothing(world):
     customs = world.actor("customs")
-    g = services.lodge_guarantee(actor=customs, data={"enterprise_id": world.ent_a.pk, "kind": "deposit",
+    g = services.lodge_guarantee(idempotency_key=key(), actor=customs, data={"enterprise_id": world.ent_a.pk, "kind": "deposit",
                                                       "reference": "BZJ-1", "amount": "1000.00"})
-    services.move_guarantee(actor=customs, guarantee_id=g.pk, kind="use", amount="600", purpose="exhibition out")
+    services.move_guarantee(idempotency_key=key(), actor=customs, guarantee_id=g.pk, kind="use", amount="600", purpose="exhibition out")
     with pytest.raises(DomainError) as exc:
-        services.move_guarantee(actor=customs, guarantee_id=g.pk, kind="use", amount="400.01", purpose="repair out")
+        services.move_guarantee(idempotency_key=key(), actor=customs, guarantee_id=g.pk, kind="use", amount="400.01", purpose="repair out")
     assert exc.value.problems[0].code == "guarantee_short" and exc.value.problems[0].params["shortfall"] == D("0.01")
     g.refresh_from_db()
     assert (g.used, g.free, GuaranteeEntry.objects.count()) == (D("600.00"), D("400.00"), 1)
     with pytest.raises(DomainError) as exc:
-        services.lodge_guarantee(actor=customs, data={"enterprise_id": world.ent_a.pk, "kind": "cash",
+        services.lodge_guarantee(idempotency_key=key(), actor=customs, data={"enterprise_id": world.ent_a.pk, "kind": "cash",
                                                       "reference": "BZJ-1", "amount": "-1"})
     assert {p.field for p in exc.value.problems} == {"kind", "amount", "reference"}
     with pytest.raises(DomainError) as exc:
-        services.move_guarantee(actor=world.actor("ent_a"), guarantee_id=g.pk, kind="release", amount="1", purpose="x")
+        services.move_guarantee(idempotency_key=key(), actor=world.actor("ent_a"), guarantee_id=g.pk, kind="release", amount="1", purpose="x")
     assert exc.value.status == 403
     assert list(selectors.guarantees(world.actor("ent_b"))) == []
     assert [x.pk for x in selectors.guarantees(world.actor("ent_a"))] == [g.pk]
@@ -51,14 +51,14 @@ def test_api(world, client):
     client.login(username="customs", password=PASSWORD)
     r = client.post("/api/v1/duties/guarantees", {"enterprise_id": world.ent_a.pk, "kind": "bank",
                                                   "reference": "BH-9", "amount": "5000.00"},
-                    content_type="application/json")
+                    content_type="application/json", headers={"Idempotency-Key": key()})
     assert r.status_code == 201 and r.json()["free"] == "5000.00"
     gid = r.json()["id"]
     r = client.post(f"/api/v1/duties/guarantees/{gid}/moves", {"kind": "use", "amount": "6000", "purpose": "R&D"},
-                    content_type="application/json")
+                    content_type="application/json", headers={"Idempotency-Key": key()})
     assert r.status_code == 400 and r.json()["errors"][0]["code"] == "guarantee_short"
     r = client.post(f"/api/v1/duties/guarantees/{gid}/moves", {"kind": "use", "amount": "4000", "purpose": "R&D"},
-                    content_type="application/json")
+                    content_type="application/json", headers={"Idempotency-Key": key()})
     assert r.json()["free"] == "1000.00"
     assert client.get(f"/api/v1/duties/guarantees/{gid}").json()["entries"][0]["purpose"] == "R&D"
 
@@ -78,7 +78,7 @@ def test_status():
 
 def test_lodge_without_an_enterprise_or_with_an_amount_too_large_names_the_fields(world):
     with pytest.raises(DomainError) as exc:
-        services.lodge_guarantee(actor=world.actor("customs"), data={"kind": "bank", "reference": "BH-1",
+        services.lodge_guarantee(idempotency_key=key(), actor=world.actor("customs"), data={"kind": "bank", "reference": "BH-1",
                                                                      "amount": "100000000000000"})
     assert {(p.field, p.code) for p in exc.value.problems} == {("enterprise_id", "required"),
                                                                ("amount", "decimal_too_large")}

@@ -5,6 +5,8 @@ which then shows in the table; customs reads the page without the form; nothing 
 from __future__ import annotations
 
 import pytest
+
+from tests.conftest import key
 from playwright.sync_api import Page, expect
 
 from bondzone.cbec import services as cbec
@@ -41,7 +43,7 @@ def released_order(w, no: str) -> None:
 def two_released_orders(w) -> None:
     """Milk on the positive list, a tax guarantee, rates, the item on book A with stock, two orders released."""
     PositiveListEntry.objects.create(hs_code=MILK, name="infant formula")
-    duties.lodge_guarantee(actor=w.actor("customs"), data={"enterprise_id": w.ent_a.pk, "kind": "deposit",
+    duties.lodge_guarantee(idempotency_key=key(), actor=w.actor("customs"), data={"enterprise_id": w.ent_a.pk, "kind": "deposit",
                                                            "reference": "TAX-A", "amount": "10000.00"})
     duties.import_tax_rates(actor=w.actor("customs"), rows=[
         {"kind": "mfn", "hs_code": MILK, "ad_valorem": "0.05", "valid_from": "2026-01-01"},

@@ -292,7 +292,7 @@ def test_the_zone_administration_reads_that_a_guarantee_or_cbec_order_changed_no
     from ..cbec.test_orders import BUYER, complete
 
     world = cbec
-    duties.lodge_guarantee(actor=world.actor("customs"), data={
+    duties.lodge_guarantee(idempotency_key=key(), actor=world.actor("customs"), data={
         "enterprise_id": world.ent_a.pk, "kind": "deposit", "reference": "G-SECRET-1", "amount": "98765.43"})
     order = declare(world, "SO-ZONE-1", "4321.98")
     complete(world, order)

@@ -21,20 +21,24 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from typing import Any
 
 from stdnum.cn import ric
 from stdnum.exceptions import ValidationError as StdnumError
 
 from bondzone.core.domain.errors import Problem, problem
-from bondzone.core.domain.inputs import collect_date, collect_decimal
+from bondzone.core.domain.inputs import collect_date, collect_decimal, collect_quantity
 
 from . import cbec
 from .dated import FxRate, RateDateRule, convert, rate_date
 from .engine import NO_RATE, ZERO, Line, Quote, Rate, TaxKind, check_line, declaration
 
 MAX_LINES = 1000
+# The sizes the stored figures have (TaxRate, RegimeLine, the ledger): a document beyond them is refused on the
+# field instead of overflowing the arithmetic (a 40-digit value cannot be rounded to the fen in 28 digits).
+VALUE_DIGITS, RATE_DIGITS, SPECIFIC_DIGITS, RATE_PLACES = 16, 7, 14, 4
+PRECISION = 50  # digits the engine computes with: the largest figures above, through CT's ÷ (1 − 0.9999), fit
 REGIMES = ("general", "cbec")
 
 
@@ -79,7 +83,8 @@ def parse(doc: Any, *, today: date, rates: RateLookup | None = None, fx: FxLooku
         order_date = collect_date(doc.get("order_date"), "order_date", problems)
         if order_date is None and not any(p.field == "order_date" for p in problems):
             problems.append(problem("order_date", "required"))
-        annual_used = collect_decimal(doc.get("annual_used"), "annual_used", problems)
+        annual_used = collect_decimal(doc.get("annual_used"), "annual_used", problems, max_digits=VALUE_DIGITS,
+                                      decimal_places=2)
         if annual_used is not None and annual_used < 0:
             problems.append(problem("annual_used", "amount_negative", value=annual_used))
     on = rate_date(RateDateRule.DECLARATION, declared_on=declared_on or order_date or today)
@@ -120,8 +125,10 @@ def _rate(raw: Any, field_name: str, problems: list[Problem]) -> Rate | None:
     if not isinstance(raw, Mapping) or not set(raw) <= {"ad_valorem", "specific"}:
         problems.append(problem(field_name, "bad_rate_shape", value=raw))
         return None
-    return Rate(collect_decimal(raw.get("ad_valorem"), f"{field_name}.ad_valorem", problems),
-                collect_decimal(raw.get("specific"), f"{field_name}.specific", problems))
+    return Rate(collect_decimal(raw.get("ad_valorem"), f"{field_name}.ad_valorem", problems,
+                                max_digits=RATE_DIGITS, decimal_places=RATE_PLACES),
+                collect_decimal(raw.get("specific"), f"{field_name}.specific", problems,
+                                max_digits=SPECIFIC_DIGITS, decimal_places=RATE_PLACES))
 
 
 def _line(raw: Any, f: str, on: date, rates: RateLookup | None, fx: FxLookup | None,
@@ -131,7 +138,7 @@ def _line(raw: Any, f: str, on: date, rates: RateLookup | None, fx: FxLookup | N
         return None
     before = len(problems)
     hs_code = str(raw.get("hs_code") or "").strip()
-    quantity = collect_decimal(raw.get("quantity"), f"{f}.quantity", problems, required=True)
+    quantity = collect_quantity(raw.get("quantity"), f"{f}.quantity", problems)
     unit = str(raw.get("unit") or "").strip()
     if not unit:
         problems.append(problem(f"{f}.unit", "required"))
@@ -139,7 +146,8 @@ def _line(raw: Any, f: str, on: date, rates: RateLookup | None, fx: FxLookup | N
     value = _value(raw, f, on, fx, problems, sources)
     tariff = _rate(raw.get("tariff"), f"{f}.tariff", problems)
     ct = _rate(raw.get("consumption_tax"), f"{f}.consumption_tax", problems)
-    vat_rate = collect_decimal(raw.get("vat_rate"), f"{f}.vat_rate", problems)
+    vat_rate = collect_decimal(raw.get("vat_rate"), f"{f}.vat_rate", problems, max_digits=RATE_DIGITS,
+                               decimal_places=RATE_PLACES)
     if tariff is None or vat_rate is None:
         origin = str(raw.get("origin") or "").strip().upper()
         ready = rates and hs_code and value is not None and quantity is not None
@@ -167,8 +175,8 @@ def _value(raw: Mapping, f: str, on: date, fx: FxLookup | None, problems: list[P
     currency = str(raw.get("currency") or "").strip().upper()
     if not currency or currency == "CNY":
         key = "customs_value" if "customs_value" in raw or "value" not in raw else "value"
-        return collect_decimal(raw.get(key), f"{f}.{key}", problems, required=True)
-    amount = collect_decimal(raw.get("value"), f"{f}.value", problems, required=True)
+        return collect_decimal(raw.get(key), f"{f}.{key}", problems, required=True, max_digits=VALUE_DIGITS)
+    amount = collect_decimal(raw.get("value"), f"{f}.value", problems, required=True, max_digits=VALUE_DIGITS)
     if amount is None:
         return None
     rate = fx(currency, on) if fx else None
@@ -181,6 +189,12 @@ def _value(raw: Mapping, f: str, on: date, fx: FxLookup | None, problems: list[P
 
 def evaluate(req: QuoteRequest, annual: AnnualLookup | None = None
              ) -> tuple[Quote | None, cbec.CbecQuote | None, list[Problem]]:
+    with localcontext(prec=PRECISION):
+        return _evaluate(req, annual)
+
+
+def _evaluate(req: QuoteRequest, annual: AnnualLookup | None) -> tuple[Quote | None, cbec.CbecQuote | None,
+                                                                        list[Problem]]:
     if req.regime != "cbec":
         return declaration(req.lines), None, []
     used = req.annual_used
@@ -195,6 +209,11 @@ def _money(amount: Decimal) -> str:
 
 
 def render(req: QuoteRequest, quote: Quote, assessed: cbec.CbecQuote | None = None) -> dict[str, Any]:
+    with localcontext(prec=PRECISION):
+        return _render(req, quote, assessed)
+
+
+def _render(req: QuoteRequest, quote: Quote, assessed: cbec.CbecQuote | None) -> dict[str, Any]:
     lines = []
     for i, (lt, src) in enumerate(zip(quote.lines, req.sources), start=1):
         row = {"line": i, "hs_code": lt.line.hs_code, "quantity": str(lt.line.quantity), "unit": lt.line.unit,

@@ -8,7 +8,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from bondzone.core import audit
+from bondzone.core import audit, idempotency
 from bondzone.core.actor import Actor
 from bondzone.core.domain.errors import DomainError, Problem, problem
 from bondzone.core.domain.inputs import collect_date, collect_decimal, collect_id
@@ -145,51 +145,62 @@ def check_cbec_return(*, released_on, applied_on, back_on) -> None:
         raise DomainError(problems)
 
 
-def lodge_guarantee(*, actor: Actor, data: Mapping[str, Any]) -> Guarantee:
-    """Customs records a guarantee an enterprise has lodged (deposit received, guarantee letter accepted)."""
+def lodge_guarantee(*, actor: Actor, data: Mapping[str, Any], idempotency_key: str | None) -> Guarantee:
+    """Customs records a guarantee an enterprise has lodged (deposit received, guarantee letter accepted).
+    Idempotent: a retry with the same key answers the first guarantee; the same key with another body is
+    refused (core.idempotency)."""
     actor.require("duties.manage_guarantees")
-    problems: list[Problem] = []
-    enterprise_id = collect_id(data.get("enterprise_id"), "enterprise_id", problems, required=True)
-    enterprise = get_scoped(Enterprise, actor, enterprise_id) if enterprise_id is not None else None
-    kind = str(data.get("kind") or "")
-    if kind not in GuaranteeKind.values:
-        problems.append(problem("kind", "bad_choice", value=kind, choices=", ".join(GuaranteeKind.values)))
-    reference = str(data.get("reference") or "").strip()
-    if not reference or len(reference) > 60:
-        problems.append(problem("reference", "required" if not reference else "too_long", max=60))
-    amount = collect_decimal(data.get("amount"), "amount", problems, required=True, max_digits=16,
-                             decimal_places=2)
-    if amount is not None:
-        problems += guarantee_rules.positive(amount, "amount")
-    valid_to = collect_date(data.get("valid_to"), "valid_to", problems)
-    if enterprise and reference and Guarantee.objects.filter(enterprise=enterprise, reference=reference).exists():
-        problems.append(problem("reference", "duplicate_value", value=reference))
-    if problems:
-        raise DomainError(problems)
-    with transaction.atomic(durable=True):
+    payload = {k: data.get(k) for k in ("enterprise_id", "kind", "reference", "amount", "valid_to")}
+
+    def do() -> dict:
+        problems: list[Problem] = []
+        enterprise_id = collect_id(data.get("enterprise_id"), "enterprise_id", problems, required=True)
+        enterprise = get_scoped(Enterprise, actor, enterprise_id) if enterprise_id is not None else None
+        kind = str(data.get("kind") or "")
+        if kind not in GuaranteeKind.values:
+            problems.append(problem("kind", "bad_choice", value=kind, choices=", ".join(GuaranteeKind.values)))
+        reference = str(data.get("reference") or "").strip()
+        if not reference or len(reference) > 60:
+            problems.append(problem("reference", "required" if not reference else "too_long", max=60))
+        amount = collect_decimal(data.get("amount"), "amount", problems, required=True, max_digits=16,
+                                 decimal_places=2)
+        if amount is not None:
+            problems += guarantee_rules.positive(amount, "amount")
+        valid_to = collect_date(data.get("valid_to"), "valid_to", problems)
+        if enterprise and reference and Guarantee.objects.filter(enterprise=enterprise, reference=reference).exists():
+            problems.append(problem("reference", "duplicate_value", value=reference))
+        if problems:
+            raise DomainError(problems)
         g = Guarantee.objects.create(enterprise=enterprise, zone_id=enterprise.zone_id, kind=kind, reference=reference,
                                      amount=amount, valid_to=valid_to)
         audit.record(actor, "duties.guarantee_lodged", g, after={"kind": kind, "amount": str(amount)})
-    return g
+        return {"guarantee_id": g.pk}
+
+    result, _replayed = idempotency.run(actor, idempotency_key, "duties.guarantee_lodge", payload, do)
+    return Guarantee.objects.get(pk=result["guarantee_id"])  # read back: the amounts as stored (2 places)
 
 
 _MOVES = {"use": guarantee_rules.use, "free": guarantee_rules.free_use, "release": guarantee_rules.release}
 
 
-def move_guarantee(*, actor: Actor, guarantee_id: Any, kind: str, amount: Any, purpose: str) -> Guarantee:
+def move_guarantee(*, actor: Actor, guarantee_id: Any, kind: str, amount: Any, purpose: str,
+                   idempotency_key: str | None) -> Guarantee:
     """Use part of a guarantee for a purpose (refused when the free amount is short), free a use, or
-    release (give back) part of it. The guarantee row is locked; every move is an entry."""
+    release (give back) part of it. The guarantee row is locked; every move is an entry. Idempotent: a
+    retried request with the same key moves nothing twice."""
     actor.require("duties.manage_guarantees")
-    problems: list[Problem] = []
-    if kind not in _MOVES:
-        problems.append(problem("kind", "bad_choice", value=kind, choices=", ".join(_MOVES)))
-    value = collect_decimal(amount, "amount", problems, required=True, max_digits=16, decimal_places=2)
-    purpose = str(purpose or "").strip()
-    if not purpose or len(purpose) > 200:
-        problems.append(problem("purpose", "required" if not purpose else "too_long", max=200))
-    if problems:
-        raise DomainError(problems)
-    with transaction.atomic(durable=True):
+    payload = {"guarantee_id": str(guarantee_id), "kind": kind, "amount": amount, "purpose": purpose}
+
+    def do() -> dict:
+        problems: list[Problem] = []
+        if kind not in _MOVES:
+            problems.append(problem("kind", "bad_choice", value=kind, choices=", ".join(_MOVES)))
+        value = collect_decimal(amount, "amount", problems, required=True, max_digits=16, decimal_places=2)
+        text = str(purpose or "").strip()
+        if not text or len(text) > 200:
+            problems.append(problem("purpose", "required" if not text else "too_long", max=200))
+        if problems:
+            raise DomainError(problems)
         g = get_scoped(Guarantee.objects.select_for_update(), actor, guarantee_id)
         after, problems = _MOVES[kind](guarantee_rules.Balance(g.amount, g.used, g.released), value)
         if problems:
@@ -197,10 +208,13 @@ def move_guarantee(*, actor: Actor, guarantee_id: Any, kind: str, amount: Any, p
         before = {"used": str(g.used), "released": str(g.released)}
         g.used, g.released = after.used, after.released
         g.save(update_fields=["used", "released"])
-        GuaranteeEntry.objects.create(guarantee=g, kind=kind, amount=value, purpose=purpose)
+        GuaranteeEntry.objects.create(guarantee=g, kind=kind, amount=value, purpose=text)
         audit.record(actor, f"duties.guarantee_{kind}", g, before=before,
-                     after={"used": str(g.used), "released": str(g.released), "purpose": purpose})
-    return g
+                     after={"used": str(g.used), "released": str(g.released), "purpose": text})
+        return {"guarantee_id": g.pk}
+
+    result, _replayed = idempotency.run(actor, idempotency_key, "duties.guarantee_move", payload, do)
+    return Guarantee.objects.get(pk=result["guarantee_id"])
 
 
 from .regimes import alert_days, close_regime, extend_regime, open_regime, send_regime_alerts  # noqa: E402

@@ -19,6 +19,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext_lazy
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -163,7 +164,7 @@ def request_domestic_sale(*, actor: Actor, data: Mapping[str, Any], idempotency_
             try:
                 book = books.book(actor, book_id)
             except NotFound:
-                problems.append(problem("book_id", "not_found", model="book", id=str(book_id)))
+                problems.append(problem("book_id", "not_found", model=gettext_lazy("account book"), id=str(book_id)))
             else:  # one request at a time per enterprise: two cannot sell the same stock
                 Enterprise.objects.select_for_update().filter(pk=book.enterprise_id).first()
         items = {}
@@ -241,9 +242,18 @@ def _solid_waste_problems(book, lines: list[dict], items: dict, mode: str) -> li
     return problems
 
 
+def _status_label(code: str):
+    """A sale's status as the reader's language names it (the refusal is a sentence, not a code)."""
+    try:
+        return DomesticSaleStatus(code).label
+    except ValueError:
+        return code
+
+
 def _require(sale: DomesticSale, expected: str) -> None:
     if sale.status != expected:
-        raise DomainError(problem("status", "domestic_state", state=sale.status, expected=expected))
+        raise DomainError(problem("status", "domestic_state", state=_status_label(sale.status),
+                                  expected=_status_label(expected)))
 
 
 def _list_data(sale: DomesticSale) -> dict:
@@ -378,8 +388,8 @@ def cancel_domestic_sale(*, actor: Actor, sale_id: Any, reason: Any, idempotency
     if sale.status == DomesticSaleStatus.CANCELLED:
         return sale  # a retry
     if sale.status not in CANCELLABLE:
-        raise DomainError(problem("status", "domestic_state", state=sale.status,
-                                  expected=" / ".join(str(c) for c in CANCELLABLE)))
+        raise DomainError(problem("status", "domestic_state", state=_status_label(sale.status),
+                                  expected=" / ".join(str(_status_label(c)) for c in CANCELLABLE)))
     list_state = _list_status(actor, sale)
     if list_state == "submitted":
         list_services.withdraw_list(actor=actor, list_id=sale.vlist_id)
@@ -391,7 +401,8 @@ def cancel_domestic_sale(*, actor: Actor, sale_id: Any, reason: Any, idempotency
     with transaction.atomic(durable=True):
         locked = get_scoped(DomesticSale.objects.select_for_update(), actor, sale_id, action="change")
         if locked.status not in CANCELLABLE:
-            raise DomainError(problem("status", "domestic_state", state=locked.status, expected="quoted"))
+            raise DomainError(problem("status", "domestic_state", state=_status_label(locked.status),
+                                                  expected=_status_label(DomesticSaleStatus.QUOTED)))
         before = sale_snapshot(locked)
         locked.status = DomesticSaleStatus.CANCELLED
         if list_state == "draft":

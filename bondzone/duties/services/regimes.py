@@ -21,6 +21,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext_lazy
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
@@ -192,7 +193,7 @@ def open_regime(*, actor: Actor, data: Mapping[str, Any], idempotency_key: str |
             try:
                 book = books.book(actor, book_id)
             except NotFound:
-                problems.append(problem("book_id", "not_found", model="book", id=str(book_id)))
+                problems.append(problem("book_id", "not_found", model=gettext_lazy("account book"), id=str(book_id)))
             else:  # the enterprise row is the lock: its regimes queue here, so two never take the same goods out
                 Enterprise.objects.select_for_update().filter(pk=book.enterprise_id).first()
         items = {}
@@ -220,7 +221,7 @@ def open_regime(*, actor: Actor, data: Mapping[str, Any], idempotency_key: str |
             try:
                 g = get_scoped(Guarantee.objects.select_for_update(), actor, guarantee_id)
             except NotFound:
-                raise DomainError(problem("guarantee_id", "not_found", model="guarantee", id=str(guarantee_id))) from None
+                raise DomainError(problem("guarantee_id", "not_found", model=gettext_lazy("guarantee"), id=str(guarantee_id))) from None
             if g.enterprise_id != book.enterprise_id:
                 raise DomainError(problem("guarantee_id", "regime_guarantee_other_enterprise", value=g.reference))
             if g.valid_to is not None and g.valid_to < deadline:

@@ -1,6 +1,7 @@
 from django.core.management.base import CommandError
 
 from bondzone.core.commands import ServiceCommand
+from bondzone.core.web import new_idempotency_key
 from bondzone.core.domain.inputs import as_id
 from bondzone.duties import services
 
@@ -15,10 +16,13 @@ class Command(ServiceCommand):
         parser.add_argument("--amount", required=True, help="yuan, e.g. 2500.00")
         parser.add_argument("--purpose", required=True, help="what it is for (declaration, regime …)")
 
+        parser.add_argument("--idempotency-key", default="", help="repeat a request safely (default: a new key)")
+
     def run(self, actor, **o):
+        key = o["idempotency_key"] or new_idempotency_key()
         guarantee_id = as_id(o["guarantee"])
         if guarantee_id is None:
             raise CommandError(f"{o['guarantee']!r} is not a guarantee id.")
         g = services.move_guarantee(actor=actor, guarantee_id=guarantee_id, kind=o["kind"], amount=o["amount"],
-                                    purpose=o["purpose"])
+                                    purpose=o["purpose"], idempotency_key=key)
         self.stdout.write(f"Guarantee {g.pk} {g.reference}: used {g.used}, given back {g.released}, free {g.free}")

@@ -24,8 +24,11 @@ class Command(ServiceCommand):
         bill = selectors.tax_bill(actor, pk)
         body = exports.bill_pdf(bill) if o["format"] == "pdf" else exports.bill_table(bill, fmt=o["format"])
         if o["output"]:
-            with open(o["output"], "wb") as fh:
-                fh.write(body)
+            try:
+                with open(o["output"], "wb") as fh:
+                    fh.write(body)
+            except OSError as exc:
+                raise CommandError(f"Cannot write {o['output']}: {exc.strerror or exc}.") from None
             self.stdout.write(f"Tax bill {bill.number} written to {o['output']}")
         elif o["format"] in ("pdf", "xlsx"):
             raise CommandError("PDF and XLSX need --output FILE.")
