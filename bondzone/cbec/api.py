@@ -42,7 +42,7 @@ def declare(request: HttpRequest, payload: dict[str, Any] = Body(...)):
 
 
 @router.get("/orders/{order_id}", response=OrderDetailOut, summary="One order with its lines")
-def get_order(request: HttpRequest, order_id: int):
+def get_order(request: HttpRequest, order_id: Id):
     a = actor(request)
     order = selectors.order(a, order_id)
     audit.read(a, order)  # consumer data: a sensitive read, logged (core.audit.SENSITIVE_READS)
@@ -50,24 +50,24 @@ def get_order(request: HttpRequest, order_id: int):
 
 
 @router.post("/orders/{order_id}/payment", response=OrderOut, summary="Record the payment (支付单)")
-def payment(request: HttpRequest, order_id: int, payload: dict[str, Any] = Body(...)):
+def payment(request: HttpRequest, order_id: Id, payload: dict[str, Any] = Body(...)):
     return _out(services.record_payment(actor=actor(request), order_id=order_id, data=payload))
 
 
 @router.post("/orders/{order_id}/waybill", response=OrderOut, summary="Record the waybill (运单)")
-def waybill(request: HttpRequest, order_id: int, payload: dict[str, Any] = Body(...)):
+def waybill(request: HttpRequest, order_id: Id, payload: dict[str, Any] = Body(...)):
     return _out(services.record_waybill(actor=actor(request), order_id=order_id, data=payload))
 
 
 @router.post("/orders/{order_id}/release", response=OrderOut,
              summary="Release (customs): the three records must match and the annual total leave room")
-def release(request: HttpRequest, order_id: int, payload: ReleaseIn):
+def release(request: HttpRequest, order_id: Id, payload: ReleaseIn):
     return _out(services.release(actor=actor(request), order_id=order_id, released_on=payload.released_on))
 
 
 @router.post("/orders/{order_id}/return", response=OrderOut,
              summary="Return within 30 / 45 days of release: no tax, annual total restored")
-def return_order(request: HttpRequest, order_id: int, payload: ReturnIn):
+def return_order(request: HttpRequest, order_id: Id, payload: ReturnIn):
     return _out(services.return_order(actor=actor(request), order_id=order_id, applied_on=payload.applied_on,
                                       back_on=payload.back_on))
 
@@ -109,7 +109,7 @@ def settlements(request: HttpRequest, status: ChoiceOf(TaxSettlement, "status") 
 
 
 @router.get("/settlements/{settlement_id}", response=SettlementDetailOut, summary="One settlement with its orders")
-def get_settlement(request: HttpRequest, settlement_id: int):
+def get_settlement(request: HttpRequest, settlement_id: Id):
     return selectors.settlement(actor(request), settlement_id)
 
 
@@ -126,7 +126,7 @@ def issue_settlement(request: HttpRequest, payload: SettlementIssueIn,
 
 @router.post("/settlements/{settlement_id}/pay", response=SettlementOut,
              summary="Record the settlement's payment: the guarantee uses of its orders are freed")
-def pay_settlement(request: HttpRequest, settlement_id: int, payload: SettlementPayIn,
+def pay_settlement(request: HttpRequest, settlement_id: Id, payload: SettlementPayIn,
                    idempotency_key: str | None = Header(None, alias="Idempotency-Key")):
     from .settlement import pay
 

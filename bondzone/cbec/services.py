@@ -13,7 +13,7 @@ from django.utils import timezone
 from bondzone.core import audit
 from bondzone.core.actor import Actor
 from bondzone.core.domain.errors import DomainError, Problem, problem
-from bondzone.core.domain.inputs import collect_date, collect_decimal
+from bondzone.core.domain.inputs import collect_date, collect_decimal, collect_text
 from bondzone.core.models import Enterprise
 from bondzone.core.scoping import get_scoped
 from bondzone.duties import services as duties
@@ -75,9 +75,8 @@ def declare_order(*, actor: Actor, data: Mapping[str, Any]) -> CbecOrder:
         raw_lines = []
     lines = [{k: str((ln or {}).get(k) or "").strip() if isinstance(ln, Mapping) else "" for k in LINE_FIELDS}
              for ln in raw_lines]
-    for i, ln in enumerate(lines, start=1):
-        if not ln["name"]:
-            problems.append(problem(f"lines[{i}].name", "required"))
+    for i, raw in enumerate(raw_lines, start=1):
+        _check_line(raw if isinstance(raw, Mapping) else {}, f"lines[{i}]", problems)
     problems += off_positive_list([ln["hs_code"] for ln in lines], selectors.positive_codes())
     if order_no and CbecOrder.objects.filter(enterprise=enterprise, order_no=order_no).exists():
         problems.append(problem("order_no", "duplicate_value", value=order_no))
@@ -92,12 +91,25 @@ def declare_order(*, actor: Actor, data: Mapping[str, Any]) -> CbecOrder:
             buyer_name=buyer_name, buyer_id=buyer_id, goods_value=Decimal(answer["cbec"]["order_value"]),
             **_taxes(answer))
         CbecOrderLine.objects.bulk_create([
-            CbecOrderLine(order=order, line_no=i, hs_code=ln["hs_code"], name=ln["name"][:200],
+            CbecOrderLine(order=order, line_no=i, hs_code=ln["hs_code"], name=ln["name"],
                           quantity=Decimal(ln["quantity"]), unit=ln["unit"], value=Decimal(ln["value"]))
             for i, ln in enumerate(lines, start=1)])
         audit.record(actor, "cbec.order_declared", order, after={"order_no": order_no, "value": str(order.goods_value),
                                                                  "tax": str(order.tax_total)})
     return order
+
+
+def _check_line(line: Mapping[str, Any], at: str, problems: list[Problem]) -> None:
+    """A line as its columns hold it: a name of at most 200 characters, a quantity above zero with at most 3
+    decimals and a value (CNY) not below zero with at most 2 — refused, never cut or rounded."""
+    collect_text(line.get("name"), f"{at}.name", problems, max_length=200, required=True)
+    quantity = collect_decimal(line.get("quantity"), f"{at}.quantity", problems, required=True, max_digits=14,
+                               decimal_places=3)
+    if quantity is not None and quantity <= 0:
+        problems.append(problem(f"{at}.quantity", "quantity_not_positive", value=quantity))
+    value = collect_decimal(line.get("value"), f"{at}.value", problems, required=True, max_digits=14, decimal_places=2)
+    if value is not None and value < 0:
+        problems.append(problem(f"{at}.value", "amount_negative", value=value))
 
 
 def _taxes(answer: dict) -> dict:

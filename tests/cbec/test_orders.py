@@ -71,12 +71,23 @@ def test_single_item_over_5000_full_rates(cbec):
     ({"buyer": "110105194912310021"}, [("buyer_id", "bad_id_number")]),
     ({"lines": 2, "value": "2800.00"}, [("cbec", "cbec_single_limit")]),
     ({"value": "-1"}, [("lines[1].value", "amount_negative")]),
+    ({"qty": "0"}, [("lines[1].quantity", "quantity_not_positive")]),
+    ({"qty": "1.0001"}, [("lines[1].quantity", "too_many_decimals")]),
+    ({"value": "1.005"}, [("lines[1].value", "too_many_decimals")]),
 ])
 def test_declare_refusals_write_nothing(cbec, kwargs, expected):
     value = kwargs.pop("value", "100.00")
     with pytest.raises(DomainError) as exc:
         declare(cbec, "BAD", value, **kwargs)
     assert codes(exc) == expected and CbecOrder.objects.count() == 0
+
+
+def test_a_line_name_longer_than_its_column_is_refused_not_cut(cbec):
+    with pytest.raises(DomainError) as exc:
+        services.declare_order(actor=cbec.actor("ent_a"), data={
+            "order_no": "LONG", "order_date": "2026-03-01", "buyer_name": "张三", "buyer_id": BUYER,
+            "lines": [{"hs_code": MILK, "name": "奶" * 201, "quantity": "1", "unit": "035", "value": "10.00"}]})
+    assert codes(exc) == [("lines[1].name", "too_long")] and CbecOrder.objects.count() == 0
 
 
 def test_three_records_must_match(cbec):
@@ -174,3 +185,10 @@ def test_api_names_a_bad_first_line_line_1(cbec, client):
 
 def test_masked_id():
     assert masked_id(BUYER) == "110105********002X"
+
+
+@pytest.mark.parametrize("path", ["/api/v1/cbec/orders/{}", "/api/v1/cbec/settlements/{}"])
+def test_an_id_beyond_the_database_is_a_400_on_its_field_not_a_500(cbec, client, path):
+    client.login(username="customs", password=PASSWORD)
+    r = client.get(path.format("9" * 23))
+    assert r.status_code == 400 and r.json()["errors"][0]["field"].endswith("_id")
