@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 from bondzone.processing import services
 from bondzone.processing.models import WriteOff
 
-from ..processing.conftest import ITEMS, LEFTOVERS, HBook, bom_data, stock_in
+from ..processing.conftest import bom_data, stocked_h_book
 from .test_leftover_items import NARROW_PHONE, fits
 from .test_list_flow import choose_language, log_in
 from .test_pages import shot
@@ -23,27 +23,9 @@ pytestmark = pytest.mark.e2e
 TEXT = {"zh-hans": {"take": "盘点 #"}, "en": {"take": "Stock-take #"}}
 
 
-def h_book(world) -> HBook:
-    from datetime import timedelta
-
-    from bondzone.supervision import services as ledger
-
-    customs, today = world.actor("customs"), timezone.localdate()
-    book = ledger.create_book(actor=customs, enterprise_id=world.ent_a.pk, number="H01101000001", kind="H",
-                              valid_from=today - timedelta(days=400), valid_until=today + timedelta(days=400),
-                              processing_kind="imported")
-    for item_no, kind, unit, name, hs in ITEMS:
-        ledger.add_item(actor=customs, book_id=book.pk, data={
-            "item_no": item_no, "kind": kind, "hs_code": hs, "name_zh": name, "declared_unit": unit,
-            "legal_unit": unit, "unit_price": "10" if kind == "I" else "500", **LEFTOVERS.get(item_no, {})})
-    h = HBook(world, book)
-    stock_in(h, [(1, "100"), (2, "200")])
-    return h
-
-
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
 def test_processing_refusals_on_a_phone(page: Page, live_server, e2e_world, language):
-    h, base, today = h_book(e2e_world), live_server.url, timezone.localdate().isoformat()
+    h, base, today = stocked_h_book(e2e_world), live_server.url, timezone.localdate().isoformat()
     ent, customs = h.actor("ent_a"), h.actor("customs")
     v1 = services.declare_bom(actor=ent, book_id=h.book.pk, data=bom_data())
     services.decide_bom(actor=customs, bom_id=v1.pk, approve=True)

@@ -47,6 +47,11 @@ def stock_in(h: HBook, lines: list[tuple[int, str]], status: str = "bonded"):
 
 @pytest.fixture
 def hbook(world) -> HBook:
+    return stocked_h_book(world)
+
+
+def stocked_h_book(world) -> HBook:
+    """An H book of enterprise A with the ITEMS, 100 of material 1 and 200 of material 2 in stock."""
     customs = world.actor("customs")
     today = timezone.localdate()
     book = ledger.create_book(actor=customs, enterprise_id=world.ent_a.pk, number="H01101000001", kind="H",
