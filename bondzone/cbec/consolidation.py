@@ -156,6 +156,7 @@ def consolidate_released(*, actor: Actor | None = None, today: date | None = Non
     from .selectors import waiting
 
     actor = actor or job_actor()
+    actor.require("cbec.declare")  # a role that may not consolidate is refused once, not skipped per enterprise
     today = today or timezone.localdate()
     last = date.fromordinal(today.toordinal() - 1)
     made: list[int] = []

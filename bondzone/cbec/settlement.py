@@ -118,6 +118,7 @@ def settle_due(*, actor: Actor | None = None, today: date | None = None) -> dict
     release day in periods of at most 15 days. Keys derive from the enterprise and period, so a second run
     replays. Returns {"settlements": [ids], "skipped": [{"enterprise_id", "problem"}]}."""
     actor = actor or job_actor()
+    actor.require("cbec.settle")  # a role that may not settle is refused once, not skipped per enterprise
     today = today or timezone.localdate()
     made: list[int] = []
     skipped: list[dict] = []

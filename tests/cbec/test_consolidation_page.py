@@ -48,6 +48,13 @@ def test_due_run_reports_an_enterprise_it_cannot_consolidate(shop):  # noqa: F81
     assert ConsolidatedList.objects.count() == 0
 
 
+def test_the_periodic_run_by_a_role_that_may_not_consolidate_is_refused_once_in_a_sentence(shop, capsys):  # noqa: F811
+    released(shop, "C2", "100.00", day="2026-03-02")
+    with pytest.raises(CommandError):
+        call_command("cbec_consolidate", "--user", "customs", "--due")
+    assert ConsolidatedList.objects.count() == 0 and "skipped" not in capsys.readouterr().out
+
+
 def test_cli_due_and_missing_arguments(shop, capsys):  # noqa: F811
     released(shop, "C1", "100.00", day="2026-03-02")
     with pytest.raises(CommandError, match="--book"):

@@ -165,6 +165,15 @@ def test_only_customs_and_the_platform_settle(cbec):  # noqa: F811
     assert list(selectors.settlements(cbec.actor("ent_b"))) == []
 
 
+def test_the_daily_run_by_a_role_that_may_not_settle_is_refused_once_in_a_sentence(cbec, capsys):  # noqa: F811
+    released(cbec, "S13", "1000.00", day="2026-03-02")
+    with pytest.raises(Forbidden):
+        settlement.settle_due(actor=cbec.actor("ent_a"), today=date(2026, 4, 20))
+    with pytest.raises(CommandError):
+        call_command("cbec_settle", "--user", "ent_a", "--due")
+    assert TaxSettlement.objects.count() == 0 and "skipped" not in capsys.readouterr().out
+
+
 def test_daily_job_and_cli(cbec, capsys):  # noqa: F811
     released(cbec, "S12", "1000.00", day="2026-03-02")
     released(cbec, "S13", "1000.00", day="2026-03-20")
