@@ -17,6 +17,7 @@ class DutiesConfig(AppConfig):
         from .models import DomesticSale, DomesticSaleStatus, TaxBill
 
         labels.register("guarantee_kind", dict(GuaranteeKind.choices))
+        labels.register("id_number_fault", permissions.ID_NUMBER_FAULTS)
         labels.register("guarantee_entry_kind", dict(GuaranteeEntry.Kind.choices))
         labels.register("guarantee_status", GUARANTEE_STATUS_NAMES)
         labels.register("regime_kind", dict(RegimeKind.choices))

@@ -3,7 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from bondzone.core.domain.roles import Role, register
-from bondzone.core.messages import MESSAGES
+from bondzone.core.messages import CODED_PARAMS, MESSAGES
 
 EVERYONE = set(Role)
 
@@ -86,3 +86,10 @@ MESSAGES.update({
     "tax_bill_paid": _("Tax bill %(number)s was paid on %(paid_on)s."),
     "period_overlap": _("%(key)s: a period from %(start)s overlaps the one from %(other_start)s to %(other_end)s."),
 })
+
+# python-stdnum's finding on an ID number (domain.quote_io._id_fault), named in the reader's language
+ID_NUMBER_FAULTS = {
+    "check_digit": _("wrong check digit"), "length": _("not 18 characters"),
+    "component": _("the region or birth date it holds does not exist"), "format": _("not digits with a final digit or X"),
+}
+CODED_PARAMS["bad_id_number"] = {"reason": "id_number_fault"}

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from bondzone.cbec.models import AnnualTotal, CbecOrder
@@ -84,3 +85,16 @@ def test_bad_id_check_digit_and_disagreeing_records(cbec, client):  # noqa: F811
     assert r.status_code == 400 and fields(r) == {"payment.amount"}
     assert [e["code"] for e in r.json()["errors"]] == ["cbec_mismatch"]
     assert CbecOrder.objects.get(pk=order.pk).status == "declared" and AnnualTotal.objects.count() == 0
+
+
+@pytest.mark.parametrize("lang, words", [("zh-hans", "（校验码错误）"), ("en", "(wrong check digit)")])
+def test_a_bad_id_number_says_what_is_wrong_in_the_readers_language(cbec, client, lang, words):  # noqa: F811
+    client.login(username="ent_a", password=PASSWORD)
+    bad_id = BUYER[:-1] + ("1" if BUYER[-1] != "1" else "2")
+    r = post(client, "/api/v1/cbec/orders", {"order_no": "B1", "order_date": "2026-03-01", "buyer_name": "张三",
+                                              "buyer_id": bad_id, "lines": [{"hs_code": MILK, "name": "x",
+                                                                             "quantity": "1", "unit": "035",
+                                                                             "value": "300"}]},
+             HTTP_ACCEPT_LANGUAGE=lang)
+    message = r.json()["errors"][0]["message"]
+    assert words in message and "checksum" not in message

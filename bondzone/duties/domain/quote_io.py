@@ -25,6 +25,7 @@ from decimal import Decimal, localcontext
 from typing import Any
 
 from stdnum.cn import ric
+from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidLength
 from stdnum.exceptions import ValidationError as StdnumError
 
 from bondzone.core.domain.errors import Problem, problem
@@ -115,8 +116,16 @@ def check_consumer_id(value: Any, field_name: str, problems: list[Problem]) -> s
     try:
         return ric.validate(text)
     except StdnumError as exc:
-        problems.append(problem(field_name, "bad_id_number", value=text, reason=str(exc)))
+        problems.append(problem(field_name, "bad_id_number", value=text, reason=_id_fault(exc)))
         return ""
+
+
+def _id_fault(exc: StdnumError) -> str:
+    """What python-stdnum found wrong, as a code (labels kind "id_number_fault" names it in the reader's language)."""
+    for kind, code in ((InvalidChecksum, "check_digit"), (InvalidLength, "length"), (InvalidComponent, "component")):
+        if isinstance(exc, kind):
+            return code
+    return "format"
 
 
 def _rate(raw: Any, field_name: str, problems: list[Problem]) -> Rate | None:
