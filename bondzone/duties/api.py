@@ -9,7 +9,7 @@ from ninja import Body, File, Header, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from bondzone.core.types import ChoiceOf, Pagination, Text
+from bondzone.core.types import ChoiceOf, Id, Pagination, Text
 
 from bondzone.core import tabular
 from bondzone.core.http import actor
@@ -70,7 +70,7 @@ def import_exchange_rates(request: HttpRequest, file: File[UploadedFile]):
 
 @router.get("/guarantees", response=list[GuaranteeOut], summary="Customs guarantees (amount, used, released, free)")
 @paginate(Pagination)
-def guarantees(request: HttpRequest, enterprise_id: int | None = None):
+def guarantees(request: HttpRequest, enterprise_id: Id | None = None):
     return selectors.guarantees(actor(request), enterprise_id=enterprise_id)
 
 
@@ -101,8 +101,8 @@ IdemKey = Header(None, alias="Idempotency-Key", description="Client-chosen key; 
 @router.get("/regimes", response=list[RegimeOut], summary="Time-limited regimes (时限监管) in the reader's scope")
 @paginate(Pagination)
 def regimes(request: HttpRequest, kind: ChoiceOf(Regime, "kind") = "", status: ChoiceOf(Regime, "status") = "",
-            enterprise_id: int | None = None,
-            book_id: int | None = None, due_before: date | None = None, q: str = ""):
+            enterprise_id: Id | None = None,
+            book_id: Id | None = None, due_before: date | None = None, q: str = ""):
     return selectors.regimes(actor(request), kind=kind, status=status, enterprise_id=enterprise_id, book_id=book_id,
                              due_before=due_before, q=q)
 
@@ -167,7 +167,7 @@ def _bill(b) -> dict:
 
 @router.get("/domestic-sales", response=list[DomesticSaleOut], summary="Domestic-sale requests (内销) in the reader's scope")
 @paginate(Pagination)
-def domestic_sales(request: HttpRequest, status: str = "", book_id: int | None = None):
+def domestic_sales(request: HttpRequest, status: str = "", book_id: Id | None = None):
     return [_sale(s) for s in selectors.domestic_sales(actor(request), status=status, book_id=book_id)]
 
 
@@ -212,7 +212,7 @@ def cancel_domestic_sale(request: HttpRequest, sale_id: int, payload: DomesticCa
 
 @router.get("/tax-bills", response=list[TaxBillOut], summary="Tax bills (税单) with their payment state")
 @paginate(Pagination)
-def tax_bills(request: HttpRequest, state: str = "", enterprise_id: int | None = None):
+def tax_bills(request: HttpRequest, state: str = "", enterprise_id: Id | None = None):
     return [_bill(b) for b in selectors.tax_bills(actor(request), state=state, enterprise_id=enterprise_id)]
 
 

@@ -6,7 +6,7 @@ from ninja import File, Header, Router, Status
 from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
-from bondzone.core.types import ChoiceOf, Pagination, Text
+from bondzone.core.types import ChoiceOf, Id, Pagination, Text
 
 from bondzone.core.domain.errors import Problem
 from bondzone.core.http import actor, auth_for, patch_changes
@@ -121,7 +121,7 @@ def gate_event(request: HttpRequest, payload: GateEventIn):
 
 @router.get("/passages", response=list[PassageOut], summary="Gate events and their decisions")
 @paginate(Pagination)
-def list_passages(request: HttpRequest, outcome: str = "", gate_id: int | None = None, plate: str = ""):
+def list_passages(request: HttpRequest, outcome: str = "", gate_id: Id | None = None, plate: str = ""):
     return selectors.passages(actor(request), outcome=outcome, gate_id=gate_id, plate=plate)
 
 
@@ -153,7 +153,7 @@ def issue_token(request: HttpRequest, gate_id: int):
 
 @router.get("/door-passages", response=list[DoorPassageOut], summary="库门: crossings of a warehouse door (status changes)")
 @paginate(Pagination)
-def list_door_passages(request: HttpRequest, book_id: int | None = None, door: str = ""):
+def list_door_passages(request: HttpRequest, book_id: Id | None = None, door: str = ""):
     return selectors.door_passages(actor(request), book_id=book_id, door=door)
 
 

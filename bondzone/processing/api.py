@@ -5,7 +5,7 @@ from ninja import Header, Router, Status
 from ninja.pagination import paginate
 
 from bondzone.core import tabular
-from bondzone.core.types import ChoiceOf, Pagination
+from bondzone.core.types import ChoiceOf, Id, Pagination
 
 from bondzone.core.http import actor
 
@@ -37,7 +37,7 @@ def decide_bom(request: HttpRequest, bom_id: int, payload: BomDecisionIn):
 
 @router.get("/production", response=list[ProductionOut], summary="Production reports")
 @paginate(Pagination)
-def list_reports(request: HttpRequest, book_id: int | None = None):
+def list_reports(request: HttpRequest, book_id: Id | None = None):
     return selectors.reports(actor(request), book_id=book_id)
 
 
