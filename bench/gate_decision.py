@@ -12,11 +12,14 @@ same machine load. Queries per decision are counted in-process (CaptureQueriesCo
 of a fresh slip.
 
     .venv/bin/python bench/gate_decision.py --db postgres [--workers 4] [--clients 8] [--conn-max-age 60] [--spread]
-                                            [--rate R]
+                                            [--rate R] [--floor]
 
 By default the clients run a closed loop (each sends again as soon as it is answered): on this project's 2-core
 machines that saturates the cores, and the latency measures queueing for them. With --rate R the clients send R
 requests a second in all, each when it is due, and a latency counts from when its request was due.
+
+With --floor a third endpoint joins the rounds: GET /favicon.ico, the server's cheapest answer (every middleware
+and a redirect view, no authentication, no database); what any request of this server costs under the same load.
 
 The server runs with the documented production setting BONDZONE_DB_CONN_MAX_AGE=60 (each worker keeps its
 database connection); --conn-max-age 0 measures a connection per request.
@@ -120,7 +123,7 @@ def percentile(values: list[float], p: float) -> float:
 
 
 def hammer(port: int, token: str, requests: list[tuple[str, str, bytes | None]], clients: int,
-           rate: float | None = None) -> tuple[list[float], int]:
+           rate: float | None = None, ok: int = 200) -> tuple[list[float], int]:
     """Send the requests from `clients` threads (new connection each: gunicorn's sync workers close them).
     Closed loop (rate None): each client sends its next request when the last is answered, so the clients keep the
     server saturated. Open loop (`rate` requests a second in all): the k-th request is due at k / rate; a free
@@ -153,7 +156,7 @@ def hammer(port: int, token: str, requests: list[tuple[str, str, bytes | None]],
             conn.close()
             with lock:
                 times.append(elapsed * 1000)
-                if response.status != 200:
+                if response.status != ok:
                     errors[0] += 1
 
     threads = [threading.Thread(target=worker) for _ in range(clients)]
@@ -175,6 +178,9 @@ def autovacuum_runs(db: str) -> int:
         cur.execute("SELECT pg_stat_clear_snapshot()")
         cur.execute("SELECT COALESCE(SUM(autovacuum_count + autoanalyze_count), 0) FROM pg_stat_user_tables")
         return int(cur.fetchone()[0])
+
+
+FLOOR_PATH = "/favicon.ico"
 
 
 def gate_event(plate: str) -> tuple[str, str, bytes]:
@@ -211,6 +217,9 @@ def main() -> None:
                     help="each list its own item and the plates alternating between lists (no shared rows)")
     ap.add_argument("--warmup", type=int, default=32,
                     help="untimed requests of each endpoint before the rounds (the gate's use plates of their own)")
+    ap.add_argument("--floor", action="store_true",
+                    help=f"a third endpoint in the same rounds: {FLOOR_PATH}, the server's cheapest answer (every "
+                         "middleware and a redirect view; no authentication, no database)")
     ap.add_argument("--port", type=int, default=8137)
     ap.add_argument("--conn-max-age", type=int, default=60,
                     help="BONDZONE_DB_CONN_MAX_AGE of the server (docs/configuration.md, Production: 60; 0 = a "
@@ -251,9 +260,13 @@ def main() -> None:
         load_start = Path("/proc/loadavg").read_text().split()[:3]
         maintenance_start = autovacuum_runs(args.db)
         per_round = len(plates) // args.rounds
-        trivial_ms, gate_ms, errors = [], [], 0
+        trivial_ms, gate_ms, floor_ms, errors = [], [], [], 0
         for r in range(args.rounds):
             batch = plates[r * per_round:(r + 1) * per_round]
+            if args.floor:
+                t, e = hammer(args.port, token, [("GET", FLOOR_PATH, None)] * len(batch), args.clients, args.rate, ok=301)
+                floor_ms += t
+                errors += e
             t, e = hammer(args.port, token, [("GET", "/api/v1/me", None)] * len(batch), args.clients, args.rate)
             trivial_ms += t
             errors += e
@@ -287,6 +300,7 @@ def main() -> None:
         "loadavg_end": Path("/proc/loadavg").read_text().split()[:3],
         "machine": f"{platform.machine()} {os.cpu_count()} cpu", "gate": gate_s, "trivial": trivial_s,
         "p99_ratio": round(gate_s["p99_ms"] / trivial_s["p99_ms"], 2), "p50_ratio": round(gate_s["p50_ms"] / trivial_s["p50_ms"], 2),
+        "floor": summary(floor_ms) if floor_ms else None,
         "warmup": {"n": len(warm_plates), "gate_max_ms": round(max(warm_gate, default=0), 2),
                    "trivial_max_ms": round(max(warm_trivial, default=0), 2)},
         "autovacuum_runs_during_rounds": maintenance,
