@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from django.apps import apps
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -39,6 +40,11 @@ def register(kind: str, names: Mapping[str, Any] | Namer) -> None:
 
     lookup.table = table  # type: ignore[attr-defined]
     _KINDS[kind] = lookup
+
+
+def in_language(zh: str, en: str) -> str:
+    """Of a text held in both languages (code tables' name_zh / name_en), the reader's."""
+    return zh if (get_language() or "").startswith("zh") else en
 
 
 _CODE = object()

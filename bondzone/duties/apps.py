@@ -1,6 +1,15 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from bondzone.core.labels import in_language
+
+from .domain.regimes import RULES
+
+
+def _legal_basis(kind: str) -> str | None:
+    rule = RULES.get(kind)
+    return in_language(rule.legal_basis_zh, rule.legal_basis_en) if rule else None
+
 
 class DutiesConfig(AppConfig):
     """关税与进口环节税: the duty engine, rate tables and exchange rates, quotations (issue 12)."""
@@ -22,6 +31,8 @@ class DutiesConfig(AppConfig):
         labels.register("guarantee_status", GUARANTEE_STATUS_NAMES)
         labels.register("regime_kind", dict(RegimeKind.choices))
         labels.register("regime_status", dict(RegimeStatus.choices))
+        # a regime kind's legal basis, whole in the reader's language (domain.regimes holds it in both)
+        labels.register("regime_legal_basis", _legal_basis)
         labels.register("regime_alert_kind", dict(RegimeAlert.Kind.choices))
         labels.register("regime_list_role", dict(RegimeList.Role.choices))
         labels.register("tax_bill_state", dict(TaxBill.State.choices))

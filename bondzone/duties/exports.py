@@ -48,7 +48,8 @@ def regime_table(actor: Actor, *, fmt: str, **filters) -> bytes:
              labels.name("regime_kind", r.kind) if named else r.kind, r.start_date.isoformat(),
              r.deadline.isoformat(), r.extensions_used,
              labels.name("regime_status", r.status) if named else r.status, str(r.duty_at_risk),
-             r.guarantee.reference if r.guarantee_id else "", str(r.guarantee_used), r.legal_basis]
+             r.guarantee.reference if r.guarantee_id else "", str(r.guarantee_used),
+             labels.name("regime_legal_basis", r.kind) if named else r.legal_basis]
             for r in selectors.regimes(actor, **filters)]
     return tabular.write_rows(REGIME_COLUMNS, rows, fmt, names=REGIME_COLUMN_NAMES)
 

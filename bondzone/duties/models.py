@@ -166,6 +166,8 @@ class Regime(models.Model):
     zone = models.ForeignKey("core.Zone", on_delete=models.PROTECT)
     book = models.ForeignKey("supervision.AccountBook", on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(max_length=20, choices=RegimeKind.choices)
+    # the kind's basis in Chinese as at opening (the API's); pages and exports show it in the reader's language
+    # (core.labels "regime_legal_basis")
     legal_basis = models.CharField(max_length=500)
     purpose = models.CharField(max_length=200, blank=True, default="")  # venue, repairer, lessee …
     start_date = models.DateField()

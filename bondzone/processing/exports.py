@@ -1,11 +1,12 @@
 """A finished write-off as an XLSX workbook (openpyxl, write-only: rows stream, memory stays flat). Headings
 are in the reader's language with the column code beside them (core.tabular.heading: "期初 (opening)"), goods
-statuses in words; the explaining documents keep their codes (source kind:id, as the page shows them)."""
+statuses and the explaining documents in words, as the page shows them (保税; 盘点 #4, core.labels)."""
 
 from __future__ import annotations
 
 from io import BytesIO
 
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from openpyxl import Workbook
@@ -31,6 +32,13 @@ SUMMARY_NAMES = {
 }
 
 
+def document_label(code: str) -> str:
+    """A write-off row's explaining document ("stocktake:4") named as the page and the export show it: the source
+    kind in words (core.labels "source_kind") and the number — 盘点 #4 / Stock-take #4."""
+    kind, _sep, number = str(code).partition(":")
+    return f"{capfirst(labels.name('source_kind', kind))} #{number}"
+
+
 def writeoff_xlsx(actor: Actor, writeoff_id: int) -> tuple[str, bytes]:
     job = selectors.writeoff(actor, writeoff_id)
     if job.status != "done":
@@ -54,7 +62,7 @@ def writeoff_xlsx(actor: Actor, writeoff_id: int) -> tuple[str, bytes]:
             status = statuses[ln.goods_status] = str(labels.name("goods_status", ln.goods_status))
         sheet.append([ln.item_no, status, ln.opening, ln.inward, ln.outward, ln.consumed, ln.produced,
                       ln.computed_closing, ln.book_closing, ln.difference,
-                      tabular.inert(" ".join(ln.explained_by))])
+                      tabular.inert(", ".join(document_label(code) for code in ln.explained_by))])
     out = BytesIO()
     wb.save(out)
     return f"writeoff-{job.book.number}-{job.period_start:%Y%m%d}-{job.period_end:%Y%m%d}", out.getvalue()

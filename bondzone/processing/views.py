@@ -10,10 +10,9 @@ from django.contrib import messages
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from bondzone.core import labels, tabular
+from bondzone.core import tabular
 from bondzone.core.domain.errors import DomainError
 from bondzone.core.web import actor, flash_refusal, new_idempotency_key, page
 from bondzone.supervision import selectors as books
@@ -198,7 +197,7 @@ def documents(codes) -> list[dict]:
         kind, _sep, number = str(code).partition(":")
         page_of = DOCUMENT_PAGES.get(kind)
         url = reverse(page_of[0], kwargs={page_of[1]: int(number)}) if page_of and number.isdigit() else ""
-        out.append({"code": code, "label": f"{capfirst(labels.name('source_kind', kind))} #{number}", "url": url})
+        out.append({"code": code, "label": exports.document_label(code), "url": url})
     return out
 
 

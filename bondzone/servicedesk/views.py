@@ -52,8 +52,13 @@ def create(request):
     a.require("servicedesk.file")
     categories = selectors.categories(a, active=True)
     if request.method == "POST":
+        # each extra field's input is named as its problems are ("attributes.port"), so a refusal marks it and the
+        # form comes back with what was typed in it; only the chosen category's fields are its answers (the form
+        # shows every category's, blank ones included)
         data = request.POST.dict()
-        data["attributes"] = {k[5:]: v for k, v in request.POST.items() if k.startswith("attr_")}
+        chosen = next((c for c in categories if str(c.pk) == data.get("category_id")), None)
+        data["attributes"] = {attr["code"]: data.get(f"attributes.{attr['code']}", "")
+                              for attr in (chosen.attributes if chosen else [])}
         try:
             req = services.file_request(actor=a, data=data)
             messages.success(request, _("Request %(number)s filed.") % {"number": req.number})

@@ -21,7 +21,7 @@ from bondzone.supervision import selectors as supervision_selectors
 
 from .domain.diff import Change, diff
 from .domain.fields import DATASETS, allowed_fields, audit_keys, datasets_for, only_keys
-from .models import Delivery, DeliveryAttempt, ExportRun, ScheduledExport, Subscription
+from .models import Delivery, DeliveryAttempt, DeliveryStatus, ExportRun, ScheduledExport, Subscription
 from .rows import row_of
 
 AUDIT_FILTERS = ("user", "role", "date_from", "date_to", "object_type", "object_id", "action", "request_id")
@@ -206,6 +206,17 @@ def delivery_log(actor: Actor, delivery_id) -> QuerySet[DeliveryAttempt]:
 def scheduled_exports(actor: Actor) -> QuerySet[ScheduledExport]:
     actor.require("sharing.subscribe")
     return restrict(ScheduledExport, actor)
+
+
+def agency_counts(actor: Actor) -> dict[str, int]:
+    """What the reader's agency has in its parts of sharing (the index page): active subscriptions, notifications
+    received, webhook deliveries given up, active scheduled exports. Empty for a role that may not subscribe."""
+    if not actor.can("sharing.subscribe"):
+        return {}
+    received = notifications(actor)
+    return {"subscriptions": subscriptions(actor).filter(active=True).count(), "notifications": received.count(),
+            "failed": received.filter(status=DeliveryStatus.FAILED).count(),
+            "exports": scheduled_exports(actor).filter(active=True).count()}
 
 
 def export_runs(actor: Actor) -> QuerySet[ExportRun]:

@@ -4,6 +4,7 @@ from . import views
 
 app_name = "sharing"
 urlpatterns = [
+    path("", views.index, name="index"),
     path("audit/", views.audit, name="audit"),
     path("audit/export/", views.audit_export, name="audit-export"),
     path("agency/", views.agency_index, name="agency-index"),

@@ -29,6 +29,18 @@ EXPORT_FORMATS = ("csv", "xlsx")
 
 
 @page
+def index(request):
+    """What information sharing holds for the reader's role: a card per part it may open, what it is for and
+    how much is there (an empty part says how to start); a role that may open none is told so."""
+    a = actor(request)
+    return render(request, "sharing/index.html", {
+        "can_audit": a.can("core.view_audit"), "can_export_audit": a.can("sharing.export_audit"),
+        "datasets": _dataset_tabs(a) if a.can("sharing.view_agency") else [],
+        "can_subscribe": a.can("sharing.subscribe"), "counts": selectors.agency_counts(a),
+        "can_slips": a.can("gate.view")})
+
+
+@page
 def audit(request):
     a = actor(request)
     if not a.can("core.view_audit"):

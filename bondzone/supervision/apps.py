@@ -1,32 +1,29 @@
 from django.apps import AppConfig
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from bondzone.core.labels import in_language
 
 from .domain.codes import (
     COUNTRIES, CURRENCIES, DECLARATION_FLAGS, DECLARATION_TYPES, LIST_TYPES, TRADE_MODES, TRANSPORT_MODES, UNITS,
 )
 
 
-def _in_language(zh: str, en: str) -> str:
-    return zh if (get_language() or "").startswith("zh") else en
-
-
 def _named_by(table: dict[str, tuple[str, str]]):
     """A labels namer for a code table of (Chinese name, English name)."""
     def name(code: str) -> str | None:
-        return _in_language(*table[code]) if code in table else None
+        return in_language(*table[code]) if code in table else None
 
     return name
 
 
 def _trade_mode_name(code: str) -> str | None:
     mode = TRADE_MODES.get(code)
-    return _in_language(mode.name_zh, mode.name_en) if mode else None
+    return in_language(mode.name_zh, mode.name_en) if mode else None
 
 
 def _unit_name(code: str) -> str | None:
     unit = UNITS.get(code)
-    return _in_language(unit.name_zh, unit.name_en) if unit else None
+    return in_language(unit.name_zh, unit.name_en) if unit else None
 
 
 # the audit trail's action column in words (the code stays in the cell's title and in exports)

@@ -4,6 +4,7 @@ and freeing, refusals that write nothing, the alert sweep (mail.outbox), permiss
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from datetime import date, timedelta
 from decimal import Decimal as D
@@ -35,17 +36,17 @@ def key() -> str:
 def test_rule_table_covers_every_kind_with_its_basis():
     assert set(rules.KINDS) == set(RegimeKind.values)
     for r in rules.RULES.values():
-        assert r.legal_basis and r.status in {"R", "K", "unconfirmed"}
+        assert r.legal_basis_zh and r.legal_basis_en and r.status in {"R", "K", "unconfirmed"}
         assert r.validity.after(TODAY) > TODAY and r.extension.after(TODAY) > TODAY
     t = rules.RULES["temporary_entry"]
     assert (t.validity, t.max_extensions, t.extension, t.needs_guarantee, t.leaves_zone) == \
         (rules.Period(months=6), 3, rules.Period(months=6), True, False)
-    assert "233" in t.legal_basis
+    assert "233" in t.legal_basis_zh and "233" in t.legal_basis_en
     r = rules.RULES["repair_out"]
     assert (r.validity, r.max_extensions, r.extension, r.leaves_zone) == (rules.Period(days=60), 1,
                                                                           rules.Period(days=30), True)
     relic = rules.RULES["relic_entry"]
-    assert relic.validity == rules.Period(months=6) and relic.max_extensions is None and "42" in relic.legal_basis
+    assert relic.validity == rules.Period(months=6) and relic.max_extensions is None and "42" in relic.legal_basis_en
 
 
 def test_order_233_worked_example():
@@ -339,6 +340,18 @@ def test_api(world, rates, client):
     assert done.status_code == 200 and done.json()["status"] == "returned"
 
 
+CJK = re.compile(r"[\u3000-\u30ff\u4e00-\u9fff\uff00-\uffef]")
+
+
+@pytest.mark.parametrize("kind", rules.KINDS)
+def test_each_legal_basis_is_whole_in_each_language(kind):
+    """No Chinese in the English text; no English words in the Chinese one (beyond the notes' file name)."""
+    r = rules.RULES[kind]
+    assert not CJK.search(r.legal_basis_en), r.legal_basis_en
+    assert CJK.search(r.legal_basis_zh) and not re.search(r"[A-Za-z]{2,}", r.legal_basis_zh.replace(
+        "domain-customs.md", "")), r.legal_basis_zh
+
+
 # --- pages ------------------------------------------------------------------------------------------
 
 
@@ -410,3 +423,24 @@ def test_lists_are_linked_by_id_within_the_book(world, rates):
                           data={"outcome": "returned", "back_lists": f"{back.pk}"})
     assert sorted(RegimeList.objects.filter(regime=r).values_list("role", "vlist_id")) == [("back", back.pk),
                                                                                           ("out", mine.pk)]
+
+
+@pytest.mark.parametrize("lang, shown, other", [
+    ("zh-hans", rules.RULES["display_out"].legal_basis_zh, rules.RULES["display_out"].legal_basis_en),
+    ("en", rules.RULES["display_out"].legal_basis_en, rules.RULES["display_out"].legal_basis_zh)])
+def test_the_legal_basis_is_shown_in_the_readers_language(world, rates, lang, shown, other):
+    """The regime's page, the open form's table of rules and the export name the basis in the reader's
+    language only (it was one text mixing Chinese and English)."""
+    from django.test import Client
+    from django.urls import reverse
+    from django.utils.html import escape
+
+    regime = open_(world, g=guarantee(world))
+    c = Client(HTTP_ACCEPT_LANGUAGE=lang)
+    assert c.login(username="ent_a", password=PASSWORD)
+    page = c.get(reverse("duties:regime", args=[regime.pk])).content.decode()
+    assert f'<dd data-testid="legal-basis">{escape(shown)}</dd>' in page and escape(other) not in page
+    form = c.get(reverse("duties:regime-open")).content.decode()
+    assert f'<td class="muted" data-testid="legal-basis">{escape(shown)}</td>' in form and escape(other) not in form
+    export = c.get(reverse("duties:regimes-export") + "?format=csv").content.decode("utf-8-sig")
+    assert shown in export and other not in export

@@ -109,7 +109,7 @@ MAIN_PAGES = ["/", "/login/", "/governance/public/", "/evaluation/public/"]
 MAIN_PAGES_LOGGED_IN = ["/supervision/", "/supervision/lists/", "/supervision/lists/new/", "/supervision/queue/",
                         "/supervision/books/", "/governance/",
                         "/governance/leadership/", "/governance/unsigned/", "/governance/office/",
-                        "/governance/notices/", "/governance/assessment/", "/evaluation/", "/sharing/audit/",
+                        "/governance/notices/", "/governance/assessment/", "/evaluation/", "/sharing/", "/sharing/audit/",
                         "/no-such-page/"]
 
 

@@ -538,6 +538,7 @@ PAGES_WITHOUT_ROWS = {
     "calendar": _REFERENCE, "duties:rates": _REFERENCE, "duties:fx": _REFERENCE, "servicedesk:categories": _REFERENCE,
     "servicedesk:guides": _REFERENCE, "governance:public": _REFERENCE, "evaluation:public": _REFERENCE,
     "sharing:agency-index": "the datasets the role may open (sharing:agency lists their rows)",
+    "sharing:index": "the parts of sharing the role may open, with its agency's counts (its own rows, counted)",
     "governance:my-unit": "sends a unit's member to the unit's page (an object page)",
     "javascript-catalog": "the translations",
 }

@@ -119,17 +119,17 @@ def test_writeoff_page_shows_progress_then_rows_and_exports(hbook):
     assert xlsx.status_code == 200 and xlsx.content[:2] == b"PK"
 
 
-@pytest.mark.parametrize("lang, head, summary, bonded", [
+@pytest.mark.parametrize("lang, head, summary, bonded, take", [
     ("zh-hans", ["备案序号 (item_no)", "货物状态 (goods_status)", "期初 (opening)", "进 (in)", "出 (out)",
                  "耗用 (consumed)", "产出 (produced)", "理论期末 (computed_closing)", "账面期末 (book_closing)",
-                 "差异 (difference)", "差异说明单证 (explained_by)"], ["账册 (book)", "核销期 (period)"], "保税"),
+                 "差异 (difference)", "差异说明单证 (explained_by)"], ["账册 (book)", "核销期 (period)"], "保税", "盘点"),
     ("en", ["Item (item_no)", "Goods status (goods_status)", "Opening (opening)", "In (in)", "Out (out)",
             "Consumed (consumed)", "Produced (produced)", "Computed closing (computed_closing)",
             "Book closing (book_closing)", "Difference (difference)", "Explained by (explained_by)"],
-     ["Book (book)", "Period (period)"], "bonded")])
-def test_the_writeoff_export_speaks_the_readers_language(hbook, lang, head, summary, bonded):
-    """Headings in words with the code beside them (core.tabular.heading), goods statuses in words; the
-    explaining documents keep their codes (source kind:id), as the page shows them."""
+     ["Book (book)", "Period (period)"], "bonded", "Stock-take")])
+def test_the_writeoff_export_speaks_the_readers_language(hbook, lang, head, summary, bonded, take):
+    """Headings in words with the code beside them (core.tabular.heading); goods statuses and the explaining
+    documents in words, as the page shows them (保税, 盘点 #4: core.labels), never their codes."""
     import io
 
     import openpyxl
@@ -148,7 +148,10 @@ def test_the_writeoff_export_speaks_the_readers_language(hbook, lang, head, summ
     table = [list(row) for row in rows.iter_rows(values_only=True)]
     assert table[0] == head
     copper = next(row for row in table[1:] if row[0] == 1)
-    assert copper[1] == bonded and copper[-1] == f"stocktake:{StockTake.objects.get().pk}"
+    pk = StockTake.objects.get().pk
+    assert copper[1] == bonded and copper[-1] == f"{take} #{pk}"
+    page = client_for("ent_a", lang).get(f"/processing/writeoffs/{job.pk}/").content.decode()
+    assert f'data-document="stocktake:{pk}">{take} #{pk}</a>' in page  # the page names it the same way
 
 
 def test_the_stocktake_form_counts_only_the_items_given_a_count(hbook):

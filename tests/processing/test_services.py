@@ -272,8 +272,14 @@ def test_writeoff_snapshot_of_a_small_book_row_by_row(hbook):
         _, body = exports.writeoff_xlsx(hbook.actor("ent_a"), job.pk)
     sheet = load_workbook(BytesIO(body), read_only=True)["Rows"]
     named = {"bonded": "bonded", "non_bonded": "non-bonded"}
+    # the documents as the page names them: a kind no app names (adjust, status) shows its code
+    kinds = {"adjust": "Adjust", "stocktake": "Stock-take", "status": "Status"}
+
+    def docs_named(docs):
+        return [f"{kinds[kind]} #{number}" for kind, number in (d.split(":") for d in docs)]
     assert [list(r) for r in sheet.iter_rows(min_row=2, values_only=True)] == [
-        [no, named[st], *(D(v) for v in figures), " ".join(docs) or None] for no, st, *figures, docs in expected]
+        [no, named[st], *(D(v) for v in figures), ", ".join(docs_named(docs)) or None]
+        for no, st, *figures, docs in expected]
 
 
 def test_snapshot_rows_are_inserted_in_as_many_statements_as_the_parameter_limit_needs(hbook):

@@ -6,6 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
 
+from bondzone.servicedesk import services
 from bondzone.servicedesk.models import ServiceRequest
 
 from ..conftest import PASSWORD
@@ -72,7 +73,7 @@ def test_pages_file_sign_reply_rate(desk):
     r = ent.post("/services/new/", {"category_id": desk.category.pk, "title": "", "description": "d"})
     assert r.status_code == 200 and ServiceRequest.objects.count() == 0  # form shown again with the error
     r = ent.post("/services/new/", {"category_id": desk.category.pk, "title": "展会物品", "description": "d",
-                                    "attr_port": "PKX"})
+                                    "attributes.port": "PKX"})
     req = ServiceRequest.objects.get()
     assert r.status_code == 302 and req.attributes == {"port": "PKX"}
     customs = client("customs_a")
@@ -145,3 +146,35 @@ def test_a_refused_request_form_marks_each_field_and_keeps_what_was_typed(desk):
     assert 'id="request-category_id-error"' in html and 'id="request-title-error"' in html
     assert 'aria-describedby="request-title-error"' in html and "保留这段描述" in html
     assert "category。" not in html and "的category" not in html
+
+
+def test_a_refused_request_form_keeps_what_was_typed_in_the_categorys_extra_fields(desk):
+    """The extra fields' values were lost on the form shown again (their inputs were not named as their problems,
+    so flash_refusal kept nothing of them): every typed value comes back, the refused field marked. The form
+    shows every category's extra fields; the blank ones of another category are not answers of this one."""
+    services.create_category(actor=desk.world.actor("admin"), data={
+        "code": "building-help", "name": "楼宇服务", "kind": "help", "default_unit_id": desk.zone_unit.pk,
+        "attributes": [{"code": "building", "datatype": "singlevaluelist", "values": ["A1", "B1"]}]})
+    category = services.create_category(actor=desk.world.actor("admin"), data={
+        "code": "cargo-help", "name": "货物咨询", "kind": "help", "default_unit_id": desk.customs_unit.pk,
+        "attributes": [{"code": "list_no", "datatype": "string", "description": "核注清单编号"},
+                       {"code": "weight", "datatype": "number", "description": "重量"},
+                       {"code": "gate", "datatype": "singlevaluelist", "values": ["南卡口", "北卡口"]}]})
+    ent = client("ent_a")
+    typed = {"category_id": category.pk, "title": "货物查验", "description": "请协助",
+             "attributes.list_no": "QD0110260000123", "attributes.weight": "十二吨", "attributes.gate": "北卡口",
+             "attributes.port": "", "attributes.building": ""}  # as a browser sends the form
+    before = ServiceRequest.objects.count()
+    r = ent.post("/services/new/", typed, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    html = r.content.decode()
+    assert r.status_code == 200 and ServiceRequest.objects.count() == before
+    assert ('<input name="attributes.weight" value="十二吨" aria-invalid="true" '
+            'aria-describedby="request-attributes.weight-error">') in html
+    assert 'id="request-attributes.weight-error" data-field="attributes.weight">“十二吨”不是数字。' in html
+    assert '<input name="attributes.list_no" value="QD0110260000123">' in html
+    assert '<option selected>北卡口</option>' in html and '<option>南卡口</option>' in html
+    assert 'aria-describedby="request-attributes.port-error"' not in html  # another category's: not refused
+    r = ent.post("/services/new/", {**typed, "attributes.weight": "12.5"})
+    req = ServiceRequest.objects.get(title="货物查验")
+    assert r.status_code == 302 and req.attributes == {"list_no": "QD0110260000123", "weight": "12.5",
+                                                        "gate": "北卡口"}

@@ -15,6 +15,7 @@ VISIBLE = {
 }
 
 SPEC: dict[str, tuple] = {
+    "sharing:index": ("page", None, None, {200}),  # every role: the parts it may open, or a sentence that none
     "sharing:audit-export": ("page", "sharing.export_audit", None, {200}),
     "sharing:agency-index": ("page", "sharing.view_agency", None, {302}),
     "sharing:agency": ("page", "sharing.view_agency", None, {200}),  # the fixture opens "enterprises"

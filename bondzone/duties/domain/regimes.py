@@ -1,7 +1,7 @@
 """Time-limited regimes (时限监管): the rule table and the date arithmetic of deadlines and extensions.
 
-One row per kind: its legal basis (as /work/shared/docs/domain-customs.md §1 and §7 cite it, with the
-notes' own status: R = regulation text seen, K = known practice, "unconfirmed" = the notes could not
+One row per kind: its legal basis, whole in Chinese and in English (as /work/shared/docs/domain-customs.md §1 and
+§7 cite it, with the notes' own status: R = regulation text seen, K = known practice, "unconfirmed" = the notes could not
 confirm the figure — those figures are defaults a customs office overrides with the approved period),
 the default validity, how many extensions of what length, whether a guarantee covering the duty that
 would fall due is required, and whether the goods leave the zone.
@@ -52,7 +52,8 @@ def add_months(start: date, months: int) -> date:
 class RegimeRule:
     kind: str
     name_zh: str
-    legal_basis: str
+    legal_basis_zh: str  # the basis in each language, whole (a page shows the reader's: core.labels "regime_legal_basis")
+    legal_basis_en: str
     status: str  # R / K / unconfirmed, as the domain notes mark the figures
     validity: Period
     max_extensions: int | None  # None: no limit in the rules (each still needs customs approval)
@@ -66,41 +67,65 @@ class RegimeRule:
 RULES: dict[str, RegimeRule] = {r.kind: r for r in (
     RegimeRule(
         "temporary_entry", "暂时进出境货物",
-        "《中华人民共和国海关暂时进出境货物管理办法》(海关总署令第233号, 2017): 6 个月内复运; 延期最多 3 次, 每次不超过 6 个月 "
-        "(domain-customs.md §7.1)", "R", Period(months=6), 3, Period(months=6), True, False, "2600"),
+        "《中华人民共和国海关暂时进出境货物管理办法》（海关总署令第233号，2017年）：6个月内复运；延期最多3次，每次不超过"
+        "6个月（domain-customs.md §7.1）",
+        "Measures of the PRC Customs on Temporary Entry and Exit Goods (GACC Order No. 233, 2017): taken back out "
+        "within 6 months; at most 3 extensions of up to 6 months each (domain-customs.md §7.1)",
+        "R", Period(months=6), 3, Period(months=6), True, False, "2600"),
     RegimeRule(
         "display_out", "出区展示 / 保税展示交易",
-        "《中华人民共和国海关综合保税区管理办法》(海关总署令第256号): 保税货物出区展示凭担保, 在核准期限内返区 "
-        "(domain-customs.md §1 出区展示, §7.6); the period is the one customs approves — 6 months here is a default",
+        "《中华人民共和国海关综合保税区管理办法》（海关总署令第256号）：保税货物出区展示凭担保，在核准期限内返区"
+        "（domain-customs.md §1 出区展示、§7.6）；期限以海关核准为准，此处6个月为默认值",
+        "Measures of the PRC Customs on Comprehensive Bonded Zones (GACC Order No. 256): bonded goods go out for "
+        "display against a guarantee and come back within the approved period (domain-customs.md §1 display outside "
+        "the zone, §7.6); the period is the one customs approves — 6 months here is a default",
         "unconfirmed", Period(months=6), 1, Period(months=6), True, True),
     RegimeRule(
         "repair_out", "出区检测 / 出区维修",
-        "海关总署令第256号 and the 海关特殊监管区域 notices it carries: 60 日内返区, 可延期 1 次不超过 30 日 "
-        "(domain-customs.md §1, §7.3; article unconfirmed)", "K", Period(days=60), 1, Period(days=30), False, True),
+        "海关总署令第256号及其承接的海关特殊监管区域公告：60日内返区，可延期1次，不超过30日"
+        "（domain-customs.md §1、§7.3；条款未确认）",
+        "GACC Order No. 256 and the notices on special customs supervision zones it carries: back in the zone within "
+        "60 days, one extension of up to 30 days (domain-customs.md §1, §7.3; article unconfirmed)",
+        "K", Period(days=60), 1, Period(days=30), False, True),
     RegimeRule(
         "bonded_repair", "保税维修",
-        "海关总署令第256号; 综合保税区维修产品目录 (domain-customs.md §7.4): the stay of repaired goods has no limit the "
-        "notes confirm — 12 months is a default set on approval", "unconfirmed", Period(months=12), None,
-        Period(months=6), False, False, "1371"),
+        "海关总署令第256号；综合保税区维修产品目录（domain-customs.md §7.4）：资料未能确认维修货物的停留期限，"
+        "此处12个月为核准时设定的默认值",
+        "GACC Order No. 256; the list of products that may be repaired in comprehensive bonded zones "
+        "(domain-customs.md §7.4): the stay of repaired goods has no limit the notes confirm — 12 months is a default "
+        "set on approval",
+        "unconfirmed", Period(months=12), None, Period(months=6), False, False, "1371"),
     RegimeRule(
         "bonded_rnd", "保税研发",
-        "海关总署令第256号 (domain-customs.md §7.5): materials written off by actual consumption; 12 months follows the "
-        "book's 核销周期 (≤ 1 year), a default", "K", Period(months=12), None, Period(months=12), False, False, "5010"),
+        "海关总署令第256号（domain-customs.md §7.5）：料件按实际消耗核销；12个月依账册核销周期（不超过1年），为默认值",
+        "GACC Order No. 256 (domain-customs.md §7.5): materials written off by actual consumption; 12 months follows "
+        "the book's write-off cycle (at most 1 year), a default",
+        "K", Period(months=12), None, Period(months=12), False, False, "5010"),
     RegimeRule(
         "relic_entry", "文物临时进境",
-        "《文物进出境审核管理办法》(文化部令第42号, 2007): 临时进境文物在境内滞留不超过 6 个月, 延期由国家文物局批准 "
-        "(domain-customs.md §7.2; number of extensions not limited in the stored rules)", "K", Period(months=6), None,
-        Period(months=6), True, False, "2700"),
+        "《文物进出境审核管理办法》（文化部令第42号，2007年）：临时进境文物在境内滞留不超过6个月，延期由国家文物局批准"
+        "（domain-customs.md §7.2；所存规则不限延期次数）",
+        "Measures on the Examination of Cultural Relics Entering and Leaving China (Ministry of Culture Order No. 42, "
+        "2007): relics admitted temporarily stay no longer than 6 months, extensions approved by the National "
+        "Cultural Heritage Administration (domain-customs.md §7.2; the stored rules do not limit the number of "
+        "extensions)",
+        "K", Period(months=6), None, Period(months=6), True, False, "2700"),
     RegimeRule(
         "bonded_auction", "保税拍卖",
-        "海关总署令第256号; 区内仓储 + 区外展拍 (domain-customs.md §7.2): goods out for auction against a guarantee "
-        "equal to the duties, back unless sold; the period is set on approval — 3 months here is a default",
+        "海关总署令第256号；区内仓储 + 区外展拍（domain-customs.md §7.2）：货物凭与税款等额的担保出区拍卖，未售出的返区；"
+        "期限于核准时确定，此处3个月为默认值",
+        "GACC Order No. 256; storage in the zone, display and auction outside it (domain-customs.md §7.2): goods go "
+        "out for auction against a guarantee equal to the duties and come back unless sold; the period is set on "
+        "approval — 3 months here is a default",
         "unconfirmed", Period(months=3), 1, Period(months=3), True, True),
     RegimeRule(
         "lease_delivery", "融资租赁交付 (异地委托监管)",
-        "融资租赁 in zones, 1523 租赁贸易 / 异地委托监管 (domain-customs.md §7.7): taxes fall due on each rent; the "
-        "supervision period follows the lease — 12 months here is a default", "K", Period(months=12), None,
-        Period(months=12), False, True, "1523"),
+        "区内融资租赁，1523 租赁贸易 / 异地委托监管（domain-customs.md §7.7）：税款随每期租金缴纳；监管期限随租期，"
+        "此处12个月为默认值",
+        "Finance leasing in zones, trade mode 1523 (lease trade) / supervision entrusted to another customs office "
+        "(domain-customs.md §7.7): taxes fall due with each rent; the supervision period follows the lease — 12 months "
+        "here is a default",
+        "K", Period(months=12), None, Period(months=12), False, True, "1523"),
 )}
 KINDS = tuple(RULES)
 

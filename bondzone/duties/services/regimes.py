@@ -229,7 +229,7 @@ def open_regime(*, actor: Actor, data: Mapping[str, Any], idempotency_key: str |
                                           deadline=deadline))
         regime = Regime.objects.create(
             number="tmp", enterprise_id=book.enterprise_id, zone_id=book.zone_id, book=book, kind=kind,
-            legal_basis=rule.legal_basis[:500], purpose=purpose, start_date=start, deadline=deadline,
+            legal_basis=rule.legal_basis_zh[:500], purpose=purpose, start_date=start, deadline=deadline,
             duty_at_risk=duty, guarantee=g, created_by_id=actor.user_id,
             status=rules.state_on(rules.OPEN, deadline, today))
         regime.number = f"SX{start:%y}{regime.pk:08d}"
