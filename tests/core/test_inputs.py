@@ -41,6 +41,22 @@ def test_text_strips_and_requires():
 
 
 @pytest.mark.parametrize("value, code", [
+    (None, "reason_required"), ("   ", "reason_required"), ("x" * 501, "too_long"), ("a\x00b", "nul_character"),
+    ("\ud800", "bad_unicode"), (["list"], "not_text"),
+])
+def test_a_required_reason_is_refused_at_once(value, code):
+    with pytest.raises(DomainError) as exc:
+        inputs.required_reason(value)
+    assert [(p.field, p.code) for p in exc.value.problems] == [("reason", code)]
+
+
+def test_a_required_reason_is_stripped_text_of_up_to_500_characters():
+    assert inputs.required_reason("  破损  ") == "破损"
+    assert inputs.required_reason(12) == "12"  # a number in a JSON body is read as its text, not a crash
+    assert inputs.required_reason("x" * 500, "note") == "x" * 500
+
+
+@pytest.mark.parametrize("value, code", [
     ("²", "not_an_integer"), ("１２", "not_an_integer"), ("1e3", "not_an_integer"), ("2147483648", "out_of_range"),
     (2**63, "out_of_range"), ("9" * 5000, "not_an_integer"), (True, "not_an_integer"),
 ])

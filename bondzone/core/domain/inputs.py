@@ -20,7 +20,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from .errors import Problem, problem
+from .errors import DomainError, Problem, problem
 from .quantity import SCALE, decimal_places
 
 # Ranges of the database's integer columns (identical on SQLite and PostgreSQL).
@@ -91,6 +91,21 @@ def collect_text(value: Any, field: str, problems: list[Problem], *, max_length:
     if required and not value:
         problems.append(problem(field, "required"))
     return value
+
+
+REASON_MAX = 500
+
+
+def required_reason(value: Any, field: str = "reason") -> str:
+    """The reason an action must give (reject, cancel, reverse, change …): text of at most REASON_MAX characters,
+    not blank; refused at once (`reason_required`, `too_long`)."""
+    problems: list[Problem] = []
+    reason = collect_text(value, field, problems, max_length=REASON_MAX)
+    if not problems and not reason:
+        problems.append(problem(field, "reason_required"))
+    if problems:
+        raise DomainError(problems)
+    return reason
 
 
 def code_problem(value: str, field: str, form: re.Pattern, example: str) -> Problem | None:

@@ -14,12 +14,13 @@ from django.utils.translation import gettext as _
 from bondzone.core import audit
 from bondzone.core.actor import Actor
 from bondzone.core.domain.errors import Conflict, DomainError, Forbidden, NotFound, problem
+from bondzone.core.domain.inputs import required_reason
 
 from .. import selectors
 from ..domain import messages as msg
 from ..domain.codes import Binding, SlipStatus, SlipType
 from ..models import Slip, SlipReceipt
-from .slips import approve_locked, cancel_locked, checked_reason, locked_slip
+from .slips import approve_locked, cancel_locked, locked_slip
 
 DECLARABLE = {SlipStatus.APPLIED.value, SlipStatus.APPROVED.value, SlipStatus.CANCELLED.value}
 MAX_RECEIPT_BYTES = 1_000_000
@@ -127,7 +128,7 @@ def apply_receipt(*, actor: Actor, data: bytes, draw: Decimal | None = None) -> 
     if len(data) > MAX_RECEIPT_BYTES:
         raise DomainError(problem("file", "xml_too_large", max=MAX_RECEIPT_BYTES))
     r = msg.read_sas221(data)
-    reason = checked_reason(f"SAS221 退单: {r.remark}"[:500]) if r.decision == msg.RETURNED else ""
+    reason = required_reason(f"SAS221 退单: {r.remark}"[:500]) if r.decision == msg.RETURNED else ""
     with transaction.atomic(durable=True):
         slip = _slip_for(actor, r.etps_preent_no)
         earlier = SlipReceipt.objects.filter(slip=slip).first()

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from bondzone.core import audit, idempotency
 from bondzone.core.actor import Actor
 from bondzone.core.domain.errors import DomainError, Problem, problem
+from bondzone.core.domain.inputs import required_reason
 from bondzone.core.models import Enterprise
 from bondzone.core.scoping import get_scoped
 from bondzone.supervision import selectors as books
@@ -213,14 +214,6 @@ def approve_slip(*, actor: Actor, slip_id: int, idempotency_key: str | None, dra
     return Slip.objects.get(pk=slip_id)
 
 
-def checked_reason(reason: str) -> str:
-    reason = (reason or "").strip()
-    if not reason:
-        raise DomainError(problem("reason", "reason_required"))
-    if len(reason) > 500:
-        raise DomainError(problem("reason", "too_long", max=500))
-    return reason
-
 
 def cancel_locked(actor: Actor, slip: Slip, reason: str) -> None:
     """Cancel a slip the caller has locked (this transaction), with its audit row."""
@@ -236,7 +229,7 @@ def cancel_locked(actor: Actor, slip: Slip, reason: str) -> None:
 def cancel_slip(*, actor: Actor, slip_id: int, reason: str) -> Slip:
     """作废: only before the vehicle passes; the quantities it carried go back to the list for other slips."""
     actor.require("gate.cancel_slip")
-    reason = checked_reason(reason)
+    reason = required_reason(reason)
     with transaction.atomic(durable=True):
         slip = locked_slip(actor, slip_id)
         cancel_locked(actor, slip, reason)

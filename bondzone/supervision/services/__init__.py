@@ -7,10 +7,12 @@ from .books import (
     share_items,
 )
 from .expiry import EXPIRY_DAYS, Expired, expire_reservations
+from .amendments import CHANGEABLE, change_door_list, change_list
 from .lists import (
-    CHANGEABLE, approve_list, cancel_list, change_door_list, change_list, correct_list, create_list, delete_list, insert_list, list_snapshot,
-    reject_list, reverse_list, submit_list, withdraw_list,
+    approve_list, correct_list, create_list, delete_list, insert_list, list_snapshot, reject_list, submit_list,
+    withdraw_list,
 )
+from .reversal import cancel_list, reverse_list
 from .postings import (
     PassageResult, PostingResult, pass_door_goods_in_transaction, pass_goods, pass_goods_in_transaction, post_document,
     post_document_in_transaction, post_reserved, void_reservations,

@@ -19,7 +19,7 @@ from bondzone.core.scoping import restrict
 from .. import ledger
 from ..domain.codes import ListStatus, PostingState
 from ..models import VerificationList
-from .lists import _locked_list, list_snapshot, set_posting_state
+from .lists import locked_list, list_snapshot, set_posting_state
 
 # Assumed: neither the notes nor the rules they cite give a time limit for a pre-posted list; 90 natural days
 # is the platform's default (`bondzone expire-reservations --days N` runs with another).
@@ -73,7 +73,7 @@ def _end_state(posting_state: str) -> str:
 
 
 def _expire_one(actor: Actor, list_id: int, today: date, days: int, dry_run: bool) -> Expired | None:
-    vlist = _locked_list(actor, list_id)
+    vlist = locked_list(actor, list_id)
     if (vlist.status != ListStatus.APPROVED
             or vlist.posting_state not in (PostingState.RESERVED, PostingState.PARTIAL)
             or vlist.effective_date > expiry_cutoff(today, days)):

@@ -1,13 +1,10 @@
-"""Verification lists (核注清单): create, submit, withdraw, approve (reserve or post), reject, delete a
-draft, cancel an approved list before posting (删单), reverse."""
+"""Verification lists (核注清单): create, submit, withdraw, approve (reserve or post), reject, delete a draft,
+correct; and the list reads and checks the amendments and the reversal share (amendments.py, reversal.py)."""
 
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 import uuid
 from datetime import date
-from decimal import Decimal
 
 from django.db import connection, transaction
 from django.db.models import Q
@@ -15,20 +12,19 @@ from django.utils import timezone
 
 from bondzone.core import audit, idempotency
 from bondzone.core.actor import Actor
-from bondzone.core.domain.errors import DomainError, problem
 from bondzone.core.domain import inputs
-from bondzone.core.domain.quantity import from_units, to_units
+from bondzone.core.domain.errors import DomainError, problem
 from bondzone.core.scoping import get_scoped, restrict
 from bondzone.sharing import services as sharing_services
 
 from .. import ledger, selectors
 from ..domain.codes import Direction, ListStatus, PostingState
 from ..domain import trade_modes
-from ..domain.posting import AccountKey, crosses_warehouse_door
+from ..domain.posting import crosses_warehouse_door
 from ..domain.trade_modes import needs_passage
-from ..domain.validation import PAIRED_LIST_TYPES, PAIRED_TRADE_MODES, BookInfo, validate_header, validate_list
+from ..domain.validation import PAIRED_LIST_TYPES, PAIRED_TRADE_MODES, BookInfo, validate_list
 from ..models import AccountBook, VerificationList, VerificationListLine
-from .books import DECLARED_FIELDS, DeclaredItem, book_info, items_of, named_items, solid_waste_hold
+from .books import DECLARED_FIELDS, DeclaredItem, book_info, items_of, named_items
 
 DEFAULT_OFFICE = "0100"
 
@@ -130,20 +126,20 @@ def create_list(*, actor: Actor, book_id: int, data: dict, idempotency_key: str 
     return VerificationList.objects.get(pk=result["list_id"])
 
 
-def _locked_list(actor: Actor, list_id: int) -> VerificationList:
+def locked_list(actor: Actor, list_id: int) -> VerificationList:
     return get_scoped(
         VerificationList.objects.select_for_update(of=("self",)).select_related("book", "book__zone"), actor, list_id,
         action="change",
     )
 
 
-def _require_state(vlist: VerificationList, expected: ListStatus) -> None:
+def require_state(vlist: VerificationList, expected: ListStatus) -> None:
     if vlist.status != expected.value:
         raise DomainError(problem("status", "list_wrong_state", list=vlist.display_number, state=vlist.status,
                                   expected=expected.value))
 
 
-def _check_posting_date(book: BookInfo, effective_date: date, last: date | None) -> None:
+def check_posting_date(book: BookInfo, effective_date: date, last: date | None) -> None:
     """`last`: the book's last posting date (ledger.last_posting_date), read inside the transaction."""
     today = timezone.localdate()
     if effective_date > today:
@@ -162,8 +158,8 @@ def submit_list(*, actor: Actor, list_id: int, idempotency_key: str | None) -> V
     actor.require("supervision.submit_list")
 
     def do() -> dict:
-        vlist = _locked_list(actor, list_id)
-        _require_state(vlist, ListStatus.DRAFT)
+        vlist = locked_list(actor, list_id)
+        require_state(vlist, ListStatus.DRAFT)
         before = list_snapshot(vlist)
         vlist.status = ListStatus.SUBMITTED.value
         vlist.submitted_at = timezone.now()
@@ -192,9 +188,9 @@ def approve_list(
 
     def do() -> dict:
         vlist, book, last = selectors.lock_list_for_posting(actor, list_id)
-        _require_state(vlist, ListStatus.SUBMITTED)
+        require_state(vlist, ListStatus.SUBMITTED)
         when = effective_date or timezone.localdate()
-        partner = _partner(actor, vlist, ListStatus.SUBMITTED)
+        partner = partner_of(actor, vlist, ListStatus.SUBMITTED)
         for v, b, last_date in ((vlist, book, last), *([partner] if partner else [])):
             _approve_one(actor, v, b, last_date, when)
         approved.append(vlist)
@@ -209,7 +205,7 @@ def approve_list(
 
 
 def _approve_one(actor: Actor, vlist: VerificationList, book: BookInfo, last: date | None, when: date) -> None:
-    _check_posting_date(book, when, last)
+    check_posting_date(book, when, last)
     _check_solid_waste(vlist)
     before = list_snapshot(vlist)
     vlist.status = ListStatus.APPROVED.value
@@ -260,7 +256,7 @@ def _is_paired(vlist: VerificationList) -> bool:
     return vlist.list_type in PAIRED_LIST_TYPES or vlist.trade_mode in PAIRED_TRADE_MODES
 
 
-def _partner(actor: Actor, vlist: VerificationList, expected: ListStatus):
+def partner_of(actor: Actor, vlist: VerificationList, expected: ListStatus):
     """The other list of a 区内流转 / 区间流转 pair (linked by 关联清单编号: the later list names the earlier
     one), locked with its book and last posting date — the two post together or not at all. None for a
     list that is not of a paired kind; refused when the partner is missing or not in `expected` state."""
@@ -307,10 +303,10 @@ def set_posting_state(vlist: VerificationList) -> None:
 
 def reject_list(*, actor: Actor, list_id: int, reason: str) -> VerificationList:
     actor.require("supervision.reject_list")
-    reason = _reason(reason)
+    reason = inputs.required_reason(reason)
     with transaction.atomic(durable=True):
-        vlist = _locked_list(actor, list_id)
-        _require_state(vlist, ListStatus.SUBMITTED)
+        vlist = locked_list(actor, list_id)
+        require_state(vlist, ListStatus.SUBMITTED)
         before = list_snapshot(vlist)
         vlist.status = ListStatus.REJECTED.value
         vlist.reject_reason = reason
@@ -324,8 +320,8 @@ def reject_list(*, actor: Actor, list_id: int, reason: str) -> VerificationList:
 def delete_list(*, actor: Actor, list_id: int) -> None:
     actor.require("supervision.delete_list")
     with transaction.atomic(durable=True):
-        vlist = _locked_list(actor, list_id)
-        _require_state(vlist, ListStatus.DRAFT)
+        vlist = locked_list(actor, list_id)
+        require_state(vlist, ListStatus.DRAFT)
         before = list_snapshot(vlist)
         audit.record(actor, "list.delete", vlist, before=before)
         vlist.lines.all().delete()
@@ -336,8 +332,8 @@ def withdraw_list(*, actor: Actor, list_id: int) -> VerificationList:
     """The enterprise takes a submitted list back (it becomes a draft again, to correct and resubmit)."""
     actor.require("supervision.withdraw_list")
     with transaction.atomic(durable=True):
-        vlist = _locked_list(actor, list_id)
-        _require_state(vlist, ListStatus.SUBMITTED)
+        vlist = locked_list(actor, list_id)
+        require_state(vlist, ListStatus.SUBMITTED)
         before = list_snapshot(vlist)
         vlist.status = ListStatus.DRAFT.value
         vlist.submitted_at = None
@@ -353,7 +349,7 @@ def correct_list(*, actor: Actor, list_id: int, data: dict, idempotency_key: str
     payload = {"list_id": list_id, **data}
 
     def do() -> dict:
-        vlist = _locked_list(actor, list_id)
+        vlist = locked_list(actor, list_id)
         if vlist.status not in (ListStatus.DRAFT, ListStatus.REJECTED):
             raise DomainError(problem("status", "list_wrong_state", list=vlist.display_number, state=vlist.status,
                                       expected=f"{ListStatus.DRAFT.value} / {ListStatus.REJECTED.value}"))
@@ -375,316 +371,3 @@ def correct_list(*, actor: Actor, list_id: int, data: dict, idempotency_key: str
     idempotency.run(actor, idempotency_key, "list.correct", payload, do)
     return VerificationList.objects.get(pk=list_id)
 
-
-# 变更: no quantity, item or direction (the notes' "可允许修改" fields that the list keeps)
-CHANGEABLE = ("trade_mode", "transport_mode", "declaration_no", "inner_no", "remarks")
-
-
-def change_list(*, actor: Actor, list_id: int, changes: dict, reason: str, idempotency_key: str | None) -> VerificationList:
-    """变更 of an approved list before anything of it is posted: header fields that move no quantity
-    (trade mode, declaration number, internal number, remarks); the change count goes up by one. The new
-    trade mode must take the list as it is and keep it awaiting the passage of its goods."""
-    actor.require("supervision.change_list")
-    reason = _reason(reason)
-    unknown = sorted(set(changes) - set(CHANGEABLE))
-    if unknown or not changes:
-        raise DomainError([problem(name, "not_changeable", fields=", ".join(CHANGEABLE)) for name in unknown]
-                          or [problem("changes", "no_changes")])
-    payload = {"list_id": list_id, "changes": changes, "reason": reason}
-
-    def do() -> dict:
-        vlist = _locked_list(actor, list_id)
-        _require_state(vlist, ListStatus.APPROVED)
-        if vlist.posting_state != PostingState.RESERVED:
-            raise DomainError(problem("status", "list_not_changeable", list=vlist.display_number,
-                                      state=vlist.get_posting_state_display()))
-        current = {name: getattr(vlist, name) for name in CHANGEABLE}
-        merged = {**{n: getattr(vlist, n) for n in NATIONAL_FIELDS}, **current, **changes,
-                  "direction": vlist.direction, "list_type": vlist.list_type, "item_kind": vlist.item_kind,
-                  "related_no": vlist.related_no}
-        info = book_info(vlist.book)
-        header, problems = validate_header(merged, info)
-        if header is not None:
-            lines = [SimpleNamespace(seq=ln.seq, item_no=ln.item.item_no, goods_status=ln.goods_status)
-                     for ln in vlist.lines.select_related("item")]
-            problems += trade_modes.check(header, lines, info, items_of(vlist.book)[0])
-            if not problems and not needs_passage(header):
-                problems.append(problem("trade_mode", "change_would_post", value=header.trade_mode))
-        if problems:
-            raise DomainError(problems)
-        before = list_snapshot(vlist)
-        for name in CHANGEABLE:
-            setattr(vlist, name, getattr(header, name))
-        vlist.change_count += 1
-        # a list held for solid waste (books.hold_open_lists) changed to a mode the mark allows is released
-        held_before = vlist.solid_waste_held
-        vlist.solid_waste_held = solid_waste_hold(vlist, info)
-        hold = {"solid_waste_held": vlist.solid_waste_held} if vlist.solid_waste_held != held_before else {}
-        vlist.save(update_fields=[*CHANGEABLE, "change_count", *hold])
-        audit.record(actor, "list.change", vlist,
-                     before={**before, **current, **({"solid_waste_held": held_before} if hold else {})},
-                     after={**list_snapshot(vlist), **{n: getattr(vlist, n) for n in CHANGEABLE}, **hold,
-                            "reason": reason})
-        return {"list_id": vlist.pk, "status": vlist.status}
-
-    idempotency.run(actor, idempotency_key, "list.change", payload, do)
-    return VerificationList.objects.get(pk=list_id)
-
-
-# 变更 of a door list: the quantities of its lines (INV101 body, 修改标志 1), never their item or statuses
-DOOR_LINE_CHANGEABLE = ("quantity", "unit", "legal_quantity", "second_quantity", "value", "unit_price", "gross_weight",
-                        "net_weight")
-_LINE_INPUTS = ("quantity", "unit", "legal_quantity", "second_quantity", "value", "currency", "goods_status",
-                "target_status", "unit_price", "origin_country", "destination_country", "levy_mode", "gross_weight",
-                "net_weight")
-_HEADER_INPUTS = ("direction", "trade_mode", "list_type", "item_kind", "related_no", "declaration_no", "inner_no",
-                  "remarks", *NATIONAL_FIELDS)
-
-
-def _door_line_changes(lines) -> dict[int, dict]:
-    """`lines` (line number -> the fields that change, as typed) → by line number; every bad key named."""
-    if not isinstance(lines, dict) or not lines:
-        raise DomainError(problem("lines", "no_changes"))
-    out: dict[int, dict] = {}
-    problems = []
-    for raw_seq, fields in lines.items():
-        seq = inputs.parse_int(raw_seq)
-        if seq is None or seq < 1:
-            problems.append(problem(f"lines[{raw_seq}]", "not_an_integer", value=str(raw_seq)[:20]))
-            continue
-        if not isinstance(fields, dict) or not fields:
-            problems.append(problem(f"lines[{seq}]", "no_changes"))
-            continue
-        problems += [problem(f"lines[{seq}].{name}", "not_changeable", fields=", ".join(DOOR_LINE_CHANGEABLE))
-                     for name in sorted(set(fields) - set(DOOR_LINE_CHANGEABLE))]
-        out[seq] = {name: "" if value is None else str(value) for name, value in fields.items()}
-    if problems:
-        raise DomainError(problems)
-    return out
-
-
-def change_door_list(*, actor: Actor, list_id: int, lines: dict, reason: str,
-                     idempotency_key: str | None) -> VerificationList:
-    """变更 of an approved door list (every line bonded ↔ non-bonded, reserved for the warehouse door, is_door_list)
-    before any of its goods passed the door: the quantity fields of its lines (`lines`: line number -> the fields
-    that change). The list is validated again whole, as a new one would be (a changed quantity without its legal
-    quantities gets them computed again); each changed line declares its item as it is now; its two reservations
-    take the new book quantity (ledger.resize: what more leaves an account must be available); the change count
-    goes up by one; one audit row `list.change` with the lines before and after. Once a share has posted the list
-    is refused (reverse it instead), as change_list refuses. A list that is not a door list is refused on `list`
-    before anything else (its lines, the reason, the Idempotency-Key) is looked at."""
-    actor.require("supervision.change_list")
-    vlist = get_scoped(VerificationList, actor, list_id, action="change")
-    if not is_door_list(vlist.pk):
-        raise DomainError(problem("list", "list_not_door_change", list=vlist.display_number))
-    reason = _reason(reason)
-    changes = _door_line_changes(lines)
-    payload = {"list_id": list_id, "lines": {str(seq): fields for seq, fields in sorted(changes.items())},
-               "reason": reason}
-
-    def do() -> dict:
-        vlist = _locked_list(actor, list_id)
-        _require_state(vlist, ListStatus.APPROVED)
-        if not is_door_list(vlist.pk):
-            raise DomainError(problem("list", "list_not_door_change", list=vlist.display_number))
-        if vlist.posting_state != PostingState.RESERVED:
-            raise DomainError(problem("status", "list_not_changeable", list=vlist.display_number,
-                                      state=vlist.get_posting_state_display()))
-        saved = list(vlist.lines.select_related("item").order_by("seq"))
-        unknown = sorted(set(changes) - {ln.seq for ln in saved})
-        if unknown:
-            raise DomainError([problem(f"lines[{seq}]", "door_change_no_line", list=vlist.display_number, line=seq,
-                                       count=len(saved)) for seq in unknown])
-        data = {**{name: getattr(vlist, name) for name in _HEADER_INPUTS},
-                "lines": [_raw_line(ln, changes.get(ln.seq, {})) for ln in saved]}
-        infos, items = items_of(vlist.book, lock={ln.item.item_no for ln in saved})
-        validated, problems = validate_list(data, book_info(vlist.book), infos)
-        if problems:
-            raise DomainError(problems)
-        new = {ln.seq: ln for ln in validated[1]}
-        before = {str(ln.seq): _door_line_snapshot(ln) for ln in saved if ln.seq in changes}
-        reservations = ledger.lock_reservations("list", vlist.pk)
-        by_seq = {ln.seq: ln for ln in saved}
-        ledger.resize(
-            reservations,
-            {r.id: to_units(new[r.line].book_quantity) for r in reservations if r.line in changes},
-            {r.id: AccountKey(by_seq[r.line].item.item_no,
-                              by_seq[r.line].goods_status if r.sign < 0 else by_seq[r.line].target_status, r.unit)
-             for r in reservations if r.line in changes},
-            timezone.localdate(),
-        )
-        changed = []
-        for seq in sorted(changes):
-            ln, v = by_seq[seq], new[seq]
-            for name in (*DOOR_LINE_CHANGEABLE, "book_quantity"):
-                setattr(ln, name, getattr(v, name))
-            for name in DECLARED_FIELDS:
-                setattr(ln, name, getattr(items[ln.item.item_no], name))
-            changed.append(ln)
-        VerificationListLine.objects.bulk_update(changed, [*DOOR_LINE_CHANGEABLE, "book_quantity", *DECLARED_FIELDS])
-        list_before = list_snapshot(vlist)
-        vlist.change_count += 1
-        vlist.save(update_fields=["change_count"])
-        audit.record(actor, "list.change", vlist, before={**list_before, "lines": before},
-                     after={**list_snapshot(vlist), "lines": {str(ln.seq): _door_line_snapshot(ln) for ln in changed},
-                            "reason": reason})
-        return {"list_id": vlist.pk, "status": vlist.status}
-
-    idempotency.run(actor, idempotency_key, "list.change_lines", payload, do)
-    return VerificationList.objects.get(pk=list_id)
-
-
-def _raw_line(ln: VerificationListLine, changes: dict) -> dict:
-    """A saved line as validation takes it, with `changes`; a new quantity or unit drops the legal quantities
-    that went with the old one (validation computes them again) unless they are given too."""
-    raw = {"item_no": ln.item.item_no, **{name: "" if getattr(ln, name) is None else str(getattr(ln, name))
-                                          for name in _LINE_INPUTS}}
-    if {"quantity", "unit"} & set(changes):
-        raw.update(legal_quantity="", second_quantity="")
-    return {**raw, **changes}
-
-
-def _door_line_snapshot(ln) -> dict:
-    return {"quantity": str(ln.quantity), "unit": ln.unit, "book_quantity": str(ln.book_quantity),
-            "legal_quantity": None if ln.legal_quantity is None else str(ln.legal_quantity), "value": str(ln.value)}
-
-
-def cancel_list(*, actor: Actor, list_id: int, reason: str, idempotency_key: str | None) -> VerificationList:
-    """删单: delete an approved list before anything of it is posted; its reservations are voided."""
-    actor.require("supervision.cancel_list")
-    reason = _reason(reason)
-    payload = {"list_id": list_id, "reason": reason}
-
-    def do() -> dict:
-        vlist = _locked_list(actor, list_id)
-        _require_state(vlist, ListStatus.APPROVED)
-        partner = _partner(actor, vlist, ListStatus.APPROVED)
-        for v in (vlist, *([partner[0]] if partner else [])):  # a pair is deleted together
-            _cancel_one(actor, v, reason)
-        return {"list_id": vlist.pk, "status": vlist.status}
-
-    idempotency.run(actor, idempotency_key, "list.cancel", payload, do)
-    return VerificationList.objects.get(pk=list_id)
-
-
-def _cancel_one(actor: Actor, vlist: VerificationList, reason: str) -> None:
-    if vlist.posting_state != PostingState.RESERVED:
-        raise DomainError(problem("status", "list_not_cancellable", list=vlist.display_number,
-                                  state=vlist.get_posting_state_display()))
-    before = list_snapshot(vlist)
-    ledger.void(ledger.lock_reservations("list", vlist.pk), None, timezone.localdate())
-    vlist.status = ListStatus.CANCELLED.value
-    vlist.posting_state = PostingState.VOIDED.value
-    vlist.save(update_fields=["status", "posting_state"])
-    audit.record(actor, "list.cancel", vlist, before=before, after={**list_snapshot(vlist), "reason": reason})
-
-
-def _reason(reason: str) -> str:
-    reason = (reason or "").strip()
-    if not reason:
-        raise DomainError(problem("reason", "reason_required"))
-    if len(reason) > 500:
-        raise DomainError(problem("reason", "too_long", max=500))
-    return reason
-
-
-def reverse_list(
-    *, actor: Actor, list_id: int, reason: str, idempotency_key: str | None, effective_date: date | None = None
-) -> VerificationList:
-    """Undo an approved list, never by an edit: what is still reserved is voided; what is posted is
-    undone by a counter-list that posts the opposite movements at once. Returns the counter-list, or the
-    list itself when nothing of it was posted (then voiding was all there was to do)."""
-    actor.require("supervision.reverse_list")
-    reason = _reason(reason)
-    payload = {"list_id": list_id, "reason": reason,
-               "effective_date": effective_date.isoformat() if effective_date else None}
-
-    def do() -> dict:
-        original = _locked_list(actor, list_id)
-        _require_state(original, ListStatus.APPROVED)
-        when = effective_date or timezone.localdate()
-        partner = _partner(actor, original, ListStatus.APPROVED) if original.reverses_id is None else None
-        result = _reverse_one(actor, original, reason, when)
-        if partner:  # a pair is undone together
-            _reverse_one(actor, partner[0], reason, when)
-        return result
-
-    result, _ = idempotency.run(actor, idempotency_key, "list.reverse", payload, do)
-    return VerificationList.objects.get(pk=result["list_id"])
-
-
-def _reverse_one(actor: Actor, original: VerificationList, reason: str, when: date) -> dict:
-    if original.reverses_id is not None:
-        raise DomainError(problem("list", "cannot_reverse_reversal"))
-    existing = VerificationList.objects.filter(reverses=original).first()
-    if existing is not None:
-        raise DomainError(problem("list", "list_already_reversed", list=original.display_number,
-                                  by=existing.display_number))
-    if original.posting_state == PostingState.VOIDED:
-        raise DomainError(problem("list", "list_already_voided", list=original.display_number))
-    _check_posting_date(book_info(original.book), when, ledger.last_posting_date(original.book_id))
-    reservations = ledger.lock_reservations("list", original.pk)
-    ledger.void(reservations, None, when)
-    posted = {r.line: from_units(r.posted) for r in reservations}
-    originals = [ln for ln in original.lines.order_by("seq") if not reservations or posted.get(ln.seq)]
-    if reservations:
-        before = list_snapshot(original)
-        original.posting_state = PostingState.VOIDED.value
-        set_posting_state(original)
-        audit.record(actor, "list.void", original, before=before, after={**list_snapshot(original), "reason": reason})
-    if not originals:
-        return {"list_id": original.pk, "status": original.status}
-    counter = _counter_list(actor, original, originals, posted if reservations else {}, reason, when)
-    audit.record(actor, "list.reverse", original, after={"counter_list": counter.display_number, "reason": reason})
-    audit.record(actor, "list.create", counter, after=list_snapshot(counter))
-    return {"list_id": counter.pk, "status": counter.status}
-
-
-def _counter_line(counter: VerificationList, ln: VerificationListLine, share) -> VerificationListLine:
-    """The line undoing `ln`: all of it, or (`share`, in the book unit) the part of it that was posted."""
-    same = share is None or share == ln.book_quantity
-    ratio = 1 if same else share / ln.book_quantity
-    return VerificationListLine(
-        vlist=counter, seq=ln.seq, item_id=ln.item_id, **{name: getattr(ln, name) for name in DECLARED_FIELDS},
-        quantity=ln.quantity if same else share,
-        unit=ln.unit if same else ln.book_unit, book_quantity=ln.book_quantity if same else share,
-        book_unit=ln.book_unit, value=ln.value if same else (ln.value * ratio).quantize(Decimal("0.01")),
-        currency=ln.currency,
-        # a status change is undone by the change back
-        goods_status=ln.target_status or ln.goods_status, target_status=ln.goods_status if ln.target_status else "",
-        legal_quantity=ln.legal_quantity if same else None, second_quantity=ln.second_quantity if same else None,
-        unit_price=ln.unit_price, origin_country=ln.origin_country, destination_country=ln.destination_country,
-        levy_mode=ln.levy_mode, gross_weight=ln.gross_weight if same else None,
-        net_weight=ln.net_weight if same else None, reverses=ln,
-    )
-
-
-def _counter_list(actor: Actor, original: VerificationList, lines: list[VerificationListLine],
-                  posted: dict, reason: str, when: date) -> VerificationList:
-    """A counter-list of the posted part of `original` (the line quantities, or `posted` shares by line
-    when given), approved and posted at once."""
-    direction = Direction(original.direction).opposite()
-    now = timezone.now()
-    counter = VerificationList.objects.create(
-        pre_entry_no="t-" + uuid.uuid4().hex[:16], book=original.book, enterprise_id=original.enterprise_id,
-        zone_id=original.zone_id, direction=direction.value, trade_mode=original.trade_mode,
-        list_type=original.list_type, item_kind=original.item_kind, inner_no=original.inner_no,
-        changes_status=original.changes_status,
-        remarks=reason[:500], status=ListStatus.APPROVED.value, posting_state=PostingState.POSTED.value,
-        reverses=original, line_count=len(lines), created_by_id=actor.user_id, submitted_at=now,
-        decided_at=now, decided_by_id=actor.user_id, effective_date=when,
-    )
-    counter.pre_entry_no = pre_entry_number(original.pre_entry_no[:4], counter)
-    counter.number = list_number(counter)
-    counter.save(update_fields=["pre_entry_no", "number"])
-    VerificationListLine.objects.bulk_create(
-        [
-            _counter_line(counter, ln, posted.get(ln.seq))
-            for ln in lines
-        ],
-        batch_size=2000,
-    )
-    ledger.post_list(list_id=counter.pk, book_id=counter.book_id, enterprise_id=counter.enterprise_id,
-                     zone_id=counter.zone_id, sign=direction.sign, effective_date=when,
-                     changes_status=counter.changes_status)
-    return counter

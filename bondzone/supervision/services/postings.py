@@ -28,7 +28,7 @@ from ..domain.posting import Move, OpenReservation, SourceRef, shares as decide_
 from ..domain.validation import BookInfo
 from ..models import AccountBook, BookItem
 from .books import book_info, item_info, share_items
-from .lists import _check_posting_date, is_door_list, list_snapshot, set_posting_state
+from .lists import check_posting_date, is_door_list, list_snapshot, set_posting_state
 
 _SOURCE_KIND = re.compile(r"^[a-z][a-z0-9_]{0,15}$")
 MAX_EVENT_ID = 64
@@ -205,7 +205,7 @@ def _check_passage(vlist, book: BookInfo, last: date | None, reservations: list[
     if door and not (vlist.changes_status and is_door_list(vlist.pk)):
         raise DomainError(problem("list", "list_not_door_change", list=vlist.display_number))
     when = effective_date or timezone.localdate()
-    _check_posting_date(book, when, last)
+    check_posting_date(book, when, last)
     chosen = _decide(reservations, shares)
     by_id = {r.id: r for r in reservations}
     complete = all(r.remaining - chosen.get(r.id, 0) == 0 for r in reservations)
@@ -344,7 +344,7 @@ def _post_document(actor: Actor, book_id: int, source_kind: str, source_id: int,
     lines = _ledger_moves(book, moves)
     when = effective_date or timezone.localdate()
     info: BookInfo = book_info(book)
-    _check_posting_date(info, when, ledger.last_posting_date(book.pk))
+    check_posting_date(info, when, ledger.last_posting_date(book.pk))
     _claim(event_id, source)
     n = ledger.post_moves(book_id=book.pk, enterprise_id=book.enterprise_id, zone_id=book.zone_id, moves=lines,
                           source=source, effective_date=when, reserve=reserve, field="moves")
@@ -367,7 +367,7 @@ def post_reserved(
     reservations = _reservations_of_book(book, doc)
     chosen = _decide(reservations, shares)
     when = effective_date or timezone.localdate()
-    _check_posting_date(book_info(book), when, ledger.last_posting_date(book.pk))
+    check_posting_date(book_info(book), when, ledger.last_posting_date(book.pk))
     event_pk = _claim(event_id, doc)
     n = ledger.post_shares(reservations, chosen, source or SourceRef(doc.kind, doc.id), when)
     audit.record(actor, "ledger.post_reserved", book, after={"source": [doc.kind, doc.id], "event_id": event_id,
