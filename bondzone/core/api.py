@@ -144,7 +144,7 @@ def create_enterprise(request: HttpRequest, payload: EnterpriseIn):
 
 
 @router.patch("/enterprises/{enterprise_id}", response=EnterpriseOut, summary="Change an enterprise's record")
-def update_enterprise(request: HttpRequest, enterprise_id: int, payload: EnterpriseChange):
+def update_enterprise(request: HttpRequest, enterprise_id: Id, payload: EnterpriseChange):
     return services.update_enterprise(actor=actor(request), enterprise_id=enterprise_id,
                                       changes=patch_changes(payload, ENTERPRISE_NULL_CLEARS))
 
@@ -152,7 +152,7 @@ def update_enterprise(request: HttpRequest, enterprise_id: int, payload: Enterpr
 @router.get("/enterprises/{enterprise_id}/history", response=list[EnterpriseEventOut],
             summary="An enterprise's change history")
 @paginate(Pagination)
-def enterprise_history(request: HttpRequest, enterprise_id: int):
+def enterprise_history(request: HttpRequest, enterprise_id: Id):
     return selectors.enterprise_history(actor(request), enterprise_id)
 
 

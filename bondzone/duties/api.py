@@ -48,7 +48,7 @@ def import_tax_rates(request: HttpRequest, file: File[UploadedFile]):
 
 
 @router.post("/tax-rates/{rate_id}/end", response=TaxRateOut, summary="End a rate on a day")
-def end_tax_rate(request: HttpRequest, rate_id: int, payload: EndIn):
+def end_tax_rate(request: HttpRequest, rate_id: Id, payload: EndIn):
     return services.end_tax_rate(actor=actor(request), rate_id=rate_id, valid_to=payload.valid_to)
 
 
@@ -82,14 +82,14 @@ def lodge_guarantee(request: HttpRequest, payload: GuaranteeIn,
 
 
 @router.get("/guarantees/{guarantee_id}", response=GuaranteeDetailOut, summary="One guarantee with its entries")
-def guarantee(request: HttpRequest, guarantee_id: int):
+def guarantee(request: HttpRequest, guarantee_id: Id):
     g = selectors.guarantee(actor(request), guarantee_id)
     return {**{k: getattr(g, k) for k in GuaranteeOut.model_fields}, "entries": list(g.entries.all())}
 
 
 @router.post("/guarantees/{guarantee_id}/moves", response=GuaranteeOut,
              summary="Use (refused when the free amount is short), free a use, or release part of a guarantee")
-def move_guarantee(request: HttpRequest, guarantee_id: int, payload: MoveIn,
+def move_guarantee(request: HttpRequest, guarantee_id: Id, payload: MoveIn,
                    idempotency_key: str | None = Header(None, alias="Idempotency-Key")):
     return services.move_guarantee(actor=actor(request), guarantee_id=guarantee_id, **payload.dict(),
                                    idempotency_key=idempotency_key)
@@ -115,7 +115,7 @@ def _detail(r):
 
 
 @router.get("/regimes/{regime_id}", response=RegimeDetailOut, summary="One regime with lines, extensions, lists, alerts")
-def regime(request: HttpRequest, regime_id: int):
+def regime(request: HttpRequest, regime_id: Id):
     return _detail(selectors.regime(actor(request), regime_id))
 
 
@@ -129,7 +129,7 @@ def open_regime(request: HttpRequest, payload: RegimeIn, idempotency_key: str | 
 
 @router.post("/regimes/{regime_id}/extend", response=RegimeDetailOut,
              summary="Extend a regime (customs; refused after expiry or beyond the rule)")
-def extend_regime(request: HttpRequest, regime_id: int, payload: RegimeExtendIn, idempotency_key: str | None = IdemKey):
+def extend_regime(request: HttpRequest, regime_id: Id, payload: RegimeExtendIn, idempotency_key: str | None = IdemKey):
     a = actor(request)
     services.extend_regime(actor=a, regime_id=regime_id, data=payload.dict(), idempotency_key=idempotency_key)
     return _detail(selectors.regime(a, regime_id))
@@ -137,7 +137,7 @@ def extend_regime(request: HttpRequest, regime_id: int, payload: RegimeExtendIn,
 
 @router.post("/regimes/{regime_id}/close", response=RegimeDetailOut,
              summary="Close a regime: returned or closed (customs); the guarantee part is freed")
-def close_regime(request: HttpRequest, regime_id: int, payload: CloseIn, idempotency_key: str | None = IdemKey):
+def close_regime(request: HttpRequest, regime_id: Id, payload: CloseIn, idempotency_key: str | None = IdemKey):
     a = actor(request)
     services.close_regime(actor=a, regime_id=regime_id, data=payload.dict(), idempotency_key=idempotency_key)
     return _detail(selectors.regime(a, regime_id))
@@ -145,7 +145,7 @@ def close_regime(request: HttpRequest, regime_id: int, payload: CloseIn, idempot
 
 @router.post("/regimes/{regime_id}/lists", response=RegimeDetailOut,
              summary="Link out (E) or back (I) lists to a regime; their release slips tie it to the gate")
-def link_regime_lists(request: HttpRequest, regime_id: int, payload: RegimeLinkIn, idempotency_key: str | None = IdemKey):
+def link_regime_lists(request: HttpRequest, regime_id: Id, payload: RegimeLinkIn, idempotency_key: str | None = IdemKey):
     a = actor(request)
     services.link_regime_lists(actor=a, regime_id=regime_id, data=payload.dict(), idempotency_key=idempotency_key)
     return _detail(selectors.regime(a, regime_id))
@@ -172,7 +172,7 @@ def domestic_sales(request: HttpRequest, status: str = "", book_id: Id | None = 
 
 
 @router.get("/domestic-sales/{sale_id}", response=DomesticSaleOut, summary="One domestic sale: both bases side by side")
-def domestic_sale(request: HttpRequest, sale_id: int):
+def domestic_sale(request: HttpRequest, sale_id: Id):
     return _sale(selectors.domestic_sale(actor(request), sale_id))
 
 
@@ -185,26 +185,26 @@ def request_domestic_sale(request: HttpRequest, payload: DomesticSaleIn, idempot
 
 @router.post("/domestic-sales/{sale_id}/choose", response=DomesticSaleOut,
              summary="Choose the basis (goods or materials); the verification list is filed and submitted")
-def choose_domestic_basis(request: HttpRequest, sale_id: int, payload: ChooseIn, idempotency_key: str | None = IdemKey):
+def choose_domestic_basis(request: HttpRequest, sale_id: Id, payload: ChooseIn, idempotency_key: str | None = IdemKey):
     return _sale(services.choose_domestic_basis(actor=actor(request), sale_id=sale_id, basis=payload.basis,
                                                 idempotency_key=idempotency_key))
 
 
 @router.post("/domestic-sales/{sale_id}/confirm", response=DomesticSaleOut,
              summary="Customs confirms: the list is approved and the tax bill issued")
-def confirm_domestic_sale(request: HttpRequest, sale_id: int, idempotency_key: str | None = IdemKey):
+def confirm_domestic_sale(request: HttpRequest, sale_id: Id, idempotency_key: str | None = IdemKey):
     return _sale(services.confirm_domestic_sale(actor=actor(request), sale_id=sale_id, idempotency_key=idempotency_key))
 
 
 @router.post("/domestic-sales/{sale_id}/withdraw", response=DomesticSaleOut,
              summary="The enterprise takes the submitted list back; the sale is returned, to correct or cancel")
-def withdraw_domestic_sale(request: HttpRequest, sale_id: int):
+def withdraw_domestic_sale(request: HttpRequest, sale_id: Id):
     return _sale(services.withdraw_domestic_sale(actor=actor(request), sale_id=sale_id))
 
 
 @router.post("/domestic-sales/{sale_id}/cancel", response=DomesticSaleOut,
              summary="Cancel a sale before confirmation; its list is withdrawn, deleted or cancelled (reservations voided)")
-def cancel_domestic_sale(request: HttpRequest, sale_id: int, payload: DomesticCancelIn,
+def cancel_domestic_sale(request: HttpRequest, sale_id: Id, payload: DomesticCancelIn,
                          idempotency_key: str | None = IdemKey):
     return _sale(services.cancel_domestic_sale(actor=actor(request), sale_id=sale_id, reason=payload.reason,
                                                idempotency_key=idempotency_key))
@@ -217,13 +217,13 @@ def tax_bills(request: HttpRequest, state: str = "", enterprise_id: Id | None = 
 
 
 @router.get("/tax-bills/{bill_id}", response=TaxBillOut, summary="One tax bill")
-def tax_bill(request: HttpRequest, bill_id: int):
+def tax_bill(request: HttpRequest, bill_id: Id):
     return _bill(selectors.tax_bill(actor(request), bill_id))
 
 
 @router.get("/tax-bills/{bill_id}/export", response={200: None},
             summary="The tax bill as PDF (the printable layout), CSV, XLSX or JSON")
-def tax_bill_export(request: HttpRequest, bill_id: int, format: str = "pdf"):
+def tax_bill_export(request: HttpRequest, bill_id: Id, format: str = "pdf"):
     from bondzone.core import pdf
 
     from . import exports
@@ -235,6 +235,6 @@ def tax_bill_export(request: HttpRequest, bill_id: int, format: str = "pdf"):
 
 
 @router.post("/tax-bills/{bill_id}/payment", response=TaxBillOut, summary="Record that a tax bill was paid (customs)")
-def pay_tax_bill(request: HttpRequest, bill_id: int, payload: PaymentIn, idempotency_key: str | None = IdemKey):
+def pay_tax_bill(request: HttpRequest, bill_id: Id, payload: PaymentIn, idempotency_key: str | None = IdemKey):
     return _bill(services.record_tax_payment(actor=actor(request), bill_id=bill_id, data=payload.dict(),
                                              idempotency_key=idempotency_key))

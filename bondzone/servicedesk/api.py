@@ -10,7 +10,7 @@ from ninja import Header, Router, Status
 from ninja.pagination import paginate
 
 from bondzone.core import tabular
-from bondzone.core.types import ChoiceOf, Id, Pagination
+from bondzone.core.types import ChoiceOf, Id, Int, Pagination
 
 from bondzone.core.actor import PUBLIC_READER
 from bondzone.core.http import actor, patch_changes
@@ -367,10 +367,9 @@ def _open311_request(r) -> dict:
 
 @open311.get("/requests.json", response=list[Open311Request], summary="Open311: requests you may see")
 def open311_requests(request: HttpRequest, service_code: str = "", status: Literal["", "open", "closed"] = "",
-                     start_date: date | None = None, end_date: date | None = None, page: int = 1,
-                     page_size: int = 50):
-    """Newest first; paging as the Open311 paging extension (page, page_size ≤ 1000)."""
-    page, page_size = min(max(page, 1), 10**6), min(max(page_size, 1), 1000)
+                     start_date: date | None = None, end_date: date | None = None,
+                     page: Int(1, 10**6) = 1, page_size: Int(1, 1000) = 50):
+    """Newest first; paging as the Open311 paging extension (page ≤ 10⁶, page_size ≤ 1000)."""
     qs = selectors.requests(actor(request), since=start_date, until=end_date)
     if service_code:
         qs = qs.filter(category__code__in=service_code.split(","))
