@@ -12,7 +12,7 @@ from ninja.pagination import paginate
 from bondzone.core.types import ChoiceOf, Id, Pagination, Text
 
 from bondzone.core import tabular
-from bondzone.core.http import actor
+from bondzone.core.http import actor, auth_for
 
 from . import selectors, services
 from .models import Regime, TaxBill, TaxRate
@@ -25,7 +25,8 @@ from .schemas import (
 router = Router(tags=["duties"])
 
 
-@router.post("/quote", response=dict[str, Any], summary="Tariff, consumption tax and VAT for a quotation document")
+@router.post("/quote", response=dict[str, Any],
+             auth=auth_for("duties.quote"), summary="Tariff, consumption tax and VAT for a quotation document")
 def quote(request: HttpRequest, payload: Any = Body(...)):
     return services.quote(actor(request), payload)
 
@@ -36,7 +37,7 @@ def tax_rates(request: HttpRequest, hs_code: Text(10) = "", kind: ChoiceOf(TaxRa
     return selectors.tax_rates(actor(request), hs_code=hs_code, kind=kind, on=on)
 
 
-@router.post("/tax-rates/import", response={201: ImportedOut},
+@router.post("/tax-rates/import", response={201: ImportedOut}, auth=auth_for("duties.manage_rates"),
              summary="Add rate-table rows from CSV / XLSX / JSON (kind, hs_code, origin, ad_valorem, specific, "
                      "valid_from, valid_to, source); all or nothing, overlapping periods refused")
 def import_tax_rates(request: HttpRequest, file: File[UploadedFile]):
@@ -47,7 +48,8 @@ def import_tax_rates(request: HttpRequest, file: File[UploadedFile]):
     return Status(201, {"rows": services.import_tax_rates(actor=a, rows=rows)})
 
 
-@router.post("/tax-rates/{rate_id}/end", response=TaxRateOut, summary="End a rate on a day")
+@router.post("/tax-rates/{rate_id}/end", response=TaxRateOut,
+             auth=auth_for("duties.manage_rates"), summary="End a rate on a day")
 def end_tax_rate(request: HttpRequest, rate_id: Id, payload: EndIn):
     return services.end_tax_rate(actor=actor(request), rate_id=rate_id, valid_to=payload.valid_to)
 
@@ -58,7 +60,7 @@ def exchange_rates(request: HttpRequest, currency: str = "", on: date | None = N
     return selectors.exchange_rates(actor(request), currency=currency, on=on)
 
 
-@router.post("/exchange-rates/import", response={201: ImportedOut},
+@router.post("/exchange-rates/import", response={201: ImportedOut}, auth=auth_for("duties.manage_rates"),
              summary="Add exchange rates from CSV / XLSX / JSON (currency, cny, per, valid_from, valid_to, source)")
 def import_exchange_rates(request: HttpRequest, file: File[UploadedFile]):
     a = actor(request)
@@ -74,7 +76,8 @@ def guarantees(request: HttpRequest, enterprise_id: Id | None = None):
     return selectors.guarantees(actor(request), enterprise_id=enterprise_id)
 
 
-@router.post("/guarantees", response={201: GuaranteeOut}, summary="Record a lodged guarantee (customs)")
+@router.post("/guarantees", response={201: GuaranteeOut},
+             auth=auth_for("duties.manage_guarantees"), summary="Record a lodged guarantee (customs)")
 def lodge_guarantee(request: HttpRequest, payload: GuaranteeIn,
                     idempotency_key: str | None = Header(None, alias="Idempotency-Key")):
     return Status(201, services.lodge_guarantee(actor=actor(request), data=payload.dict(),
@@ -87,7 +90,7 @@ def guarantee(request: HttpRequest, guarantee_id: Id):
     return {**{k: getattr(g, k) for k in GuaranteeOut.model_fields}, "entries": list(g.entries.all())}
 
 
-@router.post("/guarantees/{guarantee_id}/moves", response=GuaranteeOut,
+@router.post("/guarantees/{guarantee_id}/moves", response=GuaranteeOut, auth=auth_for("duties.manage_guarantees"),
              summary="Use (refused when the free amount is short), free a use, or release part of a guarantee")
 def move_guarantee(request: HttpRequest, guarantee_id: Id, payload: MoveIn,
                    idempotency_key: str | None = Header(None, alias="Idempotency-Key")):
@@ -119,7 +122,7 @@ def regime(request: HttpRequest, regime_id: Id):
     return _detail(selectors.regime(actor(request), regime_id))
 
 
-@router.post("/regimes", response={201: RegimeDetailOut},
+@router.post("/regimes", response={201: RegimeDetailOut}, auth=auth_for("duties.open_regime"),
              summary="Open a regime (the duty at risk is quoted; a guarantee short of it is refused)")
 def open_regime(request: HttpRequest, payload: RegimeIn, idempotency_key: str | None = IdemKey):
     a = actor(request)
@@ -127,7 +130,7 @@ def open_regime(request: HttpRequest, payload: RegimeIn, idempotency_key: str | 
     return Status(201, _detail(selectors.regime(a, r.pk)))
 
 
-@router.post("/regimes/{regime_id}/extend", response=RegimeDetailOut,
+@router.post("/regimes/{regime_id}/extend", response=RegimeDetailOut, auth=auth_for("duties.decide_regime"),
              summary="Extend a regime (customs; refused after expiry or beyond the rule)")
 def extend_regime(request: HttpRequest, regime_id: Id, payload: RegimeExtendIn, idempotency_key: str | None = IdemKey):
     a = actor(request)
@@ -135,7 +138,7 @@ def extend_regime(request: HttpRequest, regime_id: Id, payload: RegimeExtendIn, 
     return _detail(selectors.regime(a, regime_id))
 
 
-@router.post("/regimes/{regime_id}/close", response=RegimeDetailOut,
+@router.post("/regimes/{regime_id}/close", response=RegimeDetailOut, auth=auth_for("duties.decide_regime"),
              summary="Close a regime: returned or closed (customs); the guarantee part is freed")
 def close_regime(request: HttpRequest, regime_id: Id, payload: CloseIn, idempotency_key: str | None = IdemKey):
     a = actor(request)
@@ -143,7 +146,7 @@ def close_regime(request: HttpRequest, regime_id: Id, payload: CloseIn, idempote
     return _detail(selectors.regime(a, regime_id))
 
 
-@router.post("/regimes/{regime_id}/lists", response=RegimeDetailOut,
+@router.post("/regimes/{regime_id}/lists", response=RegimeDetailOut, auth=auth_for("duties.open_regime"),
              summary="Link out (E) or back (I) lists to a regime; their release slips tie it to the gate")
 def link_regime_lists(request: HttpRequest, regime_id: Id, payload: RegimeLinkIn, idempotency_key: str | None = IdemKey):
     a = actor(request)
@@ -176,33 +179,33 @@ def domestic_sale(request: HttpRequest, sale_id: Id):
     return _sale(selectors.domestic_sale(actor(request), sale_id))
 
 
-@router.post("/domestic-sales", response={201: DomesticSaleOut},
+@router.post("/domestic-sales", response={201: DomesticSaleOut}, auth=auth_for("duties.request_domestic"),
              summary="Ask for a domestic sale: duties on the goods and, for zone-made goods, on the materials consumed")
 def request_domestic_sale(request: HttpRequest, payload: DomesticSaleIn, idempotency_key: str | None = IdemKey):
     s = services.request_domestic_sale(actor=actor(request), data=payload.dict(), idempotency_key=idempotency_key)
     return Status(201, _sale(s))
 
 
-@router.post("/domestic-sales/{sale_id}/choose", response=DomesticSaleOut,
+@router.post("/domestic-sales/{sale_id}/choose", response=DomesticSaleOut, auth=auth_for("duties.request_domestic"),
              summary="Choose the basis (goods or materials); the verification list is filed and submitted")
 def choose_domestic_basis(request: HttpRequest, sale_id: Id, payload: ChooseIn, idempotency_key: str | None = IdemKey):
     return _sale(services.choose_domestic_basis(actor=actor(request), sale_id=sale_id, basis=payload.basis,
                                                 idempotency_key=idempotency_key))
 
 
-@router.post("/domestic-sales/{sale_id}/confirm", response=DomesticSaleOut,
+@router.post("/domestic-sales/{sale_id}/confirm", response=DomesticSaleOut, auth=auth_for("duties.confirm_domestic"),
              summary="Customs confirms: the list is approved and the tax bill issued")
 def confirm_domestic_sale(request: HttpRequest, sale_id: Id, idempotency_key: str | None = IdemKey):
     return _sale(services.confirm_domestic_sale(actor=actor(request), sale_id=sale_id, idempotency_key=idempotency_key))
 
 
-@router.post("/domestic-sales/{sale_id}/withdraw", response=DomesticSaleOut,
+@router.post("/domestic-sales/{sale_id}/withdraw", response=DomesticSaleOut, auth=auth_for("duties.request_domestic"),
              summary="The enterprise takes the submitted list back; the sale is returned, to correct or cancel")
 def withdraw_domestic_sale(request: HttpRequest, sale_id: Id):
     return _sale(services.withdraw_domestic_sale(actor=actor(request), sale_id=sale_id))
 
 
-@router.post("/domestic-sales/{sale_id}/cancel", response=DomesticSaleOut,
+@router.post("/domestic-sales/{sale_id}/cancel", response=DomesticSaleOut, auth=auth_for("duties.request_domestic"),
              summary="Cancel a sale before confirmation; its list is withdrawn, deleted or cancelled (reservations voided)")
 def cancel_domestic_sale(request: HttpRequest, sale_id: Id, payload: DomesticCancelIn,
                          idempotency_key: str | None = IdemKey):
@@ -234,7 +237,8 @@ def tax_bill_export(request: HttpRequest, bill_id: Id, format: str = "pdf"):
     return tabular.download(exports.bill_table(bill, fmt=format), format, f"tax-bill-{bill.number}")
 
 
-@router.post("/tax-bills/{bill_id}/payment", response=TaxBillOut, summary="Record that a tax bill was paid (customs)")
+@router.post("/tax-bills/{bill_id}/payment", response=TaxBillOut,
+             auth=auth_for("duties.confirm_domestic"), summary="Record that a tax bill was paid (customs)")
 def pay_tax_bill(request: HttpRequest, bill_id: Id, payload: PaymentIn, idempotency_key: str | None = IdemKey):
     return _bill(services.record_tax_payment(actor=actor(request), bill_id=bill_id, data=payload.dict(),
                                              idempotency_key=idempotency_key))
