@@ -87,10 +87,9 @@ def list_accounts(request: HttpRequest, book_id: Id | None = None, item_id: Id |
 
 
 @router.get("/accounts/{account_id}/movements", response=MovementsOut, summary="Movements with running balance")
-def account_movements(request: HttpRequest, account_id: Id, offset: Int(0, INT[1]) = 0, limit: Int() = 50,
+def account_movements(request: HttpRequest, account_id: Id, offset: Int(0, INT[1]) = 0, limit: Int(1, 500) = 50,
                       date_from: DateIn(QUERY) | None = None, date_to: DateIn(QUERY) | None = None):
-    limit = max(1, min(limit, 500))
-    acc, rows, total, opening = selectors.movements(actor(request), account_id, offset=max(offset, 0), limit=limit,
+    acc, rows, total, opening = selectors.movements(actor(request), account_id, offset=offset, limit=limit,
                                                     date_from=date_from, date_to=date_to)
     return {"account": acc, "opening_balance": opening, "count": total, "items": [r.__dict__ for r in rows]}
 

@@ -39,6 +39,32 @@ def _url(path: str, bad_name: str | None = None, bad: str = "") -> str:
     return re.sub(r"\{(\w+)\}", fill, path)
 
 
+def _all_int_schemas():
+    for path, operations in api.get_openapi_schema()["paths"].items():
+        for method, op in operations.items():
+            for param in op.get("parameters", []):
+                if _is_integer(param["schema"]):
+                    yield f"{method.upper()} {path} {param['name']}", param["schema"]
+
+
+def test_every_integer_parameter_states_its_bounds():
+    """core.types.Int names both bounds in the document; a bare `int` names none."""
+    def bounded(schema):
+        return any("minimum" in s and "maximum" in s for s in [schema, *schema.get("anyOf", [])])
+    assert [name for name, schema in _all_int_schemas() if not bounded(schema)] == []
+
+
+@pytest.mark.parametrize("limit", ["0", "501"])
+def test_the_movements_limit_is_a_page_size(world, limit):
+    from bondzone.supervision.models import StockAccount
+
+    client = Client()
+    assert client.login(username="admin", password=PASSWORD)
+    account = StockAccount.objects.first()
+    r = client.get(f"/api/v1/accounts/{account.pk if account else 1}/movements", {"limit": limit})
+    assert r.status_code == 400 and [e["field"] for e in r.json()["errors"]] == ["limit"]
+
+
 def test_the_walk_finds_the_parameters():
     found = {(p, where, name) for p, where, name in INT_PARAMS}
     assert ("/api/v1/open311/requests.json", "query", "page_size") in found
