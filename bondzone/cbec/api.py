@@ -9,7 +9,7 @@ from ninja.pagination import paginate
 from bondzone.core import audit
 from bondzone.core.types import ChoiceOf, Id, Pagination, Text
 
-from bondzone.core.http import actor
+from bondzone.core.http import actor, auth_for
 
 from .models import CbecOrder, TaxSettlement
 from . import selectors, services
@@ -36,7 +36,8 @@ def list_orders(request: HttpRequest, status: ChoiceOf(CbecOrder, "status") = ""
     return [_out(o) for o in selectors.orders(actor(request), status=status, q=q)]
 
 
-@router.post("/orders", response={201: OrderDetailOut}, summary="Declare an order (positive list, ID number, limits)")
+@router.post("/orders", response={201: OrderDetailOut},
+             auth=auth_for("cbec.declare"), summary="Declare an order (positive list, ID number, limits)")
 def declare(request: HttpRequest, payload: dict[str, Any] = Body(...)):
     return Status(201, _out(services.declare_order(actor=actor(request), data=payload), detail=True))
 
@@ -49,23 +50,25 @@ def get_order(request: HttpRequest, order_id: Id):
     return _out(order, detail=True)
 
 
-@router.post("/orders/{order_id}/payment", response=OrderOut, summary="Record the payment (支付单)")
+@router.post("/orders/{order_id}/payment", response=OrderOut,
+             auth=auth_for("cbec.declare"), summary="Record the payment (支付单)")
 def payment(request: HttpRequest, order_id: Id, payload: dict[str, Any] = Body(...)):
     return _out(services.record_payment(actor=actor(request), order_id=order_id, data=payload))
 
 
-@router.post("/orders/{order_id}/waybill", response=OrderOut, summary="Record the waybill (运单)")
+@router.post("/orders/{order_id}/waybill", response=OrderOut,
+             auth=auth_for("cbec.declare"), summary="Record the waybill (运单)")
 def waybill(request: HttpRequest, order_id: Id, payload: dict[str, Any] = Body(...)):
     return _out(services.record_waybill(actor=actor(request), order_id=order_id, data=payload))
 
 
-@router.post("/orders/{order_id}/release", response=OrderOut,
+@router.post("/orders/{order_id}/release", response=OrderOut, auth=auth_for("cbec.release"),
              summary="Release (customs): the three records must match and the annual total leave room")
 def release(request: HttpRequest, order_id: Id, payload: ReleaseIn):
     return _out(services.release(actor=actor(request), order_id=order_id, released_on=payload.released_on))
 
 
-@router.post("/orders/{order_id}/return", response=OrderOut,
+@router.post("/orders/{order_id}/return", response=OrderOut, auth=auth_for("cbec.declare"),
              summary="Return within 30 / 45 days of release: no tax, annual total restored")
 def return_order(request: HttpRequest, order_id: Id, payload: ReturnIn):
     return _out(services.return_order(actor=actor(request), order_id=order_id, applied_on=payload.applied_on,
@@ -89,7 +92,7 @@ def consolidations(request: HttpRequest):
     return [_consolidated(c) for c in selectors.consolidated_lists(actor(request))]
 
 
-@router.post("/consolidations", response={201: ConsolidatedOut},
+@router.post("/consolidations", response={201: ConsolidatedOut}, auth=auth_for("cbec.declare"),
              summary="Consolidate the released orders of a period into a type-8 list on the enterprise's T book")
 def consolidate(request: HttpRequest, payload: ConsolidateIn,
                 idempotency_key: str | None = Header(None, alias="Idempotency-Key")):
@@ -113,7 +116,7 @@ def get_settlement(request: HttpRequest, settlement_id: Id):
     return selectors.settlement(actor(request), settlement_id)
 
 
-@router.post("/settlements", response={201: SettlementOut},
+@router.post("/settlements", response={201: SettlementOut}, auth=auth_for("cbec.settle"),
              summary="Issue the settlement of an enterprise's orders released in a period (at most 15 days)")
 def issue_settlement(request: HttpRequest, payload: SettlementIssueIn,
                      idempotency_key: str | None = Header(None, alias="Idempotency-Key")):
@@ -124,7 +127,7 @@ def issue_settlement(request: HttpRequest, payload: SettlementIssueIn,
     return Status(201, s)
 
 
-@router.post("/settlements/{settlement_id}/pay", response=SettlementOut,
+@router.post("/settlements/{settlement_id}/pay", response=SettlementOut, auth=auth_for("cbec.settle"),
              summary="Record the settlement's payment: the guarantee uses of its orders are freed")
 def pay_settlement(request: HttpRequest, settlement_id: Id, payload: SettlementPayIn,
                    idempotency_key: str | None = Header(None, alias="Idempotency-Key")):

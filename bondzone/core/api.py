@@ -9,7 +9,7 @@ from .types import Id, Int, Pagination, Text, TextOf
 
 from . import audit, selectors, services, tabular
 from .domain import workdays
-from .http import actor, patch_changes
+from .http import actor, auth_for, patch_changes
 from .scoping import get_scoped
 from .models import CalendarYear, Enterprise
 
@@ -138,13 +138,14 @@ def get_enterprise(request: HttpRequest, enterprise_id: Id):
     return enterprise
 
 
-@router.post("/enterprises", response={201: EnterpriseOut}, summary="Register an enterprise")
+@router.post("/enterprises", response={201: EnterpriseOut},
+             auth=auth_for("core.add_enterprise"), summary="Register an enterprise")
 def create_enterprise(request: HttpRequest, payload: EnterpriseIn):
     return Status(201, services.create_enterprise(actor=actor(request), **payload.dict()))
 
 
 @router.patch("/enterprises/{enterprise_id}", response=EnterpriseOut, summary="Change an enterprise's record")
-def update_enterprise(request: HttpRequest, enterprise_id: int, payload: EnterpriseChange):
+def update_enterprise(request: HttpRequest, enterprise_id: Id, payload: EnterpriseChange):
     return services.update_enterprise(actor=actor(request), enterprise_id=enterprise_id,
                                       changes=patch_changes(payload, ENTERPRISE_NULL_CLEARS))
 
@@ -152,7 +153,7 @@ def update_enterprise(request: HttpRequest, enterprise_id: int, payload: Enterpr
 @router.get("/enterprises/{enterprise_id}/history", response=list[EnterpriseEventOut],
             summary="An enterprise's change history")
 @paginate(Pagination)
-def enterprise_history(request: HttpRequest, enterprise_id: int):
+def enterprise_history(request: HttpRequest, enterprise_id: Id):
     return selectors.enterprise_history(actor(request), enterprise_id)
 
 
@@ -214,20 +215,23 @@ def calendar_year(request: HttpRequest, year: Int()):
     return _year_out(actor(request), year)
 
 
-@router.post("/calendar/years", response={201: CalendarYearDetail}, summary="Declare a calendar year kept by hand")
+@router.post("/calendar/years", response={201: CalendarYearDetail},
+             auth=auth_for("core.manage_calendar"), summary="Declare a calendar year kept by hand")
 def calendar_add_year(request: HttpRequest, payload: CalendarYearIn):
     a = actor(request)
     cy = services.add_calendar_year(actor=a, year=payload.year, note=payload.note)
     return Status(201, _year_out(a, cy.year))
 
 
-@router.delete("/calendar/years/{year}", response={204: None}, summary="Delete a calendar year")
+@router.delete("/calendar/years/{year}", response={204: None},
+               auth=auth_for("core.manage_calendar"), summary="Delete a calendar year")
 def calendar_delete_year(request: HttpRequest, year: Int()):
     services.delete_calendar_year(actor=actor(request), year=year)
     return Status(204, None)
 
 
-@router.post("/calendar/years/{year}/days", response={201: CalendarDayOut}, summary="Add a holiday or make-up day")
+@router.post("/calendar/years/{year}/days", response={201: CalendarDayOut},
+             auth=auth_for("core.manage_calendar"), summary="Add a holiday or make-up day")
 def calendar_add_day(request: HttpRequest, year: Int(), payload: CalendarDayIn):
     a = actor(request)
     get_scoped(CalendarYear, a, year, field="year")
@@ -235,13 +239,14 @@ def calendar_add_day(request: HttpRequest, year: Int(), payload: CalendarDayIn):
                                                  name=payload.name))
 
 
-@router.delete("/calendar/days/{day_id}", response={204: None}, summary="Delete a calendar day")
+@router.delete("/calendar/days/{day_id}", response={204: None},
+               auth=auth_for("core.manage_calendar"), summary="Delete a calendar day")
 def calendar_delete_day(request: HttpRequest, day_id: Id):
     services.delete_calendar_day(actor=actor(request), day_id=day_id)
     return Status(204, None)
 
 
-@router.post("/calendar/import", response=CalendarImportOut,
+@router.post("/calendar/import", response=CalendarImportOut, auth=auth_for("core.manage_calendar"),
              summary="Import the State Council's notice (CSV/XLSX/JSON: date, kind, name); its years are replaced")
 def calendar_import(request: HttpRequest, file: UploadedFile = File(...), note: str = Form("")):
     a = actor(request)

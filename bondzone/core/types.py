@@ -25,6 +25,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Any
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from ninja import Field
 from ninja.pagination import LimitOffsetPagination
@@ -202,10 +203,12 @@ def Numbered(item):  # noqa: N802
 
 
 class Pagination(LimitOffsetPagination):
-    """limit/offset with an upper bound on offset (an offset past the int range is a 400, not a 500)."""
+    """limit/offset as Int: "1_000", full-width digits or true are a 400, as is an offset past the int range
+    (not a 500)."""
 
     class Input(LimitOffsetPagination.Input):
-        offset: int = Field(0, ge=0, le=inputs.INT[1])
+        limit: Int(1, settings.NINJA_PAGINATION_MAX_LIMIT) = settings.NINJA_PAGINATION_PER_PAGE
+        offset: Int(0, inputs.INT[1]) = 0
 
 
 # ---------------------------------------------------------------- pydantic errors → problems

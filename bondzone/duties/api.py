@@ -12,7 +12,7 @@ from ninja.pagination import paginate
 from bondzone.core.types import ChoiceOf, Id, Pagination, Text
 
 from bondzone.core import tabular
-from bondzone.core.http import actor
+from bondzone.core.http import actor, auth_for
 
 from . import selectors, services
 from .models import Regime, TaxBill, TaxRate
@@ -25,7 +25,8 @@ from .schemas import (
 router = Router(tags=["duties"])
 
 
-@router.post("/quote", response=dict[str, Any], summary="Tariff, consumption tax and VAT for a quotation document")
+@router.post("/quote", response=dict[str, Any],
+             auth=auth_for("duties.quote"), summary="Tariff, consumption tax and VAT for a quotation document")
 def quote(request: HttpRequest, payload: Any = Body(...)):
     return services.quote(actor(request), payload)
 
@@ -36,7 +37,7 @@ def tax_rates(request: HttpRequest, hs_code: Text(10) = "", kind: ChoiceOf(TaxRa
     return selectors.tax_rates(actor(request), hs_code=hs_code, kind=kind, on=on)
 
 
-@router.post("/tax-rates/import", response={201: ImportedOut},
+@router.post("/tax-rates/import", response={201: ImportedOut}, auth=auth_for("duties.manage_rates"),
              summary="Add rate-table rows from CSV / XLSX / JSON (kind, hs_code, origin, ad_valorem, specific, "
                      "valid_from, valid_to, source); all or nothing, overlapping periods refused")
 def import_tax_rates(request: HttpRequest, file: File[UploadedFile]):
@@ -47,8 +48,9 @@ def import_tax_rates(request: HttpRequest, file: File[UploadedFile]):
     return Status(201, {"rows": services.import_tax_rates(actor=a, rows=rows)})
 
 
-@router.post("/tax-rates/{rate_id}/end", response=TaxRateOut, summary="End a rate on a day")
-def end_tax_rate(request: HttpRequest, rate_id: int, payload: EndIn):
+@router.post("/tax-rates/{rate_id}/end", response=TaxRateOut,
+             auth=auth_for("duties.manage_rates"), summary="End a rate on a day")
+def end_tax_rate(request: HttpRequest, rate_id: Id, payload: EndIn):
     return services.end_tax_rate(actor=actor(request), rate_id=rate_id, valid_to=payload.valid_to)
 
 
@@ -58,7 +60,7 @@ def exchange_rates(request: HttpRequest, currency: str = "", on: date | None = N
     return selectors.exchange_rates(actor(request), currency=currency, on=on)
 
 
-@router.post("/exchange-rates/import", response={201: ImportedOut},
+@router.post("/exchange-rates/import", response={201: ImportedOut}, auth=auth_for("duties.manage_rates"),
              summary="Add exchange rates from CSV / XLSX / JSON (currency, cny, per, valid_from, valid_to, source)")
 def import_exchange_rates(request: HttpRequest, file: File[UploadedFile]):
     a = actor(request)
@@ -74,7 +76,8 @@ def guarantees(request: HttpRequest, enterprise_id: Id | None = None):
     return selectors.guarantees(actor(request), enterprise_id=enterprise_id)
 
 
-@router.post("/guarantees", response={201: GuaranteeOut}, summary="Record a lodged guarantee (customs)")
+@router.post("/guarantees", response={201: GuaranteeOut},
+             auth=auth_for("duties.manage_guarantees"), summary="Record a lodged guarantee (customs)")
 def lodge_guarantee(request: HttpRequest, payload: GuaranteeIn,
                     idempotency_key: str | None = Header(None, alias="Idempotency-Key")):
     return Status(201, services.lodge_guarantee(actor=actor(request), data=payload.dict(),
@@ -82,14 +85,14 @@ def lodge_guarantee(request: HttpRequest, payload: GuaranteeIn,
 
 
 @router.get("/guarantees/{guarantee_id}", response=GuaranteeDetailOut, summary="One guarantee with its entries")
-def guarantee(request: HttpRequest, guarantee_id: int):
+def guarantee(request: HttpRequest, guarantee_id: Id):
     g = selectors.guarantee(actor(request), guarantee_id)
     return {**{k: getattr(g, k) for k in GuaranteeOut.model_fields}, "entries": list(g.entries.all())}
 
 
-@router.post("/guarantees/{guarantee_id}/moves", response=GuaranteeOut,
+@router.post("/guarantees/{guarantee_id}/moves", response=GuaranteeOut, auth=auth_for("duties.manage_guarantees"),
              summary="Use (refused when the free amount is short), free a use, or release part of a guarantee")
-def move_guarantee(request: HttpRequest, guarantee_id: int, payload: MoveIn,
+def move_guarantee(request: HttpRequest, guarantee_id: Id, payload: MoveIn,
                    idempotency_key: str | None = Header(None, alias="Idempotency-Key")):
     return services.move_guarantee(actor=actor(request), guarantee_id=guarantee_id, **payload.dict(),
                                    idempotency_key=idempotency_key)
@@ -115,11 +118,11 @@ def _detail(r):
 
 
 @router.get("/regimes/{regime_id}", response=RegimeDetailOut, summary="One regime with lines, extensions, lists, alerts")
-def regime(request: HttpRequest, regime_id: int):
+def regime(request: HttpRequest, regime_id: Id):
     return _detail(selectors.regime(actor(request), regime_id))
 
 
-@router.post("/regimes", response={201: RegimeDetailOut},
+@router.post("/regimes", response={201: RegimeDetailOut}, auth=auth_for("duties.open_regime"),
              summary="Open a regime (the duty at risk is quoted; a guarantee short of it is refused)")
 def open_regime(request: HttpRequest, payload: RegimeIn, idempotency_key: str | None = IdemKey):
     a = actor(request)
@@ -127,25 +130,25 @@ def open_regime(request: HttpRequest, payload: RegimeIn, idempotency_key: str | 
     return Status(201, _detail(selectors.regime(a, r.pk)))
 
 
-@router.post("/regimes/{regime_id}/extend", response=RegimeDetailOut,
+@router.post("/regimes/{regime_id}/extend", response=RegimeDetailOut, auth=auth_for("duties.decide_regime"),
              summary="Extend a regime (customs; refused after expiry or beyond the rule)")
-def extend_regime(request: HttpRequest, regime_id: int, payload: RegimeExtendIn, idempotency_key: str | None = IdemKey):
+def extend_regime(request: HttpRequest, regime_id: Id, payload: RegimeExtendIn, idempotency_key: str | None = IdemKey):
     a = actor(request)
     services.extend_regime(actor=a, regime_id=regime_id, data=payload.dict(), idempotency_key=idempotency_key)
     return _detail(selectors.regime(a, regime_id))
 
 
-@router.post("/regimes/{regime_id}/close", response=RegimeDetailOut,
+@router.post("/regimes/{regime_id}/close", response=RegimeDetailOut, auth=auth_for("duties.decide_regime"),
              summary="Close a regime: returned or closed (customs); the guarantee part is freed")
-def close_regime(request: HttpRequest, regime_id: int, payload: CloseIn, idempotency_key: str | None = IdemKey):
+def close_regime(request: HttpRequest, regime_id: Id, payload: CloseIn, idempotency_key: str | None = IdemKey):
     a = actor(request)
     services.close_regime(actor=a, regime_id=regime_id, data=payload.dict(), idempotency_key=idempotency_key)
     return _detail(selectors.regime(a, regime_id))
 
 
-@router.post("/regimes/{regime_id}/lists", response=RegimeDetailOut,
+@router.post("/regimes/{regime_id}/lists", response=RegimeDetailOut, auth=auth_for("duties.open_regime"),
              summary="Link out (E) or back (I) lists to a regime; their release slips tie it to the gate")
-def link_regime_lists(request: HttpRequest, regime_id: int, payload: RegimeLinkIn, idempotency_key: str | None = IdemKey):
+def link_regime_lists(request: HttpRequest, regime_id: Id, payload: RegimeLinkIn, idempotency_key: str | None = IdemKey):
     a = actor(request)
     services.link_regime_lists(actor=a, regime_id=regime_id, data=payload.dict(), idempotency_key=idempotency_key)
     return _detail(selectors.regime(a, regime_id))
@@ -172,39 +175,39 @@ def domestic_sales(request: HttpRequest, status: str = "", book_id: Id | None = 
 
 
 @router.get("/domestic-sales/{sale_id}", response=DomesticSaleOut, summary="One domestic sale: both bases side by side")
-def domestic_sale(request: HttpRequest, sale_id: int):
+def domestic_sale(request: HttpRequest, sale_id: Id):
     return _sale(selectors.domestic_sale(actor(request), sale_id))
 
 
-@router.post("/domestic-sales", response={201: DomesticSaleOut},
+@router.post("/domestic-sales", response={201: DomesticSaleOut}, auth=auth_for("duties.request_domestic"),
              summary="Ask for a domestic sale: duties on the goods and, for zone-made goods, on the materials consumed")
 def request_domestic_sale(request: HttpRequest, payload: DomesticSaleIn, idempotency_key: str | None = IdemKey):
     s = services.request_domestic_sale(actor=actor(request), data=payload.dict(), idempotency_key=idempotency_key)
     return Status(201, _sale(s))
 
 
-@router.post("/domestic-sales/{sale_id}/choose", response=DomesticSaleOut,
+@router.post("/domestic-sales/{sale_id}/choose", response=DomesticSaleOut, auth=auth_for("duties.request_domestic"),
              summary="Choose the basis (goods or materials); the verification list is filed and submitted")
-def choose_domestic_basis(request: HttpRequest, sale_id: int, payload: ChooseIn, idempotency_key: str | None = IdemKey):
+def choose_domestic_basis(request: HttpRequest, sale_id: Id, payload: ChooseIn, idempotency_key: str | None = IdemKey):
     return _sale(services.choose_domestic_basis(actor=actor(request), sale_id=sale_id, basis=payload.basis,
                                                 idempotency_key=idempotency_key))
 
 
-@router.post("/domestic-sales/{sale_id}/confirm", response=DomesticSaleOut,
+@router.post("/domestic-sales/{sale_id}/confirm", response=DomesticSaleOut, auth=auth_for("duties.confirm_domestic"),
              summary="Customs confirms: the list is approved and the tax bill issued")
-def confirm_domestic_sale(request: HttpRequest, sale_id: int, idempotency_key: str | None = IdemKey):
+def confirm_domestic_sale(request: HttpRequest, sale_id: Id, idempotency_key: str | None = IdemKey):
     return _sale(services.confirm_domestic_sale(actor=actor(request), sale_id=sale_id, idempotency_key=idempotency_key))
 
 
-@router.post("/domestic-sales/{sale_id}/withdraw", response=DomesticSaleOut,
+@router.post("/domestic-sales/{sale_id}/withdraw", response=DomesticSaleOut, auth=auth_for("duties.request_domestic"),
              summary="The enterprise takes the submitted list back; the sale is returned, to correct or cancel")
-def withdraw_domestic_sale(request: HttpRequest, sale_id: int):
+def withdraw_domestic_sale(request: HttpRequest, sale_id: Id):
     return _sale(services.withdraw_domestic_sale(actor=actor(request), sale_id=sale_id))
 
 
-@router.post("/domestic-sales/{sale_id}/cancel", response=DomesticSaleOut,
+@router.post("/domestic-sales/{sale_id}/cancel", response=DomesticSaleOut, auth=auth_for("duties.request_domestic"),
              summary="Cancel a sale before confirmation; its list is withdrawn, deleted or cancelled (reservations voided)")
-def cancel_domestic_sale(request: HttpRequest, sale_id: int, payload: DomesticCancelIn,
+def cancel_domestic_sale(request: HttpRequest, sale_id: Id, payload: DomesticCancelIn,
                          idempotency_key: str | None = IdemKey):
     return _sale(services.cancel_domestic_sale(actor=actor(request), sale_id=sale_id, reason=payload.reason,
                                                idempotency_key=idempotency_key))
@@ -217,13 +220,13 @@ def tax_bills(request: HttpRequest, state: str = "", enterprise_id: Id | None = 
 
 
 @router.get("/tax-bills/{bill_id}", response=TaxBillOut, summary="One tax bill")
-def tax_bill(request: HttpRequest, bill_id: int):
+def tax_bill(request: HttpRequest, bill_id: Id):
     return _bill(selectors.tax_bill(actor(request), bill_id))
 
 
 @router.get("/tax-bills/{bill_id}/export", response={200: None},
             summary="The tax bill as PDF (the printable layout), CSV, XLSX or JSON")
-def tax_bill_export(request: HttpRequest, bill_id: int, format: str = "pdf"):
+def tax_bill_export(request: HttpRequest, bill_id: Id, format: str = "pdf"):
     from bondzone.core import pdf
 
     from . import exports
@@ -234,7 +237,8 @@ def tax_bill_export(request: HttpRequest, bill_id: int, format: str = "pdf"):
     return tabular.download(exports.bill_table(bill, fmt=format), format, f"tax-bill-{bill.number}")
 
 
-@router.post("/tax-bills/{bill_id}/payment", response=TaxBillOut, summary="Record that a tax bill was paid (customs)")
-def pay_tax_bill(request: HttpRequest, bill_id: int, payload: PaymentIn, idempotency_key: str | None = IdemKey):
+@router.post("/tax-bills/{bill_id}/payment", response=TaxBillOut,
+             auth=auth_for("duties.confirm_domestic"), summary="Record that a tax bill was paid (customs)")
+def pay_tax_bill(request: HttpRequest, bill_id: Id, payload: PaymentIn, idempotency_key: str | None = IdemKey):
     return _bill(services.record_tax_payment(actor=actor(request), bill_id=bill_id, data=payload.dict(),
                                              idempotency_key=idempotency_key))

@@ -53,6 +53,8 @@ MESSAGES.update({
                              "amount is %(free)s, short by %(shortfall)s."),
     "guarantee_short": _("The guarantee's free amount %(free)s is short of %(needed)s by %(shortfall)s."),
     "guarantee_not_used": _("Only %(used)s of the guarantee is in use (asked to free %(value)s)."),
+    "guarantee_already_ended": _("The guarantee's validity ended on %(value)s, before today (%(today)s): a "
+                                 "guarantee lodged now must still be valid."),
     "amount_not_positive": _("The amount must be greater than zero (got %(value)s)."),
     "value_negative": _("The value must not be negative (got %(value)s)."),
     "regime_deadline_beyond_rule": _("The deadline %(value)s is beyond what the rule allows (at the latest %(latest)s)."),

@@ -8,7 +8,7 @@ from ninja.pagination import paginate
 from bondzone.core import tabular
 from bondzone.core.types import Id, Int, Pagination
 
-from bondzone.core.http import actor, patch_changes
+from bondzone.core.http import actor, auth_for, patch_changes
 
 from . import exports, selectors, services
 from .schemas import (
@@ -36,12 +36,13 @@ def list_zones(request: HttpRequest, q: str = "", region: str = "", synthetic: b
     return selectors.zones(actor(request), q=q, region=region, synthetic=synthetic)
 
 
-@router.post("/zones", response={201: EvalZoneOut}, summary="Add an evaluated zone")
+@router.post("/zones", response={201: EvalZoneOut}, auth=auth_for("evaluation.manage"), summary="Add an evaluated zone")
 def create_zone(request: HttpRequest, payload: EvalZoneIn):
     return Status(201, services.save_zone(actor=actor(request), data=payload.dict(exclude_unset=True)))
 
 
-@router.patch("/zones/{zone_id}", response=EvalZoneOut, summary="Change an evaluated zone (dates, region, platform link …)")
+@router.patch("/zones/{zone_id}", response=EvalZoneOut,
+              auth=auth_for("evaluation.manage"), summary="Change an evaluated zone (dates, region, platform link …)")
 def update_zone(request: HttpRequest, zone_id: Id, payload: EvalZoneIn):
     return services.save_zone(actor=actor(request), zone_id=zone_id, data=patch_changes(payload, ZONE_NULL_CLEARS))
 
@@ -52,7 +53,8 @@ def list_areas(request: HttpRequest, zone_id: Id):
     return selectors.areas(a, selectors.zone(a, zone_id))
 
 
-@router.put("/zones/{zone_id}/areas", response=AreaOut, summary="Set a zone's areas for a year")
+@router.put("/zones/{zone_id}/areas", response=AreaOut,
+            auth=auth_for("evaluation.enter_values"), summary="Set a zone's areas for a year")
 def set_area(request: HttpRequest, zone_id: Id, payload: AreaIn):
     return services.set_area(actor=actor(request), zone_id=zone_id, year=payload.year, planned=payload.planned_km2,
                              accepted=payload.accepted_km2, fenced=payload.fenced_km2,
@@ -70,40 +72,42 @@ def get_framework(request: HttpRequest, framework_id: Id):
     return _framework_detail(selectors.framework(actor(request), framework_id))
 
 
-@router.post("/frameworks/{framework_id}/clone", response={201: FrameworkDetailOut}, summary="Clone a framework")
+@router.post("/frameworks/{framework_id}/clone", response={201: FrameworkDetailOut},
+             auth=auth_for("evaluation.manage"), summary="Clone a framework")
 def clone_framework(request: HttpRequest, framework_id: Id, payload: CloneIn):
     f = services.clone_framework(actor=actor(request), framework_id=framework_id, code=payload.code,
                                  name=payload.name)
     return Status(201, _framework_detail(f))
 
 
-@router.put("/frameworks/{framework_id}/weights", response=FrameworkDetailOut,
+@router.put("/frameworks/{framework_id}/weights", response=FrameworkDetailOut, auth=auth_for("evaluation.manage"),
             summary="Change weights (every sibling set must still sum to its parent)")
 def set_weights(request: HttpRequest, framework_id: Id, payload: FrameworkWeightsIn):
     return _framework_detail(services.set_weights(actor=actor(request), framework_id=framework_id,
                                                   weights=payload.weights))
 
 
-@router.patch("/frameworks/{framework_id}/indicators/{code}", response=IndicatorOut, summary="Change an indicator")
+@router.patch("/frameworks/{framework_id}/indicators/{code}", response=IndicatorOut,
+              auth=auth_for("evaluation.manage"), summary="Change an indicator")
 def update_indicator(request: HttpRequest, framework_id: Id, code: str, payload: IndicatorPatch):
     return services.update_indicator(actor=actor(request), framework_id=framework_id, code=code,
                                      data=patch_changes(payload))
 
 
-@router.post("/frameworks/{framework_id}/indicators", response={201: IndicatorOut},
+@router.post("/frameworks/{framework_id}/indicators", response={201: IndicatorOut}, auth=auth_for("evaluation.manage"),
              summary="Add an indicator or bonus / penalty item (weight 0; then set weights)")
 def add_indicator(request: HttpRequest, framework_id: Id, payload: NodeIn):
     return Status(201, services.add_node(actor=actor(request), framework_id=framework_id, data=payload.dict()))
 
 
-@router.delete("/frameworks/{framework_id}/indicators/{code}", response={204: None},
+@router.delete("/frameworks/{framework_id}/indicators/{code}", response={204: None}, auth=auth_for("evaluation.manage"),
                summary="Remove a weightless node (a category with its indicators)")
 def remove_indicator(request: HttpRequest, framework_id: Id, code: str):
     services.remove_node(actor=actor(request), framework_id=framework_id, code=code)
     return Status(204, None)
 
 
-@router.patch("/frameworks/{framework_id}", response=FrameworkDetailOut,
+@router.patch("/frameworks/{framework_id}", response=FrameworkDetailOut, auth=auth_for("evaluation.manage"),
               summary="Change aggregation, missing-value rule or class bands")
 def update_settings(request: HttpRequest, framework_id: Id, payload: SettingsIn):
     return _framework_detail(services.update_settings(actor=actor(request), framework_id=framework_id,
@@ -119,13 +123,14 @@ def list_values(request: HttpRequest, zone_id: Id | None = None, series: str = "
                             current_only=not all)
 
 
-@router.post("/values", response={201: ValueOut}, summary="Record a value (a new revision)")
+@router.post("/values", response={201: ValueOut},
+             auth=auth_for("evaluation.enter_values"), summary="Record a value (a new revision)")
 def record_value(request: HttpRequest, payload: ValueIn):
     data = payload.dict()
     return Status(201, services.record_value(actor=actor(request), zone_id=data.pop("zone_id"), data=data))
 
 
-@router.post("/values/import", response={201: ValuesImportOut},
+@router.post("/values/import", response={201: ValuesImportOut}, auth=auth_for("evaluation.enter_values"),
              summary="Import values from CSV / XLSX / JSON (zone, series, year, value, unit, note); all or nothing")
 def import_values(request: HttpRequest, file: File[UploadedFile]):
     a = actor(request)
@@ -134,7 +139,7 @@ def import_values(request: HttpRequest, file: File[UploadedFile]):
     return Status(201, {"rows": len(services.import_values(actor=a, rows=rows))})
 
 
-@router.post("/values/compute", response={201: ValuesImportOut},
+@router.post("/values/compute", response={201: ValuesImportOut}, auth=auth_for("evaluation.manage"),
              summary="Compute the platform series (trade by trade mode, active enterprises) for a year")
 def compute_values(request: HttpRequest, payload: ComputeIn):
     return Status(201, {"rows": len(services.compute_platform_values(actor=actor(request), year=payload.year))})
@@ -147,7 +152,8 @@ def list_runs(request: HttpRequest, year: Int(1900, 2200) | None = None, framewo
     return selectors.runs(actor(request), year=year, framework_id=framework_id)
 
 
-@router.post("/runs", response={201: RunOut}, summary="Run an evaluation (freezes its inputs)")
+@router.post("/runs", response={201: RunOut},
+             auth=auth_for("evaluation.manage"), summary="Run an evaluation (freezes its inputs)")
 def create_run(request: HttpRequest, payload: RunIn, idempotency_key: str | None = Header(None, alias="Idempotency-Key")):
     return Status(201, services.create_run(actor=actor(request), idempotency_key=idempotency_key, **payload.dict()))
 
@@ -182,6 +188,7 @@ def run_exit_watch(request: HttpRequest, run_id: Id):
 
 
 @router.post("/runs/{run_id}/exit-watch/{zone_id}/rectification", response={200: RectificationOut},
+             auth=auth_for("evaluation.rectify"),
              summary="Open rectification (整改) for a zone on a published run's exit watch: a ledger task and a "
                      "joint-meeting issue; a second call returns the same ones")
 def open_rectification(request: HttpRequest, run_id: Id, zone_id: Id):
@@ -195,19 +202,21 @@ def export_run(request: HttpRequest, run_id: Id, format: str = "csv"):
     return tabular.download(body, format, f"ranking-{run_id}")
 
 
-@router.post("/runs/{run_id}/reproduce", response=ReproduceOut, summary="Re-run from the frozen inputs and compare")
+@router.post("/runs/{run_id}/reproduce", response=ReproduceOut,
+             auth=auth_for("evaluation.view"), summary="Re-run from the frozen inputs and compare")
 def reproduce_run(request: HttpRequest, run_id: Id):
     a = actor(request)
     same, got = services.reproduce_run(actor=a, run_id=run_id)
     return {"same": same, "stored_hash": selectors.run(a, run_id).result_hash, "recomputed_hash": got}
 
 
-@router.post("/runs/{run_id}/sensitivity", response=RunOut,
+@router.post("/runs/{run_id}/sensitivity", response=RunOut, auth=auth_for("evaluation.manage"),
              summary="Compute the run's Sobol sensitivity indices from its frozen inputs and keep them on the run")
 def store_sensitivity(request: HttpRequest, run_id: Id, payload: SensitivityIn):
     return services.store_sensitivity(actor=actor(request), run_id=run_id, draws=payload.draws, seed=payload.seed)
 
 
-@router.post("/runs/{run_id}/publish", response=RunOut, summary="Publish or withdraw a run")
+@router.post("/runs/{run_id}/publish", response=RunOut,
+             auth=auth_for("evaluation.manage"), summary="Publish or withdraw a run")
 def publish_run(request: HttpRequest, run_id: Id, payload: PublishIn):
     return services.publish_run(actor=actor(request), run_id=run_id, public=payload.public)

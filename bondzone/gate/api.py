@@ -57,14 +57,14 @@ def apply_slip(request: HttpRequest, payload: SlipIn, idempotency_key: str | Non
 
 
 @router.get("/slips/{slip_id}", response=SlipDetailOut, summary="One release slip with its lists and lines")
-def get_slip(request: HttpRequest, slip_id: int):
+def get_slip(request: HttpRequest, slip_id: Id):
     return slip_detail(selectors.slip(actor(request), slip_id))
 
 
 @router.get("/slips/{slip_id}/sas121.xml", summary="The slip as the SAS121 declaration (XML)",
             openapi_extra={"responses": {200: {"description": "SAS121 XML",
                                                "content": {"application/xml": {"schema": {"type": "string"}}}}}})
-def slip_sas121(request: HttpRequest, slip_id: int):
+def slip_sas121(request: HttpRequest, slip_id: Id):
     name, document = services.sas121_document(actor(request), slip_id)
     response = HttpResponse(document, content_type="application/xml; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -96,17 +96,17 @@ def apply_receipt(request: HttpRequest, file: UploadedFile = File(None)):
 
 
 @router.post("/slips/{slip_id}/approve", response=SlipOut, auth=auth_for("gate.approve_slip"), summary="Approve a slip (customs); may select it for inspection")
-def approve_slip(request: HttpRequest, slip_id: int, idempotency_key: str | None = IdemKey):
+def approve_slip(request: HttpRequest, slip_id: Id, idempotency_key: str | None = IdemKey):
     return services.approve_slip(actor=actor(request), slip_id=slip_id, idempotency_key=idempotency_key)
 
 
 @router.post("/slips/{slip_id}/cancel", response=SlipOut, auth=auth_for("gate.cancel_slip"), summary="Cancel (作废) a slip before it passes")
-def cancel_slip(request: HttpRequest, slip_id: int, payload: ReasonIn):
+def cancel_slip(request: HttpRequest, slip_id: Id, payload: ReasonIn):
     return services.cancel_slip(actor=actor(request), slip_id=slip_id, reason=payload.reason)
 
 
 @router.post("/slips/{slip_id}/inspection", response=SlipOut, auth=auth_for("gate.inspect"), summary="Record an inspection result (customs)")
-def record_inspection(request: HttpRequest, slip_id: int, payload: InspectionIn):
+def record_inspection(request: HttpRequest, slip_id: Id, payload: InspectionIn):
     data = payload.dict()
     return services.record_inspection(actor=actor(request), slip_id=slip_id, **data)
 
@@ -126,12 +126,12 @@ def list_passages(request: HttpRequest, outcome: str = "", gate_id: Id | None = 
 
 
 @router.get("/settings/{zone_id}", response=GateSettingsOut, summary="A zone's gate settings")
-def get_settings(request: HttpRequest, zone_id: int):
+def get_settings(request: HttpRequest, zone_id: Id):
     return selectors.zone_settings(actor(request), zone_id)
 
 
 @router.patch("/settings/{zone_id}", response=GateSettingsOut, auth=auth_for("gate.manage"), summary="Change a zone's gate settings (customs)")
-def update_settings(request: HttpRequest, zone_id: int, payload: GateSettingsIn):
+def update_settings(request: HttpRequest, zone_id: Id, payload: GateSettingsIn):
     return services.update_settings(actor=actor(request), zone_id=zone_id, data=patch_changes(payload))
 
 
@@ -147,7 +147,7 @@ def create_gate(request: HttpRequest, payload: GateIn):
 
 
 @router.post("/gates/{gate_id}/token", response={201: TokenOut}, auth=auth_for("gate.manage"), summary="Issue a bearer token for a gate's hardware")
-def issue_token(request: HttpRequest, gate_id: int):
+def issue_token(request: HttpRequest, gate_id: Id):
     return Status(201, {"token": services.issue_gate_token(actor=actor(request), gate_id=gate_id)})
 
 
@@ -168,7 +168,7 @@ def record_door_passage(request: HttpRequest, payload: DoorPassageIn):
 
 @router.post("/door-lists/{list_id}/change", response=ListDetailOut, auth=auth_for("supervision.change_list"),
              summary="变更 of a door list (non-bonded ↔ bonded) before its goods passed the door: its lines' quantities")
-def change_door_list(request: HttpRequest, list_id: int, payload: DoorListChangeIn,
+def change_door_list(request: HttpRequest, list_id: Id, payload: DoorListChangeIn,
                      idempotency_key: str | None = IdemKey):
     return ledger.change_door_list(actor=actor(request), list_id=list_id, lines=payload.lines, reason=payload.reason,
                                    idempotency_key=idempotency_key)

@@ -9,7 +9,7 @@ from ninja.pagination import paginate
 from bondzone.core import tabular
 from bondzone.core.types import ChoiceOf, Id, Int, Pagination, Text
 
-from bondzone.core.http import actor, patch_changes
+from bondzone.core.http import actor, auth_for, patch_changes
 
 from . import exports, scores, selectors, services
 from .models import AnnualList, ExtensionRequest, Issue, ProgressReport, Unit
@@ -36,12 +36,14 @@ def list_units(request: HttpRequest, kind: ChoiceOf(Unit, "kind") = "", q: Text(
     return selectors.units(actor(request), kind=kind, q=q)
 
 
-@router.post("/units", response={201: UnitOut}, summary="Add a unit (ledger office)")
+@router.post("/units", response={201: UnitOut},
+             auth=auth_for("governance.manage"), summary="Add a unit (ledger office)")
 def create_unit(request: HttpRequest, payload: UnitIn):
     return Status(201, services.create_unit(actor=actor(request), **payload.dict()))
 
 
-@router.post("/units/{unit_id}/members", response={201: dict}, summary="Link a user to a unit (ledger office)")
+@router.post("/units/{unit_id}/members", response={201: dict},
+             auth=auth_for("governance.manage"), summary="Link a user to a unit (ledger office)")
 def add_member(request: HttpRequest, unit_id: Id, payload: MemberIn):
     m = services.add_member(actor=actor(request), unit_id=unit_id, **payload.dict())
     return Status(201, {"id": m.pk, "unit_id": m.unit_id, "user_id": m.user_id, "is_leader": m.is_leader})
@@ -56,7 +58,8 @@ def list_tasks(request: HttpRequest, parent_id: Id | None = None, unit_id: Id | 
             .prefetch_related("co_units", "zones").order_by("id"))
 
 
-@router.post("/tasks", response={201: TaskDetailOut}, summary="Add a task (ledger office)")
+@router.post("/tasks", response={201: TaskDetailOut},
+             auth=auth_for("governance.manage"), summary="Add a task (ledger office)")
 def create_task(request: HttpRequest, payload: TaskIn):
     data = payload.dict()
     for optional in ("progress", "due_in_workdays"):
@@ -75,13 +78,15 @@ def get_task(request: HttpRequest, task_id: Id):
     return _detail(request, selectors.task(actor(request), task_id))
 
 
-@router.patch("/tasks/{task_id}", response=TaskDetailOut, summary="Change a task (ledger office)")
+@router.patch("/tasks/{task_id}", response=TaskDetailOut,
+              auth=auth_for("governance.manage"), summary="Change a task (ledger office)")
 def update_task(request: HttpRequest, task_id: Id, payload: TaskPatch):
     data = patch_changes(payload, TASK_NULL_CLEARS)
     return _detail(request, services.update_task(actor=actor(request), task_id=task_id, data=data))
 
 
-@router.put("/tasks/{task_id}/weights", response=TaskDetailOut, summary="Set roll-up mode and children's weights")
+@router.put("/tasks/{task_id}/weights", response=TaskDetailOut,
+            auth=auth_for("governance.manage"), summary="Set roll-up mode and children's weights")
 def set_weights(request: HttpRequest, task_id: Id, payload: TaskWeightsIn):
     t = services.set_weights(actor=actor(request), task_id=task_id, mode=payload.mode, weights=payload.weights)
     return _detail(request, t)
@@ -94,7 +99,7 @@ def list_reports(request: HttpRequest, task_id: Id):
     return selectors.reports(actor(request), task_id=task_id).prefetch_related("evidence")
 
 
-@router.post("/tasks/{task_id}/reports", response={201: ReportOut},
+@router.post("/tasks/{task_id}/reports", response={201: ReportOut}, auth=auth_for("governance.report"),
              summary="Report progress for a period, with evidence files (multipart)")
 def submit_report(request: HttpRequest, task_id: Id, period: str = Form(...), text: str = Form(...),
                   progress: str = Form(...), unit_id: Id | None = Form(None), problems: str = Form(""),
@@ -119,19 +124,22 @@ def list_extensions(request: HttpRequest, status: ChoiceOf(ExtensionRequest, "st
     return selectors.extensions(actor(request), status=status)
 
 
-@router.post("/reports/{report_id}/review", response=ReportOut, summary="Accept or return a report (ledger office)")
+@router.post("/reports/{report_id}/review", response=ReportOut,
+             auth=auth_for("governance.review"), summary="Accept or return a report (ledger office)")
 def review_report(request: HttpRequest, report_id: Id, payload: ReviewIn):
     return services.review_report(actor=actor(request), report_id=report_id, decision=payload.decision,
                                   reason=payload.reason)
 
 
-@router.post("/tasks/{task_id}/extensions", response={201: ExtensionOut}, summary="Request an extension")
+@router.post("/tasks/{task_id}/extensions", response={201: ExtensionOut},
+             auth=auth_for("governance.report"), summary="Request an extension")
 def request_extension(request: HttpRequest, task_id: Id, payload: ExtensionIn):
     return Status(201, services.request_extension(actor=actor(request), task_id=task_id, unit_id=payload.unit_id,
                                                   new_due=payload.new_due, reason=payload.reason))
 
 
-@router.post("/extensions/{extension_id}/decide", response=ExtensionOut, summary="Approve or reject an extension")
+@router.post("/extensions/{extension_id}/decide", response=ExtensionOut,
+             auth=auth_for("governance.review"), summary="Approve or reject an extension")
 def decide_extension(request: HttpRequest, extension_id: Id, payload: DecideIn):
     return services.decide_extension(actor=actor(request), extension_id=extension_id, approve=payload.approve,
                                      note=payload.note)
@@ -144,7 +152,8 @@ def export_ledger(request: HttpRequest, format: str = "csv"):
     return tabular.download(body, format, "ledger")
 
 
-@router.post("/import", response=LedgerImportOut, summary="Re-import an edited export (id-keyed)")
+@router.post("/import", response=LedgerImportOut,
+             auth=auth_for("governance.manage"), summary="Re-import an edited export (id-keyed)")
 def import_ledger(request: HttpRequest, file: UploadedFile = File(...), format: str = Form("")):
     fmt = (format or exports.guess_format(file.name or "")).lower()
     return exports.import_ledger(actor=actor(request), stream=file.file, fmt=fmt)
@@ -158,7 +167,8 @@ def list_annual_lists(request: HttpRequest, year: Int(1900, 2200) | None = None,
     return selectors.annual_lists(actor(request), year=year, kind=kind)
 
 
-@router.post("/annual-lists", response={201: AnnualListDetailOut}, summary="Create a year's list; items spawn tasks")
+@router.post("/annual-lists", response={201: AnnualListDetailOut},
+             auth=auth_for("governance.manage"), summary="Create a year's list; items spawn tasks")
 def create_annual_list(request: HttpRequest, payload: AnnualListIn):
     data = payload.dict()
     return Status(201, services.create_annual_list(actor=actor(request), **data))
@@ -170,6 +180,7 @@ def get_annual_list(request: HttpRequest, annual_list_id: Id):
 
 
 @router.post("/annual-lists/{annual_list_id}/revise", response={201: AnnualListDetailOut},
+             auth=auth_for("governance.manage"),
              summary="New version of a list (kept items keep their tasks)")
 def revise_annual_list(request: HttpRequest, annual_list_id: Id, payload: ReviseIn):
     data = payload.dict()
@@ -177,6 +188,7 @@ def revise_annual_list(request: HttpRequest, annual_list_id: Id, payload: Revise
 
 
 @router.post("/annual-lists/{annual_list_id}/carry-over", response={201: AnnualListDetailOut},
+             auth=auth_for("governance.manage"),
              summary="Next year's list from the open items")
 def carry_over(request: HttpRequest, annual_list_id: Id):
     return Status(201, services.carry_over(actor=actor(request), annual_list_id=annual_list_id))
@@ -189,7 +201,8 @@ def list_meetings(request: HttpRequest):
     return selectors.meetings(actor(request))
 
 
-@router.post("/meetings", response={201: MeetingOut}, summary="Record a joint meeting (ledger office)")
+@router.post("/meetings", response={201: MeetingOut},
+             auth=auth_for("governance.manage"), summary="Record a joint meeting (ledger office)")
 def create_meeting(request: HttpRequest, payload: MeetingIn):
     return Status(201, services.create_meeting(actor=actor(request), **payload.dict()))
 
@@ -200,7 +213,7 @@ def list_issues(request: HttpRequest, status: ChoiceOf(Issue, "status") = "", le
     return selectors.issues(actor(request), status=status, level=level)
 
 
-@router.post("/issues", response={201: IssueOut}, summary="Raise an issue")
+@router.post("/issues", response={201: IssueOut}, auth=auth_for("governance.raise_issue"), summary="Raise an issue")
 def raise_issue(request: HttpRequest, payload: IssueIn):
     return Status(201, services.raise_issue(actor=actor(request), **payload.dict()))
 
@@ -210,23 +223,27 @@ def get_issue(request: HttpRequest, issue_id: Id):
     return selectors.issue(actor(request), issue_id)
 
 
-@router.post("/issues/{issue_id}/escalate", response=IssueOut, summary="Escalate an issue one or more levels")
+@router.post("/issues/{issue_id}/escalate", response=IssueOut,
+             auth=auth_for("governance.escalate"), summary="Escalate an issue one or more levels")
 def escalate_issue(request: HttpRequest, issue_id: Id, payload: EscalateIn):
     return services.escalate_issue(actor=actor(request), issue_id=issue_id, **payload.dict())
 
 
-@router.post("/issues/{issue_id}/decisions", response={201: DecisionOut}, summary="Record a decision (creates a task)")
+@router.post("/issues/{issue_id}/decisions", response={201: DecisionOut},
+             auth=auth_for("governance.manage"), summary="Record a decision (creates a task)")
 def add_decision(request: HttpRequest, issue_id: Id, payload: DecisionIn):
     return Status(201, services.add_decision(actor=actor(request), issue_id=issue_id, **payload.dict()))
 
 
-@router.post("/issues/{issue_id}/close", response=IssueOut, summary="Close an issue (all its tasks closed)")
+@router.post("/issues/{issue_id}/close", response=IssueOut,
+             auth=auth_for("governance.manage"), summary="Close an issue (all its tasks closed)")
 def close_issue(request: HttpRequest, issue_id: Id):
     return services.close_issue(actor=actor(request), issue_id=issue_id)
 
 
 # ---------------------------------------------------------------- jobs and the public view
-@router.post("/reminders/run", response=ReminderRunOut, summary="Run the reminder job for a day (idempotent)")
+@router.post("/reminders/run", response=ReminderRunOut,
+             auth=auth_for("governance.run_reminders"), summary="Run the reminder job for a day (idempotent)")
 def run_reminders(request: HttpRequest, payload: ReminderRunIn):
     return services.run_reminders(actor=actor(request), today=payload.date, rules=selectors.light_rules())
 
@@ -239,20 +256,21 @@ def public_tasks(request: HttpRequest):
 
 
 # ---------------------------------------------------------------- lead unit, collective units, 签收
-@router.post("/tasks/{task_id}/lead", response=TaskDetailOut,
+@router.post("/tasks/{task_id}/lead", response=TaskDetailOut, auth=auth_for("governance.manage"),
              summary="Confirm the proposed lead unit or name another (ledger office)")
 def confirm_lead(request: HttpRequest, task_id: Id, payload: LeadIn, idempotency_key: str | None = IdemKey):
     return _detail(request, services.confirm_lead(actor=actor(request), task_id=task_id, **payload.dict(),
                                                   idempotency_key=idempotency_key))
 
 
-@router.post("/tasks/{task_id}/expand", response=ExpandOut,
+@router.post("/tasks/{task_id}/expand", response=ExpandOut, auth=auth_for("governance.manage"),
              summary="One sub-task per member of the task's collective units (idempotent)")
 def expand_collectives(request: HttpRequest, task_id: Id, idempotency_key: str | None = IdemKey):
     return services.expand_collectives(actor=actor(request), task_id=task_id, idempotency_key=idempotency_key)
 
 
-@router.post("/tasks/{task_id}/sign", response={201: AcknowledgementOut}, summary="签收: acknowledge a task")
+@router.post("/tasks/{task_id}/sign", response={201: AcknowledgementOut},
+             auth=auth_for("governance.report"), summary="签收: acknowledge a task")
 def sign_task(request: HttpRequest, task_id: Id, payload: SignIn, idempotency_key: str | None = IdemKey):
     return Status(201, services.sign_task(actor=actor(request), task_id=task_id, unit_id=payload.unit_id,
                                           idempotency_key=idempotency_key))
@@ -296,7 +314,7 @@ def _notice(a, n, created=False):
             "items": list(selectors.notice_items(a, n.pk))}
 
 
-@router.post("/notices", response={201: NoticeDetailOut, 200: NoticeDetailOut},
+@router.post("/notices", response={201: NoticeDetailOut, 200: NoticeDetailOut}, auth=auth_for("governance.manage"),
              summary="Issue this month's notice from the ledger (once a month; again returns it)")
 def issue_notice(request: HttpRequest, idempotency_key: str | None = IdemKey):
     a = actor(request)
@@ -353,7 +371,8 @@ def unit_assessment(request: HttpRequest, unit_id: Id, year: Int(2000, 2100) | N
     return {"year": a.year, "frozen_version": a.frozen.version if a.frozen else None, **_score(s, u)}
 
 
-@router.put("/assessment/rules", response=AssessmentOut, summary="Set a year's assessment weights (ledger office)")
+@router.put("/assessment/rules", response=AssessmentOut,
+            auth=auth_for("governance.manage"), summary="Set a year's assessment weights (ledger office)")
 def set_assessment_rules(request: HttpRequest, payload: RulesIn, idempotency_key: str | None = IdemKey):
     data = payload.dict()
     year = data.pop("year")
@@ -361,7 +380,7 @@ def set_assessment_rules(request: HttpRequest, payload: RulesIn, idempotency_key
     return _assessment(scores.assessment(actor(request), year, live=True))
 
 
-@router.post("/assessment/freeze", response={201: AssessmentOut},
+@router.post("/assessment/freeze", response={201: AssessmentOut}, auth=auth_for("governance.manage"),
              summary="Freeze a year's scores (ledger office); again only with a reason, as the next version")
 def freeze_assessment(request: HttpRequest, payload: AssessmentFreezeIn, idempotency_key: str | None = IdemKey):
     f = services.freeze_assessment(actor=actor(request), year=payload.year, reason=payload.reason,

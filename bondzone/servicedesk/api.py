@@ -10,10 +10,10 @@ from ninja import Header, Router, Status
 from ninja.pagination import paginate
 
 from bondzone.core import tabular
-from bondzone.core.types import ChoiceOf, Id, Pagination
+from bondzone.core.types import ChoiceOf, Id, Int, Pagination
 
 from bondzone.core.actor import PUBLIC_READER
-from bondzone.core.http import actor, patch_changes
+from bondzone.core.http import actor, auth_for, patch_changes
 
 from .models import ServiceRequest
 from . import exports, selectors, services
@@ -41,7 +41,7 @@ def list_categories(request: HttpRequest, active: bool | None = None):
     return selectors.categories(actor(request), active=active)
 
 
-@router.post("/categories", response={201: CategoryOut}, summary="Add a category")
+@router.post("/categories", response={201: CategoryOut}, auth=auth_for("servicedesk.manage"), summary="Add a category")
 def create_category(request: HttpRequest, payload: CategoryIn):
     data = payload.dict()
     if data.get("resolve_within") is None:
@@ -49,7 +49,8 @@ def create_category(request: HttpRequest, payload: CategoryIn):
     return Status(201, services.create_category(actor=actor(request), data=data))
 
 
-@router.patch("/categories/{category_id}", response=CategoryOut, summary="Change a category or its time limits")
+@router.patch("/categories/{category_id}", response=CategoryOut,
+              auth=auth_for("servicedesk.manage"), summary="Change a category or its time limits")
 def update_category(request: HttpRequest, category_id: Id, payload: CategoryPatch):
     return services.update_category(actor=actor(request), category_id=category_id,
                                     data=patch_changes(payload, CATEGORY_NULL_CLEARS))
@@ -67,12 +68,14 @@ def get_article(request: HttpRequest, article_id: Id):
     return selectors.article(actor(request), article_id)
 
 
-@router.post("/knowledge", response={201: ArticleOut}, summary="Write a knowledge article (draft unless published)")
+@router.post("/knowledge", response={201: ArticleOut},
+             auth=auth_for("servicedesk.write_knowledge"), summary="Write a knowledge article (draft unless published)")
 def create_article(request: HttpRequest, payload: ArticleIn):
     return Status(201, services.create_article(actor=actor(request), data=payload.dict()))
 
 
-@router.patch("/knowledge/{article_id}", response=ArticleOut, summary="Change, publish or unpublish an article")
+@router.patch("/knowledge/{article_id}", response=ArticleOut,
+              auth=auth_for("servicedesk.write_knowledge"), summary="Change, publish or unpublish an article")
 def update_article(request: HttpRequest, article_id: Id, payload: ArticlePatch):
     data = patch_changes(payload, ARTICLE_NULL_CLEARS)
     published = data.pop("published", None)
@@ -93,7 +96,8 @@ def list_requests(request: HttpRequest, status: ChoiceOf(ServiceRequest, "status
                               category_id=category_id, q=q, overdue=overdue)
 
 
-@router.post("/requests", response={201: RequestOut}, summary="File a request (enterprise)")
+@router.post("/requests", response={201: RequestOut},
+             auth=auth_for("servicedesk.file"), summary="File a request (enterprise)")
 def file_request(request: HttpRequest, payload: RequestIn):
     return Status(201, services.file_request(actor=actor(request), data=payload.dict()))
 
@@ -121,72 +125,83 @@ def _unit_step(name):
 
 
 router.post("/requests/{request_id}/dispatch", response=RequestOut, summary="Dispatch to a unit",
-            operation_id="servicedesk_dispatch")(_unit_step("dispatch"))
+            operation_id="servicedesk_dispatch", auth=auth_for("servicedesk.dispatch"))(_unit_step("dispatch"))
 router.post("/requests/{request_id}/transfer", response=RequestOut, summary="Transfer to another unit (转办)",
-            operation_id="servicedesk_transfer")(_unit_step("transfer"))
+            operation_id="servicedesk_transfer", auth=auth_for("servicedesk.handle"))(_unit_step("transfer"))
 router.post("/requests/{request_id}/co-units", response=RequestOut, summary="Add a co-handling unit (协办)",
-            operation_id="servicedesk_add_co_unit")(_unit_step("add_co_unit"))
+            operation_id="servicedesk_add_co_unit", auth=auth_for("servicedesk.handle"))(_unit_step("add_co_unit"))
 
 
-@router.post("/requests/{request_id}/return", response=RequestOut, summary="Return to the dispatcher (退单)")
+@router.post("/requests/{request_id}/return", response=RequestOut,
+             auth=auth_for("servicedesk.handle"), summary="Return to the dispatcher (退单)")
 def return_request(request: HttpRequest, request_id: Id, payload: RequestReasonIn):
     return services.return_request(actor=actor(request), request_id=request_id, reason=payload.reason)
 
 
-@router.post("/requests/{request_id}/sign", response=RequestOut, summary="Sign for the request (签收)")
+@router.post("/requests/{request_id}/sign", response=RequestOut,
+             auth=auth_for("servicedesk.handle"), summary="Sign for the request (签收)")
 def sign(request: HttpRequest, request_id: Id):
     return services.sign(actor=actor(request), request_id=request_id)
 
 
-@router.post("/requests/{request_id}/start", response=RequestOut, summary="Start work")
+@router.post("/requests/{request_id}/start", response=RequestOut,
+             auth=auth_for("servicedesk.handle"), summary="Start work")
 def start(request: HttpRequest, request_id: Id, payload: TextIn):
     return services.start(actor=actor(request), request_id=request_id, note=payload.text)
 
 
-@router.post("/requests/{request_id}/pause", response=RequestOut, summary="Pause the clock")
+@router.post("/requests/{request_id}/pause", response=RequestOut,
+             auth=auth_for("servicedesk.handle"), summary="Pause the clock")
 def pause(request: HttpRequest, request_id: Id, payload: RequestReasonIn):
     return services.pause(actor=actor(request), request_id=request_id, reason=payload.reason)
 
 
-@router.post("/requests/{request_id}/resume", response=RequestOut, summary="Resume the clock")
+@router.post("/requests/{request_id}/resume", response=RequestOut,
+             auth=auth_for("servicedesk.handle"), summary="Resume the clock")
 def resume(request: HttpRequest, request_id: Id, payload: TextIn):
     return services.resume(actor=actor(request), request_id=request_id, note=payload.text)
 
 
-@router.post("/requests/{request_id}/extend", response=RequestOut, summary="Grant more working days")
+@router.post("/requests/{request_id}/extend", response=RequestOut,
+             auth=auth_for("servicedesk.dispatch"), summary="Grant more working days")
 def extend(request: HttpRequest, request_id: Id, payload: ExtendIn):
     return services.extend(actor=actor(request), request_id=request_id, workdays=payload.workdays,
                            reason=payload.reason)
 
 
-@router.post("/requests/{request_id}/notes", response=RequestOut, summary="Internal note")
+@router.post("/requests/{request_id}/notes", response=RequestOut,
+             auth=auth_for("servicedesk.handle"), summary="Internal note")
 def add_note(request: HttpRequest, request_id: Id, payload: TextIn):
     return services.add_note(actor=actor(request), request_id=request_id, text=payload.text)
 
 
-@router.post("/requests/{request_id}/reply", response=RequestOut, summary="Reply to the enterprise")
+@router.post("/requests/{request_id}/reply", response=RequestOut,
+             auth=auth_for("servicedesk.handle"), summary="Reply to the enterprise")
 def reply(request: HttpRequest, request_id: Id, payload: TextIn):
     return services.reply(actor=actor(request), request_id=request_id, text=payload.text)
 
 
-@router.post("/requests/{request_id}/article", response=RequestOut,
+@router.post("/requests/{request_id}/article", response=RequestOut, auth=auth_for("servicedesk.handle"),
              summary="Link a published knowledge article that answers the request")
 def link_article(request: HttpRequest, request_id: Id, payload: ArticleLinkIn):
     return services.link_article(actor=actor(request), request_id=request_id, article_id=payload.article_id)
 
 
-@router.post("/requests/{request_id}/escalate", response=RequestOut, summary="Escalate to the joint-meeting issues")
+@router.post("/requests/{request_id}/escalate", response=RequestOut,
+             auth=auth_for("servicedesk.dispatch"), summary="Escalate to the joint-meeting issues")
 def escalate(request: HttpRequest, request_id: Id, payload: RequestReasonIn):
     return services.escalate(actor=actor(request), request_id=request_id, reason=payload.reason)
 
 
-@router.post("/requests/{request_id}/feedback", response=RequestOut, summary="Rate the reply (enterprise)")
+@router.post("/requests/{request_id}/feedback", response=RequestOut,
+             auth=auth_for("servicedesk.file"), summary="Rate the reply (enterprise)")
 def feedback(request: HttpRequest, request_id: Id, payload: FeedbackIn):
     return services.rate(actor=actor(request), request_id=request_id, satisfaction=payload.satisfaction,
                          solved=payload.solved, comment=payload.comment)
 
 
-@router.post("/requests/{request_id}/callback", response=RequestOut, summary="Record a callback (回访)")
+@router.post("/requests/{request_id}/callback", response=RequestOut,
+             auth=auth_for("servicedesk.dispatch"), summary="Record a callback (回访)")
 def callback(request: HttpRequest, request_id: Id, payload: FeedbackIn):
     return services.callback(actor=actor(request), request_id=request_id, satisfaction=payload.satisfaction,
                              solved=payload.solved, comment=payload.comment)
@@ -198,7 +213,8 @@ def rate_table(request: HttpRequest, by: str = "unit", since: date | None = None
     return selectors.rate_table(actor(request), by=by, since=since, until=until, zone_id=zone_id)
 
 
-@router.post("/reminders/run", response=RequestReminderRunOut, summary="Write the reminders owed now")
+@router.post("/reminders/run", response=RequestReminderRunOut,
+             auth=auth_for("servicedesk.run_reminders"), summary="Write the reminders owed now")
 def run_reminders(request: HttpRequest):
     return services.run_reminders(actor=actor(request))
 
@@ -227,7 +243,7 @@ def list_guide_versions(request: HttpRequest, zone_code: str):
     return [_with_policies(a, g) for g in selectors.guide_versions(a, zone_code).prefetch_related("spaces")]
 
 
-@router.post("/guides/{zone_code}/versions", response={201: GuideOut},
+@router.post("/guides/{zone_code}/versions", response={201: GuideOut}, auth=auth_for("servicedesk.write_guide"),
              summary="Write a new draft version (sections left out are copied from the latest version)")
 def write_guide(request: HttpRequest, zone_code: str, payload: GuideIn):
     a = actor(request)
@@ -238,7 +254,7 @@ def write_guide(request: HttpRequest, zone_code: str, payload: GuideIn):
     return Status(201, _with_policies(a, selectors.guide_version(a, version.pk)))
 
 
-@router.post("/guide-versions/{version_id}/publish", response=GuideOut,
+@router.post("/guide-versions/{version_id}/publish", response=GuideOut, auth=auth_for("servicedesk.write_guide"),
              summary="Publish a version: it becomes the zone's public guide")
 def publish_guide(request: HttpRequest, version_id: Id):
     a = actor(request)
@@ -256,7 +272,8 @@ def list_projects(request: HttpRequest, stage: str = "", zone_id: Id | None = No
     return selectors.projects(a, stage=stage[:12], zone_id=zone_id, unit_id=unit_id, q=q.strip()[:100])
 
 
-@router.post("/projects", response={201: ProjectOut}, summary="Add a prospective project (a lead)")
+@router.post("/projects", response={201: ProjectOut},
+             auth=auth_for("servicedesk.promote"), summary="Add a prospective project (a lead)")
 def create_project(request: HttpRequest, payload: ProjectIn, idempotency_key: str | None = Header(
         None, alias="Idempotency-Key", description="optional; a retry with the same key is safe")):
     a = actor(request)
@@ -271,7 +288,8 @@ def get_project(request: HttpRequest, project_id: Id):
     return selectors.project(a, project_id)
 
 
-@router.patch("/projects/{project_id}", response=ProjectOut, summary="Change a project's details")
+@router.patch("/projects/{project_id}", response=ProjectOut,
+              auth=auth_for("servicedesk.promote"), summary="Change a project's details")
 def update_project(request: HttpRequest, project_id: Id, payload: ProjectPatch):
     a = actor(request)
     services.update_project(actor=a, project_id=project_id, data=patch_changes(payload, PROJECT_NULL_CLEARS))
@@ -286,14 +304,15 @@ def project_moves(request: HttpRequest, project_id: Id):
     return selectors.project_moves(a, project_id)
 
 
-@router.post("/projects/{project_id}/move", response=ProjectOut, summary="Move a project to another stage")
+@router.post("/projects/{project_id}/move", response=ProjectOut,
+             auth=auth_for("servicedesk.promote"), summary="Move a project to another stage")
 def move_project(request: HttpRequest, project_id: Id, payload: ProjectMoveIn):
     a = actor(request)
     services.move_project(actor=a, project_id=project_id, stage=payload.stage, note=payload.note)
     return selectors.project(a, project_id)
 
 
-@router.post("/projects/{project_id}/key-list", response=ProjectOut,
+@router.post("/projects/{project_id}/key-list", response=ProjectOut, auth=auth_for("servicedesk.key_list"),
              summary="Put a signed project on the annual key-project list (governance)")
 def put_on_key_list(request: HttpRequest, project_id: Id, payload: KeyListIn):
     a = actor(request)
@@ -309,7 +328,7 @@ def list_promotion_events(request: HttpRequest, project_id: Id | None = None):
     return selectors.promotion_events(a, project_id=project_id)
 
 
-@router.post("/promotion-events", response={201: PromotionEventOut},
+@router.post("/promotion-events", response={201: PromotionEventOut}, auth=auth_for("servicedesk.promote"),
              summary="Record a visit, promotion conference or targeted invitation")
 def record_promotion_event(request: HttpRequest, payload: PromotionEventIn, idempotency_key: str | None = Header(
         None, alias="Idempotency-Key", description="optional; a retry with the same key is safe")):
@@ -367,10 +386,9 @@ def _open311_request(r) -> dict:
 
 @open311.get("/requests.json", response=list[Open311Request], summary="Open311: requests you may see")
 def open311_requests(request: HttpRequest, service_code: str = "", status: Literal["", "open", "closed"] = "",
-                     start_date: date | None = None, end_date: date | None = None, page: int = 1,
-                     page_size: int = 50):
-    """Newest first; paging as the Open311 paging extension (page, page_size ≤ 1000)."""
-    page, page_size = min(max(page, 1), 10**6), min(max(page_size, 1), 1000)
+                     start_date: date | None = None, end_date: date | None = None,
+                     page: Int(1, 10**6) = 1, page_size: Int(1, 1000) = 50):
+    """Newest first; paging as the Open311 paging extension (page ≤ 10⁶, page_size ≤ 1000)."""
     qs = selectors.requests(actor(request), since=start_date, until=end_date)
     if service_code:
         qs = qs.filter(category__code__in=service_code.split(","))

@@ -7,7 +7,7 @@ from ninja.pagination import paginate
 from bondzone.core import audit as core_audit
 from bondzone.core import tabular
 from bondzone.core.domain.errors import DomainError, problem
-from bondzone.core.http import actor
+from bondzone.core.http import actor, auth_for
 from bondzone.core.types import Id, Int, Pagination, Text
 
 from . import exports, selectors, services
@@ -142,13 +142,14 @@ def list_subscriptions(request: HttpRequest):
     return selectors.subscriptions(actor(request))
 
 
-@router.post("/sharing/subscriptions", response={201: SubscriptionCreated},
+@router.post("/sharing/subscriptions", response={201: SubscriptionCreated}, auth=auth_for("sharing.subscribe"),
              summary="Subscribe your agency to events (in-app, and a signed webhook when a URL is given)")
 def create_subscription(request: HttpRequest, payload: SubscriptionIn):
     return Status(201, services.create_subscription(actor=actor(request), **payload.dict()))
 
 
 @router.post("/sharing/subscriptions/{subscription_id}/rotate-secret", response=SubscriptionCreated,
+             auth=auth_for("sharing.subscribe"),
              summary="Replace a webhook's signing secret (the new one is in this answer only)")
 def rotate_subscription_secret(request: HttpRequest, subscription_id: Id):
     return services.rotate_secret(actor=actor(request), subscription_id=subscription_id)

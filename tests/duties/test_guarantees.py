@@ -1,13 +1,17 @@
 """Guarantees: amount / used / released; a use larger than the free amount is refused with the shortfall."""
 
+from datetime import timedelta
 from decimal import Decimal as D
 
 import pytest
+from django.test import Client
+from django.utils import timezone
 
 from bondzone.core.domain.errors import DomainError
+from bondzone.core.models import AuditEvent
 from bondzone.duties import selectors, services
 from bondzone.duties.domain.guarantees import Balance, free_use, release, use
-from bondzone.duties.models import GuaranteeEntry
+from bondzone.duties.models import Guarantee, GuaranteeEntry
 from tests.conftest import PASSWORD, key
 
 
@@ -82,3 +86,32 @@ def test_lodge_without_an_enterprise_or_with_an_amount_too_large_names_the_field
                                                                      "amount": "100000000000000"})
     assert {(p.field, p.code) for p in exc.value.problems} == {("enterprise_id", "required"),
                                                                ("amount", "decimal_too_large")}
+
+
+def test_a_guarantee_whose_validity_has_ended_is_refused_and_nothing_is_written(world):
+    today = timezone.localdate()
+    customs = world.actor("customs")
+    data = {"enterprise_id": world.ent_a.pk, "kind": "bank", "reference": "BH-OLD", "amount": "1000.00",
+            "valid_to": (today - timedelta(days=1)).isoformat()}
+    with pytest.raises(DomainError) as exc:
+        services.lodge_guarantee(idempotency_key=key(), actor=customs, data=data)
+    [p] = exc.value.problems
+    assert (p.field, p.code, p.params["today"]) == ("valid_to", "guarantee_already_ended", today)
+    assert Guarantee.objects.count() == 0 and AuditEvent.objects.filter(action="duties.guarantee_lodged").count() == 0
+    g = services.lodge_guarantee(idempotency_key=key(), actor=customs, data={**data, "valid_to": today.isoformat()})
+    assert g.valid_to == today  # valid through today: still in force
+
+
+@pytest.mark.parametrize("language, words", [("zh-hans", "担保有效期已于"), ("en", "validity ended on")])
+def test_the_api_refuses_an_ended_guarantee_on_its_field_in_the_readers_language(world, language, words):
+    client = Client(HTTP_ACCEPT_LANGUAGE=language)
+    assert client.login(username="customs", password=PASSWORD)
+    ended = (timezone.localdate() - timedelta(days=30)).isoformat()
+    r = client.post("/api/v1/duties/guarantees", {"enterprise_id": world.ent_a.pk, "kind": "deposit",
+                                                  "reference": "BZJ-OLD", "amount": "10.00", "valid_to": ended},
+                    content_type="application/json", headers={"Idempotency-Key": key()})
+    assert r.status_code == 400, r.content
+    [error] = r.json()["errors"]
+    assert (error["field"], error["code"]) == ("valid_to", "guarantee_already_ended")
+    assert words in error["message"] and ended in error["message"]
+    assert Guarantee.objects.count() == 0

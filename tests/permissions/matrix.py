@@ -42,16 +42,14 @@ def can(username: str, action: str) -> bool:
 
 def spec_answer(spec: tuple, username: str | None, target: str, visible: dict) -> set[int]:
     """The answer an app matrix's (kind, action, object, ok) row expects. Kinds: "public"; "page…" (login
-    redirect for the anonymous) or "api…" (401); "api-body" (the test's empty body fails validation before
-    any rule runs); "page-obj-first" (the view loads the object, then the service checks the action);
+    redirect for the anonymous) or "api…" (401); "page-obj-first" (the view loads the object, then the service
+    checks the action);
     otherwise the action, then the object in scope. `visible` maps (object, target) to the users who see it."""
     kind, action, obj, ok = spec
     if kind == "public":
         return set(ok)
     if username is None:
         return {302} if kind.startswith("page") else {401}
-    if kind == "api-body":
-        return set(ok)
     seen = obj is None or username in visible[(obj, target)]
     if kind == "page-obj-first":
         if not seen:

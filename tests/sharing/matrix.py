@@ -32,7 +32,7 @@ SPEC: dict[str, tuple] = {
     "GET /api/v1/audit-events/export": ("api", "sharing.export_audit", None, {200}),
     "GET /api/v1/sharing/agency/{dataset}": ("api", "sharing.view_agency", None, {200}),
     "GET /api/v1/sharing/subscriptions": ("api", "sharing.subscribe", None, {200}),
-    "POST /api/v1/sharing/subscriptions": ("api-body", None, None, {400}),
+    "POST /api/v1/sharing/subscriptions": ("api", "sharing.subscribe", None, {400}),
     "GET /api/v1/sharing/notifications": ("api", "sharing.subscribe", None, {200}),
     # the fixture's subscriptions have no webhook: rotating is refused (400), nothing written
     "POST /api/v1/sharing/subscriptions/{subscription_id}/rotate-secret": ("api", "sharing.subscribe", "subscription",

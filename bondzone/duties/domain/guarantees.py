@@ -58,6 +58,13 @@ def release(balance: Balance, value: Decimal) -> tuple[Balance | None, list[Prob
     return (None, problems) if problems else (Balance(balance.amount, balance.used, balance.released + value), [])
 
 
+def lodged_validity(valid_to: date | None, today: date) -> list[Problem]:
+    """A guarantee lodged today covers nothing if its validity has already ended (no end date: open-ended)."""
+    if valid_to is not None and valid_to < today:
+        return [problem("valid_to", "guarantee_already_ended", value=valid_to, today=today)]
+    return []
+
+
 GIVEN_BACK, EXPIRED, USED_UP, IN_FORCE = "given_back", "expired", "used_up", "in_force"
 
 

@@ -167,6 +167,8 @@ def lodge_guarantee(*, actor: Actor, data: Mapping[str, Any], idempotency_key: s
         if amount is not None:
             problems += guarantee_rules.positive(amount, "amount")
         valid_to = collect_date(data.get("valid_to"), "valid_to", problems)
+        if valid_to is not None:
+            problems += guarantee_rules.lodged_validity(valid_to, timezone.localdate())
         if enterprise and reference and Guarantee.objects.filter(enterprise=enterprise, reference=reference).exists():
             problems.append(problem("reference", "duplicate_value", value=reference))
         if problems:
