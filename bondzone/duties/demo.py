@@ -1,5 +1,6 @@
 """Demo data: a small sample rate table for the demo books' HS codes and monthly customs exchange rates
-for 2022–2026 (the evaluation demo's data years 2022–2025 and the duties' 2025–2026). ILLUSTRATIVE,
+from 2022 to the end of next year (the evaluation demo's data years 2022–2025 and the duties' from 2025; later
+years repeat 2026's January figures, so the demo keeps quoting as time passes). ILLUSTRATIVE,
 SYNTHETIC figures (rounded to plausible values, not the official tariff nor customs' published rates):
 production imports the official tables (`bondzone duty import-rates`, `import-fx`)."""
 
@@ -17,11 +18,12 @@ from bondzone.core.models import Enterprise, Profile
 from . import services
 from .models import ExchangeRate, Guarantee, Regime, TaxRate
 
-# (kind, reference, amount, valid to, used for) per demo enterprise, in id order (synthetic)
+# (kind, reference, amount, days from the load its validity runs, used for) per demo enterprise, in id order
+# (synthetic; valid from the day the demo loads, as a lodged guarantee is)
 GUARANTEES = [
     ("deposit", "BZJ-2026-001（演示）", "200000.00", None, None),
-    ("bank", "BH-2026-017（演示）", "500000.00", date(2027, 6, 30), ("120000.00", "内销补税担保（演示）")),
-    ("general", "ZDB-2026-003（演示）", "1000000.00", date(2027, 12, 31), None),
+    ("bank", "BH-2026-017（演示）", "500000.00", 210, ("120000.00", "内销补税担保（演示）")),
+    ("general", "ZDB-2026-003（演示）", "1000000.00", 400, None),
 ]
 
 SOURCE = "demo (illustrative)"
@@ -48,7 +50,7 @@ SAMPLE = [
 ]
 # currency, per, monthly drift, and CNY per `per` units in January of each year — synthetic, rounded to
 # plausible values (not customs' published rates); every row's source says so
-FX_YEARS = (2022, 2023, 2024, 2025, 2026)
+FX_YEARS = (2022, 2023, 2024, 2025, 2026)  # the years with figures of their own
 FX = [("USD", 1, "0.0050", ("6.3500", "6.9500", "7.0900", "7.1700", "7.1200")),
       ("EUR", 1, "-0.0100", ("7.2000", "7.4200", "7.8000", "7.5000", "7.7800")),
       ("JPY", 100, "0.0200", ("5.5200", "5.1500", "4.8900", "4.6600", "4.7600")),
@@ -63,7 +65,7 @@ def _rows():
         base = {"hs_code": hs, "valid_from": START.isoformat(), "source": SOURCE}
         rows.append({**base, "kind": "mfn", "ad_valorem": mfn})
         if prov is not None:
-            rows.append({**base, "kind": "provisional", "ad_valorem": prov, "valid_to": "2026-12-31"})
+            rows.append({**base, "kind": "provisional", "ad_valorem": prov, "valid_to": f"{_last_year().year}-12-31"})
         if agr is not None:
             rows.append({**base, "kind": "agreement", "origin": agr[0], "ad_valorem": agr[1]})
         if ct is not None:
@@ -72,10 +74,16 @@ def _rows():
     return rows
 
 
+def _last_year() -> date:
+    """1 January of the last year the demo's tables cover: next year, so a quote near the year's end finds its rates."""
+    return date(max(FX_YEARS[-1], timezone.localdate().year + 1), 1, 1)
+
+
 def _fx_rows():
     rows = []
+    later = range(FX_YEARS[-1] + 1, _last_year().year + 1)
     for currency, per, drift, januaries in FX:
-        for year, jan in zip(FX_YEARS, januaries, strict=True):
+        for year, jan in [*zip(FX_YEARS, januaries, strict=True), *((y, januaries[-1]) for y in later)]:
             for month in range(1, 13):
                 start = date(year, month, 1)
                 end = (date(year, month + 1, 1) if month < 12 else date(year + 1, 1, 1)) - timedelta(days=1)
@@ -94,7 +102,9 @@ def load_demo(rng) -> None:
     services.import_exchange_rates(actor=actor, rows=_fx_rows())
     if Guarantee.objects.exists():
         return
-    for enterprise, (kind, reference, amount, valid_to, use) in zip(Enterprise.objects.order_by("id"), GUARANTEES):
+    today = timezone.localdate()
+    for enterprise, (kind, reference, amount, days, use) in zip(Enterprise.objects.order_by("id"), GUARANTEES):
+        valid_to = today + timedelta(days=days) if days else None
         g = services.lodge_guarantee(actor=actor, data={"enterprise_id": enterprise.pk, "kind": kind,
                                                         "reference": reference, "amount": amount,
                                                         "valid_to": valid_to.isoformat() if valid_to else None},
