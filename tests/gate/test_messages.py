@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 from decimal import Decimal as D
 from io import StringIO
 
@@ -264,6 +265,53 @@ def test_hostile_or_broken_xml_is_refused_unread(gw, document, code):
     with pytest.raises(DomainError) as exc:
         services.apply_receipt(actor=gw.actor("customs"), data=document)
     assert codes(exc) == [code] and written() == before
+
+
+def declared(document: bytes, encoding: str) -> str:
+    return document.decode().replace('encoding="UTF-8"', f'encoding="{encoding}"', 1)
+
+
+def test_a_receipt_in_gbk_is_read_in_its_declared_encoding(gw):
+    slip = apply(gw, empty_slip())
+    document = declared(receipt_xml(slip.number, "3", "", rmk="车牌与备案不符"), "GBK").encode("gbk")
+    services.apply_receipt(actor=gw.actor("customs"), data=document)
+    assert Slip.objects.get(pk=slip.pk).cancel_reason == "SAS221 退单: 车牌与备案不符"
+
+
+def test_a_byte_order_mark_wins_over_the_declared_encoding(gw):
+    slip = apply(gw, empty_slip())
+    document = codecs.BOM_UTF8 + declared(receipt_xml(slip.number, "3", "", rmk="车牌与备案不符"), "GBK").encode()
+    services.apply_receipt(actor=gw.actor("customs"), data=document)
+    assert Slip.objects.get(pk=slip.pk).cancel_reason == "SAS221 退单: 车牌与备案不符"
+
+
+@pytest.mark.parametrize("encoding, body, code", [
+    ("X-NONE", "", "xml_unknown_encoding"),  # expat's LookupError was a 500
+    ("GBK", "\x80", "xml_bad_encoding"),  # expat's "multi-byte encodings are not supported" was a 500
+    ("GB18030", "\x80", "xml_bad_encoding"),
+])
+def test_an_encoding_that_cannot_be_read_is_a_refusal_naming_it(gw, encoding, body, code):
+    slip = apply(gw, empty_slip())
+    document = declared(receipt_xml(slip.number, rmk="RMK"), encoding).encode().replace(b"RMK", body.encode("latin-1"))
+    before = written()
+    with pytest.raises(DomainError) as exc:
+        services.apply_receipt(actor=gw.actor("customs"), data=document)
+    assert codes(exc) == [("file", code)] and written() == before
+    r = client_for("customs").post("/api/v1/gate/receipts", document, content_type="application/xml")
+    assert r.status_code == 400 and r.json()["errors"][0]["code"] == code
+    assert Slip.objects.get(pk=slip.pk).status == "applied"
+
+
+@pytest.mark.parametrize("dcl", ["7", ""])
+def test_an_unknown_or_missing_declaration_type_is_not_applied(gw, dcl):
+    slip = apply(gw, empty_slip())
+    document = receipt_xml(slip.number, dcl=dcl)
+    if not dcl:
+        document = document.replace(b"<dclTypecd></dclTypecd>", b"")
+    before = written()
+    with pytest.raises(DomainError) as exc:
+        services.apply_receipt(actor=gw.actor("customs"), data=document)
+    assert codes(exc) == [("dclTypecd", "receipt_bad_dcl_typecd")] and written() == before
 
 
 def test_wrong_message_type_and_bad_receipt_fields_are_named(gw):
