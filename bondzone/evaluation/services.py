@@ -36,7 +36,7 @@ from .domain.assumptions import Assumption, assumptions_of
 from .domain import tradestats
 from .domain.derive import derive_values
 from .domain.engine import IMPUTES, OUTLIER_RULES, Params, ZoneInput, evaluate, validate_params
-from .domain.series import ENTRY_PRIORITY, SERIES, counting_revision
+from .domain.series import ENTRY_PRIORITY, SERIES, counting_revision, value_problems
 from .domain.uncertainty import FACTORS as MC_FACTORS
 from .domain.uncertainty import Sensitivity, rank_intervals, sensitivity_indices
 from .domain.zones import check_dates
@@ -489,6 +489,8 @@ def _check_value(zone: EvalZone, row: dict, prefix: str, problems: list[Problem]
                                 value=unit or "—"))
     if value is not None and abs(value) >= Decimal("1e15"):
         problems.append(problem(prefix + "value", "amount_too_large", value=value))
+    elif value is not None and spec is not None:
+        problems += value_problems(spec, value, prefix + "value")
     note = collect_text(row.get("note"), prefix + "note", problems, max_length=300)
     if problems:
         return None
