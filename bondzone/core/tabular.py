@@ -69,7 +69,7 @@ def read_rows(stream: IO[bytes], fmt: str, *, required: list[str], max_bytes: in
     raw = stream.read(max_bytes + 1)
     if len(raw) > max_bytes:
         raise DomainError(problem("file", "file_too_large", name="file", max=max(1, max_bytes // (1024 * 1024))))
-    body = raw if fmt == "xlsx" else _text(raw)
+    body = raw if fmt == "xlsx" else decoded_text(raw)
     try:
         ds = tablib.Dataset().load(body if fmt == "xlsx" else _without_notes(body, fmt), format=fmt)
     except Exception as exc:  # any parser failure is the file's fault
@@ -84,7 +84,7 @@ def read_rows(stream: IO[bytes], fmt: str, *, required: list[str], max_bytes: in
     return rows
 
 
-def _text(raw: bytes) -> str:
+def decoded_text(raw: bytes) -> str:
     """A CSV or JSON file's text: UTF-8 (with or without a byte order mark), else GB18030 — which reads GBK and
     GB2312, what Excel on a Chinese Windows saves as "CSV"; bytes that are neither are one refusal."""
     try:
