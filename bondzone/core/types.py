@@ -27,6 +27,7 @@ from typing import Annotated, Any
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from ninja import Field
+from ninja.conf import settings as ninja_settings
 from ninja.pagination import LimitOffsetPagination
 from pydantic import AfterValidator, BeforeValidator, WrapValidator
 from pydantic import ValidationError as PydanticValidationError
@@ -201,11 +202,17 @@ def Numbered(item):  # noqa: N802
     return Annotated[list[item], WrapValidator(_numbered_from_1)]
 
 
+# limit 1..max and offset 0..int: a refusal names both bounds (ninja's Field(ge=…, le=…) said "(1 to )")
+PageLimit = Int(1, ninja_settings.PAGINATION_MAX_LIMIT)
+PageOffset = Int(0, inputs.INT[1])
+
+
 class Pagination(LimitOffsetPagination):
     """limit/offset with an upper bound on offset (an offset past the int range is a 400, not a 500)."""
 
     class Input(LimitOffsetPagination.Input):
-        offset: int = Field(0, ge=0, le=inputs.INT[1])
+        limit: PageLimit = ninja_settings.PAGINATION_PER_PAGE
+        offset: PageOffset = 0
 
 
 # ---------------------------------------------------------------- pydantic errors → problems
