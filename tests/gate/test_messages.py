@@ -384,7 +384,7 @@ def test_slip_page_offers_the_declaration_while_it_can_be_declared(gw):
     assert client_for("ent_b").get(f"/gate/slips/{slip.pk}/sas121.xml").status_code == 404
 
 
-def test_cli_writes_the_declaration_and_applies_a_receipt(gw, tmp_path):
+def test_cli_writes_the_declaration_and_applies_a_receipt(gw, tmp_path, monkeypatch):
     slip = apply(gw, empty_slip())
     out = tmp_path / "sas121.xml"
     call_command("gate_sas121", str(slip.pk), output=str(out), user="ent_a", stdout=StringIO())
@@ -397,7 +397,13 @@ def test_cli_writes_the_declaration_and_applies_a_receipt(gw, tmp_path):
     receipt.write_bytes(BILLION_LAUGHS)
     with pytest.raises(CommandError):
         call_command("gate_receipt", str(receipt), user="customs")
-    with pytest.raises(CommandError):
+    with pytest.raises(CommandError, match=r"^无法使用 .*missing\.xml：") as exc:  # in the CLI's language
         call_command("gate_receipt", str(tmp_path / "missing.xml"), user="customs")
+    assert "Cannot read" not in str(exc.value)
+    with pytest.raises(CommandError, match="^没有名为“nobody”的有效用户。$"):
+        call_command("gate_receipt", str(receipt), user="nobody")
+    monkeypatch.setenv("BONDZONE_LANGUAGE", "en")
+    with pytest.raises(CommandError, match="^No active user named “nobody”.$"):
+        call_command("gate_receipt", str(receipt), user="nobody")
     with pytest.raises(CommandError):
         call_command("gate_sas121", "x", user="ent_a")
