@@ -87,6 +87,7 @@ MESSAGES.update({
     "receipt_bad_dcl_typecd": _("“%(value)s” is not a declaration type of a receipt (dclTypecd 1 备案; 3 作废 is not applied here)."),
     "receipt_for_cancellation": _("The receipt answers a cancellation (作废, dclTypecd 3); only the decision on a declared slip is applied here."),
     "receipt_bad_passport_no": _("An approval carries the passport number customs assigned (%(length)s characters; got “%(value)s”)."),
+    "receipt_passport_no_taken": _("Passport number %(value)s is already slip %(slip)s's: customs assign it to one slip, so this receipt is not applied."),
     "receipt_slip_unknown": _("No release slip has the enterprise-internal number %(value)s."),
     "receipt_slip_other_zone": _("Release slip %(value)s belongs to another zone than yours."),
     "receipt_slip_decided": _("Slip %(slip)s is %(state)s: a receipt that it was %(decision)s cannot apply to it."),

@@ -14,6 +14,7 @@ from django.test import Client
 from django.utils import timezone, translation
 
 from bondzone.core.domain.errors import DomainError, Forbidden, NotFound
+from bondzone.core.messages import as_dicts
 from bondzone.core.models import AuditEvent
 from bondzone.gate import services
 from bondzone.gate.domain import messages as msg
@@ -225,6 +226,19 @@ def test_another_passport_number_for_the_same_slip_is_a_conflict(gw):
     with pytest.raises(DomainError) as exc:
         services.apply_receipt(actor=gw.actor("customs"), data=receipt_xml(slip.number, passport_no="X" * 24))
     assert codes(exc) == [("emapvMarkcd", "receipt_conflicts")]
+
+
+def test_a_passport_number_customs_gave_another_slip_is_a_conflict(gw):
+    first, second = apply(gw, empty_slip()), apply(gw, empty_slip(plate="京B54321"))
+    services.apply_receipt(actor=gw.actor("customs"), data=receipt_xml(first.number))
+    before = written()
+    with pytest.raises(DomainError) as exc:  # was applied: one passport number on two slips
+        services.apply_receipt(actor=gw.actor("customs"), data=receipt_xml(second.number))
+    assert exc.value.status == 409 and codes(exc) == [("passportNo", "receipt_passport_no_taken")]
+    assert written() == before and Slip.objects.get(pk=second.pk).status == "applied"
+    with translation.override("zh-hans"):
+        (said,) = as_dicts(exc.value.problems)
+    assert first.number in said["message"] and "核放单编号" in said["message"]
 
 
 def test_unknown_slip_other_zone_and_non_customs_are_refused(gw):
