@@ -7,6 +7,7 @@ import os
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import translation
+from django.utils.translation import gettext as _
 from django.core.management.base import BaseCommand, CommandError
 
 from .actor import Actor, actor_of
@@ -25,7 +26,7 @@ class ServiceCommand(BaseCommand):
     def actor(self, username: str) -> Actor:
         user = get_user_model().objects.filter(username=username, is_active=True).first()
         if user is None:
-            raise CommandError(f"No active user named {username!r}.")
+            raise CommandError(_("No active user named “%(user)s”.") % {"user": username})
         return actor_of(user)
 
     def execute(self, *args, **options):
@@ -42,9 +43,10 @@ class ServiceCommand(BaseCommand):
                 # folder, a directory, no permission): a sentence and exit 1, never a traceback
                 if exc.filename is None:
                     raise
-                raise CommandError(f"Cannot use {exc.filename}: {exc.strerror or exc}.") from None
+                raise CommandError(_("Cannot use %(file)s: %(reason)s.") % {"file": exc.filename,
+                                                                             "reason": exc.strerror or exc}) from None
             except UnicodeDecodeError as exc:
-                raise CommandError(f"The input is not UTF-8 text ({exc.reason} at byte {exc.start}).") from None
+                raise CommandError(_("The input is not UTF-8 text (byte %(position)s).") % {"position": exc.start}) from None
 
     def handle(self, *args, **options):
         actor = self.actor(options["user"]) if self.requires_user else None

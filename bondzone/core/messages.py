@@ -140,6 +140,7 @@ MESSAGES = {
     "book_not_active": _("Book %(book)s is not active."),
     "reason_required": _("Give a reason."),
     "file_unreadable": _("The file could not be read as %(format)s: %(reason)s"),
+    "file_not_text": _("The file is neither UTF-8 nor GBK / GB18030 text (byte %(position)s); save it as CSV (UTF-8)."),
     "file_empty": _("The file has no data rows."),
     "unknown_format": _("Unknown file format “%(value)s” (use csv, xlsx or json)."),
     "missing_columns": _("Missing columns: %(columns)s."),

@@ -69,8 +69,9 @@ def read_rows(stream: IO[bytes], fmt: str, *, required: list[str], max_bytes: in
     raw = stream.read(max_bytes + 1)
     if len(raw) > max_bytes:
         raise DomainError(problem("file", "file_too_large", name="file", max=max(1, max_bytes // (1024 * 1024))))
+    body = raw if fmt == "xlsx" else decoded_text(raw)
     try:
-        ds = tablib.Dataset().load(raw if fmt == "xlsx" else _without_notes(raw.decode("utf-8-sig"), fmt), format=fmt)
+        ds = tablib.Dataset().load(body if fmt == "xlsx" else _without_notes(body, fmt), format=fmt)
     except Exception as exc:  # any parser failure is the file's fault
         raise DomainError(problem("file", "file_unreadable", format=fmt, reason=str(exc)[:200])) from None
     headers = [header_code(h) for h in (ds.headers or [])]
@@ -81,6 +82,19 @@ def read_rows(stream: IO[bytes], fmt: str, *, required: list[str], max_bytes: in
     if not rows:
         raise DomainError(problem("file", "file_empty"))
     return rows
+
+
+def decoded_text(raw: bytes) -> str:
+    """A CSV or JSON file's text: UTF-8 (with or without a byte order mark), else GB18030 — which reads GBK and
+    GB2312, what Excel on a Chinese Windows saves as "CSV"; bytes that are neither are one refusal."""
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return raw.decode("gb18030")
+    except UnicodeDecodeError as exc:
+        raise DomainError(problem("file", "file_not_text", position=exc.start)) from None
 
 
 def _without_notes(text: str, fmt: str) -> str:

@@ -36,6 +36,8 @@ MESSAGES.update({
     "framework_locked": _("Framework %(code)s has evaluation runs and is locked; clone it to change it."),
     "no_such_series": _("Unknown data series “%(value)s”."),
     "wrong_value_unit": _("Series %(series)s is measured in %(expected)s, not %(value)s."),
+    "share_above_100": _("Series %(series)s is a share in %%: %(value)s is more than 100."),
+    "count_not_whole": _("Series %(series)s is a count (%(unit)s): %(value)s is not a whole number."),
     "zone_not_yours": _("You may enter values only for your own zone."),
     "year_out_of_range": _("Year %(value)s is outside %(min)s–%(max)s."),
     "no_zones_to_evaluate": _("No zone takes part in data year %(year)s."),

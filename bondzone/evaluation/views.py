@@ -41,6 +41,11 @@ def index(request):
         "key": new_idempotency_key(), "f": request.GET})
 
 
+# the inputs of the run and value forms: a refusal shows its problems under them, with what was typed
+RUN_FIELDS = ("framework", "year", "draws", "seed", "label")
+VALUE_FIELDS = ("zone", "series", "year", "value", "unit", "note")
+
+
 @page
 @require_POST
 def run_create(request):
@@ -51,7 +56,7 @@ def run_create(request):
                                   label=request.POST.get("label", ""),
                                   idempotency_key=request.POST.get("idempotency_key"))
     except DomainError as exc:
-        flash_refusal(request, exc)
+        flash_refusal(request, exc, form="run", fields=RUN_FIELDS)
         return redirect("evaluation:index")
     messages.success(request, _("Evaluation run %(run)s finished: %(n)s zones.") % {"run": run.pk, "n": run.zone_count})
     return redirect("evaluation:run", run.pk)
@@ -373,11 +378,11 @@ def values(request):
 @require_POST
 def value_create(request):
     a = actor(request)
-    data = {k: request.POST.get(k, "") for k in ("series", "year", "value", "unit", "note")}
+    data = {k: request.POST.get(k, "") for k in VALUE_FIELDS[1:]}
     try:
         v = services.record_value(actor=a, zone_id=as_id(request.POST.get("zone")) or 0, data=data)
     except DomainError as exc:
-        flash_refusal(request, exc)
+        flash_refusal(request, exc, form="value", fields=VALUE_FIELDS)
     else:
         messages.success(request, _("Saved as revision %(rev)s.") % {"rev": v.revision})
     return redirect("evaluation:values")

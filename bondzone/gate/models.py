@@ -225,6 +225,10 @@ class SlipReceipt(models.Model):
 
     class Meta:
         verbose_name = _("slip receipt (SAS221)")
+        constraints = [  # customs assign a passport number to one slip
+            models.UniqueConstraint(fields=["passport_no"], condition=~models.Q(passport_no=""),
+                                    name="gate_receipt_passport_no_unique"),
+        ]
 
 
 class Passage(models.Model):

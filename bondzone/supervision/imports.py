@@ -111,8 +111,8 @@ def _codes_by_name() -> dict[str, str]:
 
 
 def _rows_csv(stream: BinaryIO) -> Iterator[tuple[int, dict]]:
-    text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
-    records = csv.reader(text)
+    # UTF-8, or GBK as Excel on a Chinese Windows saves "CSV" (tabular.decoded_text)
+    records = csv.reader(io.StringIO(tabular.decoded_text(stream.read()), newline=""))
     header = next(records, [])
     for row_no, values in enumerate(records, start=2):  # a record spanning lines (a quoted newline) is one row
         if any(v.strip() for v in values):

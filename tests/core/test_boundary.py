@@ -59,6 +59,17 @@ def test_hostile_query_strings_on_the_api(world, admin, query):
     assert r.json()["errors"]
 
 
+@pytest.mark.parametrize("query, field, bounds", [
+    ("limit=0", "limit", "(1 to 500)"), ("limit=100000", "limit", "(1 to 500)"), ("offset=-1", "offset", "(0 to 2147483647)"),
+])
+def test_a_page_size_or_offset_out_of_range_names_both_bounds(world, admin, query, field, bounds):
+    """ninja's limit said "out of range (1 to )" or "( to 500)": pydantic names only the bound crossed."""
+    r = admin.get(f"/api/v1/enterprises?{query}", HTTP_ACCEPT_LANGUAGE="en")
+    assert r.status_code == 400
+    (error,) = r.json()["errors"]
+    assert (error["field"], error["code"]) == (field, "out_of_range") and error["message"].endswith(f"{bounds}.")
+
+
 def test_nul_in_a_page_filter_is_a_400_page(world, admin):
     r = admin.get("/governance/?q=%00")
     assert r.status_code == 400 and b"NUL" in r.content

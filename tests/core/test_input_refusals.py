@@ -62,6 +62,13 @@ def test_nothing_given_to_the_ledgers_decimal_parser_is_required_not_none_as_a_n
 
 def test_a_thousands_separator_still_reads_for_the_ledger():
     assert quantity.parse_decimal("1,000.5", "q") == (Decimal("1000.5"), None)
+    assert quantity.parse_decimal("-12,345,678", "q") == (Decimal("-12345678"), None)
+
+
+@pytest.mark.parametrize("value", ["1,5", "12,34.5", "1,2,3", ",500", "1,,000", "1000,", "1.000,5"])
+def test_a_comma_that_is_no_thousands_separator_is_not_a_number(value):
+    """"1,5" (a decimal comma) was read as 15 and "1,2,3" as 123, silently."""
+    assert quantity.parse_decimal(value, "q") == (None, Problem("q", "not_a_number", {"value": value}))
 
 
 # ---------------------------------------------------------------- the schema types built on them

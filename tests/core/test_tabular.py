@@ -7,8 +7,11 @@ import io
 
 import openpyxl
 import pytest
+from django.utils import translation
 
 from bondzone.core import tabular
+from bondzone.core.domain.errors import DomainError
+from bondzone.core.messages import as_dicts
 
 
 @pytest.mark.parametrize("value, shown", [
@@ -27,3 +30,22 @@ def test_csv_and_xlsx_exports_carry_no_formula_but_json_keeps_the_value():
     assert sheet["A2"].value == "'=1+1" and sheet["A2"].data_type == "s" and sheet["B2"].value == "-3"
     assert b'"=1+1"' in tabular.write_rows(headers, rows, "json")
 
+
+
+CSV = "zone,series,year,value,unit,note\nBJ-TZ,revenue,2025,5,亿元,区管委会填报\n"
+
+
+@pytest.mark.parametrize("raw", [CSV.encode("gbk"), CSV.encode("gb18030"), b"\xef\xbb\xbf" + CSV.encode(), CSV.encode()])
+def test_a_csv_saved_by_excel_in_gbk_reads_as_the_utf_8_one(raw):
+    """Excel on a Chinese Windows saves "CSV" in GBK: it was refused with the codec's English sentence."""
+    rows = tabular.read_rows(io.BytesIO(raw), "csv", required=["zone", "unit"])
+    assert rows == [{"zone": "BJ-TZ", "series": "revenue", "year": "2025", "value": "5", "unit": "亿元",
+                     "note": "区管委会填报"}]
+
+
+def test_bytes_that_are_no_text_are_one_refusal_in_both_languages():
+    with pytest.raises(DomainError) as exc:
+        tabular.read_rows(io.BytesIO(b"zone,unit\n\x80\xff,x\n"), "csv", required=["zone"])
+    assert [(p.field, p.code) for p in exc.value.problems] == [("file", "file_not_text")]
+    with translation.override("zh-hans"):
+        assert "请另存为 CSV（UTF-8）" in as_dicts(exc.value.problems)[0]["message"]

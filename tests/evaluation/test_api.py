@@ -212,7 +212,7 @@ def test_import_csv_and_xlsx_files(ev):
 
 
 @pytest.mark.parametrize(("name", "content", "field", "code"), [
-    ("v.csv", b"\xff\xfe\x00", "file", "file_unreadable"),
+    ("v.csv", b"\xff\xfe\x00", "file", "file_not_text"),  # neither UTF-8 nor GBK
     ("v.csv", b"zone,series,year\nEV-TZ,revenue,2025\n", "file", "missing_columns"),
     ("v.csv", b"zone,series,year,value,unit\n", "file", "file_empty"),
     ("v.pdf", b"%PDF", "format", "unknown_format"),

@@ -45,6 +45,12 @@ def flashes(response) -> list[str]:
     return re.findall(r"<li[^>]*>(.*?)</li>", block.group(1), re.S) if block else []
 
 
+def field_errors(response) -> dict[str, str]:
+    """The problems a refused form shows under its inputs (core.templatetags.forms), by input."""
+    return dict(re.findall(r'<span class="field-error" id="[^"]*" data-field="([^"]+)">(.*?)</span>',
+                           response.content.decode(), re.S))
+
+
 def weights_form(framework: Framework, **changes) -> dict:
     """What the framework page's form posts: every category and indicator weight, some changed."""
     data = {f"w_{i.code}": format(i.weight.normalize(), "f")
@@ -197,16 +203,23 @@ def test_public_page_for_anonymous_visitors(ev):
 
 
 # ---------------------------------------------------------------- forms
-def test_run_form_runs_and_a_bad_one_flashes_the_error(ev):
+def test_run_form_runs_and_a_bad_one_shows_each_problem_under_its_input_with_what_was_typed(ev):
     c = client_for("commerce")
     before = snapshot()
-    r = c.post("/evaluation/runs/new", {"framework": ev.gacc.pk, "year": YEAR, "draws": "99999", "seed": "0",
-                                        "idempotency_key": key()}, follow=True, **EN)
+    r = c.post("/evaluation/runs/new", {"framework": ev.gacc.pk, "year": YEAR, "draws": "99999", "seed": "1.5",
+                                        "label": "第二次", "idempotency_key": key()}, follow=True, **EN)
     assert r.redirect_chain == [("/evaluation/", 302)]
-    assert flashes(r) == ["Monte Carlo draws must be between 0 and 5000."]
+    assert flashes(r) == ["The form was not saved: correct the marked fields."]
+    # the seed's "is not a whole number" was flashed with no word of which input it was about
+    assert field_errors(r) == {"draws": "Monte Carlo draws must be between 0 and 5000.",
+                               "seed": "“1.5” is not a whole number."}
+    assert 'value="99999"' in html(r) and 'value="1.5"' in html(r) and 'value="第二次"' in html(r)
     r = c.post("/evaluation/runs/new", {"framework": ev.gacc.pk, "year": "1999", "idempotency_key": key()},
                follow=True, **ZH)
-    assert len(flashes(r)) == 1 and "1999" in flashes(r)[0]
+    assert list(field_errors(r)) == ["year"] and "1999" in field_errors(r)["year"]
+    r = c.post("/evaluation/runs/new", {"framework": ev.gacc.pk, "year": "", "idempotency_key": key()},
+               follow=True, **ZH)
+    assert field_errors(r) == {"year": "此项为必填项。"}  # not "“” is not a whole number"
     assert snapshot() == before
     k = key()
     r = c.post("/evaluation/runs/new", {"framework": ev.gacc.pk, "year": YEAR, "draws": DRAWS, "seed": "4",
@@ -280,8 +293,12 @@ def test_value_form(ev):
     assert r.redirect_chain == [("/evaluation/values/", 302)] and flashes(r) == ["Saved as revision 2."]
     assert SeriesValue.objects.get(zone=ev.zone_a, series="revenue", year=YEAR, revision=2).value == 77
     before = snapshot()
-    r = c.post("/evaluation/values/new", {**row, "unit": "万元"}, follow=True, **EN)
-    assert flashes(r) == ["Series revenue is measured in 亿元, not 万元."]
+    r = c.post("/evaluation/values/new", {**row, "unit": "万元", "value": "-77"}, follow=True, **EN)
+    assert field_errors(r) == {"unit": "Series revenue is measured in 亿元, not 万元.",
+                               "value": "Amount must not be negative (got -77)."}
+    page = html(r)  # the form is open again with what was typed
+    assert '<details class="card" open>' in page and 'value="-77"' in page and 'value="月报"' in page
+    assert f'<option value="{ev.zone_a.pk}" selected>' in page and '<option value="revenue" selected>' in page
     r = c.post("/evaluation/values/new", {**row, "zone": ev.zone_b.pk}, **EN)
     assert r.status_code == 403 and "only for your own zone" in r.content.decode()
     assert snapshot() == before

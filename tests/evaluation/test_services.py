@@ -148,12 +148,28 @@ def test_clone_with_a_bad_or_taken_code_is_refused(ev):
     ({"v": "NaN"}, "value", "not_a_number"),
     ({"v": "1e16"}, "value", "amount_too_large"),
     ({"note": "x" * 301}, "note", "too_long"),
+    ({"v": "-5"}, "value", "amount_negative"),  # no series sums, counts or shares below zero
+    ({"series": "fence_developed_rate", "unit": "%", "v": "150"}, "value", "share_above_100"),
+    ({"series": "employees", "unit": "人", "v": "2.5"}, "value", "count_not_whole"),
+    ({"series": "first_cases", "unit": "count", "v": "0.5"}, "value", "count_not_whole"),
 ])
 def test_a_bad_value_is_refused(ev, data, field, code):
     row = value(None, **data)
     row.pop("zone")
     err = refused(services.record_value, actor=ev.actor("commerce"), zone_id=ev.zone_a.pk, data=row)
     assert codes(err) == {field: code}
+
+
+def test_a_share_and_a_count_at_their_bounds_are_values_and_the_refusals_read_in_both_languages(ev):
+    for data in ({"series": "fence_developed_rate", "unit": "%", "v": "100"}, {"series": "employees", "unit": "人", "v": "0"},
+                 {"series": "revenue", "v": "0.0001"}):
+        row = value(None, **data)
+        row.pop("zone")
+        services.record_value(actor=ev.actor("commerce"), zone_id=ev.zone_a.pk, data=row)
+    err = refused(services.record_value, actor=ev.actor("commerce"), zone_id=ev.zone_a.pk,
+                  data={"series": "fence_developed_rate", "year": YEAR, "value": "100.5", "unit": "%"})
+    assert messages(err, "en") == ["Series fence_developed_rate is a share in %: 100.5 is more than 100."]
+    assert messages(err, "zh-hans") == ["数据系列 fence_developed_rate 是百分比：100.5 超过 100。"]
 
 
 def test_wrong_unit_message_names_the_expected_unit_in_both_languages(ev):

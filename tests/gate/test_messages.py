@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 from decimal import Decimal as D
 from io import StringIO
 
@@ -13,6 +14,7 @@ from django.test import Client
 from django.utils import timezone, translation
 
 from bondzone.core.domain.errors import DomainError, Forbidden, NotFound
+from bondzone.core.messages import as_dicts
 from bondzone.core.models import AuditEvent
 from bondzone.gate import services
 from bondzone.gate.domain import messages as msg
@@ -226,6 +228,19 @@ def test_another_passport_number_for_the_same_slip_is_a_conflict(gw):
     assert codes(exc) == [("emapvMarkcd", "receipt_conflicts")]
 
 
+def test_a_passport_number_customs_gave_another_slip_is_a_conflict(gw):
+    first, second = apply(gw, empty_slip()), apply(gw, empty_slip(plate="京B54321"))
+    services.apply_receipt(actor=gw.actor("customs"), data=receipt_xml(first.number))
+    before = written()
+    with pytest.raises(DomainError) as exc:  # was applied: one passport number on two slips
+        services.apply_receipt(actor=gw.actor("customs"), data=receipt_xml(second.number))
+    assert exc.value.status == 409 and codes(exc) == [("passportNo", "receipt_passport_no_taken")]
+    assert written() == before and Slip.objects.get(pk=second.pk).status == "applied"
+    with translation.override("zh-hans"):
+        (said,) = as_dicts(exc.value.problems)
+    assert first.number in said["message"] and "核放单编号" in said["message"]
+
+
 def test_unknown_slip_other_zone_and_non_customs_are_refused(gw):
     slip = apply(gw, empty_slip())
     before = written()
@@ -264,6 +279,53 @@ def test_hostile_or_broken_xml_is_refused_unread(gw, document, code):
     with pytest.raises(DomainError) as exc:
         services.apply_receipt(actor=gw.actor("customs"), data=document)
     assert codes(exc) == [code] and written() == before
+
+
+def declared(document: bytes, encoding: str) -> str:
+    return document.decode().replace('encoding="UTF-8"', f'encoding="{encoding}"', 1)
+
+
+def test_a_receipt_in_gbk_is_read_in_its_declared_encoding(gw):
+    slip = apply(gw, empty_slip())
+    document = declared(receipt_xml(slip.number, "3", "", rmk="车牌与备案不符"), "GBK").encode("gbk")
+    services.apply_receipt(actor=gw.actor("customs"), data=document)
+    assert Slip.objects.get(pk=slip.pk).cancel_reason == "SAS221 退单: 车牌与备案不符"
+
+
+def test_a_byte_order_mark_wins_over_the_declared_encoding(gw):
+    slip = apply(gw, empty_slip())
+    document = codecs.BOM_UTF8 + declared(receipt_xml(slip.number, "3", "", rmk="车牌与备案不符"), "GBK").encode()
+    services.apply_receipt(actor=gw.actor("customs"), data=document)
+    assert Slip.objects.get(pk=slip.pk).cancel_reason == "SAS221 退单: 车牌与备案不符"
+
+
+@pytest.mark.parametrize("encoding, body, code", [
+    ("X-NONE", "", "xml_unknown_encoding"),  # expat's LookupError was a 500
+    ("GBK", "\x80", "xml_bad_encoding"),  # expat's "multi-byte encodings are not supported" was a 500
+    ("GB18030", "\x80", "xml_bad_encoding"),
+])
+def test_an_encoding_that_cannot_be_read_is_a_refusal_naming_it(gw, encoding, body, code):
+    slip = apply(gw, empty_slip())
+    document = declared(receipt_xml(slip.number, rmk="RMK"), encoding).encode().replace(b"RMK", body.encode("latin-1"))
+    before = written()
+    with pytest.raises(DomainError) as exc:
+        services.apply_receipt(actor=gw.actor("customs"), data=document)
+    assert codes(exc) == [("file", code)] and written() == before
+    r = client_for("customs").post("/api/v1/gate/receipts", document, content_type="application/xml")
+    assert r.status_code == 400 and r.json()["errors"][0]["code"] == code
+    assert Slip.objects.get(pk=slip.pk).status == "applied"
+
+
+@pytest.mark.parametrize("dcl", ["7", ""])
+def test_an_unknown_or_missing_declaration_type_is_not_applied(gw, dcl):
+    slip = apply(gw, empty_slip())
+    document = receipt_xml(slip.number, dcl=dcl)
+    if not dcl:
+        document = document.replace(b"<dclTypecd></dclTypecd>", b"")
+    before = written()
+    with pytest.raises(DomainError) as exc:
+        services.apply_receipt(actor=gw.actor("customs"), data=document)
+    assert codes(exc) == [("dclTypecd", "receipt_bad_dcl_typecd")] and written() == before
 
 
 def test_wrong_message_type_and_bad_receipt_fields_are_named(gw):
@@ -336,7 +398,7 @@ def test_slip_page_offers_the_declaration_while_it_can_be_declared(gw):
     assert client_for("ent_b").get(f"/gate/slips/{slip.pk}/sas121.xml").status_code == 404
 
 
-def test_cli_writes_the_declaration_and_applies_a_receipt(gw, tmp_path):
+def test_cli_writes_the_declaration_and_applies_a_receipt(gw, tmp_path, monkeypatch):
     slip = apply(gw, empty_slip())
     out = tmp_path / "sas121.xml"
     call_command("gate_sas121", str(slip.pk), output=str(out), user="ent_a", stdout=StringIO())
@@ -349,7 +411,13 @@ def test_cli_writes_the_declaration_and_applies_a_receipt(gw, tmp_path):
     receipt.write_bytes(BILLION_LAUGHS)
     with pytest.raises(CommandError):
         call_command("gate_receipt", str(receipt), user="customs")
-    with pytest.raises(CommandError):
+    with pytest.raises(CommandError, match=r"^无法使用 .*missing\.xml：") as exc:  # in the CLI's language
         call_command("gate_receipt", str(tmp_path / "missing.xml"), user="customs")
+    assert "Cannot read" not in str(exc.value)
+    with pytest.raises(CommandError, match="^没有名为“nobody”的有效用户。$"):
+        call_command("gate_receipt", str(receipt), user="nobody")
+    monkeypatch.setenv("BONDZONE_LANGUAGE", "en")
+    with pytest.raises(CommandError, match="^No active user named “nobody”.$"):
+        call_command("gate_receipt", str(receipt), user="nobody")
     with pytest.raises(CommandError):
         call_command("gate_sas121", "x", user="ent_a")

@@ -410,6 +410,6 @@ def test_load_policy_refuses_a_file_that_is_not_utf8_with_a_sentence(db, tmp_pat
     # was a UnicodeDecodeError traceback; now a CommandError (exit 1) and nothing loaded
     bad = tmp_path / "policy.txt"
     bad.write_bytes(b"\xff\xfe\x00\xd4\xf0\xc8\xce")  # UTF-16 / GBK bytes, not UTF-8
-    with pytest.raises(CommandError, match="not UTF-8"):
+    with pytest.raises(CommandError, match="不是 UTF-8 文本"):  # in the CLI's language (zh-hans)
         call_command("load_policy", "--file", str(bad))
     assert not Policy.objects.exists()

@@ -322,7 +322,7 @@ def test_pipeline_export_in_three_formats_with_notes_for_synthetic_projects(worl
     with pytest.raises(CommandError):
         call_command("promotion", "--user", "commerce", "export", "--format", "doc")
     # an --output the CLI cannot write (a missing folder): a sentence, not a FileNotFoundError traceback
-    with pytest.raises(CommandError, match="Cannot use .*missing"):
+    with pytest.raises(CommandError, match="无法使用 .*missing"):  # in the CLI's language (zh-hans)
         call_command("promotion", "--user", "commerce", "export", "--format", "csv",
                      "--output", str(tmp_path / "missing" / "pipeline.csv"))
     page = c.get("/services/promotion/").content.decode()

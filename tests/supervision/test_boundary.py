@@ -320,3 +320,15 @@ def test_page_form_texts_longer_than_the_column_are_refused(world):
         "line-value": [""], "line-currency": ["142"], "line-goods_status": ["bonded"]}, HTTP_ACCEPT_LANGUAGE="en")
     assert r.status_code == 400 and f"At most {limit} characters" in r.content.decode()
     assert VerificationList.objects.count() == 0
+
+
+def test_a_list_csv_saved_by_excel_in_gbk_imports_like_the_utf_8_one(world):
+    """Excel on a Chinese Windows saves "CSV" in GBK: it was refused with Python's English codec sentence."""
+    content = _csv([_row(remarks="进口原料"), _row("ERP-2", direction="E", quantity="1")]).decode().encode("gbk")
+    r = upload(client_for("ent_a"), world, "l.csv", content)
+    assert r.status_code == 201, r.json()
+    assert VerificationList.objects.get(pk=r.json()["list_ids"][0]).remarks == "进口原料"
+    before = snapshot()
+    r = upload(client_for("ent_a"), world, "l.csv", b"inner_no,direction\n\x80\xff,I\n", HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert r.status_code == 400 and snapshot() == before
+    assert [(e["field"], e["code"]) for e in r.json()["errors"]] == [("file", "file_not_text")]

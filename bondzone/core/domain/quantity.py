@@ -6,11 +6,14 @@ SQLite (whose NUMERIC is a float) and PostgreSQL alike.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 
 from .errors import Problem, problem
 
 SCALE = 5
+# commas as thousands separators only, in groups of three ("1,000.5"); "1,5" is a decimal comma, not 15
+GROUPED = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?")
 _FACTOR = Decimal(10) ** SCALE
 
 
@@ -36,7 +39,9 @@ def parse_decimal(raw: object, field_name: str) -> tuple[Decimal | None, Problem
         return None, problem(field_name, "required")
     if isinstance(raw, bool):
         return None, problem(field_name, "not_a_number", value=str(raw).lower())
-    text = repr(raw) if isinstance(raw, float) else str(raw).strip().replace(",", "")
+    text = repr(raw) if isinstance(raw, float) else str(raw).strip()
+    if "," in text and GROUPED.fullmatch(text):
+        text = text.replace(",", "")
     if not is_number_text(text):
         return None, problem(field_name, "not_a_number", value=str(raw))
     try:

@@ -9,6 +9,9 @@ they are passed to `derive.derive_values` separately.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
+
+from bondzone.core.domain.errors import Problem, problem
 
 SOURCES = ("customs", "safe", "province", "zone_report", "platform", "tax")
 
@@ -78,3 +81,19 @@ SERIES: dict[str, Series] = dict([
        "count", "province"),
     _s("safety_accidents", "较大及以上安全生产事故数", "Serious work-safety accidents", "count", "province"),
 ])
+
+
+SHARE_UNIT = "%"  # a share of something: 0–100
+WHOLE_UNITS = frozenset({"count", "家", "人"})  # enterprises, people, cases: whole numbers
+
+
+def value_problems(spec: Series, value: Decimal, field: str) -> list[Problem]:
+    """What a value of the series cannot be: every series sums, counts or shares something, so none is below
+    zero; a share in % is at most 100; a count is a whole number."""
+    if value < 0:
+        return [problem(field, "amount_negative", value=value)]
+    if spec.unit == SHARE_UNIT and value > 100:
+        return [problem(field, "share_above_100", value=value, series=spec.code)]
+    if spec.unit in WHOLE_UNITS and value != value.to_integral_value():
+        return [problem(field, "count_not_whole", value=value, series=spec.code, unit=spec.unit)]
+    return []

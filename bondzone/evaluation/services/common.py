@@ -18,7 +18,8 @@ DEFAULT_BANDS = [["A", "20"], ["B", "70"], ["C", "100"]]
 def parse_year(value: Any, field: str, problems: list[Problem]) -> int | None:
     year = parse_int(value)
     if year is None:
-        problems.append(problem(field, "not_an_integer", value=shown(value)))
+        blank = value is None or not str(value).strip()
+        problems.append(problem(field, "required") if blank else problem(field, "not_an_integer", value=shown(value)))
         return None
     if not MIN_YEAR <= year <= MAX_YEAR:
         problems.append(problem(field, "year_out_of_range", value=year, min=MIN_YEAR, max=MAX_YEAR))

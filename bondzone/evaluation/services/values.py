@@ -15,7 +15,7 @@ from bondzone.core.domain.inputs import collect_decimal, collect_text
 from bondzone.core.domain.roles import Role
 
 from ..domain import tradestats
-from ..domain.series import ENTRY_PRIORITY, SERIES
+from ..domain.series import ENTRY_PRIORITY, SERIES, value_problems
 from ..models import EvalZone, SeriesValue, Source
 from .common import parse_year, refuse_if
 from .zones import writable_zone
@@ -34,6 +34,8 @@ def _check_value(zone: EvalZone, row: dict, prefix: str, problems: list[Problem]
                                 value=unit or "—"))
     if value is not None and abs(value) >= Decimal("1e15"):
         problems.append(problem(prefix + "value", "amount_too_large", value=value))
+    elif value is not None and spec is not None:
+        problems += value_problems(spec, value, prefix + "value")
     note = collect_text(row.get("note"), prefix + "note", problems, max_length=300)
     if problems:
         return None

@@ -8,6 +8,8 @@ name their field elements in PascalCase, receipts in camelCase (§2.10); `Bussin
 
 from __future__ import annotations
 
+import codecs
+import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from decimal import Decimal
@@ -129,12 +131,37 @@ def _text(parent: ET.Element | None, name: str) -> str:
     return (el.text or "").strip() if el is not None else ""
 
 
+# the encoding the XML declaration names (an ASCII-compatible prolog: UTF-16 documents start with their BOM)
+DECLARED_ENCODING = re.compile(rb"""\A(?:\xef\xbb\xbf)?\s*<\?xml[^>]*?\bencoding\s*=\s*["']([^"']*)["']""")
+# what expat reads itself; any other declared encoding (GBK, GB18030 …) is decoded here first
+EXPAT_ENCODINGS = {"utf-8", "utf-16", "iso8859-1", "ascii"}
+
+
+def _text_of(data: bytes) -> bytes | str:
+    """The document as expat can take it: bytes in an encoding expat knows, else the text decoded with the
+    declared codec (a GBK receipt); an unknown encoding or bytes that are not in it are a refusal."""
+    m = DECLARED_ENCODING.match(data)
+    if m is None:
+        return data
+    declared = m.group(1).decode("ascii", "replace").strip()
+    try:
+        codec = codecs.lookup(declared).name
+    except LookupError:
+        raise DomainError(problem("file", "xml_unknown_encoding", encoding=declared or "—")) from None
+    if codec in EXPAT_ENCODINGS and not data.startswith(codecs.BOM_UTF8):
+        return data
+    try:  # a UTF-8 byte order mark wins over the declaration
+        return data.decode("utf-8-sig" if data.startswith(codecs.BOM_UTF8) else codec)
+    except UnicodeDecodeError as exc:
+        raise DomainError(problem("file", "xml_bad_encoding", encoding=declared, position=exc.start)) from None
+
+
 def parse(data: bytes) -> ET.Element:
     """The document's root, read safely: not XML, a DTD, an entity or an external reference is a refusal."""
     if not data or not data.strip():
         raise DomainError(problem("file", "xml_empty"))
     try:
-        return SafeET.fromstring(data, forbid_dtd=True)
+        return SafeET.fromstring(_text_of(data), forbid_dtd=True)
     except defusedxml.DefusedXmlException as exc:
         raise DomainError(problem("file", "xml_forbidden", what=type(exc).__name__)) from None
     except ET.ParseError as exc:
@@ -241,6 +268,8 @@ def _checked(r: Sas221) -> Sas221:
         problems.append(problem("emapvMarkcd", "receipt_bad_decision", value=r.decision or "—"))
     if r.dcl_typecd == DCL_CANCEL:
         problems.append(problem("dclTypecd", "receipt_for_cancellation"))
+    elif r.dcl_typecd != DCL_RECORD:
+        problems.append(problem("dclTypecd", "receipt_bad_dcl_typecd", value=r.dcl_typecd or "—"))
     if r.decision == APPROVED and len(r.passport_no) != PASSPORT_NO_LENGTH:
         problems.append(problem("passportNo", "receipt_bad_passport_no", value=r.passport_no or "—",
                                 length=PASSPORT_NO_LENGTH))

@@ -137,6 +137,10 @@ def apply_receipt(*, actor: Actor, data: bytes, draw: Decimal | None = None) -> 
                 raise Conflict(problem("emapvMarkcd", "receipt_conflicts", slip=slip.number,
                                        decision=earlier.decision, passport_no=earlier.passport_no or "—"))
             return ReceiptOutcome(slip, earlier, replayed=True)
+        taken = (SlipReceipt.objects.filter(passport_no=r.passport_no).exclude(slip=slip)
+                 .values_list("slip__number", flat=True).first() if r.passport_no else None)
+        if taken is not None:
+            raise Conflict(problem("passportNo", "receipt_passport_no_taken", value=r.passport_no, slip=taken))
         effect = APPLIES.get((r.decision, slip.status))
         if effect is None:
             raise Conflict(problem("emapvMarkcd", "receipt_slip_decided", slip=slip.number, state=slip.status,

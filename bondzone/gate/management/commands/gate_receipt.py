@@ -1,5 +1,3 @@
-from django.core.management.base import CommandError
-
 from bondzone.core.commands import ServiceCommand
 from bondzone.gate import services
 
@@ -12,13 +10,10 @@ class Command(ServiceCommand):
         parser.add_argument("file", help="the receipt's XML")
 
     def run(self, actor, **o):
-        try:
-            if o["file"] == "-":
-                data = open(0, "rb").read()
-            else:
-                with open(o["file"], "rb") as fh:
-                    data = fh.read()
-        except OSError as exc:
-            raise CommandError(f"Cannot read the receipt from {o['file']!r}: {exc}") from None
+        if o["file"] == "-":
+            data = open(0, "rb").read()
+        else:  # a file that cannot be read is ServiceCommand's sentence, in the CLI's language
+            with open(o["file"], "rb") as fh:
+                data = fh.read()
         outcome = services.apply_receipt(actor=actor, data=data)
         self.stdout.write(outcome.sentence())
