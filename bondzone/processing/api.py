@@ -19,18 +19,18 @@ IdemKey = Header(None, alias="Idempotency-Key", description="Client-chosen key; 
 
 @router.get("/books/{book_id}/boms", response=list[BomOut], summary="BOMs (单耗) of an H book")
 @paginate(Pagination)
-def list_boms(request: HttpRequest, book_id: int, status: ChoiceOf(Bom, "status") = ""):
+def list_boms(request: HttpRequest, book_id: Id, status: ChoiceOf(Bom, "status") = ""):
     return selectors.boms(actor(request), book_id=book_id, status=status)
 
 
 @router.post("/books/{book_id}/boms", response={201: BomOut}, summary="Declare a BOM version (enterprise)")
-def declare_bom(request: HttpRequest, book_id: int, payload: BomIn):
+def declare_bom(request: HttpRequest, book_id: Id, payload: BomIn):
     b = services.declare_bom(actor=actor(request), book_id=book_id, data=payload.dict())
     return Status(201, selectors.bom(actor(request), b.pk))
 
 
 @router.post("/boms/{bom_id}/decision", response=BomOut, summary="Approve or reject a declared BOM (customs)")
-def decide_bom(request: HttpRequest, bom_id: int, payload: BomDecisionIn):
+def decide_bom(request: HttpRequest, bom_id: Id, payload: BomDecisionIn):
     services.decide_bom(actor=actor(request), bom_id=bom_id, approve=payload.approve)
     return selectors.bom(actor(request), bom_id)
 
@@ -59,7 +59,7 @@ def take_stock(request: HttpRequest, payload: StockTakeIn, idempotency_key: str 
 
 
 @router.get("/stocktakes/{stocktake_id}", response=StockTakeOut, summary="One stock-take")
-def get_stocktake(request: HttpRequest, stocktake_id: int):
+def get_stocktake(request: HttpRequest, stocktake_id: Id):
     return selectors.stocktake(actor(request), stocktake_id)
 
 
@@ -70,11 +70,11 @@ def request_writeoff(request: HttpRequest, payload: WriteOffIn, idempotency_key:
 
 
 @router.get("/writeoffs/{writeoff_id}", response=WriteOffOut, summary="A write-off and its progress")
-def get_writeoff(request: HttpRequest, writeoff_id: int):
+def get_writeoff(request: HttpRequest, writeoff_id: Id):
     return selectors.writeoff(actor(request), writeoff_id)
 
 
 @router.get("/writeoffs/{writeoff_id}/xlsx", summary="A finished write-off as XLSX")
-def writeoff_xlsx(request: HttpRequest, writeoff_id: int):
+def writeoff_xlsx(request: HttpRequest, writeoff_id: Id):
     name, body = exports.writeoff_xlsx(actor(request), writeoff_id)
     return tabular.download(body, "xlsx", name)

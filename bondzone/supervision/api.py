@@ -34,37 +34,37 @@ def create_book(request: HttpRequest, payload: BookIn):
 
 
 @router.get("/books/{book_id}", response=BookOut, summary="One account book")
-def get_book(request: HttpRequest, book_id: int):
+def get_book(request: HttpRequest, book_id: Id):
     return selectors.book(actor(request), book_id)
 
 
 @router.patch("/books/{book_id}", response=BookOut, summary="Record a processing book's 进料 / 来料 kind (customs)")
-def set_processing_kind(request: HttpRequest, book_id: int, payload: BookProcessingKindIn):
+def set_processing_kind(request: HttpRequest, book_id: Id, payload: BookProcessingKindIn):
     return services.set_processing_kind(actor=actor(request), book_id=book_id, **payload.dict())
 
 
 @router.get("/books/{book_id}/items", response=list[ItemOut], summary="Items of a book")
 @paginate(Pagination)
-def list_items(request: HttpRequest, book_id: int, q: Text(100) = ""):
+def list_items(request: HttpRequest, book_id: Id, q: Text(100) = ""):
     selectors.book(actor(request), book_id)
     return selectors.items(actor(request), book_id, q=q)
 
 
 @router.post("/books/{book_id}/items", response={201: ItemOut}, summary="Add an item record to a book (customs)")
-def add_item(request: HttpRequest, book_id: int, payload: ItemIn):
+def add_item(request: HttpRequest, book_id: Id, payload: ItemIn):
     return Status(201, services.add_item(actor=actor(request), book_id=book_id, data=payload.dict()))
 
 
 @router.patch("/books/{book_id}/items/{item_no}", response=ItemChangeOut,
               summary="Change (备案变更) an item record of a book (customs): only the fields given")
-def change_item(request: HttpRequest, book_id: int, item_no: int, payload: ItemChangeIn,
+def change_item(request: HttpRequest, book_id: Id, item_no: int, payload: ItemChangeIn,
                 idempotency_key: str | None = IdemKey):
     return services.change_item(actor=actor(request), book_id=book_id, item_no=item_no,
                                 data=payload.dict(exclude_unset=True), idempotency_key=idempotency_key)
 
 
 @router.get("/books/{book_id}/stock", response=list[StockAsOfOut], summary="Stock of a book as of a date")
-def stock_as_of(request: HttpRequest, book_id: int, as_of: DateIn(QUERY) | None = None):
+def stock_as_of(request: HttpRequest, book_id: Id, as_of: DateIn(QUERY) | None = None):
     from django.utils import timezone
 
     rows = selectors.stock_as_of(actor(request), book_id, as_of or timezone.localdate())
@@ -84,7 +84,7 @@ def list_accounts(request: HttpRequest, book_id: Id | None = None, item_id: Id |
 
 
 @router.get("/accounts/{account_id}/movements", response=MovementsOut, summary="Movements with running balance")
-def account_movements(request: HttpRequest, account_id: int, offset: Int(0, INT[1]) = 0, limit: Int() = 50,
+def account_movements(request: HttpRequest, account_id: Id, offset: Int(0, INT[1]) = 0, limit: Int() = 50,
                       date_from: DateIn(QUERY) | None = None, date_to: DateIn(QUERY) | None = None):
     limit = max(1, min(limit, 500))
     acc, rows, total, opening = selectors.movements(actor(request), account_id, offset=max(offset, 0), limit=limit,
@@ -119,7 +119,7 @@ def import_lists(request: HttpRequest, book_id: Id = Form(...), file: UploadedFi
 
 
 @router.get("/lists/{list_id}", response=ListDetailOut, summary="One verification list with its lines")
-def get_list(request: HttpRequest, list_id: int):
+def get_list(request: HttpRequest, list_id: Id):
     a = actor(request)
     vlist = selectors.list_detail(a, list_id)
     audit.read(a, vlist)  # a sensitive read: logged (core.audit.SENSITIVE_READS)
@@ -127,49 +127,49 @@ def get_list(request: HttpRequest, list_id: int):
 
 
 @router.delete("/lists/{list_id}", response={204: None}, summary="Delete a draft list")
-def delete_list(request: HttpRequest, list_id: int):
+def delete_list(request: HttpRequest, list_id: Id):
     services.delete_list(actor=actor(request), list_id=list_id)
     return Status(204, None)
 
 
 @router.post("/lists/{list_id}/submit", response=ListOut, summary="Submit a draft list to customs")
-def submit_list(request: HttpRequest, list_id: int, idempotency_key: str | None = IdemKey):
+def submit_list(request: HttpRequest, list_id: Id, idempotency_key: str | None = IdemKey):
     return services.submit_list(actor=actor(request), list_id=list_id, idempotency_key=idempotency_key)
 
 
 @router.put("/lists/{list_id}", response=ListDetailOut, summary="Correct a draft or rejected list (back to draft)")
-def correct_list(request: HttpRequest, list_id: int, payload: ListCorrectIn, idempotency_key: str | None = IdemKey):
+def correct_list(request: HttpRequest, list_id: Id, payload: ListCorrectIn, idempotency_key: str | None = IdemKey):
     return services.correct_list(actor=actor(request), list_id=list_id, data=payload.dict(),
                                  idempotency_key=idempotency_key)
 
 
 @router.post("/lists/{list_id}/change", response=ListOut, summary="Change (变更) an approved list before posting")
-def change_list(request: HttpRequest, list_id: int, payload: ChangeIn, idempotency_key: str | None = IdemKey):
+def change_list(request: HttpRequest, list_id: Id, payload: ChangeIn, idempotency_key: str | None = IdemKey):
     return services.change_list(actor=actor(request), list_id=list_id, changes=payload.changes,
                                 reason=payload.reason, idempotency_key=idempotency_key)
 
 
 @router.post("/lists/{list_id}/withdraw", response=ListOut, summary="Withdraw a submitted list (back to draft)")
-def withdraw_list(request: HttpRequest, list_id: int):
+def withdraw_list(request: HttpRequest, list_id: Id):
     return services.withdraw_list(actor=actor(request), list_id=list_id)
 
 
 @router.post("/lists/{list_id}/pass", response=PassOut, summary="Goods passed: post the list's reserved shares")
-def pass_goods(request: HttpRequest, list_id: int, payload: PassIn, idempotency_key: str | None = IdemKey):
+def pass_goods(request: HttpRequest, list_id: Id, payload: PassIn, idempotency_key: str | None = IdemKey):
     return services.pass_goods(actor=actor(request), list_id=list_id,
                                event_id=payload.event_id or f"manual:{idempotency_key}", shares=payload.shares,
                                effective_date=payload.effective_date, idempotency_key=idempotency_key)
 
 
 @router.post("/lists/{list_id}/cancel", response=ListOut, summary="Delete an approved list before posting (删单)")
-def cancel_list(request: HttpRequest, list_id: int, payload: CancelIn, idempotency_key: str | None = IdemKey):
+def cancel_list(request: HttpRequest, list_id: Id, payload: CancelIn, idempotency_key: str | None = IdemKey):
     return services.cancel_list(actor=actor(request), list_id=list_id, reason=payload.reason,
                                 idempotency_key=idempotency_key)
 
 
 @router.get("/lists/{list_id}/reservations", response=list[ReservationOut], summary="Reservations of a list")
 @paginate(Pagination)
-def list_reservations(request: HttpRequest, list_id: int):
+def list_reservations(request: HttpRequest, list_id: Id):
     a = actor(request)
     selectors.list_detail(a, list_id)
     return selectors.reservations(a, list_id=list_id)
@@ -177,20 +177,20 @@ def list_reservations(request: HttpRequest, list_id: int):
 
 @router.post("/lists/{list_id}/approve", response=ListOut,
              summary="Approve a list (customs): reserves until the goods pass, or posts when no passage is needed")
-def approve_list(request: HttpRequest, list_id: int, payload: ApproveIn | None = None,
+def approve_list(request: HttpRequest, list_id: Id, payload: ApproveIn | None = None,
                  idempotency_key: str | None = IdemKey):
     return services.approve_list(actor=actor(request), list_id=list_id, idempotency_key=idempotency_key,
                                  effective_date=payload.effective_date if payload else None)
 
 
 @router.post("/lists/{list_id}/reject", response=ListOut, summary="Reject a submitted list (customs)")
-def reject_list(request: HttpRequest, list_id: int, payload: RejectIn):
+def reject_list(request: HttpRequest, list_id: Id, payload: RejectIn):
     return services.reject_list(actor=actor(request), list_id=list_id, reason=payload.reason)
 
 
 @router.post("/lists/{list_id}/reverse", response={201: ListOut},
              summary="Reverse an approved list: voids what is reserved, counter-posts what is posted")
-def reverse_list(request: HttpRequest, list_id: int, payload: ReverseIn, idempotency_key: str | None = IdemKey):
+def reverse_list(request: HttpRequest, list_id: Id, payload: ReverseIn, idempotency_key: str | None = IdemKey):
     return Status(201, services.reverse_list(actor=actor(request), list_id=list_id, reason=payload.reason,
                                       idempotency_key=idempotency_key, effective_date=payload.effective_date))
 

@@ -324,3 +324,13 @@ def test_openapi_document_is_served(world):
     doc = Client().get("/api/v1/openapi.json").json()
     assert "/api/v1/lists/{list_id}/approve" in doc["paths"]
     assert Client().get("/api/v1/docs").status_code == 200
+
+
+@pytest.mark.parametrize("action", ["approve", "pass"])
+def test_a_list_id_beyond_bigint_in_the_path_is_a_400_not_a_500(world, action):
+    # customs' approve and pass locked the list by that id before reading it: SQLite cannot bind 23 digits
+    before = snapshot()
+    r = post(client_for("customs"), f"/api/v1/lists/{'9' * 23}/{action}", {})
+    assert r.status_code == 400, r.content
+    assert [(e["field"], e["code"]) for e in r.json()["errors"]] == [("list_id", "out_of_range")]
+    assert snapshot() == before
