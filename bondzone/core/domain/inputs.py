@@ -53,7 +53,8 @@ def null_problems(changes: dict[str, Any], clearable: frozenset[str] | set[str] 
 
 def shown(value: Any, limit: int = 80) -> str:
     """The bad value as it may be echoed in a message: bounded, printable."""
-    text = value if isinstance(value, str) else repr(value)
+    # a Decimal as written ("NaN"), not as Python spells it ("Decimal('NaN')")
+    text = value if isinstance(value, str) else str(value) if isinstance(value, Decimal) else repr(value)
     text = text.encode("utf-8", "backslashreplace").decode("utf-8").replace("\x00", "\\x00")
     return text if len(text) <= limit else text[:limit] + "…"
 
