@@ -334,3 +334,15 @@ def test_a_list_id_beyond_bigint_in_the_path_is_a_400_not_a_500(world, action):
     assert r.status_code == 400, r.content
     assert [(e["field"], e["code"]) for e in r.json()["errors"]] == [("list_id", "out_of_range")]
     assert snapshot() == before
+
+
+@pytest.mark.parametrize("lang, words", [("zh-hans", "草稿 / 退单"), ("en", "draft / rejected")])
+def test_correcting_a_list_past_draft_names_the_states_it_needs_in_words(world, lang, words):
+    vlist = post_list(world, direction="I", lines=[(1, "3")])  # approved
+    c = Client(HTTP_ACCEPT_LANGUAGE=lang)
+    assert c.login(username="ent_a", password=PASSWORD)
+    r = c.put(f"/api/v1/lists/{vlist.pk}", json.dumps(good_list(world)), content_type="application/json",
+              HTTP_IDEMPOTENCY_KEY=uuid.uuid4().hex)
+    assert r.status_code == 400, r.content
+    [e] = r.json()["errors"]
+    assert e["code"] == "list_wrong_state" and words in e["message"], e["message"]
