@@ -247,3 +247,13 @@ def test_a_role_that_may_not_approve_a_bom_is_named_in_the_readers_language(hboo
     [e] = r.json()["errors"]
     assert e["code"] == "forbidden_action" and role in e["message"], e["message"]
     assert Bom.objects.get(pk=bom_id).status == "declared"
+
+
+@pytest.mark.parametrize("lang, words", [("zh-hans", "商品 1（保税）重复盘点。"), ("en", "Item 1 (bonded) is counted twice.")])
+def test_an_item_counted_twice_is_named_with_its_status_in_words(hbook, lang, words):
+    before = StockTake.objects.count()
+    r = post(client_for("ent_a", lang), "/api/v1/processing/stocktakes", {
+        "book_id": hbook.book.pk, "counts": [{"item_no": 1, "counted": "1"}, {"item_no": 1, "counted": "2"}]})
+    assert r.status_code == 400
+    assert [(e["field"], e["message"]) for e in r.json()["errors"]] == [("counts[2].item_no", words)]
+    assert StockTake.objects.count() == before
