@@ -208,3 +208,14 @@ def test_a_tolerance_in_kg_beyond_its_column_is_refused_not_a_500(gw, world, val
     assert r.status_code == 200 and str(Decimal(value)) in r.content.decode()  # the refusal, on the page
     assert list(GateSettings.objects.values_list("weight_tolerance_kg", flat=True)) == before
 
+
+
+@pytest.mark.parametrize("lists, code", [(HUGE, "out_of_range"), ("１２３", "not_an_integer"), ("12, ٣", "not_an_integer")])
+def test_a_list_typed_on_the_slip_form_that_cannot_be_an_id_is_named_not_looked_up(gw, lists, code):
+    # the page and the CLI give the lists as text: 23 digits overflowed SQLite (a 500 on the page); full-width
+    # digits were read as list 123
+    before = snapshot()
+    with pytest.raises(DomainError) as exc:
+        apply(gw, empty_slip(slip_type="3", lists=lists))
+    assert (f"lists[{lists.count(',') + 1}]", code) in fields(exc.value)
+    assert snapshot() == before
