@@ -9,6 +9,7 @@ from django.utils.translation import pgettext_lazy
 
 from bondzone.core import tabular
 from bondzone.core.actor import Actor
+from bondzone.core.domain.inputs import refuse_reversed_range
 from bondzone.core.scoping import restrict
 
 from . import selectors
@@ -41,6 +42,7 @@ def balances(actor: Actor, *, book_id: int | None, fmt: str) -> bytes:
 
 def movements(actor: Actor, *, book_id: int | None, date_from: date | None, date_to: date | None, fmt: str) -> bytes:
     actor.require("supervision.export")
+    refuse_reversed_range(date_from, date_to)
     qs = restrict(StockEntry, actor)
     if book_id:
         qs = qs.filter(account__book_id=book_id)

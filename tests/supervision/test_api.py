@@ -346,3 +346,16 @@ def test_correcting_a_list_past_draft_names_the_states_it_needs_in_words(world, 
     assert r.status_code == 400, r.content
     [e] = r.json()["errors"]
     assert e["code"] == "list_wrong_state" and words in e["message"], e["message"]
+
+
+@pytest.mark.parametrize("path", ["/api/v1/lists", "/api/v1/exports/movements?format=json", "/api/v1/accounts/{account}/movements"])
+def test_a_reversed_date_range_is_refused_not_answered_with_nothing(world, path):
+    # December to January matched no list and no movement: an empty answer that reads as "none happened"
+    post_list(world, direction="I", lines=[(1, "3")])
+    account = StockAccount.objects.filter(book=world.book_a).first()
+    url = path.format(account=account.pk)
+    c = client_for("customs")
+    r = c.get(url + ("&" if "?" in url else "?") + "date_from=2026-12-01&date_to=2026-01-01")
+    assert r.status_code == 400, r.content
+    assert [(e["field"], e["code"]) for e in r.json()["errors"]] == [("date_to", "end_before_start")]
+    assert c.get(url + ("&" if "?" in url else "?") + "date_from=2026-01-01&date_to=2026-01-01").status_code == 200

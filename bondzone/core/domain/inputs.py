@@ -20,7 +20,7 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from .errors import Problem, problem
+from .errors import DomainError, Problem, problem
 from .quantity import SCALE, decimal_places
 
 # Ranges of the database's integer columns (identical on SQLite and PostgreSQL).
@@ -166,6 +166,12 @@ def as_id(value: Any) -> int | None:
 
 def collect_id(value: Any, field: str, problems: list[Problem], *, required: bool = False) -> int | None:
     return collect_int(value, field, problems, lo=ID_RANGE[0], hi=ID_RANGE[1], required=required)
+
+
+def refuse_reversed_range(date_from: date | None, date_to: date | None, field: str = "date_to") -> None:
+    """A filter from a later date to an earlier one matches nothing, which reads as "no data": it is refused."""
+    if date_from and date_to and date_to < date_from:
+        raise DomainError(problem(field, "end_before_start", start=date_from.isoformat(), end=date_to.isoformat()))
 
 
 # ---------------------------------------------------------------- decimals
