@@ -142,3 +142,12 @@ def test_the_cli_refuses_an_id_that_cannot_be_one_in_a_sentence(world, args):
     with pytest.raises(CommandError, match="is not an id"):
         call_command(*args, "--user", "customs", stdout=io.StringIO())
     assert (VerificationList.objects.filter(status="approved").count(), AuditEvent.objects.count()) == before
+
+
+@pytest.mark.parametrize("lang, currency", [("zh-hans", "142 人民币"), ("en", "142 CNY")])
+def test_the_list_page_names_each_lines_currency(world, lang, currency):
+    vlist = post_list(world, direction="I", lines=[(1, "3")])
+    c = Client(HTTP_ACCEPT_LANGUAGE=lang)
+    assert c.login(username="ent_a", password=PASSWORD)
+    page = c.get(f"/supervision/lists/{vlist.pk}/").content.decode()
+    assert f"<td>{currency}</td>" in page  # the code alone ("142") named nothing
