@@ -33,6 +33,8 @@ COLUMN_NAMES = {
 
 def balances(actor: Actor, *, book_id: int | None, fmt: str) -> bytes:
     actor.require("supervision.export")
+    if book_id:
+        selectors.book(actor, book_id)  # a book it may not see is not found, not an empty file
     rows = []
     for a in selectors.accounts(actor, book_id=book_id).order_by("book__number", "item__item_no", "goods_status"):
         rows.append([a.book.number, a.item.item_no, a.item.part_no, a.item.hs_code, a.item.name_zh, a.goods_status,
@@ -45,6 +47,7 @@ def movements(actor: Actor, *, book_id: int | None, date_from: date | None, date
     refuse_reversed_range(date_from, date_to)
     qs = restrict(StockEntry, actor)
     if book_id:
+        selectors.book(actor, book_id)
         qs = qs.filter(account__book_id=book_id)
     if date_from:
         qs = qs.filter(effective_date__gte=date_from)

@@ -359,3 +359,12 @@ def test_a_reversed_date_range_is_refused_not_answered_with_nothing(world, path)
     assert r.status_code == 400, r.content
     assert [(e["field"], e["code"]) for e in r.json()["errors"]] == [("date_to", "end_before_start")]
     assert c.get(url + ("&" if "?" in url else "?") + "date_from=2026-01-01&date_to=2026-01-01").status_code == 200
+
+
+@pytest.mark.parametrize("path", ["/api/v1/exports/balances", "/api/v1/exports/movements"])
+def test_an_export_of_a_book_the_user_may_not_see_is_not_found_not_an_empty_file(world, path):
+    post_list(world, direction="I", lines=[(1, "4")])
+    assert client_for("ent_a").get(f"{path}?book_id={world.book_a.pk}&format=json").json() != []
+    r = client_for("ent_b").get(f"{path}?book_id={world.book_a.pk}&format=json")
+    assert r.status_code == 404, r.content
+    assert [(e["field"], e["code"]) for e in r.json()["errors"]] == [("id", "not_found")]
