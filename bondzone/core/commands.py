@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 
 from django.conf import settings
@@ -13,7 +14,17 @@ from django.core.management.base import BaseCommand, CommandError
 from .actor import Actor, actor_of
 from .context import set_request_id
 from .domain.errors import DomainError
+from .domain.inputs import ID_RANGE, as_id
 from .messages import render
+
+
+def id_argument(text: str) -> int:
+    """argparse type of a record id: ASCII digits in the ids' range (23 digits would overflow the query, "١" is
+    not 1); anything else is argparse's refusal, a sentence and exit code 2."""
+    pk = as_id(text)
+    if pk is None:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an id (a whole number from 1 to {ID_RANGE[1]}).")
+    return pk
 
 
 class ServiceCommand(BaseCommand):

@@ -18,7 +18,7 @@ from typing import Any
 from django.apps import apps
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
+from django.utils.translation import pgettext, pgettext_lazy
 
 Namer = Callable[[str], Any]
 
@@ -60,6 +60,16 @@ def name(kind: str, code: Any, default: Any = _CODE) -> str:
     if found not in (None, ""):
         return str(found)
     return code if default is _CODE else default
+
+
+def each(kind: str, separator: str, joiner: str | None = None) -> Namer:
+    """A namer for several codes of one kind stored in one text ("weight_outside_tolerance,seal_mismatch",
+    "draft / rejected"), joined as a list in the reader's language (or by `joiner`)."""
+    def names(codes: str) -> str:
+        glue = joiner or pgettext("list separator", ", ")
+        return glue.join(name(kind, c.strip()) for c in codes.split(separator))
+
+    return names
 
 
 def coded(kind: str, code: Any) -> str:

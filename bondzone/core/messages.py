@@ -163,7 +163,7 @@ MESSAGES = {
 
 # Problem code -> {parameter: labels kind}: parameters that carry a coded value (a goods status, a unit…),
 # shown by its name in the sentence. Apps add theirs beside their MESSAGES.
-CODED_PARAMS: dict[str, dict[str, str]] = {}
+CODED_PARAMS: dict[str, dict[str, str]] = {"forbidden_action": {"role": "role"}}
 # Problem code -> the parameter naming another problem whose sentence it carries as %(message)s (the other
 # problem's parameters beside it), e.g. a gate refusal that carries the ledger's refusal.
 CARRIES: dict[str, str] = {}

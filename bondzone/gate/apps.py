@@ -1,6 +1,5 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext
 
 from bondzone.core import labels
 
@@ -12,16 +11,6 @@ AUDIT_ACTIONS = {
     "slip.receipt": _("customs receipt (SAS221) applied to a release slip"),
     "gate.create": _("gate set up"), "gate.token": _("gate token issued"), "gate.settings": _("gate settings changed"),
 }
-
-
-def _each(kind: str, separator: str, joiner: str | None = None):
-    """A namer for several codes of one kind stored in one text ("weight_outside_tolerance,seal_mismatch"),
-    joined as a list in the reader's language (or by `joiner`)."""
-    def name(codes: str) -> str:
-        glue = joiner or pgettext("list separator", ", ")
-        return glue.join(labels.name(kind, c.strip()) for c in codes.split(separator))
-
-    return name
 
 
 class GateConfig(AppConfig):
@@ -48,8 +37,8 @@ class GateConfig(AppConfig):
         labels.register("inspection_result", RESULT_LABELS)
         labels.register("door_status", DOOR_STATUS_LABELS)
         labels.register("gate_hold_reason", HOLD_REASON_LABELS)
-        labels.register("gate_hold_reasons", _each("gate_hold_reason", ","))
-        labels.register("slip_statuses", _each("slip_status", "/", " / "))
+        labels.register("gate_hold_reasons", labels.each("gate_hold_reason", ","))
+        labels.register("slip_statuses", labels.each("slip_status", "/", " / "))
         labels.register("receipt_decision", RECEIPT_DECISION_LABELS)
         labels.register("receipt_effect", RECEIPT_EFFECT_LABELS)
         labels.register("audit_action", AUDIT_ACTIONS)

@@ -29,7 +29,7 @@ class SlipIn(Schema):
                           "(first-line inbound transit); letters and digits, at most 32")
     bill_of_lading: str = Field("", max_length=80)
     goods_class: str = Field("", max_length=12, description="for slips without lists: bonded, non_bonded, duty_paid")
-    lists: Numbered(int) = []
+    lists: Numbered(Id) = []
     lines: Numbered(SlipLineIn) = Field([], description="一票多车 only: the share of each list line on this vehicle")
 
 

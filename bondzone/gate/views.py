@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from bondzone.core import labels
+from bondzone.core.domain import inputs
 from bondzone.core.domain.errors import DomainError, problem
 from bondzone.supervision import selectors as books
 from bondzone.supervision import services as ledger
@@ -239,9 +240,8 @@ def door_passages(request):
         data = {k: request.POST.get(k, "").strip() for k in DOOR_FIELDS}
         to_status = data["to_status"]
         payload = {**data, "from_status": {"bonded": "non_bonded", "non_bonded": "bonded"}.get(to_status, "")}
-        try:
-            book_id = int(data["book_id"])
-        except ValueError:
+        book_id = inputs.as_id(data["book_id"])  # ASCII digits of an id: "１" is not book 1
+        if book_id is None:
             errors, status = [{"field": "book_id", "message": _("Choose an account book.")}], 400
         else:
             try:

@@ -10,6 +10,7 @@ from bondzone.core.types import ChoiceOf, Id, Pagination
 from bondzone.core.http import actor, auth_for
 
 from .models import Bom
+from .services.common import processing_book
 from . import exports, selectors, services
 from .schemas import BomIn, BomOut, BomDecisionIn, ProductionIn, ProductionOut, StockTakeIn, StockTakeOut, WriteOffIn, WriteOffOut
 
@@ -20,7 +21,9 @@ IdemKey = Header(None, alias="Idempotency-Key", description="Client-chosen key; 
 @router.get("/books/{book_id}/boms", response=list[BomOut], summary="BOMs (单耗) of an H book")
 @paginate(Pagination)
 def list_boms(request: HttpRequest, book_id: Id, status: ChoiceOf(Bom, "status") = ""):
-    return selectors.boms(actor(request), book_id=book_id, status=status)
+    a = actor(request)
+    processing_book(a, book_id)  # another's book is a 404 and a T book a 400, not an empty list
+    return selectors.boms(a, book_id=book_id, status=status)
 
 
 @router.post("/books/{book_id}/boms", response={201: BomOut},

@@ -26,6 +26,7 @@ MESSAGES.update({
         "Material %(item)s: the report would consume %(required)s, but its unit counts at most %(scale)s decimal "
         "places; report a quantity whose consumption fits the unit."),
     "count_not_in_book": _("Item %(item)s (%(status)s) is not in the book."),
+    "count_twice": _("Item %(item)s (%(status)s) is counted twice."),
     "count_negative": _("A counted quantity must not be negative (got %(value)s)."),
     "bom_no_lines": _("A BOM needs at least one material."),
     "production_no_outputs": _("A production report needs at least one output: give an item and its quantity."),
@@ -42,4 +43,5 @@ CODED_PARAMS.update({
     "output_needs_leftover_item": {"kind": "production_output"},
     "output_item_is_leftover": {"leftover": "leftover"},
     "count_not_in_book": {"status": "goods_status"},
+    "count_twice": {"status": "goods_status"},
 })

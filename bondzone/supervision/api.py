@@ -6,7 +6,7 @@ from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from bondzone.core import audit, tabular
-from bondzone.core.domain.inputs import INT, QUERY
+from bondzone.core.domain.inputs import INT, QUERY, refuse_reversed_range
 from bondzone.core.types import ChoiceOf, DateIn, Id, Int, Pagination, Text
 
 from bondzone.core.http import actor, auth_for
@@ -89,6 +89,7 @@ def list_accounts(request: HttpRequest, book_id: Id | None = None, item_id: Id |
 @router.get("/accounts/{account_id}/movements", response=MovementsOut, summary="Movements with running balance")
 def account_movements(request: HttpRequest, account_id: Id, offset: Int(0, INT[1]) = 0, limit: Int(1, 500) = 50,
                       date_from: DateIn(QUERY) | None = None, date_to: DateIn(QUERY) | None = None):
+    refuse_reversed_range(date_from, date_to)
     acc, rows, total, opening = selectors.movements(actor(request), account_id, offset=offset, limit=limit,
                                                     date_from=date_from, date_to=date_to)
     return {"account": acc, "opening_balance": opening, "count": total, "items": [r.__dict__ for r in rows]}
@@ -99,6 +100,7 @@ def account_movements(request: HttpRequest, account_id: Id, offset: Int(0, INT[1
 def list_lists(request: HttpRequest, status: ChoiceOf(VerificationList, "status") = "", book_id: Id | None = None,
                direction: ChoiceOf(VerificationList, "direction") = "",
                q: Text(100) = "", date_from: DateIn(QUERY) | None = None, date_to: DateIn(QUERY) | None = None):
+    refuse_reversed_range(date_from, date_to)
     return selectors.lists(actor(request), status=status, book_id=book_id, direction=direction, q=q,
                            date_from=date_from, date_to=date_to)
 

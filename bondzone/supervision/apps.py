@@ -62,6 +62,7 @@ class SupervisionConfig(AppConfig):
         labels.register("leftover", LEFTOVER_LABELS)
         labels.register("processing_kind", PROCESSING_KIND_LABELS)
         labels.register("list_status", LIST_STATUS_LABELS)
+        labels.register("list_statuses", labels.each("list_status", "/", " / "))  # "draft / rejected"
         # where a list stands for its goods: its status, or once approved its posting state (no code is both)
         labels.register("list_state", {**LIST_STATUS_LABELS, **POSTING_STATE_LABELS})
         labels.register("list_type", _named_by(LIST_TYPES))

@@ -9,6 +9,7 @@ from django.utils.translation import pgettext_lazy
 
 from bondzone.core import tabular
 from bondzone.core.actor import Actor
+from bondzone.core.domain.inputs import refuse_reversed_range
 from bondzone.core.scoping import restrict
 
 from . import selectors
@@ -32,6 +33,8 @@ COLUMN_NAMES = {
 
 def balances(actor: Actor, *, book_id: int | None, fmt: str) -> bytes:
     actor.require("supervision.export")
+    if book_id:
+        selectors.book(actor, book_id)  # a book it may not see is not found, not an empty file
     rows = []
     for a in selectors.accounts(actor, book_id=book_id).order_by("book__number", "item__item_no", "goods_status"):
         rows.append([a.book.number, a.item.item_no, a.item.part_no, a.item.hs_code, a.item.name_zh, a.goods_status,
@@ -41,8 +44,10 @@ def balances(actor: Actor, *, book_id: int | None, fmt: str) -> bytes:
 
 def movements(actor: Actor, *, book_id: int | None, date_from: date | None, date_to: date | None, fmt: str) -> bytes:
     actor.require("supervision.export")
+    refuse_reversed_range(date_from, date_to)
     qs = restrict(StockEntry, actor)
     if book_id:
+        selectors.book(actor, book_id)
         qs = qs.filter(account__book_id=book_id)
     if date_from:
         qs = qs.filter(effective_date__gte=date_from)

@@ -66,7 +66,7 @@ CODED_PARAMS.update({
     "trade_mode_not_for_leftover": {"leftover": "leftover"},
     "trade_mode_leftover_inbound": {"leftover": "leftover"},
     "leftover_item_kind": {"leftover": "leftover"},
-    "list_wrong_state": {"state": "list_status", "expected": "list_status"},
+    "list_wrong_state": {"state": "list_status", "expected": "list_statuses"},
     "list_not_awaiting_passage": {"state": "list_state"},
     "related_list_not_ready": {"state": "list_status", "expected": "list_status"},
     "trade_mode_other_processing_kind": {"mode_kind": "processing_kind", "book_kind": "processing_kind"},

@@ -224,10 +224,6 @@ QUEUE_ORDER_NAMES = {
 }
 
 
-def _id(raw: str | None) -> int | None:
-    return int(raw) if (raw or "").isdigit() else None
-
-
 def _queue_filters(params) -> dict:
     return {k: params.get(k, "").strip() for k in QUEUE_FILTERS}
 
@@ -244,7 +240,7 @@ def queue(request):
     a = actor(request)
     a.require("supervision.approve_list")
     f = _queue_filters(request.GET)
-    qs = selectors.approval_queue(a, zone_id=_id(f["zone"]), enterprise_id=_id(f["enterprise"]),
+    qs = selectors.approval_queue(a, zone_id=inputs.as_id(f["zone"]), enterprise_id=inputs.as_id(f["enterprise"]),
                                   list_type=f["list_type"], stock=f["stock"], order=f["order"])
     page, prefix = page_of(request, qs)
     checks = selectors.stock_checks(a, [v.pk for v in page.object_list])
@@ -264,7 +260,7 @@ def queue_approve(request):
     a = actor(request)
     a.require("supervision.approve_list")
     back = reverse("supervision:queue") + (f"?{q}" if (q := _queue_querystring(request.GET)) else "")
-    ids = sorted({pk for raw in request.POST.getlist("list_id") if (pk := _id(raw))})
+    ids = sorted({pk for raw in request.POST.getlist("list_id") if (pk := inputs.as_id(raw))})
     if not ids:
         messages.error(request, _("Select the lists to approve."))
         return redirect(back)

@@ -208,3 +208,14 @@ def test_collect_quantity_refuses_more_decimals_than_the_items_unit_counts(value
     assert inputs.collect_quantity(value, "counts[1].counted", problems, scale=scale) == expected
     assert [(p.field, p.code) for p in problems] == ([] if expected is not None else
                                                      [("counts[1].counted", "too_many_decimals")])
+
+
+@pytest.mark.parametrize("value", ["NaN", "Infinity", "-Infinity"])
+def test_a_number_that_is_not_finite_is_echoed_as_written_not_as_python_spells_it(value):
+    from bondzone.core.messages import render
+
+    with pytest.raises(DomainError) as exc:
+        parse(ThingIn, {"name": "x", "zone_id": "7", "area": value})
+    [p] = exc.value.problems
+    assert (p.field, p.code) == ("area", "not_a_number")
+    assert f"“{value}”" in render(p) and "Decimal" not in render(p)

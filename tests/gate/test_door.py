@@ -234,3 +234,13 @@ def test_cli_records_and_refuses_with_a_sentence(stocked):
     with pytest.raises(CommandError):
         call_command("gate_door", *args[:-4], "--event-id", "cli-2", "--user", "ent_a", "--quantity", "50")
     assert DoorPassage.objects.count() == 1
+
+
+@pytest.mark.parametrize("book_id", ["１", "٣"])
+def test_the_door_page_does_not_read_other_scripts_digits_as_a_book(stocked, book_id):
+    w = stocked
+    form = {"book_id": book_id, "door": "D1", "item_no": "1", "quantity": "2", "to_status": "bonded",
+            "reference": w.door_list.number, "event_id": "page-digits"}
+    r = client_for("ent_a", "en").post("/gate/door/", form)
+    assert r.status_code == 400 and b"Choose an account book." in r.content
+    assert not DoorPassage.objects.exists()

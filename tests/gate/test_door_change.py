@@ -253,3 +253,13 @@ def test_cli_changes_and_refuses_with_a_sentence(door_world):
     with pytest.raises(CommandError) as exc:
         call_command("gate_door_change", str(w.door_list.pk), "--line", "2=9", "--reason", "改单", "--user", "ent_a")
     assert "lines[2].quantity" in str(exc.value) and state(w) == before
+
+
+@pytest.mark.parametrize("list_id", ["١", "9" * 23])
+def test_cli_refuses_a_list_id_that_cannot_be_one(door_world, list_id):
+    # type=int read "١" (Arabic-Indic one) as list 1; 23 digits reached the query
+    w = door_world
+    before = state(w)
+    with pytest.raises(CommandError, match="is not an id"):
+        call_command("gate_door_change", list_id, "--line", "1=6", "--reason", "改单", "--user", "ent_a")
+    assert state(w) == before

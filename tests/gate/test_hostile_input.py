@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from decimal import Decimal
+
 import pytest
 
 from bondzone.core.domain.errors import DomainError
@@ -179,3 +182,40 @@ def test_a_list_the_enterprise_may_not_see_is_named_in_chinese(gw):
                                                            "lists": [999]}, HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert r.status_code == 400
     assert [e["message"] for e in r.json()["errors"]] == ["没有您可查看的编号为 999 的核注清单。"]
+
+
+HUGE = "9" * 23  # beyond BIGINT: SQLite cannot bind it (OverflowError, a 500 before)
+
+
+def test_a_slip_naming_a_list_id_beyond_bigint_is_refused_on_its_field(gw):
+    before = snapshot()
+    r = post(client_for("ent_a"), "/api/v1/gate/slips", {**EMPTY, "slip_type": "2", "lists": [int(HUGE)]})
+    assert r.status_code == 400, r.content
+    assert ("lists[1]", "out_of_range") in [(e["field"], e["code"]) for e in r.json()["errors"]]
+    assert snapshot() == before
+
+
+@pytest.mark.parametrize("value", ["1e30", "100000000"])
+def test_a_tolerance_in_kg_beyond_its_column_is_refused_not_a_500(gw, world, value):
+    from bondzone.gate.models import GateSettings
+    before = list(GateSettings.objects.values_list("weight_tolerance_kg", flat=True))
+    c = client_for("customs_a")
+    r = c.patch(f"/api/v1/gate/settings/{world.zone_a.pk}", json.dumps({"weight_tolerance_kg": value}),
+                content_type="application/json")
+    assert r.status_code == 400, r.content
+    assert [(e["field"], e["code"]) for e in r.json()["errors"]] == [("weight_tolerance_kg", "amount_too_large")]
+    r = c.post(f"/gate/settings/{world.zone_a.pk}/", {"weight_tolerance_kg": value}, follow=True)
+    assert r.status_code == 200 and str(Decimal(value)) in r.content.decode()  # the refusal, on the page
+    assert list(GateSettings.objects.values_list("weight_tolerance_kg", flat=True)) == before
+
+
+
+@pytest.mark.parametrize("lists, code", [(HUGE, "out_of_range"), ("１２３", "not_an_integer"), ("12, ٣", "not_an_integer")])
+def test_a_list_typed_on_the_slip_form_that_cannot_be_an_id_is_named_not_looked_up(gw, lists, code):
+    # the page and the CLI give the lists as text: 23 digits overflowed SQLite (a 500 on the page); full-width
+    # digits were read as list 123
+    before = snapshot()
+    with pytest.raises(DomainError) as exc:
+        apply(gw, empty_slip(slip_type="3", lists=lists))
+    assert (f"lists[{lists.count(',') + 1}]", code) in fields(exc.value)
+    assert snapshot() == before

@@ -208,3 +208,22 @@ def test_the_cli_runs_a_writeoff_once_per_key_and_refuses_a_period_ending_before
         cli("write-off", today.isoformat(), today.replace(day=1).replace(year=today.year - 1).isoformat(), "--book",
             str(hbook.book.pk), "--user", "ent_a")
     assert WriteOff.objects.count() == 1
+
+
+def test_the_bom_list_of_a_book_id_that_is_not_one_is_refused_not_every_bom(hbook):
+    # book 0 read as "no book" listed the BOMs of every book; 23 digits overflowed SQLite (a 500)
+    ent = client_for("ent_a")
+    assert post(ent, f"/api/v1/processing/books/{hbook.book.pk}/boms", bom_data()).status_code == 201
+    assert ent.get(f"/api/v1/processing/books/{hbook.book.pk}/boms").json()["count"] == 1
+    for book_id in ("0", "9" * 23):
+        r = ent.get(f"/api/v1/processing/books/{book_id}/boms")
+        assert r.status_code == 400, (book_id, r.content)
+        assert [(e["field"], e["code"]) for e in r.json()["errors"]] == [("book_id", "out_of_range")]
+
+
+def test_the_bom_list_of_a_t_book_or_of_another_enterprises_book_says_so_not_an_empty_list(hbook):
+    world = hbook.world
+    r = client_for("ent_a").get(f"/api/v1/processing/books/{world.book_a.pk}/boms")  # its own T book
+    assert r.status_code == 400 and [(e["field"], e["code"]) for e in r.json()["errors"]] == [
+        ("book_id", "book_not_processing")]
+    assert client_for("ent_b").get(f"/api/v1/processing/books/{hbook.book.pk}/boms").status_code == 404

@@ -239,3 +239,24 @@ def test_an_empty_bom_report_or_count_and_a_negative_count_are_refused_in_their_
     assert refused("/api/v1/processing/stocktakes", {"book_id": book, "counts": [{"item_no": 1, "counted": "-1"}]}) == [
         ("counts[1].counted", "count_negative", words[3])]
     assert Bom.objects.count() == 0 and ProductionReport.objects.count() == 0 and StockTake.objects.count() == 0
+
+
+@pytest.mark.parametrize("lang, role", [("zh-hans", "（区内企业）"), ("en", "(enterprise)")])
+def test_a_role_that_may_not_approve_a_bom_is_named_in_the_readers_language(hbook, lang, role):
+    ent = client_for("ent_a", lang)
+    bom_id = post(ent, f"/api/v1/processing/books/{hbook.book.pk}/boms", bom_data()).json()["id"]
+    r = post(ent, f"/api/v1/processing/boms/{bom_id}/decision", {"approve": True})
+    assert r.status_code == 403
+    [e] = r.json()["errors"]
+    assert e["code"] == "forbidden_action" and role in e["message"], e["message"]
+    assert Bom.objects.get(pk=bom_id).status == "declared"
+
+
+@pytest.mark.parametrize("lang, words", [("zh-hans", "商品 1（保税）重复盘点。"), ("en", "Item 1 (bonded) is counted twice.")])
+def test_an_item_counted_twice_is_named_with_its_status_in_words(hbook, lang, words):
+    before = StockTake.objects.count()
+    r = post(client_for("ent_a", lang), "/api/v1/processing/stocktakes", {
+        "book_id": hbook.book.pk, "counts": [{"item_no": 1, "counted": "1"}, {"item_no": 1, "counted": "2"}]})
+    assert r.status_code == 400
+    assert [(e["field"], e["message"]) for e in r.json()["errors"]] == [("counts[2].item_no", words)]
+    assert StockTake.objects.count() == before

@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client
 
+from bondzone.core.models import AuditEvent
 from bondzone.supervision.models import StockAccount, VerificationList
 
 from ..conftest import PASSWORD, post_list
@@ -130,3 +131,23 @@ def test_language_switch(world):
     c = client_for("ent_a")
     c.post("/i18n/setlang/", {"language": "en", "next": "/supervision/"})
     assert "Dashboard" in c.get("/supervision/").content.decode()
+
+
+@pytest.mark.parametrize("args", [("list_action", "approve", "9" * 23), ("list_action", "pass", "١"),
+                                  ("export_balances", "--book", "9" * 23), ("export_movements", "--book", "9" * 23),
+                                  ("stock", "--book", "²")])
+def test_the_cli_refuses_an_id_that_cannot_be_one_in_a_sentence(world, args):
+    # 23 digits reached SQLite (OverflowError, a traceback) and "١" was read as list 1
+    before = (VerificationList.objects.filter(status="approved").count(), AuditEvent.objects.count())
+    with pytest.raises(CommandError, match="is not an id"):
+        call_command(*args, "--user", "customs", stdout=io.StringIO())
+    assert (VerificationList.objects.filter(status="approved").count(), AuditEvent.objects.count()) == before
+
+
+@pytest.mark.parametrize("lang, currency", [("zh-hans", "142 人民币"), ("en", "142 CNY")])
+def test_the_list_page_names_each_lines_currency(world, lang, currency):
+    vlist = post_list(world, direction="I", lines=[(1, "3")])
+    c = Client(HTTP_ACCEPT_LANGUAGE=lang)
+    assert c.login(username="ent_a", password=PASSWORD)
+    page = c.get(f"/supervision/lists/{vlist.pk}/").content.decode()
+    assert f"<td>{currency}</td>" in page  # the code alone ("142") named nothing

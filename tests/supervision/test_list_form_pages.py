@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
+import pytest
 from django.test import Client
 
 from bondzone.core.models import AuditEvent
@@ -251,3 +252,15 @@ def test_counters_are_links_and_related_objects_link_each_other(world):
     trail = client_for("customs").get("/sharing/audit/", {"object_type": "supervision.verificationlist",
                                                          "object_id": vlist.pk}).content.decode()
     assert 'title="list.approve">清单审核通过<' in trail and 'title="list.submit">清单申报<' in trail
+
+
+@pytest.mark.parametrize("lang, glue", [("zh-hans", "、"), ("en", ", ")])
+def test_the_line_info_names_the_items_units_not_their_codes(world, lang, glue):
+    from bondzone.supervision.domain.codes import UNITS
+
+    c = Client(HTTP_ACCEPT_LANGUAGE=lang)
+    assert c.login(username="ent_a", password=PASSWORD)
+    item = world.book_a.items.get(item_no=3)
+    info = c.get("/supervision/lists/new/line-info/", {"book_id": world.book_a.pk, "line-item_no": "3"}).content.decode()
+    named = glue.join(f"{u} {UNITS[u].name_zh if lang == 'zh-hans' else UNITS[u].name_en}" for u in item.units)
+    assert len(item.units) > 1 and named in info, info  # "011, 035" named nothing

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import pytest
 from django.contrib.messages import get_messages
 from django.test import Client
 
@@ -175,3 +176,16 @@ def test_draws_are_short_exactly_where_check_names_a_line():
         (4, Decimal(2), Decimal(2), False), (6, Decimal(1), Decimal(1), False)]
     _, problems = check(moves, balances)
     assert [d.line_seq for d in found if d.short] == [p.params["line"] for p in problems]
+
+
+@pytest.mark.parametrize("raw", ["²", "٣", "9" * 23])
+def test_a_queue_filter_or_selection_that_cannot_be_an_id_is_ignored_not_a_500(world, raw):
+    # str.isdigit() let "²" through to int() (ValueError) and 23 digits through to SQLite (overflow): both 500s
+    vlist = waiting_list(world, direction="I", lines=[(1, "3", "30")])
+    c = client_for("customs")
+    for name in ("zone", "enterprise"):
+        r = c.get(QUEUE, {name: raw})
+        assert r.status_code == 200 and list(queue_rows(r)) == [vlist.pk]
+    r = c.post(QUEUE + "approve/", {"idempotency_key": key(), "list_id": [raw]}, follow=True)
+    assert r.status_code == 200
+    assert VerificationList.objects.get(pk=vlist.pk).status == "submitted"

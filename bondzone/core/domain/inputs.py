@@ -53,7 +53,8 @@ def null_problems(changes: dict[str, Any], clearable: frozenset[str] | set[str] 
 
 def shown(value: Any, limit: int = 80) -> str:
     """The bad value as it may be echoed in a message: bounded, printable."""
-    text = value if isinstance(value, str) else repr(value)
+    # a Decimal as written ("NaN"), not as Python spells it ("Decimal('NaN')")
+    text = value if isinstance(value, str) else str(value) if isinstance(value, Decimal) else repr(value)
     text = text.encode("utf-8", "backslashreplace").decode("utf-8").replace("\x00", "\\x00")
     return text if len(text) <= limit else text[:limit] + "…"
 
@@ -180,6 +181,12 @@ def as_id(value: Any) -> int | None:
 
 def collect_id(value: Any, field: str, problems: list[Problem], *, required: bool = False) -> int | None:
     return collect_int(value, field, problems, lo=ID_RANGE[0], hi=ID_RANGE[1], required=required)
+
+
+def refuse_reversed_range(date_from: date | None, date_to: date | None, field: str = "date_to") -> None:
+    """A filter from a later date to an earlier one matches nothing, which reads as "no data": it is refused."""
+    if date_from and date_to and date_to < date_from:
+        raise DomainError(problem(field, "end_before_start", start=date_from.isoformat(), end=date_to.isoformat()))
 
 
 # ---------------------------------------------------------------- decimals

@@ -12,7 +12,7 @@ from stdnum import iso6346
 from stdnum.exceptions import ValidationError as StdnumError
 
 from bondzone.core.domain.errors import Problem, problem
-from bondzone.core.domain.inputs import collect_decimal
+from bondzone.core.domain.inputs import collect_decimal, collect_id
 
 from bondzone.supervision.domain.trade_modes import Crossing, crossing
 
@@ -270,10 +270,9 @@ def _ids(raw, problems: list[Problem]) -> list[int]:
         return []
     out: list[int] = []
     for n, one in enumerate(raw if isinstance(raw, (list, tuple)) else str(raw).split(","), start=1):
-        try:
-            value = int(str(one).strip())
-        except ValueError:
-            problems.append(problem(f"lists[{n}]", "not_an_integer", value=str(one)))
+        # ASCII digits within the ids' range: "１２３" is not a list id, and 23 digits are none either
+        value = collect_id(one, f"lists[{n}]", problems)
+        if value is None:
             continue
         if value in out:
             problems.append(problem(f"lists[{n}]", "duplicate_value", value=value))

@@ -73,10 +73,10 @@ def update_settings(*, actor: Actor, zone_id: int, data: dict) -> GateSettings:
                 problems.append(problem(name, "rate_out_of_range", value=value))
             elif value < 0:
                 problems.append(problem(name, "amount_negative", value=value))
+            elif value >= 10 ** 8:  # before quantize: 1e30 kg has too many digits to quantize (InvalidOperation)
+                problems.append(problem(name, "amount_too_large", value=value))
             elif value != value.quantize(Decimal("0.01") if name in PERCENT_FIELDS else Decimal("0.001")):
                 problems.append(problem(name, "too_many_decimals", value=value, scale=2 if name in PERCENT_FIELDS else 3))
-            elif value >= 10 ** 8:
-                problems.append(problem(name, "amount_too_large", value=value))
             else:
                 changes[name] = value
     if "slip_valid_hours" in data:

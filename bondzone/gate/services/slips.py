@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from bondzone.core import audit, idempotency
 from bondzone.core.actor import Actor
 from bondzone.core.domain.errors import DomainError, Problem, problem
-from bondzone.core.domain.inputs import required_reason
+from bondzone.core.domain.inputs import as_id, required_reason
 from bondzone.core.models import Enterprise
 from bondzone.core.scoping import get_scoped
 from bondzone.supervision import selectors as books
@@ -80,13 +80,8 @@ def _list_ids(raw) -> list[int]:
     if raw in (None, ""):
         return []
     items = raw if isinstance(raw, (list, tuple)) else str(raw).split(",")
-    out = []
-    for one in items:
-        try:
-            out.append(int(str(one).strip()))
-        except ValueError:
-            continue  # validate_slip names it
-    return out
+    # what cannot be an id (validate_slip names it) is not looked up: 23 digits would overflow the query
+    return [i for one in items if (i := as_id(one)) is not None]
 
 
 def apply_slip(*, actor: Actor, enterprise_id: int | None = None, data: dict, idempotency_key: str | None) -> Slip:

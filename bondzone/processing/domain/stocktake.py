@@ -83,7 +83,7 @@ def assess(raw_counts, book: Mapping[tuple[int, str], BookBalance], tolerance_pc
             problems.append(problem(f"{name}.item_no", "count_not_in_book", item=item, status=status))
             continue
         if key in seen:
-            problems.append(problem(f"{name}.item_no", "duplicate_value", value=f"{key[0]} {status}"))
+            problems.append(problem(f"{name}.item_no", "count_twice", item=key[0], status=status))
             continue
         seen.add(key)
         if counted < 0:

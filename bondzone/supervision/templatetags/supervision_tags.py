@@ -1,7 +1,7 @@
 """Display helpers: code → label in the request's language."""
 
 from django import template
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext
 
 from ..domain.codes import TRADE_MODES, UNITS
 from ..models import ENTRY_KIND_LABELS, GOODS_STATUS_LABELS, POSTING_STATE_LABELS
@@ -24,6 +24,12 @@ def unit_name(code: str) -> str:
     if unit is None:
         return code
     return f"{code} {unit.name_zh if _zh() else unit.name_en}"
+
+
+@register.filter
+def unit_names(codes) -> str:
+    """Several units, each as "035 千克", in a list of the reader's language."""
+    return pgettext("list separator", ", ").join(unit_name(code) for code in codes)
 
 
 @register.filter

@@ -1,6 +1,6 @@
 from django.core.management.base import CommandError
 
-from bondzone.core.commands import ServiceCommand
+from bondzone.core.commands import ServiceCommand, id_argument
 from bondzone.gate import services
 
 
@@ -10,8 +10,8 @@ class Command(ServiceCommand):
     def add_arguments(self, parser):
         super().add_arguments(parser)
         parser.add_argument("action", choices=["create", "token", "settings"])
-        parser.add_argument("--zone", type=int, help="zone id (create, settings)")
-        parser.add_argument("--gate", type=int, help="gate id (token)")
+        parser.add_argument("--zone", type=id_argument, help="zone id (create, settings)")
+        parser.add_argument("--gate", type=id_argument, help="gate id (token)")
         parser.add_argument("--code", default="")
         parser.add_argument("--name", default="")
         parser.add_argument("--stage", default="1", help="create: 1 一卡 or 2 二卡 (double-gate mode)")

@@ -1,4 +1,4 @@
-from bondzone.core.commands import ServiceCommand
+from bondzone.core.commands import ServiceCommand, id_argument
 from bondzone.gate import services
 
 
@@ -8,7 +8,7 @@ class Command(ServiceCommand):
 
     def add_arguments(self, parser):
         super().add_arguments(parser)
-        parser.add_argument("--book", type=int, required=True, help="account book id")
+        parser.add_argument("--book", type=id_argument, required=True, help="account book id")
         parser.add_argument("--item", required=True, help="book item number")
         parser.add_argument("--quantity", required=True)
         parser.add_argument("--to", required=True, choices=["bonded", "non_bonded"], help="the status it takes")

@@ -1,4 +1,4 @@
-from bondzone.core.commands import ServiceCommand
+from bondzone.core.commands import ServiceCommand, id_argument
 from bondzone.core.web import new_idempotency_key
 from bondzone.supervision import services as ledger
 
@@ -9,7 +9,7 @@ class Command(ServiceCommand):
 
     def add_arguments(self, parser):
         super().add_arguments(parser)
-        parser.add_argument("list_id", type=int, help="the door list's id")
+        parser.add_argument("list_id", type=id_argument, help="the door list's id")
         parser.add_argument("--line", action="append", default=[], metavar="LINE=QTY or LINE:FIELD=VALUE",
                             help="a line's new quantity (1=6), or another of its fields (1:value=12.50); repeatable")
         parser.add_argument("--reason", required=True)

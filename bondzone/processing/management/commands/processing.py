@@ -2,7 +2,7 @@ import json
 
 from django.core.management.base import CommandError
 
-from bondzone.core.commands import ServiceCommand
+from bondzone.core.commands import ServiceCommand, id_argument
 from bondzone.core.domain.inputs import as_id
 from bondzone.core.web import new_idempotency_key
 from bondzone.processing import services
@@ -18,7 +18,7 @@ class Command(ServiceCommand):
                                                "write-off"])
         # not "args": Django's BaseCommand takes an option of that name as the positional *args of handle()
         parser.add_argument("operands", nargs="*", metavar="ARG", help="a JSON file ('-': stdin), a BOM id or START END")
-        parser.add_argument("--book", type=int, help="book id (declare-bom, produce, stocktake, write-off)")
+        parser.add_argument("--book", type=id_argument, help="book id (declare-bom, produce, stocktake, write-off)")
         parser.add_argument("--idempotency-key", default="")
 
     def _json(self, args) -> dict:

@@ -1,6 +1,6 @@
 import sys
 
-from bondzone.core.commands import ServiceCommand
+from bondzone.core.commands import ServiceCommand, id_argument
 from bondzone.supervision import exports
 
 
@@ -9,7 +9,7 @@ class Command(ServiceCommand):
 
     def add_arguments(self, parser):
         super().add_arguments(parser)
-        parser.add_argument("--book", type=int, default=None)
+        parser.add_argument("--book", type=id_argument, default=None)
         parser.add_argument("--format", default="csv", choices=sorted(exports.FORMATS))
         parser.add_argument("--output", "-o", default="-")
 

@@ -1,7 +1,7 @@
 import sys
 from datetime import date
 
-from bondzone.core.commands import ServiceCommand
+from bondzone.core.commands import ServiceCommand, id_argument
 from bondzone.supervision import exports
 
 
@@ -10,7 +10,7 @@ class Command(ServiceCommand):
 
     def add_arguments(self, parser):
         super().add_arguments(parser)
-        parser.add_argument("--book", type=int, default=None)
+        parser.add_argument("--book", type=id_argument, default=None)
         parser.add_argument("--from", dest="date_from", type=date.fromisoformat, default=None)
         parser.add_argument("--to", dest="date_to", type=date.fromisoformat, default=None)
         parser.add_argument("--format", default="csv", choices=sorted(exports.FORMATS))

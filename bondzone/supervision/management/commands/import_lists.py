@@ -2,7 +2,7 @@ from pathlib import Path
 
 from django.core.management.base import CommandError
 
-from bondzone.core.commands import ServiceCommand
+from bondzone.core.commands import ServiceCommand, id_argument
 from bondzone.core.web import new_idempotency_key
 from bondzone.supervision import imports
 
@@ -13,7 +13,7 @@ class Command(ServiceCommand):
     def add_arguments(self, parser):
         super().add_arguments(parser)
         parser.add_argument("file")
-        parser.add_argument("--book", type=int, required=True, help="account book id")
+        parser.add_argument("--book", type=id_argument, required=True, help="account book id")
         parser.add_argument("--format", default="", help="csv, xlsx or json (default: from the file name)")
         parser.add_argument("--idempotency-key", default="")
 

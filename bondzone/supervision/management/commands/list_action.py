@@ -1,6 +1,6 @@
 from django.core.management.base import CommandError
 
-from bondzone.core.commands import ServiceCommand
+from bondzone.core.commands import ServiceCommand, id_argument
 from bondzone.core.domain import inputs
 from bondzone.core.domain.errors import DomainError
 from bondzone.core.web import new_idempotency_key
@@ -15,7 +15,7 @@ class Command(ServiceCommand):
         super().add_arguments(parser)
         parser.add_argument("action", choices=["submit", "withdraw", "approve", "reject", "pass", "cancel", "reverse",
                                                "delete"])
-        parser.add_argument("list_id", type=int)
+        parser.add_argument("list_id", type=id_argument)
         parser.add_argument("--reason", default="")
         parser.add_argument("--date", default="", help="posting date YYYY-MM-DD (approve, reverse)")
         parser.add_argument("--idempotency-key", default="")

@@ -2,7 +2,7 @@ from datetime import date
 
 from django.utils import timezone
 
-from bondzone.core.commands import ServiceCommand
+from bondzone.core.commands import ServiceCommand, id_argument
 from bondzone.supervision import selectors
 
 
@@ -11,7 +11,7 @@ class Command(ServiceCommand):
 
     def add_arguments(self, parser):
         super().add_arguments(parser)
-        parser.add_argument("--book", type=int, required=True)
+        parser.add_argument("--book", type=id_argument, required=True)
         parser.add_argument("--as-of", type=date.fromisoformat, default=None)
 
     def run(self, actor, **o):
