@@ -142,6 +142,7 @@ MESSAGES = {
     "file_unreadable": _("The file could not be read as %(format)s: %(reason)s"),
     "file_not_text": _("The file is neither UTF-8 nor GBK / GB18030 text (byte %(position)s); save it as CSV (UTF-8)."),
     "file_empty": _("The file has no data rows."),
+    "file_over_limit": _("The file is larger than the limit of %(max)s MB."),
     "unknown_format": _("Unknown file format “%(value)s” (use csv, xlsx or json)."),
     "missing_columns": _("Missing columns: %(columns)s."),
     "row": _("row %(row)s, %(field)s: %(message)s"),

@@ -125,7 +125,7 @@ def calendar_import(request):
     try:
         if f is None:
             raise DomainError(problem("file", "required"))
-        rows = tabular.read_rows(f.file, tabular.guess_format(f.name or ""), required=CALENDAR_COLUMNS[:2])
+        rows = tabular.read_rows(f, tabular.guess_format(f.name or ""), required=CALENDAR_COLUMNS[:2])
         result = services.import_calendar(actor=a, rows=rows, note=request.POST.get("note", ""))
     except DomainError as exc:
         return _calendar_refusal(request, exc, "calendar")

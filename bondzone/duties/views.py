@@ -57,7 +57,7 @@ def _import(request, service, required, redirect_to):
     try:
         if upload is None:
             raise DomainError(problem("file", "required"))
-        rows = tabular.read_rows(upload.file, tabular.guess_format(upload.name or ""), required=required,
+        rows = tabular.read_rows(upload, tabular.guess_format(upload.name or ""), required=required,
                                  max_bytes=MAX_FILE_BYTES)
         n = service(actor=actor(request), rows=rows)
     except DomainError as exc:
