@@ -144,6 +144,7 @@ MESSAGES = {
     "file_empty": _("The file has no data rows."),
     "file_over_limit": _("The file is larger than the limit of %(max)s MB."),
     "unknown_format": _("Unknown file format “%(value)s” (use csv, xlsx or json)."),
+    "unknown_export_format": _("There is no export as “%(value)s”: choose %(choices)s."),
     "missing_columns": _("Missing columns: %(columns)s."),
     "row": _("row %(row)s, %(field)s: %(message)s"),
     "invalid": _("%(message)s"),
