@@ -60,7 +60,8 @@ class BoundaryMiddleware:
         if found is not None:
             return refusal_response(request, DomainError(found))
         response = self.get_response(request)
-        if response.status_code == 405 and not request.path.startswith("/api/") and not response.content:
+        if response.status_code == 405 and not request.path.startswith("/api/") and not response.streaming \
+                and not response.content:
             return not_allowed(request, response.get("Allow", ""))  # Django's blank 405 (require_POST …)
         return response
 
