@@ -10,6 +10,10 @@ import os
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 
+from .domain.errors import TooLarge, problem
+
+MB = 1024 * 1024
+
 
 class PrivateStorage(FileSystemStorage):
     @property
@@ -35,3 +39,19 @@ def sha256_of(f) -> str:
         digest.update(chunk)
     f.seek(0)
     return digest.hexdigest()
+
+
+def read_upload(f, max_bytes: int, *, field: str = "file") -> bytes:
+    """An uploaded file's bytes, at most `max_bytes` (a whole number of MB) of them: a file that says it is
+    larger (UploadedFile.size, a Content-Length) is refused before anything is read, and one that turns out
+    larger after all is refused after max_bytes + 1 bytes, never read whole into memory."""
+    size = getattr(f, "size", None)
+    if size is None or size <= max_bytes:
+        data = f.read(max_bytes + 1)
+        if len(data) <= max_bytes:
+            return data
+    raise too_large(max_bytes, field=field)
+
+
+def too_large(max_bytes: int, *, field: str = "file") -> TooLarge:
+    return TooLarge(problem(field, "file_over_limit", max=max(1, max_bytes // MB)))

@@ -8,6 +8,7 @@ from django.shortcuts import render
 
 from .context import reset_request_id, set_request_id
 from .domain.errors import DomainError, Problem
+from .error_pages import not_allowed
 from .http import database_refusal, error_body, hostile_query
 from .messages import as_dicts
 
@@ -45,7 +46,7 @@ class BoundaryMiddleware:
     """Refuses query strings and form fields that no column can store (NUL, lone surrogates) and bodies
     over DATA_UPLOAD_MAX_MEMORY_SIZE on every path; turns a refusal (DomainError) or a database
     IntegrityError/DataError a page view did not foresee into a 4xx page (the API does the same in
-    bondzone/api.py)."""
+    bondzone/api.py), and a page's blank 405 into the error page."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -58,7 +59,11 @@ class BoundaryMiddleware:
             return refusal_response(request, DomainError(Problem("", "request_too_large", limit)))
         if found is not None:
             return refusal_response(request, DomainError(found))
-        return self.get_response(request)
+        response = self.get_response(request)
+        if response.status_code == 405 and not request.path.startswith("/api/") and not response.streaming \
+                and not response.content:
+            return not_allowed(request, response.get("Allow", ""))  # Django's blank 405 (require_POST …)
+        return response
 
     def process_exception(self, request, exc):
         if isinstance(exc, (IntegrityError, DataError)):

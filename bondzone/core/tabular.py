@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from .domain.errors import DomainError, problem
 from .domain.inputs import parse_decimal
+from .files import read_upload
 
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
@@ -63,12 +64,11 @@ def cell(value) -> str:
 
 def read_rows(stream: IO[bytes], fmt: str, *, required: list[str], max_bytes: int = 2 * 1024 * 1024) -> list[dict]:
     """Rows as {header: text}; a file that is unreadable, too large, empty or missing a required column is
-    one clear error (nothing has been read into the database)."""
+    one clear error (nothing has been read into the database). Pass the upload itself (Django's
+    UploadedFile), not its `.file`: its declared size refuses a file over `max_bytes` before it is read."""
     if fmt not in FORMATS:
         raise DomainError(problem("format", "unknown_format", value=fmt))
-    raw = stream.read(max_bytes + 1)
-    if len(raw) > max_bytes:
-        raise DomainError(problem("file", "file_too_large", name="file", max=max(1, max_bytes // (1024 * 1024))))
+    raw = read_upload(stream, max_bytes)
     body = raw if fmt == "xlsx" else decoded_text(raw)
     try:
         ds = tablib.Dataset().load(body if fmt == "xlsx" else _without_notes(body, fmt), format=fmt)

@@ -17,7 +17,7 @@ from .domain.errors import DomainError, problem
 from .domain.roles import Role, role_actions
 from .models import DAY_KINDS, TOKEN_DAYS, ApiToken, CalendarDay, CalendarYear
 from .scoping import get_scoped
-from .web import actor, flash_refusal, page
+from .web import actor, export_format, flash_refusal, page
 
 
 class LoginView(auth_views.LoginView):
@@ -108,7 +108,7 @@ def calendar_year(request, year: int):
 def calendar_export(request, year: int):
     a = actor(request)
     get_scoped(CalendarYear, a, year, field="year")
-    fmt = request.GET.get("format", "csv")
+    fmt = export_format(request)
     # headed "日期 (date)" etc. in the reader's language; the import reads such headings back as their codes
     names = {c: CalendarDay._meta.get_field(c).verbose_name for c in CALENDAR_COLUMNS}
     body = tabular.write_rows(CALENDAR_COLUMNS, [[d.date.isoformat(), d.kind, d.name]
@@ -125,7 +125,7 @@ def calendar_import(request):
     try:
         if f is None:
             raise DomainError(problem("file", "required"))
-        rows = tabular.read_rows(f.file, tabular.guess_format(f.name or ""), required=CALENDAR_COLUMNS[:2])
+        rows = tabular.read_rows(f, tabular.guess_format(f.name or ""), required=CALENDAR_COLUMNS[:2])
         result = services.import_calendar(actor=a, rows=rows, note=request.POST.get("note", ""))
     except DomainError as exc:
         return _calendar_refusal(request, exc, "calendar")

@@ -10,9 +10,9 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 
-from . import labels
+from . import labels, tabular
 from .actor import Actor, actor_of
-from .domain.errors import DomainError
+from .domain.errors import DomainError, problem
 from .messages import as_dicts
 
 PER_PAGE = 50
@@ -83,20 +83,34 @@ def refused_form(request: HttpRequest) -> dict | None:
     return session.pop(REFUSED_FORM, None) if session is not None else None
 
 
+class BadRequest(DomainError):
+    """A request no page can answer as asked (an export in a format it is not written in): `page` answers
+    it with the 400 error page."""
+
+
+def export_format(request: HttpRequest, *, default: str = "csv", accepted=tuple(tabular.FORMATS)) -> str:
+    """The `?format=` of a page export; one the export is not written in is refused naming those it is."""
+    fmt = request.GET.get("format", default)
+    if fmt not in accepted:
+        raise BadRequest(problem("format", "unknown_export_format", value=fmt, choices=", ".join(accepted)))
+    return fmt
+
+
 def new_idempotency_key() -> str:
     return uuid.uuid4().hex
 
 
 def page(fn=None, *, login: bool = True):
     """Decorator for page views: a NotFound from the scoped selectors is a 404 (existence is never
-    leaked) and a refused action renders a 403 page with the reason; login required unless login=False."""
+    leaked), a refused action renders a 403 page with the reason and a BadRequest the 400 page; login
+    required unless login=False."""
     from functools import wraps
 
     from django.contrib.auth.decorators import login_required
     from django.http import Http404
 
     from .domain.errors import NotFound
-    from .error_pages import forbidden
+    from .error_pages import bad_request, forbidden
 
     def decorate(view):
         @wraps(view)
@@ -105,6 +119,8 @@ def page(fn=None, *, login: bool = True):
                 return view(request, *args, **kwargs)
             except NotFound:
                 raise Http404 from None
+            except BadRequest as exc:
+                return bad_request(request, errors_of(exc))
             except DomainError as exc:
                 if exc.status == 403:
                     return forbidden(request, errors=errors_of(exc))

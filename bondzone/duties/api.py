@@ -43,7 +43,7 @@ def tax_rates(request: HttpRequest, hs_code: Text(10) = "", kind: ChoiceOf(TaxRa
 def import_tax_rates(request: HttpRequest, file: File[UploadedFile]):
     a = actor(request)
     a.require("duties.manage_rates")
-    rows = tabular.read_rows(file.file, tabular.guess_format(file.name or ""), required=RATE_REQUIRED,
+    rows = tabular.read_rows(file, tabular.guess_format(file.name or ""), required=RATE_REQUIRED,
                              max_bytes=MAX_FILE_BYTES)
     return Status(201, {"rows": services.import_tax_rates(actor=a, rows=rows)})
 
@@ -65,7 +65,7 @@ def exchange_rates(request: HttpRequest, currency: str = "", on: date | None = N
 def import_exchange_rates(request: HttpRequest, file: File[UploadedFile]):
     a = actor(request)
     a.require("duties.manage_rates")
-    rows = tabular.read_rows(file.file, tabular.guess_format(file.name or ""), required=FX_REQUIRED,
+    rows = tabular.read_rows(file, tabular.guess_format(file.name or ""), required=FX_REQUIRED,
                              max_bytes=MAX_FILE_BYTES)
     return Status(201, {"rows": services.import_exchange_rates(actor=a, rows=rows)})
 

@@ -15,7 +15,7 @@ from bondzone.core import tabular
 from bondzone.core.domain.errors import DomainError, problem
 from bondzone.core.domain.inputs import as_id, collect_date
 from bondzone.core.messages import render as render_problem
-from bondzone.core.web import actor, errors_of, flash_refusal, new_idempotency_key, page, page_of
+from bondzone.core.web import actor, errors_of, export_format, flash_refusal, new_idempotency_key, page, page_of
 from bondzone.supervision import selectors as book_selectors
 
 from . import exports, selectors, services
@@ -57,7 +57,7 @@ def _import(request, service, required, redirect_to):
     try:
         if upload is None:
             raise DomainError(problem("file", "required"))
-        rows = tabular.read_rows(upload.file, tabular.guess_format(upload.name or ""), required=required,
+        rows = tabular.read_rows(upload, tabular.guess_format(upload.name or ""), required=required,
                                  max_bytes=MAX_FILE_BYTES)
         n = service(actor=actor(request), rows=rows)
     except DomainError as exc:
@@ -132,7 +132,7 @@ def guarantees(request):
 
 @page
 def guarantees_export(request):
-    fmt = request.GET.get("format", "csv")
+    fmt = export_format(request)
     try:
         body = exports.guarantee_table(actor(request), fmt=fmt, **_guarantee_filters(request))
     except DomainError as exc:
@@ -207,7 +207,7 @@ def regimes(request):
 
 @page
 def regimes_export(request):
-    fmt = request.GET.get("format", "csv")
+    fmt = export_format(request)
     try:
         body = exports.regime_table(actor(request), fmt=fmt, **_regime_filters(request))
     except DomainError as exc:
@@ -445,14 +445,10 @@ def tax_bill_export(request, bill_id: int):
     from bondzone.core import pdf
 
     b = selectors.tax_bill(actor(request), bill_id)
-    fmt = request.GET.get("format", "pdf")
+    fmt = export_format(request, default="pdf", accepted=("pdf", *tabular.FORMATS))
     if fmt == "pdf":
         return pdf.download(exports.bill_pdf(b), f"tax-bill-{b.number}")
-    try:  # an unknown format is refused (core.tabular), not answered with a CSV
-        body = exports.bill_table(b, fmt=fmt)
-    except DomainError as exc:
-        return render(request, "core/refused.html", {"errors": errors_of(exc)}, status=exc.status)
-    return tabular.download(body, fmt, f"tax-bill-{b.number}")
+    return tabular.download(exports.bill_table(b, fmt=fmt), fmt, f"tax-bill-{b.number}")
 
 
 @page

@@ -38,6 +38,16 @@ FRAMEWORK_NODE = {
 }
 
 
+def series_name(code: str) -> str | None:
+    """A base data series by its name in the reader's language (pages, refusals)."""
+    from bondzone.core.labels import in_language
+
+    from .domain.series import SERIES
+
+    s = SERIES.get(code)
+    return in_language(s.name_zh, s.name_en) if s else None
+
+
 class EvaluationConfig(AppConfig):
     """绩效评估: zone evaluation frameworks, indicator values, runs and rankings (part 4, governance)."""
 
@@ -53,3 +63,4 @@ class EvaluationConfig(AppConfig):
         labels.register("audit_action", AUDIT_ACTIONS)
         labels.register("framework_node", FRAMEWORK_NODE)
         labels.register("value_source", {**dict(models.Source.choices), "area": _("derived from the areas")})
+        labels.register("evaluation_series", series_name)

@@ -7,7 +7,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from bondzone.core.domain.roles import Role, register
-from bondzone.core.messages import MESSAGES
+from bondzone.core.messages import CODED_PARAMS, MESSAGES
 
 from .domain.framework import MESSAGES as DOMAIN_MESSAGES
 
@@ -38,9 +38,13 @@ MESSAGES.update({
     "wrong_value_unit": _("Series %(series)s is measured in %(expected)s, not %(value)s."),
     "share_above_100": _("Series %(series)s is a share in %%: %(value)s is more than 100."),
     "count_not_whole": _("Series %(series)s is a count (%(unit)s): %(value)s is not a whole number."),
+    "series_negative": _("Series %(series)s sums, counts or shares something: it cannot be below zero (got "
+                         "%(value)s)."),
     "zone_not_yours": _("You may enter values only for your own zone."),
     "year_out_of_range": _("Year %(value)s is outside %(min)s–%(max)s."),
     "no_zones_to_evaluate": _("No zone takes part in data year %(year)s."),
+    "area_not_positive": _("The planned area must be greater than zero (got %(value)s km²)."),
+    "area_negative": _("An area cannot be below zero (got %(value)s km²)."),
     "area_order": _("The accepted, closed-fence and developed areas cannot exceed the planned area."),
     "run_not_reproduced": _("Re-running gave a different result (hash %(got)s, stored %(want)s)."),
     "unknown_indicator": _("Framework %(framework)s has no indicator %(value)s."),
@@ -59,3 +63,6 @@ MESSAGES.update({
                                "(%(zones)s): the uncertainty analysis does not cover the published method, so "
                                "this run is not published."),
 })
+# the series a refusal names, by its name in the reader's language (labels kind registered in apps.py)
+CODED_PARAMS.update({code: {"series": "evaluation_series"}
+                     for code in ("wrong_value_unit", "share_above_100", "count_not_whole", "series_negative")})

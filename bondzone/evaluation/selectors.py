@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
+from bondzone.core import labels
 from bondzone.core.actor import PUBLIC_READER, Actor
 from bondzone.core.scoping import get_scoped, restrict
 
@@ -285,4 +286,4 @@ def trend(actor: Actor, zone_obj: EvalZone, run_obj: EvaluationRun) -> list[dict
 
 
 def series_choices() -> list[tuple[str, str, str]]:
-    return [(code, s.name_zh, s.unit) for code, s in SERIES.items()]
+    return [(code, labels.name("evaluation_series", code), s.unit) for code, s in SERIES.items()]

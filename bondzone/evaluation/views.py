@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from bondzone.core import tabular
 from bondzone.core.domain.inputs import as_id
 from bondzone.core.domain.errors import DomainError, problem
-from bondzone.core.web import actor, errors_of, flash_refusal, new_idempotency_key, page, page_of
+from bondzone.core.web import actor, errors_of, export_format, flash_refusal, new_idempotency_key, page, page_of
 
 from . import exports, selectors, services
 from .domain.framework import Formula, Normalisation
@@ -195,7 +195,7 @@ def run_rectify(request, run_id: int, zone_id: int):
 def run_export(request, run_id: int):
     a = actor(request)
     run = selectors.run(a, run_id)
-    fmt = request.GET.get("format", "csv")
+    fmt = export_format(request)
     try:
         body = exports.export_ranking(a, run, fmt=fmt)
     except DomainError as exc:
@@ -349,7 +349,7 @@ def _values_of(request, a):
 def values_export(request):
     a = actor(request)
     a.require("evaluation.view")
-    fmt = request.GET.get("format", "csv")
+    fmt = export_format(request)
     try:
         body = exports.export_values(_values_of(request, a), fmt=fmt)
     except DomainError as exc:
@@ -398,7 +398,7 @@ def values_import(request):
         try:
             if upload is None:
                 raise DomainError(problem("file", "required"))
-            rows = exports.read_rows(upload.file, exports.guess_format(upload.name or ""))
+            rows = exports.read_rows(upload, exports.guess_format(upload.name or ""))
             stored = services.import_values(actor=a, rows=rows)
         except DomainError as exc:
             if exc.status in (403, 404):

@@ -9,6 +9,7 @@ from ninja.pagination import paginate
 from bondzone.core.types import ChoiceOf, Id, Pagination, Text
 
 from bondzone.core.domain.errors import Problem
+from bondzone.core.files import read_upload, too_large
 from bondzone.core.http import actor, auth_for, patch_changes
 from bondzone.core.messages import render
 
@@ -17,6 +18,7 @@ from bondzone.supervision.schemas import ListDetailOut
 
 from .models import Slip
 from . import selectors, services
+from .services.messages import MAX_RECEIPT_BYTES
 from .schemas import (
     DoorListChangeIn, DoorPassageIn, ReceiptOut, DoorPassageOut, GateAnswerOut, GateEventIn, GateIn, GateOut, InspectionIn, PassageOut, ReasonIn, GateSettingsIn, GateSettingsOut,
     SlipDetailOut, SlipIn, SlipOut, TokenOut,
@@ -83,9 +85,14 @@ RECEIPT_BODY = {"requestBody": {"required": True, "content": {
                      "201 applied, 200 the same receipt again (nothing changed)")
 def apply_receipt(request: HttpRequest, file: UploadedFile = File(None)):
     if file is not None:
-        data = file.read()
-    else:  # a multipart body without the file has been read already: it is an empty receipt
-        data = b"" if request.content_type == "multipart/form-data" else request.body
+        data = read_upload(file, MAX_RECEIPT_BYTES)
+    elif request.content_type == "multipart/form-data":  # read already, without the file: an empty receipt
+        data = b""
+    else:  # the XML as the body: one declared larger is refused before the body is read
+        declared = str(request.META.get("CONTENT_LENGTH") or "")
+        if declared.isdigit() and int(declared) > MAX_RECEIPT_BYTES:
+            raise too_large(MAX_RECEIPT_BYTES)
+        data = request.body
     outcome = services.apply_receipt(actor=actor(request), data=data)
     slip, receipt = outcome.slip, outcome.receipt
     return Status(200 if outcome.replayed else 201, {

@@ -76,7 +76,6 @@ MESSAGES.update({
     "xml_empty": _("The file is empty: send the receipt's XML."),
     "xml_not_well_formed": _("The file is not well-formed XML (%(detail)s)."),
     "xml_forbidden": _("The XML carries a DTD, an entity or an external reference (%(what)s); customs messages have none, so it is refused unread."),
-    "xml_too_large": _("The file is larger than %(max)s bytes."),
     "xml_unknown_encoding": _("The XML declares the encoding “%(encoding)s”, which is not a known character encoding."),
     "xml_bad_encoding": _("The file is not in the encoding its XML declaration names (%(encoding)s): byte %(position)s does not decode."),
     "xml_wrong_root": _("The document's root is %(root)s; a message of this kind starts with %(expected)s."),

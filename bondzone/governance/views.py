@@ -16,7 +16,7 @@ from bondzone.core.domain.errors import DomainError, problem
 from bondzone.core.domain.inputs import as_id
 from bondzone.core.messages import render as render_message
 from bondzone.core.selectors import work_calendar
-from bondzone.core.web import actor, errors_of, flash_refusal, new_idempotency_key, page
+from bondzone.core.web import actor, errors_of, export_format, flash_refusal, new_idempotency_key, page
 
 from . import exports, scores, selectors, services
 from .domain import tree
@@ -65,7 +65,7 @@ def print_ledger(request):
 
 @page
 def export_ledger(request):
-    fmt = request.GET.get("format", "csv")
+    fmt = export_format(request)
     body = exports.export_ledger(actor(request), fmt=fmt)
     return tabular.download(body, fmt, "ledger")
 
@@ -79,7 +79,7 @@ def import_ledger(request):
         try:
             if f is None:
                 raise DomainError(problem("file", "required"))
-            result = exports.import_ledger(actor=a, stream=f.file, fmt=exports.guess_format(f.name or ""))
+            result = exports.import_ledger(actor=a, stream=f, fmt=exports.guess_format(f.name or ""))
         except DomainError as exc:
             if exc.status in (403, 404):
                 raise
@@ -513,7 +513,7 @@ def notice_detail(request, notice_id: int):
 
 @page
 def notice_export(request, notice_id: int):
-    fmt = request.GET.get("format", "csv")
+    fmt = export_format(request)
     return tabular.download(exports.export_notice(actor(request), notice_id, fmt=fmt), fmt, f"notice-{notice_id}")
 
 
@@ -580,6 +580,6 @@ def assessment_freeze(request):
 
 @page
 def assessment_export(request):
-    fmt = request.GET.get("format", "csv")
+    fmt = export_format(request)
     year = _year(request)
     return tabular.download(exports.export_assessment(actor(request), year, fmt=fmt), fmt, f"assessment-{year}")

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from bondzone.core import pdf, tabular
 from bondzone.core.domain.errors import DomainError
 from bondzone.core import selectors as core_selectors
-from bondzone.core.web import actor, errors_of, flash_refusal, page, page_of
+from bondzone.core.web import actor, errors_of, export_format, flash_refusal, page, page_of
 from bondzone.governance import selectors as governance_selectors
 
 from . import clock, exports, selectors, services
@@ -478,17 +478,18 @@ def promotion(request):
 
 @page
 def promotion_export(request):
-    """The pipeline (the page's filters) as CSV, XLSX or JSON; a refused format or stage is a field-level 400."""
+    """The pipeline (the page's filters) as CSV, XLSX or JSON; an unknown format is the 400 page, a refused
+    stage a field-level 400."""
     a = actor(request)
-    f = request.GET
+    f, fmt = request.GET, export_format(request)
     try:
-        body = exports.pipeline_export(a, f.get("format", "csv"), stage=f.get("stage", ""),
+        body = exports.pipeline_export(a, fmt, stage=f.get("stage", ""),
                                        unit_id=_int(f.get("unit")), q=f.get("q", "").strip()[:100])
     except DomainError as exc:
         if exc.status == 403:
             raise
         return render(request, "core/refused.html", {"errors": errors_of(exc)}, status=exc.status)
-    return tabular.download(body, f.get("format", "csv"), "promotion-pipeline")
+    return tabular.download(body, fmt, "promotion-pipeline")
 
 
 @page

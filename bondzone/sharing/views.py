@@ -13,9 +13,9 @@ from django.views.decorators.http import require_POST
 from bondzone.core import audit as core_audit
 from bondzone.core import selectors as core_selectors
 from bondzone.core import tabular
-from bondzone.core.domain.errors import DomainError, problem
+from bondzone.core.domain.errors import DomainError
 from bondzone.core.error_pages import forbidden
-from bondzone.core.web import actor, errors_of, flash_refusal, page, page_of
+from bondzone.core.web import actor, errors_of, export_format, flash_refusal, page, page_of
 
 from . import exports, selectors, services
 from .domain.events import KINDS, kinds_for
@@ -66,10 +66,8 @@ def audit(request):
 @page
 def audit_export(request):
     a = actor(request)
-    fmt = request.GET.get("format", "csv")
+    fmt = export_format(request, accepted=EXPORT_FORMATS)
     try:
-        if fmt not in EXPORT_FORMATS:
-            raise DomainError([problem("format", "unknown_format", value=fmt)])
         body = exports.audit_export(a, selectors.audit_filters(request.GET), fmt)
     except DomainError as exc:
         if exc.status == 403:

@@ -119,7 +119,7 @@ def create_list(request: HttpRequest, payload: ListIn, idempotency_key: str | No
 def import_lists(request: HttpRequest, book_id: Id = Form(...), file: UploadedFile = File(...),
                  format: str = Form(""), idempotency_key: str | None = IdemKey):
     fmt = (format or imports.guess_format(file.name or "")).lower()
-    ids = imports.import_lists(actor=actor(request), book_id=book_id, stream=file.file, fmt=fmt,
+    ids = imports.import_lists(actor=actor(request), book_id=book_id, stream=file, fmt=fmt,
                                idempotency_key=idempotency_key)
     return Status(201, {"list_ids": ids})
 

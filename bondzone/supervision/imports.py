@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from bondzone.core import idempotency, tabular
 from bondzone.core.actor import Actor
 from bondzone.core.domain.errors import DomainError, Problem, problem
+from bondzone.core.files import MB, read_upload
 from bondzone.core.scoping import get_scoped
 
 from .domain import trade_modes
@@ -36,6 +37,7 @@ LINE_COLUMNS = ("item_no", "quantity", "unit", "legal_quantity", "second_quantit
                 "target_status")
 REQUIRED = ("inner_no", "direction", "trade_mode", "item_no", "quantity", "unit")
 MAX_PROBLEMS = 1000
+MAX_IMPORT_BYTES = 20 * MB  # lists of up to MAX_LINES lines each, as XLSX
 
 # The columns' names (INV101's), for the template's headings "名称 (code)"; a heading may be the code, the
 # name in either language, or both as the template writes them.
@@ -233,7 +235,7 @@ def parse(book: AccountBook, stream: BinaryIO, fmt: str, items: dict | None = No
 def import_lists(*, actor: Actor, book_id: int, stream: BinaryIO, fmt: str, idempotency_key: str | None) -> list[int]:
     """Create one draft list per inner_no; returns their ids. All or nothing."""
     actor.require("supervision.add_list")
-    data = stream.read()
+    data = read_upload(stream, MAX_IMPORT_BYTES)
     payload = {"book_id": book_id, "format": fmt, "sha256": hashlib.sha256(data).hexdigest()}
 
     def do() -> dict:

@@ -18,7 +18,7 @@ from bondzone.core import tabular
 from bondzone.core.domain import inputs
 from bondzone.core.domain.quantity import parse_decimal
 from bondzone.core.domain.errors import DomainError, problem
-from bondzone.core.web import actor, errors_of, field_label, flash_refusal, new_idempotency_key, page, page_of
+from bondzone.core.web import actor, errors_of, export_format, field_label, flash_refusal, new_idempotency_key, page, page_of
 
 from . import imports, selectors, services
 from .domain import trade_modes
@@ -509,9 +509,7 @@ def list_line_info(request):
 def list_import_template(request):
     """The import file to fill in (CSV or XLSX): every column headed "名称 (code)", one example row."""
     actor(request).require("supervision.add_list")
-    fmt = request.GET.get("format", "xlsx")
-    if fmt not in ("csv", "xlsx"):
-        raise DomainError(problem("format", "bad_choice", value=fmt[:10], choices="csv, xlsx"))
+    fmt = export_format(request, default="xlsx", accepted=("csv", "xlsx"))
     return tabular.download(imports.template(fmt), fmt, "verification-list-import")
 
 

@@ -173,7 +173,7 @@ def test_bad_values_over_http_in_both_languages(ev):
     good = {"zone_id": ev.zone_a.pk, "series": "revenue", "year": YEAR, "value": "1", "unit": "亿元"}
     r = send(c, "POST", f"{API}/values", {**good, "unit": "万元"}, HTTP_ACCEPT_LANGUAGE="en")
     refused(r, 400, {"unit": "wrong_value_unit"}, before)
-    assert r.json()["detail"] == "Series revenue is measured in 亿元, not 万元."
+    assert r.json()["detail"] == "Series Total operating revenue is measured in 亿元, not 万元."
     r = send(c, "POST", f"{API}/values", {**good, "unit": "万元"}, HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert r.status_code == 400 and "万元" in r.json()["detail"] and "亿元" in r.json()["detail"]
     refused(send(c, "POST", f"{API}/values", {**good, "series": "gdp", "year": 3000}), 400,
@@ -232,7 +232,7 @@ def test_import_with_a_bad_row_imports_nothing_and_names_the_row(ev):
     r = upload(c, "values.csv", text.encode(), HTTP_ACCEPT_LANGUAGE="en")
     assert r.status_code == 400 and snapshot() == before
     assert r.json()["errors"] == [{"field": "", "code": "row",
-                                   "message": "row 3, unit: Series revenue is measured in 亿元, not 万元."}]
+                                   "message": "row 3, unit: Series Total operating revenue is measured in 亿元, not 万元."}]
     r = upload(client_for("ent_a"), "values.csv", text.encode())
     assert r.status_code == 403 and snapshot() == before  # refused before the file is read
 

@@ -294,8 +294,9 @@ def test_value_form(ev):
     assert SeriesValue.objects.get(zone=ev.zone_a, series="revenue", year=YEAR, revision=2).value == 77
     before = snapshot()
     r = c.post("/evaluation/values/new", {**row, "unit": "万元", "value": "-77"}, follow=True, **EN)
-    assert field_errors(r) == {"unit": "Series revenue is measured in 亿元, not 万元.",
-                               "value": "Amount must not be negative (got -77)."}
+    assert field_errors(r) == {"unit": "Series Total operating revenue is measured in 亿元, not 万元.",
+                               "value": "Series Total operating revenue sums, counts or shares something: it "
+                                        "cannot be below zero (got -77)."}
     page = html(r)  # the form is open again with what was typed
     assert '<details class="card" open>' in page and 'value="-77"' in page and 'value="月报"' in page
     assert f'<option value="{ev.zone_a.pk}" selected>' in page and '<option value="revenue" selected>' in page

@@ -148,7 +148,7 @@ def test_clone_with_a_bad_or_taken_code_is_refused(ev):
     ({"v": "NaN"}, "value", "not_a_number"),
     ({"v": "1e16"}, "value", "amount_too_large"),
     ({"note": "x" * 301}, "note", "too_long"),
-    ({"v": "-5"}, "value", "amount_negative"),  # no series sums, counts or shares below zero
+    ({"v": "-5"}, "value", "series_negative"),  # no series sums, counts or shares below zero
     ({"series": "fence_developed_rate", "unit": "%", "v": "150"}, "value", "share_above_100"),
     ({"series": "employees", "unit": "人", "v": "2.5"}, "value", "count_not_whole"),
     ({"series": "first_cases", "unit": "count", "v": "0.5"}, "value", "count_not_whole"),
@@ -168,15 +168,25 @@ def test_a_share_and_a_count_at_their_bounds_are_values_and_the_refusals_read_in
         services.record_value(actor=ev.actor("commerce"), zone_id=ev.zone_a.pk, data=row)
     err = refused(services.record_value, actor=ev.actor("commerce"), zone_id=ev.zone_a.pk,
                   data={"series": "fence_developed_rate", "year": YEAR, "value": "100.5", "unit": "%"})
-    assert messages(err, "en") == ["Series fence_developed_rate is a share in %: 100.5 is more than 100."]
-    assert messages(err, "zh-hans") == ["数据系列 fence_developed_rate 是百分比：100.5 超过 100。"]
+    assert messages(err, "en") == ["Series Share of the closed-fence area developed is a share in %: 100.5 is more "
+                                   "than 100."]
+    assert messages(err, "zh-hans") == ["数据系列 期末封闭围网面积开发率 是百分比：100.5 超过 100。"]
+
+
+def test_a_negative_count_is_refused_naming_the_series_not_an_amount_in_both_languages(ev):
+    err = refused(services.record_value, actor=ev.actor("commerce"), zone_id=ev.zone_a.pk,
+                  data={"series": "first_cases", "year": YEAR, "value": "-2", "unit": "count"})
+    assert messages(err, "en") == ["Series First-of-a-kind business cases sums, counts or shares something: it "
+                                   "cannot be below zero (got -2)."]
+    assert messages(err, "zh-hans") == ["数据系列 新业态首单/首创业务数 是合计、计数或占比，不能小于零（填写的是 -2）。"]
 
 
 def test_wrong_unit_message_names_the_expected_unit_in_both_languages(ev):
     err = refused(services.record_value, actor=ev.actor("commerce"), zone_id=ev.zone_a.pk,
                   data={"series": "employees", "year": YEAR, "value": "5", "unit": "万人"})
     (en,) = messages(err, "en")
-    assert "employees" in en and "人" in en and "万人" in en
+    assert "Enterprise employees at year end" in en and "人" in en and "万人" in en
+    assert messages(err, "zh-hans") == ["数据项 期末企业从业人员 的计量单位是 人，不是 万人。"]
     err = refused(services.record_value, actor=ev.actor("commerce"), zone_id=ev.zone_a.pk,
                   data={"series": "nope", "year": 1800, "value": "5", "unit": "x"})
     assert codes(err) == {"series": "no_such_series", "year": "year_out_of_range"}
@@ -210,8 +220,8 @@ def test_zone_admin_enters_values_and_areas_only_for_its_own_zone(ev):
 @pytest.mark.parametrize(("areas", "field", "code"), [
     (("4", "5", "4", "1"), "planned_km2", "area_order"),  # accepted > planned
     (("4", "4", "4", "4.5"), "planned_km2", "area_order"),  # developed > planned
-    (("0", "0", "0", "0"), "planned_km2", "amount_negative"),
-    (("4", "-1", "4", "1"), "accepted_km2", "amount_negative"),
+    (("0", "0", "0", "0"), "planned_km2", "area_not_positive"),
+    (("4", "-1", "4", "1"), "accepted_km2", "area_negative"),
     (("4", "", "4", "1"), "accepted_km2", "required"),
     (("4", "x", "4", "1"), "accepted_km2", "not_a_number"),
 ])
@@ -220,6 +230,13 @@ def test_bad_areas_are_refused(ev, areas, field, code):
     err = refused(services.set_area, actor=ev.actor("commerce"), zone_id=ev.zone_a.pk, year=YEAR, planned=planned,
                   accepted=accepted, fenced=fenced, developed=developed)
     assert codes(err) == {field: code}
+
+
+def test_a_negative_area_reads_as_an_area_not_an_amount_in_both_languages(ev):
+    err = refused(services.set_area, actor=ev.actor("commerce"), zone_id=ev.zone_a.pk, year=YEAR, planned="4",
+                  accepted="-1", fenced="4", developed="1")
+    assert messages(err, "en") == ["An area cannot be below zero (got -1 km²)."]
+    assert messages(err, "zh-hans") == ["面积不能小于零（填写的是 -1 平方公里）。"]
 
 
 def test_area_order_message(ev):

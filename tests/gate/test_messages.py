@@ -19,7 +19,7 @@ from bondzone.core.models import AuditEvent
 from bondzone.gate import services
 from bondzone.gate.domain import messages as msg
 from bondzone.gate.models import Inspection, Slip, SlipReceipt
-from bondzone.gate.services.messages import sas121_of
+from bondzone.gate.services.messages import MAX_RECEIPT_BYTES, sas121_of
 
 from ..conftest import PASSWORD, key, post_list
 from .conftest import apply, approved, empty_slip
@@ -384,6 +384,19 @@ def test_api_download_and_receipt_upload(gw):
     assert r.status_code == 400 and r.json()["errors"][0]["field"] == "file"
     r = client_for("ent_a").post("/api/v1/gate/receipts", receipt_xml(slip.number), content_type="application/xml")
     assert r.status_code == 403
+
+
+def test_a_receipt_over_1_mb_is_refused_before_it_is_read_whole(gw):
+    slip = apply(gw, empty_slip())
+    customs, before = client_for("customs"), written()
+    big = receipt_xml(slip.number) + b" " * MAX_RECEIPT_BYTES  # well-formed XML, one byte too many and more
+    for body in ({"file": SimpleUploadedFile("r.xml", big)}, big):
+        kwargs = {} if isinstance(body, dict) else {"content_type": "application/xml"}
+        r = customs.post("/api/v1/gate/receipts", body, HTTP_ACCEPT_LANGUAGE="en", **kwargs)
+        assert r.status_code == 413 and r.json()["errors"][0]["message"] == "The file is larger than the limit of 1 MB."
+    r = customs.post("/api/v1/gate/receipts", {"file": SimpleUploadedFile("r.xml", big)}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert r.json()["errors"][0]["message"] == "文件超过 1 MB 的上限。"
+    assert written() == before and Slip.objects.get(pk=slip.pk).status == "applied"
 
 
 def test_slip_page_offers_the_declaration_while_it_can_be_declared(gw):

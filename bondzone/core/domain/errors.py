@@ -39,5 +39,11 @@ class Conflict(DomainError):
     status = 409
 
 
+class TooLarge(DomainError):
+    """An upload or body over its limit, refused before more of it is read."""
+
+    status = 413
+
+
 def problem(field_name: str, code: str, **params: Any) -> Problem:
     return Problem(field_name, code, params)

@@ -91,7 +91,7 @@ def value_problems(spec: Series, value: Decimal, field: str) -> list[Problem]:
     """What a value of the series cannot be: every series sums, counts or shares something, so none is below
     zero; a share in % is at most 100; a count is a whole number."""
     if value < 0:
-        return [problem(field, "amount_negative", value=value)]
+        return [problem(field, "series_negative", value=value, series=spec.code)]
     if spec.unit == SHARE_UNIT and value > 100:
         return [problem(field, "share_above_100", value=value, series=spec.code)]
     if spec.unit in WHOLE_UNITS and value != value.to_integral_value():

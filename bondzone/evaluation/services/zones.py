@@ -99,10 +99,10 @@ def set_area(*, actor: Actor, zone_id: int, year: Any, planned: Any, accepted: A
              ("developed_km2", developed))}
     if not problems:
         if vals["planned_km2"] <= 0:
-            problems.append(problem("planned_km2", "amount_negative", value=vals["planned_km2"]))
+            problems.append(problem("planned_km2", "area_not_positive", value=vals["planned_km2"]))
         for k in ("accepted_km2", "fenced_km2", "developed_km2"):
             if vals[k] < 0:
-                problems.append(problem(k, "amount_negative", value=vals[k]))
+                problems.append(problem(k, "area_negative", value=vals[k]))
         if any(vals[k] > vals["planned_km2"] for k in ("accepted_km2", "fenced_km2", "developed_km2")):
             problems.append(problem("planned_km2", "area_order"))
     refuse_if(problems)

@@ -13,8 +13,9 @@ from django.utils.translation import gettext as _
 
 from bondzone.core import audit
 from bondzone.core.actor import Actor
-from bondzone.core.domain.errors import Conflict, DomainError, Forbidden, NotFound, problem
+from bondzone.core.domain.errors import Conflict, Forbidden, NotFound, problem
 from bondzone.core.domain.inputs import required_reason
+from bondzone.core.files import MB, too_large
 
 from .. import selectors
 from ..domain import messages as msg
@@ -23,7 +24,7 @@ from ..models import Slip, SlipReceipt
 from .slips import approve_locked, cancel_locked, locked_slip
 
 DECLARABLE = {SlipStatus.APPLIED.value, SlipStatus.APPROVED.value, SlipStatus.CANCELLED.value}
-MAX_RECEIPT_BYTES = 1_000_000
+MAX_RECEIPT_BYTES = 1 * MB
 
 
 def sas121_of(slip: Slip, *, now=None) -> msg.Sas121:
@@ -126,7 +127,7 @@ def apply_receipt(*, actor: Actor, data: bytes, draw: Decimal | None = None) -> 
     decided, or for a slip that cannot take it, is refused and nothing is written."""
     actor.require("gate.approve_slip")
     if len(data) > MAX_RECEIPT_BYTES:
-        raise DomainError(problem("file", "xml_too_large", max=MAX_RECEIPT_BYTES))
+        raise too_large(MAX_RECEIPT_BYTES)
     r = msg.read_sas221(data)
     reason = required_reason(f"SAS221 退单: {r.remark}"[:500]) if r.decision == msg.RETURNED else ""
     with transaction.atomic(durable=True):
