@@ -14,7 +14,9 @@ from bondzone.core import tabular
 @pytest.mark.parametrize("value, shown", [
     ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"), ("+1+cmd|' /C calc'!A0", "'+1+cmd|' /C calc'!A0"),
     ("-2+3", "'-2+3"), ("@SUM(A1)", "'@SUM(A1)"), ("\t=1", "'\t=1"),
-    ("-5.25", "-5.25"), ("+7", "+7"), ("plain", "plain"), (12, 12),
+    ("-5.25", "-5.25"), ("+7", "+7"), ("plain", "plain"), (12, 12), ("-1e3", "-1e3"),
+    # not finite numbers but words, which a spreadsheet runs as a formula (=-inf → #NAME?)
+    ("-inf", "'-inf"), ("+NaN", "'+NaN"), ("-Infinity", "'-Infinity"),
 ])
 def test_cells_are_inert(value, shown):
     assert tabular.inert(value) == shown
@@ -27,3 +29,13 @@ def test_csv_and_xlsx_exports_carry_no_formula_but_json_keeps_the_value():
     assert sheet["A2"].value == "'=1+1" and sheet["A2"].data_type == "s" and sheet["B2"].value == "-3"
     assert b'"=1+1"' in tabular.write_rows(headers, rows, "json")
 
+
+
+def test_headings_from_names_are_inert_and_still_read_back_as_their_code():
+    """A column's name may be a user's (an evaluation category's): its heading is no formula either."""
+    headers, rows, names = ["score"], [["1"]], {"score": "=HYPERLINK(\"http://x\")"}
+    text = tabular.write_rows(headers, rows, "csv", names=names).decode("utf-8-sig")
+    assert text.startswith("\"'=HYPERLINK(") and "\n=HYPERLINK" not in text
+    book = tabular.write_rows(headers, rows, "xlsx", names=names, notes=[])
+    assert openpyxl.load_workbook(io.BytesIO(book)).worksheets[0]["A1"].value == "'=HYPERLINK(\"http://x\") (score)"
+    assert tabular.read_rows(io.BytesIO(text.encode()), "csv", required=["score"]) == [{"score": "1"}]
