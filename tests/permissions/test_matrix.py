@@ -133,6 +133,12 @@ def snapshot(extras=()):
     return (base, *(extra.snapshot() for extra in extras if hasattr(extra, "snapshot")))
 
 
+def _written(before, extras) -> bool:
+    """Whether the tables the snapshot watches changed since `before`, the audit trail's row count aside."""
+    after = snapshot(extras)
+    return (before[0][:-1], *before[1:]) != (after[0][:-1], *after[1:])
+
+
 BODIES = {
     "enterprise": lambda w, o: {"name": "X", "credit_code": "bad", "customs_code": "bad", "zone_id": w.zone_a.pk},
     "credit_class": lambda w, o: {"customs_credit_class": "AAA"},
@@ -221,9 +227,13 @@ def _check(clients, world, objs, label, rule, build_path, is_api, extras):
                 if hook:
                     want = hook(label, rule, username, target, world, want)
             before = snapshot(extras) if rule.method != "GET" else None
+            events = AuditEvent.objects.count()
             response = request(clients[username], rule, path, body, is_api)
             if response.status_code not in want:
                 failures.append(f"{label} [{target}] as {username}: {response.status_code}, want {sorted(want)}")
+            if rule.method != "GET" and AuditEvent.objects.count() == events and _written(before, extras):
+                # a write leaves its audit row, in its own transaction: a service that forgot it fails here
+                failures.append(f"{label} [{target}] as {username}: {response.status_code}, wrote without an audit row")
             # refused or bad input (4xx) writes nothing; so does any request an app's matrix lists in
             # NO_WRITES (its body is bad, even where a page answers with a redirect and a flashed error)
             must_not_write = response.status_code in (400, 401, 403, 404, 409) or any(
