@@ -127,9 +127,15 @@ def objects(world):
 
 
 def snapshot(extras=()):
-    """Row counts of the shared tables, plus whatever each app's matrix adds with its own snapshot()."""
-    base = tuple(m.objects.count() for m in (Enterprise, AccountBook, BookItem, VerificationList, StockEntry,
-                                             AuditEvent))
+    """Row counts of the shared tables and the state a write could change without adding rows (a list's status,
+    an enterprise's record, a book's processing kind, an item's units), the audit trail's count last; plus
+    whatever each app's matrix adds with its own snapshot()."""
+    state = (tuple(VerificationList.objects.order_by("pk").values_list("status", "remarks")),
+             tuple(Enterprise.objects.order_by("pk").values_list("name", "name_en", "customs_credit_class")),
+             tuple(AccountBook.objects.order_by("pk").values_list("processing_kind")),
+             tuple(BookItem.objects.order_by("pk").values_list("declared_unit", "legal_unit", "name_zh")))
+    base = (*(m.objects.count() for m in (Enterprise, AccountBook, BookItem, VerificationList, StockEntry)), state,
+            AuditEvent.objects.count())
     return (base, *(extra.snapshot() for extra in extras if hasattr(extra, "snapshot")))
 
 
