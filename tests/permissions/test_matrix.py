@@ -607,3 +607,38 @@ def test_every_list_page_shows_each_role_exactly_its_rows(world, objects):
                 if lands != reverse(landing if username in sent else page_name):
                     failures.append(f"{page_name} as {username}: {response.status_code} at {lands}")
     assert failures == [], "\n".join(failures)
+
+
+def test_filters_naming_another_tenants_objects_show_nothing_of_theirs(world, objects):
+    """Every GET page and API operation without a path parameter (lists, exports, downloads, htmx fragments),
+    asked with each filter naming enterprise B's objects — its enterprise, zone, book, list — by the users of
+    zone A who may not see B (its enterprise, the zone's administration and customs): B's name and book number
+    appear nowhere in the answer, whatever the filter."""
+    _, _, extras = all_matrices()
+    _add_app_objects(world, objects, extras)
+    b = objects["B"]
+    filters = {"enterprise_id": b["enterprise"].pk, "enterprise": b["enterprise"].pk, "zone_id": world.zone_b.pk,
+               "zone": world.zone_b.pk, "book_id": b["book"].pk, "book": b["book"].pk, "list_id": b["list"].pk,
+               "list": b["list"].pk}
+    marks = (b["enterprise"].name, b["book"].number)
+    paths = {path for path in collection_operations() | {p for p in (op.split(" ", 1)[1] for op in api_operations()
+                                                                     if op.startswith("GET ")) if "{" not in p}}
+    paths |= {reverse(name) for name, params in page_patterns().items()
+              if not params and name not in ("logout", "set_language") and name not in base_matrix.PUBLIC_API_DOC_NAMES}
+    clients = _clients(world)
+    failures = []
+    for username in ("ent_a", "zone_a", "customs_a"):
+        assert username not in VISIBLE[("core", "B")] | VISIBLE[("supervision", "B")]
+        for path in sorted(paths):
+            for fmt in ("csv", "json") if "export" in path else ("",):
+                response = clients[username].get(path, {**filters, **({"format": fmt} if fmt else {})})
+                if response.status_code != 200:
+                    continue
+                body = response.content.decode("utf-8", "replace")
+                shown = [m for m in marks if m in body]
+                if shown:
+                    failures.append(f"{path} {fmt} as {username}: shows {shown}")
+    # the same filters do find B's rows for a user who sees them: the marks are the ones the answers carry
+    seen = clients["customs"].get("/api/v1/exports/balances", {**filters, "format": "csv"}).content.decode("utf-8-sig")
+    assert b["book"].number in seen
+    assert failures == [], "\n".join(failures)
