@@ -31,7 +31,7 @@ SPEC: dict[str, tuple] = {
     "processing:writeoff": (None, "writeoff", {200}, "GET"),
     "processing:writeoff-progress": (None, "writeoff", {200}, "GET"),
     "processing:writeoff-xlsx": (None, "writeoff", {200}, "GET"),
-    "GET /api/v1/processing/books/{book_id}/boms": (None, None, {200}, "GET"),
+    "GET /api/v1/processing/books/{book_id}/boms": (None, "hbook", {200}, "GET"),
     "POST /api/v1/processing/books/{book_id}/boms": ("processing.declare_bom", "hbook", {400}, "POST"),
     "POST /api/v1/processing/boms/{bom_id}/decision": ("processing.approve_bom", "bom", OK_WRITE, "POST"),
     "GET /api/v1/processing/production": (None, None, {200}, "GET"),
