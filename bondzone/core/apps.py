@@ -5,7 +5,7 @@ from django.utils.translation import pgettext_lazy
 AUDIT_ACTIONS = {
     "enterprise.create": _("enterprise registered"), "enterprise.update": _("enterprise record changed"),
     "auth.locked_out": _("log-in locked after repeated failures"),
-    "token.issue": _("API token issued"), "token.revoke": _("API token revoked"),
+    "user.create": _("user created"), "token.issue": _("API token issued"), "token.revoke": _("API token revoked"),
     "calendar.add_year": _("calendar year added"), "calendar.delete_year": _("calendar year deleted"),
     "calendar.import": _("calendar imported"), "calendar.add_day": _("calendar day added"),
     "calendar.delete_day": _("calendar day deleted"),

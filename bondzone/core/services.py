@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from . import audit, hooks
-from .actor import SYSTEM_USERNAME, Actor, actor_of
+from .actor import SYSTEM, SYSTEM_USERNAME, Actor, actor_of
 from .domain import workdays
 from .domain.errors import DomainError, NotFound, problem
 from .domain.identifiers import CustomsCreditClass, check_customs_code, normalize_credit_code
@@ -140,16 +140,23 @@ def create_enterprise(
 
 
 def create_user(
-    *, username: str, password: str, role: Role, enterprise: Enterprise | None = None, zone: Zone | None = None,
-    first_name: str = "",
+    *, username: str, password: str | None, role: Role, enterprise: Enterprise | None = None, zone: Zone | None = None,
+    first_name: str = "", actor: Actor = SYSTEM,
 ):
-    """Used by the demo loader and `bondzone create-user`; not exposed over HTTP."""
+    """A log-in with its role, audited (`user.create`: who made it, with which role, for which enterprise or
+    zone). Used by the demo loader and `bondzone create-user` (the operator at the shell: SYSTEM) and by the
+    service desk's onboarding (its actor); not exposed over HTTP as such."""
     if username == SYSTEM_USERNAME:
         raise DomainError(problem("username", "reserved_username", value=username))
     User = get_user_model()
     with transaction.atomic():
         user = User.objects.create_user(username=username, password=password, first_name=first_name)
         Profile.objects.create(user=user, role=role.value, enterprise=enterprise, zone=zone)
+        audit.record(actor, "user.create", object_type="auth.user", object_id=user.pk,
+                     enterprise_id=enterprise.pk if enterprise else None,
+                     zone_id=zone.pk if zone else (enterprise.zone_id if enterprise else None),
+                     after={"username": username, "role": role.value,
+                            "enterprise": enterprise.pk if enterprise else None, "zone": zone.code if zone else None})
     return user
 
 

@@ -21,6 +21,7 @@ from typing import IO
 
 import tablib
 from django.http import HttpResponse
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from .domain.errors import DomainError, problem
@@ -171,10 +172,20 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 def inert(value):
     """The cell as text a spreadsheet shows rather than runs: a leading apostrophe before formula-like text;
-    numbers (also negative ones, as text) stay as they are."""
-    if isinstance(value, str) and value.startswith(FORMULA_START) and parse_decimal(value) is None:
-        return "'" + value
+    finite numbers (also negative ones, as text) stay as they are ("-inf" or "-nan" are words to a spreadsheet,
+    run as a formula)."""
+    if isinstance(value, Promise):  # a lazy translation is text too
+        value = str(value)
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        number = parse_decimal(value)
+        if number is None or not number.is_finite():
+            return "'" + value
     return value
+
+
+def _headings(codes: Sequence[str], names: Mapping[str, object] | None) -> list:
+    """The headings of a CSV / XLSX table, inert: a name may be a user's (an evaluation category's)."""
+    return [inert(heading(h, names)) for h in codes]
 
 
 def download(body: bytes, fmt: str, stem: str) -> HttpResponse:
@@ -206,7 +217,7 @@ def write_rows(headers: list[str], rows: list[list], fmt: str, *, names: Mapping
             body[sh.key] = [dict(zip(sh.headers, row)) for row in sh.rows]
         return json.dumps(body, ensure_ascii=False, default=str).encode("utf-8")
     rows = [[inert(v) for v in row] for row in rows]
-    table = tablib.Dataset(*rows, headers=[heading(h, names) for h in headers])
+    table = tablib.Dataset(*rows, headers=_headings(headers, names))
     if fmt == "csv":
         return ((_comment_lines(notes, sheets) if annotated else "") + table.export("csv")).encode("utf-8-sig")
     if not annotated:
@@ -214,8 +225,8 @@ def write_rows(headers: list[str], rows: list[list], fmt: str, *, names: Mapping
     table.title = _("Data")
     note_rows = [[_note_kind(n.kind), n.subject, ", ".join(n.codes), str(n.text)] for n in notes]
     book = [table, tablib.Dataset(*[[inert(v) for v in r] for r in note_rows],
-                                  headers=[heading(h, _note_names()) for h in NOTE_HEADERS], title=_("Notes"))]
+                                  headers=_headings(NOTE_HEADERS, _note_names()), title=_("Notes"))]
     for sh in sheets:
         book.append(tablib.Dataset(*[[inert(v) for v in r] for r in sh.rows],
-                                   headers=[heading(h, sh.names) for h in sh.headers], title=str(sh.title)[:31]))
+                                   headers=_headings(sh.headers, sh.names), title=str(sh.title)[:31]))
     return tablib.Databook(book).export("xlsx")

@@ -22,9 +22,10 @@ from .models import Bom, BomLine, ProductionReport, StockTake, WriteOff
 
 
 def boms(actor: Actor, *, book_id: int | None = None, status: str = "") -> QuerySet[Bom]:
+    """The BOMs the actor sees; of one book, that book in the actor's scope (else NotFound: 404, as its page)."""
     qs = restrict(Bom, actor).prefetch_related("lines")
-    if book_id:
-        qs = qs.filter(book_id=book_id)
+    if book_id is not None:
+        qs = qs.filter(book_id=books.book(actor, book_id).pk)
     if status:
         qs = qs.filter(status=status)
     return qs

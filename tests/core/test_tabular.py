@@ -17,7 +17,9 @@ from bondzone.core.messages import as_dicts
 @pytest.mark.parametrize("value, shown", [
     ("=HYPERLINK(\"http://x\")", "'=HYPERLINK(\"http://x\")"), ("+1+cmd|' /C calc'!A0", "'+1+cmd|' /C calc'!A0"),
     ("-2+3", "'-2+3"), ("@SUM(A1)", "'@SUM(A1)"), ("\t=1", "'\t=1"),
-    ("-5.25", "-5.25"), ("+7", "+7"), ("plain", "plain"), (12, 12),
+    ("-5.25", "-5.25"), ("+7", "+7"), ("plain", "plain"), (12, 12), ("-1e3", "-1e3"),
+    # not finite numbers but words, which a spreadsheet runs as a formula (=-inf → #NAME?)
+    ("-inf", "'-inf"), ("+NaN", "'+NaN"), ("-Infinity", "'-Infinity"),
 ])
 def test_cells_are_inert(value, shown):
     assert tabular.inert(value) == shown
@@ -49,3 +51,13 @@ def test_bytes_that_are_no_text_are_one_refusal_in_both_languages():
     assert [(p.field, p.code) for p in exc.value.problems] == [("file", "file_not_text")]
     with translation.override("zh-hans"):
         assert "请另存为 CSV（UTF-8）" in as_dicts(exc.value.problems)[0]["message"]
+
+
+def test_headings_from_names_are_inert_and_still_read_back_as_their_code():
+    """A column's name may be a user's (an evaluation category's): its heading is no formula either."""
+    headers, rows, names = ["score"], [["1"]], {"score": "=HYPERLINK(\"http://x\")"}
+    text = tabular.write_rows(headers, rows, "csv", names=names).decode("utf-8-sig")
+    assert text.startswith("\"'=HYPERLINK(") and "\n=HYPERLINK" not in text
+    book = tabular.write_rows(headers, rows, "xlsx", names=names, notes=[])
+    assert openpyxl.load_workbook(io.BytesIO(book)).worksheets[0]["A1"].value == "'=HYPERLINK(\"http://x\") (score)"
+    assert tabular.read_rows(io.BytesIO(text.encode()), "csv", required=["score"]) == [{"score": "1"}]

@@ -144,3 +144,21 @@ def test_create_token_command_and_page_limit_actions(world):
     assert 'name="actions"' in page and "supervision.add_list" in page and "supervision.approve_list" not in page
     r = c.post("/tokens/", {"name": "page-token", "days": "30", "actions": ["supervision.submit_list"]})
     assert r.status_code == 200 and ApiToken.objects.get(name="page-token").actions == ["supervision.submit_list"]
+
+
+def test_cli_create_user_leaves_an_audit_row_the_enterprise_sees(world):
+    """A log-in made at the shell (any role, an administrator's too) is in the audit trail: who made it (the
+    system), with which role, for which enterprise; the enterprise reads it in its own trail."""
+    call_command("create_user", "root2", "--password", "long enough", "--role", "platform_admin",
+                 stdout=io.StringIO())
+    call_command("create_user", "clerk_a", "--password", "long enough", "--role", "enterprise",
+                 "--enterprise", str(world.ent_a.pk), stdout=io.StringIO())
+    admin = AuditEvent.objects.get(action="user.create", after__username="root2")
+    assert (admin.actor_name, admin.after["role"], admin.enterprise_id) == ("system", "platform_admin", None)
+    clerk = AuditEvent.objects.get(action="user.create", after__username="clerk_a")
+    assert (clerk.enterprise_id, clerk.zone_id, clerk.after["role"]) == (world.ent_a.pk, world.ent_a.zone_id,
+                                                                           "enterprise")
+    c = Client()
+    assert c.login(username="ent_a", password=PASSWORD)
+    trail = c.get("/api/v1/audit-events", {"action": "user.create", "limit": 500}).json()["items"]
+    assert sorted(e["after"]["username"] for e in trail) == ["clerk_a", "ent_a"]  # not root2, nor ent_b

@@ -444,3 +444,20 @@ def test_the_legal_basis_is_shown_in_the_readers_language(world, rates, lang, sh
     assert f'<td class="muted" data-testid="legal-basis">{escape(shown)}</td>' in form and escape(other) not in form
     export = c.get(reverse("duties:regimes-export") + "?format=csv").content.decode("utf-8-sig")
     assert shown in export and other not in export
+
+
+def test_linking_lists_to_a_regime_out_of_scope_is_a_404_whatever_the_body(world, rates):
+    """Another enterprise's regime is not found, before the body is read: an empty or bad body does not tell
+    it apart from a regime of one's own (400), and nothing is written."""
+    from django.test import Client
+
+    r = open_(world, g=guarantee(world))
+    before = AuditEvent.objects.count()
+    c = Client()
+    assert c.login(username="ent_b", password=PASSWORD)
+    for data in ({}, {"role": "sideways", "lists": ["x"]}):
+        api = c.post(f"/api/v1/duties/regimes/{r.pk}/lists", json.dumps(data), content_type="application/json",
+                     HTTP_IDEMPOTENCY_KEY=key())
+        assert api.status_code == 404, (data, api.content)
+    assert c.post(f"/duties/regimes/{r.pk}/lists", {"idempotency_key": key()}).status_code == 404
+    assert AuditEvent.objects.count() == before

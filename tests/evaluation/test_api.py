@@ -384,3 +384,20 @@ def test_zones_are_added_and_changed_over_http(ev):
     assert send(client_for("zone_a"), "POST", f"{API}/zones", {"code": "X", "name_zh": "x", "region": "east"}
                 ).status_code == 403
     assert snapshot() == before
+
+
+def test_a_hostile_category_name_heads_the_ranking_export_as_text(ev):
+    """A category's name (commerce edits it) is a column heading of the ranking, which enterprises may export
+    from a public run: in CSV and XLSX it is no formula, and the column still reads back as its code."""
+    from bondzone.evaluation import services
+
+    hostile = "=HYPERLINK(\"http://evil.example\",\"x\")"
+    services.update_indicator(actor=ev.actor("commerce"), framework_id=ev.gacc.pk, code="S", data={"name_zh": hostile})
+    run = make_run(ev, public=True)
+    c = client_for("ent_a")
+    lines = list(csv.reader(io.StringIO(c.get(f"{API}/runs/{run.pk}/export?format=csv").content.decode("utf-8-sig"))))
+    heads = next(row for row in lines if not row[0].startswith("#"))
+    assert f"'{hostile} (S)" in heads and not any(h.startswith("=") for h in heads)
+    assert "s" in [tabular.header_code(h) for h in heads]  # codes read back lower-cased
+    sheet = openpyxl.load_workbook(io.BytesIO(c.get(f"{API}/runs/{run.pk}/export?format=xlsx").content)).worksheets[0]
+    assert f"'{hostile} (S)" in [cell.value for cell in sheet[1]]

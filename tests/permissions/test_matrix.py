@@ -127,10 +127,22 @@ def objects(world):
 
 
 def snapshot(extras=()):
-    """Row counts of the shared tables, plus whatever each app's matrix adds with its own snapshot()."""
-    base = tuple(m.objects.count() for m in (Enterprise, AccountBook, BookItem, VerificationList, StockEntry,
-                                             AuditEvent))
+    """Row counts of the shared tables and the state a write could change without adding rows (a list's status,
+    an enterprise's record, a book's processing kind, an item's units), the audit trail's count last; plus
+    whatever each app's matrix adds with its own snapshot()."""
+    state = (tuple(VerificationList.objects.order_by("pk").values_list("status", "remarks")),
+             tuple(Enterprise.objects.order_by("pk").values_list("name", "name_en", "customs_credit_class")),
+             tuple(AccountBook.objects.order_by("pk").values_list("processing_kind")),
+             tuple(BookItem.objects.order_by("pk").values_list("declared_unit", "legal_unit", "name_zh")))
+    base = (*(m.objects.count() for m in (Enterprise, AccountBook, BookItem, VerificationList, StockEntry)), state,
+            AuditEvent.objects.count())
     return (base, *(extra.snapshot() for extra in extras if hasattr(extra, "snapshot")))
+
+
+def _written(before, extras) -> bool:
+    """Whether the tables the snapshot watches changed since `before`, the audit trail's row count aside."""
+    after = snapshot(extras)
+    return (before[0][:-1], *before[1:]) != (after[0][:-1], *after[1:])
 
 
 BODIES = {
@@ -221,9 +233,13 @@ def _check(clients, world, objs, label, rule, build_path, is_api, extras):
                 if hook:
                     want = hook(label, rule, username, target, world, want)
             before = snapshot(extras) if rule.method != "GET" else None
+            events = AuditEvent.objects.count()
             response = request(clients[username], rule, path, body, is_api)
             if response.status_code not in want:
                 failures.append(f"{label} [{target}] as {username}: {response.status_code}, want {sorted(want)}")
+            if rule.method != "GET" and AuditEvent.objects.count() == events and _written(before, extras):
+                # a write leaves its audit row, in its own transaction: a service that forgot it fails here
+                failures.append(f"{label} [{target}] as {username}: {response.status_code}, wrote without an audit row")
             # refused or bad input (4xx) writes nothing; so does any request an app's matrix lists in
             # NO_WRITES (its body is bad, even where a page answers with a redirect and a flashed error)
             must_not_write = response.status_code in (400, 401, 403, 404, 409) or any(
@@ -591,4 +607,39 @@ def test_every_list_page_shows_each_role_exactly_its_rows(world, objects):
                 lands = response.request["PATH_INFO"] if response.status_code == 200 else None
                 if lands != reverse(landing if username in sent else page_name):
                     failures.append(f"{page_name} as {username}: {response.status_code} at {lands}")
+    assert failures == [], "\n".join(failures)
+
+
+def test_filters_naming_another_tenants_objects_show_nothing_of_theirs(world, objects):
+    """Every GET page and API operation without a path parameter (lists, exports, downloads, htmx fragments),
+    asked with each filter naming enterprise B's objects — its enterprise, zone, book, list — by the users of
+    zone A who may not see B (its enterprise, the zone's administration and customs): B's name and book number
+    appear nowhere in the answer, whatever the filter."""
+    _, _, extras = all_matrices()
+    _add_app_objects(world, objects, extras)
+    b = objects["B"]
+    filters = {"enterprise_id": b["enterprise"].pk, "enterprise": b["enterprise"].pk, "zone_id": world.zone_b.pk,
+               "zone": world.zone_b.pk, "book_id": b["book"].pk, "book": b["book"].pk, "list_id": b["list"].pk,
+               "list": b["list"].pk}
+    marks = (b["enterprise"].name, b["book"].number)
+    paths = {path for path in collection_operations() | {p for p in (op.split(" ", 1)[1] for op in api_operations()
+                                                                     if op.startswith("GET ")) if "{" not in p}}
+    paths |= {reverse(name) for name, params in page_patterns().items()
+              if not params and name not in ("logout", "set_language") and name not in base_matrix.PUBLIC_API_DOC_NAMES}
+    clients = _clients(world)
+    failures = []
+    for username in ("ent_a", "zone_a", "customs_a"):
+        assert username not in VISIBLE[("core", "B")] | VISIBLE[("supervision", "B")]
+        for path in sorted(paths):
+            for fmt in ("csv", "json") if "export" in path else ("",):
+                response = clients[username].get(path, {**filters, **({"format": fmt} if fmt else {})})
+                if response.status_code != 200:
+                    continue
+                body = response.content.decode("utf-8", "replace")
+                shown = [m for m in marks if m in body]
+                if shown:
+                    failures.append(f"{path} {fmt} as {username}: shows {shown}")
+    # the same filters do find B's rows for a user who sees them: the marks are the ones the answers carry
+    seen = clients["customs"].get("/api/v1/exports/balances", {**filters, "format": "csv"}).content.decode("utf-8-sig")
+    assert b["book"].number in seen
     assert failures == [], "\n".join(failures)

@@ -121,6 +121,8 @@ def test_writeoff_balances_the_period_and_flags_adjustments(hbook):
     assert services.run_writeoff(job.pk) is True and services.run_writeoff(job.pk) is False
     job.refresh_from_db()
     assert (job.status, job.progress, job.differences) == ("done", 100, 1)
+    done = AuditEvent.objects.get(action="writeoff.done", object_id=str(job.pk))  # with the result, once
+    assert done.after == {"rows": job.rows, "differences": 1} and done.enterprise_id == hbook.book.enterprise_id
     rows = {(r.item_no, r.goods_status): r for r in WriteOffLine.objects.filter(writeoff=job)}
     copper = rows[(1, "bonded")]
     assert (copper.inward, copper.consumed, copper.computed_closing, copper.book_closing, copper.difference) == (

@@ -368,3 +368,24 @@ def test_an_export_of_a_book_the_user_may_not_see_is_not_found_not_an_empty_file
     r = client_for("ent_b").get(f"{path}?book_id={world.book_a.pk}&format=json")
     assert r.status_code == 404, r.content
     assert [(e["field"], e["code"]) for e in r.json()["errors"]] == [("id", "not_found")]
+
+
+def test_exports_make_a_hostile_item_name_inert_and_keep_negative_numbers(world):
+    """OWASP CSV injection: an item's name or part number starting with = + - @ reaches the spreadsheet as
+    text, in CSV and XLSX; a movement's negative quantity stays a number."""
+    from openpyxl import load_workbook
+
+    hostile = "=HYPERLINK(\"http://evil.example\",\"x\")"
+    BookItem.objects.filter(book=world.book_a, item_no=1).update(name_zh=hostile, part_no="@SUM(1+1)")
+    post_list(world, direction="I", lines=[(1, "4")])
+    post_list(world, direction="E", lines=[(1, "1")])
+    ent = client_for("ent_a")
+    text = ent.get(f"/api/v1/exports/balances?book_id={world.book_a.pk}&format=csv").content.decode("utf-8-sig")
+    row = next(line for line in text.splitlines() if "T0110W000001,1," in line)
+    assert ",'@SUM(1+1)," in row and "'=HYPERLINK(" in row and ",=HYPERLINK" not in text
+    sheet = load_workbook(io.BytesIO(ent.get(f"/api/v1/exports/balances?book_id={world.book_a.pk}&format=xlsx")
+                                     .content)).worksheets[0]
+    cells = [c for r in sheet.iter_rows(values_only=True) for c in r]
+    assert "'" + hostile in cells and "'@SUM(1+1)" in cells and hostile not in cells
+    movements = ent.get(f"/api/v1/exports/movements?book_id={world.book_a.pk}&format=csv").content.decode("utf-8-sig")
+    assert ",-1," in movements and ",'-1," not in movements

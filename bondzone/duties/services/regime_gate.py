@@ -44,6 +44,7 @@ def link_regime_lists(*, actor: Actor, regime_id: Any, data: Mapping[str, Any], 
     actor.require("duties.open_regime")
 
     def do() -> dict:
+        regime = _locked(actor, regime_id)  # one the actor may not see is a 404 whatever the body
         problems: list[Problem] = []
         role = str(data.get("role") or "")
         if role not in ROLES:
@@ -53,7 +54,6 @@ def link_regime_lists(*, actor: Actor, regime_id: Any, data: Mapping[str, Any], 
             problems.append(problem("lists", "required"))
         if problems:
             raise DomainError(problems)
-        regime = _locked(actor, regime_id)
         if regime.status not in rules.LIVE:
             raise DomainError(problem("status", "regime_not_open", state=regime.status))
         found = dict(books.lists(actor, book_id=regime.book_id).filter(pk__in=ids).values_list("pk", "direction"))

@@ -91,6 +91,7 @@ def run_writeoff(job_id: int) -> bool:
                 for r in rows])
             WriteOff.objects.filter(pk=job_id).update(status="done", progress=100, rows=len(rows),
                                                       differences=differing, finished_at=timezone.now())
+            audit.record(SYSTEM, "writeoff.done", job, after={"rows": len(rows), "differences": differing})
     except Exception as exc:  # the row says that it failed, in words (WriteOff.failure); the detail stays technical:
         log.exception("write-off %s failed", job_id)  # the log has the trace
         detail = f"{type(exc).__name__}: {exc}"[:500]

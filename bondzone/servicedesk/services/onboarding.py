@@ -124,7 +124,7 @@ def review(*, actor: Actor, registration_id: int, approve: bool, reason: str = "
         reg = Registration.objects.select_for_update().get(pk=reg.pk)
         if enterprise is not None:
             user = core_services.create_user(username=reg.username, password=None, role=Role.ENTERPRISE,
-                                             enterprise=enterprise, first_name=reg.contact_name[:150])
+                                             enterprise=enterprise, first_name=reg.contact_name[:150], actor=actor)
             user.password = reg.password_hash
             user.save(update_fields=["password"])
             EnterpriseMember.objects.create(user=user, enterprise=enterprise, roles=[EnterpriseRole.MANAGER.value])
@@ -173,7 +173,7 @@ def add_member(*, actor: Actor, username: Any, password: Any, roles: Any, enterp
         raise DomainError(problems)
     with transaction.atomic(durable=True):
         user = core_services.create_user(username=name, password=raw, role=Role.ENTERPRISE, enterprise=enterprise,
-                                         first_name=str(first_name or "")[:150])
+                                         first_name=str(first_name or "")[:150], actor=actor)
         member = EnterpriseMember.objects.create(user=user, enterprise=enterprise, roles=role_list)
         audit.record(actor, "enterprise.member.add", member, enterprise_id=enterprise.pk, zone_id=enterprise.zone_id,
                      after={"username": name, "roles": role_list})
