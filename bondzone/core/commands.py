@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import sys
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -12,11 +14,42 @@ from django.core.management.base import BaseCommand, CommandError
 
 from .actor import Actor, actor_of
 from .context import set_request_id
-from .domain.errors import DomainError
+from .domain.errors import DomainError, problem
+from .domain.inputs import collect_id
 from .messages import render
 
 
+def read_json(source: str, *, obj: bool = True):
+    """The JSON document in the file `source` ("-": standard input); text that is not JSON (or, with `obj`, not
+    one object) is refused naming the file. A file that cannot be read or is not UTF-8 is ServiceCommand's."""
+    if source == "-":
+        text = sys.stdin.read()
+    else:
+        with open(source, encoding="utf-8") as fh:
+            text = fh.read()
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise DomainError(problem(source, "not_json", line=exc.lineno, column=exc.colno)) from None
+    if obj and not isinstance(data, dict):
+        raise DomainError(problem(source, "not_an_object"))
+    return data
+
+
+def id_arg(value, field: str) -> int:
+    """A record's id given on the command line; anything else is refused naming `field` (not a whole number, out
+    of range, missing)."""
+    problems: list = []
+    pk = collect_id(value, field, problems, required=True)
+    if problems:
+        raise DomainError(problems)
+    return pk
+
+
 class ServiceCommand(BaseCommand):
+    """A command's refusals are problems (`raise DomainError(problem(field, code, ...))`, codes in MESSAGES),
+    said in the CLI's language (BONDZONE_LANGUAGE, default the site's) with exit 1."""
+
     requires_user = True
 
     def add_arguments(self, parser):
