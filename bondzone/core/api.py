@@ -251,7 +251,8 @@ def calendar_delete_day(request: HttpRequest, day_id: Id):
 def calendar_import(request: HttpRequest, file: UploadedFile = File(...), note: str = Form("")):
     a = actor(request)
     a.require("core.manage_calendar")
-    rows = tabular.read_rows(file, tabular.guess_format(file.name or ""), required=["date", "kind"])
+    rows = tabular.read_rows(file, tabular.guess_format(file.name or ""), required=services.CALENDAR_COLUMNS[:2],
+                             known=services.CALENDAR_COLUMNS, name=file.name or "")
     return services.import_calendar(actor=a, rows=rows, note=note)
 
 

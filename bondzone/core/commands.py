@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
+import sys
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -13,21 +15,57 @@ from django.core.management.base import BaseCommand, CommandError
 
 from .actor import Actor, actor_of
 from .context import set_request_id
-from .domain.errors import DomainError
-from .domain.inputs import ID_RANGE, as_id
+from .domain.errors import DomainError, problem
+from .domain.inputs import collect_id
 from .messages import render
 
 
-def id_argument(text: str) -> int:
-    """argparse type of a record id: ASCII digits in the ids' range (23 digits would overflow the query, "١" is
-    not 1); anything else is argparse's refusal, a sentence and exit code 2."""
-    pk = as_id(text)
-    if pk is None:
-        raise argparse.ArgumentTypeError(f"{text!r} is not an id (a whole number from 1 to {ID_RANGE[1]}).")
+def read_json(source: str, *, obj: bool = True):
+    """The JSON document in the file `source` ("-": standard input); text that is not JSON (or, with `obj`, not
+    one object) is refused naming the file. A file that cannot be read or is not UTF-8 is ServiceCommand's."""
+    if source == "-":
+        text = sys.stdin.read()
+    else:
+        with open(source, encoding="utf-8") as fh:
+            text = fh.read()
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise DomainError(problem(source, "not_json", line=exc.lineno, column=exc.colno)) from None
+    if obj and not isinstance(data, dict):
+        raise DomainError(problem(source, "not_an_object"))
+    return data
+
+
+def id_arg(value, field: str) -> int:
+    """A record's id given on the command line; anything else is refused naming `field` (not a whole number, out
+    of range, missing)."""
+    problems: list = []
+    pk = collect_id(value, field, problems, required=True)
+    if problems:
+        raise DomainError(problems)
     return pk
 
 
+def cli_language() -> str:
+    """The CLI's language: BONDZONE_LANGUAGE, else the site's."""
+    return os.environ.get("BONDZONE_LANGUAGE") or settings.LANGUAGE_CODE
+
+
+def id_argument(text: str) -> int:
+    """argparse type of a record id, by `id_arg`'s rule (23 digits would overflow the query, "١" is not 1): a
+    refusal is argparse's, the sentence in the CLI's language and exit code 2."""
+    with translation.override(cli_language()):
+        try:
+            return id_arg(text, "")
+        except DomainError as exc:
+            raise argparse.ArgumentTypeError(" ".join(render(p) for p in exc.problems)) from None
+
+
 class ServiceCommand(BaseCommand):
+    """A command's refusals are problems (`raise DomainError(problem(field, code, ...))`, codes in MESSAGES),
+    said in the CLI's language (BONDZONE_LANGUAGE, default the site's) with exit 1."""
+
     requires_user = True
 
     def add_arguments(self, parser):
@@ -43,7 +81,7 @@ class ServiceCommand(BaseCommand):
     def execute(self, *args, **options):
         set_request_id(None)
         # messages in the site's language (zh-hans) unless asked otherwise, whatever was active before
-        with translation.override(os.environ.get("BONDZONE_LANGUAGE") or settings.LANGUAGE_CODE):
+        with translation.override(cli_language()):
             try:
                 return super().execute(*args, **options)
             except DomainError as exc:

@@ -139,7 +139,8 @@ MESSAGES = {
     "book_not_valid": _("Book %(book)s is not valid on %(date)s (valid %(start)s to %(end)s)."),
     "book_not_active": _("Book %(book)s is not active."),
     "reason_required": _("Give a reason."),
-    "file_unreadable": _("The file could not be read as %(format)s: %(reason)s"),
+    "file_unreadable": _("%(name)s could not be read as %(format)s: it should be %(expected)s."),
+    "unknown_columns": _("Unknown columns: %(columns)s (a misspelt heading?). The columns of this file are: %(known)s."),
     "file_not_text": _("The file is neither UTF-8 nor GBK / GB18030 text (byte %(position)s); save it as CSV (UTF-8)."),
     "file_empty": _("The file has no data rows."),
     "file_over_limit": _("The file is larger than the limit of %(max)s MB."),
@@ -160,6 +161,16 @@ MESSAGES = {
     "book_number_prefix": _("Book number “%(value)s”: a %(kind)s book number starts with %(kind)s."),
     "posting_before_last": _("%(value)s is before the book's last posting date %(last)s."),
     "end_before_start": _("End date %(end)s is before start date %(start)s."),
+    # the command line's own refusals (core.commands.ServiceCommand says them in the CLI's language)
+    "required_unless": _("Required (or give %(alternative)s)."),
+    "required_with": _("Required with %(option)s."),
+    "only_with": _("Goes only with %(option)s."),
+    "exactly_one": _("Give exactly one of %(options)s."),
+    "password_source": _("No password: type it at the prompt (run the command in a terminal) or set %(env)s."),
+    "passwords_differ": _("The two passwords differ."),
+    "not_json": _("Not JSON (line %(line)s, column %(column)s)."),
+    "output_file_required": _("A %(format)s file is binary: give --output FILE."),
+    "books_mismatch": _("%(accounts)s accounts, %(entries)s entries checked; %(count)s problem(s)."),
 }
 
 

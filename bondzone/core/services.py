@@ -230,6 +230,10 @@ def _parse_calendar_rows(rows: list[dict]) -> tuple[dict[int, list[tuple]], list
     return by_year, problems
 
 
+# the columns of a working-day calendar file (the State Council's notice): date and kind required
+CALENDAR_COLUMNS = ["date", "kind", "name"]
+
+
 def import_calendar(*, actor: Actor, rows: list[dict], source: str = "notice", note: str = "") -> dict:
     """Replace whole the calendar years found in `rows` (date, kind, name), all or nothing: the State
     Council's annual notice as a small file, or the library's years."""

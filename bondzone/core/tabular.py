@@ -13,8 +13,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import logging
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import IO
@@ -23,16 +24,46 @@ import tablib
 from django.http import HttpResponse
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from . import labels
 from .domain.errors import DomainError, problem
 from .domain.inputs import parse_decimal
 from .files import read_upload
+from .messages import CODED_PARAMS
+
+log = logging.getLogger(__name__)
 
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "json": "application/json",
 }
+
+# what a file of each format must be, said when a file cannot be read as its format (file_unreadable)
+labels.register("table_format", {
+    "csv": gettext_lazy("CSV text (UTF-8 or GBK), the column headings in the first line, the values separated by commas"),
+    "xlsx": gettext_lazy("an Excel workbook (.xlsx), the column headings in the first row of the first sheet"),
+    "json": gettext_lazy("a JSON list of objects, one per row, keyed by column"),
+})
+CODED_PARAMS["file_unreadable"] = {"expected": "table_format"}
+
+
+def unreadable(name: str, fmt: str, exc: BaseException) -> DomainError:
+    """The refusal of a file its parser could not read: the file and what it should be, in the reader's language;
+    the parser's own (English) text goes to the log only."""
+    log.info("%s could not be read as %s: %s: %s", name, fmt, type(exc).__name__, str(exc)[:500])
+    return DomainError(problem("file", "file_unreadable", name=name or _("The file"), format=fmt.upper(),
+                               expected=fmt))
+
+
+def unknown_columns(headers: Collection[str], known: Collection[str]) -> DomainError | None:
+    """Columns a file carries that the import does not know (a misspelt heading would lose its data): the
+    refusal naming them and the known ones, or None."""
+    unknown = [h for h in dict.fromkeys(headers) if h and h not in known]
+    if not unknown:
+        return None
+    return DomainError(problem("file", "unknown_columns", columns=", ".join(unknown), known=", ".join(known)))
 
 
 _CODED = re.compile(r"\(([A-Za-z0-9_.]+)\)\s*$")
@@ -63,10 +94,14 @@ def cell(value) -> str:
     return value.isoformat() if isinstance(value, date) else str(value).strip()
 
 
-def read_rows(stream: IO[bytes], fmt: str, *, required: list[str], max_bytes: int = 2 * 1024 * 1024) -> list[dict]:
-    """Rows as {header: text}; a file that is unreadable, too large, empty or missing a required column is
-    one clear error (nothing has been read into the database). Pass the upload itself (Django's
-    UploadedFile), not its `.file`: its declared size refuses a file over `max_bytes` before it is read."""
+def read_rows(stream: IO[bytes], fmt: str, *, required: Sequence[str], known: Sequence[str] | None, name: str = "",
+              max_bytes: int = 2 * 1024 * 1024) -> list[dict]:
+    """Rows as {header: text}; a file (`name`, for the refusals) that is unreadable, too large, empty, missing a
+    required column or carrying one outside `known` is one clear error (nothing has been read into the database).
+    Every import names its `known` columns (those it reads, and those its own export writes, so an export imports
+    again): a misspelt heading is refused instead of losing its data; None (reading back an export whole, not an
+    import) takes any column. Pass the upload itself (Django's UploadedFile), not its `.file`: its declared size
+    refuses a file over `max_bytes` before it is read."""
     if fmt not in FORMATS:
         raise DomainError(problem("format", "unknown_format", value=fmt))
     raw = read_upload(stream, max_bytes)
@@ -74,11 +109,14 @@ def read_rows(stream: IO[bytes], fmt: str, *, required: list[str], max_bytes: in
     try:
         ds = tablib.Dataset().load(body if fmt == "xlsx" else _without_notes(body, fmt), format=fmt)
     except Exception as exc:  # any parser failure is the file's fault
-        raise DomainError(problem("file", "file_unreadable", format=fmt, reason=str(exc)[:200])) from None
+        raise unreadable(name, fmt, exc) from None
     headers = [header_code(h) for h in (ds.headers or [])]
     missing = [c for c in required if c not in headers]
     if missing:
         raise DomainError(problem("file", "missing_columns", columns=", ".join(missing)))
+    if known is not None and (refusal := unknown_columns(
+            headers, [*required, *(c for c in known if c not in required)])) is not None:
+        raise refusal
     rows = [{h: cell(v) for h, v in zip(headers, row)} for row in ds]
     if not rows:
         raise DomainError(problem("file", "file_empty"))

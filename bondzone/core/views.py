@@ -74,7 +74,6 @@ def tokens(request):
     return render(request, "core/tokens.html", {"tokens": selectors.api_tokens(a), "new_raw": new_raw,
                                                 "days": TOKEN_DAYS, "role_actions": role_actions(a.role)})
 # ---------------------------------------------------------------- the working-day calendar
-CALENDAR_COLUMNS = ["date", "kind", "name"]
 
 
 def _calendar_refusal(request, exc: DomainError, target):
@@ -110,8 +109,8 @@ def calendar_export(request, year: int):
     get_scoped(CalendarYear, a, year, field="year")
     fmt = export_format(request)
     # headed "日期 (date)" etc. in the reader's language; the import reads such headings back as their codes
-    names = {c: CalendarDay._meta.get_field(c).verbose_name for c in CALENDAR_COLUMNS}
-    body = tabular.write_rows(CALENDAR_COLUMNS, [[d.date.isoformat(), d.kind, d.name]
+    names = {c: CalendarDay._meta.get_field(c).verbose_name for c in services.CALENDAR_COLUMNS}
+    body = tabular.write_rows(services.CALENDAR_COLUMNS, [[d.date.isoformat(), d.kind, d.name]
                                                  for d in selectors.calendar_days(a, year)], fmt, names=names)
     return tabular.download(body, fmt, f"calendar-{year}")
 
@@ -125,7 +124,8 @@ def calendar_import(request):
     try:
         if f is None:
             raise DomainError(problem("file", "required"))
-        rows = tabular.read_rows(f, tabular.guess_format(f.name or ""), required=CALENDAR_COLUMNS[:2])
+        rows = tabular.read_rows(f, tabular.guess_format(f.name or ""), required=services.CALENDAR_COLUMNS[:2],
+                                 known=services.CALENDAR_COLUMNS, name=f.name or "")
         result = services.import_calendar(actor=a, rows=rows, note=request.POST.get("note", ""))
     except DomainError as exc:
         return _calendar_refusal(request, exc, "calendar")

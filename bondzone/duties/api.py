@@ -16,7 +16,7 @@ from bondzone.core.http import actor, auth_for
 
 from . import selectors, services
 from .models import Regime, TaxBill, TaxRate
-from .domain.tables import FX_REQUIRED, MAX_FILE_BYTES, RATE_REQUIRED
+from .domain.tables import FX_COLUMNS, FX_REQUIRED, MAX_FILE_BYTES, RATE_COLUMNS, RATE_REQUIRED
 from .schemas import (
     ChooseIn, CloseIn, DomesticCancelIn, DomesticSaleIn, DomesticSaleOut, EndIn, PaymentIn, TaxBillOut, ExchangeRateOut, RegimeExtendIn, GuaranteeDetailOut, GuaranteeIn, GuaranteeOut, ImportedOut, MoveIn,
     RegimeDetailOut, RegimeIn, RegimeLinkIn, RegimeOut, TaxRateOut,
@@ -44,7 +44,7 @@ def import_tax_rates(request: HttpRequest, file: File[UploadedFile]):
     a = actor(request)
     a.require("duties.manage_rates")
     rows = tabular.read_rows(file, tabular.guess_format(file.name or ""), required=RATE_REQUIRED,
-                             max_bytes=MAX_FILE_BYTES)
+                             known=RATE_COLUMNS, name=file.name or "", max_bytes=MAX_FILE_BYTES)
     return Status(201, {"rows": services.import_tax_rates(actor=a, rows=rows)})
 
 
@@ -66,7 +66,7 @@ def import_exchange_rates(request: HttpRequest, file: File[UploadedFile]):
     a = actor(request)
     a.require("duties.manage_rates")
     rows = tabular.read_rows(file, tabular.guess_format(file.name or ""), required=FX_REQUIRED,
-                             max_bytes=MAX_FILE_BYTES)
+                             known=FX_COLUMNS, name=file.name or "", max_bytes=MAX_FILE_BYTES)
     return Status(201, {"rows": services.import_exchange_rates(actor=a, rows=rows)})
 
 

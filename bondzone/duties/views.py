@@ -51,14 +51,14 @@ def quote(request):
                   status=400 if errors else 200)
 
 
-def _import(request, service, required, redirect_to):
+def _import(request, service, required, known, redirect_to):
     """A managers' upload on a table page: all or nothing; refused files flash their problems."""
     upload = request.FILES.get("file")
     try:
         if upload is None:
             raise DomainError(problem("file", "required"))
         rows = tabular.read_rows(upload, tabular.guess_format(upload.name or ""), required=required,
-                                 max_bytes=MAX_FILE_BYTES)
+                                 known=known, name=upload.name or "", max_bytes=MAX_FILE_BYTES)
         n = service(actor=actor(request), rows=rows)
     except DomainError as exc:
         flash_refusal(request, exc)
@@ -72,7 +72,7 @@ def tax_rates(request):
     a = actor(request)
     if request.method == "POST":
         a.require("duties.manage_rates")
-        return _import(request, services.import_tax_rates, RATE_REQUIRED, "duties:rates")
+        return _import(request, services.import_tax_rates, RATE_REQUIRED, RATE_COLUMNS, "duties:rates")
     f = request.GET
     problems = []
     on = collect_date(f.get("on"), "on", problems)
@@ -100,7 +100,7 @@ def exchange_rates(request):
     a = actor(request)
     if request.method == "POST":
         a.require("duties.manage_rates")
-        return _import(request, services.import_exchange_rates, FX_REQUIRED, "duties:fx")
+        return _import(request, services.import_exchange_rates, FX_REQUIRED, FX_COLUMNS, "duties:fx")
     f = request.GET
     problems = []
     on = collect_date(f.get("on"), "on", problems)

@@ -135,7 +135,7 @@ def record_value(request: HttpRequest, payload: ValueIn):
 def import_values(request: HttpRequest, file: File[UploadedFile]):
     a = actor(request)
     a.require("evaluation.enter_values")  # before reading (and reporting on) the file, as the page does
-    rows = exports.read_rows(file, exports.guess_format(file.name or ""))
+    rows = exports.read_rows(file, exports.guess_format(file.name or ""), file.name or "")
     return Status(201, {"rows": len(services.import_values(actor=a, rows=rows))})
 
 

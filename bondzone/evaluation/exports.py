@@ -159,6 +159,9 @@ def export_values(rows, *, fmt: str) -> bytes:
     return tabular.write_rows(VALUE_EXPORT_COLUMNS, table, fmt, names=VALUE_NAMES, notes=notes)
 
 
-def read_rows(stream: IO[bytes], fmt: str) -> list[dict]:
-    """Rows of an uploaded values file as dicts keyed by the column code; a bad file is a clear error."""
-    return tabular.read_rows(stream, fmt, required=VALUE_COLUMNS[:5], max_bytes=MAX_IMPORT_BYTES)
+def read_rows(stream: IO[bytes], fmt: str, name: str = "") -> list[dict]:
+    """Rows of an uploaded values file (`name`) as dicts keyed by the column code; a bad file is a clear error. The
+    columns the export adds (source, revision, synthetic) are read back and left alone, so an export imports
+    again; any other column is refused."""
+    return tabular.read_rows(stream, fmt, required=VALUE_COLUMNS[:5], known=VALUE_EXPORT_COLUMNS, name=name,
+                             max_bytes=MAX_IMPORT_BYTES)

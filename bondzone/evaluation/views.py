@@ -398,7 +398,7 @@ def values_import(request):
         try:
             if upload is None:
                 raise DomainError(problem("file", "required"))
-            rows = exports.read_rows(upload, exports.guess_format(upload.name or ""))
+            rows = exports.read_rows(upload, exports.guess_format(upload.name or ""), upload.name or "")
             stored = services.import_values(actor=a, rows=rows)
         except DomainError as exc:
             if exc.status in (403, 404):

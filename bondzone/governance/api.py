@@ -156,7 +156,7 @@ def export_ledger(request: HttpRequest, format: str = "csv"):
              auth=auth_for("governance.manage"), summary="Re-import an edited export (id-keyed)")
 def import_ledger(request: HttpRequest, file: UploadedFile = File(...), format: str = Form("")):
     fmt = (format or exports.guess_format(file.name or "")).lower()
-    return exports.import_ledger(actor=actor(request), stream=file, fmt=fmt)
+    return exports.import_ledger(actor=actor(request), stream=file, fmt=fmt, name=file.name or "")
 
 
 # ---------------------------------------------------------------- annual lists

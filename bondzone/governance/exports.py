@@ -70,9 +70,11 @@ def export_ledger(actor: Actor, *, fmt: str, today: date | None = None) -> bytes
     return tabular.write_rows(HEADERS, rows, fmt, names=HEADER_NAMES, notes=_ledger_notes([r.task for r in ledger]))
 
 
-def import_ledger(*, actor: Actor, stream: IO[bytes], fmt: str) -> dict:
+def import_ledger(*, actor: Actor, stream: IO[bytes], fmt: str, name: str = "") -> dict:
+    """The EDITABLE columns of an exported ledger, changed and imported again; its other (read-only) columns are
+    left alone, a column the export does not write is refused."""
     actor.require("governance.manage")
-    rows = tabular.read_rows(stream, fmt, required=["id"])
+    rows = tabular.read_rows(stream, fmt, required=["id"], known=HEADERS, name=name)
     cols = [c for c in EDITABLE if c in rows[0]]
     visible = {t.pk: t for t in restrict(Task, actor).filter(
         pk__in=[int(r["id"]) for r in rows if r["id"].isdigit()])}

@@ -79,7 +79,8 @@ def import_ledger(request):
         try:
             if f is None:
                 raise DomainError(problem("file", "required"))
-            result = exports.import_ledger(actor=a, stream=f, fmt=exports.guess_format(f.name or ""))
+            result = exports.import_ledger(actor=a, stream=f, fmt=exports.guess_format(f.name or ""),
+                                           name=f.name or "")
         except DomainError as exc:
             if exc.status in (403, 404):
                 raise

@@ -120,7 +120,7 @@ def import_lists(request: HttpRequest, book_id: Id = Form(...), file: UploadedFi
                  format: str = Form(""), idempotency_key: str | None = IdemKey):
     fmt = (format or imports.guess_format(file.name or "")).lower()
     ids = imports.import_lists(actor=actor(request), book_id=book_id, stream=file, fmt=fmt,
-                               idempotency_key=idempotency_key)
+                               idempotency_key=idempotency_key, name=file.name or "")
     return Status(201, {"list_ids": ids})
 
 

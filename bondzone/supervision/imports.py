@@ -159,9 +159,10 @@ def _row_problem(row_no: int, p: Problem) -> Problem:
     return problem(f"row {row_no}", "row", row=row_no, field=p.field, inner_code=p.code, inner_params=p.params)
 
 
-def parse(book: AccountBook, stream: BinaryIO, fmt: str, items: dict | None = None):
+def parse(book: AccountBook, stream: BinaryIO, fmt: str, items: dict | None = None, *, name: str = ""):
     """Validate every row (against `items`, the book's items as read by items_of); return [(header, lines)] per
-    list, or raise DomainError with every bad row."""
+    list, or raise DomainError with every bad row. A column that is none of TEMPLATE_COLUMNS is refused (a
+    misspelt `unit_prise` would lose its data), naming the file `name` when it cannot be read at all."""
     if fmt not in READERS:
         raise DomainError(problem("format", "unknown_format", value=fmt))
     info = book_info(book)
@@ -175,12 +176,16 @@ def parse(book: AccountBook, stream: BinaryIO, fmt: str, items: dict | None = No
     try:
         for row_no, raw in READERS[fmt](stream):
             row = {}
+            new_codes = []
             for k, v in raw.items():
                 if k is not None:
                     code = heading_codes.get(k)
                     if code is None:
                         code = heading_codes[k] = column_code(k)
+                        new_codes.append(code)
                     row[code] = v
+            if new_codes and (refusal := tabular.unknown_columns(new_codes, TEMPLATE_COLUMNS)) is not None:
+                raise refusal
             row.update({c: value_code(c, row[c]) for c in VALUE_NAMES if c in row})
             if not columns_checked:
                 missing = [c for c in REQUIRED if c not in row]
@@ -213,10 +218,8 @@ def parse(book: AccountBook, stream: BinaryIO, fmt: str, items: dict | None = No
                 break
     except DomainError:
         raise
-    except (ValueError, UnicodeDecodeError, csv.Error, KeyError, OSError) as exc:
-        raise DomainError(problem("file", "file_unreadable", format=fmt, reason=str(exc)[:200])) from None
-    except Exception as exc:  # openpyxl raises its own zoo of errors on a corrupt file
-        raise DomainError(problem("file", "file_unreadable", format=fmt, reason=type(exc).__name__)) from None
+    except Exception as exc:  # csv, json and openpyxl (its own zoo of errors on a corrupt file) alike
+        raise tabular.unreadable(name, fmt, exc) from None
     if total == 0 and not problems:
         raise DomainError(problem("file", "file_empty"))
     for inner_no, g in groups.items():
@@ -232,7 +235,8 @@ def parse(book: AccountBook, stream: BinaryIO, fmt: str, items: dict | None = No
     return [(g["header"], g["lines"]) for g in groups.values()]
 
 
-def import_lists(*, actor: Actor, book_id: int, stream: BinaryIO, fmt: str, idempotency_key: str | None) -> list[int]:
+def import_lists(*, actor: Actor, book_id: int, stream: BinaryIO, fmt: str, idempotency_key: str | None,
+                 name: str = "") -> list[int]:
     """Create one draft list per inner_no; returns their ids. All or nothing."""
     actor.require("supervision.add_list")
     data = read_upload(stream, MAX_IMPORT_BYTES)
@@ -241,13 +245,13 @@ def import_lists(*, actor: Actor, book_id: int, stream: BinaryIO, fmt: str, idem
     def do() -> dict:
         book = get_scoped(AccountBook.objects.select_related("zone"), actor, book_id, action="change")
         read, _ = items_of(book)
-        parsed = parse(book, io.BytesIO(data), fmt, read)
+        parsed = parse(book, io.BytesIO(data), fmt, read, name=name)
         # the items the lines name, locked FOR SHARE (services.books.share_items) and read again: a unit change
         # committed since the file was read is validated against, and a later one waits for this transaction
         named = {ln.item_no for _, lines in parsed for ln in lines}
         items, declared = items_of(book, lock=named)
         if any(items.get(n) != read.get(n) for n in named):
-            parsed = parse(book, io.BytesIO(data), fmt, items)
+            parsed = parse(book, io.BytesIO(data), fmt, items, name=name)
         return {"list_ids": [insert_list(actor, book, h, lines, declared).pk for h, lines in parsed]}
 
     result, _ = idempotency.run(actor, idempotency_key, "list.import", payload, do)

@@ -526,7 +526,8 @@ def list_import(request):
                 raise DomainError(problem("file", "required"))
             fmt = request.POST.get("format") or imports.guess_format(upload.name)
             ids = imports.import_lists(actor=a, book_id=inputs.as_id(book_id) or 0, stream=upload,
-                                       fmt=fmt, idempotency_key=request.POST.get("idempotency_key"))
+                                       fmt=fmt, idempotency_key=request.POST.get("idempotency_key"),
+                                       name=upload.name or "")
         except DomainError as exc:
             ctx["errors"] = errors_of(exc)
             return render(request, "supervision/list_import.html", ctx, status=400)

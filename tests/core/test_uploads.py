@@ -55,7 +55,7 @@ def test_an_undeclared_file_is_read_to_one_byte_past_the_limit_then_refused():
 def test_the_refusal_names_the_limit_in_the_readers_language(language, sentence):
     upload = SimpleUploadedFile("big.csv", b"date,kind\n" + b"x" * MB)
     with pytest.raises(TooLarge) as exc:
-        tabular.read_rows(upload, "csv", required=["date"], max_bytes=MB)
+        tabular.read_rows(upload, "csv", required=["date"], known=None, max_bytes=MB)
     with translation.override(language):
         assert as_dicts(exc.value.problems) == [{"field": "file", "code": "file_over_limit", "message": sentence}]
 

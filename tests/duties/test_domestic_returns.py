@@ -6,6 +6,7 @@ with the payment, shown on the bill."""
 
 from __future__ import annotations
 
+import io
 import json
 from datetime import date, timedelta
 from decimal import Decimal as D
@@ -68,6 +69,18 @@ def test_sweep_marks_sales_whose_list_was_rejected(sale_book):  # noqa: F811
     assert services.sync_returned_sales() == 1
     assert DomesticSale.objects.get(pk=s.pk).status == "returned"
     assert services.sync_returned_sales() == 0  # nothing twice
+
+
+def test_a_cron_runs_the_sweep_as_the_system(sale_book):  # noqa: F811
+    """The worker's schedule runs the sweep every 10 minutes; without a broker a cron runs `bondzone sync-returned-sales`."""
+    h = sale_book
+    s = declared(h)
+    lists.reject_list(actor=h.actor("customs"), list_id=s.vlist_id, reason="退单")
+    out = io.StringIO()
+    call_command("sync_returned_sales", stdout=out)
+    assert json.loads(out.getvalue()) == {"returned": 1}
+    assert DomesticSale.objects.get(pk=s.pk).status == "returned"
+    assert AuditEvent.objects.filter(object_id=str(s.pk), actor_name="system").exists()
 
 
 def test_withdraw_then_cancel_deletes_the_draft_list(sale_book):  # noqa: F811

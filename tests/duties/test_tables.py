@@ -176,5 +176,5 @@ def test_cli_import_and_list(world, tmp_path):
         call_command("duty", "import-fx", str(path))
     with pytest.raises(CommandError):
         call_command("duty", "--user", "customs", "import-fx", str(path))  # overlaps what is stored
-    with pytest.raises(CommandError, match="not a date"):
+    with pytest.raises(CommandError, match="“2026-02-30”不是日期"):
         call_command("duty", "rates", "--on", "2026-02-30")

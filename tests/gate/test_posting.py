@@ -247,7 +247,7 @@ def test_cli_records_a_discrepancy_and_refuses_a_bad_one(stocked):
     with pytest.raises(CommandError, match="31"):
         call_command("gate_slip", "inspect", str(slip.pk), "--result", "discrepancy", "--found", "1=31",
                      "--user", "customs")
-    with pytest.raises(CommandError, match="LINE=QTY"):
+    with pytest.raises(CommandError, match="--found: “1:29”格式不正确"):
         call_command("gate_slip", "inspect", str(slip.pk), "--result", "discrepancy", "--found", "1:29",
                      "--user", "customs")
     out = StringIO()

@@ -148,7 +148,7 @@ def test_policy_leads_are_proposals_until_the_office_confirms_or_changes_them(go
     assert api["lead_status"] == "proposed" and api["lead_confirmed_at"] is None
     html = client_for("commerce").get("/governance/").content.decode()
     assert 'data-lead-status="proposed"' in html and 'data-lead-status="confirmed"' in html
-    rows = tabular.read_rows(io.BytesIO(exports.export_ledger(commerce, fmt="csv")), "csv", required=["id"])
+    rows = tabular.read_rows(io.BytesIO(exports.export_ledger(commerce, fmt="csv")), "csv", required=["id"], known=None)
     assert {r["lead_status"] for r in rows} >= {"proposed", "confirmed"}
 
 
@@ -349,7 +349,7 @@ def test_notice_lists_overdue_tasks_and_returned_reports_once_a_month(gov):
     assert items[("returned", gov.measure.pk)].reason == "请补充佐证材料"
     again, created = services.issue_notice(actor=commerce, today=today)
     assert again.pk == notice.pk and not created and Notice.objects.count() == 1 and audits("notice.issue") == 1
-    rows = tabular.read_rows(io.BytesIO(exports.export_notice(zone, notice.pk, fmt="csv")), "csv", required=["kind"])
+    rows = tabular.read_rows(io.BytesIO(exports.export_notice(zone, notice.pk, fmt="csv")), "csv", required=["kind"], known=None)
     assert sorted(r["kind"] for r in rows) == ["overdue", "returned"] and rows[0]["code"] == gov.measure.code
     c = client_for("zone_a")
     assert notice.title in c.get("/governance/notices/").content.decode()
@@ -433,7 +433,7 @@ def test_assessment_scores_units_with_editable_audited_rules(gov):
     a = scores.assessment(commerce, year)
     assert not a.assumed and {u.pk: s for s, u in a.rows}[gov.zone_unit.pk].score == D("30.00")  # 60×40 / 80
     rows = tabular.read_rows(io.BytesIO(exports.export_assessment(commerce, year, fmt="csv")), "csv",
-                             required=["unit"])
+                             required=["unit"], known=None)
     assert [r["unit"] for r in rows] == [gov.other.name, gov.zone_unit.name]
     assert rows[1]["not_scored"] == "quality,service,promotion" and rows[0]["weights_assumed"] == "0"
     out = io.StringIO()
@@ -442,7 +442,7 @@ def test_assessment_scores_units_with_editable_audited_rules(gov):
     out = io.StringIO()
     call_command("assess_units", "--user", "tax", "--year", str(year), stdout=out)  # a member of no unit
     assert gov.zone_unit.name not in out.getvalue() and gov.other.name not in out.getvalue()
-    with pytest.raises(CommandError, match="between 2000 and 2100"):
+    with pytest.raises(CommandError, match="“1990”超出范围（2000 至 2100）"):
         call_command("assess_units", "--user", "tax", "--year", "1990")
 
 

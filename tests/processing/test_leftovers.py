@@ -56,7 +56,7 @@ def test_leftovers_are_accounts_of_their_own_and_the_books_verify(produced):
     assert [stock(produced, n) for n in (10, 12, 11, 13)] == [D("3"), D("1"), D("0.8"), D("0.3")]
     out = StringIO()
     call_command("verify_books", stdout=out)
-    assert "0 problem(s)" in out.getvalue()
+    assert "发现 0 个问题" in out.getvalue()
 
 
 @pytest.mark.parametrize("trade_mode, item_no, item_kind, code", [

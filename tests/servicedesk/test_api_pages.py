@@ -129,7 +129,7 @@ def test_cli_refuses_an_unknown_status_and_an_attribute_without_a_value(desk, ca
     with pytest.raises(CommandError, match="status"):
         call_command("service_request", "--user", "ent_a", "list", "--status", "opne")
     before = ServiceRequest.objects.count()
-    with pytest.raises(CommandError, match="'port' is not CODE=VALUE"):
+    with pytest.raises(CommandError, match="--attribute: “port”格式不正确"):
         call_command("service_request", "--user", "ent_a", "file", "--category", "customs-help", "--title", "t",
                      "--description", "d", "--attribute", "port")
     assert ServiceRequest.objects.count() == before

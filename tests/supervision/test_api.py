@@ -266,6 +266,36 @@ def test_import_reports_every_bad_row_and_writes_nothing(world):
     assert snapshot() == before
 
 
+@pytest.mark.parametrize("rows", [
+    [_row(unit_prise="10.00")],  # CSV: the heading row
+    [_row("J-1"), _row("J-1", item_no=2, unit_prise="10.00")],  # JSON: a key of a later row
+])
+def test_an_unknown_column_is_refused_naming_it_and_nothing_is_written(world, rows):
+    """A misspelt optional heading (unit_prise) was ignored: the lines were imported without their unit price."""
+    ent = client_for("ent_a")
+    before = snapshot()
+    if len(rows) == 1:
+        r = upload(ent, world, "lists.csv", _csv(rows), HTTP_ACCEPT_LANGUAGE="en")
+    else:
+        r = upload(ent, world, "lists.json", json.dumps({"rows": rows}).encode(), HTTP_ACCEPT_LANGUAGE="en")
+    assert r.status_code == 400, r.content
+    [error] = r.json()["errors"]
+    assert (error["field"], error["code"]) == ("file", "unknown_columns")
+    assert error["message"].startswith("Unknown columns: unit_prise (a misspelt heading?).")
+    assert "unit_price" in error["message"] and "target_status" in error["message"]
+    assert snapshot() == before
+
+
+def test_an_unreadable_file_names_itself_and_the_format_expected_in_the_reader_language(world):
+    ent = client_for("ent_a")
+    r = upload(ent, world, "清单.xlsx", b"this is not a zip file")
+    assert r.status_code == 400
+    [error] = r.json()["errors"]
+    assert error["code"] == "file_unreadable"
+    assert error["message"].startswith("无法按 XLSX 格式读取 清单.xlsx：它应是Excel 工作簿（.xlsx）")
+    assert "zip" not in error["message"]
+
+
 @pytest.mark.parametrize("name, content", [
     ("x.csv", b"\xff\xfe\x00garbage"),
     ("x.xlsx", b"this is not a zip file"),

@@ -160,12 +160,12 @@ def test_verify_books_passes_then_reports_a_tampered_balance(world):
     post_list(world, direction="E", lines=[(1, "2")])
     out = io.StringIO()
     call_command("verify_books", stdout=out)
-    assert "0 problem(s)" in out.getvalue()
+    assert "发现 0 个问题" in out.getvalue()  # in the CLI's language (zh-hans unless BONDZONE_LANGUAGE=en)
     acc = StockAccount.objects.get(item__item_no=1)
     with connection.cursor() as cur:
         cur.execute("UPDATE supervision_stockaccount SET posted = posted + 100000 WHERE id = %s", [acc.pk])
     out = io.StringIO()
-    with pytest.raises(CommandError, match="1 problem"):
+    with pytest.raises(CommandError, match="发现 1 个问题"):
         call_command("verify_books", stdout=out)
     assert f"account {acc.pk}" in out.getvalue()
 

@@ -1,9 +1,8 @@
 import json
 
-from django.core.management.base import CommandError
-
 from bondzone.cbec import consolidation
 from bondzone.core.commands import ServiceCommand
+from bondzone.core.domain.errors import DomainError, problem
 from bondzone.core.web import new_idempotency_key
 
 
@@ -27,7 +26,7 @@ class Command(ServiceCommand):
             return
         missing = [f"--{n}" for n, k in (("book", "book"), ("from", "start"), ("to", "end")) if not o[k]]
         if missing:
-            raise CommandError(f"Give {', '.join(missing)} (or --due for the periodic run).")
+            raise DomainError([problem(m, "required_unless", alternative="--due") for m in missing])
         c = consolidation.consolidate(actor=actor, book_id=o["book"], start=o["start"], end=o["end"],
                                       idempotency_key=o["idempotency_key"] or new_idempotency_key())
         self.stdout.write(json.dumps({

@@ -1,9 +1,8 @@
 import json
 
-from django.core.management.base import CommandError
-
 from bondzone.cbec import settlement
 from bondzone.core.commands import ServiceCommand
+from bondzone.core.domain.errors import DomainError, problem
 from bondzone.core.web import new_idempotency_key
 
 
@@ -37,14 +36,14 @@ class Command(ServiceCommand):
             return
         if o["pay"]:
             if not o["paid_on"]:
-                raise CommandError("Give --paid-on with --pay.")
+                raise DomainError(problem("--paid-on", "required_with", option="--pay"))
             s = settlement.pay(actor=actor, settlement_id=o["pay"], paid_on=o["paid_on"], payment_ref=o["ref"],
                                idempotency_key=key)
             self.stdout.write(json.dumps(_out(s)))
             return
         missing = [f"--{n}" for n, k in (("enterprise", "enterprise"), ("from", "start"), ("to", "end")) if not o[k]]
         if missing:
-            raise CommandError(f"Give {', '.join(missing)} (or --pay, or --due for the daily run).")
+            raise DomainError([problem(m, "required_unless", alternative="--pay, --due") for m in missing])
         s = settlement.issue(actor=actor, enterprise_id=o["enterprise"], start=o["start"], end=o["end"],
                              idempotency_key=key)
         self.stdout.write(json.dumps(_out(s)))

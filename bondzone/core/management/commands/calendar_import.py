@@ -1,10 +1,9 @@
 import json
 from pathlib import Path
 
-from django.core.management.base import CommandError
-
 from bondzone.core import services, tabular
 from bondzone.core.commands import ServiceCommand
+from bondzone.core.domain.errors import DomainError, problem
 
 
 class Command(ServiceCommand):
@@ -20,14 +19,13 @@ class Command(ServiceCommand):
 
     def run(self, actor, **o):
         if o["from_library"] == bool(o["file"]):
-            raise CommandError("Give either a FILE or --from-library.")
+            raise DomainError(problem("file", "exactly_one", options="FILE, --from-library"))
         if o["from_library"]:
             result = services.import_library_calendar(actor=actor)
         else:
             path = Path(o["file"])
-            if not path.is_file():
-                raise CommandError(f"No file {o['file']!r}.")
-            with path.open("rb") as fh:
-                rows = tabular.read_rows(fh, tabular.guess_format(path.name), required=["date", "kind"])
+            with path.open("rb") as fh:  # cannot be read: ServiceCommand's sentence
+                rows = tabular.read_rows(fh, tabular.guess_format(path.name), required=services.CALENDAR_COLUMNS[:2],
+                                         known=services.CALENDAR_COLUMNS, name=o["file"])
             result = services.import_calendar(actor=actor, rows=rows, note=o["note"])
         self.stdout.write(json.dumps(result, ensure_ascii=False))

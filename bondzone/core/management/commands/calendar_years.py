@@ -5,6 +5,7 @@ from django.utils import timezone
 from bondzone.core import selectors
 from bondzone.core.actor import SYSTEM
 from bondzone.core.commands import ServiceCommand
+from bondzone.core.domain.errors import DomainError, problem
 
 
 class Command(ServiceCommand):
@@ -16,7 +17,5 @@ class Command(ServiceCommand):
             self.stdout.write(f"{y.year}\t{y.source}\t{y.holidays} holidays\t{y.workdays} make-up days\t{y.note}")
         today = timezone.localdate()
         gaps = selectors.calendar_gaps(today, date(today.year + 1, 1, 1))
-        if gaps:
-            self.stderr.write(f"No working-day calendar for {', '.join(map(str, gaps))}: import the State Council's "
-                              "notice (bondzone calendar-import FILE --user NAME).")
-            raise SystemExit(1)
+        if gaps:  # enter it on the Calendar page or `bondzone calendar-import FILE --user NAME`
+            raise DomainError(problem("", "calendar_year_missing", years=", ".join(map(str, gaps))))

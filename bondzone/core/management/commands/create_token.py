@@ -1,8 +1,7 @@
 from django.contrib.auth import get_user_model
-from django.core.management.base import CommandError
-
 from bondzone.core.actor import SYSTEM
 from bondzone.core.commands import ServiceCommand
+from bondzone.core.domain.errors import DomainError, problem
 from bondzone.core.models import TOKEN_DAYS, ApiToken
 from bondzone.core.services import issue_token
 
@@ -22,7 +21,7 @@ class Command(ServiceCommand):
     def run(self, actor, **o):
         user = get_user_model().objects.filter(username=o["username"]).first()
         if user is None:
-            raise CommandError(f"No user named {o['username']!r}.")
+            raise DomainError(problem("username", "bad_reference", value=o["username"]))
         _, raw = issue_token(actor=SYSTEM, user_id=user.pk, name=o["name"], days=o["days"],
                              scope=ApiToken.READ if o["read_only"] else ApiToken.WRITE, actions=o["actions"])
         self.stdout.write(raw)

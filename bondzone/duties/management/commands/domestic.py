@@ -1,10 +1,7 @@
 import json
-import sys
 
-from django.core.management.base import CommandError
-
-from bondzone.core.commands import ServiceCommand
-from bondzone.core.domain.inputs import as_id
+from bondzone.core.commands import ServiceCommand, id_arg, read_json
+from bondzone.core.domain.errors import DomainError, problem
 from bondzone.core.web import new_idempotency_key
 from bondzone.duties import selectors, services
 
@@ -39,19 +36,11 @@ class Command(ServiceCommand):
         key = o["idempotency_key"] or new_idempotency_key()
         if o["step"] == "request":
             if not o["file"]:
-                raise CommandError("Give the request document with --file (or - for standard input).")
-            try:
-                text = sys.stdin.read() if o["file"] == "-" else open(o["file"], encoding="utf-8").read()
-                data = json.loads(text)
-            except (OSError, ValueError) as exc:
-                raise CommandError(f"Cannot read the request document: {exc}") from None
-            if not isinstance(data, dict):
-                raise CommandError("The request document must be a JSON object.")
+                raise DomainError(problem("--file", "required"))
+            data = read_json(o["file"])
             sale = services.request_domestic_sale(actor=actor, data=data, idempotency_key=key)
         else:
-            pk = as_id(o["id"] or "")
-            if pk is None:
-                raise CommandError(f"{o['id']!r} is not an id.")
+            pk = id_arg(o["id"], "id")
             if o["step"] == "choose":
                 sale = services.choose_domestic_basis(actor=actor, sale_id=pk, basis=o["basis"], idempotency_key=key)
             elif o["step"] == "withdraw":

@@ -1,14 +1,12 @@
 import json
-import sys
 from datetime import date
-
-from django.core.management.base import CommandError
 
 from bondzone.core import tabular
 from bondzone.core.actor import PUBLIC_READER
-from bondzone.core.commands import ServiceCommand
+from bondzone.core.commands import ServiceCommand, read_json
+from bondzone.core.domain.errors import DomainError, problem
 from bondzone.duties import selectors, services
-from bondzone.duties.domain.tables import FX_REQUIRED, MAX_FILE_BYTES, RATE_REQUIRED
+from bondzone.duties.domain.tables import FX_COLUMNS, FX_REQUIRED, MAX_FILE_BYTES, RATE_COLUMNS, RATE_REQUIRED
 
 
 class Command(ServiceCommand):
@@ -36,18 +34,15 @@ class Command(ServiceCommand):
         action = o["action"]
         actor = self.actor(o["user"]) if o.get("user") else PUBLIC_READER
         if action == "quote":
-            self.stdout.write(json.dumps(services.quote(actor, _read_json(o["source"])), ensure_ascii=False, indent=1))
+            self.stdout.write(json.dumps(services.quote(actor, read_json(o["source"], obj=False)), ensure_ascii=False, indent=1))
         elif action in ("import-rates", "import-fx"):
             if not o.get("user"):
-                raise CommandError("Importing rates needs --user (a customs officer or the platform administrator).")
+                raise DomainError(problem("--user", "required"))
             rates = action == "import-rates"
-            required = RATE_REQUIRED if rates else FX_REQUIRED
-            try:
-                with open(o["file"], "rb") as fh:
-                    rows = tabular.read_rows(fh, tabular.guess_format(o["file"]), required=required,
-                                             max_bytes=MAX_FILE_BYTES)
-            except OSError as exc:
-                raise CommandError(f"Cannot read {o['file']}: {exc.strerror}.") from None
+            required, known = (RATE_REQUIRED, RATE_COLUMNS) if rates else (FX_REQUIRED, FX_COLUMNS)
+            with open(o["file"], "rb") as fh:  # cannot be read: ServiceCommand's sentence
+                rows = tabular.read_rows(fh, tabular.guess_format(o["file"]), required=required, known=known,
+                                         name=o["file"], max_bytes=MAX_FILE_BYTES)
             service = services.import_tax_rates if rates else services.import_exchange_rates
             self.stdout.write(json.dumps({"rows": service(actor=actor, rows=rows)}))
         else:
@@ -69,16 +64,4 @@ def _date(raw):
     try:
         return date.fromisoformat(raw)
     except ValueError:
-        raise CommandError(f"“{raw}” is not a date (YYYY-MM-DD).") from None
-
-
-def _read_json(source: str):
-    try:
-        if source == "-":
-            return json.load(sys.stdin)
-        with open(source, encoding="utf-8") as fh:
-            return json.load(fh)
-    except OSError as exc:
-        raise CommandError(f"Cannot read {source}: {exc.strerror}.") from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise CommandError(f"{source} is not JSON: {exc}.") from None
+        raise DomainError(problem("--on", "bad_date", value=raw)) from None

@@ -1,8 +1,6 @@
-from django.core.management.base import CommandError
 
-from bondzone.core.commands import ServiceCommand
+from bondzone.core.commands import ServiceCommand, id_arg
 from bondzone.core.web import new_idempotency_key
-from bondzone.core.domain.inputs import as_id
 from bondzone.duties import services
 
 
@@ -20,9 +18,7 @@ class Command(ServiceCommand):
 
     def run(self, actor, **o):
         key = o["idempotency_key"] or new_idempotency_key()
-        guarantee_id = as_id(o["guarantee"])
-        if guarantee_id is None:
-            raise CommandError(f"{o['guarantee']!r} is not a guarantee id.")
+        guarantee_id = id_arg(o["guarantee"], "guarantee")
         g = services.move_guarantee(actor=actor, guarantee_id=guarantee_id, kind=o["kind"], amount=o["amount"],
                                     purpose=o["purpose"], idempotency_key=key)
         self.stdout.write(f"Guarantee {g.pk} {g.reference}: used {g.used}, given back {g.released}, free {g.free}")

@@ -1,6 +1,6 @@
-from django.core.management.base import CommandError
 
 from bondzone.core.commands import ServiceCommand
+from bondzone.core.domain.errors import DomainError, problem
 from bondzone.core.domain.inputs import parse_date
 from bondzone.duties import services
 
@@ -16,6 +16,6 @@ class Command(ServiceCommand):
     def run(self, actor, **o):
         today = parse_date(o["today"]) if o["today"] else None
         if o["today"] and today is None:
-            raise CommandError(f"{o['today']!r} is not a date (YYYY-MM-DD).")
+            raise DomainError(problem("--today", "bad_date", value=o["today"]))
         n = services.send_regime_alerts(today, actor=actor)
         self.stdout.write(f"due soon {n['due_soon']}, overdue {n['overdue']}, e-mails {n['emails']}")

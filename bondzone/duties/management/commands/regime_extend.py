@@ -1,7 +1,5 @@
-from django.core.management.base import CommandError
 
-from bondzone.core.commands import ServiceCommand
-from bondzone.core.domain.inputs import as_id
+from bondzone.core.commands import ServiceCommand, id_arg
 from bondzone.core.web import new_idempotency_key
 from bondzone.duties import services
 
@@ -17,9 +15,7 @@ class Command(ServiceCommand):
         parser.add_argument("--idempotency-key", default="")
 
     def run(self, actor, **o):
-        regime_id = as_id(o["regime"])
-        if regime_id is None:
-            raise CommandError(f"{o['regime']!r} is not a regime id.")
+        regime_id = id_arg(o["regime"], "regime")
         r = services.extend_regime(actor=actor, regime_id=regime_id, data={"until": o["until"], "reason": o["reason"]},
                                    idempotency_key=o["idempotency_key"] or new_idempotency_key())
         self.stdout.write(f"Regime {r.number}: deadline {r.deadline} (extension {r.extensions_used})")

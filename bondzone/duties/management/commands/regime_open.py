@@ -1,9 +1,4 @@
-import json
-import sys
-
-from django.core.management.base import CommandError
-
-from bondzone.core.commands import ServiceCommand
+from bondzone.core.commands import ServiceCommand, read_json
 from bondzone.core.web import new_idempotency_key
 from bondzone.duties import services
 
@@ -18,13 +13,7 @@ class Command(ServiceCommand):
         parser.add_argument("--idempotency-key", default="", help="repeat a call safely with the same key")
 
     def run(self, actor, **o):
-        try:
-            text = sys.stdin.read() if o["file"] == "-" else open(o["file"], encoding="utf-8").read()
-            data = json.loads(text)
-        except (OSError, ValueError) as exc:
-            raise CommandError(f"Cannot read the regime document: {exc}") from None
-        if not isinstance(data, dict):
-            raise CommandError("The regime document must be a JSON object.")
+        data = read_json(o["file"])
         r = services.open_regime(actor=actor, data=data, idempotency_key=o["idempotency_key"] or new_idempotency_key())
         self.stdout.write(f"Regime {r.pk} {r.number}: {r.kind}, deadline {r.deadline}, duty at risk {r.duty_at_risk}, "
                           f"guarantee used {r.guarantee_used}")

@@ -1,9 +1,7 @@
 import sys
 
-from django.core.management.base import CommandError
-
-from bondzone.core.commands import ServiceCommand
-from bondzone.core.domain.inputs import as_id
+from bondzone.core.commands import ServiceCommand, id_arg
+from bondzone.core.domain.errors import DomainError, problem
 from bondzone.duties import exports, selectors
 
 
@@ -17,21 +15,16 @@ class Command(ServiceCommand):
         parser.add_argument("--output", default="", help="a file (needed for pdf and xlsx); default standard output")
 
     def run(self, actor, **o):
-        pk = as_id(o["bill"])
-        if pk is None:
-            raise CommandError(f"{o['bill']!r} is not a tax bill id.")
+        pk = id_arg(o["bill"], "bill")
         actor.require("duties.view_domestic")
         bill = selectors.tax_bill(actor, pk)
         body = exports.bill_pdf(bill) if o["format"] == "pdf" else exports.bill_table(bill, fmt=o["format"])
         if o["output"]:
-            try:
-                with open(o["output"], "wb") as fh:
-                    fh.write(body)
-            except OSError as exc:
-                raise CommandError(f"Cannot write {o['output']}: {exc.strerror or exc}.") from None
+            with open(o["output"], "wb") as fh:  # cannot be written: ServiceCommand's sentence
+                fh.write(body)
             self.stdout.write(f"Tax bill {bill.number} written to {o['output']}")
         elif o["format"] in ("pdf", "xlsx"):
-            raise CommandError("PDF and XLSX need --output FILE.")
+            raise DomainError(problem("--output", "output_file_required", format=o["format"].upper()))
         else:
             sys.stdout.flush()
             self.stdout.write(body.decode("utf-8-sig"))

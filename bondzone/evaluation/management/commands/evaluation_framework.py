@@ -1,8 +1,7 @@
 import json
 
-from django.core.management.base import CommandError
-
 from bondzone.core.commands import ServiceCommand
+from bondzone.core.domain.errors import DomainError, problem
 from bondzone.evaluation import selectors, services
 
 NODE_OPTIONS = ("kind", "parent", "name_zh", "name_en", "direction", "unit", "formula", "series", "normalisation",
@@ -61,7 +60,7 @@ def _assignments(items: list[str]) -> dict[str, str]:
     for item in items:
         node, sep, weight = item.partition("=")
         if not sep or not node.strip():
-            raise CommandError(f"“{item}” is not NODE=WEIGHT (for example S01=6).")
+            raise DomainError(problem("assignments", "bad_format", value=item, example="S01=6"))
         out[node.strip()] = weight.strip()
     return out
 

@@ -1,8 +1,6 @@
 import json
 import sys
 
-from django.core.management.base import CommandError
-
 from bondzone.core.commands import ServiceCommand
 from bondzone.evaluation import exports, services
 
@@ -23,12 +21,9 @@ class Command(ServiceCommand):
             self.stdout.write(json.dumps({"computed": len(stored), "year": o["compute"]}))
             return
         if o["file"] == "-":
-            rows = exports.read_rows(sys.stdin.buffer, "csv")
+            rows = exports.read_rows(sys.stdin.buffer, "csv", "-")
         else:
-            try:
-                with open(o["file"], "rb") as fh:
-                    rows = exports.read_rows(fh, exports.guess_format(o["file"]))
-            except OSError as exc:
-                raise CommandError(f"Cannot read {o['file']}: {exc.strerror}.") from None
+            with open(o["file"], "rb") as fh:  # cannot be read: ServiceCommand's sentence
+                rows = exports.read_rows(fh, exports.guess_format(o["file"]), o["file"])
         stored = services.import_values(actor=actor, rows=rows)
         self.stdout.write(json.dumps({"imported": len(stored)}))

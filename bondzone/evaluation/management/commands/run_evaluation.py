@@ -1,8 +1,7 @@
 import json
 
-from django.core.management.base import CommandError
-
 from bondzone.core.commands import ServiceCommand
+from bondzone.core.domain.errors import DomainError, problem
 from bondzone.evaluation import selectors, services
 
 
@@ -28,14 +27,13 @@ class Command(ServiceCommand):
             run = selectors.run(actor, o["verify"])
             self.stdout.write(json.dumps({"run": run.pk, "identical": same, "hash": got, "stored": run.result_hash}))
             if not same:
-                raise CommandError(f"Run {run.pk} re-ran to a different result (hash {got[:12]}, stored "
-                                   f"{run.result_hash[:12]}) or its stored sensitivity indices came out differently.")
+                raise DomainError(problem("--verify", "run_not_reproduced", got=got[:12], want=run.result_hash[:12]))
             return
         if not o["year"]:
-            raise CommandError("Give --year (the data year to evaluate) or --verify RUN.")
+            raise DomainError(problem("--year", "required_unless", alternative="--verify RUN"))
         framework = selectors.frameworks(actor).filter(code=o["framework"]).first()
         if framework is None:
-            raise CommandError(f"There is no framework with code {o['framework']!r}.")
+            raise DomainError(problem("--framework", "bad_reference", value=o["framework"]))
         run = services.create_run(actor=actor, framework_id=framework.pk, year=o["year"], draws=o["draws"],
                                   seed=o["seed"], label=o["label"], sensitivity_draws=o["sensitivity"])
         if o["publish"]:

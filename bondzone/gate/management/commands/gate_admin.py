@@ -1,6 +1,6 @@
-from django.core.management.base import CommandError
 
 from bondzone.core.commands import ServiceCommand, id_argument
+from bondzone.core.domain.errors import DomainError, problem
 from bondzone.gate import services
 
 
@@ -21,11 +21,11 @@ class Command(ServiceCommand):
     def run(self, actor, **o):
         if o["action"] == "token":
             if not o["gate"]:
-                raise CommandError("--gate is required.")
+                raise DomainError(problem("--gate", "required"))
             self.stdout.write(services.issue_gate_token(actor=actor, gate_id=o["gate"]))
             return
         if not o["zone"]:
-            raise CommandError("--zone is required.")
+            raise DomainError(problem("--zone", "required"))
         if o["action"] == "create":
             gate = services.create_gate(actor=actor, zone_id=o["zone"], code=o["code"], name=o["name"],
                                         stage=o["stage"])
@@ -35,7 +35,7 @@ class Command(ServiceCommand):
         for pair in o["set"]:
             name, sep, value = pair.partition("=")
             if not sep:
-                raise CommandError(f"{pair!r} is not FIELD=VALUE.")
+                raise DomainError(problem("--set", "bad_format", value=pair, example="random_rate_pct=5"))
             data[name.strip()] = value.strip()
         s = services.update_settings(actor=actor, zone_id=o["zone"], data=data)
         self.stdout.write(f"Zone {s.zone_id}: tolerance {s.weight_tolerance_pct} % / {s.weight_tolerance_kg} kg, "

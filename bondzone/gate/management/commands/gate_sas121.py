@@ -1,8 +1,6 @@
 import sys
 
-from django.core.management.base import CommandError
-
-from bondzone.core.commands import ServiceCommand
+from bondzone.core.commands import ServiceCommand, id_arg
 from bondzone.gate import services
 
 
@@ -15,17 +13,11 @@ class Command(ServiceCommand):
         parser.add_argument("-o", "--output", default="", help="file to write (default: stdout)")
 
     def run(self, actor, **o):
-        try:
-            pk = int(o["slip_id"])
-        except ValueError:
-            raise CommandError(f"{o['slip_id']!r} is not a slip id.") from None
+        pk = id_arg(o["slip_id"], "slip_id")
         name, document = services.sas121_document(actor, pk)
         if not o["output"]:
             sys.stdout.buffer.write(document)
             return
-        try:
-            with open(o["output"], "wb") as fh:
-                fh.write(document)
-        except OSError as exc:
-            raise CommandError(f"Cannot write {o['output']!r}: {exc}") from None
+        with open(o["output"], "wb") as fh:  # cannot be written: ServiceCommand's sentence
+            fh.write(document)
         self.stdout.write(f"{name} → {o['output']}")

@@ -1,8 +1,5 @@
-import json
-
-from django.core.management.base import CommandError
-
-from bondzone.core.commands import ServiceCommand
+from bondzone.core.commands import ServiceCommand, id_arg, read_json
+from bondzone.core.domain.errors import DomainError, problem
 from bondzone.core.web import new_idempotency_key
 from bondzone.gate import services
 
@@ -25,20 +22,11 @@ class Command(ServiceCommand):
     def run(self, actor, **o):
         key = o["idempotency_key"] or new_idempotency_key()
         if o["action"] == "apply":
-            try:
-                with (open(0) if o["target"] == "-" else open(o["target"], encoding="utf-8")) as fh:
-                    data = json.load(fh)
-            except (OSError, ValueError) as exc:
-                raise CommandError(f"Cannot read the slip from {o['target']!r}: {exc}") from None
-            if not isinstance(data, dict):
-                raise CommandError("The slip file must hold one JSON object.")
+            data = read_json(o["target"])
             slip = services.apply_slip(actor=actor, enterprise_id=data.pop("enterprise_id", None), data=data,
                                        idempotency_key=key)
         else:
-            try:
-                pk = int(o["target"])
-            except ValueError:
-                raise CommandError(f"{o['target']!r} is not a slip id.") from None
+            pk = id_arg(o["target"], "target")
             if o["action"] == "approve":
                 slip = services.approve_slip(actor=actor, slip_id=pk, idempotency_key=key)
             elif o["action"] == "cancel":
@@ -54,6 +42,6 @@ def _found(text: str) -> dict:
     """`[LIST:]LINE=QTY` → a discrepancy row (the service checks the values)."""
     where, sep, quantity = text.partition("=")
     if not sep:
-        raise CommandError(f"{text!r} is not LINE=QTY or LIST:LINE=QTY.")
+        raise DomainError(problem("--found", "bad_format", value=text, example="2=10, 15:2=10"))
     list_id, _, seq = where.rpartition(":")
     return {"seq": seq.strip(), "found": quantity.strip(), **({"list_id": list_id.strip()} if list_id else {})}

@@ -1,6 +1,6 @@
-from django.core.management.base import CommandError
 
 from bondzone.core.commands import ServiceCommand
+from bondzone.core.domain.errors import DomainError, problem
 from bondzone.governance import exports, services
 
 
@@ -19,21 +19,18 @@ class Command(ServiceCommand):
 
     def run(self, actor, **o):
         if not 2000 <= o["year"] <= 2100:
-            raise CommandError(f"--year {o['year']} is not between 2000 and 2100.")
+            raise DomainError(problem("--year", "out_of_range", value=o["year"], min=2000, max=2100))
         if o["freeze"]:
             f = services.freeze_assessment(actor=actor, year=o["year"], reason=o["reason"],
                                            idempotency_key=o["idempotency_key"])
             self.stderr.write(f"Assessment {f.year} frozen: version {f.version}, {f.scores.count()} units.")
         elif o["reason"]:
-            raise CommandError("--reason goes with --freeze.")
+            raise DomainError(problem("--reason", "only_with", option="--freeze"))
         body = exports.export_assessment(actor, o["year"], fmt=o["format"])
         if o["output"]:
-            try:
-                with open(o["output"], "wb") as fh:
-                    fh.write(body)
-            except OSError as exc:
-                raise CommandError(f"Cannot write {o['output']}: {exc.strerror}.") from None
+            with open(o["output"], "wb") as fh:  # cannot be written: ServiceCommand's sentence
+                fh.write(body)
         elif o["format"] == "xlsx":
-            raise CommandError("XLSX needs --output FILE.")
+            raise DomainError(problem("--output", "output_file_required", format="XLSX"))
         else:
             self.stdout.write(body.decode("utf-8-sig"), ending="")

@@ -1,10 +1,8 @@
 import json
 from datetime import date
 
-from django.core.management.base import CommandError
-
 from bondzone.core.commands import ServiceCommand
-from bondzone.core.domain.errors import DomainError
+from bondzone.core.domain.errors import DomainError, problem
 from bondzone.core.domain.inputs import RECORDED, date_problem
 from bondzone.governance import exports, services
 
@@ -21,7 +19,7 @@ class Command(ServiceCommand):
         try:
             today = date.fromisoformat(o["date"]) if o["date"] else None
         except ValueError:
-            raise CommandError(f"--date {o['date']!r} is not YYYY-MM-DD.") from None
+            raise DomainError(problem("--date", "bad_date", value=o["date"])) from None
         if today is not None and (found := date_problem(today, "date", RECORDED)) is not None:
             raise DomainError([found])  # --date 9999-12-31 wrote a notice (or reminders) for that month
         notice, created = services.issue_notice(actor=actor, today=today)
@@ -30,8 +28,5 @@ class Command(ServiceCommand):
                                      ensure_ascii=False))
         if o["export"]:
             fmt = exports.guess_format(o["export"])
-            try:
-                with open(o["export"], "wb") as fh:
-                    fh.write(exports.export_notice(actor, notice.pk, fmt=fmt))
-            except OSError as exc:
-                raise CommandError(f"Cannot write {o['export']}: {exc.strerror}.") from None
+            with open(o["export"], "wb") as fh:  # cannot be written: ServiceCommand's sentence
+                fh.write(exports.export_notice(actor, notice.pk, fmt=fmt))

@@ -1,7 +1,6 @@
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import CommandError
 
 from bondzone.core.commands import ServiceCommand
 from bondzone.governance import services
@@ -18,8 +17,6 @@ class Command(ServiceCommand):
 
     def run(self, actor, **o):
         path = Path(o["file"])
-        if not path.is_file():
-            raise CommandError(f"File {path} does not exist.")
         actor = self.actor(o["user"]) if o["user"] else services.SYSTEM
         result = services.load_policy(actor=actor, text=path.read_text(encoding="utf-8"),
                                       published=not o["unpublished"])

@@ -1,11 +1,10 @@
 import json
 from datetime import date
 
-from django.core.management.base import CommandError
 from django.utils import timezone
 
 from bondzone.core.commands import ServiceCommand
-from bondzone.core.domain.errors import DomainError
+from bondzone.core.domain.errors import DomainError, problem
 from bondzone.core.domain.inputs import RECORDED, date_problem
 from bondzone.governance import selectors, services
 
@@ -22,7 +21,7 @@ class Command(ServiceCommand):
         try:
             today = date.fromisoformat(o["date"]) if o["date"] else timezone.localdate()
         except ValueError:
-            raise CommandError(f"--date {o['date']!r} is not YYYY-MM-DD.") from None
+            raise DomainError(problem("--date", "bad_date", value=o["date"])) from None
         if today is not None and (found := date_problem(today, "date", RECORDED)) is not None:
             raise DomainError([found])  # --date 9999-12-31 wrote a notice (or reminders) for that month
         actor = self.actor(o["user"]) if o["user"] else services.SYSTEM

@@ -1,9 +1,7 @@
-import json
 
-from django.core.management.base import CommandError
 
-from bondzone.core.commands import ServiceCommand, id_argument
-from bondzone.core.domain.inputs import as_id
+from bondzone.core.commands import ServiceCommand, id_arg, id_argument, read_json
+from bondzone.core.domain.errors import DomainError, problem
 from bondzone.core.web import new_idempotency_key
 from bondzone.processing import services
 
@@ -23,27 +21,18 @@ class Command(ServiceCommand):
 
     def _json(self, args) -> dict:
         if len(args) != 1:
-            raise CommandError("Give one JSON file (or '-').")
-        try:
-            with (open(0) if args[0] == "-" else open(args[0], encoding="utf-8")) as fh:
-                data = json.load(fh)
-        except (OSError, ValueError) as exc:
-            raise CommandError(f"Cannot read {args[0]!r}: {exc}") from None
-        if not isinstance(data, dict):
-            raise CommandError("The file must hold one JSON object.")
-        return data
+            raise DomainError(problem("file", "required"))
+        return read_json(args[0])
 
     def _book(self, o) -> int:
         if not o["book"]:
-            raise CommandError("--book is required.")
+            raise DomainError(problem("--book", "required"))
         return o["book"]
 
     def run(self, actor, **o):
         action, args, key = o["action"], o["operands"], o["idempotency_key"] or new_idempotency_key()
         if action in ("approve-bom", "reject-bom"):
-            bom_id = as_id(args[0]) if len(args) == 1 else None
-            if bom_id is None:
-                raise CommandError("Give the BOM id (a whole number).")
+            bom_id = id_arg(args[0] if len(args) == 1 else " ".join(args), "bom")
             b = services.decide_bom(actor=actor, bom_id=bom_id, approve=action == "approve-bom")
             self.stdout.write(f"BOM {b.pk} {b.finished_no}/{b.version}: {b.status}")
         elif action == "declare-bom":
@@ -59,7 +48,7 @@ class Command(ServiceCommand):
             self.stdout.write(f"Stock-take {t.pk}: adjusted {t.adjusted}, case for customs {t.case_open}")
         else:
             if len(args) != 2:
-                raise CommandError("Give the period: START END (YYYY-MM-DD).")
+                raise DomainError(problem("period", "bad_format", value=" ".join(args), example="2026-01-01 2026-06-30"))
             job = services.request_writeoff(actor=actor, book_id=self._book(o), period_start=args[0],
                                             period_end=args[1], background=False, idempotency_key=key)
             services.run_writeoff(job.pk)

@@ -1,8 +1,7 @@
 import json
 
-from django.core.management.base import CommandError
-
 from bondzone.core.commands import ServiceCommand
+from bondzone.core.domain.errors import DomainError, problem
 from bondzone.servicedesk import exports, selectors, services
 from bondzone.servicedesk.models import STAGE_LABELS
 
@@ -41,7 +40,7 @@ class Command(ServiceCommand):
             return None
         if o["what"] == "export":
             if o["output"] == "-" and o["format"] == "xlsx":
-                raise CommandError("An XLSX file is binary: give --output FILE.")
+                raise DomainError(problem("--output", "output_file_required", format="XLSX"))
             body = exports.pipeline_export(actor, o["format"], stage=o["stage"], q=o["q"].strip()[:100])
             if o["output"] == "-":
                 self.stdout.write(body.decode("utf-8-sig"), ending="")

@@ -1,8 +1,7 @@
 import json
 
-from django.core.management.base import CommandError
-
 from bondzone.core.commands import ServiceCommand
+from bondzone.core.domain.errors import DomainError, problem
 from bondzone.servicedesk import selectors, services
 from bondzone.servicedesk.models import STATUS_LABELS
 
@@ -41,7 +40,7 @@ class Command(ServiceCommand):
             category = selectors.category_by_code(actor, o["category"])
             bad = [a for a in o["attribute"] if "=" not in a]
             if bad:  # never dropped in silence: the request would be filed without the answer the user gave
-                raise CommandError(f"--attribute {bad[0]!r} is not CODE=VALUE.")
+                raise DomainError(problem("--attribute", "bad_format", value=bad[0], example="area=120"))
             attributes = dict(a.split("=", 1) for a in o["attribute"])
             req = services.file_request(actor=actor, data={"category_id": category.pk, "title": o["title"],
                                                            "description": o["description"],

@@ -1,9 +1,8 @@
 import json
 
-from django.core.management.base import CommandError
-
 from bondzone.core.actor import SYSTEM
 from bondzone.core.commands import ServiceCommand
+from bondzone.core.domain.errors import DomainError, problem
 from bondzone.core.domain.inputs import INT
 from bondzone.sharing import services
 
@@ -23,5 +22,5 @@ class Command(ServiceCommand):
     def handle(self, *args, **options):
         actor = self.actor(options["user"]) if options["user"] else SYSTEM
         if not 1 <= options["limit"] <= LIMIT_MAX:
-            raise CommandError(f"--limit must be at least 1 and at most {LIMIT_MAX}.")
+            raise DomainError(problem("--limit", "out_of_range", value=options["limit"], min=1, max=LIMIT_MAX))
         self.stdout.write(json.dumps(services.run_deliveries(actor=actor, limit=options["limit"])))

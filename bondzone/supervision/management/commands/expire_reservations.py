@@ -1,11 +1,11 @@
 import json
 from datetime import date
 
-from django.core.management.base import CommandError
 from django.utils import timezone
 
 from bondzone.core.actor import SYSTEM
 from bondzone.core.commands import ServiceCommand
+from bondzone.core.domain.errors import DomainError, problem
 from bondzone.supervision import services
 
 
@@ -25,7 +25,7 @@ class Command(ServiceCommand):
         try:
             today = date.fromisoformat(o["date"]) if o["date"] else timezone.localdate()
         except ValueError:
-            raise CommandError(f"--date {o['date']!r} is not YYYY-MM-DD.") from None
+            raise DomainError(problem("--date", "bad_date", value=o["date"])) from None
         actor = self.actor(o["user"]) if o["user"] else SYSTEM
         done = services.expire_reservations(actor=actor, today=today, days=o["days"], dry_run=o["dry_run"])
         if o["format"] == "json":

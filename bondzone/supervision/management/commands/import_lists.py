@@ -1,6 +1,5 @@
 from pathlib import Path
 
-from django.core.management.base import CommandError
 
 from bondzone.core.commands import ServiceCommand, id_argument
 from bondzone.core.web import new_idempotency_key
@@ -19,10 +18,8 @@ class Command(ServiceCommand):
 
     def run(self, actor, **o):
         path = Path(o["file"])
-        if not path.is_file():
-            raise CommandError(f"File {path} does not exist.")
-        with path.open("rb") as fh:
+        with path.open("rb") as fh:  # cannot be read: ServiceCommand's sentence
             ids = imports.import_lists(actor=actor, book_id=o["book"], stream=fh,
                                        fmt=(o["format"] or imports.guess_format(path.name)).lower(),
-                                       idempotency_key=o["idempotency_key"] or new_idempotency_key())
+                                       idempotency_key=o["idempotency_key"] or new_idempotency_key(), name=o["file"])
         self.stdout.write(f"Imported {len(ids)} list(s): {', '.join(map(str, ids))}")

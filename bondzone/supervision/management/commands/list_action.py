@@ -1,8 +1,7 @@
-from django.core.management.base import CommandError
 
 from bondzone.core.commands import ServiceCommand, id_argument
 from bondzone.core.domain import inputs
-from bondzone.core.domain.errors import DomainError
+from bondzone.core.domain.errors import DomainError, problem
 from bondzone.core.web import new_idempotency_key
 from bondzone.supervision import services
 
@@ -35,7 +34,7 @@ class Command(ServiceCommand):
             for item in o["share"]:
                 line, sep, qty = item.partition("=")
                 if not sep:
-                    raise CommandError(f"--share {item!r} is not LINE=QTY.")
+                    raise DomainError(problem("--share", "bad_format", value=item, example="1=10"))
                 shares[line.strip()] = qty.strip()
             r = services.pass_goods(actor=actor, list_id=pk, event_id=o["event_id"] or f"manual:{key}",
                                     shares=shares or None, effective_date=when, idempotency_key=key)

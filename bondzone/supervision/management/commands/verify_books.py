@@ -1,16 +1,18 @@
-from django.core.management.base import BaseCommand, CommandError
-
+from bondzone.core.commands import ServiceCommand
+from bondzone.core.domain.errors import DomainError, problem
+from bondzone.core.messages import render
 from bondzone.supervision.reconcile import verify
 
 
-class Command(BaseCommand):
+class Command(ServiceCommand):
     help = "Fold every account's entries and compare with its balance row; exit 1 on any mismatch."
+    requires_user = False
 
-    def handle(self, *args, **options):
+    def run(self, actor, **options):
         n_accounts, n_entries, findings = verify()
         for f in findings:
             self.stdout.write(f"MISMATCH {f.message}")
-        summary = f"{n_accounts} accounts, {n_entries} entries checked; {len(findings)} problem(s)."
+        summary = problem("", "books_mismatch", accounts=n_accounts, entries=n_entries, count=len(findings))
         if findings:
-            raise CommandError(summary)
-        self.stdout.write(self.style.SUCCESS(f"OK: {summary}"))
+            raise DomainError(summary)
+        self.stdout.write(self.style.SUCCESS(f"OK: {render(summary)}"))
