@@ -7,7 +7,7 @@ import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -120,6 +120,14 @@ APPLIES = {
 }
 
 
+def _refuse_taken_passport_no(passport_no: str, slip: Slip) -> None:
+    """A passport number customs gave another slip is refused (409) naming that slip."""
+    taken = (SlipReceipt.objects.filter(passport_no=passport_no).exclude(slip=slip)
+             .values_list("slip__number", flat=True).first() if passport_no else None)
+    if taken is not None:
+        raise Conflict(problem("passportNo", "receipt_passport_no_taken", value=passport_no, slip=taken))
+
+
 def apply_receipt(*, actor: Actor, data: bytes, draw: Decimal | None = None) -> ReceiptOutcome:
     """Customs' SAS221 on our slip: 通过 approves it (validity, inspection draw: `approve_slip`'s step), 退单
     cancels it with customs' remark (`cancel_slip`'s step); the receipt is kept with the passport number.
@@ -138,10 +146,7 @@ def apply_receipt(*, actor: Actor, data: bytes, draw: Decimal | None = None) -> 
                 raise Conflict(problem("emapvMarkcd", "receipt_conflicts", slip=slip.number,
                                        decision=earlier.decision, passport_no=earlier.passport_no or "—"))
             return ReceiptOutcome(slip, earlier, replayed=True)
-        taken = (SlipReceipt.objects.filter(passport_no=r.passport_no).exclude(slip=slip)
-                 .values_list("slip__number", flat=True).first() if r.passport_no else None)
-        if taken is not None:
-            raise Conflict(problem("passportNo", "receipt_passport_no_taken", value=r.passport_no, slip=taken))
+        _refuse_taken_passport_no(r.passport_no, slip)
         effect = APPLIES.get((r.decision, slip.status))
         if effect is None:
             raise Conflict(problem("emapvMarkcd", "receipt_slip_decided", slip=slip.number, state=slip.status,
@@ -150,11 +155,18 @@ def apply_receipt(*, actor: Actor, data: bytes, draw: Decimal | None = None) -> 
             approve_locked(actor, slip, draw)
         elif effect == "cancelled":
             cancel_locked(actor, slip, reason)
-        receipt = SlipReceipt.objects.create(
-            slip=slip, decision=r.decision, passport_no=r.passport_no, remark=r.remark[:500],
-            manage_date=r.manage_date[:32], message_id=r.message_id[:64], effect=effect,
-            digest=hashlib.sha256(data).hexdigest(), received_by_id=actor.user_id,
-        )
+        try:
+            with transaction.atomic():
+                receipt = SlipReceipt.objects.create(
+                    slip=slip, decision=r.decision, passport_no=r.passport_no, remark=r.remark[:500],
+                    manage_date=r.manage_date[:32], message_id=r.message_id[:64], effect=effect,
+                    digest=hashlib.sha256(data).hexdigest(), received_by_id=actor.user_id,
+                )
+        except IntegrityError:
+            # another slip's receipt with this passport number committed while this one was decided (the
+            # unique key waited for it): refused as the check above refuses it, nothing of this one written
+            _refuse_taken_passport_no(r.passport_no, slip)
+            raise
         audit.record(actor, "slip.receipt", slip, after={
             "decision": r.decision, "passport_no": r.passport_no, "remark": r.remark, "effect": effect,
             "message_id": r.message_id, "manage_date": r.manage_date, "status": slip.status,
