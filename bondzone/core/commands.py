@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from datetime import date
 import os
 import sys
 
@@ -16,7 +17,7 @@ from django.core.management.base import BaseCommand, CommandError
 from .actor import Actor, actor_of
 from .context import set_request_id
 from .domain.errors import DomainError, problem
-from .domain.inputs import collect_id
+from .domain.inputs import QUERY, DateWindow, collect_date, collect_id
 from .messages import render
 
 
@@ -45,6 +46,26 @@ def id_arg(value, field: str) -> int:
     if problems:
         raise DomainError(problems)
     return pk
+
+
+def date_arg(value, field: str, *, window: DateWindow = QUERY) -> date | None:
+    """A date given on the command line (YYYY-MM-DD; None when not given); anything else, or a date outside
+    `window`, is refused naming `field`."""
+    problems: list = []
+    found = collect_date(value, field, problems, window=window)
+    if problems:
+        raise DomainError(problems)
+    return found
+
+
+def date_argument(text: str) -> date:
+    """argparse type of a date, by `date_arg`'s rule ("2026-02-30" is no date): a refusal is argparse's, the
+    sentence in the CLI's language and exit code 2."""
+    with translation.override(cli_language()):
+        try:
+            return date_arg(text, "")
+        except DomainError as exc:
+            raise argparse.ArgumentTypeError(" ".join(render(p) for p in exc.problems)) from None
 
 
 def cli_language() -> str:

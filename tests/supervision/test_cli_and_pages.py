@@ -133,6 +133,16 @@ def test_language_switch(world):
     assert "Dashboard" in c.get("/supervision/").content.decode()
 
 
+@pytest.mark.parametrize("lang, words", [("zh-hans", "不是日期"), ("en", "is not a date")])
+@pytest.mark.parametrize("args", [("stock", "--book", "1", "--as-of", "2026-02-30"),
+                                  ("export_movements", "--from", "2026-13-01"), ("expire_reservations", "--date", "30/02")])
+def test_the_cli_refuses_a_date_that_is_none_in_its_language(world, args, lang, words, monkeypatch):
+    # "2026-02-30" was argparse's English "invalid fromisoformat value" (stock, export-movements)
+    monkeypatch.setenv("BONDZONE_LANGUAGE", lang)
+    with pytest.raises(CommandError, match=words):
+        call_command(*args, "--user", "customs", stdout=io.StringIO())
+
+
 @pytest.mark.parametrize("args", [("list_action", "approve", "9" * 23), ("list_action", "pass", "١"),
                                   ("export_balances", "--book", "9" * 23), ("export_movements", "--book", "9" * 23),
                                   ("stock", "--book", "²")])

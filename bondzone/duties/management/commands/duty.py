@@ -1,9 +1,8 @@
 import json
-from datetime import date
 
 from bondzone.core import tabular
 from bondzone.core.actor import PUBLIC_READER
-from bondzone.core.commands import ServiceCommand, read_json
+from bondzone.core.commands import ServiceCommand, date_arg, read_json
 from bondzone.core.domain.errors import DomainError, problem
 from bondzone.duties import selectors, services
 from bondzone.duties.domain.tables import FX_COLUMNS, FX_REQUIRED, MAX_FILE_BYTES, RATE_COLUMNS, RATE_REQUIRED
@@ -46,7 +45,7 @@ class Command(ServiceCommand):
             service = services.import_tax_rates if rates else services.import_exchange_rates
             self.stdout.write(json.dumps({"rows": service(actor=actor, rows=rows)}))
         else:
-            on = _date(o.get("on"))
+            on = date_arg(o.get("on"), "--on")
             if action == "rates":
                 qs = selectors.tax_rates(actor, hs_code=o["hs_code"], kind=o["kind"], on=on)
                 fields = ("id", "kind", "hs_code", "origin", "ad_valorem", "specific", "valid_from", "valid_to", "source")
@@ -58,10 +57,3 @@ class Command(ServiceCommand):
                                               for k, v in row.items()}, ensure_ascii=False))
 
 
-def _date(raw):
-    if not raw:
-        return None
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        raise DomainError(problem("--on", "bad_date", value=raw)) from None

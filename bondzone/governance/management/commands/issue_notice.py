@@ -1,8 +1,7 @@
 import json
-from datetime import date
 
-from bondzone.core.commands import ServiceCommand
-from bondzone.core.domain.errors import DomainError, problem
+from bondzone.core.commands import ServiceCommand, date_arg
+from bondzone.core.domain.errors import DomainError
 from bondzone.core.domain.inputs import RECORDED, date_problem
 from bondzone.governance import exports, services
 
@@ -16,10 +15,7 @@ class Command(ServiceCommand):
         parser.add_argument("--export", default=None, metavar="FILE", help="also write the notice as .csv/.xlsx")
 
     def run(self, actor, **o):
-        try:
-            today = date.fromisoformat(o["date"]) if o["date"] else None
-        except ValueError:
-            raise DomainError(problem("--date", "bad_date", value=o["date"])) from None
+        today = date_arg(o["date"], "--date")
         if today is not None and (found := date_problem(today, "date", RECORDED)) is not None:
             raise DomainError([found])  # --date 9999-12-31 wrote a notice (or reminders) for that month
         notice, created = services.issue_notice(actor=actor, today=today)

@@ -1,10 +1,9 @@
 import json
-from datetime import date
 
 from django.utils import timezone
 
-from bondzone.core.commands import ServiceCommand
-from bondzone.core.domain.errors import DomainError, problem
+from bondzone.core.commands import ServiceCommand, date_arg
+from bondzone.core.domain.errors import DomainError
 from bondzone.core.domain.inputs import RECORDED, date_problem
 from bondzone.governance import selectors, services
 
@@ -18,10 +17,7 @@ class Command(ServiceCommand):
         parser.add_argument("--user", default=None, help="user to act as (default: the system scheduler)")
 
     def run(self, actor, **o):
-        try:
-            today = date.fromisoformat(o["date"]) if o["date"] else timezone.localdate()
-        except ValueError:
-            raise DomainError(problem("--date", "bad_date", value=o["date"])) from None
+        today = date_arg(o["date"], "--date") or timezone.localdate()
         if today is not None and (found := date_problem(today, "date", RECORDED)) is not None:
             raise DomainError([found])  # --date 9999-12-31 wrote a notice (or reminders) for that month
         actor = self.actor(o["user"]) if o["user"] else services.SYSTEM

@@ -1,11 +1,9 @@
 import json
-from datetime import date
 
 from django.utils import timezone
 
 from bondzone.core.actor import SYSTEM
-from bondzone.core.commands import ServiceCommand
-from bondzone.core.domain.errors import DomainError, problem
+from bondzone.core.commands import ServiceCommand, date_arg
 from bondzone.supervision import services
 
 
@@ -22,10 +20,7 @@ class Command(ServiceCommand):
         parser.add_argument("--format", choices=["text", "json"], default="text")
 
     def run(self, actor, **o):
-        try:
-            today = date.fromisoformat(o["date"]) if o["date"] else timezone.localdate()
-        except ValueError:
-            raise DomainError(problem("--date", "bad_date", value=o["date"])) from None
+        today = date_arg(o["date"], "--date") or timezone.localdate()
         actor = self.actor(o["user"]) if o["user"] else SYSTEM
         done = services.expire_reservations(actor=actor, today=today, days=o["days"], dry_run=o["dry_run"])
         if o["format"] == "json":

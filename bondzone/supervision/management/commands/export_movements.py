@@ -1,7 +1,5 @@
 import sys
-from datetime import date
-
-from bondzone.core.commands import ServiceCommand, id_argument
+from bondzone.core.commands import ServiceCommand, date_argument, id_argument
 from bondzone.supervision import exports
 
 
@@ -11,8 +9,8 @@ class Command(ServiceCommand):
     def add_arguments(self, parser):
         super().add_arguments(parser)
         parser.add_argument("--book", type=id_argument, default=None)
-        parser.add_argument("--from", dest="date_from", type=date.fromisoformat, default=None)
-        parser.add_argument("--to", dest="date_to", type=date.fromisoformat, default=None)
+        parser.add_argument("--from", dest="date_from", type=date_argument, default=None)
+        parser.add_argument("--to", dest="date_to", type=date_argument, default=None)
         parser.add_argument("--format", default="csv", choices=sorted(exports.FORMATS))
         parser.add_argument("--output", "-o", default="-")
 

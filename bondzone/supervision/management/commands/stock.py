@@ -1,8 +1,6 @@
-from datetime import date
-
 from django.utils import timezone
 
-from bondzone.core.commands import ServiceCommand, id_argument
+from bondzone.core.commands import ServiceCommand, date_argument, id_argument
 from bondzone.supervision import selectors
 
 
@@ -12,7 +10,7 @@ class Command(ServiceCommand):
     def add_arguments(self, parser):
         super().add_arguments(parser)
         parser.add_argument("--book", type=id_argument, required=True)
-        parser.add_argument("--as-of", type=date.fromisoformat, default=None)
+        parser.add_argument("--as-of", type=date_argument, default=None)
 
     def run(self, actor, **o):
         rows = selectors.stock_as_of(actor, o["book"], o["as_of"] or timezone.localdate())
