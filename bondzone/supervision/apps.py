@@ -52,7 +52,7 @@ class SupervisionConfig(AppConfig):
 
         from . import permissions, scopes, tasks  # noqa: F401
         from .models import (
-            GOODS_STATUS_LABELS, LEFTOVER_LABELS, LIST_STATUS_LABELS, POSTING_STATE_LABELS, PROCESSING_KIND_LABELS,
+            ENTRY_KIND_LABELS, GOODS_STATUS_LABELS, LEFTOVER_LABELS, LIST_STATUS_LABELS, POSTING_STATE_LABELS, PROCESSING_KIND_LABELS,
             AccountBook, VerificationList,
         )
 
@@ -74,3 +74,4 @@ class SupervisionConfig(AppConfig):
         labels.register("declaration_flag", _named_by(DECLARATION_FLAGS))
         labels.register("declaration_type", _named_by(DECLARATION_TYPES))
         labels.register("book_kind", dict(AccountBook._meta.get_field("kind").choices))
+        labels.register("entry_kind", ENTRY_KIND_LABELS)

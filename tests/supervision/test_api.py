@@ -419,3 +419,23 @@ def test_exports_make_a_hostile_item_name_inert_and_keep_negative_numbers(world)
     assert "'" + hostile in cells and "'@SUM(1+1)" in cells and hostile not in cells
     movements = ent.get(f"/api/v1/exports/movements?book_id={world.book_a.pk}&format=csv").content.decode("utf-8-sig")
     assert ",-1," in movements and ",'-1," not in movements
+
+
+@pytest.mark.parametrize("lang, status, unit, kind, source", [
+    ("zh-hans", "保税", "个", "预核扣", "核注清单"), ("en", "bonded", "piece", "reserved", "verification list")])
+def test_exports_name_coded_cells_as_the_pages_do_and_json_keeps_the_codes(world, lang, status, unit, kind, source):
+    """The balance and movement exports wrote goods statuses, units, entry and source kinds as codes (bonded, 007,
+    reserve, list) under headings in the reader's language."""
+    post_list(world, direction="I", lines=[(1, "4")])
+    post_list(world, direction="E", lines=[(1, "1")], passed=False)  # approved: a reservation awaiting passage
+    c = Client(HTTP_ACCEPT_LANGUAGE=lang)
+    assert c.login(username="ent_a", password=PASSWORD)
+    book = world.book_a.pk
+    balances = c.get(f"/api/v1/exports/balances?book_id={book}&format=csv").content.decode("utf-8-sig")
+    account = StockAccount.objects.filter(book=world.book_a).first()
+    assert f",{status},{account.unit} {unit}," in balances, balances
+    movements = c.get(f"/api/v1/exports/movements?book_id={book}&format=csv").content.decode("utf-8-sig")
+    assert f",{kind},{source}," in movements and f",{status},{account.unit} {unit}," in movements, movements
+    rows = c.get(f"/api/v1/exports/movements?book_id={book}&format=json").json()
+    assert {(r["kind"], r["source_kind"], r["goods_status"], r["unit"]) for r in rows} >= {
+        ("reserve", "list", account.goods_status, account.unit)}
