@@ -23,13 +23,17 @@ def passport_no(slip) -> str:
     return f"HF011026I{slip.pk:015d}"  # customs give each slip its own (24 characters)
 
 
+def empty_slips(count: int):
+    """customs, and `count` empty-vehicle slips of ent_a applied for (each awaits customs' receipt)."""
+    world = build_world()
+    return world.actor("customs"), [services.apply_slip(actor=world.actor("ent_a"), idempotency_key=key(), data={
+        "slip_type": "6", "direction": "I", "plate": f"京A{n:05d}", "vehicle_wt": "8200"}) for n in range(count)]
+
+
 def test_racing_receipts_apply_once(ledger_triggers):
     if connection.vendor != "postgresql":
         pytest.skip("row locking is exercised on PostgreSQL (SQLite serialises writers)")
-    world = build_world()
-    customs = world.actor("customs")
-    slips = [services.apply_slip(actor=world.actor("ent_a"), idempotency_key=key(), data={
-        "slip_type": "6", "direction": "I", "plate": f"京A{n:05d}", "vehicle_wt": "8200"}) for n in range(6)]
+    customs, slips = empty_slips(6)
     results: dict[int, list] = {s.pk: [] for s in slips}
     start = threading.Barrier(3 * len(slips))
 
@@ -64,10 +68,7 @@ def test_racing_receipts_apply_once(ledger_triggers):
 def test_receipts_of_two_slips_racing_with_one_passport_number_apply_once(ledger_triggers):
     if connection.vendor != "postgresql":
         pytest.skip("the unique key's wait is exercised on PostgreSQL (SQLite serialises writers)")
-    world = build_world()
-    customs = world.actor("customs")
-    slips = [services.apply_slip(actor=world.actor("ent_a"), idempotency_key=key(), data={
-        "slip_type": "6", "direction": "I", "plate": f"京B{n:05d}", "vehicle_wt": "8200"}) for n in range(8)]
+    customs, slips = empty_slips(8)
     outcomes: list[tuple[str, int]] = []
     errors: list[BaseException] = []
     start = threading.Barrier(len(slips))
