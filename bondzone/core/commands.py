@@ -58,29 +58,25 @@ def date_arg(value, field: str, *, window: DateWindow = QUERY) -> date | None:
     return found
 
 
-def date_argument(text: str) -> date:
-    """argparse type of a date, by `date_arg`'s rule ("2026-02-30" is no date): a refusal is argparse's, the
-    sentence in the CLI's language and exit code 2."""
-    with translation.override(cli_language()):
-        try:
-            return date_arg(text, "")
-        except DomainError as exc:
-            raise argparse.ArgumentTypeError(" ".join(render(p) for p in exc.problems)) from None
-
-
 def cli_language() -> str:
     """The CLI's language: BONDZONE_LANGUAGE, else the site's."""
     return os.environ.get("BONDZONE_LANGUAGE") or settings.LANGUAGE_CODE
 
 
-def id_argument(text: str) -> int:
-    """argparse type of a record id, by `id_arg`'s rule (23 digits would overflow the query, "١" is not 1): a
-    refusal is argparse's, the sentence in the CLI's language and exit code 2."""
-    with translation.override(cli_language()):
-        try:
-            return id_arg(text, "")
-        except DomainError as exc:
-            raise argparse.ArgumentTypeError(" ".join(render(p) for p in exc.problems)) from None
+def _argparse_type(rule):
+    """An argparse `type=` reading a value by `rule` (id_arg, date_arg): a refusal is argparse's, the sentence in
+    the CLI's language and exit code 2."""
+    def parse(text: str):
+        with translation.override(cli_language()):
+            try:
+                return rule(text, "")
+            except DomainError as exc:
+                raise argparse.ArgumentTypeError(" ".join(render(p) for p in exc.problems)) from None
+    return parse
+
+
+id_argument = _argparse_type(id_arg)  # 23 digits would overflow the query, "١" is not 1
+date_argument = _argparse_type(date_arg)  # "2026-02-30" is no date
 
 
 class ServiceCommand(BaseCommand):
